@@ -1,0 +1,53 @@
+import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { CoreDeps } from '../core/deps.js';
+import type { WecomClient } from '../core/wecom/wecom-client.js';
+import { authenticate } from './middleware/authenticate.js';
+import { errorHandler } from './middleware/error-handler.js';
+import { serveH5 } from './middleware/serve-h5.js';
+import type { RouteKit } from './route-kit.js';
+import { registerAuthRoutes } from './routes/auth.routes.js';
+import { registerCrmRoutes } from './routes/crm.routes.js';
+import { registerHealthRoutes } from './routes/health.routes.js';
+import { registerOrgRoutes } from './routes/org.routes.js';
+
+export interface ApiDeps extends CoreDeps {
+  /** null in demo mode: messages go to the outbox and sign-in is by userid. */
+  wecom: WecomClient | null;
+}
+
+/**
+ * Builds the Koa app without listening, so tests drive it directly.
+ *
+ *   const app = createApp(deps); http.createServer(app.callback()).listen(3000);
+ */
+export function createApp(deps: ApiDeps): Koa {
+  const app = new Koa({ proxy: true });
+  app.keys = [deps.config.sessionSecret];
+  const router = new Router();
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'af_session' });
+  const kit: RouteKit = { router, registry, deps };
+
+  registerHealthRoutes(kit);
+  registerAuthRoutes(kit, deps.wecom);
+  registerOrgRoutes(kit);
+  registerCrmRoutes(kit);
+
+  const openapi = new OpenApiGeneratorV3(registry.definitions).generateDocument({
+    openapi: '3.0.3',
+    info: { title: 'ActionFlow 动作流 API', version: '1.0.0', description: '销售动作流管理系统接口' },
+    servers: [{ url: deps.config.publicUrl }],
+  });
+  router.get('/openapi.json', (ctx) => { ctx.body = openapi; });
+
+  app.use(errorHandler(deps.logger));
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }));
+  app.use(authenticate(deps));
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  app.use(serveH5());
+  return app;
+}

@@ -1,0 +1,144 @@
+import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import type pg from 'pg';
+import { z, type ZodType } from 'zod';
+import type { Actor } from '../core/auth/actor.js';
+import { withTransaction } from '../core/db/pool.js';
+import type { CoreDeps } from '../core/deps.js';
+import { AppError } from '../core/errors.js';
+import { runIdempotent, requestHash } from '../core/resources/idempotency.js';
+import { requireActor } from './middleware/authenticate.js';
+
+/**
+ * One declaration per endpoint: the same zod schemas validate the request and
+ * generate `/openapi.json`, so the document cannot drift from the code.
+ *
+ *   defineRoute(kit, { method: 'get', path: '/api/customers/{id}', operationId: 'getCustomer',
+ *     params: IdParams, response: CustomerSchema, handler: ({ db, actor, params }) => … });
+ */
+export type Db = pg.Pool | pg.PoolClient;
+
+export interface HandlerInput<P, Q, B> {
+  ctx: Context;
+  deps: CoreDeps;
+  actor: Actor;
+  /** The pool for reads; for writes, the request's transaction. */
+  db: Db;
+  params: P;
+  query: Q;
+  body: B;
+}
+
+export interface RouteSpec<P, Q, B> {
+  method: 'get' | 'post' | 'patch' | 'put' | 'delete';
+  path: string;
+  operationId: string;
+  summary: string;
+  tags: string[];
+  params?: ZodType<P>;
+  query?: ZodType<Q>;
+  body?: ZodType<B>;
+  /** Creates accept `Idempotency-Key`: a retry returns the first result. */
+  idempotent?: boolean;
+  status?: number;
+  response: ZodType;
+  handler: (input: HandlerInput<P, Q, B>) => Promise<unknown>;
+}
+
+export interface RouteKit {
+  router: Router;
+  registry: OpenAPIRegistry;
+  deps: CoreDeps;
+}
+
+export const ErrorResponse = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+}).openapi('Error');
+
+const IdempotencyKey = z.string().min(8).max(200).regex(/^[\w\-:.]+$/, '幂等键只能包含字母、数字和 -_:.');
+
+export function defineRoute<P = undefined, Q = undefined, B = undefined>(kit: RouteKit, spec: RouteSpec<P, Q, B>): void {
+  register(kit.registry, spec);
+  const koaPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
+  kit.router[spec.method](spec.operationId, koaPath, async (ctx: Context) => {
+    const actor = requireActor(ctx);
+    const params = parse(spec.params, ctx.params, 'params');
+    const query = parse(spec.query, ctx.query, 'query');
+    const body = parse(spec.body, (ctx.request as any).body, 'body');
+    const input = { ctx, deps: kit.deps, actor, params, query, body };
+    const status = spec.status ?? (spec.method === 'post' ? 201 : 200);
+    if (spec.method === 'get') {
+      ctx.body = await spec.handler({ ...input, db: kit.deps.pool });
+      return;
+    }
+    const keyHeader = ctx.get('Idempotency-Key');
+    if (spec.idempotent && keyHeader) {
+      const key = parse(IdempotencyKey, keyHeader, 'headers.Idempotency-Key');
+      const result = await runIdempotent(kit.deps.pool, {
+        userId: actor.id, key, operation: spec.operationId, requestHash: requestHash({ params, body }),
+      }, async (tx) => ({ status, body: await spec.handler({ ...input, db: tx }) }));
+      ctx.status = result.status;
+      ctx.body = result.body;
+      if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
+      return;
+    }
+    ctx.body = await withTransaction(kit.deps.pool, (tx) => spec.handler({ ...input, db: tx }));
+    ctx.status = status;
+  });
+}
+
+/**
+ * A route reachable without a session (sign-in, health). Same validation and
+ * OpenAPI registration as `defineRoute`; the handler decides the response.
+ */
+export function definePublicRoute<Q = undefined, B = undefined>(
+  kit: RouteKit,
+  spec: Omit<RouteSpec<undefined, Q, B>, 'handler' | 'params' | 'idempotent'> & {
+    handler: (input: { ctx: Context; deps: CoreDeps; query: Q; body: B }) => Promise<unknown>;
+  },
+): void {
+  register(kit.registry, { ...spec, handler: async () => undefined }, true);
+  kit.router[spec.method](spec.operationId, spec.path, async (ctx: Context) => {
+    const query = parse(spec.query, ctx.query, 'query');
+    const body = parse(spec.body, (ctx.request as any).body, 'body');
+    ctx.status = spec.status ?? 200;
+    const result = await spec.handler({ ctx, deps: kit.deps, query, body });
+    if (result !== undefined) ctx.body = result;
+  });
+}
+
+function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: string): T {
+  if (!schema) return undefined as T;
+  const r = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
+  if (r.success) return r.data;
+  throw new AppError('VALIDATION_FAILED', r.error.issues.map((i) => ({
+    path: [where, ...i.path.map(String)].join('.'),
+    message: i.message,
+  })));
+}
+
+function register<P, Q, B>(registry: OpenAPIRegistry, spec: RouteSpec<P, Q, B>, isPublic = false): void {
+  const status = String(spec.status ?? (spec.method === 'post' ? 201 : 200));
+  registry.registerPath({
+    method: spec.method,
+    path: spec.path,
+    operationId: spec.operationId,
+    summary: spec.summary,
+    tags: spec.tags,
+    security: isPublic ? [] : [{ session: [] }],
+    request: {
+      params: spec.params as any,
+      query: spec.query as any,
+      headers: spec.idempotent ? z.object({ 'Idempotency-Key': IdempotencyKey.optional() }) : undefined,
+      body: spec.body ? { content: { 'application/json': { schema: spec.body as ZodType } } } : undefined,
+    },
+    responses: {
+      [status]: { description: '成功', content: { 'application/json': { schema: spec.response } } },
+      '400': { description: '请求格式错误', content: { 'application/json': { schema: ErrorResponse } } },
+      '401': { description: '未登录', content: { 'application/json': { schema: ErrorResponse } } },
+      '403': { description: '无权限', content: { 'application/json': { schema: ErrorResponse } } },
+      '422': { description: '业务校验未通过', content: { 'application/json': { schema: ErrorResponse } } },
+    },
+  });
+}

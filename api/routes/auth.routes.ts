@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { loadActiveActor, ROLE_LABELS, type Actor } from '../../core/auth/actor.js';
+import { can, type Resource, type Verb } from '../../core/auth/permissions.js';
+import { signLink, signSession, verifyLink } from '../../core/auth/session.js';
+import type { CoreDeps } from '../../core/deps.js';
+import { AppError } from '../../core/errors.js';
+import { isMemberIdentity, type WecomClient } from '../../core/wecom/wecom-client.js';
+import { SESSION_COOKIE } from '../middleware/authenticate.js';
+import { defineRoute, definePublicRoute, type RouteKit } from '../route-kit.js';
+
+const MeSchema = z.object({
+  id: z.number(),
+  userid: z.string(),
+  name: z.string(),
+  role: z.enum(['rep', 'manager', 'director', 'compliance', 'admin']),
+  roleLabel: z.string(),
+  departmentId: z.number().nullable(),
+  managerId: z.number().nullable(),
+  permissions: z.record(z.string(), z.array(z.string())),
+  demoMode: z.boolean(),
+}).openapi('Me');
+
+const RESOURCES: Resource[] = ['customers', 'contacts', 'leads', 'opportunities', 'orders', 'actions', 'escalations', 'config', 'org', 'outbox'];
+const VERBS: Verb[] = ['read', 'create', 'update', 'assign'];
+
+function describeMe(actor: Actor, deps: CoreDeps): z.infer<typeof MeSchema> {
+  const permissions = Object.fromEntries(RESOURCES.map((r) => [r, VERBS.filter((v) => can(actor, r, v))]));
+  return {
+    id: actor.id, userid: actor.wecomUserid, name: actor.name, role: actor.role, roleLabel: ROLE_LABELS[actor.role],
+    departmentId: actor.departmentId, managerId: actor.managerId, permissions, demoMode: deps.config.demoMode,
+  };
+}
+
+function startSession(ctx: Context, deps: CoreDeps, actor: Actor): string {
+  const token = signSession(deps.config.sessionSecret, actor.id, deps.config.SESSION_TTL_HOURS, deps.now());
+  ctx.cookies.set(SESSION_COOKIE, token, {
+    httpOnly: true, sameSite: 'lax', secure: deps.config.publicUrl.startsWith('https://'),
+    maxAge: deps.config.SESSION_TTL_HOURS * 3600_000, overwrite: true,
+  });
+  return token;
+}
+
+/** Only a same-site path may follow sign-in; anything else would be an open redirect. */
+const ReturnPath = z.string().max(500).regex(/^\/(?!\/)[^\s\\]*$/, '只能跳转到本站路径').default('/');
+
+export function registerAuthRoutes(kit: RouteKit, wecom: WecomClient | null): void {
+  const { deps } = kit;
+  defineRoute(kit, {
+    method: 'get', path: '/api/me', operationId: 'me', tags: ['auth'], summary: '当前登录用户及其权限',
+    response: MeSchema,
+    handler: async ({ actor }) => describeMe(actor, deps),
+  });
+
+  definePublicRoute(kit, {
+    method: 'post', path: '/api/auth/logout', operationId: 'logout', tags: ['auth'], summary: '退出登录',
+    response: z.object({ ok: z.boolean() }),
+    handler: async ({ ctx }) => {
+      ctx.cookies.set(SESSION_COOKIE, null);
+      return { ok: true };
+    },
+  });
+
+  if (!wecom) {
+    // Demo mode only: without WeCom credentials nobody could sign in otherwise.
+    definePublicRoute(kit, {
+      method: 'post', path: '/api/auth/dev-login', operationId: 'devLogin', tags: ['auth'],
+      summary: '演示模式登录（仅在未配置企业微信时存在）',
+      body: z.object({ userid: z.string().trim().min(1).max(64) }).strict(),
+      response: z.object({ token: z.string(), user: MeSchema }),
+      handler: async ({ ctx, body }) => {
+        const actor = await loadActiveActor(deps.pool, { wecomUserid: body.userid });
+        if (!actor) throw new AppError('USER_NOT_FOUND', { userid: body.userid });
+        return { token: startSession(ctx, deps, actor), user: describeMe(actor, deps) };
+      },
+    });
+    return;
+  }
+
+  definePublicRoute(kit, {
+    method: 'get', path: '/api/auth/wecom/start', operationId: 'wecomOAuthStart', tags: ['auth'],
+    summary: '跳转到企业微信网页授权', status: 302,
+    query: z.object({ redirect: ReturnPath }),
+    response: z.any(),
+    handler: async ({ ctx, query }) => {
+      // WeCom allows only [a-zA-Z0-9] in state, so state is a bare nonce; the return
+      // path rides in a signed httpOnly cookie pinned to that nonce — a code obtained
+      // for another browser cannot be completed here
+      const state = randomBytes(12).toString('hex');
+      const payload = `${state}.${Buffer.from(query.redirect).toString('base64url')}`;
+      ctx.cookies.set('af_oauth', `${payload}.${signLink(deps.config.sessionSecret, payload)}`,
+        { httpOnly: true, sameSite: 'lax', maxAge: 600_000 });
+      ctx.redirect(wecom.buildOAuthUrl(`${deps.config.publicUrl}/api/auth/wecom/callback`, state));
+      return undefined;
+    },
+  });
+
+  definePublicRoute(kit, {
+    method: 'get', path: '/api/auth/wecom/callback', operationId: 'wecomOAuthCallback', tags: ['auth'],
+    summary: '企业微信网页授权回调：code 换 userid 并建立会话', status: 302,
+    query: z.object({ code: z.string().min(1).max(512), state: z.string().regex(/^[a-zA-Z0-9]{1,128}$/) }),
+    response: z.any(),
+    handler: async ({ ctx, query }) => {
+      const [nonce, ret, sig] = (ctx.cookies.get('af_oauth') ?? '').split('.');
+      const okState = nonce && ret && sig && nonce === query.state
+        && verifyLink(deps.config.sessionSecret, `${nonce}.${ret}`, sig);
+      if (!okState) throw new AppError('OAUTH_CODE_INVALID', { reason: 'state mismatch' });
+      let identity;
+      try {
+        identity = await wecom.getUserIdByOAuthCode(query.code);
+      } catch (err) {
+        if ((err as { errcode?: number }).errcode === 40029) throw new AppError('OAUTH_CODE_INVALID');
+        throw new AppError('WECOM_API_ERROR', { errcode: (err as { errcode?: number }).errcode });
+      }
+      if (!isMemberIdentity(identity)) throw new AppError('NOT_A_MEMBER');
+      const actor = await loadActiveActor(deps.pool, { wecomUserid: identity.userid });
+      if (!actor) throw new AppError('NOT_A_MEMBER', { userid: identity.userid });
+      startSession(ctx, deps, actor);
+      ctx.cookies.set('af_oauth', null);
+      ctx.redirect(ReturnPath.catch('/').parse(Buffer.from(ret, 'base64url').toString()));
+      return undefined;
+    },
+  });
+}

@@ -1,0 +1,44 @@
+import type { Db } from '../db/pool.js';
+
+export type Role = 'rep' | 'manager' | 'director' | 'compliance' | 'admin';
+export const ROLES: readonly Role[] = ['rep', 'manager', 'director', 'compliance', 'admin'];
+export const ROLE_LABELS: Record<Role, string> = {
+  rep: '业务员',
+  manager: '主管',
+  director: '销售总监',
+  compliance: '合规',
+  admin: '管理员',
+};
+
+/** The signed-in user as every service sees it. */
+export interface Actor {
+  id: number;
+  wecomUserid: string;
+  name: string;
+  role: Role;
+  departmentId: number | null;
+  /** '/1/4/' — the department's materialised path; a manager's scope is this subtree. */
+  departmentPath: string | null;
+  managerId: number | null;
+}
+
+export async function loadActiveActor(db: Db, where: { id: number } | { wecomUserid: string }): Promise<Actor | null> {
+  const [col, val] = 'id' in where ? ['u.id', where.id] : ['u.wecom_userid', where.wecomUserid];
+  const { rows } = await db.query(
+    `SELECT u.id, u.wecom_userid, u.name, u.role, u.department_id, d.path AS department_path, u.manager_id
+       FROM users u LEFT JOIN departments d ON d.id = u.department_id
+      WHERE ${col} = $1 AND u.active`,
+    [val],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    id: r.id,
+    wecomUserid: r.wecom_userid,
+    name: r.name,
+    role: r.role,
+    departmentId: r.department_id,
+    departmentPath: r.department_path,
+    managerId: r.manager_id,
+  };
+}

@@ -1,0 +1,45 @@
+import { AppError } from '../errors.js';
+import type { Actor, Role } from './actor.js';
+
+/**
+ * Who may do what, as one table. Row scope (which records) is separate: see
+ * `scope.ts`. A missing verb means 403.
+ */
+export type Resource =
+  | 'customers' | 'contacts' | 'leads' | 'opportunities' | 'orders'
+  | 'actions' | 'escalations' | 'config' | 'org' | 'outbox';
+export type Verb = 'read' | 'create' | 'update' | 'assign';
+
+const BUSINESS: Verb[] = ['read', 'create', 'update'];
+const TABLE: Record<Role, Partial<Record<Resource, Verb[]>>> = {
+  rep: {
+    customers: BUSINESS, contacts: BUSINESS, leads: BUSINESS, opportunities: BUSINESS,
+    orders: BUSINESS, actions: BUSINESS, config: ['read'], org: ['read'], outbox: ['read'],
+  },
+  manager: {
+    customers: BUSINESS, contacts: BUSINESS, leads: [...BUSINESS, 'assign'], opportunities: BUSINESS,
+    orders: BUSINESS, actions: [...BUSINESS, 'assign'], escalations: ['read', 'update'],
+    config: ['read'], org: ['read'], outbox: ['read'],
+  },
+  director: {
+    customers: BUSINESS, contacts: BUSINESS, leads: [...BUSINESS, 'assign'], opportunities: BUSINESS,
+    orders: BUSINESS, actions: [...BUSINESS, 'assign'], escalations: ['read', 'update'],
+    config: ['read'], org: ['read'], outbox: ['read'],
+  },
+  // Compliance is copied on escalations and reads them; it does not work the pipeline.
+  compliance: { escalations: ['read'], config: ['read'], org: ['read'], outbox: ['read'] },
+  // Admins configure the system and may read everything to do so, but do not sell.
+  admin: {
+    customers: ['read'], contacts: ['read'], leads: ['read'], opportunities: ['read'], orders: ['read'],
+    actions: ['read'], escalations: ['read'], config: ['read', 'update', 'create'], org: ['read', 'update'],
+    outbox: ['read'],
+  },
+};
+
+export function can(actor: Pick<Actor, 'role'>, resource: Resource, verb: Verb): boolean {
+  return TABLE[actor.role][resource]?.includes(verb) ?? false;
+}
+
+export function assertCan(actor: Pick<Actor, 'role'>, resource: Resource, verb: Verb): void {
+  if (!can(actor, resource, verb)) throw new AppError('FORBIDDEN', { resource, verb });
+}

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the system reads, parsed once from the environment and
+ * validated at start. A bad or missing value stops start-up with one line per
+ * problem naming the variable (see `.env.example` for what each one means).
+ */
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const ConfigSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    PUBLIC_URL: optionalString.pipe(z.url({ message: '必须是完整的 http(s) 地址' }).optional()),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: optionalString.pipe(
+      z.string().regex(/^postgres(ql)?:\/\//, '必须以 postgres:// 开头').optional(),
+    ),
+    EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+    SESSION_SECRET: optionalString.pipe(z.string().min(16, '至少 16 个字符').optional()),
+    SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+    WECOM_CORP_ID: optionalString,
+    WECOM_AGENT_ID: optionalString.pipe(z.string().regex(/^\d+$/, '必须是数字').optional()),
+    WECOM_SECRET: optionalString,
+    WECOM_TOKEN: optionalString,
+    WECOM_ENCODING_AES_KEY: optionalString.pipe(
+      z.string().regex(/^[A-Za-z0-9]{43}$/, '必须是 43 位字母数字').optional(),
+    ),
+    WECOM_API_BASE: z.url().default('https://qyapi.weixin.qq.com'),
+    WECOM_OAUTH_BASE: z.url().default('https://open.weixin.qq.com'),
+    WECHATY_PUPPET: optionalString,
+    WECHATY_PUPPET_TOKEN: optionalString,
+    JOBS_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    BOT_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((c, ctx) => {
+    const wecomKeys = ['WECOM_CORP_ID', 'WECOM_AGENT_ID', 'WECOM_SECRET'] as const;
+    const set = wecomKeys.filter((k) => c[k] !== undefined);
+    // Half-configured WeCom is the classic production mistake: refuse it rather than
+    // silently falling back to demo mode (which would open the dev sign-in).
+    if (set.length > 0 && set.length < wecomKeys.length) {
+      for (const k of wecomKeys.filter((k) => c[k] === undefined)) {
+        ctx.addIssue({ code: 'custom', path: [k], message: `已设置 ${set.join(', ')}，缺少该项` });
+      }
+    }
+    if (c.NODE_ENV === 'production' && !c.SESSION_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: '生产环境必须设置' });
+    }
+  });
+
+export type RawConfig = z.infer<typeof ConfigSchema>;
+
+export interface WecomConfig {
+  corpId: string;
+  agentId: string;
+  secret: string;
+  token?: string;
+  encodingAESKey?: string;
+  apiBase: string;
+  oauthBase: string;
+}
+
+export interface Config extends RawConfig {
+  /** No WeCom credentials: outbox instead of WeCom, console bot, dev sign-in. */
+  demoMode: boolean;
+  wecom: WecomConfig | null;
+  sessionSecret: string;
+  publicUrl: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`配置错误:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`),
+    );
+  }
+  const c = parsed.data;
+  const wecom: WecomConfig | null =
+    c.WECOM_CORP_ID && c.WECOM_AGENT_ID && c.WECOM_SECRET
+      ? {
+          corpId: c.WECOM_CORP_ID,
+          agentId: c.WECOM_AGENT_ID,
+          secret: c.WECOM_SECRET,
+          token: c.WECOM_TOKEN,
+          encodingAESKey: c.WECOM_ENCODING_AES_KEY,
+          apiBase: c.WECOM_API_BASE.replace(/\/$/, ''),
+          oauthBase: c.WECOM_OAUTH_BASE.replace(/\/$/, ''),
+        }
+      : null;
+  return {
+    ...c,
+    demoMode: wecom === null,
+    wecom,
+    // Demo mode may run without a secret; a per-process random one means sessions
+    // simply do not survive a restart there.
+    sessionSecret: c.SESSION_SECRET ?? `demo-${process.pid}-${Math.random().toString(36).slice(2)}`,
+    publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ''),
+  };
+}

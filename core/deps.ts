@@ -1,0 +1,16 @@
+import type pg from 'pg';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+
+/**
+ * What every adapter (api, bot, jobs) is handed at start. External systems
+ * join this as small interfaces, chosen from config, so tests swap transports
+ * rather than logic.
+ */
+export interface CoreDeps {
+  config: Config;
+  pool: pg.Pool;
+  logger: Logger;
+  /** Injected so tests can pin "now"; production passes () => new Date(). */
+  now: () => Date;
+}

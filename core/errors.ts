@@ -1,0 +1,68 @@
+/**
+ * Errors are values with a stable English code, an HTTP status and a Chinese
+ * message a rep or manager understands. Every adapter (HTTP, bot, jobs) maps
+ * an AppError the same way: the code never changes meaning once shipped.
+ *
+ *   throw new AppError('CUSTOMER_NOT_FOUND', { customerId });
+ */
+export interface ErrorSpec {
+  status: number;
+  zh: string;
+}
+
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, zh: '请求内容不符合要求' },
+  BODY_TOO_LARGE: { status: 413, zh: '请求内容过大' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型' },
+  UNAUTHENTICATED: { status: 401, zh: '请先登录' },
+  SESSION_EXPIRED: { status: 401, zh: '登录已过期，请重新进入应用' },
+  FORBIDDEN: { status: 403, zh: '没有权限执行该操作' },
+  NOT_FOUND: { status: 404, zh: '资源不存在' },
+  USER_NOT_FOUND: { status: 404, zh: '用户不存在或已停用' },
+  CUSTOMER_NOT_FOUND: { status: 404, zh: '客户不存在' },
+  CONTACT_NOT_FOUND: { status: 404, zh: '联系人不存在' },
+  LEAD_NOT_FOUND: { status: 404, zh: '线索不存在' },
+  OPPORTUNITY_NOT_FOUND: { status: 404, zh: '商机不存在' },
+  ORDER_NOT_FOUND: { status: 404, zh: '订单不存在' },
+  STAGE_NOT_FOUND: { status: 422, zh: '目标阶段不存在' },
+  DEPARTMENT_NOT_FOUND: { status: 422, zh: '部门不存在' },
+  ASSIGNEE_INVALID: { status: 422, zh: '指派对象不是有效的业务员' },
+  NO_ASSIGNEE_AVAILABLE: { status: 422, zh: '该团队或区域没有可分配的业务员' },
+  REFERENCE_INVALID: { status: 422, zh: '引用的数据不存在或不在你的权限范围内' },
+  DUPLICATE: { status: 409, zh: '数据已存在' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, zh: '同一个幂等键不能用于不同的请求内容' },
+  IDEMPOTENCY_IN_PROGRESS: { status: 409, zh: '相同请求正在处理中，请稍后重试' },
+  CONFLICT: { status: 409, zh: '数据已被其他人修改，请刷新后重试' },
+  STAGE_CHECKLIST_INCOMPLETE: { status: 422, zh: '当前阶段的检查清单尚未完成' },
+  STAGE_SKIP_NOT_ALLOWED: { status: 422, zh: '该阶段不允许跳过' },
+  STAGE_SKIP_REASON_REQUIRED: { status: 422, zh: '跳过阶段必须填写原因' },
+  DEV_LOGIN_DISABLED: { status: 404, zh: '已配置企业微信，开发登录不可用' },
+  OAUTH_CODE_INVALID: { status: 401, zh: '企业微信授权码无效或已使用，请重新打开应用' },
+  NOT_A_MEMBER: { status: 403, zh: '你不是本企业的成员或尚未开通使用权限' },
+  WECOM_API_ERROR: { status: 502, zh: '企业微信接口暂时不可用，请稍后重试' },
+  INTERNAL: { status: 500, zh: '系统繁忙，请稍后再试' },
+  STAGE_UNCHANGED: { status: 422, zh: '商机已经处于该阶段' },
+  OPPORTUNITY_CLOSED: { status: 422, zh: '商机已赢单或输单，请先重新打开' },
+  CHECKLIST_ITEM_UNKNOWN: { status: 422, zh: '检查项不属于商机当前阶段' },
+  PIPELINE_NOT_FOUND: { status: 422, zh: '销售流程不存在' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, details?: unknown, message?: string) {
+    super(message ?? ERRORS[code].zh);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.details = details;
+  }
+}
+
+export function isAppError(err: unknown): err is AppError {
+  return err instanceof AppError;
+}

@@ -1,0 +1,25 @@
+/** 'checklist.complete': every listed item must be ticked; one failure per open item. */
+import { z } from 'zod';
+import { defineRule, failure } from './rule-definition.js';
+
+const schema = z.strictObject({
+  items: z.array(z.strictObject({ key: z.string().min(1), label: z.string().min(1) })).min(1),
+});
+
+export const checklistCompleteRule = defineRule({
+  kind: 'checklist.complete',
+  schema,
+  check(facts, { items }) {
+    const state = facts.report.checklist ?? {};
+    return items
+      .filter((item) => state[item.key] !== true)
+      .map((item) =>
+        failure('checklist.complete', {
+          code: 'CHECKLIST_ITEM_INCOMPLETE',
+          target: 'checklist',
+          message: `检查项「${item.label}」还没有完成，请完成并勾选后再提交。`,
+          details: { key: item.key },
+        }),
+      );
+  },
+});

@@ -1,0 +1,102 @@
+/**
+ * The rule registry and the JSON shape admins store per action definition:
+ * `{ kind, ...params, id?, severity? }`. RULES is keyed by RuleKind, so adding
+ * a kind to types.ts without a rule file is a compile error.
+ *
+ *   const parsed = parseRuleSet(json);
+ *   if (parsed.ok) evaluateRules(facts, parsed.rules);
+ */
+import { z } from 'zod';
+import type { RuleKind } from '../types.js';
+import { attachmentsMinRule } from './attachments-min.rule.js';
+import { checklistCompleteRule } from './checklist-complete.rule.js';
+import { fieldsRequiredRule } from './fields-required.rule.js';
+import { geofenceWithinKmRule } from './geofence-within-km.rule.js';
+import { ordersLinkedRule } from './orders-linked.rule.js';
+import { photoCapturedWithinRule } from './photo-captured-within.rule.js';
+import { prerequisiteVerifiedRule } from './prerequisite-verified.rule.js';
+import type { RuleDefinition } from './rule-definition.js';
+import { voiceKeywordsMinRule } from './voice-keywords-min.rule.js';
+
+export type { RuleDefinition } from './rule-definition.js';
+
+export const RULES = {
+  'attachments.min': attachmentsMinRule,
+  'fields.required': fieldsRequiredRule,
+  'orders.linked': ordersLinkedRule,
+  'geofence.within_km': geofenceWithinKmRule,
+  'voice.keywords.min': voiceKeywordsMinRule,
+  'photo.captured_within': photoCapturedWithinRule,
+  'checklist.complete': checklistCompleteRule,
+  'prerequisite.verified': prerequisiteVerifiedRule,
+} satisfies { [K in RuleKind]: RuleDefinition<K, z.ZodObject> };
+
+const common = {
+  id: z.string().min(1).optional(),
+  /** 'warning' demotes every failure of the rule; 'error' keeps each check's own severity. */
+  severity: z.enum(['error', 'warning']).optional(),
+};
+
+type ConfigShape<K extends RuleKind, S extends z.ZodObject> = S['shape'] & { kind: z.ZodLiteral<K> } & typeof common;
+
+function configOf<K extends RuleKind, S extends z.ZodObject>(rule: RuleDefinition<K, S>): z.ZodObject<ConfigShape<K, S>, z.core.$strict> {
+  const clash = ['kind', 'id', 'severity'].filter((k) => k in rule.schema.shape);
+  if (clash.length > 0) throw new Error(`rule ${rule.kind}: params may not be named ${clash.join(', ')}`);
+  // the cast restates what extend() builds; TS cannot follow extend() through a generic S
+  return rule.schema.extend({ kind: z.literal(rule.kind), ...common }) as never;
+}
+
+export const RuleConfigSchema = z.discriminatedUnion(
+  'kind',
+  [
+    configOf(RULES['attachments.min']),
+    configOf(RULES['fields.required']),
+    configOf(RULES['orders.linked']),
+    configOf(RULES['geofence.within_km']),
+    configOf(RULES['voice.keywords.min']),
+    configOf(RULES['photo.captured_within']),
+    configOf(RULES['checklist.complete']),
+    configOf(RULES['prerequisite.verified']),
+  ],
+  { error: (iss) => (iss.code === 'invalid_union' ? `未知的规则类型，可选：${Object.keys(RULES).join('、')}` : undefined) },
+);
+export type RuleConfig = z.output<typeof RuleConfigSchema>;
+export type RuleConfigOf<K extends RuleKind> = Extract<RuleConfig, { kind: K }>;
+
+// the union above must cover exactly RuleKind; this line stops compiling otherwise
+const _everyKindConfigurable: [RuleKind] extends [RuleConfig['kind']] ? true : never = true;
+void _everyKindConfigurable;
+
+export const RuleSetSchema = z.array(RuleConfigSchema);
+
+export interface RuleSetIssue {
+  /** e.g. 'rules[0].min'; 'rules' for the set itself. */
+  path: string;
+  message: string;
+}
+
+export type ParsedRuleSet = { ok: true; rules: RuleConfig[] } | { ok: false; issues: RuleSetIssue[] };
+
+const zhErrors = z.locales.zhCN().localeError;
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : `${acc}.${String(seg)}`), 'rules');
+}
+
+/**
+ * Validates a rule set from admin JSON (string or already-parsed), with
+ * Chinese messages. Zod is scoped to this call so other modules keep their locale.
+ */
+export function parseRuleSet(json: unknown): ParsedRuleSet {
+  let data = json;
+  if (typeof json === 'string') {
+    try {
+      data = JSON.parse(json);
+    } catch {
+      return { ok: false, issues: [{ path: 'rules', message: '规则配置不是合法的 JSON' }] };
+    }
+  }
+  const r = RuleSetSchema.safeParse(data, { error: zhErrors });
+  if (r.success) return { ok: true, rules: r.data };
+  return { ok: false, issues: r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })) };
+}

@@ -1,0 +1,43 @@
+/**
+ * 'prerequisite.verified': a state lock — e.g. no quote before a verified
+ * customer visit. The message names the blocking action and what it still needs.
+ */
+import { z } from 'zod';
+import { describeStatus } from '../action-machine.js';
+import type { ActionStatus } from '../types.js';
+import { defineRule, failure } from './rule-definition.js';
+
+const schema = z.strictObject({ definitionCode: z.string().min(1), label: z.string().min(1) });
+
+const RULE = 'prerequisite.verified';
+const DONE: readonly ActionStatus[] = ['verified', 'archived'];
+
+function whatItNeeds(status: ActionStatus): string {
+  if (status === 'submitted') return '等待主管核验通过';
+  if (status === 'rejected') return '按驳回意见修改后重新提交，并通过主管核验';
+  return '完成提交并通过主管核验';
+}
+
+export const prerequisiteVerifiedRule = defineRule({
+  kind: RULE,
+  schema,
+  check(facts, { definitionCode, label }) {
+    const candidates = facts.satisfiedPrerequisites.filter((p) => p.definitionCode === definitionCode);
+    if (candidates.some((p) => DONE.includes(p.status))) return [];
+    const blocking = candidates[0];
+    if (!blocking) {
+      return [failure(RULE, {
+        code: 'PREREQUISITE_MISSING',
+        target: 'prerequisite',
+        message: `需要先完成一次「${label}」并通过主管核验，才能办理此事项。`,
+        details: { definitionCode },
+      })];
+    }
+    return [failure(RULE, {
+      code: 'PREREQUISITE_NOT_VERIFIED',
+      target: 'prerequisite',
+      message: `前置事项「${label}」（编号 ${blocking.actionId}）当前为「${describeStatus(blocking.status)}」，需要${whatItNeeds(blocking.status)}后才能办理此事项。`,
+      details: { definitionCode, blockingActionId: blocking.actionId, status: blocking.status },
+    })];
+  },
+});

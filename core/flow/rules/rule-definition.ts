@@ -1,0 +1,51 @@
+/**
+ * The contract of a rule kind: a zod schema for its params and one pure check
+ * that returns EVERY failure it finds (an empty array means it passes).
+ *
+ *   export const ordersLinkedRule = defineRule({
+ *     kind: 'orders.linked',
+ *     schema: z.strictObject({ latest: z.number().int().min(1) }),
+ *     check: (facts, { latest }) => [...],
+ *   });
+ */
+import type { z } from 'zod';
+import type { AttachmentKind, RuleFailure, RuleKind, Severity, VisitFacts } from '../types.js';
+
+export interface RuleDefinition<K extends RuleKind = RuleKind, S extends z.ZodObject = z.ZodObject> {
+  kind: K;
+  /** Params only; `kind`, `id` and `severity` are added by rules/index.ts. */
+  schema: S;
+  check(facts: VisitFacts, params: z.output<S>): RuleFailure[];
+}
+
+/** Identity helper so each rule file gets its params type inferred from its schema. */
+export function defineRule<K extends RuleKind, S extends z.ZodObject>(def: RuleDefinition<K, S>): RuleDefinition<K, S> {
+  return def;
+}
+
+export interface FailureInit {
+  code: string;
+  target: string;
+  message: string;
+  details?: Record<string, unknown>;
+  severity?: Severity;
+}
+
+export function failure(rule: RuleKind, init: FailureInit): RuleFailure {
+  const f: RuleFailure = { code: init.code, rule, message: init.message, target: init.target, severity: init.severity ?? 'error' };
+  if (init.details) f.details = init.details;
+  return f;
+}
+
+/** Chinese measure words and verbs per attachment kind, so messages read naturally. */
+export const ATTACHMENT_WORDS: Record<AttachmentKind | 'any', { noun: string; unit: string; verb: string; redo: string }> = {
+  photo: { noun: '照片', unit: '张', verb: '拍摄', redo: '补拍' },
+  voice: { noun: '语音', unit: '条', verb: '录制', redo: '补录' },
+  document: { noun: '文件', unit: '份', verb: '上传', redo: '补传' },
+  any: { noun: '附件', unit: '个', verb: '上传', redo: '补充' },
+};
+
+/** '「a」、「b」' — the quoting reps see in every list of missing things. */
+export function quoteList(items: readonly string[]): string {
+  return items.map((s) => `「${s}」`).join('、');
+}

@@ -1,0 +1,56 @@
+/**
+ * 'voice.keywords.min': the voice memo's transcript must mention at least
+ * `min` DISTINCT words of a keyword library (e.g. customer pain points), which
+ * is what separates a real conversation from "今天拜访了客户，一切正常".
+ */
+import { z } from 'zod';
+import { keywordMatcherFor } from '../segmenter.js';
+import type { RuleFailure } from '../types.js';
+import { defineRule, failure, quoteList } from './rule-definition.js';
+
+const schema = z.strictObject({
+  library: z.string().min(1),
+  min: z.number().int().min(1),
+  label: z.string().min(1).optional(),
+});
+
+const RULE = 'voice.keywords.min';
+
+function tooFew(matched: string[], min: number, label: string, library: string[]): RuleFailure {
+  const examples = library.filter((w) => !matched.includes(w)).slice(0, 3);
+  const have = matched.length === 0
+    ? `没有提到${label}`
+    : `只提到${matched.length}个${label}（${matched.join('、')}）`;
+  return failure(RULE, {
+    code: 'VOICE_KEYWORDS_TOO_FEW',
+    target: 'voice',
+    message: `语音纪要中${have}，至少需要${min}个。请补充客户提到的具体问题，例如：${examples.join('、')}。`,
+    details: { matched, min },
+  });
+}
+
+export const voiceKeywordsMinRule = defineRule({
+  kind: RULE,
+  schema,
+  check(facts, { library, min, label = '客户痛点' }) {
+    const words = facts.keywordLibraries[library];
+    if (!words || words.length === 0) {
+      return [failure(RULE, {
+        code: 'KEYWORD_LIBRARY_MISSING',
+        target: 'voice',
+        message: `关键词库「${library}」未配置，暂时无法核对语音纪要，请联系管理员。`,
+        details: { library },
+      })];
+    }
+    const transcript = facts.report.transcript?.trim();
+    if (!transcript) {
+      return [failure(RULE, {
+        code: 'VOICE_TRANSCRIPT_MISSING',
+        target: 'voice',
+        message: `没有语音纪要的文字内容：请录一段语音纪要，讲清楚${label}和下一步安排。`,
+      })];
+    }
+    const matched = keywordMatcherFor(words)(transcript);
+    return matched.length >= min ? [] : [tooFew(matched, min, label, words)];
+  },
+});

@@ -1,0 +1,113 @@
+/**
+ * Chinese word segmentation over nodejieba. Keywords are matched as whole
+ * segmented words, not substrings, so "账期" does not fire on "报账期间".
+ *
+ *   const match = createKeywordMatcher(['价格偏高', '账期', '耗材编码']);
+ *   match('客户说价格偏高，账期太长'); // ['价格偏高', '账期']
+ *
+ * nodejieba keeps one dictionary per process. Every library's words are
+ * inserted into it (insertWord, once each), so multi-character trade terms stay
+ * whole. Because one library's long word could swallow another library's short
+ * word, matching uses cutForSearch, which also emits the dictionary sub-words
+ * of long words ("价格偏高" → "价格", "偏高", "价格偏高").
+ */
+import nodejieba from 'nodejieba';
+
+export type KeywordMatcher = (text: string | null | undefined) => string[];
+
+export interface WeightedKeyword {
+  word: string;
+  weight: number;
+}
+
+const insertedWords = new Set<string>();
+
+/**
+ * Loads jieba's dictionaries now (~3 s) rather than on the first report.
+ * Goes through cut(): calling nodejieba.load() again would reload the
+ * dictionary and silently drop every inserted keyword.
+ */
+export function warmUpSegmenter(): void {
+  nodejieba.cut('预热');
+}
+
+/** Adds words to jieba's in-memory dictionary; cheap and idempotent. */
+export function addDictionaryWords(words: Iterable<string>): void {
+  for (const word of words) {
+    if (insertedWords.has(word)) continue;
+    nodejieba.insertWord(word);
+    insertedWords.add(word);
+  }
+}
+
+/** Precise-mode segmentation with HMM for unknown words (clustering, search). */
+export function segment(text: string): string[] {
+  return text ? nodejieba.cut(text, true) : [];
+}
+
+/** TF-IDF keywords of a text, strongest first. */
+export function extractKeywords(text: string, topN: number): WeightedKeyword[] {
+  return text && topN > 0 ? nodejieba.extract(text, topN) : [];
+}
+
+// jieba splits sentences on exactly these before segmenting, so cutting only
+// the clauses that contain a candidate yields the same words as cutting all.
+const JIEBA_SEPARATORS = /[ \t\n，。]+/;
+
+function normalizeWords(words: readonly string[]): Map<string, string> {
+  const byLower = new Map<string, string>();
+  for (const raw of words) {
+    const w = raw.trim();
+    if (w && !byLower.has(w.toLowerCase())) byLower.set(w.toLowerCase(), w);
+  }
+  return byLower;
+}
+
+/**
+ * Returns a function giving the DISTINCT library words found in a text, in
+ * order of first appearance. Matching is case-insensitive for Latin terms.
+ */
+export function createKeywordMatcher(words: readonly string[]): KeywordMatcher {
+  const byLower = normalizeWords(words);
+  const keys = [...byLower.keys()];
+  addDictionaryWords(byLower.values());
+  return (text) => {
+    if (!text || keys.length === 0) return [];
+    const lower = text.toLowerCase();
+    // substring pre-filter: most clauses of a memo contain no keyword at all
+    const candidates = keys.filter((k) => lower.includes(k));
+    if (candidates.length === 0) return [];
+    const found = new Set<string>();
+    for (const clause of text.split(JIEBA_SEPARATORS)) {
+      const lc = clause.toLowerCase();
+      if (!candidates.some((k) => lc.includes(k))) continue;
+      for (const token of nodejieba.cutForSearch(clause)) {
+        const hit = byLower.get(token.toLowerCase());
+        if (hit !== undefined) found.add(hit);
+      }
+    }
+    return [...found];
+  };
+}
+
+const matcherCache = new WeakMap<readonly string[], KeywordMatcher>();
+const matcherByContent = new Map<string, KeywordMatcher>();
+const CONTENT_CACHE_LIMIT = 256;
+
+/**
+ * A matcher for a library array, reused across evaluations: by identity when
+ * facts share the array, else by content (bounded, for per-request copies).
+ */
+export function keywordMatcherFor(words: readonly string[]): KeywordMatcher {
+  const byIdentity = matcherCache.get(words);
+  if (byIdentity) return byIdentity;
+  const key = words.join('\u0001');
+  let matcher = matcherByContent.get(key);
+  if (!matcher) {
+    if (matcherByContent.size >= CONTENT_CACHE_LIMIT) matcherByContent.clear();
+    matcher = createKeywordMatcher(words);
+    matcherByContent.set(key, matcher);
+  }
+  matcherCache.set(words, matcher);
+  return matcher;
+}

@@ -1,0 +1,134 @@
+/**
+ * Domain types of the action engine. Everything here is a plain object so
+ * facts can be loaded once by a service, handed to pure functions, logged and
+ * replayed in tests. Nothing in `core/flow` touches the database or WeCom.
+ */
+
+export const ACTION_STATUSES = [
+  'dispatched',
+  'in_progress',
+  'submitted',
+  'verified',
+  'archived',
+  'rejected',
+  'overdue',
+  'escalated',
+] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+
+export type CoordSystem = 'wgs84' | 'gcj02';
+
+export const CUSTOMER_TYPES = ['ka', 'hospital', 'store', 'dealer'] as const;
+export type CustomerType = (typeof CUSTOMER_TYPES)[number];
+
+export const CUSTOMER_TYPE_LABELS: Record<CustomerType, string> = {
+  ka: 'KA连锁',
+  hospital: '医院',
+  store: '门店',
+  dealer: '经销商',
+};
+
+export type AttachmentKind = 'photo' | 'voice' | 'document';
+
+export const RULE_KINDS = [
+  'attachments.min',
+  'fields.required',
+  'orders.linked',
+  'geofence.within_km',
+  'voice.keywords.min',
+  'photo.captured_within',
+  'checklist.complete',
+  'prerequisite.verified',
+] as const;
+export type RuleKind = (typeof RULE_KINDS)[number];
+
+export type Severity = 'error' | 'warning';
+
+/** Roles a notification or escalation is addressed to; services resolve them to WeCom userids. */
+export const NOTIFY_ROLES = ['assignee', 'assigner', 'manager', 'director', 'compliance', 'admin'] as const;
+export type NotifyRole = (typeof NOTIFY_ROLES)[number];
+
+/**
+ * One reason a report cannot (error) or should not (warning) be accepted.
+ * `code` is stable English for programs; `message` is Chinese for the rep and
+ * says both what is missing and what to do about it.
+ */
+export interface RuleFailure {
+  code: string;
+  rule: RuleKind;
+  /** Config id of the rule that produced it, when the rule set names its rules. */
+  ruleId?: string;
+  message: string;
+  /** Part of the report concerned: 'attachments', 'attachments:合影', 'fields.nextContactAt', 'checkIn', 'voice', 'orders', 'checklist', 'prerequisite'. */
+  target: string;
+  severity: Severity;
+  details?: Record<string, unknown>;
+}
+
+export interface GeoPoint {
+  lat: number;
+  lng: number;
+  system: CoordSystem;
+}
+
+export interface ReportAttachment {
+  id: string;
+  kind: AttachmentKind;
+  tags: string[];
+  /** EXIF capture time (see exif.ts); null when the file carried none. */
+  capturedAt: Date | null;
+  mime?: string;
+}
+
+export interface CheckIn {
+  lat: number;
+  lng: number;
+  coordSystem: CoordSystem;
+  at: Date;
+}
+
+export interface VisitReport {
+  fields: Record<string, unknown>;
+  attachments: ReportAttachment[];
+  checkIn?: CheckIn;
+  /** Speech-to-text of the voice memo(s). */
+  transcript?: string;
+  linkedOrderIds: string[];
+  checklist?: Record<string, boolean>;
+  visitWindow?: { start: Date; end: Date };
+}
+
+export interface FactsCustomer {
+  id: string;
+  name: string;
+  type: CustomerType;
+  lat: number | null;
+  lng: number | null;
+  /** The system the stored coordinates are in (map pickers in China give GCJ-02). */
+  coordSystem: CoordSystem;
+}
+
+export interface PrerequisiteAction {
+  definitionCode: string;
+  actionId: string;
+  status: ActionStatus;
+}
+
+/** Everything a rule may look at, loaded once before evaluation. */
+export interface VisitFacts {
+  now: Date;
+  customer: FactsCustomer;
+  report: VisitReport;
+  /** The customer's orders, newest first. */
+  recentOrderIds: string[];
+  /** Actions this one depends on (any status); rules decide what counts. */
+  satisfiedPrerequisites: PrerequisiteAction[];
+  /** Keyword libraries by name, e.g. `pain_points`. */
+  keywordLibraries: Record<string, string[]>;
+}
+
+/** Result of `evaluateRules`: ok means no error-severity failure. */
+export interface RuleEvaluation {
+  ok: boolean;
+  failures: RuleFailure[];
+}

@@ -1,0 +1,17 @@
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { HttpWecomClient } from './http-wecom-client.js';
+import type { WecomClient } from './wecom-client.js';
+
+/** The WeCom client chosen by config: none in demo mode (the outbox stands in). */
+export function createWecomClient(config: Config, logger: Logger): WecomClient | null {
+  if (!config.wecom) return null;
+  return new HttpWecomClient({
+    apiBase: config.wecom.apiBase,
+    oauthBase: config.wecom.oauthBase,
+    corpId: config.wecom.corpId,
+    agentId: config.wecom.agentId,
+    secret: config.wecom.secret,
+    logger,
+  });
+}

@@ -1,0 +1,48 @@
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../../../core/config.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('runs in demo mode with nothing set', () => {
+    const c = loadConfig({});
+    expect(c.demoMode).to.equal(true);
+    expect(c.wecom).to.equal(null);
+    expect(c.PORT).to.equal(3000);
+    expect(c.DATA_DIR).to.equal('./data');
+  });
+
+  it('names a malformed variable in one line', () => {
+    const problems = problemsOf({ PORT: 'eighty' });
+    expect(problems).to.have.length(1);
+    expect(problems[0]).to.match(/^PORT: /);
+  });
+
+  it('refuses a half-configured WeCom instead of silently falling back to demo mode', () => {
+    const problems = problemsOf({ WECOM_CORP_ID: 'ww123' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).to.deep.equal(['WECOM_AGENT_ID', 'WECOM_SECRET']);
+  });
+
+  it('rejects a DATABASE_URL that is not a postgres URL and an AES key of the wrong length', () => {
+    const problems = problemsOf({ DATABASE_URL: 'mysql://x', WECOM_ENCODING_AES_KEY: 'short' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).to.deep.equal(['DATABASE_URL', 'WECOM_ENCODING_AES_KEY']);
+  });
+
+  it('requires SESSION_SECRET in production', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })[0]).to.match(/^SESSION_SECRET/);
+  });
+
+  it('leaves demo mode when all three WeCom credentials are set', () => {
+    const c = loadConfig({ WECOM_CORP_ID: 'ww1', WECOM_AGENT_ID: '1000002', WECOM_SECRET: 's' });
+    expect(c.demoMode).to.equal(false);
+    expect(c.wecom?.apiBase).to.equal('https://qyapi.weixin.qq.com');
+  });
+});

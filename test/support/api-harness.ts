@@ -1,0 +1,65 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type pg from 'pg';
+import { createApp } from '../../api/app.js';
+import { loadConfig } from '../../core/config.js';
+import { logger } from '../../core/logger.js';
+import type { WecomClient } from '../../core/wecom/wecom-client.js';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface TestApi {
+  baseUrl: string;
+  /** Signs in through the real dev-login route (demo mode) and caches the token. */
+  tokenFor(userid: string): Promise<string>;
+  call<T = any>(method: string, path: string, opts?: { as?: string; body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<ApiResponse<T>>;
+  close(): Promise<void>;
+}
+
+/** The real Koa app on a loopback port, over a test database. */
+export async function startTestApi(opts: {
+  pool: pg.Pool;
+  env?: Record<string, string>;
+  wecom?: WecomClient | null;
+  now?: () => Date;
+}): Promise<TestApi> {
+  const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-0123456789abcdef', ...opts.env });
+  const app = createApp({ config, pool: opts.pool, logger, now: opts.now ?? (() => new Date()), wecom: opts.wecom ?? null });
+  const server = http.createServer(app.callback());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const tokens = new Map<string, string>();
+
+  const call: TestApi['call'] = async (method, path, o = {}) => {
+    const headers: Record<string, string> = { ...o.headers };
+    if (o.as) headers.Authorization = `Bearer ${await tokenFor(o.as)}`;
+    let body: string | undefined = o.raw;
+    if (o.body !== undefined) {
+      body = JSON.stringify(o.body);
+      headers['Content-Type'] ??= 'application/json';
+    }
+    const res = await fetch(baseUrl + path, { method, headers, body, redirect: 'manual' });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try { parsed = text ? JSON.parse(text) : undefined; } catch { /* keep text */ }
+    return { status: res.status, body: parsed as any, headers: res.headers };
+  };
+
+  async function tokenFor(userid: string): Promise<string> {
+    const cached = tokens.get(userid);
+    if (cached) return cached;
+    const res = await call('POST', '/api/auth/dev-login', { body: { userid } });
+    if (res.status !== 200) throw new Error(`dev-login as ${userid} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    tokens.set(userid, res.body.token);
+    return res.body.token;
+  }
+
+  return {
+    baseUrl, tokenFor, call,
+    close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
+  };
+}

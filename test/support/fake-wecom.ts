@@ -1,0 +1,331 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { decrypt, encrypt, getSignature } from '@wecom/crypto';
+
+/**
+ * Loopback fake of qyapi.weixin.qq.com + the OAuth host (reference §10), so
+ * tests and dev machines never need a trusted IP. Behaves like WeCom where it
+ * matters to us: HTTP 200 with errcodes, token required in the query, silent
+ * per-member drops, single-use OAuth and response codes.
+ *
+ *   const fake = await startFakeWecom({ corpId: 'ww1', secret: 's', agentId: 1000002 });
+ *   const client = new HttpWecomClient({ apiBase: fake.baseUrl, oauthBase: fake.oauthBaseUrl, ... });
+ *   fake.failNext('/cgi-bin/message/send', 45009);
+ *   await fake.stop();
+ */
+export interface FakeWecomOptions {
+  corpId: string;
+  secret: string;
+  agentId: number | string;
+  /** Callback Token / EncodingAESKey, echoed back for the callback helpers below. */
+  token?: string;
+  encodingAESKey?: string;
+  tokenTtlSec?: number;
+  now?: () => number;
+}
+
+export interface FakeDepartment { id: number; name: string; parentid: number; order?: number; department_leader?: string[] }
+export interface FakeUser {
+  userid: string; name: string; department: number[]; main_department?: number; position?: string;
+  is_leader_in_dept?: number[]; direct_leader?: string[]; status?: number;
+}
+
+export interface SentMessage {
+  body: Record<string, any>; msgid: string; responseCode?: string; at: number;
+  /** Members who would see it. */ delivered: string[];
+  /** Valid members WeCom silently dropped (>30/min or >1000/h, or duplicate_check). */ undelivered: string[];
+  /** Reported back in invaliduser. */ invalid: string[];
+}
+
+type Json = Record<string, unknown>;
+type Reply = Json | { binary: Buffer; headers: Record<string, string> };
+type Route = (q: URLSearchParams, body: Json) => Reply;
+
+const ok = (extra: Json = {}): Json => ({ errcode: 0, errmsg: 'ok', ...extra });
+const fail = (errcode: number, errmsg = 'fake error'): Json => ({ errcode, errmsg });
+const split = (v: unknown): string[] => (typeof v === 'string' && v ? v.split('|').filter(Boolean) : []);
+const bytes = (s: unknown): number => Buffer.byteLength(String(s ?? ''), 'utf8');
+const INTERACTIVE = new Set(['button_interaction', 'vote_interaction', 'multiple_interaction']);
+
+export async function startFakeWecom(opts: FakeWecomOptions) {
+  const now = opts.now ?? Date.now;
+  const agentId = Number(opts.agentId);
+  const tokens = new Map<string, number>(); // token → expiresAt
+  let currentToken: string | undefined;
+  let seq = 0;
+  const failures = new Map<string, { errcode: number; remaining: number }[]>();
+  const departments = new Map<number, FakeDepartment>();
+  const users = new Map<string, FakeUser>();
+  const media = new Map<string, { buffer: Buffer; contentType: string; filename: string }>();
+  const deliveries = new Map<string, number[]>();
+  const duplicates = new Map<string, number>();
+  const responseCodes = new Map<string, { used: boolean }>();
+  const issuedCodes = new Map<string, { userid?: string; openid?: string; issuedAt: number; used: boolean }>();
+  const sent: SentMessage[] = [];
+  const cardUpdates: { body: Json; at: number }[] = [];
+  const counters = { gettokenCalls: 0, calls: {} as Record<string, number> };
+  let oauthUser: string | { openid: string } = 'wangwu';
+
+  // An empty directory accepts any userid, so simple tests need no setUsers().
+  const isMember = (userid: string) => users.size === 0 || users.has(userid);
+  const childrenOf = (id: number): number[] =>
+    [...departments.values()].filter((d) => d.parentid === id && d.id !== id).flatMap((d) => [d.id, ...childrenOf(d.id)]);
+
+  function mintOAuthCode(who: string | { openid: string }): string {
+    const code = `code-${++seq}-${randomBytes(6).toString('hex')}`;
+    issuedCodes.set(code, { ...(typeof who === 'string' ? { userid: who } : who), issuedAt: now(), used: false });
+    return code;
+  }
+
+  function mintResponseCode(): string {
+    const code = `rc-${++seq}`;
+    responseCodes.set(code, { used: false });
+    return code;
+  }
+
+  // WeCom drops silently past 30/min or 1000/h per member (§3); we record who would have seen it.
+  function deliver(userid: string, at: number): boolean {
+    const recent = (deliveries.get(userid) ?? []).filter((t) => t > at - 3_600_000);
+    const lastMinute = recent.filter((t) => t > at - 60_000).length;
+    const allowed = lastMinute < 30 && recent.length < 1000;
+    if (allowed) recent.push(at);
+    deliveries.set(userid, recent);
+    return allowed;
+  }
+
+  const routes: Record<string, Route> = {
+    '/cgi-bin/message/send': (_q, body) => {
+      if (Number(body.agentid) !== agentId) return fail(301002, 'agentid mismatch');
+      const msgtype = String(body.msgtype ?? '');
+      const content = body[msgtype] as Json | undefined;
+      if (!msgtype || typeof content !== 'object' || content === null) return fail(40008, 'invalid message type');
+      if (msgtype === 'text' || msgtype === 'markdown') {
+        if (!content.content) return fail(44004, 'empty content');
+        if (bytes(content.content) > 2048) return fail(45002, 'content size out of limit');
+      }
+      const requested = body.touser === '@all' ? [...users.keys()] : split(body.touser);
+      const parties = split(body.toparty).map(Number);
+      if (!requested.length && !parties.length && !split(body.totag).length) return fail(82001, 'all touser toparty totag invalid');
+      const invalid = requested.filter((u) => !isMember(u)).map((u) => u.toLowerCase());
+      const invalidParty = parties.filter((p) => departments.size > 0 && !departments.has(p));
+      const partyMembers = [...users.values()].filter((u) => u.department.some((d) => parties.includes(d))).map((u) => u.userid);
+      const recipients = [...new Set([...requested.filter(isMember), ...partyMembers])];
+      if (!recipients.length) return fail(81013, 'user & party & tag all invalid');
+      const at = now();
+      const dupKey = JSON.stringify(body);
+      const interval = Number(body.duplicate_check_interval ?? 1800) * 1000;
+      const duplicate = body.enable_duplicate_check === 1 && at - (duplicates.get(dupKey) ?? -Infinity) < interval;
+      if (body.enable_duplicate_check === 1 && !duplicate) duplicates.set(dupKey, at);
+      const delivered = duplicate ? [] : recipients.filter((u) => deliver(u, at));
+      const card = msgtype === 'template_card' ? (content as Json) : undefined;
+      const responseCode = card && (INTERACTIVE.has(String(card.card_type)) || card.action_menu) ? mintResponseCode() : undefined;
+      const msgid = `msg-${++seq}`;
+      sent.push({ body, msgid, responseCode, at, delivered, undelivered: recipients.filter((u) => !delivered.includes(u)), invalid });
+      return ok({
+        invaliduser: invalid.join('|'), invalidparty: invalidParty.join('|'), invalidtag: split(body.totag).join('|'),
+        msgid, ...(responseCode ? { response_code: responseCode } : {}),
+      });
+    },
+    '/cgi-bin/message/update_template_card': (_q, body) => {
+      if (Number(body.agentid) !== agentId) return fail(301002, 'agentid mismatch');
+      const entry = responseCodes.get(String(body.response_code ?? ''));
+      // The real errcode for a used/unknown code is unconfirmed (§11.1); 40058 = invalid parameter.
+      if (!entry || entry.used) return fail(40058, 'invalid response_code');
+      entry.used = true;
+      cardUpdates.push({ body, at: now() });
+      const invalid = (Array.isArray(body.userids) ? (body.userids as string[]) : []).filter((u) => !isMember(u));
+      return ok({ invaliduser: invalid });
+    },
+    '/cgi-bin/get_jsapi_ticket': () => ok({ ticket: `jsapi-corp-${++seq}`, expires_in: 7200 }),
+    '/cgi-bin/ticket/get': (q) =>
+      q.get('type') === 'agent_config' ? ok({ ticket: `jsapi-agent-${++seq}`, expires_in: 7200 }) : fail(40058, 'invalid type'),
+    '/cgi-bin/auth/getuserinfo': (q) => {
+      const entry = issuedCodes.get(q.get('code') ?? '');
+      // Codes are single-use and live 5 minutes (§6).
+      if (!entry || entry.used || now() - entry.issuedAt > 300_000) return fail(40029, 'invalid code');
+      entry.used = true;
+      return ok(entry.userid ? { userid: entry.userid } : { openid: entry.openid });
+    },
+    '/cgi-bin/user/get': (q) => {
+      const user = users.get(q.get('userid') ?? '');
+      return user ? ok({ ...user, status: user.status ?? 1 }) : fail(60111, 'userid not found');
+    },
+    '/cgi-bin/user/list': (q) => listUsers(q, (u) => ({ ...u, status: u.status ?? 1 })),
+    '/cgi-bin/user/simplelist': (q) => listUsers(q, (u) => ({ userid: u.userid, name: u.name, department: u.department })),
+    '/cgi-bin/department/list': (q) => {
+      const root = q.get('id');
+      if (root === null || root === '') return ok({ department: [...departments.values()] });
+      if (!departments.has(Number(root))) return fail(60123, 'invalid party id');
+      const ids = [Number(root), ...childrenOf(Number(root))];
+      return ok({ department: ids.map((id) => departments.get(id)) });
+    },
+    '/cgi-bin/media/get': (q) => mediaReply(q),
+    '/cgi-bin/media/get/jssdk': (q) => mediaReply(q),
+  };
+
+  function listUsers(q: URLSearchParams, shape: (u: FakeUser) => Json): Json {
+    const dept = Number(q.get('department_id'));
+    if (!departments.has(dept)) return fail(60123, 'invalid party id');
+    const scope = new Set(q.get('fetch_child') === '1' ? [dept, ...childrenOf(dept)] : [dept]);
+    return ok({ userlist: [...users.values()].filter((u) => u.department.some((d) => scope.has(d))).map(shape) });
+  }
+
+  function mediaReply(q: URLSearchParams): Reply {
+    const item = media.get(q.get('media_id') ?? '');
+    // Errors come back as JSON with HTTP 200 (§5).
+    if (!item) return fail(40007, 'invalid media_id');
+    // Node refuses non-latin1 header bytes, so non-ASCII names go out RFC 5987-encoded.
+    const name = /^[\x20-\x7e]*$/.test(item.filename) ? `filename="${item.filename}"` : `filename*=UTF-8''${encodeURIComponent(item.filename)}`;
+    const headers = { 'Content-Type': item.contentType, 'Content-disposition': `attachment; ${name}` };
+    return { binary: item.buffer, headers };
+  }
+
+  function gettoken(q: URLSearchParams): Json {
+    if (q.get('corpid') !== opts.corpId) return fail(40013, 'invalid corpid');
+    if (q.get('corpsecret') !== opts.secret) return fail(40001, 'invalid credential');
+    const at = now();
+    if (!currentToken || (tokens.get(currentToken) ?? 0) <= at) {
+      currentToken = `tok-${++seq}-${randomBytes(8).toString('hex')}`;
+      tokens.set(currentToken, at + (opts.tokenTtlSec ?? 7200) * 1000);
+    }
+    return ok({ access_token: currentToken, expires_in: Math.round(((tokens.get(currentToken) ?? at) - at) / 1000) });
+  }
+
+  function takeFailure(path: string): Json | undefined {
+    const queue = failures.get(path);
+    const next = queue?.[0];
+    if (!next) return undefined;
+    if (--next.remaining <= 0) queue.shift();
+    return fail(next.errcode, next.errcode === 60020 ? 'not allow to access from your ip, from ip: 127.0.0.1' : 'fake failure');
+  }
+
+  function oauthRedirect(q: URLSearchParams, res: ServerResponse): void {
+    const redirect = q.get('redirect_uri');
+    if (q.get('appid') !== opts.corpId || !redirect) {
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('invalid appid or redirect_uri');
+      return;
+    }
+    const target = new URL(redirect);
+    target.searchParams.set('code', mintOAuthCode(oauthUser));
+    target.searchParams.set('state', q.get('state') ?? '');
+    res.writeHead(302, { Location: target.toString() }).end();
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = url.pathname;
+    counters.calls[path] = (counters.calls[path] ?? 0) + 1;
+    if (path === '/connect/oauth2/authorize') return oauthRedirect(url.searchParams, res);
+    if (path === '/cgi-bin/gettoken') {
+      counters.gettokenCalls++;
+      return send(res, takeFailure(path) ?? gettoken(url.searchParams));
+    }
+    const route = routes[path];
+    if (!route) return void res.writeHead(404).end();
+    const token = url.searchParams.get('access_token');
+    if (!token) return send(res, fail(41001, 'access_token missing'));
+    const injected = takeFailure(path);
+    if (injected) return send(res, injected);
+    const expiresAt = tokens.get(token);
+    if (expiresAt === undefined) return send(res, fail(40014, 'invalid access_token'));
+    if (expiresAt <= now()) return send(res, fail(42001, 'access_token expired'));
+    let body: Json = {};
+    if (req.method === 'POST') {
+      try {
+        body = JSON.parse((await readBody(req)) || '{}') as Json;
+      } catch {
+        return send(res, fail(47001, 'data format error'));
+      }
+    }
+    send(res, route(url.searchParams, body));
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => res.writeHead(500).end(String(err)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    baseUrl,
+    oauthBaseUrl: baseUrl,
+    corpId: opts.corpId,
+    agentId,
+    token: opts.token,
+    encodingAESKey: opts.encodingAESKey,
+    sent,
+    cardUpdates,
+    issuedCodes,
+    counters,
+    mintOAuthCode,
+    mintResponseCode,
+    setOAuthUser(who: string | { openid: string }) { oauthUser = who; },
+    setUsers(depts: FakeDepartment[], members: FakeUser[]) {
+      departments.clear(); users.clear();
+      for (const d of depts) departments.set(d.id, d);
+      for (const u of members) users.set(u.userid, u);
+    },
+    putMedia(mediaId: string, buffer: Buffer, contentType: string, filename = `${mediaId}.bin`) {
+      media.set(mediaId, { buffer, contentType, filename });
+    },
+    /** The next `times` calls to `path` answer `errcode` (after the 41001 check, before token validation). */
+    failNext(path: string, errcode: number, times = 1) {
+      failures.set(path, [...(failures.get(path) ?? []), { errcode, remaining: times }]);
+    },
+    /** The current token now answers 42001; the next gettoken issues a new one. */
+    expireToken() { if (currentToken) tokens.set(currentToken, now() - 1); },
+    currentToken: () => currentToken,
+    callsTo: (path: string) => counters.calls[path] ?? 0,
+    stop: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+  };
+}
+
+export type FakeWecom = Awaited<ReturnType<typeof startFakeWecom>>;
+
+function send(res: ServerResponse, reply: Reply): void {
+  if ('binary' in reply && Buffer.isBuffer(reply.binary)) {
+    res.writeHead(200, reply.headers as Record<string, string>).end(reply.binary);
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': 'application/json; charset=UTF-8' }).end(JSON.stringify(reply));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export interface CallbackKeys { token: string; encodingAESKey: string; corpId: string }
+
+/** A POST callback exactly as WeCom would send it: signed query + encrypted XML body (§4). */
+export function buildEncryptedCallback(input: CallbackKeys & { xml: string; timestamp?: string; nonce?: string; agentId?: string }) {
+  const timestamp = input.timestamp ?? String(Math.floor(Date.now() / 1000));
+  const nonce = input.nonce ?? String(Math.floor(Math.random() * 1e10));
+  const enc = encrypt(input.encodingAESKey, input.xml, input.corpId);
+  const body =
+    `<xml><ToUserName><![CDATA[${input.corpId}]]></ToUserName><AgentID><![CDATA[${input.agentId ?? '1000002'}]]></AgentID>` +
+    `<Encrypt><![CDATA[${enc}]]></Encrypt></xml>`;
+  return { query: { msg_signature: getSignature(input.token, timestamp, nonce, enc), timestamp, nonce }, body };
+}
+
+/** The GET URL-verification query; the endpoint must answer `echo` verbatim. */
+export function buildVerifyQuery(input: CallbackKeys & { echo: string; timestamp?: string; nonce?: string }) {
+  const timestamp = input.timestamp ?? String(Math.floor(Date.now() / 1000));
+  const nonce = input.nonce ?? String(Math.floor(Math.random() * 1e10));
+  const echostr = encrypt(input.encodingAESKey, input.echo, input.corpId);
+  return { msg_signature: getSignature(input.token, timestamp, nonce, echostr), timestamp, nonce, echostr };
+}
+
+/** Open a passive-reply envelope the way WeCom does: check MsgSignature over Encrypt, then decrypt. */
+export function decryptReplyEnvelope(xml: string, keys: Omit<CallbackKeys, 'corpId'>) {
+  const pick = (tag: string) => new RegExp(`<${tag}>(?:<!\\[CDATA\\[)?(.*?)(?:\\]\\]>)?</${tag}>`, 's').exec(xml)?.[1] ?? '';
+  const [enc, signature, timestamp, nonce] = ['Encrypt', 'MsgSignature', 'TimeStamp', 'Nonce'].map(pick);
+  if (getSignature(keys.token, timestamp, nonce, enc) !== signature) throw new Error('reply signature mismatch');
+  const { message, id } = decrypt(keys.encodingAESKey, enc);
+  return { plainXml: message, receiveid: id, timestamp, nonce };
+}
