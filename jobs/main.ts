@@ -8,8 +8,9 @@ import { JOBS } from './registry.js';
  * several worker processes share one queue. Each job file is a thin call into core/.
  */
 export async function startJobs(sys: System): Promise<Part> {
+  const backend = new PostgresBackend({ pool: sys.pool });
   const agenda = new Agenda({
-    backend: new PostgresBackend({ pool: sys.pool }),
+    backend,
     name: `worker-${process.pid}`,
     processEvery: '5 seconds',
   });
@@ -22,6 +23,9 @@ export async function startJobs(sys: System): Promise<Part> {
     }, { concurrency: 1 });
   }
   await agenda.start();
+  // the LISTEN connection reports server shutdowns as errors; log them, never crash on them
+  (backend.notificationChannel as unknown as NodeJS.EventEmitter | undefined)
+    ?.on('error', (err: unknown) => sys.logger.warn({ err }, 'agenda notification channel error'));
   for (const job of JOBS) {
     if (job.every) await agenda.every(job.every, job.name, undefined, { timezone: 'Asia/Shanghai', skipImmediate: true });
   }

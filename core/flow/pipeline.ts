@@ -125,7 +125,8 @@ function skipFailures(skipped: Slot[], reason: string | undefined): StageMoveFai
   if (forbidden.length > 0) {
     failures.push({ code: 'STAGE_SKIP_NOT_ALLOWED', message: `不能跳过「${forbidden.join('」「')}」，请按顺序推进。`, details: { stages: forbidden } });
   }
-  if (needReason.length > 0 && !reason?.trim()) {
+  // asking for a reason is noise when the move is refused anyway
+  if (forbidden.length === 0 && needReason.length > 0 && !reason?.trim()) {
     failures.push({ code: 'STAGE_SKIP_REASON_REQUIRED', message: `跳过「${needReason.join('」「')}」需要填写原因。`, details: { stages: needReason } });
   }
   return failures;

@@ -70,7 +70,9 @@ function normalizeWords(words: readonly string[]): Map<string, string> {
 export function createKeywordMatcher(words: readonly string[]): KeywordMatcher {
   const byLower = normalizeWords(words);
   const keys = [...byLower.keys()];
+  // clauses are segmented lower-cased; without HMM jieba splits unknown Latin runs into letters
   addDictionaryWords(byLower.values());
+  addDictionaryWords(keys);
   return (text) => {
     if (!text || keys.length === 0) return [];
     const lower = text.toLowerCase();
@@ -81,8 +83,8 @@ export function createKeywordMatcher(words: readonly string[]): KeywordMatcher {
     for (const clause of text.split(JIEBA_SEPARATORS)) {
       const lc = clause.toLowerCase();
       if (!candidates.some((k) => lc.includes(k))) continue;
-      for (const token of nodejieba.cutForSearch(clause)) {
-        const hit = byLower.get(token.toLowerCase());
+      for (const token of nodejieba.cutForSearch(lc)) {
+        const hit = byLower.get(token);
         if (hit !== undefined) found.add(hit);
       }
     }

@@ -196,6 +196,6 @@ export function isInteractiveCard(card: TemplateCard): boolean {
 }
 
 /** Human-readable issues, e.g. `button_list: Too big` — for WecomRequestInvalidError. */
-export function describeCardIssues(error: z.ZodError): string[] {
+export function describeZodIssues(error: z.ZodError): string[] {
   return error.issues.map((i) => `${i.path.join('.') || '(card)'}: ${i.message}`);
 }

@@ -1,7 +1,7 @@
 import { WecomRequestInvalidError } from './wecom-errors.js';
 import {
   BUTTON_TEXT_MAX_CHARS,
-  describeCardIssues,
+  describeZodIssues,
   SUB_TITLE_MAX_CHARS,
   TITLE_MAX_CHARS,
   templateCardSchema,
@@ -123,6 +123,6 @@ function truncate(text: string, maxChars: number): string {
 
 function validated(card: TemplateCard): TemplateCard {
   const parsed = templateCardSchema.safeParse(card);
-  if (!parsed.success) throw new WecomRequestInvalidError('warning card', describeCardIssues(parsed.error));
+  if (!parsed.success) throw new WecomRequestInvalidError('warning card', describeZodIssues(parsed.error));
   return card;
 }

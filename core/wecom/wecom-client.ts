@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { templateCardSchema, describeCardIssues, type TemplateCard } from './template-card.schema.js';
+import { templateCardSchema, describeZodIssues, type TemplateCard } from './template-card.schema.js';
 import { WecomRequestInvalidError } from './wecom-errors.js';
 
 export * from './wecom-errors.js';
@@ -82,7 +82,7 @@ export type WecomMessageType = WecomMessage['msgtype'];
 /** Throws WecomRequestInvalidError (permanent) when WeCom would reject the message. */
 export function assertValidMessage(msg: WecomMessage): WecomMessage {
   const parsed = wecomMessageSchema.safeParse(msg);
-  if (!parsed.success) throw new WecomRequestInvalidError('message', describeCardIssues(parsed.error));
+  if (!parsed.success) throw new WecomRequestInvalidError('message', describeZodIssues(parsed.error));
   return msg;
 }
 

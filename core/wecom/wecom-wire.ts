@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeCardIssues, templateCardSchema } from './template-card.schema.js';
+import { describeZodIssues, templateCardSchema } from './template-card.schema.js';
 import type {
   OAuthIdentity,
   SendResult,
@@ -11,10 +11,11 @@ import type {
 import { WecomRequestInvalidError } from './wecom-errors.js';
 
 /**
- * Response shapes of the qyapi endpoints we call, and their mapping to our
- * camelCase types. Parsed loosely (unknown fields dropped, optional fields
- * tolerated) because WeCom adds fields over time and withdraws others from
- * newer apps (§6), and a new field must never break message delivery.
+ * Wire formats of the qyapi endpoints we call: request bodies built from our
+ * types, and response shapes mapped back to camelCase. Responses are parsed
+ * loosely (unknown fields dropped, optional fields tolerated) because WeCom
+ * adds fields over time and withdraws others from newer apps (§6), and a new
+ * field must never break message delivery.
  */
 
 export const tokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.number().int().positive() });
@@ -155,8 +156,9 @@ export function toWireCardUpdate(input: UpdateTemplateCardInput, agentId: number
   if ((input.userids?.length ?? 0) > 1000) issues.push('userids 不能超过1000个');
   if ((input.partyids?.length ?? 0) > 100 || (input.tagids?.length ?? 0) > 100) issues.push('partyids/tagids 不能超过100个');
   if (!input.atall && !input.userids?.length && !input.partyids?.length && !input.tagids?.length) issues.push('至少需要一个更新对象');
+  if (!input.templateCard && !input.replaceName) issues.push('replace_name 不能为空');
   const card = input.templateCard ? templateCardSchema.safeParse(input.templateCard) : null;
-  if (card && !card.success) issues.push(...describeCardIssues(card.error));
+  if (card && !card.success) issues.push(...describeZodIssues(card.error));
   if (issues.length) throw new WecomRequestInvalidError('template card update', issues);
   return {
     userids: input.userids ?? [],

@@ -91,3 +91,30 @@ describe('HttpWecomClient', () => {
     expect(() => client.buildOAuthUrl('javascript:alert(1)', 'ok')).to.throw(/redirect_uri/);
   });
 });
+
+describe('fake WeCom', () => {
+  let fake: FakeWecom;
+  beforeEach(async () => {
+    fake = await startFakeWecom(CORP);
+  });
+  afterEach(async () => {
+    await fake.stop();
+  });
+
+  it('answers 41001 without a token and 40014 for a token it never issued, with HTTP 200', async () => {
+    const missing = await fetch(`${fake.baseUrl}/cgi-bin/user/get?userid=a`);
+    expect(missing.status).to.equal(200);
+    expect(await missing.json()).to.include({ errcode: 41001 });
+    const forged = await fetch(`${fake.baseUrl}/cgi-bin/user/get?userid=a&access_token=forged`);
+    expect(await forged.json()).to.include({ errcode: 40014 });
+  });
+
+  it('does not deliver an identical message again while duplicate check is on', async () => {
+    const client = httpClient(fake);
+    const msg = { touser: ['mgr_li'], msgtype: 'text' as const, text: { content: '预警' }, enable_duplicate_check: true };
+    await client.sendMessage(msg);
+    await client.sendMessage(msg);
+    expect(fake.sent.map((m) => m.delivered)).to.deep.equal([['mgr_li'], []]);
+    expect(fake.sent[0].body.enable_duplicate_check).to.equal(1);
+  });
+});

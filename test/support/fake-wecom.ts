@@ -15,14 +15,10 @@ import { decrypt, encrypt, getSignature } from '@wecom/crypto';
  *   await fake.stop();
  */
 export interface FakeWecomOptions {
-  corpId: string;
-  secret: string;
-  agentId: number | string;
+  corpId: string; secret: string; agentId: number | string;
   /** Callback Token / EncodingAESKey, echoed back for the callback helpers below. */
-  token?: string;
-  encodingAESKey?: string;
-  tokenTtlSec?: number;
-  now?: () => number;
+  token?: string; encodingAESKey?: string;
+  tokenTtlSec?: number; now?: () => number;
 }
 
 export interface FakeDepartment { id: number; name: string; parentid: number; order?: number; department_leader?: string[] }
@@ -78,11 +74,12 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
     return code;
   }
 
-  function mintResponseCode(): string {
+  // A fresh code, as WeCom issues on send and on every click of an interactive card.
+  const mintResponseCode = (): string => {
     const code = `rc-${++seq}`;
     responseCodes.set(code, { used: false });
     return code;
-  }
+  };
 
   // WeCom drops silently past 30/min or 1000/h per member (§3); we record who would have seen it.
   function deliver(userid: string, at: number): boolean {
@@ -160,8 +157,8 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
       const ids = [Number(root), ...childrenOf(Number(root))];
       return ok({ department: ids.map((id) => departments.get(id)) });
     },
-    '/cgi-bin/media/get': (q) => mediaReply(q),
-    '/cgi-bin/media/get/jssdk': (q) => mediaReply(q),
+    '/cgi-bin/media/get': mediaReply,
+    '/cgi-bin/media/get/jssdk': mediaReply,
   };
 
   function listUsers(q: URLSearchParams, shape: (u: FakeUser) => Json): Json {
@@ -202,10 +199,7 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
 
   function oauthRedirect(q: URLSearchParams, res: ServerResponse): void {
     const redirect = q.get('redirect_uri');
-    if (q.get('appid') !== opts.corpId || !redirect) {
-      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('invalid appid or redirect_uri');
-      return;
-    }
+    if (q.get('appid') !== opts.corpId || !redirect) return void res.writeHead(400).end('invalid appid or redirect_uri');
     const target = new URL(redirect);
     target.searchParams.set('code', mintOAuthCode(oauthUser));
     target.searchParams.set('state', q.get('state') ?? '');
@@ -230,15 +224,8 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
     const expiresAt = tokens.get(token);
     if (expiresAt === undefined) return send(res, fail(40014, 'invalid access_token'));
     if (expiresAt <= now()) return send(res, fail(42001, 'access_token expired'));
-    let body: Json = {};
-    if (req.method === 'POST') {
-      try {
-        body = JSON.parse((await readBody(req)) || '{}') as Json;
-      } catch {
-        return send(res, fail(47001, 'data format error'));
-      }
-    }
-    send(res, route(url.searchParams, body));
+    const body = req.method === 'POST' ? parseJson(await readBody(req)) : {};
+    send(res, body ? route(url.searchParams, body) : fail(47001, 'data format error'));
   }
 
   const server = createServer((req, res) => {
@@ -248,18 +235,8 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
-    baseUrl,
-    oauthBaseUrl: baseUrl,
-    corpId: opts.corpId,
-    agentId,
-    token: opts.token,
-    encodingAESKey: opts.encodingAESKey,
-    sent,
-    cardUpdates,
-    issuedCodes,
-    counters,
-    mintOAuthCode,
-    mintResponseCode,
+    baseUrl, oauthBaseUrl: baseUrl, corpId: opts.corpId, agentId, token: opts.token, encodingAESKey: opts.encodingAESKey,
+    sent, cardUpdates, issuedCodes, counters, mintOAuthCode, mintResponseCode,
     setOAuthUser(who: string | { openid: string }) { oauthUser = who; },
     setUsers(depts: FakeDepartment[], members: FakeUser[]) {
       departments.clear(); users.clear();
@@ -284,28 +261,34 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
 export type FakeWecom = Awaited<ReturnType<typeof startFakeWecom>>;
 
 function send(res: ServerResponse, reply: Reply): void {
-  if ('binary' in reply && Buffer.isBuffer(reply.binary)) {
-    res.writeHead(200, reply.headers as Record<string, string>).end(reply.binary);
-    return;
-  }
-  res.writeHead(200, { 'Content-Type': 'application/json; charset=UTF-8' }).end(JSON.stringify(reply));
+  if ('binary' in reply && Buffer.isBuffer(reply.binary)) res.writeHead(200, reply.headers as Record<string, string>).end(reply.binary);
+  else res.writeHead(200, { 'Content-Type': 'application/json; charset=UTF-8' }).end(JSON.stringify(reply));
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+function parseJson(text: string): Json | null {
+  try {
+    return JSON.parse(text || '{}') as Json;
+  } catch {
+    return null;
+  }
 }
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const stamp = (input: { timestamp?: string; nonce?: string }) => ({
+  timestamp: input.timestamp ?? String(Math.floor(Date.now() / 1000)),
+  nonce: input.nonce ?? String(Math.floor(Math.random() * 1e10)),
+});
 
 export interface CallbackKeys { token: string; encodingAESKey: string; corpId: string }
 
 /** A POST callback exactly as WeCom would send it: signed query + encrypted XML body (§4). */
 export function buildEncryptedCallback(input: CallbackKeys & { xml: string; timestamp?: string; nonce?: string; agentId?: string }) {
-  const timestamp = input.timestamp ?? String(Math.floor(Date.now() / 1000));
-  const nonce = input.nonce ?? String(Math.floor(Math.random() * 1e10));
+  const { timestamp, nonce } = stamp(input);
   const enc = encrypt(input.encodingAESKey, input.xml, input.corpId);
   const body =
     `<xml><ToUserName><![CDATA[${input.corpId}]]></ToUserName><AgentID><![CDATA[${input.agentId ?? '1000002'}]]></AgentID>` +
@@ -315,8 +298,7 @@ export function buildEncryptedCallback(input: CallbackKeys & { xml: string; time
 
 /** The GET URL-verification query; the endpoint must answer `echo` verbatim. */
 export function buildVerifyQuery(input: CallbackKeys & { echo: string; timestamp?: string; nonce?: string }) {
-  const timestamp = input.timestamp ?? String(Math.floor(Date.now() / 1000));
-  const nonce = input.nonce ?? String(Math.floor(Math.random() * 1e10));
+  const { timestamp, nonce } = stamp(input);
   const echostr = encrypt(input.encodingAESKey, input.echo, input.corpId);
   return { msg_signature: getSignature(input.token, timestamp, nonce, echostr), timestamp, nonce, echostr };
 }

