@@ -45,6 +45,24 @@ export const ERRORS = {
   OPPORTUNITY_CLOSED: { status: 422, zh: '商机已赢单或输单，请先重新打开' },
   CHECKLIST_ITEM_UNKNOWN: { status: 422, zh: '检查项不属于商机当前阶段' },
   PIPELINE_NOT_FOUND: { status: 422, zh: '销售流程不存在' },
+  // action flow (core/actions)
+  ACTION_NOT_FOUND: { status: 404, zh: '事项不存在' },
+  ACTION_DEFINITION_NOT_FOUND: { status: 422, zh: '事项类型不存在或已停用' },
+  ACTION_LOCKED: { status: 409, zh: '前置事项尚未核验通过，暂不能办理此事项' },
+  ACTION_TRANSITION_INVALID: { status: 409, zh: '当前状态不允许该操作' },
+  ACTION_REASON_REQUIRED: { status: 422, zh: '必须填写原因' },
+  VISIT_REPORT_REJECTED: { status: 422, zh: '拜访报告未通过校验' },
+  ATTACHMENT_INVALID: { status: 422, zh: '附件不存在或不是你上传的' },
+  PROCESS_TEMPLATE_NOT_FOUND: { status: 422, zh: '流程模板不存在' },
+  // attachments (core/attachments) and configuration (core/config-admin)
+  ATTACHMENT_NOT_FOUND: { status: 404, zh: '附件不存在' },
+  ATTACHMENT_EMPTY: { status: 400, zh: '上传的文件是空的' },
+  ATTACHMENT_TOO_LARGE: { status: 413, zh: '文件过大' },
+  ATTACHMENT_TYPE_UNSUPPORTED: { status: 415, zh: '不支持的文件类型' },
+  WECOM_NOT_CONFIGURED: { status: 422, zh: '未配置企业微信，无法从企业微信下载素材，请直接上传文件' },
+  WECOM_MEDIA_INVALID: { status: 422, zh: '企业微信素材不存在或已过期（素材只保留3天），请重新上传' },
+  CONFIG_NOT_FOUND: { status: 404, zh: '配置项不存在' },
+  PIPELINE_STAGE_IN_USE: { status: 422, zh: '还有进行中的商机处于要删除的阶段' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -8,8 +8,8 @@
  * nodejieba keeps one dictionary per process. Every library's words are
  * inserted into it (insertWord, once each), so multi-character trade terms stay
  * whole. Because one library's long word could swallow another library's short
- * word, matching uses cutForSearch, which also emits the dictionary sub-words
- * of long words ("价格偏高" → "价格", "偏高", "价格偏高").
+ * word, matching follows cutForSearch, which also emits the dictionary
+ * sub-words of long words ("价格偏高" → "价格", "偏高", "价格偏高").
  */
 import nodejieba from 'nodejieba';
 
@@ -64,6 +64,17 @@ function normalizeWords(words: readonly string[]): Map<string, string> {
 }
 
 /**
+ * What cutForSearch would emit, computed from cut()'s tokens: the token itself,
+ * and dictionary 2-grams of tokens longer than 2 and 3-grams of tokens longer
+ * than 3. Every library word is in the dictionary, so only their presence matters.
+ */
+function isSearchHit(token: string, word: string): boolean {
+  if (token === word) return true;
+  const n = word.length;
+  return (n === 2 || n === 3) && token.length > n && token.includes(word);
+}
+
+/**
  * Returns a function giving the DISTINCT library words found in a text, in
  * order of first appearance. Matching is case-insensitive for Latin terms.
  */
@@ -76,19 +87,19 @@ export function createKeywordMatcher(words: readonly string[]): KeywordMatcher {
   return (text) => {
     if (!text || keys.length === 0) return [];
     const lower = text.toLowerCase();
-    // substring pre-filter: most clauses of a memo contain no keyword at all
+    // substring pre-filter: a word that is not a substring cannot be a token
     const candidates = keys.filter((k) => lower.includes(k));
     if (candidates.length === 0) return [];
-    const found = new Set<string>();
-    for (const clause of text.split(JIEBA_SEPARATORS)) {
-      const lc = clause.toLowerCase();
-      if (!candidates.some((k) => lc.includes(k))) continue;
-      for (const token of nodejieba.cutForSearch(lc)) {
-        const hit = byLower.get(token);
-        if (hit !== undefined) found.add(hit);
+    const clauses = lower.split(JIEBA_SEPARATORS).filter((c) => candidates.some((k) => c.includes(k)));
+    // one native call for all clauses: the separator keeps them independent
+    const tokens = nodejieba.cut(clauses.join('，'));
+    const found: string[] = [];
+    for (const token of tokens) {
+      for (const k of candidates) {
+        if (isSearchHit(token, k) && !found.includes(k)) found.push(k);
       }
     }
-    return [...found];
+    return found.map((k) => byLower.get(k)!);
   };
 }
 
