@@ -33,7 +33,7 @@ export function registerLeadRoutes(kit: RouteKit): void {
   });
   defineRoute(kit, {
     method: 'post', path: '/api/leads/{id}/assign', operationId: 'assignLead', tags,
-    summary: '分配线索：指定、团队轮转或按区域轮转', status: 200,
+    summary: '分配线索：指定、团队轮转或按区域轮转', status: 200, idempotent: true,
     params: IdParams, body: AssignLeadSchema, response: LeadSchema,
     handler: ({ db, actor, params, body }) => assignLead(db, actor, params.id, body),
   });

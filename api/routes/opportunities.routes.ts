@@ -34,7 +34,7 @@ export function registerOpportunityRoutes(kit: RouteKit): void {
   });
   defineRoute(kit, {
     method: 'post', path: '/api/opportunities/{id}/stage', operationId: 'moveOpportunityStage', tags,
-    summary: '推进、回退或跳过阶段（跳过需原因；版本冲突返回409）', status: 200,
+    summary: '推进、回退或跳过阶段（跳过需原因；版本冲突返回409）', status: 200, idempotent: true,
     params: IdParams, body: MoveStageSchema, response: OpportunitySchema,
     handler: ({ db, actor, params, body }) => moveOpportunityStage(db, actor, params.id, body),
   });

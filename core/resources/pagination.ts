@@ -32,8 +32,10 @@ export function decodeCursor(cursor: string): [CursorValue, number] {
       return [v[0], v[1]];
     }
   } catch { /* fall through to the domain error */ }
-  throw new AppError('VALIDATION_FAILED', [{ path: ['cursor'], message: '分页游标无效' }]);
+  throw invalidCursor();
 }
+
+const invalidCursor = () => new AppError('VALIDATION_FAILED', [{ path: ['cursor'], message: '分页游标无效' }]);
 
 /**
  * Builds `ORDER BY … LIMIT` plus the keyset predicate for sort column `sortExpr`
@@ -101,7 +103,11 @@ export async function runList<R extends { id: number; _sort: string | null }, T>
     db.query(
       `SELECT ${spec.select}, ${ks.sortSelect} FROM ${spec.from} WHERE ${filter} AND ${ks.where} ${ks.orderLimit}`,
       pageParams,
-    ),
+    ).catch((err: unknown) => {
+      // a cursor whose sort key does not fit the sort column (crafted, or carried over from another `sort`)
+      if (spec.page.cursor && /^22/.test(String((err as { code?: unknown })?.code ?? ''))) throw invalidCursor();
+      throw err;
+    }),
   ]);
   return toPage(page.rows as R[], spec.page.limit, count.rows[0].n, map);
 }
