@@ -56,6 +56,18 @@ export const ErrorResponse = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 }).openapi('Error');
 
+/**
+ * A handler's answer with its own status, for refusals that must still commit
+ * their bookkeeping (e.g. a rejected visit report records the attempt and the
+ * supervisor's to-do, then answers 422). An error status (≥ 400) releases the
+ * Idempotency-Key, as a thrown error would, so the corrected retry can reuse it.
+ *
+ *   return new HandlerResponse(422, { error: { code, message, details } });
+ */
+export class HandlerResponse {
+  constructor(readonly status: number, readonly body: unknown) {}
+}
+
 const IdempotencyKey = z.string().min(8).max(200).regex(/^[\w\-:.]+$/, '幂等键只能包含字母、数字和 -_:.');
 
 export function defineRoute<P = undefined, Q = undefined, B = undefined>(kit: RouteKit, spec: RouteSpec<P, Q, B>): void {
@@ -65,6 +77,7 @@ export function defineRoute<P = undefined, Q = undefined, B = undefined>(kit: Ro
     const actor = requireActor(ctx);
     const params = parse(spec.params, ctx.params, 'params');
     const query = parse(spec.query, ctx.query, 'query');
+    if (spec.body) assertJsonBody(ctx);
     const body = parse(spec.body, (ctx.request as any).body, 'body');
     const input = { ctx, deps: kit.deps, actor, params, query, body };
     const status = spec.status ?? (spec.method === 'post' ? 201 : 200);
@@ -77,14 +90,20 @@ export function defineRoute<P = undefined, Q = undefined, B = undefined>(kit: Ro
       const key = parse(IdempotencyKey, keyHeader, 'headers.Idempotency-Key');
       const result = await runIdempotent(kit.deps.pool, {
         userId: actor.id, key, operation: spec.operationId, requestHash: requestHash({ params, body }),
-      }, async (tx) => ({ status, body: await spec.handler({ ...input, db: tx }) }));
+      }, async (tx) => {
+        const out = await spec.handler({ ...input, db: tx });
+        if (!(out instanceof HandlerResponse)) return { status, body: out };
+        if (out.status >= 400) await tx.query('DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2', [actor.id, key]);
+        return { status: out.status, body: out.body };
+      });
       ctx.status = result.status;
       ctx.body = result.body;
       if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
       return;
     }
-    ctx.body = await withTransaction(kit.deps.pool, (tx) => spec.handler({ ...input, db: tx }));
-    ctx.status = status;
+    const out = await withTransaction(kit.deps.pool, (tx) => spec.handler({ ...input, db: tx }));
+    ctx.body = out instanceof HandlerResponse ? out.body : out;
+    ctx.status = out instanceof HandlerResponse ? out.status : status;
   });
 }
 
@@ -98,9 +117,10 @@ export function definePublicRoute<Q = undefined, B = undefined>(
     handler: (input: { ctx: Context; deps: CoreDeps; query: Q; body: B }) => Promise<unknown>;
   },
 ): void {
-  register(kit.registry, { ...spec, handler: async () => undefined }, true);
+  register(kit.registry, { ...spec, status: spec.status ?? 200, handler: async () => undefined }, true);
   kit.router[spec.method](spec.operationId, spec.path, async (ctx: Context) => {
     const query = parse(spec.query, ctx.query, 'query');
+    if (spec.body) assertJsonBody(ctx);
     const body = parse(spec.body, (ctx.request as any).body, 'body');
     ctx.status = spec.status ?? 200;
     const result = await spec.handler({ ctx, deps: kit.deps, query, body });
@@ -108,8 +128,44 @@ export function definePublicRoute<Q = undefined, B = undefined>(
   });
 }
 
+/**
+ * A request body must be UTF-8 JSON. The body parser reads only JSON and
+ * decodes everything as UTF-8, so any other type would arrive as `{}` and any
+ * other charset (a GBK client) as mojibake: refuse both instead.
+ */
+function assertJsonBody(ctx: Context): void {
+  const type = ctx.request.is('application/json', '+json');
+  const charset = ctx.request.charset;
+  if (type === false || (type && charset && !/^utf-?8$/i.test(charset))) {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', { expected: 'application/json; charset=utf-8' });
+  }
+}
+
+/**
+ * NUL characters and lone UTF-16 surrogates parse fine as JSON but cannot be
+ * stored (PostgreSQL text refuses NUL, jsonb refuses lone surrogates), so they
+ * are refused here rather than failing as a 500 deep in SQL.
+ */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The path to the first string (or key) in `value` that cannot be stored, or null. */
+function findUnstorable(value: unknown, path: string[] = [], depth = 0): string[] | null {
+  if (typeof value === 'string') return UNSTORABLE.test(value) ? path : null;
+  if (value === null || typeof value !== 'object' || depth > 64) return null;
+  for (const [k, v] of Object.entries(value)) {
+    if (UNSTORABLE.test(k)) return [...path, k];
+    const found = findUnstorable(v, [...path, k], depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
 function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: string): T {
   if (!schema) return undefined as T;
+  const bad = findUnstorable(value);
+  if (bad) {
+    throw new AppError('VALIDATION_FAILED', [{ path: [where, ...bad].join('.'), message: '包含无法保存的字符（空字符或不成对的代理项）' }]);
+  }
   const r = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
   if (r.success) return r.data;
   throw new AppError('VALIDATION_FAILED', r.error.issues.map((i) => ({
@@ -138,6 +194,10 @@ function register<P, Q, B>(registry: OpenAPIRegistry, spec: RouteSpec<P, Q, B>, 
       '400': { description: '请求格式错误', content: { 'application/json': { schema: ErrorResponse } } },
       '401': { description: '未登录', content: { 'application/json': { schema: ErrorResponse } } },
       '403': { description: '无权限', content: { 'application/json': { schema: ErrorResponse } } },
+      // a record that does not exist or lies outside the caller's scope
+      ...(/\{\w+\}/.test(spec.path)
+        ? { '404': { description: '不存在或不在权限范围内', content: { 'application/json': { schema: ErrorResponse } } } }
+        : {}),
       '422': { description: '业务校验未通过', content: { 'application/json': { schema: ErrorResponse } } },
     },
   });

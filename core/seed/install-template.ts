@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { seedProcessTemplates } from '../actions/process-templates.js';
 import type { ActionDefinition } from '../flow/action-definition.js';
 import { DEFAULT_ACTION_DEFINITIONS, DEFAULT_OBSTACLE_KEYWORDS, DEFAULT_PAIN_POINT_KEYWORDS } from '../flow/defaults.js';
 import { DEFAULT_FOLLOWUP_STANDARDS } from '../flow/followup.js';
@@ -50,6 +51,7 @@ export async function installTemplate(client: pg.PoolClient, now: Date): Promise
   for (const h of CN_HOLIDAYS_2026) {
     add(await client.query(`INSERT INTO holidays (day, kind, name) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING`, [h.day, h.kind, h.name]));
   }
+  changed += await seedProcessTemplates(client);
   add(await client.query(
     `INSERT INTO settings (key, value) VALUES ('template.installed', $1) ON CONFLICT DO NOTHING`,
     [JSON.stringify({ name: '销售管理系统', at: now.toISOString() })],

@@ -1,0 +1,55 @@
+/**
+ * Reading actions: the scoped list (filters, keyset pages) and one action's
+ * detail — its checklist of what is still missing, its event history and its
+ * last submission's failures.
+ */
+import type { z } from 'zod';
+import type { Actor } from '../auth/actor.js';
+import { assertCan } from '../auth/permissions.js';
+import type { Db } from '../db/pool.js';
+import { runList, type Page } from '../resources/pagination.js';
+import {
+  ACTION_FROM, ACTION_SELECT, OPEN_STATUSES, actionScope, getActionRowOrThrow, toActionRow, toActionView,
+} from './action-repo.js';
+import type { ActionDetailSchema, ActionView, ListActionsQueryInput, VisitDraftInput } from './action-schemas.js';
+import { computeChecklist } from './checklist.js';
+
+const SORTS = { id: 'a.id', dueAt: "COALESCE(a.due_at, 'infinity'::timestamptz)" } as const;
+
+export async function listActions(db: Db, actor: Actor, q: ListActionsQueryInput, now: Date): Promise<Page<ActionView>> {
+  assertCan(actor, 'actions', 'read');
+  const params: unknown[] = [];
+  const where = [actionScope(actor, params)];
+  const add = (sql: string, v: unknown) => { params.push(v); where.push(sql.replaceAll('?', `$${params.length}`)); };
+  if (q.status?.length) add('a.status = ANY(?)', q.status);
+  if (q.assigneeId) add('a.assignee_id = ?', q.assigneeId);
+  if (q.customerId) add('a.customer_id = ?', q.customerId);
+  if (q.definitionCode) add('a.definition_code = ?', q.definitionCode);
+  if (q.overdue !== undefined) {
+    params.push(now, OPEN_STATUSES);
+    const late = `(a.status IN ('overdue','escalated') OR (a.status = ANY($${params.length}) AND a.due_at < $${params.length - 1}))`;
+    where.push(q.overdue ? late : `NOT ${late}`);
+  }
+  return runList(db, { select: ACTION_SELECT, from: ACTION_FROM, where, params, sortExpr: SORTS[q.sort], idExpr: 'a.id', page: q },
+    (r: any) => toActionView(toActionRow(r), now));
+}
+
+export async function getActionDetail(db: Db, actor: Actor, id: number, now: Date): Promise<z.infer<typeof ActionDetailSchema>> {
+  const a = await getActionRowOrThrow(db, actor, id);
+  const draft = await db.query('SELECT payload FROM action_drafts WHERE action_id = $1', [id]);
+  const submission = await db.query('SELECT id, outcome, failures, created_at FROM submissions WHERE action_id = $1 ORDER BY id DESC LIMIT 1', [id]);
+  const events = await db.query(
+    `SELECT e.id, e.at, e.type, e.actor_id, u.name AS actor_name, e.data FROM events e LEFT JOIN users u ON u.id = e.actor_id
+      WHERE e.entity_type = 'action' AND e.entity_id = $1 ORDER BY e.id`, [id]);
+  const draftPayload = (draft.rows[0]?.payload ?? null) as VisitDraftInput | null;
+  const s = submission.rows[0];
+  return {
+    action: toActionView(a, now),
+    checklist: await computeChecklist(db, a, draftPayload, now),
+    draft: draftPayload as Record<string, unknown> | null,
+    lastSubmission: s ? { id: s.id, outcome: s.outcome, failures: s.failures, at: s.created_at.toISOString() } : null,
+    events: events.rows.map((e) => ({
+      id: e.id, at: e.at.toISOString(), type: e.type, actorId: e.actor_id, actorName: e.actor_name, data: e.data,
+    })),
+  };
+}

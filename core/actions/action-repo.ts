@@ -1,0 +1,136 @@
+/**
+ * Reading actions: one SELECT, one row mapper, one scope predicate. A rep sees
+ * the actions assigned to them; a manager those of their department subtree
+ * (the assignee's department, kept on the row); director and admin all.
+ * Anything outside the scope is a 404, so ids do not leak.
+ *
+ *   const row = await lockActionOrThrow(db, actor, id); // SELECT … FOR UPDATE inside the request's transaction
+ */
+import type { Actor } from '../auth/actor.js';
+import { assertCan } from '../auth/permissions.js';
+import { scopeSql } from '../auth/scope.js';
+import type { Db } from '../db/pool.js';
+import { AppError } from '../errors.js';
+import { describeStatus } from '../flow/action-machine.js';
+import type { ActionStatus } from '../flow/types.js';
+import type { ActionView, Requirement } from './action-schemas.js';
+
+/** The action row as services use it (dates as Date, ids as numbers). */
+export interface ActionRow {
+  id: number;
+  definitionId: number;
+  definitionCode: string;
+  definitionVersion: number;
+  definitionName: string;
+  title: string;
+  customerId: number;
+  customerName: string;
+  opportunityId: number | null;
+  assigneeId: number;
+  assigneeName: string;
+  assigneeWecomUserid: string;
+  assigneeManagerId: number | null;
+  assignerId: number | null;
+  departmentId: number | null;
+  processInstanceId: number | null;
+  nodeKey: string | null;
+  parentActionId: number | null;
+  status: ActionStatus;
+  requirements: Requirement[];
+  escalation: unknown;
+  dueAt: Date | null;
+  completionMode: 'evidence' | 'phone_only' | null;
+  completionNote: string | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  submittedAt: Date | null;
+  verifiedAt: Date | null;
+  archivedAt: Date | null;
+}
+
+export const ACTION_SELECT = `a.*, c.name AS customer_name, u.name AS assignee_name, u.wecom_userid AS assignee_wecom_userid,
+  u.manager_id AS assignee_manager_id, d.name AS definition_name`;
+export const ACTION_FROM = `actions a JOIN customers c ON c.id = a.customer_id JOIN users u ON u.id = a.assignee_id
+  JOIN action_definitions d ON d.id = a.definition_id`;
+
+/** Statuses in which the work is still the rep's; past due_at they count as overdue. */
+export const OPEN_STATUSES: readonly ActionStatus[] = ['dispatched', 'in_progress', 'rejected', 'overdue', 'escalated'];
+
+export function actionScope(actor: Actor, params: unknown[]): string {
+  return scopeSql(actor, { ownerCol: 'a.assignee_id', deptCol: 'a.department_id' }, params);
+}
+
+export function toActionRow(r: any): ActionRow {
+  return {
+    id: r.id, definitionId: r.definition_id, definitionCode: r.definition_code, definitionVersion: r.definition_version,
+    definitionName: r.definition_name, title: r.title, customerId: r.customer_id, customerName: r.customer_name,
+    opportunityId: r.opportunity_id, assigneeId: r.assignee_id, assigneeName: r.assignee_name,
+    assigneeWecomUserid: r.assignee_wecom_userid, assigneeManagerId: r.assignee_manager_id, assignerId: r.assigner_id,
+    departmentId: r.department_id, processInstanceId: r.process_instance_id, nodeKey: r.node_key,
+    parentActionId: r.parent_action_id, status: r.status, requirements: r.requirements, escalation: r.escalation,
+    dueAt: r.due_at, completionMode: r.completion_mode, completionNote: r.completion_note, version: r.version,
+    createdAt: r.created_at, updatedAt: r.updated_at, submittedAt: r.submitted_at, verifiedAt: r.verified_at,
+    archivedAt: r.archived_at,
+  };
+}
+
+export function isOverdue(a: Pick<ActionRow, 'status' | 'dueAt'>, now: Date): boolean {
+  if (a.status === 'overdue' || a.status === 'escalated') return true;
+  return OPEN_STATUSES.includes(a.status) && a.dueAt !== null && a.dueAt.getTime() < now.getTime();
+}
+
+export function statusLabel(a: Pick<ActionRow, 'status' | 'completionMode'>): string {
+  const label = describeStatus(a.status);
+  // a phone-only completion must never pass for a documented one
+  return a.completionMode === 'phone_only' && a.status !== 'archived' ? `${label}（仅电话完成）` : label;
+}
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+export function toActionView(a: ActionRow, now: Date): ActionView {
+  return {
+    id: a.id, definitionCode: a.definitionCode, definitionVersion: a.definitionVersion, definitionName: a.definitionName,
+    title: a.title, customerId: a.customerId, customerName: a.customerName, opportunityId: a.opportunityId,
+    assigneeId: a.assigneeId, assigneeName: a.assigneeName, assignerId: a.assignerId, departmentId: a.departmentId,
+    processInstanceId: a.processInstanceId, nodeKey: a.nodeKey, parentActionId: a.parentActionId, status: a.status,
+    statusLabel: statusLabel(a), overdue: isOverdue(a, now), requirements: a.requirements, dueAt: iso(a.dueAt),
+    completionMode: a.completionMode, completionNote: a.completionNote, version: a.version,
+    createdAt: a.createdAt.toISOString(), updatedAt: a.updatedAt.toISOString(), submittedAt: iso(a.submittedAt),
+    verifiedAt: iso(a.verifiedAt), archivedAt: iso(a.archivedAt),
+  };
+}
+
+async function selectAction(db: Db, actor: Actor, id: number, lock: boolean): Promise<ActionRow> {
+  assertCan(actor, 'actions', 'read');
+  const params: unknown[] = [id];
+  const { rows } = await db.query(
+    `SELECT ${ACTION_SELECT} FROM ${ACTION_FROM} WHERE a.id = $1 AND ${actionScope(actor, params)}${lock ? ' FOR UPDATE OF a' : ''}`,
+    params,
+  );
+  if (!rows[0]) throw new AppError('ACTION_NOT_FOUND', { id });
+  return toActionRow(rows[0]);
+}
+
+export function getActionRowOrThrow(db: Db, actor: Actor, id: number): Promise<ActionRow> {
+  return selectAction(db, actor, id, false);
+}
+
+/** Locks the row for the rest of the transaction: concurrent writers on one action queue here. */
+export function lockActionOrThrow(db: Db, actor: Actor, id: number): Promise<ActionRow> {
+  return selectAction(db, actor, id, true);
+}
+
+/** Unscoped read by id, for system paths (effects, state locks) that already checked access. */
+export async function loadActionRow(db: Db, id: number): Promise<ActionRow> {
+  const { rows } = await db.query(`SELECT ${ACTION_SELECT} FROM ${ACTION_FROM} WHERE a.id = $1`, [id]);
+  if (!rows[0]) throw new AppError('ACTION_NOT_FOUND', { id });
+  return toActionRow(rows[0]);
+}
+
+/** 409 CONFLICT when the client edited an older version than the one stored. */
+export function assertVersion(a: Pick<ActionRow, 'id' | 'version'>, expected: number | undefined): void {
+  if (expected !== undefined && expected !== a.version) {
+    throw new AppError('CONFLICT', { actionId: a.id, expectedVersion: expected, currentVersion: a.version });
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * Request and response shapes of the action-flow API, shared by routes (which
+ * validate and document them) and services (which receive parsed values).
+ */
+import { z } from 'zod';
+import { ACTION_STATUSES } from '../flow/types.js';
+import { Id, IdParam, IsoDate, IsoDateTime, QueryBool } from '../resources/schemas.js';
+import { PageQuerySchema } from '../resources/pagination.js';
+
+const Title = z.string().trim().min(1, '不能为空').max(200, '不能超过200个字符');
+const Reason = z.string().trim().min(1, '必须填写原因').max(1000, '不能超过1000个字符');
+const ExpectedVersion = z.number().int().min(1).optional();
+
+/** Extra evidence a dispatcher asks for, e.g. { tag: '竞品陈列照片', min: 1, kind: 'photo' }. */
+export const RequirementSchema = z.strictObject({
+  tag: z.string().trim().min(1).max(50),
+  min: z.number().int().min(1).max(20).default(1),
+  kind: z.enum(['photo', 'voice', 'document']).optional(),
+});
+export type Requirement = z.output<typeof RequirementSchema>;
+
+export const DispatchActionSchema = z.strictObject({
+  definitionCode: z.string().min(1).max(50),
+  customerId: Id,
+  opportunityId: Id.optional(),
+  /** Omitted: the caller (a rep creating their own action). */
+  assigneeId: Id.optional(),
+  title: Title.optional(),
+  requirements: z.array(RequirementSchema).max(20).optional(),
+  dueWorkingDays: z.number().int().min(0).max(120).optional(),
+});
+export type DispatchActionInput = z.output<typeof DispatchActionSchema>;
+
+export const DownstreamActionSchema = DispatchActionSchema.omit({ customerId: true, opportunityId: true }).strict();
+export type DownstreamActionInput = z.output<typeof DownstreamActionSchema>;
+
+export const ActionSchema = z.object({
+  id: z.number(),
+  definitionCode: z.string(),
+  definitionVersion: z.number(),
+  definitionName: z.string(),
+  title: z.string(),
+  customerId: z.number(),
+  customerName: z.string(),
+  opportunityId: z.number().nullable(),
+  assigneeId: z.number(),
+  assigneeName: z.string(),
+  assignerId: z.number().nullable(),
+  departmentId: z.number().nullable(),
+  processInstanceId: z.number().nullable(),
+  nodeKey: z.string().nullable(),
+  parentActionId: z.number().nullable(),
+  status: z.enum(ACTION_STATUSES),
+  /** '已提交（仅电话完成）' for a phone-only completion, else the status label. */
+  statusLabel: z.string(),
+  overdue: z.boolean(),
+  requirements: z.array(RequirementSchema),
+  dueAt: z.string().nullable(),
+  completionMode: z.enum(['evidence', 'phone_only']).nullable(),
+  completionNote: z.string().nullable(),
+  version: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  submittedAt: z.string().nullable(),
+  verifiedAt: z.string().nullable(),
+  archivedAt: z.string().nullable(),
+});
+export type ActionView = z.infer<typeof ActionSchema>;
+
+export const ListActionsQuery = PageQuerySchema.extend({
+  status: z.string().max(200).optional()
+    .transform((s) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined))
+    .pipe(z.array(z.enum(ACTION_STATUSES)).optional()),
+  assigneeId: IdParam.optional(),
+  customerId: IdParam.optional(),
+  definitionCode: z.string().max(50).optional(),
+  overdue: QueryBool.optional(),
+  sort: z.enum(['id', 'dueAt']).default('id'),
+}).strict();
+export type ListActionsQueryInput = z.output<typeof ListActionsQuery>;
+
+const FailureSchema = z.object({
+  code: z.string(), rule: z.string(), ruleId: z.string().optional(), message: z.string(), target: z.string(),
+  severity: z.enum(['error', 'warning']), details: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const ChecklistItemSchema = z.object({
+  ruleId: z.string().nullable(),
+  kind: z.string(),
+  label: z.string(),
+  satisfied: z.boolean(),
+  missing: z.array(FailureSchema),
+});
+
+export const ActionDetailSchema = z.object({
+  action: ActionSchema,
+  /** The definition's rules plus the dispatcher's requirements, checked against the saved draft. */
+  checklist: z.array(ChecklistItemSchema),
+  draft: z.record(z.string(), z.unknown()).nullable(),
+  lastSubmission: z.object({
+    id: z.number(), outcome: z.enum(['accepted', 'rejected']), failures: z.array(FailureSchema), at: z.string(),
+  }).nullable(),
+  events: z.array(z.object({
+    id: z.number(), at: z.string(), type: z.string(), actorId: z.number().nullable(), actorName: z.string().nullable(),
+    data: z.record(z.string(), z.unknown()),
+  })),
+});
+
+export const TransitionBodySchema = z.strictObject({ expectedVersion: ExpectedVersion });
+export const VerifyBodySchema = z.strictObject({ comment: z.string().trim().max(1000).optional(), expectedVersion: ExpectedVersion });
+export const RejectBodySchema = z.strictObject({ reason: Reason, expectedVersion: ExpectedVersion });
+export const PhoneOnlyBodySchema = z.strictObject({ note: Reason, expectedVersion: ExpectedVersion });
+
+export const CheckInSchema = z.strictObject({
+  lat: z.number().min(-90).max(90),
+  lng: z.number().min(-180).max(180),
+  coordSystem: z.enum(['wgs84', 'gcj02']),
+  at: IsoDateTime,
+});
+
+const ReportFields = z.record(z.string().max(50), z.unknown())
+  .refine((o) => Object.keys(o).length <= 50, '字段不能超过50项');
+
+export const VisitReportSchema = z.strictObject({
+  fields: ReportFields.default({}),
+  attachmentIds: z.array(Id).max(50).default([]),
+  checkIn: CheckInSchema.optional(),
+  transcript: z.string().max(20_000).optional(),
+  linkedOrderIds: z.array(Id).max(50).default([]),
+  checklist: z.record(z.string().max(50), z.boolean()).optional(),
+  visitWindow: z.strictObject({ start: IsoDateTime, end: IsoDateTime }).optional(),
+  expectedVersion: ExpectedVersion,
+});
+export type VisitReportInput = z.output<typeof VisitReportSchema>;
+
+/** A draft is any part of a report; nothing is checked until it is submitted. */
+export const VisitDraftSchema = VisitReportSchema.partial().strict();
+export type VisitDraftInput = z.output<typeof VisitDraftSchema>;
+
+export const SubmissionResultSchema = z.object({
+  action: ActionSchema,
+  submissionId: z.number(),
+  /** Warnings never block (e.g. a photo without EXIF time); errors come back as 422 VISIT_REPORT_REJECTED. */
+  warnings: z.array(FailureSchema),
+});
+
+export const DraftSchema = z.object({ actionId: z.number(), payload: z.record(z.string(), z.unknown()), updatedAt: z.string() });
+
+export const FollowUpChannel = z.enum(['visit', 'phone', 'wechat', 'meeting', 'email', 'other']);
+
+export const SubmitFollowUpSchema = z.strictObject({
+  customerId: Id,
+  actionId: Id.optional(),
+  channel: FollowUpChannel,
+  summary: z.string().trim().max(5000).default(''),
+  actionItems: z.array(z.strictObject({ text: z.string().trim().max(500), dueDate: IsoDate.or(IsoDateTime).optional() })).max(20).default([]),
+  /** Business documents produced by this follow-up (uploaded attachments of kind 'document'). */
+  newDocumentIds: z.array(Id).max(50).default([]),
+  /** Documents produced but not uploaded (counted as declared). */
+  newDocuments: z.number().int().min(0).max(50).default(0),
+  attachmentIds: z.array(Id).max(50).default([]),
+  decisionChainUpdated: z.boolean().default(false),
+  contactUpdates: z.array(z.strictObject({
+    contactId: Id.optional(), name: z.string().trim().min(1).max(100), role: z.string().trim().max(50).optional(),
+  })).max(20).default([]),
+});
+export type SubmitFollowUpInput = z.output<typeof SubmitFollowUpSchema>;
+
+export const FollowUpResultSchema = z.object({
+  id: z.number(),
+  customerId: z.number(),
+  actionId: z.number().nullable(),
+  channel: FollowUpChannel,
+  effective: z.boolean(),
+  /** Chinese: why it counts, or everything it lacks. */
+  reasons: z.array(z.string()),
+  unmet: z.array(z.string()),
+  pseudo: z.boolean(),
+  at: z.string(),
+  customer: z.object({ lastFollowupAt: z.string().nullable(), lastEffectiveFollowupAt: z.string().nullable() }),
+});
+
+export const FollowUpStatsQuery = z.object({
+  from: IsoDate.optional(),
+  to: IsoDate.optional(),
+  userId: IdParam.optional(),
+}).strict();
+
+const StatsLine = z.object({ total: z.number(), effective: z.number(), ratio: z.number().nullable(), pseudo: z.number() });
+export const FollowUpStatsSchema = StatsLine.extend({
+  from: z.string(), to: z.string(),
+  byUser: z.array(StatsLine.extend({ userId: z.number(), name: z.string() })),
+});
+
+export const InstantiateProcessSchema = z.strictObject({
+  templateCode: z.string().min(1).max(50),
+  customerId: Id,
+  opportunityId: Id.optional(),
+  assigneeId: Id.optional(),
+});
+export type InstantiateProcessInput = z.output<typeof InstantiateProcessSchema>;
+
+export const ProcessInstanceSchema = z.object({
+  id: z.number(),
+  templateCode: z.string(),
+  templateVersion: z.number(),
+  customerId: z.number(),
+  opportunityId: z.number().nullable(),
+  actions: z.array(z.object({
+    id: z.number(), nodeKey: z.string(), title: z.string(), definitionCode: z.string(), assigneeId: z.number(), dueAt: z.string(),
+    escalationSteps: z.array(z.object({
+      step: z.number(), dueAt: z.string(), notify: z.array(z.string()), cc: z.array(z.string()),
+      recipients: z.array(z.object({ role: z.string(), userId: z.number(), name: z.string() })),
+    })),
+  })),
+});

@@ -1,0 +1,76 @@
+/**
+ * Action definitions and the working-day calendar as the engine needs them,
+ * read from the database and validated with core/flow's schemas.
+ *
+ *   const def = await loadActiveDefinitionOrThrow(db, 'visit');
+ *   const due = addWorkingDays(now, def.dueWorkingDays, await loadWorkCalendar(db));
+ */
+import type { Db } from '../db/pool.js';
+import { AppError } from '../errors.js';
+import { EscalationPolicySchema, type EscalationPolicy } from '../flow/escalation.js';
+import { RuleSetSchema, type RuleConfig } from '../flow/rules/index.js';
+import { workCalendar, type WorkCalendar } from '../flow/working-days.js';
+import type { Requirement } from './action-schemas.js';
+
+export interface StoredDefinition {
+  id: number;
+  code: string;
+  version: number;
+  name: string;
+  rules: RuleConfig[];
+  dueWorkingDays: number;
+  escalation: EscalationPolicy;
+}
+
+function toDefinition(r: any): StoredDefinition {
+  return {
+    id: r.id, code: r.code, version: r.version, name: r.name,
+    rules: RuleSetSchema.parse(r.rules),
+    dueWorkingDays: r.due_working_days,
+    escalation: EscalationPolicySchema.parse(r.escalation),
+  };
+}
+
+/** The active version of a definition code; 422 when there is none. */
+export async function loadActiveDefinitionOrThrow(db: Db, code: string): Promise<StoredDefinition> {
+  const { rows } = await db.query('SELECT * FROM action_definitions WHERE code = $1 AND active', [code]);
+  if (!rows[0]) throw new AppError('ACTION_DEFINITION_NOT_FOUND', { definitionCode: code });
+  return toDefinition(rows[0]);
+}
+
+/**
+ * The rules an action is checked against: the ACTIVE version of its definition
+ * (an admin's fix applies to open actions), else the version it was created with.
+ */
+export async function loadDefinitionForAction(db: Db, a: { definitionCode: string; definitionId: number }): Promise<StoredDefinition> {
+  const { rows } = await db.query(
+    'SELECT * FROM action_definitions WHERE (code = $1 AND active) OR id = $2 ORDER BY active DESC LIMIT 1',
+    [a.definitionCode, a.definitionId],
+  );
+  return toDefinition(rows[0]);
+}
+
+export async function loadWorkCalendar(db: Db): Promise<WorkCalendar> {
+  const { rows } = await db.query<{ day: string; kind: 'holiday' | 'workday' }>('SELECT day, kind FROM holidays');
+  return workCalendar(
+    rows.filter((r) => r.kind === 'holiday').map((r) => r.day),
+    rows.filter((r) => r.kind === 'workday').map((r) => r.day),
+  );
+}
+
+/** The dispatcher's extra evidence as `attachments.min` rules, evaluated with the definition's own. */
+export function requirementRules(requirements: readonly Requirement[]): RuleConfig[] {
+  return requirements.map((r, i) => ({
+    id: `requirement.${i + 1}`,
+    kind: 'attachments.min' as const,
+    tag: r.tag,
+    min: r.min,
+    label: r.tag,
+    ...(r.kind ? { attachmentKind: r.kind } : {}),
+  }));
+}
+
+/** Definition rules plus requirements: everything a submission of this action must satisfy. */
+export function rulesForAction(def: StoredDefinition, requirements: readonly Requirement[]): RuleConfig[] {
+  return [...def.rules, ...requirementRules(requirements)];
+}

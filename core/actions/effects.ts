@@ -1,0 +1,95 @@
+/**
+ * The adapter side of core/flow/action-machine.ts: persists the effects a
+ * transition returned, in the caller's transaction. Event-log effects become
+ * `events` rows, notify effects outbox messages, supervisor to-dos rows in
+ * `supervisor_todos` plus one message. Every write is keyed, so replaying a
+ * transition's effects sends nothing twice.
+ */
+import type { Db } from '../db/pool.js';
+import type { ActionEventType, Effect } from '../flow/action-machine.js';
+import { shanghaiDate } from '../flow/time.js';
+import type { RuleFailure } from '../flow/types.js';
+import { actionUrl, escalationTodoCard, notifyCard, rejectionTodoCard, verifyTodoCard } from '../notify/action-messages.js';
+import { enqueueMessage } from '../notify/outbox.js';
+import { recordEvent } from '../resources/events.js';
+import type { ActionRow } from './action-repo.js';
+import { resolveRecipient, resolveRole } from './recipients.js';
+
+export const EVENT_TYPES: Record<ActionEventType, string> = {
+  START: 'action.started', SAVE_DRAFT: 'action.draft_saved', SUBMIT_OK: 'action.submitted',
+  SUBMIT_REJECTED: 'action.submission_rejected', VERIFY: 'action.verified', REJECT_BY_MANAGER: 'action.rejected',
+  ARCHIVE: 'action.archived', MARK_OVERDUE: 'action.overdue', ESCALATE: 'action.escalated',
+  REOPEN: 'action.reopened', REASSIGN: 'action.reassigned',
+};
+
+export interface EffectContext {
+  action: ActionRow;
+  actorId: number | null;
+  now: Date;
+  publicUrl: string;
+  /** Why and how, merged into the event's data (reason, comment, completion mode, submission id …). */
+  eventData?: Record<string, unknown>;
+  /** Distinguishes repeated notifications of one template (the action's new version). */
+  dedupeSuffix: string;
+}
+
+export async function runEffects(db: Db, effects: readonly Effect[], ctx: EffectContext): Promise<void> {
+  for (const e of effects) {
+    if (e.kind === 'event_log') {
+      await recordEvent(db, {
+        actorId: ctx.actorId, entityType: 'action', entityId: ctx.action.id, type: EVENT_TYPES[e.event], at: e.at,
+        data: { from: e.from, to: e.to, ...e.data, ...ctx.eventData },
+      });
+    } else if (e.kind === 'notify') {
+      const url = actionUrl(ctx.publicUrl, ctx.action.id);
+      // a rep fixing a report five times a day gets one reminder, not five
+      const suffix = e.template === 'submission_failed' ? shanghaiDate(ctx.now) : ctx.dedupeSuffix;
+      for (const p of await resolveRecipient(db, ctx.action, e.to)) {
+        await enqueueMessage(db, {
+          dedupeKey: `action:${ctx.action.id}:${e.template}:${p.userId}:${suffix}`, recipient: p.wecomUserid,
+          ...notifyCard(e.template, ctx.action, e.data ?? {}, url),
+        });
+      }
+    } else {
+      const kind = e.task === 'verify_submission' ? 'verify_submission' : 'handle_escalation';
+      await addSupervisorTodo(db, ctx.action, kind, ctx.now, ctx.publicUrl, []);
+    }
+  }
+}
+
+export type TodoKind = 'submission_rejected' | 'verify_submission' | 'handle_escalation';
+
+/**
+ * One to-do per action, kind and Shanghai day for the assignee's direct
+ * manager, however many attempts caused it; the message goes out once.
+ * Returns the to-do id, or null when the assignee has no manager.
+ */
+export async function addSupervisorTodo(
+  db: Db, a: ActionRow, kind: TodoKind, now: Date, publicUrl: string, failures: readonly RuleFailure[],
+): Promise<number | null> {
+  const [manager] = await resolveRole(db, a, 'manager');
+  if (!manager) return null;
+  const day = shanghaiDate(now);
+  const { rows } = await db.query(
+    `INSERT INTO supervisor_todos (action_id, supervisor_id, kind, day, failures) VALUES ($1,$2,$3,$4,$5)
+     ON CONFLICT (action_id, kind, day) DO UPDATE
+       SET attempts = supervisor_todos.attempts + 1, failures = EXCLUDED.failures, updated_at = now()
+     RETURNING id`,
+    [a.id, manager.userId, kind, day, JSON.stringify(failures)],
+  );
+  const url = actionUrl(publicUrl, a.id);
+  const card = kind === 'submission_rejected' ? rejectionTodoCard(a, failures, url)
+    : kind === 'verify_submission' ? verifyTodoCard(a, a.completionMode === 'phone_only', url)
+      : escalationTodoCard(a, url);
+  const dedupeKey = kind === 'submission_rejected' ? `todo:${a.id}:${day}` : `todo:${kind}:${a.id}:${day}`;
+  await enqueueMessage(db, { dedupeKey, recipient: manager.wecomUserid, ...card });
+  return rows[0].id;
+}
+
+/** Closes a supervisor's open to-dos of a kind on an action (e.g. once the manager verified it). */
+export async function closeSupervisorTodos(db: Db, actionId: number, kinds: TodoKind[], now: Date): Promise<void> {
+  await db.query(
+    'UPDATE supervisor_todos SET done_at = $3, updated_at = now() WHERE action_id = $1 AND kind = ANY($2) AND done_at IS NULL',
+    [actionId, kinds, now],
+  );
+}

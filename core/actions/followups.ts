@@ -1,0 +1,137 @@
+/**
+ * 跟进 records. Whether one is effective (有效跟进) is core/flow's
+ * classifyFollowUp against the customer type's standard in
+ * `followup_standards`; this stores the verdict with its reasons and moves the
+ * customer's last_followup_at (always) and last_effective_followup_at (only
+ * when effective). A non-effective follow-up without any evidence is a 伪跟进.
+ *
+ *   const r = await submitFollowUp(db, actor, { customerId, channel: 'phone', summary, actionItems }, now);
+ */
+import { z } from 'zod';
+import type { Actor } from '../auth/actor.js';
+import { assertCan } from '../auth/permissions.js';
+import { scopeSql } from '../auth/scope.js';
+import type { Db } from '../db/pool.js';
+import { AppError } from '../errors.js';
+import { classifyFollowUp, DEFAULT_FOLLOWUP_STANDARDS, FollowUpStandardSchema } from '../flow/followup.js';
+import { addCalendarDays, shanghaiDate, shanghaiInstant } from '../flow/time.js';
+import type { CustomerType } from '../flow/types.js';
+import { recordEvent } from '../resources/events.js';
+import type { FollowUpResultSchema, FollowUpStatsQuery, FollowUpStatsSchema, SubmitFollowUpInput } from './action-schemas.js';
+import { getActionRowOrThrow } from './action-repo.js';
+import { assertCustomerReference } from './dispatch.js';
+
+export interface FollowUpRecord {
+  customerId: number;
+  actionId: number | null;
+  userId: number;
+  departmentId: number | null;
+  channel: string;
+  summary: string;
+  payload: Record<string, unknown>;
+  effective: boolean;
+  hasEvidence: boolean;
+  reasons: string[];
+  unmet: string[];
+  at: Date;
+}
+
+/** Inserts the follow-up and moves the customer's follow-up clocks forward (never back). */
+export async function recordCustomerFollowUp(db: Db, f: FollowUpRecord): Promise<number> {
+  const { rows } = await db.query(
+    `INSERT INTO followups (customer_id, action_id, user_id, department_id, channel, summary, payload, effective, has_evidence, reasons, unmet, at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id`,
+    [f.customerId, f.actionId, f.userId, f.departmentId, f.channel, f.summary, JSON.stringify(f.payload), f.effective,
+      f.hasEvidence, JSON.stringify(f.reasons), f.unmet, f.at],
+  );
+  await db.query(
+    `UPDATE customers SET last_followup_at = GREATEST(last_followup_at, $2),
+       last_effective_followup_at = CASE WHEN $3 THEN GREATEST(last_effective_followup_at, $2) ELSE last_effective_followup_at END,
+       updated_at = now()
+     WHERE id = $1`,
+    [f.customerId, f.at, f.effective],
+  );
+  await recordEvent(db, {
+    actorId: f.userId, entityType: 'customer', entityId: f.customerId, type: 'followup.recorded', at: f.at,
+    data: { followupId: rows[0].id, actionId: f.actionId, channel: f.channel, effective: f.effective, unmet: f.unmet },
+  });
+  return rows[0].id;
+}
+
+async function standardFor(db: Db, type: CustomerType) {
+  const { rows } = await db.query('SELECT standard FROM followup_standards WHERE customer_type = $1', [type]);
+  return rows[0] ? FollowUpStandardSchema.parse(rows[0].standard) : DEFAULT_FOLLOWUP_STANDARDS[type];
+}
+
+async function countOwnAttachments(db: Db, ids: readonly number[], userId: number, kind?: string): Promise<number> {
+  if (ids.length === 0) return 0;
+  const { rows } = await db.query(
+    'SELECT id FROM attachments WHERE id = ANY($1) AND uploaded_by = $2 AND ($3::text IS NULL OR kind = $3)', [ids, userId, kind ?? null]);
+  if (rows.length !== new Set(ids).size) {
+    const found = new Set(rows.map((r) => Number(r.id)));
+    throw new AppError('ATTACHMENT_INVALID', { attachmentIds: ids.filter((id) => !found.has(id)), kind });
+  }
+  return rows.length;
+}
+
+export async function submitFollowUp(
+  db: Db, actor: Actor, input: SubmitFollowUpInput, now: Date,
+): Promise<z.infer<typeof FollowUpResultSchema>> {
+  assertCan(actor, 'customers', 'update');
+  await assertCustomerReference(db, actor, input.customerId);
+  if (input.actionId) {
+    const a = await getActionRowOrThrow(db, actor, input.actionId).catch(() => null);
+    if (!a || a.customerId !== input.customerId) throw new AppError('REFERENCE_INVALID', { actionId: input.actionId });
+  }
+  const { rows: [c] } = await db.query('SELECT type FROM customers WHERE id = $1', [input.customerId]);
+  const newDocuments = input.newDocuments + await countOwnAttachments(db, input.newDocumentIds, actor.id, 'document');
+  const attachments = await countOwnAttachments(db, input.attachmentIds, actor.id);
+  const decisionChainUpdated = input.decisionChainUpdated || input.contactUpdates.length > 0;
+  const verdict = classifyFollowUp(
+    { customerType: c.type, actionItems: input.actionItems, newDocuments, decisionChainUpdated, summary: input.summary, attachments },
+    await standardFor(db, c.type), now,
+  );
+  const hasEvidence = newDocuments > 0 || attachments > 0 || decisionChainUpdated;
+  const id = await recordCustomerFollowUp(db, {
+    customerId: input.customerId, actionId: input.actionId ?? null, userId: actor.id, departmentId: actor.departmentId,
+    channel: input.channel, summary: input.summary, at: now, effective: verdict.effective, hasEvidence,
+    reasons: verdict.reasons, unmet: verdict.unmet,
+    payload: { actionItems: input.actionItems, newDocumentIds: input.newDocumentIds, newDocuments, attachmentIds: input.attachmentIds, contactUpdates: input.contactUpdates, decisionChainUpdated },
+  });
+  const { rows: [after] } = await db.query('SELECT last_followup_at, last_effective_followup_at FROM customers WHERE id = $1', [input.customerId]);
+  return {
+    id, customerId: input.customerId, actionId: input.actionId ?? null, channel: input.channel,
+    effective: verdict.effective, reasons: verdict.reasons, unmet: verdict.unmet, pseudo: !verdict.effective && !hasEvidence,
+    at: now.toISOString(),
+    customer: {
+      lastFollowupAt: after.last_followup_at?.toISOString() ?? null,
+      lastEffectiveFollowupAt: after.last_effective_followup_at?.toISOString() ?? null,
+    },
+  };
+}
+
+const ratio = (effective: number, total: number) => (total === 0 ? null : Math.round((effective / total) * 1000) / 1000);
+
+/** 有效跟进/总跟进 and the 伪跟进 count over Shanghai days [from, to], within the caller's scope. */
+export async function followUpStats(
+  db: Db, actor: Actor, q: z.infer<typeof FollowUpStatsQuery>, now: Date,
+): Promise<z.infer<typeof FollowUpStatsSchema>> {
+  assertCan(actor, 'customers', 'read');
+  const to = q.to ?? shanghaiDate(now);
+  const from = q.from ?? addCalendarDays(to, -29);
+  const params: unknown[] = [shanghaiInstant(from), shanghaiInstant(addCalendarDays(to, 1))];
+  const where = [`f.at >= $1 AND f.at < $2`, scopeSql(actor, { ownerCol: 'f.user_id', deptCol: 'f.department_id' }, params)];
+  if (q.userId) { params.push(q.userId); where.push(`f.user_id = $${params.length}`); }
+  const { rows } = await db.query(
+    `SELECT f.user_id, u.name, count(*)::int AS total, count(*) FILTER (WHERE f.effective)::int AS effective,
+            count(*) FILTER (WHERE NOT f.effective AND NOT f.has_evidence)::int AS pseudo
+       FROM followups f JOIN users u ON u.id = f.user_id
+      WHERE ${where.join(' AND ')} GROUP BY f.user_id, u.name ORDER BY f.user_id`,
+    params,
+  );
+  const sum = (k: 'total' | 'effective' | 'pseudo') => rows.reduce((n, r) => n + r[k], 0);
+  return {
+    from, to, total: sum('total'), effective: sum('effective'), ratio: ratio(sum('effective'), sum('total')), pseudo: sum('pseudo'),
+    byUser: rows.map((r) => ({ userId: r.user_id, name: r.name, total: r.total, effective: r.effective, ratio: ratio(r.effective, r.total), pseudo: r.pseudo })),
+  };
+}
