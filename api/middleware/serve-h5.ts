@@ -24,6 +24,12 @@ export function serveH5() {
     if (!existsSync(file)) return next();
     ctx.type = TYPES[path.extname(file)] ?? 'application/octet-stream';
     ctx.set('Cache-Control', file.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
+    ctx.vary('Accept-Encoding');
+    // the build writes x.js.gz beside x.js (miniprogram/build-if-stale.mjs)
+    if (ctx.acceptsEncodings('gzip', 'identity') === 'gzip' && existsSync(`${file}.gz`)) {
+      ctx.set('Content-Encoding', 'gzip');
+      file = `${file}.gz`;
+    }
     ctx.body = createReadStream(file);
   };
 }

@@ -1,0 +1,58 @@
+/**
+ * Response shapes, taken type-only from the server's own zod schemas in
+ * core/ (erased at build time: nothing of the server ships to the phone).
+ */
+export type { ActionView, Requirement } from '@core/actions/action-schemas';
+export type { Customer } from '@core/resources/customers';
+export type { Contact, RelationshipGraph } from '@core/resources/contacts';
+export type { Opportunity } from '@core/resources/opportunities';
+export type { Order } from '@core/resources/orders';
+export type { Page } from '@core/resources/pagination';
+export type { Attachment } from '@core/attachments/attachments';
+export type { ActionDefinitionEntry, DefinitionVersion } from '@core/config-admin/action-definitions';
+export type { AlertRule } from '@core/config-admin/alert-rules';
+export type { DryRunResult, DryRunItem } from '@core/config-admin/dry-run';
+export type { HolidayYear } from '@core/config-admin/holidays';
+export type { KeywordLibrary } from '@core/config-admin/keyword-libraries';
+export type { PipelineConfig } from '@core/config-admin/pipelines';
+export type { RuleConfig } from '@core/flow/rules/index';
+export type { RuleFailure, ActionStatus, CoordSystem } from '@core/flow/types';
+
+export type Role = 'rep' | 'manager' | 'director' | 'compliance' | 'admin';
+
+export interface Me {
+  id: number;
+  userid: string;
+  name: string;
+  role: Role;
+  roleLabel: string;
+  departmentId: number | null;
+  managerId: number | null;
+  permissions: Record<string, string[]>;
+  demoMode: boolean;
+}
+
+export interface ChecklistItem {
+  ruleId: string | null;
+  kind: string;
+  label: string;
+  satisfied: boolean;
+  missing: import('@core/flow/types').RuleFailure[];
+}
+
+export interface ActionDetail {
+  action: import('@core/actions/action-schemas').ActionView;
+  checklist: ChecklistItem[];
+  draft: Record<string, any> | null;
+  lastSubmission: { id: number; outcome: 'accepted' | 'rejected'; failures: import('@core/flow/types').RuleFailure[]; at: string } | null;
+  events: Array<{ id: number; at: string; type: string; actorId: number | null; actorName: string | null; data: Record<string, any> }>;
+}
+
+export interface UserLite {
+  id: number;
+  userid: string;
+  name: string;
+  role: Role;
+  departmentId: number | null;
+  managerId?: number | null;
+}

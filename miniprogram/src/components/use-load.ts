@@ -1,0 +1,54 @@
+import { ref, shallowRef, type Ref } from 'vue';
+
+/**
+ * A page's data: loading, the value, or the error the page shows with
+ * <ErrorState>. `reload()` re-runs it (the 重试 button).
+ *
+ *   const { data, error, loading, reload } = useLoad(() => api.get<Customer>(`/api/customers/${id}`));
+ */
+export function useLoad<T>(fn: () => Promise<T>, immediate = true): {
+  data: Ref<T | null>; error: Ref<unknown>; loading: Ref<boolean>; reload: () => Promise<void>;
+} {
+  const data = shallowRef<T | null>(null) as Ref<T | null>;
+  const error = shallowRef<unknown>(null);
+  const loading = ref(false);
+  async function reload(): Promise<void> {
+    loading.value = true;
+    error.value = null;
+    try {
+      data.value = await fn();
+    } catch (e) {
+      error.value = e;
+    } finally {
+      loading.value = false;
+    }
+  }
+  if (immediate) void reload();
+  return { data, error, loading, reload };
+}
+
+export function fmtTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getMonth() + 1}月${d.getDate()}日 ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+export function fmtDue(iso: string | null, now = Date.now()): { text: string; tone: 'red' | 'orange' | 'green' | '' } {
+  if (!iso) return { text: '无截止时间', tone: '' };
+  const ms = new Date(iso).getTime() - now;
+  const days = Math.floor(Math.abs(ms) / 86_400_000);
+  const hours = Math.floor((Math.abs(ms) % 86_400_000) / 3_600_000);
+  if (ms < 0) return { text: `已逾期${days ? `${days}天` : `${hours}小时`}`, tone: 'red' };
+  if (ms < 86_400_000) return { text: `${hours}小时内到期`, tone: 'orange' };
+  return { text: `${days}天后到期（${fmtTime(iso)}）`, tone: 'green' };
+}
+
+export const STATUS_TONE: Record<string, string> = {
+  dispatched: 'blue', in_progress: 'blue', submitted: 'green', verified: 'green', archived: '',
+  rejected: 'red', overdue: 'red', escalated: 'red',
+};
+
+export const ORDER_STATUS: Record<string, string> = { draft: '草稿', confirmed: '已确认', shipped: '已发货', delivered: '已送达', cancelled: '已取消' };
+
+export const CONTACT_FREQUENCY: Record<string, string> = { weekly: '每周', biweekly: '每两周', monthly: '每月', quarterly: '每季度', rarely: '很少' };

@@ -1,0 +1,193 @@
+/**
+ * The visit report's state: loads the action, its customer, contacts, rule
+ * set and suggested orders; keeps the draft on the phone at every change and
+ * on the server shortly after; uploads captured photos/voice (retrying when
+ * the network comes back); and submits through the offline queue.
+ */
+import { computed, reactive, watch } from 'vue';
+import { api, ApiError, net, request } from '../../api/http';
+import type { ActionDetail, Attachment, Contact, Customer, DefinitionVersion, Order, Page, RuleConfig } from '../../api/types';
+import { deleteLocalDraft, emptyDraft, loadLocalDraft, saveLocalDraft, toReportBody, type LocalAttachment, type LocalDraft } from '../../offline/drafts';
+import { enqueueSubmit, latestSubmitFor, loadQueue } from '../../offline/submit-queue';
+import { session } from '../../state/session';
+
+type Rule = RuleConfig;
+export type ServerDraftState = 'idle' | 'saving' | 'saved' | 'offline' | 'failed';
+
+const SAVE_DELAY_MS = 1200;
+
+export function useVisit(actionId: number) {
+  const userId = session.me!.id;
+  const s = reactive({
+    loading: true,
+    error: null as unknown,
+    detail: null as ActionDetail | null,
+    customer: null as Customer | null,
+    contacts: [] as Contact[],
+    orders: [] as Order[],
+    rules: [] as Rule[],
+    draft: emptyDraft(actionId) as LocalDraft,
+    serverDraft: 'idle' as ServerDraftState,
+    serverDraftError: '',
+  });
+
+  const rulesOf = <K extends Rule['kind']>(kind: K) => s.rules.filter((r): r is Extract<Rule, { kind: K }> => r.kind === kind);
+  const geofenceKm = computed(() => rulesOf('geofence.within_km')[0]?.km ?? null);
+  const photoTags = computed(() => {
+    const required = rulesOf('attachments.min').filter((r) => r.attachmentKind === 'photo').flatMap((r) => r.requireTags ?? []);
+    const fromRequirements = (s.detail?.action.requirements ?? []).filter((q) => q.kind === 'photo' || !q.kind).map((q) => q.tag);
+    return { required: [...new Set([...required, ...fromRequirements])], all: [...new Set([...required, ...fromRequirements, '门头照', '合影', '陈列照', '其他'])] };
+  });
+  const needs = computed(() => ({
+    checkIn: rulesOf('geofence.within_km').length > 0 || rulesOf('photo.captured_within').length > 0,
+    photos: rulesOf('attachments.min').some((r) => r.attachmentKind === 'photo' || !r.attachmentKind) || photoTags.value.required.length > 0,
+    voice: rulesOf('voice.keywords.min').length > 0 || rulesOf('attachments.min').some((r) => r.attachmentKind === 'voice'),
+    documents: rulesOf('attachments.min').some((r) => r.attachmentKind === 'document'),
+    fields: rulesOf('fields.required').flatMap((r) => r.fields),
+    orders: rulesOf('orders.linked')[0]?.latest ?? 0,
+    checklist: rulesOf('checklist.complete').flatMap((r) => r.items),
+  }));
+  const editable = computed(() => !!s.detail && ['dispatched', 'in_progress', 'rejected', 'overdue', 'escalated'].includes(s.detail.action.status));
+  const submission = computed(() => latestSubmitFor(actionId));
+
+  async function load(): Promise<void> {
+    s.loading = true;
+    s.error = null;
+    try {
+      await loadQueue();
+      const detail = await api.get<ActionDetail>(`/api/actions/${actionId}`);
+      const a = detail.action;
+      const [customer, contacts, def] = await Promise.all([
+        api.get<Customer>(`/api/customers/${a.customerId}`),
+        api.get<Page<Contact>>('/api/contacts', { query: { customerId: a.customerId, limit: 100 } }),
+        api.get<{ active: DefinitionVersion | null; versions: DefinitionVersion[] }>(`/api/action-definitions/${a.definitionCode}`),
+      ]);
+      s.detail = detail;
+      s.customer = customer;
+      s.contacts = contacts.items;
+      s.rules = (def.versions.find((v) => v.version === a.definitionVersion) ?? def.active)?.rules ?? [];
+      if (needs.value.orders) {
+        s.orders = (await api.get<{ items: Order[] }>(`/api/customers/${a.customerId}/recent-orders`, { query: { limit: needs.value.orders } })).items;
+      }
+      s.draft = (await loadLocalDraft(userId, actionId)) ?? (await fromServerDraft(detail.draft)) ?? freshDraft();
+      s.serverDraft = s.draft.serverSavedAt ? 'saved' : 'idle';
+      void uploadPending();
+    } catch (e) {
+      s.error = e;
+    } finally {
+      s.loading = false;
+    }
+  }
+
+  function freshDraft(): LocalDraft {
+    const d = emptyDraft(actionId);
+    d.linkedOrderIds = s.orders.map((o) => o.id); // the suggestion; the rep confirms or unticks
+    return d;
+  }
+
+  async function fromServerDraft(p: Record<string, any> | null): Promise<LocalDraft | null> {
+    if (!p) return null;
+    const d = emptyDraft(actionId);
+    d.fields = { ...(p.fields ?? {}) };
+    d.checkIn = p.checkIn ? { ...p.checkIn, accuracy: null } : null;
+    d.transcript = p.transcript ?? '';
+    d.linkedOrderIds = p.linkedOrderIds ?? [];
+    d.checklist = p.checklist ?? {};
+    const metas = await Promise.all((p.attachmentIds ?? []).map((id: number) => api.get<Attachment>(`/api/attachments/${id}`).catch(() => null)));
+    d.attachments = metas.filter((m): m is Attachment => !!m).map((m) => ({
+      localKey: `srv-${m.id}`, kind: m.kind, tag: m.tags[0] ?? '其他', attachmentId: m.id, status: 'uploaded' as const,
+    }));
+    d.serverSavedAt = new Date().toISOString();
+    return d;
+  }
+
+  // every change: on the phone at once, on the server after a pause
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let persisting = false;
+  async function persist(): Promise<void> {
+    await saveLocalDraft(userId, s.draft);
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void saveServerDraft(), SAVE_DELAY_MS);
+  }
+  watch(() => s.draft, () => { if (!s.loading && !persisting && editable.value) void persist(); }, { deep: true });
+
+  async function saveServerDraft(): Promise<void> {
+    if (!editable.value) return;
+    if (!net.online) { s.serverDraft = 'offline'; return; }
+    s.serverDraft = 'saving';
+    try {
+      await api.put(`/api/actions/${actionId}/draft`, toReportBody(s.draft));
+      persisting = true;
+      s.draft.serverSavedAt = new Date().toISOString();
+      await saveLocalDraft(userId, s.draft);
+      s.serverDraft = 'saved';
+    } catch (e) {
+      s.serverDraft = e instanceof ApiError && e.transient ? 'offline' : 'failed';
+      s.serverDraftError = e instanceof Error ? e.message : String(e);
+    } finally {
+      setTimeout(() => { persisting = false; });
+    }
+  }
+
+  async function uploadOne(a: LocalAttachment): Promise<void> {
+    if (a.status === 'uploading' || a.status === 'uploaded') return;
+    a.status = 'uploading';
+    a.error = undefined;
+    const cid = s.detail!.action.customerId;
+    try {
+      const res = a.mediaId
+        ? await api.post<Attachment>('/api/attachments/from-wecom',
+          { mediaId: a.mediaId, kind: a.kind, tags: [a.tag], customerId: cid, actionId, ...(a.kind === 'voice' ? { jssdk: true } : {}) },
+          { headers: { 'Idempotency-Key': `att-${a.localKey}` } })
+        : await request<Attachment>('POST', '/api/attachments', {
+          blob: a.blob!, timeoutMs: 60_000, headers: { 'Idempotency-Key': `att-${a.localKey}` },
+          query: { kind: a.kind, tags: a.tag, customerId: cid, actionId },
+        });
+      a.attachmentId = res.id;
+      a.status = 'uploaded';
+    } catch (e) {
+      const err = e as ApiError;
+      a.status = err.transient ? 'pending' : 'failed';
+      a.error = err.message;
+    }
+  }
+
+  async function uploadPending(): Promise<void> {
+    for (const a of s.draft.attachments) if (a.status === 'pending' || (a.status === 'uploading' && !a.attachmentId)) {
+      a.status = 'pending';
+      await uploadOne(a);
+    }
+  }
+  window.addEventListener('online', () => void uploadPending());
+
+  function addAttachment(a: Omit<LocalAttachment, 'localKey' | 'attachmentId' | 'status'>): LocalAttachment {
+    s.draft.attachments.push({ ...a, localKey: `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`, attachmentId: null, status: 'pending' });
+    const added = s.draft.attachments[s.draft.attachments.length - 1];
+    void uploadOne(added);
+    return added;
+  }
+
+  function removeAttachment(localKey: string): void {
+    s.draft.attachments = s.draft.attachments.filter((a) => a.localKey !== localKey);
+  }
+
+  const waitingUploads = computed(() => s.draft.attachments.filter((a) => a.status !== 'uploaded').length);
+
+  async function submit(): Promise<void> {
+    if (timer) clearTimeout(timer);
+    await saveLocalDraft(userId, s.draft);
+    await enqueueSubmit(userId, actionId, s.detail!.action.title, toReportBody(s.draft));
+  }
+
+  // the server's view of the action (status, checklist) after a submission was answered
+  watch(() => submission.value?.state, async (st, before) => {
+    if (st === before || (st !== 'accepted' && st !== 'rejected')) return;
+    s.detail = await api.get<ActionDetail>(`/api/actions/${actionId}`).catch(() => s.detail);
+  });
+
+  async function discardLocal(): Promise<void> {
+    await deleteLocalDraft(userId, actionId);
+  }
+
+  return { s, load, needs, geofenceKm, photoTags, editable, submission, addAttachment, removeAttachment, uploadOne, waitingUploads, submit, discardLocal, persist };
+}

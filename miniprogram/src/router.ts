@@ -1,0 +1,122 @@
+/**
+ * History routing (not hash): warning-card links are plain paths
+ * (`/alerts/12?sig=…`), the OAuth callback returns to a path, and the server
+ * answers every unknown non-API path with index.html. The JS-SDK re-signs
+ * `location.href.split('#')[0]` when the path changes (wecom-reference §7).
+ * Every page is its own chunk.
+ */
+import { reactive } from 'vue';
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { ApiError, setAuthLostHandler } from './api/http';
+import type { Role } from './api/types';
+import { homeOf, loadMe, session } from './state/session';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    public?: boolean;
+    roles?: Role[];
+    title?: string;
+    tab?: string;
+    hideTabbar?: boolean;
+  }
+}
+
+const MANAGERS: Role[] = ['manager', 'director', 'compliance'];
+const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'home', component: { render: () => null } },
+  { path: '/login', component: () => import('./pages/LoginPage.vue'), meta: { public: true, title: '登录' } },
+  { path: '/session-expired', component: () => import('./pages/SessionExpiredPage.vue'), meta: { public: true, title: '登录已过期' } },
+  { path: '/today', component: () => import('./pages/TodayPage.vue'), meta: { title: '今日', tab: 'today' } },
+  { path: '/customers', component: () => import('./pages/CustomersPage.vue'), meta: { title: '客户', tab: 'customers' } },
+  { path: '/customers/:id(\\d+)', component: () => import('./pages/CustomerPage.vue'), meta: { title: '客户', tab: 'customers' } },
+  { path: '/actions/:id(\\d+)', component: () => import('./pages/VisitPage.vue'), meta: { title: '拜访报告', tab: 'today', hideTabbar: true } },
+  { path: '/followup', component: () => import('./pages/FollowUpPage.vue'), meta: { title: '跟进', tab: 'followup' } },
+  { path: '/daily-report', component: () => import('./pages/DailyReportPage.vue'), meta: { title: '日报', tab: 'followup' } },
+  { path: '/alerts', component: () => import('./pages/AlertsPage.vue'), meta: { title: '预警', tab: 'alerts' } },
+  { path: '/alerts/:id(\\d+)', component: () => import('./pages/AlertPage.vue'), meta: { title: '预警处理', tab: 'alerts' } },
+  { path: '/team', component: () => import('./pages/TeamPage.vue'), meta: { title: '团队', tab: 'team', roles: MANAGERS } },
+  { path: '/dispatch', component: () => import('./pages/DispatchPage.vue'), meta: { title: '派发事项', tab: 'team', roles: ['manager', 'director', 'rep'] } },
+  { path: '/settings', component: () => import('./pages/settings/SettingsPage.vue'), meta: { title: '设置', tab: 'settings' } },
+  { path: '/settings/pipelines/:code', component: () => import('./pages/settings/PipelinePage.vue'), meta: { title: '销售流程', tab: 'settings' } },
+  { path: '/settings/definitions/:code', component: () => import('./pages/settings/DefinitionPage.vue'), meta: { title: '事项规则', tab: 'settings' } },
+  { path: '/settings/keywords/:code', component: () => import('./pages/settings/KeywordsPage.vue'), meta: { title: '关键词库', tab: 'settings' } },
+  { path: '/settings/alert-rules', component: () => import('./pages/settings/AlertRulesPage.vue'), meta: { title: '预警规则', tab: 'settings' } },
+  { path: '/settings/holidays', component: () => import('./pages/settings/HolidaysPage.vue'), meta: { title: '节假日', tab: 'settings' } },
+  { path: '/outbox', component: () => import('./pages/OutboxPage.vue'), meta: { title: '发件箱', tab: 'me' } },
+  { path: '/chat', component: () => import('./pages/ChatPage.vue'), meta: { title: '聊天', tab: 'me' } },
+  { path: '/me', component: () => import('./pages/MePage.vue'), meta: { title: '我的', tab: 'me' } },
+  { path: '/:rest(.*)*', component: () => import('./pages/NotFoundPage.vue'), meta: { public: true, title: '页面不存在' } },
+];
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes,
+  scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+});
+
+router.beforeEach(async (to) => {
+  if (to.meta.public) return true;
+  if (!session.me) {
+    try {
+      await loadMe();
+    } catch (err) {
+      // offline or server down: let the page render its own failure screen
+      if (err instanceof ApiError && err.transient) return true;
+      throw err;
+    }
+    if (!session.me) {
+      return session.authProblem === 'SESSION_EXPIRED'
+        ? { path: '/session-expired', query: { redirect: to.fullPath } }
+        : { path: '/login', query: { redirect: to.fullPath } };
+    }
+  }
+  if (to.name === 'home') return homeOf(session.me.role);
+  if (to.meta.roles && !to.meta.roles.includes(session.me.role)) return homeOf(session.me.role);
+  return true;
+});
+
+/**
+ * A page's chunk that cannot be fetched (offline, or a deploy replaced it)
+ * must not leave the screen as it was: the shell shows the failure with a
+ * retry that reloads the target.
+ */
+export const navFailure = reactive({ error: null as unknown, target: '' });
+router.onError((err, to) => {
+  navFailure.target = to.fullPath;
+  navFailure.error = navigator.onLine
+    ? new ApiError(0, 'CHUNK_LOAD_FAILED', '页面加载失败，可能刚刚发布了新版本。请重试。')
+    : new ApiError(0, 'OFFLINE', String((err as Error)?.message ?? err));
+});
+
+router.afterEach((to) => {
+  navFailure.error = null;
+  document.title = to.meta.title ? `${to.meta.title} · 动作流` : '动作流';
+});
+
+// a session that dies mid-use (401 SESSION_EXPIRED) goes to its own screen, keeping where the user was
+setAuthLostHandler((err, path) => {
+  const here = router.currentRoute.value;
+  // /api/me is the guard's own check: it decides where to go
+  if (here.meta.public || path === '/api/me') return;
+  session.me = null;
+  const redirect = here.fullPath;
+  void router.replace(err.code === 'SESSION_EXPIRED'
+    ? { path: '/session-expired', query: { redirect } }
+    : { path: '/login', query: { redirect } });
+});
+
+/**
+ * Once signed in, fetch the role's page chunks while the network is idle, so
+ * a rep who loses signal in a basement can still move between pages.
+ */
+export function prefetchPagesFor(role: Role): void {
+  const byRole: Record<string, Array<() => Promise<unknown>>> = {
+    rep: [() => import('./pages/TodayPage.vue'), () => import('./pages/VisitPage.vue'), () => import('./pages/CustomersPage.vue'),
+      () => import('./pages/FollowUpPage.vue'), () => import('./pages/DailyReportPage.vue'), () => import('./pages/MePage.vue')],
+    manager: [() => import('./pages/AlertsPage.vue'), () => import('./pages/AlertPage.vue'), () => import('./pages/TeamPage.vue'),
+      () => import('./pages/CustomersPage.vue'), () => import('./pages/MePage.vue')],
+  };
+  const list = byRole[role === 'rep' ? 'rep' : role === 'admin' ? '' : 'manager'] ?? [];
+  const idle = (window as any).requestIdleCallback ?? ((f: () => void) => setTimeout(f, 1500));
+  idle(() => { for (const load of list) void load().catch(() => undefined); });
+}

@@ -1,0 +1,91 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/**
+ * Browser-test kit: Debian's Chromium driven by playwright-core, a phone-sized
+ * context (390×844), optional WeCom webview (UA `wxwork/4.1.0` + a fake
+ * `WeixinJSBridge`, wecom-reference §10), sign-in through the real dev-login
+ * route, and phone-size screenshots into test-artifacts/.
+ */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS = path.resolve('test-artifacts');
+
+/** The H5 build the server will serve: rebuilt only when its sources changed. */
+export function buildH5IfStale(): void {
+  execFileSync(process.execPath, ['miniprogram/build-if-stale.mjs'], { stdio: 'inherit' });
+}
+
+export async function launch(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
+}
+
+const PHONE_UA = 'Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36';
+const WECOM_UA = `${PHONE_UA} wxwork/4.1.0 MicroMessenger/7.0.1 Language/zh ColorScheme/Light`;
+
+export interface PhoneOptions {
+  baseURL: string;
+  /** Open as WeCom's webview with a fake JS bridge answering these API results. */
+  wecomBridge?: Record<string, Record<string, unknown>>;
+  geolocation?: { latitude: number; longitude: number; accuracy?: number };
+}
+
+export async function phone(browser: Browser, o: PhoneOptions): Promise<BrowserContext> {
+  const ctx = await browser.newContext({
+    baseURL: o.baseURL,
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    userAgent: o.wecomBridge ? WECOM_UA : PHONE_UA,
+    ...(o.geolocation ? { geolocation: o.geolocation, permissions: ['geolocation'] } : {}),
+  });
+  if (o.wecomBridge) {
+    await ctx.addInitScript((fx: Record<string, Record<string, unknown>>) => {
+      const calls: Array<{ name: string; params: unknown }> = [];
+      (window as any).__bridgeCalls = calls;
+      (window as any).WeixinJSBridge = {
+        invoke(name: string, params: unknown, cb: (r: unknown) => void) {
+          calls.push({ name, params });
+          setTimeout(() => cb({ err_msg: `${name}:ok`, errMsg: `${name}:ok`, ...(fx[name] ?? {}) }), 10);
+        },
+        on() { /* events are not simulated */ },
+      };
+    }, o.wecomBridge);
+  }
+  return ctx;
+}
+
+/** Signs the context in as a demo user (the session cookie the app uses). */
+export async function signIn(ctx: BrowserContext, userid: string): Promise<void> {
+  const r = await ctx.request.post('/api/auth/dev-login', { data: { userid } });
+  if (!r.ok()) throw new Error(`dev-login ${userid}: ${r.status()} ${await r.text()}`);
+}
+
+const shots = new Map<string, number>();
+/** A phone-size screenshot named after the step: test-artifacts/<suite>/<nn>-<step>.png (the folder is emptied per run). */
+export async function snap(page: Page, suite: string, step: string, opts: { fullPage?: boolean } = {}): Promise<string> {
+  const dir = path.join(ARTIFACTS, suite);
+  if (!shots.has(suite)) rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const n = (shots.get(suite) ?? 0) + 1;
+  shots.set(suite, n);
+  const file = path.join(dir, `${String(n).padStart(2, '0')}-${step}.png`);
+  await page.screenshot({ path: file, fullPage: opts.fullPage ?? true });
+  return file;
+}
+
+/** Fails the test on any uncaught page error (a blank screen usually starts as one). */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
+}

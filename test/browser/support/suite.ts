@@ -1,0 +1,49 @@
+import type pg from 'pg';
+import type { Browser } from 'playwright-core';
+import { gcj02ToWgs84 } from '../../../core/flow/geo.js';
+import { startTestApi, type TestApi } from '../../support/api-harness.js';
+import { freshDatabase } from '../../support/database.js';
+import { jpegWithExif } from '../../unit/flow/support/jpeg-builder.js';
+import { buildH5IfStale, launch } from './browser.js';
+
+export interface BrowserSuite {
+  pool: pg.Pool;
+  api: TestApi;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** The built H5 app served by the real API over a fresh (seeded) database, and a headless Chromium. */
+export async function startBrowserSuite(): Promise<BrowserSuite> {
+  buildH5IfStale(); // before createApp: the server picks miniprogram/dist when it exists
+  const { pool } = await freshDatabase(12);
+  const api = await startTestApi({ pool });
+  const browser = await launch();
+  return { pool, api, browser, close: async () => { await browser.close(); await api.close(); } };
+}
+
+export async function userId(pool: pg.Pool, wecomUserid: string): Promise<number> {
+  return (await pool.query('SELECT id FROM users WHERE wecom_userid = $1', [wecomUserid])).rows[0].id;
+}
+
+export async function customerNamed(pool: pg.Pool, name: string): Promise<{ id: number; lat: number; lng: number }> {
+  return (await pool.query('SELECT id, lat, lng FROM customers WHERE name = $1', [name])).rows[0];
+}
+
+/** Where a phone standing at the customer's (GCJ-02) address reports itself: WGS-84, as the browser does. */
+export function standingAt(c: { lat: number; lng: number }, northKm = 0): { latitude: number; longitude: number; accuracy: number } {
+  const w = gcj02ToWgs84(c.lat + northKm / 111.2, c.lng);
+  return { latitude: w.lat, longitude: w.lng, accuracy: 15 };
+}
+
+/** A camera photo taken `minutesAgo` (EXIF DateTimeOriginal with +08:00). */
+export function cameraPhoto(name: string, minutesAgo = 5): { name: string; mimeType: string; buffer: Buffer } {
+  const t = new Date(Date.now() - minutesAgo * 60_000 + 8 * 3_600_000).toISOString();
+  const exif = `${t.slice(0, 10).replace(/-/g, ':')} ${t.slice(11, 19)}`;
+  return { name, mimeType: 'image/jpeg', buffer: jpegWithExif(exif, '+08:00') };
+}
+
+/** A datetime-local value N days ahead (Shanghai wall time). */
+export function daysAheadLocal(days: number): string {
+  return new Date(Date.now() + days * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 16);
+}
