@@ -1,0 +1,277 @@
+/**
+ * Visit-report submissions through the real API under 50 concurrent
+ * connections: POST /api/actions/{id}/visit-report with photos, a voice memo,
+ * a check-in and a transcript that pass every default visit rule — session
+ * lookup, zod, action row lock, facts, rule evaluation (segmentation
+ * included), submission + transition + follow-up + events in one transaction.
+ * Baseline in the same run, same process, same database: a bare Koa + zod +
+ * single-INSERT endpoint taking the same body. Targets: ≥ 40% of the
+ * baseline's throughput, p99 ≤ 50 ms.
+ *
+ * Prepared first through the API: customers, N dispatched actions and each
+ * rep's attachments (real uploads: two EXIF-dated photos and an AMR memo).
+ *
+ *   npx tsx bench/visit-submit.bench.ts
+ *   BENCH_VISIT_N=3000 BENCH_VISIT_CONCURRENCY=50 npx tsx bench/visit-submit.bench.ts
+ *   BENCH_VISIT_PROFILE=/tmp/visit.cpuprofile …   CPU profile of the measured API phase (open in Chrome DevTools)
+ */
+import '../core/zod-locale.js';
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import Koa from 'koa';
+import http from 'node:http';
+import { rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { pathToFileURL } from 'node:url';
+import type pg from 'pg';
+import { createApp } from '../api/app.js';
+import { VisitReportSchema } from '../core/actions/action-schemas.js';
+import { loadConfig } from '../core/config.js';
+import { openDatabase } from '../core/db/database.js';
+import { warmUpSegmenter } from '../core/flow/segmenter.js';
+import { installDefaults } from '../core/seed/install.js';
+import { jpegWithExif } from '../test/unit/flow/support/jpeg-builder.js';
+import { benchLogger, makeTempDir, processesMentioning } from './bench-db.js';
+import { median, printTable, resultRows, type BenchResult } from './report.js';
+
+const N = Number(process.env.BENCH_VISIT_N ?? 2000);
+const WARMUP = Number(process.env.BENCH_VISIT_WARMUP ?? 200);
+const CONCURRENCY = Number(process.env.BENCH_VISIT_CONCURRENCY ?? 50);
+const CUSTOMERS_PER_REP = 40;
+const PG_PORT = 54332;
+const TARGET_RATIO = 0.4;
+const TARGET_P99_MS = 50;
+
+const REPS = ['rep.zhao', 'rep.qian', 'rep.sun', 'rep.zhou', 'rep.wu', 'rep.zheng'];
+// around 人民广场, GCJ-02; each bench customer gets its own spot
+const BASE = { lat: 31.2304, lng: 121.4737 };
+
+interface Prepared { actionId: number; token: string; body: unknown }
+interface LoadResult {
+  requests: number; ok: number; statuses: Record<number, number>; seconds: number; perS: number; p50: number; p99: number; max: number;
+  /** This process's CPU (server + load generator) per request: comparable even on a busy machine. */
+  cpuMsPerRequest: number;
+}
+
+const shanghaiExif = (d: Date): string => {
+  const s = new Date(d.getTime() + 8 * 3_600_000).toISOString();
+  return `${s.slice(0, 4)}:${s.slice(5, 7)}:${s.slice(8, 10)} ${s.slice(11, 19)}`;
+};
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+
+/** `concurrency` workers pull jobs from one queue; each request's latency is recorded. */
+async function load(jobs: Array<() => Promise<number>>, concurrency: number): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const statuses: Record<number, number> = {};
+  let next = 0;
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++];
+      const t = performance.now();
+      const status = await job();
+      latencies.push(performance.now() - t);
+      statuses[status] = (statuses[status] ?? 0) + 1;
+    }
+  }));
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  latencies.sort((a, b) => a - b);
+  const ok = (statuses[200] ?? 0) + (statuses[201] ?? 0);
+  return {
+    requests: jobs.length, ok, statuses, seconds, perS: jobs.length / seconds,
+    p50: median(latencies), p99: pct(latencies, 0.99), max: latencies[latencies.length - 1],
+    cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / jobs.length,
+  };
+}
+
+async function listen(app: Koa): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer(app.callback());
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
+  };
+}
+
+async function call(url: string, method: string, token: string | null, body?: unknown, raw?: { bytes: Buffer; query: string }): Promise<{ status: number; json: any }> {
+  const headers: Record<string, string> = {};
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let payload: BodyInit | undefined;
+  if (raw) {
+    headers['Content-Type'] = 'application/octet-stream';
+    payload = new Uint8Array(raw.bytes);
+    url += raw.query;
+  } else if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  const res = await fetch(url, { method, headers, body: payload });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+}
+
+function must<T extends { status: number; json: any }>(r: T, what: string, ok = [200, 201]): T {
+  if (!ok.includes(r.status)) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.json).slice(0, 300)}`);
+  return r;
+}
+
+/** Customers, actions and attachments through the API, as reps would create them. */
+async function prepare(api: string, count: number): Promise<Prepared[]> {
+  const tokens: Record<string, string> = {};
+  for (const u of REPS) tokens[u] = must(await call(`${api}/api/auth/dev-login`, 'POST', null, { userid: u }), 'dev-login').json.token;
+
+  const now = new Date();
+  const taken = shanghaiExif(new Date(now.getTime() - 5 * 60_000));
+  const reports: Record<string, unknown> = {};
+  const customers: Array<{ rep: string; id: number; lat: number; lng: number }> = [];
+  for (const [ri, rep] of REPS.entries()) {
+    const up = async (bytes: Buffer, q: string) => must(await call(`${api}/api/attachments`, 'POST', tokens[rep], undefined, { bytes, query: q }), 'upload').json.id;
+    // two distinct photos (the EXIF differs by a second) and a minute of AMR
+    const door = await up(jpegWithExif(taken), `?kind=photo&tags=${encodeURIComponent('门头照')}`);
+    const group = await up(jpegWithExif(taken.replace(/\d$/, (d) => String((Number(d) + 1) % 10))), `?kind=photo&tags=${encodeURIComponent('合影')}`);
+    const memo = await up(Buffer.concat([Buffer.from('#!AMR\n', 'latin1'), Buffer.alloc(32 * 3000, 0x3c)]), '?kind=voice');
+    reports[rep] = [door, group, memo];
+    await inBatches(Array.from({ length: CUSTOMERS_PER_REP }, (_, i) => i), 10, async (i) => {
+      const lat = BASE.lat + (ri * CUSTOMERS_PER_REP + i) * 0.001;
+      const c = must(await call(`${api}/api/customers`, 'POST', tokens[rep], {
+        name: `压测客户-${rep}-${i}`, type: 'store', location: { lat, lng: BASE.lng, system: 'gcj02' },
+      }), 'create customer').json;
+      customers.push({ rep, id: c.id, lat, lng: BASE.lng });
+    });
+  }
+
+  const prepared: Prepared[] = [];
+  await inBatches(Array.from({ length: count }, (_, i) => i), 20, async (i) => {
+    const c = customers[i % customers.length];
+    const a = must(await call(`${api}/api/actions`, 'POST', tokens[c.rep], { definitionCode: 'visit', customerId: c.id }), 'dispatch').json;
+    prepared.push({
+      actionId: a.id, token: tokens[c.rep],
+      body: {
+        fields: { decisionRole: '决策人', nextContactAt: new Date(now.getTime() + 7 * 86_400_000).toISOString() },
+        attachmentIds: reports[c.rep],
+        checkIn: { lat: c.lat + 0.002, lng: c.lng, coordSystem: 'gcj02', at: now.toISOString() },
+        transcript: '店长说价格偏高，账期太长，竞品最近在做堆头，希望下周给个促销方案。',
+        linkedOrderIds: [],
+      },
+    });
+  });
+  return prepared;
+}
+
+async function inBatches<T>(items: T[], width: number, fn: (x: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  }));
+}
+
+/** Koa + zod + one INSERT: the single-write ceiling the API is measured against. */
+async function startBaseline(pool: pg.Pool) {
+  await pool.query(`CREATE TABLE IF NOT EXISTS bench_visit_baseline (
+    id bigserial PRIMARY KEY, action_id bigint NOT NULL, payload jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
+  const app = new Koa();
+  const router = new Router();
+  router.post('/baseline/:id', async (ctx) => {
+    const body = VisitReportSchema.safeParse((ctx.request as any).body);
+    if (!body.success) { ctx.status = 400; ctx.body = { error: body.error.issues }; return; }
+    const { rows } = await pool.query('INSERT INTO bench_visit_baseline (action_id, payload) VALUES ($1, $2) RETURNING id',
+      [Number(ctx.params.id), JSON.stringify(body.data)]);
+    ctx.body = { id: rows[0].id };
+  });
+  app.use(bodyParser({ enableTypes: ['json'] }));
+  app.use(router.routes());
+  return listen(app);
+}
+
+const submit = (url: string, p: Prepared) => async () =>
+  (await fetch(url, { method: 'POST', headers: { Authorization: `Bearer ${p.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(p.body) })
+    .then(async (r) => { await r.arrayBuffer(); return r; })).status;
+
+async function profiled<T>(file: string | undefined, fn: () => Promise<T>): Promise<T> {
+  if (!file) return fn();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+export async function run(): Promise<BenchResult> {
+  const dataDir = makeTempDir('af-bench-visit-');
+  const config = loadConfig({
+    NODE_ENV: 'test', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(PG_PORT), SESSION_SECRET: 'bench-secret-0123456789abcdef', LOG_LEVEL: 'warn',
+  });
+  const db = await openDatabase(config, benchLogger, { poolSize: 20 });
+  const servers: Array<{ close(): Promise<void> }> = [];
+  try {
+    await installDefaults(db.pool, { seedDemo: true, now: new Date(), logger: benchLogger });
+    warmUpSegmenter();
+    const api = await listen(createApp({ config, pool: db.pool, logger: benchLogger, now: () => new Date(), wecom: null }));
+    servers.push(api);
+    const baseline = await startBaseline(db.pool);
+    servers.push(baseline);
+
+    const tPrep = performance.now();
+    const prepared = await prepare(api.url, WARMUP + N);
+    const prepSeconds = (performance.now() - tPrep) / 1000;
+    const [warm, measured] = [prepared.slice(0, WARMUP), prepared.slice(WARMUP)];
+
+    await load(warm.map((p) => submit(`${baseline.url}/baseline/${p.actionId}`, p)), CONCURRENCY);
+    const base = await load(measured.map((p) => submit(`${baseline.url}/baseline/${p.actionId}`, p)), CONCURRENCY);
+    await load(warm.map((p) => submit(`${api.url}/api/actions/${p.actionId}/visit-report`, p)), CONCURRENCY);
+    const real = await profiled(process.env.BENCH_VISIT_PROFILE,
+      () => load(measured.map((p) => submit(`${api.url}/api/actions/${p.actionId}/visit-report`, p)), CONCURRENCY));
+
+    const accepted = (await db.pool.query(`SELECT count(*)::int AS n FROM submissions WHERE outcome = 'accepted'`)).rows[0].n;
+    if (real.ok < real.requests * 0.99) throw new Error(`visit reports not accepted: ${JSON.stringify(real.statuses)}`);
+    const ratio = real.perS / base.perS;
+    const result: BenchResult = {
+      name: 'visit-report submissions (50 connections)',
+      metrics: {
+        submissions: real.requests,
+        concurrency: CONCURRENCY,
+        visit_report_per_s: Math.round(real.perS),
+        visit_report_p50_ms: Math.round(real.p50 * 10) / 10,
+        visit_report_p99_ms: Math.round(real.p99 * 10) / 10,
+        visit_report_max_ms: Math.round(real.max),
+        baseline_insert_per_s: Math.round(base.perS),
+        baseline_insert_p99_ms: Math.round(base.p99 * 10) / 10,
+        visit_report_node_cpu_ms: Math.round(real.cpuMsPerRequest * 100) / 100,
+        baseline_node_cpu_ms: Math.round(base.cpuMsPerRequest * 100) / 100,
+        throughput_vs_baseline: `${Math.round(ratio * 100)}% (target ≥ ${TARGET_RATIO * 100}%)`,
+        p99_target: real.p99 <= TARGET_P99_MS ? `met (≤ ${TARGET_P99_MS} ms)` : `MISSED (> ${TARGET_P99_MS} ms)`,
+        accepted_in_db: accepted,
+        statuses: JSON.stringify(real.statuses),
+        prepare_s: Math.round(prepSeconds * 10) / 10,
+        load_average: Math.round(os.loadavg()[0] * 100) / 100,
+      },
+      ratios: {
+        visit_report_per_s: ratio, visit_report_p99_ms: real.p99 / base.p99,
+        visit_report_node_cpu_ms: real.cpuMsPerRequest / base.cpuMsPerRequest,
+      },
+    };
+    return result;
+  } finally {
+    for (const s of servers.reverse()) await s.close().catch(() => undefined);
+    await db.close();
+    const left = processesMentioning(dataDir);
+    rmSync(dataDir, { recursive: true, force: true });
+    if (left.length > 0) throw new Error(`postgres left running: ${left.join(', ')}`);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  run().then((r) => { printTable(r.name, resultRows(r)); process.exit(0); }, (err) => { console.error(err); process.exit(1); });
+}

@@ -1,0 +1,268 @@
+/**
+ * Attachments: photos, voice memos and documents that back up a visit report
+ * or an action. The bytes go to Storage (content-addressed); a row per upload
+ * keeps who uploaded it, its tags, the EXIF capture time and what it belongs to.
+ * Row scope follows the uploader: the uploader, the managers of their
+ * department subtree, the director (and admins, who read everything).
+ *
+ *   const file = await storeFile(storage, received);                // outside the transaction
+ *   const a = await insertAttachment(tx, actor, file, { tags: ['门头照'], source: 'upload' });
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Actor } from '../auth/actor.js';
+import { assertCan } from '../auth/permissions.js';
+import { scopeSql } from '../auth/scope.js';
+import type { Db } from '../db/pool.js';
+import { AppError } from '../errors.js';
+import { readCaptureTime } from '../flow/exif.js';
+import type { AttachmentKind, ReportAttachment } from '../flow/types.js';
+import { recordEvent } from '../resources/events.js';
+import { Id, IdParam } from '../resources/schemas.js';
+import { ATTACHMENT_KINDS } from './limits.js';
+import type { ReceivedFile } from './receive.js';
+import { FILE_TYPES, type FileType } from './sniff.js';
+import type { Storage } from './storage.js';
+
+// Schemas --------------------------------------------------------------------------------
+
+export const AttachmentKindSchema = z.enum(ATTACHMENT_KINDS);
+
+const Tag = z.string().trim().min(1, '标签不能为空').max(20, '标签不能超过20个字符');
+const dedupe = (tags: string[]) => [...new Set(tags)];
+export const TagsSchema = z.array(Tag).max(20, '标签不能超过20个').transform(dedupe);
+
+/** `?tags=门头照,合影` or repeated `?tags=`; full-width commas too. */
+const TagsQuery = z.preprocess(
+  (v) => (v === undefined ? undefined : [v].flat().flatMap((s) => String(s).split(/[,，]/)).filter((s) => s.trim() !== '')),
+  TagsSchema,
+);
+
+const Filename = z.string().trim().min(1).max(200, '文件名不能超过200个字符')
+  // only the last path segment, without control characters: it ends up in Content-Disposition
+  .transform((s) => s.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f"]/g, '').trim() || null);
+
+export const UploadQuerySchema = z.strictObject({
+  kind: AttachmentKindSchema.optional(),
+  tags: TagsQuery.optional(),
+  customerId: IdParam.optional(),
+  actionId: IdParam.optional(),
+  filename: Filename.optional(),
+});
+export type UploadQuery = z.output<typeof UploadQuerySchema>;
+
+export const FromWecomBodySchema = z.strictObject({
+  /** media_id from wx.uploadImage / uploadVoice or a message the bot received; valid 3 days. */
+  mediaId: z.string().trim().min(1).max(256).regex(/^[\w\-.@]+$/, 'media_id 格式不正确'),
+  kind: AttachmentKindSchema,
+  tags: TagsSchema.optional(),
+  /** Voice recorded by the JS-SDK (uploadVoice): fetched as high-quality speex via media/get/jssdk. */
+  jssdk: z.boolean().optional(),
+  customerId: Id.optional(),
+  actionId: Id.optional(),
+  filename: Filename.optional(),
+});
+export type FromWecomBody = z.output<typeof FromWecomBodySchema>;
+
+export const UpdateAttachmentSchema = z.strictObject({ tags: TagsSchema });
+
+const DownloaderSchema = z.object({ userId: z.number(), name: z.string(), count: z.number(), lastAt: z.string() });
+
+export const AttachmentSchema = z.object({
+  id: z.number(),
+  kind: AttachmentKindSchema,
+  mime: z.string(),
+  size: z.number(),
+  sha256: z.string(),
+  filename: z.string().nullable(),
+  tags: z.array(z.string()),
+  capturedAt: z.string().nullable(),
+  uploadedBy: z.object({ id: z.number(), name: z.string() }),
+  customerId: z.number().nullable(),
+  actionId: z.number().nullable(),
+  source: z.enum(['upload', 'wecom_media']),
+  wecomMediaId: z.string().nullable(),
+  contentUrl: z.string(),
+  downloads: z.object({ count: z.number(), users: z.array(DownloaderSchema) }),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Attachment = z.infer<typeof AttachmentSchema>;
+
+// Storing ----------------------------------------------------------------------------------
+
+export interface StoredFile {
+  sha256: string;
+  type: FileType;
+  size: number;
+  capturedAt: Date | null;
+  /** False when identical bytes were already stored. */
+  created: boolean;
+}
+
+/** Puts the bytes in storage and reads the EXIF capture time of photos; no database. */
+export async function storeFile(storage: Storage, file: ReceivedFile): Promise<StoredFile> {
+  const sha256 = createHash('sha256').update(file.buffer).digest('hex');
+  const created = await storage.put(sha256, file.buffer);
+  const capturedAt = FILE_TYPES[file.type].kind === 'photo' ? await readCaptureTime(exifWindow(file)) : null;
+  return { sha256, type: file.type, size: file.buffer.length, capturedAt, created };
+}
+
+// exifr walks a PNG chunk by chunk, seconds of CPU for megabytes of padding; a camera's
+// eXIf chunk comes before the image data, so the head is enough
+const PNG_EXIF_WINDOW = 256 * 1024;
+const exifWindow = (f: ReceivedFile) => (f.type === 'png' ? f.buffer.subarray(0, PNG_EXIF_WINDOW) : f.buffer);
+
+export interface AttachmentMeta {
+  tags?: string[];
+  customerId?: number;
+  actionId?: number;
+  filename?: string | null;
+  source: 'upload' | 'wecom_media';
+  wecomMediaId?: string;
+}
+
+/** Uploading is part of working actions: reps, managers and directors. */
+export function assertMayUpload(actor: Actor): void {
+  assertCan(actor, 'actions', 'create');
+}
+
+/**
+ * The customer and action an upload names must be ones the uploader may see;
+ * an action implies its customer. Call before any download or storage work.
+ */
+export async function resolveUploadRefs(
+  db: Db, actor: Actor, refs: { customerId?: number; actionId?: number },
+): Promise<{ customerId: number | null; actionId: number | null }> {
+  let customerId = refs.customerId ?? null;
+  if (refs.actionId !== undefined) {
+    const params: unknown[] = [refs.actionId];
+    const scope = scopeSql(actor, { ownerCol: 'a.assignee_id', deptCol: 'a.department_id' }, params);
+    const { rows } = await db.query(`SELECT a.customer_id FROM actions a WHERE a.id = $1 AND ${scope}`, params);
+    if (!rows[0]) throw new AppError('REFERENCE_INVALID', { actionId: refs.actionId }, `事项 ${refs.actionId} 不存在或不在你的权限范围内`);
+    if (customerId !== null && customerId !== rows[0].customer_id) {
+      throw new AppError('REFERENCE_INVALID', { actionId: refs.actionId, customerId }, '附件的客户与事项的客户不一致');
+    }
+    customerId = rows[0].customer_id;
+  }
+  if (refs.customerId !== undefined) {
+    const params: unknown[] = [refs.customerId];
+    const scope = scopeSql(actor, { ownerCol: 'c.owner_id', deptCol: 'c.department_id' }, params);
+    const { rows } = await db.query(`SELECT 1 FROM customers c WHERE c.id = $1 AND ${scope}`, params);
+    if (!rows[0]) throw new AppError('REFERENCE_INVALID', { customerId: refs.customerId }, `客户 ${refs.customerId} 不存在或不在你的权限范围内`);
+  }
+  return { customerId, actionId: refs.actionId ?? null };
+}
+
+export async function insertAttachment(db: Db, actor: Actor, file: StoredFile, meta: AttachmentMeta): Promise<Attachment> {
+  assertMayUpload(actor);
+  const refs = await resolveUploadRefs(db, actor, meta);
+  const info = FILE_TYPES[file.type];
+  const { rows } = await db.query(
+    `INSERT INTO attachments (sha256, kind, mime, size, filename, tags, captured_at, uploaded_by, department_id,
+                              customer_id, action_id, source, wecom_media_id)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING id`,
+    [file.sha256, info.kind, info.mime, file.size, meta.filename ?? null, meta.tags ?? [], file.capturedAt, actor.id,
+      actor.departmentId, refs.customerId, refs.actionId, meta.source, meta.wecomMediaId ?? null],
+  );
+  await recordEvent(db, {
+    actorId: actor.id, entityType: 'attachment', entityId: rows[0].id, type: 'attachment.uploaded',
+    data: { kind: info.kind, mime: info.mime, size: file.size, source: meta.source, customerId: refs.customerId, actionId: refs.actionId },
+  });
+  return getAttachmentOrThrow(db, actor, rows[0].id);
+}
+
+// Reading ----------------------------------------------------------------------------------
+
+const attachmentScope = (actor: Actor, params: unknown[]) =>
+  scopeSql(actor, { ownerCol: 'a.uploaded_by', deptCol: 'a.department_id' }, params);
+
+function toAttachment(r: any, downloads: Attachment['downloads']): Attachment {
+  return {
+    id: r.id, kind: r.kind, mime: r.mime, size: r.size, sha256: r.sha256, filename: r.filename, tags: r.tags,
+    capturedAt: r.captured_at?.toISOString() ?? null,
+    uploadedBy: { id: r.uploaded_by, name: r.uploader_name },
+    customerId: r.customer_id, actionId: r.action_id, source: r.source, wecomMediaId: r.wecom_media_id,
+    contentUrl: `/api/attachments/${r.id}/content`,
+    downloads,
+    createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+  };
+}
+
+async function loadRow(db: Db, actor: Actor, id: number, lock = false): Promise<any> {
+  const params: unknown[] = [id];
+  const { rows } = await db.query(
+    `SELECT a.*, u.name AS uploader_name FROM attachments a JOIN users u ON u.id = a.uploaded_by
+      WHERE a.id = $1 AND ${attachmentScope(actor, params)}${lock ? ' FOR UPDATE OF a' : ''}`, params);
+  if (!rows[0]) throw new AppError('ATTACHMENT_NOT_FOUND', { id });
+  return rows[0];
+}
+
+async function downloadsOf(db: Db, id: number): Promise<Attachment['downloads']> {
+  const { rows } = await db.query(
+    `SELECT d.user_id, u.name, count(*)::int AS n, max(d.at) AS last_at
+       FROM attachment_downloads d JOIN users u ON u.id = d.user_id
+      WHERE d.attachment_id = $1 GROUP BY d.user_id, u.name ORDER BY max(d.at) DESC`, [id]);
+  const users = rows.map((r) => ({ userId: r.user_id, name: r.name, count: r.n, lastAt: r.last_at.toISOString() }));
+  return { count: users.reduce((s, u) => s + u.count, 0), users };
+}
+
+/** One attachment the actor may see, with its download counts; anything else is a 404. */
+export async function getAttachmentOrThrow(db: Db, actor: Actor, id: number): Promise<Attachment> {
+  assertCan(actor, 'actions', 'read');
+  const row = await loadRow(db, actor, id);
+  return toAttachment(row, await downloadsOf(db, id));
+}
+
+export async function updateAttachmentTags(db: Db, actor: Actor, id: number, tags: string[]): Promise<Attachment> {
+  assertCan(actor, 'actions', 'update');
+  const before = await loadRow(db, actor, id, true);
+  await db.query('UPDATE attachments SET tags = $2, updated_at = now() WHERE id = $1', [id, tags]);
+  await recordEvent(db, {
+    actorId: actor.id, entityType: 'attachment', entityId: id, type: 'attachment.tagged',
+    data: { before: before.tags, after: tags },
+  });
+  return getAttachmentOrThrow(db, actor, id);
+}
+
+export interface AttachmentContent {
+  attachment: { id: number; kind: AttachmentKind; mime: string; size: number; sha256: string };
+  /** What the browser should save it as. */
+  filename: string;
+}
+
+/**
+ * Opens an attachment the actor may see and records the download (who,
+ * when) once the bytes are there to serve: a started download counts, a
+ * missing file does not.
+ *
+ *   const { content, object } = await recordDownload(pool, actor, id, (sha) => storage.get(sha));
+ */
+export async function recordDownload<T>(
+  db: Db, actor: Actor, id: number, open: (sha256: string) => Promise<T>,
+): Promise<{ content: AttachmentContent; object: T }> {
+  assertCan(actor, 'actions', 'read');
+  const row = await loadRow(db, actor, id);
+  const object = await open(row.sha256);
+  await db.query('INSERT INTO attachment_downloads (attachment_id, user_id) VALUES ($1, $2)', [id, actor.id]);
+  const type = Object.values(FILE_TYPES).find((t) => t.mime === row.mime);
+  const content = {
+    attachment: { id: row.id, kind: row.kind, mime: row.mime, size: row.size, sha256: row.sha256 },
+    filename: row.filename ?? `${row.kind}-${row.id}.${type?.ext ?? 'bin'}`,
+  };
+  return { content, object };
+}
+
+/**
+ * Attachments as the rule engine sees them (core/flow ReportAttachment), for
+ * the ids a report names; only the uploader's own. Missing ids are left out,
+ * so the caller can tell which were not found.
+ */
+export async function loadReportAttachments(db: Db, uploaderId: number, ids: readonly number[]): Promise<ReportAttachment[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query(
+    'SELECT id, kind, tags, captured_at, mime FROM attachments WHERE id = ANY($1::bigint[]) AND uploaded_by = $2 ORDER BY id',
+    [[...new Set(ids)], uploaderId],
+  );
+  return rows.map((r) => ({ id: String(r.id), kind: r.kind, tags: r.tags, capturedAt: r.captured_at, mime: r.mime }));
+}

@@ -1,0 +1,161 @@
+/**
+ * Action definitions as admins edit them. A change never edits a row: it adds
+ * version N+1 and moves `active` to it in the same transaction, so actions
+ * dispatched under version N keep pointing at the rules they were judged by,
+ * and the history can be read and diffed.
+ *
+ *   await updateActionDefinition(tx, admin, 'visit', { ...def, rules: [...] }); // → version 2 active, 1 kept
+ */
+import { z } from 'zod';
+import type { Actor } from '../auth/actor.js';
+import type { Db } from '../db/pool.js';
+import { AppError } from '../errors.js';
+import { ActionDefinitionSchema, type ActionDefinition } from '../flow/action-definition.js';
+import { EscalationPolicySchema } from '../flow/escalation.js';
+import { RuleSetSchema, type RuleConfig } from '../flow/rules/index.js';
+import { assertMayChangeConfig, assertMayReadConfig, recordConfigChange } from './change-log.js';
+
+export const DefinitionCode = z.string().regex(/^[a-z][a-z0-9_]{0,49}$/, '编码只能包含小写字母、数字和下划线');
+export const DefinitionCodeParams = z.object({ code: DefinitionCode });
+
+export const DefinitionVersionSchema = z.object({
+  id: z.number(),
+  version: z.number(),
+  active: z.boolean(),
+  name: z.string(),
+  description: z.string().nullable(),
+  rules: RuleSetSchema,
+  dueWorkingDays: z.number(),
+  escalation: EscalationPolicySchema,
+  createdAt: z.string(),
+  createdBy: z.object({ id: z.number(), name: z.string() }).nullable(),
+});
+export type DefinitionVersion = z.infer<typeof DefinitionVersionSchema>;
+
+export const ActionDefinitionEntrySchema = z.object({
+  code: z.string(),
+  kind: z.string(),
+  /** The version new actions are dispatched under; null if every version was retired. */
+  active: DefinitionVersionSchema.nullable(),
+  /** Every version, newest first. */
+  versions: z.array(DefinitionVersionSchema),
+});
+export type ActionDefinitionEntry = z.infer<typeof ActionDefinitionEntrySchema>;
+
+export const ActionDefinitionListSchema = z.object({ items: z.array(ActionDefinitionEntrySchema) });
+
+function toVersion(r: any): DefinitionVersion {
+  return {
+    id: r.id, version: r.version, active: r.active, name: r.name, description: r.description,
+    rules: r.rules, dueWorkingDays: r.due_working_days, escalation: r.escalation,
+    createdAt: r.created_at.toISOString(),
+    createdBy: r.created_by === null ? null : { id: r.created_by, name: r.creator_name },
+  };
+}
+
+async function loadEntries(db: Db, code?: string): Promise<ActionDefinitionEntry[]> {
+  const { rows } = await db.query(
+    `SELECT d.*, u.name AS creator_name FROM action_definitions d LEFT JOIN users u ON u.id = d.created_by
+      ${code === undefined ? '' : 'WHERE d.code = $1'} ORDER BY d.code, d.version DESC`,
+    code === undefined ? [] : [code],
+  );
+  const byCode = new Map<string, ActionDefinitionEntry>();
+  for (const r of rows) {
+    const entry: ActionDefinitionEntry = byCode.get(r.code) ?? { code: r.code, kind: r.kind, active: null, versions: [] };
+    const v = toVersion(r);
+    entry.versions.push(v);
+    if (v.active) entry.active = v;
+    byCode.set(r.code, entry);
+  }
+  return [...byCode.values()];
+}
+
+export async function listActionDefinitions(db: Db, actor: Actor): Promise<{ items: ActionDefinitionEntry[] }> {
+  assertMayReadConfig(actor);
+  return { items: await loadEntries(db) };
+}
+
+export async function getActionDefinitionOrThrow(db: Db, actor: Actor, code: string): Promise<ActionDefinitionEntry> {
+  assertMayReadConfig(actor);
+  const [entry] = await loadEntries(db, code);
+  if (!entry) throw new AppError('CONFIG_NOT_FOUND', { type: 'action_definition', code }, `事项类型「${code}」不存在`);
+  return entry;
+}
+
+/** The definition as ActionDefinitionSchema describes it, for diffs and dry-runs. */
+export function definitionOf(code: string, v: DefinitionVersion): ActionDefinition {
+  return {
+    code, name: v.name, ...(v.description !== null ? { description: v.description } : {}),
+    rules: v.rules, dueWorkingDays: v.dueWorkingDays, escalation: v.escalation,
+  };
+}
+
+type Issue = { path: string; message: string };
+
+/**
+ * What the schema cannot know: keyword libraries and prerequisite definitions
+ * must exist, and a definition cannot wait for itself.
+ */
+export async function ruleReferenceIssues(db: Db, code: string, rules: readonly RuleConfig[], prefix = 'body.rules'): Promise<Issue[]> {
+  const [libs, defs] = await Promise.all([
+    db.query<{ code: string }>('SELECT code FROM keyword_libraries'),
+    db.query<{ code: string }>('SELECT DISTINCT code FROM action_definitions'),
+  ]);
+  const libraries = new Set(libs.rows.map((r) => r.code));
+  const definitions = new Set(defs.rows.map((r) => r.code));
+  const issues: Issue[] = [];
+  rules.forEach((r, i) => {
+    if (r.kind === 'voice.keywords.min' && !libraries.has(r.library)) {
+      issues.push({ path: `${prefix}.${i}.library`, message: `关键词库「${r.library}」不存在，可选：${[...libraries].join('、')}` });
+    }
+    if (r.kind === 'prerequisite.verified' && (r.definitionCode === code || !definitions.has(r.definitionCode))) {
+      issues.push({
+        path: `${prefix}.${i}.definitionCode`,
+        message: r.definitionCode === code ? '事项不能以自己为前置条件' : `前置事项类型「${r.definitionCode}」不存在`,
+      });
+    }
+  });
+  return issues;
+}
+
+/** State locks are declared as prerequisite.verified rules; the column indexes them (see install-template.ts). */
+function prerequisitesOf(rules: readonly RuleConfig[]): string[] {
+  return rules.flatMap((r) => (r.kind === 'prerequisite.verified' ? [r.definitionCode] : []));
+}
+
+const sameDefinition = (a: ActionDefinition, b: ActionDefinition) =>
+  JSON.stringify(ActionDefinitionSchema.parse(a)) === JSON.stringify(ActionDefinitionSchema.parse(b));
+
+/**
+ * Adds version N+1 (or version 1 of a new code) and makes it the active one.
+ * Sending the active definition unchanged adds nothing.
+ */
+export async function updateActionDefinition(db: Db, actor: Actor, code: string, input: ActionDefinition): Promise<ActionDefinitionEntry> {
+  assertMayChangeConfig(actor);
+  if (input.code !== code) {
+    throw new AppError('VALIDATION_FAILED', [{ path: 'body.code', message: `编码必须与地址中的「${code}」一致` }]);
+  }
+  // concurrent edits of one code queue here, so versions never collide
+  await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`action_definition:${code}`]);
+  const [current] = await loadEntries(db, code);
+  if (!current) assertMayChangeConfig(actor, true);
+  const issues = await ruleReferenceIssues(db, code, input.rules);
+  if (issues.length > 0) throw new AppError('VALIDATION_FAILED', issues);
+  const before = current?.active ? definitionOf(code, current.active) : null;
+  if (current && before && sameDefinition(before, input)) return current;
+
+  const version = (current?.versions[0]?.version ?? 0) + 1;
+  await db.query('UPDATE action_definitions SET active = false WHERE code = $1 AND active', [code]);
+  const { rows } = await db.query(
+    `INSERT INTO action_definitions (code, version, name, kind, description, rules, prerequisites, due_working_days, escalation, active, created_by)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,true,$10) RETURNING id`,
+    [code, version, input.name, current?.kind ?? code, input.description ?? null, JSON.stringify(input.rules),
+      JSON.stringify(prerequisitesOf(input.rules)), input.dueWorkingDays, JSON.stringify(input.escalation), actor.id],
+  );
+  await recordConfigChange(db, actor, {
+    entityType: 'action_definition', entityId: rows[0].id, code,
+    before, after: input as unknown as Record<string, unknown>,
+    extra: { fromVersion: current?.active?.version ?? null, toVersion: version },
+  });
+  return (await loadEntries(db, code))[0];
+}

@@ -1,0 +1,172 @@
+/**
+ * "Had this rule set been active over the last N days, which reports would it
+ * have refused, and why?" Every visit-report attempt is kept in `submissions`
+ * with the facts it was judged on; each is replayed through evaluateRules with
+ * the proposed rules (plus the action's own requirements), against the
+ * customer's CURRENT data (a corrected address counts) and the keyword
+ * libraries as they are now. Nothing is written.
+ *
+ *   const r = await dryRunRules(db, admin, 'visit', { rules, days: 30 }, now);
+ *   r.totals.wouldNewlyReject
+ */
+import { z } from 'zod';
+import type { Requirement } from '../actions/action-schemas.js';
+import { requirementRules } from '../actions/definitions.js';
+import type { Actor } from '../auth/actor.js';
+import type { Db } from '../db/pool.js';
+import { AppError } from '../errors.js';
+import { evaluateRules } from '../flow/evaluate-rules.js';
+import { RuleSetSchema, type RuleConfig } from '../flow/rules/index.js';
+import type { CheckIn, FactsCustomer, ReportAttachment, RuleFailure, VisitFacts, VisitReport } from '../flow/types.js';
+import { ruleReferenceIssues } from './action-definitions.js';
+import { assertMayChangeConfig } from './change-log.js';
+
+export const DryRunBodySchema = z.strictObject({
+  rules: RuleSetSchema,
+  /** How far back to replay, in calendar days. */
+  days: z.number().int().min(1).max(180).default(30),
+});
+export type DryRunBody = z.output<typeof DryRunBodySchema>;
+
+const Outcome = z.enum(['accepted', 'rejected']);
+const FailureSchema = z.object({
+  code: z.string(), rule: z.string(), ruleId: z.string().optional(), message: z.string(), target: z.string(),
+  severity: z.enum(['error', 'warning']), details: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const DryRunItemSchema = z.object({
+  submissionId: z.number(),
+  actionId: z.number(),
+  submittedAt: z.string(),
+  submittedBy: z.object({ id: z.number(), name: z.string() }),
+  customer: z.object({ id: z.number(), name: z.string() }),
+  definitionVersion: z.number(),
+  previousOutcome: Outcome,
+  newOutcome: Outcome,
+  change: z.enum(['newly_rejected', 'newly_accepted', 'unchanged']),
+  /** What the proposed rules find (errors and warnings). */
+  failures: z.array(FailureSchema),
+  previousFailures: z.array(FailureSchema),
+});
+export type DryRunItem = z.infer<typeof DryRunItemSchema>;
+
+export const DryRunResultSchema = z.object({
+  code: z.string(),
+  days: z.number(),
+  from: z.string(),
+  to: z.string(),
+  totals: z.object({
+    submissions: z.number(),
+    wouldNewlyReject: z.number(),
+    wouldNewlyAccept: z.number(),
+    unchanged: z.number(),
+  }),
+  /** Newly rejected first, then newly accepted, then unchanged; newest first within each. */
+  items: z.array(DryRunItemSchema),
+  /** True when more than MAX_ITEMS were replayed: totals count all, items list the first MAX_ITEMS. */
+  truncated: z.boolean(),
+});
+export type DryRunResult = z.infer<typeof DryRunResultSchema>;
+
+const MAX_ITEMS = 1000;
+
+const date = (v: unknown): Date | null => {
+  if (v === null || v === undefined) return null;
+  const d = new Date(v as string);
+  return Number.isNaN(d.getTime()) ? null : d;
+};
+
+/** A stored payload (JSON: dates are strings) back into the engine's VisitReport. */
+export function reportFromPayload(p: any): VisitReport {
+  const attachments: ReportAttachment[] = (p.attachments ?? []).map((a: any) => ({
+    id: String(a.id), kind: a.kind, tags: a.tags ?? [], capturedAt: date(a.capturedAt), ...(a.mime ? { mime: a.mime } : {}),
+  }));
+  const checkIn: CheckIn | undefined = p.checkIn
+    ? { lat: p.checkIn.lat, lng: p.checkIn.lng, coordSystem: p.checkIn.coordSystem ?? p.checkIn.system ?? 'wgs84', at: date(p.checkIn.at) ?? new Date(0) }
+    : undefined;
+  const start = date(p.visitWindow?.start);
+  const end = date(p.visitWindow?.end);
+  return {
+    fields: p.fields ?? {},
+    attachments,
+    ...(checkIn ? { checkIn } : {}),
+    ...(typeof p.transcript === 'string' ? { transcript: p.transcript } : {}),
+    linkedOrderIds: (p.linkedOrderIds ?? []).map(String),
+    ...(p.checklist ? { checklist: p.checklist } : {}),
+    ...(start && end ? { visitWindow: { start, end } } : {}),
+  };
+}
+
+function customerFacts(r: any): FactsCustomer {
+  return { id: String(r.id), name: r.name, type: r.type, lat: r.lat, lng: r.lng, coordSystem: r.coord_system };
+}
+
+function failuresOf(v: unknown): RuleFailure[] {
+  return Array.isArray(v) ? (v as RuleFailure[]) : [];
+}
+
+export async function dryRunRules(db: Db, actor: Actor, code: string, body: DryRunBody, now: Date): Promise<DryRunResult> {
+  // replays every rep's reports company-wide: an admin tool, like the edit it prepares
+  assertMayChangeConfig(actor);
+  const def = await db.query('SELECT 1 FROM action_definitions WHERE code = $1 LIMIT 1', [code]);
+  if (!def.rows[0]) throw new AppError('CONFIG_NOT_FOUND', { type: 'action_definition', code }, `事项类型「${code}」不存在`);
+  const issues = await ruleReferenceIssues(db, code, body.rules);
+  if (issues.length > 0) throw new AppError('VALIDATION_FAILED', issues);
+
+  const from = new Date(now.getTime() - body.days * 86_400_000);
+  const { rows } = await db.query(
+    `SELECT s.id, s.action_id, s.payload, s.outcome, s.failures, s.definition_version, s.created_at,
+            s.submitted_by, u.name AS submitter_name, a.requirements,
+            c.id AS c_id, c.name AS c_name, c.type AS c_type, c.lat AS c_lat, c.lng AS c_lng, c.coord_system AS c_coord_system
+       FROM submissions s
+       JOIN actions a ON a.id = s.action_id
+       JOIN customers c ON c.id = a.customer_id
+       JOIN users u ON u.id = s.submitted_by
+      WHERE a.definition_code = $1 AND s.kind = 'visit_report' AND s.created_at >= $2 AND s.created_at <= $3
+      ORDER BY s.id DESC`,
+    [code, from, now],
+  );
+  const libraries = await loadKeywordLibraries(db);
+
+  const items = rows.map((r) => replay(r, body.rules, libraries));
+  const order = { newly_rejected: 0, newly_accepted: 1, unchanged: 2 } as const;
+  items.sort((a, b) => order[a.change] - order[b.change] || b.submissionId - a.submissionId);
+  const count = (c: DryRunItem['change']) => items.filter((i) => i.change === c).length;
+  return {
+    code, days: body.days, from: from.toISOString(), to: now.toISOString(),
+    totals: { submissions: items.length, wouldNewlyReject: count('newly_rejected'), wouldNewlyAccept: count('newly_accepted'), unchanged: count('unchanged') },
+    items: items.slice(0, MAX_ITEMS),
+    truncated: items.length > MAX_ITEMS,
+  };
+}
+
+async function loadKeywordLibraries(db: Db): Promise<Record<string, string[]>> {
+  const { rows } = await db.query<{ code: string; words: string[] }>('SELECT code, words FROM keyword_libraries');
+  return Object.fromEntries(rows.map((r) => [r.code, r.words]));
+}
+
+function replay(r: any, rules: readonly RuleConfig[], keywordLibraries: Record<string, string[]>): DryRunItem {
+  const p = r.payload ?? {};
+  const stored = p.facts ?? {};
+  const requirements: Requirement[] = p.requirements ?? r.requirements ?? [];
+  const facts: VisitFacts = {
+    // rules about "the future" (next contact date) are judged as of the original submission
+    now: date(stored.now) ?? r.created_at,
+    customer: customerFacts({ id: r.c_id, name: r.c_name, type: r.c_type, lat: r.c_lat, lng: r.c_lng, coord_system: r.c_coord_system }),
+    report: reportFromPayload(p),
+    recentOrderIds: (stored.recentOrderIds ?? []).map(String),
+    satisfiedPrerequisites: stored.satisfiedPrerequisites ?? [],
+    keywordLibraries: stored.keywordLibraries ?? keywordLibraries,
+  };
+  const result = evaluateRules(facts, [...rules, ...requirementRules(requirements)]);
+  const newOutcome = result.ok ? 'accepted' : 'rejected';
+  const change = newOutcome === r.outcome ? 'unchanged' : newOutcome === 'rejected' ? 'newly_rejected' : 'newly_accepted';
+  return {
+    submissionId: r.id, actionId: r.action_id, submittedAt: r.created_at.toISOString(),
+    submittedBy: { id: r.submitted_by, name: r.submitter_name },
+    customer: { id: r.c_id, name: r.c_name },
+    definitionVersion: r.definition_version,
+    previousOutcome: r.outcome, newOutcome, change,
+    failures: result.failures, previousFailures: failuresOf(r.failures),
+  };
+}
