@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
 import { createApp } from '../../api/app.js';
@@ -27,7 +30,9 @@ export async function startTestApi(opts: {
   wecom?: WecomClient | null;
   now?: () => Date;
 }): Promise<TestApi> {
-  const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-0123456789abcdef', ...opts.env });
+  // uploads of a test never land in a developer's ./data
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'af-api-'));
+  const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-0123456789abcdef', DATA_DIR: dataDir, ...opts.env });
   const app = createApp({ config, pool: opts.pool, logger, now: opts.now ?? (() => new Date()), wecom: opts.wecom ?? null });
   const server = http.createServer(app.callback());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -60,6 +65,9 @@ export async function startTestApi(opts: {
 
   return {
     baseUrl, tokenFor, call,
-    close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
+    close: () => new Promise<void>((r) => {
+      server.close(() => r());
+      server.closeAllConnections();
+    }).then(() => rmSync(dataDir, { recursive: true, force: true })),
   };
 }
