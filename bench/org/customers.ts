@@ -1,20 +1,18 @@
-import type pg from 'pg';
 import { CONTACT_TEMPLATES, GIVEN, HOSPITAL_CONTACT_TEMPLATES, SURNAMES } from '../../core/seed/demo-org.data.js';
 import { DISTRICTS, ROADS, TRADE_WORDS } from './china.js';
 import type { SalesForce } from './people.js';
-import { days, pick, rowCount, runBatches, unit } from './sql.js';
+import { days, pick, runBatches, unit, type BatchOpts, type IdRange } from './sql.js';
 
-export interface BatchOpts { seed: number; now: Date; batch: number; concurrency: number }
-export interface IdRange { min: number; max: number; count: number }
 
 /**
  * Customers g = 1…n: type mix (10% KA, 15% hospital, 45% store, 30% dealer),
  * owned by a random rep and placed around that rep's team city, 3% inactive,
- * last effective follow-up spread over the last 60 days (8% never), a third
+ * last effective follow-up spread over the last 60 days (8% never; half of
+ * those had a non-effective one), last follow-up between it and now, a third
  * with an incomplete profile. Names carry g, so they stay unique.
  */
 export async function insertCustomers(
-  pool: pg.Pool, force: SalesForce, productLineIds: number[], n: number, nameTag: string, o: BatchOpts,
+  force: SalesForce, productLineIds: number[], n: number, nameTag: string, o: BatchOpts,
 ): Promise<number> {
   const s = o.seed;
   const cityNames = force.repCities.map((c) => c.name);
@@ -34,7 +32,8 @@ export async function insertCustomers(
            CASE WHEN x.type = 'hospital' THEN ($6::bigint[])[3] ELSE ($6::bigint[])[1 + ${pick('x.g', s, 11, 2)}] END,
            CASE WHEN ${unit('x.g', s, 12)} < 0.03 THEN 'inactive' ELSE 'active' END,
            x.active_at,
-           CASE WHEN x.last_eff IS NULL THEN NULL ELSE x.last_eff + (($7::timestamptz - x.last_eff) * ${unit('x.g', s, 13)}) END,
+           CASE WHEN x.last_eff IS NOT NULL THEN x.last_eff + (($7::timestamptz - x.last_eff) * ${unit('x.g', s, 13)})
+                WHEN ${unit('x.g', s, 17)} < 0.5 THEN $7::timestamptz - ${days(unit('x.g', s, 18), 60)} END,
            x.last_eff,
            CASE WHEN ${pick('x.g', s, 14, 3)} = 2 THEN jsonb_build_object('当前采购周期', '季度')
                 ELSE jsonb_build_object('历史合作痛点', CASE x.type WHEN 'hospital' THEN '耗材编码未备案，入院流程长'
@@ -52,11 +51,11 @@ export async function insertCustomers(
                    CASE WHEN ${unit('g', s, 5)} < 0.08 THEN NULL
                         ELSE $7::timestamptz - ${days(unit('g', s, 16), 60)} END AS last_eff
               FROM generate_series($12::bigint, $13::bigint) g) x`;
-  return runBatches(n, o.batch, o.concurrency, (from, to) => rowCount(pool, sql, [...params, from, to]));
+  return runBatches(n, o.batch, o.concurrency, (from, to) => o.exec(sql, [...params, from, to]));
 }
 
 /** `perCustomer` contacts each, roles rotated through the hospital or trade templates. */
-export async function insertContacts(pool: pg.Pool, customers: IdRange, perCustomer: number, o: BatchOpts): Promise<number> {
+export async function insertContacts(customers: IdRange, perCustomer: number, o: BatchOpts): Promise<number> {
   const s = o.seed;
   const col = (k: 'department' | 'title' | 'role' | 'frequency') =>
     [CONTACT_TEMPLATES.map((t) => t[k]), HOSPITAL_CONTACT_TEMPLATES.map((t) => t[k])];
@@ -71,7 +70,7 @@ export async function insertContacts(pool: pg.Pool, customers: IdRange, perCusto
     SELECT c.id,
            ($9::text[])[1 + ${pick('c.id * 8 + k', s, 20, SURNAMES.length)}] || ($10::text[])[1 + ${pick('c.id * 8 + k', s, 21, GIVEN.length)}],
            ${tpl(1, 2)}, ${tpl(3, 4)}, ${tpl(5, 6)}, ${tpl(7, 8)},
-           '13' || ${pick('c.id * 8 + k', s, 22, 10)} || lpad(${pick('c.id * 8 + k', s, 23, 100_000_000)}::text, 9, '0'),
+           '13' || ${pick('c.id * 8 + k', s, 22, 10)} || lpad(${pick('c.id * 8 + k', s, 23, 100_000_000)}::text, 8, '0'),
            c.created_at, c.created_at
       FROM customers c
      CROSS JOIN generate_series(1, ${perCustomer}) k
@@ -80,11 +79,11 @@ export async function insertContacts(pool: pg.Pool, customers: IdRange, perCusto
   const params = [deptT, deptH, titleT, titleH, roleT, roleH, freqT, freqH, SURNAMES, GIVEN];
   const perBatch = Math.max(1, Math.floor(o.batch / Math.max(1, perCustomer)));
   return runBatches(customers.max - customers.min + 1, perBatch, o.concurrency, (from, to) =>
-    rowCount(pool, sql, [...params, customers.min + from - 1, customers.min + to - 1]));
+    o.exec(sql, [...params, customers.min + from - 1, customers.min + to - 1]));
 }
 
 /** 0–3 orders per customer (1.5 on average) over the last 180 days; order_no carries the customer id. */
-export async function insertOrders(pool: pg.Pool, customers: IdRange, o: BatchOpts): Promise<number> {
+export async function insertOrders(customers: IdRange, o: BatchOpts): Promise<number> {
   const s = o.seed;
   const sql = `
     INSERT INTO orders (order_no, kind, customer_id, owner_id, amount, status, ordered_at, due_at, created_at)
@@ -99,5 +98,5 @@ export async function insertOrders(pool: pg.Pool, customers: IdRange, o: BatchOp
      WHERE c.id BETWEEN $2 AND $3`;
   const perBatch = Math.max(1, Math.floor(o.batch / 1.5));
   return runBatches(customers.max - customers.min + 1, perBatch, o.concurrency, (from, to) =>
-    rowCount(pool, sql, [o.now, customers.min + from - 1, customers.min + to - 1]));
+    o.exec(sql, [o.now, customers.min + from - 1, customers.min + to - 1]));
 }

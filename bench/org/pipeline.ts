@@ -1,8 +1,6 @@
-import type pg from 'pg';
 import type { Pipeline } from '../../core/flow/pipeline.js';
 import { OPPORTUNITY_TOPICS } from './china.js';
-import type { BatchOpts, IdRange } from './customers.js';
-import { days, pick, rowCount, runBatches, unit } from './sql.js';
+import { days, pick, runBatches, unit, type BatchOpts, type IdRange } from './sql.js';
 
 /** The pipeline's stages flattened into arrays the SQL can index (1-based). */
 function stageArrays(p: Pipeline) {
@@ -33,7 +31,7 @@ function stageArrays(p: Pipeline) {
  * customer's.
  */
 export async function insertOpportunities(
-  pool: pg.Pool, customers: IdRange, every: number, pipeline: { id: number; definition: Pipeline }, o: BatchOpts,
+  customers: IdRange, every: number, pipeline: { id: number; definition: Pipeline }, o: BatchOpts,
 ): Promise<number> {
   const s = o.seed;
   const a = stageArrays(pipeline.definition);
@@ -65,7 +63,7 @@ export async function insertOpportunities(
   const params = [a.keys, a.subStart, a.subCount, a.subKeys, o.now, OPPORTUNITY_TOPICS, pipeline.id];
   const perBatch = o.batch * every;
   return runBatches(customers.max - customers.min + 1, perBatch, o.concurrency, (from, to) =>
-    rowCount(pool, sql, [...params, customers.min + from - 1, customers.min + to - 1]));
+    o.exec(sql, [...params, customers.min + from - 1, customers.min + to - 1]));
 }
 
 /**
@@ -75,7 +73,7 @@ export async function insertOpportunities(
  * what the legal-review alert counts.
  */
 export async function insertStageMoves(
-  pool: pg.Pool, opps: IdRange, pipeline: { definition: Pipeline }, o: BatchOpts,
+  opps: IdRange, pipeline: { definition: Pipeline }, o: BatchOpts,
 ): Promise<number> {
   const s = o.seed;
   const a = stageArrays(pipeline.definition);
@@ -106,11 +104,11 @@ export async function insertStageMoves(
   const params = [a.keys, a.subStart, a.subCount, a.subKeys, a.skipSub, a.skipName];
   const perBatch = Math.max(1, Math.floor(o.batch / 3));
   return runBatches(opps.max - opps.min + 1, perBatch, o.concurrency, (from, to) =>
-    rowCount(pool, sql, [...params, opps.min + from - 1, opps.min + to - 1]));
+    o.exec(sql, [...params, opps.min + from - 1, opps.min + to - 1]));
 }
 
 /** A signed contract (orders.kind = 'contract') for every won opportunity: the attribution link. */
-export async function insertContracts(pool: pg.Pool, opps: IdRange, o: BatchOpts): Promise<number> {
+export async function insertContracts(opps: IdRange, o: BatchOpts): Promise<number> {
   const sql = `
     INSERT INTO orders (order_no, kind, customer_id, opportunity_id, owner_id, amount, status, ordered_at, due_at, created_at)
     SELECT 'BC' || o.id, 'contract', o.customer_id, o.id, o.owner_id, o.amount, 'confirmed',
@@ -118,5 +116,5 @@ export async function insertContracts(pool: pg.Pool, opps: IdRange, o: BatchOpts
       FROM opportunities o
      WHERE o.id BETWEEN $1 AND $2 AND o.status = 'won'`;
   return runBatches(opps.max - opps.min + 1, o.batch, o.concurrency, (from, to) =>
-    rowCount(pool, sql, [opps.min + from - 1, opps.min + to - 1]));
+    o.exec(sql, [opps.min + from - 1, opps.min + to - 1]));
 }

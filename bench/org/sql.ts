@@ -39,14 +39,97 @@ export async function runBatches(
       const from = next;
       const to = Math.min(total, from + batch - 1);
       next = to + 1;
-      rows += await insert(from, to);
+      const n = await insert(from, to);
+      rows += n; // not `rows += await …`: that reads `rows` before the await and loses the other worker's rows
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, Math.ceil(total / batch))) }, worker));
   return rows;
 }
 
-export async function rowCount(pool: pg.Pool, sql: string, params: unknown[]): Promise<number> {
-  const r = await pool.query(sql, params);
-  return r.rowCount ?? 0;
+/** Runs one INSERT and returns its row count. */
+export type Exec = (sql: string, params: unknown[]) => Promise<number>;
+
+export interface BatchOpts { seed: number; now: Date; batch: number; concurrency: number; exec: Exec }
+export interface IdRange { min: number; max: number; count: number }
+
+/**
+ * An Exec on the pool. `trusted` runs each statement with
+ * session_replication_role = replica, which skips the per-row foreign-key
+ * triggers (the way pg_restore --disable-triggers loads): the generator takes
+ * every reference from rows it just read, and `findBrokenReferences` checks
+ * them afterwards in one anti-join per foreign key.
+ */
+export function makeExec(pool: pg.Pool, trusted: boolean): Exec {
+  if (!trusted) return async (sql, params) => (await pool.query(sql, params)).rowCount ?? 0;
+  return async (sql, params) => {
+    const client = await pool.connect();
+    try {
+      await client.query('SET session_replication_role = replica');
+      return (await client.query(sql, params)).rowCount ?? 0;
+    } finally {
+      await client.query('RESET session_replication_role').catch(() => undefined);
+      client.release();
+    }
+  };
+}
+
+/** Whether this role may skip triggers, and `table` has no user trigger on INSERT that skipping would lose. */
+export async function canLoadTrusted(pool: pg.Pool, table: string): Promise<boolean> {
+  const userInsertTriggers = Number((await pool.query(
+    `SELECT count(*) AS n FROM pg_trigger WHERE tgrelid = to_regclass($1) AND NOT tgisinternal AND (tgtype & 4) <> 0`,
+    [table])).rows[0].n);
+  if (userInsertTriggers > 0) return false;
+  const client = await pool.connect();
+  try {
+    await client.query('SET session_replication_role = replica');
+    await client.query('RESET session_replication_role');
+    return true;
+  } catch {
+    return false; // not a superuser (and SET not granted)
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Rows in `tables` whose single-column foreign keys point nowhere, per
+ * constraint; empty when the data is consistent.
+ */
+export async function findBrokenReferences(pool: pg.Pool, tables: string[]): Promise<Array<{ constraint: string; rows: number }>> {
+  const fks = (await pool.query(
+    `SELECT k.conname AS name, k.conrelid::regclass::text AS child, a.attname AS col,
+            k.confrelid::regclass::text AS parent, pa.attname AS pcol
+       FROM pg_constraint k
+       JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
+       JOIN pg_attribute pa ON pa.attrelid = k.confrelid AND pa.attnum = k.confkey[1]
+      WHERE k.contype = 'f' AND cardinality(k.conkey) = 1 AND k.conrelid = ANY($1::regclass[])`, [tables])).rows;
+  const broken = await Promise.all(fks.map(async (f) => {
+    const r = await pool.query(
+      `SELECT count(*)::int AS n FROM ${f.child} c WHERE c.${f.col} IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM ${f.parent} p WHERE p.${f.pcol} = c.${f.col})`);
+    return { constraint: f.name as string, rows: r.rows[0].n as number };
+  }));
+  return broken.filter((b) => b.rows > 0);
+}
+
+/**
+ * Bulk-load trick: when `table` is empty, its plain (non-unique, not
+ * constraint-backed) indexes are dropped for the load and rebuilt after it —
+ * a sort-based build is much faster than millions of random index inserts.
+ * A table that already has rows keeps its indexes (someone may be using them).
+ */
+export async function withDeferredIndexes<T>(pool: pg.Pool, table: string, load: () => Promise<T>): Promise<T> {
+  const empty = (await pool.query(`SELECT NOT EXISTS (SELECT 1 FROM ${table}) AS empty`)).rows[0].empty as boolean;
+  const indexes: Array<{ name: string; def: string }> = empty ? (await pool.query(
+    `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+      WHERE i.indrelid = to_regclass($1) AND NOT i.indisunique AND NOT i.indisprimary
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`, [table])).rows : [];
+  if (indexes.length) await pool.query(`DROP INDEX ${indexes.map((i) => i.name).join(', ')}`);
+  try {
+    return await load();
+  } finally {
+    await Promise.all(indexes.map((i) => pool.query(i.def)));
+  }
 }
