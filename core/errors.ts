@@ -18,6 +18,7 @@ export const ERRORS = {
   SESSION_EXPIRED: { status: 401, zh: '登录已过期，请重新进入应用' },
   FORBIDDEN: { status: 403, zh: '没有权限执行该操作' },
   NOT_FOUND: { status: 404, zh: '资源不存在' },
+  METHOD_NOT_ALLOWED: { status: 405, zh: '该接口不支持此请求方法' },
   USER_NOT_FOUND: { status: 404, zh: '用户不存在或已停用' },
   CUSTOMER_NOT_FOUND: { status: 404, zh: '客户不存在' },
   CONTACT_NOT_FOUND: { status: 404, zh: '联系人不存在' },

@@ -19,6 +19,16 @@ export function errorHandler(logger: Logger) {
       if (ctx.status === 404 && ctx.body === undefined && ctx.path.startsWith('/api/')) {
         throw new AppError('NOT_FOUND', { path: ctx.path });
       }
+      // the router's 405 / 501 for a method the path does not have: same envelope as every other error
+      if ((ctx.status === 405 || ctx.status === 501) && ctx.body === undefined && ctx.path.startsWith('/api/')) {
+        const allow = ctx.response.get('Allow');
+        ctx.body = {
+          error: {
+            code: 'METHOD_NOT_ALLOWED', message: ERRORS.METHOD_NOT_ALLOWED.zh,
+            ...(allow ? { details: { allow: allow.split(/,\s*/) } } : {}),
+          },
+        };
+      }
     } catch (err) {
       const appErr = toAppError(err);
       if (appErr.status >= 500) {
@@ -45,6 +55,10 @@ function toAppError(err: unknown): AppError {
   // errors raised by koa / the body parser carry an http status of their own
   if (status === 413) return new AppError('BODY_TOO_LARGE');
   if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
+  // a body whose Content-Encoding (gzip, deflate, br) does not match its bytes
+  if (typeof e?.code === 'string' && /^Z_/.test(e.code)) {
+    return new AppError('VALIDATION_FAILED', [{ path: 'body', message: '请求体与 Content-Encoding 不符，无法解压' }]);
+  }
   if (status === 400 || e?.type === 'entity.parse.failed') {
     return new AppError('VALIDATION_FAILED', [{ path: 'body', message: 'JSON 格式错误' }]);
   }

@@ -1,0 +1,2 @@
+// Loaded before anything else so the logger is created silent for tests.
+process.env.NODE_ENV = 'test';
