@@ -8,10 +8,18 @@ import { authenticate } from './middleware/authenticate.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { serveH5 } from './middleware/serve-h5.js';
 import type { RouteKit } from './route-kit.js';
+import { registerActionRoutes } from './routes/actions.routes.js';
+import { registerAlertRoutes } from './routes/alerts.routes.js';
+import { registerAttachmentRoutes } from './routes/attachments.routes.js';
 import { registerAuthRoutes } from './routes/auth.routes.js';
+import { registerConfigRoutes } from './routes/config.routes.js';
 import { registerCrmRoutes } from './routes/crm.routes.js';
+import { registerDailyReportRoutes } from './routes/daily-reports.routes.js';
+import { registerDashboardRoutes } from './routes/dashboards.routes.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerOrgRoutes } from './routes/org.routes.js';
+import { registerWecomJssdkRoutes } from './routes/wecom-jssdk.routes.js';
+import { registerBotRoutes } from './routes/wecom-callback.routes.js';
 
 export interface ApiDeps extends CoreDeps {
   /** null in demo mode: messages go to the outbox and sign-in is by userid. */
@@ -35,6 +43,14 @@ export function createApp(deps: ApiDeps): Koa {
   registerAuthRoutes(kit, deps.wecom);
   registerOrgRoutes(kit);
   registerCrmRoutes(kit);
+  registerAttachmentRoutes(kit, deps.wecom);
+  registerConfigRoutes(kit);
+  registerActionRoutes(kit);
+  registerAlertRoutes(kit, deps.wecom);
+  registerWecomJssdkRoutes(kit, deps.wecom);
+  registerBotRoutes(kit, deps.wecom);
+  registerDailyReportRoutes(kit);
+  registerDashboardRoutes(kit);
 
   const openapi = new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',

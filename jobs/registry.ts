@@ -1,11 +1,25 @@
 import type { System } from '../core/system.js';
+import { dashboardSnapshotsJob } from './dashboard-snapshots.job.js';
+import { deliverOutboxJob } from './deliver-outbox.job.js';
+import { legalReviewSkipsJob } from './legal-review-skips.job.js';
+import { obstacleHeatmapJob } from './obstacle-heatmap.job.js';
+import { overdueEscalationJob } from './overdue-escalation.job.js';
+import { remindersJob } from './reminders.job.js';
+import { silenceCheckJob } from './silence-check.job.js';
 import { syncOrgJob } from './sync-org.job.js';
 
-/** Every scheduled job: a name, an optional cron in Asia/Shanghai, and a run over core/. */
+/**
+ * Every scheduled job: a name, when it runs (cron in Asia/Shanghai, or an
+ * interval like '10 seconds'), and a run over core/ that returns a report
+ * (with a Chinese `summary` line for `npm run job -- <name>`).
+ */
 export interface JobSpec {
   name: string;
   every?: string;
   run(sys: System): Promise<unknown>;
 }
 
-export const JOBS: JobSpec[] = [syncOrgJob];
+export const JOBS: JobSpec[] = [
+  syncOrgJob, silenceCheckJob, legalReviewSkipsJob, overdueEscalationJob, remindersJob, deliverOutboxJob,
+  obstacleHeatmapJob, dashboardSnapshotsJob,
+];

@@ -10,7 +10,7 @@ export const mochaHooks = {
     await startTestDatabase();
   },
   async afterAll(this: Mocha.Context) {
-    this.timeout(60_000);
+    this.timeout(120_000);
     await stopTestDatabase();
   },
 };

@@ -16,6 +16,8 @@ export interface EmbeddedServer {
   url(database: string): string;
   ensureDatabase(name: string): Promise<void>;
   stop(): Promise<void>;
+  /** Immediate shutdown (SIGQUIT, no checkpoint) for throw-away clusters such as the tests'. */
+  discard(): Promise<void>;
 }
 
 const USER = 'postgres';
@@ -71,6 +73,13 @@ export async function startEmbeddedPostgres(opts: {
       const child = (server as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
       if (child && (child.exitCode !== null || child.signalCode !== null)) return;
       await server.stop();
+    },
+    async discard() {
+      const child = (server as unknown as { process?: { pid?: number; exitCode: number | null; signalCode: string | null; once(e: 'exit', f: () => void): void } }).process;
+      if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', resolve));
+      process.kill(child.pid, 'SIGQUIT');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
     },
   };
 }

@@ -1,0 +1,222 @@
+import type { Context } from 'koa';
+import { z, type ZodType } from 'zod';
+import { EXPORT_MAX_ROWS, attachmentHeader, toCsv, toXlsx } from '../../core/dashboards/export.js';
+import { METRICS } from '../../core/dashboards/metrics.js';
+import { WeekQuery } from '../../core/dashboards/period.js';
+import { exportMetricRecords, listMetricRecords } from '../../core/dashboards/records.js';
+import {
+  DashboardOverviewSchema, DashboardQuery, ExportQuery, MetricBreakdownSchema, MetricParams, MetricQuery, RecordsPageSchema, RecordsQuery,
+} from '../../core/dashboards/schemas.js';
+import { getDashboardOverview, getMetricBreakdown } from '../../core/dashboards/service.js';
+import {
+  DashboardSettingsPatchSchema, DashboardSettingsSchema, loadDashboardSettings, mergeSettings, SETTINGS_KEY,
+} from '../../core/dashboards/settings.js';
+import { AppError } from '../../core/errors.js';
+import { listTopics, obstacleHeatmap, topicReports } from '../../core/obstacles/heatmap.js';
+import { renderHeatmapSvg, svgToPng } from '../../core/obstacles/render.js';
+import { recordEvent } from '../../core/resources/events.js';
+import { IdParam } from '../../core/resources/schemas.js';
+import { requireActor } from '../middleware/authenticate.js';
+import { defineRoute, ErrorResponse, type RouteKit } from '../route-kit.js';
+
+/**
+ * Dashboards (过程水位线 and 过程健康度), their records and exports, and the
+ * obstacle heatmap. Every metric answers with its one-line `definition`.
+ * The CSV/XLSX/SVG/PNG routes answer files, not JSON: they are registered by
+ * hand with the same OpenAPI conventions (as the attachment content route).
+ */
+export function registerDashboardRoutes(kit: RouteKit): void {
+  registerDashboardJson(kit);
+  registerExports(kit);
+  registerObstacles(kit);
+  registerSettings(kit);
+}
+
+function registerDashboardJson(kit: RouteKit): void {
+  const tags = ['dashboards'];
+  defineRoute(kit, {
+    method: 'get', path: '/api/dashboards', operationId: 'getDashboards', tags,
+    summary: '过程水位线（线索→商机、商机→合同、客户资料完整度）与过程健康度：数值、状态色、环比、口径；阶段停留时长',
+    query: DashboardQuery, response: DashboardOverviewSchema,
+    handler: ({ db, actor, query, deps }) => getDashboardOverview(db, actor, query, deps.now()),
+  });
+  defineRoute(kit, {
+    method: 'get', path: '/api/dashboards/{metric}', operationId: 'getDashboardMetric', tags,
+    summary: '一个指标按业务员、区域（部门子树）、产品线、阶段或日/周/月细分；每一行带下钻参数',
+    params: MetricParams, query: MetricQuery, response: MetricBreakdownSchema,
+    handler: ({ db, actor, params, query, deps }) => getMetricBreakdown(db, actor, params.metric, query, deps.now()),
+  });
+  defineRoute(kit, {
+    method: 'get', path: '/api/dashboards/{metric}/records', operationId: 'listDashboardRecords', tags,
+    summary: '指标背后的明细记录（线索、商机、客户、阶段变更、事项或跟进），与指标同口径筛选；outcome=hit 为计入分子的记录',
+    params: MetricParams, query: RecordsQuery, response: RecordsPageSchema,
+    handler: ({ db, actor, params, query, deps }) => listMetricRecords(db, actor, params.metric, query, deps.now()),
+  });
+}
+
+function registerExports(kit: RouteKit): void {
+  for (const format of ['csv', 'xlsx'] as const) {
+    const type = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    defineFileRoute(kit, {
+      path: `/api/dashboards/{metric}/records.${format}`,
+      operationId: format === 'csv' ? 'exportDashboardRecordsCsv' : 'exportDashboardRecordsXlsx',
+      tags: ['dashboards'],
+      summary: format === 'csv'
+        ? `导出指标明细为 CSV（UTF-8 带 BOM，Excel 可直接打开；中文表头；最多 ${EXPORT_MAX_ROWS} 行）`
+        : `导出指标明细为 Excel（xlsx；中文表头；最多 ${EXPORT_MAX_ROWS} 行）`,
+      params: MetricParams, query: ExportQuery, contentType: type,
+      handler: async (ctx, { actor, params, query }) => {
+        const r = await exportMetricRecords(kit.deps.pool, actor, params.metric, query, kit.deps.now(), EXPORT_MAX_ROWS);
+        const name = `${METRICS[params.metric].name.replace(/→/g, '-')}明细_${r.period.from}_${r.period.to}.${format}`;
+        ctx.set('Content-Disposition', attachmentHeader(name));
+        ctx.set('Cache-Control', 'private, no-cache');
+        if (r.truncated) ctx.set('X-Export-Truncated', String(EXPORT_MAX_ROWS));
+        ctx.type = type;
+        ctx.body = format === 'csv'
+          ? toCsv(r.columns, r.rows)
+          : await toXlsx(METRICS[params.metric].name, r.columns, r.rows, r.truncated ? `仅导出前 ${EXPORT_MAX_ROWS} 行` : undefined);
+      },
+    });
+  }
+}
+
+const HeatmapQuery = z.object({ week: WeekQuery.optional(), departmentId: IdParam.optional() }).strict();
+
+const HeatmapSchema = z.object({
+  week: z.string(), from: z.string(), to: z.string(), definition: z.string(), reportCount: z.number(), withObstacles: z.number(),
+  departments: z.array(z.object({ id: z.number(), name: z.string(), reports: z.number() })),
+  topics: z.array(z.object({ key: z.string(), label: z.string(), keywords: z.array(z.string()), reports: z.number() })),
+  cells: z.array(z.object({ departmentId: z.number(), topicKey: z.string(), count: z.number() })),
+  max: z.number(),
+}).openapi('ObstacleHeatmap');
+
+const TopicSchema = z.object({ key: z.string(), label: z.string(), keywords: z.array(z.string()), reports: z.number() });
+
+function registerObstacles(kit: RouteKit): void {
+  const tags = ['obstacles'];
+  defineRoute(kit, {
+    method: 'get', path: '/api/obstacles/heatmap', operationId: 'getObstacleHeatmap', tags,
+    summary: '跨部门协同堵点热力图（部门 × 堵点主题，数值为提及该主题的日报篇数）',
+    query: HeatmapQuery, response: HeatmapSchema,
+    handler: ({ db, actor, query, deps }) => obstacleHeatmap(db, actor, query, deps.now()),
+  });
+  for (const format of ['svg', 'png'] as const) {
+    const type = format === 'svg' ? 'image/svg+xml' : 'image/png';
+    defineFileRoute(kit, {
+      path: `/api/obstacles/heatmap.${format}`,
+      operationId: format === 'svg' ? 'getObstacleHeatmapSvg' : 'getObstacleHeatmapPng',
+      tags, summary: `堵点热力图图片（${format.toUpperCase()}，服务端渲染）`,
+      query: HeatmapQuery, contentType: type,
+      handler: async (ctx, { actor, query }) => {
+        const h = await obstacleHeatmap(kit.deps.pool, actor, query, kit.deps.now());
+        const svg = renderHeatmapSvg(h);
+        ctx.set('Cache-Control', 'private, no-cache');
+        ctx.set('X-Content-Type-Options', 'nosniff');
+        ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+        ctx.type = type;
+        ctx.body = format === 'svg' ? svg : svgToPng(svg);
+      },
+    });
+  }
+  defineRoute(kit, {
+    method: 'get', path: '/api/obstacles/topics', operationId: 'listObstacleTopics', tags,
+    summary: '本周全部堵点主题（含热力图未展示的）',
+    query: HeatmapQuery, response: z.object({ week: z.string(), items: z.array(TopicSchema) }),
+    handler: ({ db, actor, query, deps }) => listTopics(db, actor, query, deps.now()),
+  });
+  defineRoute(kit, {
+    method: 'get', path: '/api/obstacles/topics/{key}/reports', operationId: 'listObstacleTopicReports', tags,
+    summary: '一个堵点主题背后的日报（可按热力图的一行 departmentId 筛选）',
+    params: z.object({ key: z.string().min(1).max(100).regex(/^[^\u0000-\u001f]+$/, '主题标识无效') }),
+    query: HeatmapQuery.extend({
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+      offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    }).strict(),
+    response: z.object({
+      week: z.string(), topic: TopicSchema, total: z.number(),
+      items: z.array(z.object({
+        id: z.number(), userId: z.number(), userName: z.string(), departmentId: z.number().nullable(), departmentName: z.string().nullable(),
+        day: z.string(), obstacles: z.string(), matched: z.array(z.string()),
+      })),
+    }),
+    handler: ({ db, actor, params, query, deps }) => topicReports(db, actor, { ...query, key: params.key }, deps.now()),
+  });
+}
+
+function registerSettings(kit: RouteKit): void {
+  const tags = ['dashboards'];
+  defineRoute(kit, {
+    method: 'get', path: '/api/dashboard-settings', operationId: 'getDashboardSettings', tags,
+    summary: '看板阈值（状态色）与客户资料关键字段权重',
+    response: DashboardSettingsSchema,
+    handler: ({ db }) => loadDashboardSettings(db),
+  });
+  defineRoute(kit, {
+    method: 'put', path: '/api/dashboard-settings', operationId: 'updateDashboardSettings', tags,
+    summary: '修改看板阈值或资料字段权重（管理员）；未给出的部分保持原值',
+    body: DashboardSettingsPatchSchema, response: DashboardSettingsSchema,
+    handler: async ({ db, actor, body }) => {
+      if (actor.role !== 'admin') throw new AppError('FORBIDDEN', { resource: 'config', verb: 'update' });
+      const before = await loadDashboardSettings(db);
+      const next = mergeSettings({ ...before, ...body, thresholds: { ...before.thresholds, ...body.thresholds } });
+      await db.query(
+        `INSERT INTO settings (key, value, updated_by, updated_at) VALUES ($1, $2, $3, now())
+         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_by = EXCLUDED.updated_by, updated_at = now()`,
+        [SETTINGS_KEY, JSON.stringify(next), actor.id]);
+      await recordEvent(db, { actorId: actor.id, entityType: 'settings', entityId: 0, type: 'config.updated',
+        data: { key: SETTINGS_KEY, changed: Object.keys(body) } });
+      return next;
+    },
+  });
+}
+
+// file routes -------------------------------------------------------------------------------
+
+interface FileRouteSpec<P, Q> {
+  path: string;
+  operationId: string;
+  tags: string[];
+  summary: string;
+  params?: ZodType<P>;
+  query: ZodType<Q>;
+  contentType: string;
+  handler(ctx: Context, input: { actor: ReturnType<typeof requireActor>; params: P; query: Q }): Promise<void>;
+}
+
+/** A GET answering a file: same auth, validation and error envelope as defineRoute, documented by hand. */
+function defineFileRoute<P, Q>(kit: RouteKit, spec: FileRouteSpec<P, Q>): void {
+  const json = { 'application/json': { schema: ErrorResponse } };
+  const err = (description: string) => ({ description, content: json });
+  kit.registry.registerPath({
+    method: 'get', path: spec.path, operationId: spec.operationId, summary: spec.summary, tags: spec.tags,
+    security: [{ session: [] }],
+    request: { params: spec.params as any, query: spec.query as any },
+    responses: {
+      200: { description: '文件', content: { [spec.contentType.split(';')[0]]: { schema: { type: 'string', format: 'binary' } } } },
+      400: err('请求格式错误'), 401: err('未登录'), 403: err('无权限'),
+      ...(/\{\w+\}/.test(spec.path) ? { 404: err('不存在或不在权限范围内') } : {}),
+      422: err('业务校验未通过'),
+    },
+  });
+  const koaPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
+  kit.router.get(spec.operationId, koaPath, async (ctx: Context) => {
+    const actor = requireActor(ctx);
+    const params = spec.params ? parseInput(spec.params, ctx.params, 'params') : (undefined as P);
+    const query = parseInput(spec.query, ctx.query, 'query');
+    await spec.handler(ctx, { actor, params, query });
+  });
+}
+
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function parseInput<T>(schema: ZodType<T>, value: unknown, where: string): T {
+  for (const [k, v] of Object.entries((value ?? {}) as Record<string, unknown>)) {
+    const texts = Array.isArray(v) ? v : [v];
+    if (UNSTORABLE.test(k) || texts.some((t) => typeof t === 'string' && UNSTORABLE.test(t))) {
+      throw new AppError('VALIDATION_FAILED', [{ path: `${where}.${k}`, message: '包含无法处理的字符（空字符或不成对的代理项）' }]);
+    }
+  }
+  const r = schema.safeParse(value ?? {});
+  if (r.success) return r.data;
+  throw new AppError('VALIDATION_FAILED', r.error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message })));
+}

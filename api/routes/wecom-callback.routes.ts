@@ -1,0 +1,144 @@
+import type { IncomingMessage } from 'node:http';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { Config } from '../../core/config.js';
+import { AppError } from '../../core/errors.js';
+import { decryptCallback, encryptReply, verifyUrl, type CallbackCryptoConfig } from '../../core/wecom/callback-crypto.js';
+import { isWecomCallbackError, WecomCallbackError } from '../../core/wecom/callback-errors.js';
+import { buildTextReply } from '../../core/wecom/callback-reply.js';
+import type { WecomClient } from '../../core/wecom/wecom-client.js';
+import { createBotDeps } from '../../bot/engine/deps.js';
+import type { BotDeps } from '../../bot/engine/types.js';
+import { unknownMember } from '../../bot/replies/templates.js';
+import { WecomCallbackReceiver } from '../../bot/transports/wecom-callback.transport.js';
+import { ErrorResponse, type RouteKit } from '../route-kit.js';
+import { registerConsoleChatRoutes } from './console-chat.routes.js';
+
+/**
+ * The bot's HTTP side: the WeCom 接收消息 callback (reference §4) and the
+ * console chat. The callback is public — WeCom signs it instead — and reads
+ * its raw body itself (the body parser only handles JSON), with a byte
+ * limit, before anything is parsed. A bad signature, AES payload, DTD or an
+ * oversized body is refused (4xx), logged, and nothing is stored. A good
+ * message is persisted (deduplicated by MsgId) and acknowledged with an
+ * empty 200 at once; the bot answers later through message/send.
+ *
+ *   registerBotRoutes(kit, deps.wecom);
+ */
+const MAX_BODY_BYTES = 64 * 1024;
+
+const CallbackQuery = z.object({
+  msg_signature: z.string().describe('SHA-1 签名'),
+  timestamp: z.string(),
+  nonce: z.string(),
+});
+
+export interface BotRoutes {
+  receiver: WecomCallbackReceiver;
+  botDeps: BotDeps;
+}
+
+export function registerBotRoutes(kit: RouteKit, wecom: WecomClient | null, botDeps: BotDeps = createBotDeps({ ...kit.deps, wecom })): BotRoutes {
+  const receiver = new WecomCallbackReceiver(botDeps);
+  registerCallbackRoutes(kit, receiver);
+  registerConsoleChatRoutes(kit, botDeps);
+  return { receiver, botDeps };
+}
+
+function cryptoConfig(config: Config): CallbackCryptoConfig {
+  const w = config.wecom;
+  if (!w?.token || !w.encodingAESKey) {
+    throw new AppError('WECOM_NOT_CONFIGURED', undefined, '未配置企业微信回调（WECOM_TOKEN、WECOM_ENCODING_AES_KEY），无法接收消息');
+  }
+  return { token: w.token, encodingAESKey: w.encodingAESKey, corpId: w.corpId, maxBodyBytes: MAX_BODY_BYTES };
+}
+
+/** The body as bytes, refused past `max` (by Content-Length up front, then while counting). */
+export function readRawBody(req: IncomingMessage, max: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > max) {
+    req.resume();
+    return Promise.reject(new WecomCallbackError('CALLBACK_PAYLOAD_TOO_LARGE', { max }));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let refused = false;
+    req.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      total += chunk.length;
+      if (total > max) {
+        refused = true;
+        reject(new WecomCallbackError('CALLBACK_PAYLOAD_TOO_LARGE', { max }));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => { if (!refused) resolve(Buffer.concat(chunks, total)); });
+    req.on('error', reject);
+  });
+}
+
+/** A refused callback: its status (400/403/413), the error envelope, one log line; nothing else happens. */
+function refuse(ctx: Context, err: WecomCallbackError): void {
+  (ctx.state.log ?? console).warn?.({ code: err.code, details: err.details, ip: ctx.ip }, 'wecom callback refused');
+  ctx.status = err.status;
+  ctx.body = { error: { code: err.code, message: err.message } };
+}
+
+function registerCallbackRoutes(kit: RouteKit, receiver: WecomCallbackReceiver): void {
+  const path = '/api/wecom/callback';
+  const errors = {
+    400: { description: '回调内容格式不正确、无法解密或包含 DTD', content: { 'application/json': { schema: ErrorResponse } } },
+    403: { description: '签名校验失败或接收方不是本企业', content: { 'application/json': { schema: ErrorResponse } } },
+    422: { description: '未配置企业微信回调', content: { 'application/json': { schema: ErrorResponse } } },
+  };
+  kit.registry.registerPath({
+    method: 'get', path, operationId: 'wecomCallbackVerify', tags: ['wecom'], security: [],
+    summary: '企业微信回调 URL 验证：校验签名并返回解密后的 echostr',
+    request: { query: CallbackQuery.extend({ echostr: z.string() }) },
+    responses: { 200: { description: '解密后的 echostr 原文', content: { 'text/plain': { schema: z.string() } } }, ...errors },
+  });
+  kit.registry.registerPath({
+    method: 'post', path, operationId: 'wecomCallback', tags: ['wecom'], security: [],
+    summary: '企业微信消息与事件回调（加密 XML）：校验、解密、去重保存后立即返回空 200，机器人随后通过应用消息回复',
+    request: { query: CallbackQuery, body: { content: { 'text/xml': { schema: z.string() } } } },
+    responses: {
+      200: { description: '已接收（空响应）；未开通的成员收到加密的被动回复', content: { 'application/xml': { schema: z.string() } } },
+      413: { description: '回调内容过大', content: { 'application/json': { schema: ErrorResponse } } },
+      ...errors,
+    },
+  });
+
+  kit.router.get('wecomCallbackVerify', path, (ctx) => {
+    const cfg = cryptoConfig(kit.deps.config);
+    try {
+      ctx.type = 'text/plain';
+      ctx.body = verifyUrl(ctx.query, cfg);
+    } catch (err) {
+      if (!isWecomCallbackError(err)) throw err;
+      refuse(ctx, err);
+    }
+  });
+
+  kit.router.post('wecomCallback', path, async (ctx) => {
+    const cfg = cryptoConfig(kit.deps.config);
+    let msg;
+    try {
+      msg = decryptCallback(ctx.query, await readRawBody(ctx.req, MAX_BODY_BYTES), cfg);
+    } catch (err) {
+      if (!isWecomCallbackError(err)) throw err;
+      refuse(ctx, err);
+      return;
+    }
+    const receipt = await receiver.accept(msg);
+    ctx.status = 200;
+    if (receipt === 'unknown_member') {
+      // answered within the request: a passive reply needs no access token and no member record
+      ctx.type = 'application/xml';
+      ctx.body = encryptReply(buildTextReply({ toUser: msg.fromUserId, corpId: cfg.corpId }, unknownMember()), String(ctx.query.nonce), cfg);
+      return;
+    }
+    ctx.body = '';
+  });
+}

@@ -1,0 +1,280 @@
+/**
+ * The bot under load, on the embedded PostgreSQL, open loop (messages are
+ * sent on schedule whether or not earlier ones are done, so queueing shows):
+ *
+ * 1. Server-side handling: 200 messages/s from 100 reps, each with a visit
+ *    draft in progress — slot filling, corrections, undo, check-ins, 还差什么,
+ *    我的任务, 帮助 — through the inbox (record → claim → engine → outbox
+ *    rows → processed, one transaction). Target p99 ≤ 100 ms.
+ * 2. Callback ACK: the same rate of signed, encrypted WeCom callbacks posted
+ *    to the real API (verify, decrypt, member check, persist, empty 200),
+ *    while the bot handles them in the same process. Target p99 ≤ 50 ms.
+ *
+ * Baseline for both, measured in the same run: a bare callback handler that
+ * only verifies and decrypts (in-process for 1, as an HTTP server for 2).
+ * Also reported: the service time of one message at a time, and the rate
+ * the engine sustains with 8 handlers (closed loop): if that is below 200/s
+ * on the machine at hand, the open-loop latencies measure the queue.
+ *
+ *   npx tsx bench/bot.bench.ts
+ */
+import '../core/zod-locale.js';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { encrypt, getSignature } from '@wecom/crypto';
+import type pg from 'pg';
+import { createApp } from '../api/app.js';
+import { readRawBody } from '../api/routes/wecom-callback.routes.js';
+import { createBotDeps } from '../bot/engine/deps.js';
+import { Inbox } from '../bot/engine/inbox.js';
+import type { BotMessage } from '../bot/engine/types.js';
+import { WecomCallbackTransport } from '../bot/transports/wecom-callback.transport.js';
+import { loadConfig } from '../core/config.js';
+import { openDatabase } from '../core/db/database.js';
+import { warmUpSegmenter } from '../core/flow/segmenter.js';
+import { installDefaults } from '../core/seed/install.js';
+import { decryptCallback, type CallbackCryptoConfig } from '../core/wecom/callback-crypto.js';
+import { benchLogger, freePort, makeTempDir } from './bench-db.js';
+import { printTable, resultRows, type BenchResult } from './report.js';
+
+const RATE_PER_S = 200;
+const SECONDS = Number(process.env.BENCH_BOT_SECONDS ?? 10);
+const REPS = 100;
+const TARGET_HANDLE_P99_MS = 100;
+const TARGET_ACK_P99_MS = 50;
+/** Messages handled at once, as WecomCallbackReceiver's default. */
+const HANDLERS = 8;
+const KEYS: CallbackCryptoConfig = { token: 'benchtoken', encodingAESKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', corpId: 'ww-bench' };
+
+interface Rep { userid: string; customer: string; lat: number; lng: number }
+
+/** 100 reps under 华东区, each owning one customer near 华联超市总部 with a decision maker 刘X. */
+async function seedReps(pool: pg.Pool): Promise<Rep[]> {
+  const { rows: [mgr] } = await pool.query(`SELECT id, department_id FROM users WHERE wecom_userid = 'mgr.li'`);
+  const { rows: [hl] } = await pool.query(`SELECT lat, lng FROM customers WHERE name = '华联超市总部'`);
+  const reps: Rep[] = [];
+  for (let i = 0; i < REPS; i++) {
+    const userid = `bench.rep.${i}`;
+    const { rows: [u] } = await pool.query(
+      `INSERT INTO users (wecom_userid, name, role, department_id, manager_id, position) VALUES ($1,$2,'rep',$3,$4,'业务员') RETURNING id`,
+      [userid, `压测业务员${i}`, mgr.department_id, mgr.id]);
+    const lat = hl.lat + (i % 10) * 0.01;
+    const lng = hl.lng + Math.floor(i / 10) * 0.01;
+    const customer = `压测客户${i}号超市`;
+    const { rows: [c] } = await pool.query(
+      `INSERT INTO customers (name, type, address, lat, lng, coord_system, owner_id, department_id) VALUES ($1,'ka','上海',$2,$3,'gcj02',$4,$5) RETURNING id`,
+      [customer, lat, lng, u.id, mgr.department_id]);
+    await pool.query(`INSERT INTO contacts (customer_id, name, department, title, decision_role) VALUES ($1,'刘伟','采购部','采购经理','decision_maker'), ($1,'张芳','财务部','财务主管','gatekeeper')`, [c.id]);
+    reps.push({ userid, customer, lat, lng });
+  }
+  return reps;
+}
+
+/** The mix a rep sends during a visit, cycled. */
+function messageFor(rep: Rep, i: number): BotMessage {
+  const texts = ['下周三下午再约', '采购经理刘总是拍板的人', '不对，是下周四', '还差什么', '撤销', '我的任务', '客户说价格偏高、账期长', '帮助', '阿巴阿巴'];
+  if (i % 10 === 9) return { kind: 'location', lat: rep.lat, lng: rep.lng, coordSystem: 'gcj02' };
+  return { kind: 'text', text: texts[i % texts.length] };
+}
+
+interface LoadResult { p50: number; p99: number; max: number; perS: number; errors: number }
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] : NaN;
+}
+
+/** A bounded worker pool, as WecomCallbackReceiver runs handling: `run(fn)` resolves when fn is done. */
+function limiter(concurrency: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (fn) => {
+    if (running >= concurrency) await new Promise<void>((r) => waiting.push(r));
+    running++;
+    try {
+      return await fn();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+/** Runs `task(i)` for i < n, `concurrency` at a time; per-task service time and overall rate. */
+async function closedLoop(n: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let next = 0;
+  let errors = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    for (let i = next++; i < n; i = next++) {
+      const t = performance.now();
+      await task(i).then(() => { latencies.push(performance.now() - t); }, () => { errors++; });
+    }
+  }));
+  latencies.sort((a, b) => a - b);
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return { p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)), max: round(latencies.at(-1) ?? NaN), perS: Math.round(n / ((performance.now() - t0) / 1000)), errors };
+}
+
+/** Fires `task(i)` every 1000/rate ms for `seconds`; latency counts from the scheduled start. */
+async function openLoop(rate: number, seconds: number, task: (i: number) => Promise<unknown>): Promise<LoadResult> {
+  const n = rate * seconds;
+  const interval = 1000 / rate;
+  const latencies: number[] = [];
+  let errors = 0;
+  const t0 = performance.now();
+  const running: Promise<void>[] = [];
+  for (let i = 0; i < n; i++) {
+    const due = t0 + i * interval;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    running.push(task(i).then(() => { latencies.push(performance.now() - due); }, () => { errors++; }));
+  }
+  await Promise.all(running);
+  const elapsed = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return { p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)), max: round(latencies.at(-1) ?? NaN), perS: Math.round(n / elapsed), errors };
+}
+
+let msgId = 8_100_000_000_000_000_000n;
+
+function callbackFor(userid: string, text: string): { query: Record<string, string>; body: string } {
+  const ts = String(Math.floor(Date.now() / 1000));
+  const xml = `<xml><ToUserName><![CDATA[${KEYS.corpId}]]></ToUserName><FromUserName><![CDATA[${userid}]]></FromUserName>` +
+    `<CreateTime>${ts}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${text}]]></Content>` +
+    `<MsgId>${msgId++}</MsgId><AgentID>1000002</AgentID></xml>`;
+  const enc = encrypt(KEYS.encodingAESKey, xml, KEYS.corpId);
+  const nonce = String(Math.floor(Math.random() * 1e9));
+  return {
+    query: { msg_signature: getSignature(KEYS.token, ts, nonce, enc), timestamp: ts, nonce },
+    body: `<xml><ToUserName><![CDATA[${KEYS.corpId}]]></ToUserName><AgentID><![CDATA[1000002]]></AgentID><Encrypt><![CDATA[${enc}]]></Encrypt></xml>`,
+  };
+}
+
+async function listen(handler: http.RequestListener): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer({ keepAlive: true }, handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((r) => { server.close(() => r()); server.closeAllConnections(); }),
+  };
+}
+
+/** The baseline: verify the signature, decrypt, answer an empty 200. Nothing else. */
+function bareCallbackHandler(): http.RequestListener {
+  return (req, res) => {
+    readRawBody(req, 64 * 1024)
+      .then((raw) => {
+        decryptCallback(Object.fromEntries(new URL(req.url!, 'http://x').searchParams), raw, KEYS);
+        res.writeHead(200).end();
+      })
+      .catch(() => res.writeHead(400).end());
+  };
+}
+
+const post = (url: string, c: { query: Record<string, string>; body: string }) => async () => {
+  const r = await fetch(`${url}?${new URLSearchParams(c.query)}`, { method: 'POST', body: c.body, headers: { 'Content-Type': 'text/xml' } });
+  await r.arrayBuffer();
+  if (r.status !== 200) throw new Error(`status ${r.status}`);
+};
+
+export async function run(): Promise<BenchResult> {
+  const dataDir = makeTempDir('af-bench-bot-');
+  const config = loadConfig({
+    NODE_ENV: 'test', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), SESSION_SECRET: 'bench-secret-0123456789abcdef',
+    LOG_LEVEL: 'warn', WECOM_CORP_ID: KEYS.corpId, WECOM_AGENT_ID: '1000002', WECOM_SECRET: 'bench-secret',
+    WECOM_TOKEN: KEYS.token, WECOM_ENCODING_AES_KEY: KEYS.encodingAESKey,
+  });
+  const db = await openDatabase(config, benchLogger, { poolSize: 20 });
+  const servers: Array<{ close(): Promise<void> }> = [];
+  try {
+    await installDefaults(db.pool, { seedDemo: true, now: new Date(), logger: benchLogger });
+    warmUpSegmenter();
+    const reps = await seedReps(db.pool);
+    // replies become outbox rows; delivering them is the deliver job's work, not handling's
+    const deps = createBotDeps({ config, pool: db.pool, logger: benchLogger, now: () => new Date(), wecom: null });
+    const transport = new WecomCallbackTransport(deps);
+    transport.flush = () => undefined;
+    const inbox = new Inbox(deps, transport);
+    let seq = 0;
+    const handle = (i: number) => {
+      const rep = reps[i % REPS];
+      return inbox.receive({ dedupeKey: `bench:${seq++}`, userid: rep.userid, message: messageFor(rep, Math.floor(i / REPS)) });
+    };
+    // as the callback does it: record (the ACK's part), then handle with at most 8 at once
+    const slot = limiter(HANDLERS);
+    const handleQueued = async (i: number) => {
+      const rep = reps[i % REPS];
+      const env = { dedupeKey: `bench:${seq++}`, userid: rep.userid, message: messageFor(rep, Math.floor(i / REPS)) };
+      await inbox.record(env);
+      await slot(() => inbox.processRecorded(env));
+    };
+    // every rep starts a visit (the draft the load then works on), then a closed-loop warm-up
+    for (const rep of reps) await inbox.receive({ dedupeKey: `bench:start:${rep.userid}`, userid: rep.userid, message: { kind: 'text', text: `在${rep.customer}` } });
+    for (let i = 0; i < 300; i++) await handle(i);
+
+    const single = await closedLoop(300, 1, handle);
+    const capacity = await closedLoop(1000, HANDLERS, handle);
+    const handling = await openLoop(RATE_PER_S, SECONDS, handleQueued);
+    const prebuilt = Array.from({ length: RATE_PER_S * SECONDS }, (_, i) => callbackFor(reps[i % REPS].userid, '帮助'));
+    const bareHandling = await openLoop(RATE_PER_S, SECONDS, async (i) => decryptCallback(prebuilt[i].query, prebuilt[i].body, KEYS));
+
+    const api = await listen(createApp({ config, pool: db.pool, logger: benchLogger, now: () => new Date(), wecom: null }).callback());
+    servers.push(api);
+    const bare = await listen(bareCallbackHandler());
+    servers.push(bare);
+    const ackMessages = Array.from({ length: RATE_PER_S * SECONDS }, (_, i) => callbackFor(reps[i % REPS].userid, ['我的任务', '下周三下午再约', '还差什么', '帮助'][i % 4]));
+    const bareMessages = Array.from({ length: RATE_PER_S * SECONDS }, (_, i) => callbackFor(reps[i % REPS].userid, '帮助'));
+    for (let i = 0; i < 50; i++) await post(bare.url, callbackFor('bench.rep.0', '帮助'))();
+    const bareAck = await openLoop(RATE_PER_S, SECONDS, (i) => post(bare.url, bareMessages[i])());
+    const ack = await openLoop(RATE_PER_S, SECONDS, (i) => post(`${api.url}/api/wecom/callback`, ackMessages[i])());
+    const tDrain = performance.now();
+    let left = Infinity;
+    while (left > 0 && performance.now() - tDrain < 120_000) {
+      left = (await db.pool.query(`SELECT count(*)::int AS n FROM bot_inbound WHERE transport = 'wecom' AND processed_at IS NULL`)).rows[0].n;
+      if (left > 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    const drainS = Math.round((performance.now() - tDrain) / 100) / 10;
+
+    return {
+      name: `bot: ${RATE_PER_S} messages/s, ${REPS} reps, ${SECONDS} s open loop`,
+      metrics: {
+        service_p50_ms: single.p50,
+        service_p99_ms: single.p99,
+        capacity_per_s: capacity.perS,
+        capacity_p99_ms: capacity.p99,
+        handle_p50_ms: handling.p50,
+        handle_p99_ms: handling.p99,
+        handle_max_ms: handling.max,
+        handle_rate_per_s: handling.perS,
+        handle_errors: handling.errors,
+        handle_target: handling.p99 <= TARGET_HANDLE_P99_MS ? `met (p99 ≤ ${TARGET_HANDLE_P99_MS} ms)` : `MISSED (p99 > ${TARGET_HANDLE_P99_MS} ms)`,
+        bare_decrypt_p99_ms: bareHandling.p99,
+        ack_p50_ms: ack.p50,
+        ack_p99_ms: ack.p99,
+        ack_max_ms: ack.max,
+        ack_errors: ack.errors,
+        ack_target: ack.p99 <= TARGET_ACK_P99_MS ? `met (p99 ≤ ${TARGET_ACK_P99_MS} ms)` : `MISSED (p99 > ${TARGET_ACK_P99_MS} ms)`,
+        bare_ack_p99_ms: bareAck.p99,
+        acked_messages_handled_within_s: left === 0 ? drainS : `${left} left after ${drainS}`,
+        load_average: Math.round(os.loadavg()[0] * 100) / 100,
+      },
+      // handling and ACK, each in units of the bare verify-and-decrypt handler under the same load
+      ratios: {
+        handle_p99_ms: handling.p99 / Math.max(bareHandling.p99, 0.1),
+        ack_p99_ms: ack.p99 / Math.max(bareAck.p99, 0.1),
+      },
+    };
+  } finally {
+    for (const s of servers) await s.close();
+    await db.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const result = await run();
+  printTable(result.name, resultRows(result));
+}

@@ -1,0 +1,112 @@
+/**
+ * Commands on the report being written: 撤销, 跳过, 提交, 取消, 还差什么,
+ * 关联订单. Whether something may be skipped is the rule engine's severity
+ * (warnings only), never a list kept here.
+ */
+import { saveVisitDraft } from '../../core/actions/visit-report.js';
+import { gapNames } from '../../core/bot-state/draft-gaps.js';
+import { isAppError } from '../../core/errors.js';
+import { askConfirm, reportProgress, sortGaps } from '../engine/progress.js';
+import { resolveSession } from '../engine/pick-action.js';
+import { gapsOf, openSession, saveDraft } from '../engine/session.js';
+import { guarded, lifecycle, say, setPending, type Turn } from '../engine/turn.js';
+import { questionFor } from '../replies/templates.js';
+
+export async function undo(t: Turn): Promise<void> {
+  const st = t.convo.state;
+  const entry = st.undo?.pop();
+  if (!entry) {
+    say(t, '没有可以撤销的内容。');
+    return;
+  }
+  const s = await openSession(t, entry.actionId);
+  if (!s) {
+    say(t, '那份报告已经提交或关闭了，不能再撤销。');
+    return;
+  }
+  const before = entry.before ?? {};
+  const r = await guarded(t, () => saveVisitDraft(t.db, t.actor, s.row.id, before, lifecycle(t)), { savepoint: false });
+  if (isAppError(r)) {
+    st.undo = [...(st.undo ?? []), entry];
+    say(t, `没能撤销：${r.message}`);
+    return;
+  }
+  s.draft = before;
+  const key = String(entry.actionId);
+  if (entry.contactUpdates && st.contactUpdates?.[key]) {
+    st.contactUpdates[key] = st.contactUpdates[key].filter((u) => !entry.contactUpdates!.some((c) => c.contactId === u.contactId));
+  }
+  delete st.lastFilled;
+  setPending(t, null);
+  t.convo.activeActionId = entry.actionId;
+  say(t, `已撤销：${entry.label}。`);
+  await reportProgress(t, s);
+}
+
+export async function skip(t: Turn): Promise<void> {
+  const s = await resolveSession(t, { kind: 'text', text: '跳过' });
+  if (!s || s === 'asked') return;
+  const slot = t.convo.state.pendingSlot;
+  const here = (await gapsOf(t, s)).filter((g) => g.target === slot);
+  if (here.length === 0) {
+    say(t, '现在没有可以跳过的项目。');
+    await reportProgress(t, s);
+    return;
+  }
+  const required = here.filter((g) => g.severity === 'error');
+  if (required.length > 0) {
+    say(t, `「${gapNames(required)}」是必填项，不能跳过。`, questionFor(required[0], s.vocab.fields));
+    return;
+  }
+  const key = String(s.row.id);
+  const skipped = t.convo.state.skipped ?? {};
+  skipped[key] = [...new Set([...(skipped[key] ?? []), ...here.map((g) => `${g.target}|${g.code}`)])];
+  t.convo.state.skipped = skipped;
+  delete t.convo.state.pendingSlot;
+  say(t, `好的，跳过「${gapNames(here)}」。`);
+  await reportProgress(t, s);
+}
+
+export async function submit(t: Turn): Promise<void> {
+  const s = await resolveSession(t, { kind: 'text', text: '提交' });
+  if (!s || s === 'asked') return;
+  const errors = sortGaps((await gapsOf(t, s)).filter((g) => g.severity === 'error'));
+  if (errors.length > 0) {
+    say(t, `还不能提交，还差：${gapNames(errors)}。`, questionFor(errors[0], s.vocab.fields));
+    t.convo.state.pendingSlot = errors[0].target;
+    return;
+  }
+  await askConfirm(t, s);
+}
+
+export function cancel(t: Turn): void {
+  const st = t.convo.state;
+  const wasDaily = !!st.daily;
+  setPending(t, null);
+  delete st.daily;
+  delete st.pendingSlot;
+  delete st.expectPhotoTag;
+  say(t, wasDaily ? '好的，日报不写了。' : '好的，先停下。草稿都保存着，随时可以接着说。');
+}
+
+export async function status(t: Turn): Promise<void> {
+  const s = await resolveSession(t, { kind: 'text', text: '还差什么' });
+  if (!s || s === 'asked') return;
+  await reportProgress(t, s);
+}
+
+export async function linkOrders(t: Turn): Promise<void> {
+  const s = await resolveSession(t, { kind: 'text', text: '关联订单' });
+  if (!s || s === 'asked') return;
+  const gap = (await gapsOf(t, s)).find((g) => g.code === 'ORDERS_NOT_LINKED');
+  const required = (gap?.failure.details?.required as string[] | undefined) ?? [];
+  if (!gap || required.length === 0) {
+    say(t, '这份报告的订单已经关联好了（或不需要关联订单）。');
+    await reportProgress(t, s);
+    return;
+  }
+  const ids = [...new Set([...(s.draft.linkedOrderIds ?? []), ...required.map(Number)])];
+  if (!(await saveDraft(t, s, { ...s.draft, linkedOrderIds: ids }, `关联订单${required.length}笔`))) return;
+  say(t, `已关联最近${required.length}笔订单。`);
+  await reportProgress(t, s);
+}

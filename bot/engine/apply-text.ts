@@ -1,0 +1,107 @@
+/**
+ * A text message applied to the report: every slot it fills is written to
+ * the draft in one save ("已记录：…"), a correction replaces the last value
+ * ("已更正：…"), and a person who could be two contacts is asked about.
+ */
+import type { VisitDraftInput } from '../../core/actions/action-schemas.js';
+import { DECISION_ROLE_LABELS } from '../../core/resources/contacts.js';
+import type { ContactRef, RoleMention } from '../parse/decision-chain.js';
+import type { ExtractedSlots, FieldValue } from '../parse/extract-slots.js';
+import { retagLastPhoto } from './media.js';
+import { reportProgress } from './progress.js';
+import { saveDraft, type Session } from './session.js';
+import type { ContactUpdate } from './state.js';
+import { say, setPending, type Turn } from './turn.js';
+
+/** Voice memos are kept whole, but a draft must stay within the report schema's limit. */
+const TRANSCRIPT_MAX = 5000;
+
+interface Change {
+  draft: VisitDraftInput;
+  labels: string[];
+  contactUpdates: ContactUpdate[];
+  lastFilled?: string;
+}
+
+function withFields(c: Change, values: FieldValue[]): void {
+  if (values.length === 0) return;
+  c.draft = { ...c.draft, fields: { ...(c.draft.fields ?? {}), ...Object.fromEntries(values.map((v) => [v.key, v.value])) } };
+  for (const v of values) {
+    c.labels.push(`${v.label} ${v.display}${v.approximate ? '（按这一天记，需要改直接说）' : ''}`);
+    c.lastFilled = `fields.${v.key}`;
+  }
+}
+
+function withContact(c: Change, who: ContactRef, role: RoleMention | undefined): void {
+  c.draft = { ...c.draft, fields: { ...(c.draft.fields ?? {}), decisionContactId: who.id, decisionContactName: who.name } };
+  if (role) c.contactUpdates.push({ contactId: who.id, name: who.name, decisionRole: role.contactRole });
+  const title = who.title ? `·${who.title}` : '';
+  c.labels.push(role ? `${who.name}${title}是${role.label ?? DECISION_ROLE_LABELS[role.contactRole]}` : `对接人 ${who.name}${title}`);
+}
+
+function withTranscript(c: Change, text: string, painPoints: string[]): void {
+  // a repeated sentence adds nothing to the memo (and would only grow what is segmented on every check)
+  const already = c.draft.transcript?.split('\n').includes(text);
+  const joined = already ? c.draft.transcript! : c.draft.transcript ? `${c.draft.transcript}\n${text}` : text;
+  c.draft = { ...c.draft, transcript: joined.slice(0, TRANSCRIPT_MAX) };
+  c.labels.push(painPoints.length ? `客户痛点 ${painPoints.join('、')}` : '纪要内容');
+}
+
+/**
+ * Applies what `slots` found. Returns false when there was nothing to record
+ * (the caller then explains what it can do).
+ */
+export async function applySlots(t: Turn, s: Session, slots: ExtractedSlots, text = ''): Promise<boolean> {
+  const st = t.convo.state;
+  const c: Change = { draft: s.draft, labels: [], contactUpdates: [] };
+  withFields(c, slots.fields);
+  let askWho = false;
+  if (slots.person) {
+    const { candidates, mention } = slots.person;
+    if (candidates.length === 1) withContact(c, candidates[0], slots.role);
+    else if (candidates.length > 1 && slots.role) askWho = true;
+    else if (candidates.length === 0 && slots.role) say(t, `客户联系人里没找到“${mention}”，我先只记下角色；联系人可以在应用的客户页里补充。`);
+  }
+  if (slots.transcript) withTranscript(c, slots.transcript, slots.painPoints);
+  if (slots.photoTag && c.labels.length === 0 && !askWho) {
+    if (await retagLastPhoto(t, s, text, slots.photoTag)) return true;
+    st.expectPhotoTag = slots.photoTag;
+    say(t, `好的，请发${slots.photoTag}。`);
+    return true;
+  }
+  if (c.labels.length > 0) {
+    if (!(await saveDraft(t, s, c.draft, c.labels.join('；'), c.contactUpdates))) return true;
+    say(t, `${slots.correction ? '已更正' : '已记录'}：${c.labels.join('；')}。`);
+    if (c.lastFilled) st.lastFilled = c.lastFilled;
+    if (st.pendingSlot === 'voice' && slots.transcript) delete st.pendingSlot;
+  }
+  if (askWho) {
+    askWhichContact(t, s, slots);
+    return true;
+  }
+  if (c.labels.length === 0) return false;
+  await reportProgress(t, s);
+  return true;
+}
+
+function askWhichContact(t: Turn, s: Session, slots: ExtractedSlots): void {
+  const { candidates, mention } = slots.person!;
+  const role = slots.role!;
+  const shown = candidates.slice(0, 5);
+  setPending(t, {
+    kind: 'which_contact', actionId: s.row.id, candidates: shown, contactRole: role.contactRole, roleLabel: role.label, mention,
+  });
+  const describe = (x: ContactRef) => `${x.department ?? ''}的${x.name}${x.title ? `（${x.title}）` : ''}`;
+  say(t, shown.length === 2
+    ? `${mention}是${describe(shown[0])}还是${describe(shown[1])}？`
+    : `${mention}是哪一位？${shown.map((x, i) => `${i + 1}.${describe(x)}`).join(' ')}（回复序号或名字）`);
+}
+
+/** The answer to 刘总是哪一位: records the contact; the role is already in the draft. */
+export async function applyChosenContact(t: Turn, s: Session, who: ContactRef, role: RoleMention): Promise<void> {
+  const c: Change = { draft: s.draft, labels: [], contactUpdates: [] };
+  withContact(c, who, role);
+  if (!(await saveDraft(t, s, c.draft, c.labels.join('；'), c.contactUpdates))) return;
+  say(t, `已记录：${c.labels.join('；')}。`);
+  await reportProgress(t, s);
+}

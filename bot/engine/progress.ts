@@ -1,0 +1,132 @@
+/**
+ * After every change: what the draft still lacks (the action engine's
+ * evaluation, by name) and the one question that fills the first gap; when
+ * nothing blocks any more, the summary and 确认提交吗？. Filing goes through
+ * submitVisitReport; its failures come back as the same plain questions.
+ */
+import { VisitReportSchema } from '../../core/actions/action-schemas.js';
+import { submitVisitReport } from '../../core/actions/visit-report.js';
+import { loadReportAttachments } from '../../core/attachments/attachments.js';
+import { customerPlace, userName } from '../../core/bot-state/bot-queries.js';
+import { gapNames, gapsFromFailures, isBlocking, type DraftGap } from '../../core/bot-state/draft-gaps.js';
+import { isAppError } from '../../core/errors.js';
+import { distanceKm } from '../../core/flow/geo.js';
+import { formatShanghaiShort, parseBusinessDateTime } from '../../core/flow/time.js';
+import { DECISION_ROLE_LABELS, updateContact } from '../../core/resources/contacts.js';
+import { describeZhDateTime } from '../parse/zh-datetime.js';
+import { filed, questionFor, reportName } from '../replies/templates.js';
+import { closeSession, gapsOf, type Session } from './session.js';
+import { guarded, say, setPending, type Turn } from './turn.js';
+
+// what a rep can answer by typing comes first, then what needs the phone (photos, voice, location)
+const ORDER: Array<[RegExp, number]> = [[/^fields\./, 0], [/^attachments/, 1], [/^voice/, 2], [/^checkIn/, 3], [/^orders/, 4]];
+const rank = (g: DraftGap) => ORDER.find(([re]) => re.test(g.target))?.[1] ?? 5;
+
+export function sortGaps(gaps: readonly DraftGap[]): DraftGap[] {
+  return [...gaps].sort((a, b) => rank(a) - rank(b));
+}
+
+function ask(t: Turn, s: Session, gaps: DraftGap[]): void {
+  const first = gaps[0];
+  say(t, questionFor(first, s.vocab.fields));
+  t.convo.state.pendingSlot = first.target;
+}
+
+export interface ProgressOptions {
+  /** Opens with "你今天拜访了…" (after a check-in or on a reminder) instead of the report's name. */
+  visitLead?: boolean;
+}
+
+/** Says what is missing and asks for the first thing, or shows the summary and asks to confirm. */
+export async function reportProgress(t: Turn, s: Session, opts: ProgressOptions = {}): Promise<void> {
+  const gaps = sortGaps(await gapsOf(t, s));
+  const errors = gaps.filter(isBlocking);
+  const warnings = gaps.filter((g) => !isBlocking(g));
+  if (errors.length > 0) {
+    const lead = opts.visitLead && s.row.definitionCode === 'visit' ? `你今天拜访了${s.row.customerName}` : reportName(s.row);
+    say(t, `${lead}，还差：${gapNames(errors)}。`);
+    ask(t, s, errors);
+    return;
+  }
+  if (warnings.length > 0) {
+    say(t, `必填的都齐了。还有${warnings.length}项建议补充：${gapNames(warnings)}。`);
+    ask(t, s, warnings);
+    return;
+  }
+  await askConfirm(t, s);
+}
+
+async function summaryLines(t: Turn, s: Session): Promise<string[]> {
+  const d = s.draft;
+  const lines: string[] = [];
+  if (d.checkIn) {
+    const c = await customerPlace(t.db, s.row.customerId);
+    const km = c?.lat != null && c.lng != null
+      ? distanceKm({ lat: d.checkIn.lat, lng: d.checkIn.lng, system: d.checkIn.coordSystem }, { lat: c.lat, lng: c.lng!, system: c.coordSystem })
+      : null;
+    lines.push(`· 签到：${formatShanghaiShort(new Date(d.checkIn.at))}${km !== null ? `，距客户约${km.toFixed(1)}公里` : ''}`);
+  }
+  const files = await loadReportAttachments(t.db, t.actor.id, d.attachmentIds ?? []);
+  const photos = files.filter((f) => f.kind === 'photo');
+  if (photos.length) lines.push(`· 照片：${photos.length}张（${photos.map((p) => p.tags[0] ?? '未标记').join('、')}）`);
+  const voices = files.filter((f) => f.kind === 'voice').length;
+  if (voices || d.transcript) {
+    const words = d.transcript ? `，内容：${d.transcript.length > 30 ? `${d.transcript.slice(0, 30)}…` : d.transcript}` : '';
+    lines.push(`· 语音纪要：${voices}条${words}`);
+  }
+  const fields = (d.fields ?? {}) as Record<string, unknown>;
+  for (const f of s.vocab.fields) {
+    const v = fields[f.key];
+    if (v === undefined || v === null || v === '') continue;
+    const at = f.type === 'datetime_future' ? parseBusinessDateTime(v) : null;
+    const who = f.type === 'enum' && typeof fields.decisionContactName === 'string' ? `（${fields.decisionContactName}）` : '';
+    lines.push(`· ${f.label}：${at ? describeZhDateTime(at) : String(v)}${who}`);
+  }
+  if (d.linkedOrderIds?.length) lines.push(`· 关联订单：${d.linkedOrderIds.length}笔`);
+  return lines;
+}
+
+export async function askConfirm(t: Turn, s: Session): Promise<void> {
+  say(t, `${reportName(s.row)}都齐了，请确认：`, ...(await summaryLines(t, s)), '确认提交吗？（回复“确认”提交，或者继续补充、修改）');
+  setPending(t, { kind: 'confirm_submit', actionId: s.row.id });
+  delete t.convo.state.pendingSlot;
+}
+
+async function applyContactUpdates(t: Turn, s: Session): Promise<void> {
+  for (const u of t.convo.state.contactUpdates?.[String(s.row.id)] ?? []) {
+    const r = await guarded(t, () => updateContact(t.db, t.actor, u.contactId, { decisionRole: u.decisionRole }));
+    say(t, isAppError(r)
+      ? `联系人${u.name}的决策角色没能更新：${r.message}`
+      : `已把联系人${u.name}标记为“${DECISION_ROLE_LABELS[u.decisionRole]}”。`);
+  }
+}
+
+/** Files the report through the action engine; a rejection becomes plain questions. */
+export async function submitReport(t: Turn, s: Session): Promise<void> {
+  setPending(t, null);
+  const input = VisitReportSchema.safeParse(s.draft);
+  if (!input.success) {
+    say(t, `草稿里有内容不符合要求（${input.error.issues[0]?.message ?? ''}），请在应用里打开这份报告检查一下。`);
+    return;
+  }
+  const r = await guarded(t, () => submitVisitReport(t.db, t.actor, s.row.id, input.data, { now: t.now, publicUrl: t.deps.config.publicUrl }));
+  if (isAppError(r)) {
+    say(t, `没能提交：${r.message}`);
+    return;
+  }
+  if (r.ok) {
+    say(t, filed(reportName(s.row), await managerName(t)));
+    const warnings = gapsFromFailures(r.body.warnings);
+    if (warnings.length) say(t, `提示：${gapNames(warnings)}（不影响提交）。`);
+    await applyContactUpdates(t, s);
+    closeSession(t, s.row.id);
+    return;
+  }
+  const gaps = sortGaps(gapsFromFailures(r.error.error.details.failures as never).filter(isBlocking));
+  say(t, `提交没通过，草稿已保存。还差：${gapNames(gaps)}。`);
+  if (gaps.length) ask(t, s, gaps);
+}
+
+async function managerName(t: Turn): Promise<string | null> {
+  return t.actor.managerId ? userName(t.db, t.actor.managerId) : null;
+}

@@ -1,0 +1,199 @@
+/**
+ * Where a message goes: the question the bot is waiting on, a command, the
+ * daily report in progress, or the report being written. Whatever arrives,
+ * the member gets an answer that says what the bot can do.
+ */
+import { openActionsOf } from '../../core/bot-state/bot-queries.js';
+import { DECISION_CHAIN_ROLES } from '../../core/flow/defaults.js';
+import { keywordMatcherFor } from '../../core/flow/segmenter.js';
+import { shanghaiDate } from '../../core/flow/time.js';
+import { answerDailyConfirm, continueDailyReport, startDailyReport } from '../commands/daily-report.command.js';
+import { myTasks } from '../commands/my-tasks.command.js';
+import { cancel, linkOrders, skip, status, submit, undo } from '../commands/report.commands.js';
+import { todayVisits } from '../commands/today-visits.command.js';
+import { pickContact } from '../parse/decision-chain.js';
+import { extractSlots, hasSlots } from '../parse/extract-slots.js';
+import { detectCommand, isNo, isNoise, isYes, type Command } from '../parse/intents.js';
+import { greet, help, notUnderstood, reportName, shortHelp, tooLong, unsupported, whichAction } from '../replies/templates.js';
+import { applyChosenContact, applySlots } from './apply-text.js';
+import { answerPhotoTag, handleLocation, handlePhoto, handleVoice, type PreparedMedia } from './media.js';
+import { pickChoice, resolveSession, startVisit } from './pick-action.js';
+import { reportProgress, submitReport } from './progress.js';
+import { DEFAULT_PHOTO_TAGS, libraryWords, openSession, slotContext } from './session.js';
+import { say, setPending, type Turn } from './turn.js';
+import type { BotMessage } from './types.js';
+
+/** Longer messages are read up to here: nobody types a report longer, and parsing stays bounded. */
+export const MAX_TEXT = 1000;
+
+export async function routeMessage(t: Turn, m: BotMessage, prepared?: PreparedMedia, replayed = false): Promise<void> {
+  switch (m.kind) {
+    case 'text': return handleText(t, m.text, replayed);
+    case 'image': return handlePhoto(t, m, prepared);
+    case 'voice': return handleVoice(t, m, prepared);
+    case 'location': return handleLocation(t, m);
+    case 'event': return handleEvent(t, m);
+    case 'unsupported': say(t, unsupported(), shortHelp()); return;
+  }
+}
+
+async function runCommand(t: Turn, cmd: Command): Promise<void> {
+  switch (cmd) {
+    case 'help': say(t, help()); return;
+    case 'my_tasks': return myTasks(t);
+    case 'today_visits': return todayVisits(t);
+    case 'daily_report': return startDailyReport(t);
+    case 'undo': return undo(t);
+    case 'skip': return skip(t);
+    case 'submit': return submit(t);
+    case 'cancel': cancel(t); return;
+    case 'status': return status(t);
+    case 'link_orders': return linkOrders(t);
+  }
+}
+
+async function handleText(t: Turn, raw: string, replayed: boolean): Promise<void> {
+  let text = raw.trim();
+  if (text.length > MAX_TEXT) {
+    say(t, tooLong(MAX_TEXT));
+    text = text.slice(0, MAX_TEXT);
+  }
+  if (!text || isNoise(text)) {
+    say(t, '收到～', shortHelp());
+    return;
+  }
+  const cmd = detectCommand(text);
+  if (!replayed && (await answerPending(t, text, cmd))) return;
+  if (cmd) return runCommand(t, cmd);
+  if (t.convo.state.daily && (await continueDailyReport(t, text))) return;
+  if (await reportText(t, text)) return;
+  say(t, notUnderstood(text), shortHelp());
+}
+
+/** Text that reads like part of a report, before knowing which report: a date, a role, a pain point, a photo tag. */
+async function looksLikeReport(t: Turn, text: string): Promise<boolean> {
+  const slots = extractSlots(text, {
+    now: t.now, contacts: [], photoTags: DEFAULT_PHOTO_TAGS,
+    fields: [{ key: 'decisionRole', label: '决策链角色', type: 'enum', options: DECISION_CHAIN_ROLES },
+      { key: 'nextContactAt', label: '下次接触时间', type: 'datetime_future' }],
+    matchPainPoints: keywordMatcherFor(await libraryWords(t, 'pain_points')),
+  });
+  return hasSlots(slots);
+}
+
+async function reportText(t: Turn, text: string): Promise<boolean> {
+  const hasActive = t.convo.activeActionId !== null;
+  const said = t.lines.length;
+  // small talk fails the probe (null, nothing said); a report with nowhere to go is told so
+  const s = await resolveSession(t, { kind: 'text', text }, { text, ...(hasActive ? {} : { probe: () => looksLikeReport(t, text) }) });
+  if (s === 'asked') return true;
+  if (!s) return t.lines.length > said;
+  const slots = extractSlots(text, await slotContext(t, s));
+  if (await applySlots(t, s, slots, text)) return true;
+  // a customer named without anything else ("华联"), or a visit just started: where that report stands
+  if (s.named || t.lines.length > said) {
+    await reportProgress(t, s);
+    return true;
+  }
+  say(t, notUnderstood(text), `正在填写${reportName(s.row)}，回复“还差什么”看看还缺什么。`, shortHelp());
+  return true;
+}
+
+async function answerPending(t: Turn, text: string, cmd: Command | null): Promise<boolean> {
+  const p = t.convo.pendingQuestion;
+  if (!p) return false;
+  switch (p.kind) {
+    case 'which_action': {
+      const c = pickChoice(text, p.options);
+      if (!c) {
+        if (cmd) { setPending(t, null); return false; }
+        say(t, `没听明白。${whichAction(p.options)}`);
+        return true;
+      }
+      setPending(t, null);
+      t.convo.activeActionId = c.actionId;
+      await routeMessage(t, p.deferred, undefined, true);
+      return true;
+    }
+    case 'which_contact': {
+      const who = pickContact(text, p.candidates);
+      const s = who ? await openSession(t, p.actionId) : null;
+      if (who && s) {
+        setPending(t, null);
+        await applyChosenContact(t, s, who, { label: p.roleLabel, contactRole: p.contactRole, phrase: p.mention });
+        return true;
+      }
+      if (cmd || isNo(text) || /都不是|不是他们|没有这个人/.test(text)) {
+        setPending(t, null);
+        if (!cmd) say(t, `好的，${p.mention}先不对应到联系人，只记角色。`);
+        return !cmd;
+      }
+      say(t, `没听明白，${p.mention}是${p.candidates.map((c, i) => `${i + 1}.${c.name}`).join(' ')}中的哪一位？`);
+      return true;
+    }
+    case 'photo_tag': {
+      if (await answerPhotoTag(t, text)) return true;
+      if (cmd === 'skip' || /不知道|不标|随便/.test(text)) {
+        setPending(t, null);
+        say(t, '好的，这张先不标记。');
+        const s = await openSession(t, p.actionId);
+        if (s) await reportProgress(t, s);
+        return true;
+      }
+      if (cmd) { setPending(t, null); return false; }
+      say(t, `这张照片是${p.tags.join('、').replace(/、([^、]*)$/, '还是$1')}？（不确定就回复“跳过”）`);
+      return true;
+    }
+    case 'confirm_submit': {
+      if (isYes(text)) {
+        const s = await openSession(t, p.actionId);
+        if (s) await submitReport(t, s);
+        else { setPending(t, null); say(t, '这份报告已经提交或关闭了。'); }
+        return true;
+      }
+      setPending(t, null);
+      if (isNo(text)) {
+        say(t, '好的，先不提交。想改哪里直接说，比如“不对，是下周四”。');
+        return true;
+      }
+      return false;
+    }
+    case 'start_visit': {
+      setPending(t, null);
+      if (isYes(text)) {
+        const s = await startVisit(t, { id: p.customerId, name: p.customerName });
+        if (s && p.deferred && p.deferred.kind !== 'text') await routeMessage(t, p.deferred, undefined, true);
+        else if (s) await reportProgress(t, s);
+        return true;
+      }
+      if (isNo(text)) {
+        say(t, '好的。');
+        return true;
+      }
+      return false;
+    }
+    case 'daily_confirm':
+      if (cmd === 'cancel') return false;
+      return answerDailyConfirm(t, text);
+  }
+}
+
+async function handleEvent(t: Turn, m: Extract<BotMessage, { kind: 'event' }>): Promise<void> {
+  if (m.event === 'location_report') return; // WeCom reports positions every few seconds: not a message to answer
+  if (m.event === 'click') {
+    const cmd = detectCommand(m.eventKey ?? '') ?? CLICK_KEYS[m.eventKey ?? ''];
+    if (cmd) return runCommand(t, cmd);
+    say(t, help());
+    return;
+  }
+  const day = shanghaiDate(t.now);
+  if (t.convo.state.greetedDay === day) return;
+  t.convo.state.greetedDay = day;
+  const open = await openActionsOf(t.db, t.actor.id);
+  say(t, greet(t.actor.name, open.length, open.filter((a) => a.hasDraft).length));
+}
+
+/** Menu keys of the WeCom app (应用菜单), as configured in the admin console. */
+const CLICK_KEYS: Record<string, Command> = {
+  my_tasks: 'my_tasks', today_visits: 'today_visits', daily_report: 'daily_report', help: 'help',
+};

@@ -1,0 +1,143 @@
+/**
+ * The report a member is working on: the action, its saved draft (in
+ * action_drafts, shared with the H5 app) and the words its definition uses
+ * (field labels, photo tags, the pain-point library). Changes are saved
+ * through the action engine's saveVisitDraft, with an undo entry first.
+ *
+ *   const s = await openSession(t, actionId);
+ *   await saveDraft(t, s, { ...s.draft, checkIn }, '签到');
+ */
+import { getActionRowOrThrow, OPEN_STATUSES, type ActionRow } from '../../core/actions/action-repo.js';
+import type { VisitDraftInput } from '../../core/actions/action-schemas.js';
+import { loadDefinitionForAction, rulesForAction } from '../../core/actions/definitions.js';
+import { saveVisitDraft } from '../../core/actions/visit-report.js';
+import { contactsOf, draftOf, keywordLibrary } from '../../core/bot-state/bot-queries.js';
+import { draftGaps, type DraftGap } from '../../core/bot-state/draft-gaps.js';
+import { isAppError } from '../../core/errors.js';
+import { keywordMatcherFor } from '../../core/flow/segmenter.js';
+import type { ContactRef } from '../parse/decision-chain.js';
+import type { FieldSpec, SlotContext } from '../parse/extract-slots.js';
+import { UNDO_DEPTH, type ContactUpdate } from './state.js';
+import { guarded, lifecycle, say, type Turn } from './turn.js';
+
+/** Tags reps use for visit photos, offered when the definition names none of its own. */
+export const DEFAULT_PHOTO_TAGS = ['门头照', '合影', '陈列照'];
+
+export interface Vocabulary {
+  fields: FieldSpec[];
+  photoTags: string[];
+  painWords: string[];
+}
+
+export interface Session {
+  row: ActionRow;
+  draft: VisitDraftInput;
+  vocab: Vocabulary;
+  /** Chosen because the message named its customer. */
+  named?: boolean;
+}
+
+// Definitions and keyword libraries change when an admin edits them, rarely; their words may lag
+// that long. Whether a draft passes is always evaluated fresh by the action engine. Loads run on
+// the turn's own connection: a turn holding one and waiting for another could exhaust the pool.
+const VOCABULARY_TTL_MS = 30_000;
+const cache = new Map<string, { until: number; value: Promise<unknown> }>();
+
+function cached<T>(key: string, now: number, load: () => Promise<T>): Promise<T> {
+  const hit = cache.get(key);
+  if (hit && hit.until > now) return hit.value as Promise<T>;
+  if (cache.size > 1000) cache.clear();
+  const value = load();
+  cache.set(key, { until: now + VOCABULARY_TTL_MS, value });
+  value.catch(() => cache.delete(key));
+  return value;
+}
+
+/** A keyword library's words (e.g. pain_points), from the configuration. */
+export function libraryWords(t: Turn, code: string): Promise<string[]> {
+  return cached(`library:${code}`, Date.now(), () => keywordLibrary(t.db, code));
+}
+
+/** The action's words, read from its definition's configuration (the rules themselves stay in core/flow). */
+function vocabularyOf(t: Turn, row: ActionRow): Promise<Vocabulary> {
+  const key = `vocab:${row.definitionCode}:${row.definitionId}:${JSON.stringify(row.requirements)}`;
+  return cached(key, Date.now(), async () => {
+    const rules = rulesForAction(await loadDefinitionForAction(t.db, row), row.requirements);
+    const fields = rules.flatMap((r) => (r.kind === 'fields.required' ? r.fields.map((f) => ({ ...f })) : []));
+    const tags = rules.flatMap((r) => (r.kind === 'attachments.min' && r.attachmentKind !== 'voice' && r.attachmentKind !== 'document'
+      ? [...(r.requireTags ?? []), ...(r.tag ? [r.tag] : [])] : []));
+    const library = rules.find((r) => r.kind === 'voice.keywords.min');
+    const painWords = await libraryWords(t, library?.kind === 'voice.keywords.min' ? library.library : 'pain_points');
+    return { fields, photoTags: [...new Set([...tags, ...DEFAULT_PHOTO_TAGS])], painWords };
+  });
+}
+
+/** The session for an open action of this member; null when it is gone, filed or not theirs. */
+export async function openSession(t: Turn, actionId: number): Promise<Session | null> {
+  let row: ActionRow;
+  try {
+    row = await getActionRowOrThrow(t.db, t.actor, actionId);
+  } catch (err) {
+    if (isAppError(err) && err.code === 'ACTION_NOT_FOUND') return null;
+    throw err;
+  }
+  if (row.assigneeId !== t.actor.id || !OPEN_STATUSES.includes(row.status)) return null;
+  const draft = ((await draftOf(t.db, actionId)) ?? {}) as VisitDraftInput;
+  return { row, draft, vocab: await vocabularyOf(t, row) };
+}
+
+export async function slotContext(t: Turn, s: Session): Promise<SlotContext> {
+  const contacts: ContactRef[] = await contactsOf(t.db, s.row.customerId);
+  const st = t.convo.state;
+  return {
+    now: t.now, fields: s.vocab.fields, contacts, photoTags: s.vocab.photoTags,
+    matchPainPoints: keywordMatcherFor(s.vocab.painWords),
+    ...(st.pendingSlot ? { pendingSlot: st.pendingSlot } : {}),
+    ...(st.lastFilled ? { lastFilled: st.lastFilled } : {}),
+  };
+}
+
+/**
+ * Saves the whole draft through the action engine, remembering the previous
+ * one for 撤销. False (and the engine's reason said) when it refused.
+ */
+export async function saveDraft(t: Turn, s: Session, next: VisitDraftInput, label: string, contactUpdates: ContactUpdate[] = []): Promise<boolean> {
+  // saveVisitDraft checks (lock, assignee, transition) before its one upsert: no savepoint needed
+  const saved = await guarded(t, () => saveVisitDraft(t.db, t.actor, s.row.id, next, lifecycle(t)), { savepoint: false });
+  if (isAppError(saved)) {
+    say(t, `没能保存：${saved.message}`);
+    return false;
+  }
+  const st = t.convo.state;
+  const hadDraft = Object.keys(s.draft).length > 0;
+  st.undo = [...(st.undo ?? []), { actionId: s.row.id, label, before: hadDraft ? s.draft : null, ...(contactUpdates.length ? { contactUpdates } : {}) }]
+    .slice(-UNDO_DEPTH);
+  if (contactUpdates.length) {
+    const key = String(s.row.id);
+    const kept = (st.contactUpdates?.[key] ?? []).filter((u) => !contactUpdates.some((c) => c.contactId === u.contactId));
+    st.contactUpdates = { ...st.contactUpdates, [key]: [...kept, ...contactUpdates] };
+  }
+  s.draft = next;
+  return true;
+}
+
+/** What the action engine says the draft still lacks, minus warnings the member skipped. */
+export async function gapsOf(t: Turn, s: Session): Promise<DraftGap[]> {
+  const skipped = new Set(t.convo.state.skipped?.[String(s.row.id)] ?? []);
+  const gaps = await draftGaps(t.db, s.row, s.draft, t.now);
+  return gaps.filter((g) => g.severity === 'error' || !skipped.has(`${g.target}|${g.code}`));
+}
+
+/** Forgets per-action memory once the action is filed or abandoned. */
+export function closeSession(t: Turn, actionId: number): void {
+  const st = t.convo.state;
+  st.undo = (st.undo ?? []).filter((u) => u.actionId !== actionId);
+  if (st.skipped) delete st.skipped[String(actionId)];
+  if (st.contactUpdates) delete st.contactUpdates[String(actionId)];
+  delete st.pendingSlot;
+  delete st.lastFilled;
+  delete st.expectPhotoTag;
+  if (t.convo.activeActionId === actionId) t.convo.activeActionId = null;
+  const p = t.convo.pendingQuestion;
+  if (p && 'actionId' in p && p.actionId === actionId) t.convo.pendingQuestion = null;
+}

@@ -1,0 +1,80 @@
+/**
+ * The shape of a conversation as stored in bot_conversations (state and
+ * pending_question are jsonb). Everything a later message needs — an hour
+ * later, after a restart, on another process — is here or in action_drafts.
+ */
+import type { VisitDraftInput } from '../../core/actions/action-schemas.js';
+import type { ContactDecisionRole, ContactRef } from '../parse/decision-chain.js';
+import type { BotMessage } from './types.js';
+
+export interface UndoEntry {
+  actionId: number;
+  /** What was changed, as the rep would say it: '下次接触时间 12月2日（周三）15:00'. */
+  label: string;
+  /** The draft before the change; null when there was none. */
+  before: VisitDraftInput | null;
+  /** Decision-chain notes added with the change, removed by the undo. */
+  contactUpdates?: ContactUpdate[];
+}
+
+export interface ContactUpdate {
+  contactId: number;
+  name: string;
+  decisionRole: ContactDecisionRole;
+}
+
+export interface DailyDraft {
+  day: string;
+  step: 'summary' | 'obstacles' | 'plan' | 'support' | 'confirm';
+  visits: string;
+  summary?: string;
+  obstacles?: string;
+  plan?: string;
+  support?: string;
+}
+
+export interface ConversationState {
+  /** The slot the bot asked about last: a failure target such as 'fields.nextContactAt', 'voice', 'attachments:合影'. */
+  pendingSlot?: string;
+  /** The slot filled last, which a correction ("不对，是下周四") replaces. */
+  lastFilled?: string;
+  /** Newest last; at most UNDO_DEPTH. */
+  undo?: UndoEntry[];
+  /** Warning targets the rep chose to skip, per action id. */
+  skipped?: Record<string, string[]>;
+  /** Decision-chain facts applied to the customer's contacts once the report is filed, per action id. */
+  contactUpdates?: Record<string, ContactUpdate[]>;
+  /** A tag the rep announced for the photo that follows ("下面发门头照"). */
+  expectPhotoTag?: string;
+  /** The photo received last, which "刚才那张是陈列照" re-tags. */
+  lastPhoto?: { actionId: number; attachmentId: number; tag: string | null };
+  daily?: DailyDraft;
+  /** Shanghai day of the last welcome, so entering the app greets once a day. */
+  greetedDay?: string;
+}
+
+export interface ActionChoice {
+  actionId: number;
+  customerName: string;
+  /** What the rep is likely to call it: 华联 for 华联超市总部. */
+  short: string;
+}
+
+export type PendingQuestion =
+  /** 你说的是华联还是永辉？ — the message is replayed once the rep answers. */
+  | { kind: 'which_action'; options: ActionChoice[]; deferred: BotMessage }
+  /** 刘总是采购部的刘伟还是财务部的刘敏？ */
+  | { kind: 'which_contact'; actionId: number; candidates: ContactRef[]; contactRole: ContactDecisionRole; roleLabel: string | null; mention: string }
+  /** 这张照片是门头照、合影还是陈列照？ — the untagged photos, oldest first. */
+  | { kind: 'photo_tag'; actionId: number; attachmentIds: number[]; tags: string[] }
+  /** Summary shown, 确认提交吗？ */
+  | { kind: 'confirm_submit'; actionId: number }
+  /** A customer without an open report: 要开始拜访华联超市总部吗？ */
+  | { kind: 'start_visit'; customerId: number; customerName: string; deferred: BotMessage | null }
+  | { kind: 'daily_confirm' };
+
+export const UNDO_DEPTH = 10;
+
+export function emptyState(): ConversationState {
+  return {};
+}

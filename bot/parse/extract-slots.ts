@@ -1,0 +1,158 @@
+/**
+ * Everything one message says about a draft, read at once: "采购经理刘总是拍板
+ * 的人，下周三下午再约，他嫌价格偏高" fills the decision role, the person, the
+ * next contact and two pain points. The fields come from the action
+ * definition's `fields.required` config, so a new field needs no bot change;
+ * whether the result is enough is the rule engine's call, never this file's.
+ *
+ *   const slots = extractSlots(text, { now, fields, contacts, photoTags, matchPainPoints });
+ */
+import { detectPerson, detectRole, ordinalIn, type ContactRef, type PersonMention, type RoleMention } from './decision-chain.js';
+import { detectPhotoTag, parseCorrection } from './intents.js';
+import { describeZhDateTime, parseZhDateTime, toShanghaiIso, type ParsedDateTime } from './zh-datetime.js';
+
+export interface FieldSpec {
+  key: string;
+  label: string;
+  type?: 'text' | 'datetime_future' | 'date' | 'enum';
+  options?: string[];
+}
+
+export interface SlotContext {
+  now: Date;
+  fields: readonly FieldSpec[];
+  contacts: readonly ContactRef[];
+  photoTags: readonly string[];
+  /** The pain-point library's words found in a text (core/flow/segmenter's matcher). */
+  matchPainPoints: (text: string) => string[];
+  /** What the bot asked last: 'fields.nextContactAt', 'voice', 'attachments:合影' … */
+  pendingSlot?: string;
+  /** The slot filled last, which a correction replaces. */
+  lastFilled?: string;
+}
+
+export interface FieldValue {
+  key: string;
+  label: string;
+  /** What goes into draft.fields[key]. */
+  value: string;
+  /** How the bot reads it back. */
+  display: string;
+  approximate?: boolean;
+}
+
+export interface ExtractedSlots {
+  fields: FieldValue[];
+  person?: PersonMention;
+  role?: RoleMention;
+  photoTag?: string;
+  /** Text for the voice-memo transcript (typed follow-up or a message naming pain points). */
+  transcript?: string;
+  painPoints: string[];
+  correction: boolean;
+}
+
+const DATE_TYPES = new Set(['datetime_future', 'date']);
+// words that put a date in the future tense: the next contact, not the visit being reported
+const FUTURE_CUE = /下次|下回|再约|再去|再来|再见|再谈|再联系|回访|复访|约了|约在|约好|跟进|联系|碰头|见面|过来|过去|安排|计划|打算|预计|准备|到时|之前|前给|提交|报价/;
+const PAST_MARK = /了|过$/;
+
+export function isFieldSlot(slot: string | undefined, key: string): boolean {
+  return slot === `fields.${key}`;
+}
+
+function dateFieldFor(ctx: SlotContext, text: string, correction: boolean): FieldSpec | undefined {
+  const dateFields = ctx.fields.filter((f) => DATE_TYPES.has(f.type ?? ''));
+  const pending = dateFields.find((f) => isFieldSlot(ctx.pendingSlot, f.key));
+  if (pending) return pending;
+  if (correction) {
+    const last = dateFields.find((f) => isFieldSlot(ctx.lastFilled, f.key));
+    if (last) return last;
+  }
+  return dateFields.find((f) => text.includes(f.label) || text.includes(f.label.replace(/时间|日期$/, ''))) ?? dateFields[0];
+}
+
+function acceptsDate(field: FieldSpec, d: ParsedDateTime, text: string, ctx: SlotContext, correction: boolean): boolean {
+  if (correction || isFieldSlot(ctx.pendingSlot, field.key) || text.includes(field.label)) return true;
+  if (FUTURE_CUE.test(text)) return true;
+  // "下周三" alone is a plan; "今天上午拜访了华联" is the visit itself
+  const laterDay = d.at.getTime() - ctx.now.getTime() > 12 * 3_600_000 || (d.hasDate && !/今/.test(d.text));
+  return laterDay && !(PAST_MARK.test(text) && !d.hasDate);
+}
+
+function dateValue(field: FieldSpec, d: ParsedDateTime): FieldValue {
+  const display = field.type === 'date' ? describeZhDateTime(d.at).replace(/\s?\d{2}:\d{2}$/, '') : describeZhDateTime(d.at);
+  const value = field.type === 'date' ? toShanghaiIso(d.at).slice(0, 10) : toShanghaiIso(d.at);
+  return { key: field.key, label: field.label, value, display, ...(d.approximate ? { approximate: true } : {}) };
+}
+
+function enumValues(ctx: SlotContext, text: string, role: RoleMention | null): FieldValue[] {
+  const out: FieldValue[] = [];
+  for (const f of ctx.fields.filter((x) => x.type === 'enum' && x.options)) {
+    const options = f.options!;
+    let value: string | null = null;
+    if (role?.label && options.includes(role.label)) value = role.label;
+    else value = options.find((o) => text.includes(o)) ?? null;
+    if (!value && isFieldSlot(ctx.pendingSlot, f.key)) {
+      const i = ordinalIn(text);
+      if (i !== null && i <= options.length) value = options[i - 1];
+    }
+    if (value) out.push({ key: f.key, label: f.label, value, display: value });
+  }
+  return out;
+}
+
+const LABELLED = (label: string) => new RegExp(`${label}\\s*[:：是为]\\s*(.+)$`);
+
+function textValues(ctx: SlotContext, text: string, taken: boolean): FieldValue[] {
+  const out: FieldValue[] = [];
+  for (const f of ctx.fields.filter((x) => (x.type ?? 'text') === 'text')) {
+    const labelled = LABELLED(f.label).exec(text)?.[1]?.trim();
+    const value = labelled ?? (isFieldSlot(ctx.pendingSlot, f.key) && !taken ? text.trim() : null);
+    if (value) out.push({ key: f.key, label: f.label, value: value.slice(0, 500), display: value.slice(0, 40) });
+  }
+  return out;
+}
+
+export function extractSlots(raw: string, ctx: SlotContext): ExtractedSlots {
+  const { isCorrection, rest, focus } = parseCorrection(raw);
+  const text = rest;
+  const fields: FieldValue[] = [];
+
+  const d = (isCorrection ? parseZhDateTime(focus, ctx.now) : null) ?? parseZhDateTime(text, ctx.now);
+  if (d) {
+    const f = dateFieldFor(ctx, text, isCorrection);
+    if (f && acceptsDate(f, d, text, ctx, isCorrection)) fields.push(dateValue(f, d));
+  }
+
+  const role = detectRole(text, ctx.fields.flatMap((f) => f.options ?? []));
+  fields.push(...enumValues(ctx, text, role));
+
+  const person = (isCorrection ? detectPerson(focus, ctx.contacts) : null) ?? detectPerson(text, ctx.contacts);
+  const photoTag = detectPhotoTag(text, ctx.photoTags) ?? undefined;
+  const painPoints = ctx.matchPainPoints(text);
+  const wantsTranscript = ctx.pendingSlot === 'voice';
+  const transcript = wantsTranscript || painPoints.length > 0 ? text : undefined;
+
+  const taken = fields.length > 0 || !!person || !!transcript;
+  fields.push(...textValues(ctx, text, taken));
+
+  return {
+    fields,
+    ...(person && (role || person.candidates.length > 0 || isDecisionSlot(ctx)) ? { person } : {}),
+    ...(role ? { role } : {}),
+    ...(photoTag ? { photoTag } : {}),
+    ...(transcript ? { transcript } : {}),
+    painPoints,
+    correction: isCorrection,
+  };
+}
+
+function isDecisionSlot(ctx: SlotContext): boolean {
+  return ctx.fields.some((f) => f.type === 'enum' && isFieldSlot(ctx.pendingSlot, f.key));
+}
+
+/** True when the extraction found anything at all to record. */
+export function hasSlots(s: ExtractedSlots): boolean {
+  return s.fields.length > 0 || !!s.person || !!s.role || !!s.photoTag || !!s.transcript;
+}

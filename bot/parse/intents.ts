@@ -1,0 +1,91 @@
+/**
+ * Whole-message intents: commands (我的任务, 撤销 …), yes/no answers,
+ * corrections ("不对，是下周四") and photo tags. Pure functions over text.
+ *
+ *   detectCommand('我的任务') // 'my_tasks'
+ *   parseCorrection('不对，是下周四') // { isCorrection: true, rest: '下周四' }
+ */
+
+export type Command =
+  | 'help' | 'my_tasks' | 'today_visits' | 'daily_report' | 'undo' | 'skip' | 'submit' | 'cancel' | 'status' | 'link_orders';
+
+const COMMANDS: Array<[Command, RegExp]> = [
+  ['help', /^(帮助|help|\?|？|菜单|功能|你能做什么|能做什么|怎么用|使用说明|你会什么|h)$/i],
+  ['my_tasks', /^(我的)?(任务|事项|待办)(列表)?$|^(查看|看看)?我的(任务|事项|待办)$/],
+  ['today_visits', /^(今日|今天)(的)?拜访(情况|记录)?$|^今天拜访了哪些$/],
+  ['daily_report', /^(写|填|交|提交)?(今天的|今日)?日报$|^写日报$/],
+  ['undo', /^(撤销|撤回|回退|撤销上一步|上一步写错了|undo)$/i],
+  ['skip', /^(跳过|略过|先跳过|这个跳过|不填了|没有照片时间|skip)$/i],
+  ['submit', /^(提交|提交报告|提交拜访|提交吧|可以提交了|交了吧|报告提交)$/],
+  ['cancel', /^(取消|算了|退出|不写了|先不弄了|结束)$/],
+  ['status', /^(还差什么|还差啥|缺什么|还缺什么|还差哪些|进度|状态|检查一下|看看还差什么)$/],
+  ['link_orders', /^(关联订单|关联全部订单|全部关联|都关联|关联|关联一下订单)$/],
+];
+
+/** Strips the politeness and punctuation around a command ("好的，帮助一下吧！" → "帮助"). */
+export function commandText(text: string): string {
+  return text
+    .trim()
+    .replace(/[\s，。！!？?、~～…]+$/g, '')
+    .replace(/^[\s，。！!、]+/, '')
+    .replace(/^(请|麻烦|帮我|那|好的[，,]?|嗯[，,]?)/, '')
+    .replace(/(一下|吧|呢|啊|呀|哈)$/, '');
+}
+
+export function detectCommand(text: string): Command | null {
+  if (/^\s*[?？]+\s*$/.test(text)) return 'help';
+  const t = commandText(text);
+  if (t.length > 16) return null;
+  for (const [cmd, re] of COMMANDS) if (re.test(t)) return cmd;
+  return null;
+}
+
+const YES = /^(是|是的|对|对的|确认|确认提交|确定|好|好的|可以|行|没问题|提交|ok|okay|yes|y|嗯|嗯嗯|👌|👍|没错|交吧|提交吧)$/i;
+const NO = /^(不|不是|否|不用|不要|先不|先不提交|等等|等一下|no|n|不对|不提交|再改改|还要改)$/i;
+
+const bare = (text: string) => text.trim().replace(/[\s，。！!？?、~～…]+$/g, '');
+
+export function isYes(text: string): boolean {
+  return YES.test(bare(text)) || YES.test(commandText(text));
+}
+
+export function isNo(text: string): boolean {
+  return NO.test(bare(text)) || NO.test(commandText(text));
+}
+
+const CORRECTION_START = /^(不对|不是|错了|搞错了|说错了|更正|纠正|改一下|改成|改为|应该是|修改)[，,。\s:：]*/;
+const CORRECTION_TARGET = /(?:改成|改为|应该是|换成|其实是|而是|是)([^是]*)$/;
+
+/**
+ * A correction replaces what the rep said last. `rest` is everything after
+ * "不对，"; `focus` is what follows the last 是/改成 ("不是明天，是后天" →
+ * "后天"), where the new value usually is.
+ */
+export function parseCorrection(text: string): { isCorrection: boolean; rest: string; focus: string } {
+  const t = text.trim();
+  const start = CORRECTION_START.exec(t);
+  if (!start) return { isCorrection: false, rest: t, focus: t };
+  const rest = t.slice(start[0].length).trim();
+  const target = CORRECTION_TARGET.exec(rest)?.[1]?.trim();
+  return { isCorrection: true, rest, focus: target || rest };
+}
+
+/** Words reps use for the standard photo tags. */
+const TAG_WORDS: Record<string, RegExp> = {
+  门头照: /门头|门店外观|门脸|招牌|店门口|外立面|大门/,
+  合影: /合影|合照|一起拍|和.{1,4}拍|自拍|与.{1,4}拍/,
+  陈列照: /陈列|货架|排面|堆头|端架|地堆|货柜|冰柜/,
+};
+
+/** The tag a text names, among `tags` (configured requirement tags are matched verbatim). */
+export function detectPhotoTag(text: string, tags: readonly string[]): string | null {
+  for (const tag of tags) if (text.includes(tag)) return tag;
+  for (const [tag, re] of Object.entries(TAG_WORDS)) if (tags.includes(tag) && re.test(text)) return tag;
+  return null;
+}
+
+/** Messages that carry nothing to read: emoji, punctuation, a lone letter. */
+export function isNoise(text: string): boolean {
+  const t = text.replace(/[\s\p{P}\p{S}\p{Emoji_Presentation}\p{Extended_Pictographic}\u200d\ufe0f]/gu, '');
+  return t.length === 0 || /^[a-z]$/i.test(t) || /^(哈+|呵+|嗯+|啊+|哦+|额+|呃+)$/.test(t);
+}

@@ -1,0 +1,105 @@
+/**
+ * The WeCom cards of the alert center: one interactive warning card per
+ * (alert, recipient) with 认领 / 已处理 buttons and a signed link to the
+ * handling page, a digest card when a member's limit is reached, and the
+ * text a card shows once the alert is handled.
+ *
+ *   const { url, token } = alertLink(publicUrl, secret, alertId);
+ *   const card = buildAlertCard({ id, title, summary, severity, facts }, url, userId);
+ */
+import { signLink } from '../auth/session.js';
+import { formatShanghai } from '../flow/time.js';
+import {
+  buildWarningButtonCard, buildWarningNoticeCard, warningTaskId, type WarningFact,
+} from '../wecom/template-cards.js';
+import type { TemplateCard } from '../wecom/wecom-client.js';
+import { RULE_LABELS } from './rule-settings.js';
+
+export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
+
+export const ALERT_STATUS_LABELS: Record<AlertStatus, string> = {
+  open: '待处理',
+  acknowledged: '已认领',
+  resolved: '已处理',
+};
+
+/** The payload signed into an alert's card link. */
+export const linkPayload = (alertId: number): string => `alert:${alertId}`;
+
+/** `${PUBLIC_URL}/alerts/{id}?sig=…`: the H5 page calls GET /api/alerts/{id}/by-link?sig=… with it. */
+export function alertLink(publicUrl: string, secret: string, alertId: number): { url: string; token: string } {
+  const token = signLink(secret, linkPayload(alertId));
+  return { url: `${publicUrl}/alerts/${alertId}?sig=${token}`, token };
+}
+
+export interface AlertCardContent {
+  id: number;
+  ruleCode: string;
+  title: string;
+  summary: string;
+  severity: 'warning' | 'critical';
+  facts: WarningFact[];
+}
+
+/**
+ * task_id must be unique per app forever, and each recipient gets their own
+ * message (per-member throttling, per-member response codes), so the task id
+ * names the recipient too: alert_{id}_u{userId}_r1.
+ */
+export function alertTaskId(alertId: number, userId: number): string {
+  return warningTaskId(`${alertId}_u${userId}`, 1);
+}
+
+export function buildAlertCard(alert: AlertCardContent, url: string, recipientUserId: number): TemplateCard {
+  const card = buildWarningButtonCard({
+    alertId: String(alert.id),
+    title: alert.title,
+    summary: alert.summary,
+    facts: alert.facts,
+    detailUrl: url,
+    severity: alert.severity,
+  });
+  return { ...card, task_id: alertTaskId(alert.id, recipientUserId) } as TemplateCard;
+}
+
+export interface DigestItem {
+  alertId: number;
+  ruleCode: string;
+  title: string;
+}
+
+/** One notice card standing for many alerts: how many, of which kinds, the first few titles. */
+export function buildDigestCard(items: readonly DigestItem[], publicUrl: string): TemplateCard {
+  const byRule = new Map<string, number>();
+  for (const i of items) byRule.set(i.ruleCode, (byRule.get(i.ruleCode) ?? 0) + 1);
+  const facts: WarningFact[] = [...byRule.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([rule, n]) => ({ label: RULE_LABELS[rule] ?? rule, value: `${n}条` }));
+  const first = items.slice(0, 3).map((i) => i.title).join('；');
+  return buildWarningNoticeCard({
+    alertId: `digest_${items[0]?.alertId ?? 0}`,
+    title: `你有${items.length}条新预警待处理`,
+    summary: `消息较多，已合并为一条：${first}${items.length > 3 ? '……' : ''}`,
+    facts,
+    detailUrl: `${publicUrl}/alerts?status=open`,
+    severity: 'warning',
+    emphasis: { value: String(items.length), caption: '条新预警' },
+  });
+}
+
+/**
+ * What the card's buttons turn into for everyone who got it (update_template_card
+ * replace_name). Button text is ≈10 characters, so names are kept short.
+ */
+export function cardReplaceName(status: AlertStatus, byName: string | null): string {
+  const who = byName ? byName.slice(0, 5) : '';
+  if (status === 'acknowledged') return `${who}已认领`;
+  if (status === 'resolved') return who ? `${who}已处理` : '已自动解除';
+  return '待处理';
+}
+
+/** 'YYYY-MM-DD' in Shanghai for card facts. */
+export function cardDate(iso: string | null | undefined): string {
+  return iso ? formatShanghai(new Date(iso)).slice(0, 10) : '';
+}

@@ -1,0 +1,201 @@
+/**
+ * 逾期升级: actions past their due time that are not submitted, verified or
+ * archived are marked overdue (the engine's MARK_OVERDUE transition: event +
+ * a card to the rep), then walk their escalation policy
+ * (core/flow/escalation.ts dueEscalations over action_escalation_steps): each
+ * step whose time has come becomes one alert, once, to the people the step
+ * names (manager, director, compliance …, plus those it copies), and steps
+ * that escalate move the action to 'escalated'. Alerts resolve themselves
+ * once the action is submitted.
+ *
+ *   const report = await runOverdueEscalation(deps);
+ */
+import type pg from 'pg';
+import { loadActionRow, type ActionRow } from '../actions/action-repo.js';
+import { loadDefinitionForAction, loadWorkCalendar } from '../actions/definitions.js';
+import { writeEscalationSteps } from '../actions/escalation-steps.js';
+import { applyTransition } from '../actions/lifecycle.js';
+import { resolveRole } from '../actions/recipients.js';
+import { describeStatus } from '../flow/action-machine.js';
+import { dueEscalations, EscalationPolicySchema, type DueEscalationStep, type EscalationPolicy } from '../flow/escalation.js';
+import { formatShanghai } from '../flow/time.js';
+import type { WorkCalendar } from '../flow/working-days.js';
+import type { WarningFact } from '../wecom/template-cards.js';
+import type { CandidateRecipient } from './alert-recipients.js';
+import { createCandidateTable, materializeAlerts, resolveAlertsWhere } from './alert-writer.js';
+import { OverdueEscalationParamsSchema, quietUntil } from './rule-settings.js';
+import { heldNote, runDetection, type DetectionDeps, type DetectionReport } from './run-detection.js';
+
+const NOT_OVERDUE_YET = ['dispatched', 'in_progress', 'rejected'];
+const DONE = ['submitted', 'verified', 'archived'];
+const ROLE_LABELS: Record<string, string> = {
+  assignee: '负责人', assigner: '派发人', manager: '主管', director: '销售总监', compliance: '合规', admin: '管理员',
+};
+
+interface StoredStep {
+  step: number;
+  done_at: Date | null;
+  recipients: Array<{ role: string; userId: number; copied?: boolean }>;
+}
+
+export async function runOverdueEscalation(deps: DetectionDeps): Promise<DetectionReport> {
+  return runDetection(deps, 'overdue_escalation', OverdueEscalationParamsSchema, async (tx, rule, now) => {
+    const publicUrl = deps.config.publicUrl;
+    const resolved = await resolveAlertsWhere(tx,
+      `a.rule_code = 'overdue_escalation' AND a.subject_type = 'action'
+       AND EXISTS (SELECT 1 FROM actions x WHERE x.id = a.subject_id AND x.status = ANY($1))`,
+      [DONE], { now, note: '事项已提交', actorId: null, via: 'auto' });
+    const { rows } = await tx.query<{ id: number }>(
+      `SELECT a.id FROM actions a
+        WHERE a.due_at < $1 AND NOT (a.status = ANY($2))
+          AND (a.status = ANY($3)
+               OR EXISTS (SELECT 1 FROM action_escalation_steps s WHERE s.action_id = a.id AND s.done_at IS NULL AND s.due_at < $1)
+               OR NOT EXISTS (SELECT 1 FROM action_escalation_steps s WHERE s.action_id = a.id))
+        ORDER BY a.due_at, a.id LIMIT $4
+        FOR UPDATE OF a SKIP LOCKED`,
+      [now, DONE, NOT_OVERDUE_YET, rule.params.maxActionsPerRun ?? 500],
+    );
+    await createCandidateTable(tx);
+    const calendar = await loadWorkCalendar(tx);
+    let markedOverdue = 0;
+    let escalated = 0;
+    let steps = 0;
+    for (const { id } of rows) {
+      let a = await loadActionRow(tx, id);
+      if (NOT_OVERDUE_YET.includes(a.status)) {
+        a = await applyTransition(tx, { action: a, event: { type: 'MARK_OVERDUE' }, actorId: null, now, publicUrl });
+        markedOverdue++;
+      }
+      const r = await escalate(tx, a, calendar, now, publicUrl);
+      steps += r.steps;
+      escalated += r.escalated ? 1 : 0;
+    }
+    const sendAfter = quietUntil(now, rule.quietHours);
+    const m = await materializeAlerts(tx, {
+      now, publicUrl, secret: deps.config.sessionSecret, sendAfter, facts: overdueFacts,
+    });
+    return {
+      summary: `逾期升级检查：标记逾期 ${markedOverdue} 个事项，触发升级步骤 ${steps} 个（其中 ${escalated} 个事项升级），` +
+        `新增预警 ${m.opened} 条，待发送消息 ${m.messages} 条${heldNote(sendAfter, m.messages)}，自动解除 ${resolved.length} 条`,
+      markedOverdue, escalationSteps: steps, escalated, opened: m.opened, messages: m.messages, resolved: resolved.length,
+      alertIds: m.alertIds,
+    };
+  });
+}
+
+async function escalate(
+  tx: pg.PoolClient, a: ActionRow, calendar: WorkCalendar, now: Date, publicUrl: string,
+): Promise<{ steps: number; escalated: boolean }> {
+  if (!a.dueAt) return { steps: 0, escalated: false };
+  const policy = await policyOf(tx, a);
+  let stored = await storedSteps(tx, a.id);
+  if (stored.length === 0) {
+    // actions created before their plan was written (imports, older versions): write it now
+    await writeEscalationSteps(tx, { id: a.id, assigneeId: a.assigneeId, assignerId: a.assignerId }, policy, a.dueAt, calendar);
+    stored = await storedSteps(tx, a.id);
+  }
+  const plan = dueEscalations(policy, {
+    actionId: String(a.id), dueAt: a.dueAt, now, calendar,
+    sentStepIndexes: stored.filter((s) => s.done_at).map((s) => s.step),
+  });
+  for (const step of plan.due) {
+    const recipients = await stepRecipients(tx, a, step, stored.find((s) => s.step === step.index));
+    await addCandidate(tx, a, step, plan.overdueWorkingDays, recipients);
+    await tx.query(
+      `INSERT INTO action_escalation_steps (action_id, step, due_at, notify, cc, recipients, escalate, done_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
+       ON CONFLICT (action_id, step) DO UPDATE SET done_at = EXCLUDED.done_at WHERE action_escalation_steps.done_at IS NULL`,
+      [a.id, step.index, step.firesAt, step.notify, step.cc,
+        JSON.stringify(recipients.map((r) => ({ role: r.role, userId: r.userId }))), step.escalate, now],
+    );
+  }
+  const escalating = plan.due.filter((s) => s.escalate);
+  if (escalating.length && (a.status === 'overdue' || a.status === 'escalated')) {
+    const last = escalating[escalating.length - 1];
+    // notify: [] — the alert card is the notification; the engine adds the manager's to-do
+    await applyTransition(tx, {
+      action: a, event: { type: 'ESCALATE', stepIndex: last.index, notify: [] }, actorId: null, now, publicUrl,
+      eventData: { overdueWorkingDays: plan.overdueWorkingDays },
+    });
+    return { steps: plan.due.length, escalated: true };
+  }
+  return { steps: plan.due.length, escalated: false };
+}
+
+async function policyOf(tx: pg.PoolClient, a: ActionRow): Promise<EscalationPolicy> {
+  const own = a.escalation ? EscalationPolicySchema.safeParse(a.escalation) : null;
+  if (own?.success) return own.data;
+  return (await loadDefinitionForAction(tx, a)).escalation;
+}
+
+async function storedSteps(tx: pg.PoolClient, actionId: number): Promise<StoredStep[]> {
+  const { rows } = await tx.query(
+    'SELECT step, done_at, recipients FROM action_escalation_steps WHERE action_id = $1 ORDER BY step', [actionId]);
+  return rows;
+}
+
+/**
+ * The people of a step as resolved when the action was created (so a copied
+ * chain stays the one the rep had), else resolved now. The assignee is
+ * recorded but gets no card: the overdue notice already went to them.
+ */
+async function stepRecipients(
+  tx: pg.PoolClient, a: ActionRow, step: DueEscalationStep, stored: StoredStep | undefined,
+): Promise<CandidateRecipient[]> {
+  let people = (stored?.recipients ?? []).map((r) => ({ role: r.role, userId: Number(r.userId), copied: !!r.copied }));
+  if (people.length === 0) {
+    for (const [roles, copied] of [[step.notify, false], [step.cc, true]] as const) {
+      for (const role of roles) {
+        for (const p of await resolveRole(tx, { assigneeId: a.assigneeId, assignerId: a.assignerId }, role)) {
+          people.push({ role: p.role, userId: p.userId, copied });
+        }
+      }
+    }
+  }
+  const seen = new Set<number>();
+  people = people.filter((p) => !seen.has(p.userId) && seen.add(p.userId));
+  return people.map((p) => ({
+    userId: p.userId, role: p.copied ? `cc:${p.role}` : p.role, notify: p.userId !== a.assigneeId,
+  }));
+}
+
+async function addCandidate(
+  tx: pg.PoolClient, a: ActionRow, step: DueEscalationStep, overdueWorkingDays: number, recipients: CandidateRecipient[],
+): Promise<void> {
+  const notify = step.notify.map((r) => ROLE_LABELS[r] ?? r).join('、');
+  // the step's own threshold, so the title says which rung of the policy this is
+  const title = step.afterWorkingDaysOverdue === 0
+    ? `「${a.title}」已逾期`
+    : `「${a.title}」逾期${step.afterWorkingDaysOverdue}个工作日${step.escalate ? '，已升级' : ''}`;
+  const due = a.dueAt ? formatShanghai(a.dueAt) : '';
+  const data = {
+    action: { id: a.id, title: a.title, definitionName: a.definitionName, status: a.status, statusLabel: describeStatus(a.status) },
+    customer: { id: a.customerId, name: a.customerName },
+    assignee: { id: a.assigneeId, name: a.assigneeName, userid: a.assigneeWecomUserid },
+    dueAt: a.dueAt?.toISOString() ?? null, overdueWorkingDays,
+    step: { index: step.index, afterWorkingDaysOverdue: step.afterWorkingDaysOverdue, notify: step.notify, cc: step.cc, escalate: step.escalate },
+    why: `截止时间 ${due} 已过，未提交；升级策略第${step.index + 1}步（逾期${step.afterWorkingDaysOverdue}个工作日）通知${notify}`,
+  };
+  await tx.query(
+    `INSERT INTO alert_candidates (dedupe_key, rule_code, subject_type, subject_id, owner_id, department_id, window_start,
+                                   severity, title, summary, data, recipients)
+     VALUES ($1, 'overdue_escalation', 'action', $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (dedupe_key) DO NOTHING`,
+    [step.dedupeKey, a.id, a.assigneeId, a.departmentId, step.firesAt,
+      step.notify.some((r) => r === 'director' || r === 'compliance') ? 'critical' : 'warning',
+      title, `负责人：${a.assigneeName}；客户：${a.customerName}；截止：${due}；升级第${step.index + 1}步，通知${notify}`,
+      JSON.stringify(data), JSON.stringify(recipients)],
+  );
+}
+
+/** 事项 / 客户 / 负责人 / 截止时间 / 逾期 / 升级. */
+export function overdueFacts(data: any): WarningFact[] {
+  return [
+    { label: '事项', value: data.action?.title ?? '' },
+    { label: '客户', value: data.customer?.name ?? '' },
+    { label: '负责人', value: data.assignee?.name ?? '', userid: data.assignee?.userid },
+    { label: '截止时间', value: data.dueAt ? formatShanghai(new Date(data.dueAt)) : '' },
+    { label: '逾期', value: `${data.overdueWorkingDays ?? 0}个工作日` },
+    { label: '升级', value: `第${(data.step?.index ?? 0) + 1}步` },
+  ];
+}

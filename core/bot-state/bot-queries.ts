@@ -1,0 +1,129 @@
+/**
+ * The reads the bot needs to understand a message: the rep's open actions
+ * and customers (to know which report "华联" means, or which customer a
+ * location is next to), a customer's contacts, a keyword library, today's
+ * visits. Read-only; every write goes through the action, contact and
+ * attachment services.
+ */
+import type { Db } from '../db/pool.js';
+import type { CoordSystem } from '../flow/types.js';
+
+export interface OpenAction {
+  id: number;
+  title: string;
+  definitionCode: string;
+  definitionName: string;
+  status: string;
+  customerId: number;
+  customerName: string;
+  lat: number | null;
+  lng: number | null;
+  coordSystem: CoordSystem;
+  hasDraft: boolean;
+  dueAt: Date | null;
+}
+
+const OPEN = `('dispatched','in_progress','rejected','overdue','escalated')`;
+
+/** The rep's own open actions: drafts being worked on first, then the most recently touched. */
+export async function openActionsOf(db: Db, userId: number): Promise<OpenAction[]> {
+  const { rows } = await db.query(
+    `SELECT a.id, a.title, a.definition_code, d.name AS definition_name, a.status, a.customer_id, c.name AS customer_name,
+            c.lat, c.lng, c.coord_system, (dr.action_id IS NOT NULL) AS has_draft, a.due_at
+       FROM actions a JOIN customers c ON c.id = a.customer_id JOIN action_definitions d ON d.id = a.definition_id
+       LEFT JOIN action_drafts dr ON dr.action_id = a.id
+      WHERE a.assignee_id = $1 AND a.status IN ${OPEN}
+      ORDER BY (dr.action_id IS NOT NULL) DESC, GREATEST(a.updated_at, COALESCE(dr.updated_at, a.updated_at)) DESC, a.id DESC
+      LIMIT 50`,
+    [userId],
+  );
+  return rows.map((r) => ({
+    id: r.id, title: r.title, definitionCode: r.definition_code, definitionName: r.definition_name, status: r.status,
+    customerId: r.customer_id, customerName: r.customer_name, lat: r.lat, lng: r.lng, coordSystem: r.coord_system,
+    hasDraft: r.has_draft, dueAt: r.due_at,
+  }));
+}
+
+export interface CustomerPlace {
+  id: number;
+  name: string;
+  lat: number | null;
+  lng: number | null;
+  coordSystem: CoordSystem;
+}
+
+/** Customers the rep owns. */
+export async function customersOf(db: Db, userId: number): Promise<CustomerPlace[]> {
+  const { rows } = await db.query(
+    'SELECT id, name, lat, lng, coord_system FROM customers WHERE owner_id = $1 AND status = $2 ORDER BY id LIMIT 500', [userId, 'active']);
+  return rows.map((r) => ({ id: r.id, name: r.name, lat: r.lat, lng: r.lng, coordSystem: r.coord_system }));
+}
+
+export async function customerPlace(db: Db, customerId: number): Promise<CustomerPlace | null> {
+  const { rows: [r] } = await db.query('SELECT id, name, lat, lng, coord_system FROM customers WHERE id = $1', [customerId]);
+  return r ? { id: r.id, name: r.name, lat: r.lat, lng: r.lng, coordSystem: r.coord_system } : null;
+}
+
+export interface ContactRow {
+  id: number;
+  name: string;
+  title: string | null;
+  department: string | null;
+  decisionRole: 'decision_maker' | 'influencer' | 'user' | 'gatekeeper' | 'champion' | 'unknown' | null;
+}
+
+export async function contactsOf(db: Db, customerId: number): Promise<ContactRow[]> {
+  const { rows } = await db.query(
+    'SELECT id, name, title, department, decision_role FROM contacts WHERE customer_id = $1 ORDER BY id LIMIT 200', [customerId]);
+  return rows.map((r) => ({ id: r.id, name: r.name, title: r.title, department: r.department, decisionRole: r.decision_role }));
+}
+
+export async function keywordLibrary(db: Db, code: string): Promise<string[]> {
+  const { rows: [r] } = await db.query('SELECT words FROM keyword_libraries WHERE code = $1', [code]);
+  return r?.words ?? [];
+}
+
+export interface TodayVisit {
+  actionId: number;
+  title: string;
+  customerName: string;
+  status: string;
+  draft: Record<string, unknown> | null;
+  submittedAt: Date | null;
+}
+
+/** Visits the rep touched today (Shanghai day): drafts saved, reports filed, actions created. */
+export async function todayVisitsOf(db: Db, userId: number, day: string): Promise<TodayVisit[]> {
+  const { rows } = await db.query(
+    `SELECT a.id, a.title, c.name AS customer_name, a.status, dr.payload, a.submitted_at
+       FROM actions a JOIN customers c ON c.id = a.customer_id LEFT JOIN action_drafts dr ON dr.action_id = a.id
+      WHERE a.assignee_id = $1 AND a.definition_code = 'visit'
+        AND $2::date IN ((a.submitted_at AT TIME ZONE 'Asia/Shanghai')::date, (dr.updated_at AT TIME ZONE 'Asia/Shanghai')::date,
+                         (a.created_at AT TIME ZONE 'Asia/Shanghai')::date)
+      ORDER BY a.id`,
+    [userId, day],
+  );
+  return rows.map((r) => ({ actionId: r.id, title: r.title, customerName: r.customer_name, status: r.status, draft: r.payload, submittedAt: r.submitted_at }));
+}
+
+/** The member's WeCom userid for a wechaty contact id (users.wechaty_id), or null. */
+export async function useridForWechaty(db: Db, wechatyId: string): Promise<string | null> {
+  const { rows: [r] } = await db.query('SELECT wecom_userid FROM users WHERE wechaty_id = $1 AND active', [wechatyId]);
+  return r?.wecom_userid ?? null;
+}
+
+export async function wechatyIdFor(db: Db, userid: string): Promise<string | null> {
+  const { rows: [r] } = await db.query('SELECT wechaty_id FROM users WHERE wecom_userid = $1', [userid]);
+  return r?.wechaty_id ?? null;
+}
+
+/** The saved draft of an action (written by core/actions saveVisitDraft), or null. */
+export async function draftOf(db: Db, actionId: number): Promise<Record<string, unknown> | null> {
+  const { rows: [r] } = await db.query('SELECT payload FROM action_drafts WHERE action_id = $1', [actionId]);
+  return r?.payload ?? null;
+}
+
+export async function userName(db: Db, userId: number): Promise<string | null> {
+  const { rows: [r] } = await db.query('SELECT name FROM users WHERE id = $1', [userId]);
+  return r?.name ?? null;
+}

@@ -1,0 +1,39 @@
+/**
+ * The scheduled reminder: every rep with a visit report in progress hears,
+ * once a day, what it still lacks — "你今天拜访了华联超市总部，还差：下次
+ * 接触时间、决策链角色、1张合影". Through the outbox (dedupe per action and
+ * Shanghai day), so running the job twice sends nothing twice.
+ *
+ *   const n = await nudgeIncompleteDrafts({ pool, now: () => new Date() }); // from a jobs/ job, e.g. every('0 17 * * 1-5')
+ */
+import { loadActionRow } from '../actions/action-repo.js';
+import type { VisitDraftInput } from '../actions/action-schemas.js';
+import { withTransaction } from '../db/pool.js';
+import type { CoreDeps } from '../deps.js';
+import { shanghaiDate } from '../flow/time.js';
+import { enqueueMessage, textMessage } from '../notify/outbox.js';
+import { draftGaps, gapNames, isBlocking } from './draft-gaps.js';
+
+/** Actions with a draft saved today that would not pass yet; returns how many reminders were queued. */
+export async function nudgeIncompleteDrafts(deps: Pick<CoreDeps, 'pool' | 'now'>): Promise<number> {
+  const now = deps.now();
+  const day = shanghaiDate(now);
+  const { rows } = await deps.pool.query(
+    `SELECT d.action_id, d.payload FROM action_drafts d JOIN actions a ON a.id = d.action_id
+      WHERE a.status IN ('dispatched','in_progress','rejected','overdue','escalated')
+        AND (d.updated_at AT TIME ZONE 'Asia/Shanghai')::date = $1::date`,
+    [day],
+  );
+  let queued = 0;
+  for (const r of rows) {
+    queued += await withTransaction(deps.pool, async (tx) => {
+      const action = await loadActionRow(tx, r.action_id);
+      const gaps = (await draftGaps(tx, action, r.payload as VisitDraftInput, now)).filter(isBlocking);
+      if (gaps.length === 0) return 0;
+      const lead = action.definitionCode === 'visit' ? `你今天拜访了${action.customerName}` : `「${action.title}」`;
+      const text = `${lead}，还差：${gapNames(gaps)}。直接在这里回复我就能补上。`;
+      return (await enqueueMessage(tx, { dedupeKey: `bot:nudge:${action.id}:${day}`, recipient: action.assigneeWecomUserid, ...textMessage(text) })) ? 1 : 0;
+    });
+  }
+  return queued;
+}

@@ -1,0 +1,114 @@
+/**
+ * The daily rollup (dash_daily) behind 事项按时完成率 and 有效跟进率, and the
+ * stage-exit facts (dash_stage_facts) behind 阶段停留 and 跨阶段跳转率, are
+ * kept current by triggers on actions, followups, stage_moves, customers,
+ * opportunities and users (migration 006). These functions rebuild them from
+ * the base tables — after a bulk load without the triggers — and compare.
+ *
+ *   await withoutRollupTriggers(pool, () => bulkLoad());   // rebuilds after
+ *   expect(await diffDashboardRollups(pool)).to.deep.equal([]);
+ */
+import type pg from 'pg';
+import type { Db } from '../db/pool.js';
+
+const ACTIONS = `
+  SELECT 'action' AS kind, dash_day(a.due_at) AS day, a.department_id, a.assignee_id AS owner_id, c.product_line_id,
+         count(*)::bigint AS total, count(*) FILTER (WHERE dash_action_on_time(a.status, a.submitted_at, a.due_at))::bigint AS hits
+    FROM actions a LEFT JOIN customers c ON c.id = a.customer_id
+   WHERE a.due_at IS NOT NULL
+   GROUP BY 2, 3, 4, 5`;
+
+const FOLLOWUPS = `
+  SELECT 'followup' AS kind, dash_day(f.at) AS day, f.department_id, f.user_id AS owner_id, c.product_line_id,
+         count(*)::bigint AS total, count(*) FILTER (WHERE f.effective)::bigint AS hits
+    FROM followups f LEFT JOIN customers c ON c.id = f.customer_id
+   GROUP BY 2, 3, 4, 5`;
+
+/** Every stage exit as dash_stage_facts computes it (same expressions as the insert trigger, set-based). */
+const STAGE_FACTS_SET = `
+  SELECT n.id AS move_id, n.at, CASE WHEN h.id IS NOT NULL THEN h.department_id ELSE u.department_id END AS department_id,
+         n.owner_id, o.product_line_id, n.from_stage AS stage, n.from_stage || COALESCE('/' || n.from_sub_stage, '') AS position,
+         n.kind IN ('advance','skip') AS forward, n.kind = 'skip' OR jsonb_array_length(n.skipped) > 0 AS skip,
+         COALESCE(n.dwell_seconds::float8,
+                  EXTRACT(EPOCH FROM n.at - (SELECT max(p.at) FROM stage_moves p WHERE p.opportunity_id = n.opportunity_id AND p.at < n.at))::float8)
+           / 86400.0 AS dwell_days
+    FROM stage_moves n
+    LEFT JOIN opportunities o ON o.id = n.opportunity_id
+    LEFT JOIN users u ON u.id = n.owner_id
+    LEFT JOIN user_department_history h ON h.user_id = n.owner_id AND n.at >= h.valid_from AND n.at < h.valid_to
+   WHERE n.kind <> 'create' AND n.from_stage IS NOT NULL`;
+
+/**
+ * Recomputes the whole rollup in one transaction (readers see the old one until
+ * commit). Locks actions and followups against writes meanwhile, so no write
+ * slips between the recount and the commit.
+ */
+export async function rebuildDashboardRollups(pool: pg.Pool): Promise<{ rows: number }> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('LOCK TABLE actions, followups, stage_moves IN SHARE MODE');
+    await client.query('LOCK TABLE dash_daily, dash_stage_facts IN EXCLUSIVE MODE');
+    await client.query('DELETE FROM dash_daily');
+    const r = await client.query(`INSERT INTO dash_daily (kind, day, department_id, owner_id, product_line_id, total, hits)
+                                  ${ACTIONS} UNION ALL ${FOLLOWUPS}`);
+    await client.query('TRUNCATE dash_stage_facts');
+    const f = await client.query(`INSERT INTO dash_stage_facts ${STAGE_FACTS_SET}`);
+    await client.query('COMMIT');
+    await client.query('ANALYZE dash_daily, dash_stage_facts');
+    return { rows: (r.rowCount ?? 0) + (f.rowCount ?? 0) };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** Rollup rows that differ from the base tables (empty when consistent); zero rows count as absent. */
+export async function diffDashboardRollups(db: Db): Promise<Array<Record<string, unknown>>> {
+  const { rows } = await db.query(`
+    WITH truth AS (${ACTIONS} UNION ALL ${FOLLOWUPS}),
+         stored AS (SELECT kind, day, department_id, owner_id, product_line_id, total, hits FROM dash_daily WHERE total <> 0 OR hits <> 0)
+    SELECT coalesce(t.kind, s.kind) AS kind, coalesce(t.day, s.day)::text AS day,
+           coalesce(t.department_id, s.department_id) AS department_id, coalesce(t.owner_id, s.owner_id) AS owner_id,
+           coalesce(t.product_line_id, s.product_line_id) AS product_line_id,
+           t.total AS expected_total, s.total AS stored_total, t.hits AS expected_hits, s.hits AS stored_hits
+      FROM truth t FULL JOIN stored s
+        ON s.kind = t.kind AND s.day = t.day AND s.department_id IS NOT DISTINCT FROM t.department_id
+       AND s.owner_id IS NOT DISTINCT FROM t.owner_id AND s.product_line_id IS NOT DISTINCT FROM t.product_line_id
+     WHERE t.total IS DISTINCT FROM s.total OR t.hits IS DISTINCT FROM s.hits
+     LIMIT 100`);
+  const facts = await db.query(`
+    WITH truth AS (${STAGE_FACTS_SET})
+    SELECT 'stage_fact' AS kind, coalesce(t.move_id, s.move_id) AS move_id, to_jsonb(t) AS expected, to_jsonb(s) AS stored
+      FROM truth t FULL JOIN dash_stage_facts s ON s.move_id = t.move_id
+     WHERE (t.move_id, t.at, t.department_id, t.owner_id, t.product_line_id, t.stage, t.position, t.forward, t.skip, t.dwell_days)
+           IS DISTINCT FROM (s.move_id, s.at, s.department_id, s.owner_id, s.product_line_id, s.stage, s.position, s.forward, s.skip, s.dwell_days)
+     LIMIT 100`);
+  return [...rows, ...facts.rows];
+}
+
+const ROLLUP_TRIGGERS = ['dash_actions_insert', 'dash_actions_delete', 'dash_actions_update', 'dash_actions_truncate',
+  'dash_followups_insert', 'dash_followups_delete', 'dash_followups_update', 'dash_followups_truncate', 'dash_customer_product_line',
+  'dash_stage_moves_insert', 'dash_stage_moves_change', 'dash_stage_moves_truncate', 'dash_opportunity_product_line'];
+
+/**
+ * Runs a bulk load without the rollup triggers, then rebuilds the rollup. The
+ * triggers are dropped (not disabled) so bench/generate-org.ts may load the
+ * tables trusted (it refuses a table with any INSERT trigger), and recreated
+ * from their own definitions afterwards. For benchmarks and data repair with
+ * no other writers, never in request paths.
+ */
+export async function withoutRollupTriggers<T>(pool: pg.Pool, load: () => Promise<T>): Promise<T> {
+  const { rows } = await pool.query(
+    `SELECT t.tgname AS name, t.tgrelid::regclass::text AS tbl, pg_get_triggerdef(t.oid) AS def
+       FROM pg_trigger t WHERE NOT t.tgisinternal AND t.tgname = ANY($1::text[])`, [ROLLUP_TRIGGERS]);
+  for (const r of rows) await pool.query(`DROP TRIGGER ${r.name} ON ${r.tbl}`);
+  try {
+    return await load();
+  } finally {
+    for (const r of rows) await pool.query(r.def);
+    await rebuildDashboardRollups(pool);
+  }
+}

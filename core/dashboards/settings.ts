@@ -1,0 +1,113 @@
+/**
+ * Dashboard thresholds and the key profile fields, configurable under the
+ * settings key 'dashboards.thresholds'. The stored value is merged over the
+ * defaults per metric, so an admin may change one band and keep the rest.
+ *
+ *   const s = await loadDashboardSettings(db);
+ *   statusOf(s.thresholds.lead_conversion, 0.28); // 'red'
+ */
+import { z } from 'zod';
+import type { Db } from '../db/pool.js';
+
+export const SETTINGS_KEY = 'dashboards.thresholds';
+
+const Ratio = z.number().min(0).max(1);
+export const ThresholdSchema = z.object({
+  /** Green when the value lies in [min, max] (a missing bound is open). */
+  green: z.object({ min: Ratio.optional(), max: Ratio.optional() }).strict(),
+  /** Red when the value is below `below` or above `above`; otherwise amber. */
+  red: z.object({ below: Ratio.optional(), above: Ratio.optional() }).strict(),
+}).strict();
+export type Threshold = z.infer<typeof ThresholdSchema>;
+
+/**
+ * A key field of the customer profile: a `profile` jsonb key, or one of the
+ * built-in facts — a contact who is the decision maker (决策链角色), a contact
+ * with a phone or WeChat, an address with coordinates.
+ */
+export const ProfileFieldSchema = z.object({
+  key: z.string().min(1).max(50).regex(/^[^'"\\]+$/, '字段名不能包含引号或反斜杠'),
+  label: z.string().min(1).max(50),
+  weight: z.number().positive().max(100),
+  source: z.enum(['profile', 'contacts.decision_maker', 'contacts.phone', 'location']),
+}).strict();
+export type ProfileField = z.infer<typeof ProfileFieldSchema>;
+
+export const THRESHOLD_METRICS = [
+  'lead_conversion', 'opportunity_win', 'profile_completeness', 'action_on_time', 'effective_followup', 'stage_skip_rate',
+] as const;
+export type ThresholdMetric = (typeof THRESHOLD_METRICS)[number];
+
+export const DashboardSettingsSchema = z.object({
+  thresholds: z.object(Object.fromEntries(THRESHOLD_METRICS.map((m) => [m, ThresholdSchema])) as Record<ThresholdMetric, typeof ThresholdSchema>),
+  profileFields: z.array(ProfileFieldSchema).min(1).max(20)
+    .refine((fs) => new Set(fs.map((f) => f.key)).size === fs.length, '字段不能重复'),
+});
+export type DashboardSettings = z.infer<typeof DashboardSettingsSchema>;
+
+/** What an admin stores: any subset, merged over the defaults. */
+export const DashboardSettingsPatchSchema = z.object({
+  thresholds: z.object(Object.fromEntries(THRESHOLD_METRICS.map((m) => [m, ThresholdSchema.optional()])) as
+    Record<ThresholdMetric, z.ZodOptional<typeof ThresholdSchema>>).strict().optional(),
+  profileFields: DashboardSettingsSchema.shape.profileFields.optional(),
+}).strict();
+
+export const DEFAULT_DASHBOARD_SETTINGS: DashboardSettings = {
+  thresholds: {
+    // healthy 35–45%; below 30% flagged; above the band is worth a look (leads screened too hard?)
+    lead_conversion: { green: { min: 0.35, max: 0.45 }, red: { below: 0.30 } },
+    // the trade's mean is 22%; below 15% flagged
+    opportunity_win: { green: { min: 0.22 }, red: { below: 0.15 } },
+    profile_completeness: { green: { min: 0.92 }, red: { below: 0.80 } },
+    action_on_time: { green: { min: 0.90 }, red: { below: 0.80 } },
+    effective_followup: { green: { min: 0.70 }, red: { below: 0.60 } },
+    stage_skip_rate: { green: { max: 0.05 }, red: { above: 0.10 } },
+  },
+  profileFields: [
+    { key: 'decision_chain', label: '决策链角色', weight: 3, source: 'contacts.decision_maker' },
+    { key: '历史合作痛点', label: '历史合作痛点', weight: 2, source: 'profile' },
+    { key: '当前采购周期', label: '当前采购周期', weight: 2, source: 'profile' },
+    { key: '年采购额', label: '年采购额', weight: 1, source: 'profile' },
+    { key: 'contact_phone', label: '联系人电话', weight: 1, source: 'contacts.phone' },
+    { key: 'location', label: '地址定位', weight: 1, source: 'location' },
+  ],
+};
+
+export async function loadDashboardSettings(db: Db): Promise<DashboardSettings> {
+  const { rows } = await db.query('SELECT value FROM settings WHERE key = $1', [SETTINGS_KEY]);
+  return mergeSettings(rows[0]?.value);
+}
+
+/** Defaults overlaid with a stored value; an invalid stored value is ignored part by part. */
+export function mergeSettings(stored: unknown): DashboardSettings {
+  const patch = DashboardSettingsPatchSchema.safeParse(stored ?? {});
+  const out: DashboardSettings = structuredClone(DEFAULT_DASHBOARD_SETTINGS);
+  if (!patch.success) return out;
+  for (const m of THRESHOLD_METRICS) {
+    const t = patch.data.thresholds?.[m];
+    if (t) out.thresholds[m] = t;
+  }
+  if (patch.data.profileFields) out.profileFields = patch.data.profileFields;
+  return out;
+}
+
+export type Status = 'green' | 'amber' | 'red';
+export const STATUS_LABELS: Record<Status, string> = { green: '健康', amber: '关注', red: '预警' };
+
+export function statusOf(t: Threshold, value: number | null): Status | null {
+  if (value === null) return null;
+  if ((t.red.below !== undefined && value < t.red.below) || (t.red.above !== undefined && value > t.red.above)) return 'red';
+  if ((t.green.min === undefined || value >= t.green.min) && (t.green.max === undefined || value <= t.green.max)) return 'green';
+  return 'amber';
+}
+
+const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+
+/** '健康 35%–45%；低于 30% 预警' */
+export function describeThreshold(t: Threshold): string {
+  const g = t.green.min !== undefined && t.green.max !== undefined ? `${pct(t.green.min)}–${pct(t.green.max)}`
+    : t.green.min !== undefined ? `≥ ${pct(t.green.min)}` : t.green.max !== undefined ? `≤ ${pct(t.green.max)}` : '—';
+  const r = [t.red.below !== undefined ? `低于 ${pct(t.red.below)}` : '', t.red.above !== undefined ? `高于 ${pct(t.red.above)}` : '']
+    .filter(Boolean).join('或');
+  return `健康 ${g}${r ? `；${r}预警` : ''}`;
+}

@@ -1,0 +1,80 @@
+/**
+ * The heatmap as an image, rendered on the server: ECharts server-side
+ * rendering to SVG (no DOM, no canvas), then resvg to PNG for places that
+ * cannot show SVG (WeCom chat, Excel). Chinese text needs a CJK font on the
+ * host: resvg loads the system fonts and prefers the families below.
+ *
+ *   const svg = renderHeatmapSvg(heatmap);
+ *   const png = svgToPng(svg);
+ */
+import { Resvg } from '@resvg/resvg-js';
+import * as echarts from 'echarts';
+import type { Heatmap } from './heatmap.js';
+
+const FONT = "'WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
+
+export function renderHeatmapSvg(h: Heatmap, size: { width?: number; height?: number } = {}): string {
+  const rows = h.departments;
+  const cols = h.topics;
+  const width = size.width ?? Math.max(720, 180 + cols.length * 96);
+  const height = size.height ?? Math.max(360, 170 + rows.length * 44);
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  try {
+    const rowIndex = new Map(rows.map((d, i) => [d.id, i]));
+    const colIndex = new Map(cols.map((t, i) => [t.key, i]));
+    const data = h.cells
+      .filter((c) => rowIndex.has(c.departmentId) && colIndex.has(c.topicKey))
+      .map((c) => [colIndex.get(c.topicKey)!, rowIndex.get(c.departmentId)!, c.count]);
+    chart.setOption({
+      animation: false,
+      textStyle: { fontFamily: FONT },
+      title: {
+        text: `跨部门协同堵点热力图 ${h.week}`,
+        subtext: `${h.from} 至 ${shift(h.to, -1)} · 日报 ${h.reportCount} 篇，写明障碍 ${h.withObstacles} 篇 · 数值 = 提及该堵点的日报篇数`,
+        left: 'center', textStyle: { fontFamily: FONT, fontSize: 18 }, subtextStyle: { fontFamily: FONT, fontSize: 12 },
+      },
+      grid: { left: 150, right: 30, top: 80, bottom: 90 },
+      xAxis: {
+        type: 'category', data: cols.map((t) => wrap(t.label)), splitArea: { show: true },
+        axisLabel: { fontFamily: FONT, fontSize: 11, interval: 0 },
+      },
+      yAxis: {
+        type: 'category', data: rows.map((d) => d.name), splitArea: { show: true }, inverse: true,
+        axisLabel: { fontFamily: FONT, fontSize: 12 },
+      },
+      visualMap: {
+        min: 0, max: Math.max(1, h.max), calculable: false, orient: 'horizontal', left: 'center', bottom: 8,
+        itemHeight: 160, text: ['多', '少'], textStyle: { fontFamily: FONT }, inRange: { color: ['#fff7ec', '#fdbb84', '#e34a33', '#b30000'] },
+      },
+      series: [{
+        type: 'heatmap', data, label: { show: true, fontFamily: FONT },
+        emphasis: { itemStyle: { shadowBlur: 6, shadowColor: 'rgba(0,0,0,0.3)' } },
+      }],
+      graphic: cols.length === 0 ? [{
+        type: 'text', left: 'center', top: 'middle', style: { text: '本周暂无日报障碍数据', fontSize: 16, fill: '#888', font: `16px ${FONT}` },
+      }] : [],
+    });
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+}
+
+function wrap(label: string): string {
+  // long topic names on two lines under their column
+  const parts = label.split(' / ');
+  return parts.length > 2 ? `${parts.slice(0, 2).join(' / ')}\n${parts.slice(2).join(' / ')}` : label;
+}
+
+function shift(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+export function svgToPng(svg: string, width = 1200): Buffer {
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'width', value: width },
+    background: '#ffffff',
+    font: { loadSystemFonts: true, defaultFontFamily: 'WenQuanYi Micro Hei' },
+  });
+  return Buffer.from(resvg.render().asPng());
+}

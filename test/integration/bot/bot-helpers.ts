@@ -1,0 +1,47 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type pg from 'pg';
+import { loadConfig } from '../../../core/config.js';
+import { logger } from '../../../core/logger.js';
+import type { WecomClient } from '../../../core/wecom/wecom-client.js';
+import { createBotDeps } from '../../../bot/engine/deps.js';
+import { handleMessage } from '../../../bot/engine/handle-message.js';
+import type { BotDeps, BotMessage } from '../../../bot/engine/types.js';
+
+/** Engine dependencies over a test database, files under a temp dir, a movable clock. */
+export function botDepsFor(pool: pg.Pool, o: { now?: () => Date; wecom?: WecomClient | null; env?: Record<string, string> } = {}): BotDeps {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'af-bot-'));
+  const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-0123456789abcdef', DATA_DIR: dataDir, ...o.env });
+  return createBotDeps({ config, pool, logger, now: o.now ?? (() => new Date()), wecom: o.wecom ?? null });
+}
+
+/** One message through the engine; the reply text (all replies joined). */
+export async function say(deps: BotDeps, userid: string, message: BotMessage | string): Promise<string> {
+  const m: BotMessage = typeof message === 'string' ? { kind: 'text', text: message } : message;
+  const replies = await handleMessage(deps, { userid, message: m });
+  return replies.map((r) => r.text).join('\n');
+}
+
+export async function contactsOfCustomer(pool: pg.Pool, name: string): Promise<Array<{ id: number; name: string; title: string; decision_role: string }>> {
+  const { rows } = await pool.query(
+    'SELECT ct.id, ct.name, ct.title, ct.decision_role FROM contacts ct JOIN customers c ON c.id = ct.customer_id WHERE c.name = $1 ORDER BY ct.id', [name]);
+  return rows;
+}
+
+/** "采购经理刘总" for the customer's decision maker, narrowed by title when the surname is shared. */
+export async function decisionMakerPhrase(pool: pg.Pool, customer: string): Promise<{ phrase: string; contact: { id: number; name: string } }> {
+  const contacts = await contactsOfCustomer(pool, customer);
+  const dm = contacts.find((c) => c.decision_role === 'decision_maker')!;
+  return { phrase: `${dm.title}${dm.name[0]}总`, contact: dm };
+}
+
+export async function draftOf(pool: pg.Pool, actionId: number): Promise<any> {
+  return (await pool.query('SELECT payload FROM action_drafts WHERE action_id = $1', [actionId])).rows[0]?.payload ?? null;
+}
+
+export async function activeActionOf(pool: pg.Pool, userid: string): Promise<number | null> {
+  const { rows: [r] } = await pool.query(
+    'SELECT b.active_action_id FROM bot_conversations b JOIN users u ON u.id = b.user_id WHERE u.wecom_userid = $1', [userid]);
+  return r?.active_action_id ?? null;
+}
