@@ -13,12 +13,13 @@
  * Baseline for both, measured in the same run: a bare callback handler that
  * only verifies and decrypts (in-process for 1, as an HTTP server for 2).
  * Also reported: the service time of one message at a time, and the rate
- * the engine sustains with 8 handlers (closed loop): if that is below 200/s
+ * the engine sustains with 4 handlers (closed loop): if that is below 200/s
  * on the machine at hand, the open-loop latencies measure the queue.
  *
  *   npx tsx bench/bot.bench.ts
  */
 import '../core/zod-locale.js';
+import { rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -39,13 +40,13 @@ import { decryptCallback, type CallbackCryptoConfig } from '../core/wecom/callba
 import { benchLogger, freePort, makeTempDir } from './bench-db.js';
 import { printTable, resultRows, type BenchResult } from './report.js';
 
-const RATE_PER_S = 200;
+const RATE_PER_S = Number(process.env.BENCH_BOT_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_BOT_SECONDS ?? 10);
 const REPS = 100;
 const TARGET_HANDLE_P99_MS = 100;
 const TARGET_ACK_P99_MS = 50;
-/** Messages handled at once, as WecomCallbackReceiver's default. */
-const HANDLERS = 8;
+/** Messages handled at once, as WecomCallbackReceiver’s default. */
+const HANDLERS = 4;
 const KEYS: CallbackCryptoConfig = { token: 'benchtoken', encodingAESKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', corpId: 'ww-bench' };
 
 interface Rep { userid: string; customer: string; lat: number; lng: number }
@@ -204,7 +205,7 @@ export async function run(): Promise<BenchResult> {
       const rep = reps[i % REPS];
       return inbox.receive({ dedupeKey: `bench:${seq++}`, userid: rep.userid, message: messageFor(rep, Math.floor(i / REPS)) });
     };
-    // as the callback does it: record (the ACK's part), then handle with at most 8 at once
+    // as the callback does it: record (the ACK's part), then handle with at most HANDLERS at once
     const slot = limiter(HANDLERS);
     const handleQueued = async (i: number) => {
       const rep = reps[i % REPS];
@@ -271,6 +272,7 @@ export async function run(): Promise<BenchResult> {
   } finally {
     for (const s of servers) await s.close();
     await db.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

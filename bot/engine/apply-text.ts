@@ -12,6 +12,7 @@ import { reportProgress } from './progress.js';
 import { saveDraft, type Session } from './session.js';
 import type { ContactUpdate } from './state.js';
 import { say, setPending, type Turn } from './turn.js';
+import { truncateChars } from '../parse/truncate.js';
 
 /** Voice memos are kept whole, but a draft must stay within the report schema's limit. */
 const TRANSCRIPT_MAX = 5000;
@@ -43,7 +44,7 @@ function withTranscript(c: Change, text: string, painPoints: string[]): void {
   // a repeated sentence adds nothing to the memo (and would only grow what is segmented on every check)
   const already = c.draft.transcript?.split('\n').includes(text);
   const joined = already ? c.draft.transcript! : c.draft.transcript ? `${c.draft.transcript}\n${text}` : text;
-  c.draft = { ...c.draft, transcript: joined.slice(0, TRANSCRIPT_MAX) };
+  c.draft = { ...c.draft, transcript: truncateChars(joined, TRANSCRIPT_MAX) };
   c.labels.push(painPoints.length ? `客户痛点 ${painPoints.join('、')}` : '纪要内容');
 }
 

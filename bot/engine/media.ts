@@ -19,6 +19,7 @@ import { resolveSession, startVisit } from './pick-action.js';
 import { openSession, saveDraft, type Session } from './session.js';
 import { guarded, say, setPending, type Turn } from './turn.js';
 import type { BotDeps, BotMessage } from './types.js';
+import { truncateChars } from '../parse/truncate.js';
 
 /** A WeCom media file fetched and stored ahead of the transaction, or why it could not be. */
 export type PreparedMedia = { stored: StoredFile; filename: string | null } | { error: string };
@@ -127,10 +128,10 @@ export async function handleVoice(t: Turn, message: Extract<BotMessage, { kind: 
   if (!s || s === 'asked') return;
   const words = message.recognition?.trim();
   const draft = withAttachment(s, id);
-  if (words) draft.transcript = (s.draft.transcript ? `${s.draft.transcript}\n${words}` : words).slice(0, 5000);
+  if (words) draft.transcript = truncateChars(s.draft.transcript ? `${s.draft.transcript}\n${words}` : words, 5000);
   if (!(await saveDraft(t, s, draft, '语音纪要'))) return;
   if (words) {
-    say(t, `收到语音纪要：“${words.length > 40 ? `${words.slice(0, 40)}…` : words}”`);
+    say(t, `收到语音纪要：“${words.length > 40 ? `${truncateChars(words, 40)}…` : words}”`);
     await reportProgress(t, s);
     return;
   }

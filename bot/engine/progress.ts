@@ -17,6 +17,7 @@ import { describeZhDateTime } from '../parse/zh-datetime.js';
 import { filed, questionFor, reportName } from '../replies/templates.js';
 import { closeSession, gapsOf, type Session } from './session.js';
 import { guarded, say, setPending, type Turn } from './turn.js';
+import { truncateChars } from '../parse/truncate.js';
 
 // what a rep can answer by typing comes first, then what needs the phone (photos, voice, location)
 const ORDER: Array<[RegExp, number]> = [[/^fields\./, 0], [/^attachments/, 1], [/^voice/, 2], [/^checkIn/, 3], [/^orders/, 4]];
@@ -71,7 +72,7 @@ async function summaryLines(t: Turn, s: Session): Promise<string[]> {
   if (photos.length) lines.push(`· 照片：${photos.length}张（${photos.map((p) => p.tags[0] ?? '未标记').join('、')}）`);
   const voices = files.filter((f) => f.kind === 'voice').length;
   if (voices || d.transcript) {
-    const words = d.transcript ? `，内容：${d.transcript.length > 30 ? `${d.transcript.slice(0, 30)}…` : d.transcript}` : '';
+    const words = d.transcript ? `，内容：${d.transcript.length > 30 ? `${truncateChars(d.transcript, 30)}…` : d.transcript}` : '';
     lines.push(`· 语音纪要：${voices}条${words}`);
   }
   const fields = (d.fields ?? {}) as Record<string, unknown>;

@@ -22,6 +22,7 @@ import { reportProgress, submitReport } from './progress.js';
 import { DEFAULT_PHOTO_TAGS, libraryWords, openSession, slotContext } from './session.js';
 import { say, setPending, type Turn } from './turn.js';
 import type { BotMessage } from './types.js';
+import { truncateChars } from '../parse/truncate.js';
 
 /** Longer messages are read up to here: nobody types a report longer, and parsing stays bounded. */
 export const MAX_TEXT = 1000;
@@ -56,7 +57,7 @@ async function handleText(t: Turn, raw: string, replayed: boolean): Promise<void
   let text = raw.trim();
   if (text.length > MAX_TEXT) {
     say(t, tooLong(MAX_TEXT));
-    text = text.slice(0, MAX_TEXT);
+    text = truncateChars(text, MAX_TEXT);
   }
   if (!text || isNoise(text)) {
     say(t, '收到～', shortHelp());

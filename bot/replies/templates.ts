@@ -5,6 +5,7 @@
 import { DECISION_CHAIN_ROLES } from '../../core/flow/defaults.js';
 import type { DraftGap } from '../../core/bot-state/draft-gaps.js';
 import type { FieldSpec } from '../parse/extract-slots.js';
+import { truncateChars } from '../parse/truncate.js';
 
 export const HELP_LINES = [
   '我可以帮你：',
@@ -24,7 +25,7 @@ export function shortHelp(): string {
 }
 
 export function notUnderstood(text: string): string {
-  const quoted = text.length > 20 ? `${text.slice(0, 20)}…` : text;
+  const quoted = text.length > 20 ? `${truncateChars(text, 20)}…` : text;
   return `我没太看懂“${quoted}”。`;
 }
 

@@ -71,7 +71,7 @@ const MEMBER_CACHE_MS = 60_000;
 
 export interface ReceiverOptions {
   /**
-   * Messages handled at once (default 8). The rest wait in memory — they are
+   * Messages handled at once (default 4). The rest wait in memory — they are
    * already in bot_inbound, so nothing is lost if the process dies — leaving
    * the pool free for acknowledgements, which must stay within WeCom's 5 s.
    */
@@ -91,7 +91,7 @@ export class WecomCallbackReceiver {
   constructor(private readonly deps: BotDeps, opts: ReceiverOptions = {}) {
     this.transport = new WecomCallbackTransport(deps);
     this.inbox = new Inbox(deps, this.transport);
-    this.concurrency = opts.concurrency ?? 8;
+    this.concurrency = opts.concurrency ?? 4;
   }
 
   /** The callback's synchronous part. Everything slow happens after it returns. */

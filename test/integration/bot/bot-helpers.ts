@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
@@ -9,9 +9,21 @@ import { createBotDeps } from '../../../bot/engine/deps.js';
 import { handleMessage } from '../../../bot/engine/handle-message.js';
 import type { BotDeps, BotMessage } from '../../../bot/engine/types.js';
 
+let dataDir: string | null = null;
+
+/** Attachment files of every bot suite in this process, removed when it exits. */
+function botDataDir(): string {
+  if (!dataDir) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'af-bot-'));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    dataDir = dir;
+  }
+  return dataDir;
+}
+
 /** Engine dependencies over a test database, files under a temp dir, a movable clock. */
 export function botDepsFor(pool: pg.Pool, o: { now?: () => Date; wecom?: WecomClient | null; env?: Record<string, string> } = {}): BotDeps {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'af-bot-'));
+  const dataDir = botDataDir();
   const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-0123456789abcdef', DATA_DIR: dataDir, ...o.env });
   return createBotDeps({ config, pool, logger, now: o.now ?? (() => new Date()), wecom: o.wecom ?? null });
 }
