@@ -39,7 +39,7 @@ interface Shape { name: string; managers: number }
 export async function run(): Promise<BenchResult> {
   const dataDir = makeTempDir('af-bench-fanout-');
   try {
-    const db = await openBenchDatabase({ dataDir, port: await freePort(), fresh: true, poolSize: 6 });
+    const db = await openBenchDatabase({ dataDir, port: await freePort(), fresh: true, poolSize: CONCURRENCY + 2 });
     try {
       const shapes: Shape[] = [{ name: 'spread', managers: 1_000 }, { name: 'pileup', managers: 20 }];
       const metrics: Record<string, number | string> = { warnings: WARNINGS, deliverers: 2, concurrency_each: CONCURRENCY };
@@ -85,7 +85,7 @@ async function deliverShape(pool: pg.Pool, url: string, shape: Shape) {
   const fake = await startFakeWecom(CORP);
   const { rows: users } = await pool.query(`SELECT wecom_userid, name FROM users`);
   fake.setUsers([{ id: 1, name: '基准公司', parentid: 0 }], users.map((u) => ({ userid: u.wecom_userid, name: u.name, department: [1] })));
-  const second = createPool(url, 6);
+  const second = createPool(url, CONCURRENCY + 2);
   try {
     const t = performance.now();
     const [a, b] = await Promise.all([drain(pool, fake, 'a'), drain(second, fake, 'b')]);

@@ -156,14 +156,20 @@ interface Round {
 async function claimRound(deps: DeliveryDeps, o: Required<DeliverOptions>, r: DeliveryReport): Promise<Round> {
   const now = deps.now();
   return withTransaction(deps.pool, async (tx) => {
-    const { rows: candidates } = await tx.query<{ recipient: string }>(
-      `SELECT DISTINCT recipient FROM (
-         SELECT recipient FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1
-          ORDER BY next_attempt_at, id LIMIT $2) due`,
-      [now, o.batchSize],
-    );
-    if (candidates.length === 0) return { rows: [], touched: 0 };
-    const mine = await lockRecipients(tx, candidates.map((c) => c.recipient));
+    // recipients another worker is planning right now are passed over for the next oldest ones
+    const busy: string[] = [];
+    let mine: string[] = [];
+    for (let attempt = 0; attempt < 3 && mine.length === 0; attempt++) {
+      const { rows: candidates } = await tx.query<{ recipient: string }>(
+        `SELECT DISTINCT recipient FROM (
+           SELECT recipient FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 AND NOT (recipient = ANY($3))
+            ORDER BY next_attempt_at, id LIMIT $2) due`,
+        [now, o.batchSize, busy],
+      );
+      if (candidates.length === 0) break;
+      mine = await lockRecipients(tx, candidates.map((c) => c.recipient));
+      busy.push(...candidates.map((c) => c.recipient).filter((c) => !mine.includes(c)));
+    }
     if (mine.length === 0) return { rows: [], touched: 0 };
     const due: Array<{ id: number; recipient: string; alert_id: number | null; resolved: boolean }> = [];
     for (const recipient of mine) {

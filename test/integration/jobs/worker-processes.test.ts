@@ -26,7 +26,8 @@ describe('outbox delivery from two worker processes', () => {
     const sync = mkdtempSync(path.join(os.tmpdir(), 'af-deliverers-'));
     const running = Promise.all([runNode(script, [url, fake.baseUrl, 'proc-a', sync]), runNode(script, [url, fake.baseUrl, 'proc-b', sync])]);
     // start both together, whichever booted first
-    while (!(existsSync(path.join(sync, 'ready-proc-a')) && existsSync(path.join(sync, 'ready-proc-b')))) {
+    for (const deadline = Date.now() + 180_000; !(existsSync(path.join(sync, 'ready-proc-a')) && existsSync(path.join(sync, 'ready-proc-b')));) {
+      if (Date.now() > deadline) throw new Error('the deliverer processes did not start within 3 minutes');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     writeFileSync(path.join(sync, 'go'), '');

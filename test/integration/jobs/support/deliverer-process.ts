@@ -22,11 +22,13 @@ writeFileSync(path.join(syncDir, `ready-${workerId}`), '');
 while (!existsSync(path.join(syncDir, 'go'))) await new Promise((resolve) => setTimeout(resolve, 20));
 let sent = 0;
 let digests = 0;
-for (let idle = 0; idle < 3;) {
+for (;;) {
   const r = await deliverOutbox(deps, { batchSize: 4, concurrency: 2, workerId, maxRounds: 5 });
   sent += r.sent;
   digests += r.digests;
-  idle = r.sent === 0 ? idle + 1 : 0;
+  const { rows: [left] } = await pool.query(`SELECT count(*)::int AS n FROM outbox WHERE status = 'pending'`);
+  if (left.n === 0) break;
+  if (r.sent === 0) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 await pool.end();
 console.log(JSON.stringify({ workerId, sent, digests }));
