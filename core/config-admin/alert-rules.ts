@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
 import type { Db } from '../db/pool.js';
+import { OverdueEscalationParamsSchema, RemindersParamsSchema } from '../alerts/rule-settings.js';
 import { AppError } from '../errors.js';
 import { assertMayChangeConfig, assertMayReadConfig, canonicalJson, recordConfigChange } from './change-log.js';
 
@@ -35,6 +36,8 @@ export const LegalReviewSkipsParamsSchema = z.strictObject({
 export const ALERT_PARAM_SCHEMAS: Record<string, z.ZodType> = {
   silence: SilenceParamsSchema,
   legal_review_skips: LegalReviewSkipsParamsSchema,
+  overdue_escalation: OverdueEscalationParamsSchema,
+  reminders: RemindersParamsSchema,
 };
 
 export const AlertRuleCodeParams = z.object({ code: z.string().regex(/^[a-z][a-z0-9_]{0,49}$/, '编码只能包含小写字母、数字和下划线') });

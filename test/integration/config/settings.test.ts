@@ -111,6 +111,15 @@ describe('keyword libraries, holidays, follow-up standards and alert rules', () 
       expect(event.data.changed).to.include.members(['enabled', 'params']);
     });
 
+    it('lets an admin set the reminder times and the escalation quiet hours, and refuses a malformed time', async () => {
+      const ok = await admin('PATCH', '/api/alert-rules/reminders', { params: { draftIdleHours: 4, dailyReportBy: '19:30' } });
+      expect(ok.status).to.equal(200);
+      expect(ok.body.params).to.include({ draftIdleHours: 4, dailyReportBy: '19:30' });
+      const bad = await admin('PATCH', '/api/alert-rules/overdue_escalation', { params: { quietHours: { from: '22:00', to: '7点' } } });
+      expect(bad.status).to.equal(400);
+      expect(bad.body.error.details[0].path).to.equal('body.params.quietHours.to');
+    });
+
     it('refuses out-of-range params with the path: silence days 1–90, legal review minSkips ≥ 1, known recipients', async () => {
       const before = await configState(pool);
       const days = await admin('PATCH', '/api/alert-rules/silence', { params: { days: 91 } });
