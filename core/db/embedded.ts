@@ -24,6 +24,11 @@ const USER = 'postgres';
 // Only reachable on loopback; the password just keeps the connection string honest.
 const PASSWORD = 'actionflow-local';
 
+/** Connection string of the embedded server on `port` (also used by CLIs joining a running app). */
+export function embeddedUrl(port: number, database: string): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+}
+
 export async function startEmbeddedPostgres(opts: {
   dataDir: string;
   port: number;
@@ -53,8 +58,7 @@ export async function startEmbeddedPostgres(opts: {
   }
   await stopOrphanedPostmaster(clusterDir, log);
   await server.start();
-  const url = (db: string) =>
-    `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${encodeURIComponent(db)}`;
+  const url = (db: string) => embeddedUrl(opts.port, db);
   return {
     url,
     async ensureDatabase(name) {

@@ -23,11 +23,9 @@ import { createPool } from '../../core/db/pool.js';
 import { logger } from '../../core/logger.js';
 import type { System } from '../../core/system.js';
 import { createWecomClient } from '../../core/wecom/create-wecom-client.js';
+import { embeddedUrl } from '../../core/db/embedded.js';
 import { JOBS } from '../registry.js';
 
-// core/db/embedded.ts's credentials: the server only listens on loopback
-const EMBEDDED_USER = 'postgres';
-const EMBEDDED_PASSWORD = 'actionflow-local';
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -96,7 +94,7 @@ async function connect(config: Config): Promise<Database> {
   const pidFile = path.resolve(config.DATA_DIR, 'pg', 'postmaster.pid');
   const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : 0;
   if (pid > 0 && isAlive(pid)) {
-    const url = `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${config.EMBEDDED_PG_PORT}/actionflow`;
+    const url = embeddedUrl(config.EMBEDDED_PG_PORT, 'actionflow');
     const pool = createPool(url, 4);
     await migrate(pool, logger);
     console.log(`（连接到正在运行的内置数据库，端口 ${config.EMBEDDED_PG_PORT}）`);
