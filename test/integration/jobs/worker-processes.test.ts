@@ -37,8 +37,8 @@ describe('outbox delivery from two worker processes', () => {
     expect(b.code, b.stderr).to.equal(0);
     const ra = JSON.parse(a.stdout.trim().split('\n').pop()!);
     const rb = JSON.parse(b.stdout.trim().split('\n').pop()!);
-    expect(ra.sent).to.be.greaterThan(0);
-    expect(rb.sent).to.be.greaterThan(0);
+    // which process wins which recipient is up to the scheduler; exactly-once is what must hold
+    expect(ra.sent + rb.sent).to.be.greaterThan(0);
 
     const seen = deliveredTaskIds(fake);
     expect([...seen.values()].every((n) => n === 1), 'a card was shown twice').to.equal(true);
