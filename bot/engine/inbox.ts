@@ -14,7 +14,7 @@ import type pg from 'pg';
 import {
   claimInbound, findInbound, listStaleInbound, markInboundProcessed, recordInbound, recordInboundFailure, type InboundTransport,
 } from '../../core/bot-state/inbound-repo.js';
-import { translatePgError, withTransaction } from '../../core/db/pool.js';
+import { withTransaction } from '../../core/db/pool.js';
 import { BUSY } from '../replies/templates.js';
 import type { BotTransport, InboundEnvelope } from '../transports/bot-transport.js';
 import { handleMessageIn } from './handle-message.js';
@@ -31,19 +31,8 @@ export const MAX_ATTEMPTS = 3;
  * replies together (a resent reply is dropped by WeCom's duplicate check).
  * BEGIN and the setting go in one round trip.
  */
-async function handlingTransaction<T>(pool: pg.Pool, fn: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN; SET LOCAL synchronous_commit TO off');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw translatePgError(err);
-  } finally {
-    client.release();
-  }
+function handlingTransaction<T>(pool: pg.Pool, fn: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withTransaction(pool, fn, { asyncCommit: true });
 }
 
 export class Inbox {

@@ -25,10 +25,13 @@ export function createPool(connectionString: string, max = 10): pg.Pool {
 export async function withTransaction<T>(
   pool: pg.Pool,
   fn: (client: pg.PoolClient) => Promise<T>,
+  opts: { asyncCommit?: boolean } = {},
 ): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
+    // asyncCommit: the commit does not wait for the WAL flush — only for work
+    // that is safe to redo after a crash (BEGIN and the setting in one round trip)
+    await client.query(opts.asyncCommit ? 'BEGIN; SET LOCAL synchronous_commit TO off' : 'BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
