@@ -5,13 +5,24 @@
  */
 import 'dotenv/config';
 import './core/zod-locale.js';
+import { createInboundBus } from './core/bot-state/inbound-signal.js';
 import { startSystem } from './core/system.js';
 import { startApi } from './api/main.js';
+import { createBotDeps } from './bot/engine/deps.js';
 import { startBot } from './bot/main.js';
+import { createConsoleBot } from './bot/transports/console.transport.js';
 import { startJobs } from './jobs/main.js';
 
-await startSystem('all', async (sys) => [
-  await startApi(sys),
-  ...(sys.config.BOT_ENABLED ? [await startBot(sys)] : []),
-  ...(sys.config.JOBS_ENABLED ? [await startJobs(sys)] : []),
-]);
+await startSystem('all', async (sys) => {
+  // one process: the API answers the H5 chat through the bot and tells it of WeCom messages directly
+  const botDeps = sys.config.BOT_ENABLED ? createBotDeps(sys) : null;
+  if (botDeps) {
+    sys.consoleBot = createConsoleBot(botDeps);
+    sys.inboundBus = createInboundBus();
+  }
+  return [
+    await startApi(sys),
+    ...(botDeps ? [await startBot(sys, botDeps)] : []),
+    ...(sys.config.JOBS_ENABLED ? [await startJobs(sys)] : []),
+  ];
+});

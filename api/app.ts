@@ -2,6 +2,8 @@ import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-open
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
+import type { ConsoleBot } from '../core/bot-state/console-bot.js';
+import type { InboundBus } from '../core/bot-state/inbound-signal.js';
 import type { CoreDeps } from '../core/deps.js';
 import type { WecomClient } from '../core/wecom/wecom-client.js';
 import { authenticate } from './middleware/authenticate.js';
@@ -18,12 +20,17 @@ import { registerDailyReportRoutes } from './routes/daily-reports.routes.js';
 import { registerDashboardRoutes } from './routes/dashboards.routes.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerOrgRoutes } from './routes/org.routes.js';
+import { registerSupervisorTodoRoutes } from './routes/supervisor-todos.routes.js';
 import { registerWecomJssdkRoutes } from './routes/wecom-jssdk.routes.js';
 import { registerBotRoutes } from './routes/wecom-callback.routes.js';
 
 export interface ApiDeps extends CoreDeps {
   /** null in demo mode: messages go to the outbox and sign-in is by userid. */
   wecom: WecomClient | null;
+  /** The bot, when it runs in this process (main.ts): the H5 chat is answered in the request; else through the inbox. */
+  consoleBot?: ConsoleBot | null;
+  /** …and hears of WeCom callbacks without a NOTIFY. */
+  inboundBus?: InboundBus | null;
 }
 
 /**
@@ -46,9 +53,10 @@ export function createApp(deps: ApiDeps): Koa {
   registerAttachmentRoutes(kit, deps.wecom);
   registerConfigRoutes(kit);
   registerActionRoutes(kit);
+  registerSupervisorTodoRoutes(kit);
   registerAlertRoutes(kit, deps.wecom);
   registerWecomJssdkRoutes(kit, deps.wecom);
-  registerBotRoutes(kit, deps.wecom);
+  registerBotRoutes(kit, deps);
   registerDailyReportRoutes(kit);
   registerDashboardRoutes(kit);
 

@@ -1,72 +1,95 @@
+import { listenForInbound, type InboundListener } from '../core/bot-state/inbound-signal.js';
+import type { InboundTransport } from '../core/bot-state/inbound-repo.js';
 import type { Part, System } from '../core/system.js';
 import { createBotDeps } from './engine/deps.js';
 import { Inbox } from './engine/inbox.js';
+import { InboundWorker } from './engine/inbound-worker.js';
 import type { BotDeps } from './engine/types.js';
 import type { BotTransport } from './transports/bot-transport.js';
+import { ConsoleTransport } from './transports/console.transport.js';
 import { WecomCallbackTransport } from './transports/wecom-callback.transport.js';
 import { WechatyTransport } from './transports/wechaty.transport.js';
 
-/** How often unfinished messages (a crash mid-handling, a failed attempt) are retried. */
+/** How often unfinished messages (never signalled, a crash mid-handling, a failed attempt) are looked for. */
 const SWEEP_EVERY_MS = 15_000;
+/** Younger rows are left to their signal (or their in-process transport). */
+const STALE_AFTER_MS = 10_000;
+
+export interface BotPart extends Part {
+  /** Resolves when every message signalled or swept so far has been handled and its replies pushed (tests). */
+  drain(): Promise<void>;
+}
+
+export interface BotOptions {
+  /** Messages handled at once (default 4): the rest of the pool stays free for the API. */
+  concurrency?: number;
+}
 
 /**
- * The bot process part. Transports chosen by config:
- * - WeCom callback: its routes are part of the API (api/routes/wecom-callback.routes.ts),
- *   which handles each message right after acknowledging it; this part sweeps up
- *   messages whose handling was interrupted (crash, restart) and retries them.
+ * The bot process part. It hears of messages other parts recorded — the
+ * API's WeCom callback (through `sys.inboundBus` when in the same process,
+ * else by LISTEN) and, when no bot runs in the API's process, its console —
+ * sweeps for any it missed, and runs its own transports:
+ * - WeCom callback: when WECOM_TOKEN is set; replies go through the outbox.
  * - wechaty: when WECHATY_PUPPET is set.
- * - console: always available in demo mode (POST /api/bot/console, `npm run chat`).
+ * - console: in demo mode the H5 chat page (POST /api/bot/console) and `npm run chat`.
  *
  *   const part = await startBot(sys); … await part.stop();
  */
-export async function startBot(sys: System, deps: BotDeps = createBotDeps(sys)): Promise<Part> {
+export async function startBot(sys: System, deps: BotDeps = createBotDeps(sys), opts: BotOptions = {}): Promise<BotPart> {
   const started: BotTransport[] = [];
-  const timers: NodeJS.Timeout[] = [];
   const names: string[] = [];
+  // console rows come from an API without an in-process bot; answered into the row, nothing is sent
+  const inboxes: Partial<Record<InboundTransport, Inbox>> = { console: new Inbox(deps, new ConsoleTransport()) };
+  const wecom = sys.config.wecom?.token ? new WecomCallbackTransport(deps) : null;
 
-  if (sys.config.wecom?.token) {
-    const transport = new WecomCallbackTransport(deps);
-    const inbox = new Inbox(deps, transport);
-    await transport.start((env) => inbox.receive(env));
-    started.push(transport);
-    timers.push(sweepEvery(deps, inbox, 'wecom'));
+  if (wecom) {
+    inboxes.wecom = new Inbox(deps, wecom);
+    started.push(wecom);
     names.push('wecom-callback');
   }
   if (sys.config.WECHATY_PUPPET) {
     const transport = new WechatyTransport(deps, { puppet: sys.config.WECHATY_PUPPET, puppetToken: sys.config.WECHATY_PUPPET_TOKEN });
     const inbox = new Inbox(deps, transport);
     await transport.start((env) => inbox.receive(env));
+    inboxes.wechaty = inbox;
     started.push(transport);
-    timers.push(sweepEvery(deps, inbox, 'wechaty'));
     names.push('wechaty');
   }
   if (sys.config.demoMode) names.push('console');
+
+  const worker = new InboundWorker(deps, inboxes, { concurrency: opts.concurrency });
+  const sweep = (olderThanMs: number) => {
+    worker.sweep(olderThanMs)
+      .then((n) => { if (n > 0) deps.logger.info({ queued: n }, 'bot: unfinished messages queued'); })
+      .catch((err) => deps.logger.error({ err }, 'bot: sweep failed'));
+  };
+  const listener: InboundListener = listenForInbound(deps.pool, {
+    logger: deps.logger,
+    onSignal: (s) => worker.push(s),
+    // whatever was recorded while nobody listened
+    onConnected: () => sweep(0),
+  });
+  // the API in this process (npm start) signals here directly
+  const unsubscribe = sys.inboundBus?.subscribe((s) => worker.push(s)) ?? (() => undefined);
+  const timer = setInterval(() => sweep(STALE_AFTER_MS), SWEEP_EVERY_MS);
+  timer.unref();
+
+  const drain = async () => {
+    await worker.drain();
+    await wecom?.idle();
+  };
   sys.logger.info({ transports: names }, `机器人已启动：${names.join('、') || '无可用通道'}`);
   return {
     name: `bot:${names.join('+') || 'none'}`,
+    drain,
     stop: async () => {
-      for (const t of timers) clearInterval(t);
+      clearInterval(timer);
+      unsubscribe();
+      await listener.close();
+      await worker.stop();
+      await wecom?.idle();
       for (const t of started.reverse()) await t.stop().catch((err) => sys.logger.error({ err, transport: t.name }, 'bot transport failed to stop'));
     },
   };
-}
-
-function sweepEvery(deps: BotDeps, inbox: Inbox, name: string): NodeJS.Timeout {
-  let running = false;
-  const sweep = async () => {
-    if (running) return;
-    running = true;
-    try {
-      const n = await inbox.sweep();
-      if (n > 0) deps.logger.info({ transport: name, retried: n }, 'bot: unfinished messages handled');
-    } catch (err) {
-      deps.logger.error({ err, transport: name }, 'bot: sweep failed');
-    } finally {
-      running = false;
-    }
-  };
-  void sweep();
-  const timer = setInterval(() => void sweep(), SWEEP_EVERY_MS);
-  timer.unref();
-  return timer;
 }

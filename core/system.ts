@@ -3,6 +3,8 @@ import { openDatabase, type Database } from './db/database.js';
 import { warmUpSegmenter } from './flow/segmenter.js';
 import { logger } from './logger.js';
 import { installDefaults } from './seed/install.js';
+import type { ConsoleBot } from './bot-state/console-bot.js';
+import type { InboundBus } from './bot-state/inbound-signal.js';
 import type { CoreDeps } from './deps.js';
 import { createWecomClient } from './wecom/create-wecom-client.js';
 import type { WecomClient } from './wecom/wecom-client.js';
@@ -10,6 +12,10 @@ import type { WecomClient } from './wecom/wecom-client.js';
 export interface System extends CoreDeps {
   db: Database;
   wecom: WecomClient | null;
+  /** Set by main.ts when the bot runs in this process: the API answers the H5 chat through it… */
+  consoleBot?: ConsoleBot | null;
+  /** …and signals recorded WeCom messages to it directly. */
+  inboundBus?: InboundBus | null;
 }
 
 /** A started part of the system; `stop` must release everything it holds. */

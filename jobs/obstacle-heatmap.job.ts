@@ -1,7 +1,7 @@
 import { pushWeeklyObstacleHeatmap } from '../core/obstacles/weekly-push.js';
 import type { JobSpec } from './registry.js';
 
-/** Mondays 08:30: last week's 跨部门协同堵点热力图 to the directors (text card + stored PNG; see weekly-push.ts). */
+/** Mondays 08:30: last week's 跨部门协同堵点热力图 to the directors: the PNG as a WeCom image, then a text card to the H5 heatmap (see weekly-push.ts). */
 export const obstacleHeatmapJob: JobSpec = {
   name: 'obstacle-heatmap',
   every: '30 8 * * 1',

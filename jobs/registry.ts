@@ -1,7 +1,9 @@
 import type { System } from '../core/system.js';
+import { dashboardRollupFoldJob } from './dashboard-rollup-fold.job.js';
 import { dashboardSnapshotsJob } from './dashboard-snapshots.job.js';
 import { deliverOutboxJob } from './deliver-outbox.job.js';
 import { legalReviewSkipsJob } from './legal-review-skips.job.js';
+import { nudgeDraftsJob } from './nudge-drafts.job.js';
 import { obstacleHeatmapJob } from './obstacle-heatmap.job.js';
 import { overdueEscalationJob } from './overdue-escalation.job.js';
 import { remindersJob } from './reminders.job.js';
@@ -21,5 +23,5 @@ export interface JobSpec {
 
 export const JOBS: JobSpec[] = [
   syncOrgJob, silenceCheckJob, legalReviewSkipsJob, overdueEscalationJob, remindersJob, deliverOutboxJob,
-  obstacleHeatmapJob, dashboardSnapshotsJob,
+  obstacleHeatmapJob, dashboardSnapshotsJob, dashboardRollupFoldJob, nudgeDraftsJob,
 ];

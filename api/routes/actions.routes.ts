@@ -2,8 +2,8 @@ import { z } from 'zod';
 import {
   ActionDetailSchema, ActionSchema, DispatchActionSchema, DownstreamActionSchema, DraftSchema, FollowUpResultSchema,
   FollowUpStatsQuery, FollowUpStatsSchema, InstantiateProcessSchema, ListActionsQuery, PhoneOnlyBodySchema,
-  ProcessInstanceSchema, RejectBodySchema, SubmissionResultSchema, SubmitFollowUpSchema, TransitionBodySchema,
-  VerifyBodySchema, VisitDraftSchema, VisitReportSchema,
+  ProcessInstanceSchema, ReassignBodySchema, RejectBodySchema, ReopenBodySchema, SubmissionResultSchema,
+  SubmitFollowUpSchema, TransitionBodySchema, VerifyBodySchema, VisitDraftSchema, VisitReportSchema,
 } from '../../core/actions/action-schemas.js';
 import { getActionDetail, listActions } from '../../core/actions/action-queries.js';
 import { lockActionOrThrow, toActionView } from '../../core/actions/action-repo.js';
@@ -11,6 +11,7 @@ import { createDownstreamAction, dispatchAction } from '../../core/actions/dispa
 import { followUpStats, submitFollowUp } from '../../core/actions/followups.js';
 import { archiveAction, rejectActionByManager, startAction, verifyAction } from '../../core/actions/lifecycle.js';
 import { instantiateProcess } from '../../core/actions/process-templates.js';
+import { reassignAction, reopenAction } from '../../core/actions/reopen-reassign.js';
 import { completeByPhone, saveVisitDraft, submitVisitReport } from '../../core/actions/visit-report.js';
 import type { CoreDeps } from '../../core/deps.js';
 import { IdParams } from '../../core/resources/schemas.js';
@@ -57,6 +58,18 @@ export function registerActionRoutes(kit: RouteKit): void {
     ({ db, actor, a, d, body }) => rejectActionByManager(db, actor, a, d, body));
   transition('archive', 'archiveAction', '归档已核验的事项', TransitionBodySchema.optional(),
     ({ db, actor, a, d, body }) => archiveAction(db, actor, a, d, body?.expectedVersion));
+  defineRoute(kit, {
+    method: 'post', path: '/api/actions/{id}/reopen', operationId: 'reopenAction', tags, status: 200,
+    summary: '主管重新打开已核验的事项（必须填写原因，负责人会收到通知）',
+    params: IdParams, body: ReopenBodySchema, response: ActionSchema,
+    handler: ({ db, actor, params, body, deps }) => reopenAction(db, actor, params.id, body, flow(deps)),
+  });
+  defineRoute(kit, {
+    method: 'post', path: '/api/actions/{id}/reassign', operationId: 'reassignAction', tags, status: 200,
+    summary: '主管把未完成的事项转派给本范围内的其他在职业务员（新负责人收到事项，原负责人收到通知）',
+    params: IdParams, body: ReassignBodySchema, response: ActionSchema,
+    handler: ({ db, actor, params, body, deps }) => reassignAction(db, actor, params.id, body, flow(deps)),
+  });
   defineRoute(kit, {
     method: 'post', path: '/api/actions/{id}/complete-by-phone', operationId: 'completeActionByPhone', tags, status: 200,
     summary: '仅电话完成：记为“已提交（仅电话完成）”，不计有效跟进，由主管核实',

@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import { z } from 'zod';
+import { askBotThroughInbox, type ConsoleBot } from '../../core/bot-state/console-bot.js';
+import { AppError } from '../../core/errors.js';
 import { Id } from '../../core/resources/schemas.js';
-import { receiveInTransaction } from '../../bot/engine/inbox.js';
-import type { BotDeps } from '../../bot/engine/types.js';
 import { defineRoute, type RouteKit } from '../route-kit.js';
 
 /**
  * The H5 chat page: the signed-in member talks to the bot, the replies come
- * back in the response (the console transport). The message, the
- * conversation and the draft changes commit together; sending the same
- * `clientMessageId` again returns the first answer instead of acting twice.
+ * back in the response (the console transport). With the bot in this process
+ * (`consoleBot`, wired by main.ts) the message, the conversation and the
+ * draft changes commit together in the request's transaction; without it the
+ * message is recorded for the bot part and its answer awaited. Sending the
+ * same `clientMessageId` again returns the first answer instead of acting twice.
  */
 const ClientMessageId = z.string().trim().min(1).max(100).regex(/^[\w\-:.]+$/, '只能包含字母、数字和 -_:.').optional();
 
@@ -32,16 +35,20 @@ export const ConsoleRepliesSchema = z.object({
   replayed: z.boolean(),
 }).openapi('ConsoleReplies');
 
-export function registerConsoleChatRoutes(kit: RouteKit, botDeps: BotDeps): void {
+export function registerConsoleChatRoutes(kit: RouteKit, consoleBot: ConsoleBot | null): void {
   defineRoute(kit, {
     method: 'post', path: '/api/bot/console', operationId: 'consoleChat', tags: ['bot'], status: 200,
     summary: '与机器人对话（H5 聊天页）：发送文字、照片、语音或位置，返回机器人的回复',
     body: ConsoleMessageSchema, response: ConsoleRepliesSchema,
-    handler: async ({ db, actor, body }) => {
+    handler: async ({ db, deps, actor, body }) => {
       const { clientMessageId, ...message } = body;
-      return receiveInTransaction(db as never, botDeps, 'console', {
-        dedupeKey: `console:${actor.wecomUserid}:${clientMessageId ?? randomUUID()}`, userid: actor.wecomUserid, message,
-      });
+      const env = { dedupeKey: `console:${actor.wecomUserid}:${clientMessageId ?? randomUUID()}`, userid: actor.wecomUserid, message };
+      // a write route's db is the request's transaction
+      if (consoleBot) return consoleBot.talk(db as pg.PoolClient, env);
+      const answer = await askBotThroughInbox(deps.pool, env, deps.now());
+      if (answer) return answer;
+      // recorded, and answered once the bot part gets to it: the same clientMessageId then returns that answer
+      throw new AppError('IDEMPOTENCY_IN_PROGRESS', { clientMessageId: clientMessageId ?? null }, '机器人还在处理这条消息，请稍后用同一条消息重试');
     },
   });
 }

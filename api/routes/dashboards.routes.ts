@@ -18,6 +18,7 @@ import { recordEvent } from '../../core/resources/events.js';
 import { IdParam } from '../../core/resources/schemas.js';
 import { requireActor } from '../middleware/authenticate.js';
 import { defineRoute, ErrorResponse, type RouteKit } from '../route-kit.js';
+import { registerHeatmapImageRoutes } from './heatmap-image.routes.js';
 
 /**
  * Dashboards (过程水位线 and 过程健康度), their records and exports, and the
@@ -29,6 +30,8 @@ export function registerDashboardRoutes(kit: RouteKit): void {
   registerDashboardJson(kit);
   registerExports(kit);
   registerObstacles(kit);
+  // the pushed heatmap PNG, as the outbox holds it
+  registerHeatmapImageRoutes(kit);
   registerSettings(kit);
 }
 

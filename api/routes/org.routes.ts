@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { listDepartments, listUsers, DepartmentSchema, UserSchema } from '../../core/resources/org.js';
+import {
+  listDepartments, listUsers, updateUserBinding, DepartmentSchema, UpdateUserSchema, UserBindingSchema, UserSchema,
+} from '../../core/resources/org.js';
+import { IdParams } from '../../core/resources/schemas.js';
 import { defineRoute, type RouteKit } from '../route-kit.js';
 
 export function registerOrgRoutes(kit: RouteKit): void {
@@ -14,5 +17,11 @@ export function registerOrgRoutes(kit: RouteKit): void {
     query: z.object({ role: z.enum(['rep', 'manager', 'director', 'compliance', 'admin']).optional() }).strict(),
     response: z.object({ items: z.array(UserSchema) }),
     handler: async ({ db, actor, query }) => ({ items: await listUsers(db, actor, query) }),
+  });
+  defineRoute(kit, {
+    method: 'patch', path: '/api/users/{id}', operationId: 'updateUser', tags,
+    summary: '绑定成员的 wechaty 联系人（管理员）：该联系人发来的消息按此成员处理；null 解除绑定',
+    params: IdParams, body: UpdateUserSchema, response: UserBindingSchema,
+    handler: ({ db, actor, params, body }) => updateUserBinding(db, actor, params.id, body),
   });
 }

@@ -7,10 +7,10 @@ import { decryptCallback, encryptReply, verifyUrl, type CallbackCryptoConfig } f
 import { isWecomCallbackError, WecomCallbackError } from '../../core/wecom/callback-errors.js';
 import { buildTextReply } from '../../core/wecom/callback-reply.js';
 import type { WecomClient } from '../../core/wecom/wecom-client.js';
-import { createBotDeps } from '../../bot/engine/deps.js';
-import type { BotDeps } from '../../bot/engine/types.js';
-import { unknownMember } from '../../bot/replies/templates.js';
-import { WecomCallbackReceiver } from '../../bot/transports/wecom-callback.transport.js';
+import { createCallbackAcceptor, type CallbackAcceptor } from '../../core/bot-state/accept-callback.js';
+import { UNKNOWN_MEMBER_REPLY } from '../../core/bot-state/bot-message.js';
+import type { ConsoleBot } from '../../core/bot-state/console-bot.js';
+import type { InboundBus } from '../../core/bot-state/inbound-signal.js';
 import { ErrorResponse, type RouteKit } from '../route-kit.js';
 import { registerConsoleChatRoutes } from './console-chat.routes.js';
 
@@ -21,9 +21,10 @@ import { registerConsoleChatRoutes } from './console-chat.routes.js';
  * limit, before anything is parsed. A bad signature, AES payload, DTD or an
  * oversized body is refused (4xx), logged, and nothing is stored. A good
  * message is persisted (deduplicated by MsgId) and acknowledged with an
- * empty 200 at once; the bot answers later through message/send.
+ * empty 200 at once (core/bot-state/accept-callback.ts); the bot part, told
+ * by the inbound signal, answers later through message/send.
  *
- *   registerBotRoutes(kit, deps.wecom);
+ *   registerBotRoutes(kit, deps); // deps.wecom, and the bot's consoleBot / inboundBus when it runs in this process
  */
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -33,16 +34,17 @@ const CallbackQuery = z.object({
   nonce: z.string(),
 });
 
-export interface BotRoutes {
-  receiver: WecomCallbackReceiver;
-  botDeps: BotDeps;
+export interface BotRouteDeps {
+  wecom: WecomClient | null;
+  /** The bot in this process answers the H5 chat directly; without it, through the inbox. */
+  consoleBot?: ConsoleBot | null;
+  /** The bot in this process hears of callbacks directly; without it, by NOTIFY. */
+  inboundBus?: InboundBus | null;
 }
 
-export function registerBotRoutes(kit: RouteKit, wecom: WecomClient | null, botDeps: BotDeps = createBotDeps({ ...kit.deps, wecom })): BotRoutes {
-  const receiver = new WecomCallbackReceiver(botDeps);
-  registerCallbackRoutes(kit, receiver);
-  registerConsoleChatRoutes(kit, botDeps);
-  return { receiver, botDeps };
+export function registerBotRoutes(kit: RouteKit, deps: BotRouteDeps): void {
+  registerCallbackRoutes(kit, createCallbackAcceptor({ ...kit.deps, wecom: deps.wecom }, { bus: deps.inboundBus ?? null }));
+  registerConsoleChatRoutes(kit, deps.consoleBot ?? null);
 }
 
 function cryptoConfig(config: Config): CallbackCryptoConfig {
@@ -86,7 +88,7 @@ function refuse(ctx: Context, err: WecomCallbackError): void {
   ctx.body = { error: { code: err.code, message: err.message } };
 }
 
-function registerCallbackRoutes(kit: RouteKit, receiver: WecomCallbackReceiver): void {
+function registerCallbackRoutes(kit: RouteKit, accept: CallbackAcceptor): void {
   const path = '/api/wecom/callback';
   const errors = {
     400: { description: '回调内容格式不正确、无法解密或包含 DTD', content: { 'application/json': { schema: ErrorResponse } } },
@@ -131,12 +133,12 @@ function registerCallbackRoutes(kit: RouteKit, receiver: WecomCallbackReceiver):
       refuse(ctx, err);
       return;
     }
-    const receipt = await receiver.accept(msg);
+    const receipt = await accept(msg);
     ctx.status = 200;
     if (receipt === 'unknown_member') {
       // answered within the request: a passive reply needs no access token and no member record
       ctx.type = 'application/xml';
-      ctx.body = encryptReply(buildTextReply({ toUser: msg.fromUserId, corpId: cfg.corpId }, unknownMember()), String(ctx.query.nonce), cfg);
+      ctx.body = encryptReply(buildTextReply({ toUser: msg.fromUserId, corpId: cfg.corpId }, UNKNOWN_MEMBER_REPLY), String(ctx.query.nonce), cfg);
       return;
     }
     ctx.body = '';

@@ -8,8 +8,8 @@
  *   const replies = await handleMessage(deps, { userid: 'rep.zhao', message: { kind: 'text', text: '下周三下午再约' } });
  */
 import type pg from 'pg';
-import { loadActiveActor } from '../../core/auth/actor.js';
-import { lockConversation, saveConversation } from '../../core/bot-state/conversation-repo.js';
+import { loadActiveActor, type Actor } from '../../core/auth/actor.js';
+import { lockConversation, saveConversation, type Conversation } from '../../core/bot-state/conversation-repo.js';
 import { withTransaction } from '../../core/db/pool.js';
 import { truncateBytes } from '../../core/wecom/callback-reply.js';
 import { unknownMember } from '../replies/templates.js';
@@ -17,7 +17,7 @@ import { prepareMedia, type PreparedMedia } from './media.js';
 import { routeMessage } from './route.js';
 import type { ConversationState, PendingQuestion } from './state.js';
 import type { Turn } from './turn.js';
-import type { BotDeps, BotInput, BotReply } from './types.js';
+import type { BotDeps, BotInput, BotMessage, BotReply } from './types.js';
 
 /** WeCom caps a text message at 2048 bytes; replies are cut into chunks below it, at line breaks. */
 const REPLY_MAX_BYTES = 2000;
@@ -42,13 +42,25 @@ export async function handleMessage(deps: BotDeps, input: BotInput): Promise<Bot
   return withTransaction(deps.pool, (tx) => handleMessageIn(tx, deps, input, prepared));
 }
 
-/** Handles the message inside the caller's transaction (the inbox marks it processed in the same one). */
+/** Handles the message inside the caller's transaction: loads the member, locks their conversation, saves it after. */
 export async function handleMessageIn(tx: pg.PoolClient, deps: BotDeps, input: BotInput, prepared?: PreparedMedia): Promise<BotReply[]> {
   const actor = await loadActiveActor(tx, { wecomUserid: input.userid });
   if (!actor) return toReplies([unknownMember()]);
   const convo = await lockConversation<ConversationState, PendingQuestion>(tx, actor.id);
+  const replies = await runTurn(tx, deps, actor, convo, input.message, prepared);
+  await saveConversation(tx, convo, deps.now());
+  return replies;
+}
+
+/**
+ * The turn itself, for a member and a conversation the caller loaded and
+ * locked (the inbox does both with the claim, in one round trip); `convo` is
+ * changed in place and the caller saves it.
+ */
+export async function runTurn(
+  tx: pg.PoolClient, deps: BotDeps, actor: Actor, convo: Conversation<ConversationState, PendingQuestion>, message: BotMessage, prepared?: PreparedMedia,
+): Promise<BotReply[]> {
   const t: Turn = { db: tx, deps, actor, now: deps.now(), convo, lines: [] };
-  await routeMessage(t, input.message, prepared);
-  await saveConversation(tx, convo, t.now);
+  await routeMessage(t, message, prepared);
   return toReplies(t.lines);
 }

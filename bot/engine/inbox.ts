@@ -1,24 +1,32 @@
 /**
  * Exactly-once handling of whatever a transport received. `record` persists
- * the message under its dedupe key (a redelivery is a no-op) — for WeCom,
- * before the 200 goes back; `process` claims it, runs the engine and marks
- * it processed in ONE transaction with the conversation and (for WeCom) the
- * outbox rows of the replies, so a crash anywhere leaves either nothing or
- * everything. Failures are retried by the sweeper, three times at most,
- * after which the member is told "系统繁忙，请稍后再试".
+ * the message under its dedupe key (a redelivery is a no-op) — for WeCom the
+ * API does it, before the 200 goes back; `process` claims it, runs the engine
+ * and marks it processed in ONE transaction with the conversation and (for
+ * WeCom) the outbox rows of the replies, so a crash anywhere leaves either
+ * nothing or everything. Failures are retried by the sweeper, three times at
+ * most, after which the member is told "系统繁忙，请稍后再试".
+ *
+ * A handling is four round trips plus the engine's own: BEGIN, the claim
+ * (message + member + conversation lock), the finish (conversation + outbox
+ * + processed), COMMIT.
  *
  *   const inbox = new Inbox(botDeps, transport);
  *   await transport.start((env) => inbox.receive(env));
  */
 import type pg from 'pg';
+import type { Conversation } from '../../core/bot-state/conversation-repo.js';
 import {
-  claimInbound, findInbound, listStaleInbound, markInboundProcessed, recordInbound, recordInboundFailure, type InboundTransport,
+  claimForHandling, finishHandling, findInbound, listStaleInbound, recordInbound, recordInboundFailure,
+  type ClaimedInbound, type InboundTransport,
 } from '../../core/bot-state/inbound-repo.js';
 import { withTransaction } from '../../core/db/pool.js';
-import { BUSY } from '../replies/templates.js';
+import { textMessage, type OutboxMessage } from '../../core/notify/outbox.js';
+import { BUSY, unknownMember } from '../replies/templates.js';
 import type { BotTransport, InboundEnvelope } from '../transports/bot-transport.js';
-import { handleMessageIn } from './handle-message.js';
-import { prepareMedia } from './media.js';
+import { runTurn, toReplies } from './handle-message.js';
+import { prepareMedia, type PreparedMedia } from './media.js';
+import type { ConversationState, PendingQuestion } from './state.js';
 import type { BotDeps, BotMessage, BotReply } from './types.js';
 
 export const MAX_ATTEMPTS = 3;
@@ -29,50 +37,68 @@ export const MAX_ATTEMPTS = 3;
  * durably before WeCom got its 200, so if a crash loses this commit the row is
  * still unprocessed and the sweeper handles it again — conversation, draft and
  * replies together (a resent reply is dropped by WeCom's duplicate check).
- * BEGIN and the setting go in one round trip.
  */
 function handlingTransaction<T>(pool: pg.Pool, fn: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
   return withTransaction(pool, fn, { asyncCommit: true });
 }
 
+/** The replies as outbox rows, one stable dedupe key each, so a retried handling never queues twice. */
+function outboxRows(userid: string, dedupeKey: string, replies: readonly BotReply[]): OutboxMessage[] {
+  return replies.map((r, i) => ({ dedupeKey: `bot:${dedupeKey}:${i}`, recipient: userid, ...textMessage(r.text) }));
+}
+
+/** Runs the engine on a claimed message and finishes it (conversation, outbox, processed) in the same transaction. */
+async function handleClaimed(
+  tx: pg.PoolClient, deps: BotDeps, c: ClaimedInbound, opts: { prepared?: PreparedMedia; outbox: boolean },
+): Promise<BotReply[]> {
+  const { dedupeKey, userid } = c.row;
+  const convo = c.conversation as Conversation<ConversationState, PendingQuestion> | null;
+  const replies = c.actor && convo
+    ? await runTurn(tx, deps, c.actor, convo, c.row.message as BotMessage, opts.prepared)
+    : toReplies([unknownMember()]);
+  await finishHandling(tx, {
+    dedupeKey, replies, conversation: convo, outbox: opts.outbox ? outboxRows(userid, dedupeKey, replies) : [], now: deps.now(),
+  });
+  return replies;
+}
+
 export class Inbox {
   constructor(private readonly deps: BotDeps, private readonly transport: BotTransport) {}
+
+  get transportName(): InboundTransport {
+    return this.transport.name;
+  }
 
   /** True when new; false for a redelivery of a message already recorded. */
   record(env: InboundEnvelope): Promise<boolean> {
     return recordInbound(this.deps.pool, { ...env, transport: this.transport.name, now: this.deps.now() });
   }
 
-  /** Handles a recorded message unless it is done or being handled; returns the replies it sent. */
-  async process(dedupeKey: string): Promise<BotReply[]> {
+  /**
+   * Handles a recorded message unless it is done or being handled; returns
+   * the replies it sent. Only a message with a WeCom file to download is read
+   * first (the download happens outside the transaction); the others are read
+   * by the claim itself — `media: false` says which, when the caller knows.
+   */
+  async process(dedupeKey: string, hint?: { media: boolean }): Promise<BotReply[]> {
+    if (hint && !hint.media) return this.handle(dedupeKey);
     const row = await findInbound(this.deps.pool, dedupeKey);
     if (!row || row.processedAt) return [];
-    return this.processRecorded({ dedupeKey, userid: row.userid, message: row.message as BotMessage }, row.attempts);
+    return this.processRecorded({ dedupeKey, userid: row.userid, message: row.message as BotMessage });
   }
 
   /**
    * Handles a message just recorded (the caller has it in hand, so it is not
    * read back). Claiming makes it a no-op when another worker has it or did it.
    */
-  async processRecorded(env: InboundEnvelope, attempts = 0): Promise<BotReply[]> {
-    const { dedupeKey, userid, message } = env;
+  async processRecorded(env: InboundEnvelope): Promise<BotReply[]> {
+    let prepared: PreparedMedia | undefined;
     try {
-      const prepared = await prepareMedia(this.deps, message);
-      const replies = await handlingTransaction(this.deps.pool, async (tx) => {
-        if (!(await claimInbound(tx, dedupeKey))) return null;
-        const out = await handleMessageIn(tx, this.deps, { userid, message }, prepared);
-        if (this.transport.transactional) {
-          for (const [i, r] of out.entries()) await this.transport.send(userid, r, { db: tx, dedupeKey: `bot:${dedupeKey}:${i}` });
-        }
-        await markInboundProcessed(tx, dedupeKey, out, this.deps.now());
-        return out;
-      });
-      if (replies === null) return [];
-      await this.deliver(userid, replies, dedupeKey);
-      return replies;
+      prepared = await prepareMedia(this.deps, env.message);
     } catch (err) {
-      return this.fail(userid, dedupeKey, attempts + 1, err);
+      return this.fail(env.dedupeKey, err);
     }
+    return this.handle(env.dedupeKey, prepared);
   }
 
   /** record + process; a redelivered message gets the replies of its first handling (never handled twice). */
@@ -82,7 +108,7 @@ export class Inbox {
     return (row?.replies as BotReply[] | null) ?? [];
   }
 
-  /** Retries messages whose handling died or failed; returns how many were handled. */
+  /** Retries this transport's messages whose handling died, failed or was never signalled; returns how many were handled. */
   async sweep(olderThanMs = 10_000): Promise<number> {
     const stale = await listStaleInbound(this.deps.pool, new Date(this.deps.now().getTime() - olderThanMs));
     let n = 0;
@@ -90,6 +116,22 @@ export class Inbox {
       if ((await this.process(s.dedupeKey)).length > 0) n++;
     }
     return n;
+  }
+
+  private async handle(dedupeKey: string, prepared?: PreparedMedia): Promise<BotReply[]> {
+    try {
+      const done = await handlingTransaction(this.deps.pool, async (tx) => {
+        const claimed = await claimForHandling(tx, dedupeKey);
+        if (!claimed) return null;
+        const replies = await handleClaimed(tx, this.deps, claimed, { prepared, outbox: this.transport.transactional });
+        return { userid: claimed.row.userid, replies };
+      });
+      if (done === null) return [];
+      await this.deliver(done.userid, done.replies, dedupeKey);
+      return done.replies;
+    } catch (err) {
+      return this.fail(dedupeKey, err);
+    }
   }
 
   private async deliver(userid: string, replies: BotReply[], dedupeKey: string): Promise<void> {
@@ -104,37 +146,36 @@ export class Inbox {
     }
   }
 
-  private async fail(userid: string, dedupeKey: string, attempt: number, err: unknown): Promise<BotReply[]> {
-    const giveUp = attempt >= MAX_ATTEMPTS;
-    this.deps.logger.error({ err, dedupeKey, attempt, giveUp }, 'bot message failed');
-    await recordInboundFailure(this.deps.pool, dedupeKey, err instanceof Error ? err.message : String(err), giveUp, this.deps.now())
-      .catch((e) => this.deps.logger.error({ err: e, dedupeKey }, 'bot failure not recorded'));
-    if (!giveUp) return [];
+  /** One failed attempt, counted on the row; the last one closes it with "系统繁忙" (queued with it for WeCom). */
+  private async fail(dedupeKey: string, err: unknown): Promise<BotReply[]> {
     const busy: BotReply[] = [{ kind: 'text', text: BUSY }];
-    if (this.transport.transactional) {
-      await withTransaction(this.deps.pool, (tx) => this.transport.send(userid, busy[0], { db: tx, dedupeKey: `bot:${dedupeKey}:busy` }))
-        .catch((e) => this.deps.logger.error({ err: e, dedupeKey }, 'busy reply not queued'));
-    }
-    await this.deliver(userid, busy, `${dedupeKey}:busy`);
+    const outcome = await recordInboundFailure(this.deps.pool, {
+      dedupeKey, error: err instanceof Error ? err.message : String(err), maxAttempts: MAX_ATTEMPTS, now: this.deps.now(),
+      replies: busy, outbox: this.transport.transactional ? { dedupeKey: `bot:${dedupeKey}:busy`, ...textMessage(BUSY) } : null,
+    }).catch((e) => {
+      this.deps.logger.error({ err: e, dedupeKey }, 'bot failure not recorded');
+      return null;
+    });
+    this.deps.logger.error({ err, dedupeKey, giveUp: outcome?.gaveUp ?? false }, 'bot message failed');
+    if (!outcome?.gaveUp) return [];
+    await this.deliver(outcome.userid, busy, `${dedupeKey}:busy`);
     return busy;
   }
 }
 
 /**
  * The console's path, inside the caller's transaction (the HTTP request's):
- * record, handle, mark processed — one commit. A replayed client message id
- * returns the replies of the first handling.
+ * record, claim, handle, mark processed — one commit. A replayed client
+ * message id returns the replies of the first handling.
  */
 export async function receiveInTransaction(
   tx: pg.PoolClient, deps: BotDeps, transport: InboundTransport, env: InboundEnvelope,
 ): Promise<{ replies: BotReply[]; replayed: boolean }> {
   const fresh = await recordInbound(tx, { ...env, transport, now: deps.now() });
-  const claimed = fresh ? await claimInbound(tx, env.dedupeKey) : null;
+  const claimed = fresh ? await claimForHandling(tx, env.dedupeKey) : null;
   if (!claimed) {
     const row = await findInbound(tx, env.dedupeKey);
     return { replies: (row?.replies as BotReply[] | null) ?? [], replayed: true };
   }
-  const replies = await handleMessageIn(tx, deps, { userid: env.userid, message: env.message });
-  await markInboundProcessed(tx, env.dedupeKey, replies, deps.now());
-  return { replies, replayed: false };
+  return { replies: await handleClaimed(tx, deps, claimed, { outbox: false }), replayed: false };
 }

@@ -8,14 +8,14 @@
  */
 import { insertAttachment, storeFile, updateAttachmentTags, type StoredFile } from '../../core/attachments/attachments.js';
 import { fetchWecomMedia } from '../../core/attachments/from-wecom.js';
-import { customerPlace, customersOf, openActionsOf } from '../../core/bot-state/bot-queries.js';
+import { customerPlace, customersOf, type OpenAction } from '../../core/bot-state/bot-queries.js';
 import { isAppError } from '../../core/errors.js';
 import { distanceKm } from '../../core/flow/geo.js';
 import type { AttachmentKind, CoordSystem } from '../../core/flow/types.js';
 import { ordinalIn } from '../parse/decision-chain.js';
 import { detectPhotoTag } from '../parse/intents.js';
 import { reportProgress } from './progress.js';
-import { resolveSession, startVisit } from './pick-action.js';
+import { loadOpenActions, resolveSession, startVisit } from './pick-action.js';
 import { openSession, saveDraft, type Session } from './session.js';
 import { guarded, say, setPending, type Turn } from './turn.js';
 import type { BotDeps, BotMessage } from './types.js';
@@ -154,8 +154,10 @@ const NEAR_KM = 5;
 // a customer without an open report gets a new visit only when the rep is clearly at its door
 const AT_DOOR_KM = 1;
 
-async function sessionForLocation(t: Turn, here: Extract<BotMessage, { kind: 'location' }>): Promise<Session | 'asked' | null> {
-  const open = nearest(here, await openActionsOf(t.db, t.actor.id));
+async function sessionForLocation(
+  t: Turn, here: Extract<BotMessage, { kind: 'location' }>, openActions: OpenAction[],
+): Promise<Session | 'asked' | null> {
+  const open = nearest(here, openActions);
   const active = open.find((o) => o.place.id === t.convo.activeActionId);
   if (active && active.km <= NEAR_KM) return openSession(t, active.place.id);
   const close = open.filter((o) => o.km <= NEAR_KM);
@@ -171,14 +173,18 @@ async function sessionForLocation(t: Turn, here: Extract<BotMessage, { kind: 'lo
 }
 
 export async function handleLocation(t: Turn, here: Extract<BotMessage, { kind: 'location' }>): Promise<void> {
-  const s = await sessionForLocation(t, here);
+  const openActions = await loadOpenActions(t, { customers: false });
+  const s = await sessionForLocation(t, here, openActions);
   if (s === 'asked') return;
   if (!s) {
     say(t, `附近${NEAR_KM}公里内没有找到你的客户。告诉我你在拜访哪家（比如“在华联超市总部”），再发一次位置。`);
     return;
   }
   const checkIn = { lat: here.lat, lng: here.lng, coordSystem: here.coordSystem, at: t.now.toISOString() };
-  const [c] = nearest(here, [await customerPlace(t.db, s.row.customerId)].filter((x) => x !== null));
+  // the open actions carry their customer's coordinates: a new visit's customer is read
+  const known = openActions.find((a) => a.customerId === s.row.customerId);
+  const place = known ? { lat: known.lat, lng: known.lng, coordSystem: known.coordSystem } : await customerPlace(t.db, s.row.customerId);
+  const [c] = nearest(here, [place].filter((x) => x !== null));
   if (!(await saveDraft(t, s, { ...s.draft, checkIn }, '签到'))) return;
   say(t, c ? `已签到：距${s.row.customerName}登记地址约${c.km.toFixed(1)}公里。` : `已签到（${s.row.customerName}还没有登记地址坐标）。`);
   await reportProgress(t, s, { visitLead: true });

@@ -6,13 +6,13 @@
  * (the action engine's dispatch: the rep's own action).
  */
 import { dispatchAction } from '../../core/actions/dispatch.js';
-import { customersOf, openActionsOf, type CustomerPlace, type OpenAction } from '../../core/bot-state/bot-queries.js';
+import { customersOf, openWorkOf, type CustomerPlace, type OpenAction } from '../../core/bot-state/bot-queries.js';
 import { isAppError } from '../../core/errors.js';
 import { ordinalIn } from '../parse/decision-chain.js';
 import { noOpenReport, whichAction } from '../replies/templates.js';
 import { openSession, type Session } from './session.js';
 import type { ActionChoice } from './state.js';
-import { lifecycle, say, setPending, type Turn } from './turn.js';
+import { lifecycle, say, setPending, takePrefetched, type Turn } from './turn.js';
 import type { BotMessage } from './types.js';
 
 const CITY = /^(上海市?|北京市?|天津市?|重庆市?|[\u4e00-\u9fa5]{2}(省|市)|南京|杭州|苏州|无锡|宁波|石家庄|唐山|廊坊|保定)/;
@@ -82,7 +82,7 @@ async function byMention(t: Turn, text: string, open: OpenAction[], deferred: Bo
     ask(t, withReport, deferred);
     return 'asked';
   }
-  const owned = mentionedCustomers(text, await customersOf(t.db, t.actor.id));
+  const owned = mentionedCustomers(text, takePrefetched(t, 'customers') ?? await customersOf(t.db, t.actor.id));
   if (owned.length !== 1) return null;
   if (VISITING.test(text)) {
     const s = await startVisit(t, owned[0]);
@@ -95,6 +95,23 @@ async function byMention(t: Turn, text: string, open: OpenAction[], deferred: Bo
 }
 
 /**
+ * The rep's open actions. The same round trip reads what the next steps most
+ * likely need (Turn.prefetched): the draft and contacts of the action the
+ * conversation is on, and — with `customers` — the rep's customers, for a
+ * message that may name one.
+ */
+export async function loadOpenActions(t: Turn, opts: { customers: boolean }): Promise<OpenAction[]> {
+  const w = await openWorkOf(t.db, t.actor.id, { activeActionId: t.convo.activeActionId, customers: opts.customers });
+  t.prefetched = {};
+  if (w.customers) t.prefetched.customers = w.customers;
+  if (w.active) {
+    t.prefetched.draft = { actionId: w.active.actionId, payload: w.active.draft };
+    if (w.active.customerId !== null) t.prefetched.contacts = { customerId: w.active.customerId, rows: w.active.contacts };
+  }
+  return w.open;
+}
+
+/**
  * The session a message should go to, or 'asked' when the bot asked back
  * (the message is kept and replayed), or null when there is none (the bot
  * has said so unless `quiet`).
@@ -102,7 +119,7 @@ async function byMention(t: Turn, text: string, open: OpenAction[], deferred: Bo
 export async function resolveSession(
   t: Turn, message: BotMessage, opts: { text?: string; quiet?: boolean; probe?: () => Promise<boolean> } = {},
 ): Promise<Session | 'asked' | null> {
-  const open = await openActionsOf(t.db, t.actor.id);
+  const open = await loadOpenActions(t, { customers: !!opts.text });
   if (opts.text) {
     const named = await byMention(t, opts.text, open, message);
     if (named) return named;

@@ -18,7 +18,7 @@ import { keywordMatcherFor } from '../../core/flow/segmenter.js';
 import type { ContactRef } from '../parse/decision-chain.js';
 import type { FieldSpec, SlotContext } from '../parse/extract-slots.js';
 import { UNDO_DEPTH, type ContactUpdate } from './state.js';
-import { guarded, lifecycle, say, type Turn } from './turn.js';
+import { guarded, lifecycle, say, takePrefetched, type Turn } from './turn.js';
 
 /** Tags reps use for visit photos, offered when the definition names none of its own. */
 export const DEFAULT_PHOTO_TAGS = ['门头照', '合影', '陈列照'];
@@ -82,12 +82,18 @@ export async function openSession(t: Turn, actionId: number): Promise<Session | 
     throw err;
   }
   if (row.assigneeId !== t.actor.id || !OPEN_STATUSES.includes(row.status)) return null;
-  const draft = ((await draftOf(t.db, actionId)) ?? {}) as VisitDraftInput;
+  const prefetched = takePrefetched(t, 'draft', (d) => d.actionId === actionId);
+  const draft = ((prefetched ? prefetched.payload : await draftOf(t.db, actionId)) ?? {}) as VisitDraftInput;
   return { row, draft, vocab: await vocabularyOf(t, row) };
 }
 
+/** The customer's contacts, from the prefetch when it read them for this customer. */
+async function contactsFor(t: Turn, customerId: number): Promise<ContactRef[]> {
+  return takePrefetched(t, 'contacts', (c) => c.customerId === customerId)?.rows ?? contactsOf(t.db, customerId);
+}
+
 export async function slotContext(t: Turn, s: Session): Promise<SlotContext> {
-  const contacts: ContactRef[] = await contactsOf(t.db, s.row.customerId);
+  const contacts: ContactRef[] = await contactsFor(t, s.row.customerId);
   const st = t.convo.state;
   return {
     now: t.now, fields: s.vocab.fields, contacts, photoTags: s.vocab.photoTags,

@@ -4,6 +4,7 @@
  */
 import type pg from 'pg';
 import type { Actor } from '../../core/auth/actor.js';
+import type { ContactRow, CustomerPlace } from '../../core/bot-state/bot-queries.js';
 import type { Conversation } from '../../core/bot-state/conversation-repo.js';
 import { translatePgError } from '../../core/db/pool.js';
 import { isAppError, type AppError } from '../../core/errors.js';
@@ -17,6 +18,29 @@ export interface Turn {
   now: Date;
   convo: Conversation<ConversationState, PendingQuestion>;
   lines: string[];
+  /**
+   * Reads fetched ahead, with the open actions (openWorkOf), for the step that
+   * needs them next. Each is taken once, so nothing read before a write in
+   * this turn is used after it.
+   */
+  prefetched?: Prefetched;
+}
+
+export interface Prefetched {
+  /** The rep's customers. */
+  customers?: CustomerPlace[];
+  /** The active action's saved draft (null: none). */
+  draft?: { actionId: number; payload: Record<string, unknown> | null };
+  /** The contacts of the active action's customer. */
+  contacts?: { customerId: number; rows: ContactRow[] };
+}
+
+/** The prefetched read `key` when `matches` it, once; undefined otherwise (the caller queries). */
+export function takePrefetched<K extends keyof Prefetched>(t: Turn, key: K, matches: (v: NonNullable<Prefetched[K]>) => boolean = () => true): Prefetched[K] {
+  const v = t.prefetched?.[key];
+  if (v === undefined || !matches(v as NonNullable<Prefetched[K]>)) return undefined;
+  delete t.prefetched![key];
+  return v;
 }
 
 export function say(t: Turn, ...lines: Array<string | null | undefined | false>): void {

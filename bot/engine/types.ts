@@ -6,32 +6,16 @@
  */
 import type { Storage } from '../../core/attachments/storage.js';
 import type { CoreDeps } from '../../core/deps.js';
-import type { CoordSystem } from '../../core/flow/types.js';
 import type { WecomClient } from '../../core/wecom/wecom-client.js';
 import type { DailyReportPort } from './daily-report-port.js';
 
-/** What a member sent, whatever the transport. */
-export type BotMessage =
-  | { kind: 'text'; text: string }
-  /** A photo: a WeCom media_id to download, or an attachment the member already uploaded (H5). */
-  | { kind: 'image'; mediaId?: string; attachmentId?: number }
-  /** A voice message; `recognition` is WeCom's speech-to-text when the app has it enabled. */
-  | { kind: 'voice'; mediaId?: string; attachmentId?: number; recognition?: string }
-  | { kind: 'location'; lat: number; lng: number; coordSystem: CoordSystem; label?: string }
-  | { kind: 'event'; event: 'enter_agent' | 'click' | 'location_report'; eventKey?: string }
-  | { kind: 'unsupported'; what: string };
-
-export type BotMessageKind = BotMessage['kind'];
+export type { BotMessage, BotMessageKind, BotReply } from '../../core/bot-state/bot-message.js';
+import type { BotMessage, BotReply } from '../../core/bot-state/bot-message.js';
 
 export interface BotInput {
   /** The member's WeCom userid (users.wecom_userid). */
   userid: string;
   message: BotMessage;
-}
-
-export interface BotReply {
-  kind: 'text';
-  text: string;
 }
 
 export interface BotDeps extends Pick<CoreDeps, 'pool' | 'logger' | 'now'> {

@@ -3,6 +3,7 @@
  * colleague: short, concrete, and always ending with what to do next.
  */
 import { DECISION_CHAIN_ROLES } from '../../core/flow/defaults.js';
+import { UNKNOWN_MEMBER_REPLY } from '../../core/bot-state/bot-message.js';
 import type { DraftGap } from '../../core/bot-state/draft-gaps.js';
 import type { FieldSpec } from '../parse/extract-slots.js';
 import { truncateChars } from '../parse/truncate.js';
@@ -36,7 +37,7 @@ export function tooLong(max: number): string {
 export const BUSY = '系统繁忙，请稍后再试。';
 
 export function unknownMember(): string {
-  return '抱歉，你还没有开通动作流（ActionFlow）账号，暂时不能使用。请联系管理员开通。';
+  return UNKNOWN_MEMBER_REPLY;
 }
 
 export function unsupported(): string {

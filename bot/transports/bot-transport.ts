@@ -30,7 +30,11 @@ export interface SendOptions {
 
 export interface BotTransport {
   readonly name: InboundTransport;
-  /** True when `send` writes into `opts.db` (the WeCom outbox); others send after commit. */
+  /**
+   * True when replies are outbox rows written in the handling transaction
+   * (WeCom: the inbox writes them with the conversation; `send` with `opts.db`
+   * does the same for anything else); others send after commit.
+   */
   readonly transactional: boolean;
   /** True when the caller of `onMessage` shows the replies itself (console): nothing to send. */
   readonly repliesInline?: boolean;

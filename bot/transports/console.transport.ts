@@ -6,10 +6,24 @@
  *
  *   const t = new ConsoleTransport(); await t.start((env) => inbox.receive(env));
  *   const replies = await t.talk('rep.zhao', { kind: 'text', text: '我的任务' });
+ *
+ * The H5 page reaches it through the API: main.ts hands the API
+ * `createConsoleBot(botDeps)` (a core ConsoleBot port) when both run in one
+ * process; otherwise the bot part answers the inbox rows the API records.
  */
 import { randomUUID } from 'node:crypto';
-import type { BotMessage, BotReply } from '../engine/types.js';
+import type { ConsoleBot } from '../../core/bot-state/console-bot.js';
+import { receiveInTransaction } from '../engine/inbox.js';
+import type { BotDeps, BotMessage, BotReply } from '../engine/types.js';
 import type { BotTransport, OnMessage } from './bot-transport.js';
+
+/** The bot for the API in this process: record, handle and answer inside the request's transaction. */
+export function createConsoleBot(deps: BotDeps): ConsoleBot {
+  return { talk: (tx, env) => receiveInTransaction(tx, deps, 'console', env) };
+}
+
+/** Pushed replies kept for a caller to show (a long-running worker must not grow without bound). */
+const PUSHED_MAX = 100;
 
 export class ConsoleTransport implements BotTransport {
   readonly name = 'console' as const;
@@ -32,6 +46,7 @@ export class ConsoleTransport implements BotTransport {
 
   async send(userid: string, reply: BotReply): Promise<void> {
     this.pushed.push({ userid, reply });
+    if (this.pushed.length > PUSHED_MAX) this.pushed.splice(0, this.pushed.length - PUSHED_MAX);
   }
 
   async stop(): Promise<void> {

@@ -1,24 +1,18 @@
 /**
- * The WeCom self-built app: messages arrive on the encrypted callback
- * (api/routes/wecom-callback.routes.ts decrypts them) and replies leave
- * through the outbox and message/send. `accept` is the callback's whole
- * synchronous part — check the member, persist the message — so the empty
- * 200 goes back within WeCom's 5 s; the engine runs right after, off the
- * request. Replies are outbox rows written in the handling transaction,
- * then pushed by the outbox deliverer (core/delivery): token expiry is
- * refreshed by the client, rate limits back off in the outbox, nothing is lost.
+ * The WeCom self-built app: messages arrive on the encrypted callback, which
+ * the API verifies, decrypts and records (core/bot-state/accept-callback.ts)
+ * before its empty 200; the bot part hears of them through the inbound signal
+ * (bot/engine/inbound-worker.ts). Replies are outbox rows written in the
+ * handling transaction, then pushed by the outbox deliverer (core/delivery):
+ * token expiry is refreshed by the client, rate limits back off in the
+ * outbox, nothing is lost.
  *
- *   const receiver = new WecomCallbackReceiver(botDeps);
- *   const r = await receiver.accept(decrypted); // 'accepted' | 'duplicate' | 'ignored' | 'unknown_member' | 'card_event'
+ *   const transport = new WecomCallbackTransport(botDeps);
+ *   const inbox = new Inbox(botDeps, transport); // replies: outbox rows, then transport.flush()
  */
 import { randomUUID } from 'node:crypto';
-import { handleCardEvent } from '../../core/alerts/card-events.js';
-import { loadActiveActor } from '../../core/auth/actor.js';
 import { deliverOutbox } from '../../core/delivery/deliver-outbox.js';
 import { enqueueMessage, textMessage } from '../../core/notify/outbox.js';
-import type { InboundMessage } from '../../core/wecom/inbound-message.js';
-import { Inbox } from '../engine/inbox.js';
-import { isCardEvent, toBotMessage } from '../engine/messages.js';
 import type { BotDeps, BotReply } from '../engine/types.js';
 import type { BotTransport, OnMessage, SendOptions } from './bot-transport.js';
 
@@ -30,7 +24,7 @@ export class WecomCallbackTransport implements BotTransport {
 
   constructor(private readonly deps: BotDeps) {}
 
-  /** Messages are pushed by the callback route (WecomCallbackReceiver), not pulled: nothing to start. */
+  /** Messages are recorded by the callback route and signalled to the inbound worker: nothing to start. */
   async start(_onMessage: OnMessage): Promise<void> {}
 
   async send(userid: string, reply: BotReply, opts: SendOptions = {}): Promise<void> {
@@ -62,91 +56,5 @@ export class WecomCallbackTransport implements BotTransport {
 
   async stop(): Promise<void> {
     await this.idle();
-  }
-}
-
-export type Receipt = 'accepted' | 'duplicate' | 'ignored' | 'unknown_member' | 'card_event';
-
-const MEMBER_CACHE_MS = 60_000;
-
-export interface ReceiverOptions {
-  /**
-   * Messages handled at once (default 4). The rest wait in memory — they are
-   * already in bot_inbound, so nothing is lost if the process dies — leaving
-   * the pool free for acknowledgements, which must stay within WeCom's 5 s.
-   */
-  concurrency?: number;
-}
-
-export class WecomCallbackReceiver {
-  readonly transport: WecomCallbackTransport;
-  readonly inbox: Inbox;
-  private readonly concurrency: number;
-  private readonly queue: Array<() => Promise<unknown>> = [];
-  private running = 0;
-  private readonly idleWaiters: Array<() => void> = [];
-  /** Members seen active recently: the acknowledgement skips a query for them. */
-  private readonly members = new Map<string, number>();
-
-  constructor(private readonly deps: BotDeps, opts: ReceiverOptions = {}) {
-    this.transport = new WecomCallbackTransport(deps);
-    this.inbox = new Inbox(deps, this.transport);
-    this.concurrency = opts.concurrency ?? 4;
-  }
-
-  /** The callback's synchronous part. Everything slow happens after it returns. */
-  async accept(msg: InboundMessage): Promise<Receipt> {
-    if (isCardEvent(msg)) {
-      // the alerts engine applies a click once (by ResponseCode) and updates every copy of the card
-      this.later(() => handleCardEvent(this.deps, {
-        fromUserId: msg.fromUserId, eventKey: msg.eventKey, taskId: msg.taskId, ...(msg.responseCode ? { responseCode: msg.responseCode } : {}),
-      }));
-      return 'card_event';
-    }
-    const message = toBotMessage(msg);
-    if (!message) return 'ignored';
-    if (!(await this.isMember(msg.fromUserId))) return 'unknown_member';
-    const env = { dedupeKey: msg.dedupeKey, userid: msg.fromUserId, message };
-    if (!(await this.inbox.record(env))) return 'duplicate';
-    this.later(() => this.inbox.processRecorded(env));
-    return 'accepted';
-  }
-
-  /**
-   * Whether the sender is an active member. Positive answers are remembered
-   * briefly; someone deactivated meanwhile is still refused by the engine.
-   */
-  private async isMember(userid: string): Promise<boolean> {
-    const now = Date.now();
-    if ((this.members.get(userid) ?? 0) > now) return true;
-    if (!(await loadActiveActor(this.deps.pool, { wecomUserid: userid }))) return false;
-    if (this.members.size > 10_000) this.members.clear();
-    this.members.set(userid, now + MEMBER_CACHE_MS);
-    return true;
-  }
-
-  /** Resolves when every message accepted so far has been handled (tests, shutdown). */
-  async drain(): Promise<void> {
-    if (this.running > 0 || this.queue.length > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
-    await this.transport.idle();
-  }
-
-  private later(fn: () => Promise<unknown>): void {
-    this.queue.push(fn);
-    setImmediate(() => this.pump());
-  }
-
-  private pump(): void {
-    while (this.running < this.concurrency && this.queue.length > 0) {
-      const fn = this.queue.shift()!;
-      this.running++;
-      fn()
-        .catch((err) => this.deps.logger.error({ err }, 'bot: callback message failed'))
-        .finally(() => {
-          this.running--;
-          if (this.running === 0 && this.queue.length === 0) for (const w of this.idleWaiters.splice(0)) w();
-          this.pump();
-        });
-    }
   }
 }

@@ -34,10 +34,21 @@ export async function listActions(db: Db, actor: Actor, q: ListActionsQueryInput
     (r: any) => toActionView(toActionRow(r), now));
 }
 
+/**
+ * The report as the rep filed it, for the supervisor who verifies it: what was
+ * sent plus each attachment's kind, tags and capture time. The facts stored for
+ * dry-runs (customer, orders, keyword libraries) stay out.
+ */
+function filedReport(payload: Record<string, unknown> | null): Record<string, unknown> {
+  const { facts: _facts, requirements: _requirements, ...report } = payload ?? {};
+  return report;
+}
+
 export async function getActionDetail(db: Db, actor: Actor, id: number, now: Date): Promise<z.infer<typeof ActionDetailSchema>> {
   const a = await getActionRowOrThrow(db, actor, id);
   const draft = await db.query('SELECT payload FROM action_drafts WHERE action_id = $1', [id]);
-  const submission = await db.query('SELECT id, outcome, failures, created_at FROM submissions WHERE action_id = $1 ORDER BY id DESC LIMIT 1', [id]);
+  const submission = await db.query(
+    'SELECT id, kind, outcome, failures, payload, created_at FROM submissions WHERE action_id = $1 ORDER BY id DESC LIMIT 1', [id]);
   const events = await db.query(
     `SELECT e.id, e.at, e.type, e.actor_id, u.name AS actor_name, e.data FROM events e LEFT JOIN users u ON u.id = e.actor_id
       WHERE e.entity_type = 'action' AND e.entity_id = $1 ORDER BY e.id`, [id]);
@@ -47,7 +58,9 @@ export async function getActionDetail(db: Db, actor: Actor, id: number, now: Dat
     action: toActionView(a, now),
     checklist: await computeChecklist(db, a, draftPayload, now),
     draft: draftPayload as Record<string, unknown> | null,
-    lastSubmission: s ? { id: s.id, outcome: s.outcome, failures: s.failures, at: s.created_at.toISOString() } : null,
+    lastSubmission: s
+      ? { id: s.id, kind: s.kind, outcome: s.outcome, failures: s.failures, at: s.created_at.toISOString(), payload: filedReport(s.payload) }
+      : null,
     events: events.rows.map((e) => ({
       id: e.id, at: e.at.toISOString(), type: e.type, actorId: e.actor_id, actorName: e.actor_name, data: e.data,
     })),

@@ -47,12 +47,30 @@ export interface ActionRow {
   submittedAt: Date | null;
   verifiedAt: Date | null;
   archivedAt: Date | null;
+  /**
+   * Single-row reads only: the assignee's active direct manager, and which
+   * definition version the rules come from (its id and a digest of the row,
+   * so definitions.ts can serve it from memory without another query).
+   */
+  manager?: { userId: number; name: string; wecomUserid: string } | null;
+  rulesDefinition?: { id: number; digest: string };
 }
 
 export const ACTION_SELECT = `a.*, c.name AS customer_name, u.name AS assignee_name, u.wecom_userid AS assignee_wecom_userid,
   u.manager_id AS assignee_manager_id, d.name AS definition_name`;
 export const ACTION_FROM = `actions a JOIN customers c ON c.id = a.customer_id JOIN users u ON u.id = a.assignee_id
   JOIN action_definitions d ON d.id = a.definition_id`;
+
+/** What a service working on ONE action needs besides the row: saves it a query for each. */
+const ONE_ACTION_SELECT = `${ACTION_SELECT}, m.id AS active_manager_id, m.name AS active_manager_name, m.wecom_userid AS active_manager_wecom_userid,
+  rd.id AS rules_definition_id, rd.digest AS rules_definition_digest`;
+// the rules come from the ACTIVE version of the code (an admin's fix applies to open
+// actions), else from the version the action was created with (definitions.ts)
+const ONE_ACTION_FROM = `${ACTION_FROM}
+  LEFT JOIN users m ON m.id = u.manager_id AND m.active
+  LEFT JOIN LATERAL (SELECT x.id, md5(x::text) AS digest FROM action_definitions x
+                      WHERE (x.code = a.definition_code AND x.active) OR x.id = a.definition_id
+                      ORDER BY x.active DESC LIMIT 1) rd ON true`;
 
 /** Statuses in which the work is still the rep's; past due_at they count as overdue. */
 export const OPEN_STATUSES: readonly ActionStatus[] = ['dispatched', 'in_progress', 'rejected', 'overdue', 'escalated'];
@@ -72,6 +90,10 @@ export function toActionRow(r: any): ActionRow {
     dueAt: r.due_at, completionMode: r.completion_mode, completionNote: r.completion_note, version: r.version,
     createdAt: r.created_at, updatedAt: r.updated_at, submittedAt: r.submitted_at, verifiedAt: r.verified_at,
     archivedAt: r.archived_at,
+    ...(r.rules_definition_id === undefined ? {} : {
+      manager: r.active_manager_id === null ? null : { userId: r.active_manager_id, name: r.active_manager_name, wecomUserid: r.active_manager_wecom_userid },
+      rulesDefinition: { id: r.rules_definition_id, digest: r.rules_definition_digest },
+    }),
   };
 }
 
@@ -105,7 +127,7 @@ async function selectAction(db: Db, actor: Actor, id: number, lock: boolean): Pr
   assertCan(actor, 'actions', 'read');
   const params: unknown[] = [id];
   const { rows } = await db.query(
-    `SELECT ${ACTION_SELECT} FROM ${ACTION_FROM} WHERE a.id = $1 AND ${actionScope(actor, params)}${lock ? ' FOR UPDATE OF a' : ''}`,
+    `SELECT ${ONE_ACTION_SELECT} FROM ${ONE_ACTION_FROM} WHERE a.id = $1 AND ${actionScope(actor, params)}${lock ? ' FOR UPDATE OF a' : ''}`,
     params,
   );
   if (!rows[0]) throw new AppError('ACTION_NOT_FOUND', { id });
@@ -123,7 +145,7 @@ export function lockActionOrThrow(db: Db, actor: Actor, id: number): Promise<Act
 
 /** Unscoped read by id, for system paths (effects, state locks) that already checked access. */
 export async function loadActionRow(db: Db, id: number): Promise<ActionRow> {
-  const { rows } = await db.query(`SELECT ${ACTION_SELECT} FROM ${ACTION_FROM} WHERE a.id = $1`, [id]);
+  const { rows } = await db.query(`SELECT ${ONE_ACTION_SELECT} FROM ${ONE_ACTION_FROM} WHERE a.id = $1`, [id]);
   if (!rows[0]) throw new AppError('ACTION_NOT_FOUND', { id });
   return toActionRow(rows[0]);
 }

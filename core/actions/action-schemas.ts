@@ -98,7 +98,9 @@ export const ActionDetailSchema = z.object({
   checklist: z.array(ChecklistItemSchema),
   draft: z.record(z.string(), z.unknown()).nullable(),
   lastSubmission: z.object({
-    id: z.number(), outcome: z.enum(['accepted', 'rejected']), failures: z.array(FailureSchema), at: z.string(),
+    id: z.number(), kind: z.enum(['visit_report', 'phone_only']), outcome: z.enum(['accepted', 'rejected']), failures: z.array(FailureSchema), at: z.string(),
+    /** What was filed: fields, attachmentIds + attachments (kind, tags, capturedAt), checkIn, transcript, linkedOrderIds, checklist; or the phone note. */
+    payload: z.record(z.string(), z.unknown()),
   }).nullable(),
   events: z.array(z.object({
     id: z.number(), at: z.string(), type: z.string(), actorId: z.number().nullable(), actorName: z.string().nullable(),
@@ -110,6 +112,53 @@ export const TransitionBodySchema = z.strictObject({ expectedVersion: ExpectedVe
 export const VerifyBodySchema = z.strictObject({ comment: z.string().trim().max(1000).optional(), expectedVersion: ExpectedVersion });
 export const RejectBodySchema = z.strictObject({ reason: Reason, expectedVersion: ExpectedVersion });
 export const PhoneOnlyBodySchema = z.strictObject({ note: Reason, expectedVersion: ExpectedVersion });
+export const ReopenBodySchema = z.strictObject({
+  reason: Reason,
+  /** A new deadline (must be later than now); without it the old one stands, and a passed one makes the action overdue again. */
+  dueAt: z.iso.datetime({ offset: true, message: '截止时间格式不正确（ISO 8601，带时区）' }).optional(),
+  expectedVersion: ExpectedVersion,
+});
+export type ReopenBodyInput = z.output<typeof ReopenBodySchema>;
+export const ReassignBodySchema = z.strictObject({
+  /** The new assignee: an active rep in the caller's scope (users.id, as `assigneeId` elsewhere). */
+  toUserId: Id,
+  reason: z.string().trim().max(1000, '不能超过1000个字符').optional(),
+  expectedVersion: ExpectedVersion,
+});
+export type ReassignBodyInput = z.output<typeof ReassignBodySchema>;
+
+export const SUPERVISOR_TODO_KINDS = ['submission_rejected', 'verify_submission', 'handle_escalation'] as const;
+
+export const ListSupervisorTodosQuery = PageQuerySchema.extend({
+  status: z.enum(['open', 'done']).default('open'),
+  day: IsoDate.optional(),
+  kind: z.enum(SUPERVISOR_TODO_KINDS).optional(),
+  sort: z.enum(['id', 'day']).default('id'),
+}).strict();
+export type ListSupervisorTodosQueryInput = z.output<typeof ListSupervisorTodosQuery>;
+
+export const SupervisorTodoSchema = z.object({
+  id: z.number(),
+  kind: z.enum(SUPERVISOR_TODO_KINDS),
+  /** '提交未通过' / '待核验' / '逾期督办'. */
+  kindLabel: z.string(),
+  /** The Shanghai calendar day the to-do belongs to (YYYY-MM-DD). */
+  day: z.string(),
+  /** How many times its cause happened that day (e.g. rejected submissions). */
+  attempts: z.number(),
+  /** The rule failures of the last rejected attempt, in Chinese. */
+  failures: z.array(z.object({ code: z.string(), message: z.string() })),
+  status: z.enum(['open', 'done']),
+  doneAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  action: z.object({ id: z.number(), title: z.string(), status: z.enum(ACTION_STATUSES), statusLabel: z.string() }),
+  customerName: z.string(),
+  assigneeName: z.string(),
+  /** Path of the action in the H5 app, e.g. '/actions/42'. */
+  link: z.string(),
+});
+export type SupervisorTodoView = z.infer<typeof SupervisorTodoSchema>;
 
 export const CheckInSchema = z.strictObject({
   lat: z.number().min(-90).max(90),

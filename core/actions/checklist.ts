@@ -10,7 +10,7 @@ import type { RuleFailure } from '../flow/types.js';
 import type { ActionRow } from './action-repo.js';
 import type { VisitDraftInput } from './action-schemas.js';
 import { loadDefinitionForAction, rulesForAction } from './definitions.js';
-import { loadReportAttachments, loadVisitFacts, toVisitReport } from './visit-facts.js';
+import { loadVisitFacts } from './visit-facts.js';
 
 export interface ChecklistItem {
   ruleId: string | null;
@@ -44,9 +44,8 @@ export async function computeChecklist(db: Db, a: ActionRow, draft: VisitDraftIn
   const def = await loadDefinitionForAction(db, a);
   const rules = rulesForAction(def, a.requirements);
   const d = draft ?? {};
-  const attachments = await loadReportAttachments(db, d.attachmentIds ?? [], a.assigneeId, true);
-  const facts = await loadVisitFacts(db, { actionId: a.id, customerId: a.customerId, opportunityId: a.opportunityId },
-    toVisitReport(d, attachments), rules, now);
+  const facts = await loadVisitFacts(db, { actionId: a.id, customerId: a.customerId, opportunityId: a.opportunityId }, d,
+    { ids: d.attachmentIds ?? [], uploadedBy: a.assigneeId, lenient: true }, rules, now);
   return rules.map((rule) => {
     const { failures } = evaluateRules(facts, [rule]);
     return {

@@ -39,15 +39,37 @@ export async function loadActiveDefinitionOrThrow(db: Db, code: string): Promise
 }
 
 /**
+ * Parsed definitions by id and digest of the whole row. A definition row never
+ * changes once written (an edit is a new version), and the digest makes the key
+ * safe even across databases (tests) or a restored backup: a different row is a
+ * different key. Bounded, since every version ever read would otherwise stay.
+ */
+const parsed = new Map<string, StoredDefinition>();
+const PARSED_MAX = 500;
+
+function remember(key: string, def: StoredDefinition): StoredDefinition {
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(key, def);
+  return def;
+}
+
+/**
  * The rules an action is checked against: the ACTIVE version of its definition
  * (an admin's fix applies to open actions), else the version it was created with.
+ * A row read with its `rulesDefinition` (action-repo's single-row reads) needs
+ * no query when that version was parsed before.
  */
-export async function loadDefinitionForAction(db: Db, a: { definitionCode: string; definitionId: number }): Promise<StoredDefinition> {
+export async function loadDefinitionForAction(
+  db: Db, a: { definitionCode: string; definitionId: number; rulesDefinition?: { id: number; digest: string } },
+): Promise<StoredDefinition> {
+  const known = a.rulesDefinition && parsed.get(`${a.rulesDefinition.id}:${a.rulesDefinition.digest}`);
+  if (known) return known;
   const { rows } = await db.query(
-    'SELECT * FROM action_definitions WHERE (code = $1 AND active) OR id = $2 ORDER BY active DESC LIMIT 1',
+    `SELECT x.*, md5(x::text) AS digest FROM action_definitions x
+      WHERE (x.code = $1 AND x.active) OR x.id = $2 ORDER BY x.active DESC LIMIT 1`,
     [a.definitionCode, a.definitionId],
   );
-  return toDefinition(rows[0]);
+  return remember(`${rows[0].id}:${rows[0].digest}`, toDefinition(rows[0]));
 }
 
 export async function loadWorkCalendar(db: Db): Promise<WorkCalendar> {

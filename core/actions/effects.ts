@@ -33,13 +33,23 @@ export interface EffectContext {
   dedupeSuffix: string;
 }
 
+type EventLogEffect = Extract<Effect, { kind: 'event_log' }>;
+
+/** Event-log effects apart from the rest, so a caller can write them with its own statement. */
+export function partitionEffects(effects: readonly Effect[]): [EventLogEffect[], Effect[]] {
+  const logs = effects.filter((e): e is EventLogEffect => e.kind === 'event_log');
+  return [logs, effects.filter((e) => e.kind !== 'event_log')];
+}
+
+/** An event-log effect as an `events` row's type, data and time (the action and actor are the caller's). */
+export function eventRow(e: EventLogEffect, extra?: Record<string, unknown>): { type: string; data: Record<string, unknown>; at: Date } {
+  return { type: EVENT_TYPES[e.event], data: { from: e.from, to: e.to, ...e.data, ...extra }, at: e.at };
+}
+
 export async function runEffects(db: Db, effects: readonly Effect[], ctx: EffectContext): Promise<void> {
   for (const e of effects) {
     if (e.kind === 'event_log') {
-      await recordEvent(db, {
-        actorId: ctx.actorId, entityType: 'action', entityId: ctx.action.id, type: EVENT_TYPES[e.event], at: e.at,
-        data: { from: e.from, to: e.to, ...e.data, ...ctx.eventData },
-      });
+      await recordEvent(db, { actorId: ctx.actorId, entityType: 'action', entityId: ctx.action.id, ...eventRow(e, ctx.eventData) });
     } else if (e.kind === 'notify') {
       const url = actionUrl(ctx.publicUrl, ctx.action.id);
       // a rep fixing a report five times a day gets one reminder, not five
@@ -67,7 +77,8 @@ export type TodoKind = 'submission_rejected' | 'verify_submission' | 'handle_esc
 export async function addSupervisorTodo(
   db: Db, a: ActionRow, kind: TodoKind, now: Date, publicUrl: string, failures: readonly RuleFailure[],
 ): Promise<number | null> {
-  const [manager] = await resolveRole(db, a, 'manager');
+  // single-row reads carry the active manager; other rows ask
+  const manager = a.manager !== undefined ? a.manager : (await resolveRole(db, a, 'manager'))[0] ?? null;
   if (!manager) return null;
   const day = shanghaiDate(now);
   const { rows } = await db.query(

@@ -36,26 +36,39 @@ export interface FollowUpRecord {
   at: Date;
 }
 
-/** Inserts the follow-up and moves the customer's follow-up clocks forward (never back). */
-export async function recordCustomerFollowUp(db: Db, f: FollowUpRecord): Promise<number> {
-  const { rows } = await db.query(
-    `INSERT INTO followups (customer_id, action_id, user_id, department_id, channel, summary, payload, effective, has_evidence, reasons, unmet, at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id`,
+export interface RecordedFollowUp {
+  id: number;
+  /** The customer's follow-up clocks after this one. */
+  lastFollowupAt: Date | null;
+  lastEffectiveFollowupAt: Date | null;
+}
+
+/**
+ * Inserts the follow-up, moves the customer's follow-up clocks forward (never
+ * back) and logs it — one statement, since a visit report is on the hot path.
+ */
+export async function recordCustomerFollowUp(db: Db, f: FollowUpRecord): Promise<RecordedFollowUp> {
+  const { rows: [r] } = await db.query(
+    `WITH f AS (
+       INSERT INTO followups (customer_id, action_id, user_id, department_id, channel, summary, payload, effective, has_evidence, reasons, unmet, at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id),
+     c AS (
+       UPDATE customers SET last_followup_at = GREATEST(last_followup_at, $12),
+              last_effective_followup_at = CASE WHEN $8 THEN GREATEST(last_effective_followup_at, $12) ELSE last_effective_followup_at END,
+              updated_at = now()
+        WHERE id = $1
+       RETURNING last_followup_at, last_effective_followup_at),
+     e AS (
+       INSERT INTO events (actor_id, entity_type, entity_id, type, data, at)
+       SELECT $3, 'customer', $1, 'followup.recorded',
+              jsonb_build_object('followupId', f.id, 'actionId', $2::bigint, 'channel', $5::text, 'effective', $8::boolean, 'unmet', to_jsonb($11::text[])),
+              $12
+         FROM f)
+     SELECT f.id, c.last_followup_at, c.last_effective_followup_at FROM f LEFT JOIN c ON true`,
     [f.customerId, f.actionId, f.userId, f.departmentId, f.channel, f.summary, JSON.stringify(f.payload), f.effective,
       f.hasEvidence, JSON.stringify(f.reasons), f.unmet, f.at],
   );
-  await db.query(
-    `UPDATE customers SET last_followup_at = GREATEST(last_followup_at, $2),
-       last_effective_followup_at = CASE WHEN $3 THEN GREATEST(last_effective_followup_at, $2) ELSE last_effective_followup_at END,
-       updated_at = now()
-     WHERE id = $1`,
-    [f.customerId, f.at, f.effective],
-  );
-  await recordEvent(db, {
-    actorId: f.userId, entityType: 'customer', entityId: f.customerId, type: 'followup.recorded', at: f.at,
-    data: { followupId: rows[0].id, actionId: f.actionId, channel: f.channel, effective: f.effective, unmet: f.unmet },
-  });
-  return rows[0].id;
+  return { id: r.id, lastFollowupAt: r.last_followup_at, lastEffectiveFollowupAt: r.last_effective_followup_at };
 }
 
 async function standardFor(db: Db, type: CustomerType) {
@@ -92,20 +105,19 @@ export async function submitFollowUp(
     await standardFor(db, c.type), now,
   );
   const hasEvidence = newDocuments > 0 || attachments > 0 || decisionChainUpdated;
-  const id = await recordCustomerFollowUp(db, {
+  const recorded = await recordCustomerFollowUp(db, {
     customerId: input.customerId, actionId: input.actionId ?? null, userId: actor.id, departmentId: actor.departmentId,
     channel: input.channel, summary: input.summary, at: now, effective: verdict.effective, hasEvidence,
     reasons: verdict.reasons, unmet: verdict.unmet,
     payload: { actionItems: input.actionItems, newDocumentIds: input.newDocumentIds, newDocuments, attachmentIds: input.attachmentIds, contactUpdates: input.contactUpdates, decisionChainUpdated },
   });
-  const { rows: [after] } = await db.query('SELECT last_followup_at, last_effective_followup_at FROM customers WHERE id = $1', [input.customerId]);
   return {
-    id, customerId: input.customerId, actionId: input.actionId ?? null, channel: input.channel,
+    id: recorded.id, customerId: input.customerId, actionId: input.actionId ?? null, channel: input.channel,
     effective: verdict.effective, reasons: verdict.reasons, unmet: verdict.unmet, pseudo: !verdict.effective && !hasEvidence,
     at: now.toISOString(),
     customer: {
-      lastFollowupAt: after.last_followup_at?.toISOString() ?? null,
-      lastEffectiveFollowupAt: after.last_effective_followup_at?.toISOString() ?? null,
+      lastFollowupAt: recorded.lastFollowupAt?.toISOString() ?? null,
+      lastEffectiveFollowupAt: recorded.lastEffectiveFollowupAt?.toISOString() ?? null,
     },
   };
 }

@@ -1,8 +1,9 @@
 /**
  * Every status change of an action goes through `applyTransition`: core/flow
  * decides (transitionAction), this persists the new status with a version
- * bump and stamps, then hands the effects to effects.ts — all in the caller's
- * transaction, on a row the caller locked.
+ * bump, stamps and the event-log rows in one statement, then hands the other
+ * effects to effects.ts — all in the caller's transaction, on a row the
+ * caller locked (so the joined names it carries are still current).
  *
  *   const a = await lockActionOrThrow(db, actor, id);
  *   const next = await applyTransition(db, { action: a, event: { type: 'START' }, actorId: actor.id, now, publicUrl });
@@ -12,8 +13,8 @@ import { can } from '../auth/permissions.js';
 import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import { transitionAction, type ActionEvent } from '../flow/action-machine.js';
-import { assertVersion, loadActionRow, type ActionRow } from './action-repo.js';
-import { closeSupervisorTodos, runEffects } from './effects.js';
+import { assertVersion, loadActionRow, toActionRow, type ActionRow } from './action-repo.js';
+import { closeSupervisorTodos, eventRow, partitionEffects, runEffects } from './effects.js';
 
 export interface TransitionRequest {
   action: ActionRow;
@@ -31,6 +32,10 @@ const STAMP: Partial<Record<ActionEvent['type'], string>> = {
   SUBMIT_OK: 'submitted_at', VERIFY: 'verified_at', ARCHIVE: 'archived_at',
 };
 
+/** The fields of a row mapped from the actions table alone (the joined ones come out undefined). */
+const ownColumns = (r: ActionRow): Partial<ActionRow> =>
+  Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) as Partial<ActionRow>;
+
 export async function applyTransition(db: Db, req: TransitionRequest): Promise<ActionRow> {
   const a = req.action;
   assertVersion(a, req.expectedVersion);
@@ -43,15 +48,27 @@ export async function applyTransition(db: Db, req: TransitionRequest): Promise<A
   // an autosaved draft is not a transition worth a version or an event
   const quiet = req.event.type === 'SAVE_DRAFT' && r.next === a.status;
   if (quiet) return a;
-  await db.query(
-    `UPDATE actions SET status = $2, version = version + 1, updated_at = $3
-       ${stamp ? `, ${stamp} = $3` : ''}
-       ${req.completion ? ', completion_mode = $4, completion_note = $5' : ''}
-     WHERE id = $1`,
-    [a.id, r.next, req.now, ...(req.completion ? [req.completion.mode, req.completion.note ?? null] : [])],
+  const [logs, others] = partitionEffects(r.effects);
+  // the update and its event rows in one statement; the events carry the version it set
+  const { rows: [u] } = await db.query(
+    `WITH u AS (
+       UPDATE actions SET status = $2, version = version + 1, updated_at = $3
+         ${stamp ? `, ${stamp} = $3` : ''}
+         ${req.completion ? ', completion_mode = $6, completion_note = $7' : ''}
+        WHERE id = $1
+       RETURNING *),
+     e AS (
+       INSERT INTO events (actor_id, entity_type, entity_id, type, data, at)
+       SELECT $4, 'action', $1, x.type, x.data || jsonb_build_object('version', u.version), x.at
+         FROM jsonb_to_recordset($5::jsonb) AS x(type text, data jsonb, at timestamptz), u)
+     SELECT * FROM u`,
+    [a.id, r.next, req.now, req.actorId, JSON.stringify(logs.map((e) => eventRow(e, req.eventData))),
+      ...(req.completion ? [req.completion.mode, req.completion.note ?? null] : [])],
   );
-  const next = await loadActionRow(db, a.id);
-  await runEffects(db, r.effects, {
+  // the joined names still hold unless the caller moved the action to another person, customer or definition
+  const moved = u.assignee_id !== a.assigneeId || u.customer_id !== a.customerId || u.definition_id !== a.definitionId;
+  const next: ActionRow = moved ? await loadActionRow(db, a.id) : { ...a, ...ownColumns(toActionRow(u)) };
+  await runEffects(db, others, {
     action: next, actorId: req.actorId, now: req.now, publicUrl: req.publicUrl,
     eventData: { version: next.version, ...req.eventData }, dedupeSuffix: `v${next.version}`,
   });

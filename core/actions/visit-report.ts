@@ -20,7 +20,7 @@ import { addSupervisorTodo } from './effects.js';
 import { recordCustomerFollowUp } from './followups.js';
 import { applyTransition, assertAssignee, type LifecycleDeps } from './lifecycle.js';
 import { assertUnlocked } from './state-lock.js';
-import { loadReportAttachments, loadVisitFacts, toVisitReport } from './visit-facts.js';
+import { loadVisitFacts } from './visit-facts.js';
 
 export type SubmissionResult =
   | { ok: true; body: { action: ActionView; submissionId: number; warnings: RuleFailure[] } }
@@ -64,13 +64,16 @@ function submissionPayload(input: VisitReportInput, facts: VisitFacts, a: Action
   };
 }
 
+/** Records the attempt; `clearDraft` also drops the draft (an accepted report replaces it), in the same statement. */
 async function insertSubmission(
-  db: Db, a: ActionRow, def: StoredDefinition, s: { kind: string; payload: unknown; outcome: string; failures: RuleFailure[]; by: number; now: Date },
+  db: Db, a: ActionRow, def: StoredDefinition,
+  s: { kind: string; payload: unknown; outcome: string; failures: RuleFailure[]; by: number; now: Date; clearDraft?: boolean },
 ): Promise<number> {
   const { rows } = await db.query(
-    `INSERT INTO submissions (action_id, kind, payload, outcome, failures, definition_id, definition_version, submitted_by, created_at)
+    `WITH cleared AS (DELETE FROM action_drafts WHERE action_id = $1 AND $10::boolean)
+     INSERT INTO submissions (action_id, kind, payload, outcome, failures, definition_id, definition_version, submitted_by, created_at)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id`,
-    [a.id, s.kind, JSON.stringify(s.payload), s.outcome, JSON.stringify(s.failures), def.id, def.version, s.by, s.now],
+    [a.id, s.kind, JSON.stringify(s.payload), s.outcome, JSON.stringify(s.failures), def.id, def.version, s.by, s.now, s.clearDraft ?? false],
   );
   return rows[0].id;
 }
@@ -85,8 +88,7 @@ export async function submitVisitReport(
   const scope = { actionId: a.id, customerId: a.customerId, opportunityId: a.opportunityId };
   await assertUnlocked(db, def, scope, d.now);
   const rules = rulesForAction(def, a.requirements);
-  const attachments = await loadReportAttachments(db, input.attachmentIds, actor.id);
-  const facts = await loadVisitFacts(db, scope, toVisitReport(input, attachments), rules, d.now);
+  const facts = await loadVisitFacts(db, scope, input, { ids: input.attachmentIds, uploadedBy: actor.id }, rules, d.now);
   const { ok, failures } = evaluateRules(facts, rules);
   const payload = submissionPayload(input, facts, a);
   return ok
@@ -98,12 +100,13 @@ async function accept(
   db: Db, actor: Actor, a: ActionRow, def: StoredDefinition,
   s: { payload: unknown; failures: RuleFailure[]; facts: VisitFacts }, d: LifecycleDeps,
 ): Promise<SubmissionResult> {
-  const submissionId = await insertSubmission(db, a, def, { kind: 'visit_report', payload: s.payload, outcome: 'accepted', failures: s.failures, by: actor.id, now: d.now });
+  const submissionId = await insertSubmission(db, a, def, {
+    kind: 'visit_report', payload: s.payload, outcome: 'accepted', failures: s.failures, by: actor.id, now: d.now, clearDraft: true,
+  });
   const next = await applyTransition(db, {
     action: a, event: { type: 'SUBMIT_OK' }, actorId: actor.id, ...d,
     completion: { mode: 'evidence' }, eventData: { submissionId, warnings: s.failures.map((f) => f.code) },
   });
-  await db.query('DELETE FROM action_drafts WHERE action_id = $1', [a.id]);
   // a report that passed every rule is, by construction, an effective follow-up
   await recordCustomerFollowUp(db, {
     customerId: a.customerId, actionId: a.id, userId: actor.id, departmentId: a.departmentId, channel: 'visit',

@@ -25,23 +25,68 @@ export interface OpenAction {
 
 const OPEN = `('dispatched','in_progress','rejected','overdue','escalated')`;
 
+const OPEN_ORDER = '(dr.action_id IS NOT NULL) DESC, GREATEST(a.updated_at, COALESCE(dr.updated_at, a.updated_at)) DESC, a.id DESC';
+const OPEN_ACTIONS_SQL = `
+  SELECT a.id, a.title, a.definition_code, d.name AS definition_name, a.status, a.customer_id, c.name AS customer_name,
+         c.lat, c.lng, c.coord_system, (dr.action_id IS NOT NULL) AS has_draft, a.due_at, row_number() OVER (ORDER BY ${OPEN_ORDER}) AS ord
+    FROM actions a JOIN customers c ON c.id = a.customer_id JOIN action_definitions d ON d.id = a.definition_id
+    LEFT JOIN action_drafts dr ON dr.action_id = a.id
+   WHERE a.assignee_id = $1 AND a.status IN ${OPEN}
+   ORDER BY ${OPEN_ORDER}
+   LIMIT 50`;
+
+function toOpenAction(r: any): OpenAction {
+  return {
+    id: Number(r.id), title: r.title, definitionCode: r.definition_code, definitionName: r.definition_name, status: r.status,
+    customerId: Number(r.customer_id), customerName: r.customer_name, lat: r.lat === null ? null : Number(r.lat),
+    lng: r.lng === null ? null : Number(r.lng), coordSystem: r.coord_system, hasDraft: r.has_draft,
+    dueAt: r.due_at === null ? null : new Date(r.due_at),
+  };
+}
+
 /** The rep's own open actions: drafts being worked on first, then the most recently touched. */
 export async function openActionsOf(db: Db, userId: number): Promise<OpenAction[]> {
-  const { rows } = await db.query(
-    `SELECT a.id, a.title, a.definition_code, d.name AS definition_name, a.status, a.customer_id, c.name AS customer_name,
-            c.lat, c.lng, c.coord_system, (dr.action_id IS NOT NULL) AS has_draft, a.due_at
-       FROM actions a JOIN customers c ON c.id = a.customer_id JOIN action_definitions d ON d.id = a.definition_id
-       LEFT JOIN action_drafts dr ON dr.action_id = a.id
-      WHERE a.assignee_id = $1 AND a.status IN ${OPEN}
-      ORDER BY (dr.action_id IS NOT NULL) DESC, GREATEST(a.updated_at, COALESCE(dr.updated_at, a.updated_at)) DESC, a.id DESC
-      LIMIT 50`,
-    [userId],
-  );
-  return rows.map((r) => ({
-    id: r.id, title: r.title, definitionCode: r.definition_code, definitionName: r.definition_name, status: r.status,
-    customerId: r.customer_id, customerName: r.customer_name, lat: r.lat, lng: r.lng, coordSystem: r.coord_system,
-    hasDraft: r.has_draft, dueAt: r.due_at,
-  }));
+  const { rows } = await db.query(OPEN_ACTIONS_SQL, [userId]);
+  return rows.map(toOpenAction);
+}
+
+/** What working out which report a message is about reads, fetched together. */
+export interface OpenWork {
+  open: OpenAction[];
+  /** The rep's customers (only when asked for). */
+  customers: CustomerPlace[] | null;
+  /** The active action's saved draft (null: none) and its customer's contacts; absent without an active action. */
+  active: { actionId: number; draft: Record<string, unknown> | null; customerId: number | null; contacts: ContactRow[] } | null;
+}
+
+/**
+ * openActionsOf, plus — in the same round trip — the rep's customers (to
+ * recognise one named in the text) and the draft and contacts of the action
+ * the conversation is on, which the message most likely continues.
+ */
+export async function openWorkOf(db: Db, userId: number, opts: { activeActionId: number | null; customers: boolean }): Promise<OpenWork> {
+  const { rows: [r] } = await db.query({
+    name: 'bot-open-work',
+    text: `SELECT (SELECT coalesce(jsonb_agg(o ORDER BY o.ord), '[]') FROM (${OPEN_ACTIONS_SQL}) o) AS open,
+            CASE WHEN $3 THEN (SELECT coalesce(jsonb_agg(x ORDER BY x.id), '[]') FROM (
+              SELECT id, name, lat, lng, coord_system FROM customers WHERE owner_id = $1 AND status = 'active' ORDER BY id LIMIT 500) x)
+            END AS customers,
+            (SELECT payload FROM action_drafts WHERE action_id = $2) AS active_draft,
+            ac.customer_id AS active_customer_id,
+            (SELECT coalesce(jsonb_agg(k ORDER BY k.id), '[]') FROM (
+              SELECT id, name, title, department, decision_role FROM contacts WHERE customer_id = ac.customer_id ORDER BY id LIMIT 200) k)
+              AS active_contacts
+       FROM (SELECT 1) one LEFT JOIN actions ac ON ac.id = $2`,
+    values: [userId, opts.activeActionId, opts.customers],
+  });
+  return {
+    open: (r.open as any[]).map(toOpenAction),
+    customers: r.customers === null ? null : (r.customers as any[]).map(toCustomerPlace),
+    active: opts.activeActionId === null ? null : {
+      actionId: opts.activeActionId, draft: r.active_draft ?? null, customerId: r.active_customer_id ?? null,
+      contacts: (r.active_contacts as any[]).map(toContact),
+    },
+  };
 }
 
 export interface CustomerPlace {
@@ -52,11 +97,15 @@ export interface CustomerPlace {
   coordSystem: CoordSystem;
 }
 
+function toCustomerPlace(r: any): CustomerPlace {
+  return { id: Number(r.id), name: r.name, lat: r.lat === null ? null : Number(r.lat), lng: r.lng === null ? null : Number(r.lng), coordSystem: r.coord_system };
+}
+
 /** Customers the rep owns. */
 export async function customersOf(db: Db, userId: number): Promise<CustomerPlace[]> {
   const { rows } = await db.query(
     'SELECT id, name, lat, lng, coord_system FROM customers WHERE owner_id = $1 AND status = $2 ORDER BY id LIMIT 500', [userId, 'active']);
-  return rows.map((r) => ({ id: r.id, name: r.name, lat: r.lat, lng: r.lng, coordSystem: r.coord_system }));
+  return rows.map(toCustomerPlace);
 }
 
 export async function customerPlace(db: Db, customerId: number): Promise<CustomerPlace | null> {
@@ -72,10 +121,14 @@ export interface ContactRow {
   decisionRole: 'decision_maker' | 'influencer' | 'user' | 'gatekeeper' | 'champion' | 'unknown' | null;
 }
 
+function toContact(r: any): ContactRow {
+  return { id: Number(r.id), name: r.name, title: r.title, department: r.department, decisionRole: r.decision_role };
+}
+
 export async function contactsOf(db: Db, customerId: number): Promise<ContactRow[]> {
   const { rows } = await db.query(
     'SELECT id, name, title, department, decision_role FROM contacts WHERE customer_id = $1 ORDER BY id LIMIT 200', [customerId]);
-  return rows.map((r) => ({ id: r.id, name: r.name, title: r.title, department: r.department, decisionRole: r.decision_role }));
+  return rows.map(toContact);
 }
 
 export async function keywordLibrary(db: Db, code: string): Promise<string[]> {

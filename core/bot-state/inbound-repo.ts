@@ -5,9 +5,17 @@
  * transaction that saves the conversation and queues the replies. A crash
  * in between leaves the row unprocessed, and the sweeper picks it up.
  *
- *   if (await recordInbound(pool, { dedupeKey: msg.dedupeKey, transport: 'wecom', userid, message })) kick();
+ * The statements every message runs are named (prepared once per
+ * connection), so PostgreSQL does not parse and plan them each time — a
+ * good part of its CPU per message. They name their columns: a prepared
+ * `SELECT *` fails once a migration adds one.
+ *
+ *   if (await recordInbound(pool, { dedupeKey: msg.dedupeKey, transport: 'wecom', userid, message, now })) notifier.notify(signal);
  */
+import type { Actor } from '../auth/actor.js';
 import type { Db } from '../db/pool.js';
+import type { OutboxMessage } from '../notify/outbox.js';
+import type { BotMessage, BotReply } from './bot-message.js';
 
 export type InboundTransport = 'wecom' | 'wechaty' | 'console';
 
@@ -22,6 +30,8 @@ export interface InboundRow {
   replies: unknown[] | null;
 }
 
+const INBOUND_COLUMNS = 'dedupe_key, transport, userid, message, received_at, processed_at, attempts, replies';
+
 function toRow(r: any): InboundRow {
   return {
     dedupeKey: r.dedupe_key, transport: r.transport, userid: r.userid, message: r.message, receivedAt: r.received_at,
@@ -29,51 +39,175 @@ function toRow(r: any): InboundRow {
   };
 }
 
-/** True when the message is new; false for a retried delivery of one already recorded. */
-export async function recordInbound(
-  db: Db, m: { dedupeKey: string; transport: InboundTransport; userid: string; message: unknown; now: Date },
-): Promise<boolean> {
-  const r = await db.query(
-    `INSERT INTO bot_inbound (dedupe_key, transport, userid, message, received_at) VALUES ($1,$2,$3,$4,$5)
-     ON CONFLICT (dedupe_key) DO NOTHING`,
-    [m.dedupeKey, m.transport, m.userid, JSON.stringify(m.message), m.now],
-  );
+export interface NewInbound {
+  dedupeKey: string;
+  transport: InboundTransport;
+  userid: string;
+  message: BotMessage;
+  now: Date;
+}
+
+/** True when the message is new; false for a retried delivery of one already recorded. One round trip. */
+export async function recordInbound(db: Db, m: NewInbound): Promise<boolean> {
+  const r = await db.query({
+    name: 'bot-record',
+    text: `INSERT INTO bot_inbound (dedupe_key, transport, userid, message, received_at) VALUES ($1,$2,$3,$4,$5)
+           ON CONFLICT (dedupe_key) DO NOTHING`,
+    values: [m.dedupeKey, m.transport, m.userid, JSON.stringify(m.message), m.now],
+  });
   return r.rowCount === 1;
 }
 
-/** Locks an unprocessed row for handling; null when it is done or another worker has it. */
-export async function claimInbound(db: Db, dedupeKey: string): Promise<InboundRow | null> {
-  const { rows: [r] } = await db.query(
-    'SELECT * FROM bot_inbound WHERE dedupe_key = $1 AND processed_at IS NULL FOR UPDATE SKIP LOCKED', [dedupeKey]);
-  return r ? toRow(r) : null;
+/** A message claimed for handling, with its sender and their conversation (locked until the transaction ends). */
+export interface ClaimedInbound {
+  row: InboundRow;
+  /** null: the sender is not (or no longer) an active member. */
+  actor: Actor | null;
+  /** The conversation row as stored; null with no actor. */
+  conversation: { userId: number; state: unknown; activeActionId: number | null; pendingQuestion: unknown; updatedAt: Date; version: number } | null;
+}
+
+/**
+ * Claims an unprocessed message and, in the same round trip, loads its active
+ * sender (the columns of core/auth loadActiveActor) and locks their
+ * conversation, creating it on first contact. Null when the message is done
+ * or another worker has it. The inbound row is locked first, then the
+ * conversation: a member's messages wait for each other, not for anyone else's.
+ */
+export async function claimForHandling(db: Db, dedupeKey: string): Promise<ClaimedInbound | null> {
+  const { rows: [r] } = await db.query({
+    name: 'bot-claim',
+    text: `WITH m AS (
+       SELECT ${INBOUND_COLUMNS} FROM bot_inbound WHERE dedupe_key = $1 AND processed_at IS NULL FOR UPDATE SKIP LOCKED
+     ), a AS (
+       SELECT u.id, u.wecom_userid, u.name, u.role, u.department_id, d.path AS department_path, u.manager_id
+         FROM m JOIN users u ON u.wecom_userid = m.userid AND u.active LEFT JOIN departments d ON d.id = u.department_id
+     ), c AS (
+       INSERT INTO bot_conversations (user_id) SELECT id FROM a
+       ON CONFLICT (user_id) DO UPDATE SET user_id = EXCLUDED.user_id
+       RETURNING user_id, state, active_action_id, pending_question, updated_at, version
+     )
+     SELECT ${INBOUND_COLUMNS}, to_jsonb(a) AS actor, c.user_id AS c_user_id, c.state AS c_state, c.active_action_id AS c_active_action_id,
+            c.pending_question AS c_pending_question, c.updated_at AS c_updated_at, c.version AS c_version
+       FROM m LEFT JOIN a ON true LEFT JOIN c ON true`,
+    values: [dedupeKey],
+  });
+  if (!r) return null;
+  const a = r.actor as any;
+  return {
+    row: toRow(r),
+    actor: a ? {
+      id: Number(a.id), wecomUserid: a.wecom_userid, name: a.name, role: a.role,
+      departmentId: a.department_id === null ? null : Number(a.department_id), departmentPath: a.department_path,
+      managerId: a.manager_id === null ? null : Number(a.manager_id),
+    } : null,
+    conversation: r.c_user_id === null ? null : {
+      userId: r.c_user_id, state: r.c_state, activeActionId: r.c_active_action_id, pendingQuestion: r.c_pending_question,
+      updatedAt: r.c_updated_at, version: r.c_version,
+    },
+  };
+}
+
+export interface HandlingResult {
+  dedupeKey: string;
+  replies: BotReply[];
+  /** The conversation to save (null: none was locked). */
+  conversation: { userId: number; state: unknown; activeActionId: number | null; pendingQuestion: unknown } | null;
+  /** Replies queued for WeCom, written as core/notify enqueueMessage writes them (same dedupe rule). */
+  outbox: OutboxMessage[];
+  now: Date;
+}
+
+/**
+ * The end of a handling, in one round trip: the conversation saved, the
+ * replies queued in the outbox, the message marked processed (with its
+ * replies, for a replayed console request).
+ */
+export async function finishHandling(db: Db, h: HandlingResult): Promise<void> {
+  const c = h.conversation;
+  await db.query({
+    name: 'bot-finish',
+    text: `WITH conv AS (
+       UPDATE bot_conversations SET state = $2, active_action_id = $3, pending_question = $4, updated_at = $5, version = version + 1
+        WHERE user_id = $1
+     ), out AS (
+       INSERT INTO outbox (dedupe_key, recipient, msgtype, payload)
+       SELECT x.dedupe_key, x.recipient, x.msgtype, x.payload
+         FROM jsonb_to_recordset($8::jsonb) AS x(dedupe_key text, recipient text, msgtype text, payload jsonb)
+       ON CONFLICT (dedupe_key) DO NOTHING
+     )
+     UPDATE bot_inbound SET processed_at = $5, replies = $7, attempts = attempts + 1 WHERE dedupe_key = $6`,
+    values: [
+      c?.userId ?? null, c ? JSON.stringify(c.state) : null, c?.activeActionId ?? null,
+      c?.pendingQuestion == null ? null : JSON.stringify(c.pendingQuestion), h.now, h.dedupeKey, JSON.stringify(h.replies),
+      JSON.stringify(h.outbox.map((o) => ({ dedupe_key: o.dedupeKey, recipient: o.recipient, msgtype: o.msgtype, payload: o.payload }))),
+    ],
+  });
 }
 
 export async function findInbound(db: Db, dedupeKey: string): Promise<InboundRow | null> {
-  const { rows: [r] } = await db.query('SELECT * FROM bot_inbound WHERE dedupe_key = $1', [dedupeKey]);
+  const { rows: [r] } = await db.query(`SELECT ${INBOUND_COLUMNS} FROM bot_inbound WHERE dedupe_key = $1`, [dedupeKey]);
   return r ? toRow(r) : null;
 }
 
-export async function markInboundProcessed(db: Db, dedupeKey: string, replies: unknown[], now: Date): Promise<void> {
-  await db.query(
-    'UPDATE bot_inbound SET processed_at = $2, replies = $3, attempts = attempts + 1 WHERE dedupe_key = $1',
-    [dedupeKey, now, JSON.stringify(replies)],
-  );
+export interface InboundFailure {
+  dedupeKey: string;
+  error: string;
+  /** The attempt that reaches this closes the row. */
+  maxAttempts: number;
+  now: Date;
+  /** What the member is told when the row is closed (stored as its replies). */
+  replies: BotReply[];
+  /** …and, for WeCom, the same as an outbox row to the sender (written with the closing, or not at all). */
+  outbox: Omit<OutboxMessage, 'recipient'> | null;
 }
 
-/** A failed attempt; `giveUp` closes the row so a message that always fails is not retried forever. */
-export async function recordInboundFailure(db: Db, dedupeKey: string, error: string, giveUp: boolean, now: Date): Promise<void> {
-  await db.query(
-    `UPDATE bot_inbound SET attempts = attempts + 1, last_error = $2, processed_at = CASE WHEN $3 THEN $4 ELSE NULL END
-      WHERE dedupe_key = $1 AND processed_at IS NULL`,
-    [dedupeKey, error.slice(0, 2000), giveUp, now],
+/**
+ * A failed attempt, counted on the row in one statement. The last allowed
+ * attempt closes it so a message that always fails is not retried forever.
+ * Null when the row is gone or already processed.
+ */
+export async function recordInboundFailure(db: Db, f: InboundFailure): Promise<{ userid: string; gaveUp: boolean } | null> {
+  const { rows: [r] } = await db.query(
+    `WITH upd AS (
+       UPDATE bot_inbound SET attempts = attempts + 1, last_error = $2,
+              processed_at = CASE WHEN attempts + 1 >= $3 THEN $4::timestamptz END,
+              replies = CASE WHEN attempts + 1 >= $3 THEN $5::jsonb ELSE replies END
+        WHERE dedupe_key = $1 AND processed_at IS NULL
+       RETURNING userid, processed_at IS NOT NULL AS gave_up
+     ), out AS (
+       INSERT INTO outbox (dedupe_key, recipient, msgtype, payload)
+       SELECT $6::text, upd.userid, $7::text, $8::jsonb FROM upd WHERE upd.gave_up AND $6::text IS NOT NULL
+       ON CONFLICT (dedupe_key) DO NOTHING
+     )
+     SELECT userid, gave_up FROM upd`,
+    [f.dedupeKey, f.error.slice(0, 2000), f.maxAttempts, f.now, JSON.stringify(f.replies),
+      f.outbox?.dedupeKey ?? null, f.outbox?.msgtype ?? null, f.outbox ? JSON.stringify(f.outbox.payload) : null],
   );
+  return r ? { userid: r.userid, gaveUp: r.gave_up } : null;
 }
 
-/** Unprocessed rows older than `before` (their first handler died or failed), oldest first. */
-export async function listStaleInbound(db: Db, before: Date, limit = 50): Promise<Array<{ dedupeKey: string; transport: InboundTransport }>> {
+/** Unprocessed rows received before `before` (their first handler died, failed or never heard), oldest first. */
+export async function listStaleInbound(
+  db: Db, before: Date, limit = 50,
+): Promise<Array<{ dedupeKey: string; transport: InboundTransport; userid: string; message: BotMessage }>> {
   const { rows } = await db.query(
-    `SELECT dedupe_key, transport FROM bot_inbound WHERE processed_at IS NULL AND received_at < $1 ORDER BY received_at LIMIT $2`,
+    `SELECT dedupe_key, transport, userid, message FROM bot_inbound WHERE processed_at IS NULL AND received_at < $1 ORDER BY received_at LIMIT $2`,
     [before, limit],
   );
-  return rows.map((r) => ({ dedupeKey: r.dedupe_key, transport: r.transport }));
+  return rows.map((r) => ({ dedupeKey: r.dedupe_key, transport: r.transport, userid: r.userid, message: r.message }));
+}
+
+/**
+ * The replies of a message once handled, polling the row (the console's wait
+ * for a bot in another process); null when `timeoutMs` passes first.
+ */
+export async function awaitReplies(db: Db, dedupeKey: string, timeoutMs: number): Promise<BotReply[] | null> {
+  const end = Date.now() + timeoutMs;
+  for (let wait = 10; ; wait = Math.min(wait * 2, 200)) {
+    const { rows: [r] } = await db.query('SELECT processed_at, replies FROM bot_inbound WHERE dedupe_key = $1', [dedupeKey]);
+    if (r?.processed_at) return (r.replies as BotReply[] | null) ?? [];
+    if (Date.now() + wait > end) return null;
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
 }

@@ -1,10 +1,13 @@
 /**
- * The scheduled reminder: every rep with a visit report in progress hears,
- * once a day, what it still lacks — "你今天拜访了华联超市总部，还差：下次
- * 接触时间、决策链角色、1张合影". Through the outbox (dedupe per action and
- * Shanghai day), so running the job twice sends nothing twice.
+ * The scheduled reminder (jobs/nudge-drafts.job.ts, hourly in working
+ * hours): every rep with a report draft worked on today that would not pass
+ * yet hears, once a day per draft, what it still lacks — "你今天拜访了华联超市
+ * 总部，还差：下次接触时间、决策链角色、1张合影". Only drafts left alone for a
+ * while (`idleMinutes`), so nobody is nudged in the middle of a conversation.
+ * Through the outbox (dedupe per action and Shanghai day), so running the job
+ * twice, or hourly, sends nothing twice.
  *
- *   const n = await nudgeIncompleteDrafts({ pool, now: () => new Date() }); // from a jobs/ job, e.g. every('0 17 * * 1-5')
+ *   const n = await nudgeIncompleteDrafts({ pool, now: () => new Date() });
  */
 import { loadActionRow } from '../actions/action-repo.js';
 import type { VisitDraftInput } from '../actions/action-schemas.js';
@@ -14,15 +17,24 @@ import { shanghaiDate } from '../flow/time.js';
 import { enqueueMessage, textMessage } from '../notify/outbox.js';
 import { draftGaps, gapNames, isBlocking } from './draft-gaps.js';
 
+/** A draft untouched this long is no longer being worked on right now. */
+export const NUDGE_IDLE_MINUTES = 60;
+
 /** Actions with a draft saved today that would not pass yet; returns how many reminders were queued. */
-export async function nudgeIncompleteDrafts(deps: Pick<CoreDeps, 'pool' | 'now'>): Promise<number> {
+export async function nudgeIncompleteDrafts(
+  deps: Pick<CoreDeps, 'pool' | 'now'>, opts: { idleMinutes?: number } = {},
+): Promise<number> {
   const now = deps.now();
   const day = shanghaiDate(now);
+  const idleSince = new Date(now.getTime() - (opts.idleMinutes ?? NUDGE_IDLE_MINUTES) * 60_000);
   const { rows } = await deps.pool.query(
     `SELECT d.action_id, d.payload FROM action_drafts d JOIN actions a ON a.id = d.action_id
+       JOIN users u ON u.id = a.assignee_id AND u.active
       WHERE a.status IN ('dispatched','in_progress','rejected','overdue','escalated')
-        AND (d.updated_at AT TIME ZONE 'Asia/Shanghai')::date = $1::date`,
-    [day],
+        AND (d.updated_at AT TIME ZONE 'Asia/Shanghai')::date = $1::date AND d.updated_at <= $2
+        AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = 'bot:nudge:' || d.action_id || ':' || $1)
+      ORDER BY d.action_id`,
+    [day, idleSince],
   );
   let queued = 0;
   for (const r of rows) {

@@ -38,6 +38,8 @@ export interface SourceCtx {
   snapshotAsOf?: IsoDate | null;
   /** Completeness only: the live state already grouped (snapshot-shaped rows), instead of reading customers. */
   liveProfileState?: ProfileStateRow[] | null;
+  /** False when neither a filter nor the grouping looks at product lines: sources may leave them NULL. */
+  needsProductLine?: boolean;
 }
 
 /** Active customers per department/owner/product line with each key field's filled count (a snapshot's shape). */
@@ -186,7 +188,7 @@ export const METRICS: Record<MetricKey, MetricDef> = {
     definition: () => '统计期内有效跟进条数 ÷ 统计期内全部跟进条数（有效：有资料、附件、决策链更新或明确的下一步）；按跟进时跟进人所在部门归属。',
     source: (ctx) => {
       return `SELECT r.owner_id, r.department_id, r.product_line_id, r.day AS t, NULL::text AS stage, r.total AS den, r.hits AS num
-                FROM dash_daily r
+                FROM dash_daily_current r
                WHERE r.kind = 'followup' AND r.day >= ${ctx.ps.p(ctx.period.from)}::date AND r.day < ${ctx.ps.p(ctx.period.to)}::date`;
     },
   },
@@ -203,12 +205,12 @@ function actionSource(ctx: SourceCtx): string {
   const branches: string[] = [];
   if (period.from < rollupEnd) {
     branches.push(`SELECT r.owner_id, r.department_id, r.product_line_id, r.day AS t, NULL::text AS stage, r.total AS den, r.hits AS num
-                     FROM dash_daily r
+                     FROM dash_daily_current r
                     WHERE r.kind = 'action' AND r.day >= ${ps.p(period.from)}::date AND r.day < ${ps.p(rollupEnd)}::date`);
   }
   const liveFrom = new Date(Math.max(period.fromTs.getTime(), shanghaiInstant(today).getTime()));
   const liveTo = new Date(Math.min(period.toTs.getTime(), now.getTime()));
-  if (liveFrom < liveTo) branches.push(liveActionsSql(ps, liveFrom, liveTo));
+  if (liveFrom < liveTo) branches.push(liveActionsSql(ps, liveFrom, liveTo, ctx.needsProductLine ?? true));
   if (branches.length === 0) {
     return `SELECT NULL::bigint AS owner_id, NULL::bigint AS department_id, NULL::bigint AS product_line_id, NULL::date AS t,
                    NULL::text AS stage, 0 AS den, 0 AS num WHERE false`;
@@ -216,11 +218,15 @@ function actionSource(ctx: SourceCtx): string {
   return branches.join('\nUNION ALL\n');
 }
 
-/** Actions with due_at in [from, to), one row each, in the rollup's shape. */
-export function liveActionsSql(ps: Params, from: Date, to: Date): string {
-  return `SELECT a.assignee_id AS owner_id, a.department_id, c.product_line_id, dash_day(a.due_at) AS t, NULL::text AS stage,
-                 1 AS den, dash_action_on_time(a.status, a.submitted_at, a.due_at)::int AS num
-            FROM actions a LEFT JOIN customers c ON c.id = a.customer_id
+/**
+ * Actions with due_at in [from, to), one row each, in the rollup's shape. The
+ * product line is the customer's: joined only when asked for, since today's
+ * actions can be tens of thousands of rows and the join is most of their cost.
+ */
+export function liveActionsSql(ps: Params, from: Date, to: Date, withProductLine = true): string {
+  return `SELECT a.assignee_id AS owner_id, a.department_id, ${withProductLine ? 'c.product_line_id' : 'NULL::bigint'} AS product_line_id,
+                 dash_day(a.due_at) AS t, NULL::text AS stage, 1 AS den, dash_action_on_time(a.status, a.submitted_at, a.due_at)::int AS num
+            FROM actions a ${withProductLine ? 'LEFT JOIN customers c ON c.id = a.customer_id' : ''}
            WHERE a.due_at >= ${ps.p(from)} AND a.due_at < ${ps.p(to)}`;
 }
 

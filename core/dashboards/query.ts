@@ -94,6 +94,7 @@ export async function aggregateMetric(db: Db, spec: AggregateSpec): Promise<Aggr
   const source = spec.metric.source({
     period: spec.period, now: spec.now, today: shanghaiDate(spec.now), ps, settings: spec.settings, snapshotAsOf: spec.snapshotAsOf,
     liveProfileState: spec.liveProfileState,
+    needsProductLine: spec.filters.productLineId !== undefined || spec.groupBy === 'productLine',
   });
   const where = factPredicates(spec.actor, spec.filters, ps, { hasProductLine: spec.metric.hasProductLine, hasStage: false });
   if (spec.filters.stage !== undefined && spec.metric.hasStage) {

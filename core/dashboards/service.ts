@@ -18,6 +18,7 @@ import {
   display, fieldRate, measureOf, statusFor, statusLabel, targetText, trendOf, type Measure,
 } from './figures.js';
 import { METRIC_KEYS, METRICS, type GroupBy, type MetricDef, type MetricKey, type ProfileStateRow } from './metrics.js';
+import { closedPeriodFigure } from './closed-periods.js';
 import { periodOut, previousPeriod, resolvePeriod, type Period } from './period.js';
 import {
   aggregateMetric, departmentGrouping, loadDepartments, TOTAL_KEY, type AggregateRow, type Dept,
@@ -71,9 +72,15 @@ export async function completenessSnapshot(db: Db, period: Period, now: Date): P
 
 interface Computed { measure: Measure; note: string | null; rows: AggregateRow[] }
 
-async function compute(
-  ctx: Ctx, metric: MetricDef, period: Period, opts: { groupBy?: GroupBy | null; depts?: Dept[]; withTotal?: boolean } = {},
-): Promise<Computed> {
+type ComputeOptions = { groupBy?: GroupBy | null; depts?: Dept[]; withTotal?: boolean };
+
+/** A figure (and its groups) over a period; an ended period's is reused for a few minutes (closed-periods.ts). */
+function compute(ctx: Ctx, metric: MetricDef, period: Period, opts: ComputeOptions = {}): Promise<Computed> {
+  const key = JSON.stringify([metric.key, ctx.actor.id, ctx.filters, ctx.settings, opts.groupBy ?? null, !!opts.withTotal]);
+  return closedPeriodFigure(ctx.db, key, period, ctx.now, () => computeNow(ctx, metric, period, opts));
+}
+
+async function computeNow(ctx: Ctx, metric: MetricDef, period: Period, opts: ComputeOptions): Promise<Computed> {
   if (ctx.filters.productLineId !== undefined && !metric.hasProductLine) {
     return { measure: measureOf(metric, undefined, ctx.settings), note: `${metric.name}不区分产品线`, rows: [] };
   }

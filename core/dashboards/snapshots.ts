@@ -45,10 +45,19 @@ export async function computeLiveProfileState(db: Db, settings: DashboardSetting
 /**
  * How long the live completeness state is reused (per database and field
  * configuration): the current period's 资料完整度 is at most this old, and a
- * dashboard load does not re-read every customer.
+ * dashboard load does not re-read every customer. Past it, a pool-level read
+ * still gets the last state at once (up to LIVE_PROFILE_STALE_MS old) while one
+ * recomputation runs in the background: the pass over every customer takes
+ * most of a second on a large organisation, and no manager should wait for it.
  */
 export const LIVE_PROFILE_TTL_MS = 30_000;
-const liveCache = new WeakMap<object, Map<string, { at: number; rows: Promise<ProfileStateRow[]> }>>();
+export const LIVE_PROFILE_STALE_MS = 10 * 60_000;
+
+interface CachedState { at: number; rows: Promise<ProfileStateRow[]>; ready: boolean; refreshing: boolean }
+const liveCache = new WeakMap<object, Map<string, CachedState>>();
+
+/** Only a pool outlives the request: a transaction's client must not be used for a background read. */
+const isPool = (db: Db): boolean => 'totalCount' in db;
 
 export function liveProfileState(db: Db, settings: DashboardSettings, now = Date.now()): Promise<ProfileStateRow[]> {
   let perDb = liveCache.get(db);
@@ -56,8 +65,24 @@ export function liveProfileState(db: Db, settings: DashboardSettings, now = Date
   const key = JSON.stringify(settings.profileFields);
   const hit = perDb.get(key);
   if (hit && now - hit.at < LIVE_PROFILE_TTL_MS) return hit.rows;
-  const rows = computeLiveProfileState(db, settings);
-  perDb.set(key, { at: now, rows });
-  rows.catch(() => perDb!.delete(key));
-  return rows;
+  if (hit?.ready && now - hit.at < LIVE_PROFILE_STALE_MS && isPool(db)) {
+    if (!hit.refreshing) {
+      hit.refreshing = true;
+      const cache = perDb;
+      load(db, settings, now).rows
+        .then((rows) => cache.set(key, { at: now, rows: Promise.resolve(rows), ready: true, refreshing: false }))
+        .catch(() => { hit.refreshing = false; });
+    }
+    return hit.rows;
+  }
+  const entry = load(db, settings, now);
+  perDb.set(key, entry);
+  entry.rows.catch(() => perDb!.delete(key));
+  return entry.rows;
+}
+
+function load(db: Db, settings: DashboardSettings, now: number): CachedState {
+  const entry: CachedState = { at: now, rows: computeLiveProfileState(db, settings), ready: false, refreshing: false };
+  entry.rows.then(() => { entry.ready = true; }, () => undefined);
+  return entry;
 }

@@ -13,6 +13,8 @@
  * - Send: outside any transaction; each result is written at once (sent +
  *   delivery_log + the card's response code, or the failure decision).
  * - Demo mode (no WeCom client): due rows become 'demo' — the outbox is the delivery.
+ * - Images: the row refers to stored bytes; they are uploaded right before the
+ *   send (core/delivery/outbox-media.ts), so each retry uploads afresh.
  *
  * Cards are sent with `enable_duplicate_check`, so even the rare resend after
  * a crash between WeCom's answer and our write is not shown twice.
@@ -24,16 +26,21 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { buildDigestCard, type DigestItem } from '../alerts/alert-cards.js';
+import { createStorage, type Storage } from '../attachments/storage.js';
 import { withTransaction } from '../db/pool.js';
 import type { CoreDeps } from '../deps.js';
 import { RecipientThrottle, WECOM_MEMBER_LIMITS, type ThrottleLimits } from '../wecom/recipient-throttle.js';
 import type { SendResult, WecomClient, WecomMessage } from '../wecom/wecom-client.js';
 import { decideFailure } from './delivery-failures.js';
+import { imageRefOf, OutboxMediaUnusableError, sendStoredImage } from './outbox-media.js';
 import { planRecipient, type DueMessage } from './plan-delivery.js';
 
 export interface DeliveryDeps extends Pick<CoreDeps, 'pool' | 'logger' | 'now'> {
   wecom: WecomClient | null;
-  config: Pick<CoreDeps['config'], 'publicUrl'>;
+  /** DATA_DIR locates the bytes of image messages (default ./data, as in config). */
+  config: Pick<CoreDeps['config'], 'publicUrl'> & Partial<Pick<CoreDeps['config'], 'DATA_DIR'>>;
+  /** Where image messages' bytes are read; defaults to attachment storage under DATA_DIR. */
+  storage?: Storage;
 }
 
 export interface DeliverOptions {
@@ -83,6 +90,7 @@ export async function deliverOutbox(deps: DeliveryDeps, opts: DeliverOptions = {
   };
   const r: DeliveryReport = { sent: 0, merged: 0, digests: 0, deferred: 0, retrying: 0, failed: 0, cancelled: 0, demo: 0, summary: '' };
   const started = Date.now();
+  const sending = withStorage(deps);
   for (let round = 0; round < o.maxRounds && Date.now() - started < o.timeBudgetMs; round++) {
     if (!deps.wecom) {
       const n = await markDemo(deps, o.batchSize, r);
@@ -92,7 +100,7 @@ export async function deliverOutbox(deps: DeliveryDeps, opts: DeliverOptions = {
     const claim = await claimRound(deps, o, r);
     // nothing claimed, deferred or cancelled: the queue is empty (or another worker is planning it)
     if (claim.touched === 0) break;
-    const halted = await sendRound(deps, deps.wecom, claim.rows, o, r);
+    const halted = await sendRound(sending, deps.wecom, claim.rows, o, r);
     if (halted) {
       r.halted = halted;
       break;
@@ -102,6 +110,10 @@ export async function deliverOutbox(deps: DeliveryDeps, opts: DeliverOptions = {
   r.summary = summarize(r);
   if (r.sent || r.failed || r.digests || r.demo) deps.logger.info({ report: r }, 'outbox delivered');
   return r;
+}
+
+function withStorage(deps: DeliveryDeps): DeliveryDeps & { storage: Storage } {
+  return { ...deps, storage: deps.storage ?? createStorage({ DATA_DIR: deps.config.DATA_DIR ?? './data' }) };
 }
 
 function summarize(r: DeliveryReport): string {
@@ -279,7 +291,7 @@ async function foldIntoDigest(
 
 /** Sends a round: recipients in parallel (bounded), each recipient's messages in order. Returns a halt reason, if any. */
 async function sendRound(
-  deps: DeliveryDeps, wecom: WecomClient, rows: ClaimedRow[], o: Required<DeliverOptions>, r: DeliveryReport,
+  deps: DeliveryDeps & { storage: Storage }, wecom: WecomClient, rows: ClaimedRow[], o: Required<DeliverOptions>, r: DeliveryReport,
 ): Promise<string | undefined> {
   const queues = new Map<string, ClaimedRow[]>();
   for (const row of rows) queues.set(row.recipient, [...(queues.get(row.recipient) ?? []), row]);
@@ -306,7 +318,9 @@ async function sendRound(
   return halted;
 }
 
-async function sendOne(deps: DeliveryDeps, wecom: WecomClient, row: ClaimedRow, r: DeliveryReport): Promise<string | undefined> {
+async function sendOne(
+  deps: DeliveryDeps & { storage: Storage }, wecom: WecomClient, row: ClaimedRow, r: DeliveryReport,
+): Promise<string | undefined> {
   // cards carry a task id unique per message, so an identical request can only be a resend of
   // this very row: let WeCom drop it. Texts are not flagged: a bot may rightly say "好的" twice.
   const msg = {
@@ -315,9 +329,11 @@ async function sendOne(deps: DeliveryDeps, wecom: WecomClient, row: ClaimedRow, 
   } as WecomMessage;
   let res: SendResult;
   try {
-    res = await wecom.sendMessage(msg);
+    res = row.msgtype === 'image'
+      ? await sendStoredImage(wecom, deps.storage, row.recipient, imageRefOf(row.payload))
+      : await wecom.sendMessage(msg);
   } catch (err) {
-    return recordFailure(deps, row, err, r);
+    return recordFailure(deps, row, err, r, err instanceof OutboxMediaUnusableError ? err.reason : undefined);
   }
   if (res.invalidUsers.includes(row.recipient.toLowerCase())) {
     return recordFailure(deps, row, Object.assign(new Error('invaliduser'), { invalidUser: true }), r, `接收人「${row.recipient}」不存在、已离职或不在应用可见范围内`);

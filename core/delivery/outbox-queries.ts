@@ -45,6 +45,8 @@ export const OutboxItemSchema = z.object({
   /** The digest message this one was folded into. */
   mergedInto: z.number().nullable(),
   payload: z.record(z.string(), z.unknown()),
+  /** Image messages: where the picture can be seen (GET with the session), e.g. /api/outbox/12/image. */
+  imageUrl: z.string().nullable(),
 });
 export type OutboxItem = z.infer<typeof OutboxItemSchema>;
 
@@ -60,6 +62,8 @@ export function outboxTitle(msgtype: string, payload: any): string {
       return strip(String(payload.text?.content ?? ''));
     case 'markdown':
       return strip(String(payload.markdown?.content ?? ''));
+    case 'image':
+      return `图片：${payload.image?.title ?? payload.image?.filename ?? '图片消息'}`;
     default:
       return msgtype;
   }
@@ -104,6 +108,24 @@ export async function listOutbox(db: Db, actor: Actor, q: ListOutboxQueryInput):
   };
 }
 
+export function outboxImagePath(id: number | string): string {
+  return `/api/outbox/${id}/image`;
+}
+
+/**
+ * The stored picture of an image message, to its recipient or an admin (null
+ * otherwise: out of scope reads as not found). Demo mode's way to see what was pushed.
+ */
+export async function findOutboxImage(db: Db, actor: Actor, id: number): Promise<{ sha256: string; contentType: string; filename: string; size: number } | null> {
+  assertCan(actor, 'outbox', 'read');
+  const { rows } = await db.query(`SELECT recipient, payload FROM outbox WHERE id = $1 AND msgtype = 'image'`, [id]);
+  const row = rows[0];
+  if (!row || (actor.role !== 'admin' && row.recipient !== actor.wecomUserid)) return null;
+  const ref = row.payload?.image;
+  if (typeof ref?.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(ref.sha256)) return null;
+  return { sha256: ref.sha256, contentType: ref.contentType === 'image/jpeg' ? 'image/jpeg' : 'image/png', filename: String(ref.filename ?? 'image.png'), size: Number(ref.size) };
+}
+
 function toItem(r: any): OutboxItem {
   return {
     id: r.id, recipient: r.recipient, recipientName: r.recipient_name ?? null, msgtype: r.msgtype,
@@ -111,5 +133,6 @@ function toItem(r: any): OutboxItem {
     attempts: r.attempts, nextAttemptAt: r.status === 'pending' ? r.next_attempt_at.toISOString() : null,
     lastError: r.last_error, wecomMsgid: r.wecom_msgid, createdAt: r.created_at.toISOString(),
     sentAt: r.sent_at ? r.sent_at.toISOString() : null, alertId: r.alert_id, mergedInto: r.digest_id, payload: r.payload,
+    imageUrl: r.msgtype === 'image' ? outboxImagePath(r.id) : null,
   };
 }

@@ -112,7 +112,8 @@ function logData(a: ActionSnapshot, e: ActionEvent, now: Date): Record<string, u
   if (e.type === 'SUBMIT_OK' && a.dueAt) return { late: now.getTime() > a.dueAt.getTime() };
   if (e.type === 'SUBMIT_REJECTED') return { failureCodes: e.failures.map((f) => f.code) };
   if (e.type === 'REJECT_BY_MANAGER' || e.type === 'REOPEN') return { reason: e.reason, by: e.by };
-  if (e.type === 'REASSIGN') return { from: a.assigneeId, to: e.toUserId, by: e.by };
+  // not from/to: those keys carry the status change of every action event
+  if (e.type === 'REASSIGN') return { fromUserId: a.assigneeId, toUserId: e.toUserId, by: e.by };
   if (e.type === 'ESCALATE') return { stepIndex: e.stepIndex };
   return undefined;
 }

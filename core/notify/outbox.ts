@@ -6,8 +6,19 @@
  *
  *   await enqueueMessage(db, { dedupeKey: `action:${id}:dispatched`, recipient: 'rep.zhao',
  *     msgtype: 'text', payload: { text: { content: '你有一个新事项' } } });
+ *
+ * Images wait as a reference to their bytes in attachment storage (a media_id
+ * would expire after 3 days, and a restart must not lose the picture); the
+ * deliverer uploads them right before sending (core/delivery/outbox-media.ts).
+ *
+ *   const ref = await storeOutboxImage(storage, png, { filename: 'heatmap-2026-W12.png', title: '堵点热力图 2026-W12' });
+ *   await enqueueMessage(db, { dedupeKey: `heatmap:${week}:${userId}:image`, recipient: 'director.wang', ...imageMessage(ref) });
  */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Storage } from '../attachments/storage.js';
 import type { Db } from '../db/pool.js';
+import { mediaUploadIssues, sniffMediaFormat } from '../wecom/media-upload.js';
 import { wecomMessageSchema, type WecomMessageType } from '../wecom/wecom-client.js';
 
 export interface OutboxMessage {
@@ -16,14 +27,36 @@ export interface OutboxMessage {
   /** WeCom userid of the one recipient. */
   recipient: string;
   msgtype: WecomMessageType;
-  /** The message body without `touser`/`msgtype`, e.g. `{ textcard: { title, description, url } }`. */
+  /**
+   * The message body without `touser`/`msgtype`, e.g. `{ textcard: { title, description, url } }`;
+   * for 'image' `{ image: OutboxImageRef }` (see imageMessage), never a media_id.
+   */
   payload: Record<string, unknown>;
 }
+
+/** An image in the outbox: its bytes in attachment storage, uploaded to WeCom only when sent. */
+export const outboxImageRefSchema = z.object({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The upload's filename (ASCII is safest: WeCom shows it nowhere for images). */
+  filename: z.string().min(1).max(128),
+  contentType: z.enum(['image/png', 'image/jpeg']),
+  size: z.number().int().min(6).max(10 * 1024 * 1024),
+  /** For people reading the outbox (the 发件箱 title); not sent. */
+  title: z.string().max(128).optional(),
+}).strict();
+export type OutboxImageRef = z.infer<typeof outboxImageRefSchema>;
+
+const outboxImagePayloadSchema = z.object({ image: outboxImageRefSchema }).strict();
 
 /** Returns whether a row was written (false: that dedupe key was already queued). */
 export async function enqueueMessage(db: Db, m: OutboxMessage): Promise<boolean> {
   // validated here so a malformed message is a bug at its cause, not a WeCom error hours later
-  wecomMessageSchema.parse({ ...m.payload, touser: [m.recipient], msgtype: m.msgtype });
+  if (m.msgtype === 'image') {
+    outboxImagePayloadSchema.parse(m.payload);
+    wecomMessageSchema.parse({ image: { media_id: 'uploaded-when-sent' }, touser: [m.recipient], msgtype: 'image' });
+  } else {
+    wecomMessageSchema.parse({ ...m.payload, touser: [m.recipient], msgtype: m.msgtype });
+  }
   const r = await db.query(
     `INSERT INTO outbox (dedupe_key, recipient, msgtype, payload) VALUES ($1,$2,$3,$4)
      ON CONFLICT (dedupe_key) DO NOTHING`,
@@ -35,6 +68,25 @@ export async function enqueueMessage(db: Db, m: OutboxMessage): Promise<boolean>
 /** A WeCom text card (title, ≤512-byte description, a link) as an outbox payload. */
 export function textCard(title: string, description: string, url: string, btntxt = '详情'): Pick<OutboxMessage, 'msgtype' | 'payload'> {
   return { msgtype: 'textcard', payload: { textcard: { title: clip(title, 128), description: clip(description, 512), url, btntxt } } };
+}
+
+/** An image message as an outbox payload; the bytes must already be stored (storeOutboxImage). */
+export function imageMessage(ref: OutboxImageRef): Pick<OutboxMessage, 'msgtype' | 'payload'> {
+  return { msgtype: 'image', payload: { image: outboxImageRefSchema.parse(ref) } };
+}
+
+/**
+ * Puts a PNG/JPG into attachment storage (by sha256, so the same picture for
+ * ten directors is stored once) and returns its outbox reference. Refuses what
+ * WeCom would refuse (format, >10 MB) here, at the cause.
+ */
+export async function storeOutboxImage(storage: Storage, data: Buffer, meta: { filename: string; title?: string }): Promise<OutboxImageRef> {
+  const issues = mediaUploadIssues({ type: 'image', buffer: data, filename: meta.filename });
+  if (issues.length) throw new Error(`outbox image refused: ${issues.join('；')}`);
+  const sha256 = createHash('sha256').update(data).digest('hex');
+  await storage.put(sha256, data);
+  const contentType = sniffMediaFormat(data) === 'png' ? 'image/png' : 'image/jpeg';
+  return outboxImageRefSchema.parse({ sha256, filename: meta.filename, contentType, size: data.length, ...(meta.title ? { title: meta.title } : {}) });
 }
 
 /** Plain text as an outbox payload (WeCom's limit is 2048 bytes). */

@@ -1,17 +1,30 @@
 /**
  * The heatmap as an image, rendered on the server: ECharts server-side
  * rendering to SVG (no DOM, no canvas), then resvg to PNG for places that
- * cannot show SVG (WeCom chat, Excel). Chinese text needs a CJK font on the
- * host: resvg loads the system fonts and prefers the families below.
+ * cannot show SVG (WeCom chat, Excel).
+ *
+ * Chinese text needs a CJK font, and a production host may have none (resvg
+ * then drops every glyph it cannot find). So the PNG uses only the font we
+ * ship: Noto Sans Hans (GB 2312 + Latin, OFL) from the npm package
+ * @embedpdf/fonts-sc, regular and bold. The SVG names it first and common
+ * CJK families after it, for browsers that show the SVG as is.
  *
  *   const svg = renderHeatmapSvg(heatmap);
- *   const png = svgToPng(svg);
+ *   const { png, width, height } = renderPng(svg);   // or svgToPng(svg) for the bytes only
  */
-import { Resvg } from '@resvg/resvg-js';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
+import { logger } from '../logger.js';
 import type { Heatmap } from './heatmap.js';
 
-const FONT = "'WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
+/** The family name inside the shipped OTF files (name ID 16). */
+export const CJK_FONT_FAMILY = 'Noto Sans S Chinese';
+const FONT = `'${CJK_FONT_FAMILY}', 'Noto Sans SC', 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif`;
+/** PNG width for chat: sharp on phones, far below WeCom's 10 MB image limit. */
+export const HEATMAP_PNG_WIDTH = 1200;
 
 export function renderHeatmapSvg(h: Heatmap, size: { width?: number; height?: number } = {}): string {
   const rows = h.departments;
@@ -36,7 +49,7 @@ export function renderHeatmapSvg(h: Heatmap, size: { width?: number; height?: nu
       grid: { left: 150, right: 30, top: 80, bottom: 90 },
       xAxis: {
         type: 'category', data: cols.map((t) => wrap(t.label)), splitArea: { show: true },
-        axisLabel: { fontFamily: FONT, fontSize: 11, interval: 0 },
+        axisLabel: { fontFamily: FONT, fontSize: 11, lineHeight: 15, interval: 0 },
       },
       yAxis: {
         type: 'category', data: rows.map((d) => d.name), splitArea: { show: true }, inverse: true,
@@ -70,11 +83,38 @@ function shift(day: string, n: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 }
 
-export function svgToPng(svg: string, width = 1200): Buffer {
-  const resvg = new Resvg(svg, {
-    fitTo: { mode: 'width', value: width },
-    background: '#ffffff',
-    font: { loadSystemFonts: true, defaultFontFamily: 'WenQuanYi Micro Hei' },
-  });
-  return Buffer.from(resvg.render().asPng());
+export function svgToPng(svg: string, width = HEATMAP_PNG_WIDTH): Buffer {
+  return renderPng(svg, width).png;
+}
+
+/** The SVG as a PNG `width` pixels wide (height follows the aspect ratio), white background. */
+export function renderPng(svg: string, width = HEATMAP_PNG_WIDTH): { png: Buffer; width: number; height: number } {
+  const image = new Resvg(svg, { fitTo: { mode: 'width', value: width }, background: '#ffffff', font: fontOptions() }).render();
+  return { png: Buffer.from(image.asPng()), width: image.width, height: image.height };
+}
+
+let shipped: string[] | null | undefined;
+
+/** The OTF files of @embedpdf/fonts-sc, or null when the package is missing (logged once). */
+export function shippedCjkFontFiles(): string[] | null {
+  if (shipped !== undefined) return shipped;
+  try {
+    // the package exports only its JS entry; the fonts sit in ../fonts next to dist/
+    const entry = createRequire(import.meta.url).resolve('@embedpdf/fonts-sc');
+    const dir = path.join(path.dirname(entry), '..', 'fonts');
+    const files = ['NotoSansHans-Regular.otf', 'NotoSansHans-Bold.otf'].map((f) => path.join(dir, f));
+    shipped = files.every((f) => existsSync(f)) ? files : null;
+  } catch {
+    shipped = null;
+  }
+  if (!shipped) logger.warn('CJK font package @embedpdf/fonts-sc not found: heatmap PNGs fall back to system fonts (Chinese may be missing)');
+  return shipped;
+}
+
+function fontOptions(): ResvgRenderOptions['font'] {
+  const files = shippedCjkFontFiles();
+  // system fonts are not loaded when ours are there: the PNG then looks the same on every host
+  return files
+    ? { loadSystemFonts: false, fontFiles: files, defaultFontFamily: CJK_FONT_FAMILY, sansSerifFamily: CJK_FONT_FAMILY }
+    : { loadSystemFonts: true, defaultFontFamily: 'WenQuanYi Micro Hei' };
 }

@@ -2,25 +2,26 @@
  * Monday morning: last week's 跨部门协同堵点热力图 to every director, through
  * the outbox (demo mode: it stays there as the 发件箱 shows it).
  *
- * Images: WeCom would need media/upload then an `image` message, and our
- * WecomClient has neither (only media/get). So the PNG is rendered and stored
- * in attachment storage (sha256 kept in obstacle_heatmaps with the JSON), and
- * each director gets a text card — the week's top topics and hottest cell —
- * linking to the heatmap page of the H5 app (/obstacles?week=…), which shows
- * GET /api/obstacles/heatmap.png. One card per director and week (dedupe key).
+ * Each director gets two messages, in this order, once per week (dedupe keys):
+ *  1. the heatmap as a picture: rendered here (ECharts SVG → resvg PNG with
+ *     the CJK font we ship), stored in attachment storage, and uploaded to
+ *     WeCom (media/upload) only when the deliverer sends it — an `image`
+ *     message. In demo mode it is seen at GET /api/outbox/{id}/image;
+ *  2. a text card — the week's top topics and hottest cell — linking to the
+ *     interactive heatmap of the H5 app (/obstacles?week=…).
+ * The week's JSON and PNG hash are kept in obstacle_heatmaps.
  *
- *   const r = await pushWeeklyObstacleHeatmap(sys, { now });
+ *   const r = await pushWeeklyObstacleHeatmap(sys, { week: '2026-03-16' });
  */
-import { createHash } from 'node:crypto';
 import { loadActiveActor } from '../auth/actor.js';
-import { createStorage } from '../attachments/storage.js';
+import { createStorage, type Storage } from '../attachments/storage.js';
 import { withTransaction } from '../db/pool.js';
 import type { System } from '../system.js';
 import { addCalendarDays, shanghaiDate } from '../flow/time.js';
 import { mondayOf } from '../dashboards/period.js';
-import { enqueueMessage, textCard } from '../notify/outbox.js';
+import { enqueueMessage, imageMessage, storeOutboxImage, textCard, type OutboxImageRef } from '../notify/outbox.js';
 import { obstacleHeatmap, type Heatmap } from './heatmap.js';
-import { renderHeatmapSvg, svgToPng } from './render.js';
+import { renderHeatmapSvg, renderPng } from './render.js';
 
 type Deps = Pick<System, 'pool' | 'config' | 'logger'> & { now?: () => Date };
 
@@ -32,31 +33,43 @@ export async function pushWeeklyObstacleHeatmap(sys: Deps, opts: { week?: string
     `SELECT id FROM users WHERE role = 'director' AND active ORDER BY id`);
   const storage = createStorage(sys.config);
   let sent = 0;
+  let images = 0;
   let stored: { week: string; sha256: string; topics: number } | null = null;
+  // directors all see the whole company, so this renders once; a scoped heatmap would render again
+  const rendered = new Map<string, OutboxImageRef>();
   for (const d of directors) {
     const actor = await loadActiveActor(sys.pool, { id: d.id });
     if (!actor) continue;
     const heatmap = await obstacleHeatmap(sys.pool, actor, { week }, now);
-    const png = svgToPng(renderHeatmapSvg(heatmap));
-    const sha256 = createHash('sha256').update(png).digest('hex');
-    await storage.put(sha256, png);
+    const json = JSON.stringify(heatmap);
+    const image = rendered.get(json) ?? await renderAndStore(storage, heatmap);
+    rendered.set(json, image);
     await withTransaction(sys.pool, async (tx) => {
       if (!stored) {
         await tx.query(
           `INSERT INTO obstacle_heatmaps (week, result, png_sha256) VALUES ($1::date, $2, $3)
            ON CONFLICT (week) DO UPDATE SET result = EXCLUDED.result, png_sha256 = EXCLUDED.png_sha256, created_at = now()`,
-          [heatmap.from, JSON.stringify(heatmap), sha256]);
+          [heatmap.from, json, image.sha256]);
       }
+      // the picture first: the card's link is the way on to the interactive heatmap
+      const picture = { dedupeKey: `obstacle-heatmap-image:${heatmap.from}:${actor.id}`, recipient: actor.wecomUserid, ...imageMessage(image) };
+      if (await enqueueMessage(tx, picture)) images++;
       const url = `${sys.config.publicUrl.replace(/\/$/, '')}/obstacles?week=${encodeURIComponent(heatmap.week)}`;
       const card = textCard(`跨部门协同堵点热力图 ${heatmap.week}`, describe(heatmap), url, '看热力图');
       if (await enqueueMessage(tx, { dedupeKey: `obstacle-heatmap:${heatmap.from}:${actor.id}`, recipient: actor.wecomUserid, ...card })) sent++;
     });
-    stored ??= { week: heatmap.week, sha256, topics: heatmap.topics.length };
+    stored ??= { week: heatmap.week, sha256: image.sha256, topics: heatmap.topics.length };
   }
   const summary = directors.length === 0
     ? '堵点热力图：没有在职的销售总监，未发送'
-    : `堵点热力图 ${stored?.week ?? week}：${stored?.topics ?? 0} 个主题，发给总监 ${sent} 人`;
-  return { week, directors: directors.length, sent, png: stored?.sha256 ?? null, summary };
+    : `堵点热力图 ${stored?.week ?? week}：${stored?.topics ?? 0} 个主题，发给总监 ${sent} 人（热力图图片 ${images} 张，文本卡片 ${sent} 张）`;
+  return { week, directors: directors.length, sent, images, png: stored?.sha256 ?? null, summary };
+}
+
+/** The heatmap PNG, stored by its sha256 for the outbox to upload when it sends. */
+function renderAndStore(storage: Storage, h: Heatmap): Promise<OutboxImageRef> {
+  const { png } = renderPng(renderHeatmapSvg(h));
+  return storeOutboxImage(storage, png, { filename: `obstacle-heatmap-${h.week}.png`, title: `跨部门协同堵点热力图 ${h.week}` });
 }
 
 /** The card text: volume, top topics, the hottest department × topic. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import type { Db } from '../db/pool.js';
+import { AppError } from '../errors.js';
 
 export const DepartmentSchema = z.object({
   id: z.number(), name: z.string(), parentId: z.number().nullable(), path: z.string(),
@@ -28,4 +29,40 @@ export async function listUsers(db: Db, actor: Actor, q: { role?: string }): Pro
     id: r.id, userid: r.wecom_userid, name: r.name, role: r.role,
     departmentId: r.department_id, managerId: r.manager_id, position: r.position,
   }));
+}
+
+/**
+ * The member's contact id on the wechaty puppet (users.wechaty_id): messages
+ * from that contact reach the bot as this member. An admin binds it; a
+ * contact belongs to one member at most.
+ */
+export const WechatyId = z.string().trim().min(1, '不能为空').max(128, '不能超过128个字符')
+  .regex(/^[\x21-\x7e]+$/, '只能包含英文字母、数字和符号（不含空格）');
+
+export const UpdateUserSchema = z.object({
+  /** null unbinds. */
+  wechatyId: WechatyId.nullable(),
+}).strict();
+
+export const UserBindingSchema = UserSchema.extend({ wechatyId: z.string().nullable() });
+
+/** Binds (or, with null, unbinds) a member's wechaty contact: admins only; 409 DUPLICATE when another member has it. */
+export async function updateUserBinding(
+  db: Db, actor: Actor, userId: number, input: z.infer<typeof UpdateUserSchema>,
+): Promise<z.infer<typeof UserBindingSchema>> {
+  assertCan(actor, 'org', 'update');
+  if (input.wechatyId !== null) {
+    const { rows: [taken] } = await db.query('SELECT id FROM users WHERE wechaty_id = $1 AND id <> $2', [input.wechatyId, userId]);
+    if (taken) throw new AppError('DUPLICATE', { field: 'wechatyId' }, '这个 wechaty 联系人已经绑定给其他成员');
+  }
+  const { rows: [r] } = await db.query(
+    `UPDATE users SET wechaty_id = $2, updated_at = now() WHERE id = $1 AND active
+     RETURNING id, wecom_userid, name, role, department_id, manager_id, position, wechaty_id`,
+    [userId, input.wechatyId],
+  );
+  if (!r) throw new AppError('USER_NOT_FOUND', { id: userId });
+  return {
+    id: r.id, userid: r.wecom_userid, name: r.name, role: r.role,
+    departmentId: r.department_id, managerId: r.manager_id, position: r.position, wechatyId: r.wechaty_id,
+  };
 }

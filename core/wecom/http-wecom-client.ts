@@ -1,6 +1,7 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import { logger as rootLogger, type Logger } from '../logger.js';
+import { contentTypeOf, mediaUploadIssues, multipartBody, type MediaUpload, type UploadedMedia } from './media-upload.js';
 import { InMemoryTokenStore, SecretCache, type FetchedSecret, type TokenStore } from './token-cache.js';
 import {
   assertValidMessage,
@@ -57,6 +58,14 @@ interface CallSpec {
 
 const OAUTH_STATE = /^[a-zA-Z0-9]{0,128}$/;
 const MAX_BACKOFF_MS = 2_000;
+
+/** errcode ≠ 0 is a failure; a missing errcode means success (§0). */
+function jsonOutcome(path: string, payload: unknown): Outcome<unknown> {
+  if (typeof payload !== 'object' || payload === null) throw new WecomTransportError(path, 'non-JSON body');
+  const { errcode, errmsg } = payload as { errcode?: unknown; errmsg?: unknown };
+  if (typeof errcode === 'number' && errcode !== 0) return { ok: false, errcode, errmsg: String(errmsg ?? '') };
+  return { ok: true, value: payload };
+}
 
 /**
  * WecomClient over axios. Holds the access token per (corpid, agentid),
@@ -147,6 +156,28 @@ export class HttpWecomClient implements WecomClient {
     });
   }
 
+  async uploadMedia(media: MediaUpload): Promise<UploadedMedia> {
+    const issues = mediaUploadIssues(media);
+    if (issues.length) throw new WecomRequestInvalidError('media upload', issues);
+    const path = '/cgi-bin/media/upload';
+    const { body, contentType } = multipartBody('media', media.filename, contentTypeOf(media), media.buffer);
+    // A repeated upload only leaves an unused media_id behind, so network errors are retried like reads.
+    const data = await this.execute({ path, idempotent: true, useToken: true }, async (token) => {
+      const res = await this.request(path, {
+        method: 'POST',
+        params: { type: media.type, access_token: token },
+        data: body,
+        headers: { 'Content-Type': contentType, 'Content-Length': String(body.length) },
+        maxBodyLength: body.length + 1024,
+      });
+      return jsonOutcome(path, res.data);
+    });
+    const parsed = wire.uploadMediaResponse.safeParse(data);
+    if (!parsed.success) throw new WecomProtocolError(path, parsed.error.issues.map((i) => i.path.join('.')).join(', '));
+    this.log.info({ type: media.type, bytes: media.buffer.length }, 'wecom media uploaded');
+    return wire.toUploadedMedia(parsed.data, media.type);
+  }
+
   async downloadMedia(mediaId: string, opts: { jssdk?: boolean } = {}): Promise<MediaFile> {
     const path = opts.jssdk ? '/cgi-bin/media/get/jssdk' : '/cgi-bin/media/get';
     return this.execute({ path, idempotent: true, useToken: true }, async (token) => {
@@ -210,12 +241,7 @@ export class HttpWecomClient implements WecomClient {
   ): Promise<z.infer<S>> {
     const data = await this.execute({ path, idempotent, useToken }, async (token) => {
       const res = await this.request(path, { method, params: token ? { ...params, access_token: token } : params, data: body });
-      const payload: unknown = res.data;
-      if (typeof payload !== 'object' || payload === null) throw new WecomTransportError(path, 'non-JSON body');
-      const { errcode, errmsg } = payload as { errcode?: unknown; errmsg?: unknown };
-      // A missing errcode means success (§0).
-      if (typeof errcode === 'number' && errcode !== 0) return { ok: false, errcode, errmsg: String(errmsg ?? '') };
-      return { ok: true, value: payload };
+      return jsonOutcome(path, res.data);
     });
     const parsed = schema.safeParse(data);
     if (!parsed.success) throw new WecomProtocolError(path, parsed.error.issues.map((i) => i.path.join('.')).join(', '));

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { templateCardSchema, describeZodIssues, type TemplateCard } from './template-card.schema.js';
+import type { MediaUpload, UploadedMedia } from './media-upload.js';
 import { WecomRequestInvalidError } from './wecom-errors.js';
 
 export * from './wecom-errors.js';
+export type { MediaType, MediaUpload, UploadedMedia } from './media-upload.js';
 export type { TemplateCard, TemplateCardType } from './template-card.schema.js';
 
 /**
@@ -28,6 +30,15 @@ export interface WecomClient {
   listUsersInDepartment(departmentId: number): Promise<WecomUser[]>;
   /** Cached jsapi ticket: 'corp' for wx.config, 'agent' for agentConfig (§7). */
   getJsApiTicket(type: JsApiTicketType): Promise<string>;
+  /**
+   * media/upload (§5): multipart, field `media`. The media_id lives 3 days, so
+   * upload right before the message that uses it. Checks size and format first
+   * (image ≤10 MB PNG/JPG …) and throws WecomRequestInvalidError instead of sending.
+   *
+   *   const { mediaId } = await wecom.uploadMedia({ type: 'image', buffer: png, filename: 'heatmap.png' });
+   *   await wecom.sendMessage({ touser: ['director.wang'], msgtype: 'image', image: { media_id: mediaId } });
+   */
+  uploadMedia(media: MediaUpload): Promise<UploadedMedia>;
   /** media/get (or media/get/jssdk for speex voice from JS uploadVoice). */
   downloadMedia(mediaId: string, opts?: { jssdk?: boolean }): Promise<MediaFile>;
   /** OAuth authorize URL for the H5 (§6). Pure; no network. */
@@ -65,6 +76,8 @@ export const wecomMessageSchema = z
       }),
     }),
     z.object({ ...messageBase, msgtype: z.literal('template_card'), template_card: templateCardSchema }),
+    // media_id from uploadMedia, valid 3 days
+    z.object({ ...messageBase, msgtype: z.literal('image'), image: z.object({ media_id: z.string().min(1).max(512) }) }),
   ])
   // All three empty → 82001; catching it here keeps a bug from looking like a WeCom outage.
   .refine((m) => hasAny(m.touser) || hasAny(m.toparty) || hasAny(m.totag), {

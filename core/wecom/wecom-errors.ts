@@ -13,7 +13,7 @@ export type WecomErrorKind =
   | 'bug' // 41001 and malformed requests: our code is wrong, retrying cannot help
   | 'config' // 40001, 40013, 60020, 48002, 301002...: operator action needed
   | 'invalid_user' // 60111, 81013, 82001: recipient/member does not exist for this app
-  | 'invalid_request' // 40029 used OAuth code, 40007 bad media_id, card update errors
+  | 'invalid_request' // 40029 used OAuth code, 40007 bad media_id, media upload refused, card update errors
   | 'transport' // network error, timeout, non-200 HTTP
   | 'unknown';
 
@@ -46,6 +46,13 @@ const KIND_BY_ERRCODE: Record<number, WecomErrorKind> = {
   82001: 'invalid_user',
   40029: 'invalid_request',
   40007: 'invalid_request',
+  // media/upload refusals (§5): type, format, size, empty file: the same bytes can never pass
+  40004: 'invalid_request',
+  40005: 'invalid_request',
+  40006: 'invalid_request',
+  40009: 'invalid_request',
+  41005: 'invalid_request',
+  44001: 'invalid_request',
   42015: 'invalid_request',
   42016: 'invalid_request',
   42017: 'invalid_request',

@@ -4,6 +4,7 @@ import type {
   OAuthIdentity,
   SendResult,
   UpdateTemplateCardInput,
+  UploadedMedia,
   WecomDepartment,
   WecomMessage,
   WecomUser,
@@ -29,6 +30,22 @@ export const sendResponse = z.object({
   unlicenseduser: z.string().optional(),
   response_code: z.string().optional(),
 });
+
+/** media/upload: `created_at` is a string of epoch seconds (§5); tolerate a number too. */
+export const uploadMediaResponse = z.object({
+  media_id: z.string().min(1),
+  type: z.string().optional(),
+  created_at: z.union([z.string(), z.number()]).optional(),
+});
+
+export function toUploadedMedia(body: z.infer<typeof uploadMediaResponse>, requestedType: string): UploadedMedia {
+  const seconds = Number(body.created_at);
+  return {
+    mediaId: body.media_id,
+    type: body.type ?? requestedType,
+    createdAt: body.created_at !== undefined && Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : null,
+  };
+}
 
 export const updateCardResponse = z.object({ invaliduser: z.union([z.string(), z.array(z.string())]).optional() });
 

@@ -35,6 +35,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/alerts', component: () => import('./pages/AlertsPage.vue'), meta: { title: '预警', tab: 'alerts' } },
   { path: '/alerts/:id(\\d+)', component: () => import('./pages/AlertPage.vue'), meta: { title: '预警处理', tab: 'alerts' } },
   { path: '/team', component: () => import('./pages/TeamPage.vue'), meta: { title: '团队', tab: 'team', roles: MANAGERS } },
+  { path: '/todos', component: () => import('./pages/SupervisorTodosPage.vue'), meta: { title: '我的待办', tab: 'team', roles: ['manager', 'director'] } },
   { path: '/dispatch', component: () => import('./pages/DispatchPage.vue'), meta: { title: '派发事项', tab: 'team', roles: ['manager', 'director', 'rep'] } },
   { path: '/settings', component: () => import('./pages/settings/SettingsPage.vue'), meta: { title: '设置', tab: 'settings' } },
   { path: '/settings/pipelines/:code', component: () => import('./pages/settings/PipelinePage.vue'), meta: { title: '销售流程', tab: 'settings' } },
@@ -117,7 +118,7 @@ export function prefetchPagesFor(role: Role): void {
     rep: [() => import('./pages/TodayPage.vue'), () => import('./pages/VisitPage.vue'), () => import('./pages/CustomersPage.vue'),
       () => import('./pages/FollowUpPage.vue'), () => import('./pages/DailyReportPage.vue'), () => import('./pages/MePage.vue')],
     manager: [() => import('./pages/AlertsPage.vue'), () => import('./pages/AlertPage.vue'), () => import('./pages/TeamPage.vue'),
-      () => import('./pages/CustomersPage.vue'), () => import('./pages/MePage.vue')],
+      () => import('./pages/SupervisorTodosPage.vue'), () => import('./pages/CustomersPage.vue'), () => import('./pages/MePage.vue')],
   };
   const list = byRole[role === 'rep' ? 'rep' : role === 'admin' ? '' : 'manager'] ?? [];
   const idle = (window as any).requestIdleCallback ?? ((f: () => void) => setTimeout(f, 1500));

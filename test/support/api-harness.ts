@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
 import { createApp } from '../../api/app.js';
+import { createBotDeps } from '../../bot/engine/deps.js';
+import { createConsoleBot } from '../../bot/transports/console.transport.js';
 import { loadConfig } from '../../core/config.js';
 import { logger } from '../../core/logger.js';
 import type { WecomClient } from '../../core/wecom/wecom-client.js';
@@ -33,7 +35,9 @@ export async function startTestApi(opts: {
   // uploads of a test never land in a developer's ./data
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'af-api-'));
   const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-0123456789abcdef', DATA_DIR: dataDir, ...opts.env });
-  const app = createApp({ config, pool: opts.pool, logger, now: opts.now ?? (() => new Date()), wecom: opts.wecom ?? null });
+  const core = { config, pool: opts.pool, logger, now: opts.now ?? (() => new Date()), wecom: opts.wecom ?? null };
+  // as main.ts wires `npm start`: the bot in the same process answers the H5 chat
+  const app = createApp({ ...core, consoleBot: createConsoleBot(createBotDeps(core)) });
   const server = http.createServer(app.callback());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

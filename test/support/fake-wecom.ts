@@ -27,6 +27,12 @@ export interface FakeUser {
   is_leader_in_dept?: number[]; direct_leader?: string[]; status?: number;
 }
 
+/** One accepted media/upload, as the fake parsed it from the multipart body. */
+export interface UploadedMediaRecord {
+  mediaId: string; type: string; filename: string; contentType: string; buffer: Buffer; at: number;
+  /** Request headers that matter to WeCom's parser. */ requestContentType: string; contentLength: number | null;
+}
+
 export interface SentMessage {
   body: Record<string, any>; msgid: string; responseCode?: string; at: number;
   /** Members who would see it. */ delivered: string[];
@@ -37,12 +43,21 @@ export interface SentMessage {
 type Json = Record<string, unknown>;
 type Reply = Json | { binary: Buffer; headers: Record<string, string> };
 type Route = (q: URLSearchParams, body: Json) => Reply;
+/** Routes that read the raw request themselves (multipart uploads). */
+type RawRoute = (q: URLSearchParams, req: IncomingMessage) => Promise<Reply>;
 
 const ok = (extra: Json = {}): Json => ({ errcode: 0, errmsg: 'ok', ...extra });
 const fail = (errcode: number, errmsg = 'fake error'): Json => ({ errcode, errmsg });
 const split = (v: unknown): string[] => (typeof v === 'string' && v ? v.split('|').filter(Boolean) : []);
 const bytes = (s: unknown): number => Buffer.byteLength(String(s ?? ''), 'utf8');
 const INTERACTIVE = new Set(['button_interaction', 'vote_interaction', 'multiple_interaction']);
+const MB = 1024 * 1024;
+/** media/upload limits of §5: size in bytes and the accepted formats (by magic bytes). */
+const UPLOAD_LIMITS: Record<string, { maxBytes: number; formats?: string[] }> = {
+  image: { maxBytes: 10 * MB, formats: ['png', 'jpg'] }, voice: { maxBytes: 2 * MB, formats: ['amr'] },
+  video: { maxBytes: 10 * MB, formats: ['mp4'] }, file: { maxBytes: 20 * MB },
+};
+const MEDIA_TTL_MS = 3 * 24 * 3_600_000;
 
 export async function startFakeWecom(opts: FakeWecomOptions) {
   const now = opts.now ?? Date.now;
@@ -53,7 +68,8 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
   const failures = new Map<string, { errcode: number; remaining: number }[]>();
   const departments = new Map<number, FakeDepartment>();
   const users = new Map<string, FakeUser>();
-  const media = new Map<string, { buffer: Buffer; contentType: string; filename: string }>();
+  const media = new Map<string, { buffer: Buffer; contentType: string; filename: string; at?: number }>();
+  const uploads: UploadedMediaRecord[] = [];
   const deliveries = new Map<string, number[]>();
   const duplicates = new Map<string, number>();
   const responseCodes = new Map<string, { used: boolean }>();
@@ -100,6 +116,11 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
       if (msgtype === 'text' || msgtype === 'markdown') {
         if (!content.content) return fail(44004, 'empty content');
         if (bytes(content.content) > 2048) return fail(45002, 'content size out of limit');
+      }
+      if (msgtype === 'image') {
+        // media_id must come from media/upload and is valid for 3 days (§5)
+        const item = media.get(String(content.media_id ?? ''));
+        if (!item || (item.at !== undefined && now() - item.at > MEDIA_TTL_MS)) return fail(40007, 'invalid media_id');
       }
       const requested = body.touser === '@all' ? [...users.keys()] : split(body.touser);
       const parties = split(body.toparty).map(Number);
@@ -161,6 +182,40 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
     '/cgi-bin/media/get/jssdk': mediaReply,
   };
 
+  const rawRoutes: Record<string, RawRoute> = {
+    '/cgi-bin/media/upload': async (q, req) => {
+      const type = q.get('type') ?? '';
+      const limit = UPLOAD_LIMITS[type];
+      if (!limit) return fail(40004, 'invalid media type');
+      if (req.method !== 'POST') return fail(43002, 'require POST method');
+      const requestContentType = String(req.headers['content-type'] ?? '');
+      if (!/^multipart\/form-data;.*boundary=/i.test(requestContentType)) return fail(41005, 'media data missing');
+      const raw = await readRaw(req, 25 * MB);
+      if (!raw) return fail(40006, 'invalid file size');
+      // a real multipart parser (undici's, RFC 7578-strict): a malformed body fails here as it would there
+      let part: File | string | null;
+      try {
+        part = (await new Request('http://fake/', { method: 'POST', headers: { 'content-type': requestContentType }, body: new Uint8Array(raw) }).formData()).get('media');
+      } catch {
+        return fail(41005, 'media data missing');
+      }
+      if (!part || typeof part === 'string' || !part.name) return fail(41005, 'media data missing, field media with a filename expected');
+      const buffer = Buffer.from(await part.arrayBuffer());
+      if (buffer.length <= 5) return fail(40006, 'invalid file size');
+      if (buffer.length > limit.maxBytes) return fail(type === 'image' ? 40009 : 40006, 'invalid file size');
+      if (limit.formats && !limit.formats.includes(formatOf(buffer))) return fail(40005, 'invalid file type');
+      const at = now();
+      const mediaId = `media-${++seq}-${randomBytes(6).toString('hex')}`;
+      media.set(mediaId, { buffer, contentType: part.type || 'application/octet-stream', filename: part.name, at });
+      const length = req.headers['content-length'];
+      uploads.push({
+        mediaId, type, filename: part.name, contentType: part.type, buffer, at, requestContentType,
+        contentLength: length === undefined ? null : Number(length),
+      });
+      return { errcode: 0, errmsg: '', type, media_id: mediaId, created_at: String(Math.floor(at / 1000)) };
+    },
+  };
+
   function listUsers(q: URLSearchParams, shape: (u: FakeUser) => Json): Json {
     const dept = Number(q.get('department_id'));
     if (!departments.has(dept)) return fail(60123, 'invalid party id');
@@ -216,7 +271,8 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
       return send(res, takeFailure(path) ?? gettoken(url.searchParams));
     }
     const route = routes[path];
-    if (!route) return void res.writeHead(404).end();
+    const rawRoute = rawRoutes[path];
+    if (!route && !rawRoute) return void res.writeHead(404).end();
     const token = url.searchParams.get('access_token');
     if (!token) return send(res, fail(41001, 'access_token missing'));
     const injected = takeFailure(path);
@@ -224,8 +280,9 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
     const expiresAt = tokens.get(token);
     if (expiresAt === undefined) return send(res, fail(40014, 'invalid access_token'));
     if (expiresAt <= now()) return send(res, fail(42001, 'access_token expired'));
+    if (rawRoute) return send(res, await rawRoute(url.searchParams, req));
     const body = req.method === 'POST' ? parseJson(await readBody(req)) : {};
-    send(res, body ? route(url.searchParams, body) : fail(47001, 'data format error'));
+    send(res, body ? route!(url.searchParams, body) : fail(47001, 'data format error'));
   }
 
   const server = createServer((req, res) => {
@@ -237,6 +294,8 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
   return {
     baseUrl, oauthBaseUrl: baseUrl, corpId: opts.corpId, agentId, token: opts.token, encodingAESKey: opts.encodingAESKey,
     sent, cardUpdates, issuedCodes, counters, mintOAuthCode, mintResponseCode,
+    /** Every accepted media/upload, in order. */
+    uploads,
     setOAuthUser(who: string | { openid: string }) { oauthUser = who; },
     setUsers(depts: FakeDepartment[], members: FakeUser[]) {
       departments.clear(); users.clear();
@@ -246,6 +305,8 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
     putMedia(mediaId: string, buffer: Buffer, contentType: string, filename = `${mediaId}.bin`) {
       media.set(mediaId, { buffer, contentType, filename });
     },
+    /** The media_id now answers 40007, as after its 3 days. */
+    expireMedia(mediaId: string) { media.delete(mediaId); },
     /** The next `times` calls to `path` answer `errcode` (after the 41001 check, before token validation). */
     failNext(path: string, errcode: number, times = 1) {
       failures.set(path, [...(failures.get(path) ?? []), { errcode, remaining: times }]);
@@ -271,6 +332,25 @@ function parseJson(text: string): Json | null {
   } catch {
     return null;
   }
+}
+
+/** The raw body, or null past `limit` bytes (the rest is drained, not kept). */
+async function readRaw(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size <= limit) chunks.push(chunk as Buffer);
+  }
+  return size > limit ? null : Buffer.concat(chunks);
+}
+
+function formatOf(b: Buffer): string {
+  if (b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
+  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpg';
+  if (b.subarray(0, 6).toString('latin1') === '#!AMR\n') return 'amr';
+  if (b.subarray(4, 8).toString('latin1') === 'ftyp') return 'mp4';
+  return 'other';
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

@@ -2,7 +2,7 @@
  * Response shapes, taken type-only from the server's own zod schemas in
  * core/ (erased at build time: nothing of the server ships to the phone).
  */
-export type { ActionView, Requirement } from '@core/actions/action-schemas';
+export type { ActionView, Requirement, SupervisorTodoView } from '@core/actions/action-schemas';
 export type { Customer } from '@core/resources/customers';
 export type { Contact, RelationshipGraph } from '@core/resources/contacts';
 export type { Opportunity } from '@core/resources/opportunities';

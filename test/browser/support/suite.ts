@@ -13,11 +13,14 @@ export interface BrowserSuite {
   close(): Promise<void>;
 }
 
-/** The built H5 app served by the real API over a fresh (seeded) database, and a headless Chromium. */
-export async function startBrowserSuite(): Promise<BrowserSuite> {
+/**
+ * The built H5 app served by the real API over a fresh (seeded) database, and a headless Chromium.
+ * `env` overrides the API's settings, e.g. `{ DATA_DIR }` to share attachment storage with the test.
+ */
+export async function startBrowserSuite(opts: { env?: Record<string, string> } = {}): Promise<BrowserSuite> {
   buildH5IfStale(); // before createApp: the server picks miniprogram/dist when it exists
   const { pool } = await freshDatabase(12);
-  const api = await startTestApi({ pool });
+  const api = await startTestApi({ pool, env: opts.env });
   const browser = await launch();
   return { pool, api, browser, close: async () => { await browser.close(); await api.close(); } };
 }

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
+import { createApp } from '../../../api/app.js';
 import { getSignature } from '@wecom/crypto';
 import { warmUpSegmenter } from '../../../core/flow/segmenter.js';
 import { logger } from '../../../core/logger.js';
@@ -10,17 +13,20 @@ import {
   buildEncryptedCallback, buildVerifyQuery, decryptReplyEnvelope, startFakeWecom, type FakeWecom,
 } from '../../support/fake-wecom.js';
 import { jpegWithExif } from '../../unit/flow/support/jpeg-builder.js';
-import { startBot } from '../../../bot/main.js';
+import { startBot, type BotPart } from '../../../bot/main.js';
+import type { BotDeps } from '../../../bot/engine/types.js';
 import { Inbox } from '../../../bot/engine/inbox.js';
 import { WecomCallbackTransport } from '../../../bot/transports/wecom-callback.transport.js';
 import { recordInbound } from '../../../core/bot-state/inbound-repo.js';
+import { createInboundBus, type InboundBus } from '../../../core/bot-state/inbound-signal.js';
 import { botDepsFor } from './bot-helpers.js';
 
 /**
  * The WeCom self-built app's 接收消息 callback, end to end: WeCom (the fake)
  * posts an encrypted message, the API checks and decrypts it, stores it,
- * answers an empty 200, and the bot's reply reaches message/send through the
- * outbox deliverer.
+ * answers an empty 200; the bot part (started next to it, as `npm start`
+ * does) hears of it through the inbound signal, and its reply reaches
+ * message/send through the outbox deliverer.
  */
 const KEYS = { token: 'cbtoken123', encodingAESKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', corpId: 'ww-bot-test' };
 const DEADLINE_MS = 5_000;
@@ -60,10 +66,25 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | null 
   }
 }
 
+const WECOM_ENV = (fake: FakeWecom) => ({
+  WECOM_CORP_ID: KEYS.corpId, WECOM_AGENT_ID: '1000002', WECOM_SECRET: 'bot-secret', WECOM_TOKEN: KEYS.token,
+  WECOM_ENCODING_AES_KEY: KEYS.encodingAESKey, WECOM_API_BASE: fake.baseUrl, WECOM_OAUTH_BASE: fake.oauthBaseUrl,
+});
+
+/** The bot part as a process starts it (bot/main.ts), over a test database. */
+function startBotPart(pool: pg.Pool, deps: BotDeps, inboundBus?: InboundBus): Promise<BotPart> {
+  const sys = {
+    config: deps.config as never, pool, logger, now: deps.now, wecom: deps.wecom, inboundBus,
+    db: { pool, url: '', embedded: false, close: async () => undefined },
+  };
+  return startBot(sys as never, deps);
+}
+
 describe('the WeCom callback (POST/GET /api/wecom/callback)', () => {
   let pool: pg.Pool;
   let fake: FakeWecom;
   let api: TestApi;
+  let bot: BotPart;
 
   const post = (c: ReturnType<typeof buildEncryptedCallback>, body = c.body) =>
     fetch(`${api.baseUrl}/api/wecom/callback?${new URLSearchParams(c.query)}`, {
@@ -79,15 +100,11 @@ describe('the WeCom callback (POST/GET /api/wecom/callback)', () => {
     deliverDeps = { pool };
     fake = await startFakeWecom({ ...KEYS, secret: 'bot-secret', agentId: 1000002 });
     const wecom = new HttpWecomClient({ apiBase: fake.baseUrl, oauthBase: fake.oauthBaseUrl, corpId: KEYS.corpId, agentId: 1000002, secret: 'bot-secret', logger });
-    api = await startTestApi({
-      pool, wecom,
-      env: {
-        WECOM_CORP_ID: KEYS.corpId, WECOM_AGENT_ID: '1000002', WECOM_SECRET: 'bot-secret', WECOM_TOKEN: KEYS.token,
-        WECOM_ENCODING_AES_KEY: KEYS.encodingAESKey, WECOM_API_BASE: fake.baseUrl, WECOM_OAUTH_BASE: fake.oauthBaseUrl,
-      },
-    });
+    api = await startTestApi({ pool, wecom, env: WECOM_ENV(fake) });
+    bot = await startBotPart(pool, botDepsFor(pool, { wecom, env: WECOM_ENV(fake) }));
   });
   after(async () => {
+    await bot.stop();
     await api.close();
     await fake.stop();
   });
@@ -211,6 +228,21 @@ describe('the WeCom callback (POST/GET /api/wecom/callback)', () => {
     expect(await count('bot_inbound')).to.equal(inboundBefore);
   });
 
+  it('handles one member’s messages one after another, in the order they came', async () => {
+    // the photo above left a question open (which tag?): set it aside first
+    const asked = sentTo('rep.zhao').length;
+    expect((await post(buildEncryptedCallback({ ...KEYS, xml: textXml('rep.zhao', '跳过') }))).status).to.equal(200);
+    await until('the answer to 跳过', () => sentTo('rep.zhao').length > asked);
+    const before = sentTo('rep.zhao').length;
+    // acknowledged back to back: the bot may be handling the first while the second is recorded
+    for (const text of ['下周三下午再约', '不对，是下周四']) {
+      expect((await post(buildEncryptedCallback({ ...KEYS, xml: textXml('rep.zhao', text) }))).status).to.equal(200);
+    }
+    const replies = await until('both replies', () => sentTo('rep.zhao').length >= before + 2 && sentTo('rep.zhao').slice(before));
+    expect(replies[0].body.text.content).to.include('已记录').and.include('周三');
+    expect(replies[1].body.text.content).to.include('已更正').and.include('周四');
+  });
+
   it('hands a template-card click to the alerts engine and acknowledges it', async () => {
     const ts = Math.floor(Date.now() / 1000);
     const xml = `<xml><ToUserName><![CDATA[${KEYS.corpId}]]></ToUserName><FromUserName><![CDATA[mgr.li]]></FromUserName><CreateTime>${ts}</CreateTime>` +
@@ -254,6 +286,26 @@ describe('a message acknowledged but not handled before a crash', () => {
     expect(rows[0].payload.text.content).to.include('没有待办');
   });
 
+  it('is handled when the bot part (re)connects, when its signal was lost', async () => {
+    const { pool } = await freshDatabase(4);
+    const deps = botDepsFor(pool, { env: { WECOM_CORP_ID: KEYS.corpId, WECOM_AGENT_ID: '1000002', WECOM_SECRET: 's', WECOM_TOKEN: KEYS.token, WECOM_ENCODING_AES_KEY: KEYS.encodingAESKey } });
+    // recorded a moment ago, but nobody was listening
+    await recordInbound(pool, {
+      dedupeKey: 'msg:7300000000000000043', transport: 'wecom', userid: 'rep.zhao', message: { kind: 'text', text: '帮助' }, now: new Date(),
+    });
+    const part = await startBotPart(pool, deps);
+    try {
+      const row = await until('the message handled', async () =>
+        (await pool.query(`SELECT processed_at FROM bot_inbound WHERE dedupe_key = 'msg:7300000000000000043' AND processed_at IS NOT NULL`)).rows[0]);
+      expect(row.processed_at).to.be.instanceOf(Date);
+      const { rows } = await pool.query(`SELECT payload FROM outbox WHERE dedupe_key LIKE 'bot:msg:7300000000000000043:%'`);
+      expect(rows).to.have.length(1);
+      expect(rows[0].payload.text.content).to.include('我可以帮你');
+    } finally {
+      await part.stop();
+    }
+  });
+
   it('starts and stops as a part of the system, choosing transports from config', async () => {
     const { pool } = await freshDatabase(2);
     const deps = botDepsFor(pool, { env: { WECOM_CORP_ID: KEYS.corpId, WECOM_AGENT_ID: '1000002', WECOM_SECRET: 's', WECOM_TOKEN: KEYS.token, WECOM_ENCODING_AES_KEY: KEYS.encodingAESKey } });
@@ -261,5 +313,70 @@ describe('a message acknowledged but not handled before a crash', () => {
     const part = await startBot(sys as never, deps);
     expect(part.name).to.equal('bot:wecom-callback');
     await part.stop();
+  });
+});
+
+describe('the H5 chat with the bot in another process (POST /api/bot/console, no bot in the API)', () => {
+  it('is answered by the bot part through the inbox, and the same client message gets the same answer', async () => {
+    const { pool } = await freshDatabase(6);
+    const deps = botDepsFor(pool);
+    // the API alone (api/main.ts): no in-process bot to answer the chat
+    const app = createApp({ config: deps.config as never, pool, logger, now: deps.now, wecom: null });
+    const server = http.createServer(app.callback());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const part = await startBotPart(pool, deps);
+    try {
+      const login = await (await fetch(`${base}/api/auth/dev-login`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ userid: 'rep.zhao' }),
+      })).json();
+      const say = async (text: string, clientMessageId: string) => {
+        const res = await fetch(`${base}/api/bot/console`, {
+          method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${login.token}` },
+          body: JSON.stringify({ kind: 'text', text, clientMessageId }),
+        });
+        return { status: res.status, body: await res.json() };
+      };
+      const first = await say('在华联超市总部', 'h5-split-0001');
+      expect(first.status, JSON.stringify(first.body)).to.equal(200);
+      expect(first.body.replayed).to.equal(false);
+      expect(first.body.replies[0].text).to.include('已为你新建拜访：华联超市总部');
+      const again = await say('在华联超市总部', 'h5-split-0001');
+      expect(again.body).to.deep.equal({ ...first.body, replayed: true });
+      const { rows } = await pool.query(`SELECT count(*)::int AS n FROM bot_inbound WHERE transport = 'console' AND processed_at IS NOT NULL`);
+      expect(rows[0].n).to.equal(1);
+    } finally {
+      await part.stop();
+      await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
+    }
+  });
+});
+
+describe('the WeCom callback with the bot in the same process (npm start)', () => {
+  it('signals the bot part directly, which answers through the outbox', async () => {
+    const { pool } = await freshDatabase(6);
+    const env = { WECOM_CORP_ID: KEYS.corpId, WECOM_AGENT_ID: '1000002', WECOM_SECRET: 's', WECOM_TOKEN: KEYS.token, WECOM_ENCODING_AES_KEY: KEYS.encodingAESKey };
+    const deps = botDepsFor(pool, { env });
+    const bus = createInboundBus();
+    const part = await startBotPart(pool, deps, bus);
+    // as main.ts wires them: one bus for the API and the bot part
+    const app = createApp({ config: deps.config as never, pool, logger, now: deps.now, wecom: null, inboundBus: bus });
+    const server = http.createServer(app.callback());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      expect(bus.hasSubscribers).to.equal(true);
+      const c = buildEncryptedCallback({ ...KEYS, xml: textXml('rep.zhao', '我的任务', '7300000000000000099') });
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/wecom/callback?${new URLSearchParams(c.query)}`, {
+        method: 'POST', body: c.body, headers: { 'Content-Type': 'text/xml' },
+      });
+      expect(res.status).to.equal(200);
+      const row = await until('the reply queued', async () =>
+        (await pool.query(`SELECT payload FROM outbox WHERE dedupe_key LIKE 'bot:msg:7300000000000000099:%'`)).rows[0]);
+      expect(row.payload.text.content).to.include('待办');
+    } finally {
+      await part.stop();
+      await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
+    }
+    expect(bus.hasSubscribers).to.equal(false);
   });
 });

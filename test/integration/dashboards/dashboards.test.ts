@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
-import { diffDashboardRollups, rebuildDashboardRollups } from '../../../core/dashboards/rollups.js';
+import { diffDashboardRollups, foldDashboardDeltas, rebuildDashboardRollups } from '../../../core/dashboards/rollups.js';
 import { takeProfileSnapshot } from '../../../core/dashboards/snapshots.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { buildFixture, NOW, type Fixture } from './fixture.js';
@@ -372,10 +372,10 @@ describe('dashboards: water levels and process health on a hand-built organisati
       const body = await get('/api/dashboards?month=2026-03', 'mgr.li');
       // 华东区 now: A1 A2 (on time) A6 (on time) A8 → 3/4
       expect(figure(body, 'action_on_time')).to.deep.include({ numerator: 3, denominator: 4 });
-      const before = (await pool.query('SELECT sum(total)::int AS t, sum(hits)::int AS h FROM dash_daily')).rows[0];
+      const sums = async () => (await pool.query('SELECT sum(total)::int AS t, sum(hits)::int AS h FROM dash_daily_current')).rows[0];
+      const before = await sums();
       await rebuildDashboardRollups(pool);
-      const after = (await pool.query('SELECT sum(total)::int AS t, sum(hits)::int AS h FROM dash_daily')).rows[0];
-      expect(after).to.deep.equal(before);
+      expect(await sums()).to.deep.equal(before);
       // undo, so the suites above stay valid if reordered
       await pool.query(`UPDATE actions SET submitted_at = '2026-03-07T09:00:00+08:00' WHERE id = $1`, [fx.action.A2]);
       await pool.query(`UPDATE actions SET department_id = $2, assignee_id = $3 WHERE id = $1`, [fx.action.A3, fx.dept.east, fx.user.qian]);
@@ -393,6 +393,54 @@ describe('dashboards: water levels and process health on a hand-built organisati
       expect(await diffDashboardRollups(pool)).to.deep.equal([]);
       await pool.query('DELETE FROM stage_moves WHERE id = $1', [mv.rows[0].id]);
       await pool.query('UPDATE opportunities SET product_line_id = $2 WHERE id = $1', [fx.opp.O1, fx.line.PB]);
+      expect(await diffDashboardRollups(pool)).to.deep.equal([]);
+    });
+  });
+
+  describe('rollup deltas', () => {
+    it('folds the deltas into the rollup without changing a figure, and leaves none behind', async () => {
+      const { pool } = fx;
+      await pool.query(`UPDATE actions SET submitted_at = '2026-03-06T12:00:00+08:00' WHERE id = $1`, [fx.action.A2]);
+      await pool.query(`UPDATE actions SET submitted_at = '2026-03-07T09:00:00+08:00' WHERE id = $1`, [fx.action.A2]);
+      const pending = (await pool.query('SELECT count(*)::int AS n FROM dash_daily_delta')).rows[0].n;
+      expect(pending).to.be.greaterThan(0);
+      const figuresBefore = (await get('/api/dashboards?month=2026-03', 'mgr.li')).items.map((i: any) => [i.metric, i.numerator, i.denominator]);
+      expect(await foldDashboardDeltas(pool)).to.equal(pending);
+      expect((await pool.query('SELECT count(*)::int AS n FROM dash_daily_delta')).rows[0].n).to.equal(0);
+      expect(await diffDashboardRollups(pool)).to.deep.equal([]);
+      const figuresAfter = (await get('/api/dashboards?month=2026-03', 'mgr.li')).items.map((i: any) => [i.metric, i.numerator, i.denominator]);
+      expect(figuresAfter).to.deep.equal(figuresBefore);
+    });
+
+    it("lets two writers change the same rep's same-day rollup without waiting for each other, and folds only committed deltas", async () => {
+      const { pool } = fx;
+      // A1 (due 03-05) and A2 (due 03-06) are both zhao's: moving each a day later makes
+      // both transactions change zhao's 03-06 row of the rollup
+      const key = await pool.query(`SELECT id, due_at FROM actions WHERE id = ANY($1) ORDER BY id`, [[fx.action.A1, fx.action.A2]]);
+      const a = await pool.connect();
+      const b = await pool.connect();
+      try {
+        await a.query('BEGIN');
+        await a.query(`UPDATE actions SET due_at = due_at + interval '1 day' WHERE id = $1`, [key.rows[0].id]);
+        await b.query('BEGIN');
+        // would fail with lock_not_available if the rollup row were locked by the open transaction
+        await b.query(`SET LOCAL lock_timeout = '2s'`);
+        await b.query(`UPDATE actions SET due_at = due_at + interval '1 day' WHERE id = $1`, [key.rows[1].id]);
+        await b.query('COMMIT');
+        const folded = await foldDashboardDeltas(pool);
+        expect(folded).to.be.greaterThan(0);
+        // a's deltas are still uncommitted: not folded, still pending after its commit
+        await a.query('COMMIT');
+        expect((await pool.query('SELECT count(*)::int AS n FROM dash_daily_delta')).rows[0].n).to.be.greaterThan(0);
+        expect(await diffDashboardRollups(pool)).to.deep.equal([]);
+      } finally {
+        await a.query('ROLLBACK').catch(() => undefined);
+        await b.query('ROLLBACK').catch(() => undefined);
+        a.release();
+        b.release();
+        for (const r of key.rows) await pool.query('UPDATE actions SET due_at = $2 WHERE id = $1', [r.id, r.due_at]);
+      }
+      await foldDashboardDeltas(pool);
       expect(await diffDashboardRollups(pool)).to.deep.equal([]);
     });
   });

@@ -164,6 +164,14 @@ describe('visit reports', () => {
     ];
     const ok = await submit(a.id, { ...base, attachmentIds: [...(base.attachmentIds as number[]), ...extra] });
     expect(ok.status, JSON.stringify(ok.body)).to.equal(200);
+
+    // the manager who verifies it reads the report as filed, without the facts kept for dry-runs
+    const filed = (await api.call('GET', `/api/actions/${a.id}`, { as: 'mgr.li' })).body.lastSubmission;
+    expect(filed).to.include({ kind: 'visit_report', outcome: 'accepted' });
+    expect(filed.payload.transcript).to.equal(base.transcript);
+    expect(filed.payload.checkIn).to.deep.equal(base.checkIn);
+    expect(filed.payload.attachments.map((x: any) => x.tags).flat()).to.include.members(['竞品陈列照片', '采购负责人微信截图']);
+    expect(filed.payload).to.not.have.any.keys('facts', 'requirements');
   });
 
   it('refuses attachments the rep did not upload, and submissions by anyone but the assignee', async () => {
