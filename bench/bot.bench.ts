@@ -30,9 +30,8 @@
  *                                                             at a time) and /tmp/bot.ack.cpuprofile (the ACK phase)
  */
 import '../core/zod-locale.js';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -52,7 +51,7 @@ import { warmUpSegmenter } from '../core/flow/segmenter.js';
 import { installDefaults } from '../core/seed/install.js';
 import { decryptCallback, type CallbackCryptoConfig } from '../core/wecom/callback-crypto.js';
 import { benchLogger, freePort, makeTempDir } from './bench-db.js';
-import { printTable, resultRows, type BenchResult } from './report.js';
+import { printTable, profiled, resultRows, type BenchResult } from './report.js';
 
 const RATE_PER_S = Number(process.env.BENCH_BOT_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_BOT_SECONDS ?? 10);
@@ -234,21 +233,6 @@ function postgresCpuMs(dataDir: string, database = 'actionflow'): number | null 
 }
 
 const profileFile = (phase: string) => (process.env.BENCH_BOT_PROFILE ? `${process.env.BENCH_BOT_PROFILE}.${phase}.cpuprofile` : undefined);
-
-async function profiled<T>(file: string | undefined, fn: () => Promise<T>): Promise<T> {
-  if (!file) return fn();
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  try {
-    return await fn();
-  } finally {
-    const { profile } = await session.post('Profiler.stop');
-    writeFileSync(file, JSON.stringify(profile));
-    session.disconnect();
-  }
-}
 
 let msgId = 8_100_000_000_000_000_000n;
 

@@ -6,6 +6,9 @@
  *
  *   printTable('启动', [{ name: 'first start', value: 4210, unit: 'ms', baseline: 1800, ratio: 2.34 }]);
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+
 export interface BenchResult {
   name: string;
   metrics: Record<string, number | string>;
@@ -98,4 +101,20 @@ export function resultRows(r: BenchResult): ReportRow[] {
     if (!(k in r.metrics)) rows.push({ name: k, value: '', ratio: v });
   }
   return rows;
+}
+
+/** Runs `fn` under the V8 CPU profiler and writes the profile to `file` (open it in Chrome DevTools); without a file, just runs it. */
+export async function profiled<T>(file: string | undefined, fn: () => Promise<T>): Promise<T> {
+  if (!file) return fn();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  }
 }

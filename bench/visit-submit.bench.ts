@@ -20,8 +20,7 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
 import http from 'node:http';
-import { rmSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
+import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -34,7 +33,7 @@ import { warmUpSegmenter } from '../core/flow/segmenter.js';
 import { installDefaults } from '../core/seed/install.js';
 import { jpegWithExif } from '../test/unit/flow/support/jpeg-builder.js';
 import { benchLogger, makeTempDir, processesMentioning } from './bench-db.js';
-import { median, printTable, resultRows, type BenchResult } from './report.js';
+import { median, printTable, profiled, resultRows, type BenchResult } from './report.js';
 
 const N = Number(process.env.BENCH_VISIT_N ?? 2000);
 const WARMUP = Number(process.env.BENCH_VISIT_WARMUP ?? 200);
@@ -192,21 +191,6 @@ async function startBaseline(pool: pg.Pool) {
 const submit = (url: string, p: Prepared) => async () =>
   (await fetch(url, { method: 'POST', headers: { Authorization: `Bearer ${p.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(p.body) })
     .then(async (r) => { await r.arrayBuffer(); return r; })).status;
-
-async function profiled<T>(file: string | undefined, fn: () => Promise<T>): Promise<T> {
-  if (!file) return fn();
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  try {
-    return await fn();
-  } finally {
-    const { profile } = await session.post('Profiler.stop');
-    writeFileSync(file, JSON.stringify(profile));
-    session.disconnect();
-  }
-}
 
 export async function run(): Promise<BenchResult> {
   const dataDir = makeTempDir('af-bench-visit-');
