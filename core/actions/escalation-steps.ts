@@ -7,6 +7,7 @@
 import type { Db } from '../db/pool.js';
 import { dueEscalations, stepFiresAt, type DueEscalationStep, type EscalationPolicy } from '../flow/escalation.js';
 import type { WorkCalendar } from '../flow/working-days.js';
+import type { NotifyRole } from '../flow/types.js';
 import { resolveRole, type ActionPeople, type Person } from './recipients.js';
 
 /**
@@ -27,19 +28,27 @@ export interface WrittenStep {
   recipients: Array<Pick<Person, 'role' | 'userId' | 'name'> & { wecomUserid: string; copied: boolean }>;
 }
 
+/** A step's notified and copied roles as the people they are for this action now. */
+export async function stepRecipients(
+  db: Db, action: ActionPeople, notify: readonly NotifyRole[], cc: readonly NotifyRole[],
+): Promise<WrittenStep['recipients']> {
+  const recipients: WrittenStep['recipients'] = [];
+  for (const [roles, copied] of [[notify, false], [cc, true]] as const) {
+    for (const role of roles) {
+      for (const p of await resolveRole(db, action, role)) {
+        recipients.push({ role: p.role, userId: p.userId, name: p.name, wecomUserid: p.wecomUserid, copied });
+      }
+    }
+  }
+  return recipients;
+}
+
 export async function writeEscalationSteps(
   db: Db, action: ActionPeople & { id: number }, policy: EscalationPolicy, dueAt: Date, calendar: WorkCalendar,
 ): Promise<WrittenStep[]> {
   const written: WrittenStep[] = [];
   for (const s of planEscalationSteps(policy, action.id, dueAt, calendar)) {
-    const recipients: WrittenStep['recipients'] = [];
-    for (const [roles, copied] of [[s.notify, false], [s.cc, true]] as const) {
-      for (const role of roles) {
-        for (const p of await resolveRole(db, action, role)) {
-          recipients.push({ role: p.role, userId: p.userId, name: p.name, wecomUserid: p.wecomUserid, copied });
-        }
-      }
-    }
+    const recipients = await stepRecipients(db, action, s.notify, s.cc);
     await db.query(
       `INSERT INTO action_escalation_steps (action_id, step, due_at, notify, cc, recipients, escalate)
        VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (action_id, step) DO NOTHING`,

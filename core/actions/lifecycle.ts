@@ -25,11 +25,19 @@ export interface TransitionRequest {
   expectedVersion?: number;
   /** Columns set with the status, e.g. { completionMode: 'phone_only', completionNote }. */
   completion?: { mode: 'evidence' | 'phone_only'; note?: string | null };
+  /** A new deadline set with the status (a reopen). */
+  dueAt?: Date;
+  /** The new assignee and the department the row follows (a reassign). */
+  reassignTo?: { userId: number; departmentId: number | null };
   eventData?: Record<string, unknown>;
 }
 
 const STAMP: Partial<Record<ActionEvent['type'], string>> = {
   SUBMIT_OK: 'submitted_at', VERIFY: 'verified_at', ARCHIVE: 'archived_at',
+};
+/** What a transition takes back: a reopened action is neither verified nor completed any more (the event log keeps both). */
+const CLEARS: Partial<Record<ActionEvent['type'], string[]>> = {
+  REOPEN: ['verified_at', 'completion_mode', 'completion_note'],
 };
 
 /** The fields of a row mapped from the actions table alone (the joined ones come out undefined). */
@@ -50,22 +58,23 @@ export async function applyTransition(db: Db, req: TransitionRequest): Promise<A
   if (quiet) return a;
   const [logs, others] = partitionEffects(r.effects);
   // the update and its event rows in one statement; the events carry the version it set
+  const params: unknown[] = [a.id, r.next, req.now, req.actorId, JSON.stringify(logs.map((e) => eventRow(e, req.eventData)))];
+  const sets = ['status = $2', 'version = version + 1', 'updated_at = $3', ...(stamp ? [`${stamp} = $3`] : []),
+    ...(CLEARS[req.event.type] ?? []).map((col) => `${col} = NULL`)];
+  const set = (col: string, value: unknown) => { params.push(value); sets.push(`${col} = $${params.length}`); };
+  if (req.completion) { set('completion_mode', req.completion.mode); set('completion_note', req.completion.note ?? null); }
+  if (req.dueAt) set('due_at', req.dueAt);
+  if (req.reassignTo) { set('assignee_id', req.reassignTo.userId); set('department_id', req.reassignTo.departmentId); }
   const { rows: [u] } = await db.query(
-    `WITH u AS (
-       UPDATE actions SET status = $2, version = version + 1, updated_at = $3
-         ${stamp ? `, ${stamp} = $3` : ''}
-         ${req.completion ? ', completion_mode = $6, completion_note = $7' : ''}
-        WHERE id = $1
-       RETURNING *),
+    `WITH u AS (UPDATE actions SET ${sets.join(', ')} WHERE id = $1 RETURNING *),
      e AS (
        INSERT INTO events (actor_id, entity_type, entity_id, type, data, at)
        SELECT $4, 'action', $1, x.type, x.data || jsonb_build_object('version', u.version), x.at
          FROM jsonb_to_recordset($5::jsonb) AS x(type text, data jsonb, at timestamptz), u)
      SELECT * FROM u`,
-    [a.id, r.next, req.now, req.actorId, JSON.stringify(logs.map((e) => eventRow(e, req.eventData))),
-      ...(req.completion ? [req.completion.mode, req.completion.note ?? null] : [])],
+    params,
   );
-  // the joined names still hold unless the caller moved the action to another person, customer or definition
+  // the joined names still hold unless the action moved to another person, customer or definition
   const moved = u.assignee_id !== a.assigneeId || u.customer_id !== a.customerId || u.definition_id !== a.definitionId;
   const next: ActionRow = moved ? await loadActionRow(db, a.id) : { ...a, ...ownColumns(toActionRow(u)) };
   await runEffects(db, others, {

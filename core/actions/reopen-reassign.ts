@@ -15,12 +15,11 @@ import { transitionAction } from '../flow/action-machine.js';
 import { EscalationPolicySchema } from '../flow/escalation.js';
 import type { NotifyRole } from '../flow/types.js';
 import { enqueueMessage, textMessage } from '../notify/outbox.js';
-import { assertVersion, loadActionRow, lockActionOrThrow, toActionView, type ActionRow } from './action-repo.js';
+import { assertVersion, lockActionOrThrow, toActionView, type ActionRow } from './action-repo.js';
 import type { ActionView, ReassignBodyInput, ReopenBodyInput } from './action-schemas.js';
 import { loadDefinitionForAction, loadWorkCalendar } from './definitions.js';
-import { writeEscalationSteps } from './escalation-steps.js';
+import { stepRecipients, writeEscalationSteps } from './escalation-steps.js';
 import { applyTransition, type LifecycleDeps } from './lifecycle.js';
-import { resolveRole } from './recipients.js';
 
 /** verified → in_progress; the assignee gets the reason. Managers in scope and the director only. */
 export async function reopenAction(
@@ -32,16 +31,13 @@ export async function reopenAction(
     throw new AppError('VALIDATION_FAILED', [{ path: 'body.dueAt', message: '新的截止时间必须晚于现在' }]);
   }
   const a = await lockActionOrThrow(db, actor, id);
-  await applyTransition(db, {
+  const next = await applyTransition(db, {
     action: a, event: { type: 'REOPEN', by: String(actor.id), reason: input.reason }, actorId: actor.id, ...d,
-    expectedVersion: input.expectedVersion, eventData: dueAt ? { dueAt: dueAt.toISOString(), previousDueAt: a.dueAt?.toISOString() ?? null } : undefined,
+    expectedVersion: input.expectedVersion, dueAt: dueAt ?? undefined,
+    eventData: dueAt ? { dueAt: dueAt.toISOString(), previousDueAt: a.dueAt?.toISOString() ?? null } : undefined,
   });
-  // the verification and the way it was completed no longer stand; the event log keeps both
-  await db.query(
-    'UPDATE actions SET verified_at = NULL, completion_mode = NULL, completion_note = NULL, due_at = COALESCE($2, due_at) WHERE id = $1',
-    [a.id, dueAt]);
-  if (dueAt) await rescheduleEscalation(db, a, dueAt);
-  return toActionView(await loadActionRow(db, a.id), d.now);
+  if (dueAt) await rescheduleEscalation(db, next, dueAt);
+  return toActionView(next, d.now);
 }
 
 /**
@@ -72,11 +68,10 @@ export async function reassignAction(
   assertReassignable(a, input.toUserId, d.now);
   const to = await resolveReassignTarget(db, actor, input.toUserId);
   if (to.id === a.assigneeId) throw new AppError('ACTION_REASSIGN_SAME_ASSIGNEE', { actionId: a.id, toUserId: to.id });
-  await db.query('UPDATE actions SET assignee_id = $2, department_id = $3 WHERE id = $1', [a.id, to.id, to.departmentId]);
   const reason = input.reason || undefined;
   const next = await applyTransition(db, {
     action: a, event: { type: 'REASSIGN', toUserId: String(to.id), by: String(actor.id) }, actorId: actor.id, ...d,
-    expectedVersion: input.expectedVersion,
+    expectedVersion: input.expectedVersion, reassignTo: { userId: to.id, departmentId: to.departmentId },
     eventData: {
       fromUserId: a.assigneeId, fromUserName: a.assigneeName, toUserId: to.id, toUserName: to.name,
       ...(reason ? { reason } : {}),
@@ -117,14 +112,7 @@ async function readdressEscalationSteps(db: Db, a: ActionRow): Promise<void> {
   const { rows } = await db.query(
     'SELECT step, notify, cc FROM action_escalation_steps WHERE action_id = $1 AND done_at IS NULL ORDER BY step', [a.id]);
   for (const s of rows as Array<{ step: number; notify: NotifyRole[]; cc: NotifyRole[] }>) {
-    const recipients = [];
-    for (const [roles, copied] of [[s.notify, false], [s.cc, true]] as const) {
-      for (const role of roles) {
-        for (const p of await resolveRole(db, a, role)) {
-          recipients.push({ role: p.role, userId: p.userId, name: p.name, wecomUserid: p.wecomUserid, copied });
-        }
-      }
-    }
+    const recipients = await stepRecipients(db, a, s.notify, s.cc);
     await db.query('UPDATE action_escalation_steps SET recipients = $3 WHERE action_id = $1 AND step = $2',
       [a.id, s.step, JSON.stringify(recipients)]);
   }

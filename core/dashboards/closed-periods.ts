@@ -7,7 +7,7 @@
  *
  *   const figure = await closedPeriodFigure(ctx.db, key, period, now, () => computeNow(ctx, metric, period, opts));
  */
-import type { Db } from '../db/pool.js';
+import { isPool, type Db } from '../db/pool.js';
 import { shanghaiDate } from '../flow/time.js';
 import type { Period } from './period.js';
 
@@ -15,9 +15,6 @@ export const CLOSED_PERIOD_TTL_MS = 5 * 60_000;
 const MAX_ENTRIES = 1000;
 
 const cache = new WeakMap<object, Map<string, { at: number; value: Promise<unknown> }>>();
-
-/** Only a pool outlives the request: a transaction's reads are never reused. */
-const isPool = (db: Db): boolean => 'totalCount' in db;
 
 export function closedPeriodFigure<T>(db: Db, key: string, period: Period, now: Date, compute: () => Promise<T>): Promise<T> {
   if (!isPool(db) || period.to > shanghaiDate(now)) return compute();

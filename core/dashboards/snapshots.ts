@@ -7,7 +7,7 @@
  *
  *   await takeProfileSnapshot(pool, '2026-11-28');   // state at the start of that Shanghai day
  */
-import type { Db } from '../db/pool.js';
+import { isPool, type Db } from '../db/pool.js';
 import type { IsoDate } from '../flow/time.js';
 import { profileFieldsSql, type ProfileStateRow } from './metrics.js';
 import { loadDashboardSettings, type DashboardSettings } from './settings.js';
@@ -55,9 +55,6 @@ export const LIVE_PROFILE_STALE_MS = 10 * 60_000;
 
 interface CachedState { at: number; rows: Promise<ProfileStateRow[]>; ready: boolean; refreshing: boolean }
 const liveCache = new WeakMap<object, Map<string, CachedState>>();
-
-/** Only a pool outlives the request: a transaction's client must not be used for a background read. */
-const isPool = (db: Db): boolean => 'totalCount' in db;
 
 export function liveProfileState(db: Db, settings: DashboardSettings, now = Date.now()): Promise<ProfileStateRow[]> {
   let perDb = liveCache.get(db);

@@ -15,6 +15,9 @@ pg.types.setTypeParser(1700, (v) => Number(v));
 // date as its 'YYYY-MM-DD' text: calendar days must not shift with the process TZ.
 pg.types.setTypeParser(1082, (v) => v);
 
+/** A pool outlives the request; a transaction's client does not (nothing may be read through it later, or cached per it). */
+export const isPool = (db: Db): db is pg.Pool => db instanceof pg.Pool;
+
 export function createPool(connectionString: string, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString, max, application_name: 'actionflow' });
   // An idle client losing its connection must not crash the process; the pool replaces it.
