@@ -56,8 +56,10 @@ export async function updateUserBinding(
     if (taken) throw new AppError('DUPLICATE', { field: 'wechatyId' }, '这个 wechaty 联系人已经绑定给其他成员');
   }
   const { rows: [r] } = await db.query(
-    `UPDATE users SET wechaty_id = $2, updated_at = now() WHERE id = $1 AND active
-     RETURNING id, wecom_userid, name, role, department_id, manager_id, position, wechaty_id`,
+    // binding what is already bound (or unbinding nothing) writes nothing
+    `WITH changed AS (
+       UPDATE users SET wechaty_id = $2, updated_at = now() WHERE id = $1 AND active AND wechaty_id IS DISTINCT FROM $2)
+     SELECT id, wecom_userid, name, role, department_id, manager_id, position, $2::text AS wechaty_id FROM users WHERE id = $1 AND active`,
     [userId, input.wechatyId],
   );
   if (!r) throw new AppError('USER_NOT_FOUND', { id: userId });

@@ -47,6 +47,14 @@ describe('binding a member to a wechaty contact (PATCH /api/users/{id})', () => 
     expect(await useridForWechaty(pool, 'wxid_rep_wu_01')).to.equal(null);
   });
 
+  it('writes nothing when the binding is already what was asked (unbinding an unbound member)', async () => {
+    const before = (await pool.query(`SELECT updated_at FROM users WHERE wecom_userid = 'rep.wu'`)).rows[0].updated_at;
+    const res = await patch('admin.lin', 'rep.wu', { wechatyId: null });
+    expect(res.status).to.equal(200);
+    expect(res.body).to.include({ userid: 'rep.wu', wechatyId: null });
+    expect((await pool.query(`SELECT updated_at FROM users WHERE wecom_userid = 'rep.wu'`)).rows[0].updated_at).to.deep.equal(before);
+  });
+
   it('refuses a malformed contact id or body with 400', async () => {
     for (const body of [{ wechatyId: '' }, { wechatyId: 'has space' }, { wechatyId: 'x'.repeat(129) }, { wechatyId: 42 }, {}, { wechatyId: 'ok', name: 'x' }]) {
       const res = await patch('admin.lin', 'rep.wu', body);
