@@ -2,8 +2,9 @@
  * Visit-report submissions through the real API under 50 concurrent
  * connections: POST /api/actions/{id}/visit-report with photos, a voice memo,
  * a check-in and a transcript that pass every default visit rule — session
- * lookup, zod, action row lock, facts, rule evaluation (segmentation
- * included), submission + transition + follow-up + events in one transaction.
+ * lookup, zod, one read (the action with the report's facts), rule
+ * evaluation (segmentation included), and one atomic statement writing the
+ * submission, transition, events, follow-up, to-do and outbox message.
  * Baseline in the same run, same process, same database: a bare Koa + zod +
  * single-INSERT endpoint taking the same body. Targets: ≥ 40% of the
  * baseline's throughput, p99 ≤ 50 ms.

@@ -82,12 +82,13 @@ export function registerActionRoutes(kit: RouteKit): void {
     handler: ({ db, actor, params, body, deps }) => saveVisitDraft(db, actor, params.id, body, flow(deps)),
   });
   defineRoute(kit, {
-    method: 'post', path: '/api/actions/{id}/visit-report', operationId: 'submitVisitReport', tags, idempotent: true, status: 200,
+    method: 'post', path: '/api/actions/{id}/visit-report', operationId: 'submitVisitReport', tags, idempotent: true, ownStatement: true, status: 200,
     summary: '提交拜访报告：一次列出全部未通过项（422 VISIT_REPORT_REJECTED，草稿保留）',
     params: IdParams, body: VisitReportSchema, response: SubmissionResultSchema,
-    handler: async ({ db, actor, params, body, deps }) => {
-      const r = await submitVisitReport(db, actor, params.id, body, flow(deps));
-      return r.ok ? r.body : new HandlerResponse(422, r.error);
+    handler: async ({ db, actor, params, body, deps, idempotency }) => {
+      const r = await submitVisitReport(db, actor, params.id, body, flow(deps), idempotency);
+      if (!r.ok) return new HandlerResponse(422, r.error);
+      return r.replayed ? new HandlerResponse(200, r.body, true) : r.body;
     },
   });
   defineRoute(kit, {

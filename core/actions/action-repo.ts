@@ -9,7 +9,7 @@
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeSql } from '../auth/scope.js';
-import type { Db } from '../db/pool.js';
+import { prepared, type Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import { describeStatus } from '../flow/action-machine.js';
 import type { ActionStatus } from '../flow/types.js';
@@ -56,17 +56,24 @@ export interface ActionRow {
   rulesDefinition?: { id: number; digest: string };
 }
 
-export const ACTION_SELECT = `a.*, c.name AS customer_name, u.name AS assignee_name, u.wecom_userid AS assignee_wecom_userid,
+/** The actions table's columns by name: prepared statements select them (a `*` would break them when a column is added). */
+const ACTION_COLUMNS = ['id', 'definition_id', 'definition_code', 'definition_version', 'title', 'customer_id', 'opportunity_id',
+  'assignee_id', 'assigner_id', 'department_id', 'process_instance_id', 'node_key', 'parent_action_id', 'status', 'requirements',
+  'escalation', 'due_at', 'completion_mode', 'completion_note', 'version', 'created_at', 'updated_at', 'submitted_at', 'verified_at',
+  'archived_at'];
+export const ACTION_RETURNING = ACTION_COLUMNS.join(', ');
+
+export const ACTION_SELECT = `${ACTION_COLUMNS.map((c) => `a.${c}`).join(', ')}, c.name AS customer_name, u.name AS assignee_name, u.wecom_userid AS assignee_wecom_userid,
   u.manager_id AS assignee_manager_id, d.name AS definition_name`;
 export const ACTION_FROM = `actions a JOIN customers c ON c.id = a.customer_id JOIN users u ON u.id = a.assignee_id
   JOIN action_definitions d ON d.id = a.definition_id`;
 
 /** What a service working on ONE action needs besides the row: saves it a query for each. */
-const ONE_ACTION_SELECT = `${ACTION_SELECT}, m.id AS active_manager_id, m.name AS active_manager_name, m.wecom_userid AS active_manager_wecom_userid,
+export const ONE_ACTION_SELECT = `${ACTION_SELECT}, m.id AS active_manager_id, m.name AS active_manager_name, m.wecom_userid AS active_manager_wecom_userid,
   rd.id AS rules_definition_id, rd.digest AS rules_definition_digest`;
 // the rules come from the ACTIVE version of the code (an admin's fix applies to open
 // actions), else from the version the action was created with (definitions.ts)
-const ONE_ACTION_FROM = `${ACTION_FROM}
+export const ONE_ACTION_FROM = `${ACTION_FROM}
   LEFT JOIN users m ON m.id = u.manager_id AND m.active
   LEFT JOIN LATERAL (SELECT x.id, md5(x::text) AS digest FROM action_definitions x
                       WHERE (x.code = a.definition_code AND x.active) OR x.id = a.definition_id
@@ -126,10 +133,10 @@ export function toActionView(a: ActionRow, now: Date): ActionView {
 async function selectAction(db: Db, actor: Actor, id: number, lock: boolean): Promise<ActionRow> {
   assertCan(actor, 'actions', 'read');
   const params: unknown[] = [id];
-  const { rows } = await db.query(
+  const { rows } = await db.query(prepared(
     `SELECT ${ONE_ACTION_SELECT} FROM ${ONE_ACTION_FROM} WHERE a.id = $1 AND ${actionScope(actor, params)}${lock ? ' FOR UPDATE OF a' : ''}`,
     params,
-  );
+  ));
   if (!rows[0]) throw new AppError('ACTION_NOT_FOUND', { id });
   return toActionRow(rows[0]);
 }
@@ -145,7 +152,7 @@ export function lockActionOrThrow(db: Db, actor: Actor, id: number): Promise<Act
 
 /** Unscoped read by id, for system paths (effects, state locks) that already checked access. */
 export async function loadActionRow(db: Db, id: number): Promise<ActionRow> {
-  const { rows } = await db.query(`SELECT ${ONE_ACTION_SELECT} FROM ${ONE_ACTION_FROM} WHERE a.id = $1`, [id]);
+  const { rows } = await db.query(prepared(`SELECT ${ONE_ACTION_SELECT} FROM ${ONE_ACTION_FROM} WHERE a.id = $1`, [id]));
   if (!rows[0]) throw new AppError('ACTION_NOT_FOUND', { id });
   return toActionRow(rows[0]);
 }

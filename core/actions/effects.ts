@@ -1,17 +1,17 @@
 /**
- * The adapter side of core/flow/action-machine.ts: persists the effects a
- * transition returned, in the caller's transaction. Event-log effects become
- * `events` rows, notify effects outbox messages, supervisor to-dos rows in
- * `supervisor_todos` plus one message. Every write is keyed, so replaying a
- * transition's effects sends nothing twice.
+ * The adapter side of core/flow/action-machine.ts: what the effects a
+ * transition returned write, as parts of the transition's own statement
+ * (lifecycle.ts). Event-log effects become `events` rows, notify effects
+ * outbox messages, supervisor to-dos rows in `supervisor_todos` plus one
+ * message. Every write is keyed, so replaying effects sends nothing twice.
  */
 import type { Db } from '../db/pool.js';
+import type { Statement } from '../db/statement.js';
 import type { ActionEventType, Effect } from '../flow/action-machine.js';
 import { shanghaiDate } from '../flow/time.js';
 import type { RuleFailure } from '../flow/types.js';
 import { actionUrl, escalationTodoCard, notifyCard, rejectionTodoCard, verifyTodoCard } from '../notify/action-messages.js';
-import { enqueueMessage } from '../notify/outbox.js';
-import { recordEvent } from '../resources/events.js';
+import { enqueueMessagesCte, type OutboxMessage } from '../notify/outbox.js';
 import type { ActionRow } from './action-repo.js';
 import { resolveRecipient, resolveRole } from './recipients.js';
 
@@ -23,12 +23,10 @@ export const EVENT_TYPES: Record<ActionEventType, string> = {
 };
 
 export interface EffectContext {
+  /** The action as the transition leaves it. */
   action: ActionRow;
-  actorId: number | null;
   now: Date;
   publicUrl: string;
-  /** Why and how, merged into the event's data (reason, comment, completion mode, submission id …). */
-  eventData?: Record<string, unknown>;
   /** Distinguishes repeated notifications of one template (the action's new version). */
   dedupeSuffix: string;
 }
@@ -46,55 +44,73 @@ export function eventRow(e: EventLogEffect, extra?: Record<string, unknown>): { 
   return { type: EVENT_TYPES[e.event], data: { from: e.from, to: e.to, ...e.data, ...extra }, at: e.at };
 }
 
-export async function runEffects(db: Db, effects: readonly Effect[], ctx: EffectContext): Promise<void> {
+export type TodoKind = 'submission_rejected' | 'verify_submission' | 'handle_escalation';
+
+interface TodoWrite { actionId: number; supervisorId: number; kind: TodoKind; day: string; failures: readonly RuleFailure[] }
+
+/** What effects write: supervisor to-dos and outbox messages, recipients resolved. */
+export interface EffectWrites { todos: TodoWrite[]; messages: OutboxMessage[] }
+
+/**
+ * Resolves who the effects (other than event logs) go to — the only reads —
+ * and renders their messages; effectWritesCte writes them. Every write is
+ * keyed, so replaying a transition's effects sends nothing twice.
+ */
+export async function planEffects(db: Db, effects: readonly Effect[], ctx: EffectContext): Promise<EffectWrites> {
+  const writes: EffectWrites = { todos: [], messages: [] };
   for (const e of effects) {
-    if (e.kind === 'event_log') {
-      await recordEvent(db, { actorId: ctx.actorId, entityType: 'action', entityId: ctx.action.id, ...eventRow(e, ctx.eventData) });
-    } else if (e.kind === 'notify') {
+    if (e.kind === 'event_log') throw new Error('event-log effects are written with the transition');
+    if (e.kind === 'notify') {
       const url = actionUrl(ctx.publicUrl, ctx.action.id);
       // a rep fixing a report five times a day gets one reminder, not five
       const suffix = e.template === 'submission_failed' ? shanghaiDate(ctx.now) : ctx.dedupeSuffix;
       for (const p of await resolveRecipient(db, ctx.action, e.to)) {
-        await enqueueMessage(db, {
+        writes.messages.push({
           dedupeKey: `action:${ctx.action.id}:${e.template}:${p.userId}:${suffix}`, recipient: p.wecomUserid,
           ...notifyCard(e.template, ctx.action, e.data ?? {}, url),
         });
       }
     } else {
       const kind = e.task === 'verify_submission' ? 'verify_submission' : 'handle_escalation';
-      await addSupervisorTodo(db, ctx.action, kind, ctx.now, ctx.publicUrl, []);
+      const todo = await planSupervisorTodo(db, ctx.action, kind, ctx.now, ctx.publicUrl, []);
+      if (todo) { writes.todos.push(todo.todo); writes.messages.push(todo.message); }
     }
   }
+  return writes;
 }
 
-export type TodoKind = 'submission_rejected' | 'verify_submission' | 'handle_escalation';
+/** The writes as parts of `st`, in CTEs named after `prefix`; the to-dos' ids come out of `${prefix}_todo`. */
+export function effectWritesCte(st: Statement, w: EffectWrites, prefix: string): void {
+  if (w.todos.length) {
+    const rows = w.todos.map((t) => ({ action_id: t.actionId, supervisor_id: t.supervisorId, kind: t.kind, day: t.day, failures: t.failures }));
+    st.with(`${prefix}_todo`, `INSERT INTO supervisor_todos (action_id, supervisor_id, kind, day, failures)
+      SELECT x.action_id, x.supervisor_id, x.kind, x.day, x.failures
+        FROM jsonb_to_recordset(${st.param(JSON.stringify(rows))}::jsonb) AS x(action_id bigint, supervisor_id bigint, kind text, day date, failures jsonb)
+      ON CONFLICT (action_id, kind, day) DO UPDATE
+        SET attempts = supervisor_todos.attempts + 1, failures = EXCLUDED.failures, updated_at = now()
+      RETURNING id`);
+  }
+  if (w.messages.length) enqueueMessagesCte(st, `${prefix}_out`, w.messages);
+}
 
 /**
  * One to-do per action, kind and Shanghai day for the assignee's direct
- * manager, however many attempts caused it; the message goes out once.
- * Returns the to-do id, or null when the assignee has no manager.
+ * manager, however many attempts caused it; the message goes out once (its
+ * dedupe key is per day). Null when the assignee has no manager.
  */
-export async function addSupervisorTodo(
+export async function planSupervisorTodo(
   db: Db, a: ActionRow, kind: TodoKind, now: Date, publicUrl: string, failures: readonly RuleFailure[],
-): Promise<number | null> {
+): Promise<{ todo: TodoWrite; message: OutboxMessage } | null> {
   // single-row reads carry the active manager; other rows ask
   const manager = a.manager !== undefined ? a.manager : (await resolveRole(db, a, 'manager'))[0] ?? null;
   if (!manager) return null;
   const day = shanghaiDate(now);
-  const { rows } = await db.query(
-    `INSERT INTO supervisor_todos (action_id, supervisor_id, kind, day, failures) VALUES ($1,$2,$3,$4,$5)
-     ON CONFLICT (action_id, kind, day) DO UPDATE
-       SET attempts = supervisor_todos.attempts + 1, failures = EXCLUDED.failures, updated_at = now()
-     RETURNING id`,
-    [a.id, manager.userId, kind, day, JSON.stringify(failures)],
-  );
   const url = actionUrl(publicUrl, a.id);
   const card = kind === 'submission_rejected' ? rejectionTodoCard(a, failures, url)
     : kind === 'verify_submission' ? verifyTodoCard(a, a.completionMode === 'phone_only', url)
       : escalationTodoCard(a, url);
   const dedupeKey = kind === 'submission_rejected' ? `todo:${a.id}:${day}` : `todo:${kind}:${a.id}:${day}`;
-  await enqueueMessage(db, { dedupeKey, recipient: manager.wecomUserid, ...card });
-  return rows[0].id;
+  return { todo: { actionId: a.id, supervisorId: manager.userId, kind, day, failures }, message: { dedupeKey, recipient: manager.wecomUserid, ...card } };
 }
 
 /** Closes a supervisor's open to-dos of a kind on an action (e.g. once the manager verified it). */

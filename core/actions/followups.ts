@@ -12,6 +12,7 @@ import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeSql } from '../auth/scope.js';
 import type { Db } from '../db/pool.js';
+import { Statement } from '../db/statement.js';
 import { AppError } from '../errors.js';
 import { classifyFollowUp, DEFAULT_FOLLOWUP_STANDARDS, FollowUpStandardSchema } from '../flow/followup.js';
 import { addCalendarDays, shanghaiDate, shanghaiInstant } from '../flow/time.js';
@@ -45,29 +46,37 @@ export interface RecordedFollowUp {
 
 /**
  * Inserts the follow-up, moves the customer's follow-up clocks forward (never
- * back) and logs it — one statement, since a visit report is on the hot path.
+ * back) and logs it, as parts of `st` (CTEs fu, fu_customer, fu_event).
+ * `payloadExtra` is an SQL jsonb expression merged into the payload, for ids
+ * the same statement creates (the submission's).
  */
+export function recordFollowUpCte(st: Statement, f: FollowUpRecord, payloadExtra = "'{}'::jsonb"): void {
+  const [customer, action, user, channel, effective, unmet, at] =
+    [f.customerId, f.actionId, f.userId, f.channel, f.effective, f.unmet, f.at].map((v) => st.param(v));
+  st.with('fu', `INSERT INTO followups (customer_id, action_id, user_id, department_id, channel, summary, payload, effective, has_evidence, reasons, unmet, at)
+    VALUES (${customer}, ${action}, ${user}, ${st.param(f.departmentId)}, ${channel}, ${st.param(f.summary)},
+            ${st.param(JSON.stringify(f.payload))}::jsonb || ${payloadExtra}, ${effective}, ${st.param(f.hasEvidence)},
+            ${st.param(JSON.stringify(f.reasons))}, ${unmet}, ${at})
+    RETURNING id`);
+  st.with('fu_customer', `UPDATE customers SET last_followup_at = GREATEST(last_followup_at, ${at}),
+           last_effective_followup_at = CASE WHEN ${effective}::boolean THEN GREATEST(last_effective_followup_at, ${at}) ELSE last_effective_followup_at END,
+           updated_at = now()
+     WHERE id = ${customer}
+    RETURNING last_followup_at, last_effective_followup_at`);
+  st.with('fu_event', `INSERT INTO events (actor_id, entity_type, entity_id, type, data, at)
+    SELECT ${user}, 'customer', ${customer}, 'followup.recorded',
+           jsonb_build_object('followupId', fu.id, 'actionId', ${action}::bigint, 'channel', ${channel}::text, 'effective', ${effective}::boolean,
+                              'unmet', to_jsonb(${unmet}::text[])),
+           ${at}
+      FROM fu`);
+}
+
+/** recordFollowUpCte on its own: one statement, since a follow-up is on the hot path. */
 export async function recordCustomerFollowUp(db: Db, f: FollowUpRecord): Promise<RecordedFollowUp> {
-  const { rows: [r] } = await db.query(
-    `WITH f AS (
-       INSERT INTO followups (customer_id, action_id, user_id, department_id, channel, summary, payload, effective, has_evidence, reasons, unmet, at)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id),
-     c AS (
-       UPDATE customers SET last_followup_at = GREATEST(last_followup_at, $12),
-              last_effective_followup_at = CASE WHEN $8 THEN GREATEST(last_effective_followup_at, $12) ELSE last_effective_followup_at END,
-              updated_at = now()
-        WHERE id = $1
-       RETURNING last_followup_at, last_effective_followup_at),
-     e AS (
-       INSERT INTO events (actor_id, entity_type, entity_id, type, data, at)
-       SELECT $3, 'customer', $1, 'followup.recorded',
-              jsonb_build_object('followupId', f.id, 'actionId', $2::bigint, 'channel', $5::text, 'effective', $8::boolean, 'unmet', to_jsonb($11::text[])),
-              $12
-         FROM f)
-     SELECT f.id, c.last_followup_at, c.last_effective_followup_at FROM f LEFT JOIN c ON true`,
-    [f.customerId, f.actionId, f.userId, f.departmentId, f.channel, f.summary, JSON.stringify(f.payload), f.effective,
-      f.hasEvidence, JSON.stringify(f.reasons), f.unmet, f.at],
-  );
+  const st = new Statement();
+  recordFollowUpCte(st, f);
+  const { rows: [r] } = await db.query(st.query(
+    'SELECT fu.id, c.last_followup_at, c.last_effective_followup_at FROM fu LEFT JOIN fu_customer c ON true'));
   return { id: r.id, lastFollowupAt: r.last_followup_at, lastEffectiveFollowupAt: r.last_effective_followup_at };
 }
 

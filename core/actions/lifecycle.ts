@@ -1,20 +1,25 @@
 /**
  * Every status change of an action goes through `applyTransition`: core/flow
- * decides (transitionAction), this persists the new status with a version
- * bump, stamps and the event-log rows in one statement, then hands the other
- * effects to effects.ts — all in the caller's transaction, on a row the
- * caller locked (so the joined names it carries are still current).
+ * decides (transitionAction); this writes the new status with a version bump
+ * and stamps, the event-log rows, the submission that caused it, what the
+ * effects send (to-dos, outbox rows) and whatever else the caller adds — ONE
+ * statement, in the caller's transaction, on a row the caller locked (so the
+ * joined names it carries are still current, and the new row is known before
+ * it is written).
  *
  *   const a = await lockActionOrThrow(db, actor, id);
  *   const next = await applyTransition(db, { action: a, event: { type: 'START' }, actorId: actor.id, now, publicUrl });
+ *   const { action, submissionId } = await fileTransition(db, { …, submission: { kind: 'visit_report', … } });
  */
 import type { Actor } from '../auth/actor.js';
 import { can } from '../auth/permissions.js';
 import type { Db } from '../db/pool.js';
+import { Statement } from '../db/statement.js';
 import { AppError } from '../errors.js';
 import { transitionAction, type ActionEvent } from '../flow/action-machine.js';
-import { assertVersion, loadActionRow, toActionRow, type ActionRow } from './action-repo.js';
-import { closeSupervisorTodos, eventRow, partitionEffects, runEffects } from './effects.js';
+import { ACTION_RETURNING, assertVersion, loadActionRow, toActionRow, type ActionRow } from './action-repo.js';
+import { closeSupervisorTodos, effectWritesCte, eventRow, partitionEffects, planEffects } from './effects.js';
+import { insertSubmissionCte, SUBMISSION_ID, type SubmissionWrite } from './submissions.js';
 
 export interface TransitionRequest {
   action: ActionRow;
@@ -30,21 +35,37 @@ export interface TransitionRequest {
   /** The new assignee and the department the row follows (a reassign). */
   reassignTo?: { userId: number; departmentId: number | null };
   eventData?: Record<string, unknown>;
+  /** The attempt that causes the transition, filed with it; its id joins the events' data. */
+  submission?: SubmissionWrite;
+  /** More parts of the same statement, given the row as it will be (SUBMISSION_ID names the submission's id). */
+  also?: (st: Statement, next: ActionRow) => void;
 }
 
-const STAMP: Partial<Record<ActionEvent['type'], string>> = {
-  SUBMIT_OK: 'submitted_at', VERIFY: 'verified_at', ARCHIVE: 'archived_at',
+/** What a transition stamps with its time. */
+const STAMP: Partial<Record<ActionEvent['type'], 'submittedAt' | 'verifiedAt' | 'archivedAt'>> = {
+  SUBMIT_OK: 'submittedAt', VERIFY: 'verifiedAt', ARCHIVE: 'archivedAt',
 };
 /** What a transition takes back: a reopened action is neither verified nor completed any more (the event log keeps both). */
-const CLEARS: Partial<Record<ActionEvent['type'], string[]>> = {
-  REOPEN: ['verified_at', 'completion_mode', 'completion_note'],
+const CLEARS: Partial<Record<ActionEvent['type'], Array<'verifiedAt' | 'completionMode' | 'completionNote'>>> = {
+  REOPEN: ['verifiedAt', 'completionMode', 'completionNote'],
 };
+/** The columns a transition may set, by ActionRow field. */
+const COLUMN: Partial<Record<keyof ActionRow, string>> = {
+  status: 'status', updatedAt: 'updated_at', submittedAt: 'submitted_at', verifiedAt: 'verified_at', archivedAt: 'archived_at',
+  completionMode: 'completion_mode', completionNote: 'completion_note', dueAt: 'due_at', assigneeId: 'assignee_id', departmentId: 'department_id',
+};
+
+const isConflict = (err: unknown) => (err as { code?: string }).code === '40001';
 
 /** The fields of a row mapped from the actions table alone (the joined ones come out undefined). */
 const ownColumns = (r: ActionRow): Partial<ActionRow> =>
   Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) as Partial<ActionRow>;
 
 export async function applyTransition(db: Db, req: TransitionRequest): Promise<ActionRow> {
+  return (await fileTransition(db, req)).action;
+}
+
+export async function fileTransition(db: Db, req: TransitionRequest): Promise<{ action: ActionRow; submissionId: number | null }> {
   const a = req.action;
   assertVersion(a, req.expectedVersion);
   const r = transitionAction(
@@ -52,36 +73,51 @@ export async function applyTransition(db: Db, req: TransitionRequest): Promise<A
     req.event, req.now,
   );
   if (!r.ok) throw new AppError(r.code, { actionId: a.id, status: a.status, event: req.event.type }, r.message);
-  const stamp = STAMP[req.event.type];
   // an autosaved draft is not a transition worth a version or an event
-  const quiet = req.event.type === 'SAVE_DRAFT' && r.next === a.status;
-  if (quiet) return a;
+  if (req.event.type === 'SAVE_DRAFT' && r.next === a.status && !req.submission) return { action: a, submissionId: null };
+
+  const changes: Partial<ActionRow> = { status: r.next, updatedAt: req.now };
+  const stamp = STAMP[req.event.type];
+  if (stamp) changes[stamp] = req.now;
+  for (const field of CLEARS[req.event.type] ?? []) changes[field] = null;
+  if (req.completion) Object.assign(changes, { completionMode: req.completion.mode, completionNote: req.completion.note ?? null });
+  if (req.dueAt) changes.dueAt = req.dueAt;
+  if (req.reassignTo) Object.assign(changes, { assigneeId: req.reassignTo.userId, departmentId: req.reassignTo.departmentId });
+  const predicted: ActionRow = { ...a, ...changes, version: a.version + 1 };
+  // the joined names (and recipients) still hold unless the action moves to another person
+  const moved = changes.assigneeId !== undefined && changes.assigneeId !== a.assigneeId;
   const [logs, others] = partitionEffects(r.effects);
-  // the update and its event rows in one statement; the events carry the version it set
-  const params: unknown[] = [a.id, r.next, req.now, req.actorId, JSON.stringify(logs.map((e) => eventRow(e, req.eventData)))];
-  const sets = ['status = $2', 'version = version + 1', 'updated_at = $3', ...(stamp ? [`${stamp} = $3`] : []),
-    ...(CLEARS[req.event.type] ?? []).map((col) => `${col} = NULL`)];
-  const set = (col: string, value: unknown) => { params.push(value); sets.push(`${col} = $${params.length}`); };
-  if (req.completion) { set('completion_mode', req.completion.mode); set('completion_note', req.completion.note ?? null); }
-  if (req.dueAt) set('due_at', req.dueAt);
-  if (req.reassignTo) { set('assignee_id', req.reassignTo.userId); set('department_id', req.reassignTo.departmentId); }
-  const { rows: [u] } = await db.query(
-    `WITH u AS (UPDATE actions SET ${sets.join(', ')} WHERE id = $1 RETURNING *),
-     e AS (
-       INSERT INTO events (actor_id, entity_type, entity_id, type, data, at)
-       SELECT $4, 'action', $1, x.type, x.data || jsonb_build_object('version', u.version), x.at
-         FROM jsonb_to_recordset($5::jsonb) AS x(type text, data jsonb, at timestamptz), u)
-     SELECT * FROM u`,
-    params,
-  );
-  // the joined names still hold unless the action moved to another person, customer or definition
-  const moved = u.assignee_id !== a.assigneeId || u.customer_id !== a.customerId || u.definition_id !== a.definitionId;
+  const effectContext = { action: predicted, now: req.now, publicUrl: req.publicUrl, dedupeSuffix: `v${predicted.version}` };
+  const writes = moved ? null : await planEffects(db, others, effectContext);
+
+  const st = new Statement();
+  const id = st.param(a.id);
+  const sets = Object.entries(changes).map(([field, value]) => `${COLUMN[field as keyof ActionRow]} = ${st.param(value)}`);
+  // the version read: under a row lock it cannot have moved; without one (an optimistic
+  // writer) a concurrent change makes the whole statement fail, below
+  st.with('u', `UPDATE actions SET ${sets.join(', ')}, version = version + 1 WHERE id = ${id} AND version = ${st.param(a.version)}
+    RETURNING ${ACTION_RETURNING}`);
+  if (req.submission) insertSubmissionCte(st, req.submission);
+  const withSubmission = req.submission ? ` || jsonb_build_object('submissionId', ${SUBMISSION_ID})` : '';
+  st.with('e', `INSERT INTO events (actor_id, entity_type, entity_id, type, data, at)
+    SELECT ${st.param(req.actorId)}, 'action', ${id}, x.type, x.data || jsonb_build_object('version', u.version)${withSubmission}, x.at
+      FROM jsonb_to_recordset(${st.param(JSON.stringify(logs.map((e) => eventRow(e, req.eventData))))}::jsonb)
+           AS x(type text, data jsonb, at timestamptz), u`);
+  if (writes) effectWritesCte(st, writes, 'fx');
+  req.also?.(st, predicted);
+  const conflict = { actionId: a.id, expectedVersion: a.version };
+  const { rows: [u] } = await db.query(st.query(
+    `SELECT ${ACTION_RETURNING}, ${req.submission ? SUBMISSION_ID : 'NULL::bigint'} AS submission_id
+       FROM (SELECT af_conflict_unless(EXISTS (SELECT 1 FROM u), ${st.param(JSON.stringify(conflict))})) guard LEFT JOIN u ON true`,
+  )).catch((err) => { throw isConflict(err) ? new AppError('CONFLICT', conflict) : err; });
+
   const next: ActionRow = moved ? await loadActionRow(db, a.id) : { ...a, ...ownColumns(toActionRow(u)) };
-  await runEffects(db, others, {
-    action: next, actorId: req.actorId, now: req.now, publicUrl: req.publicUrl,
-    eventData: { version: next.version, ...req.eventData }, dedupeSuffix: `v${next.version}`,
-  });
-  return next;
+  if (moved) {
+    const st2 = new Statement();
+    effectWritesCte(st2, await planEffects(db, others, { ...effectContext, action: next }), 'fx');
+    await db.query(st2.query('SELECT 1'));
+  }
+  return { action: next, submissionId: u.submission_id };
 }
 
 /** The rep's own work (start, drafts, submissions) is the assignee's alone. */

@@ -8,7 +8,7 @@ import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import { describeStatus } from '../flow/action-machine.js';
 import { evaluateRules } from '../flow/evaluate-rules.js';
-import type { RuleFailure } from '../flow/types.js';
+import type { PrerequisiteAction, RuleFailure } from '../flow/types.js';
 import { loadActionRow } from './action-repo.js';
 import { computeChecklist } from './checklist.js';
 import type { StoredDefinition } from './definitions.js';
@@ -17,13 +17,18 @@ import type { VisitDraftInput } from './action-schemas.js';
 
 const EMPTY_REPORT = { fields: {}, attachments: [], linkedOrderIds: [] };
 
-/** Throws 409 ACTION_LOCKED naming every blocking prerequisite; returns when none blocks. */
-export async function assertUnlocked(db: Db, def: StoredDefinition, scope: FactsScope, now: Date): Promise<void> {
+/**
+ * Throws 409 ACTION_LOCKED naming every blocking prerequisite; returns when
+ * none blocks. `loaded`: the candidates, when the caller's read brought them.
+ */
+export async function assertUnlocked(
+  db: Db, def: StoredDefinition, scope: FactsScope, now: Date, loaded?: readonly PrerequisiteAction[],
+): Promise<void> {
   const lockRules = def.rules.filter((r) => r.kind === 'prerequisite.verified');
   if (lockRules.length === 0) return;
-  const prerequisites = await loadPrerequisites(db, scope, prerequisiteCodes(lockRules));
+  const prerequisites = loaded ?? await loadPrerequisites(db, scope, prerequisiteCodes(lockRules));
   const facts = {
-    now, report: EMPTY_REPORT, recentOrderIds: [], satisfiedPrerequisites: prerequisites, keywordLibraries: {},
+    now, report: EMPTY_REPORT, recentOrderIds: [], satisfiedPrerequisites: [...prerequisites], keywordLibraries: {},
     customer: { id: String(scope.customerId), name: '', type: 'ka' as const, lat: null, lng: null, coordSystem: 'gcj02' as const },
   };
   const { ok, failures } = evaluateRules(facts, lockRules);

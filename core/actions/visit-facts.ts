@@ -5,6 +5,7 @@
  * touches the database; this is the only place that feeds it.
  */
 import type { Db } from '../db/pool.js';
+import { Statement } from '../db/statement.js';
 import { AppError } from '../errors.js';
 import type { RuleConfig } from '../flow/rules/index.js';
 import type { PrerequisiteAction, ReportAttachment, VisitFacts, VisitReport } from '../flow/types.js';
@@ -68,29 +69,30 @@ export interface FactsAttachments {
 }
 
 /**
- * Every fact of one report in ONE query (a submission is many small reads;
- * each round trip costs both processes more than the read itself): the
- * customer, its latest orders, the keyword libraries, the report's
- * attachments and — when a rule asks — the prerequisite actions.
+ * Every fact of one report as columns over the customer row `c`, for ONE
+ * query (a submission is many small reads; each round trip costs both
+ * processes more than the read itself): the customer, its latest orders, the
+ * keyword libraries, the report's attachments and `prerequisites`, an SQL
+ * jsonb expression (loadPrerequisites' list) or NULL. toVisitFacts reads them.
  */
-export async function loadVisitFacts(
-  db: Db, s: FactsScope, input: VisitDraftInput, files: FactsAttachments, rules: readonly RuleConfig[], now: Date,
-): Promise<VisitFacts> {
-  const codes = prerequisiteCodes(rules);
-  const { rows: [c] } = await db.query(
-    `SELECT c.id, c.name, c.type, c.lat, c.lng, c.coord_system,
-            -- the same order as suggestLinkedOrders, so the suggestions are exactly what the rule asks for
-            ARRAY(SELECT o.id FROM orders o WHERE o.customer_id = c.id ORDER BY o.ordered_at DESC, o.id DESC LIMIT $2) AS order_ids,
-            (SELECT coalesce(jsonb_object_agg(k.code, k.words), '{}') FROM keyword_libraries k) AS libraries,
-            (SELECT coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'kind', x.kind, 'tags', x.tags, 'capturedAt', x.captured_at, 'mime', x.mime)
-                                       ORDER BY array_position($3::bigint[], x.id)), '[]')
-               FROM attachments x WHERE x.id = ANY($3) AND x.uploaded_by = $4) AS attachments,
-            CASE WHEN cardinality($5::text[]) > 0 THEN (${prerequisitesSql('c.id', '$5', '$6', '$7')}) END AS prerequisites
-       FROM customers c WHERE c.id = $1`,
-    [s.customerId, RECENT_ORDERS, files.ids, files.uploadedBy, codes, s.actionId ?? null, s.opportunityId],
-  );
-  if (!c) throw new AppError('CUSTOMER_NOT_FOUND', { id: s.customerId });
-  const attachments: ReportAttachment[] = (c.attachments as any[]).map((x) => ({
+export function factsColumns(st: Statement, files: FactsAttachments, prerequisites: string): string {
+  const ids = st.param(files.ids);
+  return `c.id AS f_customer_id, c.name AS f_customer_name, c.type AS f_customer_type, c.lat AS f_lat, c.lng AS f_lng, c.coord_system AS f_coord_system,
+    -- the same order as suggestLinkedOrders, so the suggestions are exactly what the rule asks for
+    ARRAY(SELECT o.id FROM orders o WHERE o.customer_id = c.id ORDER BY o.ordered_at DESC, o.id DESC LIMIT ${RECENT_ORDERS}) AS f_order_ids,
+    (SELECT coalesce(jsonb_object_agg(k.code, k.words), '{}') FROM keyword_libraries k) AS f_libraries,
+    (SELECT coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'kind', x.kind, 'tags', x.tags, 'capturedAt', x.captured_at, 'mime', x.mime)
+                               ORDER BY array_position(${ids}::bigint[], x.id)), '[]')
+       FROM attachments x WHERE x.id = ANY(${ids}) AND x.uploaded_by = ${st.param(files.uploadedBy)}) AS f_attachments,
+    ${prerequisites} AS f_prerequisites`;
+}
+
+/** The candidates of `prerequisiteCodes` for the action on row `a` (its customer `c`), as factsColumns wants them. */
+export const PREREQUISITES_OF_ROW = (codes: string) =>
+  `CASE WHEN ${codes} IS NOT NULL THEN (${prerequisitesSql('c.id', codes, 'a.id', 'a.opportunity_id')}) END`;
+
+export function toVisitFacts(r: any, input: VisitDraftInput, files: FactsAttachments, now: Date): VisitFacts {
+  const attachments: ReportAttachment[] = (r.f_attachments as any[]).map((x) => ({
     id: String(x.id), kind: x.kind, tags: x.tags ?? [], capturedAt: x.capturedAt ? new Date(x.capturedAt) : null, mime: x.mime ?? undefined,
   }));
   const found = new Set(attachments.map((x) => Number(x.id)));
@@ -98,10 +100,24 @@ export async function loadVisitFacts(
   if (missing.length && !files.lenient) throw new AppError('ATTACHMENT_INVALID', { attachmentIds: missing });
   return {
     now,
-    customer: { id: String(c.id), name: c.name, type: c.type, lat: c.lat, lng: c.lng, coordSystem: c.coord_system },
+    customer: { id: String(r.f_customer_id), name: r.f_customer_name, type: r.f_customer_type, lat: r.f_lat, lng: r.f_lng, coordSystem: r.f_coord_system },
     report: toVisitReport(input, attachments),
-    recentOrderIds: (c.order_ids as Array<string | number>).map(String),
-    satisfiedPrerequisites: toPrerequisites(c.prerequisites ?? []),
-    keywordLibraries: c.libraries,
+    recentOrderIds: (r.f_order_ids as Array<string | number>).map(String),
+    satisfiedPrerequisites: toPrerequisites(r.f_prerequisites ?? []),
+    keywordLibraries: r.f_libraries,
   };
+}
+
+/** The facts of one report on its own (drafts, checklists, dry-runs). */
+export async function loadVisitFacts(
+  db: Db, s: FactsScope, input: VisitDraftInput, files: FactsAttachments, rules: readonly RuleConfig[], now: Date,
+): Promise<VisitFacts> {
+  const codes = prerequisiteCodes(rules);
+  const st = new Statement();
+  const customer = st.param(s.customerId);
+  const prerequisites = codes.length > 0
+    ? `(${prerequisitesSql('c.id', st.param(codes), st.param(s.actionId ?? null), st.param(s.opportunityId))})` : 'NULL::jsonb';
+  const { rows: [c] } = await db.query(st.query(`SELECT ${factsColumns(st, files, prerequisites)} FROM customers c WHERE c.id = ${customer}`));
+  if (!c) throw new AppError('CUSTOMER_NOT_FOUND', { id: s.customerId });
+  return toVisitFacts(c, input, files, now);
 }

@@ -1,29 +1,36 @@
 /**
- * Drafts and submissions of an action's report. A submission locks the action
- * row (two devices: the second waits, then finds it submitted → 409), loads
- * the facts once, evaluates every rule (core/flow), and records the attempt
- * either way. A rejected attempt keeps the draft, notes the supervisor's
- * to-do (one per action per day) and is answered 422 AFTER its bookkeeping
- * commits: the service returns the rejection instead of throwing.
+ * Drafts and submissions of an action's report. A submission reads the action
+ * with the report's facts, evaluates every rule (core/flow), and records the
+ * attempt either way, in one statement guarded by the version it read (two
+ * devices: the second's write fails whole → 409). A rejected attempt keeps
+ * the draft, notes the supervisor's to-do (one per action per day) and is
+ * answered 422 AFTER its bookkeeping is written: the service returns the
+ * rejection instead of throwing.
  *
  *   const r = await submitVisitReport(db, actor, id, body, { now, publicUrl });
  *   if (!r.ok) return new HandlerResponse(422, r.error);
  */
 import type { Actor } from '../auth/actor.js';
-import type { Db } from '../db/pool.js';
+import { assertCan } from '../auth/permissions.js';
+import { isPool, type Db } from '../db/pool.js';
+import { Statement } from '../db/statement.js';
+import { AppError } from '../errors.js';
 import { evaluateRules } from '../flow/evaluate-rules.js';
 import type { RuleFailure, VisitFacts } from '../flow/types.js';
-import { assertVersion, lockActionOrThrow, toActionView, type ActionRow } from './action-repo.js';
+import { findStoredResponse, storedKeyJoin, storedResponse, storeResponseCte, type IdempotencyRequest } from '../resources/idempotency.js';
+import { actionScope, assertVersion, lockActionOrThrow, ONE_ACTION_FROM, ONE_ACTION_SELECT, toActionRow, toActionView, type ActionRow } from './action-repo.js';
 import type { ActionView, VisitDraftInput, VisitReportInput } from './action-schemas.js';
 import { loadDefinitionForAction, rulesForAction, type StoredDefinition } from './definitions.js';
-import { addSupervisorTodo } from './effects.js';
-import { recordCustomerFollowUp } from './followups.js';
-import { applyTransition, assertAssignee, type LifecycleDeps } from './lifecycle.js';
+import { effectWritesCte, planSupervisorTodo } from './effects.js';
+import { recordFollowUpCte } from './followups.js';
+import { applyTransition, assertAssignee, fileTransition, type LifecycleDeps } from './lifecycle.js';
+import { SUBMISSION_ID } from './submissions.js';
 import { assertUnlocked } from './state-lock.js';
-import { loadVisitFacts } from './visit-facts.js';
+import { factsColumns, PREREQUISITES_OF_ROW, toVisitFacts, type FactsAttachments } from './visit-facts.js';
 
+type AcceptedBody = { action: ActionView; submissionId: number; warnings: RuleFailure[] };
 export type SubmissionResult =
-  | { ok: true; body: { action: ActionView; submissionId: number; warnings: RuleFailure[] } }
+  | { ok: true; body: AcceptedBody; replayed?: boolean }
   | { ok: false; error: { error: { code: 'VISIT_REPORT_REJECTED'; message: string; details: Record<string, unknown> } } };
 
 function draftPayload(input: VisitDraftInput): Record<string, unknown> {
@@ -31,12 +38,11 @@ function draftPayload(input: VisitDraftInput): Record<string, unknown> {
   return rest;
 }
 
-async function upsertDraft(db: Db, actionId: number, payload: Record<string, unknown>, userId: number, now: Date): Promise<void> {
-  await db.query(
-    `INSERT INTO action_drafts (action_id, payload, updated_by, updated_at) VALUES ($1,$2,$3,$4)
-     ON CONFLICT (action_id) DO UPDATE SET payload = EXCLUDED.payload, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`,
-    [actionId, JSON.stringify(payload), userId, now],
-  );
+/** Saves (replaces) the action's draft, as a part of `st` (CTE `draft`). */
+function upsertDraftCte(st: Statement, actionId: number, payload: Record<string, unknown>, userId: number, now: Date): void {
+  st.with('draft', `INSERT INTO action_drafts (action_id, payload, updated_by, updated_at)
+    VALUES (${st.param(actionId)}, ${st.param(JSON.stringify(payload))}, ${st.param(userId)}, ${st.param(now)})
+    ON CONFLICT (action_id) DO UPDATE SET payload = EXCLUDED.payload, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`);
 }
 
 /** Saves (replaces) the draft; the first save moves a dispatched action to in progress. */
@@ -47,7 +53,9 @@ export async function saveVisitDraft(
   assertAssignee(actor, a);
   await applyTransition(db, { action: a, event: { type: 'SAVE_DRAFT' }, actorId: actor.id, ...d, expectedVersion: input.expectedVersion });
   const payload = draftPayload(input);
-  await upsertDraft(db, a.id, payload, actor.id, d.now);
+  const st = new Statement();
+  upsertDraftCte(st, a.id, payload, actor.id, d.now);
+  await db.query(st.query('SELECT 1'));
   return { actionId: a.id, payload, updatedAt: d.now.toISOString() };
 }
 
@@ -64,69 +72,100 @@ function submissionPayload(input: VisitReportInput, facts: VisitFacts, a: Action
   };
 }
 
-/** Records the attempt; `clearDraft` also drops the draft (an accepted report replaces it), in the same statement. */
-async function insertSubmission(
-  db: Db, a: ActionRow, def: StoredDefinition,
-  s: { kind: string; payload: unknown; outcome: string; failures: RuleFailure[]; by: number; now: Date; clearDraft?: boolean },
-): Promise<number> {
-  const { rows } = await db.query(
-    `WITH cleared AS (DELETE FROM action_drafts WHERE action_id = $1 AND $10::boolean)
-     INSERT INTO submissions (action_id, kind, payload, outcome, failures, definition_id, definition_version, submitted_by, created_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id`,
-    [a.id, s.kind, JSON.stringify(s.payload), s.outcome, JSON.stringify(s.failures), def.id, def.version, s.by, s.now, s.clearDraft ?? false],
-  );
-  return rows[0].id;
-}
-
+/**
+ * With the pool (the API) there is no transaction: one read (the action, its
+ * facts and a stored Idempotency-Key response), the rules, and one write that
+ * also stores the response, guarded by the version read — a concurrent change
+ * makes it fail whole (409), and a concurrent retry of the same key then
+ * replays what the first stored. Within a caller's transaction (the bot) the
+ * row is locked by the read instead.
+ */
 export async function submitVisitReport(
-  db: Db, actor: Actor, id: number, input: VisitReportInput, d: LifecycleDeps,
+  db: Db, actor: Actor, id: number, input: VisitReportInput, d: LifecycleDeps, idempotency?: IdempotencyRequest | null,
 ): Promise<SubmissionResult> {
-  const a = await lockActionOrThrow(db, actor, id);
+  const files = { ids: input.attachmentIds, uploadedBy: actor.id };
+  const { action: a, row } = await readForSubmission(db, actor, id, files, idempotency ?? null);
+  const stored = idempotency ? storedResponse(row.idem_key, idempotency) : null;
+  if (stored) return { ok: true, body: stored.body as AcceptedBody, replayed: true };
   assertAssignee(actor, a);
   assertVersion(a, input.expectedVersion);
   const def = await loadDefinitionForAction(db, a);
-  const scope = { actionId: a.id, customerId: a.customerId, opportunityId: a.opportunityId };
-  await assertUnlocked(db, def, scope, d.now);
+  const facts = toVisitFacts(row, input, files, d.now);
+  await assertUnlocked(db, def, { actionId: a.id, customerId: a.customerId, opportunityId: a.opportunityId }, d.now, facts.satisfiedPrerequisites);
   const rules = rulesForAction(def, a.requirements);
-  const facts = await loadVisitFacts(db, scope, input, { ids: input.attachmentIds, uploadedBy: actor.id }, rules, d.now);
   const { ok, failures } = evaluateRules(facts, rules);
   const payload = submissionPayload(input, facts, a);
-  return ok
-    ? accept(db, actor, a, def, { payload, failures, facts }, d)
-    : reject(db, actor, a, def, { payload, failures, input }, d);
+  try {
+    return ok
+      ? await accept(db, actor, a, def, { payload, failures, facts, idempotency: idempotency ?? null }, d)
+      : await reject(db, actor, a, def, { payload, failures, input }, d);
+  } catch (err) {
+    // a retry racing the first attempt of its key lost to it: answer what the first stored
+    const replay = idempotency && err instanceof AppError && err.code === 'CONFLICT' ? await findStoredResponse(db, idempotency) : null;
+    if (replay) return { ok: true, body: replay.body as AcceptedBody, replayed: true };
+    throw err;
+  }
+}
+
+/** The action (locked when in a transaction), the report's facts and the key's stored response, in one query. */
+async function readForSubmission(
+  db: Db, actor: Actor, id: number, files: FactsAttachments, idempotency: IdempotencyRequest | null,
+): Promise<{ action: ActionRow; row: any }> {
+  assertCan(actor, 'actions', 'read');
+  const st = new Statement();
+  st.param(id);
+  const scope = actionScope(actor, st.values);
+  const key = idempotency ? storedKeyJoin(st, idempotency) : null;
+  const facts = factsColumns(st, files, PREREQUISITES_OF_ROW('pc.codes'));
+  const { rows: [row] } = await db.query(st.query(
+    `SELECT ${ONE_ACTION_SELECT}, ${facts}${key ? `, ${key.columns}` : ''}
+       FROM ${ONE_ACTION_FROM}
+       LEFT JOIN LATERAL (SELECT array_agg(q->>'definitionCode') AS codes FROM action_definitions x, jsonb_array_elements(x.rules) q
+                           WHERE x.id = rd.id AND q->>'kind' = 'prerequisite.verified') pc ON true
+       ${key ? key.join : ''}
+      WHERE a.id = $1 AND ${scope}${isPool(db) ? '' : ' FOR UPDATE OF a'}`));
+  if (!row) throw new AppError('ACTION_NOT_FOUND', { id });
+  return { action: toActionRow(row), row };
 }
 
 async function accept(
   db: Db, actor: Actor, a: ActionRow, def: StoredDefinition,
-  s: { payload: unknown; failures: RuleFailure[]; facts: VisitFacts }, d: LifecycleDeps,
+  s: { payload: unknown; failures: RuleFailure[]; facts: VisitFacts; idempotency: IdempotencyRequest | null }, d: LifecycleDeps,
 ): Promise<SubmissionResult> {
-  const submissionId = await insertSubmission(db, a, def, {
-    kind: 'visit_report', payload: s.payload, outcome: 'accepted', failures: s.failures, by: actor.id, now: d.now, clearDraft: true,
-  });
-  const next = await applyTransition(db, {
+  const { action: next, submissionId } = await fileTransition(db, {
     action: a, event: { type: 'SUBMIT_OK' }, actorId: actor.id, ...d,
-    completion: { mode: 'evidence' }, eventData: { submissionId, warnings: s.failures.map((f) => f.code) },
+    completion: { mode: 'evidence' }, eventData: { warnings: s.failures.map((f) => f.code) },
+    submission: { kind: 'visit_report', payload: s.payload, outcome: 'accepted', failures: s.failures, definition: def, by: actor.id, now: d.now, clearDraft: true },
+    also: (st, predicted) => {
+      // a report that passed every rule is, by construction, an effective follow-up
+      recordFollowUpCte(st, {
+        customerId: a.customerId, actionId: a.id, userId: actor.id, departmentId: a.departmentId, channel: 'visit',
+        summary: a.title, payload: {}, effective: true, hasEvidence: true, at: d.now, unmet: [],
+        reasons: [`「${def.name}」报告通过全部校验（${s.facts.report.attachments.length}个附件、现场签到），计为有效跟进。`],
+      }, `jsonb_build_object('submissionId', ${SUBMISSION_ID})`);
+      if (s.idempotency) {
+        const body = { action: toActionView(predicted, d.now), submissionId: 0, warnings: s.failures };
+        storeResponseCte(st, s.idempotency, 200, `jsonb_set(${st.param(JSON.stringify(body))}::jsonb, '{submissionId}', to_jsonb(${SUBMISSION_ID}))`);
+      }
+    },
   });
-  // a report that passed every rule is, by construction, an effective follow-up
-  await recordCustomerFollowUp(db, {
-    customerId: a.customerId, actionId: a.id, userId: actor.id, departmentId: a.departmentId, channel: 'visit',
-    summary: a.title, payload: { submissionId }, effective: true, hasEvidence: true, at: d.now, unmet: [],
-    reasons: [`「${def.name}」报告通过全部校验（${s.facts.report.attachments.length}个附件、现场签到），计为有效跟进。`],
-  });
-  return { ok: true, body: { action: toActionView(next, d.now), submissionId, warnings: s.failures } };
+  return { ok: true, body: { action: toActionView(next, d.now), submissionId: submissionId!, warnings: s.failures } };
 }
 
 async function reject(
   db: Db, actor: Actor, a: ActionRow, def: StoredDefinition,
   s: { payload: unknown; failures: RuleFailure[]; input: VisitReportInput }, d: LifecycleDeps,
 ): Promise<SubmissionResult> {
-  const submissionId = await insertSubmission(db, a, def, { kind: 'visit_report', payload: s.payload, outcome: 'rejected', failures: s.failures, by: actor.id, now: d.now });
-  const next = await applyTransition(db, {
-    action: a, event: { type: 'SUBMIT_REJECTED', failures: s.failures }, actorId: actor.id, ...d, eventData: { submissionId },
+  const todo = await planSupervisorTodo(db, a, 'submission_rejected', d.now, d.publicUrl, s.failures);
+  const { action: next, submissionId } = await fileTransition(db, {
+    action: a, event: { type: 'SUBMIT_REJECTED', failures: s.failures }, actorId: actor.id, ...d,
+    submission: { kind: 'visit_report', payload: s.payload, outcome: 'rejected', failures: s.failures, definition: def, by: actor.id, now: d.now },
+    also: (st) => {
+      // nothing the rep typed is lost: the draft becomes what they just sent
+      upsertDraftCte(st, a.id, draftPayload(s.input), actor.id, d.now);
+      if (todo) effectWritesCte(st, { todos: [todo.todo], messages: [todo.message] }, 'rejected');
+    },
   });
-  // nothing the rep typed is lost: the draft becomes what they just sent
-  await upsertDraft(db, a.id, draftPayload(s.input), actor.id, d.now);
-  await addSupervisorTodo(db, next, 'submission_rejected', d.now, d.publicUrl, s.failures);
   const errors = s.failures.filter((f) => f.severity === 'error');
   return {
     ok: false,
@@ -134,7 +173,7 @@ async function reject(
       error: {
         code: 'VISIT_REPORT_REJECTED',
         message: `报告还有${errors.length}项未通过校验，请逐项补充后重新提交（草稿已保存）。`,
-        details: { failures: s.failures, submissionId, actionId: a.id, actionVersion: next.version, status: next.status },
+        details: { failures: s.failures, submissionId: submissionId!, actionId: a.id, actionVersion: next.version, status: next.status },
       },
     },
   };
@@ -153,17 +192,17 @@ export async function completeByPhone(
   assertVersion(a, input.expectedVersion);
   const def = await loadDefinitionForAction(db, a);
   await assertUnlocked(db, def, { actionId: a.id, customerId: a.customerId, opportunityId: a.opportunityId }, d.now);
-  const submissionId = await insertSubmission(db, a, def, {
-    kind: 'phone_only', payload: { note: input.note, completionMode: 'phone_only' }, outcome: 'accepted', failures: [], by: actor.id, now: d.now,
-  });
-  const next = await applyTransition(db, {
+  const { action: next } = await fileTransition(db, {
     action: a, event: { type: 'SUBMIT_OK' }, actorId: actor.id, ...d,
-    completion: { mode: 'phone_only', note: input.note }, eventData: { submissionId, completionMode: 'phone_only', note: input.note },
-  });
-  await recordCustomerFollowUp(db, {
-    customerId: a.customerId, actionId: a.id, userId: actor.id, departmentId: a.departmentId, channel: 'phone',
-    summary: input.note, payload: { submissionId, completionMode: 'phone_only' }, effective: false, hasEvidence: false,
-    at: d.now, unmet: ['NO_EVIDENCE'], reasons: ['仅电话完成，没有照片、文件或决策链更新等证据，不计为有效跟进。'],
+    completion: { mode: 'phone_only', note: input.note }, eventData: { completionMode: 'phone_only', note: input.note },
+    submission: {
+      kind: 'phone_only', payload: { note: input.note, completionMode: 'phone_only' }, outcome: 'accepted', failures: [], definition: def, by: actor.id, now: d.now,
+    },
+    also: (st) => recordFollowUpCte(st, {
+      customerId: a.customerId, actionId: a.id, userId: actor.id, departmentId: a.departmentId, channel: 'phone',
+      summary: input.note, payload: { completionMode: 'phone_only' }, effective: false, hasEvidence: false,
+      at: d.now, unmet: ['NO_EVIDENCE'], reasons: ['仅电话完成，没有照片、文件或决策链更新等证据，不计为有效跟进。'],
+    }, `jsonb_build_object('submissionId', ${SUBMISSION_ID})`),
   });
   return toActionView(next, d.now);
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../db/pool.js';
+import { prepared, type Db } from '../db/pool.js';
 
 export type Role = 'rep' | 'manager' | 'director' | 'compliance' | 'admin';
 export const ROLES: readonly Role[] = ['rep', 'manager', 'director', 'compliance', 'admin'];
@@ -24,12 +24,13 @@ export interface Actor {
 
 export async function loadActiveActor(db: Db, where: { id: number } | { wecomUserid: string }): Promise<Actor | null> {
   const [col, val] = 'id' in where ? ['u.id', where.id] : ['u.wecom_userid', where.wecomUserid];
-  const { rows } = await db.query(
+  // every authenticated request runs it
+  const { rows } = await db.query(prepared(
     `SELECT u.id, u.wecom_userid, u.name, u.role, u.department_id, d.path AS department_path, u.manager_id
        FROM users u LEFT JOIN departments d ON d.id = u.department_id
       WHERE ${col} = $1 AND u.active`,
     [val],
-  );
+  ));
   const r = rows[0];
   if (!r) return null;
   return {

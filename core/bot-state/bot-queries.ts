@@ -5,7 +5,7 @@
  * visits. Read-only; every write goes through the action, contact and
  * attachment services.
  */
-import type { Db } from '../db/pool.js';
+import { prepared, type Db } from '../db/pool.js';
 import type { CoordSystem } from '../flow/types.js';
 
 export interface OpenAction {
@@ -65,20 +65,23 @@ export interface OpenWork {
  * the conversation is on, which the message most likely continues.
  */
 export async function openWorkOf(db: Db, userId: number, opts: { activeActionId: number | null; customers: boolean }): Promise<OpenWork> {
-  const { rows: [r] } = await db.query({
-    name: 'bot-open-work',
-    text: `SELECT (SELECT coalesce(jsonb_agg(o ORDER BY o.ord), '[]') FROM (${OPEN_ACTIONS_SQL}) o) AS open,
-            CASE WHEN $3 THEN (SELECT coalesce(jsonb_agg(x ORDER BY x.id), '[]') FROM (
-              SELECT id, name, lat, lng, coord_system FROM customers WHERE owner_id = $1 AND status = 'active' ORDER BY id LIMIT 500) x)
-            END AS customers,
+  // two statement shapes, not a CASE on a parameter: a generic plan keeps the CASE's
+  // subquery in its cost, so PostgreSQL would go on planning the statement every time
+  const customers = opts.customers
+    ? `(SELECT coalesce(jsonb_agg(x ORDER BY x.id), '[]') FROM (
+         SELECT id, name, lat, lng, coord_system FROM customers WHERE owner_id = $1 AND status = 'active' ORDER BY id LIMIT 500) x)`
+    : 'NULL::jsonb';
+  const { rows: [r] } = await db.query(prepared(
+    `SELECT (SELECT coalesce(jsonb_agg(o ORDER BY o.ord), '[]') FROM (${OPEN_ACTIONS_SQL}) o) AS open,
+            ${customers} AS customers,
             (SELECT payload FROM action_drafts WHERE action_id = $2) AS active_draft,
             ac.customer_id AS active_customer_id,
             (SELECT coalesce(jsonb_agg(k ORDER BY k.id), '[]') FROM (
               SELECT id, name, title, department, decision_role FROM contacts WHERE customer_id = ac.customer_id ORDER BY id LIMIT 200) k)
               AS active_contacts
        FROM (SELECT 1) one LEFT JOIN actions ac ON ac.id = $2`,
-    values: [userId, opts.activeActionId, opts.customers],
-  });
+    [userId, opts.activeActionId],
+  ));
   return {
     open: (r.open as any[]).map(toOpenAction),
     customers: r.customers === null ? null : (r.customers as any[]).map(toCustomerPlace),

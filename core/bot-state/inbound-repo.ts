@@ -14,7 +14,8 @@
  */
 import type { Actor } from '../auth/actor.js';
 import type { Db } from '../db/pool.js';
-import type { OutboxMessage } from '../notify/outbox.js';
+import { Statement } from '../db/statement.js';
+import { enqueueMessagesCte, type OutboxMessage } from '../notify/outbox.js';
 import type { BotMessage, BotReply } from './bot-message.js';
 
 export type InboundTransport = 'wecom' | 'wechaty' | 'console';
@@ -125,24 +126,17 @@ export interface HandlingResult {
  */
 export async function finishHandling(db: Db, h: HandlingResult): Promise<void> {
   const c = h.conversation;
-  await db.query({
-    name: 'bot-finish',
-    text: `WITH conv AS (
-       UPDATE bot_conversations SET state = $2, active_action_id = $3, pending_question = $4, updated_at = $5, version = version + 1
-        WHERE user_id = $1
-     ), out AS (
-       INSERT INTO outbox (dedupe_key, recipient, msgtype, payload)
-       SELECT x.dedupe_key, x.recipient, x.msgtype, x.payload
-         FROM jsonb_to_recordset($8::jsonb) AS x(dedupe_key text, recipient text, msgtype text, payload jsonb)
-       ON CONFLICT (dedupe_key) DO NOTHING
-     )
-     UPDATE bot_inbound SET processed_at = $5, replies = $7, attempts = attempts + 1 WHERE dedupe_key = $6`,
-    values: [
-      c?.userId ?? null, c ? JSON.stringify(c.state) : null, c?.activeActionId ?? null,
-      c?.pendingQuestion == null ? null : JSON.stringify(c.pendingQuestion), h.now, h.dedupeKey, JSON.stringify(h.replies),
-      JSON.stringify(h.outbox.map((o) => ({ dedupe_key: o.dedupeKey, recipient: o.recipient, msgtype: o.msgtype, payload: o.payload }))),
-    ],
-  });
+  const st = new Statement();
+  const now = st.param(h.now);
+  if (c) {
+    st.with('conv', `UPDATE bot_conversations SET state = ${st.param(JSON.stringify(c.state))}, active_action_id = ${st.param(c.activeActionId)},
+      pending_question = ${st.param(c.pendingQuestion == null ? null : JSON.stringify(c.pendingQuestion))}, updated_at = ${now}, version = version + 1
+      WHERE user_id = ${st.param(c.userId)}`);
+  }
+  if (h.outbox.length) enqueueMessagesCte(st, 'out', h.outbox);
+  await db.query(st.query(
+    `UPDATE bot_inbound SET processed_at = ${now}, replies = ${st.param(JSON.stringify(h.replies))}, attempts = attempts + 1
+      WHERE dedupe_key = ${st.param(h.dedupeKey)}`));
 }
 
 export async function findInbound(db: Db, dedupeKey: string): Promise<InboundRow | null> {

@@ -17,7 +17,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Storage } from '../attachments/storage.js';
-import type { Db } from '../db/pool.js';
+import { prepared, type Db } from '../db/pool.js';
+import type { Statement } from '../db/statement.js';
 import { mediaUploadIssues, sniffMediaFormat } from '../wecom/media-upload.js';
 import { wecomMessageSchema, type WecomMessageType } from '../wecom/wecom-client.js';
 
@@ -48,21 +49,35 @@ export type OutboxImageRef = z.infer<typeof outboxImageRefSchema>;
 
 const outboxImagePayloadSchema = z.object({ image: outboxImageRefSchema }).strict();
 
-/** Returns whether a row was written (false: that dedupe key was already queued). */
-export async function enqueueMessage(db: Db, m: OutboxMessage): Promise<boolean> {
-  // validated here so a malformed message is a bug at its cause, not a WeCom error hours later
+/** Refuses a malformed message here, at its cause, not as a WeCom error hours later. */
+function assertSendable(m: OutboxMessage): void {
   if (m.msgtype === 'image') {
     outboxImagePayloadSchema.parse(m.payload);
     wecomMessageSchema.parse({ image: { media_id: 'uploaded-when-sent' }, touser: [m.recipient], msgtype: 'image' });
   } else {
     wecomMessageSchema.parse({ ...m.payload, touser: [m.recipient], msgtype: m.msgtype });
   }
-  const r = await db.query(
+}
+
+/** Returns whether a row was written (false: that dedupe key was already queued). */
+export async function enqueueMessage(db: Db, m: OutboxMessage): Promise<boolean> {
+  assertSendable(m);
+  const r = await db.query(prepared(
     `INSERT INTO outbox (dedupe_key, recipient, msgtype, payload) VALUES ($1,$2,$3,$4)
      ON CONFLICT (dedupe_key) DO NOTHING`,
     [m.dedupeKey, m.recipient, m.msgtype, JSON.stringify(m.payload)],
-  );
+  ));
   return r.rowCount === 1;
+}
+
+/** The same as enqueueMessage for each message, as a part of a larger statement. */
+export function enqueueMessagesCte(st: Statement, name: string, messages: readonly OutboxMessage[]): void {
+  messages.forEach(assertSendable);
+  const rows = messages.map((m) => ({ dedupe_key: m.dedupeKey, recipient: m.recipient, msgtype: m.msgtype, payload: m.payload }));
+  st.with(name, `INSERT INTO outbox (dedupe_key, recipient, msgtype, payload)
+    SELECT x.dedupe_key, x.recipient, x.msgtype, x.payload
+      FROM jsonb_to_recordset(${st.param(JSON.stringify(rows))}::jsonb) AS x(dedupe_key text, recipient text, msgtype text, payload jsonb)
+    ON CONFLICT (dedupe_key) DO NOTHING`);
 }
 
 /** A WeCom text card (title, ≤512-byte description, a link) as an outbox payload. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { AppError } from '../errors.js';
 import { translatePgError } from '../db/pool.js';
+import type { Statement } from '../db/statement.js';
 
 /**
  * Runs a create exactly once per (user, Idempotency-Key). The key row is
@@ -12,7 +13,7 @@ import { translatePgError } from '../db/pool.js';
  */
 export async function runIdempotent(
   pool: pg.Pool,
-  k: { userId: number; key: string; operation: string; requestHash: string },
+  k: IdempotencyRequest,
   work: (tx: pg.PoolClient) => Promise<{ status: number; body: unknown }>,
 ): Promise<{ status: number; body: unknown; replayed: boolean }> {
   const client = await pool.connect();
@@ -42,20 +43,55 @@ export async function runIdempotent(
   }
 }
 
-async function replay(
-  client: pg.PoolClient,
-  k: { userId: number; key: string; operation: string; requestHash: string },
-): Promise<{ status: number; body: unknown; replayed: boolean }> {
-  const { rows } = await client.query(
+export interface IdempotencyRequest { userId: number; key: string; operation: string; requestHash: string }
+
+interface StoredKey { operation: string; request_hash: string; status: string; http_status: number | null; response: unknown }
+
+async function replay(client: pg.PoolClient, k: IdempotencyRequest): Promise<{ status: number; body: unknown; replayed: boolean }> {
+  const stored = await findStoredResponse(client, k);
+  if (!stored) throw new AppError('IDEMPOTENCY_IN_PROGRESS');
+  return { ...stored, replayed: true };
+}
+
+export async function findStoredResponse(db: pg.Pool | pg.PoolClient, k: IdempotencyRequest): Promise<{ status: number; body: unknown } | null> {
+  const { rows } = await db.query(
     'SELECT operation, request_hash, status, http_status, response FROM idempotency_keys WHERE user_id = $1 AND key = $2',
     [k.userId, k.key],
   );
-  const row = rows[0];
-  if (!row || row.status !== 'done') throw new AppError('IDEMPOTENCY_IN_PROGRESS');
+  return storedResponse(rows[0] ?? null, k);
+}
+
+/**
+ * The response stored for the key (null: none yet, or still in progress);
+ * refuses the key reused for another operation or another body.
+ */
+export function storedResponse(row: StoredKey | null | undefined, k: IdempotencyRequest): { status: number; body: unknown } | null {
+  if (!row?.status || row.status !== 'done') return null;
   if (row.operation !== k.operation || row.request_hash !== k.requestHash) {
     throw new AppError('IDEMPOTENCY_KEY_REUSED', { operation: row.operation });
   }
-  return { status: row.http_status, body: row.response, replayed: true };
+  return { status: row.http_status!, body: row.response };
+}
+
+/**
+ * For work done in ONE statement without a transaction around it: the key's
+ * row, stored as done with its response (an SQL jsonb expression, so ids the
+ * same statement creates can be in it), is a part of that statement. A
+ * concurrent retry's own write then finds the work's row changed and fails
+ * whole; it replays what this stored.
+ */
+export function storeResponseCte(st: Statement, k: IdempotencyRequest, httpStatus: number, responseSql: string): void {
+  st.with('idem', `INSERT INTO idempotency_keys (user_id, key, operation, request_hash, status, http_status, response)
+    VALUES (${st.param(k.userId)}, ${st.param(k.key)}, ${st.param(k.operation)}, ${st.param(k.requestHash)}, 'done', ${st.param(httpStatus)}, ${responseSql})
+    ON CONFLICT (user_id, key) DO NOTHING`);
+}
+
+/** The key's row as storedResponse reads it, for a statement that reads the work's rows anyway. */
+export function storedKeyJoin(st: Statement, k: IdempotencyRequest): { join: string; columns: string } {
+  return {
+    join: `LEFT JOIN idempotency_keys idem_k ON idem_k.user_id = ${st.param(k.userId)} AND idem_k.key = ${st.param(k.key)}`,
+    columns: 'to_jsonb(idem_k) AS idem_key',
+  };
 }
 
 export function requestHash(value: unknown): string {

@@ -2,6 +2,11 @@ import { expect } from 'chai';
 import type pg from 'pg';
 import { freshDatabase } from '../../support/database.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
+import { getActionRowOrThrow } from '../../../core/actions/action-repo.js';
+import { recordFollowUpCte } from '../../../core/actions/followups.js';
+import { fileTransition } from '../../../core/actions/lifecycle.js';
+import { loadActiveActor } from '../../../core/auth/actor.js';
+import { AppError } from '../../../core/errors.js';
 import { aValidVisitReport, anAttachment, DAY, dispatch, HOUR, idemKey, lookups } from './flow-helpers.js';
 
 describe('visit reports', () => {
@@ -139,9 +144,48 @@ describe('visit reports', () => {
     ];
     const res = await Promise.all([submit(a.id, b1, { 'Idempotency-Key': idemKey() }), submit(a.id, b2, { 'Idempotency-Key': idemKey() })]);
     expect(res.map((r) => r.status).sort()).to.deep.equal([200, 409]);
-    expect(res.find((r) => r.status === 409)!.body.error.code).to.equal('ACTION_TRANSITION_INVALID');
+    // raced: the loser's write found the version moved; arrived second: it found the action submitted
+    expect(res.find((r) => r.status === 409)!.body.error.code).to.be.oneOf(['CONFLICT', 'ACTION_TRANSITION_INVALID']);
     expect(await $.count('submissions WHERE action_id = $1', [a.id])).to.equal(1);
     expect(await $.count(`events WHERE entity_type = 'action' AND entity_id = $1 AND type = 'action.submitted'`, [a.id])).to.equal(1);
+    expect(await $.count('followups WHERE action_id = $1', [a.id])).to.equal(1);
+    expect(await $.count(`outbox WHERE dedupe_key LIKE $1`, [`todo:verify_submission:${a.id}:%`])).to.equal(1);
+  });
+
+  it('files one report for two racing retries with the same Idempotency-Key; the second answers what the first stored', async () => {
+    const a = await newVisit('同键并发重试');
+    const body = await aValidVisitReport(pool, { repId: zhao, customerId: hualian.id, lat: hualian.lat, lng: hualian.lng, at: now() });
+    const key = idemKey();
+    const res = await Promise.all([submit(a.id, body, { 'Idempotency-Key': key }), submit(a.id, body, { 'Idempotency-Key': key })]);
+    expect(res.map((r) => r.status)).to.deep.equal([200, 200]);
+    expect(res.map((r) => r.headers.get('idempotent-replayed')).sort()).to.deep.equal(['true', null].sort());
+    expect(res[0].body).to.deep.equal(res[1].body);
+    expect(await $.count('submissions WHERE action_id = $1', [a.id])).to.equal(1);
+    expect((await pool.query('SELECT http_status, response FROM idempotency_keys WHERE key = $1', [key])).rows)
+      .to.deep.equal([{ http_status: 200, response: res[0].body }]);
+  });
+
+  it('writes nothing when the action moved on between the read and the write, and answers 409 CONFLICT', async () => {
+    const a = await newVisit('读后被改');
+    const rep = (await loadActiveActor(pool, { wecomUserid: 'rep.zhao' }))!;
+    const stale = await getActionRowOrThrow(pool, rep, a.id);
+    // another device saves a draft first: dispatched → in progress, a new version
+    expect((await api.call('PUT', `/api/actions/${a.id}/draft`, { as: 'rep.zhao', body: { fields: {} } })).status).to.equal(200);
+    const tables = ['submissions', 'followups', 'outbox', 'supervisor_todos', 'events', 'action_drafts'];
+    const counts = async () => Promise.all(tables.map((t) => $.count(t)));
+    const before = await counts();
+    const err = await fileTransition(pool, {
+      action: stale, event: { type: 'SUBMIT_OK' }, actorId: rep.id, now: now(), publicUrl: 'http://h5.test',
+      submission: { kind: 'visit_report', payload: {}, outcome: 'accepted', failures: [], definition: { id: stale.definitionId, version: stale.definitionVersion }, by: rep.id, now: now(), clearDraft: true },
+      also: (st) => recordFollowUpCte(st, {
+        customerId: stale.customerId, actionId: a.id, userId: rep.id, departmentId: stale.departmentId, channel: 'visit', summary: 'x',
+        payload: {}, effective: true, hasEvidence: true, reasons: [], unmet: [], at: now(),
+      }),
+    }).then(() => null, (e: unknown) => e);
+    expect(err).to.be.instanceOf(AppError);
+    expect((err as AppError).code).to.equal('CONFLICT');
+    expect(await counts()).to.deep.equal(before);
+    expect((await pool.query('SELECT status, version FROM actions WHERE id = $1', [a.id])).rows[0]).to.deep.equal({ status: 'in_progress', version: stale.version + 1 });
   });
 
   it('merges the dispatcher\'s extra requirements into the rules and the checklist', async () => {
