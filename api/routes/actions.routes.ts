@@ -79,7 +79,10 @@ export function registerActionRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: 'put', path: '/api/actions/{id}/draft', operationId: 'saveVisitDraft', tags, summary: '保存拜访报告草稿（不做校验）',
     params: IdParams, body: VisitDraftSchema, response: DraftSchema,
-    handler: ({ db, actor, params, body, deps }) => saveVisitDraft(db, actor, params.id, body, flow(deps)),
+    handler: async ({ db, actor, params, body, deps }) => {
+      const { actionId, payload, updatedAt } = await saveVisitDraft(db, actor, params.id, body, flow(deps));
+      return { actionId, payload, updatedAt };
+    },
   });
   defineRoute(kit, {
     method: 'post', path: '/api/actions/{id}/visit-report', operationId: 'submitVisitReport', tags, idempotent: true, ownStatement: true, status: 200,

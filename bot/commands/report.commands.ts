@@ -25,7 +25,7 @@ export async function undo(t: Turn): Promise<void> {
     return;
   }
   const before = entry.before ?? {};
-  const r = await guarded(t, () => saveVisitDraft(t.db, t.actor, s.row.id, before, lifecycle(t)), { savepoint: false });
+  const r = await guarded(t, () => saveVisitDraft(t.db, t.actor, s.row, before, lifecycle(t)), { savepoint: false });
   if (isAppError(r)) {
     st.undo = [...(st.undo ?? []), entry];
     say(t, `没能撤销：${r.message}`);

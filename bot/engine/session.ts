@@ -7,7 +7,7 @@
  *   const s = await openSession(t, actionId);
  *   await saveDraft(t, s, { ...s.draft, checkIn }, '签到');
  */
-import { getActionRowOrThrow, OPEN_STATUSES, type ActionRow } from '../../core/actions/action-repo.js';
+import { lockActionOrThrow, OPEN_STATUSES, type ActionRow } from '../../core/actions/action-repo.js';
 import type { VisitDraftInput } from '../../core/actions/action-schemas.js';
 import { loadDefinitionForAction, rulesForAction } from '../../core/actions/definitions.js';
 import { saveVisitDraft } from '../../core/actions/visit-report.js';
@@ -76,7 +76,8 @@ function vocabularyOf(t: Turn, row: ActionRow): Promise<Vocabulary> {
 export async function openSession(t: Turn, actionId: number): Promise<Session | null> {
   let row: ActionRow;
   try {
-    row = await getActionRowOrThrow(t.db, t.actor, actionId);
+    // locked for the turn: a draft saved later in it writes on this row without reading it again
+    row = await lockActionOrThrow(t.db, t.actor, actionId);
   } catch (err) {
     if (isAppError(err) && err.code === 'ACTION_NOT_FOUND') return null;
     throw err;
@@ -109,11 +110,12 @@ export async function slotContext(t: Turn, s: Session): Promise<SlotContext> {
  */
 export async function saveDraft(t: Turn, s: Session, next: VisitDraftInput, label: string, contactUpdates: ContactUpdate[] = []): Promise<boolean> {
   // saveVisitDraft checks (lock, assignee, transition) before its one upsert: no savepoint needed
-  const saved = await guarded(t, () => saveVisitDraft(t.db, t.actor, s.row.id, next, lifecycle(t)), { savepoint: false });
+  const saved = await guarded(t, () => saveVisitDraft(t.db, t.actor, s.row, next, lifecycle(t)), { savepoint: false });
   if (isAppError(saved)) {
     say(t, `没能保存：${saved.message}`);
     return false;
   }
+  s.row = saved.action;
   const st = t.convo.state;
   const hadDraft = Object.keys(s.draft).length > 0;
   st.undo = [...(st.undo ?? []), { actionId: s.row.id, label, before: hadDraft ? s.draft : null, ...(contactUpdates.length ? { contactUpdates } : {}) }]

@@ -45,18 +45,22 @@ function upsertDraftCte(st: Statement, actionId: number, payload: Record<string,
     ON CONFLICT (action_id) DO UPDATE SET payload = EXCLUDED.payload, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`);
 }
 
-/** Saves (replaces) the draft; the first save moves a dispatched action to in progress. */
+/**
+ * Saves (replaces) the draft; the first save moves a dispatched action to in
+ * progress. `target`: the action's id, or its row as the caller's transaction
+ * locked it (the bot reads it at the start of a turn). `action` is the row after.
+ */
 export async function saveVisitDraft(
-  db: Db, actor: Actor, id: number, input: VisitDraftInput, d: LifecycleDeps,
-): Promise<{ actionId: number; payload: Record<string, unknown>; updatedAt: string }> {
-  const a = await lockActionOrThrow(db, actor, id);
+  db: Db, actor: Actor, target: number | ActionRow, input: VisitDraftInput, d: LifecycleDeps,
+): Promise<{ actionId: number; payload: Record<string, unknown>; updatedAt: string; action: ActionRow }> {
+  const a = typeof target === 'number' ? await lockActionOrThrow(db, actor, target) : target;
   assertAssignee(actor, a);
-  await applyTransition(db, { action: a, event: { type: 'SAVE_DRAFT' }, actorId: actor.id, ...d, expectedVersion: input.expectedVersion });
+  const next = await applyTransition(db, { action: a, event: { type: 'SAVE_DRAFT' }, actorId: actor.id, ...d, expectedVersion: input.expectedVersion });
   const payload = draftPayload(input);
   const st = new Statement();
   upsertDraftCte(st, a.id, payload, actor.id, d.now);
   await db.query(st.query('SELECT 1'));
-  return { actionId: a.id, payload, updatedAt: d.now.toISOString() };
+  return { actionId: a.id, payload, updatedAt: d.now.toISOString(), action: next };
 }
 
 /** The facts a later dry-run needs to replay this attempt against another rule version. */
