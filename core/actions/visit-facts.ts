@@ -87,9 +87,13 @@ export function factsColumns(st: Statement, files: FactsAttachments, prerequisit
     ${prerequisites} AS f_prerequisites`;
 }
 
-/** The candidates of `prerequisiteCodes` for the action on row `a` (its customer `c`), as factsColumns wants them. */
-export const PREREQUISITES_OF_ROW = (codes: string) =>
-  `CASE WHEN ${codes} IS NOT NULL THEN (${prerequisitesSql('c.id', codes, 'a.id', 'a.opportunity_id')}) END`;
+/**
+ * The candidates for the codes `codes` (an SQL text[], NULL: none) of the
+ * action on row `a` (its customer `c`), as factsColumns wants them. Not under
+ * a CASE: that would keep a prepared statement from using its generic plan,
+ * and the read is one index probe of the customer's few actions anyway.
+ */
+export const PREREQUISITES_OF_ROW = (codes: string) => `(${prerequisitesSql('c.id', codes, 'a.id', 'a.opportunity_id')})`;
 
 export function toVisitFacts(r: any, input: VisitDraftInput, files: FactsAttachments, now: Date): VisitFacts {
   const attachments: ReportAttachment[] = (r.f_attachments as any[]).map((x) => ({

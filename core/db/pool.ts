@@ -26,7 +26,10 @@ const statementNames = new Map<string, string>();
  * connection parses it once and PostgreSQL reuses its plan: planning was a
  * third of the database's CPU per visit report. Only for fixed-shape
  * statements (the names are kept per text), and they must list their
- * columns: a prepared `SELECT *` fails once a migration adds one.
+ * columns: a prepared `SELECT *` fails once a migration adds one. PostgreSQL
+ * keeps re-planning a statement whose generic plan it costs above its custom
+ * ones — a CASE or branch that a parameter value would fold away — so such
+ * statements come in one shape per branch instead.
  *
  *   await db.query(prepared('SELECT name FROM users WHERE id = $1', [id]));
  */
@@ -40,13 +43,7 @@ export function prepared(text: string, values: unknown[]): pg.QueryConfig {
 }
 
 export function createPool(connectionString: string, max = 10): pg.Pool {
-  const pool = new pg.Pool({
-    connectionString, max, application_name: 'actionflow',
-    // Only named statements (`prepared` below) are affected: they are point reads and
-    // writes, where PostgreSQL's cost guess for a generic plan (a CASE's subquery, a
-    // NULL parameter) is too pessimistic and it would re-plan them on every call.
-    options: '-c plan_cache_mode=force_generic_plan',
-  });
+  const pool = new pg.Pool({ connectionString, max, application_name: 'actionflow' });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   return pool;
