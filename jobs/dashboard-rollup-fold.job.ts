@@ -3,7 +3,8 @@ import type { JobSpec } from './registry.js';
 
 /**
  * Every 10 seconds: folds the rollup deltas writers appended (migration 007)
- * into dash_daily, so dash_daily_current never has many unfolded rows to add.
+ * into dash_daily and its monthly sums dash_monthly (migration 008), so
+ * dash_daily_current / dash_monthly_current never have many unfolded rows to add.
  */
 export const dashboardRollupFoldJob: JobSpec = {
   name: 'dashboard-rollup-fold',

@@ -13,8 +13,9 @@
  * opportunity closes, the rep's department at that instant from
  * user_department_history.
  */
-import { shanghaiInstant, type IsoDate } from '../flow/time.js';
-import type { Period } from './period.js';
+import { addCalendarDays, shanghaiInstant, type IsoDate } from '../flow/time.js';
+import { addMonths, monthStart, type Period } from './period.js';
+import { rollupBranches } from './rollup-reads.js';
 import type { DashboardSettings, ProfileField, ThresholdMetric } from './settings.js';
 import { departmentAt, type Params } from './sql.js';
 
@@ -40,6 +41,8 @@ export interface SourceCtx {
   liveProfileState?: ProfileStateRow[] | null;
   /** False when neither a filter nor the grouping looks at product lines: sources may leave them NULL. */
   needsProductLine?: boolean;
+  /** True when no grouping looks finer than a month (not by day or week): t may be the first of its month. */
+  monthGrain?: boolean;
 }
 
 /** Active customers per department/owner/product line with each key field's filled count (a snapshot's shape). */
@@ -71,6 +74,44 @@ export interface MetricDef {
 
 const TIME_GROUPS: GroupBy[] = ['day', 'week', 'month'];
 const ts = (ctx: SourceCtx) => ({ from: ctx.ps.p(ctx.period.fromTs), to: ctx.ps.p(ctx.period.toTs) });
+
+/**
+ * Stage exits `s` of days [from, to), stated by their Shanghai month so that
+ * a month is read through the month indexes of migration 008, in (position,
+ * dwell) or dwell order: per-stage grouping and medians then sort nothing.
+ * A whole month is its month alone (the `at` range would only be re-checked
+ * on every exit); otherwise the months bound the `at` range.
+ */
+function stageExitsIn(ps: Params, from: IsoDate, to: IsoDate): string {
+  const first = monthStart(from);
+  const last = monthStart(addCalendarDays(to, -1));
+  if (first === last && from === first && to === addMonths(first, 1)) return `dash_month(s.at) = ${ps.p(first)}::date`;
+  const months = first === last
+    ? `dash_month(s.at) = ${ps.p(first)}::date`
+    : `dash_month(s.at) BETWEEN ${ps.p(first)}::date AND ${ps.p(last)}::date`;
+  return `${months} AND s.at >= ${ps.p(shanghaiInstant(from))} AND s.at < ${ps.p(shanghaiInstant(to))}`;
+}
+
+/**
+ * Forward stage exits of the period: whole months as dash_stage_monthly's
+ * counts (when no grouping looks finer than a month), the other days as the
+ * exits themselves.
+ */
+function forwardExitsSource(ctx: SourceCtx): string {
+  const { period, ps } = ctx;
+  const exits = (from: IsoDate, to: IsoDate) =>
+    `SELECT s.owner_id, s.department_id, s.product_line_id, dash_day(s.at) AS t, s.stage, 1 AS den, s.skip::int AS num
+       FROM dash_stage_facts s
+      WHERE s.forward AND ${stageExitsIn(ps, from, to)}`;
+  const wholeFrom = period.from === monthStart(period.from) ? period.from : addMonths(monthStart(period.from), 1);
+  const wholeTo = monthStart(period.to);
+  if (!ctx.monthGrain || wholeFrom >= wholeTo) return exits(period.from, period.to);
+  const branches = [`SELECT m.owner_id, m.department_id, m.product_line_id, m.month AS t, m.stage, m.forward AS den, m.skips AS num
+                       FROM dash_stage_monthly m WHERE m.month >= ${ps.p(wholeFrom)}::date AND m.month < ${ps.p(wholeTo)}::date`];
+  if (period.from < wholeFrom) branches.push(exits(period.from, wholeFrom));
+  if (wholeTo < period.to) branches.push(exits(wholeTo, period.to));
+  return branches.join('\nUNION ALL\n');
+}
 
 /**
  * Per-field "filled" predicates of a customer row `c`, and the joins they need.
@@ -155,24 +196,16 @@ export const METRICS: Record<MetricKey, MetricDef> = {
     thresholdKey: null, hasProductLine: true, hasStage: true,
     groupBys: ['stage', 'owner', 'department', 'productLine', ...TIME_GROUPS], recordNoun: '阶段停留',
     definition: () => '统计期内商机离开某（子）阶段时在该阶段停留的天数，按阶段取平均值与中位数；退回后再次进入另计一次，尚未离开的不计。',
-    source: (ctx) => {
-      const t = ts(ctx);
-      return `SELECT s.move_id AS id, s.owner_id, s.department_id, s.product_line_id, dash_day(s.at) AS t,
-                     s.stage, s.position, s.dwell_days AS v
-                FROM dash_stage_facts s WHERE s.at >= ${t.from} AND s.at < ${t.to}`;
-    },
+    source: (ctx) => `SELECT s.move_id AS id, s.owner_id, s.department_id, s.product_line_id, dash_day(s.at) AS t,
+                             s.stage, s.position, s.dwell_days AS v
+                        FROM dash_stage_facts s WHERE ${stageExitsIn(ctx.ps, ctx.period.from, ctx.period.to)}`,
   },
   stage_skip_rate: {
     key: 'stage_skip_rate', name: '跨阶段跳转率', group: 'health', unit: 'percent', kind: 'ratio', higherIsBetter: false,
     thresholdKey: 'stage_skip_rate', hasProductLine: true, hasStage: true,
     groupBys: ['stage', 'owner', 'department', 'productLine', ...TIME_GROUPS], recordNoun: '阶段推进',
     definition: () => '统计期内跳过（子）阶段的推进次数 ÷ 统计期内全部向前推进次数（不含新建与退回）；按推进时负责人所在部门归属，阶段为离开的阶段。',
-    source: (ctx) => {
-      const t = ts(ctx);
-      return `SELECT s.move_id AS id, s.owner_id, s.department_id, s.product_line_id, dash_day(s.at) AS t,
-                     s.stage, 1 AS den, s.skip::int AS num
-                FROM dash_stage_facts s WHERE s.forward AND s.at >= ${t.from} AND s.at < ${t.to}`;
-    },
+    source: (ctx) => forwardExitsSource(ctx),
   },
   action_on_time: {
     key: 'action_on_time', name: '事项按时完成率', group: 'health', unit: 'percent', kind: 'ratio', higherIsBetter: true,
@@ -186,31 +219,38 @@ export const METRICS: Record<MetricKey, MetricDef> = {
     thresholdKey: 'effective_followup', hasProductLine: true, hasStage: false,
     groupBys: ['owner', 'department', 'productLine', ...TIME_GROUPS], recordNoun: '跟进',
     definition: () => '统计期内有效跟进条数 ÷ 统计期内全部跟进条数（有效：有资料、附件、决策链更新或明确的下一步）；按跟进时跟进人所在部门归属。',
-    source: (ctx) => {
-      return `SELECT r.owner_id, r.department_id, r.product_line_id, r.day AS t, NULL::text AS stage, r.total AS den, r.hits AS num
-                FROM dash_daily_current r
-               WHERE r.kind = 'followup' AND r.day >= ${ctx.ps.p(ctx.period.from)}::date AND r.day < ${ctx.ps.p(ctx.period.to)}::date`;
-    },
+    source: (ctx) => unionOrNothing(rollupBranches('followup', ctx.period.from, ctx.period.to, ctx.ps, ctx.monthGrain ?? false)),
   },
 };
 
 /**
  * Actions due in the period and already due (due_at < now): whole past days
- * from the rollup, today's from the table itself (the rollup's today row also
- * holds actions due later today, which are not due yet).
+ * from the rollup (rollup-reads.ts), today's counted from the table itself —
+ * the rollup's today also holds actions due later today, not due yet. Of
+ * today's two parts the smaller is read: the actions due so far, or (late in
+ * the day) the rollup's today minus the actions still due later today.
  */
 function actionSource(ctx: SourceCtx): string {
   const { period, now, today, ps } = ctx;
-  const rollupEnd = period.to < today ? period.to : today;
-  const branches: string[] = [];
-  if (period.from < rollupEnd) {
-    branches.push(`SELECT r.owner_id, r.department_id, r.product_line_id, r.day AS t, NULL::text AS stage, r.total AS den, r.hits AS num
-                     FROM dash_daily_current r
-                    WHERE r.kind = 'action' AND r.day >= ${ps.p(period.from)}::date AND r.day < ${ps.p(rollupEnd)}::date`);
+  const todayStart = shanghaiInstant(today);
+  const tomorrow = addCalendarDays(today, 1);
+  const tomorrowStart = shanghaiInstant(tomorrow);
+  const todayInPeriod = period.from <= today && today < period.to;
+  const minusLaterToday = todayInPeriod && tomorrowStart.getTime() - now.getTime() < now.getTime() - todayStart.getTime();
+  const rollupEnd = minusLaterToday ? tomorrow : period.to < today ? period.to : today;
+  const branches = rollupBranches('action', period.from, rollupEnd, ps, ctx.monthGrain ?? false);
+  const withProductLine = ctx.needsProductLine ?? true;
+  if (minusLaterToday) {
+    branches.push(liveActionsSql(ps, now, tomorrowStart, withProductLine, '-'));
+  } else {
+    const liveFrom = new Date(Math.max(period.fromTs.getTime(), todayStart.getTime()));
+    const liveTo = new Date(Math.min(period.toTs.getTime(), now.getTime()));
+    if (liveFrom < liveTo) branches.push(liveActionsSql(ps, liveFrom, liveTo, withProductLine));
   }
-  const liveFrom = new Date(Math.max(period.fromTs.getTime(), shanghaiInstant(today).getTime()));
-  const liveTo = new Date(Math.min(period.toTs.getTime(), now.getTime()));
-  if (liveFrom < liveTo) branches.push(liveActionsSql(ps, liveFrom, liveTo, ctx.needsProductLine ?? true));
+  return unionOrNothing(branches);
+}
+
+function unionOrNothing(branches: string[]): string {
   if (branches.length === 0) {
     return `SELECT NULL::bigint AS owner_id, NULL::bigint AS department_id, NULL::bigint AS product_line_id, NULL::date AS t,
                    NULL::text AS stage, 0 AS den, 0 AS num WHERE false`;
@@ -219,13 +259,14 @@ function actionSource(ctx: SourceCtx): string {
 }
 
 /**
- * Actions with due_at in [from, to), one row each, in the rollup's shape. The
+ * Actions with due_at in [from, to), one row each, in the rollup's shape
+ * (sign '-': counted negatively, to take them out of the rollup's day). The
  * product line is the customer's: joined only when asked for, since today's
  * actions can be tens of thousands of rows and the join is most of their cost.
  */
-export function liveActionsSql(ps: Params, from: Date, to: Date, withProductLine = true): string {
+export function liveActionsSql(ps: Params, from: Date, to: Date, withProductLine = true, sign: '' | '-' = ''): string {
   return `SELECT a.assignee_id AS owner_id, a.department_id, ${withProductLine ? 'c.product_line_id' : 'NULL::bigint'} AS product_line_id,
-                 dash_day(a.due_at) AS t, NULL::text AS stage, 1 AS den, dash_action_on_time(a.status, a.submitted_at, a.due_at)::int AS num
+                 dash_day(a.due_at) AS t, NULL::text AS stage, ${sign}1 AS den, ${sign}dash_action_on_time(a.status, a.submitted_at, a.due_at)::int AS num
             FROM actions a ${withProductLine ? 'LEFT JOIN customers c ON c.id = a.customer_id' : ''}
            WHERE a.due_at >= ${ps.p(from)} AND a.due_at < ${ps.p(to)}`;
 }

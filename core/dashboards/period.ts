@@ -35,15 +35,15 @@ export const PeriodQuery = {
 
 export const PeriodSchema = z.object({ from: z.string(), to: z.string(), label: z.string() });
 
-function daysBetween(a: IsoDate, b: IsoDate): number {
+export function daysBetween(a: IsoDate, b: IsoDate): number {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 }
 
-function monthStart(day: IsoDate): IsoDate {
+export function monthStart(day: IsoDate): IsoDate {
   return `${day.slice(0, 7)}-01`;
 }
 
-function addMonths(monthFirst: IsoDate, n: number): IsoDate {
+export function addMonths(monthFirst: IsoDate, n: number): IsoDate {
   const y = Number(monthFirst.slice(0, 4));
   const m = Number(monthFirst.slice(5, 7)) - 1 + n;
   const yy = y + Math.floor(m / 12);

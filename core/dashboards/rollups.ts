@@ -5,8 +5,11 @@
  * opportunities and users (migrations 006, 007). The action and follow-up
  * triggers only append signed deltas (dash_daily_delta) so that writers never
  * wait on a shared rollup row; foldDashboardDeltas moves them into dash_daily
- * and readers see both through dash_daily_current. These functions fold,
- * rebuild from the base tables — after a bulk load without the triggers — and
+ * and its monthly sums dash_monthly (migration 008), and readers see both
+ * with the unfolded deltas through dash_daily_current / dash_monthly_current.
+ * dash_stage_monthly (forward and skipped exits per month) follows
+ * dash_stage_facts through triggers on it. These functions fold, rebuild
+ * from the base tables — after a bulk load without the triggers — and
  * compare.
  *
  *   await withoutRollupTriggers(pool, () => bulkLoad());   // rebuilds after
@@ -42,6 +45,12 @@ const STAGE_FACTS_SET = `
     LEFT JOIN user_department_history h ON h.user_id = n.owner_id AND n.at >= h.valid_from AND n.at < h.valid_to
    WHERE n.kind <> 'create' AND n.from_stage IS NOT NULL`;
 
+/** Daily rollup rows (of `source`, with a `day` column) summed into the monthly level's rows. */
+const MONTHLY_OF_DAILY = (source: string) => `
+  SELECT kind, date_trunc('month', day)::date AS month, department_id, owner_id, product_line_id,
+         sum(total)::bigint AS total, sum(hits)::bigint AS hits
+    FROM ${source} GROUP BY 1, 2, 3, 4, 5`;
+
 /**
  * Recomputes the whole rollup in one transaction (readers see the old one until
  * commit). Locks actions and followups against writes meanwhile, so no write
@@ -52,16 +61,20 @@ export async function rebuildDashboardRollups(pool: pg.Pool): Promise<{ rows: nu
   try {
     await client.query('BEGIN');
     await client.query('LOCK TABLE actions, followups, stage_moves IN SHARE MODE');
-    await client.query('LOCK TABLE dash_daily, dash_daily_delta, dash_stage_facts IN EXCLUSIVE MODE');
+    await client.query('LOCK TABLE dash_daily, dash_monthly, dash_daily_delta, dash_stage_facts IN EXCLUSIVE MODE');
     await client.query('DELETE FROM dash_daily_delta');
     await client.query('DELETE FROM dash_daily');
+    await client.query('DELETE FROM dash_monthly');
     const r = await client.query(`INSERT INTO dash_daily (kind, day, department_id, owner_id, product_line_id, total, hits)
                                   ${ACTIONS} UNION ALL ${FOLLOWUPS}`);
+    await client.query(`INSERT INTO dash_monthly (kind, month, department_id, owner_id, product_line_id, total, hits)
+                        ${MONTHLY_OF_DAILY('dash_daily')}`);
     await client.query('TRUNCATE dash_stage_facts');
+    // dash_stage_monthly follows through its triggers on dash_stage_facts (emptied, then refilled)
     const f = await client.query(`INSERT INTO dash_stage_facts ${STAGE_FACTS_SET}`);
     await client.query('COMMIT');
     // every row was rewritten: fresh statistics, and a visibility map so period reads stay index-only
-    await client.query('VACUUM ANALYZE dash_daily, dash_stage_facts');
+    await client.query('VACUUM ANALYZE dash_daily, dash_monthly, dash_stage_facts, dash_stage_monthly');
     return { rows: (r.rowCount ?? 0) + (f.rowCount ?? 0) };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -80,7 +93,12 @@ export async function foldDashboardDeltas(db: Db): Promise<number> {
   return rows[0].n;
 }
 
-/** Rollup rows that differ from the base tables (empty when consistent); zero rows count as absent. */
+/**
+ * Rollup rows that differ from the base tables (empty when consistent): the
+ * daily and monthly levels (kind 'monthly:action' etc. for the monthly one),
+ * the stage facts and their monthly counts (kind 'stage_monthly'); zero rows
+ * count as absent.
+ */
 export async function diffDashboardRollups(db: Db): Promise<Array<Record<string, unknown>>> {
   const { rows } = await db.query(`
     WITH truth AS (${ACTIONS} UNION ALL ${FOLLOWUPS}),
@@ -95,6 +113,19 @@ export async function diffDashboardRollups(db: Db): Promise<Array<Record<string,
        AND s.owner_id IS NOT DISTINCT FROM t.owner_id AND s.product_line_id IS NOT DISTINCT FROM t.product_line_id
      WHERE t.total IS DISTINCT FROM s.total OR t.hits IS DISTINCT FROM s.hits
      LIMIT 100`);
+  const monthly = await db.query(`
+    WITH truth AS (${MONTHLY_OF_DAILY(`(${ACTIONS} UNION ALL ${FOLLOWUPS}) t`)}),
+         stored AS (SELECT kind, month, department_id, owner_id, product_line_id, sum(total)::bigint AS total, sum(hits)::bigint AS hits
+                      FROM dash_monthly_current GROUP BY 1, 2, 3, 4, 5 HAVING sum(total) <> 0 OR sum(hits) <> 0)
+    SELECT 'monthly:' || coalesce(t.kind, s.kind) AS kind, coalesce(t.month, s.month)::text AS month,
+           coalesce(t.department_id, s.department_id) AS department_id, coalesce(t.owner_id, s.owner_id) AS owner_id,
+           coalesce(t.product_line_id, s.product_line_id) AS product_line_id,
+           t.total AS expected_total, s.total AS stored_total, t.hits AS expected_hits, s.hits AS stored_hits
+      FROM truth t FULL JOIN stored s
+        ON s.kind = t.kind AND s.month = t.month AND s.department_id IS NOT DISTINCT FROM t.department_id
+       AND s.owner_id IS NOT DISTINCT FROM t.owner_id AND s.product_line_id IS NOT DISTINCT FROM t.product_line_id
+     WHERE t.total IS DISTINCT FROM s.total OR t.hits IS DISTINCT FROM s.hits
+     LIMIT 100`);
   const facts = await db.query(`
     WITH truth AS (${STAGE_FACTS_SET})
     SELECT 'stage_fact' AS kind, coalesce(t.move_id, s.move_id) AS move_id, to_jsonb(t) AS expected, to_jsonb(s) AS stored
@@ -102,7 +133,21 @@ export async function diffDashboardRollups(db: Db): Promise<Array<Record<string,
      WHERE (t.move_id, t.at, t.department_id, t.owner_id, t.product_line_id, t.stage, t.position, t.forward, t.skip, t.dwell_days)
            IS DISTINCT FROM (s.move_id, s.at, s.department_id, s.owner_id, s.product_line_id, s.stage, s.position, s.forward, s.skip, s.dwell_days)
      LIMIT 100`);
-  return [...rows, ...facts.rows];
+  const stageMonthly = await db.query(`
+    WITH truth AS (SELECT dash_month(t.at) AS month, t.department_id, t.owner_id, t.product_line_id, t.stage,
+                          count(*)::bigint AS forward, count(*) FILTER (WHERE t.skip)::bigint AS skips
+                     FROM (${STAGE_FACTS_SET}) t WHERE t.forward GROUP BY 1, 2, 3, 4, 5),
+         stored AS (SELECT * FROM dash_stage_monthly WHERE forward <> 0 OR skips <> 0)
+    SELECT 'stage_monthly' AS kind, coalesce(t.month, s.month)::text AS month, coalesce(t.stage, s.stage) AS stage,
+           coalesce(t.department_id, s.department_id) AS department_id, coalesce(t.owner_id, s.owner_id) AS owner_id,
+           coalesce(t.product_line_id, s.product_line_id) AS product_line_id,
+           t.forward AS expected_forward, s.forward AS stored_forward, t.skips AS expected_skips, s.skips AS stored_skips
+      FROM truth t FULL JOIN stored s
+        ON s.month = t.month AND s.stage = t.stage AND s.department_id IS NOT DISTINCT FROM t.department_id
+       AND s.owner_id IS NOT DISTINCT FROM t.owner_id AND s.product_line_id IS NOT DISTINCT FROM t.product_line_id
+     WHERE t.forward IS DISTINCT FROM s.forward OR t.skips IS DISTINCT FROM s.skips
+     LIMIT 100`);
+  return [...rows, ...monthly.rows, ...facts.rows, ...stageMonthly.rows];
 }
 
 const ROLLUP_TRIGGERS = ['dash_actions_insert', 'dash_actions_delete', 'dash_actions_update', 'dash_actions_truncate',
