@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -116,5 +116,30 @@ export function processesMentioning(dir: string): number[] {
       .filter((pid) => pid !== process.pid);
   } catch {
     return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+/**
+ * CPU ms so far of the embedded server's connections to `database` and its
+ * WAL writer (not vacuum or checkpoints, which run on their own schedule);
+ * null off Linux.
+ */
+export function postgresCpuMs(dataDir: string, database = 'actionflow'): number | null {
+  try {
+    const procs = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+    const master = procs.find((pid) => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dataDir); } catch { return false; } });
+    if (!master) return null;
+    let ticks = 0;
+    for (const pid of procs) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const title = f[1] === master ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : '';
+        if (title.includes(` ${database} `) || title.includes('walwriter')) ticks += Number(f[11]) + Number(f[12]);
+      } catch { /* exited meanwhile */ }
+    }
+    return ticks * 10; // USER_HZ = 100
+  } catch {
+    return null;
   }
 }

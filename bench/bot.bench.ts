@@ -30,7 +30,7 @@
  *                                                             at a time) and /tmp/bot.ack.cpuprofile (the ACK phase)
  */
 import '../core/zod-locale.js';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -50,7 +50,7 @@ import { openDatabase } from '../core/db/database.js';
 import { warmUpSegmenter } from '../core/flow/segmenter.js';
 import { installDefaults } from '../core/seed/install.js';
 import { decryptCallback, type CallbackCryptoConfig } from '../core/wecom/callback-crypto.js';
-import { benchLogger, freePort, makeTempDir } from './bench-db.js';
+import { benchLogger, freePort, makeTempDir, postgresCpuMs } from './bench-db.js';
 import { printTable, profiled, resultRows, type BenchResult } from './report.js';
 
 const RATE_PER_S = Number(process.env.BENCH_BOT_RATE ?? 200);
@@ -204,31 +204,6 @@ async function countRoundTrips<T>(fn: () => Promise<T>): Promise<{ result: T; ro
     return { result: await fn(), roundTrips };
   } finally {
     proto.query = original;
-  }
-}
-
-/**
- * CPU ms so far of the embedded server's connections to `database` and its
- * WAL writer (not vacuum or checkpoints, which run on their own schedule);
- * null off Linux.
- */
-function postgresCpuMs(dataDir: string, database = 'actionflow'): number | null {
-  try {
-    const procs = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-    const master = procs.find((pid) => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dataDir); } catch { return false; } });
-    if (!master) return null;
-    let ticks = 0;
-    for (const pid of procs) {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        const title = f[1] === master ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : '';
-        if (title.includes(` ${database} `) || title.includes('walwriter')) ticks += Number(f[11]) + Number(f[12]);
-      } catch { /* exited meanwhile */ }
-    }
-    return ticks * 10; // USER_HZ = 100
-  } catch {
-    return null;
   }
 }
 

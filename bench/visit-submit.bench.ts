@@ -33,7 +33,7 @@ import { openDatabase } from '../core/db/database.js';
 import { warmUpSegmenter } from '../core/flow/segmenter.js';
 import { installDefaults } from '../core/seed/install.js';
 import { jpegWithExif } from '../test/unit/flow/support/jpeg-builder.js';
-import { benchLogger, makeTempDir, processesMentioning } from './bench-db.js';
+import { benchLogger, makeTempDir, postgresCpuMs, processesMentioning } from './bench-db.js';
 import { median, printTable, profiled, resultRows, type BenchResult } from './report.js';
 
 const N = Number(process.env.BENCH_VISIT_N ?? 2000);
@@ -53,6 +53,8 @@ interface LoadResult {
   requests: number; ok: number; statuses: Record<number, number>; seconds: number; perS: number; p50: number; p99: number; max: number;
   /** This process's CPU (server + load generator) per request: comparable even on a busy machine. */
   cpuMsPerRequest: number;
+  /** The embedded PostgreSQL's CPU per request (its connections and WAL writer), null off Linux. */
+  postgresCpuMsPerRequest: number | null;
 }
 
 const shanghaiExif = (d: Date): string => {
@@ -63,12 +65,13 @@ const shanghaiExif = (d: Date): string => {
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 
 /** `concurrency` workers pull jobs from one queue; each request's latency is recorded. */
-async function load(jobs: Array<() => Promise<number>>, concurrency: number): Promise<LoadResult> {
+async function load(jobs: Array<() => Promise<number>>, concurrency: number, dataDir: string): Promise<LoadResult> {
   const latencies: number[] = [];
   const statuses: Record<number, number> = {};
   let next = 0;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const pg0 = postgresCpuMs(dataDir);
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < jobs.length) {
       const job = jobs[next++];
@@ -80,12 +83,14 @@ async function load(jobs: Array<() => Promise<number>>, concurrency: number): Pr
   }));
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const pg1 = postgresCpuMs(dataDir);
   latencies.sort((a, b) => a - b);
   const ok = (statuses[200] ?? 0) + (statuses[201] ?? 0);
   return {
     requests: jobs.length, ok, statuses, seconds, perS: jobs.length / seconds,
     p50: median(latencies), p99: pct(latencies, 0.99), max: latencies[latencies.length - 1],
     cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / jobs.length,
+    postgresCpuMsPerRequest: pg0 === null || pg1 === null ? null : (pg1 - pg0) / jobs.length,
   };
 }
 
@@ -213,11 +218,11 @@ export async function run(): Promise<BenchResult> {
     const prepSeconds = (performance.now() - tPrep) / 1000;
     const [warm, measured] = [prepared.slice(0, WARMUP), prepared.slice(WARMUP)];
 
-    await load(warm.map((p) => submit(`${baseline.url}/baseline/${p.actionId}`, p)), CONCURRENCY);
-    const base = await load(measured.map((p) => submit(`${baseline.url}/baseline/${p.actionId}`, p)), CONCURRENCY);
-    await load(warm.map((p) => submit(`${api.url}/api/actions/${p.actionId}/visit-report`, p)), CONCURRENCY);
+    await load(warm.map((p) => submit(`${baseline.url}/baseline/${p.actionId}`, p)), CONCURRENCY, dataDir);
+    const base = await load(measured.map((p) => submit(`${baseline.url}/baseline/${p.actionId}`, p)), CONCURRENCY, dataDir);
+    await load(warm.map((p) => submit(`${api.url}/api/actions/${p.actionId}/visit-report`, p)), CONCURRENCY, dataDir);
     const real = await profiled(process.env.BENCH_VISIT_PROFILE,
-      () => load(measured.map((p) => submit(`${api.url}/api/actions/${p.actionId}/visit-report`, p)), CONCURRENCY));
+      () => load(measured.map((p) => submit(`${api.url}/api/actions/${p.actionId}/visit-report`, p)), CONCURRENCY, dataDir));
 
     const accepted = (await db.pool.query(`SELECT count(*)::int AS n FROM submissions WHERE outcome = 'accepted'`)).rows[0].n;
     if (real.ok < real.requests * 0.99) throw new Error(`visit reports not accepted: ${JSON.stringify(real.statuses)}`);
@@ -235,6 +240,8 @@ export async function run(): Promise<BenchResult> {
         baseline_insert_p99_ms: Math.round(base.p99 * 10) / 10,
         visit_report_node_cpu_ms: Math.round(real.cpuMsPerRequest * 100) / 100,
         baseline_node_cpu_ms: Math.round(base.cpuMsPerRequest * 100) / 100,
+        visit_report_postgres_cpu_ms: real.postgresCpuMsPerRequest === null ? NaN : Math.round(real.postgresCpuMsPerRequest * 100) / 100,
+        baseline_postgres_cpu_ms: base.postgresCpuMsPerRequest === null ? NaN : Math.round(base.postgresCpuMsPerRequest * 100) / 100,
         throughput_vs_baseline: `${Math.round(ratio * 100)}% (target ≥ ${TARGET_RATIO * 100}%)`,
         p99_target: real.p99 <= TARGET_P99_MS ? `met (≤ ${TARGET_P99_MS} ms)` : `MISSED (> ${TARGET_P99_MS} ms)`,
         accepted_in_db: accepted,
@@ -245,6 +252,8 @@ export async function run(): Promise<BenchResult> {
       ratios: {
         visit_report_per_s: ratio, visit_report_p99_ms: real.p99 / base.p99,
         visit_report_node_cpu_ms: real.cpuMsPerRequest / base.cpuMsPerRequest,
+        ...(real.postgresCpuMsPerRequest && base.postgresCpuMsPerRequest
+          ? { visit_report_postgres_cpu_ms: real.postgresCpuMsPerRequest / base.postgresCpuMsPerRequest } : {}),
       },
     };
     return result;
