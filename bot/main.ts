@@ -14,6 +14,8 @@ import { WechatyTransport } from './transports/wechaty.transport.js';
 const SWEEP_EVERY_MS = 15_000;
 /** Younger rows are left to their signal (or their in-process transport). */
 const STALE_AFTER_MS = 10_000;
+/** How long start-up waits for the first LISTEN. */
+const LISTEN_WAIT_MS = 10_000;
 
 export interface BotPart extends Part {
   /** Resolves when every message signalled or swept so far has been handled and its replies pushed (tests). */
@@ -70,6 +72,9 @@ export async function startBot(sys: System, deps: BotDeps = createBotDeps(sys), 
     // whatever was recorded while nobody listened
     onConnected: () => sweep(0),
   });
+  // started means listening (an API elsewhere tells the H5 chat whether a bot runs by it);
+  // a database still unreachable after a while is left to the listener's retries
+  await Promise.race([listener.ready, new Promise((r) => setTimeout(r, LISTEN_WAIT_MS).unref())]);
   // the API in this process (npm start) signals here directly
   const unsubscribe = sys.inboundBus?.subscribe((s) => worker.push(s)) ?? (() => undefined);
   const timer = setInterval(() => sweep(STALE_AFTER_MS), SWEEP_EVERY_MS);

@@ -33,6 +33,7 @@ export const ERRORS = {
   DUPLICATE: { status: 409, zh: '数据已存在' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, zh: '同一个幂等键不能用于不同的请求内容' },
   IDEMPOTENCY_IN_PROGRESS: { status: 409, zh: '相同请求正在处理中，请稍后重试' },
+  BOT_UNAVAILABLE: { status: 503, zh: '机器人暂未运行，消息已保存，启动后会回复；稍后可用同一条消息重试查看回复' },
   CONFLICT: { status: 409, zh: '数据已被其他人修改，请刷新后重试' },
   STAGE_CHECKLIST_INCOMPLETE: { status: 422, zh: '当前阶段的检查清单尚未完成' },
   STAGE_SKIP_NOT_ALLOWED: { status: 422, zh: '该阶段不允许跳过' },

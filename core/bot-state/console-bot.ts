@@ -12,7 +12,8 @@ import type pg from 'pg';
 import type { Db } from '../db/pool.js';
 import { needsMedia, type BotMessage, type BotReply } from './bot-message.js';
 import { awaitReplies, findInbound, recordInbound } from './inbound-repo.js';
-import { notifyInbound } from './inbound-signal.js';
+import { AppError } from '../errors.js';
+import { isBotListening, notifyInbound } from './inbound-signal.js';
 
 export interface ConsoleEnvelope {
   /** `console:<userid>:<clientMessageId>`: the same client message is answered once. */
@@ -40,7 +41,8 @@ export const CONSOLE_WAIT_MS = 8_000;
  * The message recorded (committed at once, then signalled) and its answer
  * awaited; null when the bot did not answer in time — the message stays
  * recorded and is answered later, so resending the same client message id
- * returns that answer.
+ * returns that answer. With no bot part running anywhere it is recorded the
+ * same way, but nobody waits: 503 BOT_UNAVAILABLE at once.
  */
 export async function askBotThroughInbox(db: Db, env: ConsoleEnvelope, now: Date, timeoutMs = CONSOLE_WAIT_MS): Promise<ConsoleAnswer | null> {
   const fresh = await recordInbound(db, { ...env, transport: 'console', now });
@@ -50,6 +52,7 @@ export async function askBotThroughInbox(db: Db, env: ConsoleEnvelope, now: Date
     const row = await findInbound(db, env.dedupeKey);
     if (row?.processedAt) return { replies: (row.replies as BotReply[] | null) ?? [], replayed: true };
   }
+  if (!(await isBotListening(db))) throw new AppError('BOT_UNAVAILABLE', { dedupeKey: env.dedupeKey });
   const replies = await awaitReplies(db, env.dedupeKey, timeoutMs);
   return replies === null ? null : { replies, replayed: !fresh };
 }

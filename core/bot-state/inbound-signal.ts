@@ -120,6 +120,8 @@ export function createInboundNotifier(pool: pg.Pool, logger: Pick<Logger, 'warn'
 }
 
 export interface InboundListener {
+  /** Resolves once the first LISTEN is in place (isBotListening answers true from then on). */
+  ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -132,10 +134,20 @@ export interface ListenOptions {
   retryMs?: [number, number];
 }
 
-/** The pool's connection settings, for a connection of its own outside the pool. */
+/** The listener's application_name: while a connection carries it, a bot part is running (isBotListening). */
+export const BOT_LISTENER_NAME = 'actionflow-bot-listener';
+
+/** The pool's connection settings, for the listener's connection outside the pool. */
 function clientConfigOf(pool: pg.Pool): pg.ClientConfig {
-  const { connectionString, host, port, user, password, database, ssl, application_name } = (pool as unknown as { options: pg.PoolConfig }).options;
-  return { connectionString, host, port, user, password, database, ssl, application_name, keepAlive: true };
+  const { connectionString, host, port, user, password, database, ssl } = (pool as unknown as { options: pg.PoolConfig }).options;
+  return { connectionString, host, port, user, password, database, ssl, application_name: BOT_LISTENER_NAME, keepAlive: true };
+}
+
+/** Whether some bot part (any process) listens for inbound signals on this database. */
+export async function isBotListening(db: Db): Promise<boolean> {
+  const { rows } = await db.query(
+    'SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1) AS up', [BOT_LISTENER_NAME]);
+  return rows[0].up;
 }
 
 /** LISTENs on a dedicated connection, reconnecting (with backoff) until closed. */
@@ -145,6 +157,8 @@ export function listenForInbound(pool: pg.Pool, opts: ListenOptions): InboundLis
   let closed = false;
   let delay = firstRetry;
   let timer: NodeJS.Timeout | null = null;
+  let markReady = () => {};
+  const ready = new Promise<void>((resolve) => { markReady = resolve; });
 
   const retry = (err?: unknown) => {
     const dead = client;
@@ -180,11 +194,13 @@ export function listenForInbound(pool: pg.Pool, opts: ListenOptions): InboundLis
       return;
     }
     delay = firstRetry;
+    markReady();
     opts.onConnected();
   };
 
   void connect();
   return {
+    ready,
     async close() {
       closed = true;
       if (timer) clearTimeout(timer);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
-import { assertCan } from '../auth/permissions.js';
+import { assertCan, can } from '../auth/permissions.js';
 import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
 
@@ -19,15 +19,20 @@ export async function listDepartments(db: Db, actor: Actor): Promise<z.infer<typ
   return rows.map((r) => ({ id: r.id, name: r.name, parentId: r.parent_id, path: r.path }));
 }
 
+/** A directory entry; `wechatyId` (the bot binding) is shown to those who may set it. */
+export const UserListItemSchema = UserSchema.extend({ wechatyId: z.string().nullable().optional() });
+
 /** The directory of active members: names and roles are not secret inside the company. */
-export async function listUsers(db: Db, actor: Actor, q: { role?: string }): Promise<z.infer<typeof UserSchema>[]> {
+export async function listUsers(db: Db, actor: Actor, q: { role?: string }): Promise<z.infer<typeof UserListItemSchema>[]> {
   assertCan(actor, 'org', 'read');
+  const bindings = can(actor, 'org', 'update');
   const { rows } = await db.query(
-    `SELECT id, wecom_userid, name, role, department_id, manager_id, position FROM users
+    `SELECT id, wecom_userid, name, role, department_id, manager_id, position, wechaty_id FROM users
       WHERE active AND ($1::text IS NULL OR role = $1) ORDER BY id`, [q.role ?? null]);
   return rows.map((r) => ({
     id: r.id, userid: r.wecom_userid, name: r.name, role: r.role,
     departmentId: r.department_id, managerId: r.manager_id, position: r.position,
+    ...(bindings ? { wechatyId: r.wechaty_id } : {}),
   }));
 }
 

@@ -30,6 +30,15 @@ describe('binding a member to a wechaty contact (PATCH /api/users/{id})', () => 
     expect(await useridForWechaty(pool, 'wxid_rep_wu_01')).to.equal('rep.wu');
   });
 
+  it('shows the binding in the member directory to admins only', async () => {
+    const entry = async (as: string) =>
+      ((await api.call('GET', '/api/users', { as })).body.items as Array<Record<string, unknown>>).find((u) => u.userid === 'rep.wu')!;
+    expect(await entry('admin.lin')).to.include({ userid: 'rep.wu', wechatyId: 'wxid_rep_wu_01' });
+    expect((await entry('admin.lin')).wechatyId).to.equal(await bindingOf('rep.wu'));
+    expect(await entry('mgr.li')).to.not.have.property('wechatyId');
+    expect(await entry('rep.zhao')).to.not.have.property('wechatyId');
+  });
+
   it('refuses a contact already bound to another member with 409, and changes nothing', async () => {
     const res = await patch('admin.lin', 'rep.zhou', { wechatyId: 'wxid_rep_wu_01' });
     expect(res.status).to.equal(409);
