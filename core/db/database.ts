@@ -32,7 +32,8 @@ export async function openDatabase(
     await server.ensureDatabase(name);
     url = server.url(name);
   }
-  const pool = createPool(url, opts.poolSize ?? 20);
+  // the process's one pool: its idle connections are kept for a minute (createPool)
+  const pool = createPool(url, opts.poolSize ?? 20, 60_000);
   try {
     await migrate(pool, logger);
   } catch (err) {

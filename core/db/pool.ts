@@ -42,11 +42,14 @@ export function prepared(text: string, values: unknown[]): pg.QueryConfig {
   return { name, text, values };
 }
 
-export function createPool(connectionString: string, max = 10): pg.Pool {
-  // An idle connection is kept for a minute (pg-pool's default is 10 s): reopening one costs
-  // PostgreSQL a fork, authentication and cold caches, and several reopened together under
-  // load stalled every request for ~0.5 s in the bot bench once a burst's extras closed.
-  const pool = new pg.Pool({ connectionString, max, application_name: 'actionflow', idleTimeoutMillis: 60_000 });
+/**
+ * `idleMs`: how long an unused connection stays open (pg-pool's default 10 s). A process's
+ * long-lived pool keeps them longer (database.ts): reopening one costs PostgreSQL a fork,
+ * authentication and cold caches, and several reopened together under load stalled every
+ * request for ~0.5 s in the bot bench once a burst's extras had closed.
+ */
+export function createPool(connectionString: string, max = 10, idleMs = 10_000): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, application_name: 'actionflow', idleTimeoutMillis: idleMs });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   return pool;
