@@ -93,6 +93,24 @@ export async function foldDashboardDeltas(db: Db): Promise<number> {
   return rows[0].n;
 }
 
+/** One rollup level's rows that differ from `truth` (same columns, `time` the day or month), at most 100. */
+async function diffLevel(db: Db, truth: string, stored: string, time: 'day' | 'month', label: string): Promise<Array<Record<string, unknown>>> {
+  const { rows } = await db.query(`
+    WITH truth AS (${truth}),
+         stored AS (SELECT kind, ${time}, department_id, owner_id, product_line_id, sum(total)::bigint AS total, sum(hits)::bigint AS hits
+                      FROM ${stored} GROUP BY 1, 2, 3, 4, 5 HAVING sum(total) <> 0 OR sum(hits) <> 0)
+    SELECT '${label}' || coalesce(t.kind, s.kind) AS kind, coalesce(t.${time}, s.${time})::text AS ${time},
+           coalesce(t.department_id, s.department_id) AS department_id, coalesce(t.owner_id, s.owner_id) AS owner_id,
+           coalesce(t.product_line_id, s.product_line_id) AS product_line_id,
+           t.total AS expected_total, s.total AS stored_total, t.hits AS expected_hits, s.hits AS stored_hits
+      FROM truth t FULL JOIN stored s
+        ON s.kind = t.kind AND s.${time} = t.${time} AND s.department_id IS NOT DISTINCT FROM t.department_id
+       AND s.owner_id IS NOT DISTINCT FROM t.owner_id AND s.product_line_id IS NOT DISTINCT FROM t.product_line_id
+     WHERE t.total IS DISTINCT FROM s.total OR t.hits IS DISTINCT FROM s.hits
+     LIMIT 100`);
+  return rows;
+}
+
 /**
  * Rollup rows that differ from the base tables (empty when consistent): the
  * daily and monthly levels (kind 'monthly:action' etc. for the monthly one),
@@ -100,32 +118,8 @@ export async function foldDashboardDeltas(db: Db): Promise<number> {
  * count as absent.
  */
 export async function diffDashboardRollups(db: Db): Promise<Array<Record<string, unknown>>> {
-  const { rows } = await db.query(`
-    WITH truth AS (${ACTIONS} UNION ALL ${FOLLOWUPS}),
-         stored AS (SELECT kind, day, department_id, owner_id, product_line_id, sum(total)::bigint AS total, sum(hits)::bigint AS hits
-                      FROM dash_daily_current GROUP BY 1, 2, 3, 4, 5 HAVING sum(total) <> 0 OR sum(hits) <> 0)
-    SELECT coalesce(t.kind, s.kind) AS kind, coalesce(t.day, s.day)::text AS day,
-           coalesce(t.department_id, s.department_id) AS department_id, coalesce(t.owner_id, s.owner_id) AS owner_id,
-           coalesce(t.product_line_id, s.product_line_id) AS product_line_id,
-           t.total AS expected_total, s.total AS stored_total, t.hits AS expected_hits, s.hits AS stored_hits
-      FROM truth t FULL JOIN stored s
-        ON s.kind = t.kind AND s.day = t.day AND s.department_id IS NOT DISTINCT FROM t.department_id
-       AND s.owner_id IS NOT DISTINCT FROM t.owner_id AND s.product_line_id IS NOT DISTINCT FROM t.product_line_id
-     WHERE t.total IS DISTINCT FROM s.total OR t.hits IS DISTINCT FROM s.hits
-     LIMIT 100`);
-  const monthly = await db.query(`
-    WITH truth AS (${MONTHLY_OF_DAILY(`(${ACTIONS} UNION ALL ${FOLLOWUPS}) t`)}),
-         stored AS (SELECT kind, month, department_id, owner_id, product_line_id, sum(total)::bigint AS total, sum(hits)::bigint AS hits
-                      FROM dash_monthly_current GROUP BY 1, 2, 3, 4, 5 HAVING sum(total) <> 0 OR sum(hits) <> 0)
-    SELECT 'monthly:' || coalesce(t.kind, s.kind) AS kind, coalesce(t.month, s.month)::text AS month,
-           coalesce(t.department_id, s.department_id) AS department_id, coalesce(t.owner_id, s.owner_id) AS owner_id,
-           coalesce(t.product_line_id, s.product_line_id) AS product_line_id,
-           t.total AS expected_total, s.total AS stored_total, t.hits AS expected_hits, s.hits AS stored_hits
-      FROM truth t FULL JOIN stored s
-        ON s.kind = t.kind AND s.month = t.month AND s.department_id IS NOT DISTINCT FROM t.department_id
-       AND s.owner_id IS NOT DISTINCT FROM t.owner_id AND s.product_line_id IS NOT DISTINCT FROM t.product_line_id
-     WHERE t.total IS DISTINCT FROM s.total OR t.hits IS DISTINCT FROM s.hits
-     LIMIT 100`);
+  const rows = await diffLevel(db, `${ACTIONS} UNION ALL ${FOLLOWUPS}`, 'dash_daily_current', 'day', '');
+  const monthly = await diffLevel(db, MONTHLY_OF_DAILY(`(${ACTIONS} UNION ALL ${FOLLOWUPS}) t`), 'dash_monthly_current', 'month', 'monthly:');
   const facts = await db.query(`
     WITH truth AS (${STAGE_FACTS_SET})
     SELECT 'stage_fact' AS kind, coalesce(t.move_id, s.move_id) AS move_id, to_jsonb(t) AS expected, to_jsonb(s) AS stored
@@ -147,7 +141,7 @@ export async function diffDashboardRollups(db: Db): Promise<Array<Record<string,
        AND s.owner_id IS NOT DISTINCT FROM t.owner_id AND s.product_line_id IS NOT DISTINCT FROM t.product_line_id
      WHERE t.forward IS DISTINCT FROM s.forward OR t.skips IS DISTINCT FROM s.skips
      LIMIT 100`);
-  return [...rows, ...monthly.rows, ...facts.rows, ...stageMonthly.rows];
+  return [...rows, ...monthly, ...facts.rows, ...stageMonthly.rows];
 }
 
 const ROLLUP_TRIGGERS = ['dash_actions_insert', 'dash_actions_delete', 'dash_actions_update', 'dash_actions_truncate',

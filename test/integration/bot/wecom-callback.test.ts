@@ -316,38 +316,45 @@ describe('a message acknowledged but not handled before a crash', () => {
   });
 });
 
+/** The API alone (api/main.ts): no in-process bot to answer the chat; `say` is rep.zhao on the H5 chat page. */
+async function apiAlone(pool: pg.Pool, deps: BotDeps) {
+  const app = createApp({ config: deps.config as never, pool, logger, now: deps.now, wecom: null });
+  const server = http.createServer(app.callback());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const login = await (await fetch(`${base}/api/auth/dev-login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ userid: 'rep.zhao' }),
+  })).json();
+  return {
+    say: async (text: string, clientMessageId: string) => {
+      const res = await fetch(`${base}/api/bot/console`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${login.token}` },
+        body: JSON.stringify({ kind: 'text', text, clientMessageId }),
+      });
+      return { status: res.status, body: await res.json() };
+    },
+    close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
+  };
+}
+
 describe('the H5 chat with the bot in another process (POST /api/bot/console, no bot in the API)', () => {
   it('is answered by the bot part through the inbox, and the same client message gets the same answer', async () => {
     const { pool } = await freshDatabase(6);
     const deps = botDepsFor(pool);
-    // the API alone (api/main.ts): no in-process bot to answer the chat
-    const app = createApp({ config: deps.config as never, pool, logger, now: deps.now, wecom: null });
-    const server = http.createServer(app.callback());
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const api = await apiAlone(pool, deps);
     const part = await startBotPart(pool, deps);
     try {
-      const login = await (await fetch(`${base}/api/auth/dev-login`, {
-        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ userid: 'rep.zhao' }),
-      })).json();
-      const say = async (text: string, clientMessageId: string) => {
-        const res = await fetch(`${base}/api/bot/console`, {
-          method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${login.token}` },
-          body: JSON.stringify({ kind: 'text', text, clientMessageId }),
-        });
-        return { status: res.status, body: await res.json() };
-      };
-      const first = await say('在华联超市总部', 'h5-split-0001');
+      const first = await api.say('在华联超市总部', 'h5-split-0001');
       expect(first.status, JSON.stringify(first.body)).to.equal(200);
       expect(first.body.replayed).to.equal(false);
       expect(first.body.replies[0].text).to.include('已为你新建拜访：华联超市总部');
-      const again = await say('在华联超市总部', 'h5-split-0001');
+      const again = await api.say('在华联超市总部', 'h5-split-0001');
       expect(again.body).to.deep.equal({ ...first.body, replayed: true });
       const { rows } = await pool.query(`SELECT count(*)::int AS n FROM bot_inbound WHERE transport = 'console' AND processed_at IS NOT NULL`);
       expect(rows[0].n).to.equal(1);
     } finally {
       await part.stop();
-      await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
+      await api.close();
     }
   });
 });
@@ -356,38 +363,25 @@ describe('the H5 chat with no bot part running (POST /api/bot/console, BOT_ENABL
   it('answers 503 BOT_UNAVAILABLE at once, keeps the message, and a bot part started later answers it', async () => {
     const { pool } = await freshDatabase(6);
     const deps = botDepsFor(pool);
-    const app = createApp({ config: deps.config as never, pool, logger, now: deps.now, wecom: null });
-    const server = http.createServer(app.callback());
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const api = await apiAlone(pool, deps);
     let part: BotPart | null = null;
     try {
-      const login = await (await fetch(`${base}/api/auth/dev-login`, {
-        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ userid: 'rep.zhao' }),
-      })).json();
-      const say = async () => {
-        const res = await fetch(`${base}/api/bot/console`, {
-          method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${login.token}` },
-          body: JSON.stringify({ kind: 'text', text: '在华联超市总部', clientMessageId: 'h5-nobot-0001' }),
-        });
-        return { status: res.status, body: await res.json() };
-      };
-      const refused = await say();
+      const refused = await api.say('在华联超市总部', 'h5-nobot-0001');
       expect(refused.status).to.equal(503);
       expect(refused.body.error.code).to.equal('BOT_UNAVAILABLE');
       expect(refused.body.error.message).to.include('消息已保存');
       expect((await pool.query(`SELECT processed_at FROM bot_inbound WHERE dedupe_key = 'console:rep.zhao:h5-nobot-0001'`)).rows)
-        .to.have.length(1).and.to.deep.equal([{ processed_at: null }]);
+        .to.deep.equal([{ processed_at: null }]);
       part = await startBotPart(pool, deps);
       await until('the kept message handled', async () =>
         (await pool.query(`SELECT 1 FROM bot_inbound WHERE dedupe_key = 'console:rep.zhao:h5-nobot-0001' AND processed_at IS NOT NULL`)).rows[0]);
-      const answered = await say();
+      const answered = await api.say('在华联超市总部', 'h5-nobot-0001');
       expect(answered.status).to.equal(200);
       expect(answered.body.replayed).to.equal(true);
       expect(answered.body.replies[0].text).to.include('已为你新建拜访：华联超市总部');
     } finally {
       await part?.stop();
-      await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
+      await api.close();
     }
   });
 });
