@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import type { BrowserContext, Page } from 'playwright-core';
-import { phone, signIn, snap, watchErrors } from './support/browser.js';
+import type { Page } from 'playwright-core';
+import { signedInPhone, snap } from './support/browser.js';
 import { customerNamed, startBrowserSuite, userId, type BrowserSuite } from './support/suite.js';
 
 /**
@@ -38,12 +38,7 @@ describe('H5 action page: reopen and reassign (browser, 390×844)', function () 
     expect(v.body.status).to.equal('verified');
     return id;
   }
-  async function as(userid: string): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
-    const ctx = await phone(s.browser, { baseURL: s.api.baseUrl });
-    await signIn(ctx, userid);
-    const page = await ctx.newPage();
-    return { ctx, page, errors: watchErrors(page) };
-  }
+  const as = (userid: string) => signedInPhone(s.browser, { baseURL: s.api.baseUrl }, userid);
   const row = async (id: number) => (await s.pool.query(
     `SELECT a.status, a.due_at, a.version, u.wecom_userid AS assignee FROM actions a JOIN users u ON u.id = a.assignee_id WHERE a.id = $1`, [id])).rows[0];
   const statusLabelOf = async (id: number) => (await s.api.call('GET', `/api/actions/${id}`, { as: 'mgr.li' })).body.action.statusLabel as string;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import type { APIRequestContext, BrowserContext, Page } from 'playwright-core';
-import { phone, signIn, snap, watchErrors } from './support/browser.js';
+import type { APIRequestContext, Page } from 'playwright-core';
+import { signedInPhone, snap } from './support/browser.js';
 import { startBrowserSuite, userId, type BrowserSuite } from './support/suite.js';
 
 /**
@@ -23,12 +23,7 @@ describe('H5 dashboards (browser, 390×844)', function () {
   });
   after(() => s?.close());
 
-  async function as(userid: string): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
-    const ctx = await phone(s.browser, { baseURL: s.api.baseUrl });
-    await signIn(ctx, userid);
-    const page = await ctx.newPage();
-    return { ctx, page, errors: watchErrors(page) };
-  }
+  const as = (userid: string) => signedInPhone(s.browser, { baseURL: s.api.baseUrl }, userid);
   async function json(req: APIRequestContext, url: string): Promise<any> {
     const r = await req.get(url);
     expect(r.status(), `${url}: ${await r.text()}`).to.equal(200);

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { m4a } from '../integration/attachments/support/sample-files.js';
 import { jpegWithoutExif } from '../unit/flow/support/jpeg-builder.js';
-import { phone, signIn, snap, watchErrors } from './support/browser.js';
+import { signedInPhone, snap } from './support/browser.js';
 import { cameraPhoto, customerNamed, daysAheadLocal, standingAt, startBrowserSuite, userId, type BrowserSuite } from './support/suite.js';
 
 /**
@@ -34,12 +34,8 @@ describe('H5 action page: a manager verifies or rejects a submitted report (brow
     expect(r.status, JSON.stringify(r.body)).to.equal(201);
     return r.body.id;
   }
-  async function as(userid: string, geo = false): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
-    const ctx = await phone(s.browser, { baseURL: s.api.baseUrl, ...(geo ? { geolocation: standingAt(jiahe) } : {}) });
-    await signIn(ctx, userid);
-    const page = await ctx.newPage();
-    return { ctx, page, errors: watchErrors(page) };
-  }
+  const as = (userid: string, geo = false) =>
+    signedInPhone(s.browser, { baseURL: s.api.baseUrl, ...(geo ? { geolocation: standingAt(jiahe) } : {}) }, userid);
 
   /** rep.zhao files a complete visit report from the phone: 门头照 from the camera, 合影 without EXIF (a warning). */
   async function filedReport(title: string): Promise<number> {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import type { BrowserContext, Page } from 'playwright-core';
-import { phone, signIn, snap, watchErrors } from './support/browser.js';
+import type { Page } from 'playwright-core';
+import { signedInPhone, snap } from './support/browser.js';
 import { customerNamed, startBrowserSuite, userId, type BrowserSuite } from './support/suite.js';
 
 /**
@@ -49,12 +49,7 @@ describe('H5 supervisor to-dos (browser, 390×844)', function () {
   });
   after(() => s?.close());
 
-  async function as(userid: string): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
-    const ctx = await phone(s.browser, { baseURL: s.api.baseUrl });
-    await signIn(ctx, userid);
-    const page = await ctx.newPage();
-    return { ctx, page, errors: watchErrors(page) };
-  }
+  const as = (userid: string) => signedInPhone(s.browser, { baseURL: s.api.baseUrl }, userid);
   const shownIds = (page: Page) => page.locator('[data-todo-id]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-todo-id'))));
   const todoOf = async (actionId: number, kind: string) =>
     (await s.pool.query('SELECT id, attempts, failures, done_at FROM supervisor_todos WHERE action_id = $1 AND kind = $2', [actionId, kind])).rows[0];

@@ -83,6 +83,14 @@ export async function snap(page: Page, suite: string, step: string, opts: { full
   return file;
 }
 
+/** A phone signed in as `userid`, with one page open and its uncaught errors collected. */
+export async function signedInPhone(browser: Browser, o: PhoneOptions, userid: string): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
+  const ctx = await phone(browser, o);
+  await signIn(ctx, userid);
+  const page = await ctx.newPage();
+  return { ctx, page, errors: watchErrors(page) };
+}
+
 /** Fails the test on any uncaught page error (a blank screen usually starts as one). */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
