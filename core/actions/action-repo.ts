@@ -10,6 +10,7 @@ import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeSql } from '../auth/scope.js';
 import { prepared, type Db } from '../db/pool.js';
+import { Statement } from '../db/statement.js';
 import { AppError } from '../errors.js';
 import { describeStatus } from '../flow/action-machine.js';
 import type { ActionStatus } from '../flow/types.js';
@@ -69,11 +70,11 @@ export const ACTION_FROM = `actions a JOIN customers c ON c.id = a.customer_id J
   JOIN action_definitions d ON d.id = a.definition_id`;
 
 /** What a service working on ONE action needs besides the row: saves it a query for each. */
-export const ONE_ACTION_SELECT = `${ACTION_SELECT}, m.id AS active_manager_id, m.name AS active_manager_name, m.wecom_userid AS active_manager_wecom_userid,
+const ONE_ACTION_SELECT = `${ACTION_SELECT}, m.id AS active_manager_id, m.name AS active_manager_name, m.wecom_userid AS active_manager_wecom_userid,
   rd.id AS rules_definition_id, rd.digest AS rules_definition_digest`;
 // the rules come from the ACTIVE version of the code (an admin's fix applies to open
 // actions), else from the version the action was created with (definitions.ts)
-export const ONE_ACTION_FROM = `${ACTION_FROM}
+const ONE_ACTION_FROM = `${ACTION_FROM}
   LEFT JOIN users m ON m.id = u.manager_id AND m.active
   LEFT JOIN LATERAL (SELECT x.id, md5(x::text) AS digest FROM action_definitions x
                       WHERE (x.code = a.definition_code AND x.active) OR x.id = a.definition_id
@@ -130,24 +131,32 @@ export function toActionView(a: ActionRow, now: Date): ActionView {
   };
 }
 
-async function selectAction(db: Db, actor: Actor, id: number, lock: boolean): Promise<ActionRow> {
+/** More of one action's read, in the same query: columns and joins written against `st`, whose $1 is the action id. */
+export type ActionReadExtra = (st: Statement) => { columns: string; joins: string };
+
+/** One action in the caller's scope (404 outside it), locked if asked, with `extra` read in the same query; the whole row comes back too. */
+export async function readActionWith(
+  db: Db, actor: Actor, id: number, { lock, extra }: { lock: boolean; extra?: ActionReadExtra },
+): Promise<{ action: ActionRow; row: any }> {
   assertCan(actor, 'actions', 'read');
-  const params: unknown[] = [id];
-  const { rows } = await db.query(prepared(
-    `SELECT ${ONE_ACTION_SELECT} FROM ${ONE_ACTION_FROM} WHERE a.id = $1 AND ${actionScope(actor, params)}${lock ? ' FOR UPDATE OF a' : ''}`,
-    params,
-  ));
-  if (!rows[0]) throw new AppError('ACTION_NOT_FOUND', { id });
-  return toActionRow(rows[0]);
+  const st = new Statement();
+  st.param(id);
+  const scope = actionScope(actor, st.values);
+  const more = extra?.(st);
+  const { rows: [row] } = await db.query(st.query(
+    `SELECT ${ONE_ACTION_SELECT}${more ? `, ${more.columns}` : ''} FROM ${ONE_ACTION_FROM} ${more?.joins ?? ''}
+      WHERE a.id = $1 AND ${scope}${lock ? ' FOR UPDATE OF a' : ''}`));
+  if (!row) throw new AppError('ACTION_NOT_FOUND', { id });
+  return { action: toActionRow(row), row };
 }
 
-export function getActionRowOrThrow(db: Db, actor: Actor, id: number): Promise<ActionRow> {
-  return selectAction(db, actor, id, false);
+export async function getActionRowOrThrow(db: Db, actor: Actor, id: number): Promise<ActionRow> {
+  return (await readActionWith(db, actor, id, { lock: false })).action;
 }
 
 /** Locks the row for the rest of the transaction: concurrent writers on one action queue here. */
-export function lockActionOrThrow(db: Db, actor: Actor, id: number): Promise<ActionRow> {
-  return selectAction(db, actor, id, true);
+export async function lockActionOrThrow(db: Db, actor: Actor, id: number): Promise<ActionRow> {
+  return (await readActionWith(db, actor, id, { lock: true })).action;
 }
 
 /** Unscoped read by id, for system paths (effects, state locks) that already checked access. */

@@ -6,7 +6,7 @@
  * message. Every write is keyed, so replaying effects sends nothing twice.
  */
 import type { Db } from '../db/pool.js';
-import type { Statement } from '../db/statement.js';
+import { Statement } from '../db/statement.js';
 import type { ActionEventType, Effect } from '../flow/action-machine.js';
 import { shanghaiDate } from '../flow/time.js';
 import type { RuleFailure } from '../flow/types.js';
@@ -91,6 +91,14 @@ export function effectWritesCte(st: Statement, w: EffectWrites, prefix: string):
       RETURNING id`);
   }
   if (w.messages.length) enqueueMessagesCte(st, `${prefix}_out`, w.messages);
+}
+
+/** The writes as a statement of their own (nothing to send: no round trip). */
+export async function writeEffects(db: Db, w: EffectWrites): Promise<void> {
+  if (w.todos.length === 0 && w.messages.length === 0) return;
+  const st = new Statement();
+  effectWritesCte(st, w, 'fx');
+  await db.query(st.query('SELECT 1'));
 }
 
 /**

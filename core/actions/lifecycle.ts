@@ -13,12 +13,12 @@
  */
 import type { Actor } from '../auth/actor.js';
 import { can } from '../auth/permissions.js';
-import type { Db } from '../db/pool.js';
+import { translatePgError, type Db } from '../db/pool.js';
 import { Statement } from '../db/statement.js';
 import { AppError } from '../errors.js';
 import { transitionAction, type ActionEvent } from '../flow/action-machine.js';
 import { ACTION_RETURNING, assertVersion, loadActionRow, toActionRow, type ActionRow } from './action-repo.js';
-import { closeSupervisorTodos, effectWritesCte, eventRow, partitionEffects, planEffects } from './effects.js';
+import { closeSupervisorTodos, effectWritesCte, eventRow, partitionEffects, planEffects, writeEffects } from './effects.js';
 import { insertSubmissionCte, SUBMISSION_ID, type SubmissionWrite } from './submissions.js';
 
 export interface TransitionRequest {
@@ -54,8 +54,6 @@ const COLUMN: Partial<Record<keyof ActionRow, string>> = {
   status: 'status', updatedAt: 'updated_at', submittedAt: 'submitted_at', verifiedAt: 'verified_at', archivedAt: 'archived_at',
   completionMode: 'completion_mode', completionNote: 'completion_note', dueAt: 'due_at', assigneeId: 'assignee_id', departmentId: 'department_id',
 };
-
-const isConflict = (err: unknown) => (err as { code?: string }).code === '40001';
 
 /** The fields of a row mapped from the actions table alone (the joined ones come out undefined). */
 const ownColumns = (r: ActionRow): Partial<ActionRow> =>
@@ -109,14 +107,13 @@ export async function fileTransition(db: Db, req: TransitionRequest): Promise<{ 
   const { rows: [u] } = await db.query(st.query(
     `SELECT ${ACTION_RETURNING}, ${req.submission ? SUBMISSION_ID : 'NULL::bigint'} AS submission_id
        FROM (SELECT af_conflict_unless(EXISTS (SELECT 1 FROM u), ${st.param(JSON.stringify(conflict))})) guard LEFT JOIN u ON true`,
-  )).catch((err) => { throw isConflict(err) ? new AppError('CONFLICT', conflict) : err; });
+  )).catch((err) => {
+    const e = translatePgError(err);
+    throw e instanceof AppError && e.code === 'CONFLICT' ? new AppError('CONFLICT', conflict) : e;
+  });
 
   const next: ActionRow = moved ? await loadActionRow(db, a.id) : { ...a, ...ownColumns(toActionRow(u)) };
-  if (moved) {
-    const st2 = new Statement();
-    effectWritesCte(st2, await planEffects(db, others, { ...effectContext, action: next }), 'fx');
-    await db.query(st2.query('SELECT 1'));
-  }
+  if (moved) await writeEffects(db, await planEffects(db, others, { ...effectContext, action: next }));
   return { action: next, submissionId: u.submission_id };
 }
 

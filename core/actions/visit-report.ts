@@ -11,14 +11,13 @@
  *   if (!r.ok) return new HandlerResponse(422, r.error);
  */
 import type { Actor } from '../auth/actor.js';
-import { assertCan } from '../auth/permissions.js';
 import { isPool, type Db } from '../db/pool.js';
 import { Statement } from '../db/statement.js';
 import { AppError } from '../errors.js';
 import { evaluateRules } from '../flow/evaluate-rules.js';
 import type { RuleFailure, VisitFacts } from '../flow/types.js';
 import { findStoredResponse, storedKeyJoin, storedResponse, storeResponseCte, type IdempotencyRequest } from '../resources/idempotency.js';
-import { actionScope, assertVersion, lockActionOrThrow, ONE_ACTION_FROM, ONE_ACTION_SELECT, toActionRow, toActionView, type ActionRow } from './action-repo.js';
+import { assertVersion, lockActionOrThrow, readActionWith, toActionView, type ActionRow } from './action-repo.js';
 import type { ActionView, VisitDraftInput, VisitReportInput } from './action-schemas.js';
 import { loadDefinitionForAction, rulesForAction, type StoredDefinition } from './definitions.js';
 import { effectWritesCte, planSupervisorTodo } from './effects.js';
@@ -112,24 +111,21 @@ export async function submitVisitReport(
 }
 
 /** The action (locked when in a transaction), the report's facts and the key's stored response, in one query. */
-async function readForSubmission(
+function readForSubmission(
   db: Db, actor: Actor, id: number, files: FactsAttachments, idempotency: IdempotencyRequest | null,
 ): Promise<{ action: ActionRow; row: any }> {
-  assertCan(actor, 'actions', 'read');
-  const st = new Statement();
-  st.param(id);
-  const scope = actionScope(actor, st.values);
-  const key = idempotency ? storedKeyJoin(st, idempotency) : null;
-  const facts = factsColumns(st, files, PREREQUISITES_OF_ROW('pc.codes'));
-  const { rows: [row] } = await db.query(st.query(
-    `SELECT ${ONE_ACTION_SELECT}, ${facts}${key ? `, ${key.columns}` : ''}
-       FROM ${ONE_ACTION_FROM}
-       LEFT JOIN LATERAL (SELECT array_agg(q->>'definitionCode') AS codes FROM action_definitions x, jsonb_array_elements(x.rules) q
-                           WHERE x.id = rd.id AND q->>'kind' = 'prerequisite.verified') pc ON true
-       ${key ? key.join : ''}
-      WHERE a.id = $1 AND ${scope}${isPool(db) ? '' : ' FOR UPDATE OF a'}`));
-  if (!row) throw new AppError('ACTION_NOT_FOUND', { id });
-  return { action: toActionRow(row), row };
+  return readActionWith(db, actor, id, {
+    lock: !isPool(db),
+    extra: (st) => {
+      const key = idempotency ? storedKeyJoin(st, idempotency) : null;
+      return {
+        columns: `${factsColumns(st, files, PREREQUISITES_OF_ROW('pc.codes'))}${key ? `, ${key.columns}` : ''}`,
+        joins: `LEFT JOIN LATERAL (SELECT array_agg(q->>'definitionCode') AS codes FROM action_definitions x, jsonb_array_elements(x.rules) q
+                                    WHERE x.id = rd.id AND q->>'kind' = 'prerequisite.verified') pc ON true
+                ${key ? key.join : ''}`,
+      };
+    },
+  });
 }
 
 async function accept(
