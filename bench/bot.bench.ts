@@ -42,7 +42,7 @@ import { readRawBody } from '../api/routes/wecom-callback.routes.js';
 import { createBotDeps } from '../bot/engine/deps.js';
 import { Inbox } from '../bot/engine/inbox.js';
 import type { BotMessage } from '../bot/engine/types.js';
-import { startBot } from '../bot/main.js';
+import { BOT_CONNECTIONS, startBot } from '../bot/main.js';
 import { WecomCallbackTransport } from '../bot/transports/wecom-callback.transport.js';
 import { createInboundBus } from '../core/bot-state/inbound-signal.js';
 import { loadConfig } from '../core/config.js';
@@ -254,18 +254,20 @@ const post = (url: string, c: { query: Record<string, string>; body: string }) =
 export async function run(): Promise<BenchResult> {
   const dataDir = makeTempDir('af-bench-bot-');
   const config = loadConfig({
-    NODE_ENV: 'test', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), SESSION_SECRET: 'bench-secret-0123456789abcdef',
+    NODE_ENV: 'test', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), SESSION_SECRET: 'bench-secret-0123456789abcdef', DB_POOL_SIZE: process.env.DB_POOL_SIZE,
     LOG_LEVEL: 'warn', WECOM_CORP_ID: KEYS.corpId, WECOM_AGENT_ID: '1000002', WECOM_SECRET: 'bench-secret',
     WECOM_TOKEN: KEYS.token, WECOM_ENCODING_AES_KEY: KEYS.encodingAESKey,
   });
-  const db = await openDatabase(config, benchLogger, { poolSize: 20 });
+  // pools as `npm start` sizes them: the API's by the cores (DB_POOL_SIZE), the bot's its own
+  const db = await openDatabase(config, benchLogger);
   const servers: Array<{ close(): Promise<void> }> = [];
   try {
     await installDefaults(db.pool, { seedDemo: true, now: new Date(), logger: benchLogger });
     warmUpSegmenter();
     const reps = await seedReps(db.pool);
     // replies become outbox rows; delivering them is the deliver job's work, not handling's
-    const deps = createBotDeps({ config, pool: db.pool, logger: benchLogger, now: () => new Date(), wecom: null });
+    const botPool = db.openPool('bot', BOT_CONNECTIONS);
+    const deps = createBotDeps({ config, pool: botPool, logger: benchLogger, now: () => new Date(), wecom: null });
     const transport = new WecomCallbackTransport(deps);
     transport.flush = () => undefined;
     const inbox = new Inbox(deps, transport);
@@ -294,14 +296,14 @@ export async function run(): Promise<BenchResult> {
     const pg1 = postgresCpuMs(dataDir);
     const perMessage = (x: number) => Math.round((x / SINGLE) * 100) / 100;
     const capacity = await closedLoop(1000, HANDLERS, handle);
-    await warmPool(db.pool);
+    await warmPool(botPool);
     const handling = await openLoop(RATE_PER_S, SECONDS, handleQueued);
     const prebuilt = Array.from({ length: RATE_PER_S * (SECONDS + WARMUP_S) }, (_, i) => callbackFor(reps[i % REPS].userid, '帮助'));
     const bareHandling = await openLoop(RATE_PER_S, SECONDS, async (i) => decryptCallback(prebuilt[i].query, prebuilt[i].body, KEYS));
 
     // as `npm start`: the API acknowledges, the bot part in the same process hears the signal and handles
     const sys = { config, pool: db.pool, logger: benchLogger, now: () => new Date(), wecom: null, db, inboundBus: createInboundBus() };
-    const botPart = await startBot(sys, createBotDeps(sys), { concurrency: HANDLERS });
+    const botPart = await startBot(sys, createBotDeps({ ...sys, pool: botPool }), { concurrency: HANDLERS });
     servers.push({ close: () => botPart.stop() });
     const api = await listen(createApp(sys).callback());
     servers.push(api);
@@ -312,6 +314,7 @@ export async function run(): Promise<BenchResult> {
     for (let i = 0; i < 50; i++) await post(bare.url, callbackFor('bench.rep.0', '帮助'))();
     const bareAck = await openLoop(RATE_PER_S, SECONDS, (i) => post(bare.url, bareMessages[i])());
     await warmPool(db.pool);
+    await warmPool(botPool);
     const ack = await profiled(profileFile('ack'), () => openLoop(RATE_PER_S, SECONDS, (i) => post(`${api.url}/api/wecom/callback`, ackMessages[i])()));
     const tDrain = performance.now();
     let left = Infinity;

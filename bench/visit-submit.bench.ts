@@ -14,6 +14,7 @@
  *
  *   npx tsx bench/visit-submit.bench.ts
  *   BENCH_VISIT_N=3000 BENCH_VISIT_CONCURRENCY=50 npx tsx bench/visit-submit.bench.ts
+ *   DB_POOL_SIZE=20 npx tsx bench/visit-submit.bench.ts      the API's connections (default: 2 per core, at least 4)
  *   BENCH_VISIT_PROFILE=/tmp/visit.cpuprofile …   CPU profile of the measured API phase (open in Chrome DevTools)
  */
 import '../core/zod-locale.js';
@@ -201,9 +202,9 @@ const submit = (url: string, p: Prepared) => async () =>
 export async function run(): Promise<BenchResult> {
   const dataDir = makeTempDir('af-bench-visit-');
   const config = loadConfig({
-    NODE_ENV: 'test', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(PG_PORT), SESSION_SECRET: 'bench-secret-0123456789abcdef', LOG_LEVEL: 'warn',
+    NODE_ENV: 'test', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(PG_PORT), SESSION_SECRET: 'bench-secret-0123456789abcdef', DB_POOL_SIZE: process.env.DB_POOL_SIZE, LOG_LEVEL: 'warn',
   });
-  const db = await openDatabase(config, benchLogger, { poolSize: 20 });
+  const db = await openDatabase(config, benchLogger, { poolSize: Number(process.env.BENCH_POOL ?? 20) });
   const servers: Array<{ close(): Promise<void> }> = [];
   try {
     await installDefaults(db.pool, { seedDemo: true, now: new Date(), logger: benchLogger });

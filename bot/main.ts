@@ -17,13 +17,16 @@ const STALE_AFTER_MS = 10_000;
 /** How long start-up waits for the first LISTEN. */
 const LISTEN_WAIT_MS = 10_000;
 
+/** Its own pool when it shares a process with the API: the handlers, the H5 chat's turns and wechaty's. */
+export const BOT_CONNECTIONS = 6;
+
 export interface BotPart extends Part {
   /** Resolves when every message signalled or swept so far has been handled and its replies pushed (tests). */
   drain(): Promise<void>;
 }
 
 export interface BotOptions {
-  /** Messages handled at once (default 4): the rest of the pool stays free for the API. */
+  /** Messages handled at once (default 4). */
   concurrency?: number;
 }
 

@@ -21,6 +21,7 @@ const ConfigSchema = z
       z.string().regex(/^postgres(ql)?:\/\//, '必须以 postgres:// 开头').optional(),
     ),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+    DB_POOL_SIZE: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(1).max(200).optional()),
     SESSION_SECRET: optionalString.pipe(z.string().min(16, '至少 16 个字符').optional()),
     SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
     WECOM_CORP_ID: optionalString,

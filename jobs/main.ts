@@ -3,6 +3,9 @@ import { PostgresBackend } from '@agendajs/postgres-backend';
 import type { Part, System } from '../core/system.js';
 import { JOBS } from './registry.js';
 
+/** Its own pool when it shares a process with the API: Agenda's LISTEN and the jobs' work. */
+export const JOBS_CONNECTIONS = 4;
+
 /**
  * Agenda workers on the shared PostgreSQL (LISTEN/NOTIFY + SKIP LOCKED), so
  * several worker processes share one queue. Each job file is a thin call into core/.

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
 import type { Config } from '../config.js';
@@ -13,14 +14,29 @@ import { createPool } from './pool.js';
  *   const db = await openDatabase(config, logger); … await db.close();
  */
 export interface Database {
+  /** The interactive pool: API requests (and whatever part runs alone in this process). */
   pool: pg.Pool;
   url: string;
   embedded: boolean;
+  /**
+   * A pool of its own for a background part sharing the process (the bot's turns, the
+   * jobs): their long-held connections never make an API request queue. Closed with the database.
+   */
+  openPool(purpose: string, max: number): pg.Pool;
   close(): Promise<void>;
 }
 
+/**
+ * Connections that do work at once: about two per core. More only queue inside PostgreSQL —
+ * on 2 cores, 20 connections filed a quarter fewer visit reports per second than 4
+ * (bench/visit-submit.bench.ts), each report costing PostgreSQL more CPU in contention.
+ */
+export function defaultPoolSize(): number {
+  return Math.max(4, 2 * os.availableParallelism());
+}
+
 export async function openDatabase(
-  config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR' | 'EMBEDDED_PG_PORT'>,
+  config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR' | 'EMBEDDED_PG_PORT'> & Partial<Pick<Config, 'DB_POOL_SIZE'>>,
   logger: Logger,
   opts: { database?: string; poolSize?: number } = {},
 ): Promise<Database> {
@@ -32,20 +48,42 @@ export async function openDatabase(
     await server.ensureDatabase(name);
     url = server.url(name);
   }
-  // the process's one pool: its idle connections are kept for a minute (createPool)
-  const pool = createPool(url, opts.poolSize ?? 20, 60_000);
+  try {
+    return await databaseAt(url, { poolSize: opts.poolSize ?? config.DB_POOL_SIZE ?? defaultPoolSize(), logger, server, embedded: server !== null });
+  } catch (err) {
+    await server?.stop();
+    throw err;
+  }
+}
+
+/**
+ * The database at `url`, migrated before it is handed out: one `openDatabase` found or
+ * started (`server`, stopped on close), or the embedded server another process runs.
+ */
+export async function databaseAt(
+  url: string, opts: { poolSize: number; logger: Logger; embedded: boolean; server?: EmbeddedServer | null },
+): Promise<Database> {
+  const { logger, server = null } = opts;
+  // the process's pools keep idle connections for a minute (createPool)
+  const pool = createPool(url, opts.poolSize, 60_000);
   try {
     await migrate(pool, logger);
   } catch (err) {
     await pool.end();
-    await server?.stop();
     throw err;
   }
+  const others: pg.Pool[] = [];
   return {
     pool,
     url,
-    embedded: server !== null,
+    embedded: opts.embedded,
+    openPool(purpose, max) {
+      const p = createPool(url, max, 60_000, `actionflow-${purpose}`);
+      others.push(p);
+      return p;
+    },
     async close() {
+      for (const p of others) await p.end();
       await pool.end();
       await server?.stop();
     },

@@ -48,8 +48,8 @@ export function prepared(text: string, values: unknown[]): pg.QueryConfig {
  * authentication and cold caches, and several reopened together under load stalled every
  * request for ~0.5 s in the bot bench once a burst's extras had closed.
  */
-export function createPool(connectionString: string, max = 10, idleMs = 10_000): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max, application_name: 'actionflow', idleTimeoutMillis: idleMs });
+export function createPool(connectionString: string, max = 10, idleMs = 10_000, applicationName = 'actionflow'): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, application_name: applicationName, idleTimeoutMillis: idleMs });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   return pool;

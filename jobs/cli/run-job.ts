@@ -17,9 +17,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError, type Config } from '../../core/config.js';
-import { openDatabase, type Database } from '../../core/db/database.js';
-import { migrate } from '../../core/db/migrate.js';
-import { createPool } from '../../core/db/pool.js';
+import { databaseAt, openDatabase, type Database } from '../../core/db/database.js';
 import { logger } from '../../core/logger.js';
 import type { System } from '../../core/system.js';
 import { createWecomClient } from '../../core/wecom/create-wecom-client.js';
@@ -95,10 +93,9 @@ async function connect(config: Config): Promise<Database> {
   const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : 0;
   if (pid > 0 && isAlive(pid)) {
     const url = embeddedUrl(config.EMBEDDED_PG_PORT, 'actionflow');
-    const pool = createPool(url, 4);
-    await migrate(pool, logger);
+    const db = await databaseAt(url, { poolSize: 4, logger, embedded: true });
     console.log(`（连接到正在运行的内置数据库，端口 ${config.EMBEDDED_PG_PORT}）`);
-    return { pool, url, embedded: true, close: () => pool.end() };
+    return db;
   }
   return openDatabase(config, logger, { poolSize: 4 });
 }

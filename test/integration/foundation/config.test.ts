@@ -36,6 +36,13 @@ describe('configuration', () => {
     expect(problems.map((p) => p.split(':')[0]).sort()).to.deep.equal(['DATABASE_URL', 'WECOM_ENCODING_AES_KEY']);
   });
 
+  it('leaves the pool size to the cores unless DB_POOL_SIZE names a positive count', () => {
+    expect(loadConfig({}).DB_POOL_SIZE).to.equal(undefined);
+    expect(loadConfig({ DB_POOL_SIZE: '' }).DB_POOL_SIZE).to.equal(undefined);
+    expect(loadConfig({ DB_POOL_SIZE: '12' }).DB_POOL_SIZE).to.equal(12);
+    for (const bad of ['0', 'many', '2.5']) expect(problemsOf({ DB_POOL_SIZE: bad }).map((p) => p.split(':')[0])).to.deep.equal(['DB_POOL_SIZE']);
+  });
+
   it('requires SESSION_SECRET in production', () => {
     expect(problemsOf({ NODE_ENV: 'production' })[0]).to.match(/^SESSION_SECRET/);
   });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { databaseAt, defaultPoolSize } from '../../../core/db/database.js';
 import { migrate } from '../../../core/db/migrate.js';
 import { createPool } from '../../../core/db/pool.js';
 import { logger } from '../../../core/logger.js';
@@ -29,6 +30,25 @@ describe('database schema and first-start install', () => {
       await a.end();
       await b.end();
     }
+  });
+
+  it('gives a background part a pool of its own, named for it, and closes it with the database', async () => {
+    const { url } = await emptyDatabase();
+    const db = await databaseAt(url, { poolSize: 2, logger, embedded: false });
+    const bot = db.openPool('bot', 3);
+    const name = async (p: import('pg').Pool) => (await p.query('SELECT application_name AS n FROM pg_stat_activity WHERE pid = pg_backend_pid()')).rows[0].n;
+    // the API's two connections busy (a long transaction each) do not hold up the bot's work
+    const held = await Promise.all([db.pool.connect(), db.pool.connect()]);
+    try {
+      expect(await name(bot)).to.equal('actionflow-bot');
+    } finally {
+      for (const c of held) c.release();
+    }
+    expect(await name(db.pool)).to.equal('actionflow');
+    expect((db.pool as unknown as { options: { max: number } }).options.max).to.equal(2);
+    await db.close();
+    expect((bot as unknown as { ending: boolean }).ending).to.equal(true);
+    expect(defaultPoolSize()).to.be.at.least(4);
   });
 
   it('installs the template and the demo organisation idempotently', async () => {
