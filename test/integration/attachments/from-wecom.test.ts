@@ -6,7 +6,7 @@ import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
 import { startFakeWecom, type FakeWecom } from '../../support/fake-wecom.js';
 import { filesUnder, rawCall, tempDataDir, tokenOf } from './support/http.js';
-import { padTo, SAMPLES } from './support/sample-files.js';
+import { padTo, SAMPLES, speexMemo } from './support/sample-files.js';
 
 const MB = 1024 * 1024;
 
@@ -46,11 +46,12 @@ describe('saving WeCom media as attachments (POST /api/attachments/from-wecom)',
   });
 
   it('fetches JS-SDK voice through media/get/jssdk (speex)', async () => {
-    fake.putMedia('media-voice-1', SAMPLES.speex(), 'audio/speex', 'voice.speex');
+    const memo = speexMemo();
+    fake.putMedia('media-voice-1', memo, 'audio/speex', 'voice.speex');
     const before = fake.callsTo('/cgi-bin/media/get/jssdk');
     const res = await fromWecom({ mediaId: 'media-voice-1', kind: 'voice', jssdk: true });
     expect(res.status).to.equal(201);
-    expect(res.body).to.include({ kind: 'voice', mime: 'audio/ogg; codecs=speex' });
+    expect(res.body).to.include({ kind: 'voice', mime: 'audio/ogg; codecs=speex', size: memo.length });
     expect(fake.callsTo('/cgi-bin/media/get/jssdk')).to.equal(before + 1);
   });
 

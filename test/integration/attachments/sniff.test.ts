@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { sniffFile, sniffHead, zipEntryNames } from '../../../core/attachments/sniff.js';
-import { heic, m4a, SAMPLES, zip } from './support/sample-files.js';
+import { HEAD_BYTES, sniffFile, sniffHead, zipEntryNames } from '../../../core/attachments/sniff.js';
+import { heic, m4a, SAMPLES, speexMemo, zip } from './support/sample-files.js';
 
 /** Pure: the magic-byte sniffer on its own (no database, no HTTP). */
 describe('sniffing file types from content (core/attachments/sniff.ts)', () => {
@@ -31,6 +31,12 @@ describe('sniffing file types from content (core/attachments/sniff.ts)', () => {
     expect(sniffFile(zip([['ppt/presentation.xml', '<p/>']]))).to.equal(null);
     const docx = SAMPLES.docx();
     expect(sniffFile(docx.subarray(0, docx.length - 10))).to.equal(null);
+  });
+
+  it('recognises a real Speex memo: one second of 16 kHz wideband from speexenc 1.2.1 (Ogg Speex, as media/get/jssdk serves)', () => {
+    const memo = speexMemo();
+    expect(sniffFile(memo)).to.equal('speex');
+    expect(sniffHead(memo.subarray(0, HEAD_BYTES))).to.equal('speex');
   });
 
   it('needs the Speex header inside the Ogg page: Ogg Vorbis is refused', () => {

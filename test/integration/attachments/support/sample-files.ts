@@ -2,10 +2,12 @@
  * The smallest well-formed file of every accepted format, built by hand so
  * tests need no fixtures: real magic bytes, real structure where the sniffer
  * reads it (ftyp boxes, Ogg pages, ZIP central directory), nothing more.
+ * One exception, to check the hand-built Speex against an encoder: speexMemo().
  *
  *   const buf = SAMPLES.docx();
  *   const big = padTo(SAMPLES.png(), 10 * 1024 * 1024 + 1);
  */
+import { readFileSync } from 'node:fs';
 import { jpegWithExif, jpegWithoutExif } from '../../../unit/flow/support/jpeg-builder.js';
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
@@ -53,6 +55,11 @@ export const m4a = (): Buffer => Buffer.concat([ftyp('M4A ', ['M4A ', 'mp42', 'i
 /** AMR-NB: magic then 12.2 kbit/s frames (header byte 0x3c + 31 bytes). */
 export const amr = (frames = 3): Buffer =>
   Buffer.concat([Buffer.from('#!AMR\n', 'latin1'), ...Array.from({ length: frames }, () => Buffer.concat([Buffer.from([0x3c]), Buffer.alloc(31)]))]);
+
+/** One second of 16 kHz wideband Speex as speexenc 1.2.1 writes it (Ogg Speex): a real encoder's file, not a header we built. */
+export function speexMemo(): Buffer {
+  return readFileSync(new URL('../fixtures/memo-16k.spx', import.meta.url));
+}
 
 /** First Ogg page carrying an 80-byte Speex header packet. */
 export function speex(): Buffer {
