@@ -40,6 +40,7 @@ import pg from 'pg';
 import { createApp } from '../api/app.js';
 import { readRawBody } from '../api/routes/wecom-callback.routes.js';
 import { createBotDeps } from '../bot/engine/deps.js';
+import { DEFAULT_HANDLERS } from '../bot/engine/inbound-worker.js';
 import { Inbox } from '../bot/engine/inbox.js';
 import type { BotMessage } from '../bot/engine/types.js';
 import { BOT_CONNECTIONS, startBot } from '../bot/main.js';
@@ -58,8 +59,8 @@ const SECONDS = Number(process.env.BENCH_BOT_SECONDS ?? 10);
 const REPS = 100;
 const TARGET_HANDLE_P99_MS = 100;
 const TARGET_ACK_P99_MS = 50;
-/** Messages handled at once, as the bot part's default (bot/engine/inbound-worker.ts). */
-const HANDLERS = 4;
+/** Messages handled at once, as the bot part's default. */
+const HANDLERS = DEFAULT_HANDLERS;
 const KEYS: CallbackCryptoConfig = { token: 'benchtoken', encodingAESKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', corpId: 'ww-bench' };
 
 interface Rep { userid: string; customer: string; lat: number; lng: number }

@@ -3,7 +3,7 @@ import type { InboundTransport } from '../core/bot-state/inbound-repo.js';
 import type { Part, System } from '../core/system.js';
 import { createBotDeps } from './engine/deps.js';
 import { Inbox } from './engine/inbox.js';
-import { InboundWorker } from './engine/inbound-worker.js';
+import { DEFAULT_HANDLERS, InboundWorker } from './engine/inbound-worker.js';
 import type { BotDeps } from './engine/types.js';
 import type { BotTransport } from './transports/bot-transport.js';
 import { ConsoleTransport } from './transports/console.transport.js';
@@ -17,8 +17,8 @@ const STALE_AFTER_MS = 10_000;
 /** How long start-up waits for the first LISTEN. */
 const LISTEN_WAIT_MS = 10_000;
 
-/** Its own pool when it shares a process with the API: the handlers, the H5 chat's turns and wechaty's. */
-export const BOT_CONNECTIONS = 6;
+/** Its own pool when it shares a process with the API: one per handler, and two for the H5 chat's and wechaty's turns. */
+export const BOT_CONNECTIONS = DEFAULT_HANDLERS + 2;
 
 export interface BotPart extends Part {
   /** Resolves when every message signalled or swept so far has been handled and its replies pushed (tests). */
@@ -26,7 +26,7 @@ export interface BotPart extends Part {
 }
 
 export interface BotOptions {
-  /** Messages handled at once (default 4). */
+  /** Messages handled at once (DEFAULT_HANDLERS). */
   concurrency?: number;
 }
 

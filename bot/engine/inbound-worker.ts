@@ -17,8 +17,11 @@ import type { InboundSignal } from '../../core/bot-state/inbound-signal.js';
 import type { Inbox } from './inbox.js';
 import type { BotDeps } from './types.js';
 
+/** Messages handled at once unless told otherwise. */
+export const DEFAULT_HANDLERS = 4;
+
 export interface InboundWorkerOptions {
-  /** Messages handled at once (default 4). The rest wait in memory — they are recorded, so nothing is lost if the process dies. */
+  /** Messages handled at once (DEFAULT_HANDLERS). The rest wait in memory — they are recorded, so nothing is lost if the process dies. */
   concurrency?: number;
 }
 
@@ -38,7 +41,7 @@ export class InboundWorker {
     private readonly inboxes: Partial<Record<InboundTransport, Inbox>>,
     opts: InboundWorkerOptions = {},
   ) {
-    this.concurrency = opts.concurrency ?? 4;
+    this.concurrency = opts.concurrency ?? DEFAULT_HANDLERS;
   }
 
   /** Queues a recorded message; ignored when it is already queued or its transport is not handled here. */
