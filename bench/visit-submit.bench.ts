@@ -204,7 +204,7 @@ export async function run(): Promise<BenchResult> {
   const config = loadConfig({
     NODE_ENV: 'test', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(PG_PORT), SESSION_SECRET: 'bench-secret-0123456789abcdef', DB_POOL_SIZE: process.env.DB_POOL_SIZE, LOG_LEVEL: 'warn',
   });
-  const db = await openDatabase(config, benchLogger, { poolSize: Number(process.env.BENCH_POOL ?? 20) });
+  const db = await openDatabase(config, benchLogger);
   const servers: Array<{ close(): Promise<void> }> = [];
   try {
     await installDefaults(db.pool, { seedDemo: true, now: new Date(), logger: benchLogger });
@@ -233,6 +233,7 @@ export async function run(): Promise<BenchResult> {
       metrics: {
         submissions: real.requests,
         concurrency: CONCURRENCY,
+        api_pool_connections: db.pool.options.max ?? NaN,
         visit_report_per_s: Math.round(real.perS),
         visit_report_p50_ms: Math.round(real.p50 * 10) / 10,
         visit_report_p99_ms: Math.round(real.p99 * 10) / 10,
