@@ -8,7 +8,6 @@ import type { BotDeps } from './engine/types.js';
 import type { BotTransport } from './transports/bot-transport.js';
 import { ConsoleTransport } from './transports/console.transport.js';
 import { WecomCallbackTransport } from './transports/wecom-callback.transport.js';
-import { WechatyTransport } from './transports/wechaty.transport.js';
 
 /** How often unfinished messages (never signalled, a crash mid-handling, a failed attempt) are looked for. */
 const SWEEP_EVERY_MS = 15_000;
@@ -54,6 +53,9 @@ export async function startBot(sys: System, deps: BotDeps = createBotDeps(sys), 
     names.push('wecom-callback');
   }
   if (sys.config.WECHATY_PUPPET) {
+    // loaded only when configured: wechaty and its gRPC puppet service are a third of the
+    // process's heap, which every major GC would otherwise mark, wechaty or not
+    const { WechatyTransport } = await import('./transports/wechaty.transport.js');
     const transport = new WechatyTransport(deps, { puppet: sys.config.WECHATY_PUPPET, puppetToken: sys.config.WECHATY_PUPPET_TOKEN });
     const inbox = new Inbox(deps, transport);
     await transport.start((env) => inbox.receive(env));

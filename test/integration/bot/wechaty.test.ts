@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { types } from 'wechaty';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { Inbox } from '../../../bot/engine/inbox.js';
+import { startBot } from '../../../bot/main.js';
 import { warmUpSegmenter } from '../../../core/flow/segmenter.js';
 import type { BotDeps } from '../../../bot/engine/types.js';
 import { WechatyTransport } from '../../../bot/transports/wechaty.transport.js';
@@ -119,6 +120,21 @@ describe('the wechaty transport (wechaty-puppet-mock)', () => {
     const { rows: [a] } = await pool.query(
       `SELECT a.status FROM actions a JOIN customers c ON c.id = a.customer_id WHERE c.name = $1`, [CUSTOMER]);
     expect(a.status).to.equal('submitted');
+  });
+
+  it('starts when the bot part starts with WECHATY_PUPPET set, and not otherwise', async () => {
+    const deps = botDepsFor(pool, { env: { WECHATY_PUPPET: 'wechaty-puppet-mock' } });
+    const sys = { config: deps.config as never, pool, logger: deps.logger, now: deps.now, wecom: null, db: { pool, url: '', embedded: false, close: async () => undefined } };
+    const part = await startBot(sys as never, deps);
+    try {
+      expect(part.name).to.equal('bot:wechaty+console');
+    } finally {
+      await part.stop();
+    }
+    const plain = botDepsFor(pool);
+    const without = await startBot({ ...sys, config: plain.config as never } as never, plain);
+    expect(without.name).to.equal('bot:console');
+    await without.stop();
   });
 
   it('politely refuses a WeChat contact that is not mapped to a member', async () => {
