@@ -9,6 +9,7 @@ import { isAppError } from '../../core/errors.js';
 import { askConfirm, reportProgress, sortGaps } from '../engine/progress.js';
 import { resolveSession } from '../engine/pick-action.js';
 import { gapsOf, openSession, saveDraft } from '../engine/session.js';
+import { undoneDraft } from '../engine/state.js';
 import { guarded, lifecycle, say, setPending, type Turn } from '../engine/turn.js';
 import { questionFor } from '../replies/templates.js';
 
@@ -24,7 +25,7 @@ export async function undo(t: Turn): Promise<void> {
     say(t, '那份报告已经提交或关闭了，不能再撤销。');
     return;
   }
-  const before = entry.before ?? {};
+  const before = undoneDraft(s.draft, entry);
   const r = await guarded(t, () => saveVisitDraft(t.db, t.actor, s.row, before, lifecycle(t)), { savepoint: false });
   if (isAppError(r)) {
     st.undo = [...(st.undo ?? []), entry];

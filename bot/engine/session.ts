@@ -17,7 +17,7 @@ import { isAppError } from '../../core/errors.js';
 import { keywordMatcherFor } from '../../core/flow/segmenter.js';
 import type { ContactRef } from '../parse/decision-chain.js';
 import type { FieldSpec, SlotContext } from '../parse/extract-slots.js';
-import { UNDO_DEPTH, type ContactUpdate } from './state.js';
+import { UNDO_DEPTH, undoEntryFor, type ContactUpdate } from './state.js';
 import { guarded, lifecycle, say, takePrefetched, type Turn } from './turn.js';
 
 /** Tags reps use for visit photos, offered when the definition names none of its own. */
@@ -117,9 +117,8 @@ export async function saveDraft(t: Turn, s: Session, next: VisitDraftInput, labe
   }
   s.row = saved.action;
   const st = t.convo.state;
-  const hadDraft = Object.keys(s.draft).length > 0;
-  st.undo = [...(st.undo ?? []), { actionId: s.row.id, label, before: hadDraft ? s.draft : null, ...(contactUpdates.length ? { contactUpdates } : {}) }]
-    .slice(-UNDO_DEPTH);
+  const entry = undoEntryFor(s.row.id, label, s.draft, next);
+  st.undo = [...(st.undo ?? []), { ...entry, ...(contactUpdates.length ? { contactUpdates } : {}) }].slice(-UNDO_DEPTH);
   if (contactUpdates.length) {
     const key = String(s.row.id);
     const kept = (st.contactUpdates?.[key] ?? []).filter((u) => !contactUpdates.some((c) => c.contactId === u.contactId));

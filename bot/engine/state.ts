@@ -11,8 +11,16 @@ export interface UndoEntry {
   actionId: number;
   /** What was changed, as the rep would say it: '下次接触时间 12月2日（周三）15:00'. */
   label: string;
-  /** The draft before the change; null when there was none. */
-  before: VisitDraftInput | null;
+  /**
+   * Only what the change replaced, not the whole draft: the state is written on every
+   * message, and ten copies of a draft made it 4 KB (compressed by PostgreSQL each time).
+   * Undo also leaves alone what the app changed since.
+   */
+  previous?: Partial<VisitDraftInput>;
+  /** Draft entries the change added. */
+  added?: Array<keyof VisitDraftInput>;
+  /** Entries saved before `previous`: the whole draft before the change (null: none). */
+  before?: VisitDraftInput | null;
   /** Decision-chain notes added with the change, removed by the undo. */
   contactUpdates?: ContactUpdate[];
 }
@@ -74,6 +82,28 @@ export type PendingQuestion =
   | { kind: 'daily_confirm' };
 
 export const UNDO_DEPTH = 10;
+
+/** The entry that undoes `prev` → `next`: what changed, as it was. */
+export function undoEntryFor(actionId: number, label: string, prev: VisitDraftInput, next: VisitDraftInput): UndoEntry {
+  const previous: Record<string, unknown> = {};
+  const added: string[] = [];
+  for (const key of new Set([...Object.keys(prev), ...Object.keys(next)])) {
+    const was = (prev as Record<string, unknown>)[key];
+    const now = (next as Record<string, unknown>)[key];
+    if (was === now || JSON.stringify(was) === JSON.stringify(now)) continue;
+    if (was === undefined) added.push(key);
+    else previous[key] = was;
+  }
+  return { actionId, label, previous, ...(added.length ? { added: added as UndoEntry['added'] } : {}) };
+}
+
+/** The draft `current` with `entry` undone. */
+export function undoneDraft(current: VisitDraftInput, entry: UndoEntry): VisitDraftInput {
+  if (entry.previous === undefined) return entry.before ?? {};
+  const draft: Record<string, unknown> = { ...current, ...entry.previous };
+  for (const key of entry.added ?? []) delete draft[key];
+  return draft as VisitDraftInput;
+}
 
 export function emptyState(): ConversationState {
   return {};

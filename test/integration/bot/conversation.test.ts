@@ -106,6 +106,29 @@ describe('the bot: a visit report by chatting', () => {
     expect(await say(deps, 'rep.zhao', '华联那边下周五上午再去')).to.include('华联超市总部的拜访报告');
   });
 
+  it('undoes its own changes newest first, and leaves alone what the app saved since', async () => {
+    const a = await dispatch(await api(), 'mgr.li', { definitionCode: 'visit', customerId: hualian.id, assigneeId: zhao });
+    const deps = botDepsFor(pool);
+    expect(await say(deps, 'rep.zhao', '华联那边下周三下午再约')).to.include('已记录：下次接触时间');
+    expect(await say(deps, 'rep.zhao', '他嫌价格偏高')).to.include('客户痛点 价格偏高');
+    // the rep checks in from the H5 app, which saves the whole draft
+    const checkIn = { at: new Date().toISOString(), lat: hualian.lat, lng: hualian.lng, coordSystem: 'gcj02' };
+    const saved = await (await api()).call('PUT', `/api/actions/${a.id}/draft`, { as: 'rep.zhao', body: { ...(await draftOf(pool, a.id)), checkIn } });
+    expect(saved.status).to.equal(200);
+
+    expect(await say(deps, 'rep.zhao', '撤销')).to.include('已撤销：客户痛点');
+    let draft = await draftOf(pool, a.id);
+    expect(draft).to.not.have.property('transcript');
+    expect(draft.fields.nextContactAt).to.match(/T15:00:00\+08:00$/);
+    expect(draft.checkIn).to.deep.equal(checkIn);
+
+    expect(await say(deps, 'rep.zhao', '撤销')).to.include('已撤销：下次接触时间');
+    draft = await draftOf(pool, a.id);
+    expect(draft.fields ?? {}).to.not.have.property('nextContactAt');
+    expect(draft.checkIn).to.deep.equal(checkIn);
+    expect(await say(deps, 'rep.zhao', '撤销')).to.include('没有可以撤销的内容');
+  });
+
   it('lets a warning be skipped but never an error, as the rule engine grades them', async () => {
     const deps = botDepsFor(pool);
     await say(deps, 'rep.zhao', { kind: 'location', lat: hualian.lat, lng: hualian.lng, coordSystem: 'gcj02' });
