@@ -14,7 +14,7 @@ describe('bot undo entries', () => {
   });
 
   it('removes what the change added', () => {
-    const after = { ...before, linkedOrderIds: ['11', '12'] };
+    const after = { ...before, linkedOrderIds: [11, 12] };
     const entry = undoEntryFor(7, '关联订单2笔', before, after);
     expect(entry.added).to.deep.equal(['linkedOrderIds']);
     expect(undoneDraft(after, entry)).to.deep.equal(before);
