@@ -8,6 +8,8 @@ import type { WecomClient } from '../../../core/wecom/wecom-client.js';
 import { createBotDeps } from '../../../bot/engine/deps.js';
 import { handleMessage } from '../../../bot/engine/handle-message.js';
 import type { BotDeps, BotMessage } from '../../../bot/engine/types.js';
+import { startBot, type BotPart } from '../../../bot/main.js';
+import type { InboundBus } from '../../../core/bot-state/inbound-signal.js';
 
 let dataDir: string | null = null;
 
@@ -26,6 +28,15 @@ export function botDepsFor(pool: pg.Pool, o: { now?: () => Date; wecom?: WecomCl
   const dataDir = botDataDir();
   const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-0123456789abcdef', DATA_DIR: dataDir, ...o.env });
   return createBotDeps({ config, pool, logger, now: o.now ?? (() => new Date()), wecom: o.wecom ?? null });
+}
+
+/** The bot part as a process starts it (bot/main.ts), over a test database. */
+export function startBotPart(pool: pg.Pool, deps: BotDeps, inboundBus?: InboundBus): Promise<BotPart> {
+  const sys = {
+    config: deps.config as never, pool, logger, now: deps.now, wecom: deps.wecom, inboundBus,
+    db: { pool, url: '', embedded: false, close: async () => undefined },
+  };
+  return startBot(sys as never, deps);
 }
 
 /** One message through the engine; the reply text (all replies joined). */

@@ -4,13 +4,12 @@ import type pg from 'pg';
 import { types } from 'wechaty';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { Inbox } from '../../../bot/engine/inbox.js';
-import { startBot } from '../../../bot/main.js';
 import { warmUpSegmenter } from '../../../core/flow/segmenter.js';
 import type { BotDeps } from '../../../bot/engine/types.js';
 import { WechatyTransport } from '../../../bot/transports/wechaty.transport.js';
 import { freshDatabase } from '../../support/database.js';
 import { jpegWithExif } from '../../unit/flow/support/jpeg-builder.js';
-import { botDepsFor, decisionMakerPhrase } from './bot-helpers.js';
+import { botDepsFor, decisionMakerPhrase, startBotPart } from './bot-helpers.js';
 
 /**
  * The wechaty transport on a real Wechaty instance over wechaty-puppet-mock:
@@ -123,16 +122,13 @@ describe('the wechaty transport (wechaty-puppet-mock)', () => {
   });
 
   it('starts when the bot part starts with WECHATY_PUPPET set, and not otherwise', async () => {
-    const deps = botDepsFor(pool, { env: { WECHATY_PUPPET: 'wechaty-puppet-mock' } });
-    const sys = { config: deps.config as never, pool, logger: deps.logger, now: deps.now, wecom: null, db: { pool, url: '', embedded: false, close: async () => undefined } };
-    const part = await startBot(sys as never, deps);
+    const part = await startBotPart(pool, botDepsFor(pool, { env: { WECHATY_PUPPET: 'wechaty-puppet-mock' } }));
     try {
       expect(part.name).to.equal('bot:wechaty+console');
     } finally {
       await part.stop();
     }
-    const plain = botDepsFor(pool);
-    const without = await startBot({ ...sys, config: plain.config as never } as never, plain);
+    const without = await startBotPart(pool, botDepsFor(pool));
     expect(without.name).to.equal('bot:console');
     await without.stop();
   });

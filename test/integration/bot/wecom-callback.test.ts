@@ -13,13 +13,13 @@ import {
   buildEncryptedCallback, buildVerifyQuery, decryptReplyEnvelope, startFakeWecom, type FakeWecom,
 } from '../../support/fake-wecom.js';
 import { jpegWithExif } from '../../unit/flow/support/jpeg-builder.js';
-import { startBot, type BotPart } from '../../../bot/main.js';
+import type { BotPart } from '../../../bot/main.js';
 import type { BotDeps } from '../../../bot/engine/types.js';
 import { Inbox } from '../../../bot/engine/inbox.js';
 import { WecomCallbackTransport } from '../../../bot/transports/wecom-callback.transport.js';
 import { recordInbound } from '../../../core/bot-state/inbound-repo.js';
-import { createInboundBus, type InboundBus } from '../../../core/bot-state/inbound-signal.js';
-import { botDepsFor } from './bot-helpers.js';
+import { createInboundBus } from '../../../core/bot-state/inbound-signal.js';
+import { botDepsFor, startBotPart } from './bot-helpers.js';
 
 /**
  * The WeCom self-built app's 接收消息 callback, end to end: WeCom (the fake)
@@ -70,15 +70,6 @@ const WECOM_ENV = (fake: FakeWecom) => ({
   WECOM_CORP_ID: KEYS.corpId, WECOM_AGENT_ID: '1000002', WECOM_SECRET: 'bot-secret', WECOM_TOKEN: KEYS.token,
   WECOM_ENCODING_AES_KEY: KEYS.encodingAESKey, WECOM_API_BASE: fake.baseUrl, WECOM_OAUTH_BASE: fake.oauthBaseUrl,
 });
-
-/** The bot part as a process starts it (bot/main.ts), over a test database. */
-function startBotPart(pool: pg.Pool, deps: BotDeps, inboundBus?: InboundBus): Promise<BotPart> {
-  const sys = {
-    config: deps.config as never, pool, logger, now: deps.now, wecom: deps.wecom, inboundBus,
-    db: { pool, url: '', embedded: false, close: async () => undefined },
-  };
-  return startBot(sys as never, deps);
-}
 
 describe('the WeCom callback (POST/GET /api/wecom/callback)', () => {
   let pool: pg.Pool;
@@ -309,8 +300,7 @@ describe('a message acknowledged but not handled before a crash', () => {
   it('starts and stops as a part of the system, choosing transports from config', async () => {
     const { pool } = await freshDatabase(2);
     const deps = botDepsFor(pool, { env: { WECOM_CORP_ID: KEYS.corpId, WECOM_AGENT_ID: '1000002', WECOM_SECRET: 's', WECOM_TOKEN: KEYS.token, WECOM_ENCODING_AES_KEY: KEYS.encodingAESKey } });
-    const sys = { config: deps.config as never, pool, logger, now: deps.now, wecom: null, db: { pool, url: '', embedded: false, close: async () => undefined } };
-    const part = await startBot(sys as never, deps);
+    const part = await startBotPart(pool, deps);
     expect(part.name).to.equal('bot:wecom-callback');
     await part.stop();
   });
