@@ -9,7 +9,7 @@ import { createInboundBus } from './core/bot-state/inbound-signal.js';
 import { startSystem } from './core/system.js';
 import { startApi } from './api/main.js';
 import { createBotDeps } from './bot/engine/deps.js';
-import { BOT_CONNECTIONS, startBot } from './bot/main.js';
+import { botConnections, startBot } from './bot/main.js';
 import { createConsoleBot } from './bot/transports/console.transport.js';
 import { JOBS_CONNECTIONS, startJobs } from './jobs/main.js';
 
@@ -17,7 +17,7 @@ await startSystem('all', async (sys) => {
   // the bot and the jobs work on pools of their own: a long turn or job never makes an API request wait
   const withPool = (purpose: string, max: number) => ({ ...sys, pool: sys.db.openPool(purpose, max) });
   // one process: the API answers the H5 chat through the bot and tells it of WeCom messages directly
-  const botDeps = sys.config.BOT_ENABLED ? createBotDeps(withPool('bot', BOT_CONNECTIONS)) : null;
+  const botDeps = sys.config.BOT_ENABLED ? createBotDeps(withPool('bot', botConnections(sys.config))) : null;
   if (botDeps) {
     sys.consoleBot = createConsoleBot(botDeps);
     sys.inboundBus = createInboundBus();

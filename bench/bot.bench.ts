@@ -8,7 +8,7 @@
  *    rows → processed, one transaction). Target p99 ≤ 100 ms.
  * 2. Callback ACK: the same rate of signed, encrypted WeCom callbacks posted
  *    to the real API (verify, decrypt, member check, persist, empty 200),
- *    while the bot part (4 handlers), signalled in-process, handles them in
+ *    while the bot part (one handler per core), signalled in-process, handles them in
  *    the same process, as `npm start` runs them. Target p99 ≤ 50 ms.
  *
  * Steady state is measured: each open loop starts with the pool's
@@ -19,7 +19,7 @@
  * Baseline for both, measured in the same run: a bare callback handler that
  * only verifies and decrypts (in-process for 1, as an HTTP server for 2).
  * Also reported: the service time of one message at a time, and the rate
- * the engine sustains with 4 handlers (closed loop): if that is below 200/s
+ * the engine sustains with those handlers (closed loop): if that is below 200/s
  * on the machine at hand, the open-loop latencies measure the queue. Latency
  * on a shared machine is noisy; what one message costs is not: SQL round
  * trips, and CPU in this process and in PostgreSQL (its processes under
@@ -40,10 +40,9 @@ import pg from 'pg';
 import { createApp } from '../api/app.js';
 import { readRawBody } from '../api/routes/wecom-callback.routes.js';
 import { createBotDeps } from '../bot/engine/deps.js';
-import { DEFAULT_HANDLERS } from '../bot/engine/inbound-worker.js';
 import { Inbox } from '../bot/engine/inbox.js';
 import type { BotMessage } from '../bot/engine/types.js';
-import { BOT_CONNECTIONS, startBot } from '../bot/main.js';
+import { botConnections, botHandlers, startBot } from '../bot/main.js';
 import { WecomCallbackTransport } from '../bot/transports/wecom-callback.transport.js';
 import { createInboundBus } from '../core/bot-state/inbound-signal.js';
 import { loadConfig } from '../core/config.js';
@@ -59,8 +58,6 @@ const SECONDS = Number(process.env.BENCH_BOT_SECONDS ?? 10);
 const REPS = 100;
 const TARGET_HANDLE_P99_MS = 100;
 const TARGET_ACK_P99_MS = 50;
-/** Messages handled at once, as the bot part's default. */
-const HANDLERS = DEFAULT_HANDLERS;
 const KEYS: CallbackCryptoConfig = { token: 'benchtoken', encodingAESKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', corpId: 'ww-bench' };
 
 interface Rep { userid: string; customer: string; lat: number; lng: number }
@@ -246,16 +243,28 @@ function bareCallbackHandler(): http.RequestListener {
   };
 }
 
-const post = (url: string, c: { query: Record<string, string>; body: string }) => async () => {
-  const r = await fetch(`${url}?${new URLSearchParams(c.query)}`, { method: 'POST', body: c.body, headers: { 'Content-Type': 'text/xml' } });
-  await r.arrayBuffer();
-  if (r.status !== 200) throw new Error(`status ${r.status}`);
-};
+/**
+ * WeCom posting a callback: node's http client on keep-alive connections.
+ * Not fetch — its per-request streams, WeakRefs and finalizers would load
+ * the server's heap (this process's) with the client's garbage, bringing on
+ * major GCs whose pauses would be counted as the server's latency.
+ */
+const agent = new http.Agent({ keepAlive: true });
+const post = (url: string, c: { query: Record<string, string>; body: string }) => () => new Promise<void>((resolve, reject) => {
+  const req = http.request(`${url}?${new URLSearchParams(c.query)}`, {
+    method: 'POST', agent, headers: { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(c.body) },
+  }, (res) => {
+    res.resume();
+    res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
+  });
+  req.on('error', reject);
+  req.end(c.body);
+});
 
 export async function run(): Promise<BenchResult> {
   const dataDir = makeTempDir('af-bench-bot-');
   const config = loadConfig({
-    NODE_ENV: 'test', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), SESSION_SECRET: 'bench-secret-0123456789abcdef', DB_POOL_SIZE: process.env.DB_POOL_SIZE,
+    NODE_ENV: 'test', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), SESSION_SECRET: 'bench-secret-0123456789abcdef', DB_POOL_SIZE: process.env.DB_POOL_SIZE, BOT_HANDLERS: process.env.BOT_HANDLERS,
     LOG_LEVEL: 'warn', WECOM_CORP_ID: KEYS.corpId, WECOM_AGENT_ID: '1000002', WECOM_SECRET: 'bench-secret',
     WECOM_TOKEN: KEYS.token, WECOM_ENCODING_AES_KEY: KEYS.encodingAESKey,
   });
@@ -267,7 +276,9 @@ export async function run(): Promise<BenchResult> {
     warmUpSegmenter();
     const reps = await seedReps(db.pool);
     // replies become outbox rows; delivering them is the deliver job's work, not handling's
-    const botPool = db.openPool('bot', BOT_CONNECTIONS);
+    // messages handled at once, as `npm start` sizes them (BOT_HANDLERS, else one per core)
+    const handlers = botHandlers(config);
+    const botPool = db.openPool('bot', botConnections(config));
     const deps = createBotDeps({ config, pool: botPool, logger: benchLogger, now: () => new Date(), wecom: null });
     const transport = new WecomCallbackTransport(deps);
     transport.flush = () => undefined;
@@ -277,8 +288,8 @@ export async function run(): Promise<BenchResult> {
       const rep = reps[i % REPS];
       return inbox.receive({ dedupeKey: `bench:${seq++}`, userid: rep.userid, message: messageFor(rep, Math.floor(i / REPS)) });
     };
-    // as the callback does it: record (the ACK's part), then handle with at most HANDLERS at once
-    const slot = limiter(HANDLERS);
+    // as the callback does it: record (the ACK's part), then handle with at most `handlers` at once
+    const slot = limiter(handlers);
     const handleQueued = async (i: number) => {
       const rep = reps[i % REPS];
       const env = { dedupeKey: `bench:${seq++}`, userid: rep.userid, message: messageFor(rep, Math.floor(i / REPS)) };
@@ -296,7 +307,7 @@ export async function run(): Promise<BenchResult> {
     const cpu = process.cpuUsage(cpu0);
     const pg1 = postgresCpuMs(dataDir);
     const perMessage = (x: number) => Math.round((x / SINGLE) * 100) / 100;
-    const capacity = await closedLoop(1000, HANDLERS, handle);
+    const capacity = await closedLoop(1000, handlers, handle);
     await warmPool(botPool);
     const handling = await openLoop(RATE_PER_S, SECONDS, handleQueued);
     const prebuilt = Array.from({ length: RATE_PER_S * (SECONDS + WARMUP_S) }, (_, i) => callbackFor(reps[i % REPS].userid, '帮助'));
@@ -304,7 +315,7 @@ export async function run(): Promise<BenchResult> {
 
     // as `npm start`: the API acknowledges, the bot part in the same process hears the signal and handles
     const sys = { config, pool: db.pool, logger: benchLogger, now: () => new Date(), wecom: null, db, inboundBus: createInboundBus() };
-    const botPart = await startBot(sys, createBotDeps({ ...sys, pool: botPool }), { concurrency: HANDLERS });
+    const botPart = await startBot(sys, createBotDeps({ ...sys, pool: botPool }), { concurrency: handlers });
     servers.push({ close: () => botPart.stop() });
     const api = await listen(createApp(sys).callback());
     servers.push(api);
@@ -334,6 +345,7 @@ export async function run(): Promise<BenchResult> {
         round_trips_per_message: perMessage(roundTrips),
         node_cpu_ms_per_message: perMessage((cpu.user + cpu.system) / 1000),
         postgres_cpu_ms_per_message: pg0 === null || pg1 === null ? 'n/a' : perMessage(pg1 - pg0),
+        handlers,
         capacity_per_s: capacity.perS,
         capacity_p99_ms: capacity.p99,
         handle_p50_ms: handling.p50,
@@ -361,6 +373,7 @@ export async function run(): Promise<BenchResult> {
       },
     };
   } finally {
+    agent.destroy();
     for (const s of servers) await s.close();
     await db.close();
     rmSync(dataDir, { recursive: true, force: true });

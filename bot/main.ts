@@ -1,6 +1,7 @@
 import { listenForInbound, type InboundListener } from '../core/bot-state/inbound-signal.js';
 import type { InboundTransport } from '../core/bot-state/inbound-repo.js';
 import type { Part, System } from '../core/system.js';
+import type { Config } from '../core/config.js';
 import { createBotDeps } from './engine/deps.js';
 import { Inbox } from './engine/inbox.js';
 import { DEFAULT_HANDLERS, InboundWorker } from './engine/inbound-worker.js';
@@ -16,8 +17,15 @@ const STALE_AFTER_MS = 10_000;
 /** How long start-up waits for the first LISTEN. */
 const LISTEN_WAIT_MS = 10_000;
 
+/** Messages handled at once: BOT_HANDLERS, else one per core (DEFAULT_HANDLERS). */
+export function botHandlers(config: Pick<Config, 'BOT_HANDLERS'>): number {
+  return config.BOT_HANDLERS ?? DEFAULT_HANDLERS;
+}
+
 /** Its own pool when it shares a process with the API: one per handler, and two for the H5 chat's and wechaty's turns. */
-export const BOT_CONNECTIONS = DEFAULT_HANDLERS + 2;
+export function botConnections(config: Pick<Config, 'BOT_HANDLERS'>): number {
+  return botHandlers(config) + 2;
+}
 
 export interface BotPart extends Part {
   /** Resolves when every message signalled or swept so far has been handled and its replies pushed (tests). */
@@ -25,7 +33,7 @@ export interface BotPart extends Part {
 }
 
 export interface BotOptions {
-  /** Messages handled at once (DEFAULT_HANDLERS). */
+  /** Messages handled at once (botHandlers). */
   concurrency?: number;
 }
 
@@ -65,7 +73,7 @@ export async function startBot(sys: System, deps: BotDeps = createBotDeps(sys), 
   }
   if (sys.config.demoMode) names.push('console');
 
-  const worker = new InboundWorker(deps, inboxes, { concurrency: opts.concurrency });
+  const worker = new InboundWorker(deps, inboxes, { concurrency: opts.concurrency ?? botHandlers(sys.config) });
   const sweep = (olderThanMs: number) => {
     worker.sweep(olderThanMs)
       .then((n) => { if (n > 0) deps.logger.info({ queued: n }, 'bot: unfinished messages queued'); })

@@ -10,6 +10,10 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** A count from 1 to `max`; unset or empty leaves the default to the code (which sizes it to the cores). */
+const optionalCount = (max: number) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(1).max(max).optional());
+
 const ConfigSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -21,7 +25,7 @@ const ConfigSchema = z
       z.string().regex(/^postgres(ql)?:\/\//, '必须以 postgres:// 开头').optional(),
     ),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
-    DB_POOL_SIZE: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(1).max(200).optional()),
+    DB_POOL_SIZE: optionalCount(200),
     SESSION_SECRET: optionalString.pipe(z.string().min(16, '至少 16 个字符').optional()),
     SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
     WECOM_CORP_ID: optionalString,
@@ -37,6 +41,7 @@ const ConfigSchema = z
     WECHATY_PUPPET_TOKEN: optionalString,
     JOBS_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
     BOT_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    BOT_HANDLERS: optionalCount(64),
     SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })

@@ -11,14 +11,21 @@
  *   worker.push(signal);            // from listenForInbound
  *   await worker.sweep(10_000);     // periodically: rows nobody signalled or whose handling died
  */
+import os from 'node:os';
 import { needsMedia } from '../../core/bot-state/bot-message.js';
 import { listStaleInbound, type InboundTransport } from '../../core/bot-state/inbound-repo.js';
 import type { InboundSignal } from '../../core/bot-state/inbound-signal.js';
 import type { Inbox } from './inbox.js';
 import type { BotDeps } from './types.js';
 
-/** Messages handled at once unless told otherwise. */
-export const DEFAULT_HANDLERS = 4;
+/**
+ * Messages handled at once unless told otherwise (BOT_HANDLERS): one per core, at least two.
+ * Handling is CPU work in this process and in PostgreSQL, with sub-millisecond round trips,
+ * so more handlers than cores add no throughput; they only crowd the cores the callback's
+ * acknowledgements need. On 2 cores, 4 handlers missed the ACK's p99 ≤ 50 ms in 3 of 11
+ * runs of bench/bot.bench.ts (up to 59 ms); 2 handlers met it in 13 of 13 (12–29 ms).
+ */
+export const DEFAULT_HANDLERS = Math.max(2, os.availableParallelism());
 
 export interface InboundWorkerOptions {
   /** Messages handled at once (DEFAULT_HANDLERS). The rest wait in memory — they are recorded, so nothing is lost if the process dies. */

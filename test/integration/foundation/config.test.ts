@@ -43,6 +43,12 @@ describe('configuration', () => {
     for (const bad of ['0', 'many', '2.5']) expect(problemsOf({ DB_POOL_SIZE: bad }).map((p) => p.split(':')[0])).to.deep.equal(['DB_POOL_SIZE']);
   });
 
+  it('leaves the bot\'s handler count to the cores unless BOT_HANDLERS names a count from 1 to 64', () => {
+    expect(loadConfig({ BOT_HANDLERS: '' }).BOT_HANDLERS).to.equal(undefined);
+    expect(loadConfig({ BOT_HANDLERS: '2' }).BOT_HANDLERS).to.equal(2);
+    for (const bad of ['0', '65', 'two']) expect(problemsOf({ BOT_HANDLERS: bad }).map((p) => p.split(':')[0])).to.deep.equal(['BOT_HANDLERS']);
+  });
+
   it('requires SESSION_SECRET in production', () => {
     expect(problemsOf({ NODE_ENV: 'production' })[0]).to.match(/^SESSION_SECRET/);
   });

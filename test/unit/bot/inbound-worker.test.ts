@@ -1,5 +1,8 @@
 import { expect } from 'chai';
+import os from 'node:os';
 import { InboundWorker } from '../../../bot/engine/inbound-worker.js';
+import { botConnections, botHandlers } from '../../../bot/main.js';
+import { loadConfig } from '../../../core/config.js';
 import type { Inbox } from '../../../bot/engine/inbox.js';
 import type { InboundSignal } from '../../../core/bot-state/inbound-signal.js';
 
@@ -50,6 +53,21 @@ describe('the inbound worker', () => {
     await f.done('a2');
     await f.done('b1');
     await w.drain();
+  });
+
+  it('handles one message per core at once by default (at least two), or BOT_HANDLERS', async () => {
+    const perCore = Math.max(2, os.availableParallelism());
+    const f = fakeInbox();
+    const w = new InboundWorker(deps, { wecom: f.inbox });
+    for (let i = 0; i < perCore + 3; i++) w.push(signal(`k${i}`, `rep.${i}`));
+    expect(f.started).to.have.length(perCore);
+    for (let i = 0; i < perCore + 3; i++) await f.done(`k${i}`);
+    await w.drain();
+
+    expect(botHandlers(loadConfig({}))).to.equal(perCore);
+    expect(botHandlers(loadConfig({ BOT_HANDLERS: '3' }))).to.equal(3);
+    // a pool connection per handler, and two for the H5 chat's and wechaty's turns
+    expect(botConnections(loadConfig({ BOT_HANDLERS: '3' }))).to.equal(5);
   });
 
   it('handles a message signalled twice once, and ignores transports it does not serve', async () => {
