@@ -51,6 +51,7 @@ import { warmUpSegmenter } from '../core/flow/segmenter.js';
 import { installDefaults } from '../core/seed/install.js';
 import { decryptCallback, type CallbackCryptoConfig } from '../core/wecom/callback-crypto.js';
 import { benchLogger, freePort, makeTempDir, postgresCpuMs } from './bench-db.js';
+import { benchClient } from './http-client.js';
 import { printTable, profiled, resultRows, type BenchResult } from './report.js';
 
 const RATE_PER_S = Number(process.env.BENCH_BOT_RATE ?? 200);
@@ -58,6 +59,7 @@ const SECONDS = Number(process.env.BENCH_BOT_SECONDS ?? 10);
 const REPS = 100;
 const TARGET_HANDLE_P99_MS = 100;
 const TARGET_ACK_P99_MS = 50;
+const client = benchClient();
 const KEYS: CallbackCryptoConfig = { token: 'benchtoken', encodingAESKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', corpId: 'ww-bench' };
 
 interface Rep { userid: string; customer: string; lat: number; lng: number }
@@ -243,23 +245,11 @@ function bareCallbackHandler(): http.RequestListener {
   };
 }
 
-/**
- * WeCom posting a callback: node's http client on keep-alive connections.
- * Not fetch — its per-request streams, WeakRefs and finalizers would load
- * the server's heap (this process's) with the client's garbage, bringing on
- * major GCs whose pauses would be counted as the server's latency.
- */
-const agent = new http.Agent({ keepAlive: true });
-const post = (url: string, c: { query: Record<string, string>; body: string }) => () => new Promise<void>((resolve, reject) => {
-  const req = http.request(`${url}?${new URLSearchParams(c.query)}`, {
-    method: 'POST', agent, headers: { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(c.body) },
-  }, (res) => {
-    res.resume();
-    res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
-  });
-  req.on('error', reject);
-  req.end(c.body);
-});
+/** WeCom posting a callback; a status other than 200 is an error. */
+const post = (url: string, c: { query: Record<string, string>; body: string }) => async () => {
+  const status = await client.post(`${url}?${new URLSearchParams(c.query)}`, c.body, { 'Content-Type': 'text/xml' });
+  if (status !== 200) throw new Error(`status ${status}`);
+};
 
 export async function run(): Promise<BenchResult> {
   const dataDir = makeTempDir('af-bench-bot-');
@@ -373,7 +363,7 @@ export async function run(): Promise<BenchResult> {
       },
     };
   } finally {
-    agent.destroy();
+    client.close();
     for (const s of servers) await s.close();
     await db.close();
     rmSync(dataDir, { recursive: true, force: true });
