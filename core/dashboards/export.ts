@@ -7,7 +7,6 @@
  *   const csv = toCsv(columns, rows);            // Buffer
  *   const xlsx = await toXlsx('事项按时完成率', columns, rows);
  */
-import ExcelJS from 'exceljs';
 import { formatShanghai } from '../flow/time.js';
 import type { Column } from './records.js';
 
@@ -42,7 +41,16 @@ export function toCsv(columns: Column[], rows: Array<Record<string, Cell>>): Buf
   return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8')]);
 }
 
+/**
+ * exceljs, loaded on the first XLSX export: with its zip and stream libraries it is 7.6 MB
+ * of heap that every major GC of the API's process would otherwise mark, export or not.
+ */
+let excel: Promise<typeof import('exceljs')> | null = null;
+// a failed load is not kept: the next export tries again
+const loadExcel = () => (excel ??= import('exceljs').then((m) => m.default ?? m, (err) => { excel = null; throw err; }));
+
 export async function toXlsx(title: string, columns: Column[], rows: Array<Record<string, Cell>>, note?: string): Promise<Buffer> {
+  const ExcelJS = await loadExcel();
   const wb = new ExcelJS.Workbook();
   wb.creator = '动作流 ActionFlow';
   wb.created = new Date(0);
