@@ -305,7 +305,7 @@ export async function run(): Promise<BenchResult> {
 
     // as `npm start`: the API acknowledges, the bot part in the same process hears the signal and handles
     const sys = { config, pool: db.pool, logger: benchLogger, now: () => new Date(), wecom: null, db, inboundBus: createInboundBus() };
-    const botPart = await startBot(sys, createBotDeps({ ...sys, pool: botPool }), { concurrency: handlers });
+    const botPart = await startBot(sys, createBotDeps({ ...sys, pool: botPool }));
     servers.push({ close: () => botPart.stop() });
     const api = await listen(createApp(sys).callback());
     servers.push(api);

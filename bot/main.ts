@@ -32,11 +32,6 @@ export interface BotPart extends Part {
   drain(): Promise<void>;
 }
 
-export interface BotOptions {
-  /** Messages handled at once (botHandlers). */
-  concurrency?: number;
-}
-
 /**
  * The bot process part. It hears of messages other parts recorded — the
  * API's WeCom callback (through `sys.inboundBus` when in the same process,
@@ -48,7 +43,7 @@ export interface BotOptions {
  *
  *   const part = await startBot(sys); … await part.stop();
  */
-export async function startBot(sys: System, deps: BotDeps = createBotDeps(sys), opts: BotOptions = {}): Promise<BotPart> {
+export async function startBot(sys: System, deps: BotDeps = createBotDeps(sys)): Promise<BotPart> {
   const started: BotTransport[] = [];
   const names: string[] = [];
   // console rows come from an API without an in-process bot; answered into the row, nothing is sent
@@ -73,7 +68,7 @@ export async function startBot(sys: System, deps: BotDeps = createBotDeps(sys), 
   }
   if (sys.config.demoMode) names.push('console');
 
-  const worker = new InboundWorker(deps, inboxes, { concurrency: opts.concurrency ?? botHandlers(sys.config) });
+  const worker = new InboundWorker(deps, inboxes, { concurrency: botHandlers(sys.config) });
   const sweep = (olderThanMs: number) => {
     worker.sweep(olderThanMs)
       .then((n) => { if (n > 0) deps.logger.info({ queued: n }, 'bot: unfinished messages queued'); })

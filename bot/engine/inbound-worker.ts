@@ -22,8 +22,8 @@ import type { BotDeps } from './types.js';
  * Messages handled at once unless told otherwise (BOT_HANDLERS): one per core, at least two.
  * Handling is CPU work in this process and in PostgreSQL, with sub-millisecond round trips,
  * so more handlers than cores add no throughput; they only crowd the cores the callback's
- * acknowledgements need. On 2 cores, the ACK's p99 missed 50 ms in 3 of 11 runs of
- * bench/bot.bench.ts with 4 handlers, and in 1 of 26 with 2.
+ * acknowledgements need (bench/bot.bench.ts: on 2 cores, 4 handlers made the ACK's p99
+ * miss 50 ms in about a quarter of runs; 2 handlers almost never).
  */
 export const DEFAULT_HANDLERS = Math.max(2, os.availableParallelism());
 
