@@ -1,5 +1,4 @@
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
-import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { ConsoleBot } from '../core/bot-state/console-bot.js';
@@ -68,7 +67,6 @@ export function createApp(deps: ApiDeps): Koa {
   router.get('/openapi.json', (ctx) => { ctx.body = openapi; });
 
   app.use(errorHandler(deps.logger));
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }));
   app.use(authenticate(deps));
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -1,4 +1,5 @@
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type pg from 'pg';
@@ -84,8 +85,7 @@ export function defineRoute<P = undefined, Q = undefined, B = undefined>(kit: Ro
     const actor = requireActor(ctx);
     const params = parse(spec.params, ctx.params, 'params');
     const query = parse(spec.query, ctx.query, 'query');
-    if (spec.body) assertJsonBody(ctx);
-    const body = parse(spec.body, (ctx.request as any).body, 'body');
+    const body = spec.body ? parse(spec.body, await readJsonBody(ctx), 'body') : (undefined as B);
     const input = { ctx, deps: kit.deps, actor, params, query, body };
     const status = spec.status ?? (spec.method === 'post' ? 201 : 200);
     if (spec.method === 'get') {
@@ -132,12 +132,28 @@ export function definePublicRoute<Q = undefined, B = undefined>(
   register(kit.registry, { ...spec, status: spec.status ?? 200, handler: async () => undefined }, true);
   kit.router[spec.method](spec.operationId, spec.path, async (ctx: Context) => {
     const query = parse(spec.query, ctx.query, 'query');
-    if (spec.body) assertJsonBody(ctx);
-    const body = parse(spec.body, (ctx.request as any).body, 'body');
+    const body = spec.body ? parse(spec.body, await readJsonBody(ctx), 'body') : (undefined as B);
     ctx.status = spec.status ?? 200;
     const result = await spec.handler({ ctx, deps: kit.deps, query, body });
     if (result !== undefined) ctx.body = result;
   });
+}
+
+const parseJson = bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' });
+
+/**
+ * The request's JSON body, read here by the routes that declare one and by no
+ * one else: a route that reads its raw body itself (the WeCom callback, file
+ * uploads) gets an untouched stream whatever Content-Type a client claims. A
+ * parser in front of every route once consumed a JSON-typed callback's stream,
+ * and the callback's own reader then waited for an end that had already passed.
+ *
+ *   const body = parse(Schema, await readJsonBody(ctx), 'body');
+ */
+export async function readJsonBody(ctx: Context): Promise<unknown> {
+  assertJsonBody(ctx);
+  await parseJson(ctx as any, async () => undefined);
+  return (ctx.request as any).body;
 }
 
 /**

@@ -16,7 +16,7 @@ import { requestHash, runIdempotent } from '../../core/resources/idempotency.js'
 import { IdParams } from '../../core/resources/schemas.js';
 import type { WecomClient } from '../../core/wecom/wecom-client.js';
 import { requireActor } from '../middleware/authenticate.js';
-import { defineRoute, ErrorResponse, type RouteKit } from '../route-kit.js';
+import { defineRoute, ErrorResponse, readJsonBody, type RouteKit } from '../route-kit.js';
 
 /**
  * Attachments. Metadata and tags go through defineRoute. Three operations are
@@ -99,7 +99,7 @@ function registerFromWecom(kit: RouteKit, wecom: WecomClient | null, storage: St
   kit.router.post('uploadAttachmentFromWecom', '/api/attachments/from-wecom', async (ctx) => {
     const actor = requireActor(ctx);
     assertMayUpload(actor);
-    const body = parseInput(FromWecomBodySchema, (ctx.request as any).body, 'body');
+    const body = parseInput(FromWecomBodySchema, await readJsonBody(ctx), 'body');
     const key = idempotencyKeyOf(ctx);
     if (!wecom) throw new AppError('WECOM_NOT_CONFIGURED');
     await resolveUploadRefs(kit.deps.pool, actor, body);

@@ -62,6 +62,8 @@ export function readRawBody(req: IncomingMessage, max: number): Promise<Buffer> 
     req.resume();
     return Promise.reject(new WecomCallbackError('CALLBACK_PAYLOAD_TOO_LARGE', { max }));
   }
+  // a stream someone already read would never emit 'end' again: the request would hang
+  if (req.readableEnded) return Promise.resolve(Buffer.alloc(0));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
