@@ -23,7 +23,7 @@ import type pg from 'pg';
 import { createCandidateTable, materializeAlerts } from '../core/alerts/alert-writer.js';
 import { silenceFacts } from '../core/alerts/silence.js';
 import { withTransaction, createPool } from '../core/db/pool.js';
-import { deliverOutbox } from '../core/delivery/deliver-outbox.js';
+import { deliverOutbox } from '../core/outbox/deliver.js';
 import { HttpWecomClient } from '../core/wecom/http-wecom-client.js';
 import { startFakeWecom, type FakeWecom } from '../test/support/fake-wecom.js';
 import { benchLogger, freePort, makeTempDir, openBenchDatabase, processesMentioning } from './bench-db.js';

@@ -1,5 +1,5 @@
 import { refreshAlertCards } from '../core/alerts/card-events.js';
-import { deliverOutbox } from '../core/delivery/deliver-outbox.js';
+import { deliverOutbox } from '../core/outbox/deliver.js';
 import type { JobSpec } from './registry.js';
 
 /**

@@ -7,7 +7,7 @@ import {
   AcknowledgeAlertBody, AlertDetailSchema, AlertSummarySchema, ByLinkQuery, ListAlertsQuery, ResolveAlertBody,
 } from '../../core/alerts/alert-schemas.js';
 import type { CoreDeps } from '../../core/deps.js';
-import { ListOutboxQuery, listOutbox, OutboxItemSchema } from '../../core/delivery/outbox-queries.js';
+import { ListOutboxQuery, listOutbox, OutboxItemSchema } from '../../core/outbox/list-outbox.js';
 import { IdParams } from '../../core/resources/schemas.js';
 import type { WecomClient } from '../../core/wecom/wecom-client.js';
 import { defineRoute, type RouteKit } from '../route-kit.js';

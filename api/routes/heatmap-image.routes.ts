@@ -1,5 +1,5 @@
 import { createStorage, type Storage } from '../../core/attachments/storage.js';
-import { findOutboxImage } from '../../core/delivery/outbox-queries.js';
+import { findOutboxImage } from '../../core/outbox/list-outbox.js';
 import { AppError } from '../../core/errors.js';
 import { IdParams } from '../../core/resources/schemas.js';
 import { requireActor } from '../middleware/authenticate.js';

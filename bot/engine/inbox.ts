@@ -21,7 +21,7 @@ import {
   type ClaimedInbound, type InboundTransport,
 } from '../../core/bot-state/inbound-repo.js';
 import { withTransaction } from '../../core/db/pool.js';
-import { textMessage, type OutboxMessage } from '../../core/notify/outbox.js';
+import { textMessage, type OutboxMessage } from '../../core/outbox/enqueue.js';
 import { BUSY, unknownMember } from '../replies/templates.js';
 import type { BotTransport, InboundEnvelope } from '../transports/bot-transport.js';
 import { runTurn, toReplies } from './handle-message.js';
@@ -80,11 +80,11 @@ export class Inbox {
    * first (the download happens outside the transaction); the others are read
    * by the claim itself — `media: false` says which, when the caller knows.
    */
-  async process(dedupeKey: string, hint?: { media: boolean }): Promise<BotReply[]> {
-    if (hint && !hint.media) return this.handle(dedupeKey);
-    const row = await findInbound(this.deps.pool, dedupeKey);
+  async process(m: { dedupeKey: string; userid: string; media?: boolean }): Promise<BotReply[]> {
+    if (m.media === false) return this.handle(m.dedupeKey, m.userid);
+    const row = await findInbound(this.deps.pool, m.dedupeKey);
     if (!row || row.processedAt) return [];
-    return this.processRecorded({ dedupeKey, userid: row.userid, message: row.message as BotMessage });
+    return this.processRecorded({ dedupeKey: m.dedupeKey, userid: row.userid, message: row.message as BotMessage });
   }
 
   /**
@@ -96,9 +96,9 @@ export class Inbox {
     try {
       prepared = await prepareMedia(this.deps, env.message);
     } catch (err) {
-      return this.fail(env.dedupeKey, err);
+      return this.fail(env.dedupeKey, env.userid, err);
     }
-    return this.handle(env.dedupeKey, prepared);
+    return this.handle(env.dedupeKey, env.userid, prepared);
   }
 
   /** record + process; a redelivered message gets the replies of its first handling (never handled twice). */
@@ -113,12 +113,12 @@ export class Inbox {
     const stale = await listStaleInbound(this.deps.pool, new Date(this.deps.now().getTime() - olderThanMs));
     let n = 0;
     for (const s of stale.filter((x) => x.transport === this.transport.name)) {
-      if ((await this.process(s.dedupeKey)).length > 0) n++;
+      if ((await this.process(s)).length > 0) n++;
     }
     return n;
   }
 
-  private async handle(dedupeKey: string, prepared?: PreparedMedia): Promise<BotReply[]> {
+  private async handle(dedupeKey: string, userid: string, prepared?: PreparedMedia): Promise<BotReply[]> {
     try {
       const done = await handlingTransaction(this.deps.pool, async (tx) => {
         const claimed = await claimForHandling(tx, dedupeKey);
@@ -130,7 +130,7 @@ export class Inbox {
       await this.deliver(done.userid, done.replies, dedupeKey);
       return done.replies;
     } catch (err) {
-      return this.fail(dedupeKey, err);
+      return this.fail(dedupeKey, userid, err);
     }
   }
 
@@ -147,10 +147,10 @@ export class Inbox {
   }
 
   /** One failed attempt, counted on the row; the last one closes it with "系统繁忙" (queued with it for WeCom). */
-  private async fail(dedupeKey: string, err: unknown): Promise<BotReply[]> {
+  private async fail(dedupeKey: string, userid: string, err: unknown): Promise<BotReply[]> {
     const busy: BotReply[] = [{ kind: 'text', text: BUSY }];
     const outcome = await recordInboundFailure(this.deps.pool, {
-      dedupeKey, error: err instanceof Error ? err.message : String(err), maxAttempts: MAX_ATTEMPTS, now: this.deps.now(),
+      dedupeKey, userid, error: err instanceof Error ? err.message : String(err), maxAttempts: MAX_ATTEMPTS, now: this.deps.now(),
       replies: busy, outbox: this.transport.transactional ? { dedupeKey: `bot:${dedupeKey}:busy`, ...textMessage(BUSY) } : null,
     }).catch((e) => {
       this.deps.logger.error({ err: e, dedupeKey }, 'bot failure not recorded');

@@ -3,7 +3,7 @@
  * the API verifies, decrypts and records (core/bot-state/accept-callback.ts)
  * before its empty 200; the bot part hears of them through the inbound signal
  * (bot/engine/inbound-worker.ts). Replies are outbox rows written in the
- * handling transaction, then pushed by the outbox deliverer (core/delivery):
+ * handling transaction, then pushed by the outbox deliverer (core/outbox):
  * token expiry is refreshed by the client, rate limits back off in the
  * outbox, nothing is lost.
  *
@@ -11,8 +11,8 @@
  *   const inbox = new Inbox(botDeps, transport); // replies: outbox rows, then transport.flush()
  */
 import { randomUUID } from 'node:crypto';
-import { deliverOutbox } from '../../core/delivery/deliver-outbox.js';
-import { enqueueMessage, textMessage } from '../../core/notify/outbox.js';
+import { deliverOutbox } from '../../core/outbox/deliver.js';
+import { enqueueMessage, textMessage } from '../../core/outbox/enqueue.js';
 import type { BotDeps, BotReply } from '../engine/types.js';
 import type { BotTransport, OnMessage, SendOptions } from './bot-transport.js';
 

@@ -10,7 +10,7 @@ import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeSql } from '../auth/scope.js';
 import { prepared, type Db } from '../db/pool.js';
-import { Statement } from '../db/statement.js';
+import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { describeStatus } from '../flow/action-machine.js';
 import type { ActionStatus } from '../flow/types.js';
@@ -132,18 +132,18 @@ export function toActionView(a: ActionRow, now: Date): ActionView {
 }
 
 /** More of one action's read, in the same query: columns and joins written against `st`, whose $1 is the action id. */
-export type ActionReadExtra = (st: Statement) => { columns: string; joins: string };
+export type ActionReadExtra = (st: Sql) => { columns: string; joins: string };
 
 /** One action in the caller's scope (404 outside it), locked if asked, with `extra` read in the same query; the whole row comes back too. */
 export async function readActionWith(
   db: Db, actor: Actor, id: number, { lock, extra }: { lock: boolean; extra?: ActionReadExtra },
 ): Promise<{ action: ActionRow; row: any }> {
   assertCan(actor, 'actions', 'read');
-  const st = new Statement();
+  const st = new Sql();
   st.param(id);
   const scope = actionScope(actor, st.values);
   const more = extra?.(st);
-  const { rows: [row] } = await db.query(st.query(
+  const { rows: [row] } = await db.query(st.prepared(
     `SELECT ${ONE_ACTION_SELECT}${more ? `, ${more.columns}` : ''} FROM ${ONE_ACTION_FROM} ${more?.joins ?? ''}
       WHERE a.id = $1 AND ${scope}${lock ? ' FOR UPDATE OF a' : ''}`));
   if (!row) throw new AppError('ACTION_NOT_FOUND', { id });

@@ -6,12 +6,12 @@
  * message. Every write is keyed, so replaying effects sends nothing twice.
  */
 import type { Db } from '../db/pool.js';
-import { Statement } from '../db/statement.js';
+import { Sql } from '../db/sql.js';
 import type { ActionEventType, Effect } from '../flow/action-machine.js';
 import { shanghaiDate } from '../flow/time.js';
 import type { RuleFailure } from '../flow/types.js';
-import { actionUrl, escalationTodoCard, notifyCard, rejectionTodoCard, verifyTodoCard } from '../notify/action-messages.js';
-import { enqueueMessagesCte, type OutboxMessage } from '../notify/outbox.js';
+import { actionUrl, escalationTodoCard, notifyCard, rejectionTodoCard, verifyTodoCard } from './action-cards.js';
+import { enqueueMessagesCte, type OutboxMessage } from '../outbox/enqueue.js';
 import type { ActionRow } from './action-repo.js';
 import { resolveRecipient, resolveRole } from './recipients.js';
 
@@ -80,7 +80,7 @@ export async function planEffects(db: Db, effects: readonly Effect[], ctx: Effec
 }
 
 /** The writes as parts of `st`, in CTEs named after `prefix`; the to-dos' ids come out of `${prefix}_todo`. */
-export function effectWritesCte(st: Statement, w: EffectWrites, prefix: string): void {
+export function effectWritesCte(st: Sql, w: EffectWrites, prefix: string): void {
   if (w.todos.length) {
     const rows = w.todos.map((t) => ({ action_id: t.actionId, supervisor_id: t.supervisorId, kind: t.kind, day: t.day, failures: t.failures }));
     st.with(`${prefix}_todo`, `INSERT INTO supervisor_todos (action_id, supervisor_id, kind, day, failures)
@@ -96,9 +96,9 @@ export function effectWritesCte(st: Statement, w: EffectWrites, prefix: string):
 /** The writes as a statement of their own (nothing to send: no round trip). */
 export async function writeEffects(db: Db, w: EffectWrites): Promise<void> {
   if (w.todos.length === 0 && w.messages.length === 0) return;
-  const st = new Statement();
+  const st = new Sql();
   effectWritesCte(st, w, 'fx');
-  await db.query(st.query('SELECT 1'));
+  await db.query(st.prepared('SELECT 1'));
 }
 
 /**

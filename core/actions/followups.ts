@@ -12,7 +12,7 @@ import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeSql } from '../auth/scope.js';
 import type { Db } from '../db/pool.js';
-import { Statement } from '../db/statement.js';
+import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { classifyFollowUp, DEFAULT_FOLLOWUP_STANDARDS, FollowUpStandardSchema } from '../flow/followup.js';
 import { addCalendarDays, shanghaiDate, shanghaiInstant } from '../flow/time.js';
@@ -50,7 +50,7 @@ export interface RecordedFollowUp {
  * `payloadExtra` is an SQL jsonb expression merged into the payload, for ids
  * the same statement creates (the submission's).
  */
-export function recordFollowUpCte(st: Statement, f: FollowUpRecord, payloadExtra = "'{}'::jsonb"): void {
+export function recordFollowUpCte(st: Sql, f: FollowUpRecord, payloadExtra = "'{}'::jsonb"): void {
   const [customer, action, user, channel, effective, unmet, at] =
     [f.customerId, f.actionId, f.userId, f.channel, f.effective, f.unmet, f.at].map((v) => st.param(v));
   st.with('fu', `INSERT INTO followups (customer_id, action_id, user_id, department_id, channel, summary, payload, effective, has_evidence, reasons, unmet, at)
@@ -73,9 +73,9 @@ export function recordFollowUpCte(st: Statement, f: FollowUpRecord, payloadExtra
 
 /** recordFollowUpCte on its own: one statement, since a follow-up is on the hot path. */
 export async function recordCustomerFollowUp(db: Db, f: FollowUpRecord): Promise<RecordedFollowUp> {
-  const st = new Statement();
+  const st = new Sql();
   recordFollowUpCte(st, f);
-  const { rows: [r] } = await db.query(st.query(
+  const { rows: [r] } = await db.query(st.prepared(
     'SELECT fu.id, c.last_followup_at, c.last_effective_followup_at FROM fu LEFT JOIN fu_customer c ON true'));
   return { id: r.id, lastFollowupAt: r.last_followup_at, lastEffectiveFollowupAt: r.last_effective_followup_at };
 }

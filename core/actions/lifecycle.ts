@@ -14,7 +14,7 @@
 import type { Actor } from '../auth/actor.js';
 import { can } from '../auth/permissions.js';
 import { translatePgError, type Db } from '../db/pool.js';
-import { Statement } from '../db/statement.js';
+import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { transitionAction, type ActionEvent } from '../flow/action-machine.js';
 import { ACTION_RETURNING, assertVersion, loadActionRow, toActionRow, type ActionRow } from './action-repo.js';
@@ -38,7 +38,7 @@ export interface TransitionRequest {
   /** The attempt that causes the transition, filed with it; its id joins the events' data. */
   submission?: SubmissionWrite;
   /** More parts of the same statement, given the row as it will be (SUBMISSION_ID names the submission's id). */
-  also?: (st: Statement, next: ActionRow) => void;
+  also?: (st: Sql, next: ActionRow) => void;
 }
 
 /** What a transition stamps with its time. */
@@ -88,7 +88,7 @@ export async function fileTransition(db: Db, req: TransitionRequest): Promise<{ 
   const effectContext = { action: predicted, now: req.now, publicUrl: req.publicUrl, dedupeSuffix: `v${predicted.version}` };
   const writes = moved ? null : await planEffects(db, others, effectContext);
 
-  const st = new Statement();
+  const st = new Sql();
   const id = st.param(a.id);
   const sets = Object.entries(changes).map(([field, value]) => `${COLUMN[field as keyof ActionRow]} = ${st.param(value)}`);
   // the version read: under a row lock it cannot have moved; without one (an optimistic
@@ -104,7 +104,7 @@ export async function fileTransition(db: Db, req: TransitionRequest): Promise<{ 
   if (writes) effectWritesCte(st, writes, 'fx');
   req.also?.(st, predicted);
   const conflict = { actionId: a.id, expectedVersion: a.version };
-  const { rows: [u] } = await db.query(st.query(
+  const { rows: [u] } = await db.query(st.prepared(
     `SELECT ${ACTION_RETURNING}, ${req.submission ? SUBMISSION_ID : 'NULL::bigint'} AS submission_id
        FROM (SELECT af_conflict_unless(EXISTS (SELECT 1 FROM u), ${st.param(JSON.stringify(conflict))})) guard LEFT JOIN u ON true`,
   )).catch((err) => {

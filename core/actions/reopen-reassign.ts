@@ -14,7 +14,7 @@ import { AppError } from '../errors.js';
 import { transitionAction } from '../flow/action-machine.js';
 import { EscalationPolicySchema } from '../flow/escalation.js';
 import type { NotifyRole } from '../flow/types.js';
-import { enqueueMessage, textMessage } from '../notify/outbox.js';
+import { enqueueMessage, textMessage } from '../outbox/enqueue.js';
 import { assertVersion, lockActionOrThrow, toActionView, type ActionRow } from './action-repo.js';
 import type { ActionView, ReassignBodyInput, ReopenBodyInput } from './action-schemas.js';
 import { loadDefinitionForAction, loadWorkCalendar } from './definitions.js';

@@ -4,7 +4,7 @@
  * It is filed by the transition it causes, in the same statement
  * (lifecycle.ts fileTransition), and only if that transition is written.
  */
-import type { Statement } from '../db/statement.js';
+import type { Sql } from '../db/sql.js';
 import type { RuleFailure } from '../flow/types.js';
 import type { StoredDefinition } from './definitions.js';
 
@@ -24,7 +24,7 @@ export interface SubmissionWrite {
 export const SUBMISSION_ID = '(SELECT id FROM sub)';
 
 /** CTE `sub` (and `sub_draft`); needs the transition's `u`, so nothing is filed when the update is not. */
-export function insertSubmissionCte(st: Statement, s: SubmissionWrite): void {
+export function insertSubmissionCte(st: Sql, s: SubmissionWrite): void {
   if (s.clearDraft) st.with('sub_draft', `DELETE FROM action_drafts WHERE action_id = (SELECT id FROM u)`);
   st.with('sub', `INSERT INTO submissions (action_id, kind, payload, outcome, failures, definition_id, definition_version, submitted_by, created_at)
     SELECT u.id, ${st.param(s.kind)}, ${st.param(JSON.stringify(s.payload))}, ${st.param(s.outcome)}, ${st.param(JSON.stringify(s.failures))},

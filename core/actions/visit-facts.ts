@@ -5,7 +5,7 @@
  * touches the database; this is the only place that feeds it.
  */
 import type { Db } from '../db/pool.js';
-import { Statement } from '../db/statement.js';
+import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import type { RuleConfig } from '../flow/rules/index.js';
 import type { PrerequisiteAction, ReportAttachment, VisitFacts, VisitReport } from '../flow/types.js';
@@ -75,7 +75,7 @@ export interface FactsAttachments {
  * keyword libraries, the report's attachments and `prerequisites`, an SQL
  * jsonb expression (loadPrerequisites' list) or NULL. toVisitFacts reads them.
  */
-export function factsColumns(st: Statement, files: FactsAttachments, prerequisites: string): string {
+export function factsColumns(st: Sql, files: FactsAttachments, prerequisites: string): string {
   const ids = st.param(files.ids);
   return `c.id AS f_customer_id, c.name AS f_customer_name, c.type AS f_customer_type, c.lat AS f_lat, c.lng AS f_lng, c.coord_system AS f_coord_system,
     -- the same order as suggestLinkedOrders, so the suggestions are exactly what the rule asks for
@@ -117,11 +117,11 @@ export async function loadVisitFacts(
   db: Db, s: FactsScope, input: VisitDraftInput, files: FactsAttachments, rules: readonly RuleConfig[], now: Date,
 ): Promise<VisitFacts> {
   const codes = prerequisiteCodes(rules);
-  const st = new Statement();
+  const st = new Sql();
   const customer = st.param(s.customerId);
   const prerequisites = codes.length > 0
     ? `(${prerequisitesSql('c.id', st.param(codes), st.param(s.actionId ?? null), st.param(s.opportunityId))})` : 'NULL::jsonb';
-  const { rows: [c] } = await db.query(st.query(`SELECT ${factsColumns(st, files, prerequisites)} FROM customers c WHERE c.id = ${customer}`));
+  const { rows: [c] } = await db.query(st.prepared(`SELECT ${factsColumns(st, files, prerequisites)} FROM customers c WHERE c.id = ${customer}`));
   if (!c) throw new AppError('CUSTOMER_NOT_FOUND', { id: s.customerId });
   return toVisitFacts(c, input, files, now);
 }

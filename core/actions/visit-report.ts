@@ -12,7 +12,7 @@
  */
 import type { Actor } from '../auth/actor.js';
 import { isPool, type Db } from '../db/pool.js';
-import { Statement } from '../db/statement.js';
+import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { evaluateRules } from '../flow/evaluate-rules.js';
 import type { RuleFailure, VisitFacts } from '../flow/types.js';
@@ -38,7 +38,7 @@ function draftPayload(input: VisitDraftInput): Record<string, unknown> {
 }
 
 /** Saves (replaces) the action's draft, as a part of `st` (CTE `draft`). */
-function upsertDraftCte(st: Statement, actionId: number, payload: Record<string, unknown>, userId: number, now: Date): void {
+function upsertDraftCte(st: Sql, actionId: number, payload: Record<string, unknown>, userId: number, now: Date): void {
   st.with('draft', `INSERT INTO action_drafts (action_id, payload, updated_by, updated_at)
     VALUES (${st.param(actionId)}, ${st.param(JSON.stringify(payload))}, ${st.param(userId)}, ${st.param(now)})
     ON CONFLICT (action_id) DO UPDATE SET payload = EXCLUDED.payload, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`);
@@ -56,9 +56,9 @@ export async function saveVisitDraft(
   assertAssignee(actor, a);
   const next = await applyTransition(db, { action: a, event: { type: 'SAVE_DRAFT' }, actorId: actor.id, ...d, expectedVersion: input.expectedVersion });
   const payload = draftPayload(input);
-  const st = new Statement();
+  const st = new Sql();
   upsertDraftCte(st, a.id, payload, actor.id, d.now);
-  await db.query(st.query('SELECT 1'));
+  await db.query(st.prepared('SELECT 1'));
   return { actionId: a.id, payload, updatedAt: d.now.toISOString(), action: next };
 }
 

@@ -1,8 +1,8 @@
 /**
  * The WeCom cards of the alert center: one interactive warning card per
  * (alert, recipient) with 认领 / 已处理 buttons and a signed link to the
- * handling page, a digest card when a member's limit is reached, and the
- * text a card shows once the alert is handled.
+ * handling page, and the text a card shows once the alert is handled (the
+ * digest card a member gets past their limit is the outbox's: core/outbox/digest-card.ts).
  *
  *   const { url, token } = alertLink(publicUrl, secret, alertId);
  *   const card = buildAlertCard({ id, title, summary, severity, facts }, url, userId);
@@ -10,10 +10,9 @@
 import { signLink } from '../auth/session.js';
 import { formatShanghai } from '../flow/time.js';
 import {
-  buildWarningButtonCard, buildWarningNoticeCard, warningTaskId, type WarningFact,
+  buildWarningButtonCard, warningTaskId, type WarningFact,
 } from '../wecom/template-cards.js';
 import type { TemplateCard } from '../wecom/wecom-client.js';
-import { RULE_LABELS } from './rule-settings.js';
 
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
 
@@ -60,32 +59,6 @@ export function buildAlertCard(alert: AlertCardContent, url: string, recipientUs
     severity: alert.severity,
   });
   return { ...card, task_id: alertTaskId(alert.id, recipientUserId) } as TemplateCard;
-}
-
-export interface DigestItem {
-  alertId: number;
-  ruleCode: string;
-  title: string;
-}
-
-/** One notice card standing for many alerts: how many, of which kinds, the first few titles. */
-export function buildDigestCard(items: readonly DigestItem[], publicUrl: string): TemplateCard {
-  const byRule = new Map<string, number>();
-  for (const i of items) byRule.set(i.ruleCode, (byRule.get(i.ruleCode) ?? 0) + 1);
-  const facts: WarningFact[] = [...byRule.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 6)
-    .map(([rule, n]) => ({ label: RULE_LABELS[rule] ?? rule, value: `${n}条` }));
-  const first = items.slice(0, 3).map((i) => i.title).join('；');
-  return buildWarningNoticeCard({
-    alertId: `digest_${items[0]?.alertId ?? 0}`,
-    title: `你有${items.length}条新预警待处理`,
-    summary: `消息较多，已合并为一条：${first}${items.length > 3 ? '……' : ''}`,
-    facts,
-    detailUrl: `${publicUrl}/alerts?status=open`,
-    severity: 'warning',
-    emphasis: { value: String(items.length), caption: '条新预警' },
-  });
 }
 
 /**

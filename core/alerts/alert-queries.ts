@@ -15,7 +15,7 @@ import { verifyLink } from '../auth/session.js';
 import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import { formatShanghai } from '../flow/time.js';
-import { OUTBOX_STATUS_LABELS } from '../delivery/outbox-queries.js';
+import { OUTBOX_STATUS_LABELS } from '../outbox/list-outbox.js';
 import { decodeCursor, encodeCursor, type Page } from '../resources/pagination.js';
 import {
   acknowledgeAlert, alertNotFound, isRecipient, lockAlertOrThrow, mayHandle, resolveAlert, type AlertRow,

@@ -11,8 +11,11 @@
  *   const r = await materializeAlerts(tx, { now, publicUrl, secret, sendAfter, facts: silenceFacts });
  */
 import type { Db } from '../db/pool.js';
+import { Sql } from '../db/sql.js';
+import { enqueueMessagesCte, type OutboxMessage } from '../outbox/enqueue.js';
 import type { WarningFact } from '../wecom/template-cards.js';
 import { alertLink, buildAlertCard } from './alert-cards.js';
+import { RULE_LABELS } from './rule-settings.js';
 
 export interface MaterializeContext {
   now: Date;
@@ -108,7 +111,7 @@ async function writeCards(db: Db, ctx: MaterializeContext): Promise<number> {
     );
     if (rows.length === 0) break;
     const links = new Map<number, { url: string; token: string }>();
-    const messages = rows.map((r) => {
+    const messages: OutboxMessage[] = rows.map((r) => {
       let link = links.get(r.alert_id);
       if (!link) links.set(r.alert_id, (link = alertLink(ctx.publicUrl, ctx.secret, r.alert_id)));
       const card = buildAlertCard(
@@ -116,21 +119,18 @@ async function writeCards(db: Db, ctx: MaterializeContext): Promise<number> {
         link.url, r.user_id,
       );
       return {
-        dedupe_key: `alert:${r.alert_id}:${r.user_id}`, recipient: r.wecom_userid, msgtype: 'template_card',
-        payload: { template_card: card }, alert_id: r.alert_id, user_id: r.user_id,
+        dedupeKey: `alert:${r.alert_id}:${r.user_id}`, recipient: r.wecom_userid, msgtype: 'template_card',
+        payload: { template_card: card }, alert: { id: r.alert_id, label: RULE_LABELS[r.rule_code] ?? r.rule_code },
       };
     });
-    const inserted = await db.query(
-      `WITH m AS (SELECT * FROM jsonb_to_recordset($1::jsonb)
-                    AS x(dedupe_key text, recipient text, msgtype text, payload jsonb, alert_id bigint, user_id bigint)),
-            o AS (INSERT INTO outbox (dedupe_key, recipient, msgtype, payload, alert_id, next_attempt_at, created_at)
-                  SELECT dedupe_key, recipient, msgtype, payload, alert_id, $2, $3 FROM m
-                  ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key)
-       UPDATE alert_recipients ar SET outbox_id = o.id
-         FROM o JOIN m ON m.dedupe_key = o.dedupe_key
+    const sql = new Sql();
+    enqueueMessagesCte(sql, 'o', messages, { sendAfter: ctx.sendAfter, at: ctx.now, returning: true });
+    const inserted = await db.query(sql.unprepared(
+      `UPDATE alert_recipients ar SET outbox_id = o.id
+         FROM o JOIN unnest(${sql.param(messages.map((m) => m.dedupeKey))}::text[], ${sql.param(rows.map((r) => r.alert_id))}::bigint[],
+                            ${sql.param(rows.map((r) => r.user_id))}::bigint[]) AS m(dedupe_key, alert_id, user_id) ON m.dedupe_key = o.dedupe_key
         WHERE ar.alert_id = m.alert_id AND ar.user_id = m.user_id`,
-      [JSON.stringify(messages), ctx.sendAfter ?? ctx.now, ctx.now],
-    );
+    ));
     written += inserted.rowCount ?? 0;
     await db.query(
       `UPDATE alerts a SET link_token = t.token FROM unnest($1::bigint[], $2::text[]) AS t(id, token) WHERE a.id = t.id`,

@@ -11,7 +11,7 @@ import type pg from 'pg';
 import { loadWorkCalendar } from '../actions/definitions.js';
 import { shanghaiDate, shanghaiInstant, addCalendarDays } from '../flow/time.js';
 import { isWorkingDay } from '../flow/working-days.js';
-import { enqueueMessage, textMessage } from '../notify/outbox.js';
+import { enqueueMessage, textMessage } from '../outbox/enqueue.js';
 import { quietUntil, RemindersParamsSchema } from './rule-settings.js';
 import { heldNote, runDetection, type DetectionDeps, type DetectionReport } from './run-detection.js';
 
@@ -99,9 +99,5 @@ async function remindDailyReports(
 }
 
 async function enqueue(tx: pg.PoolClient, dedupeKey: string, recipient: string, text: string, sendAfter: Date | null): Promise<boolean> {
-  const added = await enqueueMessage(tx, { dedupeKey, recipient, ...textMessage(text) });
-  if (added && sendAfter) {
-    await tx.query(`UPDATE outbox SET next_attempt_at = $2 WHERE dedupe_key = $1 AND status = 'pending'`, [dedupeKey, sendAfter]);
-  }
-  return added;
+  return enqueueMessage(tx, { dedupeKey, recipient, ...textMessage(text) }, { sendAfter });
 }

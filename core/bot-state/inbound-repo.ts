@@ -14,8 +14,8 @@
  */
 import type { Actor } from '../auth/actor.js';
 import type { Db } from '../db/pool.js';
-import { Statement } from '../db/statement.js';
-import { enqueueMessagesCte, type OutboxMessage } from '../notify/outbox.js';
+import { Sql } from '../db/sql.js';
+import { enqueueMessagesCte, type OutboxMessage } from '../outbox/enqueue.js';
 import type { BotMessage, BotReply } from './bot-message.js';
 
 export type InboundTransport = 'wecom' | 'wechaty' | 'console';
@@ -114,7 +114,7 @@ export interface HandlingResult {
   replies: BotReply[];
   /** The conversation to save (null: none was locked). */
   conversation: { userId: number; state: unknown; activeActionId: number | null; pendingQuestion: unknown } | null;
-  /** Replies queued for WeCom, written as core/notify enqueueMessage writes them (same dedupe rule). */
+  /** Replies queued for WeCom (core/outbox, same dedupe rule). */
   outbox: OutboxMessage[];
   now: Date;
 }
@@ -126,7 +126,7 @@ export interface HandlingResult {
  */
 export async function finishHandling(db: Db, h: HandlingResult): Promise<void> {
   const c = h.conversation;
-  const st = new Statement();
+  const st = new Sql();
   const now = st.param(h.now);
   if (c) {
     st.with('conv', `UPDATE bot_conversations SET state = ${st.param(JSON.stringify(c.state))}, active_action_id = ${st.param(c.activeActionId)},
@@ -134,7 +134,7 @@ export async function finishHandling(db: Db, h: HandlingResult): Promise<void> {
       WHERE user_id = ${st.param(c.userId)}`);
   }
   if (h.outbox.length) enqueueMessagesCte(st, 'out', h.outbox);
-  await db.query(st.query(
+  await db.query(st.prepared(
     `UPDATE bot_inbound SET processed_at = ${now}, replies = ${st.param(JSON.stringify(h.replies))}, attempts = attempts + 1
       WHERE dedupe_key = ${st.param(h.dedupeKey)}`));
 }
@@ -146,13 +146,15 @@ export async function findInbound(db: Db, dedupeKey: string): Promise<InboundRow
 
 export interface InboundFailure {
   dedupeKey: string;
+  /** The message's sender (the row's userid): told when the row is closed. */
+  userid: string;
   error: string;
   /** The attempt that reaches this closes the row. */
   maxAttempts: number;
   now: Date;
   /** What the member is told when the row is closed (stored as its replies). */
   replies: BotReply[];
-  /** …and, for WeCom, the same as an outbox row to the sender (written with the closing, or not at all). */
+  /** …and, for WeCom, the same as an outbox message to the sender (written with the closing, or not at all). */
   outbox: Omit<OutboxMessage, 'recipient'> | null;
 }
 
@@ -162,22 +164,17 @@ export interface InboundFailure {
  * Null when the row is gone or already processed.
  */
 export async function recordInboundFailure(db: Db, f: InboundFailure): Promise<{ userid: string; gaveUp: boolean } | null> {
-  const { rows: [r] } = await db.query(
-    `WITH upd AS (
-       UPDATE bot_inbound SET attempts = attempts + 1, last_error = $2,
-              processed_at = CASE WHEN attempts + 1 >= $3 THEN $4::timestamptz END,
-              replies = CASE WHEN attempts + 1 >= $3 THEN $5::jsonb ELSE replies END
-        WHERE dedupe_key = $1 AND processed_at IS NULL
-       RETURNING userid, processed_at IS NOT NULL AS gave_up
-     ), out AS (
-       INSERT INTO outbox (dedupe_key, recipient, msgtype, payload)
-       SELECT $6::text, upd.userid, $7::text, $8::jsonb FROM upd WHERE upd.gave_up AND $6::text IS NOT NULL
-       ON CONFLICT (dedupe_key) DO NOTHING
-     )
-     SELECT userid, gave_up FROM upd`,
-    [f.dedupeKey, f.error.slice(0, 2000), f.maxAttempts, f.now, JSON.stringify(f.replies),
-      f.outbox?.dedupeKey ?? null, f.outbox?.msgtype ?? null, f.outbox ? JSON.stringify(f.outbox.payload) : null],
-  );
+  const sql = new Sql();
+  const last = `attempts + 1 >= ${sql.param(f.maxAttempts)}`;
+  sql.with('upd', `UPDATE bot_inbound SET attempts = attempts + 1, last_error = ${sql.param(f.error.slice(0, 2000))},
+              processed_at = CASE WHEN ${last} THEN ${sql.param(f.now)}::timestamptz END,
+              replies = CASE WHEN ${last} THEN ${sql.param(JSON.stringify(f.replies))}::jsonb ELSE replies END
+        WHERE dedupe_key = ${sql.param(f.dedupeKey)} AND processed_at IS NULL
+       RETURNING userid, processed_at IS NOT NULL AS gave_up`);
+  if (f.outbox) {
+    enqueueMessagesCte(sql, 'out', [{ ...f.outbox, recipient: f.userid }], { onlyIf: 'EXISTS (SELECT 1 FROM upd WHERE upd.gave_up)' });
+  }
+  const { rows: [r] } = await db.query(sql.prepared('SELECT userid, gave_up FROM upd'));
   return r ? { userid: r.userid, gaveUp: r.gave_up } : null;
 }
 

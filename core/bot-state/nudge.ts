@@ -14,7 +14,7 @@ import type { VisitDraftInput } from '../actions/action-schemas.js';
 import { withTransaction } from '../db/pool.js';
 import type { CoreDeps } from '../deps.js';
 import { shanghaiDate } from '../flow/time.js';
-import { enqueueMessage, textMessage } from '../notify/outbox.js';
+import { enqueueMessage, textMessage } from '../outbox/enqueue.js';
 import { draftGaps, gapNames, isBlocking } from './draft-gaps.js';
 
 /** A draft untouched this long is no longer being worked on right now. */

@@ -19,7 +19,8 @@ import { withTransaction } from '../db/pool.js';
 import type { System } from '../system.js';
 import { addCalendarDays, shanghaiDate } from '../flow/time.js';
 import { mondayOf } from '../dashboards/period.js';
-import { enqueueMessage, imageMessage, storeOutboxImage, textCard, type OutboxImageRef } from '../notify/outbox.js';
+import { enqueueMessage, textCard } from '../outbox/enqueue.js';
+import { imageMessage, storeOutboxImage, type OutboxImageRef } from '../outbox/media.js';
 import { obstacleHeatmap, type Heatmap } from './heatmap.js';
 import { renderHeatmapSvg, renderPng } from './render.js';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { AppError } from '../errors.js';
 import { translatePgError } from '../db/pool.js';
-import type { Statement } from '../db/statement.js';
+import type { Sql } from '../db/sql.js';
 
 /**
  * Runs a create exactly once per (user, Idempotency-Key). The key row is
@@ -80,14 +80,14 @@ export function storedResponse(row: StoredKey | null | undefined, k: Idempotency
  * concurrent retry's own write then finds the work's row changed and fails
  * whole; it replays what this stored.
  */
-export function storeResponseCte(st: Statement, k: IdempotencyRequest, httpStatus: number, responseSql: string): void {
+export function storeResponseCte(st: Sql, k: IdempotencyRequest, httpStatus: number, responseSql: string): void {
   st.with('idem', `INSERT INTO idempotency_keys (user_id, key, operation, request_hash, status, http_status, response)
     VALUES (${st.param(k.userId)}, ${st.param(k.key)}, ${st.param(k.operation)}, ${st.param(k.requestHash)}, 'done', ${st.param(httpStatus)}, ${responseSql})
     ON CONFLICT (user_id, key) DO NOTHING`);
 }
 
 /** The key's row as storedResponse reads it, for a statement that reads the work's rows anyway. */
-export function storedKeyJoin(st: Statement, k: IdempotencyRequest): { join: string; columns: string } {
+export function storedKeyJoin(st: Sql, k: IdempotencyRequest): { join: string; columns: string } {
   return {
     join: `LEFT JOIN idempotency_keys idem_k ON idem_k.user_id = ${st.param(k.userId)} AND idem_k.key = ${st.param(k.key)}`,
     columns: 'to_jsonb(idem_k) AS idem_key',

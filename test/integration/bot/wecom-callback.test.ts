@@ -49,7 +49,7 @@ function imageXml(from: string, mediaId: string): string {
 }
 
 async function deliverUntilEmpty(wecom: HttpWecomClient): Promise<void> {
-  const { deliverOutbox } = await import('../../../core/delivery/deliver-outbox.js');
+  const { deliverOutbox } = await import('../../../core/outbox/deliver.js');
   const { pool } = deliverDeps!;
   await deliverOutbox({ pool, wecom, logger, now: () => new Date(), config: { publicUrl: 'http://localhost' } });
 }

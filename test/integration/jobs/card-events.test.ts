@@ -4,7 +4,7 @@ import { recordCustomerFollowUp } from '../../../core/actions/followups.js';
 import { handleCardEvent, refreshAlertCards } from '../../../core/alerts/card-events.js';
 import { runSilenceCheck } from '../../../core/alerts/silence.js';
 import { signSession } from '../../../core/auth/session.js';
-import { deliverOutbox } from '../../../core/delivery/deliver-outbox.js';
+import { deliverOutbox } from '../../../core/outbox/deliver.js';
 import { startTestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
 import type { FakeWecom } from '../../support/fake-wecom.js';

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { recordCustomerFollowUp } from '../../../core/actions/followups.js';
 import { runSilenceCheck } from '../../../core/alerts/silence.js';
 import { createPool } from '../../../core/db/pool.js';
-import { deliverOutbox } from '../../../core/delivery/deliver-outbox.js';
+import { deliverOutbox } from '../../../core/outbox/deliver.js';
 import { startTestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
 import type { FakeWecom } from '../../support/fake-wecom.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { quietUntil } from '../../../core/alerts/rule-settings.js';
-import { planRecipient, type DueMessage } from '../../../core/delivery/plan-delivery.js';
+import { planRecipient, type DueMessage } from '../../../core/outbox/plan.js';
 import { shanghaiInstant } from '../../../core/flow/time.js';
 import { RecipientThrottle } from '../../../core/wecom/recipient-throttle.js';
 

@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { createStorage, LocalDiskStorage } from '../../../core/attachments/storage.js';
 import { loadActiveActor } from '../../../core/auth/actor.js';
 import { loadConfig, type Config } from '../../../core/config.js';
-import { deliverOutbox, type DeliveryDeps } from '../../../core/delivery/deliver-outbox.js';
+import { deliverOutbox, type DeliveryDeps } from '../../../core/outbox/deliver.js';
 import { obstacleHeatmap } from '../../../core/obstacles/heatmap.js';
 import { HEATMAP_PNG_WIDTH, renderHeatmapSvg, renderPng, shippedCjkFontFiles } from '../../../core/obstacles/render.js';
 import { pushWeeklyObstacleHeatmap } from '../../../core/obstacles/weekly-push.js';

@@ -10,7 +10,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
 import { createPool } from '../../../../core/db/pool.js';
-import { deliverOutbox } from '../../../../core/delivery/deliver-outbox.js';
+import { deliverOutbox } from '../../../../core/outbox/deliver.js';
 import { HttpWecomClient } from '../../../../core/wecom/http-wecom-client.js';
 
 const [url, apiBase, workerId, syncDir] = process.argv.slice(2);

@@ -9,12 +9,12 @@
  *   rows other workers have in flight. The claimed rows get a lease
  *   (next_attempt_at = now + lease, claimed_by): a worker that dies mid-send
  *   leaves rows that come due again by themselves.
- * - Plan: core/delivery/plan-delivery.ts — send, fold into a digest card, or defer.
+ * - Plan: core/outbox/plan.ts — send, fold into a digest card (digest-card.ts), or defer.
  * - Send: outside any transaction; each result is written at once (sent +
  *   delivery_log + the card's response code, or the failure decision).
  * - Demo mode (no WeCom client): due rows become 'demo' — the outbox is the delivery.
  * - Images: the row refers to stored bytes; they are uploaded right before the
- *   send (core/delivery/outbox-media.ts), so each retry uploads afresh.
+ *   send (core/outbox/media.ts), so each retry uploads afresh.
  *
  * Cards are sent with `enable_duplicate_check`, so even the rare resend after
  * a crash between WeCom's answer and our write is not shown twice.
@@ -25,15 +25,15 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { buildDigestCard, type DigestItem } from '../alerts/alert-cards.js';
+import { buildDigestCard, type DigestItem } from './digest-card.js';
 import { createStorage, type Storage } from '../attachments/storage.js';
 import { withTransaction } from '../db/pool.js';
 import type { CoreDeps } from '../deps.js';
 import { RecipientThrottle, WECOM_MEMBER_LIMITS, type ThrottleLimits } from '../wecom/recipient-throttle.js';
 import type { SendResult, WecomClient, WecomMessage } from '../wecom/wecom-client.js';
-import { decideFailure } from './delivery-failures.js';
-import { imageRefOf, OutboxMediaUnusableError, sendStoredImage } from './outbox-media.js';
-import { planRecipient, type DueMessage } from './plan-delivery.js';
+import { decideFailure } from './failures.js';
+import { imageRefOf, OutboxMediaUnusableError, sendStoredImage } from './media.js';
+import { planRecipient, type DueMessage } from './plan.js';
 
 export interface DeliveryDeps extends Pick<CoreDeps, 'pool' | 'logger' | 'now'> {
   wecom: WecomClient | null;
@@ -275,7 +275,7 @@ async function foldIntoDigest(
   tx: pg.PoolClient, deps: DeliveryDeps, recipient: string, ids: number[], now: Date, o: Required<DeliverOptions>,
 ): Promise<number> {
   const { rows: items } = await tx.query(
-    `SELECT a.id AS "alertId", a.rule_code AS "ruleCode", a.title FROM outbox o JOIN alerts a ON a.id = o.alert_id
+    `SELECT a.id AS "alertId", COALESCE(o.digest_label, a.rule_code) AS label, a.title FROM outbox o JOIN alerts a ON a.id = o.alert_id
       WHERE o.id = ANY($1) ORDER BY a.severity = 'critical' DESC, o.id`,
     [ids],
   );

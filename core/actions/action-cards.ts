@@ -6,7 +6,7 @@
 import type { NotifyTemplate } from '../flow/action-machine.js';
 import { formatShanghai } from '../flow/time.js';
 import type { RuleFailure } from '../flow/types.js';
-import { textCard, type OutboxMessage } from './outbox.js';
+import { textCard, type OutboxMessage } from '../outbox/enqueue.js';
 
 export interface ActionSummary {
   id: number;

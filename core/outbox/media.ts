@@ -1,6 +1,7 @@
 /**
- * Image messages at delivery time. The outbox row holds a reference to the
- * bytes in attachment storage (core/notify/outbox.ts); here they are read,
+ * Image messages. At the cause, the picture is put into attachment storage and
+ * the outbox row holds a reference to its bytes (storeOutboxImage,
+ * imageMessage); at delivery time they are read,
  * uploaded (media/upload: the media_id lives 3 days, so it is made right
  * before the send, and every retry of the row makes a fresh one), and sent
  * as an `image` message.
@@ -8,9 +9,44 @@
  *   const res = await sendStoredImage(wecom, storage, 'director.wang', ref);
  */
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { Storage } from '../attachments/storage.js';
-import { outboxImageRefSchema, type OutboxImageRef } from '../notify/outbox.js';
+import { mediaUploadIssues, sniffMediaFormat } from '../wecom/media-upload.js';
 import { WecomApiError, type SendResult, type WecomClient } from '../wecom/wecom-client.js';
+import type { OutboxMessage } from './enqueue.js';
+
+/** An image in the outbox: its bytes in attachment storage, uploaded to WeCom only when sent. */
+export const outboxImageRefSchema = z.object({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The upload's filename (ASCII is safest: WeCom shows it nowhere for images). */
+  filename: z.string().min(1).max(128),
+  contentType: z.enum(['image/png', 'image/jpeg']),
+  size: z.number().int().min(6).max(10 * 1024 * 1024),
+  /** For people reading the outbox (the 发件箱 title); not sent. */
+  title: z.string().max(128).optional(),
+}).strict();
+export type OutboxImageRef = z.infer<typeof outboxImageRefSchema>;
+
+export const outboxImagePayloadSchema = z.object({ image: outboxImageRefSchema }).strict();
+
+/** An image message as an outbox payload; the bytes must already be stored (storeOutboxImage). */
+export function imageMessage(ref: OutboxImageRef): Pick<OutboxMessage, 'msgtype' | 'payload'> {
+  return { msgtype: 'image', payload: { image: outboxImageRefSchema.parse(ref) } };
+}
+
+/**
+ * Puts a PNG/JPG into attachment storage (by sha256, so the same picture for
+ * ten directors is stored once) and returns its outbox reference. Refuses what
+ * WeCom would refuse (format, >10 MB) here, at the cause.
+ */
+export async function storeOutboxImage(storage: Storage, data: Buffer, meta: { filename: string; title?: string }): Promise<OutboxImageRef> {
+  const issues = mediaUploadIssues({ type: 'image', buffer: data, filename: meta.filename });
+  if (issues.length) throw new Error(`outbox image refused: ${issues.join('；')}`);
+  const sha256 = createHash('sha256').update(data).digest('hex');
+  await storage.put(sha256, data);
+  const contentType = sniffMediaFormat(data) === 'png' ? 'image/png' : 'image/jpeg';
+  return outboxImageRefSchema.parse({ sha256, filename: meta.filename, contentType, size: data.length, ...(meta.title ? { title: meta.title } : {}) });
+}
 
 /** The row can never be sent as it is (bytes gone or changed, malformed reference): fail it, with `reason` for the admin. */
 export class OutboxMediaUnusableError extends Error {
