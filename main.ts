@@ -5,7 +5,7 @@
  */
 import 'dotenv/config';
 import './core/zod-locale.js';
-import { createInboundBus } from './core/bot-state/inbound-signal.js';
+import { createInboundBus } from './core/inbound/inbound-signal.js';
 import { startSystem } from './core/system.js';
 import { startApi } from './api/main.js';
 import { createBotDeps } from './bot/engine/deps.js';

@@ -1,8 +1,8 @@
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import Router from '@koa/router';
 import Koa from 'koa';
-import type { ConsoleBot } from '../core/bot-state/console-bot.js';
-import type { InboundBus } from '../core/bot-state/inbound-signal.js';
+import type { ConsoleBot } from '../core/inbound/console-bridge.js';
+import type { InboundBus } from '../core/inbound/inbound-signal.js';
 import type { CoreDeps } from '../core/deps.js';
 import type { WecomClient } from '../core/wecom/wecom-client.js';
 import { authenticate } from './middleware/authenticate.js';

@@ -44,7 +44,7 @@ import { Inbox } from '../bot/engine/inbox.js';
 import type { BotMessage } from '../bot/engine/types.js';
 import { botConnections, botHandlers, startBot } from '../bot/main.js';
 import { WecomCallbackTransport } from '../bot/transports/wecom-callback.transport.js';
-import { createInboundBus } from '../core/bot-state/inbound-signal.js';
+import { createInboundBus } from '../core/inbound/inbound-signal.js';
 import { loadConfig } from '../core/config.js';
 import { openDatabase } from '../core/db/database.js';
 import { warmUpSegmenter } from '../core/flow/segmenter.js';

@@ -1,5 +1,5 @@
-import { listenForInbound, type InboundListener } from '../core/bot-state/inbound-signal.js';
-import type { InboundTransport } from '../core/bot-state/inbound-repo.js';
+import { listenForInbound, type InboundListener } from '../core/inbound/inbound-signal.js';
+import type { InboundTransport } from '../core/inbound/inbound-repo.js';
 import type { Part, System } from '../core/system.js';
 import type { Config } from '../core/config.js';
 import { createBotDeps } from './engine/deps.js';

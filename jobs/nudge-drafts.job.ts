@@ -1,4 +1,4 @@
-import { nudgeIncompleteDrafts } from '../core/bot-state/nudge.js';
+import { nudgeIncompleteDrafts } from '../core/actions/draft-nudge.js';
 import type { JobSpec } from './registry.js';
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { z } from 'zod';
-import { askBotThroughInbox, type ConsoleBot } from '../../core/bot-state/console-bot.js';
+import { askBotThroughInbox, type ConsoleBot } from '../../core/inbound/console-bridge.js';
 import { AppError } from '../../core/errors.js';
 import { Id } from '../../core/resources/schemas.js';
 import { defineRoute, type RouteKit } from '../route-kit.js';

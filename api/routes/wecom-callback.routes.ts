@@ -7,10 +7,10 @@ import { decryptCallback, encryptReply, verifyUrl, type CallbackCryptoConfig } f
 import { isWecomCallbackError, WecomCallbackError } from '../../core/wecom/callback-errors.js';
 import { buildTextReply } from '../../core/wecom/callback-reply.js';
 import type { WecomClient } from '../../core/wecom/wecom-client.js';
-import { createCallbackAcceptor, type CallbackAcceptor } from '../../core/bot-state/accept-callback.js';
-import { UNKNOWN_MEMBER_REPLY } from '../../core/bot-state/bot-message.js';
-import type { ConsoleBot } from '../../core/bot-state/console-bot.js';
-import type { InboundBus } from '../../core/bot-state/inbound-signal.js';
+import { createCallbackAcceptor, type CallbackAcceptor } from '../../core/inbound/accept-callback.js';
+import { UNKNOWN_MEMBER_REPLY } from '../../core/inbound/bot-message.js';
+import type { ConsoleBot } from '../../core/inbound/console-bridge.js';
+import type { InboundBus } from '../../core/inbound/inbound-signal.js';
 import { ErrorResponse, type RouteKit } from '../route-kit.js';
 import { registerConsoleChatRoutes } from './console-chat.routes.js';
 
@@ -21,7 +21,7 @@ import { registerConsoleChatRoutes } from './console-chat.routes.js';
  * limit, before anything is parsed. A bad signature, AES payload, DTD or an
  * oversized body is refused (4xx), logged, and nothing is stored. A good
  * message is persisted (deduplicated by MsgId) and acknowledged with an
- * empty 200 at once (core/bot-state/accept-callback.ts); the bot part, told
+ * empty 200 at once (core/inbound/accept-callback.ts); the bot part, told
  * by the inbound signal, answers later through message/send.
  *
  *   registerBotRoutes(kit, deps); // deps.wecom, and the bot's consoleBot / inboundBus when it runs in this process

@@ -23,7 +23,7 @@ import { Inbox } from '../engine/inbox.js';
 import { mentionedCustomers } from '../engine/pick-action.js';
 import type { BotDeps, BotMessage } from '../engine/types.js';
 import { ConsoleTransport } from '../transports/console.transport.js';
-import { customersOf } from '../../core/bot-state/bot-queries.js';
+import { customersOf } from '../../core/resources/customers.js';
 import { demoJpeg } from './demo-jpeg.js';
 
 function argValue(name: string): string | undefined {

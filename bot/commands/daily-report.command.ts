@@ -4,7 +4,8 @@
  * service's (DailyReportPort → core/reports submitDailyReport); without a
  * port the bot says so and leaves the rep the text to paste.
  */
-import { keywordLibrary, todayVisitsOf } from '../../core/bot-state/bot-queries.js';
+import { keywordLibrary } from '../../core/config-admin/keyword-libraries.js';
+import { todayVisitsOf } from '../../core/actions/open-work.js';
 import { isAppError } from '../../core/errors.js';
 import { describeStatus } from '../../core/flow/action-machine.js';
 import { shanghaiDate } from '../../core/flow/time.js';

@@ -4,7 +4,7 @@
  * (warnings only), never a list kept here.
  */
 import { saveVisitDraft } from '../../core/actions/visit-report.js';
-import { gapNames } from '../../core/bot-state/draft-gaps.js';
+import { gapNames } from '../../core/actions/draft-gaps.js';
 import { isAppError } from '../../core/errors.js';
 import { askConfirm, reportProgress, sortGaps } from '../engine/progress.js';
 import { resolveSession } from '../engine/pick-action.js';

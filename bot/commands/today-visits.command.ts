@@ -4,8 +4,8 @@
  */
 import { loadActionRow, OPEN_STATUSES } from '../../core/actions/action-repo.js';
 import type { VisitDraftInput } from '../../core/actions/action-schemas.js';
-import { todayVisitsOf } from '../../core/bot-state/bot-queries.js';
-import { draftGaps, gapNames, isBlocking } from '../../core/bot-state/draft-gaps.js';
+import { todayVisitsOf } from '../../core/actions/open-work.js';
+import { draftGaps, gapNames, isBlocking } from '../../core/actions/draft-gaps.js';
 import { describeStatus } from '../../core/flow/action-machine.js';
 import { shanghaiDate } from '../../core/flow/time.js';
 import type { ActionStatus } from '../../core/flow/types.js';

@@ -9,7 +9,7 @@
  */
 import type pg from 'pg';
 import { loadActiveActor, type Actor } from '../../core/auth/actor.js';
-import { lockConversation, saveConversation, type Conversation } from '../../core/bot-state/conversation-repo.js';
+import { lockConversation, saveConversation, type Conversation } from '../../core/inbound/conversation-repo.js';
 import { withTransaction } from '../../core/db/pool.js';
 import { truncateBytes } from '../../core/wecom/callback-reply.js';
 import { unknownMember } from '../replies/templates.js';

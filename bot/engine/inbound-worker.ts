@@ -12,9 +12,9 @@
  *   await worker.sweep(10_000);     // periodically: rows nobody signalled or whose handling died
  */
 import os from 'node:os';
-import { needsMedia } from '../../core/bot-state/bot-message.js';
-import { listStaleInbound, type InboundTransport } from '../../core/bot-state/inbound-repo.js';
-import type { InboundSignal } from '../../core/bot-state/inbound-signal.js';
+import { needsMedia } from '../../core/inbound/bot-message.js';
+import { listStaleInbound, type InboundTransport } from '../../core/inbound/inbound-repo.js';
+import type { InboundSignal } from '../../core/inbound/inbound-signal.js';
 import type { Inbox } from './inbox.js';
 import type { BotDeps } from './types.js';
 

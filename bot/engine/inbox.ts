@@ -15,11 +15,11 @@
  *   await transport.start((env) => inbox.receive(env));
  */
 import type pg from 'pg';
-import type { Conversation } from '../../core/bot-state/conversation-repo.js';
+import type { Conversation } from '../../core/inbound/conversation-repo.js';
 import {
   claimForHandling, finishHandling, findInbound, listStaleInbound, recordInbound, recordInboundFailure,
   type ClaimedInbound, type InboundTransport,
-} from '../../core/bot-state/inbound-repo.js';
+} from '../../core/inbound/inbound-repo.js';
 import { withTransaction } from '../../core/db/pool.js';
 import { textMessage, type OutboxMessage } from '../../core/outbox/enqueue.js';
 import { BUSY, unknownMember } from '../replies/templates.js';

@@ -8,7 +8,8 @@
  */
 import { insertAttachment, storeFile, updateAttachmentTags, type StoredFile } from '../../core/attachments/attachments.js';
 import { fetchWecomMedia } from '../../core/attachments/from-wecom.js';
-import { customerPlace, customersOf, type OpenAction } from '../../core/bot-state/bot-queries.js';
+import { customerPlace, customersOf } from '../../core/resources/customers.js';
+import { type OpenAction } from '../../core/actions/open-work.js';
 import { isAppError } from '../../core/errors.js';
 import { distanceKm } from '../../core/flow/geo.js';
 import type { AttachmentKind, CoordSystem } from '../../core/flow/types.js';

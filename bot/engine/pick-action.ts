@@ -6,7 +6,8 @@
  * (the action engine's dispatch: the rep's own action).
  */
 import { dispatchAction } from '../../core/actions/dispatch.js';
-import { customersOf, openWorkOf, type CustomerPlace, type OpenAction } from '../../core/bot-state/bot-queries.js';
+import { customersOf, type CustomerPlace } from '../../core/resources/customers.js';
+import { openWorkOf, type OpenAction } from '../../core/actions/open-work.js';
 import { isAppError } from '../../core/errors.js';
 import { ordinalIn } from '../parse/decision-chain.js';
 import { noOpenReport, whichAction } from '../replies/templates.js';

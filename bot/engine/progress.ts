@@ -7,8 +7,9 @@
 import { VisitReportSchema } from '../../core/actions/action-schemas.js';
 import { submitVisitReport } from '../../core/actions/visit-report.js';
 import { loadReportAttachments } from '../../core/attachments/attachments.js';
-import { customerPlace, userName } from '../../core/bot-state/bot-queries.js';
-import { gapNames, gapsFromFailures, isBlocking, type DraftGap } from '../../core/bot-state/draft-gaps.js';
+import { customerPlace } from '../../core/resources/customers.js';
+import { userName } from '../../core/resources/org.js';
+import { gapNames, gapsFromFailures, isBlocking, type DraftGap } from '../../core/actions/draft-gaps.js';
 import { isAppError } from '../../core/errors.js';
 import { distanceKm } from '../../core/flow/geo.js';
 import { formatShanghaiShort, parseBusinessDateTime } from '../../core/flow/time.js';

@@ -3,7 +3,7 @@
  * daily report in progress, or the report being written. Whatever arrives,
  * the member gets an answer that says what the bot can do.
  */
-import { openActionsOf } from '../../core/bot-state/bot-queries.js';
+import { openActionsOf } from '../../core/actions/open-work.js';
 import { DECISION_CHAIN_ROLES } from '../../core/flow/defaults.js';
 import { keywordMatcherFor } from '../../core/flow/segmenter.js';
 import { shanghaiDate } from '../../core/flow/time.js';

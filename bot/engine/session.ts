@@ -11,8 +11,10 @@ import { lockActionOrThrow, OPEN_STATUSES, type ActionRow } from '../../core/act
 import type { VisitDraftInput } from '../../core/actions/action-schemas.js';
 import { loadDefinitionForAction, rulesForAction } from '../../core/actions/definitions.js';
 import { saveVisitDraft } from '../../core/actions/visit-report.js';
-import { contactsOf, draftOf, keywordLibrary } from '../../core/bot-state/bot-queries.js';
-import { draftGaps, type DraftGap } from '../../core/bot-state/draft-gaps.js';
+import { contactsOf } from '../../core/resources/contacts.js';
+import { draftOf } from '../../core/actions/open-work.js';
+import { keywordLibrary } from '../../core/config-admin/keyword-libraries.js';
+import { draftGaps, type DraftGap } from '../../core/actions/draft-gaps.js';
 import { isAppError } from '../../core/errors.js';
 import { keywordMatcherFor } from '../../core/flow/segmenter.js';
 import type { ContactRef } from '../parse/decision-chain.js';

@@ -9,8 +9,8 @@ import type { CoreDeps } from '../../core/deps.js';
 import type { WecomClient } from '../../core/wecom/wecom-client.js';
 import type { DailyReportPort } from './daily-report-port.js';
 
-export type { BotMessage, BotMessageKind, BotReply } from '../../core/bot-state/bot-message.js';
-import type { BotMessage, BotReply } from '../../core/bot-state/bot-message.js';
+export type { BotMessage, BotMessageKind, BotReply } from '../../core/inbound/bot-message.js';
+import type { BotMessage, BotReply } from '../../core/inbound/bot-message.js';
 
 export interface BotInput {
   /** The member's WeCom userid (users.wecom_userid). */

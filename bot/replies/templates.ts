@@ -3,8 +3,8 @@
  * colleague: short, concrete, and always ending with what to do next.
  */
 import { DECISION_CHAIN_ROLES } from '../../core/flow/defaults.js';
-import { UNKNOWN_MEMBER_REPLY } from '../../core/bot-state/bot-message.js';
-import type { DraftGap } from '../../core/bot-state/draft-gaps.js';
+import { UNKNOWN_MEMBER_REPLY } from '../../core/inbound/bot-message.js';
+import type { DraftGap } from '../../core/actions/draft-gaps.js';
 import type { FieldSpec } from '../parse/extract-slots.js';
 import { truncateChars } from '../parse/truncate.js';
 

@@ -8,7 +8,7 @@
  *   await transport.send('rep.zhao', { kind: 'text', text: '你好' });
  */
 import type { Db } from '../../core/db/pool.js';
-import type { InboundTransport } from '../../core/bot-state/inbound-repo.js';
+import type { InboundTransport } from '../../core/inbound/inbound-repo.js';
 import type { BotMessage, BotReply } from '../engine/types.js';
 
 export interface InboundEnvelope {

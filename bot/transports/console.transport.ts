@@ -12,7 +12,7 @@
  * process; otherwise the bot part answers the inbox rows the API records.
  */
 import { randomUUID } from 'node:crypto';
-import type { ConsoleBot } from '../../core/bot-state/console-bot.js';
+import type { ConsoleBot } from '../../core/inbound/console-bridge.js';
 import { receiveInTransaction } from '../engine/inbox.js';
 import type { BotDeps, BotMessage, BotReply } from '../engine/types.js';
 import type { BotTransport, OnMessage } from './bot-transport.js';

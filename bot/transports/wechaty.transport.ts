@@ -11,7 +11,7 @@
 import { checkFile } from '../../core/attachments/receive.js';
 import { insertAttachment, storeFile } from '../../core/attachments/attachments.js';
 import { loadActiveActor } from '../../core/auth/actor.js';
-import { useridForWechaty, wechatyIdFor } from '../../core/bot-state/bot-queries.js';
+import { useridForWechaty, wechatyIdFor } from '../../core/resources/org.js';
 import { withTransaction } from '../../core/db/pool.js';
 import { isAppError } from '../../core/errors.js';
 import { WechatyBuilder, types, type Message, type Wechaty } from 'wechaty';

@@ -1,6 +1,6 @@
 /**
  * The WeCom self-built app: messages arrive on the encrypted callback, which
- * the API verifies, decrypts and records (core/bot-state/accept-callback.ts)
+ * the API verifies, decrypts and records (core/inbound/accept-callback.ts)
  * before its empty 200; the bot part hears of them through the inbound signal
  * (bot/engine/inbound-worker.ts). Replies are outbox rows written in the
  * handling transaction, then pushed by the outbox deliverer (core/outbox):

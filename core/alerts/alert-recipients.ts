@@ -1,6 +1,6 @@
 /**
  * Who an alert goes to, relative to the rep it is about ("owner"): the
- * recipients an admin names on a rule (core/config-admin ALERT_RECIPIENTS)
+ * recipients an admin names on a rule (core/alerts/rule-params.ts ALERT_RECIPIENTS)
  * resolved to active members, set-based, for every member at once, so a scan
  * over a million customers joins a few hundred rows instead of resolving
  * people per customer.

@@ -6,7 +6,7 @@
  *
  *   const report = await runLegalReviewSkipsCheck(deps);
  */
-import { LegalReviewSkipsParamsSchema } from '../config-admin/alert-rules.js';
+import { LegalReviewSkipsParamsSchema } from './rule-params.js';
 import { addCalendarDays, shanghaiDate, shanghaiInstant, weekdayOf } from '../flow/time.js';
 import type { WarningFact } from '../wecom/template-cards.js';
 import { recipientsByOwnerSql } from './alert-recipients.js';

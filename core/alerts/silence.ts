@@ -19,7 +19,7 @@
  *   const report = await runSilenceCheck(deps); // report.summary: '沉默客户检查（…）：新增预警 3 条 …'
  */
 import type { PoolClient } from 'pg';
-import { SilenceParamsSchema } from '../config-admin/alert-rules.js';
+import { SilenceParamsSchema } from './rule-params.js';
 import type { WarningFact } from '../wecom/template-cards.js';
 import { recipientsByOwnerSql } from './alert-recipients.js';
 import { cardDate } from './alert-cards.js';

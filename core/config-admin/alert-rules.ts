@@ -9,36 +9,9 @@
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
 import type { Db } from '../db/pool.js';
-import { OverdueEscalationParamsSchema, RemindersParamsSchema } from '../alerts/rule-settings.js';
+import { ALERT_PARAM_SCHEMAS } from '../alerts/rule-params.js';
 import { AppError } from '../errors.js';
 import { assertMayChangeConfig, assertMayReadConfig, canonicalJson, recordConfigChange } from './change-log.js';
-
-/** Who an alert may go to, resolved per subject by the alert job. */
-export const ALERT_RECIPIENTS = ['owner', 'owner_manager', 'manager', 'director', 'compliance', 'admin'] as const;
-const Recipients = z.array(z.enum(ALERT_RECIPIENTS)).min(1, '至少需要一个接收人').transform((r) => [...new Set(r)]);
-const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 HH:MM，如 21:00');
-
-export const SilenceParamsSchema = z.strictObject({
-  days: z.number().int().min(1, '天数应在1–90之间').max(90, '天数应在1–90之间'),
-  recipients: Recipients,
-  /** No message in this window (Shanghai time); it is sent when the window ends. */
-  quietHours: z.strictObject({ from: HHMM, to: HHMM }).optional(),
-});
-
-export const LegalReviewSkipsParamsSchema = z.strictObject({
-  stageKey: z.string().min(1).optional(),
-  subStageKey: z.string().min(1).optional(),
-  minSkips: z.number().int().min(1).max(100),
-  windowDays: z.number().int().min(1).max(365),
-  recipients: Recipients,
-});
-
-export const ALERT_PARAM_SCHEMAS: Record<string, z.ZodType> = {
-  silence: SilenceParamsSchema,
-  legal_review_skips: LegalReviewSkipsParamsSchema,
-  overdue_escalation: OverdueEscalationParamsSchema,
-  reminders: RemindersParamsSchema,
-};
 
 export const AlertRuleCodeParams = z.object({ code: z.string().regex(/^[a-z][a-z0-9_]{0,49}$/, '编码只能包含小写字母、数字和下划线') });
 

@@ -70,3 +70,9 @@ export async function putKeywordLibrary(db: Db, actor: Actor, code: string, inpu
   });
   return toLibrary(rows[0]);
 }
+
+/** A library's words (empty when there is no such library). */
+export async function keywordLibrary(db: Db, code: string): Promise<string[]> {
+  const { rows: [r] } = await db.query('SELECT words FROM keyword_libraries WHERE code = $1', [code]);
+  return r?.words ?? [];
+}

@@ -227,3 +227,21 @@ export async function getRelationshipGraph(db: Db, actor: Actor, customerId: num
     edges,
   };
 }
+
+export interface ContactRow {
+  id: number;
+  name: string;
+  title: string | null;
+  department: string | null;
+  decisionRole: 'decision_maker' | 'influencer' | 'user' | 'gatekeeper' | 'champion' | 'unknown' | null;
+}
+
+export function toContactRow(r: any): ContactRow {
+  return { id: Number(r.id), name: r.name, title: r.title, department: r.department, decisionRole: r.decision_role };
+}
+
+export async function contactsOf(db: Db, customerId: number): Promise<ContactRow[]> {
+  const { rows } = await db.query(
+    'SELECT id, name, title, department, decision_role FROM contacts WHERE customer_id = $1 ORDER BY id LIMIT 200', [customerId]);
+  return rows.map(toContactRow);
+}

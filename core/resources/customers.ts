@@ -3,6 +3,7 @@ import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeSql } from '../auth/scope.js';
 import type { Db } from '../db/pool.js';
+import type { CoordSystem } from '../flow/types.js';
 import { AppError } from '../errors.js';
 import { recordEvent } from './events.js';
 import { PageQuerySchema, runList, type Page } from './pagination.js';
@@ -163,4 +164,29 @@ export async function updateCustomer(
     data: { fields: Object.keys(input), ...(owner && owner.id !== before.ownerId ? { fromOwner: before.ownerId, toOwner: owner.id } : {}) },
   });
   return getCustomerOrThrow(db, actor, id);
+}
+
+/** Where a customer is, for the bot's matching of names and locations. */
+export interface CustomerPlace {
+  id: number;
+  name: string;
+  lat: number | null;
+  lng: number | null;
+  coordSystem: CoordSystem;
+}
+
+export function toCustomerPlace(r: any): CustomerPlace {
+  return { id: Number(r.id), name: r.name, lat: r.lat === null ? null : Number(r.lat), lng: r.lng === null ? null : Number(r.lng), coordSystem: r.coord_system };
+}
+
+/** Customers the rep owns. */
+export async function customersOf(db: Db, userId: number): Promise<CustomerPlace[]> {
+  const { rows } = await db.query(
+    'SELECT id, name, lat, lng, coord_system FROM customers WHERE owner_id = $1 AND status = $2 ORDER BY id LIMIT 500', [userId, 'active']);
+  return rows.map(toCustomerPlace);
+}
+
+export async function customerPlace(db: Db, customerId: number): Promise<CustomerPlace | null> {
+  const { rows: [r] } = await db.query('SELECT id, name, lat, lng, coord_system FROM customers WHERE id = $1', [customerId]);
+  return r ? { id: r.id, name: r.name, lat: r.lat, lng: r.lng, coordSystem: r.coord_system } : null;
 }

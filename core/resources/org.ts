@@ -73,3 +73,19 @@ export async function updateUserBinding(
     departmentId: r.department_id, managerId: r.manager_id, position: r.position, wechatyId: r.wechaty_id,
   };
 }
+
+/** The member's WeCom userid for a wechaty contact id (users.wechaty_id), or null. */
+export async function useridForWechaty(db: Db, wechatyId: string): Promise<string | null> {
+  const { rows: [r] } = await db.query('SELECT wecom_userid FROM users WHERE wechaty_id = $1 AND active', [wechatyId]);
+  return r?.wecom_userid ?? null;
+}
+
+export async function wechatyIdFor(db: Db, userid: string): Promise<string | null> {
+  const { rows: [r] } = await db.query('SELECT wechaty_id FROM users WHERE wecom_userid = $1', [userid]);
+  return r?.wechaty_id ?? null;
+}
+
+export async function userName(db: Db, userId: number): Promise<string | null> {
+  const { rows: [r] } = await db.query('SELECT name FROM users WHERE id = $1', [userId]);
+  return r?.name ?? null;
+}

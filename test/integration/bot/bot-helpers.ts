@@ -9,7 +9,7 @@ import { createBotDeps } from '../../../bot/engine/deps.js';
 import { handleMessage } from '../../../bot/engine/handle-message.js';
 import type { BotDeps, BotMessage } from '../../../bot/engine/types.js';
 import { startBot, type BotPart } from '../../../bot/main.js';
-import type { InboundBus } from '../../../core/bot-state/inbound-signal.js';
+import type { InboundBus } from '../../../core/inbound/inbound-signal.js';
 
 let dataDir: string | null = null;
 

@@ -6,7 +6,7 @@ import { JOBS } from '../../../jobs/registry.js';
 import { freshDatabase } from '../../support/database.js';
 
 /**
- * The nudge-drafts job (jobs/nudge-drafts.job.ts → core/bot-state/nudge.ts):
+ * The nudge-drafts job (jobs/nudge-drafts.job.ts → core/actions/draft-nudge.ts):
  * a rep whose visit report from today still lacks something hears what, from
  * the bot, at most once per draft per day however often the job runs.
  */

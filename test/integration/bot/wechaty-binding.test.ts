@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type pg from 'pg';
-import { useridForWechaty } from '../../../core/bot-state/bot-queries.js';
+import { useridForWechaty } from '../../../core/resources/org.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
 

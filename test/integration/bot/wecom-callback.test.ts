@@ -17,8 +17,8 @@ import type { BotPart } from '../../../bot/main.js';
 import type { BotDeps } from '../../../bot/engine/types.js';
 import { Inbox } from '../../../bot/engine/inbox.js';
 import { WecomCallbackTransport } from '../../../bot/transports/wecom-callback.transport.js';
-import { recordInbound } from '../../../core/bot-state/inbound-repo.js';
-import { createInboundBus } from '../../../core/bot-state/inbound-signal.js';
+import { recordInbound } from '../../../core/inbound/inbound-repo.js';
+import { createInboundBus } from '../../../core/inbound/inbound-signal.js';
 import { botDepsFor, startBotPart } from './bot-helpers.js';
 
 /**

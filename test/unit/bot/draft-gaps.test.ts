@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { gapNames, gapsFromFailures, isBlocking } from '../../../core/bot-state/draft-gaps.js';
+import { gapNames, gapsFromFailures, isBlocking } from '../../../core/actions/draft-gaps.js';
 import { DEFAULT_KEYWORD_LIBRARIES, VISIT_RULES } from '../../../core/flow/defaults.js';
 import { evaluateRules } from '../../../core/flow/evaluate-rules.js';
 import type { VisitFacts, VisitReport } from '../../../core/flow/types.js';

@@ -2,10 +2,10 @@ import { expect } from 'chai';
 import type pg from 'pg';
 import {
   createInboundBus, createInboundNotifier, parseSignal, signalPayload, type InboundSignal,
-} from '../../../core/bot-state/inbound-signal.js';
+} from '../../../core/inbound/inbound-signal.js';
 
 /**
- * How the API tells the bot of a recorded message (core/bot-state/inbound-signal.ts):
+ * How the API tells the bot of a recorded message (core/inbound/inbound-signal.ts):
  * directly when the bot runs in the same process, else one NOTIFY per burst.
  */
 const quiet = { warn: () => undefined };

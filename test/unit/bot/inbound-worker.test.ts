@@ -4,7 +4,7 @@ import { InboundWorker } from '../../../bot/engine/inbound-worker.js';
 import { botConnections, botHandlers } from '../../../bot/main.js';
 import { loadConfig } from '../../../core/config.js';
 import type { Inbox } from '../../../bot/engine/inbox.js';
-import type { InboundSignal } from '../../../core/bot-state/inbound-signal.js';
+import type { InboundSignal } from '../../../core/inbound/inbound-signal.js';
 
 /**
  * The bot part's queue (bot/engine/inbound-worker.ts): at most `concurrency`

@@ -1,12 +1,14 @@
 /**
- * The reads the bot needs to understand a message: the rep's open actions
- * and customers (to know which report "华联" means, or which customer a
- * location is next to), a customer's contacts, a keyword library, today's
- * visits. Read-only; every write goes through the action, contact and
- * attachment services.
+ * A rep's work as the bot reads it to understand a message: their open
+ * actions (to know which report "华联" means), with — in the same round trip —
+ * their customers and the active action's draft and contacts; today's visits;
+ * an action's saved draft. Read-only; every write goes through the action
+ * services.
  */
 import { prepared, type Db } from '../db/pool.js';
 import type { CoordSystem } from '../flow/types.js';
+import { toContactRow, type ContactRow } from '../resources/contacts.js';
+import { toCustomerPlace, type CustomerPlace } from '../resources/customers.js';
 
 export interface OpenAction {
   id: number;
@@ -87,56 +89,9 @@ export async function openWorkOf(db: Db, userId: number, opts: { activeActionId:
     customers: r.customers === null ? null : (r.customers as any[]).map(toCustomerPlace),
     active: opts.activeActionId === null ? null : {
       actionId: opts.activeActionId, draft: r.active_draft ?? null, customerId: r.active_customer_id ?? null,
-      contacts: (r.active_contacts as any[]).map(toContact),
+      contacts: (r.active_contacts as any[]).map(toContactRow),
     },
   };
-}
-
-export interface CustomerPlace {
-  id: number;
-  name: string;
-  lat: number | null;
-  lng: number | null;
-  coordSystem: CoordSystem;
-}
-
-function toCustomerPlace(r: any): CustomerPlace {
-  return { id: Number(r.id), name: r.name, lat: r.lat === null ? null : Number(r.lat), lng: r.lng === null ? null : Number(r.lng), coordSystem: r.coord_system };
-}
-
-/** Customers the rep owns. */
-export async function customersOf(db: Db, userId: number): Promise<CustomerPlace[]> {
-  const { rows } = await db.query(
-    'SELECT id, name, lat, lng, coord_system FROM customers WHERE owner_id = $1 AND status = $2 ORDER BY id LIMIT 500', [userId, 'active']);
-  return rows.map(toCustomerPlace);
-}
-
-export async function customerPlace(db: Db, customerId: number): Promise<CustomerPlace | null> {
-  const { rows: [r] } = await db.query('SELECT id, name, lat, lng, coord_system FROM customers WHERE id = $1', [customerId]);
-  return r ? { id: r.id, name: r.name, lat: r.lat, lng: r.lng, coordSystem: r.coord_system } : null;
-}
-
-export interface ContactRow {
-  id: number;
-  name: string;
-  title: string | null;
-  department: string | null;
-  decisionRole: 'decision_maker' | 'influencer' | 'user' | 'gatekeeper' | 'champion' | 'unknown' | null;
-}
-
-function toContact(r: any): ContactRow {
-  return { id: Number(r.id), name: r.name, title: r.title, department: r.department, decisionRole: r.decision_role };
-}
-
-export async function contactsOf(db: Db, customerId: number): Promise<ContactRow[]> {
-  const { rows } = await db.query(
-    'SELECT id, name, title, department, decision_role FROM contacts WHERE customer_id = $1 ORDER BY id LIMIT 200', [customerId]);
-  return rows.map(toContact);
-}
-
-export async function keywordLibrary(db: Db, code: string): Promise<string[]> {
-  const { rows: [r] } = await db.query('SELECT words FROM keyword_libraries WHERE code = $1', [code]);
-  return r?.words ?? [];
 }
 
 export interface TodayVisit {
@@ -162,24 +117,8 @@ export async function todayVisitsOf(db: Db, userId: number, day: string): Promis
   return rows.map((r) => ({ actionId: r.id, title: r.title, customerName: r.customer_name, status: r.status, draft: r.payload, submittedAt: r.submitted_at }));
 }
 
-/** The member's WeCom userid for a wechaty contact id (users.wechaty_id), or null. */
-export async function useridForWechaty(db: Db, wechatyId: string): Promise<string | null> {
-  const { rows: [r] } = await db.query('SELECT wecom_userid FROM users WHERE wechaty_id = $1 AND active', [wechatyId]);
-  return r?.wecom_userid ?? null;
-}
-
-export async function wechatyIdFor(db: Db, userid: string): Promise<string | null> {
-  const { rows: [r] } = await db.query('SELECT wechaty_id FROM users WHERE wecom_userid = $1', [userid]);
-  return r?.wechaty_id ?? null;
-}
-
 /** The saved draft of an action (written by core/actions saveVisitDraft), or null. */
 export async function draftOf(db: Db, actionId: number): Promise<Record<string, unknown> | null> {
   const { rows: [r] } = await db.query('SELECT payload FROM action_drafts WHERE action_id = $1', [actionId]);
   return r?.payload ?? null;
-}
-
-export async function userName(db: Db, userId: number): Promise<string | null> {
-  const { rows: [r] } = await db.query('SELECT name FROM users WHERE id = $1', [userId]);
-  return r?.name ?? null;
 }

@@ -9,8 +9,8 @@
  *
  *   const n = await nudgeIncompleteDrafts({ pool, now: () => new Date() });
  */
-import { loadActionRow } from '../actions/action-repo.js';
-import type { VisitDraftInput } from '../actions/action-schemas.js';
+import { loadActionRow } from './action-repo.js';
+import type { VisitDraftInput } from './action-schemas.js';
 import { withTransaction } from '../db/pool.js';
 import type { CoreDeps } from '../deps.js';
 import { shanghaiDate } from '../flow/time.js';

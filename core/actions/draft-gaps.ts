@@ -8,9 +8,9 @@
  *   const gaps = await draftGaps(db, actionRow, draft, now);
  *   `还差：${gapNames(gaps.filter(isBlocking))}`
  */
-import type { ActionRow } from '../actions/action-repo.js';
-import type { VisitDraftInput } from '../actions/action-schemas.js';
-import { computeChecklist, type ChecklistItem } from '../actions/checklist.js';
+import type { ActionRow } from './action-repo.js';
+import type { VisitDraftInput } from './action-schemas.js';
+import { computeChecklist, type ChecklistItem } from './checklist.js';
 import type { Db } from '../db/pool.js';
 import { ATTACHMENT_WORDS } from '../flow/rules/rule-definition.js';
 import type { AttachmentKind, RuleFailure } from '../flow/types.js';
