@@ -19,6 +19,7 @@ import { registerDailyReportRoutes } from './routes/daily-reports.routes.js';
 import { registerDashboardRoutes } from './routes/dashboards.routes.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerOrgRoutes } from './routes/org.routes.js';
+import { registerSettingsRoutes } from './routes/settings.routes.js';
 import { registerSupervisorTodoRoutes } from './routes/supervisor-todos.routes.js';
 import { registerWecomJssdkRoutes } from './routes/wecom-jssdk.routes.js';
 import { registerBotRoutes } from './routes/wecom-callback.routes.js';
@@ -51,6 +52,7 @@ export function createApp(deps: ApiDeps): Koa {
   registerCrmRoutes(kit);
   registerAttachmentRoutes(kit, deps.wecom);
   registerConfigRoutes(kit);
+  registerSettingsRoutes(kit);
   registerActionRoutes(kit);
   registerSupervisorTodoRoutes(kit);
   registerAlertRoutes(kit, deps.wecom);

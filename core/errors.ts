@@ -69,6 +69,11 @@ export const ERRORS = {
   WECOM_MEDIA_INVALID: { status: 422, zh: '企业微信素材不存在或已过期（素材只保留3天），请重新上传' },
   CONFIG_NOT_FOUND: { status: 404, zh: '配置项不存在' },
   PIPELINE_STAGE_IN_USE: { status: 422, zh: '还有进行中的商机处于要删除的阶段' },
+  // settings (core/settings)
+  SETTING_NOT_FOUND: { status: 404, zh: '设置项不存在' },
+  SETTING_SCOPE_INVALID: { status: 422, zh: '该设置不能在这个范围单独设置' },
+  SETTING_VERSION_CONFLICT: { status: 409, zh: '设置已被他人修改，请查看最新内容后再保存' },
+  SETTING_VERSION_NOT_FOUND: { status: 404, zh: '该版本不存在' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

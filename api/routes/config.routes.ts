@@ -8,9 +8,6 @@ import {
 } from '../../core/config-admin/alert-rules.js';
 import { DryRunBodySchema, DryRunResultSchema, dryRunRules } from '../../core/config-admin/dry-run.js';
 import {
-  CustomerTypeParams, FollowUpStandardEntrySchema, getFollowUpStandardOrThrow, listFollowUpStandards, putFollowUpStandard,
-} from '../../core/config-admin/followup-standards.js';
-import {
   getHolidayYear, HolidaysQuery, HolidayYearParams, HolidayYearSchema, PutHolidaysSchema, replaceHolidayYear,
 } from '../../core/config-admin/holidays.js';
 import {
@@ -21,7 +18,6 @@ import {
   getPipelineOrThrow, listPipelines, PipelineCodeParams, PipelineConfigSchema, updatePipeline,
 } from '../../core/config-admin/pipelines.js';
 import { ActionDefinitionSchema } from '../../core/flow/action-definition.js';
-import { FollowUpStandardSchema } from '../../core/flow/followup.js';
 import { PipelineSchema } from '../../core/flow/pipeline.js';
 import { defineRoute, type RouteKit } from '../route-kit.js';
 
@@ -119,23 +115,6 @@ function registerLibraryAndCalendarRoutes(kit: RouteKit): void {
 
 function registerStandardAndAlertRoutes(kit: RouteKit): void {
   const tags = ['config'];
-  defineRoute(kit, {
-    method: 'get', path: '/api/followup-standards', operationId: 'listFollowUpStandards', tags, summary: '各客户类型的有效跟进标准',
-    response: items(FollowUpStandardEntrySchema),
-    handler: ({ db, actor }) => listFollowUpStandards(db, actor),
-  });
-  defineRoute(kit, {
-    method: 'get', path: '/api/followup-standards/{customerType}', operationId: 'getFollowUpStandard', tags,
-    summary: '某客户类型的有效跟进标准',
-    params: CustomerTypeParams, response: FollowUpStandardEntrySchema,
-    handler: ({ db, actor, params }) => getFollowUpStandardOrThrow(db, actor, params.customerType),
-  });
-  defineRoute(kit, {
-    method: 'put', path: '/api/followup-standards/{customerType}', operationId: 'updateFollowUpStandard', tags,
-    summary: '修改某客户类型的有效跟进标准',
-    params: CustomerTypeParams, body: FollowUpStandardSchema, response: FollowUpStandardEntrySchema,
-    handler: ({ db, actor, params, body }) => putFollowUpStandard(db, actor, params.customerType, body),
-  });
   defineRoute(kit, {
     method: 'get', path: '/api/alert-rules', operationId: 'listAlertRules', tags, summary: '预警规则',
     response: items(AlertRuleSchema),

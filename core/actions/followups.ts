@@ -1,7 +1,7 @@
 /**
  * 跟进 records. Whether one is effective (有效跟进) is core/flow's
- * classifyFollowUp against the customer type's standard in
- * `followup_standards`; this stores the verdict with its reasons and moves the
+ * classifyFollowUp against the standard in force for the customer type and
+ * the rep's department (the 'followup.standard' setting); this stores the verdict with its reasons and moves the
  * customer's last_followup_at (always) and last_effective_followup_at (only
  * when effective). A non-effective follow-up without any evidence is a 伪跟进.
  *
@@ -14,12 +14,12 @@ import { scopeSql } from '../auth/scope.js';
 import type { Db } from '../db/pool.js';
 import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
-import { classifyFollowUp, DEFAULT_FOLLOWUP_STANDARDS, FollowUpStandardSchema } from '../flow/followup.js';
+import { classifyFollowUp } from '../flow/followup.js';
 import { addCalendarDays, shanghaiDate, shanghaiInstant } from '../flow/time.js';
-import type { CustomerType } from '../flow/types.js';
 import { recordEvent } from '../resources/events.js';
 import type { FollowUpResultSchema, FollowUpStatsQuery, FollowUpStatsSchema, SubmitFollowUpInput } from './action-schemas.js';
 import { getActionRowOrThrow } from './action-repo.js';
+import { followUpStandardFor } from './followup-standard.setting.js';
 import { assertCustomerReference } from './dispatch.js';
 
 export interface FollowUpRecord {
@@ -80,11 +80,6 @@ export async function recordCustomerFollowUp(db: Db, f: FollowUpRecord): Promise
   return { id: r.id, lastFollowupAt: r.last_followup_at, lastEffectiveFollowupAt: r.last_effective_followup_at };
 }
 
-async function standardFor(db: Db, type: CustomerType) {
-  const { rows } = await db.query('SELECT standard FROM followup_standards WHERE customer_type = $1', [type]);
-  return rows[0] ? FollowUpStandardSchema.parse(rows[0].standard) : DEFAULT_FOLLOWUP_STANDARDS[type];
-}
-
 async function countOwnAttachments(db: Db, ids: readonly number[], userId: number, kind?: string): Promise<number> {
   if (ids.length === 0) return 0;
   const { rows } = await db.query(
@@ -111,7 +106,7 @@ export async function submitFollowUp(
   const decisionChainUpdated = input.decisionChainUpdated || input.contactUpdates.length > 0;
   const verdict = classifyFollowUp(
     { customerType: c.type, actionItems: input.actionItems, newDocuments, decisionChainUpdated, summary: input.summary, attachments },
-    await standardFor(db, c.type), now,
+    await followUpStandardFor(db, c.type, actor.departmentPath), now,
   );
   const hasEvidence = newDocuments > 0 || attachments > 0 || decisionChainUpdated;
   const recorded = await recordCustomerFollowUp(db, {

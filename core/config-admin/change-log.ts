@@ -12,7 +12,7 @@ import type { Db } from '../db/pool.js';
 import { recordEvent } from '../resources/events.js';
 
 export type ConfigEntity =
-  | 'action_definition' | 'pipeline' | 'keyword_library' | 'holiday_calendar' | 'followup_standard' | 'alert_rule';
+  | 'action_definition' | 'pipeline' | 'keyword_library' | 'holiday_calendar' | 'alert_rule';
 
 export interface ConfigChange {
   entityType: ConfigEntity;

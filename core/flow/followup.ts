@@ -11,13 +11,19 @@ import { CUSTOMER_TYPES, CUSTOMER_TYPE_LABELS, type CustomerType } from './types
 
 export const FollowUpStandardSchema = z.strictObject({
   /** 'dated': a concrete next step with a date; 'any': a concrete next step; 'none': not required. */
-  actionItem: z.enum(['dated', 'any', 'none']),
+  actionItem: z.enum(['dated', 'any', 'none']).meta({
+    title: '下一步行动', labels: { dated: '须写明具体行动和日期', any: '须写明具体行动', none: '不要求' },
+  }),
   /** A dated next step further out than this is a postponement, not a plan. */
-  actionItemMaxDaysAhead: z.number().int().min(1).max(365),
-  minNewDocuments: z.number().int().min(0),
-  requireDecisionChainUpdate: z.boolean(),
-  minSummaryChars: z.number().int().min(0),
-  minAttachments: z.number().int().min(0),
+  actionItemMaxDaysAhead: z.number().int().min(1, '应在1–365天之间').max(365, '应在1–365天之间')
+    .meta({ title: '下一步最远安排', unit: '天', description: '下一步的日期超过这么多天，视为拖延而不是计划' }),
+  minNewDocuments: z.number().int().min(0, '应在0–20份之间').max(20, '应在0–20份之间')
+    .meta({ title: '新业务文件下限', unit: '份', description: '报价单、方案、会议纪要、进货计划等；0 表示不要求' }),
+  requireDecisionChainUpdate: z.boolean().meta({ title: '须更新决策链', description: '新增或确认关键人及其角色' }),
+  minSummaryChars: z.number().int().min(0, '应在0–500字之间').max(500, '应在0–500字之间')
+    .meta({ title: '跟进小结最少字数', unit: '字' }),
+  minAttachments: z.number().int().min(0, '应在0–20个之间').max(20, '应在0–20个之间')
+    .meta({ title: '附件下限', unit: '个', description: '如门店陈列照片；0 表示不要求' }),
 });
 export type FollowUpStandard = z.output<typeof FollowUpStandardSchema>;
 

@@ -2,15 +2,14 @@ import type pg from 'pg';
 import { seedProcessTemplates } from '../actions/process-templates.js';
 import type { ActionDefinition } from '../flow/action-definition.js';
 import { DEFAULT_ACTION_DEFINITIONS, DEFAULT_OBSTACLE_KEYWORDS, DEFAULT_PAIN_POINT_KEYWORDS } from '../flow/defaults.js';
-import { DEFAULT_FOLLOWUP_STANDARDS } from '../flow/followup.js';
 import { DEFAULT_PIPELINE } from '../flow/pipeline.js';
 import { DEFAULT_ALERT_RULES } from './alert-rules.defaults.js';
 import { CN_HOLIDAYS_2026 } from './holidays-cn.js';
 
 /**
  * The "销售管理系统" template: pipeline, action definitions with their rules,
- * effective-follow-up standards, keyword libraries, alert rules, holiday
- * calendar. Only what is missing is inserted, so an admin's edits survive
+ * keyword libraries, alert rules, holiday calendar (effective-follow-up
+ * standards are settings whose defaults live in code). Only what is missing is inserted, so an admin's edits survive
  * every restart. Returns whether anything was installed.
  */
 export async function installTemplate(client: pg.PoolClient, now: Date): Promise<boolean> {
@@ -26,12 +25,6 @@ export async function installTemplate(client: pg.PoolClient, now: Date): Promise
        VALUES ($1, 1, $2, $3, $4, $5, $6, $7) ON CONFLICT (code, version) DO NOTHING`,
       [d.code, d.name, d.code, JSON.stringify(d.rules), JSON.stringify(prerequisitesOf(d)), d.dueWorkingDays,
         JSON.stringify(d.escalation)],
-    ));
-  }
-  for (const [type, standard] of Object.entries(DEFAULT_FOLLOWUP_STANDARDS)) {
-    add(await client.query(
-      `INSERT INTO followup_standards (customer_type, standard) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-      [type, JSON.stringify(standard)],
     ));
   }
   for (const [code, name, words] of [

@@ -13,7 +13,6 @@ async function validWrites(api: TestApi): Promise<Write[]> {
   const pipeline = (await get('/api/pipelines/sales')).definition;
   const library = await get('/api/keyword-libraries/pain_points');
   const holidays = await get('/api/holidays?year=2026');
-  const store = (await get('/api/followup-standards/store')).standard;
   return [
     { operationId: 'updateActionDefinition', method: 'PUT', path: '/api/action-definitions/visit', status: 200,
       body: { code: 'visit', name: visit.name, rules: visit.rules, dueWorkingDays: visit.dueWorkingDays + 1, escalation: visit.escalation } },
@@ -22,15 +21,13 @@ async function validWrites(api: TestApi): Promise<Write[]> {
     { operationId: 'updateKeywordLibrary', method: 'PUT', path: '/api/keyword-libraries/pain_points', status: 200, body: { words: [...library.words, '结算周期'] } },
     { operationId: 'updateHolidays', method: 'PUT', path: '/api/holidays/2026', status: 200,
       body: { days: holidays.days.slice(1).map((d: any) => ({ day: d.day, kind: d.kind, ...(d.name ? { name: d.name } : {}) })) } },
-    { operationId: 'updateFollowUpStandard', method: 'PUT', path: '/api/followup-standards/store', status: 200, body: { ...store, minAttachments: store.minAttachments + 1 } },
     { operationId: 'updateAlertRule', method: 'PATCH', path: '/api/alert-rules/silence', status: 200, body: { params: { days: 10 } } },
   ];
 }
 
 const READS = [
   '/api/action-definitions', '/api/action-definitions/visit', '/api/pipelines', '/api/pipelines/sales', '/api/keyword-libraries',
-  '/api/keyword-libraries/pain_points', '/api/holidays', '/api/holidays?year=2026', '/api/followup-standards',
-  '/api/followup-standards/ka', '/api/alert-rules',
+  '/api/keyword-libraries/pain_points', '/api/holidays', '/api/holidays?year=2026', '/api/alert-rules',
 ];
 
 describe('configuration permissions: only admins change, everyone reads', () => {
@@ -74,7 +71,7 @@ describe('configuration permissions: only admins change, everyone reads', () => 
     }
     const { rows } = await pool.query(
       `SELECT e.entity_type, u.wecom_userid FROM events e JOIN users u ON u.id = e.actor_id WHERE e.type = 'config.updated' ORDER BY e.id OFFSET $1`, [eventsBefore]);
-    expect(rows.map((r) => r.entity_type)).to.deep.equal(['action_definition', 'pipeline', 'keyword_library', 'holiday_calendar', 'followup_standard', 'alert_rule']);
+    expect(rows.map((r) => r.entity_type)).to.deep.equal(['action_definition', 'pipeline', 'keyword_library', 'holiday_calendar', 'alert_rule']);
     expect(rows.every((r) => r.wecom_userid === 'admin.lin')).to.equal(true);
   });
 

@@ -4,7 +4,7 @@ import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
 import { configEvents, configState } from './support/config-state.js';
 
-describe('keyword libraries, holidays, follow-up standards and alert rules', () => {
+describe('keyword libraries, holidays and alert rules', () => {
   let api: TestApi;
   let pool: pg.Pool;
   const admin = (method: string, path: string, body?: unknown) => api.call(method, path, { as: 'admin.lin', body });
@@ -77,21 +77,6 @@ describe('keyword libraries, holidays, follow-up standards and alert rules', () 
       expect(again.body.error.details.map((d: any) => d.path)).to.deep.equal(['body.days.0.day', 'body.days.2.day', 'body.days.3.day']);
       expect(await configState(pool)).to.deep.equal(before);
       expect((await admin('PUT', '/api/holidays/99', { days: [] })).status).to.equal(400);
-    });
-  });
-
-  describe('follow-up standards', () => {
-    it('replaces one customer type\'s standard, bumps its version and validates it', async () => {
-      const current = (await api.call('GET', '/api/followup-standards/store', { as: 'mgr.li' })).body;
-      expect(current.customerTypeLabel).to.equal('门店');
-      const res = await admin('PUT', '/api/followup-standards/store', { ...current.standard, minAttachments: 2 });
-      expect(res.status).to.equal(200);
-      expect(res.body).to.include({ version: current.version + 1 });
-      expect(res.body.standard.minAttachments).to.equal(2);
-      const bad = await admin('PUT', '/api/followup-standards/store', { ...current.standard, actionItem: 'sometimes' });
-      expect(bad.status).to.equal(400);
-      expect(bad.body.error.details[0].path).to.equal('body.actionItem');
-      expect((await admin('PUT', '/api/followup-standards/school', current.standard)).status).to.equal(400);
     });
   });
 

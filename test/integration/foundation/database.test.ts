@@ -8,7 +8,7 @@ import { DEMO_USERS } from '../../../core/seed/demo-org.data.js';
 import { emptyDatabase, freshDatabase } from '../../support/database.js';
 
 const COUNTED = ['departments', 'users', 'customers', 'contacts', 'orders', 'opportunities', 'pipelines',
-  'action_definitions', 'keyword_libraries', 'alert_rules', 'followup_standards', 'holidays', 'events'];
+  'action_definitions', 'keyword_libraries', 'alert_rules', 'holidays', 'events'];
 
 async function counts(pool: import('pg').Pool): Promise<Record<string, number>> {
   const out: Record<string, number> = {};

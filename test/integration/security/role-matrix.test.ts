@@ -145,10 +145,6 @@ const CONFIG_WRITES: Record<string, (api: TestApi, n: number) => Promise<{ path:
     const days = y.days.map((d: any) => ({ day: d.day, kind: d.kind, ...(d.name ? { name: d.name } : {}) }));
     return { path: `/api/holidays/${y.year}`, body: { days } };
   },
-  updateFollowUpStandard: async (api) => {
-    const s = (await api.call('GET', '/api/followup-standards', { as: 'admin.lin' })).body.items[0];
-    return { path: `/api/followup-standards/${s.customerType}`, body: s.standard };
-  },
   updatePipeline: async (api) => {
     const p = (await api.call('GET', '/api/pipelines', { as: 'admin.lin' })).body.items[0];
     return { path: `/api/pipelines/${p.code}`, body: p.definition };

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 
-const CONFIG_TABLES = ['action_definitions', 'pipelines', 'keyword_libraries', 'holidays', 'followup_standards', 'alert_rules', 'settings'];
+const CONFIG_TABLES = ['action_definitions', 'pipelines', 'keyword_libraries', 'holidays', 'alert_rules', 'settings', 'setting_versions'];
 
 /** Every configuration row plus the event count: equal snapshots mean nothing was written. */
 export async function configState(pool: pg.Pool): Promise<Record<string, unknown>> {

@@ -1,0 +1,140 @@
+/**
+ * setting_versions, read and appended. A version row is never changed: an
+ * edit, a restore and clearing a department's override each append one.
+ *
+ *   const rows = await latestPerScope(db, 'followup.standard', '', { departmentIds: [1, 2, 3], customerType: 'store' });
+ */
+import type { Db } from '../db/pool.js';
+import type { CustomerType } from '../flow/types.js';
+import type { SettingScope } from './define.js';
+import type { DiffEntry } from './diff.js';
+
+export interface VersionRow {
+  version: number;
+  scope: SettingScope;
+  /** null: this scope's own value was cleared. */
+  value: unknown;
+  diff: DiffEntry[];
+  comment: string | null;
+  restoredFrom: number | null;
+  createdAt: Date;
+  createdBy: { id: number; name: string } | null;
+}
+
+const COLUMNS = `v.version, v.department_id, v.customer_type, v.value, v.diff, v.comment, v.restored_from, v.created_at,
+  v.created_by, u.name AS created_by_name`;
+
+function toRow(r: any): VersionRow {
+  return {
+    version: r.version,
+    scope: { departmentId: r.department_id === null ? null : Number(r.department_id), customerType: r.customer_type },
+    value: r.value, diff: r.diff, comment: r.comment, restoredFrom: r.restored_from, createdAt: r.created_at,
+    createdBy: r.created_by === null ? null : { id: Number(r.created_by), name: r.created_by_name },
+  };
+}
+
+const scopeWhere = (first: number) =>
+  `v.department_id IS NOT DISTINCT FROM $${first}::bigint AND v.customer_type IS NOT DISTINCT FROM $${first + 1}::text`;
+
+export interface Candidates {
+  /** The departments whose overrides count (a department and its ancestors), or 'all'. */
+  departmentIds: readonly number[] | 'all';
+  /** The type whose overrides count besides the all-types ones; 'all' for every type. */
+  customerType: CustomerType | null | 'all';
+  /** In force at this moment (default: now). */
+  at?: Date;
+}
+
+/** The latest version of every scope that could apply, one row per scope (cleared scopes included, value null). */
+export async function latestPerScope(db: Db, key: string, item: string, c: Candidates): Promise<VersionRow[]> {
+  const { rows } = await db.query(
+    `SELECT DISTINCT ON (v.department_id, v.customer_type) ${COLUMNS}
+       FROM setting_versions v LEFT JOIN users u ON u.id = v.created_by
+      WHERE v.key = $1 AND v.item = $2
+        AND ($3::bigint[] IS NULL OR v.department_id IS NULL OR v.department_id = ANY($3))
+        AND ($4::text = '*' OR v.customer_type IS NULL OR v.customer_type = $4)
+        AND ($5::timestamptz IS NULL OR v.created_at <= $5)
+      ORDER BY v.department_id, v.customer_type, v.version DESC`,
+    [key, item, c.departmentIds === 'all' ? null : c.departmentIds, c.customerType === 'all' ? '*' : c.customerType ?? '', c.at ?? null],
+  );
+  return rows.map(toRow);
+}
+
+/** Every version of one scope, newest first. */
+export async function versionsOf(db: Db, key: string, item: string, scope: SettingScope): Promise<VersionRow[]> {
+  const { rows } = await db.query(
+    `SELECT ${COLUMNS} FROM setting_versions v LEFT JOIN users u ON u.id = v.created_by
+      WHERE v.key = $1 AND v.item = $2 AND ${scopeWhere(3)} ORDER BY v.version DESC`,
+    [key, item, scope.departmentId, scope.customerType],
+  );
+  return rows.map(toRow);
+}
+
+/** The latest version of one scope, or null when it has none. */
+export async function latestOf(db: Db, key: string, item: string, scope: SettingScope): Promise<VersionRow | null> {
+  const { rows } = await db.query(
+    `SELECT ${COLUMNS} FROM setting_versions v LEFT JOIN users u ON u.id = v.created_by
+      WHERE v.key = $1 AND v.item = $2 AND ${scopeWhere(3)} ORDER BY v.version DESC LIMIT 1`,
+    [key, item, scope.departmentId, scope.customerType],
+  );
+  return rows[0] ? toRow(rows[0]) : null;
+}
+
+/** The latest version of every scope of every setting, for the settings list (values left out). */
+export async function latestOfAll(db: Db): Promise<Array<Omit<VersionRow, 'value' | 'diff'> & { key: string; item: string; hasValue: boolean }>> {
+  const { rows } = await db.query(
+    `SELECT DISTINCT ON (v.key, v.item, v.department_id, v.customer_type)
+            v.key, v.item, v.version, v.department_id, v.customer_type, v.value IS NOT NULL AS has_value, NULL AS value, '[]'::jsonb AS diff,
+            v.comment, v.restored_from, v.created_at, v.created_by, u.name AS created_by_name
+       FROM setting_versions v LEFT JOIN users u ON u.id = v.created_by
+      ORDER BY v.key, v.item, v.department_id, v.customer_type, v.version DESC`,
+  );
+  return rows.map((r) => ({ ...toRow(r), key: r.key, item: r.item, hasValue: r.has_value }));
+}
+
+export async function versionOf(db: Db, key: string, item: string, scope: SettingScope, version: number): Promise<VersionRow | null> {
+  const { rows } = await db.query(
+    `SELECT ${COLUMNS} FROM setting_versions v LEFT JOIN users u ON u.id = v.created_by
+      WHERE v.key = $1 AND v.item = $2 AND ${scopeWhere(3)} AND v.version = $5`,
+    [key, item, scope.departmentId, scope.customerType, version],
+  );
+  return rows[0] ? toRow(rows[0]) : null;
+}
+
+/** Items of a per-code setting that have versions (created through the settings, not only by default). */
+export async function versionedItems(db: Db, key: string): Promise<string[]> {
+  const { rows } = await db.query(`SELECT DISTINCT item FROM setting_versions WHERE key = $1 AND item <> '' ORDER BY item`, [key]);
+  return rows.map((r) => r.item);
+}
+
+/**
+ * Serialises writers of one scope until the transaction ends, so "expected
+ * version" checks and version numbers never race.
+ */
+export async function lockScope(db: Db, key: string, item: string, scope: SettingScope): Promise<void> {
+  await db.query('SELECT pg_advisory_xact_lock(hashtext($1))',
+    [`setting:${key}:${item}:${scope.departmentId ?? 0}:${scope.customerType ?? ''}`]);
+}
+
+export interface NewVersion {
+  key: string;
+  item: string;
+  scope: SettingScope;
+  version: number;
+  value: unknown;
+  diff: DiffEntry[];
+  comment: string | null;
+  restoredFrom: number | null;
+  createdBy: number;
+  createdAt: Date;
+}
+
+export async function appendVersion(db: Db, v: NewVersion): Promise<number> {
+  const { rows } = await db.query(
+    `INSERT INTO setting_versions (key, item, department_id, customer_type, version, value, diff, comment, restored_from, created_by, created_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING id`,
+    [v.key, v.item, v.scope.departmentId, v.scope.customerType, v.version, v.value === null ? null : JSON.stringify(v.value),
+      JSON.stringify(v.diff), v.comment, v.restoredFrom, v.createdBy, v.createdAt],
+  );
+  return Number(rows[0].id);
+}
