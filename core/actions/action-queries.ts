@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import type { Db } from '../db/pool.js';
+import { Sql } from '../db/sql.js';
 import { runList, type Page } from '../resources/pagination.js';
 import {
   ACTION_FROM, ACTION_SELECT, OPEN_STATUSES, actionScope, getActionRowOrThrow, toActionRow, toActionView,
@@ -18,19 +19,17 @@ const SORTS = { id: 'a.id', dueAt: "COALESCE(a.due_at, 'infinity'::timestamptz)"
 
 export async function listActions(db: Db, actor: Actor, q: ListActionsQueryInput, now: Date): Promise<Page<ActionView>> {
   assertCan(actor, 'actions', 'read');
-  const params: unknown[] = [];
-  const where = [actionScope(actor, params)];
-  const add = (sql: string, v: unknown) => { params.push(v); where.push(sql.replaceAll('?', `$${params.length}`)); };
-  if (q.status?.length) add('a.status = ANY(?)', q.status);
-  if (q.assigneeId) add('a.assignee_id = ?', q.assigneeId);
-  if (q.customerId) add('a.customer_id = ?', q.customerId);
-  if (q.definitionCode) add('a.definition_code = ?', q.definitionCode);
+  const sql = new Sql();
+  const where = [actionScope(actor, sql)];
+  if (q.status?.length) where.push(`a.status = ANY(${sql.param(q.status)})`);
+  if (q.assigneeId) where.push(`a.assignee_id = ${sql.param(q.assigneeId)}`);
+  if (q.customerId) where.push(`a.customer_id = ${sql.param(q.customerId)}`);
+  if (q.definitionCode) where.push(`a.definition_code = ${sql.param(q.definitionCode)}`);
   if (q.overdue !== undefined) {
-    params.push(now, OPEN_STATUSES);
-    const late = `(a.status IN ('overdue','escalated') OR (a.status = ANY($${params.length}) AND a.due_at < $${params.length - 1}))`;
+    const late = `(a.status IN ('overdue','escalated') OR (a.status = ANY(${sql.param(OPEN_STATUSES)}) AND a.due_at < ${sql.param(now)}))`;
     where.push(q.overdue ? late : `NOT ${late}`);
   }
-  return runList(db, { select: ACTION_SELECT, from: ACTION_FROM, where, params, sortExpr: SORTS[q.sort], idExpr: 'a.id', page: q },
+  return runList(db, { select: ACTION_SELECT, from: ACTION_FROM, where, sql, sortExpr: SORTS[q.sort], idExpr: 'a.id', page: q },
     (r: any) => toActionView(toActionRow(r), now));
 }
 

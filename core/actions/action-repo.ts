@@ -83,8 +83,8 @@ const ONE_ACTION_FROM = `${ACTION_FROM}
 /** Statuses in which the work is still the rep's; past due_at they count as overdue. */
 export const OPEN_STATUSES: readonly ActionStatus[] = ['dispatched', 'in_progress', 'rejected', 'overdue', 'escalated'];
 
-export function actionScope(actor: Actor, params: unknown[]): string {
-  return scopeSql(actor, { ownerCol: 'a.assignee_id', deptCol: 'a.department_id' }, params);
+export function actionScope(actor: Actor, sql: Sql): string {
+  return scopeSql(actor, { ownerCol: 'a.assignee_id', deptCol: 'a.department_id' }, sql);
 }
 
 export function toActionRow(r: any): ActionRow {
@@ -140,12 +140,11 @@ export async function readActionWith(
 ): Promise<{ action: ActionRow; row: any }> {
   assertCan(actor, 'actions', 'read');
   const st = new Sql();
-  st.param(id);
-  const scope = actionScope(actor, st.values);
+  const where = `a.id = ${st.param(id)} AND ${actionScope(actor, st)}`;
   const more = extra?.(st);
   const { rows: [row] } = await db.query(st.prepared(
     `SELECT ${ONE_ACTION_SELECT}${more ? `, ${more.columns}` : ''} FROM ${ONE_ACTION_FROM} ${more?.joins ?? ''}
-      WHERE a.id = $1 AND ${scope}${lock ? ' FOR UPDATE OF a' : ''}`));
+      WHERE ${where}${lock ? ' FOR UPDATE OF a' : ''}`));
   if (!row) throw new AppError('ACTION_NOT_FOUND', { id });
   return { action: toActionRow(row), row };
 }

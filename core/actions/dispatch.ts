@@ -11,6 +11,7 @@ import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeSql } from '../auth/scope.js';
 import type { Db } from '../db/pool.js';
+import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import type { EscalationPolicy } from '../flow/escalation.js';
 import { addWorkingDays, type WorkCalendar } from '../flow/working-days.js';
@@ -82,11 +83,8 @@ async function notifyAssignee(db: Db, a: ActionRow, assignerId: number, publicUr
 
 /** The customer (and opportunity) must be the actor's to work on; 422 otherwise, as for other references. */
 export async function assertCustomerReference(db: Db, actor: Actor, customerId: number, opportunityId?: number | null): Promise<string> {
-  const params: unknown[] = [customerId];
-  const { rows } = await db.query(
-    `SELECT c.name FROM customers c WHERE c.id = $1 AND ${scopeSql(actor, { ownerCol: 'c.owner_id', deptCol: 'c.department_id' }, params)}`,
-    params,
-  );
+  const sql = new Sql();
+  const { rows } = await db.query(sql.unprepared(`SELECT c.name FROM customers c WHERE c.id = ${sql.param(customerId)} AND ${scopeSql(actor, { ownerCol: 'c.owner_id', deptCol: 'c.department_id' }, sql)}`));
   if (!rows[0]) throw new AppError('REFERENCE_INVALID', { customerId });
   if (opportunityId) {
     const opp = await db.query('SELECT 1 FROM opportunities WHERE id = $1 AND customer_id = $2', [opportunityId, customerId]);

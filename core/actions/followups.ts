@@ -135,16 +135,18 @@ export async function followUpStats(
   assertCan(actor, 'customers', 'read');
   const to = q.to ?? shanghaiDate(now);
   const from = q.from ?? addCalendarDays(to, -29);
-  const params: unknown[] = [shanghaiInstant(from), shanghaiInstant(addCalendarDays(to, 1))];
-  const where = [`f.at >= $1 AND f.at < $2`, scopeSql(actor, { ownerCol: 'f.user_id', deptCol: 'f.department_id' }, params)];
-  if (q.userId) { params.push(q.userId); where.push(`f.user_id = $${params.length}`); }
-  const { rows } = await db.query(
+  const sql = new Sql();
+  const where = [
+    `f.at >= ${sql.param(shanghaiInstant(from))} AND f.at < ${sql.param(shanghaiInstant(addCalendarDays(to, 1)))}`,
+    scopeSql(actor, { ownerCol: 'f.user_id', deptCol: 'f.department_id' }, sql),
+  ];
+  if (q.userId) where.push(`f.user_id = ${sql.param(q.userId)}`);
+  const { rows } = await db.query(sql.unprepared(
     `SELECT f.user_id, u.name, count(*)::int AS total, count(*) FILTER (WHERE f.effective)::int AS effective,
             count(*) FILTER (WHERE NOT f.effective AND NOT f.has_evidence)::int AS pseudo
        FROM followups f JOIN users u ON u.id = f.user_id
       WHERE ${where.join(' AND ')} GROUP BY f.user_id, u.name ORDER BY f.user_id`,
-    params,
-  );
+  ));
   const sum = (k: 'total' | 'effective' | 'pseudo') => rows.reduce((n, r) => n + r[k], 0);
   return {
     from, to, total: sum('total'), effective: sum('effective'), ratio: ratio(sum('effective'), sum('total')), pseudo: sum('pseudo'),

@@ -4,6 +4,7 @@
  * manager, the director the nearest director above them, compliance everyone
  * in the compliance role.
  */
+import { pathInSubtreeSql } from '../auth/department-subtree.js';
 import type { Db } from '../db/pool.js';
 import type { Recipient } from '../flow/action-machine.js';
 import type { NotifyRole } from '../flow/types.js';
@@ -40,8 +41,8 @@ export async function resolveRole(db: Db, a: ActionPeople, role: NotifyRole): Pr
         // the director whose department contains the assignee's, deepest first; else any director
         `SELECT u.id, u.name, u.wecom_userid FROM users u LEFT JOIN departments d ON d.id = u.department_id
           WHERE u.role = 'director' AND u.active
-          ORDER BY ((SELECT dd.path FROM users x JOIN departments dd ON dd.id = x.department_id WHERE x.id = $1)
-                    LIKE d.path || '%') DESC NULLS LAST, length(d.path) DESC NULLS LAST, u.id
+          ORDER BY (${pathInSubtreeSql('(SELECT dd.path FROM users x JOIN departments dd ON dd.id = x.department_id WHERE x.id = $1)', 'd.path')})
+                    DESC NULLS LAST, length(d.path) DESC NULLS LAST, u.id
           LIMIT 1`, [a.assigneeId])).rows, role);
     case 'compliance':
     case 'admin':

@@ -8,6 +8,7 @@
  *   await reassignAction(db, actor, id, { toUserId: qian, reason: '赵磊休假' }, { now, publicUrl });
  */
 import type { Actor } from '../auth/actor.js';
+import { isPathInSubtree } from '../auth/department-subtree.js';
 import { assertCan } from '../auth/permissions.js';
 import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
@@ -97,7 +98,7 @@ async function resolveReassignTarget(db: Db, actor: Actor, userId: number): Prom
     [userId],
   );
   const u = rows[0];
-  const inScope = u && (actor.role === 'director' || (!!actor.departmentPath && !!u.path?.startsWith(actor.departmentPath)));
+  const inScope = u && (actor.role === 'director' || isPathInSubtree(u.path, actor.departmentPath));
   if (!inScope) throw new AppError('USER_NOT_FOUND', { userId }, '转派对象不存在或不在你的管理范围内');
   if (!u.active) throw new AppError('ACTION_REASSIGN_TARGET_INACTIVE', { userId, name: u.name }, `${u.name}已停用，不能接收事项`);
   if (u.role !== 'rep') throw new AppError('ACTION_REASSIGN_TARGET_NOT_REP', { userId, name: u.name, role: u.role });

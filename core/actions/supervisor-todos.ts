@@ -9,6 +9,7 @@
  */
 import type { Actor } from '../auth/actor.js';
 import type { Db } from '../db/pool.js';
+import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { runList, type Page } from '../resources/pagination.js';
 import { statusLabel } from './action-repo.js';
@@ -37,12 +38,11 @@ function toTodoView(r: any): SupervisorTodoView {
 
 /** The caller's to-dos (supervisor_id = caller), open by default, filtered by day and kind. */
 export function listSupervisorTodos(db: Db, actor: Actor, q: ListSupervisorTodosQueryInput): Promise<Page<SupervisorTodoView>> {
-  const params: unknown[] = [actor.id];
-  const where = ['t.supervisor_id = $1', q.status === 'open' ? 't.done_at IS NULL' : 't.done_at IS NOT NULL'];
-  const add = (sql: string, v: unknown) => { params.push(v); where.push(`${sql} $${params.length}`); };
-  if (q.day) add('t.day =', q.day);
-  if (q.kind) add('t.kind =', q.kind);
-  return runList(db, { select: SELECT, from: FROM, where, params, sortExpr: SORTS[q.sort], idExpr: 't.id', page: q }, toTodoView);
+  const sql = new Sql();
+  const where = [`t.supervisor_id = ${sql.param(actor.id)}`, q.status === 'open' ? 't.done_at IS NULL' : 't.done_at IS NOT NULL'];
+  if (q.day) where.push(`t.day = ${sql.param(q.day)}`);
+  if (q.kind) where.push(`t.kind = ${sql.param(q.kind)}`);
+  return runList(db, { select: SELECT, from: FROM, where, sql, sortExpr: SORTS[q.sort], idExpr: 't.id', page: q }, toTodoView);
 }
 
 /** Marks one of the caller's to-dos done; a second call changes nothing. Anyone else's is a 404. */

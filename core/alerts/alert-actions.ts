@@ -8,6 +8,7 @@
  *   const r = await acknowledgeAlert(tx, actor, a, { now, via: 'app' });
  */
 import type { Actor } from '../auth/actor.js';
+import { isPathInSubtree } from '../auth/department-subtree.js';
 import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import { formatShanghai } from '../flow/time.js';
@@ -61,7 +62,7 @@ export async function isRecipient(db: Db, alertId: number, userId: number): Prom
 export function mayHandle(actor: Actor, a: Pick<AlertRow, 'departmentPath'>, recipient: boolean): boolean {
   if (actor.role === 'admin') return false;
   if (recipient || actor.role === 'director') return true;
-  return actor.role === 'manager' && !!actor.departmentPath && !!a.departmentPath && a.departmentPath.startsWith(actor.departmentPath);
+  return actor.role === 'manager' && isPathInSubtree(a.departmentPath, actor.departmentPath);
 }
 
 export interface HandleContext {

@@ -11,12 +11,14 @@
  *   const page = await listAlerts(db, actor, { status: 'unresolved', limit: 50, order: 'desc' });
  */
 import type { Actor } from '../auth/actor.js';
+import { inDepartmentSubtree } from '../auth/department-subtree.js';
 import { verifyLink } from '../auth/session.js';
 import type { Db } from '../db/pool.js';
+import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { formatShanghai } from '../flow/time.js';
 import { OUTBOX_STATUS_LABELS } from '../outbox/list-outbox.js';
-import { decodeCursor, encodeCursor, type Page } from '../resources/pagination.js';
+import { idKeyset, toIdPage, type Page } from '../resources/pagination.js';
 import {
   acknowledgeAlert, alertNotFound, isRecipient, lockAlertOrThrow, mayHandle, resolveAlert, type AlertRow,
 } from './alert-actions.js';
@@ -33,16 +35,14 @@ const FROM = `
   LEFT JOIN users ab ON ab.id = a.acknowledged_by LEFT JOIN users rb ON rb.id = a.resolved_by`;
 
 /** The scope predicate, adding its parameters to `params`. */
-function scopeSql(actor: Actor, params: unknown[]): string {
+function alertScope(actor: Actor, sql: Sql): string {
   if (actor.role === 'director' || actor.role === 'admin') return 'TRUE';
-  params.push(actor.id);
-  const me = `$${params.length}`;
+  const me = sql.param(actor.id);
   const mine = `EXISTS (SELECT 1 FROM alert_recipients r WHERE r.alert_id = a.id AND r.user_id = ${me})`;
   switch (actor.role) {
     case 'manager': {
       if (!actor.departmentPath) return mine;
-      params.push(`${actor.departmentPath}%`);
-      return `(a.department_id IN (SELECT id FROM departments WHERE path LIKE $${params.length}) OR ${mine})`;
+      return `(${inDepartmentSubtree(sql, 'a.department_id', { path: actor.departmentPath })} OR ${mine})`;
     }
     case 'rep':
       return `((a.subject_type = 'customer' AND a.owner_id = ${me}) OR ${mine})`;
@@ -67,44 +67,27 @@ function toSummary(actor: Actor, r: any): AlertSummary {
   };
 }
 
-/** Cursor values are ids here; anything else is a 400, never SQL's problem. */
-function cursorId(cursor: string | undefined): number | null {
-  if (!cursor) return null;
-  const [v, id] = decodeCursor(cursor);
-  if (v !== id) throw new AppError('VALIDATION_FAILED', [{ path: ['cursor'], message: '分页游标无效' }]);
-  return id;
-}
-
 export async function listAlerts(db: Db, actor: Actor, q: ListAlertsQueryInput): Promise<Page<AlertSummary>> {
-  const params: unknown[] = [];
-  const where = [scopeSql(actor, params)];
+  const sql = new Sql();
+  const where = [alertScope(actor, sql)];
   if (q.status === 'unresolved') where.push(`a.status <> 'resolved'`);
-  else if (q.status) { params.push(q.status); where.push(`a.status = $${params.length}`); }
-  if (q.rule) { params.push(q.rule); where.push(`a.rule_code = $${params.length}`); }
+  else if (q.status) where.push(`a.status = ${sql.param(q.status)}`);
+  if (q.rule) where.push(`a.rule_code = ${sql.param(q.rule)}`);
   const filter = where.join(' AND ');
-  const pageParams = [...params, actor.id];
-  const me = `$${pageParams.length}`;
-  const after = cursorId(q.cursor);
-  let keyset = 'TRUE';
-  if (after !== null) { pageParams.push(after); keyset = `a.id ${q.order === 'asc' ? '>' : '<'} $${pageParams.length}`; }
-  pageParams.push(q.limit + 1);
+  const pageSql = sql.fork();
+  const me = pageSql.param(actor.id);
+  const ks = idKeyset(q, 'a.id', pageSql);
   const [count, page] = await Promise.all([
-    db.query(`SELECT count(*)::int AS n FROM ${FROM} WHERE ${filter}`, params),
-    db.query(`SELECT ${select(me)} FROM ${FROM} WHERE ${filter} AND ${keyset}
-              ORDER BY a.id ${q.order === 'asc' ? 'ASC' : 'DESC'} LIMIT $${pageParams.length}`, pageParams),
+    db.query(sql.unprepared(`SELECT count(*)::int AS n FROM ${FROM} WHERE ${filter}`)),
+    db.query(pageSql.unprepared(`SELECT ${select(me)} FROM ${FROM} WHERE ${filter} AND ${ks.where} ${ks.orderLimit}`)),
   ]);
-  const kept = page.rows.slice(0, q.limit);
-  const last = kept[kept.length - 1];
-  return {
-    items: kept.map((r) => toSummary(actor, r)),
-    nextCursor: page.rows.length > q.limit && last ? encodeCursor(last.id, last.id) : null,
-    total: count.rows[0].n,
-  };
+  return toIdPage(page.rows, q.limit, count.rows[0].n, (r) => toSummary(actor, r));
 }
 
 async function loadScopedRow(db: Db, actor: Actor, id: number): Promise<any> {
-  const params: unknown[] = [actor.id, id];
-  const { rows: [row] } = await db.query(`SELECT ${select('$1')} FROM ${FROM} WHERE a.id = $2 AND ${scopeSql(actor, params)}`, params);
+  const sql = new Sql();
+  const { rows: [row] } = await db.query(sql.unprepared(
+    `SELECT ${select(sql.param(actor.id))} FROM ${FROM} WHERE a.id = ${sql.param(id)} AND ${alertScope(actor, sql)}`));
   if (!row) throw alertNotFound(id);
   return row;
 }

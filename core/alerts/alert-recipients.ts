@@ -7,6 +7,7 @@
  *
  *   WITH rr AS (${recipientsByOwnerSql('$3')}) SELECT … FROM customers c LEFT JOIN rr ON rr.owner_id = c.owner_id
  */
+import { pathInSubtreeSql } from '../auth/department-subtree.js';
 
 /** A recipient as stored on a candidate alert: `notify: false` records them without sending a card. */
 export interface CandidateRecipient {
@@ -38,9 +39,9 @@ export function recipientsByOwnerSql(rolesParam: string): string {
                          UNION ALL
                          SELECT d.id, 'director', 3 FROM users d LEFT JOIN departments dd ON dd.id = d.department_id
                           WHERE d.role = 'director' AND d.active AND 'director' = ANY(${rolesParam})
-                            AND (od.path LIKE dd.path || '%' OR NOT EXISTS (
+                            AND (${pathInSubtreeSql('od.path', 'dd.path')} OR NOT EXISTS (
                                   SELECT 1 FROM users d2 JOIN departments dd2 ON dd2.id = d2.department_id
-                                   WHERE d2.role = 'director' AND d2.active AND od.path LIKE dd2.path || '%'))
+                                   WHERE d2.role = 'director' AND d2.active AND ${pathInSubtreeSql('od.path', 'dd2.path')}))
                          UNION ALL
                          SELECT c.id, 'compliance', 4 FROM users c
                           WHERE c.role = 'compliance' AND c.active AND 'compliance' = ANY(${rolesParam})

@@ -159,20 +159,26 @@ export interface ResolveInput {
   via: 'auto' | 'app' | 'card';
 }
 
-/** Marks alerts resolved with an 'alert.resolved' event each; returns the ids that changed. */
-export async function resolveAlertsWhere(db: Db, whereSql: string, params: unknown[], r: Omit<ResolveInput, 'ids'>): Promise<number[]> {
-  const base = params.length;
-  const { rows } = await db.query<{ id: number }>(
+/**
+ * Marks the alerts matching `where` (over alerts `a`, its values given to the
+ * builder) resolved, with an 'alert.resolved' event each; returns the ids that changed.
+ *
+ *   await resolveAlertsWhere(tx, (sql) => `a.subject_id = ANY(${sql.param(ids)}::bigint[])`, { now, note, actorId: null, via: 'auto' });
+ */
+export async function resolveAlertsWhere(db: Db, where: (sql: Sql) => string, r: Omit<ResolveInput, 'ids'>): Promise<number[]> {
+  const sql = new Sql();
+  const predicate = where(sql);
+  const [at, actor, note] = [sql.param(r.now), sql.param(r.actorId), sql.param(r.note)];
+  const { rows } = await db.query<{ id: number }>(sql.unprepared(
     `WITH res AS (
-       UPDATE alerts a SET status = 'resolved', resolved_at = $${base + 1}, resolved_by = $${base + 2},
-                           resolution_note = $${base + 3}, updated_at = $${base + 1}
-        WHERE a.status <> 'resolved' AND (${whereSql})
+       UPDATE alerts a SET status = 'resolved', resolved_at = ${at}, resolved_by = ${actor},
+                           resolution_note = ${note}, updated_at = ${at}
+        WHERE a.status <> 'resolved' AND (${predicate})
        RETURNING a.id, a.status)
      INSERT INTO events (actor_id, entity_type, entity_id, type, data, at)
-     SELECT $${base + 2}, 'alert', res.id, 'alert.resolved', jsonb_build_object('note', $${base + 3}::text, 'via', $${base + 4}::text), $${base + 1}
+     SELECT ${actor}, 'alert', res.id, 'alert.resolved', jsonb_build_object('note', ${note}::text, 'via', ${sql.param(r.via)}::text), ${at}
        FROM res
      RETURNING entity_id AS id`,
-    [...params, r.now, r.actorId, r.note, r.via],
-  );
+  ));
   return rows.map((x) => x.id);
 }

@@ -42,9 +42,9 @@ export async function runOverdueEscalation(deps: DetectionDeps): Promise<Detecti
   return runDetection(deps, 'overdue_escalation', OverdueEscalationParamsSchema, async (tx, rule, now) => {
     const publicUrl = deps.config.publicUrl;
     const resolved = await resolveAlertsWhere(tx,
-      `a.rule_code = 'overdue_escalation' AND a.subject_type = 'action'
-       AND EXISTS (SELECT 1 FROM actions x WHERE x.id = a.subject_id AND x.status = ANY($1))`,
-      [DONE], { now, note: '事项已提交', actorId: null, via: 'auto' });
+      (sql) => `a.rule_code = 'overdue_escalation' AND a.subject_type = 'action'
+       AND EXISTS (SELECT 1 FROM actions x WHERE x.id = a.subject_id AND x.status = ANY(${sql.param(DONE)}))`,
+      { now, note: '事项已提交', actorId: null, via: 'auto' });
     const { rows } = await tx.query<{ id: number }>(
       `SELECT a.id FROM actions a
         WHERE a.due_at < $1 AND NOT (a.status = ANY($2))

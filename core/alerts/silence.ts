@@ -112,11 +112,11 @@ async function resolveSilences(tx: PoolClient, now: Date, followedUpSince: Date 
   const ended = `a.rule_code = 'silence' AND a.subject_type = 'customer' AND EXISTS (
     SELECT 1 FROM customers c WHERE c.id = a.subject_id AND (c.last_effective_followup_at > a.window_start OR c.status <> 'active'))`;
   const how = { now, note: '已有效跟进', actorId: null, via: 'auto' as const };
-  if (!followedUpSince) return resolveAlertsWhere(tx, ended, [], how);
+  if (!followedUpSince) return resolveAlertsWhere(tx, () => ended, how);
   const { rows } = await tx.query<{ id: number }>(
     `SELECT id FROM customers WHERE status = 'active' AND last_effective_followup_at >= $1`, [followedUpSince]);
   if (rows.length === 0) return [];
-  return resolveAlertsWhere(tx, `${ended} AND a.subject_id = ANY($1::bigint[])`, [rows.map((r) => r.id)], how);
+  return resolveAlertsWhere(tx, (sql) => `${ended} AND a.subject_id = ANY(${sql.param(rows.map((r) => r.id))}::bigint[])`, how);
 }
 
 export async function runSilenceCheck(deps: DetectionDeps, opts: SilenceOptions = {}): Promise<DetectionReport> {

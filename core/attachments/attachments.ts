@@ -14,6 +14,7 @@ import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeSql } from '../auth/scope.js';
 import type { Db } from '../db/pool.js';
+import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { readCaptureTime } from '../flow/exif.js';
 import type { AttachmentKind, ReportAttachment } from '../flow/types.js';
@@ -136,9 +137,9 @@ export async function resolveUploadRefs(
 ): Promise<{ customerId: number | null; actionId: number | null }> {
   let customerId = refs.customerId ?? null;
   if (refs.actionId !== undefined) {
-    const params: unknown[] = [refs.actionId];
-    const scope = scopeSql(actor, { ownerCol: 'a.assignee_id', deptCol: 'a.department_id' }, params);
-    const { rows } = await db.query(`SELECT a.customer_id FROM actions a WHERE a.id = $1 AND ${scope}`, params);
+    const sql = new Sql();
+    const scope = scopeSql(actor, { ownerCol: 'a.assignee_id', deptCol: 'a.department_id' }, sql);
+    const { rows } = await db.query(sql.unprepared(`SELECT a.customer_id FROM actions a WHERE a.id = ${sql.param(refs.actionId)} AND ${scope}`));
     if (!rows[0]) throw new AppError('REFERENCE_INVALID', { actionId: refs.actionId }, `事项 ${refs.actionId} 不存在或不在你的权限范围内`);
     if (customerId !== null && customerId !== rows[0].customer_id) {
       throw new AppError('REFERENCE_INVALID', { actionId: refs.actionId, customerId }, '附件的客户与事项的客户不一致');
@@ -146,9 +147,9 @@ export async function resolveUploadRefs(
     customerId = rows[0].customer_id;
   }
   if (refs.customerId !== undefined) {
-    const params: unknown[] = [refs.customerId];
-    const scope = scopeSql(actor, { ownerCol: 'c.owner_id', deptCol: 'c.department_id' }, params);
-    const { rows } = await db.query(`SELECT 1 FROM customers c WHERE c.id = $1 AND ${scope}`, params);
+    const sql = new Sql();
+    const scope = scopeSql(actor, { ownerCol: 'c.owner_id', deptCol: 'c.department_id' }, sql);
+    const { rows } = await db.query(sql.unprepared(`SELECT 1 FROM customers c WHERE c.id = ${sql.param(refs.customerId)} AND ${scope}`));
     if (!rows[0]) throw new AppError('REFERENCE_INVALID', { customerId: refs.customerId }, `客户 ${refs.customerId} 不存在或不在你的权限范围内`);
   }
   return { customerId, actionId: refs.actionId ?? null };
@@ -174,8 +175,8 @@ export async function insertAttachment(db: Db, actor: Actor, file: StoredFile, m
 
 // Reading ----------------------------------------------------------------------------------
 
-const attachmentScope = (actor: Actor, params: unknown[]) =>
-  scopeSql(actor, { ownerCol: 'a.uploaded_by', deptCol: 'a.department_id' }, params);
+const attachmentScope = (actor: Actor, sql: Sql) =>
+  scopeSql(actor, { ownerCol: 'a.uploaded_by', deptCol: 'a.department_id' }, sql);
 
 function toAttachment(r: any, downloads: Attachment['downloads']): Attachment {
   return {
@@ -190,10 +191,9 @@ function toAttachment(r: any, downloads: Attachment['downloads']): Attachment {
 }
 
 async function loadRow(db: Db, actor: Actor, id: number, lock = false): Promise<any> {
-  const params: unknown[] = [id];
-  const { rows } = await db.query(
-    `SELECT a.*, u.name AS uploader_name FROM attachments a JOIN users u ON u.id = a.uploaded_by
-      WHERE a.id = $1 AND ${attachmentScope(actor, params)}${lock ? ' FOR UPDATE OF a' : ''}`, params);
+  const sql = new Sql();
+  const { rows } = await db.query(sql.unprepared(`SELECT a.*, u.name AS uploader_name FROM attachments a JOIN users u ON u.id = a.uploaded_by
+      WHERE a.id = ${sql.param(id)} AND ${attachmentScope(actor, sql)}${lock ? ' FOR UPDATE OF a' : ''}`));
   if (!rows[0]) throw new AppError('ATTACHMENT_NOT_FOUND', { id });
   return rows[0];
 }

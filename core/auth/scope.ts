@@ -1,17 +1,18 @@
+import type { Sql } from '../db/sql.js';
 import type { Actor } from './actor.js';
+import { inDepartmentSubtree, isPathInSubtree } from './department-subtree.js';
 
 /**
  * Row scope as a SQL predicate, added to every query over scoped data:
  * a rep sees rows they own, a manager rows of their department subtree,
  * director/admin everything. `ownerCol`/`deptCol` name the row's columns.
  *
- *   const s = scopeSql(actor, { ownerCol: 'c.owner_id', deptCol: 'c.department_id' }, params);
- *   sql += ` AND ${s}`;
+ *   const where = [scopeSql(actor, { ownerCol: 'c.owner_id', deptCol: 'c.department_id' }, sql)];
  */
 export function scopeSql(
   actor: Actor,
   cols: { ownerCol: string; deptCol: string },
-  params: unknown[],
+  sql: Sql,
 ): string {
   switch (actor.role) {
     case 'director':
@@ -19,12 +20,10 @@ export function scopeSql(
       return 'TRUE';
     case 'manager': {
       if (!actor.departmentPath) return 'FALSE';
-      params.push(`${actor.departmentPath}%`);
-      return `${cols.deptCol} IN (SELECT id FROM departments WHERE path LIKE $${params.length})`;
+      return inDepartmentSubtree(sql, cols.deptCol, { path: actor.departmentPath });
     }
     case 'rep':
-      params.push(actor.id);
-      return `${cols.ownerCol} = $${params.length}`;
+      return `${cols.ownerCol} = ${sql.param(actor.id)}`;
     case 'compliance':
       return 'FALSE';
   }
@@ -40,7 +39,7 @@ export function isInScope(
     case 'admin':
       return true;
     case 'manager':
-      return !!actor.departmentPath && !!row.departmentPath && row.departmentPath.startsWith(actor.departmentPath);
+      return isPathInSubtree(row.departmentPath, actor.departmentPath);
     case 'rep':
       return row.ownerId === actor.id;
     case 'compliance':

@@ -13,11 +13,12 @@
  * opportunity closes, the rep's department at that instant from
  * user_department_history.
  */
+import type { Sql } from '../db/sql.js';
 import { addCalendarDays, shanghaiInstant, type IsoDate } from '../flow/time.js';
 import { addMonths, monthStart, type Period } from './period.js';
 import { rollupBranches } from './rollup-reads.js';
 import type { DashboardSettings, ProfileField, ThresholdMetric } from './settings.js';
-import { departmentAt, type Params } from './sql.js';
+import { departmentAt } from './sql.js';
 
 export const METRIC_KEYS = [
   'lead_conversion', 'opportunity_win', 'profile_completeness',
@@ -33,7 +34,7 @@ export interface SourceCtx {
   now: Date;
   /** Shanghai today. */
   today: IsoDate;
-  ps: Params;
+  ps: Sql;
   settings: DashboardSettings;
   /** Completeness only: the snapshot day to read, or null for the live state. */
   snapshotAsOf?: IsoDate | null;
@@ -73,7 +74,7 @@ export interface MetricDef {
 }
 
 const TIME_GROUPS: GroupBy[] = ['day', 'week', 'month'];
-const ts = (ctx: SourceCtx) => ({ from: ctx.ps.p(ctx.period.fromTs), to: ctx.ps.p(ctx.period.toTs) });
+const ts = (ctx: SourceCtx) => ({ from: ctx.ps.param(ctx.period.fromTs), to: ctx.ps.param(ctx.period.toTs) });
 
 /**
  * Stage exits `s` of days [from, to), stated by their Shanghai month so that
@@ -82,14 +83,14 @@ const ts = (ctx: SourceCtx) => ({ from: ctx.ps.p(ctx.period.fromTs), to: ctx.ps.
  * A whole month is its month alone (the `at` range would only be re-checked
  * on every exit); otherwise the months bound the `at` range.
  */
-function stageExitsIn(ps: Params, from: IsoDate, to: IsoDate): string {
+function stageExitsIn(ps: Sql, from: IsoDate, to: IsoDate): string {
   const first = monthStart(from);
   const last = monthStart(addCalendarDays(to, -1));
-  if (first === last && from === first && to === addMonths(first, 1)) return `dash_month(s.at) = ${ps.p(first)}::date`;
+  if (first === last && from === first && to === addMonths(first, 1)) return `dash_month(s.at) = ${ps.param(first)}::date`;
   const months = first === last
-    ? `dash_month(s.at) = ${ps.p(first)}::date`
-    : `dash_month(s.at) BETWEEN ${ps.p(first)}::date AND ${ps.p(last)}::date`;
-  return `${months} AND s.at >= ${ps.p(shanghaiInstant(from))} AND s.at < ${ps.p(shanghaiInstant(to))}`;
+    ? `dash_month(s.at) = ${ps.param(first)}::date`
+    : `dash_month(s.at) BETWEEN ${ps.param(first)}::date AND ${ps.param(last)}::date`;
+  return `${months} AND s.at >= ${ps.param(shanghaiInstant(from))} AND s.at < ${ps.param(shanghaiInstant(to))}`;
 }
 
 /**
@@ -107,7 +108,7 @@ function forwardExitsSource(ctx: SourceCtx): string {
   const wholeTo = monthStart(period.to);
   if (!ctx.monthGrain || wholeFrom >= wholeTo) return exits(period.from, period.to);
   const branches = [`SELECT m.owner_id, m.department_id, m.product_line_id, m.month AS t, m.stage, m.forward AS den, m.skips AS num
-                       FROM dash_stage_monthly m WHERE m.month >= ${ps.p(wholeFrom)}::date AND m.month < ${ps.p(wholeTo)}::date`];
+                       FROM dash_stage_monthly m WHERE m.month >= ${ps.param(wholeFrom)}::date AND m.month < ${ps.param(wholeTo)}::date`];
   if (period.from < wholeFrom) branches.push(exits(period.from, wholeFrom));
   if (wholeTo < period.to) branches.push(exits(wholeTo, period.to));
   return branches.join('\nUNION ALL\n');
@@ -121,7 +122,7 @@ function forwardExitsSource(ctx: SourceCtx): string {
 const DECISION_MAKER = `decision_role = 'decision_maker'`;
 const REACHABLE = `(COALESCE(btrim(phone), '') <> '' OR COALESCE(btrim(wechat), '') <> '')`;
 
-export function profileFieldsSql(fields: ProfileField[], ps: Params, mode: 'join' | 'exists' = 'join'): { joins: string; flags: string[] } {
+export function profileFieldsSql(fields: ProfileField[], ps: Sql, mode: 'join' | 'exists' = 'join'): { joins: string; flags: string[] } {
   const joins = new Set<string>();
   // 'exists' (a probe per customer row) suits a page of customers; 'join' suits all of them
   const contactFlag = (alias: string, cond: string) => {
@@ -131,7 +132,7 @@ export function profileFieldsSql(fields: ProfileField[], ps: Params, mode: 'join
   };
   const flags = fields.map((f) => {
     switch (f.source) {
-      case 'profile': return `COALESCE(btrim(c.profile->>${ps.p(f.key)}), '') <> ''`;
+      case 'profile': return `COALESCE(btrim(c.profile->>${ps.param(f.key)}), '') <> ''`;
       case 'contacts.decision_maker': return contactFlag('k_dm', DECISION_MAKER);
       case 'contacts.phone': return contactFlag('k_ph', REACHABLE);
       case 'location': return `(c.lat IS NOT NULL AND COALESCE(btrim(c.address), '') <> '')`;
@@ -177,11 +178,11 @@ export const METRICS: Record<MetricKey, MetricDef> = {
     source: (ctx) => {
       const fields = ctx.settings.profileFields;
       if (ctx.snapshotAsOf || ctx.liveProfileState) {
-        const cols = fields.map((f, i) => `COALESCE((s.filled->>${ctx.ps.p(f.key)})::int, 0) AS f${i}`).join(', ');
+        const cols = fields.map((f, i) => `COALESCE((s.filled->>${ctx.ps.param(f.key)})::int, 0) AS f${i}`).join(', ');
         const from = ctx.liveProfileState
-          ? `jsonb_to_recordset(${ctx.ps.p(JSON.stringify(ctx.liveProfileState))}::jsonb)
+          ? `jsonb_to_recordset(${ctx.ps.param(JSON.stringify(ctx.liveProfileState))}::jsonb)
                AS s(department_id bigint, owner_id bigint, product_line_id bigint, customers int, filled jsonb)`
-          : `dash_profile_snapshots s WHERE s.as_of = ${ctx.ps.p(ctx.snapshotAsOf)}`;
+          : `dash_profile_snapshots s WHERE s.as_of = ${ctx.ps.param(ctx.snapshotAsOf)}`;
         return `SELECT s.owner_id, s.department_id, s.product_line_id, NULL::date AS t, NULL::text AS stage, s.customers AS n, ${cols}
                   FROM ${from}`;
       }
@@ -264,11 +265,11 @@ function unionOrNothing(branches: string[]): string {
  * product line is the customer's: joined only when asked for, since today's
  * actions can be tens of thousands of rows and the join is most of their cost.
  */
-export function liveActionsSql(ps: Params, from: Date, to: Date, withProductLine = true, sign: '' | '-' = ''): string {
+export function liveActionsSql(ps: Sql, from: Date, to: Date, withProductLine = true, sign: '' | '-' = ''): string {
   return `SELECT a.assignee_id AS owner_id, a.department_id, ${withProductLine ? 'c.product_line_id' : 'NULL::bigint'} AS product_line_id,
                  dash_day(a.due_at) AS t, NULL::text AS stage, ${sign}1 AS den, ${sign}dash_action_on_time(a.status, a.submitted_at, a.due_at)::int AS num
             FROM actions a ${withProductLine ? 'LEFT JOIN customers c ON c.id = a.customer_id' : ''}
-           WHERE a.due_at >= ${ps.p(from)} AND a.due_at < ${ps.p(to)}`;
+           WHERE a.due_at >= ${ps.param(from)} AND a.due_at < ${ps.param(to)}`;
 }
 
 export function isMetricKey(s: string): s is MetricKey {

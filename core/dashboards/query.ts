@@ -7,12 +7,14 @@
  *   const rows = await aggregateMetric(db, { metric: METRICS.action_on_time, actor, period, filters, groupBy: 'owner', … });
  */
 import type { Actor } from '../auth/actor.js';
+import { isPathInSubtree } from '../auth/department-subtree.js';
 import type { Db } from '../db/pool.js';
+import { Sql } from '../db/sql.js';
 import { shanghaiDate } from '../flow/time.js';
 import type { GroupBy, MetricDef, ProfileStateRow } from './metrics.js';
 import type { Period } from './period.js';
 import type { DashboardSettings } from './settings.js';
-import { factPredicates, Params, type DashboardFilters } from './sql.js';
+import { factPredicates, type DashboardFilters } from './sql.js';
 
 export interface AggregateRow {
   /** Group key as text ('' when ungrouped). */
@@ -54,7 +56,7 @@ export const TOTAL_KEY = '*total*';
 /** Position of a stage exit: 'negotiation/legal_review' or 'contract'. */
 const POSITION = 'f.position';
 
-function groupExpr(spec: AggregateSpec, ps: Params): { select: string; join: string } {
+function groupExpr(spec: AggregateSpec, ps: Sql): { select: string; join: string } {
   const dayExpr = 'f.t';
   switch (spec.groupBy ?? null) {
     case null:
@@ -72,7 +74,7 @@ function groupExpr(spec: AggregateSpec, ps: Params): { select: string; join: str
       const groups = ids.map((id) => map.get(id)!);
       return {
         select: `COALESCE(g.grp, 0)::text`,
-        join: `LEFT JOIN unnest(${ps.p(ids)}::bigint[], ${ps.p(groups)}::bigint[]) AS g(dept_id, grp) ON g.dept_id = f.department_id`,
+        join: `LEFT JOIN unnest(${ps.param(ids)}::bigint[], ${ps.param(groups)}::bigint[]) AS g(dept_id, grp) ON g.dept_id = f.department_id`,
       };
     }
   }
@@ -94,7 +96,7 @@ function measures(spec: AggregateSpec): string {
  * (with the group key's join), plus the group key expression.
  */
 function factsSelection(spec: AggregateSpec) {
-  const ps = new Params();
+  const ps = new Sql();
   const source = spec.metric.source({
     period: spec.period, now: spec.now, today: shanghaiDate(spec.now), ps, settings: spec.settings, snapshotAsOf: spec.snapshotAsOf,
     liveProfileState: spec.liveProfileState,
@@ -103,7 +105,7 @@ function factsSelection(spec: AggregateSpec) {
   });
   const where = factPredicates(spec.actor, spec.filters, ps, { hasProductLine: spec.metric.hasProductLine, hasStage: false });
   if (spec.filters.stage !== undefined && spec.metric.hasStage) {
-    const s = ps.p(spec.filters.stage);
+    const s = ps.param(spec.filters.stage);
     where.push(spec.metric.kind === 'dwell' ? `(f.stage = ${s} OR ${POSITION} = ${s})` : `f.stage = ${s}`);
   }
   const g = groupExpr(spec, ps);
@@ -173,7 +175,7 @@ export function departmentGrouping(depts: Dept[], rootId: number | null): { grou
     return { grouping: { map }, labels, root: null };
   }
   for (const d of depts) {
-    if (!d.path.startsWith(root.path)) continue;
+    if (!isPathInSubtree(d.path, root.path)) continue;
     if (d.id === root.id) {
       map.set(d.id, root.id);
       continue;

@@ -9,6 +9,7 @@
 import type { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
 import type { Db } from '../db/pool.js';
+import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { shanghaiDate } from '../flow/time.js';
 import { keyset, toPage } from '../resources/pagination.js';
@@ -19,12 +20,12 @@ import { aggregateMetric } from './query.js';
 import { assertMayReadDashboards, filtersOf, loadStageNames } from './service.js';
 import { liveProfileState } from './snapshots.js';
 import { loadDashboardSettings, type DashboardSettings } from './settings.js';
-import { departmentAt, factPredicates, Params } from './sql.js';
+import { departmentAt, factPredicates } from './sql.js';
 
 export type ColumnType = 'text' | 'number' | 'datetime' | 'date' | 'boolean';
 export interface Column { key: string; label: string; type: ColumnType }
 
-interface RecordsCtx { ps: Params; period: Period; now: Date; settings: DashboardSettings }
+interface RecordsCtx { ps: Sql; period: Period; now: Date; settings: DashboardSettings }
 
 interface RecordsDef {
   columns(settings: DashboardSettings): Column[];
@@ -52,7 +53,7 @@ const RECORDS: Record<MetricKey, RecordsDef> = {
              l.created_at AS sort_at, (l.status = 'converted') AS hit,
              l.title, l.company, l.created_at, l.converted_at,
              CASE l.status WHEN 'new' THEN '新建' WHEN 'assigned' THEN '已分配' WHEN 'converted' THEN '已转化' ELSE '无效' END AS status
-        FROM leads l WHERE l.created_at >= ${ps.p(period.fromTs)} AND l.created_at < ${ps.p(period.toTs)}`,
+        FROM leads l WHERE l.created_at >= ${ps.param(period.fromTs)} AND l.created_at < ${ps.param(period.toTs)}`,
   },
   opportunity_win: {
     sort: 'desc',
@@ -65,7 +66,7 @@ const RECORDS: Record<MetricKey, RecordsDef> = {
              o.closed_at AS sort_at, (o.status = 'won') AS hit,
              o.name, cu.name AS customer_name, o.amount, CASE o.status WHEN 'won' THEN '赢单' ELSE '输单' END AS result, o.closed_at
         FROM opportunities o JOIN customers cu ON cu.id = o.customer_id ${d.joins}
-       WHERE o.status IN ('won','lost') AND o.closed_at >= ${ps.p(period.fromTs)} AND o.closed_at < ${ps.p(period.toTs)}`;
+       WHERE o.status IN ('won','lost') AND o.closed_at >= ${ps.param(period.fromTs)} AND o.closed_at < ${ps.param(period.toTs)}`;
     },
   },
   profile_completeness: {
@@ -100,7 +101,7 @@ const RECORDS: Record<MetricKey, RecordsDef> = {
              round((COALESCE(m.dwell_seconds::float8, EXTRACT(EPOCH FROM m.at - (SELECT max(p.at) FROM stage_moves p
                      WHERE p.opportunity_id = m.opportunity_id AND p.at < m.at))::float8) / 86400.0)::numeric, 2)::float8 AS dwell_days
         FROM stage_moves m JOIN opportunities o ON o.id = m.opportunity_id ${d.joins}
-       WHERE m.kind <> 'create' AND m.from_stage IS NOT NULL AND m.at >= ${ps.p(period.fromTs)} AND m.at < ${ps.p(period.toTs)}
+       WHERE m.kind <> 'create' AND m.from_stage IS NOT NULL AND m.at >= ${ps.param(period.fromTs)} AND m.at < ${ps.param(period.toTs)}
          AND (m.dwell_seconds IS NOT NULL OR EXISTS (SELECT 1 FROM stage_moves p WHERE p.opportunity_id = m.opportunity_id AND p.at < m.at))`;
     },
   },
@@ -117,7 +118,7 @@ const RECORDS: Record<MetricKey, RecordsDef> = {
              m.to_stage || COALESCE('/' || m.to_sub_stage, '') AS to_position,
              (SELECT string_agg(e->>'name', '、') FROM jsonb_array_elements(m.skipped) e) AS skipped_names, m.reason, m.at
         FROM stage_moves m JOIN opportunities o ON o.id = m.opportunity_id ${d.joins}
-       WHERE m.kind IN ('advance','skip') AND m.at >= ${ps.p(period.fromTs)} AND m.at < ${ps.p(period.toTs)}`;
+       WHERE m.kind IN ('advance','skip') AND m.at >= ${ps.param(period.fromTs)} AND m.at < ${ps.param(period.toTs)}`;
     },
   },
   action_on_time: {
@@ -134,7 +135,7 @@ const RECORDS: Record<MetricKey, RecordsDef> = {
                            WHEN 'verified' THEN '已核验' WHEN 'archived' THEN '已归档' WHEN 'rejected' THEN '已驳回'
                            WHEN 'overdue' THEN '已逾期' ELSE '已升级' END AS status
         FROM actions a JOIN customers cu ON cu.id = a.customer_id
-       WHERE a.due_at >= ${ps.p(period.fromTs)} AND a.due_at < ${ps.p(to)}`;
+       WHERE a.due_at >= ${ps.param(period.fromTs)} AND a.due_at < ${ps.param(to)}`;
     },
   },
   effective_followup: {
@@ -145,7 +146,7 @@ const RECORDS: Record<MetricKey, RecordsDef> = {
       SELECT fu.id, fu.user_id AS owner_id, fu.department_id, cu.product_line_id, NULL::text AS stage, fu.at AS sort_at,
              fu.effective AS hit, cu.name AS customer_name, fu.channel, fu.at, fu.summary, array_to_string(fu.unmet, '、') AS unmet
         FROM followups fu JOIN customers cu ON cu.id = fu.customer_id
-       WHERE fu.at >= ${ps.p(period.fromTs)} AND fu.at < ${ps.p(period.toTs)}`,
+       WHERE fu.at >= ${ps.param(period.fromTs)} AND fu.at < ${ps.param(period.toTs)}`,
   },
 };
 
@@ -165,7 +166,7 @@ export interface RecordsResult {
 }
 
 interface Built {
-  sql: string; ps: Params; columns: Column[]; metric: MetricDef; period: Period; note: string | null; def: RecordsDef;
+  sql: string; ps: Sql; columns: Column[]; metric: MetricDef; period: Period; note: string | null; def: RecordsDef;
   settings: DashboardSettings; filtersEmpty: boolean;
 }
 
@@ -175,14 +176,14 @@ async function build(db: Db, actor: Actor, key: MetricKey, q: z.infer<typeof Exp
   const def = RECORDS[key];
   const period = resolvePeriod(q, now);
   const settings = await loadDashboardSettings(db);
-  const ps = new Params();
+  const ps = new Sql();
   const inner = def.sql({ ps, period, now, settings });
   const filters = filtersOf(q);
   const where = factPredicates(actor, filters, ps, { hasProductLine: metric.hasProductLine, hasStage: false });
   let note: string | null = null;
   if (filters.productLineId !== undefined && !metric.hasProductLine) { where.push('false'); note = `${metric.name}不区分产品线`; }
   if (filters.stage !== undefined && metric.hasStage) {
-    const s = ps.p(filters.stage);
+    const s = ps.param(filters.stage);
     where.push(key === 'stage_dwell' ? `(f.stage = ${s} OR split_part(f.stage, '/', 1) = ${s})` : `f.stage = ${s}`);
   }
   if (q.field !== undefined) {
@@ -223,13 +224,13 @@ export async function listMetricRecords(
   db: Db, actor: Actor, key: MetricKey, q: z.infer<typeof RecordsQuery>, now: Date,
 ): Promise<RecordsResult> {
   const b = await build(db, actor, key, q, now);
-  const pagePs = [...b.ps.values];
+  const pagePs = b.ps.fork();
   // completeness sorts by id: say so, so the planner walks the primary key and computes a page's flags only
   const sortExpr = key === 'profile_completeness' ? 'g.id' : 'g.sort_at';
   const ks = keyset({ limit: q.limit, cursor: q.cursor, order: b.def.sort }, sortExpr, 'g.id', pagePs);
   const [total, page, stages] = await Promise.all([
     totalOf(db, actor, key, q, now, b),
-    db.query(`SELECT g.*, ${ks.sortSelect} FROM (${b.sql}) g WHERE ${ks.where} ${ks.orderLimit}`, pagePs).catch((err: unknown) => {
+    db.query(`SELECT g.*, ${ks.sortSelect} FROM (${b.sql}) g WHERE ${ks.where} ${ks.orderLimit}`, pagePs.values).catch((err: unknown) => {
       if (q.cursor && /^22/.test(String((err as { code?: unknown })?.code ?? ''))) {
         throw new AppError('VALIDATION_FAILED', [{ path: ['cursor'], message: '分页游标无效' }]);
       }
@@ -271,10 +272,10 @@ export async function exportMetricRecords(
   db: Db, actor: Actor, key: MetricKey, q: z.infer<typeof ExportQuery>, now: Date, max: number,
 ): Promise<{ metric: MetricDef; period: Period; columns: Column[]; rows: Array<Record<string, string | number | boolean | null>>; truncated: boolean }> {
   const b = await build(db, actor, key, q, now);
-  const ps = [...b.ps.values, max + 1];
+  const ps = b.ps.fork();
   const dir = b.def.sort === 'asc' ? 'ASC' : 'DESC';
   const [{ rows }, stages] = await Promise.all([
-    db.query(`SELECT g.* FROM (${b.sql}) g ORDER BY g.sort_at ${dir}, g.id ${dir} LIMIT $${ps.length}`, ps),
+    db.query(ps.unprepared(`SELECT g.* FROM (${b.sql}) g ORDER BY g.sort_at ${dir}, g.id ${dir} LIMIT ${ps.param(max + 1)}`)),
     loadStageNames(db),
   ]);
   const truncated = rows.length > max;

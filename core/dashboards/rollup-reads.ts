@@ -9,24 +9,24 @@
  *   rollupBranches('followup', '2026-11-01', '2026-12-01', ps, true);   // one monthly read
  *   rollupBranches('action', '2026-11-01', '2026-11-28', ps, true);     // November minus 28–30 Nov
  */
+import type { Sql } from '../db/sql.js';
 import type { IsoDate } from '../flow/time.js';
 import { addMonths, daysBetween, monthStart } from './period.js';
-import type { Params } from './sql.js';
 
 export type RollupKind = 'action' | 'followup';
 
 type Sign = '' | '-';
 
-function dailyRows(kind: RollupKind, from: IsoDate, to: IsoDate, ps: Params, sign: Sign): string {
+function dailyRows(kind: RollupKind, from: IsoDate, to: IsoDate, ps: Sql, sign: Sign): string {
   return `SELECT r.owner_id, r.department_id, r.product_line_id, r.day AS t, NULL::text AS stage, ${sign}r.total AS den, ${sign}r.hits AS num
             FROM dash_daily_current r
-           WHERE r.kind = '${kind}' AND r.day >= ${ps.p(from)}::date AND r.day < ${ps.p(to)}::date`;
+           WHERE r.kind = '${kind}' AND r.day >= ${ps.param(from)}::date AND r.day < ${ps.param(to)}::date`;
 }
 
-function monthlyRows(kind: RollupKind, from: IsoDate, to: IsoDate, ps: Params): string {
+function monthlyRows(kind: RollupKind, from: IsoDate, to: IsoDate, ps: Sql): string {
   return `SELECT r.owner_id, r.department_id, r.product_line_id, r.month AS t, NULL::text AS stage, r.total AS den, r.hits AS num
             FROM dash_monthly_current r
-           WHERE r.kind = '${kind}' AND r.month >= ${ps.p(from)}::date AND r.month < ${ps.p(to)}::date`;
+           WHERE r.kind = '${kind}' AND r.month >= ${ps.param(from)}::date AND r.month < ${ps.param(to)}::date`;
 }
 
 /**
@@ -35,7 +35,7 @@ function monthlyRows(kind: RollupKind, from: IsoDate, to: IsoDate, ps: Params): 
  * days [from, to). With `monthGrain` a row's t may be its month's first day
  * (fine unless grouping by day or week); without it every row is one day's.
  */
-export function rollupBranches(kind: RollupKind, from: IsoDate, to: IsoDate, ps: Params, monthGrain: boolean): string[] {
+export function rollupBranches(kind: RollupKind, from: IsoDate, to: IsoDate, ps: Sql, monthGrain: boolean): string[] {
   if (from >= to) return [];
   if (!monthGrain) return [dailyRows(kind, from, to, ps, '')];
   const out: string[] = [];

@@ -8,18 +8,18 @@
  *   await takeProfileSnapshot(pool, '2026-11-28');   // state at the start of that Shanghai day
  */
 import { isPool, type Db } from '../db/pool.js';
+import { Sql } from '../db/sql.js';
 import type { IsoDate } from '../flow/time.js';
 import { profileFieldsSql, type ProfileStateRow } from './metrics.js';
 import { loadDashboardSettings, type DashboardSettings } from './settings.js';
-import { Params } from './sql.js';
 
 /** Stores (or replaces) the snapshot for `asOf`; returns the number of groups written. */
 export async function takeProfileSnapshot(db: Db, asOf: IsoDate): Promise<{ asOf: IsoDate; groups: number; customers: number }> {
   const settings = await loadDashboardSettings(db);
-  const ps = new Params();
+  const ps = new Sql();
   const { joins, flags } = profileFieldsSql(settings.profileFields, ps);
-  const pairs = settings.profileFields.map((f, i) => `${ps.p(f.key)}::text, count(*) FILTER (WHERE ${flags[i]})`);
-  const asOfParam = ps.p(asOf);
+  const pairs = settings.profileFields.map((f, i) => `${ps.param(f.key)}::text, count(*) FILTER (WHERE ${flags[i]})`);
+  const asOfParam = ps.param(asOf);
   await db.query(`DELETE FROM dash_profile_snapshots WHERE as_of = $1::date`, [asOf]);
   const { rows } = await db.query(
     `INSERT INTO dash_profile_snapshots (as_of, department_id, owner_id, product_line_id, customers, filled)
@@ -32,9 +32,9 @@ export async function takeProfileSnapshot(db: Db, asOf: IsoDate): Promise<{ asOf
 
 /** The state a snapshot would store, computed now (one pass over active customers). */
 export async function computeLiveProfileState(db: Db, settings: DashboardSettings): Promise<ProfileStateRow[]> {
-  const ps = new Params();
+  const ps = new Sql();
   const { joins, flags } = profileFieldsSql(settings.profileFields, ps);
-  const pairs = settings.profileFields.map((f, i) => `${ps.p(f.key)}::text, count(*) FILTER (WHERE ${flags[i]})`);
+  const pairs = settings.profileFields.map((f, i) => `${ps.param(f.key)}::text, count(*) FILTER (WHERE ${flags[i]})`);
   const { rows } = await db.query(
     `SELECT c.department_id, c.owner_id, c.product_line_id, count(*)::int AS customers, jsonb_build_object(${pairs.join(', ')}) AS filled
        FROM customers c ${joins} WHERE c.status = 'active'

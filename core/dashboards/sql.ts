@@ -1,20 +1,13 @@
 /**
- * Small SQL-building helpers shared by the dashboard queries: positional
- * parameters, the caller's scope and the drill-down filters applied to a
+ * Small SQL-building helpers shared by the dashboard queries: the caller's
+ * scope and the drill-down filters applied to a
  * metric's fact rows (columns owner_id, department_id, product_line_id,
  * stage of the source subquery `f`).
  */
 import type { Actor } from '../auth/actor.js';
+import { inDepartmentSubtree } from '../auth/department-subtree.js';
 import { scopeSql } from '../auth/scope.js';
-
-export class Params {
-  readonly values: unknown[] = [];
-  /** Adds a value and returns its placeholder. */
-  p(v: unknown): string {
-    this.values.push(v);
-    return `$${this.values.length}`;
-  }
-}
+import type { Sql } from '../db/sql.js';
 
 export interface DashboardFilters {
   ownerId?: number;
@@ -25,14 +18,12 @@ export interface DashboardFilters {
 }
 
 /** Predicates over the source rows `f`: the caller's scope, then the filters. */
-export function factPredicates(actor: Actor, filters: DashboardFilters, ps: Params, opts: { hasProductLine: boolean; hasStage: boolean }): string[] {
-  const where = [scopeSql(actor, { ownerCol: 'f.owner_id', deptCol: 'f.department_id' }, ps.values)];
-  if (filters.ownerId !== undefined) where.push(`f.owner_id = ${ps.p(filters.ownerId)}`);
-  if (filters.departmentId !== undefined) {
-    where.push(`f.department_id IN (SELECT id FROM departments WHERE path LIKE (SELECT path FROM departments WHERE id = ${ps.p(filters.departmentId)}) || '%')`);
-  }
-  if (filters.productLineId !== undefined && opts.hasProductLine) where.push(`f.product_line_id = ${ps.p(filters.productLineId)}`);
-  if (filters.stage !== undefined && opts.hasStage) where.push(`f.stage = ${ps.p(filters.stage)}`);
+export function factPredicates(actor: Actor, filters: DashboardFilters, ps: Sql, opts: { hasProductLine: boolean; hasStage: boolean }): string[] {
+  const where = [scopeSql(actor, { ownerCol: 'f.owner_id', deptCol: 'f.department_id' }, ps)];
+  if (filters.ownerId !== undefined) where.push(`f.owner_id = ${ps.param(filters.ownerId)}`);
+  if (filters.departmentId !== undefined) where.push(inDepartmentSubtree(ps, 'f.department_id', { id: filters.departmentId }));
+  if (filters.productLineId !== undefined && opts.hasProductLine) where.push(`f.product_line_id = ${ps.param(filters.productLineId)}`);
+  if (filters.stage !== undefined && opts.hasStage) where.push(`f.stage = ${ps.param(filters.stage)}`);
   return where;
 }
 

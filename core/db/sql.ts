@@ -57,3 +57,6 @@ export class Sql {
     return this.ctes.length ? `WITH ${this.ctes.join(',\n')}\n${final}` : final;
   }
 }
+
+/** User text as a LIKE/ILIKE pattern matching it anywhere, its wildcards escaped. */
+export const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;

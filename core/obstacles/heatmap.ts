@@ -10,8 +10,10 @@
  *   const page = await topicReports(pool, actor, { week: '2026-W48', key: '耗材编码' }, now);
  */
 import type { Actor } from '../auth/actor.js';
+import { inDepartmentSubtree } from '../auth/department-subtree.js';
 import { scopeSql } from '../auth/scope.js';
 import type { Db } from '../db/pool.js';
+import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { addCalendarDays, shanghaiDate } from '../flow/time.js';
 import { isoWeekLabel, mondayOf, parseWeek } from '../dashboards/period.js';
@@ -59,13 +61,13 @@ export function resolveWeek(week: string | undefined, now: Date): { monday: stri
 }
 
 async function loadWeekReports(db: Db, actor: Actor, monday: string, next: string, departmentId?: number): Promise<WeekReport[]> {
-  const params: unknown[] = [monday, next];
-  const where = [`r.day >= $1::date AND r.day < $2::date`, scopeSql(actor, { ownerCol: 'r.user_id', deptCol: 'r.department_id' }, params)];
-  if (departmentId !== undefined) {
-    params.push(departmentId);
-    where.push(`r.department_id IN (SELECT id FROM departments WHERE path LIKE (SELECT path FROM departments WHERE id = $${params.length}) || '%')`);
-  }
-  const { rows } = await db.query(`SELECT r.id, r.department_id, r.obstacles FROM daily_reports r WHERE ${where.join(' AND ')} ORDER BY r.id`, params);
+  const sql = new Sql();
+  const where = [
+    `r.day >= ${sql.param(monday)}::date AND r.day < ${sql.param(next)}::date`,
+    scopeSql(actor, { ownerCol: 'r.user_id', deptCol: 'r.department_id' }, sql),
+  ];
+  if (departmentId !== undefined) where.push(inDepartmentSubtree(sql, 'r.department_id', { id: departmentId }));
+  const { rows } = await db.query(sql.unprepared(`SELECT r.id, r.department_id, r.obstacles FROM daily_reports r WHERE ${where.join(' AND ')} ORDER BY r.id`));
   return rows.map((r: any) => ({ id: Number(r.id), departmentId: r.department_id === null ? null : Number(r.department_id), obstacles: r.obstacles }));
 }
 
@@ -89,11 +91,10 @@ export function clusterReports(reports: Array<{ id: number; obstacles: string }>
  */
 async function clustered(db: Db, actor: Actor, monday: string, next: string, departmentId?: number): Promise<Clustered> {
   const scopeKey = actor.role === 'rep' ? `rep:${actor.id}` : actor.role === 'manager' ? `mgr:${actor.departmentPath}` : 'all';
-  const params: unknown[] = [monday, next];
   const fp = await db.query(
     `SELECT count(*)::int AS n, max(id) AS max_id, max(updated_at)::text AS max_at,
             (SELECT max(updated_at)::text FROM keyword_libraries WHERE code IN ('obstacles','pain_points')) AS lib_at
-       FROM daily_reports WHERE day >= $1::date AND day < $2::date`, params);
+       FROM daily_reports WHERE day >= $1::date AND day < $2::date`, [monday, next]);
   const f = fp.rows[0];
   const key = [monday, scopeKey, departmentId ?? '', f.n, f.max_id, f.max_at, f.lib_at].join('|');
   const hit = cache.get(key);

@@ -9,8 +9,8 @@ import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import type { Db } from '../db/pool.js';
-import { AppError } from '../errors.js';
-import { decodeCursor, encodeCursor, PageQuerySchema, type Page } from '../resources/pagination.js';
+import { Sql } from '../db/sql.js';
+import { idKeyset, PageQuerySchema, toIdPage, type Page } from '../resources/pagination.js';
 
 export const OUTBOX_STATUSES = ['pending', 'sent', 'failed', 'demo', 'merged', 'cancelled'] as const;
 
@@ -71,41 +71,22 @@ export function outboxTitle(msgtype: string, payload: any): string {
 
 export async function listOutbox(db: Db, actor: Actor, q: ListOutboxQueryInput): Promise<Page<OutboxItem>> {
   assertCan(actor, 'outbox', 'read');
-  const params: unknown[] = [];
+  const sql = new Sql();
   const where: string[] = [];
-  if (actor.role !== 'admin') {
-    params.push(actor.wecomUserid);
-    where.push(`o.recipient = $${params.length}`);
-  } else if (q.recipient) {
-    params.push(q.recipient);
-    where.push(`o.recipient = $${params.length}`);
-  }
-  if (q.status) { params.push(q.status); where.push(`o.status = $${params.length}`); }
+  if (actor.role !== 'admin') where.push(`o.recipient = ${sql.param(actor.wecomUserid)}`);
+  else if (q.recipient) where.push(`o.recipient = ${sql.param(q.recipient)}`);
+  if (q.status) where.push(`o.status = ${sql.param(q.status)}`);
   const filter = where.length ? where.join(' AND ') : 'TRUE';
-  const pageParams = [...params];
-  let keyset = 'TRUE';
-  if (q.cursor) {
-    const [v, id] = decodeCursor(q.cursor);
-    if (v !== id) throw new AppError('VALIDATION_FAILED', [{ path: ['cursor'], message: '分页游标无效' }]);
-    pageParams.push(id);
-    keyset = `o.id ${q.order === 'asc' ? '>' : '<'} $${pageParams.length}`;
-  }
-  pageParams.push(q.limit + 1);
+  const pageSql = sql.fork();
+  const ks = idKeyset(q, 'o.id', pageSql);
   const [count, page] = await Promise.all([
-    db.query(`SELECT count(*)::int AS n FROM outbox o WHERE ${filter}`, params),
-    db.query(
+    db.query(sql.unprepared(`SELECT count(*)::int AS n FROM outbox o WHERE ${filter}`)),
+    db.query(pageSql.unprepared(
       `SELECT o.*, u.name AS recipient_name FROM outbox o LEFT JOIN users u ON u.wecom_userid = o.recipient
-        WHERE ${filter} AND ${keyset} ORDER BY o.id ${q.order === 'asc' ? 'ASC' : 'DESC'} LIMIT $${pageParams.length}`,
-      pageParams,
-    ),
+        WHERE ${filter} AND ${ks.where} ${ks.orderLimit}`,
+    )),
   ]);
-  const kept = page.rows.slice(0, q.limit);
-  const last = kept[kept.length - 1];
-  return {
-    items: kept.map(toItem),
-    nextCursor: page.rows.length > q.limit && last ? encodeCursor(last.id, last.id) : null,
-    total: count.rows[0].n,
-  };
+  return toIdPage(page.rows, q.limit, count.rows[0].n, toItem);
 }
 
 export function outboxImagePath(id: number | string): string {

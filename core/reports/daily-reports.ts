@@ -11,8 +11,10 @@
  */
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
+import { inDepartmentSubtree } from '../auth/department-subtree.js';
 import { scopeSql } from '../auth/scope.js';
 import type { Db } from '../db/pool.js';
+import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { addCalendarDays, shanghaiDate } from '../flow/time.js';
 import { recordEvent } from '../resources/events.js';
@@ -120,14 +122,11 @@ function assertMayRead(actor: Actor): void {
 /** Reports the actor may see (own / department subtree / all), newest day first. */
 export async function listDailyReports(db: Db, actor: Actor, q: z.infer<typeof ListDailyReportsQuery>): Promise<Page<DailyReport>> {
   assertMayRead(actor);
-  const params: unknown[] = [];
-  const where = [scopeSql(actor, { ownerCol: 'r.user_id', deptCol: 'r.department_id' }, params)];
-  const add = (sql: string, v: unknown) => { params.push(v); where.push(sql.replace('?', `$${params.length}`)); };
-  if (q.from) add('r.day >= ?::date', q.from);
-  if (q.to) add('r.day <= ?::date', q.to);
-  if (q.userId) add('r.user_id = ?', q.userId);
-  if (q.departmentId) {
-    add(`r.department_id IN (SELECT id FROM departments WHERE path LIKE (SELECT path FROM departments WHERE id = ?) || '%')`, q.departmentId);
-  }
-  return runList(db, { select: SELECT, from: FROM, where, params, sortExpr: `r.day::text`, idExpr: 'r.id', page: q }, toReport);
+  const sql = new Sql();
+  const where = [scopeSql(actor, { ownerCol: 'r.user_id', deptCol: 'r.department_id' }, sql)];
+  if (q.from) where.push(`r.day >= ${sql.param(q.from)}::date`);
+  if (q.to) where.push(`r.day <= ${sql.param(q.to)}::date`);
+  if (q.userId) where.push(`r.user_id = ${sql.param(q.userId)}`);
+  if (q.departmentId) where.push(inDepartmentSubtree(sql, 'r.department_id', { id: q.departmentId }));
+  return runList(db, { select: SELECT, from: FROM, where, sql, sortExpr: `r.day::text`, idExpr: 'r.id', page: q }, toReport);
 }

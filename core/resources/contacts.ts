@@ -3,6 +3,7 @@ import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeSql } from '../auth/scope.js';
 import type { Db } from '../db/pool.js';
+import { likePattern, Sql } from '../db/sql.js';
 import { AppError, isAppError } from '../errors.js';
 import { getCustomerOrThrow, type Customer } from './customers.js';
 import { recordEvent } from './events.js';
@@ -87,8 +88,8 @@ export function toContact(r: any): Contact {
 }
 
 /** Scope of anything that hangs off a customer aliased `c`. */
-export const viaCustomerScope = (actor: Actor, params: unknown[]) =>
-  scopeSql(actor, { ownerCol: 'c.owner_id', deptCol: 'c.department_id' }, params);
+export const viaCustomerScope = (actor: Actor, sql: Sql) =>
+  scopeSql(actor, { ownerCol: 'c.owner_id', deptCol: 'c.department_id' }, sql);
 
 /**
  * A customer named in a request body: must exist and be in the actor's scope,
@@ -105,24 +106,23 @@ export async function requireCustomerRef(db: Db, actor: Actor, customerId: numbe
   }
 }
 
-/** Escapes LIKE wildcards in user text. */
-export const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-
 export async function listContacts(db: Db, actor: Actor, q: z.infer<typeof ListContactsQuery>): Promise<Page<Contact>> {
   assertCan(actor, 'contacts', 'read');
-  const params: unknown[] = [];
-  const where = [viaCustomerScope(actor, params)];
-  const add = (sql: string, v: unknown) => { params.push(v); where.push(sql.replaceAll('?', `$${params.length}`)); };
-  if (q.customerId) add('ct.customer_id = ?', q.customerId);
-  if (q.q) add('(ct.name ILIKE ? OR ct.department ILIKE ? OR ct.title ILIKE ?)', likePattern(q.q));
-  if (q.decisionRole) add('ct.decision_role = ?', q.decisionRole);
-  return runList(db, { select: SELECT, from: FROM, where, params, sortExpr: SORTS[q.sort], idExpr: 'ct.id', page: q }, toContact);
+  const sql = new Sql();
+  const where = [viaCustomerScope(actor, sql)];
+  if (q.customerId) where.push(`ct.customer_id = ${sql.param(q.customerId)}`);
+  if (q.q) {
+    const like = sql.param(likePattern(q.q));
+    where.push(`(ct.name ILIKE ${like} OR ct.department ILIKE ${like} OR ct.title ILIKE ${like})`);
+  }
+  if (q.decisionRole) where.push(`ct.decision_role = ${sql.param(q.decisionRole)}`);
+  return runList(db, { select: SELECT, from: FROM, where, sql, sortExpr: SORTS[q.sort], idExpr: 'ct.id', page: q }, toContact);
 }
 
 export async function getContactOrThrow(db: Db, actor: Actor, id: number, verb: 'read' | 'update' = 'read'): Promise<Contact> {
   assertCan(actor, 'contacts', verb);
-  const params: unknown[] = [id];
-  const { rows } = await db.query(`SELECT ${SELECT} FROM ${FROM} WHERE ct.id = $1 AND ${viaCustomerScope(actor, params)}`, params);
+  const sql = new Sql();
+  const { rows } = await db.query(sql.unprepared(`SELECT ${SELECT} FROM ${FROM} WHERE ct.id = ${sql.param(id)} AND ${viaCustomerScope(actor, sql)}`));
   if (!rows[0]) throw new AppError('CONTACT_NOT_FOUND', { id });
   return toContact(rows[0]);
 }
@@ -152,12 +152,11 @@ export async function updateContact(
   db: Db, actor: Actor, id: number, input: z.infer<typeof UpdateContactSchema>,
 ): Promise<Contact> {
   await getContactOrThrow(db, actor, id, 'update');
-  const params: unknown[] = [id];
+  const sql = new Sql();
   const sets = Object.entries(input).map(([k, v]) => {
-    params.push(v ?? null);
-    return `${COLUMNS[k as keyof typeof COLUMNS]} = $${params.length}`;
+    return `${COLUMNS[k as keyof typeof COLUMNS]} = ${sql.param(v ?? null)}`;
   });
-  await db.query(`UPDATE contacts SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, params);
+  await db.query(sql.unprepared(`UPDATE contacts SET ${sets.join(', ')}, updated_at = now() WHERE id = ${sql.param(id)}`));
   await recordEvent(db, {
     actorId: actor.id, entityType: 'contact', entityId: id, type: 'contact.updated', data: { fields: Object.keys(input) },
   });

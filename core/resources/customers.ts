@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
+import { inDepartmentSubtree } from '../auth/department-subtree.js';
 import { scopeSql } from '../auth/scope.js';
 import type { Db } from '../db/pool.js';
+import { likePattern, Sql } from '../db/sql.js';
 import type { CoordSystem } from '../flow/types.js';
 import { AppError } from '../errors.js';
 import { recordEvent } from './events.js';
@@ -90,35 +92,33 @@ export function toCustomer(r: any): Customer {
   };
 }
 
-const customerScope = (actor: Actor, params: unknown[]) =>
-  scopeSql(actor, { ownerCol: 'c.owner_id', deptCol: 'c.department_id' }, params);
+const customerScope = (actor: Actor, sql: Sql) =>
+  scopeSql(actor, { ownerCol: 'c.owner_id', deptCol: 'c.department_id' }, sql);
 
 export async function listCustomers(
   db: Db, actor: Actor, q: z.infer<typeof ListCustomersQuery>, now = new Date(),
 ): Promise<Page<Customer>> {
   assertCan(actor, 'customers', 'read');
-  const params: unknown[] = [];
-  const where = [customerScope(actor, params)];
-  const add = (sql: string, v: unknown) => { params.push(v); where.push(sql.replace('?', `$${params.length}`)); };
-  if (q.q) add(`c.name ILIKE ?`, `%${q.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
-  if (q.type) add('c.type = ?', q.type);
-  if (q.ownerId) add('c.owner_id = ?', q.ownerId);
-  if (q.departmentId) add('c.department_id IN (SELECT id FROM departments WHERE path LIKE (SELECT path FROM departments WHERE id = ?) || \'%\')', q.departmentId);
-  if (q.productLineId) add('c.product_line_id = ?', q.productLineId);
-  if (q.active !== undefined) add('(c.status = \'active\') = ?', q.active);
+  const sql = new Sql();
+  const where = [customerScope(actor, sql)];
+  if (q.q) where.push(`c.name ILIKE ${sql.param(likePattern(q.q))}`);
+  if (q.type) where.push(`c.type = ${sql.param(q.type)}`);
+  if (q.ownerId) where.push(`c.owner_id = ${sql.param(q.ownerId)}`);
+  if (q.departmentId) where.push(inDepartmentSubtree(sql, 'c.department_id', { id: q.departmentId }));
+  if (q.productLineId) where.push(`c.product_line_id = ${sql.param(q.productLineId)}`);
+  if (q.active !== undefined) where.push(`(c.status = 'active') = ${sql.param(q.active)}`);
   if (q.silentDays) {
-    add(`c.status = 'active' AND COALESCE(c.last_effective_followup_at, c.became_active_at) < ?`,
-      new Date(now.getTime() - q.silentDays * 86_400_000));
+    const since = sql.param(new Date(now.getTime() - q.silentDays * 86_400_000));
+    where.push(`c.status = 'active' AND COALESCE(c.last_effective_followup_at, c.became_active_at) < ${since}`);
   }
-  return runList(db, { select: SELECT, from: FROM, where, params, sortExpr: SORTS[q.sort], idExpr: 'c.id', page: q }, toCustomer);
+  return runList(db, { select: SELECT, from: FROM, where, sql, sortExpr: SORTS[q.sort], idExpr: 'c.id', page: q }, toCustomer);
 }
 
 /** Reads one customer the actor may see; anything else is a 404, so ids do not leak. */
 export async function getCustomerOrThrow(db: Db, actor: Actor, id: number, verb: 'read' | 'update' = 'read'): Promise<Customer> {
   assertCan(actor, 'customers', verb);
-  const params: unknown[] = [id];
-  const { rows } = await db.query(
-    `SELECT ${SELECT} FROM ${FROM} WHERE c.id = $1 AND ${customerScope(actor, params)}`, params);
+  const sql = new Sql();
+  const { rows } = await db.query(sql.unprepared(`SELECT ${SELECT} FROM ${FROM} WHERE c.id = ${sql.param(id)} AND ${customerScope(actor, sql)}`));
   if (!rows[0]) throw new AppError('CUSTOMER_NOT_FOUND', { id });
   return toCustomer(rows[0]);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
+import { isPathInSubtree } from '../auth/department-subtree.js';
 import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import { recordEvent } from './events.js';
@@ -39,7 +40,7 @@ export async function requireDepartmentInScope(db: Db, actor: Actor, departmentI
   const { rows } = await db.query('SELECT id, path FROM departments WHERE id = $1 AND active', [departmentId]);
   const d = rows[0];
   const inScope = d && (actor.role === 'director' || actor.role === 'admin' ||
-    (actor.role === 'manager' && !!actor.departmentPath && d.path.startsWith(actor.departmentPath)));
+    (actor.role === 'manager' && isPathInSubtree(d.path, actor.departmentPath)));
   if (!inScope) throw new AppError('DEPARTMENT_NOT_FOUND', { departmentId }, '部门不存在或不在你的管理范围内');
   return { id: d.id, path: d.path };
 }

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
+import { inDepartmentSubtree } from '../auth/department-subtree.js';
 import { scopeSql } from '../auth/scope.js';
 import type { Db } from '../db/pool.js';
+import { likePattern, Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
-import { likePattern, Phone, requireCustomerRef } from './contacts.js';
+import { Phone, requireCustomerRef } from './contacts.js';
 import { recordEvent } from './events.js';
 import {
   applyAssignment, AssignLeadSchema, listAssignments, requireDepartmentInScope, type LeadAssignment,
@@ -97,19 +99,21 @@ export function toLead(r: any): Lead {
   };
 }
 
-export const leadScope = (actor: Actor, params: unknown[]) =>
-  scopeSql(actor, { ownerCol: 'l.assignee_id', deptCol: 'l.department_id' }, params);
+export const leadScope = (actor: Actor, sql: Sql) =>
+  scopeSql(actor, { ownerCol: 'l.assignee_id', deptCol: 'l.department_id' }, sql);
 
 export async function listLeads(db: Db, actor: Actor, q: z.infer<typeof ListLeadsQuery>): Promise<Page<Lead>> {
   assertCan(actor, 'leads', 'read');
-  const params: unknown[] = [];
-  const where = [leadScope(actor, params)];
-  const add = (sql: string, v: unknown) => { params.push(v); where.push(sql.replaceAll('?', `$${params.length}`)); };
-  if (q.q) add('(l.title ILIKE ? OR l.company ILIKE ? OR l.contact_name ILIKE ?)', likePattern(q.q));
-  if (q.status) add('l.status = ?', q.status);
-  if (q.assigneeId) add('l.assignee_id = ?', q.assigneeId);
-  if (q.departmentId) add(`l.department_id IN (SELECT id FROM departments WHERE path LIKE (SELECT path FROM departments WHERE id = ?) || '%')`, q.departmentId);
-  return runList(db, { select: SELECT, from: FROM, where, params, sortExpr: SORTS[q.sort], idExpr: 'l.id', page: q }, toLead);
+  const sql = new Sql();
+  const where = [leadScope(actor, sql)];
+  if (q.q) {
+    const like = sql.param(likePattern(q.q));
+    where.push(`(l.title ILIKE ${like} OR l.company ILIKE ${like} OR l.contact_name ILIKE ${like})`);
+  }
+  if (q.status) where.push(`l.status = ${sql.param(q.status)}`);
+  if (q.assigneeId) where.push(`l.assignee_id = ${sql.param(q.assigneeId)}`);
+  if (q.departmentId) where.push(inDepartmentSubtree(sql, 'l.department_id', { id: q.departmentId }));
+  return runList(db, { select: SELECT, from: FROM, where, sql, sortExpr: SORTS[q.sort], idExpr: 'l.id', page: q }, toLead);
 }
 
 /** One lead in scope, else 404; `lock` takes the row lock for a change. */
@@ -117,13 +121,13 @@ export async function getLeadOrThrow(
   db: Db, actor: Actor, id: number, verb: 'read' | 'update' | 'assign' = 'read', lock = false,
 ): Promise<Lead> {
   assertCan(actor, 'leads', verb);
-  const params: unknown[] = [id];
-  const scope = leadScope(actor, params);
+  const sql = new Sql();
+  const where = `l.id = ${sql.param(id)} AND ${leadScope(actor, sql)}`;
   if (lock) {
-    const { rows } = await db.query(`SELECT l.id FROM leads l WHERE l.id = $1 AND ${scope} FOR UPDATE`, params);
+    const { rows } = await db.query(sql.unprepared(`SELECT l.id FROM leads l WHERE ${where} FOR UPDATE`));
     if (!rows[0]) throw new AppError('LEAD_NOT_FOUND', { id });
   }
-  const { rows } = await db.query(`SELECT ${SELECT} FROM ${FROM} WHERE l.id = $1 AND ${scope}`, params);
+  const { rows } = await db.query(sql.unprepared(`SELECT ${SELECT} FROM ${FROM} WHERE ${where}`));
   if (!rows[0]) throw new AppError('LEAD_NOT_FOUND', { id });
   return toLead(rows[0]);
 }
@@ -161,9 +165,9 @@ const COLUMNS = {
 
 export async function updateLead(db: Db, actor: Actor, id: number, input: z.infer<typeof UpdateLeadSchema>): Promise<Lead> {
   const before = await getLeadOrThrow(db, actor, id, 'update', true);
-  const params: unknown[] = [id];
+  const sql = new Sql();
   const sets: string[] = [];
-  const set = (col: string, v: unknown) => { params.push(v); sets.push(`${col} = $${params.length}`); };
+  const set = (col: string, v: unknown) => { sets.push(`${col} = ${sql.param(v)}`); };
   for (const [k, col] of Object.entries(COLUMNS)) {
     const v = input[k as keyof typeof COLUMNS];
     if (v !== undefined) set(col, v);
@@ -184,7 +188,7 @@ export async function updateLead(db: Db, actor: Actor, id: number, input: z.infe
   } else if (input.status && before.status === 'converted') {
     sets.push('customer_id = NULL', 'converted_at = NULL');
   }
-  await db.query(`UPDATE leads SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1`, params);
+  await db.query(sql.unprepared(`UPDATE leads SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = ${sql.param(id)}`));
   if (input.status && input.status !== before.status) {
     await recordEvent(db, {
       actorId: actor.id, entityType: 'lead', entityId: id, type: 'lead.status_changed',

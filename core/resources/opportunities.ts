@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
+import { inDepartmentSubtree } from '../auth/department-subtree.js';
 import { scopeSql } from '../auth/scope.js';
 import type { Db } from '../db/pool.js';
+import { likePattern, Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
-import { likePattern, requireCustomerRef } from './contacts.js';
+import { requireCustomerRef } from './contacts.js';
 import { recordEvent } from './events.js';
 import { leadScope } from './leads.js';
 import { resolveOwner } from './ownership.js';
@@ -88,8 +90,8 @@ const SORTS = { id: 'o.id', createdAt: 'o.created_at', amount: 'o.amount', stage
 const SELECT = 'o.*, c.name AS customer_name, u.name AS owner_name';
 const FROM = 'opportunities o JOIN customers c ON c.id = o.customer_id JOIN users u ON u.id = o.owner_id';
 
-export const opportunityScope = (actor: Actor, params: unknown[]) =>
-  scopeSql(actor, { ownerCol: 'o.owner_id', deptCol: 'o.department_id' }, params);
+export const opportunityScope = (actor: Actor, sql: Sql) =>
+  scopeSql(actor, { ownerCol: 'o.owner_id', deptCol: 'o.department_id' }, sql);
 
 export function toOpportunity(r: any, pipeline: Parameters<typeof stageView>[0]): Opportunity {
   return {
@@ -105,26 +107,27 @@ export function toOpportunity(r: any, pipeline: Parameters<typeof stageView>[0])
 
 export async function listOpportunities(db: Db, actor: Actor, q: z.infer<typeof ListOpportunitiesQuery>): Promise<Page<Opportunity>> {
   assertCan(actor, 'opportunities', 'read');
-  const params: unknown[] = [];
-  const where = [opportunityScope(actor, params)];
-  const add = (sql: string, v: unknown) => { params.push(v); where.push(sql.replaceAll('?', `$${params.length}`)); };
-  if (q.q) add('(o.name ILIKE ? OR c.name ILIKE ?)', likePattern(q.q));
-  if (q.status) add('o.status = ?', q.status);
-  if (q.stageCode) add('o.stage_code = ?', q.stageCode);
-  if (q.ownerId) add('o.owner_id = ?', q.ownerId);
-  if (q.customerId) add('o.customer_id = ?', q.customerId);
-  if (q.productLineId) add('o.product_line_id = ?', q.productLineId);
-  if (q.departmentId) add(`o.department_id IN (SELECT id FROM departments WHERE path LIKE (SELECT path FROM departments WHERE id = ?) || '%')`, q.departmentId);
-  const page = await runList(db, { select: SELECT, from: FROM, where, params, sortExpr: SORTS[q.sort], idExpr: 'o.id', page: q }, (r: any) => r);
+  const sql = new Sql();
+  const where = [opportunityScope(actor, sql)];
+  if (q.q) {
+    const like = sql.param(likePattern(q.q));
+    where.push(`(o.name ILIKE ${like} OR c.name ILIKE ${like})`);
+  }
+  if (q.status) where.push(`o.status = ${sql.param(q.status)}`);
+  if (q.stageCode) where.push(`o.stage_code = ${sql.param(q.stageCode)}`);
+  if (q.ownerId) where.push(`o.owner_id = ${sql.param(q.ownerId)}`);
+  if (q.customerId) where.push(`o.customer_id = ${sql.param(q.customerId)}`);
+  if (q.productLineId) where.push(`o.product_line_id = ${sql.param(q.productLineId)}`);
+  if (q.departmentId) where.push(inDepartmentSubtree(sql, 'o.department_id', { id: q.departmentId }));
+  const page = await runList(db, { select: SELECT, from: FROM, where, sql, sortExpr: SORTS[q.sort], idExpr: 'o.id', page: q }, (r: any) => r);
   const pipelines = await loadPipelines(db, page.items.map((r) => r.pipeline_id));
   return { ...page, items: page.items.map((r) => toOpportunity(r, pipelines.get(r.pipeline_id))) };
 }
 
 /** The raw row of an opportunity in scope (locked for a change when `lock`), else 404. */
 export async function opportunityRowOrThrow(db: Db, actor: Actor, id: number, lock = false): Promise<any> {
-  const params: unknown[] = [id];
-  const { rows } = await db.query(
-    `SELECT ${SELECT} FROM ${FROM} WHERE o.id = $1 AND ${opportunityScope(actor, params)}${lock ? ' FOR UPDATE OF o' : ''}`, params);
+  const sql = new Sql();
+  const { rows } = await db.query(sql.unprepared(`SELECT ${SELECT} FROM ${FROM} WHERE o.id = ${sql.param(id)} AND ${opportunityScope(actor, sql)}${lock ? ' FOR UPDATE OF o' : ''}`));
   if (!rows[0]) throw new AppError('OPPORTUNITY_NOT_FOUND', { id });
   return rows[0];
 }
@@ -147,15 +150,15 @@ export async function getOpportunityOrThrow(db: Db, actor: Actor, id: number): P
 
 /** An opportunity named in a request body (e.g. an order's link): in scope, else 422. */
 export async function requireOpportunityRef(db: Db, actor: Actor, id: number): Promise<{ id: number; customerId: number }> {
-  const params: unknown[] = [id];
-  const { rows } = await db.query(`SELECT o.id, o.customer_id FROM opportunities o WHERE o.id = $1 AND ${opportunityScope(actor, params)}`, params);
+  const sql = new Sql();
+  const { rows } = await db.query(sql.unprepared(`SELECT o.id, o.customer_id FROM opportunities o WHERE o.id = ${sql.param(id)} AND ${opportunityScope(actor, sql)}`));
   if (!rows[0]) throw new AppError('REFERENCE_INVALID', { opportunityId: id }, '商机不存在或不在你的权限范围内');
   return { id: rows[0].id, customerId: rows[0].customer_id };
 }
 
 async function requireLeadRef(db: Db, actor: Actor, leadId: number): Promise<void> {
-  const params: unknown[] = [leadId];
-  const { rows } = await db.query(`SELECT 1 FROM leads l WHERE l.id = $1 AND ${leadScope(actor, params)}`, params);
+  const sql = new Sql();
+  const { rows } = await db.query(sql.unprepared(`SELECT 1 FROM leads l WHERE l.id = ${sql.param(leadId)} AND ${leadScope(actor, sql)}`));
   if (!rows[0]) throw new AppError('REFERENCE_INVALID', { leadId }, '线索不存在或不在你的权限范围内');
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import type { Db } from '../db/pool.js';
+import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { addCalendarDays, shanghaiInstant } from '../flow/time.js';
 import { requireCustomerRef, viaCustomerScope } from './contacts.js';
@@ -83,23 +84,21 @@ export function toOrder(r: any): Order {
 
 export async function listOrders(db: Db, actor: Actor, q: z.infer<typeof ListOrdersQuery>): Promise<Page<Order>> {
   assertCan(actor, 'orders', 'read');
-  const params: unknown[] = [];
-  const where = [viaCustomerScope(actor, params)];
-  const add = (sql: string, v: unknown) => { params.push(v); where.push(sql.replace('?', `$${params.length}`)); };
-  if (q.customerId) add('o.customer_id = ?', q.customerId);
-  if (q.opportunityId) add('o.opportunity_id = ?', q.opportunityId);
-  if (q.kind) add('o.kind = ?', q.kind);
-  if (q.status) add('o.status = ?', q.status);
-  if (q.from) add('o.ordered_at >= ?', shanghaiInstant(q.from));
-  if (q.to) add('o.ordered_at < ?', shanghaiInstant(addCalendarDays(q.to, 1)));
-  return runList(db, { select: SELECT, from: FROM, where, params, sortExpr: SORTS[q.sort], idExpr: 'o.id', page: q }, toOrder);
+  const sql = new Sql();
+  const where = [viaCustomerScope(actor, sql)];
+  if (q.customerId) where.push(`o.customer_id = ${sql.param(q.customerId)}`);
+  if (q.opportunityId) where.push(`o.opportunity_id = ${sql.param(q.opportunityId)}`);
+  if (q.kind) where.push(`o.kind = ${sql.param(q.kind)}`);
+  if (q.status) where.push(`o.status = ${sql.param(q.status)}`);
+  if (q.from) where.push(`o.ordered_at >= ${sql.param(shanghaiInstant(q.from))}`);
+  if (q.to) where.push(`o.ordered_at < ${sql.param(shanghaiInstant(addCalendarDays(q.to, 1)))}`);
+  return runList(db, { select: SELECT, from: FROM, where, sql, sortExpr: SORTS[q.sort], idExpr: 'o.id', page: q }, toOrder);
 }
 
 export async function getOrderOrThrow(db: Db, actor: Actor, id: number, verb: 'read' | 'update' = 'read', lock = false): Promise<Order> {
   assertCan(actor, 'orders', verb);
-  const params: unknown[] = [id];
-  const { rows } = await db.query(
-    `SELECT ${SELECT} FROM ${FROM} WHERE o.id = $1 AND ${viaCustomerScope(actor, params)}${lock ? ' FOR UPDATE OF o' : ''}`, params);
+  const sql = new Sql();
+  const { rows } = await db.query(sql.unprepared(`SELECT ${SELECT} FROM ${FROM} WHERE o.id = ${sql.param(id)} AND ${viaCustomerScope(actor, sql)}${lock ? ' FOR UPDATE OF o' : ''}`));
   if (!rows[0]) throw new AppError('ORDER_NOT_FOUND', { id });
   return toOrder(rows[0]);
 }

@@ -1,4 +1,5 @@
 import type { Actor } from '../auth/actor.js';
+import { isPathInSubtree } from '../auth/department-subtree.js';
 import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
 
@@ -21,7 +22,7 @@ export async function resolveOwner(
     [requestedOwnerId],
   );
   const r = rows[0];
-  const inScope = r && (actor.role === 'director' || (actor.departmentPath && r.path?.startsWith(actor.departmentPath)));
+  const inScope = r && (actor.role === 'director' || isPathInSubtree(r.path, actor.departmentPath));
   if (!inScope) throw new AppError('ASSIGNEE_INVALID', { ownerId: requestedOwnerId });
   return { id: r.id, departmentId: r.department_id };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 
 /**
@@ -45,23 +46,47 @@ export function keyset(
   q: { limit: number; cursor?: string; order: 'asc' | 'desc' },
   sortExpr: string,
   idExpr: string,
-  params: unknown[],
+  sql: Sql,
 ): { where: string; orderLimit: string; sortSelect: string } {
   const dir = q.order === 'asc' ? 'ASC' : 'DESC';
   const cmp = q.order === 'asc' ? '>' : '<';
   let where = 'TRUE';
   if (q.cursor) {
     const [v, id] = decodeCursor(q.cursor);
-    params.push(v, id);
-    where = `(${sortExpr}, ${idExpr}) ${cmp} ($${params.length - 1}, $${params.length})`;
+    where = `(${sortExpr}, ${idExpr}) ${cmp} (${sql.param(v)}, ${sql.param(id)})`;
   }
-  params.push(q.limit + 1);
   return {
     where,
-    orderLimit: `ORDER BY ${sortExpr} ${dir}, ${idExpr} ${dir} LIMIT $${params.length}`,
+    orderLimit: `ORDER BY ${sortExpr} ${dir}, ${idExpr} ${dir} LIMIT ${sql.param(q.limit + 1)}`,
     // the sort key travels as Postgres text so timestamps keep their microseconds
     sortSelect: `(${sortExpr})::text AS _sort`,
   };
+}
+
+/**
+ * Keyset by id alone, for lists ordered by id: the cursor holds the id twice
+ * (anything else is a 400, never SQL's problem).
+ */
+export function idKeyset(
+  q: { limit: number; cursor?: string; order: 'asc' | 'desc' },
+  idExpr: string,
+  sql: Sql,
+): { where: string; orderLimit: string } {
+  let where = 'TRUE';
+  if (q.cursor) {
+    const [v, id] = decodeCursor(q.cursor);
+    if (v !== id) throw invalidCursor();
+    where = `${idExpr} ${q.order === 'asc' ? '>' : '<'} ${sql.param(id)}`;
+  }
+  const dir = q.order === 'asc' ? 'ASC' : 'DESC';
+  return { where, orderLimit: `ORDER BY ${idExpr} ${dir} LIMIT ${sql.param(q.limit + 1)}` };
+}
+
+/** toPage for idKeyset lists. */
+export function toIdPage<R extends { id: number }, T>(rows: R[], limit: number, total: number, map: (row: R) => T): Page<T> {
+  const kept = rows.slice(0, limit);
+  const last = kept[kept.length - 1];
+  return { items: kept.map(map), nextCursor: rows.length > limit && last ? encodeCursor(last.id, last.id) : null, total };
 }
 
 /** Trims the look-ahead row, maps rows, and builds the next cursor from the last one. */
@@ -87,7 +112,8 @@ export async function runList<R extends { id: number; _sort: string | null }, T>
     select: string;
     from: string;
     where: string[];
-    params: unknown[];
+    /** Holds the values of `where` (and of any placeholder in `from`). */
+    sql: Sql;
     sortExpr: string;
     idExpr: string;
     page: { limit: number; cursor?: string; order: 'asc' | 'desc' };
@@ -95,14 +121,13 @@ export async function runList<R extends { id: number; _sort: string | null }, T>
   map: (row: R) => T,
 ): Promise<Page<T>> {
   const filter = spec.where.length ? spec.where.join(' AND ') : 'TRUE';
-  const countParams = [...spec.params];
-  const pageParams = [...spec.params];
-  const ks = keyset(spec.page, spec.sortExpr, spec.idExpr, pageParams);
+  const pageSql = spec.sql.fork();
+  const ks = keyset(spec.page, spec.sortExpr, spec.idExpr, pageSql);
   const [count, page] = await Promise.all([
-    db.query(`SELECT count(*)::int AS n FROM ${spec.from} WHERE ${filter}`, countParams),
+    db.query(`SELECT count(*)::int AS n FROM ${spec.from} WHERE ${filter}`, spec.sql.values),
     db.query(
       `SELECT ${spec.select}, ${ks.sortSelect} FROM ${spec.from} WHERE ${filter} AND ${ks.where} ${ks.orderLimit}`,
-      pageParams,
+      pageSql.values,
     ).catch((err: unknown) => {
       // a cursor whose sort key does not fit the sort column (crafted, or carried over from another `sort`)
       if (spec.page.cursor && /^22/.test(String((err as { code?: unknown })?.code ?? ''))) throw invalidCursor();

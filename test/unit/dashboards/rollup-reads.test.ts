@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { rollupBranches } from '../../../core/dashboards/rollup-reads.js';
-import { Params } from '../../../core/dashboards/sql.js';
+import { Sql } from '../../../core/db/sql.js';
 
 /** Each branch as [level, sign, from, to] (its two bound parameters). */
 function plan(from: string, to: string, monthGrain = true) {
-  const ps = new Params();
+  const ps = new Sql();
   return rollupBranches('action', from, to, ps, monthGrain).map((sql) => {
     const [a, b] = [...sql.matchAll(/\$(\d+)/g)].map((m) => ps.values[Number(m[1]) - 1]);
     return [sql.includes('dash_monthly_current') ? 'month' : 'day', /-r\.total/.test(sql) ? '-' : '+', a, b];
