@@ -44,6 +44,8 @@ const ConfigSchema = z
     BOT_HANDLERS: optionalCount(64),
     SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // read by core/logger.ts before the config (the logger exists first); validated here all the same
+    LOG_FORMAT: optionalString.pipe(z.enum(['pretty', 'json']).optional()),
   })
   .superRefine((c, ctx) => {
     const wecomKeys = ['WECOM_CORP_ID', 'WECOM_AGENT_ID', 'WECOM_SECRET'] as const;

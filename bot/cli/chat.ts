@@ -1,7 +1,8 @@
 /**
  * `npm run chat -- --as rep.zhao`: talk to the bot from a terminal, on the
  * local database (embedded PostgreSQL under DATA_DIR, or DATABASE_URL), in
- * demo mode: nothing is sent to WeCom. Besides plain text:
+ * demo mode: nothing is sent to WeCom. With `npm start` running it joins that
+ * server's database and leaves it running. Besides plain text:
  *   /loc 华联            send a location at that customer's address (or /loc 31.2376,121.4797)
  *   /photo [门头照]      send a photo (a generated JPEG taken now)
  *   /voice 客户说价格偏高  send a voice memo with that transcript
@@ -13,11 +14,10 @@ import readline from 'node:readline/promises';
 import { insertAttachment, storeFile } from '../../core/attachments/attachments.js';
 import { checkFile } from '../../core/attachments/receive.js';
 import { loadActiveActor } from '../../core/auth/actor.js';
-import { loadConfig } from '../../core/config.js';
-import { openDatabase } from '../../core/db/database.js';
 import { withTransaction } from '../../core/db/pool.js';
 import { logger } from '../../core/logger.js';
 import { installDefaults } from '../../core/seed/install.js';
+import { loadConfigOrExit, openCliDatabase } from '../../core/startup.js';
 import { createBotDeps } from '../engine/deps.js';
 import { Inbox } from '../engine/inbox.js';
 import { mentionedCustomers } from '../engine/pick-action.js';
@@ -69,9 +69,9 @@ async function voiceMemo(deps: BotDeps, userid: string): Promise<number> {
 
 async function main(): Promise<void> {
   const userid = argValue('--as') ?? 'rep.zhao';
-  const config = loadConfig();
+  const config = loadConfigOrExit();
   logger.level = process.env.LOG_LEVEL ?? 'warn';
-  const db = await openDatabase(config, logger, { poolSize: 4 });
+  const db = await openCliDatabase(config, logger);
   await installDefaults(db.pool, { seedDemo: config.SEED_DEMO, now: new Date(), logger });
   // demo mode whatever the environment says: the terminal is not WeCom
   const deps = createBotDeps({ config, pool: db.pool, logger, now: () => new Date(), wecom: null });

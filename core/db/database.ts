@@ -18,6 +18,8 @@ export interface Database {
   pool: pg.Pool;
   url: string;
   embedded: boolean;
+  /** Set when the embedded server belongs to another process (a running `npm start`) that this one joined. */
+  joined: { pid: number; port: number } | null;
   /**
    * A pool of its own for a background part sharing the process (the bot's turns, the
    * jobs): their long-held connections never make an API request queue. Closed with the database.
@@ -43,6 +45,7 @@ export async function openDatabase(
   let server: EmbeddedServer | null = null;
   let url = config.DATABASE_URL;
   if (!url) {
+    // joins the server another process runs on this DATA_DIR, if any (a CLI beside `npm start`)
     server = await startEmbeddedPostgres({ dataDir: path.resolve(config.DATA_DIR), port: config.EMBEDDED_PG_PORT, logger });
     const name = opts.database ?? 'actionflow';
     await server.ensureDatabase(name);
@@ -77,6 +80,7 @@ export async function databaseAt(
     pool,
     url,
     embedded: opts.embedded,
+    joined: server?.joined ?? null,
     openPool(purpose, max) {
       const p = createPool(url, max, 60_000, `actionflow-${purpose}`);
       others.push(p);

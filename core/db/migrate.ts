@@ -38,8 +38,10 @@ export async function migrate(pool: pg.Pool, logger: Logger): Promise<string[]> 
         throw new Error(`迁移 ${file} 失败: ${(err as Error).message}`);
       }
       applied.push(file);
-      logger.info({ migration: file }, 'migration applied');
+      logger.debug({ migration: file }, 'migration applied');
     }
+    // one line for the start log, however many ran
+    if (applied.length) logger.info({ migrations: applied }, `数据库结构已更新：${applied.length} 个迁移（至 ${applied.at(-1)}）`);
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     client.release();

@@ -52,7 +52,7 @@ export async function seedDemoOrg(client: pg.PoolClient, now: Date, logger: Logg
     await insertOrders(client, customerId, ownerId, i, now, rand);
   }
   const opps = await seedDemoOpportunities(client, { now, userIds, deptIds: deptIds, rand });
-  logger.info({ customers: created, opportunities: opps }, 'demo organisation installed');
+  logger.info({ customers: created, opportunities: opps }, `演示组织已安装：客户 ${created} 个，商机 ${opps} 个`);
 }
 
 async function upsertDepartments(client: pg.PoolClient): Promise<Map<string, number>> {

@@ -8,22 +8,17 @@
  *   npm run job -- silence-check --now 2026-05-06T02:15:00+08:00   (pretend it is then)
  *   npm run job -- --list
  *
- * With the embedded database (no DATABASE_URL) and the app running, it
- * connects to the app's server instead of starting a second one on the cluster.
+ * With the embedded database (no DATABASE_URL) and the app running, it joins
+ * the app's server (and leaves it running) instead of starting one.
  */
 import 'dotenv/config';
 import '../../core/zod-locale.js';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig, ConfigError, type Config } from '../../core/config.js';
-import { databaseAt, openDatabase, type Database } from '../../core/db/database.js';
 import { logger } from '../../core/logger.js';
+import { loadConfigOrExit, openCliDatabase } from '../../core/startup.js';
 import type { System } from '../../core/system.js';
 import { createWecomClient } from '../../core/wecom/create-wecom-client.js';
-import { embeddedUrl } from '../../core/db/embedded.js';
 import { JOBS } from '../registry.js';
-
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -47,15 +42,9 @@ async function main(): Promise<number> {
     console.error(`--now 不是有效时间：${values.now}（例：2026-05-06T09:00:00+08:00）`);
     return 1;
   }
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) for (const p of err.problems) console.error(`配置错误 ${p}`);
-    return 1;
-  }
+  const config = loadConfigOrExit();
   logger.level = process.env.LOG_LEVEL ?? 'warn';
-  const db = await connect(config);
+  const db = await openCliDatabase(config, logger);
   const sys: System = {
     config, pool: db.pool, logger, db, now: () => now ?? new Date(), wecom: createWecomClient(config, logger),
   };
@@ -84,29 +73,6 @@ function describe(result: unknown): string {
   const ids = Array.isArray(r.alertIds) ? (r.alertIds as number[]) : [];
   if (ids.length) lines.push(`新预警编号：${ids.slice(0, 20).join(', ')}${ids.length > 20 ? ` …共 ${ids.length} 条` : ''}`);
   return lines.join('\n') || JSON.stringify(result);
-}
-
-async function connect(config: Config): Promise<Database> {
-  if (config.DATABASE_URL) return openDatabase(config, logger, { poolSize: 4 });
-  // starting the embedded server while the app runs would stop the app's server
-  const pidFile = path.resolve(config.DATA_DIR, 'pg', 'postmaster.pid');
-  const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : 0;
-  if (pid > 0 && isAlive(pid)) {
-    const url = embeddedUrl(config.EMBEDDED_PG_PORT, 'actionflow');
-    const db = await databaseAt(url, { poolSize: 4, logger, embedded: true });
-    console.log(`（连接到正在运行的内置数据库，端口 ${config.EMBEDDED_PG_PORT}）`);
-    return db;
-  }
-  return openDatabase(config, logger, { poolSize: 4 });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const code = await main().catch((err) => {
