@@ -68,8 +68,9 @@ describe('CLIs join the running system instead of fighting it', function () {
     await joined.stop();
     expect(isAlive(held.pid)).to.equal(true);
 
-    // SIGKILL: the owner cannot stop its server, which is left orphaned
-    await owner.stop('SIGKILL');
+    // SIGKILL of the owner alone: it cannot stop its server, which is left orphaned
+    process.kill(owner.child.pid!, 'SIGKILL');
+    await owner.exited;
     const orphan = runningCluster(path.join(dataDir, 'pg'))!;
     expect(orphan.pid).to.equal(held.pid);
     expect(orphan.orphaned).to.equal(true);
