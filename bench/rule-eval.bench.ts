@@ -48,9 +48,9 @@ function transcript(r: () => number): string {
 function photos(r: () => number, day: string): ReportAttachment[] {
   const at = shanghaiInstant(day, 10, Math.floor(r() * 40));
   const list: ReportAttachment[] = [
-    { id: 'p1', kind: 'photo', tags: ['门头照'], capturedAt: at },
-    { id: 'p2', kind: 'photo', tags: r() < 0.8 ? ['合影'] : [], capturedAt: r() < 0.9 ? at : null },
-    { id: 'v1', kind: 'voice', tags: ['语音纪要'], capturedAt: null },
+    { id: 1, kind: 'photo', tags: ['门头照'], capturedAt: at },
+    { id: 2, kind: 'photo', tags: r() < 0.8 ? ['合影'] : [], capturedAt: r() < 0.9 ? at : null },
+    { id: 3, kind: 'voice', tags: ['语音纪要'], capturedAt: null },
   ];
   return r() < 0.1 ? list.slice(0, 1) : list;
 }
@@ -61,10 +61,10 @@ function aReport(r: () => number, i: number): VisitFacts {
   const lng = 104 + r() * 16;
   const shop = wgs84ToGcj02(lat, lng);
   const far = r() < 0.1 ? 0.05 : 0.001;
-  const orders = Array.from({ length: Math.floor(r() * 6) }, (_, k) => `SO-${i}-${k}`);
+  const orders = Array.from({ length: Math.floor(r() * 6) }, (_, k) => i * 10 + k);
   return {
     now: shanghaiInstant(day, 12),
-    customer: { id: `c-${i}`, name: `客户${i}`, type: 'store', lat: shop.lat, lng: shop.lng, coordSystem: 'gcj02' },
+    customer: { id: i, name: `客户${i}`, type: 'store', lat: shop.lat, lng: shop.lng, coordSystem: 'gcj02' },
     report: {
       fields: { decisionRole: '采购负责人', nextContactAt: r() < 0.9 ? '2024-05-15 10:00' : '2024-05-01 10:00' },
       attachments: photos(r, day),

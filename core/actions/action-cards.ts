@@ -6,7 +6,7 @@
 import type { NotifyTemplate } from '../flow/action-machine.js';
 import { formatShanghai } from '../flow/time.js';
 import type { RuleFailure } from '../flow/types.js';
-import { textCard, type OutboxMessage } from '../outbox/enqueue.js';
+import { textCard, textMessage, type OutboxMessage } from '../outbox/enqueue.js';
 
 export interface ActionSummary {
   id: number;
@@ -54,7 +54,7 @@ export function escalationTodoCard(a: ActionSummary, url: string): Card {
   return textCard(`已升级：「${a.title}」逾期未完成`, `负责人：${a.assigneeName}\n客户：${a.customerName}\n${due(a)}\n请督办。`, url, '去督办');
 }
 
-/** The card for a `notify` effect of core/flow/action-machine.ts. */
+/** The message for a `notify` effect of core/flow/action-machine.ts (a card, but for the one the recipient can no longer open). */
 export function notifyCard(template: NotifyTemplate, a: ActionSummary, data: Record<string, unknown>, url: string): Card {
   const who = `客户：${a.customerName}`;
   switch (template) {
@@ -72,5 +72,10 @@ export function notifyCard(template: NotifyTemplate, a: ActionSummary, data: Rec
       return textCard(`「${a.title}」已重新打开`, `${who}\n原因：${String(data.reason ?? '')}`, url, '去办理');
     case 'reassigned':
       return textCard(`转派给你的事项：${a.title}`, `${who}\n${due(a)}`, url, '去办理');
+    case 'reassigned_away': {
+      // plain text, not a card: the previous assignee can no longer open the action
+      const why = data.reason ? `\n原因：${String(data.reason)}` : '';
+      return textMessage(`「${a.title}」（客户：${a.customerName}）已由${String(data.byName)}转派给${a.assigneeName}，你无需继续办理。${why}`);
+    }
   }
 }

@@ -1,18 +1,19 @@
 /**
- * The adapter side of core/flow/action-machine.ts: what the effects a
- * transition returned write, as parts of the transition's own statement
- * (lifecycle.ts). Event-log effects become `events` rows, notify effects
- * outbox messages, supervisor to-dos rows in `supervisor_todos` plus one
- * message. Every write is keyed, so replaying effects sends nothing twice.
+ * The reads a transition's effects need before they are written (who
+ * "the manager" is, which card a notice is) and the parts that follow the
+ * write: core/flow/action-machine.ts decides the effects, planEffects turns
+ * them into rows (supervisor to-dos, outbox messages …) for
+ * core/actions/write-transition.ts to write in the transition's statement.
+ * Every write is keyed, so replaying a transition's effects sends nothing twice.
  */
 import type { Db } from '../db/pool.js';
-import { Sql } from '../db/sql.js';
-import type { ActionEventType, Effect } from '../flow/action-machine.js';
+import type { ActionEventType, Effect, SupervisorTask } from '../flow/action-machine.js';
 import { shanghaiDate } from '../flow/time.js';
 import type { RuleFailure } from '../flow/types.js';
+import type { OutboxMessage } from '../outbox/enqueue.js';
 import { actionUrl, escalationTodoCard, notifyCard, rejectionTodoCard, verifyTodoCard } from './action-cards.js';
-import { enqueueMessagesCte, type OutboxMessage } from '../outbox/enqueue.js';
 import type { ActionRow } from './action-repo.js';
+import { readdressEscalationSteps, rescheduleEscalationSteps } from './escalation-steps.js';
 import { resolveRecipient, resolveRole } from './recipients.js';
 
 export const EVENT_TYPES: Record<ActionEventType, string> = {
@@ -31,74 +32,58 @@ export interface EffectContext {
   dedupeSuffix: string;
 }
 
-type EventLogEffect = Extract<Effect, { kind: 'event_log' }>;
-
-/** Event-log effects apart from the rest, so a caller can write them with its own statement. */
-export function partitionEffects(effects: readonly Effect[]): [EventLogEffect[], Effect[]] {
-  const logs = effects.filter((e): e is EventLogEffect => e.kind === 'event_log');
-  return [logs, effects.filter((e) => e.kind !== 'event_log')];
-}
-
-/** An event-log effect as an `events` row's type, data and time (the action and actor are the caller's). */
-export function eventRow(e: EventLogEffect, extra?: Record<string, unknown>): { type: string; data: Record<string, unknown>; at: Date } {
-  return { type: EVENT_TYPES[e.event], data: { from: e.from, to: e.to, ...e.data, ...extra }, at: e.at };
-}
-
-export type TodoKind = 'submission_rejected' | 'verify_submission' | 'handle_escalation';
+export type TodoKind = SupervisorTask;
 
 interface TodoWrite { actionId: number; supervisorId: number; kind: TodoKind; day: string; failures: readonly RuleFailure[] }
 
-/** What effects write: supervisor to-dos and outbox messages, recipients resolved. */
-export interface EffectWrites { todos: TodoWrite[]; messages: OutboxMessage[] }
+type FollowUpEffect = Extract<Effect, { kind: 'follow_up' }>;
 
-/**
- * Resolves who the effects (other than event logs) go to — the only reads —
- * and renders their messages; effectWritesCte writes them. Every write is
- * keyed, so replaying a transition's effects sends nothing twice.
- */
+/** What a transition's effects write, recipients resolved and cards rendered. */
+export interface EffectWrites {
+  todos: TodoWrite[];
+  messages: OutboxMessage[];
+  closeTodos: TodoKind[];
+  draft: Extract<Effect, { kind: 'draft' }>['op'] | null;
+  followUp: Omit<FollowUpEffect, 'kind' | 'actionId'> | null;
+  /** Done after the write: it reads the policy and the people again. */
+  escalation: Extract<Effect, { kind: 'escalation_plan' }>['op'] | null;
+}
+
+/** Resolves who the effects go to — the only reads — and renders their messages. */
 export async function planEffects(db: Db, effects: readonly Effect[], ctx: EffectContext): Promise<EffectWrites> {
-  const writes: EffectWrites = { todos: [], messages: [] };
+  const w: EffectWrites = { todos: [], messages: [], closeTodos: [], draft: null, followUp: null, escalation: null };
   for (const e of effects) {
-    if (e.kind === 'event_log') throw new Error('event-log effects are written with the transition');
-    if (e.kind === 'notify') {
-      const url = actionUrl(ctx.publicUrl, ctx.action.id);
-      // a rep fixing a report five times a day gets one reminder, not five
-      const suffix = e.template === 'submission_failed' ? shanghaiDate(ctx.now) : ctx.dedupeSuffix;
-      for (const p of await resolveRecipient(db, ctx.action, e.to)) {
-        writes.messages.push({
-          dedupeKey: `action:${ctx.action.id}:${e.template}:${p.userId}:${suffix}`, recipient: p.wecomUserid,
-          ...notifyCard(e.template, ctx.action, e.data ?? {}, url),
-        });
+    switch (e.kind) {
+      case 'event_log': throw new Error('event-log effects are written with the transition');
+      case 'notify': w.messages.push(...await noticesOf(db, e, ctx)); break;
+      case 'supervisor_todo': {
+        const todo = await planSupervisorTodo(db, ctx.action, e.task, ctx.now, ctx.publicUrl, e.failures ?? []);
+        if (todo) { w.todos.push(todo.todo); w.messages.push(todo.message); }
+        break;
       }
-    } else {
-      const kind = e.task === 'verify_submission' ? 'verify_submission' : 'handle_escalation';
-      const todo = await planSupervisorTodo(db, ctx.action, kind, ctx.now, ctx.publicUrl, []);
-      if (todo) { writes.todos.push(todo.todo); writes.messages.push(todo.message); }
+      case 'close_todos': w.closeTodos.push(...e.tasks); break;
+      case 'draft': w.draft = e.op; break;
+      case 'follow_up': { const { kind: _k, actionId: _a, ...f } = e; w.followUp = f; break; }
+      case 'escalation_plan': w.escalation = e.op; break;
     }
   }
-  return writes;
+  return w;
 }
 
-/** The writes as parts of `st`, in CTEs named after `prefix`; the to-dos' ids come out of `${prefix}_todo`. */
-export function effectWritesCte(st: Sql, w: EffectWrites, prefix: string): void {
-  if (w.todos.length) {
-    const rows = w.todos.map((t) => ({ action_id: t.actionId, supervisor_id: t.supervisorId, kind: t.kind, day: t.day, failures: t.failures }));
-    st.with(`${prefix}_todo`, `INSERT INTO supervisor_todos (action_id, supervisor_id, kind, day, failures)
-      SELECT x.action_id, x.supervisor_id, x.kind, x.day, x.failures
-        FROM jsonb_to_recordset(${st.param(JSON.stringify(rows))}::jsonb) AS x(action_id bigint, supervisor_id bigint, kind text, day date, failures jsonb)
-      ON CONFLICT (action_id, kind, day) DO UPDATE
-        SET attempts = supervisor_todos.attempts + 1, failures = EXCLUDED.failures, updated_at = now()
-      RETURNING id`);
-  }
-  if (w.messages.length) enqueueMessagesCte(st, `${prefix}_out`, w.messages);
+async function noticesOf(db: Db, e: Extract<Effect, { kind: 'notify' }>, ctx: EffectContext): Promise<OutboxMessage[]> {
+  const url = actionUrl(ctx.publicUrl, ctx.action.id);
+  // a rep fixing a report five times a day gets one reminder, not five
+  const suffix = e.template === 'submission_failed' ? shanghaiDate(ctx.now) : ctx.dedupeSuffix;
+  return (await resolveRecipient(db, ctx.action, e.to)).map((p) => ({
+    dedupeKey: `action:${ctx.action.id}:${e.template}:${p.userId}:${suffix}`, recipient: p.wecomUserid,
+    ...notifyCard(e.template, ctx.action, e.data ?? {}, url),
+  }));
 }
 
-/** The writes as a statement of their own (nothing to send: no round trip). */
-export async function writeEffects(db: Db, w: EffectWrites): Promise<void> {
-  if (w.todos.length === 0 && w.messages.length === 0) return;
-  const st = new Sql();
-  effectWritesCte(st, w, 'fx');
-  await db.query(st.prepared('SELECT 1'));
+/** The escalation steps not yet sent, moved to the action's new deadline or its new assignee's people. */
+export async function moveEscalationPlan(db: Db, a: ActionRow, op: NonNullable<EffectWrites['escalation']>): Promise<void> {
+  if (op === 'reschedule') await rescheduleEscalationSteps(db, a);
+  else await readdressEscalationSteps(db, a);
 }
 
 /**
@@ -119,12 +104,4 @@ export async function planSupervisorTodo(
       : escalationTodoCard(a, url);
   const dedupeKey = kind === 'submission_rejected' ? `todo:${a.id}:${day}` : `todo:${kind}:${a.id}:${day}`;
   return { todo: { actionId: a.id, supervisorId: manager.userId, kind, day, failures }, message: { dedupeKey, recipient: manager.wecomUserid, ...card } };
-}
-
-/** Closes a supervisor's open to-dos of a kind on an action (e.g. once the manager verified it). */
-export async function closeSupervisorTodos(db: Db, actionId: number, kinds: TodoKind[], now: Date): Promise<void> {
-  await db.query(
-    'UPDATE supervisor_todos SET done_at = $3, updated_at = now() WHERE action_id = $1 AND kind = ANY($2) AND done_at IS NULL',
-    [actionId, kinds, now],
-  );
 }

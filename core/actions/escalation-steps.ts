@@ -5,9 +5,11 @@
  * to send rows whose due_at has passed and mark them done.
  */
 import type { Db } from '../db/pool.js';
-import { dueEscalations, stepFiresAt, type DueEscalationStep, type EscalationPolicy } from '../flow/escalation.js';
+import { dueEscalations, EscalationPolicySchema, stepFiresAt, type DueEscalationStep, type EscalationPolicy } from '../flow/escalation.js';
 import type { WorkCalendar } from '../flow/working-days.js';
 import type { NotifyRole } from '../flow/types.js';
+import type { ActionRow } from './action-repo.js';
+import { loadDefinitionForAction, loadWorkCalendar } from './definitions.js';
 import { resolveRole, type ActionPeople, type Person } from './recipients.js';
 
 /**
@@ -17,7 +19,7 @@ import { resolveRole, type ActionPeople, type Person } from './recipients.js';
 export function planEscalationSteps(policy: EscalationPolicy, actionId: number, dueAt: Date, calendar: WorkCalendar): DueEscalationStep[] {
   const last = policy.steps[policy.steps.length - 1];
   const afterAll = new Date(stepFiresAt(dueAt, last.afterWorkingDaysOverdue, calendar).getTime() + 1);
-  return dueEscalations(policy, { actionId: String(actionId), dueAt, now: afterAll, calendar }).due;
+  return dueEscalations(policy, { actionId, dueAt, now: afterAll, calendar }).due;
 }
 
 export interface WrittenStep {
@@ -57,4 +59,30 @@ export async function writeEscalationSteps(
     written.push({ step: s.index, dueAt: s.firesAt, notify: s.notify, cc: s.cc, recipients });
   }
   return written;
+}
+
+/**
+ * A new deadline (a reopen) moves the steps not yet sent; the ones already
+ * sent stay as they were (their recipients were told, and the plan's step
+ * numbers are unique per action).
+ */
+export async function rescheduleEscalationSteps(db: Db, a: ActionRow): Promise<void> {
+  if (!a.dueAt) return;
+  await db.query('DELETE FROM action_escalation_steps WHERE action_id = $1 AND done_at IS NULL', [a.id]);
+  const policy = a.escalation ? EscalationPolicySchema.parse(a.escalation) : (await loadDefinitionForAction(db, a)).escalation;
+  await writeEscalationSteps(db, a, policy, a.dueAt, await loadWorkCalendar(db));
+}
+
+/**
+ * Steps not yet sent were addressed relative to the old assignee (their
+ * manager, and the assignee themself); address them to the new one's (a reassign).
+ */
+export async function readdressEscalationSteps(db: Db, a: ActionRow): Promise<void> {
+  const { rows } = await db.query(
+    'SELECT step, notify, cc FROM action_escalation_steps WHERE action_id = $1 AND done_at IS NULL ORDER BY step', [a.id]);
+  for (const s of rows as Array<{ step: number; notify: NotifyRole[]; cc: NotifyRole[] }>) {
+    const recipients = await stepRecipients(db, a, s.notify, s.cc);
+    await db.query('UPDATE action_escalation_steps SET recipients = $3 WHERE action_id = $1 AND step = $2',
+      [a.id, s.step, JSON.stringify(recipients)]);
+  }
 }

@@ -47,15 +47,13 @@ export interface RecordedFollowUp {
 /**
  * Inserts the follow-up, moves the customer's follow-up clocks forward (never
  * back) and logs it, as parts of `st` (CTEs fu, fu_customer, fu_event).
- * `payloadExtra` is an SQL jsonb expression merged into the payload, for ids
- * the same statement creates (the submission's).
  */
-export function recordFollowUpCte(st: Sql, f: FollowUpRecord, payloadExtra = "'{}'::jsonb"): void {
+export function recordFollowUpCte(st: Sql, f: FollowUpRecord): void {
   const [customer, action, user, channel, effective, unmet, at] =
     [f.customerId, f.actionId, f.userId, f.channel, f.effective, f.unmet, f.at].map((v) => st.param(v));
   st.with('fu', `INSERT INTO followups (customer_id, action_id, user_id, department_id, channel, summary, payload, effective, has_evidence, reasons, unmet, at)
     VALUES (${customer}, ${action}, ${user}, ${st.param(f.departmentId)}, ${channel}, ${st.param(f.summary)},
-            ${st.param(JSON.stringify(f.payload))}::jsonb || ${payloadExtra}, ${effective}, ${st.param(f.hasEvidence)},
+            ${st.param(JSON.stringify(f.payload))}::jsonb, ${effective}, ${st.param(f.hasEvidence)},
             ${st.param(JSON.stringify(f.reasons))}, ${unmet}, ${at})
     RETURNING id`);
   st.with('fu_customer', `UPDATE customers SET last_followup_at = GREATEST(last_followup_at, ${at}),

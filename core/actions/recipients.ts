@@ -52,6 +52,6 @@ export async function resolveRole(db: Db, a: ActionPeople, role: NotifyRole): Pr
 
 export async function resolveRecipient(db: Db, a: ActionPeople, to: Recipient): Promise<Person[]> {
   if ('role' in to) return resolveRole(db, a, to.role);
-  const { rows } = await db.query(`${USER} WHERE (id::text = $1 OR wecom_userid = $1) AND active`, [to.userId]);
+  const { rows } = await db.query(`${USER} WHERE id = $1 AND active`, [to.userId]);
   return people(rows, 'user');
 }

@@ -1,8 +1,9 @@
 /**
  * A supervisor's corrections to an action: reopening a verified one (the rep
  * must redo it, and is told why) and handing an open one to another rep. Both
- * go through the state machine (core/flow/action-machine.ts REOPEN/REASSIGN)
- * via applyTransition, in the request's transaction, on a locked row.
+ * go through the state machine (core/flow/action-machine.ts REOPEN/REASSIGN),
+ * which also decides who is told and what happens to the escalation plan, and
+ * are written by writeTransition, in the request's transaction, on a locked row.
  *
  *   await reopenAction(db, actor, id, { reason: '照片不清晰，请补拍' }, { now, publicUrl });
  *   await reassignAction(db, actor, id, { toUserId: qian, reason: '赵磊休假' }, { now, publicUrl });
@@ -13,14 +14,10 @@ import { assertCan } from '../auth/permissions.js';
 import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import { transitionAction } from '../flow/action-machine.js';
-import { EscalationPolicySchema } from '../flow/escalation.js';
-import type { NotifyRole } from '../flow/types.js';
-import { enqueueMessage, textMessage } from '../outbox/enqueue.js';
 import { assertVersion, lockActionOrThrow, toActionView, type ActionRow } from './action-repo.js';
 import type { ActionView, ReassignBodyInput, ReopenBodyInput } from './action-schemas.js';
-import { loadDefinitionForAction, loadWorkCalendar } from './definitions.js';
-import { stepRecipients, writeEscalationSteps } from './escalation-steps.js';
-import { applyTransition, type LifecycleDeps } from './lifecycle.js';
+import type { LifecycleDeps } from './lifecycle.js';
+import { writeTransition } from './write-transition.js';
 
 /** verified → in_progress; the assignee gets the reason. Managers in scope and the director only. */
 export async function reopenAction(
@@ -32,24 +29,11 @@ export async function reopenAction(
     throw new AppError('VALIDATION_FAILED', [{ path: 'body.dueAt', message: '新的截止时间必须晚于现在' }]);
   }
   const a = await lockActionOrThrow(db, actor, id);
-  const next = await applyTransition(db, {
-    action: a, event: { type: 'REOPEN', by: String(actor.id), reason: input.reason }, actorId: actor.id, ...d,
-    expectedVersion: input.expectedVersion, dueAt: dueAt ?? undefined,
-    eventData: dueAt ? { dueAt: dueAt.toISOString(), previousDueAt: a.dueAt?.toISOString() ?? null } : undefined,
+  const next = await writeTransition(db, {
+    action: a, event: { type: 'REOPEN', by: actor.id, reason: input.reason, ...(dueAt ? { dueAt } : {}) }, actorId: actor.id, ...d,
+    expectedVersion: input.expectedVersion,
   });
-  if (dueAt) await rescheduleEscalation(db, next, dueAt);
   return toActionView(next, d.now);
-}
-
-/**
- * A new deadline moves the escalation steps not yet sent; the ones already
- * sent stay as they were (their recipients were told, and the plan's step
- * numbers are unique per action).
- */
-async function rescheduleEscalation(db: Db, a: ActionRow, dueAt: Date): Promise<void> {
-  await db.query('DELETE FROM action_escalation_steps WHERE action_id = $1 AND done_at IS NULL', [a.id]);
-  const policy = a.escalation ? EscalationPolicySchema.parse(a.escalation) : (await loadDefinitionForAction(db, a)).escalation;
-  await writeEscalationSteps(db, a, policy, dueAt, await loadWorkCalendar(db));
 }
 
 interface Target { id: number; name: string; departmentId: number | null }
@@ -66,27 +50,21 @@ export async function reassignAction(
   assertCan(actor, 'actions', 'assign');
   const a = await lockActionOrThrow(db, actor, id);
   assertVersion(a, input.expectedVersion);
-  assertReassignable(a, input.toUserId, d.now);
+  assertReassignable(a, actor, input.toUserId, d.now);
   const to = await resolveReassignTarget(db, actor, input.toUserId);
   if (to.id === a.assigneeId) throw new AppError('ACTION_REASSIGN_SAME_ASSIGNEE', { actionId: a.id, toUserId: to.id });
-  const reason = input.reason || undefined;
-  const next = await applyTransition(db, {
-    action: a, event: { type: 'REASSIGN', toUserId: String(to.id), by: String(actor.id) }, actorId: actor.id, ...d,
-    expectedVersion: input.expectedVersion, reassignTo: { userId: to.id, departmentId: to.departmentId },
-    eventData: {
-      fromUserId: a.assigneeId, fromUserName: a.assigneeName, toUserId: to.id, toUserName: to.name,
-      ...(reason ? { reason } : {}),
-    },
+  const next = await writeTransition(db, {
+    action: a, actorId: actor.id, ...d, expectedVersion: input.expectedVersion,
+    event: { type: 'REASSIGN', to: { userId: to.id, departmentId: to.departmentId }, by: actor.id, byName: actor.name, reason: input.reason || undefined },
+    eventData: { fromUserName: a.assigneeName, toUserName: to.name },
   });
-  await readdressEscalationSteps(db, next);
-  await tellPreviousAssignee(db, a, next, actor, reason);
   return toActionView(next, d.now);
 }
 
 /** The machine's verdict before anything is written, so a closed action answers 409 whatever the target. */
-function assertReassignable(a: ActionRow, toUserId: number, now: Date): void {
-  const r = transitionAction({ id: String(a.id), status: a.status, assigneeId: String(a.assigneeId) },
-    { type: 'REASSIGN', toUserId: String(toUserId) }, now);
+function assertReassignable(a: ActionRow, actor: Actor, toUserId: number, now: Date): void {
+  const r = transitionAction({ id: a.id, status: a.status, assigneeId: a.assigneeId },
+    { type: 'REASSIGN', to: { userId: toUserId, departmentId: null }, by: actor.id, byName: actor.name }, now);
   if (!r.ok) throw new AppError(r.code, { actionId: a.id, status: a.status, event: 'REASSIGN' }, r.message);
 }
 
@@ -103,30 +81,4 @@ async function resolveReassignTarget(db: Db, actor: Actor, userId: number): Prom
   if (!u.active) throw new AppError('ACTION_REASSIGN_TARGET_INACTIVE', { userId, name: u.name }, `${u.name}已停用，不能接收事项`);
   if (u.role !== 'rep') throw new AppError('ACTION_REASSIGN_TARGET_NOT_REP', { userId, name: u.name, role: u.role });
   return { id: u.id, name: u.name, departmentId: u.department_id };
-}
-
-/**
- * Escalation steps not yet sent were addressed relative to the old assignee
- * (their manager, and the assignee themself); address them to the new one's.
- */
-async function readdressEscalationSteps(db: Db, a: ActionRow): Promise<void> {
-  const { rows } = await db.query(
-    'SELECT step, notify, cc FROM action_escalation_steps WHERE action_id = $1 AND done_at IS NULL ORDER BY step', [a.id]);
-  for (const s of rows as Array<{ step: number; notify: NotifyRole[]; cc: NotifyRole[] }>) {
-    const recipients = await stepRecipients(db, a, s.notify, s.cc);
-    await db.query('UPDATE action_escalation_steps SET recipients = $3 WHERE action_id = $1 AND step = $2',
-      [a.id, s.step, JSON.stringify(recipients)]);
-  }
-}
-
-/** Plain text, not a card: the old assignee can no longer open the action. */
-async function tellPreviousAssignee(db: Db, before: ActionRow, after: ActionRow, actor: Actor, reason?: string): Promise<void> {
-  const { rows } = await db.query('SELECT wecom_userid FROM users WHERE id = $1 AND active', [before.assigneeId]);
-  if (!rows[0]) return;
-  const why = reason ? `\n原因：${reason}` : '';
-  await enqueueMessage(db, {
-    dedupeKey: `action:${before.id}:reassigned_away:${before.assigneeId}:v${after.version}`,
-    recipient: rows[0].wecom_userid,
-    ...textMessage(`「${before.title}」（客户：${before.customerName}）已由${actor.name}转派给${after.assigneeName}，你无需继续办理。${why}`),
-  });
 }

@@ -29,7 +29,7 @@ export async function assertUnlocked(
   const prerequisites = loaded ?? await loadPrerequisites(db, scope, prerequisiteCodes(lockRules));
   const facts = {
     now, report: EMPTY_REPORT, recentOrderIds: [], satisfiedPrerequisites: [...prerequisites], keywordLibraries: {},
-    customer: { id: String(scope.customerId), name: '', type: 'ka' as const, lat: null, lng: null, coordSystem: 'gcj02' as const },
+    customer: { id: scope.customerId, name: '', type: 'ka' as const, lat: null, lng: null, coordSystem: 'gcj02' as const },
   };
   const { ok, failures } = evaluateRules(facts, lockRules);
   if (ok) return;

@@ -21,7 +21,7 @@ export function toVisitReport(input: VisitDraftInput, attachments: ReportAttachm
     attachments,
     checkIn: input.checkIn ? { ...input.checkIn, at: new Date(input.checkIn.at) } : undefined,
     transcript: input.transcript,
-    linkedOrderIds: (input.linkedOrderIds ?? []).map(String),
+    linkedOrderIds: input.linkedOrderIds ?? [],
     checklist: input.checklist,
     visitWindow: input.visitWindow ? { start: new Date(input.visitWindow.start), end: new Date(input.visitWindow.end) } : undefined,
   };
@@ -48,7 +48,7 @@ const prerequisitesSql = (customer: string, codes: string, self: string, opportu
      AND (${opportunity}::bigint IS NULL OR p.opportunity_id IS NULL OR p.opportunity_id = ${opportunity}::bigint)`;
 
 const toPrerequisites = (rows: any[]): PrerequisiteAction[] =>
-  rows.map((r) => ({ actionId: String(r.id), definitionCode: r.definition_code, status: r.status }));
+  rows.map((r) => ({ actionId: Number(r.id), definitionCode: r.definition_code, status: r.status }));
 
 export async function loadPrerequisites(db: Db, s: FactsScope, codes: readonly string[]): Promise<PrerequisiteAction[]> {
   if (codes.length === 0) return [];
@@ -97,16 +97,16 @@ export const PREREQUISITES_OF_ROW = (codes: string) => `(${prerequisitesSql('c.i
 
 export function toVisitFacts(r: any, input: VisitDraftInput, files: FactsAttachments, now: Date): VisitFacts {
   const attachments: ReportAttachment[] = (r.f_attachments as any[]).map((x) => ({
-    id: String(x.id), kind: x.kind, tags: x.tags ?? [], capturedAt: x.capturedAt ? new Date(x.capturedAt) : null, mime: x.mime ?? undefined,
+    id: Number(x.id), kind: x.kind, tags: x.tags ?? [], capturedAt: x.capturedAt ? new Date(x.capturedAt) : null, mime: x.mime ?? undefined,
   }));
-  const found = new Set(attachments.map((x) => Number(x.id)));
+  const found = new Set(attachments.map((x) => x.id));
   const missing = files.ids.filter((id) => !found.has(id));
   if (missing.length && !files.lenient) throw new AppError('ATTACHMENT_INVALID', { attachmentIds: missing });
   return {
     now,
-    customer: { id: String(r.f_customer_id), name: r.f_customer_name, type: r.f_customer_type, lat: r.f_lat, lng: r.f_lng, coordSystem: r.f_coord_system },
+    customer: { id: Number(r.f_customer_id), name: r.f_customer_name, type: r.f_customer_type, lat: r.f_lat, lng: r.f_lng, coordSystem: r.f_coord_system },
     report: toVisitReport(input, attachments),
-    recentOrderIds: (r.f_order_ids as Array<string | number>).map(String),
+    recentOrderIds: (r.f_order_ids as Array<string | number>).map(Number),
     satisfiedPrerequisites: toPrerequisites(r.f_prerequisites ?? []),
     keywordLibraries: r.f_libraries,
   };

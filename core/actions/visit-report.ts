@@ -1,11 +1,12 @@
 /**
  * Drafts and submissions of an action's report. A submission reads the action
  * with the report's facts, evaluates every rule (core/flow), and records the
- * attempt either way, in one statement guarded by the version it read (two
- * devices: the second's write fails whole → 409). A rejected attempt keeps
- * the draft, notes the supervisor's to-do (one per action per day) and is
- * answered 422 AFTER its bookkeeping is written: the service returns the
- * rejection instead of throwing.
+ * attempt either way with one writeTransition, guarded by the version it read
+ * (two devices: the second's write fails whole → 409). What an attempt causes
+ * (a rejected one keeps the draft and notes the supervisor's to-do; an
+ * accepted one is an effective follow-up) is the state machine's to say. A
+ * rejected attempt is answered 422 AFTER its bookkeeping is written: the
+ * service returns the rejection instead of throwing.
  *
  *   const r = await submitVisitReport(db, actor, id, body, { now, publicUrl });
  *   if (!r.ok) return new HandlerResponse(422, r.error);
@@ -16,16 +17,15 @@ import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { evaluateRules } from '../flow/evaluate-rules.js';
 import type { RuleFailure, VisitFacts } from '../flow/types.js';
-import { findStoredResponse, storedKeyJoin, storedResponse, storeResponseCte, type IdempotencyRequest } from '../resources/idempotency.js';
+import { findStoredResponse, storedKeyJoin, storedResponse, type IdempotencyRequest } from '../resources/idempotency.js';
 import { assertVersion, lockActionOrThrow, readActionWith, toActionView, type ActionRow } from './action-repo.js';
 import type { ActionView, VisitDraftInput, VisitReportInput } from './action-schemas.js';
 import { loadDefinitionForAction, rulesForAction, type StoredDefinition } from './definitions.js';
-import { effectWritesCte, planSupervisorTodo } from './effects.js';
-import { recordFollowUpCte } from './followups.js';
-import { applyTransition, assertAssignee, fileTransition, type LifecycleDeps } from './lifecycle.js';
-import { SUBMISSION_ID } from './submissions.js';
+import { upsertDraftCte } from './drafts.js';
+import { assertAssignee, type LifecycleDeps } from './lifecycle.js';
 import { assertUnlocked } from './state-lock.js';
 import { factsColumns, PREREQUISITES_OF_ROW, toVisitFacts, type FactsAttachments } from './visit-facts.js';
+import { NEXT_SUBMISSION_ID, writeTransition } from './write-transition.js';
 
 type AcceptedBody = { action: ActionView; submissionId: number; warnings: RuleFailure[] };
 export type SubmissionResult =
@@ -35,13 +35,6 @@ export type SubmissionResult =
 function draftPayload(input: VisitDraftInput): Record<string, unknown> {
   const { expectedVersion: _ignored, ...rest } = input;
   return rest;
-}
-
-/** Saves (replaces) the action's draft, as a part of `st` (CTE `draft`). */
-function upsertDraftCte(st: Sql, actionId: number, payload: Record<string, unknown>, userId: number, now: Date): void {
-  st.with('draft', `INSERT INTO action_drafts (action_id, payload, updated_by, updated_at)
-    VALUES (${st.param(actionId)}, ${st.param(JSON.stringify(payload))}, ${st.param(userId)}, ${st.param(now)})
-    ON CONFLICT (action_id) DO UPDATE SET payload = EXCLUDED.payload, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`);
 }
 
 /**
@@ -54,7 +47,7 @@ export async function saveVisitDraft(
 ): Promise<{ actionId: number; payload: Record<string, unknown>; updatedAt: string; action: ActionRow }> {
   const a = typeof target === 'number' ? await lockActionOrThrow(db, actor, target) : target;
   assertAssignee(actor, a);
-  const next = await applyTransition(db, { action: a, event: { type: 'SAVE_DRAFT' }, actorId: actor.id, ...d, expectedVersion: input.expectedVersion });
+  const next = await writeTransition(db, { action: a, event: { type: 'SAVE_DRAFT' }, actorId: actor.id, ...d, expectedVersion: input.expectedVersion });
   const payload = draftPayload(input);
   const st = new Sql();
   upsertDraftCte(st, a.id, payload, actor.id, d.now);
@@ -98,10 +91,11 @@ export async function submitVisitReport(
   const rules = rulesForAction(def, a.requirements);
   const { ok, failures } = evaluateRules(facts, rules);
   const payload = submissionPayload(input, facts, a);
+  const attempt = { id: Number(row.next_submission_id), payload, failures };
   try {
     return ok
-      ? await accept(db, actor, a, def, { payload, failures, facts, idempotency: idempotency ?? null }, d)
-      : await reject(db, actor, a, def, { payload, failures, input }, d);
+      ? await accept(db, actor, a, def, { ...attempt, facts, idempotency: idempotency ?? null }, d)
+      : await reject(db, actor, a, def, { ...attempt, input }, d);
   } catch (err) {
     // a retry racing the first attempt of its key lost to it: answer what the first stored
     const replay = idempotency && err instanceof AppError && err.code === 'CONFLICT' ? await findStoredResponse(db, idempotency) : null;
@@ -119,7 +113,7 @@ function readForSubmission(
     extra: (st) => {
       const key = idempotency ? storedKeyJoin(st, idempotency) : null;
       return {
-        columns: `${factsColumns(st, files, PREREQUISITES_OF_ROW('pc.codes'))}${key ? `, ${key.columns}` : ''}`,
+        columns: `${factsColumns(st, files, PREREQUISITES_OF_ROW('pc.codes'))}, ${NEXT_SUBMISSION_ID}${key ? `, ${key.columns}` : ''}`,
         joins: `LEFT JOIN LATERAL (SELECT array_agg(q->>'definitionCode') AS codes FROM action_definitions x, jsonb_array_elements(x.rules) q
                                     WHERE x.id = rd.id AND q->>'kind' = 'prerequisite.verified') pc ON true
                 ${key ? key.join : ''}`,
@@ -128,42 +122,29 @@ function readForSubmission(
   });
 }
 
+interface Attempt { id: number; payload: unknown; failures: RuleFailure[] }
+
 async function accept(
-  db: Db, actor: Actor, a: ActionRow, def: StoredDefinition,
-  s: { payload: unknown; failures: RuleFailure[]; facts: VisitFacts; idempotency: IdempotencyRequest | null }, d: LifecycleDeps,
+  db: Db, actor: Actor, a: ActionRow, def: StoredDefinition, s: Attempt & { facts: VisitFacts; idempotency: IdempotencyRequest | null },
+  d: LifecycleDeps,
 ): Promise<SubmissionResult> {
-  const { action: next, submissionId } = await fileTransition(db, {
-    action: a, event: { type: 'SUBMIT_OK' }, actorId: actor.id, ...d,
-    completion: { mode: 'evidence' }, eventData: { warnings: s.failures.map((f) => f.code) },
-    submission: { kind: 'visit_report', payload: s.payload, outcome: 'accepted', failures: s.failures, definition: def, by: actor.id, now: d.now, clearDraft: true },
-    also: (st, predicted) => {
-      // a report that passed every rule is, by construction, an effective follow-up
-      recordFollowUpCte(st, {
-        customerId: a.customerId, actionId: a.id, userId: actor.id, departmentId: a.departmentId, channel: 'visit',
-        summary: a.title, payload: {}, effective: true, hasEvidence: true, at: d.now, unmet: [],
-        reasons: [`「${def.name}」报告通过全部校验（${s.facts.report.attachments.length}个附件、现场签到），计为有效跟进。`],
-      }, `jsonb_build_object('submissionId', ${SUBMISSION_ID})`);
-      if (s.idempotency) {
-        const body = { action: toActionView(predicted, d.now), submissionId: 0, warnings: s.failures };
-        storeResponseCte(st, s.idempotency, 200, `jsonb_set(${st.param(JSON.stringify(body))}::jsonb, '{submissionId}', to_jsonb(${SUBMISSION_ID}))`);
-      }
-    },
+  const body = (next: ActionRow): AcceptedBody => ({ action: toActionView(next, d.now), submissionId: s.id, warnings: s.failures });
+  const next = await writeTransition(db, {
+    action: a, actorId: actor.id, ...d, eventData: { warnings: s.failures.map((f) => f.code) },
+    event: { type: 'SUBMIT_OK', completion: { mode: 'evidence', definitionName: def.name, attachmentCount: s.facts.report.attachments.length } },
+    submission: { id: s.id, kind: 'visit_report', payload: s.payload, outcome: 'accepted', failures: s.failures, definition: def },
+    respond: s.idempotency ? { key: s.idempotency, status: 200, body } : undefined,
   });
-  return { ok: true, body: { action: toActionView(next, d.now), submissionId: submissionId!, warnings: s.failures } };
+  return { ok: true, body: body(next) };
 }
 
 async function reject(
-  db: Db, actor: Actor, a: ActionRow, def: StoredDefinition,
-  s: { payload: unknown; failures: RuleFailure[]; input: VisitReportInput }, d: LifecycleDeps,
+  db: Db, actor: Actor, a: ActionRow, def: StoredDefinition, s: Attempt & { input: VisitReportInput }, d: LifecycleDeps,
 ): Promise<SubmissionResult> {
-  const todo = await planSupervisorTodo(db, a, 'submission_rejected', d.now, d.publicUrl, s.failures);
-  const { action: next, submissionId } = await fileTransition(db, {
+  const next = await writeTransition(db, {
     action: a, event: { type: 'SUBMIT_REJECTED', failures: s.failures }, actorId: actor.id, ...d,
-    submission: { kind: 'visit_report', payload: s.payload, outcome: 'rejected', failures: s.failures, definition: def, by: actor.id, now: d.now },
-    also: (st) => {
-      // nothing the rep typed is lost: the draft becomes what they just sent
-      upsertDraftCte(st, a.id, draftPayload(s.input), actor.id, d.now);
-      if (todo) effectWritesCte(st, { todos: [todo.todo], messages: [todo.message] }, 'rejected');
+    submission: {
+      id: s.id, kind: 'visit_report', payload: s.payload, outcome: 'rejected', failures: s.failures, definition: def, draft: draftPayload(s.input),
     },
   });
   const errors = s.failures.filter((f) => f.severity === 'error');
@@ -173,7 +154,7 @@ async function reject(
       error: {
         code: 'VISIT_REPORT_REJECTED',
         message: `报告还有${errors.length}项未通过校验，请逐项补充后重新提交（草稿已保存）。`,
-        details: { failures: s.failures, submissionId: submissionId!, actionId: a.id, actionVersion: next.version, status: next.status },
+        details: { failures: s.failures, submissionId: s.id, actionId: a.id, actionVersion: next.version, status: next.status },
       },
     },
   };
@@ -187,22 +168,17 @@ async function reject(
 export async function completeByPhone(
   db: Db, actor: Actor, id: number, input: { note: string; expectedVersion?: number }, d: LifecycleDeps,
 ): Promise<ActionView> {
-  const a = await lockActionOrThrow(db, actor, id);
+  const { action: a, row } = await readActionWith(db, actor, id, { lock: true, extra: () => ({ columns: NEXT_SUBMISSION_ID, joins: '' }) });
   assertAssignee(actor, a);
   assertVersion(a, input.expectedVersion);
   const def = await loadDefinitionForAction(db, a);
   await assertUnlocked(db, def, { actionId: a.id, customerId: a.customerId, opportunityId: a.opportunityId }, d.now);
-  const { action: next } = await fileTransition(db, {
-    action: a, event: { type: 'SUBMIT_OK' }, actorId: actor.id, ...d,
-    completion: { mode: 'phone_only', note: input.note }, eventData: { completionMode: 'phone_only', note: input.note },
+  const next = await writeTransition(db, {
+    action: a, event: { type: 'SUBMIT_OK', completion: { mode: 'phone_only', note: input.note } }, actorId: actor.id, ...d,
     submission: {
-      kind: 'phone_only', payload: { note: input.note, completionMode: 'phone_only' }, outcome: 'accepted', failures: [], definition: def, by: actor.id, now: d.now,
+      id: Number(row.next_submission_id), kind: 'phone_only', payload: { note: input.note, completionMode: 'phone_only' },
+      outcome: 'accepted', failures: [], definition: def,
     },
-    also: (st) => recordFollowUpCte(st, {
-      customerId: a.customerId, actionId: a.id, userId: actor.id, departmentId: a.departmentId, channel: 'phone',
-      summary: input.note, payload: { completionMode: 'phone_only' }, effective: false, hasEvidence: false,
-      at: d.now, unmet: ['NO_EVIDENCE'], reasons: ['仅电话完成，没有照片、文件或决策链更新等证据，不计为有效跟进。'],
-    }, `jsonb_build_object('submissionId', ${SUBMISSION_ID})`),
   });
   return toActionView(next, d.now);
 }

@@ -14,7 +14,7 @@ import type pg from 'pg';
 import { loadActionRow, type ActionRow } from '../actions/action-repo.js';
 import { loadDefinitionForAction, loadWorkCalendar } from '../actions/definitions.js';
 import { writeEscalationSteps } from '../actions/escalation-steps.js';
-import { applyTransition } from '../actions/lifecycle.js';
+import { writeTransition } from '../actions/write-transition.js';
 import { resolveRole } from '../actions/recipients.js';
 import { describeStatus } from '../flow/action-machine.js';
 import { dueEscalations, EscalationPolicySchema, type DueEscalationStep, type EscalationPolicy } from '../flow/escalation.js';
@@ -63,7 +63,7 @@ export async function runOverdueEscalation(deps: DetectionDeps): Promise<Detecti
     for (const { id } of rows) {
       let a = await loadActionRow(tx, id);
       if (NOT_OVERDUE_YET.includes(a.status)) {
-        a = await applyTransition(tx, { action: a, event: { type: 'MARK_OVERDUE' }, actorId: null, now, publicUrl });
+        a = await writeTransition(tx, { action: a, event: { type: 'MARK_OVERDUE' }, actorId: null, now, publicUrl });
         markedOverdue++;
       }
       const r = await escalate(tx, a, calendar, now, publicUrl);
@@ -95,7 +95,7 @@ async function escalate(
     stored = await storedSteps(tx, a.id);
   }
   const plan = dueEscalations(policy, {
-    actionId: String(a.id), dueAt: a.dueAt, now, calendar,
+    actionId: a.id, dueAt: a.dueAt, now, calendar,
     sentStepIndexes: stored.filter((s) => s.done_at).map((s) => s.step),
   });
   for (const step of plan.due) {
@@ -113,7 +113,7 @@ async function escalate(
   if (escalating.length && (a.status === 'overdue' || a.status === 'escalated')) {
     const last = escalating[escalating.length - 1];
     // notify: [] — the alert card is the notification; the engine adds the manager's to-do
-    await applyTransition(tx, {
+    await writeTransition(tx, {
       action: a, event: { type: 'ESCALATE', stepIndex: last.index, notify: [] }, actorId: null, now, publicUrl,
       eventData: { overdueWorkingDays: plan.overdueWorkingDays },
     });

@@ -264,5 +264,5 @@ export async function loadReportAttachments(db: Db, uploaderId: number, ids: rea
     'SELECT id, kind, tags, captured_at, mime FROM attachments WHERE id = ANY($1::bigint[]) AND uploaded_by = $2 ORDER BY id',
     [[...new Set(ids)], uploaderId],
   );
-  return rows.map((r) => ({ id: String(r.id), kind: r.kind, tags: r.tags, capturedAt: r.captured_at, mime: r.mime }));
+  return rows.map((r) => ({ id: Number(r.id), kind: r.kind, tags: r.tags, capturedAt: r.captured_at, mime: r.mime }));
 }

@@ -76,10 +76,10 @@ const date = (v: unknown): Date | null => {
   return Number.isNaN(d.getTime()) ? null : d;
 };
 
-/** A stored payload (JSON: dates are strings) back into the engine's VisitReport. */
+/** A stored payload (JSON: dates are strings; ids are strings in rows filed before they were numbers) back into the engine's VisitReport. */
 export function reportFromPayload(p: any): VisitReport {
   const attachments: ReportAttachment[] = (p.attachments ?? []).map((a: any) => ({
-    id: String(a.id), kind: a.kind, tags: a.tags ?? [], capturedAt: date(a.capturedAt), ...(a.mime ? { mime: a.mime } : {}),
+    id: Number(a.id), kind: a.kind, tags: a.tags ?? [], capturedAt: date(a.capturedAt), ...(a.mime ? { mime: a.mime } : {}),
   }));
   const checkIn: CheckIn | undefined = p.checkIn
     ? { lat: p.checkIn.lat, lng: p.checkIn.lng, coordSystem: p.checkIn.coordSystem ?? p.checkIn.system ?? 'wgs84', at: date(p.checkIn.at) ?? new Date(0) }
@@ -91,14 +91,14 @@ export function reportFromPayload(p: any): VisitReport {
     attachments,
     ...(checkIn ? { checkIn } : {}),
     ...(typeof p.transcript === 'string' ? { transcript: p.transcript } : {}),
-    linkedOrderIds: (p.linkedOrderIds ?? []).map(String),
+    linkedOrderIds: (p.linkedOrderIds ?? []).map(Number),
     ...(p.checklist ? { checklist: p.checklist } : {}),
     ...(start && end ? { visitWindow: { start, end } } : {}),
   };
 }
 
 function customerFacts(r: any): FactsCustomer {
-  return { id: String(r.id), name: r.name, type: r.type, lat: r.lat, lng: r.lng, coordSystem: r.coord_system };
+  return { id: Number(r.id), name: r.name, type: r.type, lat: r.lat, lng: r.lng, coordSystem: r.coord_system };
 }
 
 function failuresOf(v: unknown): RuleFailure[] {
@@ -154,8 +154,8 @@ function replay(r: any, rules: readonly RuleConfig[], keywordLibraries: Record<s
     now: date(stored.now) ?? r.created_at,
     customer: customerFacts({ id: r.c_id, name: r.c_name, type: r.c_type, lat: r.c_lat, lng: r.c_lng, coord_system: r.c_coord_system }),
     report: reportFromPayload(p),
-    recentOrderIds: (stored.recentOrderIds ?? []).map(String),
-    satisfiedPrerequisites: stored.satisfiedPrerequisites ?? [],
+    recentOrderIds: (stored.recentOrderIds ?? []).map(Number),
+    satisfiedPrerequisites: (stored.satisfiedPrerequisites ?? []).map((p: any) => ({ ...p, actionId: Number(p.actionId) })),
     keywordLibraries: stored.keywordLibraries ?? keywordLibraries,
   };
   const result = evaluateRules(facts, [...rules, ...requirementRules(requirements)]);

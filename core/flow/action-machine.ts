@@ -1,26 +1,34 @@
 /**
  * The action lifecycle as a table, and a pure transition step in the XState
- * style: it decides the next status and returns side effects as data. The
- * service persists the status and hands the effects to adapters (outbox,
- * event log), so this file needs neither a database nor WeCom.
+ * style: it decides the next status, the columns set with it, and EVERY
+ * consequence — the event log, notices, supervisor to-dos (opened and
+ * closed), the 跟进 record, what happens to the draft and to the escalation
+ * plan — as data. core/actions/write-transition.ts writes them; this file
+ * needs neither a database nor WeCom.
  *
- *   const r = transitionAction(action, { type: 'SUBMIT_OK' }, now);
- *   if (!r.ok) throw new AppError(...r.code) // 409
+ *   const r = transitionAction(action, { type: 'SUBMIT_REJECTED', failures }, now);
+ *   if (!r.ok) throw new AppError(r.code, …) // 409
  */
 import type { ActionStatus, NotifyRole, RuleFailure } from './types.js';
+
+/** How a submission was completed: with evidence the rules checked, or by phone only (declared, no evidence). */
+export type Completion =
+  | { mode: 'evidence'; definitionName: string; attachmentCount: number }
+  | { mode: 'phone_only'; note: string };
 
 export type ActionEvent =
   | { type: 'START' }
   | { type: 'SAVE_DRAFT' }
-  | { type: 'SUBMIT_OK' }
+  | { type: 'SUBMIT_OK'; completion: Completion }
   | { type: 'SUBMIT_REJECTED'; failures: RuleFailure[] }
-  | { type: 'VERIFY'; by?: string; comment?: string }
-  | { type: 'REJECT_BY_MANAGER'; by?: string; reason: string }
+  | { type: 'VERIFY'; by: number; comment?: string }
+  | { type: 'REJECT_BY_MANAGER'; by: number; reason: string }
   | { type: 'ARCHIVE' }
   | { type: 'MARK_OVERDUE' }
   | { type: 'ESCALATE'; stepIndex?: number; notify?: NotifyRole[] }
-  | { type: 'REOPEN'; by?: string; reason: string }
-  | { type: 'REASSIGN'; toUserId: string; by?: string };
+  | { type: 'REOPEN'; by: number; reason: string; dueAt?: Date }
+  /** `to.departmentId`: the new assignee's department, which the action follows (manager scopes read it). */
+  | { type: 'REASSIGN'; to: { userId: number; departmentId: number | null }; by: number; byName: string; reason?: string };
 export type ActionEventType = ActionEvent['type'];
 
 // Work may continue while overdue or escalated (the status keeps the mark);
@@ -58,26 +66,52 @@ export function describeStatus(status: ActionStatus): string {
 }
 
 export interface ActionSnapshot {
-  id: string;
+  id: number;
   status: ActionStatus;
-  assigneeId: string;
-  assignerId?: string;
+  assigneeId: number;
   dueAt?: Date | null;
 }
 
-export type Recipient = { role: NotifyRole } | { userId: string };
+export type Recipient = { role: NotifyRole } | { userId: number };
 
 export type NotifyTemplate =
   | 'submission_failed' | 'verified' | 'rejected_by_manager' | 'overdue'
-  | 'escalated' | 'reopened' | 'reassigned';
+  | 'escalated' | 'reopened' | 'reassigned' | 'reassigned_away';
 
+/** A supervisor's to-do: a rejected attempt to look into, a submission to verify, an escalation to handle. */
+export type SupervisorTask = 'submission_rejected' | 'verify_submission' | 'handle_escalation';
+
+/**
+ * Everything a transition causes, as data. The service writes the status
+ * change and these, in one statement where it can (core/actions/write-transition.ts).
+ */
 export type Effect =
-  | { kind: 'event_log'; actionId: string; event: ActionEventType; from: ActionStatus; to: ActionStatus; at: Date; data?: Record<string, unknown> }
-  | { kind: 'notify'; actionId: string; to: Recipient; template: NotifyTemplate; data?: Record<string, unknown> }
-  | { kind: 'supervisor_todo'; actionId: string; to: Recipient; task: 'verify_submission' | 'handle_escalation' };
+  | { kind: 'event_log'; actionId: number; event: ActionEventType; from: ActionStatus; to: ActionStatus; at: Date; data?: Record<string, unknown> }
+  | { kind: 'notify'; actionId: number; to: Recipient; template: NotifyTemplate; data?: Record<string, unknown> }
+  | { kind: 'supervisor_todo'; actionId: number; to: Recipient; task: SupervisorTask; failures?: readonly RuleFailure[] }
+  | { kind: 'close_todos'; actionId: number; tasks: SupervisorTask[] }
+  /** A 跟进 record for the action's customer, by the actor; summarised by `note`, else the action's title. */
+  | { kind: 'follow_up'; actionId: number; channel: 'visit' | 'phone'; effective: boolean; hasEvidence: boolean;
+      unmet: string[]; reasons: string[]; note?: string; payload: Record<string, unknown> }
+  /** keep: what the rep submitted becomes the draft (nothing typed is lost); clear: the report replaced its draft. */
+  | { kind: 'draft'; actionId: number; op: 'keep_submitted' | 'clear' }
+  /** The escalation steps not yet sent move to a new deadline, or to the new assignee's people. */
+  | { kind: 'escalation_plan'; actionId: number; op: 'reschedule' | 'readdress' };
+
+/** The action's own columns a transition sets besides its status. */
+export interface ActionChanges {
+  submittedAt?: Date;
+  verifiedAt?: Date | null;
+  archivedAt?: Date;
+  completionMode?: 'evidence' | 'phone_only' | null;
+  completionNote?: string | null;
+  dueAt?: Date;
+  assigneeId?: number;
+  departmentId?: number | null;
+}
 
 export type TransitionResult =
-  | { ok: true; next: ActionStatus; effects: Effect[] }
+  | { ok: true; next: ActionStatus; changes: ActionChanges; effects: Effect[] }
   | { ok: false; code: 'ACTION_TRANSITION_INVALID' | 'ACTION_REASON_REQUIRED'; message: string };
 
 export function canTransition(status: ActionStatus, type: ActionEventType): boolean {
@@ -87,17 +121,54 @@ export function canTransition(status: ActionStatus, type: ActionEventType): bool
 function sideEffects(a: ActionSnapshot, e: ActionEvent): Effect[] {
   const id = a.id;
   const rep: Recipient = { userId: a.assigneeId };
+  const manager: Recipient = { role: 'manager' };
   switch (e.type) {
-    case 'SUBMIT_OK': return [{ kind: 'supervisor_todo', actionId: id, to: { role: 'manager' }, task: 'verify_submission' }];
-    case 'SUBMIT_REJECTED': return [{ kind: 'notify', actionId: id, to: rep, template: 'submission_failed', data: { failures: e.failures } }];
-    case 'VERIFY': return [{ kind: 'notify', actionId: id, to: rep, template: 'verified', data: { comment: e.comment } }];
-    case 'REJECT_BY_MANAGER': return [{ kind: 'notify', actionId: id, to: rep, template: 'rejected_by_manager', data: { reason: e.reason } }];
+    case 'SUBMIT_OK': return [
+      { kind: 'supervisor_todo', actionId: id, to: manager, task: 'verify_submission' },
+      followUpOf(id, e.completion),
+      ...(e.completion.mode === 'evidence' ? [{ kind: 'draft', actionId: id, op: 'clear' } as const] : []),
+    ];
+    case 'SUBMIT_REJECTED': return [
+      { kind: 'notify', actionId: id, to: rep, template: 'submission_failed', data: { failures: e.failures } },
+      { kind: 'supervisor_todo', actionId: id, to: manager, task: 'submission_rejected', failures: e.failures },
+      { kind: 'draft', actionId: id, op: 'keep_submitted' },
+    ];
+    case 'VERIFY': return [
+      { kind: 'notify', actionId: id, to: rep, template: 'verified', data: { comment: e.comment } },
+      { kind: 'close_todos', actionId: id, tasks: ['verify_submission', 'submission_rejected'] },
+    ];
+    case 'REJECT_BY_MANAGER': return [
+      { kind: 'notify', actionId: id, to: rep, template: 'rejected_by_manager', data: { reason: e.reason } },
+      { kind: 'close_todos', actionId: id, tasks: ['verify_submission'] },
+    ];
     case 'MARK_OVERDUE': return [{ kind: 'notify', actionId: id, to: rep, template: 'overdue' }];
     case 'ESCALATE': return escalationEffects(a, e);
-    case 'REOPEN': return [{ kind: 'notify', actionId: id, to: rep, template: 'reopened', data: { reason: e.reason } }];
-    case 'REASSIGN': return [{ kind: 'notify', actionId: id, to: { userId: e.toUserId }, template: 'reassigned', data: { from: a.assigneeId } }];
+    case 'REOPEN': return [
+      { kind: 'notify', actionId: id, to: rep, template: 'reopened', data: { reason: e.reason } },
+      ...(e.dueAt ? [{ kind: 'escalation_plan', actionId: id, op: 'reschedule' } as const] : []),
+    ];
+    case 'REASSIGN': return [
+      { kind: 'notify', actionId: id, to: { userId: e.to.userId }, template: 'reassigned', data: { from: a.assigneeId } },
+      // plain text, not a card: the previous assignee can no longer open the action
+      { kind: 'notify', actionId: id, to: rep, template: 'reassigned_away', data: { byName: e.byName, reason: e.reason } },
+      { kind: 'escalation_plan', actionId: id, op: 'readdress' },
+    ];
     default: return [];
   }
+}
+
+/** A report that passed every rule is, by construction, an effective follow-up; a phone-only one never is (a 伪跟进 candidate). */
+function followUpOf(actionId: number, c: Completion): Effect {
+  return c.mode === 'evidence'
+    ? {
+      kind: 'follow_up', actionId, channel: 'visit', effective: true, hasEvidence: true, unmet: [], payload: {},
+      reasons: [`「${c.definitionName}」报告通过全部校验（${c.attachmentCount}个附件、现场签到），计为有效跟进。`],
+    }
+    : {
+      kind: 'follow_up', actionId, channel: 'phone', effective: false, hasEvidence: false, unmet: ['NO_EVIDENCE'],
+      note: c.note, payload: { completionMode: 'phone_only' },
+      reasons: ['仅电话完成，没有照片、文件或决策链更新等证据，不计为有效跟进。'],
+    };
 }
 
 function escalationEffects(a: ActionSnapshot, e: Extract<ActionEvent, { type: 'ESCALATE' }>): Effect[] {
@@ -109,16 +180,43 @@ function escalationEffects(a: ActionSnapshot, e: Extract<ActionEvent, { type: 'E
 }
 
 function logData(a: ActionSnapshot, e: ActionEvent, now: Date): Record<string, unknown> | undefined {
-  if (e.type === 'SUBMIT_OK' && a.dueAt) return { late: now.getTime() > a.dueAt.getTime() };
+  if (e.type === 'SUBMIT_OK') {
+    const late = a.dueAt ? { late: now.getTime() > a.dueAt.getTime() } : {};
+    const phone = e.completion.mode === 'phone_only' ? { completionMode: 'phone_only', note: e.completion.note } : {};
+    return Object.keys(late).length + Object.keys(phone).length ? { ...late, ...phone } : undefined;
+  }
   if (e.type === 'SUBMIT_REJECTED') return { failureCodes: e.failures.map((f) => f.code) };
-  if (e.type === 'REJECT_BY_MANAGER' || e.type === 'REOPEN') return { reason: e.reason, by: e.by };
+  if (e.type === 'VERIFY') return e.comment ? { comment: e.comment } : undefined;
+  if (e.type === 'REJECT_BY_MANAGER') return { reason: e.reason, by: e.by };
+  if (e.type === 'REOPEN') {
+    const due = e.dueAt ? { dueAt: e.dueAt.toISOString(), previousDueAt: a.dueAt?.toISOString() ?? null } : {};
+    return { reason: e.reason, by: e.by, ...due };
+  }
   // not from/to: those keys carry the status change of every action event
-  if (e.type === 'REASSIGN') return { fromUserId: a.assigneeId, toUserId: e.toUserId, by: e.by };
+  if (e.type === 'REASSIGN') return { fromUserId: a.assigneeId, toUserId: e.to.userId, by: e.by, ...(e.reason ? { reason: e.reason } : {}) };
   if (e.type === 'ESCALATE') return { stepIndex: e.stepIndex };
   return undefined;
 }
 
-/** Pure: decides the next status and the effects; executes nothing. */
+/** What a transition stamps or takes back besides the status (a reopened action is neither verified nor completed any more). */
+function changesOf(e: ActionEvent, now: Date): ActionChanges {
+  switch (e.type) {
+    case 'SUBMIT_OK': return { submittedAt: now, completionMode: e.completion.mode, completionNote: e.completion.mode === 'phone_only' ? e.completion.note : null };
+    case 'VERIFY': return { verifiedAt: now };
+    case 'ARCHIVE': return { archivedAt: now };
+    case 'REOPEN': return { verifiedAt: null, completionMode: null, completionNote: null, ...(e.dueAt ? { dueAt: e.dueAt } : {}) };
+    case 'REASSIGN': return { assigneeId: e.to.userId, departmentId: e.to.departmentId };
+    default: return {};
+  }
+}
+
+/**
+ * Pure: decides the next status, the columns set with it and everything the
+ * transition causes; executes nothing.
+ *
+ *   const r = transitionAction({ id: 12, status: 'submitted', assigneeId: 7 }, { type: 'VERIFY', by: 3 }, now);
+ *   // r.effects: the event log, the rep's 已核验 notice, the manager's to-dos closed
+ */
 export function transitionAction(action: ActionSnapshot, event: ActionEvent, now: Date): TransitionResult {
   const next = (TRANSITIONS[action.status] as Partial<Record<ActionEventType, ActionStatus>>)[event.type];
   if (next === undefined) {
@@ -134,5 +232,5 @@ export function transitionAction(action: ActionSnapshot, event: ActionEvent, now
   const log: Effect = { kind: 'event_log', actionId: action.id, event: event.type, from: action.status, to: next, at: now };
   const data = logData(action, event, now);
   if (data) log.data = data;
-  return { ok: true, next, effects: [log, ...sideEffects(action, event)] };
+  return { ok: true, next, changes: changesOf(event, now), effects: [log, ...sideEffects(action, event)] };
 }

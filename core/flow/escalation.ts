@@ -31,7 +31,7 @@ export const EscalationPolicySchema = z.strictObject({
 export type EscalationPolicy = z.output<typeof EscalationPolicySchema>;
 
 export interface EscalationInput {
-  actionId: string;
+  actionId: number;
   dueAt: Date;
   now: Date;
   calendar: WorkCalendar;

@@ -72,7 +72,7 @@ export interface GeoPoint {
 }
 
 export interface ReportAttachment {
-  id: string;
+  id: number;
   kind: AttachmentKind;
   tags: string[];
   /** EXIF capture time (see exif.ts); null when the file carried none. */
@@ -93,13 +93,13 @@ export interface VisitReport {
   checkIn?: CheckIn;
   /** Speech-to-text of the voice memo(s). */
   transcript?: string;
-  linkedOrderIds: string[];
+  linkedOrderIds: number[];
   checklist?: Record<string, boolean>;
   visitWindow?: { start: Date; end: Date };
 }
 
 export interface FactsCustomer {
-  id: string;
+  id: number;
   name: string;
   type: CustomerType;
   lat: number | null;
@@ -110,7 +110,7 @@ export interface FactsCustomer {
 
 export interface PrerequisiteAction {
   definitionCode: string;
-  actionId: string;
+  actionId: number;
   status: ActionStatus;
 }
 
@@ -120,7 +120,7 @@ export interface VisitFacts {
   customer: FactsCustomer;
   report: VisitReport;
   /** The customer's orders, newest first. */
-  recentOrderIds: string[];
+  recentOrderIds: number[];
   /** Actions this one depends on (any status); rules decide what counts. */
   satisfiedPrerequisites: PrerequisiteAction[];
   /** Keyword libraries by name, e.g. `pain_points`. */

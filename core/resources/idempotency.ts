@@ -75,14 +75,14 @@ export function storedResponse(row: StoredKey | null | undefined, k: Idempotency
 
 /**
  * For work done in ONE statement without a transaction around it: the key's
- * row, stored as done with its response (an SQL jsonb expression, so ids the
- * same statement creates can be in it), is a part of that statement. A
+ * row, stored as done with its response, is a part of that statement. A
  * concurrent retry's own write then finds the work's row changed and fails
  * whole; it replays what this stored.
  */
-export function storeResponseCte(st: Sql, k: IdempotencyRequest, httpStatus: number, responseSql: string): void {
+export function storeResponseCte(st: Sql, k: IdempotencyRequest, httpStatus: number, response: unknown): void {
   st.with('idem', `INSERT INTO idempotency_keys (user_id, key, operation, request_hash, status, http_status, response)
-    VALUES (${st.param(k.userId)}, ${st.param(k.key)}, ${st.param(k.operation)}, ${st.param(k.requestHash)}, 'done', ${st.param(httpStatus)}, ${responseSql})
+    VALUES (${st.param(k.userId)}, ${st.param(k.key)}, ${st.param(k.operation)}, ${st.param(k.requestHash)}, 'done', ${st.param(httpStatus)},
+            ${st.param(JSON.stringify(response))})
     ON CONFLICT (user_id, key) DO NOTHING`);
 }
 

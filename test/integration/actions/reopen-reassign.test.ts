@@ -177,7 +177,7 @@ describe('reopening and reassigning actions', () => {
       expect(ev.actor_id).to.equal(u.li);
       expect(ev.data).to.include({
         from: 'dispatched', to: 'dispatched', fromUserId: u.zhao, fromUserName: '赵磊', toUserId: u.qian, toUserName: '钱芳',
-        reason: '赵磊休假', version: 2, by: String(u.li),
+        reason: '赵磊休假', version: 2, by: u.li,
       });
 
       const toNew = await outboxLike(`action:${a.id}:reassigned:%`);

@@ -3,8 +3,7 @@ import type pg from 'pg';
 import { freshDatabase } from '../../support/database.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { getActionRowOrThrow } from '../../../core/actions/action-repo.js';
-import { recordFollowUpCte } from '../../../core/actions/followups.js';
-import { fileTransition } from '../../../core/actions/lifecycle.js';
+import { writeTransition } from '../../../core/actions/write-transition.js';
 import { loadActiveActor } from '../../../core/auth/actor.js';
 import { AppError } from '../../../core/errors.js';
 import { aValidVisitReport, anAttachment, DAY, dispatch, HOUR, idemKey, lookups } from './flow-helpers.js';
@@ -174,13 +173,13 @@ describe('visit reports', () => {
     const tables = ['submissions', 'followups', 'outbox', 'supervisor_todos', 'events', 'action_drafts'];
     const counts = async () => Promise.all(tables.map((t) => $.count(t)));
     const before = await counts();
-    const err = await fileTransition(pool, {
-      action: stale, event: { type: 'SUBMIT_OK' }, actorId: rep.id, now: now(), publicUrl: 'http://h5.test',
-      submission: { kind: 'visit_report', payload: {}, outcome: 'accepted', failures: [], definition: { id: stale.definitionId, version: stale.definitionVersion }, by: rep.id, now: now(), clearDraft: true },
-      also: (st) => recordFollowUpCte(st, {
-        customerId: stale.customerId, actionId: a.id, userId: rep.id, departmentId: stale.departmentId, channel: 'visit', summary: 'x',
-        payload: {}, effective: true, hasEvidence: true, reasons: [], unmet: [], at: now(),
-      }),
+    const err = await writeTransition(pool, {
+      action: stale, actorId: rep.id, now: now(), publicUrl: 'http://h5.test',
+      event: { type: 'SUBMIT_OK', completion: { mode: 'evidence', definitionName: '客户拜访', attachmentCount: 0 } },
+      submission: {
+        id: Number((await pool.query(`SELECT nextval('submissions_id_seq') AS id`)).rows[0].id), kind: 'visit_report', payload: {},
+        outcome: 'accepted', failures: [], definition: { id: stale.definitionId, version: stale.definitionVersion },
+      },
     }).then(() => null, (e: unknown) => e);
     expect(err).to.be.instanceOf(AppError);
     expect((err as AppError).code).to.equal('CONFLICT');

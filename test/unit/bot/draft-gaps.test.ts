@@ -14,9 +14,9 @@ const NOW = new Date('2026-11-27T10:00:00+08:00');
 function facts(report: Partial<VisitReport>): VisitFacts {
   return {
     now: NOW,
-    customer: { id: '1', name: '华联超市总部', type: 'ka', lat: 31.2376, lng: 121.4797, coordSystem: 'gcj02' },
+    customer: { id: 1, name: '华联超市总部', type: 'ka', lat: 31.2376, lng: 121.4797, coordSystem: 'gcj02' },
     report: { fields: {}, attachments: [], linkedOrderIds: [], ...report },
-    recentOrderIds: ['11', '12'],
+    recentOrderIds: [11, 12],
     satisfiedPrerequisites: [],
     keywordLibraries: DEFAULT_KEYWORD_LIBRARIES,
   };
@@ -34,11 +34,11 @@ describe('draft gaps: the engine’s failures by name', () => {
 
   it('says "1张合影" — not also "1张现场照片" — when a 门头照 is there and the 合影 is missing', () => {
     const report = {
-      checkIn, transcript: '价格偏高，账期长', linkedOrderIds: ['11', '12'],
+      checkIn, transcript: '价格偏高，账期长', linkedOrderIds: [11, 12],
       fields: { decisionRole: '决策人', nextContactAt: '2026-12-02T15:00:00+08:00' },
       attachments: [
-        { id: 'p1', kind: 'photo' as const, tags: ['门头照'], capturedAt: taken },
-        { id: 'v1', kind: 'voice' as const, tags: [], capturedAt: null },
+        { id: 1, kind: 'photo' as const, tags: ['门头照'], capturedAt: taken },
+        { id: 3, kind: 'voice' as const, tags: [], capturedAt: null },
       ],
     };
     const gaps = gapsFromFailures(evaluateRules(facts(report), VISIT_RULES).failures);
@@ -48,12 +48,12 @@ describe('draft gaps: the engine’s failures by name', () => {
 
   it('keeps warnings apart (they may be skipped) and asks about them in plain words', () => {
     const report = {
-      checkIn, transcript: '价格偏高，账期长', linkedOrderIds: ['11', '12'],
+      checkIn, transcript: '价格偏高，账期长', linkedOrderIds: [11, 12],
       fields: { decisionRole: '决策人', nextContactAt: '2026-12-02T15:00:00+08:00' },
       attachments: [
-        { id: 'p1', kind: 'photo' as const, tags: ['门头照'], capturedAt: null },
-        { id: 'p2', kind: 'photo' as const, tags: ['合影'], capturedAt: taken },
-        { id: 'v1', kind: 'voice' as const, tags: [], capturedAt: null },
+        { id: 1, kind: 'photo' as const, tags: ['门头照'], capturedAt: null },
+        { id: 2, kind: 'photo' as const, tags: ['合影'], capturedAt: taken },
+        { id: 3, kind: 'voice' as const, tags: [], capturedAt: null },
       ],
     };
     const gaps = gapsFromFailures(evaluateRules(facts(report), VISIT_RULES).failures);

@@ -13,7 +13,7 @@ const policy: EscalationPolicy = {
 // due Friday 5/10 end of day; Saturday 5/11 is a 调休 working day
 const dueAt = shanghaiInstant('2024-05-10', 23, 59, 59);
 const plan = (now: Date, sentStepIndexes: number[] = []) =>
-  dueEscalations(policy, { actionId: 'A-1', dueAt, now, calendar: MAY_DAY_2024, sentStepIndexes });
+  dueEscalations(policy, { actionId: 1, dueAt, now, calendar: MAY_DAY_2024, sentStepIndexes });
 
 describe('dueEscalations', () => {
   it('sends nothing before the due time and says when the first step fires', () => {
@@ -37,7 +37,7 @@ describe('dueEscalations', () => {
   it('goes to director and compliance after 3 working days, copying everyone before', () => {
     const r = plan(shanghaiInstant('2024-05-15', 9), [0, 1]);
     expect(r.due).to.have.length(1);
-    expect(r.due[0]).to.deep.include({ index: 2, notify: ['director', 'compliance'], cc: ['assignee', 'manager'], escalate: true, dedupeKey: 'action:A-1:escalation:2' });
+    expect(r.due[0]).to.deep.include({ index: 2, notify: ['director', 'compliance'], cc: ['assignee', 'manager'], escalate: true, dedupeKey: 'action:1:escalation:2' });
     expect(r.cc).to.deep.equal(['assignee', 'manager']);
     expect(r.nextAt).to.equal(null);
   });

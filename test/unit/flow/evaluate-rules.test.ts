@@ -18,7 +18,7 @@ describe('evaluateRules', () => {
   it('returns every failure at once, each tagged with its rule id', () => {
     const facts = aVisitFacts({
       report: {
-        attachments: [aPhoto('p-1', ['门头照'], null)],
+        attachments: [aPhoto(1, ['门头照'], null)],
         fields: { decisionRole: '采购负责人', nextContactAt: sh('09:00') },
         linkedOrderIds: [],
         checkIn: undefined,
@@ -36,7 +36,7 @@ describe('evaluateRules', () => {
   });
 
   it('stays ok when the only failures are warnings', () => {
-    const facts = aVisitFacts({ customer: { lat: null, lng: null }, report: { attachments: [aPhoto('p-1', ['门头照'], null), aPhoto('p-2', ['合影']), { id: 'v', kind: 'voice', tags: [], capturedAt: null }] } });
+    const facts = aVisitFacts({ customer: { lat: null, lng: null }, report: { attachments: [aPhoto(1, ['门头照'], null), aPhoto(2, ['合影']), { id: 3, kind: 'voice', tags: [], capturedAt: null }] } });
     const r = evaluateRules(facts, VISIT_RULES);
     expect(r.ok).to.equal(true);
     expect(codes(r.failures)).to.deep.equal(['CUSTOMER_COORDS_MISSING', 'PHOTO_EXIF_MISSING']);

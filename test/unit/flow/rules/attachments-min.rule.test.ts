@@ -10,7 +10,7 @@ describe('attachments.min', () => {
   });
 
   it('rejects a visit report with one photo and names the missing 合影', () => {
-    const facts = aVisitFacts({ report: { attachments: [aPhoto('p-1', ['门头照'])] } });
+    const facts = aVisitFacts({ report: { attachments: [aPhoto(1, ['门头照'])] } });
     const failures = attachmentsMinRule.check(facts, photos);
     expect(codes(failures)).to.deep.equal(['ATTACHMENTS_TOO_FEW', 'ATTACHMENT_TAG_MISSING']);
     expect(failures[0].message).to.equal('现场照片至少需要2张，目前只有1张，还差1张。请补拍后再提交。');
@@ -19,7 +19,7 @@ describe('attachments.min', () => {
   });
 
   it('names both tags when two untagged photos were uploaded', () => {
-    const facts = aVisitFacts({ report: { attachments: [aPhoto('p-1', []), aPhoto('p-2', [])] } });
+    const facts = aVisitFacts({ report: { attachments: [aPhoto(1, []), aPhoto(2, [])] } });
     const failures = attachmentsMinRule.check(facts, photos);
     expect(failures.map((f) => f.target)).to.deep.equal(['attachments:门头照', 'attachments:合影']);
   });

@@ -8,15 +8,15 @@ describe('orders.linked', () => {
   });
 
   it('lists the missing order ids, newest first', () => {
-    const facts = aVisitFacts({ report: { linkedOrderIds: ['SO-102'] } });
+    const facts = aVisitFacts({ report: { linkedOrderIds: [102] } });
     const [f] = ordersLinkedRule.check(facts, { latest: 3 });
     expect(f).to.include({ code: 'ORDERS_NOT_LINKED', target: 'orders' });
-    expect(f.message).to.equal('请关联该客户最近3笔订单，还缺：SO-103、SO-101。');
-    expect(f.details).to.deep.include({ missing: ['SO-103', 'SO-101'] });
+    expect(f.message).to.equal('请关联该客户最近3笔订单，还缺：103、101。');
+    expect(f.details).to.deep.include({ missing: [103, 101] });
   });
 
   it('requires all orders when the customer has fewer than N', () => {
-    const facts = aVisitFacts({ recentOrderIds: ['SO-9'], report: { linkedOrderIds: [] } });
+    const facts = aVisitFacts({ recentOrderIds: [9], report: { linkedOrderIds: [] } });
     expect(ordersLinkedRule.check(facts, { latest: 3 })[0].message).to.contain('最近1笔订单');
   });
 

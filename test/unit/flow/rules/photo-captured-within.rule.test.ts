@@ -8,26 +8,26 @@ describe('photo.captured_within', () => {
   });
 
   it('rejects a photo taken the day before and says when it was taken', () => {
-    const facts = aVisitFacts({ report: { attachments: [aPhoto('p-1', ['门头照'], sh('16:30', '2024-05-07'))] } });
+    const facts = aVisitFacts({ report: { attachments: [aPhoto(1, ['门头照'], sh('16:30', '2024-05-07'))] } });
     const [f] = photoCapturedWithinRule.check(facts, { missingExif: 'fail' });
     expect(f).to.include({ code: 'PHOTO_CAPTURED_OUTSIDE_VISIT', target: 'attachments:门头照' });
     expect(f.message).to.contain('拍摄于 05-07 16:30').and.contain('05-08 09:45 至 05-08 10:45');
   });
 
   it('warns or fails on a photo without EXIF, as configured', () => {
-    const facts = aVisitFacts({ report: { attachments: [aPhoto('p-1', ['合影'], null)] } });
+    const facts = aVisitFacts({ report: { attachments: [aPhoto(1, ['合影'], null)] } });
     expect(photoCapturedWithinRule.check(facts, { missingExif: 'warn' })[0]).to.include({ code: 'PHOTO_EXIF_MISSING', severity: 'warning' });
     expect(photoCapturedWithinRule.check(facts, { missingExif: 'fail' })[0]).to.include({ severity: 'error' });
   });
 
   it('falls back to check-in time ± hours when there is no visit window', () => {
-    const facts = aVisitFacts({ report: { visitWindow: undefined, attachments: [aPhoto('p-1', [], sh('11:30')), aPhoto('p-2', [], sh('13:30'))] } });
+    const facts = aVisitFacts({ report: { visitWindow: undefined, attachments: [aPhoto(1, [], sh('11:30')), aPhoto(2, [], sh('13:30'))] } });
     expect(photoCapturedWithinRule.check(facts, { missingExif: 'fail', hoursAfter: 2 })).to.have.length(1);
     expect(photoCapturedWithinRule.check(facts, { missingExif: 'fail', hoursAfter: 4 })).to.deep.equal([]);
   });
 
   it('only checks photos with the configured tags', () => {
-    const facts = aVisitFacts({ report: { attachments: [aPhoto('p-1', ['门头照']), aPhoto('p-2', ['货架'], null)] } });
+    const facts = aVisitFacts({ report: { attachments: [aPhoto(1, ['门头照']), aPhoto(2, ['货架'], null)] } });
     expect(photoCapturedWithinRule.check(facts, { tags: ['门头照'], missingExif: 'fail' })).to.deep.equal([]);
   });
 

@@ -7,7 +7,7 @@ const params = { definitionCode: 'visit', label: '客户拜访' };
 describe('prerequisite.verified', () => {
   it('passes when a verified or archived visit exists', () => {
     for (const status of ['verified', 'archived'] as const) {
-      const facts = aVisitFacts({ satisfiedPrerequisites: [{ definitionCode: 'visit', actionId: 'A-1', status }] });
+      const facts = aVisitFacts({ satisfiedPrerequisites: [{ definitionCode: 'visit', actionId: 1, status }] });
       expect(prerequisiteVerifiedRule.check(facts, params)).to.deep.equal([]);
     }
   });
@@ -19,14 +19,14 @@ describe('prerequisite.verified', () => {
   });
 
   it('names the blocking visit and that it awaits the manager', () => {
-    const facts = aVisitFacts({ satisfiedPrerequisites: [{ definitionCode: 'visit', actionId: 'A-42', status: 'submitted' }] });
+    const facts = aVisitFacts({ satisfiedPrerequisites: [{ definitionCode: 'visit', actionId: 42, status: 'submitted' }] });
     const [f] = prerequisiteVerifiedRule.check(facts, params);
     expect(f.code).to.equal('PREREQUISITE_NOT_VERIFIED');
-    expect(f.message).to.contain('A-42').and.contain('已提交').and.contain('等待主管核验通过');
+    expect(f.message).to.contain('42').and.contain('已提交').and.contain('等待主管核验通过');
   });
 
   it('ignores verified actions of another definition', () => {
-    const facts = aVisitFacts({ satisfiedPrerequisites: [{ definitionCode: 'quote', actionId: 'Q-1', status: 'verified' }] });
+    const facts = aVisitFacts({ satisfiedPrerequisites: [{ definitionCode: 'quote', actionId: 11, status: 'verified' }] });
     expect(prerequisiteVerifiedRule.check(facts, params)[0].code).to.equal('PREREQUISITE_MISSING');
   });
 });

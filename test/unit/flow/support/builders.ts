@@ -15,25 +15,25 @@ export const NOW = sh('11:00');
 export const PEOPLES_SQUARE_WGS84 = { lat: 31.2304, lng: 121.4737 };
 export const PEOPLES_SQUARE_GCJ02 = { lat: 31.228458, lng: 121.478223 };
 
-export function aPhoto(id: string, tags: string[], capturedAt: Date | null = sh('10:10')): ReportAttachment {
+export function aPhoto(id: number, tags: string[], capturedAt: Date | null = sh('10:10')): ReportAttachment {
   return { id, kind: 'photo', tags, capturedAt, mime: 'image/jpeg' };
 }
 
 export function aCustomer(patch: Partial<FactsCustomer> = {}): FactsCustomer {
-  return { id: 'c-1', name: '华联超市（人民广场店）', type: 'ka', ...PEOPLES_SQUARE_GCJ02, coordSystem: 'gcj02', ...patch };
+  return { id: 1, name: '华联超市（人民广场店）', type: 'ka', ...PEOPLES_SQUARE_GCJ02, coordSystem: 'gcj02', ...patch };
 }
 
 export function aReport(patch: Partial<VisitReport> = {}): VisitReport {
   return {
     fields: { decisionRole: '采购负责人', nextContactAt: '2024-05-15 10:00' },
     attachments: [
-      aPhoto('p-1', ['门头照'], sh('09:58')),
-      aPhoto('p-2', ['合影'], sh('10:20')),
-      { id: 'v-1', kind: 'voice', tags: ['语音纪要'], capturedAt: null, mime: 'audio/amr' },
+      aPhoto(1, ['门头照'], sh('09:58')),
+      aPhoto(2, ['合影'], sh('10:20')),
+      { id: 3, kind: 'voice', tags: ['语音纪要'], capturedAt: null, mime: 'audio/amr' },
     ],
     checkIn: { ...PEOPLES_SQUARE_WGS84, coordSystem: 'wgs84', at: sh('10:00') },
     transcript: '王经理说我们的价格偏高，竞品给的账期更长，门店库存积压也比较严重，希望下周给个促销方案。',
-    linkedOrderIds: ['SO-103', 'SO-102', 'SO-101'],
+    linkedOrderIds: [103, 102, 101],
     checklist: {},
     visitWindow: { start: sh('09:45'), end: sh('10:45') },
     ...patch,
@@ -44,7 +44,7 @@ export interface FactsPatch {
   now?: Date;
   customer?: Partial<FactsCustomer>;
   report?: Partial<VisitReport>;
-  recentOrderIds?: string[];
+  recentOrderIds?: number[];
   satisfiedPrerequisites?: VisitFacts['satisfiedPrerequisites'];
   keywordLibraries?: VisitFacts['keywordLibraries'];
 }
@@ -54,7 +54,7 @@ export function aVisitFacts(patch: FactsPatch = {}): VisitFacts {
     now: patch.now ?? NOW,
     customer: aCustomer(patch.customer),
     report: aReport(patch.report),
-    recentOrderIds: patch.recentOrderIds ?? ['SO-103', 'SO-102', 'SO-101', 'SO-100'],
+    recentOrderIds: patch.recentOrderIds ?? [103, 102, 101, 100],
     satisfiedPrerequisites: patch.satisfiedPrerequisites ?? [],
     keywordLibraries: patch.keywordLibraries ?? DEFAULT_KEYWORD_LIBRARIES,
   };
