@@ -15,7 +15,7 @@ import { truncateBytes } from '../../core/wecom/callback-reply.js';
 import { unknownMember } from '../replies/templates.js';
 import { prepareMedia, type PreparedMedia } from './media.js';
 import { routeMessage } from './route.js';
-import type { ConversationState, PendingQuestion } from './state.js';
+import { storedPending, storedState, type ConversationState, type PendingQuestion } from './state.js';
 import type { Turn } from './turn.js';
 import type { BotDeps, BotInput, BotMessage, BotReply } from './types.js';
 
@@ -60,6 +60,8 @@ export async function handleMessageIn(tx: pg.PoolClient, deps: BotDeps, input: B
 export async function runTurn(
   tx: pg.PoolClient, deps: BotDeps, actor: Actor, convo: Conversation<ConversationState, PendingQuestion>, message: BotMessage, prepared?: PreparedMedia,
 ): Promise<BotReply[]> {
+  convo.state = storedState(convo.state);
+  convo.pendingQuestion = storedPending(convo.pendingQuestion);
   const t: Turn = { db: tx, deps, actor, now: deps.now(), convo, lines: [] };
   await routeMessage(t, message, prepared);
   return toReplies(t.lines);

@@ -4,6 +4,7 @@
  * later, after a restart, on another process — is here or in action_drafts.
  */
 import type { VisitDraftInput } from '../../core/actions/action-schemas.js';
+import { storedDraft } from '../../core/actions/drafts.js';
 import type { ContactDecisionRole, ContactRef } from '../parse/decision-chain.js';
 import type { BotMessage } from './types.js';
 
@@ -107,4 +108,40 @@ export function undoneDraft(current: VisitDraftInput, entry: UndoEntry): VisitDr
 
 export function emptyState(): ConversationState {
   return {};
+}
+
+// Conversations written before ids were numbers end to end may hold them as strings ("12").
+const num = <T>(v: T): T => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v) as T;
+const contactUpdates = (list: ContactUpdate[] | undefined) => list?.map((c) => ({ ...c, contactId: num(c.contactId) }));
+
+/** The stored state with its ids as numbers, whichever version wrote it. */
+export function storedState(raw: unknown): ConversationState {
+  const s = { ...((raw ?? {}) as ConversationState) };
+  if (s.undo) {
+    s.undo = s.undo.map((u) => ({
+      ...u, actionId: num(u.actionId),
+      ...(u.previous ? { previous: storedDraft(u.previous) ?? {} } : {}),
+      ...(u.before ? { before: storedDraft(u.before) } : {}),
+      ...(u.contactUpdates ? { contactUpdates: contactUpdates(u.contactUpdates) } : {}),
+    }));
+  }
+  if (s.contactUpdates) {
+    s.contactUpdates = Object.fromEntries(Object.entries(s.contactUpdates).map(([k, v]) => [k, contactUpdates(v)!]));
+  }
+  if (s.lastPhoto) s.lastPhoto = { ...s.lastPhoto, actionId: num(s.lastPhoto.actionId), attachmentId: num(s.lastPhoto.attachmentId) };
+  return s;
+}
+
+/** The stored pending question with its ids as numbers, whichever version wrote it. */
+export function storedPending(raw: unknown): PendingQuestion | null {
+  if (!raw) return null;
+  const q = raw as PendingQuestion;
+  switch (q.kind) {
+    case 'which_action': return { ...q, options: q.options.map((o) => ({ ...o, actionId: num(o.actionId) })) };
+    case 'which_contact': return { ...q, actionId: num(q.actionId), candidates: q.candidates.map((c) => ({ ...c, id: num(c.id) })) };
+    case 'photo_tag': return { ...q, actionId: num(q.actionId), attachmentIds: q.attachmentIds.map(num) };
+    case 'confirm_submit': return { ...q, actionId: num(q.actionId) };
+    case 'start_visit': return { ...q, customerId: num(q.customerId) };
+    case 'daily_confirm': return q;
+  }
 }

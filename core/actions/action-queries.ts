@@ -12,8 +12,9 @@ import { runList, type Page } from '../resources/pagination.js';
 import {
   ACTION_FROM, ACTION_SELECT, OPEN_STATUSES, actionScope, getActionRowOrThrow, toActionRow, toActionView,
 } from './action-repo.js';
-import type { ActionDetailSchema, ActionView, ListActionsQueryInput, VisitDraftInput } from './action-schemas.js';
+import type { ActionDetailSchema, ActionView, ListActionsQueryInput } from './action-schemas.js';
 import { computeChecklist } from './checklist.js';
+import { storedDraft } from './drafts.js';
 
 const SORTS = { id: 'a.id', dueAt: "COALESCE(a.due_at, 'infinity'::timestamptz)" } as const;
 
@@ -51,7 +52,7 @@ export async function getActionDetail(db: Db, actor: Actor, id: number, now: Dat
   const events = await db.query(
     `SELECT e.id, e.at, e.type, e.actor_id, u.name AS actor_name, e.data FROM events e LEFT JOIN users u ON u.id = e.actor_id
       WHERE e.entity_type = 'action' AND e.entity_id = $1 ORDER BY e.id`, [id]);
-  const draftPayload = (draft.rows[0]?.payload ?? null) as VisitDraftInput | null;
+  const draftPayload = storedDraft(draft.rows[0]?.payload);
   const s = submission.rows[0];
   return {
     action: toActionView(a, now),

@@ -10,12 +10,12 @@
  *   const n = await nudgeIncompleteDrafts({ pool, now: () => new Date() });
  */
 import { loadActionRow } from './action-repo.js';
-import type { VisitDraftInput } from './action-schemas.js';
 import { withTransaction } from '../db/pool.js';
 import type { CoreDeps } from '../deps.js';
 import { shanghaiDate } from '../flow/time.js';
 import { enqueueMessage, textMessage } from '../outbox/enqueue.js';
 import { draftGaps, gapNames, isBlocking } from './draft-gaps.js';
+import { storedDraft } from './drafts.js';
 
 /** A draft untouched this long is no longer being worked on right now. */
 export const NUDGE_IDLE_MINUTES = 60;
@@ -40,7 +40,7 @@ export async function nudgeIncompleteDrafts(
   for (const r of rows) {
     queued += await withTransaction(deps.pool, async (tx) => {
       const action = await loadActionRow(tx, r.action_id);
-      const gaps = (await draftGaps(tx, action, r.payload as VisitDraftInput, now)).filter(isBlocking);
+      const gaps = (await draftGaps(tx, action, storedDraft(r.payload), now)).filter(isBlocking);
       if (gaps.length === 0) return 0;
       const lead = action.definitionCode === 'visit' ? `你今天拜访了${action.customerName}` : `「${action.title}」`;
       const text = `${lead}，还差：${gapNames(gaps)}。直接在这里回复我就能补上。`;

@@ -8,6 +8,7 @@
 import { prepared, type Db } from '../db/pool.js';
 import type { CoordSystem } from '../flow/types.js';
 import { toContactRow, type ContactRow } from '../resources/contacts.js';
+import { storedDraft } from './drafts.js';
 import { toCustomerPlace, type CustomerPlace } from '../resources/customers.js';
 
 export interface OpenAction {
@@ -88,7 +89,7 @@ export async function openWorkOf(db: Db, userId: number, opts: { activeActionId:
     open: (r.open as any[]).map(toOpenAction),
     customers: r.customers === null ? null : (r.customers as any[]).map(toCustomerPlace),
     active: opts.activeActionId === null ? null : {
-      actionId: opts.activeActionId, draft: r.active_draft ?? null, customerId: r.active_customer_id ?? null,
+      actionId: opts.activeActionId, draft: storedDraft(r.active_draft), customerId: r.active_customer_id ?? null,
       contacts: (r.active_contacts as any[]).map(toContactRow),
     },
   };
@@ -114,11 +115,11 @@ export async function todayVisitsOf(db: Db, userId: number, day: string): Promis
       ORDER BY a.id`,
     [userId, day],
   );
-  return rows.map((r) => ({ actionId: r.id, title: r.title, customerName: r.customer_name, status: r.status, draft: r.payload, submittedAt: r.submitted_at }));
+  return rows.map((r) => ({ actionId: r.id, title: r.title, customerName: r.customer_name, status: r.status, draft: storedDraft(r.payload), submittedAt: r.submitted_at }));
 }
 
 /** The saved draft of an action (written by core/actions saveVisitDraft), or null. */
 export async function draftOf(db: Db, actionId: number): Promise<Record<string, unknown> | null> {
   const { rows: [r] } = await db.query('SELECT payload FROM action_drafts WHERE action_id = $1', [actionId]);
-  return r?.payload ?? null;
+  return storedDraft(r?.payload);
 }

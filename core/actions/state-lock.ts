@@ -12,8 +12,8 @@ import type { PrerequisiteAction, RuleFailure } from '../flow/types.js';
 import { loadActionRow } from './action-repo.js';
 import { computeChecklist } from './checklist.js';
 import type { StoredDefinition } from './definitions.js';
+import { storedDraft } from './drafts.js';
 import { loadPrerequisites, prerequisiteCodes, type FactsScope } from './visit-facts.js';
-import type { VisitDraftInput } from './action-schemas.js';
 
 const EMPTY_REPORT = { fields: {}, attachments: [], linkedOrderIds: [] };
 
@@ -62,7 +62,7 @@ async function whatItLacks(db: Db, a: Awaited<ReturnType<typeof loadActionRow>>,
     `SELECT outcome, failures FROM submissions WHERE action_id = $1 ORDER BY id DESC LIMIT 1`, [a.id]);
   if (rows[0]?.outcome === 'rejected') return (rows[0].failures as RuleFailure[]).filter((f) => f.severity === 'error').map((f) => f.message);
   const draft = await db.query('SELECT payload FROM action_drafts WHERE action_id = $1', [a.id]);
-  const items = await computeChecklist(db, a, (draft.rows[0]?.payload ?? null) as VisitDraftInput | null, now);
+  const items = await computeChecklist(db, a, storedDraft(draft.rows[0]?.payload), now);
   const missing = items.filter((i) => !i.satisfied).flatMap((i) => i.missing.filter((m) => m.severity === 'error').map((m) => m.message));
   if (a.status === 'rejected') missing.unshift('主管已驳回，需按驳回意见修改后重新提交');
   return [...missing, '提交后由主管核验通过'];
