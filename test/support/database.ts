@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { renameSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -74,12 +75,26 @@ export async function stopTestDatabase(): Promise<void> {
     // the whole cluster goes, so there is nothing to drop one by one and no
     // shutdown checkpoint worth waiting for
     await server.discard();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) removeInBackground(dataDir);
     return;
   }
   for (const name of [...created, templateName]) {
     await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
   }
+}
+
+/**
+ * The cluster holds every database the suites cloned (gigabytes on a long run): removing it inline
+ * outlasted the root hook's timeout on a busy disk, so it is moved aside and removed by a detached rm.
+ */
+function removeInBackground(dir: string): void {
+  const trash = `${dir}.removing`;
+  try {
+    renameSync(dir, trash);
+  } catch {
+    return;
+  }
+  spawn('rm', ['-rf', trash], { detached: true, stdio: 'ignore' }).unref();
 }
 
 export function urlFor(database: string): string {
