@@ -21,7 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { createCandidateTable, materializeAlerts } from '../core/alerts/alert-writer.js';
-import { silenceFacts } from '../core/alerts/silence.js';
+import { silenceRule } from '../core/alerts/rules/silence.rule.js';
 import { withTransaction, createPool } from '../core/db/pool.js';
 import { deliverOutbox } from '../core/outbox/deliver.js';
 import { HttpWecomClient } from '../core/wecom/http-wecom-client.js';
@@ -157,7 +157,7 @@ async function queueWarnings(pool: pg.Pool, managers: number[]): Promise<void> {
          FROM generate_series(1, $1::int) g
          JOIN LATERAL (SELECT ($2::bigint[])[1 + (g % array_length($2::bigint[], 1))] AS id) m ON true`,
       [WARNINGS, managers]);
-    await materializeAlerts(tx, { now: new Date(), publicUrl: PUBLIC_URL, secret: 'bench-secret-0123456789abcdef', sendAfter: null, facts: silenceFacts });
+    await materializeAlerts(tx, silenceRule, { now: new Date(), publicUrl: PUBLIC_URL, secret: 'bench-secret-0123456789abcdef', sendAfter: null });
   });
 }
 

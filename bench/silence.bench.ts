@@ -24,7 +24,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { runSilenceCheck, silenceCandidatesSql } from '../core/alerts/silence.js';
+import { runSilenceCheck, stageSilenceAlerts } from '../core/alerts/silence.js';
 import { createCandidateTable } from '../core/alerts/alert-writer.js';
 import { loadConfig } from '../core/config.js';
 import { benchLogger, freePort, makeTempDir, openBenchDatabase, processesMentioning } from './bench-db.js';
@@ -79,10 +79,11 @@ async function measure(pool: pg.Pool, scaleName: string, scale: (typeof SCALES)[
   const cutoff = new Date(now.getTime() - DAYS * DAY_MS);
   const yesterdaysCutoff = new Date(cutoff.getTime() - DAY_MS);
 
-  // 1. the job's detection query, inside a transaction that is rolled back: tonight's range, then a full sweep
-  const detectWith = (lower: Date | null) => inRolledBackTx(pool, async (tx) => {
+  // 1. the job's detection (candidates selected, decided by the rule, staged), inside a transaction
+  // that is rolled back: tonight's range, then a full sweep
+  const detectWith = (since: Date | null) => inRolledBackTx(pool, async (tx) => {
     await createCandidateTable(tx);
-    return (await tx.query(silenceCandidatesSql(lower === null), [now, cutoff, ['owner', 'owner_manager'], DAYS, lower, []])).rowCount ?? 0;
+    return stageSilenceAlerts(tx, { params: { days: DAYS, recipients: ['owner', 'owner_manager'] }, now, since, customerIds: [] });
   });
   let newCandidates = 0;
   const detect = await timed(async () => { newCandidates = await detectWith(yesterdaysCutoff); });

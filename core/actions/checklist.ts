@@ -5,7 +5,7 @@
  */
 import type { Db } from '../db/pool.js';
 import { evaluateRules } from '../flow/evaluate-rules.js';
-import type { RuleConfig } from '../flow/rules/index.js';
+import type { GateRuleConfig } from '../flow/rules/index.js';
 import type { RuleFailure } from '../flow/types.js';
 import type { ActionRow } from './action-repo.js';
 import type { VisitDraftInput } from './action-schemas.js';
@@ -23,7 +23,7 @@ export interface ChecklistItem {
 const KIND_NOUN = { photo: '照片', voice: '语音', document: '文件' } as const;
 
 /** A short Chinese name for a rule, for the checklist line. */
-export function ruleLabel(r: RuleConfig): string {
+export function ruleLabel(r: GateRuleConfig): string {
   switch (r.kind) {
     case 'attachments.min': {
       const noun = r.label ?? r.tag ?? (r.attachmentKind ? KIND_NOUN[r.attachmentKind] : '附件');

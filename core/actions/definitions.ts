@@ -8,7 +8,7 @@
 import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import { EscalationPolicySchema, type EscalationPolicy } from '../flow/escalation.js';
-import { RuleSetSchema, type RuleConfig } from '../flow/rules/index.js';
+import { RuleSetSchema, type GateRuleConfig } from '../flow/rules/index.js';
 import { workCalendar, type WorkCalendar } from '../flow/working-days.js';
 import type { Requirement } from './action-schemas.js';
 
@@ -17,7 +17,7 @@ export interface StoredDefinition {
   code: string;
   version: number;
   name: string;
-  rules: RuleConfig[];
+  rules: GateRuleConfig[];
   dueWorkingDays: number;
   escalation: EscalationPolicy;
 }
@@ -81,7 +81,7 @@ export async function loadWorkCalendar(db: Db): Promise<WorkCalendar> {
 }
 
 /** The dispatcher's extra evidence as `attachments.min` rules, evaluated with the definition's own. */
-export function requirementRules(requirements: readonly Requirement[]): RuleConfig[] {
+export function requirementRules(requirements: readonly Requirement[]): GateRuleConfig[] {
   return requirements.map((r, i) => ({
     id: `requirement.${i + 1}`,
     kind: 'attachments.min' as const,
@@ -93,6 +93,6 @@ export function requirementRules(requirements: readonly Requirement[]): RuleConf
 }
 
 /** Definition rules plus requirements: everything a submission of this action must satisfy. */
-export function rulesForAction(def: StoredDefinition, requirements: readonly Requirement[]): RuleConfig[] {
+export function rulesForAction(def: StoredDefinition, requirements: readonly Requirement[]): GateRuleConfig[] {
   return [...def.rules, ...requirementRules(requirements)];
 }

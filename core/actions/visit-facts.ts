@@ -7,7 +7,7 @@
 import type { Db } from '../db/pool.js';
 import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
-import type { RuleConfig } from '../flow/rules/index.js';
+import type { GateRuleConfig } from '../flow/rules/index.js';
 import type { PrerequisiteAction, ReportAttachment, VisitFacts, VisitReport } from '../flow/types.js';
 import type { VisitDraftInput } from './action-schemas.js';
 
@@ -56,7 +56,7 @@ export async function loadPrerequisites(db: Db, s: FactsScope, codes: readonly s
   return toPrerequisites(rows[0].list);
 }
 
-export function prerequisiteCodes(rules: readonly RuleConfig[]): string[] {
+export function prerequisiteCodes(rules: readonly GateRuleConfig[]): string[] {
   return rules.flatMap((r) => (r.kind === 'prerequisite.verified' ? [r.definitionCode] : []));
 }
 
@@ -114,7 +114,7 @@ export function toVisitFacts(r: any, input: VisitDraftInput, files: FactsAttachm
 
 /** The facts of one report on its own (drafts, checklists, dry-runs). */
 export async function loadVisitFacts(
-  db: Db, s: FactsScope, input: VisitDraftInput, files: FactsAttachments, rules: readonly RuleConfig[], now: Date,
+  db: Db, s: FactsScope, input: VisitDraftInput, files: FactsAttachments, rules: readonly GateRuleConfig[], now: Date,
 ): Promise<VisitFacts> {
   const codes = prerequisiteCodes(rules);
   const st = new Sql();

@@ -24,7 +24,7 @@ import {
 } from './alert-actions.js';
 import { ALERT_STATUS_LABELS, linkPayload, type AlertStatus } from './alert-cards.js';
 import type { AlertDetail, AlertSummary, ListAlertsQueryInput } from './alert-schemas.js';
-import { RULE_LABELS } from './rule-settings.js';
+import { alertRuleLabel } from './rules/index.js';
 
 /** `me` names the parameter holding the actor's id. */
 const select = (me: string) => `
@@ -57,7 +57,7 @@ const person = (id: number | null, name: string | null) => (id ? { id, name: nam
 function toSummary(actor: Actor, r: any): AlertSummary {
   const recipient = !!r.is_recipient;
   return {
-    id: r.id, rule: r.rule_code, ruleLabel: RULE_LABELS[r.rule_code] ?? r.rule_code,
+    id: r.id, rule: r.rule_code, ruleLabel: alertRuleLabel(r.rule_code),
     status: r.status, statusLabel: ALERT_STATUS_LABELS[r.status as AlertStatus], severity: r.severity,
     title: r.title, summary: r.summary, subject: { type: r.subject_type, id: r.subject_id },
     owner: person(r.owner_id, r.owner_name), openedAt: r.opened_at.toISOString(),

@@ -9,13 +9,6 @@
  */
 import { pathInSubtreeSql } from '../auth/department-subtree.js';
 
-/** A recipient as stored on a candidate alert: `notify: false` records them without sending a card. */
-export interface CandidateRecipient {
-  userId: number;
-  role: string;
-  notify?: boolean;
-}
-
 /**
  * SELECT owner_id, recipients (jsonb [{userId, role}]) over all users. `rolesParam`
  * names a text[] parameter with the rule's recipients: owner, owner_manager /

@@ -1,21 +1,23 @@
 /**
- * The shared second half of every detection: a rule fills the temp table
- * `alert_candidates` with one set-based INSERT … SELECT, then
- * `materializeAlerts` turns the candidates that are new into alerts, their
- * recipients, an 'alert.opened' event each and one outbox card per
- * recipient, all in the caller's transaction. Dedupe keys make every step
- * idempotent: running a detection twice writes nothing the second time.
+ * The shared second half of every detection. The detection's SQL selects
+ * candidates; `stageAlerts` streams them through the kind's pure rule
+ * (core/alerts/rules/<kind>.rule.ts), which decides each alert, into the temp
+ * table `alert_candidates`; `materializeAlerts` then turns the staged alerts
+ * that are new into alerts, their recipients, an 'alert.opened' event each
+ * and one outbox card per recipient, all in the caller's transaction. Dedupe
+ * keys make every step idempotent: running a detection twice writes nothing
+ * the second time.
  *
  *   await createCandidateTable(tx);
- *   await tx.query(`INSERT INTO alert_candidates (…) SELECT …`);
- *   const r = await materializeAlerts(tx, { now, publicUrl, secret, sendAfter, facts: silenceFacts });
+ *   await stageAlerts(tx, { text: CANDIDATES_SQL, values }, toSilenceCandidate, silenceRule, rule.params, now);
+ *   const r = await materializeAlerts(tx, silenceRule, { now, publicUrl, secret, sendAfter });
  */
 import type { Db } from '../db/pool.js';
 import { Sql } from '../db/sql.js';
 import { enqueueMessagesCte, type OutboxMessage } from '../outbox/enqueue.js';
-import type { WarningFact } from '../wecom/template-cards.js';
 import { alertLink, buildAlertCard } from './alert-cards.js';
-import { RULE_LABELS } from './rule-settings.js';
+import type { AlertDraft, AlertRuleDefinition } from './rules/alert-rule.js';
+import { alertRuleLabel } from './rules/index.js';
 
 export interface MaterializeContext {
   now: Date;
@@ -24,8 +26,6 @@ export interface MaterializeContext {
   secret: string;
   /** Quiet hours: the outbox rows wait until then (null = send at once). */
   sendAfter: Date | null;
-  /** The card's facts from the alert's data (one function per rule). */
-  facts: (data: any) => WarningFact[];
 }
 
 export interface MaterializeResult {
@@ -36,7 +36,7 @@ export interface MaterializeResult {
   alertIds: number[];
 }
 
-/** Columns a rule fills; `recipients` is jsonb [{userId, role, notify?}]. */
+/** The alerts a detection's rule decided, staged for materializeAlerts; `recipients` is jsonb [{userId, role, notify?}]. */
 export async function createCandidateTable(db: Db): Promise<void> {
   await db.query(`
     CREATE TEMP TABLE IF NOT EXISTS alert_candidates (
@@ -57,9 +57,53 @@ export async function createCandidateTable(db: Db): Promise<void> {
   await db.query('TRUNCATE alert_candidates');
 }
 
+/** Candidate rows read and staged per round: bounded memory however big a first run's backlog. */
+const STAGE_CHUNK = 5_000;
+
+/**
+ * Runs the detection's candidate query (one scan, read through a cursor in
+ * chunks), has the rule decide each candidate's alert, and stages them.
+ * Returns how many alerts were staged.
+ */
+export async function stageAlerts<Row, P>(
+  db: Db, candidates: { text: string; values: unknown[] }, toRow: (r: any) => Row,
+  rule: AlertRuleDefinition<string, any, Row>, params: P, now: Date,
+): Promise<number> {
+  await db.query(`DECLARE alert_candidate_rows NO SCROLL CURSOR FOR ${candidates.text}`, candidates.values);
+  let staged = 0;
+  for (;;) {
+    const { rows } = await db.query(`FETCH ${STAGE_CHUNK} FROM alert_candidate_rows`);
+    if (rows.length === 0) break;
+    const drafts = rows.flatMap((r) => rule.check({ row: toRow(r), now }, params as never) ?? []);
+    staged += await stageDrafts(db, rule.kind, drafts);
+  }
+  await db.query('CLOSE alert_candidate_rows');
+  return staged;
+}
+
+/** Stages the drafts of one kind (a repeated dedupe key is staged once). */
+export async function stageDrafts(db: Db, kind: string, drafts: readonly AlertDraft[]): Promise<number> {
+  if (drafts.length === 0) return 0;
+  const rows = drafts.map((d) => ({
+    dedupe_key: d.dedupeKey, subject_type: d.subject.type, subject_id: d.subject.id, owner_id: d.ownerId, department_id: d.departmentId,
+    window_start: d.windowStart, severity: d.severity, title: d.title, summary: d.summary, data: d.data, recipients: d.recipients,
+  }));
+  const r = await db.query(
+    `INSERT INTO alert_candidates (dedupe_key, rule_code, subject_type, subject_id, owner_id, department_id, window_start,
+                                   severity, title, summary, data, recipients)
+     SELECT x.dedupe_key, $2, x.subject_type, x.subject_id, x.owner_id, x.department_id, x.window_start,
+            x.severity, x.title, x.summary, x.data, x.recipients
+       FROM jsonb_to_recordset($1::jsonb) AS x(dedupe_key text, subject_type text, subject_id bigint, owner_id bigint, department_id bigint,
+                                              window_start timestamptz, severity text, title text, summary text, data jsonb, recipients jsonb)
+     ON CONFLICT (dedupe_key) DO NOTHING`,
+    [JSON.stringify(rows), kind],
+  );
+  return r.rowCount ?? 0;
+}
+
 const CARD_CHUNK = 2_000;
 
-export async function materializeAlerts(db: Db, ctx: MaterializeContext): Promise<MaterializeResult> {
+export async function materializeAlerts(db: Db, rule: Pick<AlertRuleDefinition, 'cardFacts'>, ctx: MaterializeContext): Promise<MaterializeResult> {
   const { rows: opened } = await db.query<{ id: number }>(
     `WITH ins AS (
        INSERT INTO alerts (rule_code, subject_type, subject_id, dedupe_key, severity, title, summary, data, window_start,
@@ -91,12 +135,12 @@ export async function materializeAlerts(db: Db, ctx: MaterializeContext): Promis
        FROM alert_candidates c WHERE c.alert_id IS NOT NULL ORDER BY c.alert_id`,
     [ctx.now],
   );
-  const messages = await writeCards(db, ctx);
+  const messages = await writeCards(db, rule, ctx);
   return { opened: opened.length, recipients: recipients.rowCount ?? 0, messages, alertIds: opened.map((r) => r.id) };
 }
 
 /** One card per notified recipient, chunked so a first run over a big backlog stays in bounded memory. */
-async function writeCards(db: Db, ctx: MaterializeContext): Promise<number> {
+async function writeCards(db: Db, rule: Pick<AlertRuleDefinition, 'cardFacts'>, ctx: MaterializeContext): Promise<number> {
   let written = 0;
   let after: [number, number] = [0, 0];
   for (;;) {
@@ -115,12 +159,12 @@ async function writeCards(db: Db, ctx: MaterializeContext): Promise<number> {
       let link = links.get(r.alert_id);
       if (!link) links.set(r.alert_id, (link = alertLink(ctx.publicUrl, ctx.secret, r.alert_id)));
       const card = buildAlertCard(
-        { id: r.alert_id, ruleCode: r.rule_code, title: r.title, summary: r.summary, severity: r.severity, facts: ctx.facts(r.data) },
+        { id: r.alert_id, ruleCode: r.rule_code, title: r.title, summary: r.summary, severity: r.severity, facts: rule.cardFacts(r.data) },
         link.url, r.user_id,
       );
       return {
         dedupeKey: `alert:${r.alert_id}:${r.user_id}`, recipient: r.wecom_userid, msgtype: 'template_card',
-        payload: { template_card: card }, alert: { id: r.alert_id, label: RULE_LABELS[r.rule_code] ?? r.rule_code },
+        payload: { template_card: card }, alert: { id: r.alert_id, label: alertRuleLabel(r.rule_code) },
       };
     });
     const sql = new Sql();

@@ -16,22 +16,16 @@ import { loadDefinitionForAction, loadWorkCalendar } from '../actions/definition
 import { writeEscalationSteps } from '../actions/escalation-steps.js';
 import { writeTransition } from '../actions/write-transition.js';
 import { resolveRole } from '../actions/recipients.js';
-import { describeStatus } from '../flow/action-machine.js';
 import { dueEscalations, EscalationPolicySchema, type DueEscalationStep, type EscalationPolicy } from '../flow/escalation.js';
-import { formatShanghai } from '../flow/time.js';
 import type { WorkCalendar } from '../flow/working-days.js';
-import type { WarningFact } from '../wecom/template-cards.js';
-import type { CandidateRecipient } from './alert-recipients.js';
-import { createCandidateTable, materializeAlerts, resolveAlertsWhere } from './alert-writer.js';
+import { createCandidateTable, materializeAlerts, resolveAlertsWhere, stageDrafts } from './alert-writer.js';
 import { OverdueEscalationParamsSchema, quietUntil } from './rule-settings.js';
+import type { CandidateRecipient } from './rules/alert-rule.js';
+import { overdueEscalationRule } from './rules/overdue-escalation.rule.js';
 import { heldNote, runDetection, type DetectionDeps, type DetectionReport } from './run-detection.js';
 
 const NOT_OVERDUE_YET = ['dispatched', 'in_progress', 'rejected'];
 const DONE = ['submitted', 'verified', 'archived'];
-const ROLE_LABELS: Record<string, string> = {
-  assignee: '负责人', assigner: '派发人', manager: '主管', director: '销售总监', compliance: '合规', admin: '管理员',
-};
-
 interface StoredStep {
   step: number;
   done_at: Date | null;
@@ -71,8 +65,8 @@ export async function runOverdueEscalation(deps: DetectionDeps): Promise<Detecti
       escalated += r.escalated ? 1 : 0;
     }
     const sendAfter = quietUntil(now, rule.quietHours);
-    const m = await materializeAlerts(tx, {
-      now, publicUrl, secret: deps.config.sessionSecret, sendAfter, facts: overdueFacts,
+    const m = await materializeAlerts(tx, overdueEscalationRule, {
+      now, publicUrl, secret: deps.config.sessionSecret, sendAfter,
     });
     return {
       summary: `逾期升级检查：标记逾期 ${markedOverdue} 个事项，触发升级步骤 ${steps} 个（其中 ${escalated} 个事项升级），` +
@@ -100,7 +94,8 @@ async function escalate(
   });
   for (const step of plan.due) {
     const recipients = await stepRecipients(tx, a, step, stored.find((s) => s.step === step.index));
-    await addCandidate(tx, a, step, plan.overdueWorkingDays, recipients);
+    const draft = overdueEscalationRule.check({ row: { action: a, step, overdueWorkingDays: plan.overdueWorkingDays, recipients }, now }, {});
+    if (draft) await stageDrafts(tx, overdueEscalationRule.kind, [draft]);
     await tx.query(
       `INSERT INTO action_escalation_steps (action_id, step, due_at, notify, cc, recipients, escalate, done_at)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
@@ -157,45 +152,4 @@ async function stepRecipients(
   return people.map((p) => ({
     userId: p.userId, role: p.copied ? `cc:${p.role}` : p.role, notify: p.userId !== a.assigneeId,
   }));
-}
-
-async function addCandidate(
-  tx: pg.PoolClient, a: ActionRow, step: DueEscalationStep, overdueWorkingDays: number, recipients: CandidateRecipient[],
-): Promise<void> {
-  const notify = step.notify.map((r) => ROLE_LABELS[r] ?? r).join('、');
-  // the step's own threshold, so the title says which rung of the policy this is
-  const title = step.afterWorkingDaysOverdue === 0
-    ? `「${a.title}」已逾期`
-    : `「${a.title}」逾期${step.afterWorkingDaysOverdue}个工作日${step.escalate ? '，已升级' : ''}`;
-  const due = a.dueAt ? formatShanghai(a.dueAt) : '';
-  const data = {
-    action: { id: a.id, title: a.title, definitionName: a.definitionName, status: a.status, statusLabel: describeStatus(a.status) },
-    customer: { id: a.customerId, name: a.customerName },
-    assignee: { id: a.assigneeId, name: a.assigneeName, userid: a.assigneeWecomUserid },
-    dueAt: a.dueAt?.toISOString() ?? null, overdueWorkingDays,
-    step: { index: step.index, afterWorkingDaysOverdue: step.afterWorkingDaysOverdue, notify: step.notify, cc: step.cc, escalate: step.escalate },
-    why: `截止时间 ${due} 已过，未提交；升级策略第${step.index + 1}步（逾期${step.afterWorkingDaysOverdue}个工作日）通知${notify}`,
-  };
-  await tx.query(
-    `INSERT INTO alert_candidates (dedupe_key, rule_code, subject_type, subject_id, owner_id, department_id, window_start,
-                                   severity, title, summary, data, recipients)
-     VALUES ($1, 'overdue_escalation', 'action', $2, $3, $4, $5, $6, $7, $8, $9, $10)
-     ON CONFLICT (dedupe_key) DO NOTHING`,
-    [step.dedupeKey, a.id, a.assigneeId, a.departmentId, step.firesAt,
-      step.notify.some((r) => r === 'director' || r === 'compliance') ? 'critical' : 'warning',
-      title, `负责人：${a.assigneeName}；客户：${a.customerName}；截止：${due}；升级第${step.index + 1}步，通知${notify}`,
-      JSON.stringify(data), JSON.stringify(recipients)],
-  );
-}
-
-/** 事项 / 客户 / 负责人 / 截止时间 / 逾期 / 升级. */
-export function overdueFacts(data: any): WarningFact[] {
-  return [
-    { label: '事项', value: data.action?.title ?? '' },
-    { label: '客户', value: data.customer?.name ?? '' },
-    { label: '负责人', value: data.assignee?.name ?? '', userid: data.assignee?.userid },
-    { label: '截止时间', value: data.dueAt ? formatShanghai(new Date(data.dueAt)) : '' },
-    { label: '逾期', value: `${data.overdueWorkingDays ?? 0}个工作日` },
-    { label: '升级', value: `第${(data.step?.index ?? 0) + 1}步` },
-  ];
 }

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import type { Db } from '../db/pool.js';
+import type { AlertRuleKind } from './rules/index.js';
 import { addCalendarDays, shanghaiDate, shanghaiInstant } from '../flow/time.js';
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 HH:MM，如 21:00');
@@ -30,21 +31,15 @@ export const RemindersParamsSchema = z.strictObject({
   quietHours: QuietHoursSchema.optional(),
 });
 
-export type RuleCode = 'silence' | 'legal_review_skips' | 'overdue_escalation' | 'reminders';
-
-export const RULE_LABELS: Record<string, string> = {
-  silence: '客户沉默',
-  legal_review_skips: '跳过法务审核',
-  overdue_escalation: '事项逾期升级',
-  reminders: '草稿与日报提醒',
-};
+/** The code of an `alert_rules` row a detection job reads: an alert rule's kind, or the reminders job's. */
+export type DetectionCode = AlertRuleKind | 'reminders';
 
 export type RuleSettings<P> =
   | { ok: true; code: string; name: string; params: P; quietHours: QuietHours | null; updatedAt: Date }
   | { ok: false; code: string; reason: string };
 
 /** The rule's current row; `ok: false` with a Chinese reason when it is missing, disabled or invalid. */
-export async function loadRuleSettings<P>(db: Db, code: RuleCode, schema: z.ZodType<P>): Promise<RuleSettings<P>> {
+export async function loadRuleSettings<P>(db: Db, code: DetectionCode, schema: z.ZodType<P>): Promise<RuleSettings<P>> {
   const { rows: [row] } = await db.query('SELECT name, params, enabled, updated_at FROM alert_rules WHERE code = $1', [code]);
   if (!row) return { ok: false, code, reason: `预警规则「${code}」不存在` };
   if (!row.enabled) return { ok: false, code, reason: `预警规则「${row.name}」已停用` };

@@ -11,10 +11,10 @@ import type pg from 'pg';
 import { withTransaction } from '../db/pool.js';
 import { formatShanghai } from '../flow/time.js';
 import type { CoreDeps } from '../deps.js';
-import { loadRuleSettings, type RuleCode, type RuleSettings } from './rule-settings.js';
+import { loadRuleSettings, type DetectionCode, type RuleSettings } from './rule-settings.js';
 
 export interface DetectionReport {
-  rule: RuleCode;
+  rule: DetectionCode;
   /** Set when nothing ran: rule disabled or invalid, or running in another process. */
   skipped?: string;
   /** One Chinese line: what was found and what will be sent. */
@@ -26,7 +26,7 @@ export type DetectionDeps = Pick<CoreDeps, 'pool' | 'logger' | 'now' | 'config'>
 
 export async function runDetection<P>(
   deps: DetectionDeps,
-  code: RuleCode,
+  code: DetectionCode,
   schema: z.ZodType<P>,
   detect: (tx: pg.PoolClient, rule: Extract<RuleSettings<P>, { ok: true }>, now: Date) => Promise<Omit<DetectionReport, 'rule'>>,
 ): Promise<DetectionReport> {

@@ -19,77 +19,82 @@
  *   const report = await runSilenceCheck(deps); // report.summary: '沉默客户检查（…）：新增预警 3 条 …'
  */
 import type { PoolClient } from 'pg';
-import { SilenceParamsSchema } from './rule-params.js';
-import type { WarningFact } from '../wecom/template-cards.js';
+import type { z } from 'zod';
 import { recipientsByOwnerSql } from './alert-recipients.js';
-import { cardDate } from './alert-cards.js';
-import { createCandidateTable, materializeAlerts, resolveAlertsWhere } from './alert-writer.js';
+import { createCandidateTable, materializeAlerts, resolveAlertsWhere, stageAlerts } from './alert-writer.js';
+import { SilenceParamsSchema } from './rule-params.js';
 import { quietUntil } from './rule-settings.js';
+import { silenceRule, type SilenceCandidate } from './rules/silence.rule.js';
 import { daysBefore, heldNote, runDetection, type DetectionDeps, type DetectionReport } from './run-detection.js';
 
-/** 'YYYY-MM-DD' of a timestamptz in Shanghai, in SQL, whatever the session's TimeZone. */
-const shanghaiDay = (expr: string) => `to_char(timezone('UTC', ${expr}) + interval '8 hours', 'YYYY-MM-DD')`;
-
 /**
- * Silent active customers with no alert for their current episode yet, as
- * candidate rows. Parameters: $1 now, $2 cutoff (now − days), $3 recipient
- * roles, $4 days, $5 lower bound of the silence start (NULL = a full sweep:
- * every silent customer), $6 customer ids to look at whatever their clock
- * (those whose alert was just resolved: they may be silent again). The first
- * two branches are ranges on partial indexes of customers
- * (customers_silence_idx, customers_never_followed_idx).
+ * Silent active customers with no alert for their current episode yet, with
+ * the facts the rule (core/alerts/rules/silence.rule.ts) decides from.
+ * Parameters: $1 cutoff (now − days), $2 recipient roles, $3 lower bound of
+ * the silence start (NULL = a full sweep: every silent customer), $4 customer
+ * ids to look at whatever their clock (those whose alert was just resolved:
+ * they may be silent again). The first two branches are ranges on partial
+ * indexes of customers (customers_silence_idx, customers_never_followed_idx).
  */
-export const silenceCandidatesSql = (full: boolean) => `
-  WITH rr AS MATERIALIZED (${recipientsByOwnerSql('$3::text[]')}),
+const silenceCandidatesSql = (full: boolean) => `
+  WITH rr AS MATERIALIZED (${recipientsByOwnerSql('$2::text[]')}),
   silent AS (
     SELECT c.id, c.name, c.type, c.owner_id, c.department_id, c.last_effective_followup_at AS since, false AS never
-      FROM customers c WHERE c.status = 'active' AND c.last_effective_followup_at < $2
-       AND ($5::timestamptz IS NULL OR c.last_effective_followup_at >= $5)
+      FROM customers c WHERE c.status = 'active' AND c.last_effective_followup_at < $1
+       AND ($3::timestamptz IS NULL OR c.last_effective_followup_at >= $3)
     UNION
     SELECT c.id, c.name, c.type, c.owner_id, c.department_id, c.became_active_at, true
-      FROM customers c WHERE c.status = 'active' AND c.last_effective_followup_at IS NULL AND c.became_active_at < $2
-       AND ($5::timestamptz IS NULL OR c.became_active_at >= $5)
+      FROM customers c WHERE c.status = 'active' AND c.last_effective_followup_at IS NULL AND c.became_active_at < $1
+       AND ($3::timestamptz IS NULL OR c.became_active_at >= $3)
     UNION
     SELECT c.id, c.name, c.type, c.owner_id, c.department_id, COALESCE(c.last_effective_followup_at, c.became_active_at),
            c.last_effective_followup_at IS NULL
-      FROM customers c WHERE c.id = ANY($6::bigint[]) AND c.status = 'active'
-       AND COALESCE(c.last_effective_followup_at, c.became_active_at) < $2
-  ),
-  fresh AS (
-    SELECT s.*, 'silence:' || s.id || ':' || ${shanghaiDay('s.since')} AS dedupe_key,
-           floor(extract(epoch FROM ($1::timestamptz - s.since)) / 86400)::int AS silent_days
-      FROM silent s
-     -- a full sweep skips every episode already alerted (one hash anti-join); a night's range holds
-     -- only silences that began after the previous night's cutoff, which cannot have an alert yet
-     -- (the rare exception, a same-day episode, is dropped by ON CONFLICT on the dedupe key)
-     WHERE ${full ? `NOT EXISTS (SELECT 1 FROM alerts a WHERE a.dedupe_key = 'silence:' || s.id || ':' || ${shanghaiDay('s.since')})` : 'TRUE'}
+      FROM customers c WHERE c.id = ANY($4::bigint[]) AND c.status = 'active'
+       AND COALESCE(c.last_effective_followup_at, c.became_active_at) < $1
   )
-  INSERT INTO alert_candidates (dedupe_key, rule_code, subject_type, subject_id, owner_id, department_id, window_start,
-                                severity, title, summary, data, recipients)
-  SELECT f.dedupe_key, 'silence', 'customer', f.id, f.owner_id, f.department_id, f.since,
-         CASE WHEN f.silent_days >= 2 * $4::int THEN 'critical' ELSE 'warning' END,
-         '客户「' || f.name || '」已' || f.silent_days || '天无有效跟进',
-         CASE WHEN f.never THEN '成为有效客户后从未有效跟进'
-              ELSE '上次有效跟进：' || ${shanghaiDay('f.since')} END
-           || '；业务员：' || COALESCE(ou.name, '未分配') || '（规则：连续' || $4::int || '天无有效跟进即预警）',
-         jsonb_build_object(
-           'customer', jsonb_build_object('id', f.id, 'name', f.name, 'type', f.type),
-           'owner', CASE WHEN ou.id IS NULL THEN NULL ELSE jsonb_build_object('id', ou.id, 'name', ou.name, 'userid', ou.wecom_userid) END,
-           'manager', CASE WHEN mu.id IS NULL THEN NULL ELSE jsonb_build_object('id', mu.id, 'name', mu.name, 'userid', mu.wecom_userid) END,
-           'since', f.since, 'neverFollowedUp', f.never, 'silentDays', f.silent_days, 'thresholdDays', $4::int,
-           'why', '连续' || f.silent_days || '天无有效跟进，超过规则阈值' || $4::int || '天',
-           'opportunities', COALESCE(op.list, '[]'::jsonb)),
-         COALESCE(rr.recipients, '[]'::jsonb)
-    FROM fresh f
-    LEFT JOIN users ou ON ou.id = f.owner_id
+  SELECT s.id, s.name, s.type, s.department_id, s.since, s.never,
+         CASE WHEN ou.id IS NULL THEN NULL ELSE jsonb_build_object('id', ou.id, 'name', ou.name, 'userid', ou.wecom_userid) END AS owner,
+         CASE WHEN mu.id IS NULL THEN NULL ELSE jsonb_build_object('id', mu.id, 'name', mu.name, 'userid', mu.wecom_userid) END AS manager,
+         COALESCE(op.list, '[]'::jsonb) AS opportunities, COALESCE(rr.recipients, '[]'::jsonb) AS recipients
+    FROM silent s
+    LEFT JOIN users ou ON ou.id = s.owner_id
     LEFT JOIN users mu ON mu.id = ou.manager_id
-    LEFT JOIN rr ON rr.owner_id = f.owner_id
+    LEFT JOIN rr ON rr.owner_id = s.owner_id
     LEFT JOIN LATERAL (
       SELECT jsonb_agg(jsonb_build_object('id', o.id, 'name', o.name, 'stage', o.stage_code, 'amount', o.amount)
                        ORDER BY o.amount DESC, o.id) AS list
         FROM (SELECT id, name, stage_code, amount FROM opportunities
-               WHERE customer_id = f.id AND status = 'open' ORDER BY amount DESC, id LIMIT 5) o
-    ) op ON true`;
+               WHERE customer_id = s.id AND status = 'open' ORDER BY amount DESC, id LIMIT 5) o
+    ) op ON true
+   -- a full sweep skips every episode already alerted (one hash anti-join); a night's range holds
+   -- only silences that began after the previous night's cutoff, which cannot have an alert yet
+   -- (the rare exception, a same-day episode, is dropped by its dedupe key)
+   WHERE ${full ? `NOT EXISTS (SELECT 1 FROM alerts a WHERE a.rule_code = 'silence' AND a.subject_type = 'customer'
+                                  AND a.subject_id = s.id AND shanghai_day(a.window_start) = shanghai_day(s.since))` : 'TRUE'}`;
+
+function toSilenceCandidate(r: any): SilenceCandidate {
+  return {
+    customer: { id: r.id, name: r.name, type: r.type }, departmentId: r.department_id, owner: r.owner, manager: r.manager,
+    since: r.since, neverFollowedUp: r.never, opportunities: r.opportunities, recipients: r.recipients,
+  };
+}
+
+export interface SilenceScan {
+  params: z.output<typeof SilenceParamsSchema>;
+  now: Date;
+  /** Silences that began on or after this are looked at (null: all of them, a full sweep). */
+  since: Date | null;
+  /** Customers to look at whatever their clock (their alert was just resolved). */
+  customerIds: number[];
+}
+
+/** The candidates selected, decided by the rule and staged in alert_candidates; how many alerts were staged. */
+export function stageSilenceAlerts(tx: PoolClient, s: SilenceScan): Promise<number> {
+  const candidates = {
+    text: silenceCandidatesSql(s.since === null), values: [daysBefore(s.now, s.params.days), s.params.recipients, s.since, s.customerIds],
+  };
+  return stageAlerts(tx, candidates, toSilenceCandidate, silenceRule, s.params, s.now);
+}
 
 export interface SilenceOptions {
   /** Look at every silent customer, not only what changed since the previous run. */
@@ -121,7 +126,7 @@ async function resolveSilences(tx: PoolClient, now: Date, followedUpSince: Date 
 
 export async function runSilenceCheck(deps: DetectionDeps, opts: SilenceOptions = {}): Promise<DetectionReport> {
   return runDetection(deps, 'silence', SilenceParamsSchema, async (tx, rule, now) => {
-    const { days, recipients } = rule.params;
+    const { days } = rule.params;
     const cutoff = daysBefore(now, days);
     const prev = await previousRun(tx);
     // any edit of the rule (threshold, recipients, re-enabling) starts over with a full sweep
@@ -133,10 +138,10 @@ export async function runSilenceCheck(deps: DetectionDeps, opts: SilenceOptions 
     const { rows: resolvedSubjects } = await tx.query<{ id: number }>(
       'SELECT subject_id AS id FROM alerts WHERE id = ANY($1)', [resolvedIds]);
     await createCandidateTable(tx);
-    await tx.query(silenceCandidatesSql(full), [now, cutoff, recipients, days, lower, resolvedSubjects.map((r) => r.id)]);
+    await stageSilenceAlerts(tx, { params: rule.params, now, since: lower, customerIds: resolvedSubjects.map((r) => r.id) });
     const sendAfter = quietUntil(now, rule.quietHours);
-    const r = await materializeAlerts(tx, {
-      now, publicUrl: deps.config.publicUrl, secret: deps.config.sessionSecret, sendAfter, facts: silenceFacts,
+    const r = await materializeAlerts(tx, silenceRule, {
+      now, publicUrl: deps.config.publicUrl, secret: deps.config.sessionSecret, sendAfter,
     });
     return {
       summary: `沉默客户检查（连续${days}天无有效跟进，${full ? '全量' : '增量'}）：新增预警 ${r.opened} 条，待发送消息 ${r.messages} 条` +
@@ -156,21 +161,4 @@ async function previousRun(tx: PoolClient): Promise<PreviousRun | null> {
     startedAt: r.started_at, cutoff: date(r.result?.cutoff), fullSweepAt: date(r.result?.fullSweepAt),
     ruleUpdatedAt: typeof r.result?.ruleUpdatedAt === 'string' ? r.result.ruleUpdatedAt : null,
   };
-}
-
-/** 客户 / 业务员 / 上次有效跟进 / 沉默天数 / 进行中商机. */
-export function silenceFacts(data: any): WarningFact[] {
-  const opps: Array<{ name: string; amount: number }> = data.opportunities ?? [];
-  const total = opps.reduce((s, o) => s + Number(o.amount ?? 0), 0);
-  const facts: WarningFact[] = [{ label: '客户', value: data.customer?.name ?? '' }];
-  if (data.owner) facts.push({ label: '业务员', value: data.owner.name, userid: data.owner.userid });
-  facts.push({ label: '上次有效跟进', value: data.neverFollowedUp ? '从未' : cardDate(data.since) });
-  facts.push({ label: '沉默天数', value: `${data.silentDays}天（阈值${data.thresholdDays}天）` });
-  facts.push({ label: '进行中商机', value: opps.length ? `${opps.length}个，共${formatYuan(total)}` : '无' });
-  if (opps[0]) facts.push({ label: '最大商机', value: opps[0].name });
-  return facts;
-}
-
-export function formatYuan(amount: number): string {
-  return amount >= 10_000 ? `${Math.round(amount / 1000) / 10}万元` : `${Math.round(amount)}元`;
 }

@@ -12,7 +12,7 @@ import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import { ActionDefinitionSchema, type ActionDefinition } from '../flow/action-definition.js';
 import { EscalationPolicySchema } from '../flow/escalation.js';
-import { RuleSetSchema, type RuleConfig } from '../flow/rules/index.js';
+import { RuleSetSchema, type GateRuleConfig } from '../flow/rules/index.js';
 import { assertMayChangeConfig, assertMayReadConfig, recordConfigChange } from './change-log.js';
 
 export const DefinitionCode = z.string().regex(/^[a-z][a-z0-9_]{0,49}$/, '编码只能包含小写字母、数字和下划线');
@@ -96,7 +96,7 @@ type Issue = { path: string; message: string };
  * What the schema cannot know: keyword libraries and prerequisite definitions
  * must exist, and a definition cannot wait for itself.
  */
-export async function ruleReferenceIssues(db: Db, code: string, rules: readonly RuleConfig[], prefix = 'body.rules'): Promise<Issue[]> {
+export async function ruleReferenceIssues(db: Db, code: string, rules: readonly GateRuleConfig[], prefix = 'body.rules'): Promise<Issue[]> {
   const [libs, defs] = await Promise.all([
     db.query<{ code: string }>('SELECT code FROM keyword_libraries'),
     db.query<{ code: string }>('SELECT DISTINCT code FROM action_definitions'),
@@ -119,7 +119,7 @@ export async function ruleReferenceIssues(db: Db, code: string, rules: readonly 
 }
 
 /** State locks are declared as prerequisite.verified rules; the column indexes them (see install-template.ts). */
-function prerequisitesOf(rules: readonly RuleConfig[]): string[] {
+function prerequisitesOf(rules: readonly GateRuleConfig[]): string[] {
   return rules.flatMap((r) => (r.kind === 'prerequisite.verified' ? [r.definitionCode] : []));
 }
 

@@ -16,7 +16,7 @@ import type { Actor } from '../auth/actor.js';
 import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import { evaluateRules } from '../flow/evaluate-rules.js';
-import { RuleSetSchema, type RuleConfig } from '../flow/rules/index.js';
+import { RuleSetSchema, type GateRuleConfig } from '../flow/rules/index.js';
 import type { CheckIn, FactsCustomer, ReportAttachment, RuleFailure, VisitFacts, VisitReport } from '../flow/types.js';
 import { ruleReferenceIssues } from './action-definitions.js';
 import { assertMayChangeConfig } from './change-log.js';
@@ -145,7 +145,7 @@ async function loadKeywordLibraries(db: Db): Promise<Record<string, string[]>> {
   return Object.fromEntries(rows.map((r) => [r.code, r.words]));
 }
 
-function replay(r: any, rules: readonly RuleConfig[], keywordLibraries: Record<string, string[]>): DryRunItem {
+function replay(r: any, rules: readonly GateRuleConfig[], keywordLibraries: Record<string, string[]>): DryRunItem {
   const p = r.payload ?? {};
   const stored = p.facts ?? {};
   const requirements: Requirement[] = p.requirements ?? r.requirements ?? [];

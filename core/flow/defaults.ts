@@ -4,7 +4,7 @@
  */
 import type { ActionDefinition } from './action-definition.js';
 import type { EscalationPolicy } from './escalation.js';
-import type { RuleConfig } from './rules/index.js';
+import type { GateRuleConfig } from './rules/index.js';
 
 /** Pain points reps hear in KA, hospital, store and dealer visits. */
 export const DEFAULT_PAIN_POINT_KEYWORDS: string[] = [
@@ -29,7 +29,7 @@ export const DEFAULT_KEYWORD_LIBRARIES: Record<string, string[]> = {
 
 export const DECISION_CHAIN_ROLES = ['决策人', '采购负责人', '使用部门', '技术把关', '财务把关', '内部支持者'];
 
-export const VISIT_RULES: RuleConfig[] = [
+export const VISIT_RULES: GateRuleConfig[] = [
   { id: 'visit.photos', kind: 'attachments.min', attachmentKind: 'photo', min: 2, label: '现场照片', requireTags: ['门头照', '合影'] },
   { id: 'visit.voice', kind: 'attachments.min', attachmentKind: 'voice', min: 1, label: '语音纪要' },
   { id: 'visit.fields', kind: 'fields.required', fields: [
@@ -42,7 +42,7 @@ export const VISIT_RULES: RuleConfig[] = [
   { id: 'visit.photo_time', kind: 'photo.captured_within', missingExif: 'warn' },
 ];
 
-const visitDone: RuleConfig = { id: 'prerequisite.visit', kind: 'prerequisite.verified', definitionCode: 'visit', label: '客户拜访' };
+const visitDone: GateRuleConfig = { id: 'prerequisite.visit', kind: 'prerequisite.verified', definitionCode: 'visit', label: '客户拜访' };
 
 // day 0: the rep; day 1: the manager; day 3: director with compliance, copying the chain below
 const STANDARD_ESCALATION: EscalationPolicy = {

@@ -5,14 +5,14 @@
  *
  *   const { ok, failures } = evaluateRules(facts, definition.rules);
  */
-import { RULES, type RuleConfig } from './rules/index.js';
-import type { RuleDefinition } from './rules/rule-definition.js';
+import { GATE_RULES, type GateRuleConfig } from './rules/index.js';
+import type { GateRuleDefinition } from './rules/rule-definition.js';
 import type { RuleEvaluation, RuleFailure, VisitFacts } from './types.js';
 
-function evaluateOne(facts: VisitFacts, config: RuleConfig): RuleFailure[] {
+function evaluateOne(facts: VisitFacts, config: GateRuleConfig): RuleFailure[] {
   const { kind, id, severity, ...params } = config;
-  // the discriminated union guarantees params match RULES[kind].schema
-  const rule = RULES[kind] as RuleDefinition;
+  // the discriminated union guarantees params match GATE_RULES[kind].schema
+  const rule = GATE_RULES[kind] as GateRuleDefinition;
   const failures = rule.check(facts, params);
   for (const f of failures) {
     if (id !== undefined) f.ruleId = id;
@@ -21,7 +21,7 @@ function evaluateOne(facts: VisitFacts, config: RuleConfig): RuleFailure[] {
   return failures;
 }
 
-export function evaluateRules(facts: VisitFacts, rules: readonly RuleConfig[]): RuleEvaluation {
+export function evaluateRules(facts: VisitFacts, rules: readonly GateRuleConfig[]): RuleEvaluation {
   const failures: RuleFailure[] = [];
   for (const config of rules) failures.push(...evaluateOne(facts, config));
   return { ok: !failures.some((f) => f.severity === 'error'), failures };

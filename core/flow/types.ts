@@ -40,7 +40,7 @@ export const RULE_KINDS = [
   'checklist.complete',
   'prerequisite.verified',
 ] as const;
-export type RuleKind = (typeof RULE_KINDS)[number];
+export type GateRuleKind = (typeof RULE_KINDS)[number];
 
 export type Severity = 'error' | 'warning';
 
@@ -55,7 +55,7 @@ export type NotifyRole = (typeof NOTIFY_ROLES)[number];
  */
 export interface RuleFailure {
   code: string;
-  rule: RuleKind;
+  rule: GateRuleKind;
   /** Config id of the rule that produced it, when the rule set names its rules. */
   ruleId?: string;
   message: string;

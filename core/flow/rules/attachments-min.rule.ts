@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { ReportAttachment, RuleFailure } from '../types.js';
-import { ATTACHMENT_WORDS, defineRule, failure } from './rule-definition.js';
+import { ATTACHMENT_WORDS, defineGateRule, failure } from './rule-definition.js';
 
 const schema = z.strictObject({
   min: z.number().int().min(0),
@@ -44,8 +44,9 @@ function tagMissing(p: Params, tag: string): RuleFailure {
   });
 }
 
-export const attachmentsMinRule = defineRule({
+export const attachmentsMinRule = defineGateRule({
   kind: 'attachments.min',
+  label: '附件数量',
   schema,
   check(facts, p) {
     const pool = facts.report.attachments.filter((a) => inPool(a, p));

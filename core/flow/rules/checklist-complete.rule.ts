@@ -1,13 +1,14 @@
 /** 'checklist.complete': every listed item must be ticked; one failure per open item. */
 import { z } from 'zod';
-import { defineRule, failure } from './rule-definition.js';
+import { defineGateRule, failure } from './rule-definition.js';
 
 const schema = z.strictObject({
   items: z.array(z.strictObject({ key: z.string().min(1), label: z.string().min(1) })).min(1),
 });
 
-export const checklistCompleteRule = defineRule({
+export const checklistCompleteRule = defineGateRule({
   kind: 'checklist.complete',
+  label: '检查清单',
   schema,
   check(facts, { items }) {
     const state = facts.report.checklist ?? {};

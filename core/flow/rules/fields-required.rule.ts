@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { formatShanghai, parseBusinessDateTime } from '../time.js';
 import type { RuleFailure } from '../types.js';
-import { defineRule, failure, quoteList } from './rule-definition.js';
+import { defineGateRule, failure, quoteList } from './rule-definition.js';
 
 const fieldSchema = z
   .strictObject({
@@ -53,8 +53,9 @@ function checkTyped(f: Field, value: unknown, now: Date): RuleFailure | null {
   return null;
 }
 
-export const fieldsRequiredRule = defineRule({
+export const fieldsRequiredRule = defineGateRule({
   kind: 'fields.required',
+  label: '必填字段',
   schema,
   check(facts, { fields }) {
     const failures: RuleFailure[] = [];

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { distanceKm } from '../geo.js';
 import type { RuleFailure } from '../types.js';
-import { defineRule, failure } from './rule-definition.js';
+import { defineGateRule, failure } from './rule-definition.js';
 
 const schema = z.strictObject({ km: z.number().positive().max(1000) });
 
@@ -31,8 +31,9 @@ function noCustomerCoords(name: string): RuleFailure {
   });
 }
 
-export const geofenceWithinKmRule = defineRule({
+export const geofenceWithinKmRule = defineGateRule({
   kind: RULE,
+  label: '现场签到范围',
   schema,
   check(facts, { km }) {
     const { checkIn } = facts.report;

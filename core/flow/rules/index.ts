@@ -1,13 +1,13 @@
 /**
  * The rule registry and the JSON shape admins store per action definition:
- * `{ kind, ...params, id?, severity? }`. RULES is keyed by RuleKind, so adding
+ * `{ kind, ...params, id?, severity? }`. GATE_RULES is keyed by GateRuleKind, so adding
  * a kind to types.ts without a rule file is a compile error.
  *
  *   const parsed = parseRuleSet(json);
  *   if (parsed.ok) evaluateRules(facts, parsed.rules);
  */
 import { z } from 'zod';
-import type { RuleKind } from '../types.js';
+import type { GateRuleKind } from '../types.js';
 import { attachmentsMinRule } from './attachments-min.rule.js';
 import { checklistCompleteRule } from './checklist-complete.rule.js';
 import { fieldsRequiredRule } from './fields-required.rule.js';
@@ -15,12 +15,12 @@ import { geofenceWithinKmRule } from './geofence-within-km.rule.js';
 import { ordersLinkedRule } from './orders-linked.rule.js';
 import { photoCapturedWithinRule } from './photo-captured-within.rule.js';
 import { prerequisiteVerifiedRule } from './prerequisite-verified.rule.js';
-import type { RuleDefinition } from './rule-definition.js';
+import type { GateRuleDefinition } from './rule-definition.js';
 import { voiceKeywordsMinRule } from './voice-keywords-min.rule.js';
 
-export type { RuleDefinition } from './rule-definition.js';
+export type { GateRuleDefinition } from './rule-definition.js';
 
-export const RULES = {
+export const GATE_RULES = {
   'attachments.min': attachmentsMinRule,
   'fields.required': fieldsRequiredRule,
   'orders.linked': ordersLinkedRule,
@@ -29,7 +29,7 @@ export const RULES = {
   'photo.captured_within': photoCapturedWithinRule,
   'checklist.complete': checklistCompleteRule,
   'prerequisite.verified': prerequisiteVerifiedRule,
-} satisfies { [K in RuleKind]: RuleDefinition<K, z.ZodObject> };
+} satisfies { [K in GateRuleKind]: GateRuleDefinition<K, z.ZodObject> };
 
 const common = {
   id: z.string().min(1).optional(),
@@ -37,9 +37,9 @@ const common = {
   severity: z.enum(['error', 'warning']).optional(),
 };
 
-type ConfigShape<K extends RuleKind, S extends z.ZodObject> = S['shape'] & { kind: z.ZodLiteral<K> } & typeof common;
+type ConfigShape<K extends GateRuleKind, S extends z.ZodObject> = S['shape'] & { kind: z.ZodLiteral<K> } & typeof common;
 
-function configOf<K extends RuleKind, S extends z.ZodObject>(rule: RuleDefinition<K, S>): z.ZodObject<ConfigShape<K, S>, z.core.$strict> {
+function configOf<K extends GateRuleKind, S extends z.ZodObject>(rule: GateRuleDefinition<K, S>): z.ZodObject<ConfigShape<K, S>, z.core.$strict> {
   const clash = ['kind', 'id', 'severity'].filter((k) => k in rule.schema.shape);
   if (clash.length > 0) throw new Error(`rule ${rule.kind}: params may not be named ${clash.join(', ')}`);
   // the cast restates what extend() builds; TS cannot follow extend() through a generic S
@@ -49,22 +49,22 @@ function configOf<K extends RuleKind, S extends z.ZodObject>(rule: RuleDefinitio
 export const RuleConfigSchema = z.discriminatedUnion(
   'kind',
   [
-    configOf(RULES['attachments.min']),
-    configOf(RULES['fields.required']),
-    configOf(RULES['orders.linked']),
-    configOf(RULES['geofence.within_km']),
-    configOf(RULES['voice.keywords.min']),
-    configOf(RULES['photo.captured_within']),
-    configOf(RULES['checklist.complete']),
-    configOf(RULES['prerequisite.verified']),
+    configOf(GATE_RULES['attachments.min']),
+    configOf(GATE_RULES['fields.required']),
+    configOf(GATE_RULES['orders.linked']),
+    configOf(GATE_RULES['geofence.within_km']),
+    configOf(GATE_RULES['voice.keywords.min']),
+    configOf(GATE_RULES['photo.captured_within']),
+    configOf(GATE_RULES['checklist.complete']),
+    configOf(GATE_RULES['prerequisite.verified']),
   ],
-  { error: (iss) => (iss.code === 'invalid_union' ? `未知的规则类型，可选：${Object.keys(RULES).join('、')}` : undefined) },
+  { error: (iss) => (iss.code === 'invalid_union' ? `未知的规则类型，可选：${Object.keys(GATE_RULES).join('、')}` : undefined) },
 );
-export type RuleConfig = z.output<typeof RuleConfigSchema>;
-export type RuleConfigOf<K extends RuleKind> = Extract<RuleConfig, { kind: K }>;
+export type GateRuleConfig = z.output<typeof RuleConfigSchema>;
+export type GateRuleConfigOf<K extends GateRuleKind> = Extract<GateRuleConfig, { kind: K }>;
 
-// the union above must cover exactly RuleKind; this line stops compiling otherwise
-const _everyKindConfigurable: [RuleKind] extends [RuleConfig['kind']] ? true : never = true;
+// the union above must cover exactly GateRuleKind; this line stops compiling otherwise
+const _everyKindConfigurable: [GateRuleKind] extends [GateRuleConfig['kind']] ? true : never = true;
 void _everyKindConfigurable;
 
 export const RuleSetSchema = z.array(RuleConfigSchema);
@@ -75,7 +75,7 @@ export interface RuleSetIssue {
   message: string;
 }
 
-export type ParsedRuleSet = { ok: true; rules: RuleConfig[] } | { ok: false; issues: RuleSetIssue[] };
+export type ParsedRuleSet = { ok: true; rules: GateRuleConfig[] } | { ok: false; issues: RuleSetIssue[] };
 
 const zhErrors = z.locales.zhCN().localeError;
 

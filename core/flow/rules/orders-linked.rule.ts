@@ -3,12 +3,13 @@
  * be linked to the report, so every order can be attributed to a visit.
  */
 import { z } from 'zod';
-import { defineRule, failure } from './rule-definition.js';
+import { defineGateRule, failure } from './rule-definition.js';
 
 const schema = z.strictObject({ latest: z.number().int().min(1) });
 
-export const ordersLinkedRule = defineRule({
+export const ordersLinkedRule = defineGateRule({
   kind: 'orders.linked',
+  label: '关联订单',
   schema,
   check(facts, { latest }) {
     const required = facts.recentOrderIds.slice(0, latest);

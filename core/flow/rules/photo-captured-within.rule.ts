@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { formatShanghaiShort } from '../time.js';
 import type { ReportAttachment, RuleFailure, VisitFacts } from '../types.js';
-import { defineRule, failure } from './rule-definition.js';
+import { defineGateRule, failure } from './rule-definition.js';
 
 const schema = z.strictObject({
   tags: z.array(z.string().min(1)).min(1).optional(),
@@ -60,8 +60,9 @@ function checkPhoto(a: ReportAttachment, win: { start: Date; end: Date }, p: Par
   });
 }
 
-export const photoCapturedWithinRule = defineRule({
+export const photoCapturedWithinRule = defineGateRule({
   kind: RULE,
+  label: '照片拍摄时间',
   schema,
   check(facts, p) {
     const photos = facts.report.attachments.filter(

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { describeStatus } from '../action-machine.js';
 import type { ActionStatus } from '../types.js';
-import { defineRule, failure } from './rule-definition.js';
+import { defineGateRule, failure } from './rule-definition.js';
 
 const schema = z.strictObject({ definitionCode: z.string().min(1), label: z.string().min(1) });
 
@@ -18,8 +18,9 @@ function whatItNeeds(status: ActionStatus): string {
   return '完成提交并通过主管核验';
 }
 
-export const prerequisiteVerifiedRule = defineRule({
+export const prerequisiteVerifiedRule = defineGateRule({
   kind: RULE,
+  label: '前置事项',
   schema,
   check(facts, { definitionCode, label }) {
     const candidates = facts.satisfiedPrerequisites.filter((p) => p.definitionCode === definitionCode);

@@ -1,25 +1,24 @@
 /**
- * The contract of a rule kind: a zod schema for its params and one pure check
- * that returns EVERY failure it finds (an empty array means it passes).
+ * The gate family of rules (core/flow/rule-kind.ts has the vocabulary): what
+ * a submission or a step must satisfy. A kind's pure check returns EVERY
+ * failure it finds (an empty array means it passes); its params schema holds
+ * params only — `kind`, `id` and `severity` are added by rules/index.ts.
  *
- *   export const ordersLinkedRule = defineRule({
- *     kind: 'orders.linked',
+ *   export const ordersLinkedRule = defineGateRule({
+ *     kind: 'orders.linked', label: '关联订单',
  *     schema: z.strictObject({ latest: z.number().int().min(1) }),
  *     check: (facts, { latest }) => [...],
  *   });
  */
 import type { z } from 'zod';
-import type { AttachmentKind, RuleFailure, RuleKind, Severity, VisitFacts } from '../types.js';
+import type { RuleKindDefinition } from '../rule-kind.js';
+import type { AttachmentKind, GateRuleKind, RuleFailure, Severity, VisitFacts } from '../types.js';
 
-export interface RuleDefinition<K extends RuleKind = RuleKind, S extends z.ZodObject = z.ZodObject> {
-  kind: K;
-  /** Params only; `kind`, `id` and `severity` are added by rules/index.ts. */
-  schema: S;
-  check(facts: VisitFacts, params: z.output<S>): RuleFailure[];
-}
+export type GateRuleDefinition<K extends GateRuleKind = GateRuleKind, S extends z.ZodObject = z.ZodObject> =
+  RuleKindDefinition<K, S, VisitFacts, RuleFailure[]>;
 
 /** Identity helper so each rule file gets its params type inferred from its schema. */
-export function defineRule<K extends RuleKind, S extends z.ZodObject>(def: RuleDefinition<K, S>): RuleDefinition<K, S> {
+export function defineGateRule<K extends GateRuleKind, S extends z.ZodObject>(def: GateRuleDefinition<K, S>): GateRuleDefinition<K, S> {
   return def;
 }
 
@@ -31,7 +30,7 @@ export interface FailureInit {
   severity?: Severity;
 }
 
-export function failure(rule: RuleKind, init: FailureInit): RuleFailure {
+export function failure(rule: GateRuleKind, init: FailureInit): RuleFailure {
   const f: RuleFailure = { code: init.code, rule, message: init.message, target: init.target, severity: init.severity ?? 'error' };
   if (init.details) f.details = init.details;
   return f;

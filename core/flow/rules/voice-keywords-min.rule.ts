@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { keywordMatcherFor } from '../segmenter.js';
 import type { RuleFailure } from '../types.js';
-import { defineRule, failure, quoteList } from './rule-definition.js';
+import { defineGateRule, failure, quoteList } from './rule-definition.js';
 
 const schema = z.strictObject({
   library: z.string().min(1),
@@ -29,8 +29,9 @@ function tooFew(matched: string[], min: number, label: string, library: string[]
   });
 }
 
-export const voiceKeywordsMinRule = defineRule({
+export const voiceKeywordsMinRule = defineGateRule({
   kind: RULE,
+  label: '语音关键词',
   schema,
   check(facts, { library, min, label = '客户痛点' }) {
     const words = facts.keywordLibraries[library];
