@@ -15,7 +15,7 @@ export type { DryRunResult, DryRunItem } from '@core/config-admin/dry-run';
 export type { HolidayYear } from '@core/config-admin/holidays';
 export type { KeywordLibrary } from '@core/config-admin/keyword-libraries';
 export type { PipelineConfig } from '@core/config-admin/pipelines';
-export type { RuleConfig } from '@core/flow/rules/index';
+export type { GateRuleConfig as RuleConfig } from '@core/flow/rules/index';
 export type { RuleFailure, ActionStatus, CoordSystem } from '@core/flow/types';
 
 export type Role = 'rep' | 'manager' | 'director' | 'compliance' | 'admin';
