@@ -208,7 +208,7 @@ async function openPreviousNightsAlerts(pool: pg.Pool, yesterday: Date): Promise
   const r = await pool.query(
     `INSERT INTO alerts (rule_code, subject_type, subject_id, dedupe_key, title, window_start, owner_id, department_id, opened_at, updated_at)
      SELECT 'silence', 'customer', c.id,
-            'silence:' || c.id || ':' || to_char(timezone('UTC', s.since) + interval '8 hours', 'YYYY-MM-DD'),
+            'silence:' || c.id || ':' || shanghai_day(s.since),
             '客户「' || c.name || '」无有效跟进', s.since, c.owner_id, c.department_id, $1, $1
        FROM customers c CROSS JOIN LATERAL (SELECT COALESCE(c.last_effective_followup_at, c.became_active_at) AS since) s
       WHERE c.status = 'active' AND s.since < $1::timestamptz - make_interval(days => $2)`,

@@ -74,6 +74,12 @@ export const ERRORS = {
   SETTING_SCOPE_INVALID: { status: 422, zh: '该设置不能在这个范围单独设置' },
   SETTING_VERSION_CONFLICT: { status: 409, zh: '设置已被他人修改，请查看最新内容后再保存' },
   SETTING_VERSION_NOT_FOUND: { status: 404, zh: '该版本不存在' },
+  // the WeCom callback (reference §4): refused before anything is stored
+  CALLBACK_SIGNATURE_INVALID: { status: 403, zh: '回调签名校验失败' },
+  CALLBACK_PAYLOAD_INVALID: { status: 400, zh: '回调内容格式不正确' },
+  CALLBACK_RECEIVER_MISMATCH: { status: 403, zh: '回调接收方与本企业不一致' },
+  CALLBACK_XML_FORBIDDEN: { status: 400, zh: '回调内容包含不允许的 XML 声明' },
+  CALLBACK_PAYLOAD_TOO_LARGE: { status: 413, zh: '回调内容过大' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

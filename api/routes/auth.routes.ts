@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { loadActiveActor, ROLE_LABELS, type Actor } from '../../core/auth/actor.js';
+import { loadActiveActor, ROLE_LABELS, RoleSchema, type Actor } from '../../core/auth/actor.js';
 import { can, type Resource, type Verb } from '../../core/auth/permissions.js';
 import { signLink, signSession, verifyLink } from '../../core/auth/session.js';
 import type { CoreDeps } from '../../core/deps.js';
@@ -14,7 +14,7 @@ const MeSchema = z.object({
   id: z.number(),
   userid: z.string(),
   name: z.string(),
-  role: z.enum(['rep', 'manager', 'director', 'compliance', 'admin']),
+  role: RoleSchema,
   roleLabel: z.string(),
   departmentId: z.number().nullable(),
   managerId: z.number().nullable(),

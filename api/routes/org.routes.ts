@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   listDepartments, listUsers, updateUserBinding, DepartmentSchema, UpdateUserSchema, UserBindingSchema, UserListItemSchema,
 } from '../../core/resources/org.js';
+import { RoleSchema } from '../../core/auth/actor.js';
 import { IdParams } from '../../core/resources/schemas.js';
 import { defineRoute, type RouteKit } from '../route-kit.js';
 
@@ -14,7 +15,7 @@ export function registerOrgRoutes(kit: RouteKit): void {
   });
   defineRoute(kit, {
     method: 'get', path: '/api/users', operationId: 'listUsers', tags, summary: '成员（在职）',
-    query: z.object({ role: z.enum(['rep', 'manager', 'director', 'compliance', 'admin']).optional() }).strict(),
+    query: z.object({ role: RoleSchema.optional() }).strict(),
     response: z.object({ items: z.array(UserListItemSchema) }),
     handler: async ({ db, actor, query }) => ({ items: await listUsers(db, actor, query) }),
   });

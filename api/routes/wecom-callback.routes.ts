@@ -1,10 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import type { Context } from 'koa';
 import { z } from 'zod';
 import type { Config } from '../../core/config.js';
 import { AppError } from '../../core/errors.js';
 import { decryptCallback, encryptReply, verifyUrl, type CallbackCryptoConfig } from '../../core/wecom/callback-crypto.js';
-import { isWecomCallbackError, WecomCallbackError } from '../../core/wecom/callback-errors.js';
 import { buildTextReply } from '../../core/wecom/callback-reply.js';
 import type { WecomClient } from '../../core/wecom/wecom-client.js';
 import { createCallbackAcceptor, type CallbackAcceptor } from '../../core/inbound/accept-callback.js';
@@ -60,7 +58,7 @@ export function readRawBody(req: IncomingMessage, max: number): Promise<Buffer> 
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > max) {
     req.resume();
-    return Promise.reject(new WecomCallbackError('CALLBACK_PAYLOAD_TOO_LARGE', { max }));
+    return Promise.reject(new AppError('CALLBACK_PAYLOAD_TOO_LARGE', { max }));
   }
   // a stream someone already read would never emit 'end' again: the request would hang
   if (req.readableEnded) return Promise.resolve(Buffer.alloc(0));
@@ -73,7 +71,7 @@ export function readRawBody(req: IncomingMessage, max: number): Promise<Buffer> 
       total += chunk.length;
       if (total > max) {
         refused = true;
-        reject(new WecomCallbackError('CALLBACK_PAYLOAD_TOO_LARGE', { max }));
+        reject(new AppError('CALLBACK_PAYLOAD_TOO_LARGE', { max }));
         return;
       }
       chunks.push(chunk);
@@ -81,13 +79,6 @@ export function readRawBody(req: IncomingMessage, max: number): Promise<Buffer> 
     req.on('end', () => { if (!refused) resolve(Buffer.concat(chunks, total)); });
     req.on('error', reject);
   });
-}
-
-/** A refused callback: its status (400/403/413), the error envelope, one log line; nothing else happens. */
-function refuse(ctx: Context, err: WecomCallbackError): void {
-  (ctx.state.log ?? console).warn?.({ code: err.code, details: err.details, ip: ctx.ip }, 'wecom callback refused');
-  ctx.status = err.status;
-  ctx.body = { error: { code: err.code, message: err.message } };
 }
 
 function registerCallbackRoutes(kit: RouteKit, accept: CallbackAcceptor): void {
@@ -114,27 +105,16 @@ function registerCallbackRoutes(kit: RouteKit, accept: CallbackAcceptor): void {
     },
   });
 
+  // a refused callback (400/403/413: CALLBACK_* codes) leaves through the error handler; nothing is stored
   kit.router.get('wecomCallbackVerify', path, (ctx) => {
-    const cfg = cryptoConfig(kit.deps.config);
-    try {
-      ctx.type = 'text/plain';
-      ctx.body = verifyUrl(ctx.query, cfg);
-    } catch (err) {
-      if (!isWecomCallbackError(err)) throw err;
-      refuse(ctx, err);
-    }
+    const echostr = verifyUrl(ctx.query, cryptoConfig(kit.deps.config));
+    ctx.type = 'text/plain';
+    ctx.body = echostr;
   });
 
   kit.router.post('wecomCallback', path, async (ctx) => {
     const cfg = cryptoConfig(kit.deps.config);
-    let msg;
-    try {
-      msg = decryptCallback(ctx.query, await readRawBody(ctx.req, MAX_BODY_BYTES), cfg);
-    } catch (err) {
-      if (!isWecomCallbackError(err)) throw err;
-      refuse(ctx, err);
-      return;
-    }
+    const msg = decryptCallback(ctx.query, await readRawBody(ctx.req, MAX_BODY_BYTES), cfg);
     const receipt = await accept(msg);
     ctx.status = 200;
     if (receipt === 'unknown_member') {

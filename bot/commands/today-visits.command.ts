@@ -2,7 +2,8 @@
  * 今日拜访: today's visits (Shanghai day) and, for those still being written,
  * what each lacks — the action engine's evaluation, by name.
  */
-import { loadActionRow, OPEN_STATUSES } from '../../core/actions/action-repo.js';
+import { loadActionRow } from '../../core/actions/action-repo.js';
+import { OPEN_STATUSES } from '../../core/flow/action-machine.js';
 import type { VisitDraftInput } from '../../core/actions/action-schemas.js';
 import { todayVisitsOf } from '../../core/actions/open-work.js';
 import { draftGaps, gapNames, isBlocking } from '../../core/actions/draft-gaps.js';

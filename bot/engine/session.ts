@@ -7,7 +7,8 @@
  *   const s = await openSession(t, actionId);
  *   await saveDraft(t, s, { ...s.draft, checkIn }, '签到');
  */
-import { lockActionOrThrow, OPEN_STATUSES, type ActionRow } from '../../core/actions/action-repo.js';
+import { lockActionOrThrow, type ActionRow } from '../../core/actions/action-repo.js';
+import { OPEN_STATUSES } from '../../core/flow/action-machine.js';
 import type { VisitDraftInput } from '../../core/actions/action-schemas.js';
 import { loadDefinitionForAction, rulesForAction } from '../../core/actions/definitions.js';
 import { saveVisitDraft } from '../../core/actions/visit-report.js';

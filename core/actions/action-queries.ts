@@ -10,9 +10,10 @@ import type { Db } from '../db/pool.js';
 import { Sql } from '../db/sql.js';
 import { runList, type Page } from '../resources/pagination.js';
 import {
-  ACTION_FROM, ACTION_SELECT, OPEN_STATUSES, actionScope, getActionRowOrThrow, toActionRow, toActionView,
+  ACTION_FROM, ACTION_SELECT, actionScope, getActionRowOrThrow, toActionRow, toActionView,
 } from './action-repo.js';
 import type { ActionDetailSchema, ActionView, ListActionsQueryInput } from './action-schemas.js';
+import { OPEN_STATUSES } from '../flow/action-machine.js';
 import { computeChecklist } from './checklist.js';
 import { storedDraft } from './drafts.js';
 

@@ -12,7 +12,7 @@ import { scopeSql } from '../auth/scope.js';
 import { prepared, type Db } from '../db/pool.js';
 import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
-import { describeStatus } from '../flow/action-machine.js';
+import { describeStatus, OPEN_STATUSES } from '../flow/action-machine.js';
 import type { ActionStatus } from '../flow/types.js';
 import type { ActionView, Requirement } from './action-schemas.js';
 
@@ -80,8 +80,6 @@ const ONE_ACTION_FROM = `${ACTION_FROM}
                       WHERE (x.code = a.definition_code AND x.active) OR x.id = a.definition_id
                       ORDER BY x.active DESC LIMIT 1) rd ON true`;
 
-/** Statuses in which the work is still the rep's; past due_at they count as overdue. */
-export const OPEN_STATUSES: readonly ActionStatus[] = ['dispatched', 'in_progress', 'rejected', 'overdue', 'escalated'];
 
 export function actionScope(actor: Actor, sql: Sql): string {
   return scopeSql(actor, { ownerCol: 'a.assignee_id', deptCol: 'a.department_id' }, sql);

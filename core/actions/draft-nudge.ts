@@ -12,6 +12,7 @@
 import { loadActionRow } from './action-repo.js';
 import { withTransaction } from '../db/pool.js';
 import type { CoreDeps } from '../deps.js';
+import { OPEN_STATUSES } from '../flow/action-machine.js';
 import { shanghaiDate } from '../flow/time.js';
 import { enqueueMessage, textMessage } from '../outbox/enqueue.js';
 import { draftGaps, gapNames, isBlocking } from './draft-gaps.js';
@@ -30,11 +31,11 @@ export async function nudgeIncompleteDrafts(
   const { rows } = await deps.pool.query(
     `SELECT d.action_id, d.payload FROM action_drafts d JOIN actions a ON a.id = d.action_id
        JOIN users u ON u.id = a.assignee_id AND u.active
-      WHERE a.status IN ('dispatched','in_progress','rejected','overdue','escalated')
-        AND (d.updated_at AT TIME ZONE 'Asia/Shanghai')::date = $1::date AND d.updated_at <= $2
+      WHERE a.status = ANY($3)
+        AND shanghai_day(d.updated_at) = $1::date AND d.updated_at <= $2
         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = 'bot:nudge:' || d.action_id || ':' || $1)
       ORDER BY d.action_id`,
-    [day, idleSince],
+    [day, idleSince, OPEN_STATUSES],
   );
   let queued = 0;
   for (const r of rows) {

@@ -6,6 +6,7 @@
  * services.
  */
 import { prepared, type Db } from '../db/pool.js';
+import { OPEN_STATUSES } from '../flow/action-machine.js';
 import type { CoordSystem } from '../flow/types.js';
 import { toContactRow, type ContactRow } from '../resources/contacts.js';
 import { storedDraft } from './drafts.js';
@@ -26,7 +27,7 @@ export interface OpenAction {
   dueAt: Date | null;
 }
 
-const OPEN = `('dispatched','in_progress','rejected','overdue','escalated')`;
+const OPEN = `('${OPEN_STATUSES.join("','")}')`;
 
 const OPEN_ORDER = '(dr.action_id IS NOT NULL) DESC, GREATEST(a.updated_at, COALESCE(dr.updated_at, a.updated_at)) DESC, a.id DESC';
 const OPEN_ACTIONS_SQL = `
@@ -110,8 +111,7 @@ export async function todayVisitsOf(db: Db, userId: number, day: string): Promis
     `SELECT a.id, a.title, c.name AS customer_name, a.status, dr.payload, a.submitted_at
        FROM actions a JOIN customers c ON c.id = a.customer_id LEFT JOIN action_drafts dr ON dr.action_id = a.id
       WHERE a.assignee_id = $1 AND a.definition_code = 'visit'
-        AND $2::date IN ((a.submitted_at AT TIME ZONE 'Asia/Shanghai')::date, (dr.updated_at AT TIME ZONE 'Asia/Shanghai')::date,
-                         (a.created_at AT TIME ZONE 'Asia/Shanghai')::date)
+        AND $2::date IN (shanghai_day(a.submitted_at), shanghai_day(dr.updated_at), shanghai_day(a.created_at))
       ORDER BY a.id`,
     [userId, day],
   );

@@ -16,7 +16,9 @@ import { loadDefinitionForAction, loadWorkCalendar } from '../actions/definition
 import { writeEscalationSteps } from '../actions/escalation-steps.js';
 import { writeTransition } from '../actions/write-transition.js';
 import { resolveRole } from '../actions/recipients.js';
+import { canTransition, CLOSED_STATUSES } from '../flow/action-machine.js';
 import { dueEscalations, EscalationPolicySchema, type DueEscalationStep, type EscalationPolicy } from '../flow/escalation.js';
+import { ACTION_STATUSES } from '../flow/types.js';
 import type { WorkCalendar } from '../flow/working-days.js';
 import { createCandidateTable, materializeAlerts, resolveAlertsWhere, stageDrafts } from './alert-writer.js';
 import { OverdueEscalationParamsSchema, quietUntil } from './rule-settings.js';
@@ -24,8 +26,8 @@ import type { CandidateRecipient } from './rules/alert-rule.js';
 import { overdueEscalationRule } from './rules/overdue-escalation.rule.js';
 import { heldNote, runDetection, type DetectionDeps, type DetectionReport } from './run-detection.js';
 
-const NOT_OVERDUE_YET = ['dispatched', 'in_progress', 'rejected'];
-const DONE = ['submitted', 'verified', 'archived'];
+const NOT_OVERDUE_YET = ACTION_STATUSES.filter((s) => canTransition(s, 'MARK_OVERDUE'));
+const DONE = CLOSED_STATUSES;
 interface StoredStep {
   step: number;
   done_at: Date | null;

@@ -9,13 +9,13 @@
  */
 import type pg from 'pg';
 import { loadWorkCalendar } from '../actions/definitions.js';
+import { OPEN_STATUSES } from '../flow/action-machine.js';
 import { shanghaiDate, shanghaiInstant, addCalendarDays } from '../flow/time.js';
 import { isWorkingDay } from '../flow/working-days.js';
 import { enqueueMessage, textMessage } from '../outbox/enqueue.js';
 import { quietUntil, RemindersParamsSchema } from './rule-settings.js';
 import { heldNote, runDetection, type DetectionDeps, type DetectionReport } from './run-detection.js';
 
-const OPEN = ['dispatched', 'in_progress', 'rejected', 'overdue', 'escalated'];
 
 export async function runReminders(deps: DetectionDeps): Promise<DetectionReport> {
   return runDetection(deps, 'reminders', RemindersParamsSchema, async (tx, rule, now) => {
@@ -42,7 +42,7 @@ async function remindDrafts(
        JOIN customers c ON c.id = a.customer_id
       WHERE a.status = ANY($1) AND d.updated_at < $2
       GROUP BY u.id, u.wecom_userid ORDER BY u.id`,
-    [OPEN, new Date(now.getTime() - idleHours * 3_600_000)],
+    [OPEN_STATUSES, new Date(now.getTime() - idleHours * 3_600_000)],
   );
   let sent = 0;
   for (const r of rows) {

@@ -1,7 +1,14 @@
+import { z } from 'zod';
 import { prepared, type Db } from '../db/pool.js';
 
-export type Role = 'rep' | 'manager' | 'director' | 'compliance' | 'admin';
-export const ROLES: readonly Role[] = ['rep', 'manager', 'director', 'compliance', 'admin'];
+/**
+ * The roles, once: every schema, type and list of them derives from here (a new
+ * role — the retail module's store roles — is a line here, its label, its
+ * permissions in permissions.ts, and the users.role CHECK in a migration).
+ */
+export const ROLES = ['rep', 'manager', 'director', 'compliance', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export const RoleSchema = z.enum(ROLES);
 export const ROLE_LABELS: Record<Role, string> = {
   rep: '业务员',
   manager: '主管',

@@ -9,7 +9,7 @@
  *   const r = transitionAction(action, { type: 'SUBMIT_REJECTED', failures }, now);
  *   if (!r.ok) throw new AppError(r.code, …) // 409
  */
-import type { ActionStatus, NotifyRole, RuleFailure } from './types.js';
+import { ACTION_STATUSES, type ActionStatus, type NotifyRole, type RuleFailure } from './types.js';
 
 /** How a submission was completed: with evidence the rules checked, or by phone only (declared, no evidence). */
 export type Completion =
@@ -117,6 +117,11 @@ export type TransitionResult =
 export function canTransition(status: ActionStatus, type: ActionEventType): boolean {
   return (TRANSITIONS[status] as Partial<Record<ActionEventType, ActionStatus>>)[type] !== undefined;
 }
+
+/** Open: the work is still the rep's to submit (past due_at such an action counts as overdue). */
+export const OPEN_STATUSES: readonly ActionStatus[] = ACTION_STATUSES.filter((s) => canTransition(s, 'SUBMIT_OK'));
+/** Closed: submitted, verified or archived — nothing left for the rep to file. */
+export const CLOSED_STATUSES: readonly ActionStatus[] = ACTION_STATUSES.filter((s) => !OPEN_STATUSES.includes(s));
 
 function sideEffects(a: ActionSnapshot, e: ActionEvent): Effect[] {
   const id = a.id;

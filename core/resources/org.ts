@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Actor } from '../auth/actor.js';
+import { RoleSchema, type Actor } from '../auth/actor.js';
 import { assertCan, can } from '../auth/permissions.js';
 import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
@@ -9,7 +9,7 @@ export const DepartmentSchema = z.object({
 });
 export const UserSchema = z.object({
   id: z.number(), userid: z.string(), name: z.string(),
-  role: z.enum(['rep', 'manager', 'director', 'compliance', 'admin']),
+  role: RoleSchema,
   departmentId: z.number().nullable(), managerId: z.number().nullable(), position: z.string().nullable(),
 });
 

@@ -3,6 +3,8 @@
  * userids; the customers are fictional but placed at real street coordinates
  * (GCJ-02, as Chinese map services return them).
  */
+import type { Role } from '../auth/actor.js';
+
 export const DEMO_DEPARTMENTS = [
   { key: 'root', wecomId: 1, name: '演示快消科技有限公司', parent: null },
   { key: 'sales', wecomId: 2, name: '销售中心', parent: 'root' },
@@ -15,7 +17,7 @@ export const DEMO_DEPARTMENTS = [
 export type DeptKey = (typeof DEMO_DEPARTMENTS)[number]['key'];
 
 export const DEMO_USERS: Array<{
-  userid: string; name: string; role: 'rep' | 'manager' | 'director' | 'compliance' | 'admin';
+  userid: string; name: string; role: Role;
   dept: DeptKey; manager: string | null; position: string;
 }> = [
   { userid: 'director.wang', name: '王建国', role: 'director', dept: 'sales', manager: null, position: '销售总监' },

@@ -5,11 +5,11 @@
  * left with no editor. Checked in one place: core/settings/permissions.ts.
  */
 import { z } from 'zod';
-import { ROLE_LABELS, ROLES, type Role } from '../auth/actor.js';
+import { ROLE_LABELS, ROLES, RoleSchema } from '../auth/actor.js';
 import { defineSetting, type Issue, type SettingDefinition } from './define.js';
 import { loadedDefinitions } from './registry.js';
 
-const Roles = (title: string) => z.array(z.enum(ROLES as [Role, ...Role[]])).max(ROLES.length)
+const Roles = (title: string) => z.array(RoleSchema).max(ROLES.length)
   .transform((r) => [...new Set(r)]).meta({ title, labels: ROLE_LABELS });
 
 export const PermissionRuleSchema = z.strictObject({

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { decrypt, encrypt, getSignature } from '@wecom/crypto';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { z } from 'zod';
-import { WecomCallbackError } from './callback-errors.js';
+import { AppError } from '../errors.js';
 import { toInboundMessage, type InboundMessage } from './inbound-message.js';
 
 /**
@@ -57,18 +57,18 @@ export function decryptCallback(query: CallbackQuery, rawBody: string | Buffer, 
   assertCallbackConfig(cfg);
   const body = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
   const max = cfg.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  if (Buffer.byteLength(body, 'utf8') > max) throw new WecomCallbackError('CALLBACK_PAYLOAD_TOO_LARGE', { max });
+  if (Buffer.byteLength(body, 'utf8') > max) throw new AppError('CALLBACK_PAYLOAD_TOO_LARGE', { max });
   const { signature, timestamp, nonce } = signedParams(query);
   const envelope = parseWecomXml(body);
   const encrypted = envelope.Encrypt;
-  if (typeof encrypted !== 'string' || !encrypted) throw new WecomCallbackError('CALLBACK_PAYLOAD_INVALID', { missing: 'Encrypt' });
+  if (typeof encrypted !== 'string' || !encrypted) throw new AppError('CALLBACK_PAYLOAD_INVALID', { missing: 'Encrypt' });
   assertSignature(signature, getSignature(cfg.token, timestamp, nonce, encrypted));
   const plain = parseWecomXml(openEnvelope(encrypted, cfg));
   try {
     return toInboundMessage(plain);
   } catch (err) {
     if (err instanceof z.ZodError) {
-      throw new WecomCallbackError('CALLBACK_PAYLOAD_INVALID', { issues: err.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+      throw new AppError('CALLBACK_PAYLOAD_INVALID', { issues: err.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
     }
     throw err;
   }
@@ -99,13 +99,13 @@ export function encryptReply(plainXml: string, nonce: string, cfg: CallbackCrypt
  * Rejects DTD/ENTITY declarations before the parser sees them, and malformed XML.
  */
 export function parseWecomXml(xml: string): Record<string, unknown> {
-  if (FORBIDDEN_XML.test(xml)) throw new WecomCallbackError('CALLBACK_XML_FORBIDDEN');
+  if (FORBIDDEN_XML.test(xml)) throw new AppError('CALLBACK_XML_FORBIDDEN');
   const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new WecomCallbackError('CALLBACK_PAYLOAD_INVALID', { xml: valid.err.msg });
+  if (valid !== true) throw new AppError('CALLBACK_PAYLOAD_INVALID', { xml: valid.err.msg });
   const doc = parser.parse(xml) as Record<string, unknown>;
   const root = doc.xml;
   if (typeof root !== 'object' || root === null || Array.isArray(root)) {
-    throw new WecomCallbackError('CALLBACK_PAYLOAD_INVALID', { missing: 'xml root' });
+    throw new AppError('CALLBACK_PAYLOAD_INVALID', { missing: 'xml root' });
   }
   // Whitespace between elements shows up as a text node; it carries nothing.
   const { '#text': _whitespace, ...children } = root as Record<string, unknown>;
@@ -127,7 +127,7 @@ export function signaturesMatch(expected: string, actual: string): boolean {
 }
 
 function assertSignature(actual: string, expected: string): void {
-  if (!signaturesMatch(expected, actual)) throw new WecomCallbackError('CALLBACK_SIGNATURE_INVALID');
+  if (!signaturesMatch(expected, actual)) throw new AppError('CALLBACK_SIGNATURE_INVALID');
 }
 
 function openEnvelope(encrypted: string, cfg: CallbackCryptoConfig): string {
@@ -135,10 +135,10 @@ function openEnvelope(encrypted: string, cfg: CallbackCryptoConfig): string {
   try {
     opened = decrypt(cfg.encodingAESKey, encrypted);
   } catch {
-    throw new WecomCallbackError('CALLBACK_PAYLOAD_INVALID', { reason: 'decrypt failed' });
+    throw new AppError('CALLBACK_PAYLOAD_INVALID', { reason: 'decrypt failed' });
   }
   // @wecom/crypto does not check the receiveid; a message for another corp must not be processed.
-  if (opened.id !== cfg.corpId) throw new WecomCallbackError('CALLBACK_RECEIVER_MISMATCH');
+  if (opened.id !== cfg.corpId) throw new AppError('CALLBACK_RECEIVER_MISMATCH');
   return opened.message;
 }
 
@@ -152,7 +152,7 @@ function signedParams(query: CallbackQuery): { signature: string; timestamp: str
 
 // Repeated query parameters are ambiguous about which one was signed: refuse them.
 function single(value: QueryValue, name: string): string {
-  if (typeof value !== 'string' || value === '') throw new WecomCallbackError('CALLBACK_PAYLOAD_INVALID', { missing: name });
+  if (typeof value !== 'string' || value === '') throw new AppError('CALLBACK_PAYLOAD_INVALID', { missing: name });
   return value;
 }
 

@@ -18,7 +18,7 @@ export type { PipelineConfig } from '@core/config-admin/pipelines';
 export type { GateRuleConfig as RuleConfig } from '@core/flow/rules/index';
 export type { RuleFailure, ActionStatus, CoordSystem } from '@core/flow/types';
 
-export type Role = 'rep' | 'manager' | 'director' | 'compliance' | 'admin';
+export type { Role } from '@core/auth/actor';
 
 export interface Me {
   id: number;

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { encrypt, getSignature } from '@wecom/crypto';
 import { decryptCallback, encryptReply, verifyUrl, type CallbackCryptoConfig } from '../../../core/wecom/callback-crypto.js';
 import { buildUpdateButtonReply } from '../../../core/wecom/callback-reply.js';
-import { WecomCallbackError, type WecomCallbackErrorCode } from '../../../core/wecom/callback-errors.js';
+import { AppError, type ErrorCode } from '../../../core/errors.js';
 import { buildEncryptedCallback, buildVerifyQuery, decryptReplyEnvelope } from '../../support/fake-wecom.js';
 
 const cfg: CallbackCryptoConfig = {
@@ -15,11 +15,11 @@ const textXml = (content = '拜访完成', msgId = '7283046591028374650') =>
   `<CreateTime>1735700000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content>` +
   `<MsgId>${msgId}</MsgId><AgentID>1000002</AgentID></xml>`;
 
-function expectCallbackError(fn: () => unknown, code: WecomCallbackErrorCode, status: number): void {
+function expectCallbackError(fn: () => unknown, code: ErrorCode, status: number): void {
   try {
     fn();
   } catch (err) {
-    expect(err).to.be.instanceOf(WecomCallbackError);
+    expect(err).to.be.instanceOf(AppError);
     expect(err).to.include({ code, status });
     return;
   }
