@@ -26,7 +26,7 @@ import { registerBotRoutes } from './routes/wecom-callback.routes.js';
 
 export interface ApiDeps extends CoreDeps {
   /** null in demo mode: messages go to the outbox and sign-in is by userid. */
-  wecom: WecomClient | null;
+  wecom: WecomClient;
   /** The bot, when it runs in this process (main.ts): the H5 chat is answered in the request; else through the inbox. */
   consoleBot?: ConsoleBot | null;
   /** …and hears of WeCom callbacks without a NOTIFY. */

@@ -47,6 +47,7 @@ import { WecomCallbackTransport } from '../bot/transports/wecom-callback.transpo
 import { createInboundBus } from '../core/inbound/inbound-signal.js';
 import { loadConfig } from '../core/config.js';
 import { openDatabase } from '../core/db/database.js';
+import { LoggingWecomClient } from '../core/wecom/logging-wecom-client.js';
 import { warmUpSegmenter } from '../core/flow/segmenter.js';
 import { installDefaults } from '../core/seed/install.js';
 import { decryptCallback, type CallbackCryptoConfig } from '../core/wecom/callback-crypto.js';
@@ -269,7 +270,7 @@ export async function run(): Promise<BenchResult> {
     // messages handled at once, as `npm start` sizes them (BOT_HANDLERS, else one per core)
     const handlers = botHandlers(config);
     const botPool = db.openPool('bot', botConnections(config));
-    const deps = createBotDeps({ config, pool: botPool, logger: benchLogger, now: () => new Date(), wecom: null });
+    const deps = createBotDeps({ config, pool: botPool, logger: benchLogger, now: () => new Date(), wecom: new LoggingWecomClient(benchLogger) });
     const transport = new WecomCallbackTransport(deps);
     transport.flush = () => undefined;
     const inbox = new Inbox(deps, transport);
@@ -304,7 +305,7 @@ export async function run(): Promise<BenchResult> {
     const bareHandling = await openLoop(RATE_PER_S, SECONDS, async (i) => decryptCallback(prebuilt[i].query, prebuilt[i].body, KEYS));
 
     // as `npm start`: the API acknowledges, the bot part in the same process hears the signal and handles
-    const sys = { config, pool: db.pool, logger: benchLogger, now: () => new Date(), wecom: null, db, inboundBus: createInboundBus() };
+    const sys = { config, pool: db.pool, logger: benchLogger, now: () => new Date(), wecom: new LoggingWecomClient(benchLogger), db, inboundBus: createInboundBus() };
     const botPart = await startBot(sys, createBotDeps({ ...sys, pool: botPool }));
     servers.push({ close: () => botPart.stop() });
     const api = await listen(createApp(sys).callback());

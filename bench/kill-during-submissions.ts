@@ -8,6 +8,7 @@
  *
  *   npx tsx bench/kill-during-submissions.ts      ACTIONS=300 CONCURRENCY=16 KILL_AFTER_ANSWERS=100 (+0–200 ms)
  */
+import { LoggingWecomClient } from '../core/wecom/logging-wecom-client.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -38,7 +39,7 @@ if (process.argv.includes('--serve')) {
   warmUpSegmenter();
   const config = loadConfig({ NODE_ENV: 'development', SESSION_SECRET: SECRET, PORT: process.env.PORT });
   const pool = createPool(process.env.DATABASE_URL!, 20);
-  const app = createApp({ config, pool, logger, now: () => new Date(), wecom: null });
+  const app = createApp({ config, pool, logger, now: () => new Date(), wecom: new LoggingWecomClient(logger) });
   http.createServer(app.callback()).listen(Number(process.env.PORT), '127.0.0.1', () => process.stdout.write('READY\n'));
 } else {
   await main();

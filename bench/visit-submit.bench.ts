@@ -23,6 +23,7 @@
  * the load generator share them), so the throughput ratio cannot exceed the
  * ratio of CPU spent per request: printed as `throughput_bound_by_cpu`.
  */
+import { LoggingWecomClient } from '../core/wecom/logging-wecom-client.js';
 import '../core/zod-locale.js';
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
@@ -218,7 +219,7 @@ export async function run(): Promise<BenchResult> {
     await installDefaults(db.pool, { seedDemo: true, now: new Date(), logger: benchLogger });
     if (process.env.BENCH_VISIT_SQL) await db.pool.query(readFileSync(process.env.BENCH_VISIT_SQL, 'utf8'));
     warmUpSegmenter();
-    const api = await listen(createApp({ config, pool: db.pool, logger: benchLogger, now: () => new Date(), wecom: null }));
+    const api = await listen(createApp({ config, pool: db.pool, logger: benchLogger, now: () => new Date(), wecom: new LoggingWecomClient(benchLogger) }));
     servers.push(api);
     const baseline = await startBaseline(db.pool);
     servers.push(baseline);

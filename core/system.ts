@@ -12,7 +12,7 @@ import type { WecomClient } from './wecom/wecom-client.js';
 
 export interface System extends CoreDeps {
   db: Database;
-  wecom: WecomClient | null;
+  wecom: WecomClient;
   /** Set by main.ts when the bot runs in this process: the API answers the H5 chat through it… */
   consoleBot?: ConsoleBot | null;
   /** …and signals recorded WeCom messages to it directly. */

@@ -18,7 +18,7 @@ import { pageOf } from './page-schema.js';
  * the signed card link's landing, and the outbox the H5 app shows (in demo
  * mode it is where messages arrive).
  */
-export function registerAlertRoutes(kit: RouteKit, wecom: WecomClient | null): void {
+export function registerAlertRoutes(kit: RouteKit, wecom: WecomClient): void {
   const tags = ['alerts'];
   defineRoute(kit, {
     method: 'get', path: '/api/alerts', operationId: 'listAlerts', tags,
@@ -72,8 +72,7 @@ export function registerAlertRoutes(kit: RouteKit, wecom: WecomClient | null): v
  * new state is visible: update everyone's card then. A failure is retried by
  * the deliver-outbox job.
  */
-function refreshCardsAfterResponse(ctx: Context, deps: CoreDeps, wecom: WecomClient | null, alertId: number): void {
-  if (!wecom) return;
+function refreshCardsAfterResponse(ctx: Context, deps: CoreDeps, wecom: WecomClient, alertId: number): void {
   ctx.res.once('finish', () => {
     if (ctx.status >= 400) return;
     refreshAlertCards({ ...deps, wecom }, { alertIds: [alertId] })

@@ -25,7 +25,7 @@ import { defineRoute, ErrorResponse, readJsonBody, type RouteKit } from '../rout
  * before any transaction is opened), the WeCom fetch downloads before its
  * transaction, and the content route answers bytes, not JSON.
  */
-export function registerAttachmentRoutes(kit: RouteKit, wecom: WecomClient | null, storage: Storage = createStorage(kit.deps.config)): void {
+export function registerAttachmentRoutes(kit: RouteKit, wecom: WecomClient, storage: Storage = createStorage(kit.deps.config)): void {
   const tags = ['attachments'];
   registerUpload(kit, storage);
   registerFromWecom(kit, wecom, storage);
@@ -82,7 +82,7 @@ function registerUpload(kit: RouteKit, storage: Storage): void {
   });
 }
 
-function registerFromWecom(kit: RouteKit, wecom: WecomClient | null, storage: Storage): void {
+function registerFromWecom(kit: RouteKit, wecom: WecomClient, storage: Storage): void {
   kit.registry.registerPath({
     method: 'post', path: '/api/attachments/from-wecom', operationId: 'uploadAttachmentFromWecom', tags: ['attachments'],
     summary: '从企业微信素材（media_id）保存附件：服务器下载后按上传同样的规则检查',
@@ -101,7 +101,6 @@ function registerFromWecom(kit: RouteKit, wecom: WecomClient | null, storage: St
     assertMayUpload(actor);
     const body = parseInput(FromWecomBodySchema, await readJsonBody(ctx), 'body');
     const key = idempotencyKeyOf(ctx);
-    if (!wecom) throw new AppError('WECOM_NOT_CONFIGURED');
     await resolveUploadRefs(kit.deps.pool, actor, body);
     const { file, filename } = await fetchWecomMedia(wecom, body);
     const stored = await storeFile(storage, file);

@@ -45,7 +45,7 @@ function startSession(ctx: Context, deps: CoreDeps, actor: Actor): string {
 /** Only a same-site path may follow sign-in; anything else would be an open redirect. */
 const ReturnPath = z.string().max(500).regex(/^\/(?!\/)[^\s\\]*$/, '只能跳转到本站路径').default('/');
 
-export function registerAuthRoutes(kit: RouteKit, wecom: WecomClient | null): void {
+export function registerAuthRoutes(kit: RouteKit, wecom: WecomClient): void {
   const { deps } = kit;
   defineRoute(kit, {
     method: 'get', path: '/api/me', operationId: 'me', tags: ['auth'], summary: '当前登录用户及其权限',
@@ -62,7 +62,7 @@ export function registerAuthRoutes(kit: RouteKit, wecom: WecomClient | null): vo
     },
   });
 
-  if (!wecom) {
+  if (deps.config.demoMode) {
     // Demo mode only: without WeCom credentials nobody could sign in otherwise.
     definePublicRoute(kit, {
       method: 'post', path: '/api/auth/dev-login', operationId: 'devLogin', tags: ['auth'],

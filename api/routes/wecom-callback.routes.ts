@@ -33,7 +33,7 @@ const CallbackQuery = z.object({
 });
 
 export interface BotRouteDeps {
-  wecom: WecomClient | null;
+  wecom: WecomClient;
   /** The bot in this process answers the H5 chat directly; without it, through the inbox. */
   consoleBot?: ConsoleBot | null;
   /** The bot in this process hears of callbacks directly; without it, by NOTIFY. */

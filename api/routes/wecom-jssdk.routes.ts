@@ -31,7 +31,7 @@ const JsSignatureSchema = z.object({
  * client (400/h per corp, 100/h per app). Demo mode has no tickets: 404 with
  * a message saying the browser fallbacks are in use.
  */
-export function registerWecomJssdkRoutes(kit: RouteKit, wecom: WecomClient | null): void {
+export function registerWecomJssdkRoutes(kit: RouteKit, wecom: WecomClient): void {
   const tags = ['wecom'];
   const { config } = kit.deps;
   defineRoute(kit, {
@@ -39,7 +39,7 @@ export function registerWecomJssdkRoutes(kit: RouteKit, wecom: WecomClient | nul
     summary: 'H5 调用企业微信 JS-SDK 所需的企业 ID 与应用 ID（演示模式下 enabled=false）',
     response: JsConfigSchema,
     handler: async () => ({
-      enabled: wecom !== null && config.wecom !== null,
+      enabled: !config.demoMode,
       corpId: config.wecom?.corpId ?? null,
       agentId: config.wecom?.agentId ?? null,
     }),
@@ -49,7 +49,7 @@ export function registerWecomJssdkRoutes(kit: RouteKit, wecom: WecomClient | nul
     summary: 'JS-SDK 签名：type=corp 用于 config，type=agent 用于 agentConfig；url 为当前页面地址（不含 # 之后部分）',
     query: JsSignQuery, response: JsSignatureSchema,
     handler: async ({ query, deps }) => {
-      if (!wecom) {
+      if (config.demoMode) {
         throw new AppError('NOT_FOUND', { reason: 'demo_mode' },
           '演示模式未配置企业微信，JS-SDK 签名不可用；应用会改用浏览器自带的定位、拍照和录音。');
       }

@@ -16,14 +16,15 @@ import { checkFile } from '../../core/attachments/receive.js';
 import { loadActiveActor } from '../../core/auth/actor.js';
 import { withTransaction } from '../../core/db/pool.js';
 import { logger } from '../../core/logger.js';
+import { customersOf } from '../../core/resources/customers.js';
 import { installDefaults } from '../../core/seed/install.js';
 import { loadConfigOrExit, openCliDatabase } from '../../core/startup.js';
+import { LoggingWecomClient } from '../../core/wecom/logging-wecom-client.js';
 import { createBotDeps } from '../engine/deps.js';
 import { Inbox } from '../engine/inbox.js';
 import { mentionedCustomers } from '../engine/pick-action.js';
 import type { BotDeps, BotMessage } from '../engine/types.js';
 import { ConsoleTransport } from '../transports/console.transport.js';
-import { customersOf } from '../../core/resources/customers.js';
 import { demoJpeg } from './demo-jpeg.js';
 
 function argValue(name: string): string | undefined {
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
   const db = await openCliDatabase(config, logger);
   await installDefaults(db.pool, { seedDemo: config.SEED_DEMO, now: new Date(), logger });
   // demo mode whatever the environment says: the terminal is not WeCom
-  const deps = createBotDeps({ config, pool: db.pool, logger, now: () => new Date(), wecom: null });
+  const deps = createBotDeps({ config, pool: db.pool, logger, now: () => new Date(), wecom: new LoggingWecomClient(logger) });
   const transport = new ConsoleTransport();
   const inbox = new Inbox(deps, transport);
   await transport.start((env) => inbox.receive(env));

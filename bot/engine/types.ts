@@ -21,7 +21,7 @@ export interface BotInput {
 export interface BotDeps extends Pick<CoreDeps, 'pool' | 'logger' | 'now'> {
   config: Pick<CoreDeps['config'], 'publicUrl'>;
   /** null in demo mode: WeCom media cannot be downloaded, replies stay in the outbox. */
-  wecom: WecomClient | null;
+  wecom: WecomClient;
   /** Where downloaded photos and voice go (core/attachments/storage.ts). */
   storage: Storage;
   /** 写日报 files through this; absent until the daily-report service exists (the bot says so). */

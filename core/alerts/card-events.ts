@@ -49,7 +49,7 @@ export interface CardEventResult {
   message: string;
 }
 
-export type CardDeps = Pick<CoreDeps, 'pool' | 'logger' | 'now'> & { wecom: WecomClient | null };
+export type CardDeps = Pick<CoreDeps, 'pool' | 'logger' | 'now'> & { wecom: WecomClient };
 
 export async function handleCardEvent(deps: CardDeps, input: CardEventInput): Promise<CardEventResult> {
   const key = parseWarningButtonKey(input.eventKey);
@@ -133,7 +133,6 @@ export async function refreshAlertCards(
   deps: CardDeps, opts: { alertIds?: number[]; limit?: number } = {},
 ): Promise<RefreshReport> {
   const report = { updated: 0, failed: 0 };
-  if (!deps.wecom) return report;
   const now = deps.now();
   const { rows } = await deps.pool.query(
     `WITH due AS (

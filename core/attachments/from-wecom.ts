@@ -20,9 +20,8 @@ export interface WecomMediaRequest {
 const MEDIA_GONE = new Set([40007, 42016]);
 
 export async function fetchWecomMedia(
-  wecom: WecomClient | null, req: WecomMediaRequest,
+  wecom: WecomClient, req: WecomMediaRequest,
 ): Promise<{ file: ReceivedFile; filename: string | null }> {
-  if (!wecom) throw new AppError('WECOM_NOT_CONFIGURED');
   let media;
   try {
     media = await wecom.downloadMedia(req.mediaId, { jssdk: req.jssdk });

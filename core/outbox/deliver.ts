@@ -12,7 +12,7 @@
  * - Plan: core/outbox/plan.ts — send, fold into a digest card (digest-card.ts), or defer.
  * - Send: outside any transaction; each result is written at once (sent +
  *   delivery_log + the card's response code, or the failure decision).
- * - Demo mode (no WeCom client): due rows become 'demo' — the outbox is the delivery.
+ * - Demo mode (the logging client, not connected): due rows become 'demo' — the outbox is the delivery.
  * - Images: the row refers to stored bytes; they are uploaded right before the
  *   send (core/outbox/media.ts), so each retry uploads afresh.
  *
@@ -36,7 +36,7 @@ import { imageRefOf, OutboxMediaUnusableError, sendStoredImage } from './media.j
 import { planRecipient, type DueMessage } from './plan.js';
 
 export interface DeliveryDeps extends Pick<CoreDeps, 'pool' | 'logger' | 'now'> {
-  wecom: WecomClient | null;
+  wecom: WecomClient;
   /** DATA_DIR locates the bytes of image messages (default ./data, as in config). */
   config: Pick<CoreDeps['config'], 'publicUrl'> & Partial<Pick<CoreDeps['config'], 'DATA_DIR'>>;
   /** Where image messages' bytes are read; defaults to attachment storage under DATA_DIR. */
@@ -92,7 +92,7 @@ export async function deliverOutbox(deps: DeliveryDeps, opts: DeliverOptions = {
   const started = Date.now();
   const sending = withStorage(deps);
   for (let round = 0; round < o.maxRounds && Date.now() - started < o.timeBudgetMs; round++) {
-    if (!deps.wecom) {
+    if (!deps.wecom.connected) {
       const n = await markDemo(deps, o.batchSize, r);
       if (n === 0) break;
       continue;

@@ -75,6 +75,7 @@ function jsonOutcome(path: string, payload: unknown): Outcome<unknown> {
  *   const wecom = new HttpWecomClient({ apiBase, corpId, agentId, secret });
  */
 export class HttpWecomClient implements WecomClient {
+  readonly connected = true;
   private readonly http: AxiosInstance;
   private readonly cache: SecretCache;
   private readonly log: Logger;

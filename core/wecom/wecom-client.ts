@@ -16,6 +16,8 @@ export type { TemplateCard, TemplateCardType } from './template-card.schema.js';
  *   const { msgid, invalidUsers } = await wecom.sendMessage({ touser: ['mgr_li'], msgtype: 'text', text: { content: '你好' } });
  */
 export interface WecomClient {
+  /** False for the logging twin of demo mode (logging-wecom-client.ts): nothing reaches WeCom. */
+  readonly connected: boolean;
   /** message/send. Partial failure is a result (invalidUsers), not an error; all-invalid throws 81013. */
   sendMessage(msg: WecomMessage): Promise<SendResult>;
   /** message/update_template_card with a single-use response_code (§2.3). */

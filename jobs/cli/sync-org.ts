@@ -9,7 +9,7 @@ import { createWecomClient } from '../../core/wecom/create-wecom-client.js';
 const config = loadConfigOrExit();
 logger.level = process.env.LOG_LEVEL ?? 'warn';
 const wecom = createWecomClient(config, logger);
-if (!wecom) {
+if (!wecom.connected) {
   console.error('未配置企业微信（WECOM_CORP_ID / WECOM_AGENT_ID / WECOM_SECRET），无法同步组织架构');
   process.exit(1);
 }

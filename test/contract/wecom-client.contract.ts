@@ -9,6 +9,15 @@ import {
 } from '../../core/wecom/wecom-client.js';
 import { buildWarningButtonCard } from '../../core/wecom/template-cards.js';
 
+export interface WecomClientHarness {
+  client: WecomClient;
+  /** Whether this client reaches WeCom (false: demo mode's logging twin). */
+  connected: boolean;
+  /** Messages that reached WeCom (0 for the logging twin, which only logs them). */
+  delivered(): number;
+  cleanup(): Promise<void>;
+}
+
 export interface WecomContractHarness {
   client: WecomClient;
   /** The loopback WeCom the client talks to: used to inject failures and read what was sent. */
@@ -28,9 +37,68 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
   throw new Error('expected the promise to reject');
 }
 
-/** Behaviour every WecomClient must show against a WeCom-compatible server (STYLE §2.5). */
-export function wecomClientContract(name: string, makeClient: () => Promise<WecomContractHarness>): void {
+/**
+ * Behaviour every WecomClient shows, the HTTP client and demo mode's logging
+ * twin alike (STYLE §2.5): a message WeCom would refuse is refused before it
+ * goes anywhere, a good one is answered with a message id (and an interactive
+ * card with a response code the card can be updated with), media WeCom would
+ * refuse is refused, and the OAuth URL checks its redirect and state.
+ */
+export function wecomClientContract(name: string, makeClient: () => Promise<WecomClientHarness>): void {
   describe(`WecomClient contract: ${name}`, () => {
+    let h: WecomClientHarness;
+    beforeEach(async () => {
+      h = await makeClient();
+    });
+    afterEach(async () => {
+      await h.cleanup();
+    });
+
+    it('says whether it reaches WeCom', () => {
+      expect(h.client.connected).to.equal(h.connected);
+    });
+
+    it('refuses a message WeCom would reject without sending anything', async () => {
+      const err = await rejection(h.client.sendMessage({ touser: [], msgtype: 'text', text: { content: 'x' } }));
+      expect(err).to.be.instanceOf(WecomRequestInvalidError).with.property('permanent', true);
+      const tooLong = await rejection(h.client.sendMessage(text(['wangwu'], '字'.repeat(700))));
+      expect(tooLong).to.be.instanceOf(WecomRequestInvalidError);
+      expect(h.delivered()).to.equal(0);
+    });
+
+    it('answers a message to a member with a message id and no invalid users', async () => {
+      const r = await h.client.sendMessage(text(['wangwu']));
+      expect(r.msgid).to.be.a('string').and.not.empty;
+      expect(r.invalidUsers).to.deep.equal([]);
+      expect(h.delivered()).to.equal(h.connected ? 1 : 0);
+    });
+
+    it('answers an interactive card with a response code the card can be updated with', async () => {
+      const card = buildWarningButtonCard({ alertId: 'a1', title: '客户A 7天未跟进', detailUrl: 'https://h5.example.com/alerts/a1' });
+      const sent = await h.client.sendMessage({ touser: ['mgr_li'], msgtype: 'template_card', template_card: card });
+      expect(sent.responseCode).to.be.a('string').and.not.empty;
+      expect(await h.client.updateTemplateCard({ responseCode: sent.responseCode!, userids: ['mgr_li'], replaceName: '已处理' }))
+        .to.deep.equal({ invalidUsers: [] });
+    });
+
+    it('refuses media WeCom would refuse, and gives a media id for a good picture', async () => {
+      const huge = Buffer.alloc(11 * 1024 * 1024);
+      expect(await rejection(h.client.uploadMedia({ type: 'image', buffer: huge, filename: 'big.png' }))).to.be.instanceOf(WecomRequestInvalidError);
+      const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+      const up = await h.client.uploadMedia({ type: 'image', buffer: png, filename: 'dot.png' });
+      expect(up.mediaId).to.be.a('string').and.not.empty;
+    });
+
+    it('refuses an OAuth URL with a foreign redirect or a malformed state', () => {
+      expect(() => h.client.buildOAuthUrl('javascript:alert(1)', 'st8')).to.throw(WecomRequestInvalidError);
+      expect(() => h.client.buildOAuthUrl('https://h5.example.com/auth/cb', 'bad state!')).to.throw(WecomRequestInvalidError);
+    });
+  });
+}
+
+/** What a client does against a WeCom-compatible server: tokens, retries, the directory, media, tickets. */
+export function wecomServerContract(name: string, makeClient: () => Promise<WecomContractHarness>): void {
+  describe(`WecomClient against a WeCom server: ${name}`, () => {
     let h: WecomContractHarness;
     beforeEach(async () => {
       h = await makeClient();
@@ -112,14 +180,6 @@ export function wecomClientContract(name: string, makeClient: () => Promise<Weco
         h.fake.setUsers([{ id: 1, name: '销售部', parentid: 0 }], [{ userid: 'wangwu', name: '王五', department: [1] }]);
         const err = await rejection(h.client.sendMessage(text(['ghost'])));
         expect(err).to.be.instanceOf(WecomApiError).that.includes({ errcode: 81013, permanent: true, kind: 'invalid_user' });
-      });
-
-      it('refuses a message WeCom would reject without calling WeCom', async () => {
-        const err = await rejection(h.client.sendMessage({ touser: [], msgtype: 'text', text: { content: 'x' } }));
-        expect(err).to.be.instanceOf(WecomRequestInvalidError).with.property('permanent', true);
-        const tooLong = await rejection(h.client.sendMessage(text(['wangwu'], '字'.repeat(700))));
-        expect(tooLong).to.be.instanceOf(WecomRequestInvalidError);
-        expect(h.fake.callsTo(SEND)).to.equal(0);
       });
 
       it('records messages past 30/min to one member as silently undelivered', async () => {

@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { HttpWecomClient, type HttpWecomClientOptions } from '../../core/wecom/http-wecom-client.js';
 import { WecomTransportError } from '../../core/wecom/wecom-client.js';
 import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
-import { wecomClientContract } from './wecom-client.contract.js';
+import { wecomClientContract, wecomServerContract } from './wecom-client.contract.js';
 
 const CORP = { corpId: 'ww0123456789abcdef', agentId: 1000002, secret: 'app-secret-do-not-log' };
 const silent = pino({ level: 'silent' });
@@ -23,6 +23,11 @@ function httpClient(fake: FakeWecom, overrides: Partial<HttpWecomClientOptions> 
 }
 
 wecomClientContract('HttpWecomClient against the loopback fake', async () => {
+  const fake = await startFakeWecom(CORP);
+  return { client: httpClient(fake), connected: true, delivered: () => fake.callsTo('/cgi-bin/message/send'), cleanup: () => fake.stop() };
+});
+
+wecomServerContract('HttpWecomClient against the loopback fake', async () => {
   const fake = await startFakeWecom(CORP);
   return { client: httpClient(fake), fake, cleanup: () => fake.stop() };
 });

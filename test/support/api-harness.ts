@@ -9,6 +9,7 @@ import { createBotDeps } from '../../bot/engine/deps.js';
 import { createConsoleBot } from '../../bot/transports/console.transport.js';
 import { loadConfig } from '../../core/config.js';
 import { logger } from '../../core/logger.js';
+import { LoggingWecomClient } from '../../core/wecom/logging-wecom-client.js';
 import type { WecomClient } from '../../core/wecom/wecom-client.js';
 
 export interface ApiResponse<T = any> {
@@ -29,13 +30,13 @@ export interface TestApi {
 export async function startTestApi(opts: {
   pool: pg.Pool;
   env?: Record<string, string>;
-  wecom?: WecomClient | null;
+  wecom?: WecomClient;
   now?: () => Date;
 }): Promise<TestApi> {
   // uploads of a test never land in a developer's ./data
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'af-api-'));
   const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-0123456789abcdef', DATA_DIR: dataDir, ...opts.env });
-  const core = { config, pool: opts.pool, logger, now: opts.now ?? (() => new Date()), wecom: opts.wecom ?? null };
+  const core = { config, pool: opts.pool, logger, now: opts.now ?? (() => new Date()), wecom: opts.wecom ?? new LoggingWecomClient(logger) };
   // as main.ts wires `npm start`: the bot in the same process answers the H5 chat
   const app = createApp({ ...core, consoleBot: createConsoleBot(createBotDeps(core)) });
   const server = http.createServer(app.callback());

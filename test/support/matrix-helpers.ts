@@ -5,6 +5,7 @@ import { createApp } from '../../api/app.js';
 import { loadConfig } from '../../core/config.js';
 import { logger } from '../../core/logger.js';
 import type { ApiResponse, TestApi } from './api-harness.js';
+import { LoggingWecomClient } from '../../core/wecom/logging-wecom-client.js';
 
 /**
  * Shared pieces of the security suites (test/integration/security): the
@@ -40,7 +41,7 @@ const METHODS = ['get', 'post', 'patch', 'put', 'delete'] as const;
 export function loadOpenApiOffline(): OpenApiDoc {
   const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-0123456789abcdef' });
   const noDb = new Proxy({}, { get: () => { throw new Error('no database while collecting tests'); } });
-  const app = createApp({ config, pool: noDb as pg.Pool, logger, now: () => new Date(), wecom: null });
+  const app = createApp({ config, pool: noDb as pg.Pool, logger, now: () => new Date(), wecom: new LoggingWecomClient(logger) });
   const router = (app.middleware as Array<{ router?: { stack: Array<{ path: string; stack: Function[] }> } }>)
     .find((m) => m.router)?.router;
   const handler = router?.stack.find((l) => l.path === '/openapi.json')?.stack.at(-1);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { loadConfig } from '../../../core/config.js';
 import { logger } from '../../../core/logger.js';
+import { LoggingWecomClient } from '../../../core/wecom/logging-wecom-client.js';
 import type { WecomClient } from '../../../core/wecom/wecom-client.js';
 import { createBotDeps } from '../../../bot/engine/deps.js';
 import { handleMessage } from '../../../bot/engine/handle-message.js';
@@ -24,10 +25,10 @@ function botDataDir(): string {
 }
 
 /** Engine dependencies over a test database, files under a temp dir, a movable clock. */
-export function botDepsFor(pool: pg.Pool, o: { now?: () => Date; wecom?: WecomClient | null; env?: Record<string, string> } = {}): BotDeps {
+export function botDepsFor(pool: pg.Pool, o: { now?: () => Date; wecom?: WecomClient; env?: Record<string, string> } = {}): BotDeps {
   const dataDir = botDataDir();
   const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-0123456789abcdef', DATA_DIR: dataDir, ...o.env });
-  return createBotDeps({ config, pool, logger, now: o.now ?? (() => new Date()), wecom: o.wecom ?? null });
+  return createBotDeps({ config, pool, logger, now: o.now ?? (() => new Date()), wecom: o.wecom ?? new LoggingWecomClient(logger) });
 }
 
 /** The bot part as a process starts it (bot/main.ts), over a test database. */

@@ -308,7 +308,7 @@ describe('a message acknowledged but not handled before a crash', () => {
 
 /** The API alone (api/main.ts): no in-process bot to answer the chat; `say` is rep.zhao on the H5 chat page. */
 async function apiAlone(pool: pg.Pool, deps: BotDeps) {
-  const app = createApp({ config: deps.config as never, pool, logger, now: deps.now, wecom: null });
+  const app = createApp({ config: deps.config as never, pool, logger, now: deps.now, wecom: deps.wecom });
   const server = http.createServer(app.callback());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -384,7 +384,7 @@ describe('the WeCom callback with the bot in the same process (npm start)', () =
     const bus = createInboundBus();
     const part = await startBotPart(pool, deps, bus);
     // as main.ts wires them: one bus for the API and the bot part
-    const app = createApp({ config: deps.config as never, pool, logger, now: deps.now, wecom: null, inboundBus: bus });
+    const app = createApp({ config: deps.config as never, pool, logger, now: deps.now, wecom: deps.wecom, inboundBus: bus });
     const server = http.createServer(app.callback());
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {

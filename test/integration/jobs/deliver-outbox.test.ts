@@ -143,7 +143,7 @@ describe('outbox delivery', () => {
 
   it('delivers after a crash between detection and delivery (a new process picks the rows up)', async () => {
     const detector = createPool(url, 2);
-    const found = await runSilenceCheck(deps(detector, t.now, null));
+    const found = await runSilenceCheck(deps(detector, t.now));
     await detector.end(); // the process dies before anything is sent
     const r = await deliverOutbox(withWecom());
     expect(r.sent).to.equal(found.messages);
@@ -170,8 +170,8 @@ describe('outbox delivery', () => {
   });
 
   it('in demo mode (no WeCom) marks due messages "demo" at once: the outbox is the delivery', async () => {
-    const found = await runSilenceCheck(deps(pool, t.now, null));
-    const r = await deliverOutbox(deps(pool, t.now, null));
+    const found = await runSilenceCheck(deps(pool, t.now));
+    const r = await deliverOutbox(deps(pool, t.now));
     expect(r.demo).to.equal(found.messages);
     expect(r.summary).to.equal(`演示模式：${found.messages} 条消息已记入发件箱（未配置企业微信）`);
     expect(await statusCounts()).to.deep.equal({ demo: found.messages });

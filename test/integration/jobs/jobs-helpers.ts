@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { loadConfig, type Config } from '../../../core/config.js';
 import { addCalendarDays, shanghaiDate, shanghaiInstant } from '../../../core/flow/time.js';
 import { HttpWecomClient } from '../../../core/wecom/http-wecom-client.js';
+import { LoggingWecomClient } from '../../../core/wecom/logging-wecom-client.js';
 import type { WecomClient } from '../../../core/wecom/wecom-client.js';
 import { startFakeWecom, type FakeWecom } from '../../support/fake-wecom.js';
 import { TEST_SEED_NOW } from '../../support/database.js';
@@ -43,10 +44,10 @@ export interface Deps {
   pool: pg.Pool;
   logger: typeof silentLogger;
   now: () => Date;
-  wecom: WecomClient | null;
+  wecom: WecomClient;
 }
 
-export function deps(pool: pg.Pool, now: () => Date, wecom: WecomClient | null = null): Deps {
+export function deps(pool: pg.Pool, now: () => Date, wecom: WecomClient = new LoggingWecomClient(silentLogger)): Deps {
   return { config: testConfig(), pool, logger: silentLogger, now, wecom };
 }
 

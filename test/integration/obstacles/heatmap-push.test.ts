@@ -13,6 +13,8 @@ import { obstacleHeatmap } from '../../../core/obstacles/heatmap.js';
 import { HEATMAP_PNG_WIDTH, renderHeatmapSvg, renderPng, shippedCjkFontFiles } from '../../../core/obstacles/render.js';
 import { pushWeeklyObstacleHeatmap } from '../../../core/obstacles/weekly-push.js';
 import { HttpWecomClient } from '../../../core/wecom/http-wecom-client.js';
+import { LoggingWecomClient } from '../../../core/wecom/logging-wecom-client.js';
+import type { WecomClient } from '../../../core/wecom/wecom-client.js';
 import { startTestApi } from '../../support/api-harness.js';
 import { startFakeWecom, type FakeWecom } from '../../support/fake-wecom.js';
 import { at, buildFixture, NOW, type Fixture } from '../dashboards/fixture.js';
@@ -66,7 +68,7 @@ describe('weekly obstacle heatmap pushed to directors as an image', () => {
     apiBase: fake.baseUrl, ...CORP, timeoutMs: 5_000, maxAttempts, retryBaseDelayMs: 1, logger: silent,
   });
   // rows come due at the database's now(), so the deliverer runs on real time; `ahead` jumps to retries
-  const deliveryDeps = (wecom: HttpWecomClient | null): DeliveryDeps =>
+  const deliveryDeps = (wecom: WecomClient): DeliveryDeps =>
     ({ pool: fx.pool, logger: silent, now: () => new Date(Date.now() + ahead), wecom, config });
   const rows = async () => (await fx.pool.query(
     `SELECT id, recipient, msgtype, payload, status, attempts, last_error, wecom_msgid, next_attempt_at
@@ -273,7 +275,7 @@ describe('weekly obstacle heatmap pushed to directors as an image', () => {
   describe('demo mode (no WeCom)', () => {
     it('keeps the picture in the outbox, where its recipient (or an admin) can open it', async () => {
       await job();
-      const report = await deliverOutbox(deliveryDeps(null));
+      const report = await deliverOutbox(deliveryDeps(new LoggingWecomClient(silent)));
       expect(report.demo).to.equal(4);
       expect(fake.uploads).to.have.length(0);
       const api = await startTestApi({ pool: fx.pool, env: { DATA_DIR: dataDir } });
