@@ -36,7 +36,7 @@ import { METRIC_KEYS, type MetricKey } from '../core/dashboards/metrics.js';
 import { resolvePeriod, previousPeriod } from '../core/dashboards/period.js';
 import { listMetricRecords } from '../core/dashboards/records.js';
 import { rebuildDashboardRollups, withoutRollupTriggers } from '../core/dashboards/rollups.js';
-import { loadDashboardSettings } from '../core/dashboards/settings.js';
+import { loadDashboardSettings } from '../core/dashboards/dashboard.setting.js';
 import { computeLiveProfileState, takeProfileSnapshot } from '../core/dashboards/snapshots.js';
 import { getDashboardOverview, getMetricBreakdown } from '../core/dashboards/service.js';
 import { shanghaiDate } from '../core/flow/time.js';

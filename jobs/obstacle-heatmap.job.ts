@@ -1,9 +1,12 @@
-import { pushWeeklyObstacleHeatmap } from '../core/obstacles/weekly-push.js';
+import { runScheduledHeatmapPush } from '../core/obstacles/weekly-push.js';
 import type { JobSpec } from './registry.js';
 
-/** Mondays 08:30: last week's 跨部门协同堵点热力图 to the directors: the PNG as a WeCom image, then a text card to the H5 heatmap (see weekly-push.ts). */
+/**
+ * Every quarter of an hour it checks the push schedule (a setting; default Mondays 08:30): once a week,
+ * last week's 跨部门协同堵点热力图 as a WeCom image, then a text card to the H5 heatmap (see weekly-push.ts).
+ */
 export const obstacleHeatmapJob: JobSpec = {
   name: 'obstacle-heatmap',
-  every: '30 8 * * 1',
-  run: (sys) => pushWeeklyObstacleHeatmap(sys),
+  every: '*/15 * * * *',
+  run: (sys) => runScheduledHeatmapPush(sys),
 };

@@ -1,31 +1,26 @@
 import { z } from 'zod';
 import {
   ActionDefinitionEntrySchema, ActionDefinitionListSchema, DefinitionCodeParams, getActionDefinitionOrThrow,
-  listActionDefinitions, updateActionDefinition,
+  listActionDefinitions,
 } from '../../core/config-admin/action-definitions.js';
-import {
-  AlertRuleCodeParams, AlertRuleSchema, listAlertRules, patchAlertRule, PatchAlertRuleSchema,
-} from '../../core/config-admin/alert-rules.js';
+import { AlertRuleSchema, listAlertRules } from '../../core/config-admin/alert-rules.js';
 import { DryRunBodySchema, DryRunResultSchema, dryRunRules } from '../../core/config-admin/dry-run.js';
+import { getHolidayYear, HolidaysQuery, HolidayYearViewSchema } from '../../core/config-admin/holidays.js';
 import {
-  getHolidayYear, HolidaysQuery, HolidayYearParams, HolidayYearSchema, PutHolidaysSchema, replaceHolidayYear,
-} from '../../core/config-admin/holidays.js';
-import {
-  getKeywordLibraryOrThrow, KeywordLibrarySchema, LibraryCodeParams, listKeywordLibraries, putKeywordLibrary,
-  PutKeywordLibrarySchema,
+  getKeywordLibraryOrThrow, KeywordLibraryViewSchema, LibraryCodeParams, listKeywordLibraries,
 } from '../../core/config-admin/keyword-libraries.js';
 import {
-  getPipelineOrThrow, listPipelines, PipelineCodeParams, PipelineConfigSchema, updatePipeline,
+  getPipelineOrThrow, listPipelines, PipelineCodeParams, PipelineConfigSchema,
 } from '../../core/config-admin/pipelines.js';
-import { ActionDefinitionSchema } from '../../core/flow/action-definition.js';
-import { PipelineSchema } from '../../core/flow/pipeline.js';
 import { defineRoute, type RouteKit } from '../route-kit.js';
 
 const items = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
 
 /**
- * Settings (系统配置): everyone signed in reads them, only admins change them;
- * every change is a 'config.updated' event with a before/after summary.
+ * Configuration as the product's screens read it (everyone signed in):
+ * action types, pipelines, keyword libraries, holidays, alert rules. They are
+ * changed through the one settings mechanism (settings.routes.ts); the rule
+ * dry-run here is the detailed preview of an action type's rules.
  */
 export function registerConfigRoutes(kit: RouteKit): void {
   registerActionDefinitionRoutes(kit);
@@ -49,12 +44,6 @@ function registerActionDefinitionRoutes(kit: RouteKit): void {
     handler: ({ db, actor, params }) => getActionDefinitionOrThrow(db, actor, params.code),
   });
   defineRoute(kit, {
-    method: 'put', path: '/api/action-definitions/{code}', operationId: 'updateActionDefinition', tags,
-    summary: '修改事项类型（规则、时限、升级策略）：新增一个版本并设为生效，旧版本保留',
-    params: DefinitionCodeParams, body: ActionDefinitionSchema, response: ActionDefinitionEntrySchema,
-    handler: ({ db, actor, params, body }) => updateActionDefinition(db, actor, params.code, body),
-  });
-  defineRoute(kit, {
     method: 'post', path: '/api/action-definitions/{code}/dry-run', operationId: 'dryRunRule', tags, status: 200,
     summary: '规则试运行：若这组规则在过去 N 天生效，哪些提交会被拒绝、原因是什么（不写入任何数据）',
     params: DefinitionCodeParams, body: DryRunBodySchema, response: DryRunResultSchema,
@@ -74,42 +63,24 @@ function registerPipelineRoutes(kit: RouteKit): void {
     params: PipelineCodeParams, response: PipelineConfigSchema,
     handler: ({ db, actor, params }) => getPipelineOrThrow(db, actor, params.code),
   });
-  defineRoute(kit, {
-    method: 'put', path: '/api/pipelines/{code}', operationId: 'updatePipeline', tags,
-    summary: '修改销售流程；有进行中商机的阶段不能删除',
-    params: PipelineCodeParams, body: PipelineSchema, response: PipelineConfigSchema,
-    handler: ({ db, actor, params, body }) => updatePipeline(db, actor, params.code, body),
-  });
 }
 
 function registerLibraryAndCalendarRoutes(kit: RouteKit): void {
   const tags = ['config'];
   defineRoute(kit, {
     method: 'get', path: '/api/keyword-libraries', operationId: 'listKeywordLibraries', tags, summary: '关键词库列表',
-    response: items(KeywordLibrarySchema),
+    response: items(KeywordLibraryViewSchema),
     handler: ({ db, actor }) => listKeywordLibraries(db, actor),
   });
   defineRoute(kit, {
     method: 'get', path: '/api/keyword-libraries/{code}', operationId: 'getKeywordLibrary', tags, summary: '关键词库',
-    params: LibraryCodeParams, response: KeywordLibrarySchema,
+    params: LibraryCodeParams, response: KeywordLibraryViewSchema,
     handler: ({ db, actor, params }) => getKeywordLibraryOrThrow(db, actor, params.code),
   });
   defineRoute(kit, {
-    method: 'put', path: '/api/keyword-libraries/{code}', operationId: 'updateKeywordLibrary', tags,
-    summary: '替换关键词库的词（去空格、去重，每个1–20字）；不存在时新建',
-    params: LibraryCodeParams, body: PutKeywordLibrarySchema, response: KeywordLibrarySchema,
-    handler: ({ db, actor, params, body }) => putKeywordLibrary(db, actor, params.code, body),
-  });
-  defineRoute(kit, {
     method: 'get', path: '/api/holidays', operationId: 'getHolidays', tags, summary: '节假日与调休上班日（默认今年）',
-    query: HolidaysQuery, response: HolidayYearSchema,
+    query: HolidaysQuery, response: HolidayYearViewSchema,
     handler: ({ db, actor, query, deps }) => getHolidayYear(db, actor, query.year, deps.now()),
-  });
-  defineRoute(kit, {
-    method: 'put', path: '/api/holidays/{year}', operationId: 'updateHolidays', tags,
-    summary: '整体替换某一年的节假日与调休上班日',
-    params: HolidayYearParams, body: PutHolidaysSchema, response: HolidayYearSchema,
-    handler: ({ db, actor, params, body }) => replaceHolidayYear(db, actor, params.year, body.days),
   });
 }
 
@@ -119,11 +90,5 @@ function registerStandardAndAlertRoutes(kit: RouteKit): void {
     method: 'get', path: '/api/alert-rules', operationId: 'listAlertRules', tags, summary: '预警规则',
     response: items(AlertRuleSchema),
     handler: ({ db, actor }) => listAlertRules(db, actor),
-  });
-  defineRoute(kit, {
-    method: 'patch', path: '/api/alert-rules/{code}', operationId: 'updateAlertRule', tags,
-    summary: '修改预警规则（阈值、时间窗、接收人、启停）',
-    params: AlertRuleCodeParams, body: PatchAlertRuleSchema, response: AlertRuleSchema,
-    handler: ({ db, actor, params, body }) => patchAlertRule(db, actor, params.code, body),
   });
 }

@@ -8,9 +8,8 @@ import {
   DashboardOverviewSchema, DashboardQuery, ExportQuery, MetricBreakdownSchema, MetricParams, MetricQuery, RecordsPageSchema, RecordsQuery,
 } from '../../core/dashboards/schemas.js';
 import { getDashboardOverview, getMetricBreakdown } from '../../core/dashboards/service.js';
-import {
-  DashboardSettingsPatchSchema, DashboardSettingsSchema, loadDashboardSettings, mergeSettings, SETTINGS_KEY,
-} from '../../core/dashboards/settings.js';
+import { loadDashboardSettings } from '../../core/dashboards/dashboard.setting.js';
+import { DashboardSettingsSchema } from '../../core/dashboards/settings.js';
 import { AppError } from '../../core/errors.js';
 import { listTopics, obstacleHeatmap, topicReports } from '../../core/obstacles/heatmap.js';
 import { renderHeatmapSvg, svgToPng } from '../../core/obstacles/render.js';
@@ -150,26 +149,9 @@ function registerSettings(kit: RouteKit): void {
   const tags = ['dashboards'];
   defineRoute(kit, {
     method: 'get', path: '/api/dashboard-settings', operationId: 'getDashboardSettings', tags,
-    summary: '看板阈值（状态色）与客户资料关键字段权重',
+    summary: '看板阈值（状态色）与客户资料关键字段权重（在设置中修改：dashboards.thresholds、dashboards.profile-fields）',
     response: DashboardSettingsSchema,
     handler: ({ db }) => loadDashboardSettings(db),
-  });
-  defineRoute(kit, {
-    method: 'put', path: '/api/dashboard-settings', operationId: 'updateDashboardSettings', tags,
-    summary: '修改看板阈值或资料字段权重（管理员）；未给出的部分保持原值',
-    body: DashboardSettingsPatchSchema, response: DashboardSettingsSchema,
-    handler: async ({ db, actor, body }) => {
-      if (actor.role !== 'admin') throw new AppError('FORBIDDEN', { resource: 'config', verb: 'update' });
-      const before = await loadDashboardSettings(db);
-      const next = mergeSettings({ ...before, ...body, thresholds: { ...before.thresholds, ...body.thresholds } });
-      await db.query(
-        `INSERT INTO settings (key, value, updated_by, updated_at) VALUES ($1, $2, $3, now())
-         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_by = EXCLUDED.updated_by, updated_at = now()`,
-        [SETTINGS_KEY, JSON.stringify(next), actor.id]);
-      await recordEvent(db, { actorId: actor.id, entityType: 'settings', entityId: 0, type: 'config.updated',
-        data: { key: SETTINGS_KEY, changed: Object.keys(body) } });
-      return next;
-    },
   });
 }
 

@@ -12,6 +12,8 @@ import { customerPlace, customersOf } from '../../core/resources/customers.js';
 import { type OpenAction } from '../../core/actions/open-work.js';
 import { isAppError } from '../../core/errors.js';
 import { distanceKm } from '../../core/flow/geo.js';
+import { locationMatch } from '../../core/inbound/location-match.setting.js';
+import { readSetting } from '../../core/settings/read.js';
 import type { AttachmentKind, CoordSystem } from '../../core/flow/types.js';
 import { ordinalIn } from '../parse/decision-chain.js';
 import { detectPhotoTag } from '../parse/intents.js';
@@ -150,24 +152,22 @@ function nearest<T extends { lat: number | null; lng: number | null; coordSystem
     .sort((a, b) => a.km - b.km);
 }
 
-// a report is "here" within this distance; the geofence rule decides whether it is close enough
-const NEAR_KM = 5;
-// a customer without an open report gets a new visit only when the rep is clearly at its door
-const AT_DOOR_KM = 1;
-
 async function sessionForLocation(
   t: Turn, here: Extract<BotMessage, { kind: 'location' }>, openActions: OpenAction[],
 ): Promise<Session | 'asked' | null> {
+  // a report is "here" within nearKm (the geofence rule decides whether it is close enough);
+  // a customer without an open report gets a new visit only when the rep is at its door
+  const { nearKm, atDoorKm } = await readSetting(t.db, locationMatch);
   const open = nearest(here, openActions);
   const active = open.find((o) => o.place.id === t.convo.activeActionId);
-  if (active && active.km <= NEAR_KM) return openSession(t, active.place.id);
-  const close = open.filter((o) => o.km <= NEAR_KM);
+  if (active && active.km <= nearKm) return openSession(t, active.place.id);
+  const close = open.filter((o) => o.km <= nearKm);
   if (close.length > 0) {
     // two reports at one address (a visit and a quote) are one place: take the closest
     t.convo.activeActionId = close[0].place.id;
     return openSession(t, close[0].place.id);
   }
-  const door = nearest(here, await customersOf(t.db, t.actor.id)).find((c) => c.km <= AT_DOOR_KM);
+  const door = nearest(here, await customersOf(t.db, t.actor.id)).find((c) => c.km <= atDoorKm);
   if (door) return startVisit(t, door.place);
   if (t.convo.activeActionId) return openSession(t, t.convo.activeActionId);
   return resolveSession(t, here, { quiet: true });
@@ -178,7 +178,8 @@ export async function handleLocation(t: Turn, here: Extract<BotMessage, { kind: 
   const s = await sessionForLocation(t, here, openActions);
   if (s === 'asked') return;
   if (!s) {
-    say(t, `附近${NEAR_KM}公里内没有找到你的客户。告诉我你在拜访哪家（比如“在华联超市总部”），再发一次位置。`);
+    const { nearKm } = await readSetting(t.db, locationMatch);
+    say(t, `附近${nearKm}公里内没有找到你的客户。告诉我你在拜访哪家（比如“在华联超市总部”），再发一次位置。`);
     return;
   }
   const checkIn = { lat: here.lat, lng: here.lng, coordSystem: here.coordSystem, at: t.now.toISOString() };

@@ -22,6 +22,7 @@ import { resolveOwner } from '../resources/ownership.js';
 import { getActionRowOrThrow, loadActionRow, toActionView, type ActionRow } from './action-repo.js';
 import type { ActionView, DispatchActionInput, DownstreamActionInput, Requirement } from './action-schemas.js';
 import { loadActiveDefinitionOrThrow, loadWorkCalendar, type StoredDefinition } from './definitions.js';
+import { dispatchDueDays } from './dispatch-rules.setting.js';
 import { writeEscalationSteps, type WrittenStep } from './escalation-steps.js';
 import { assertUnlocked } from './state-lock.js';
 
@@ -103,10 +104,12 @@ export async function dispatchAction(
   const opportunityId = input.opportunityId ?? null;
   await assertUnlocked(db, def, { customerId: input.customerId, opportunityId }, d.now);
   const calendar = await loadWorkCalendar(db);
+  // the dispatcher's own days, else the assignee's department's rule (派发时限), else the type's default
+  const dueWorkingDays = input.dueWorkingDays ?? await dispatchDueDays(db, def.code, assignee.departmentId) ?? def.dueWorkingDays;
   const { action } = await insertAction(db, {
     def, title: input.title ?? `${def.name}：${customerName}`, customerId: input.customerId, opportunityId,
     assignee, assignerId: actor.id, requirements: input.requirements ?? [], parentActionId,
-    dueAt: addWorkingDays(d.now, input.dueWorkingDays ?? def.dueWorkingDays, calendar),
+    dueAt: addWorkingDays(d.now, dueWorkingDays, calendar),
   }, calendar, d);
   return toActionView(action, d.now);
 }

@@ -3,7 +3,7 @@
  * hours): every rep with a report draft worked on today that would not pass
  * yet hears, once a day per draft, what it still lacks — "你今天拜访了华联超市
  * 总部，还差：下次接触时间、决策链角色、1张合影". Only drafts left alone for a
- * while (`idleMinutes`), so nobody is nudged in the middle of a conversation.
+ * while (the 'bot.draft-nudge' setting), so nobody is nudged in the middle of a conversation.
  * Through the outbox (dedupe per action and Shanghai day), so running the job
  * twice, or hourly, sends nothing twice.
  *
@@ -15,11 +15,10 @@ import type { CoreDeps } from '../deps.js';
 import { OPEN_STATUSES } from '../flow/action-machine.js';
 import { shanghaiDate } from '../flow/time.js';
 import { enqueueMessage, textMessage } from '../outbox/enqueue.js';
+import { readSetting } from '../settings/read.js';
 import { draftGaps, gapNames, isBlocking } from './draft-gaps.js';
+import { draftNudge } from './draft-nudge.setting.js';
 import { storedDraft } from './drafts.js';
-
-/** A draft untouched this long is no longer being worked on right now. */
-export const NUDGE_IDLE_MINUTES = 60;
 
 /** Actions with a draft saved today that would not pass yet; returns how many reminders were queued. */
 export async function nudgeIncompleteDrafts(
@@ -27,7 +26,9 @@ export async function nudgeIncompleteDrafts(
 ): Promise<number> {
   const now = deps.now();
   const day = shanghaiDate(now);
-  const idleSince = new Date(now.getTime() - (opts.idleMinutes ?? NUDGE_IDLE_MINUTES) * 60_000);
+  // a draft untouched this long is no longer being worked on right now
+  const idleMinutes = opts.idleMinutes ?? (await readSetting(deps.pool, draftNudge)).idleMinutes;
+  const idleSince = new Date(now.getTime() - idleMinutes * 60_000);
   const { rows } = await deps.pool.query(
     `SELECT d.action_id, d.payload FROM action_drafts d JOIN actions a ON a.id = d.action_id
        JOIN users u ON u.id = a.assignee_id AND u.active

@@ -1,10 +1,8 @@
 /**
- * Action definitions as admins edit them. A change never edits a row: it adds
- * version N+1 and moves `active` to it in the same transaction, so actions
- * dispatched under version N keep pointing at the rules they were judged by,
- * and the history can be read and diffed.
- *
- *   await updateActionDefinition(tx, admin, 'visit', { ...def, rules: [...] }); // → version 2 active, 1 kept
+ * Action definitions as the screens read them: the active version and every
+ * earlier one. They are edited as the 'flow.action-definition' setting
+ * (action-definition.setting.ts), which adds version N+1 here and makes it
+ * active, so actions dispatched under version N keep the rules they were judged by.
  */
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
@@ -13,7 +11,7 @@ import { AppError } from '../errors.js';
 import { ActionDefinitionSchema, type ActionDefinition } from '../flow/action-definition.js';
 import { EscalationPolicySchema } from '../flow/escalation.js';
 import { RuleSetSchema, type GateRuleConfig } from '../flow/rules/index.js';
-import { assertMayChangeConfig, assertMayReadConfig, recordConfigChange } from './change-log.js';
+import { assertCan } from '../auth/permissions.js';
 
 export const DefinitionCode = z.string().regex(/^[a-z][a-z0-9_]{0,49}$/, '编码只能包含小写字母、数字和下划线');
 export const DefinitionCodeParams = z.object({ code: DefinitionCode });
@@ -71,12 +69,12 @@ async function loadEntries(db: Db, code?: string): Promise<ActionDefinitionEntry
 }
 
 export async function listActionDefinitions(db: Db, actor: Actor): Promise<{ items: ActionDefinitionEntry[] }> {
-  assertMayReadConfig(actor);
+  assertCan(actor, 'config', 'read');
   return { items: await loadEntries(db) };
 }
 
 export async function getActionDefinitionOrThrow(db: Db, actor: Actor, code: string): Promise<ActionDefinitionEntry> {
-  assertMayReadConfig(actor);
+  assertCan(actor, 'config', 'read');
   const [entry] = await loadEntries(db, code);
   if (!entry) throw new AppError('CONFIG_NOT_FOUND', { type: 'action_definition', code }, `事项类型「${code}」不存在`);
   return entry;
@@ -116,46 +114,4 @@ export async function ruleReferenceIssues(db: Db, code: string, rules: readonly 
     }
   });
   return issues;
-}
-
-/** State locks are declared as prerequisite.verified rules; the column indexes them (see install-template.ts). */
-function prerequisitesOf(rules: readonly GateRuleConfig[]): string[] {
-  return rules.flatMap((r) => (r.kind === 'prerequisite.verified' ? [r.definitionCode] : []));
-}
-
-const sameDefinition = (a: ActionDefinition, b: ActionDefinition) =>
-  JSON.stringify(ActionDefinitionSchema.parse(a)) === JSON.stringify(ActionDefinitionSchema.parse(b));
-
-/**
- * Adds version N+1 (or version 1 of a new code) and makes it the active one.
- * Sending the active definition unchanged adds nothing.
- */
-export async function updateActionDefinition(db: Db, actor: Actor, code: string, input: ActionDefinition): Promise<ActionDefinitionEntry> {
-  assertMayChangeConfig(actor);
-  if (input.code !== code) {
-    throw new AppError('VALIDATION_FAILED', [{ path: 'body.code', message: `编码必须与地址中的「${code}」一致` }]);
-  }
-  // concurrent edits of one code queue here, so versions never collide
-  await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`action_definition:${code}`]);
-  const [current] = await loadEntries(db, code);
-  if (!current) assertMayChangeConfig(actor, true);
-  const issues = await ruleReferenceIssues(db, code, input.rules);
-  if (issues.length > 0) throw new AppError('VALIDATION_FAILED', issues);
-  const before = current?.active ? definitionOf(code, current.active) : null;
-  if (current && before && sameDefinition(before, input)) return current;
-
-  const version = (current?.versions[0]?.version ?? 0) + 1;
-  await db.query('UPDATE action_definitions SET active = false WHERE code = $1 AND active', [code]);
-  const { rows } = await db.query(
-    `INSERT INTO action_definitions (code, version, name, kind, description, rules, prerequisites, due_working_days, escalation, active, created_by)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,true,$10) RETURNING id`,
-    [code, version, input.name, current?.kind ?? code, input.description ?? null, JSON.stringify(input.rules),
-      JSON.stringify(prerequisitesOf(input.rules)), input.dueWorkingDays, JSON.stringify(input.escalation), actor.id],
-  );
-  await recordConfigChange(db, actor, {
-    entityType: 'action_definition', entityId: rows[0].id, code,
-    before, after: input as unknown as Record<string, unknown>,
-    extra: { fromVersion: current?.active?.version ?? null, toVersion: version },
-  });
-  return (await loadEntries(db, code))[0];
 }

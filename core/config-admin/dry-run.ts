@@ -19,7 +19,10 @@ import { evaluateRules } from '../flow/evaluate-rules.js';
 import { RuleSetSchema, type GateRuleConfig } from '../flow/rules/index.js';
 import type { CheckIn, FactsCustomer, ReportAttachment, RuleFailure, VisitFacts, VisitReport } from '../flow/types.js';
 import { ruleReferenceIssues } from './action-definitions.js';
-import { assertMayChangeConfig } from './change-log.js';
+import { ORGANISATION } from '../settings/define.js';
+import { assertMayEditSetting } from '../settings/permissions.js';
+import { locateSetting, settingIdOf } from '../settings/service.js';
+import { actionDefinition } from './action-definition.setting.js';
 
 export const DryRunBodySchema = z.strictObject({
   rules: RuleSetSchema,
@@ -105,15 +108,18 @@ function failuresOf(v: unknown): RuleFailure[] {
   return Array.isArray(v) ? (v as RuleFailure[]) : [];
 }
 
+/** The dry-run of an action type's rules: the preview of its setting, so it needs the right to edit it. */
 export async function dryRunRules(db: Db, actor: Actor, code: string, body: DryRunBody, now: Date): Promise<DryRunResult> {
-  // replays every rep's reports company-wide: an admin tool, like the edit it prepares
-  assertMayChangeConfig(actor);
-  const def = await db.query('SELECT 1 FROM action_definitions WHERE code = $1 LIMIT 1', [code]);
-  if (!def.rows[0]) throw new AppError('CONFIG_NOT_FOUND', { type: 'action_definition', code }, `事项类型「${code}」不存在`);
+  const l = await locateSetting(db, settingIdOf(actionDefinition.key, code));
+  await assertMayEditSetting(db, actor, l.def, ORGANISATION, '全公司', null);
   const issues = await ruleReferenceIssues(db, code, body.rules);
   if (issues.length > 0) throw new AppError('VALIDATION_FAILED', issues);
+  return replayRules(db, code, body.rules, body.days, now);
+}
 
-  const from = new Date(now.getTime() - body.days * 86_400_000);
+/** Replays the last `days` days of `code`'s visit reports through `rules`; writes nothing. */
+export async function replayRules(db: Db, code: string, rules: readonly RuleConfig[], days: number, now: Date): Promise<DryRunResult> {
+  const from = new Date(now.getTime() - days * 86_400_000);
   const { rows } = await db.query(
     `SELECT s.id, s.action_id, s.payload, s.outcome, s.failures, s.definition_version, s.created_at,
             s.submitted_by, u.name AS submitter_name, a.requirements,
@@ -128,12 +134,12 @@ export async function dryRunRules(db: Db, actor: Actor, code: string, body: DryR
   );
   const libraries = await loadKeywordLibraries(db);
 
-  const items = rows.map((r) => replay(r, body.rules, libraries));
+  const items = rows.map((r) => replay(r, rules, libraries));
   const order = { newly_rejected: 0, newly_accepted: 1, unchanged: 2 } as const;
   items.sort((a, b) => order[a.change] - order[b.change] || b.submissionId - a.submissionId);
   const count = (c: DryRunItem['change']) => items.filter((i) => i.change === c).length;
   return {
-    code, days: body.days, from: from.toISOString(), to: now.toISOString(),
+    code, days, from: from.toISOString(), to: now.toISOString(),
     totals: { submissions: items.length, wouldNewlyReject: count('newly_rejected'), wouldNewlyAccept: count('newly_accepted'), unchanged: count('unchanged') },
     items: items.slice(0, MAX_ITEMS),
     truncated: items.length > MAX_ITEMS,

@@ -1,17 +1,14 @@
 /**
- * Pipelines as admins edit them: stages, sub-stages and checklists are JSON
- * validated by PipelineSchema, so going from 5 to 8 stages is a config change.
- * What an edit may not do is strand an open opportunity: removing a
- * (sub-)stage that open opportunities sit in is refused, naming them.
- *
- *   await updatePipeline(tx, admin, 'sales', { ...pipeline, stages: [...] });
+ * Pipelines as the screens read them. They are edited as the 'flow.pipeline'
+ * setting (pipeline.setting.ts); what an edit may not do is strand an open
+ * opportunity (strandedPositions below).
  */
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
 import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import { PipelineSchema, type Pipeline } from '../flow/pipeline.js';
-import { assertMayChangeConfig, assertMayReadConfig, recordConfigChange } from './change-log.js';
+import { assertCan } from '../auth/permissions.js';
 
 export const PipelineCodeParams = z.object({ code: z.string().min(1).max(100) });
 
@@ -45,13 +42,13 @@ async function loadRow(db: Db, code: string, lock = false): Promise<any> {
 }
 
 export async function listPipelines(db: Db, actor: Actor): Promise<{ items: PipelineConfig[] }> {
-  assertMayReadConfig(actor);
+  assertCan(actor, 'config', 'read');
   const { rows } = await db.query('SELECT * FROM pipelines ORDER BY is_default DESC, id');
   return { items: rows.map(toConfig) };
 }
 
 export async function getPipelineOrThrow(db: Db, actor: Actor, code: string): Promise<PipelineConfig> {
-  assertMayReadConfig(actor);
+  assertCan(actor, 'config', 'read');
   return toConfig(await loadRow(db, code));
 }
 
@@ -80,32 +77,4 @@ export async function strandedPositions(db: Db, pipelineId: number, current: Pip
     const kept = stage && (!r.sub_stage_code || !!stage.subStages?.some((x) => x.key === r.sub_stage_code));
     return kept ? [] : [{ stageKey: r.stage_code, subStageKey: r.sub_stage_code, name: nameOf(r.stage_code, r.sub_stage_code), openOpportunities: r.n }];
   });
-}
-
-export async function updatePipeline(db: Db, actor: Actor, code: string, input: Pipeline): Promise<PipelineConfig> {
-  assertMayChangeConfig(actor);
-  const row = await loadRow(db, code, true);
-  if (input.code !== row.code && input.code !== row.definition.code) {
-    throw new AppError('VALIDATION_FAILED', [{ path: 'body.code', message: `编码必须与流程「${row.code}」一致（${row.definition.code}）` }]);
-  }
-  const current = PipelineSchema.parse(row.definition);
-  if (JSON.stringify(current) === JSON.stringify(input)) return toConfig(row);
-  const stranded = await strandedPositions(db, row.id, current, input);
-  if (stranded.length > 0) {
-    const total = stranded.reduce((s, x) => s + x.openOpportunities, 0);
-    throw new AppError('PIPELINE_STAGE_IN_USE', { stages: stranded },
-      `不能删除${stranded.map((s) => `「${s.name}」（${s.openOpportunities}个）`).join('、')}：共有${total}个进行中的商机处于这些阶段。请先把这些商机移到保留的阶段，再修改流程。`);
-  }
-  const { rows } = await db.query(
-    'UPDATE pipelines SET name = $2, definition = $3, version = version + 1, updated_at = now() WHERE id = $1 RETURNING *',
-    [row.id, input.name, JSON.stringify(input)],
-  );
-  const stageKeys = (p: Pipeline) => p.stages.flatMap((s) => [s.key, ...(s.subStages ?? []).map((x) => `${s.key}/${x.key}`)]);
-  await recordConfigChange(db, actor, {
-    entityType: 'pipeline', entityId: row.id, code: row.code,
-    before: { name: current.name, stages: stageKeys(current), definition: current },
-    after: { name: input.name, stages: stageKeys(input), definition: input },
-    extra: { fromVersion: row.version, toVersion: rows[0].version },
-  });
-  return toConfig(rows[0]);
 }

@@ -19,7 +19,8 @@ import type { ExportQuery, RecordsQuery } from './schemas.js';
 import { aggregateMetric } from './query.js';
 import { assertMayReadDashboards, filtersOf, loadStageNames } from './service.js';
 import { liveProfileState } from './snapshots.js';
-import { loadDashboardSettings, type DashboardSettings } from './settings.js';
+import { loadDashboardSettings } from './dashboard.setting.js';
+import type { DashboardSettings } from './settings.js';
 import { departmentAt, factPredicates } from './sql.js';
 
 export type ColumnType = 'text' | 'number' | 'datetime' | 'date' | 'boolean';

@@ -24,7 +24,8 @@ import {
   aggregateMetric, departmentGrouping, loadDepartments, TOTAL_KEY, type AggregateRow, type Dept,
 } from './query.js';
 import type { DashboardQuery, Figure, MetricQuery } from './schemas.js';
-import { loadDashboardSettings, type DashboardSettings } from './settings.js';
+import { loadDashboardSettings } from './dashboard.setting.js';
+import type { DashboardSettings } from './settings.js';
 import { liveProfileState } from './snapshots.js';
 import type { DashboardFilters } from './sql.js';
 
@@ -144,11 +145,16 @@ function figure(metric: MetricDef, settings: DashboardSettings, cur: Computed, p
   };
 }
 
+/** An ended period is coloured by the bands in force when it ended; the current one by today's. */
+function bandsMoment(period: Period, now: Date): Date | undefined {
+  return period.toTs < now ? period.toTs : undefined;
+}
+
 export async function getDashboardOverview(db: Db, actor: Actor, q: FilterQuery, now: Date) {
   assertMayReadDashboards(actor);
   const period = resolvePeriod(q, now);
   const prev = previousPeriod(period);
-  const settings = await loadDashboardSettings(db);
+  const settings = await loadDashboardSettings(db, bandsMoment(period, now));
   const ctx: Ctx = { db, actor, now, settings, filters: filtersOf(q) };
   const [depts, pipelines] = await Promise.all([loadDepartments(db), loadStageNames(db)]);
   // the dwell figure and the per-stage table come from one scan
@@ -183,7 +189,7 @@ export async function getMetricBreakdown(db: Db, actor: Actor, key: MetricKey, q
   }
   const period = resolvePeriod(q, now);
   const prev = previousPeriod(period);
-  const settings = await loadDashboardSettings(db);
+  const settings = await loadDashboardSettings(db, bandsMoment(period, now));
   const ctx: Ctx = { db, actor, now, settings, filters: filtersOf(q) };
   const depts = await loadDepartments(db);
   const [cur, before] = await Promise.all([

@@ -1,22 +1,18 @@
 /**
- * Dashboard thresholds and the key profile fields, configurable under the
- * settings key 'dashboards.thresholds'. The stored value is merged over the
- * defaults per metric, so an admin may change one band and keep the rest.
+ * Dashboard colour bands and the key profile fields: their shapes, defaults
+ * and how a value gets its colour. They are edited as settings
+ * (dashboard.setting.ts, which also reads them: loadDashboardSettings).
  *
- *   const s = await loadDashboardSettings(db);
  *   statusOf(s.thresholds.lead_conversion, 0.28); // 'red'
  */
 import { z } from 'zod';
-import type { Db } from '../db/pool.js';
 
-export const SETTINGS_KEY = 'dashboards.thresholds';
-
-const Ratio = z.number().min(0).max(1);
+const Ratio = (title: string) => z.number().min(0, '应在0%–100%之间').max(1, '应在0%–100%之间').meta({ title, percent: true });
 export const ThresholdSchema = z.object({
   /** Green when the value lies in [min, max] (a missing bound is open). */
-  green: z.object({ min: Ratio.optional(), max: Ratio.optional() }).strict(),
+  green: z.object({ min: Ratio('不低于').optional(), max: Ratio('不高于').optional() }).strict().meta({ title: '健康（绿）' }),
   /** Red when the value is below `below` or above `above`; otherwise amber. */
-  red: z.object({ below: Ratio.optional(), above: Ratio.optional() }).strict(),
+  red: z.object({ below: Ratio('低于').optional(), above: Ratio('高于').optional() }).strict().meta({ title: '预警（红）' }),
 }).strict();
 export type Threshold = z.infer<typeof ThresholdSchema>;
 
@@ -26,10 +22,13 @@ export type Threshold = z.infer<typeof ThresholdSchema>;
  * with a phone or WeChat, an address with coordinates.
  */
 export const ProfileFieldSchema = z.object({
-  key: z.string().min(1).max(50).regex(/^[^'"\\]+$/, '字段名不能包含引号或反斜杠'),
-  label: z.string().min(1).max(50),
-  weight: z.number().positive().max(100),
-  source: z.enum(['profile', 'contacts.decision_maker', 'contacts.phone', 'location']),
+  key: z.string().min(1).max(50).regex(/^[^'"\\]+$/, '字段名不能包含引号或反斜杠').meta({ title: '字段名' }),
+  label: z.string().min(1).max(50).meta({ title: '显示名称' }),
+  weight: z.number().positive('权重应大于0').max(100, '权重不能超过100').meta({ title: '权重' }),
+  source: z.enum(['profile', 'contacts.decision_maker', 'contacts.phone', 'location']).meta({
+    title: '取值来源',
+    labels: { profile: '客户资料中的同名字段', 'contacts.decision_maker': '有决策人联系人', 'contacts.phone': '有联系人电话或微信', location: '地址已定位' },
+  }),
 }).strict();
 export type ProfileField = z.infer<typeof ProfileFieldSchema>;
 
@@ -38,19 +37,16 @@ export const THRESHOLD_METRICS = [
 ] as const;
 export type ThresholdMetric = (typeof THRESHOLD_METRICS)[number];
 
+export const ProfileFieldsSchema = z.strictObject({
+  fields: z.array(ProfileFieldSchema).min(1, '至少需要一个字段').max(20, '最多20个字段')
+    .refine((fs) => new Set(fs.map((f) => f.key)).size === fs.length, '字段不能重复').meta({ title: '关键字段' }),
+});
+
 export const DashboardSettingsSchema = z.object({
   thresholds: z.object(Object.fromEntries(THRESHOLD_METRICS.map((m) => [m, ThresholdSchema])) as Record<ThresholdMetric, typeof ThresholdSchema>),
-  profileFields: z.array(ProfileFieldSchema).min(1).max(20)
-    .refine((fs) => new Set(fs.map((f) => f.key)).size === fs.length, '字段不能重复'),
+  profileFields: ProfileFieldsSchema.shape.fields,
 });
 export type DashboardSettings = z.infer<typeof DashboardSettingsSchema>;
-
-/** What an admin stores: any subset, merged over the defaults. */
-export const DashboardSettingsPatchSchema = z.object({
-  thresholds: z.object(Object.fromEntries(THRESHOLD_METRICS.map((m) => [m, ThresholdSchema.optional()])) as
-    Record<ThresholdMetric, z.ZodOptional<typeof ThresholdSchema>>).strict().optional(),
-  profileFields: DashboardSettingsSchema.shape.profileFields.optional(),
-}).strict();
 
 export const DEFAULT_DASHBOARD_SETTINGS: DashboardSettings = {
   thresholds: {
@@ -72,24 +68,6 @@ export const DEFAULT_DASHBOARD_SETTINGS: DashboardSettings = {
     { key: 'location', label: '地址定位', weight: 1, source: 'location' },
   ],
 };
-
-export async function loadDashboardSettings(db: Db): Promise<DashboardSettings> {
-  const { rows } = await db.query('SELECT value FROM settings WHERE key = $1', [SETTINGS_KEY]);
-  return mergeSettings(rows[0]?.value);
-}
-
-/** Defaults overlaid with a stored value; an invalid stored value is ignored part by part. */
-export function mergeSettings(stored: unknown): DashboardSettings {
-  const patch = DashboardSettingsPatchSchema.safeParse(stored ?? {});
-  const out: DashboardSettings = structuredClone(DEFAULT_DASHBOARD_SETTINGS);
-  if (!patch.success) return out;
-  for (const m of THRESHOLD_METRICS) {
-    const t = patch.data.thresholds?.[m];
-    if (t) out.thresholds[m] = t;
-  }
-  if (patch.data.profileFields) out.profileFields = patch.data.profileFields;
-  return out;
-}
 
 export type Status = 'green' | 'amber' | 'red';
 export const STATUS_LABELS: Record<Status, string> = { green: '健康', amber: '关注', red: '预警' };

@@ -11,7 +11,8 @@ import { isPool, type Db } from '../db/pool.js';
 import { Sql } from '../db/sql.js';
 import type { IsoDate } from '../flow/time.js';
 import { profileFieldsSql, type ProfileStateRow } from './metrics.js';
-import { loadDashboardSettings, type DashboardSettings } from './settings.js';
+import { loadDashboardSettings } from './dashboard.setting.js';
+import type { DashboardSettings } from './settings.js';
 
 /** Stores (or replaces) the snapshot for `asOf`; returns the number of groups written. */
 export async function takeProfileSnapshot(db: Db, asOf: IsoDate): Promise<{ asOf: IsoDate; groups: number; customers: number }> {

@@ -9,21 +9,26 @@
  */
 import { z } from 'zod';
 
-const ChecklistItemSchema = z.strictObject({ key: z.string().min(1), label: z.string().min(1), required: z.boolean() });
+const ChecklistItemSchema = z.strictObject({
+  key: z.string().min(1).meta({ title: '编码' }), label: z.string().min(1).meta({ title: '内容' }), required: z.boolean().meta({ title: '必须完成' }),
+});
 const stageFields = {
-  key: z.string().min(1),
-  name: z.string().min(1),
-  checklist: z.array(ChecklistItemSchema),
+  key: z.string().min(1).meta({ title: '编码' }),
+  name: z.string().min(1).meta({ title: '名称' }),
+  checklist: z.array(ChecklistItemSchema).meta({ title: '检查清单' }),
   /** May be jumped over freely. */
-  skippable: z.boolean().optional(),
+  skippable: z.boolean().optional().meta({ title: '可跳过' }),
   /** May be jumped over when the user gives a reason. */
-  allowSkipWithReason: z.boolean().optional(),
+  allowSkipWithReason: z.boolean().optional().meta({ title: '填写原因后可跳过' }),
 };
 const SubStageSchema = z.strictObject(stageFields);
-const StageSchema = z.strictObject({ ...stageFields, subStages: z.array(SubStageSchema).min(1).optional() });
+const StageSchema = z.strictObject({ ...stageFields, subStages: z.array(SubStageSchema).min(1).optional().meta({ title: '子阶段' }) });
 
 export const PipelineSchema = z
-  .strictObject({ code: z.string().min(1), name: z.string().min(1), stages: z.array(StageSchema).min(1) })
+  .strictObject({
+    code: z.string().min(1).meta({ title: '编码' }), name: z.string().min(1).meta({ title: '名称' }),
+    stages: z.array(StageSchema).min(1).meta({ title: '阶段' }),
+  })
   .refine((p) => new Set(p.stages.map((s) => s.key)).size === p.stages.length, { message: '阶段的 key 不能重复', path: ['stages'] })
   .refine((p) => p.stages.every((s) => !s.subStages || new Set(s.subStages.map((x) => x.key)).size === s.subStages.length), {
     message: '同一阶段内子阶段的 key 不能重复', path: ['stages'],

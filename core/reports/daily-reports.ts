@@ -20,9 +20,8 @@ import { addCalendarDays, shanghaiDate } from '../flow/time.js';
 import { recordEvent } from '../resources/events.js';
 import { PageQuerySchema, runList, type Page } from '../resources/pagination.js';
 import { IdParam, IsoDate } from '../resources/schemas.js';
-
-/** How far back a report may still be filed or corrected (补交). */
-export const DAILY_REPORT_BACKFILL_DAYS = 7;
+import { readSetting } from '../settings/read.js';
+import { dailyReportRules } from './daily-report.setting.js';
 
 /** A calendar day PostgreSQL can hold and a report can be about. */
 const Day = IsoDate.refine((d) => d >= '2000-01-01' && d <= '2200-12-31', '日期应在2000至2200年之间');
@@ -94,8 +93,9 @@ export async function submitDailyReport(
   if (day > today) {
     throw new AppError('VALIDATION_FAILED', [{ path: 'body.day', message: '不能提交未来日期的日报' }]);
   }
-  if (day < addCalendarDays(today, -DAILY_REPORT_BACKFILL_DAYS)) {
-    throw new AppError('VALIDATION_FAILED', [{ path: 'body.day', message: `只能补交最近${DAILY_REPORT_BACKFILL_DAYS}天的日报` }]);
+  const { backfillDays } = await readSetting(db, dailyReportRules);
+  if (day < addCalendarDays(today, -backfillDays)) {
+    throw new AppError('VALIDATION_FAILED', [{ path: 'body.day', message: `只能补交最近${backfillDays}天的日报` }]);
   }
   const { rows } = await db.query(
     `INSERT INTO daily_reports AS r (user_id, department_id, day, summary, obstacles, plan, support, created_at, updated_at)

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { seedProcessTemplates } from '../actions/process-templates.js';
-import type { ActionDefinition } from '../flow/action-definition.js';
-import { DEFAULT_ACTION_DEFINITIONS, DEFAULT_OBSTACLE_KEYWORDS, DEFAULT_PAIN_POINT_KEYWORDS } from '../flow/defaults.js';
+import { prerequisitesOf } from '../flow/action-definition.js';
+import { DEFAULT_LIBRARIES } from '../config-admin/keyword-library.setting.js';
+import { DEFAULT_ACTION_DEFINITIONS } from '../flow/defaults.js';
 import { DEFAULT_PIPELINE } from '../flow/pipeline.js';
 import { DEFAULT_ALERT_RULES } from './alert-rules.defaults.js';
 import { CN_HOLIDAYS_2026 } from './holidays-cn.js';
@@ -23,16 +24,13 @@ export async function installTemplate(client: pg.PoolClient, now: Date): Promise
     add(await client.query(
       `INSERT INTO action_definitions (code, version, name, kind, rules, prerequisites, due_working_days, escalation)
        VALUES ($1, 1, $2, $3, $4, $5, $6, $7) ON CONFLICT (code, version) DO NOTHING`,
-      [d.code, d.name, d.code, JSON.stringify(d.rules), JSON.stringify(prerequisitesOf(d)), d.dueWorkingDays,
+      [d.code, d.name, d.code, JSON.stringify(d.rules), JSON.stringify(prerequisitesOf(d.rules)), d.dueWorkingDays,
         JSON.stringify(d.escalation)],
     ));
   }
-  for (const [code, name, words] of [
-    ['pain_points', '客户痛点关键词', DEFAULT_PAIN_POINT_KEYWORDS],
-    ['obstacles', '协同堵点关键词', DEFAULT_OBSTACLE_KEYWORDS],
-  ] as const) {
+  for (const [code, { name, words }] of Object.entries(DEFAULT_LIBRARIES)) {
     add(await client.query(
-      `INSERT INTO keyword_libraries (code, name, words) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING`, [code, name, [...words]],
+      `INSERT INTO keyword_libraries (code, name, words) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING`, [code, name, words],
     ));
   }
   for (const r of DEFAULT_ALERT_RULES) {
@@ -50,9 +48,4 @@ export async function installTemplate(client: pg.PoolClient, now: Date): Promise
     [JSON.stringify({ name: '销售管理系统', at: now.toISOString() })],
   ));
   return changed > 0;
-}
-
-/** State locks are declared as `prerequisite.verified` rules; the column indexes them for lookups. */
-function prerequisitesOf(d: ActionDefinition): string[] {
-  return d.rules.flatMap((r) => (r.kind === 'prerequisite.verified' ? [r.definitionCode] : []));
 }

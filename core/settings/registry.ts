@@ -7,6 +7,9 @@
  *   const registry = await settingsRegistry();
  *   const def = registry.byKey.get('followup.standard');
  */
+// setting files import schemas that carry OpenAPI metadata and Chinese messages:
+// whoever loads the registry (a test, a CLI) gets the same zod set-up as the app
+import '../zod-locale.js';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -33,18 +36,13 @@ export function settingFiles(dir = CORE_DIR): string[] {
 }
 
 let loading: Promise<SettingsRegistry> | null = null;
-// Kept on globalThis, not in a module variable: a process may hold this module twice
-// (the test runner loads core/ once through require and once through import), and the
-// setting files must see the definitions whichever copy loaded them.
-const LOADED = Symbol.for('actionflow.settings.definitions');
-const store = globalThis as { [LOADED]?: readonly SettingDefinition[] };
+let loaded: readonly SettingDefinition[] | null = null;
 
 /**
  * The definitions once the registry has loaded, for defaults that depend on
  * the other settings (the permission setting's). Throws before that.
  */
 export function loadedDefinitions(): readonly SettingDefinition[] {
-  const loaded = store[LOADED];
   if (!loaded) throw new Error('设置注册表尚未加载：先调用 settingsRegistry()');
   return loaded;
 }
@@ -54,11 +52,22 @@ export function settingsRegistry(): Promise<SettingsRegistry> {
   return loading;
 }
 
+/**
+ * Loads a setting file the way this module itself was loaded. The test runner
+ * loads core/ as CommonJS (tsx compiles it); importing there would make a
+ * second copy of each setting file and of everything it imports (AppError
+ * would no longer be the AppError the error handler knows).
+ */
+async function loadModule(file: string): Promise<Record<string, unknown>> {
+  if (typeof require === 'function') return require(file) as Record<string, unknown>;
+  return await import(pathToFileURL(file).href) as Record<string, unknown>;
+}
+
 async function loadRegistry(): Promise<SettingsRegistry> {
   const byKey = new Map<string, SettingDefinition>();
   const fileOf = new Map<string, string>();
   for (const file of settingFiles()) {
-    const mod = await import(pathToFileURL(path.join(CORE_DIR, file)).href) as Record<string, unknown>;
+    const mod = await loadModule(path.join(CORE_DIR, file));
     for (const def of Object.values(mod).filter(isSettingDefinition)) {
       if (fileOf.has(def.key)) throw new Error(`设置「${def.key}」在 core/${file} 与 core/${fileOf.get(def.key)} 重复定义`);
       byKey.set(def.key, def);
@@ -67,7 +76,7 @@ async function loadRegistry(): Promise<SettingsRegistry> {
   }
   const topics = Object.keys(SETTING_TOPICS);
   const all = [...byKey.values()].sort((a, b) => topics.indexOf(a.topic) - topics.indexOf(b.topic));
-  store[LOADED] = all;
+  loaded = all;
   for (const def of all) assertWellFormed(def, fileOf.get(def.key)!);
   return { all, byKey, fileOf };
 }

@@ -27,8 +27,10 @@ export const ScopeQuery = z.strictObject({
   customerType: CustomerTypeField.optional(),
   /** Read the value in force at this moment instead of now (ISO 8601). */
   at: z.iso.datetime({ offset: true, message: '时间格式应为 ISO 8601，如 2026-03-01T00:00:00+08:00' }).optional(),
+  /** A code of a per-code setting about to be created: answer its form (value null) instead of 404. */
+  create: z.enum(['1']).optional(),
 });
-export const VersionsQuery = ScopeQuery.omit({ at: true });
+export const VersionsQuery = ScopeQuery.omit({ at: true, create: true });
 
 const Comment = z.string().trim().max(200, '说明不能超过200字').optional();
 
@@ -109,6 +111,8 @@ export const SettingDetailSchema = SettingSummarySchema.omit({ version: true, up
   editableDepartments: z.array(z.object({ id: z.number(), name: z.string(), path: z.string() })),
   /** Set after a write: how many people were sent a change notice. */
   notified: z.number().optional(),
+  /** A code that does not exist yet (asked with create=1): value is null until it is saved. */
+  isNew: z.boolean(),
 });
 export type SettingDetail = z.infer<typeof SettingDetailSchema>;
 

@@ -133,7 +133,8 @@ export async function settingDetail(db: Db, actor: Actor, l: Located, named: Nam
   const may: EditCheck = (def, s, path) => mayEditSetting(actor, def, s, path, permissions);
   const editors = editorsOf(l.def, permissions);
   // one after another: in a write, db is the request's transaction (one connection)
-  const read = await readSettingWithSource(db, l.def, { item: l.item, departmentPath: named.departmentPath, customerType: scope.customerType, at });
+  const read = l.isNew ? { value: null, from: null }
+    : await readSettingWithSource(db, l.def, { item: l.item, departmentPath: named.departmentPath, customerType: scope.customerType, at });
   const own = await latestOf(db, l.def.key, l.item, scope);
   const stored = await latestPerScope(db, l.def.key, l.item, { departmentIds: 'all', customerType: 'all' });
   const overrides = stored.filter((r) => r.value !== null);
@@ -154,12 +155,13 @@ export async function settingDetail(db: Db, actor: Actor, l: Located, named: Nam
     form: formOf(l.def) as Record<string, unknown>,
     overrides: overrides.map((r) => ({ scope: { ...r.scope, name: nameOf(r.scope) }, version: r.version, updatedAt: r.createdAt.toISOString() })),
     editableDepartments: await editableDepartments(db, l, scope, may),
+    isNew: l.isNew,
   };
 }
 
-export async function getSetting(db: Db, actor: Actor, id: string, q: ScopeInput & { at?: string }): Promise<SettingDetail> {
+export async function getSetting(db: Db, actor: Actor, id: string, q: ScopeInput & { at?: string; create?: '1' }): Promise<SettingDetail> {
   assertCan(actor, 'config', 'read');
-  const l = await locateSetting(db, id);
+  const l = await locateSetting(db, id, q.create === '1');
   return settingDetail(db, actor, l, await resolveScope(db, l.def, q), q.at ? new Date(q.at) : undefined);
 }
 

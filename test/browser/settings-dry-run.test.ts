@@ -26,14 +26,14 @@ describe('H5 settings: rule change with dry-run (browser, 390×844)', function (
     const page = await ctx.newPage();
     const errors = watchErrors(page);
     await page.goto('/settings');
-    await page.locator('[data-definition="visit"]').click();
+    await page.locator('[data-setting="flow.action-definition:visit"]').click();
     const km = page.locator('[data-rule-kind="geofence.within_km"] [data-param="km"]');
     await km.waitFor();
     expect(await km.inputValue()).to.equal('3');
     await snap(page, 'settings', 'visit-rules');
 
     await km.fill('1');
-    expect(await page.getByTestId('save-definition').isDisabled(), 'a rule change must be dry-run first').to.equal(true);
+    expect(await page.locator('[data-action="save"]').isDisabled(), 'a rule change must be dry-run first').to.equal(true);
     await page.getByTestId('dry-run').click();
     await page.getByTestId('dry-run-result').waitFor();
     expect(await page.getByTestId('would-reject').textContent()).to.equal('1');
@@ -42,8 +42,8 @@ describe('H5 settings: rule change with dry-run (browser, 390×844)', function (
     await page.getByTestId('dry-run-result').scrollIntoViewIfNeeded();
     await snap(page, 'settings', 'dry-run-1km');
 
-    await page.getByTestId('save-definition').click();
-    await page.getByText('v2').first().waitFor();
+    await page.locator('[data-action="save"]').click();
+    await page.locator('[data-version]', { hasText: '第 1 版' }).waitFor();
     const { rows } = await s.pool.query(`SELECT version, rules FROM action_definitions WHERE code = 'visit' AND active`);
     expect(rows[0].version).to.equal(2);
     expect(rows[0].rules.find((x: any) => x.kind === 'geofence.within_km').km).to.equal(1);

@@ -2,9 +2,10 @@ import { expect } from 'chai';
 import type pg from 'pg';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
+import { settingsClient } from '../settings/support/settings-client.js';
 import { configEvents, configState } from './support/config-state.js';
 
-describe('editing action definitions (versioned)', () => {
+describe('editing action definitions (versioned, through the settings)', () => {
   let api: TestApi;
   let pool: pg.Pool;
   let visit: any;
@@ -12,7 +13,10 @@ describe('editing action definitions (versioned)', () => {
     code: 'visit', name: v.name, ...(v.description ? { description: v.description } : {}),
     rules: v.rules, dueWorkingDays: v.dueWorkingDays, escalation: v.escalation, ...changes,
   });
-  const put = (body: unknown, code = 'visit') => api.call('PUT', `/api/action-definitions/${code}`, { as: 'admin.lin', body });
+  const put = async (body: unknown, code = 'visit') => {
+    const res = await settingsClient(api).save('admin.lin', `flow.action-definition:${code}`, body);
+    return res.status === 200 ? { ...res, body: (await api.call('GET', `/api/action-definitions/${code}`, { as: 'admin.lin' })).body } : res;
+  };
 
   before(async () => {
     ({ pool } = await freshDatabase());
@@ -41,10 +45,12 @@ describe('editing action definitions (versioned)', () => {
     expect(res.body.versions[1].rules.find((r: any) => r.kind === 'geofence.within_km').km).to.equal(3);
     const { rows } = await pool.query(`SELECT version, active, rules FROM action_definitions WHERE code = 'visit' ORDER BY version`);
     expect(rows.map((r) => [r.version, r.active])).to.deep.equal([[1, false], [2, true]]);
-    const [event] = (await configEvents(pool, 'action_definition')).slice(-1);
+    const [event] = (await configEvents(pool, 'setting')).slice(-1);
     expect(event.actor).to.equal('admin.lin');
-    expect(event.data).to.include({ code: 'visit', fromVersion: 1, toVersion: 2 });
-    expect(event.data.changed).to.include.members(['rules', 'description']);
+    expect(event.data).to.include({ key: 'flow.action-definition', item: 'visit', version: 1 });
+    const [change] = (await settingsClient(api).versions('rep.zhao', 'flow.action-definition:visit')).body.items;
+    expect(change.changes).to.include('说明：到客户现场拜访并提交拜访报告（照片、语音纪要、决策链、下次接触时间） → 到客户现场拜访（1公里内签到）');
+    expect(change.changes.some((c: string) => c.startsWith('提交规则'))).to.equal(true);
   });
 
   it('adds no version when the active definition is sent unchanged', async () => {
@@ -68,9 +74,9 @@ describe('editing action definitions (versioned)', () => {
     expect(res.status).to.equal(400);
     expect(res.body.error.code).to.equal('VALIDATION_FAILED');
     const paths = res.body.error.details.map((d: any) => d.path);
-    expect(paths).to.include.members(['body.rules.0.km', 'body.rules.1.attachmentKind', 'body.rules.2.kind']);
+    expect(paths).to.include.members(['body.value.rules.0.km', 'body.value.rules.1.attachmentKind', 'body.value.rules.2.kind']);
     for (const d of res.body.error.details) expect(d.message).to.match(/[\u4e00-\u9fa5]/);
-    expect(res.body.error.details.find((d: any) => d.path === 'body.rules.2.kind').message).to.contain('未知的规则类型');
+    expect(res.body.error.details.find((d: any) => d.path === 'body.value.rules.2.kind').message).to.contain('未知的规则类型');
     expect(await configState(pool)).to.deep.equal(before);
   });
 
@@ -83,7 +89,7 @@ describe('editing action definitions (versioned)', () => {
       ],
     }));
     expect(res.status).to.equal(400);
-    expect(res.body.error.details.map((d: any) => d.path)).to.deep.equal(['body.rules.0.library', 'body.rules.1.definitionCode']);
+    expect(res.body.error.details.map((d: any) => d.path)).to.deep.equal(['body.value.rules.0.library', 'body.value.rules.1.definitionCode']);
     expect(res.body.error.details[0].message).to.contain('no_such_library');
     expect(await configState(pool)).to.deep.equal(before);
   });
@@ -91,7 +97,7 @@ describe('editing action definitions (versioned)', () => {
   it('refuses a body whose code differs from the path (400)', async () => {
     const res = await put(definitionBody(visit, { code: 'quote' }));
     expect(res.status).to.equal(400);
-    expect(res.body.error.details[0].path).to.equal('body.code');
+    expect(res.body.error.details[0].path).to.equal('body.value.code');
   });
 
   it('creates version 1 of a new definition code', async () => {
@@ -102,16 +108,17 @@ describe('editing action definitions (versioned)', () => {
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     expect(res.body).to.include({ code: 'shelf_launch', kind: 'shelf_launch' });
     expect(res.body.active.version).to.equal(1);
-    const [event] = (await configEvents(pool, 'action_definition')).slice(-1);
-    expect(event.data).to.include({ code: 'shelf_launch', created: true, fromVersion: null, toVersion: 1 });
+    const [event] = (await configEvents(pool, 'setting')).slice(-1);
+    expect(event.data).to.include({ key: 'flow.action-definition', item: 'shelf_launch', created: true, version: 1 });
   });
 
-  it('serialises concurrent edits of one code into consecutive versions', async () => {
+  it('lets one of four concurrent edits made from the same version through; the others get 409 with the current version', async () => {
     const current = (await api.call('GET', '/api/action-definitions/followup', { as: 'admin.lin' })).body.active;
-    const results = await Promise.all([3, 4, 5, 6].map((d) => put({ ...definitionBody(current, { dueWorkingDays: d }), code: 'followup', name: current.name }, 'followup')));
-    expect(results.map((r) => r.status)).to.deep.equal([200, 200, 200, 200]);
+    const results = await Promise.all([3, 4, 5, 6].map((d) => settingsClient(api).save('admin.lin', 'flow.action-definition:followup',
+      { ...definitionBody(current, { dueWorkingDays: d }), code: 'followup', name: current.name }, { expectedVersion: 0 })));
+    expect(results.map((r) => r.status).sort()).to.deep.equal([200, 409, 409, 409]);
+    for (const r of results.filter((x) => x.status === 409)) expect(r.body.error.details.currentVersion).to.equal(1);
     const { rows } = await pool.query(`SELECT version, active FROM action_definitions WHERE code = 'followup' ORDER BY version`);
-    expect(rows.map((r) => r.version)).to.deep.equal([1, 2, 3, 4, 5]);
-    expect(rows.filter((r) => r.active).map((r) => r.version)).to.deep.equal([5]);
+    expect(rows.map((r) => [r.version, r.active])).to.deep.equal([[1, false], [2, true]]);
   });
 });

@@ -2,13 +2,17 @@ import { expect } from 'chai';
 import type pg from 'pg';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
-import { configEvents, configState } from './support/config-state.js';
+import { settingsClient } from '../settings/support/settings-client.js';
+import { configState } from './support/config-state.js';
 
-describe('editing the pipeline (PUT /api/pipelines/{code})', () => {
+describe('editing the pipeline (the flow.pipeline setting)', () => {
   let api: TestApi;
   let pool: pg.Pool;
   let eight: any;
-  const put = (definition: unknown, as = 'admin.lin') => api.call('PUT', '/api/pipelines/sales', { as, body: definition });
+  const put = async (definition: unknown, as = 'admin.lin') => {
+    const res = await settingsClient(api).save(as, 'flow.pipeline:sales', definition);
+    return res.status === 200 ? { ...res, body: (await api.call('GET', '/api/pipelines/sales', { as })).body } : res;
+  };
   /** Five stages: the last three (delivery, collection, after-sales) folded away. */
   const five = () => ({ ...eight, stages: eight.stages.slice(0, 5) });
 
@@ -56,9 +60,9 @@ describe('editing the pipeline (PUT /api/pipelines/{code})', () => {
     expect(up.status).to.equal(200);
     expect(up.body.definition.stages).to.have.length(8);
     expect(up.body.version).to.equal(3);
-    const events = (await configEvents(pool, 'pipeline')).slice(-2);
-    expect(events[0].data.after.stages.removed).to.deep.equal(['delivery', 'collection', 'after_sales']);
-    expect(events[1].data.after.stages.added).to.deep.equal(['delivery', 'collection', 'after_sales']);
+    const [again, folded] = (await settingsClient(api).versions('rep.zhao', 'flow.pipeline:sales')).body.items;
+    expect(folded.changes).to.deep.equal(['阶段：8 项 → 5 项']);
+    expect(again.changes).to.deep.equal(['阶段：5 项 → 8 项']);
   });
 
   it('refuses removing a sub-stage an open opportunity sits in', async () => {
@@ -76,6 +80,8 @@ describe('editing the pipeline (PUT /api/pipelines/{code})', () => {
     const dup = await put({ ...eight, stages: [eight.stages[0], eight.stages[0]] });
     expect(dup.status).to.equal(400);
     expect(dup.body.error.details[0].message).to.contain('不能重复');
+    const preview = await settingsClient(api).preview('admin.lin', 'flow.pipeline:sales', five());
+    expect(preview.body.lines).to.include.members(['删除：交付实施（进行中商机 0 个）']);
     const extra = await put({ ...eight, colour: 'red' });
     expect(extra.status).to.equal(400);
   });

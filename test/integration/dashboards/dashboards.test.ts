@@ -459,17 +459,17 @@ describe('dashboards: water levels and process health on a hand-built organisati
   });
 
   describe('settings (last: it changes a threshold)', () => {
-    it('serves the thresholds and lets an admin change one band', async () => {
+    it('serves the thresholds and lets an admin change one band (the dashboards.thresholds setting); a director may not', async () => {
       const s = await get('/api/dashboard-settings');
       expect(s.thresholds.lead_conversion).to.deep.equal({ green: { min: 0.35, max: 0.45 }, red: { below: 0.30 } });
       await fx.pool.query(`INSERT INTO users (wecom_userid, name, role, department_id) VALUES ('admin.lin', '林涛', 'admin', $1)`, [fx.dept.root]);
-      const put = await api.call('PUT', '/api/dashboard-settings', { as: 'admin.lin',
-        body: { thresholds: { effective_followup: { green: { min: 0.6 }, red: { below: 0.5 } } } } });
+      const thresholds = { ...s.thresholds, effective_followup: { green: { min: 0.6 }, red: { below: 0.5 } } };
+      const put = await api.call('PUT', '/api/settings/dashboards.thresholds', { as: 'admin.lin', body: { expectedVersion: 0, value: thresholds } });
       expect(put.status, JSON.stringify(put.body)).to.equal(200);
       const body = await get('/api/dashboards?month=2026-03');
       expect(figure(body, 'effective_followup').status).to.equal('green');
       expect(figure(body, 'lead_conversion').status).to.equal('green');
-      const refused = await api.call('PUT', '/api/dashboard-settings', { as: 'director.wang', body: { thresholds: {} } });
+      const refused = await api.call('PUT', '/api/settings/dashboards.thresholds', { as: 'director.wang', body: { expectedVersion: 1, value: s.thresholds } });
       expect(refused.status).to.equal(403);
     });
   });

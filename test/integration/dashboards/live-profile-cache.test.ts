@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type pg from 'pg';
-import { loadDashboardSettings } from '../../../core/dashboards/settings.js';
+import { loadDashboardSettings } from '../../../core/dashboards/dashboard.setting.js';
 import { LIVE_PROFILE_STALE_MS, LIVE_PROFILE_TTL_MS, liveProfileState } from '../../../core/dashboards/snapshots.js';
 import { freshDatabase } from '../../support/database.js';
 

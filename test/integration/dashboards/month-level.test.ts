@@ -4,7 +4,8 @@ import { METRICS, type MetricKey } from '../../../core/dashboards/metrics.js';
 import { makePeriod, type Period } from '../../../core/dashboards/period.js';
 import { aggregateMetric, type AggregateRow } from '../../../core/dashboards/query.js';
 import { diffDashboardRollups, foldDashboardDeltas, rebuildDashboardRollups } from '../../../core/dashboards/rollups.js';
-import { loadDashboardSettings, type DashboardSettings } from '../../../core/dashboards/settings.js';
+import { loadDashboardSettings } from '../../../core/dashboards/dashboard.setting.js';
+import type { DashboardSettings } from '../../../core/dashboards/settings.js';
 import { at, buildFixture, NOW, type Fixture } from './fixture.js';
 
 /**

@@ -191,7 +191,7 @@ describe('obstacle clustering and the weekly cross-department heatmap', () => {
       const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-0123456789abcdef', DATA_DIR: dataDir, PUBLIC_URL: 'https://af.example.com' });
       const monday = new Date('2026-03-23T08:30:00+08:00');
       const r: any = await pushWeeklyObstacleHeatmap({ pool: fx.pool, config, logger, now: () => monday });
-      expect(r).to.deep.include({ week: '2026-03-16', directors: 1, sent: 1 });
+      expect(r).to.deep.include({ week: '2026-03-16', recipients: 1, sent: 1 });
       const again: any = await pushWeeklyObstacleHeatmap({ pool: fx.pool, config, logger, now: () => monday });
       expect(again.sent, 'one card per director and week').to.equal(0);
       const { rows } = await fx.pool.query(`SELECT recipient, msgtype, payload, status FROM outbox WHERE dedupe_key LIKE 'obstacle-heatmap:%'`);

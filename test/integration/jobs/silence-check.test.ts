@@ -4,6 +4,7 @@ import { recordCustomerFollowUp } from '../../../core/actions/followups.js';
 import { runSilenceCheck } from '../../../core/alerts/silence.js';
 import { verifyLink } from '../../../core/auth/session.js';
 import { startTestApi } from '../../support/api-harness.js';
+import { settingsClient } from '../settings/support/settings-client.js';
 import { freshDatabase } from '../../support/database.js';
 import { addSilentCustomers, aMorningAfterSeed, clock, DAY, deps, lookups, PUBLIC_URL, SECRET, silentCustomerIds } from './jobs-helpers.js';
 
@@ -121,14 +122,16 @@ describe('silence check (沉默客户)', () => {
   it('applies an admin\'s rule change (7 → 10 days) on the next run, without a restart', async () => {
     const api = await startTestApi({ pool, now: t.now });
     try {
-      const patch = await api.call('PATCH', '/api/alert-rules/silence', { as: 'admin.lin', body: { params: { days: 10 } } });
+      const settings = settingsClient(api);
+      const rule = await settings.value('admin.lin', 'alerts.silence');
+      const patch = await settings.save('admin.lin', 'alerts.silence', { ...rule, days: 10 });
       expect(patch.status).to.equal(200);
       const at10 = await runSilenceCheck(deps(pool, t.now));
       expect(at10.thresholdDays).to.equal(10);
       const ids10 = await silentCustomerIds(pool, t.now(), 10);
       expect((await $.rows(`SELECT subject_id FROM alerts ORDER BY subject_id`)).map((x) => x.subject_id)).to.deep.equal(ids10);
 
-      await api.call('PATCH', '/api/alert-rules/silence', { as: 'admin.lin', body: { params: { days: 7 } } });
+      await settings.save('admin.lin', 'alerts.silence', { ...rule, days: 7 });
       const at7 = await runSilenceCheck(deps(pool, t.now));
       const ids7 = await silentCustomerIds(pool, t.now(), 7);
       expect(at7.opened).to.equal(ids7.length - ids10.length);

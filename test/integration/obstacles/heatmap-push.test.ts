@@ -159,7 +159,7 @@ describe('weekly obstacle heatmap pushed to directors as an image', () => {
   describe('the weekly job', () => {
     it('queues one image and then one text card per active director, once per week however often it runs', async () => {
       const r: any = await job();
-      expect(r).to.deep.include({ week: '2026-03-16', directors: 2, sent: 2, images: 2 });
+      expect(r).to.deep.include({ week: '2026-03-16', recipients: 2, sent: 2, images: 2 });
       const again: any = await job();
       expect(again).to.deep.include({ sent: 0, images: 0 });
 
