@@ -13,9 +13,9 @@ const ExpectedVersion = z.number().int().min(1).optional();
 
 /** Extra evidence a dispatcher asks for, e.g. { tag: '竞品陈列照片', min: 1, kind: 'photo' }. */
 export const RequirementSchema = z.strictObject({
-  tag: z.string().trim().min(1).max(50),
-  min: z.number().int().min(1).max(20).default(1),
-  kind: z.enum(['photo', 'voice', 'document']).optional(),
+  tag: z.string().trim().min(1).max(50).meta({ title: '材料名称' }),
+  min: z.number().int().min(1).max(20).default(1).meta({ title: '至少', unit: '份' }),
+  kind: z.enum(['photo', 'voice', 'document']).optional().meta({ title: '类型', labels: { photo: '照片', voice: '语音', document: '文件' } }),
 });
 export type Requirement = z.output<typeof RequirementSchema>;
 

@@ -35,6 +35,7 @@ export const processTemplate = defineSetting({
   },
   scopes: { department: false, customerType: 'none' },
   editors: { organisation: ['admin'] },
+  editor: 'process-template',
   items: {
     noun: '流程模板',
     list: async (db) => (await db.query('SELECT code, name FROM process_templates ORDER BY id')).rows.map((r) => ({ code: r.code, label: r.name })),

@@ -20,13 +20,14 @@ import { loadActiveDefinitionOrThrow, loadWorkCalendar, type StoredDefinition } 
 import { assertCustomerReference, insertAction, type FlowDeps } from './dispatch.js';
 
 export const ProcessNodeSchema = z.strictObject({
-  key: z.string().regex(/^[a-z][a-z0-9_]*$/),
-  title: z.string().min(1).max(200),
-  definitionCode: z.string().min(1),
+  key: z.string().regex(/^[a-z][a-z0-9_]*$/, '编码只能包含小写字母、数字和下划线，以字母开头').meta({ title: '节点编码' }),
+  title: z.string().min(1, '请填写节点名称').max(200).meta({ title: '节点名称' }),
+  definitionCode: z.string().min(1).meta({ title: '事项类型', optionsFrom: 'action-definitions' }),
   /** Due at the end of the Nth working day after the process starts. */
-  dueWorkingDays: z.number().int().min(0).max(365),
-  requirements: z.array(RequirementSchema).default([]),
-  escalation: EscalationPolicySchema,
+  dueWorkingDays: z.number().int().min(0, '应在0–365个工作日之间').max(365, '应在0–365个工作日之间')
+    .meta({ title: '期限', unit: '个工作日', description: '从流程启动起第几个工作日结束前完成' }),
+  requirements: z.array(RequirementSchema).default([]).meta({ title: '需上传的材料' }),
+  escalation: EscalationPolicySchema.meta({ title: '逾期升级' }),
 });
 export const ProcessNodesSchema = z.array(ProcessNodeSchema).min(1).refine(
   (nodes) => new Set(nodes.map((n) => n.key)).size === nodes.length, '节点编码不能重复');

@@ -11,14 +11,17 @@ import { z } from 'zod';
 import { NOTIFY_ROLES, type NotifyRole } from './types.js';
 import { addWorkingDays, workingDaysBetween, type WorkCalendar } from './working-days.js';
 
+const NOTIFY_LABELS = { assignee: '负责人', assigner: '派发人', manager: '主管', director: '销售总监', compliance: '合规', admin: '管理员' };
+
 const StepSchema = z.strictObject({
-  afterWorkingDaysOverdue: z.number().int().min(0).max(60),
-  notify: z.array(z.enum(NOTIFY_ROLES)).min(1),
+  afterWorkingDaysOverdue: z.number().int().min(0, '应在0–60个工作日之间').max(60, '应在0–60个工作日之间')
+    .meta({ title: '逾期', unit: '个工作日' }),
+  notify: z.array(z.enum(NOTIFY_ROLES)).min(1, '至少通知一个人').meta({ title: '通知', labels: NOTIFY_LABELS }),
   /** Also copy (抄送) everyone notified by earlier steps, so the chain below sees it went up. */
-  cc: z.boolean().optional(),
+  cc: z.boolean().optional().meta({ title: '抄送前面各步通知过的人' }),
   /** Move the action to 'escalated'; defaults to true for every step after day 0. */
-  escalate: z.boolean().optional(),
-});
+  escalate: z.boolean().optional().meta({ title: '标记为已升级' }),
+}).meta({ title: '步骤' });
 
 export const EscalationPolicySchema = z.strictObject({
   steps: z
@@ -26,7 +29,7 @@ export const EscalationPolicySchema = z.strictObject({
     .min(1)
     .refine((s) => s.every((x, i) => i === 0 || x.afterWorkingDaysOverdue > s[i - 1].afterWorkingDaysOverdue), {
       message: '升级步骤必须按逾期工作日从小到大排列，且天数不能重复',
-    }),
+    }).meta({ title: '升级步骤' }),
 });
 export type EscalationPolicy = z.output<typeof EscalationPolicySchema>;
 

@@ -111,7 +111,7 @@ export interface SettingDefinition<T = any> {
   /** Roles told of a change by WeCom message, within the scope's department subtree. */
   notify?: { roles: Role[] };
   /** A custom H5 editor's name, where a generated form does not serve. */
-  editor?: 'pipeline' | 'action-definition' | 'holidays';
+  editor?: 'pipeline' | 'action-definition' | 'holidays' | 'process-template';
 }
 
 type Declared<S extends z.ZodType> = Omit<SettingDefinition<z.output<S>>, 'kind' | 'schema' | 'defaultValue'> & {

@@ -64,10 +64,11 @@ export type FieldSchema = {
   [k: string]: unknown;
 };
 
-/** The schema of the field at `path`, through optional/nullable unions. */
+/** The schema of the field at `path`, through optional/nullable unions and, in a union of objects, the variant that has the field. */
 export function fieldAt(schema: FieldSchema | undefined, path: ReadonlyArray<string | number>): FieldSchema | undefined {
   let s = schema;
   for (const seg of path) {
+    if (typeof seg === 'string') s = (s?.anyOf ?? s?.oneOf)?.find((v) => v.properties?.[seg]) ?? s;
     s = unwrap(s);
     s = typeof seg === 'number' ? s?.items : s?.properties?.[seg] ?? s?.additionalProperties as FieldSchema | undefined;
   }

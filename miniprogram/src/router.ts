@@ -42,6 +42,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/settings/history', component: () => import('./pages/settings/SettingHistoryPage.vue'), meta: { title: '变更记录', tab: 'settings' } },
   { path: '/settings/pipeline/:id', component: () => import('./pages/settings/PipelinePage.vue'), meta: { title: '销售流程', tab: 'settings' } },
   { path: '/settings/action-definition/:id', component: () => import('./pages/settings/DefinitionPage.vue'), meta: { title: '事项规则', tab: 'settings' } },
+  { path: '/settings/process-template/:id', component: () => import('./pages/settings/ProcessTemplatePage.vue'), meta: { title: '流程模板', tab: 'settings' } },
   { path: '/settings/holidays/:id', component: () => import('./pages/settings/HolidaysPage.vue'), meta: { title: '节假日', tab: 'settings' } },
   { path: '/dashboards', component: () => import('./pages/DashboardPage.vue'), meta: { title: '过程看板', tab: 'me', roles: ['rep', 'manager', 'director', 'admin'] } },
   { path: '/dashboards/:metric', component: () => import('./pages/DashboardMetricPage.vue'), meta: { title: '指标明细', tab: 'me', roles: ['rep', 'manager', 'director', 'admin'] } },

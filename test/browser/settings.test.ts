@@ -112,4 +112,28 @@ describe('H5 settings area (browser, 390×844)', function () {
     expect(errors).to.deep.equal([]);
     await ctx.close();
   });
+
+  it("shows a process template as its timeline and saves a node's new deadline as a version", async () => {
+    const ctx = await phone(s.browser, { baseURL: s.api.baseUrl });
+    await signIn(ctx, 'admin.lin');
+    const page = await ctx.newPage();
+    const errors = watchErrors(page);
+    await page.goto('/settings');
+    await page.locator('[data-setting="flow.process-template:hospital_admission"]').click();
+    const node = page.locator('[data-node="equipment_head"]');
+    await node.waitFor();
+    expect(await node.textContent()).to.contain('第 5 个工作日').and.contain('完成设备科主任面访').and.contain('需上传：签字版技术确认书');
+    await node.getByText('编辑').click();
+    const due = node.locator('[data-field="nodes.1.dueWorkingDays"] input');
+    expect(await due.inputValue()).to.equal('5');
+    await due.fill('4');
+    await due.blur();
+    await snap(page, 'settings', 'process-template');
+    await page.locator('[data-action="save"]').click();
+    await page.getByText('第 1 版').first().waitFor();
+    const { rows } = await s.pool.query(`SELECT version, nodes->1->>'dueWorkingDays' AS due FROM process_templates WHERE code = 'hospital_admission'`);
+    expect(rows[0]).to.deep.equal({ version: 2, due: '4' });
+    expect(errors).to.deep.equal([]);
+    await ctx.close();
+  });
 });

@@ -9,12 +9,12 @@ import type { ReportAttachment, RuleFailure } from '../types.js';
 import { ATTACHMENT_WORDS, defineGateRule, failure } from './rule-definition.js';
 
 const schema = z.strictObject({
-  min: z.number().int().min(0),
+  min: z.number().int().min(0).meta({ title: '最少数量', unit: '个' }),
   // not `kind`: that key is the rule-kind discriminator of the flattened config
-  attachmentKind: z.enum(['photo', 'voice', 'document']).optional(),
-  tag: z.string().min(1).optional(),
-  label: z.string().min(1).optional(),
-  requireTags: z.array(z.string().min(1)).optional(),
+  attachmentKind: z.enum(['photo', 'voice', 'document']).optional().meta({ title: '附件类型', labels: { photo: '照片', voice: '语音', document: '文件' } }),
+  tag: z.string().min(1).optional().meta({ title: '标签' }),
+  label: z.string().min(1).optional().meta({ title: '名称' }),
+  requireTags: z.array(z.string().min(1)).optional().meta({ title: '须包含的标签' }),
 });
 type Params = z.output<typeof schema>;
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineGateRule, failure } from './rule-definition.js';
 
 const schema = z.strictObject({
-  items: z.array(z.strictObject({ key: z.string().min(1), label: z.string().min(1) })).min(1),
+  items: z.array(z.strictObject({ key: z.string().min(1).meta({ title: '编码' }), label: z.string().min(1).meta({ title: '内容' }) })).min(1).meta({ title: '检查项' }),
 });
 
 export const checklistCompleteRule = defineGateRule({

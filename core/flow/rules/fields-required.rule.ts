@@ -11,8 +11,8 @@ import { defineGateRule, failure, quoteList } from './rule-definition.js';
 
 const fieldSchema = z
   .strictObject({
-    key: z.string().min(1),
-    label: z.string().min(1),
+    key: z.string().min(1).meta({ title: '编码' }),
+    label: z.string().min(1).meta({ title: '名称' }),
     type: z.enum(['text', 'datetime_future', 'date', 'enum']).optional(),
     options: z.array(z.string().min(1)).min(1).optional(),
   })
@@ -22,7 +22,7 @@ const fieldSchema = z
   });
 type Field = z.output<typeof fieldSchema>;
 
-const schema = z.strictObject({ fields: z.array(fieldSchema).min(1) });
+const schema = z.strictObject({ fields: z.array(fieldSchema).min(1).meta({ title: '必填字段' }) });
 
 function isBlank(v: unknown): boolean {
   if (v === undefined || v === null) return true;

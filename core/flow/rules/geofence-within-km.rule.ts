@@ -9,7 +9,7 @@ import { distanceKm } from '../geo.js';
 import type { RuleFailure } from '../types.js';
 import { defineGateRule, failure } from './rule-definition.js';
 
-const schema = z.strictObject({ km: z.number().positive().max(1000) });
+const schema = z.strictObject({ km: z.number().positive().max(1000).meta({ title: '签到范围', unit: '公里' }) });
 
 const RULE = 'geofence.within_km';
 

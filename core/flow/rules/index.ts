@@ -32,9 +32,9 @@ export const GATE_RULES = {
 } satisfies { [K in GateRuleKind]: GateRuleDefinition<K, z.ZodObject> };
 
 const common = {
-  id: z.string().min(1).optional(),
+  id: z.string().min(1).optional().meta({ title: '规则编号' }),
   /** 'warning' demotes every failure of the rule; 'error' keeps each check's own severity. */
-  severity: z.enum(['error', 'warning']).optional(),
+  severity: z.enum(['error', 'warning']).optional().meta({ title: '未满足时', labels: { error: '不通过', warning: '仅提醒' } }),
 };
 
 type ConfigShape<K extends GateRuleKind, S extends z.ZodObject> = S['shape'] & { kind: z.ZodLiteral<K> } & typeof common;

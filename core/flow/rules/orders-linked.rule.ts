@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { defineGateRule, failure } from './rule-definition.js';
 
-const schema = z.strictObject({ latest: z.number().int().min(1) });
+const schema = z.strictObject({ latest: z.number().int().min(1).meta({ title: '须关联最近的订单', unit: '个' }) });
 
 export const ordersLinkedRule = defineGateRule({
   kind: 'orders.linked',

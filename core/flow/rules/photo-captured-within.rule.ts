@@ -13,10 +13,10 @@ import type { ReportAttachment, RuleFailure, VisitFacts } from '../types.js';
 import { defineGateRule, failure } from './rule-definition.js';
 
 const schema = z.strictObject({
-  tags: z.array(z.string().min(1)).min(1).optional(),
-  hoursBefore: z.number().min(0).max(72).optional(),
-  hoursAfter: z.number().min(0).max(72).optional(),
-  missingExif: z.enum(['fail', 'warn']),
+  tags: z.array(z.string().min(1)).min(1).optional().meta({ title: '照片标签' }),
+  hoursBefore: z.number().min(0).max(72).optional().meta({ title: '可早于签到', unit: '小时' }),
+  hoursAfter: z.number().min(0).max(72).optional().meta({ title: '可晚于签到', unit: '小时' }),
+  missingExif: z.enum(['fail', 'warn']).meta({ title: '照片没有拍摄时间时', labels: { fail: '不通过', warn: '仅提醒' } }),
 });
 type Params = z.output<typeof schema>;
 

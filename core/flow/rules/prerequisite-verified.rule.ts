@@ -7,7 +7,7 @@ import { describeStatus } from '../action-machine.js';
 import type { ActionStatus } from '../types.js';
 import { defineGateRule, failure } from './rule-definition.js';
 
-const schema = z.strictObject({ definitionCode: z.string().min(1), label: z.string().min(1) });
+const schema = z.strictObject({ definitionCode: z.string().min(1).meta({ title: '前置事项类型' }), label: z.string().min(1).meta({ title: '名称' }) });
 
 const RULE = 'prerequisite.verified';
 const DONE: readonly ActionStatus[] = ['verified', 'archived'];

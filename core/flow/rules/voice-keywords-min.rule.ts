@@ -9,9 +9,9 @@ import type { RuleFailure } from '../types.js';
 import { defineGateRule, failure, quoteList } from './rule-definition.js';
 
 const schema = z.strictObject({
-  library: z.string().min(1),
-  min: z.number().int().min(1),
-  label: z.string().min(1).optional(),
+  library: z.string().min(1).meta({ title: '关键词库' }),
+  min: z.number().int().min(1).meta({ title: '至少提到', unit: '个' }),
+  label: z.string().min(1).optional().meta({ title: '名称' }),
 });
 
 const RULE = 'voice.keywords.min';

@@ -1,0 +1,179 @@
+import { expect } from 'chai';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type pg from 'pg';
+import { settingsRegistry } from '../../../core/settings/registry.js';
+import { startTestApi, type TestApi } from '../../support/api-harness.js';
+import { freshDatabase } from '../../support/database.js';
+
+/**
+ * Issue #26's "done": every number the product enforces is reachable in the
+ * settings by the role allowed to edit it. Both sides are enumerated — the
+ * registry, and the code's enforcement points:
+ *  1. the configuration tables the code reads are written only by registered
+ *     settings (their `apply`), never around them;
+ *  2. every named number and every DEFAULT_* the code declares is a
+ *     registered setting's default (a setting file imports it), or is listed
+ *     below as technical, with the reason;
+ *  3. every registered setting — each code of per-code settings too — opens
+ *     and saves through the settings screens' operations for each role its
+ *     definition names, and its custom editor exists in the app.
+ */
+const ROOTS = ['core', 'bot', 'jobs', 'api'];
+const source = (dir: string) => readdirSync(dir, { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f).split(path.sep).join('/'));
+const files = ROOTS.flatMap(source).filter((f) => !f.includes('/db/migrations/'));
+const text = new Map(files.map((f) => [f, readFileSync(f, 'utf8')]));
+const isSettingFile = (f: string) => f.endsWith('.setting.ts');
+// the template installer and the demo seed put the defaults in place at first start
+const isInstaller = (f: string) => f.startsWith('core/seed/') || f === 'core/actions/process-templates.ts';
+
+/** Named numbers and defaults that are not business rules, and why. */
+const TECHNICAL: Record<string, string> = {
+  'core/flow/segmenter.ts#CONTENT_CACHE_LIMIT': 'cache size',
+  'core/flow/time.ts#SHANGHAI_OFFSET_MS': 'time-zone arithmetic',
+  'core/flow/time.ts#DAY_MS': 'time arithmetic',
+  'core/flow/geo.ts#A': 'GCJ-02 ellipsoid constant',
+  'core/flow/geo.ts#EE': 'GCJ-02 ellipsoid constant',
+  'core/flow/geo.ts#EARTH_MEAN_RADIUS_KM': 'geodesy constant',
+  'core/flow/rules/photo-captured-within.rule.ts#HOUR_MS': 'time arithmetic',
+  'core/flow/rules/photo-captured-within.rule.ts#CHECKIN_SLACK_HOURS': "default of the rule's hoursBefore/hoursAfter params, which the action type's rules set (flow.action-definition)",
+  'core/flow/defaults.ts#DEFAULT_KEYWORD_LIBRARIES': 'the same word lists as keywords.library\'s defaults, keyed for the rule engine\'s unit tests',
+  'core/seed/install.ts#SEED_LOCK': 'advisory lock id',
+  'core/seed/seed-demo-opportunities.ts#DAY': 'time arithmetic (demo data)',
+  'core/seed/seed-demo-org.ts#DAY': 'time arithmetic (demo data)',
+  'core/obstacles/heatmap.ts#HEATMAP_MAX_TOPICS': 'columns that fit the heatmap picture',
+  'core/obstacles/heatmap.ts#CACHE_LIMIT': 'cache size',
+  'core/obstacles/render.ts#HEATMAP_PNG_WIDTH': 'picture width',
+  'core/config-admin/action-definition.setting.ts#PREVIEW_DAYS': "how far the rules preview replays (the dry-run's own days are chosen on screen)",
+  'core/config-admin/dry-run.ts#MAX_ITEMS': 'response size',
+  'core/actions/definitions.ts#PARSED_MAX': 'cache size',
+  'core/actions/visit-facts.ts#RECENT_ORDERS': 'how many orders are loaded; orders.linked rules ask for fewer',
+  'core/actions/followup-standard.setting.ts#MAX_LINES': 'preview length',
+  'core/settings/notices.ts#MAX_LINES': "WeCom card length",
+  'core/org/sync-org.ts#SYNC_LOCK': 'advisory lock id',
+  'core/inbound/accept-callback.ts#MEMBER_CACHE_MS': 'cache lifetime',
+  'core/inbound/accept-callback.ts#MEMBER_CACHE_MAX': 'cache size',
+  'core/inbound/console-bridge.ts#CONSOLE_WAIT_MS': 'demo console round trip',
+  'core/wecom/template-card.schema.ts#TITLE_MAX_CHARS': "WeCom's limit",
+  'core/wecom/template-card.schema.ts#SUB_TITLE_MAX_CHARS': "WeCom's limit",
+  'core/wecom/template-card.schema.ts#BUTTON_TEXT_MAX_CHARS': "WeCom's limit",
+  'core/wecom/http-wecom-client.ts#MAX_BACKOFF_MS': 'retry back-off',
+  'core/wecom/callback-reply.ts#TEXT_MAX_BYTES': "WeCom's limit",
+  'core/wecom/media-upload.ts#MB': 'unit',
+  'core/wecom/media-upload.ts#MEDIA_MIN_BYTES': "WeCom's limit",
+  'core/wecom/template-cards.ts#MAX_FACTS': 'card layout',
+  'core/wecom/recipient-throttle.ts#MINUTE_MS': 'time arithmetic',
+  'core/wecom/recipient-throttle.ts#HOUR_MS': 'time arithmetic',
+  'core/wecom/callback-crypto.ts#DEFAULT_MAX_BODY_BYTES': 'request size guard',
+  'core/dashboards/period.ts#MAX_DAYS': 'query range guard',
+  'core/dashboards/closed-periods.ts#CLOSED_PERIOD_TTL_MS': 'cache lifetime',
+  'core/dashboards/closed-periods.ts#MAX_ENTRIES': 'cache size',
+  'core/dashboards/snapshots.ts#LIVE_PROFILE_TTL_MS': 'cache lifetime',
+  'core/dashboards/snapshots.ts#LIVE_PROFILE_STALE_MS': 'cache lifetime',
+  'core/dashboards/export.ts#EXPORT_MAX_ROWS': 'export size guard',
+  'core/outbox/failures.ts#MAX_ATTEMPTS': 'delivery retries',
+  'core/outbox/failures.ts#MINUTE': 'time arithmetic',
+  'core/outbox/deliver.ts#DUPLICATE_CHECK_SECONDS': "WeCom's duplicate-check window",
+  'core/outbox/deliver.ts#MAX_ROWS_PER_RECIPIENT': 'batch size',
+  'core/attachments/limits.ts#MB': 'unit',
+  'core/attachments/attachments.ts#PNG_EXIF_WINDOW': 'file parsing',
+  'core/attachments/sniff.ts#HEAD_BYTES': 'file parsing',
+  'core/attachments/sniff.ts#EOCD_SIG': 'ZIP format constant',
+  'core/attachments/sniff.ts#CDH_SIG': 'ZIP format constant',
+  'core/db/migrate.ts#MIGRATION_LOCK': 'advisory lock id',
+  'core/alerts/alert-writer.ts#CARD_CHUNK': 'batch size',
+  'core/alerts/silence.ts#FULL_SWEEP_EVERY_MS': 'how often the check re-reads everything (a correctness sweep, not a threshold)',
+  'core/alerts/silence.ts#FOLLOW_UP_MARGIN_MS': 'overlap of incremental runs',
+  'core/alerts/rule-settings.ts#AFTER_QUIET_MS': "WeCom's advice not to send on the hour",
+  'bot/engine/handle-message.ts#REPLY_MAX_BYTES': "WeCom's limit",
+  'bot/engine/route.ts#MAX_TEXT': 'input size guard',
+  'bot/engine/session.ts#VOCABULARY_TTL_MS': 'cache lifetime',
+  'bot/engine/inbox.ts#MAX_ATTEMPTS': 'message retries',
+  'bot/engine/state.ts#UNDO_DEPTH': 'conversation memory',
+  'bot/engine/apply-text.ts#TRANSCRIPT_MAX': 'input size guard',
+  'bot/transports/wechaty.transport.ts#SAY_ATTEMPTS': 'send retries',
+  'bot/transports/console.transport.ts#PUSHED_MAX': 'buffer size',
+  'bot/cli/demo-jpeg.ts#ASCII': 'file format',
+  'bot/cli/demo-jpeg.ts#LONG': 'file format',
+  'bot/parse/zh-datetime.ts#DEFAULT_DATE_HOUR': 'the hour a date without a time is read as',
+  'bot/main.ts#SWEEP_EVERY_MS': 'process housekeeping',
+  'bot/main.ts#STALE_AFTER_MS': 'process housekeeping',
+  'bot/main.ts#LISTEN_WAIT_MS': 'process housekeeping',
+  'bot/commands/my-tasks.command.ts#SHOWN': 'reply length',
+  'bot/commands/daily-report.command.ts#ANSWER_MAX': 'input size guard',
+  'jobs/main.ts#JOBS_CONNECTIONS': 'connection pool size',
+  'bot/engine/session.ts#DEFAULT_PHOTO_TAGS': "words the bot recognises a photo's kind by: the bot's trade dictionary (issue #24) registers its vocabulary",
+  'api/routes/wecom-callback.routes.ts#MAX_BODY_BYTES': 'request size guard',
+};
+
+describe('every number the product enforces is reachable in the settings', () => {
+  let pool: pg.Pool;
+  let api: TestApi;
+
+  before(async () => {
+    ({ pool } = await freshDatabase());
+    api = await startTestApi({ pool });
+  });
+  after(() => api.close());
+
+  it('writes the configuration tables the code reads only through registered settings', () => {
+    const writes = (src: string) => [...src.matchAll(/\b(?:INSERT INTO|UPDATE|DELETE FROM)\s+([a-z_]+)/g)].map((m) => m[1]);
+    const configTables = new Set([...text].filter(([f]) => isSettingFile(f)).flatMap(([, src]) => writes(src)));
+    expect([...configTables].sort()).to.deep.equal(['action_definitions', 'alert_rules', 'holidays', 'keyword_libraries', 'pipelines', 'process_templates']);
+    const around = [...text].filter(([f]) => !isSettingFile(f) && !isInstaller(f))
+      .flatMap(([f, src]) => writes(src).filter((t) => configTables.has(t)).map((t) => `${f} writes ${t}`));
+    expect(around).to.deep.equal([]);
+    const readers = [...text].flatMap(([f, src]) => ([...src.matchAll(/\b(?:FROM|JOIN)\s+settings\b/g)].length ? [f] : []));
+    expect(readers, 'the old key-value settings table holds only install markers').to.deep.equal([]);
+  });
+
+  it('knows every named number and default in the code: a setting\'s default, or technical with a reason', () => {
+    const settingSources = [...text].filter(([f]) => isSettingFile(f)).map(([, src]) => src).join('\n');
+    const found: string[] = [];
+    const unexplained: string[] = [];
+    for (const [f, src] of text) {
+      for (const m of src.matchAll(/^(?:export )?const ([A-Z][A-Z0-9_]*)(?::[^=\n]+)?\s*=\s*(-?[0-9]|\{|\[|new )/gm)) {
+        const [, name, start] = m;
+        if (!/^-?[0-9]/.test(start) && !name.startsWith('DEFAULT_')) continue;
+        const id = `${f}#${name}`;
+        found.push(id);
+        // a default declared in a setting file, or imported by one
+        const registered = name.startsWith('DEFAULT_') && (isSettingFile(f) || new RegExp(`\\b${name}\\b`).test(settingSources));
+        if (!registered && !TECHNICAL[id]) unexplained.push(id);
+      }
+    }
+    expect(unexplained, 'register these as settings, or list them as technical').to.deep.equal([]);
+    expect(Object.keys(TECHNICAL).filter((id) => !found.includes(id)), 'technical entries no longer in the code').to.deep.equal([]);
+  });
+
+  it('lets each role a setting names as editor open and save it through the settings operations', async () => {
+    const registry = await settingsRegistry();
+    const items = (await api.call('GET', '/api/settings', { as: 'admin.lin' })).body.items as Array<{ id: string; key: string }>;
+    expect(new Set(items.map((i) => i.key))).to.deep.equal(new Set(registry.byKey.keys()));
+    const userOf: Record<string, string> = { admin: 'admin.lin', manager: 'mgr.li', director: 'director.wang', rep: 'rep.zhao', compliance: 'compliance.he' };
+    const east = (await pool.query(`SELECT id FROM departments WHERE name = '华东区'`)).rows[0].id;
+    const north = (await pool.query(`SELECT id FROM departments WHERE name = '华北区'`)).rows[0].id;
+    const router = readFileSync('miniprogram/src/router.ts', 'utf8');
+    const unreachable: string[] = [];
+    for (const item of items) {
+      const def = registry.byKey.get(item.key)!;
+      if (def.editor && !router.includes(`/settings/${def.editor}/:id`)) unreachable.push(`${item.id}: no screen for editor ${def.editor}`);
+      const type = def.scopes.customerType === 'required' ? { customerType: 'store' } : {};
+      const grants = [
+        ...def.editors.organisation.map((role) => ({ role, scope: { ...type } })),
+        ...(def.editors.anyDepartment ?? []).map((role) => ({ role, scope: { ...type, departmentId: north } })),
+        ...(def.editors.ownDepartment ?? []).map((role) => ({ role, scope: { ...type, departmentId: east } })),
+      ];
+      if (grants.length === 0) unreachable.push(`${item.id}: no role may edit it`);
+      for (const { role, scope } of grants) {
+        const q = new URLSearchParams(Object.entries(scope).map(([k, v]) => [k, String(v)])).toString();
+        const got = await api.call('GET', `/api/settings/${item.id}?${q}`, { as: userOf[role] });
+        if (!got.body.editable) { unreachable.push(`${item.id} (${JSON.stringify(scope)}): not offered to ${role}`); continue; }
+        const put = await api.call('PUT', `/api/settings/${item.id}`, { as: userOf[role], body: { scope, expectedVersion: got.body.own.version, value: got.body.value } });
+        if (put.status !== 200) unreachable.push(`${item.id} (${JSON.stringify(scope)}): ${role} saves → ${put.status} ${JSON.stringify(put.body).slice(0, 160)}`);
+      }
+    }
+    expect(unreachable).to.deep.equal([]);
+  });
+});
