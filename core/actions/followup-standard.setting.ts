@@ -4,6 +4,7 @@
  * core/settings/resolve.ts). submitFollowUp reads the one in force for the
  * rep's department; the preview re-judges last month's follow-ups.
  */
+import { pathInSubtreeSql } from '../auth/department-subtree.js';
 import type { Db } from '../db/pool.js';
 import { classifyFollowUp, DEFAULT_FOLLOWUP_STANDARDS, FollowUpStandardSchema, type FollowUpStandard } from '../flow/followup.js';
 import { addCalendarDays, shanghaiDate, shanghaiInstant } from '../flow/time.js';
@@ -59,7 +60,7 @@ async function previewFollowUpStandard(
        FROM followups f JOIN customers cu ON cu.id = f.customer_id JOIN users u ON u.id = f.user_id
        LEFT JOIN departments d ON d.id = f.department_id
       WHERE f.at >= $1 AND f.at < $2 AND cu.type = $3 AND f.payload ? 'actionItems'
-        AND ($4::text IS NULL OR d.path LIKE $4 || '%')
+        AND ($4::text IS NULL OR ${pathInSubtreeSql('d.path', '$4')})
       ORDER BY f.at`,
     [month.from, month.to, type, scopePath],
   );

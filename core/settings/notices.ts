@@ -7,6 +7,7 @@
  *   await sendChangeNotices(tx, { def, id, scope, version, lines, actor, comment, at, publicUrl });
  */
 import type { Actor } from '../auth/actor.js';
+import { pathInSubtreeSql } from '../auth/department-subtree.js';
 import type { Db } from '../db/pool.js';
 import { shanghaiDate } from '../flow/time.js';
 import { enqueueMessage, textCard } from '../outbox/enqueue.js';
@@ -52,7 +53,7 @@ export async function sendChangeNotices(db: Db, n: ChangeNotice): Promise<number
   if (!n.def.notify || n.lines.length === 0) return 0;
   const { rows } = await db.query(
     `SELECT u.id, u.wecom_userid FROM users u LEFT JOIN departments d ON d.id = u.department_id
-      WHERE u.active AND u.role = ANY($1) AND u.id <> $2 AND ($3::text IS NULL OR d.path LIKE $3 || '%')
+      WHERE u.active AND u.role = ANY($1) AND u.id <> $2 AND ($3::text IS NULL OR ${pathInSubtreeSql('d.path', '$3')})
       ORDER BY u.id`,
     [n.def.notify.roles, n.actor.id, n.scope.departmentPath],
   );

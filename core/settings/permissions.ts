@@ -8,6 +8,7 @@
  *   may(def, { departmentId: 4, customerType: 'store' }, '/1/2/4/'); // true for 华东区's manager
  */
 import type { Actor } from '../auth/actor.js';
+import { isPathInSubtree } from '../auth/department-subtree.js';
 import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import type { Editors, SettingDefinition, SettingScope } from './define.js';
@@ -29,8 +30,7 @@ export function mayEditSetting(
   if (scope.departmentId === null) return editors.organisation.includes(actor.role);
   if (!def.scopes.department) return false;
   if (editors.anyDepartment?.includes(actor.role)) return true;
-  return !!editors.ownDepartment?.includes(actor.role) && !!actor.departmentPath && !!departmentPath
-    && departmentPath.startsWith(actor.departmentPath);
+  return !!editors.ownDepartment?.includes(actor.role) && isPathInSubtree(departmentPath, actor.departmentPath);
 }
 
 /** The actor's rights under the permissions in force, for checking many settings at once (lists, screens). */
