@@ -18,7 +18,7 @@ export const HeatmapPushSchema = z.strictObject({
   roles: z.array(z.enum(['director', 'manager', 'admin'])).max(3).transform((r) => [...new Set(r)])
     .meta({ title: '接收角色', labels: { director: ROLE_LABELS.director, manager: ROLE_LABELS.manager, admin: ROLE_LABELS.admin } }),
   users: z.array(z.string().min(1).max(64)).max(50).default([])
-    .meta({ title: '另外发送给', description: '企业微信账号，每行一个', optionsFrom: 'users' }),
+    .meta({ title: '另外发送给', description: '企业微信账号，每行一个' }),
 });
 export type HeatmapPush = z.output<typeof HeatmapPushSchema>;
 

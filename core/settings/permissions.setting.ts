@@ -17,7 +17,7 @@ export const PermissionRuleSchema = z.strictObject({
   organisation: Roles('可修改全公司的设置'),
   anyDepartment: Roles('可修改任一部门的设置').default([]),
   ownDepartment: Roles('可修改本部门及下级部门的设置').default([]),
-});
+}).meta({ title: '授权' });
 export type PermissionRule = z.output<typeof PermissionRuleSchema>;
 
 export const SettingPermissionsSchema = z.strictObject({
