@@ -12,7 +12,7 @@ import { AppError } from '../errors.js';
 import type { CustomerType } from '../flow/types.js';
 import type { SettingDefinition, SettingScope } from './define.js';
 import { chainOfPath, resolveStored } from './resolve.js';
-import { latestPerScope } from './store.js';
+import { valuesPerScope } from './store.js';
 
 export interface ReadWhere {
   item?: string;
@@ -39,7 +39,7 @@ export async function readSettingWithSource<T>(db: Db, def: SettingDefinition<T>
   const item = where.item ?? '';
   const customerType = def.scopes.customerType === 'none' ? null : where.customerType ?? null;
   const chain = def.scopes.department ? await departmentChain(db, where) : [];
-  const all = await latestPerScope(db, def.key, item, { departmentIds: chain, customerType, at: where.at });
+  const all = await valuesPerScope(db, def.key, item, chain, customerType, where.at);
   const x = where.exclude;
   const rows = x ? all.filter((r) => r.scope.departmentId !== x.departmentId || r.scope.customerType !== x.customerType) : all;
   const hit = resolveStored(rows, { chain, customerType });

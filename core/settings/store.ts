@@ -4,7 +4,7 @@
  *
  *   const rows = await latestPerScope(db, 'followup.standard', '', { departmentIds: [1, 2, 3], customerType: 'store' });
  */
-import type { Db } from '../db/pool.js';
+import { prepared, type Db } from '../db/pool.js';
 import type { CustomerType } from '../flow/types.js';
 import type { SettingScope } from './define.js';
 import type { DiffEntry } from './diff.js';
@@ -58,6 +58,27 @@ export async function latestPerScope(db: Db, key: string, item: string, c: Candi
     [key, item, c.departmentIds === 'all' ? null : c.departmentIds, c.customerType === 'all' ? '*' : c.customerType ?? '', c.at ?? null],
   );
   return rows.map(toRow);
+}
+
+/**
+ * The value each scope that could apply holds at `at` (default: now), for
+ * enforcement points (a follow-up, a dispatch): the lean, prepared form of
+ * latestPerScope, one round trip with only what resolving needs.
+ */
+export async function valuesPerScope(
+  db: Db, key: string, item: string, departmentIds: readonly number[], customerType: CustomerType | null, at?: Date,
+): Promise<Array<{ scope: SettingScope; value: unknown; version: number }>> {
+  const { rows } = await db.query(prepared(
+    `SELECT DISTINCT ON (v.department_id, v.customer_type) v.department_id, v.customer_type, v.version, v.value
+       FROM setting_versions v
+      WHERE v.key = $1 AND v.item = $2 AND (v.department_id IS NULL OR v.department_id = ANY($3::bigint[]))
+        AND (v.customer_type IS NULL OR v.customer_type = $4) AND v.created_at <= $5::timestamptz
+      ORDER BY v.department_id, v.customer_type, v.version DESC`,
+    [key, item, departmentIds, customerType ?? '', at ?? 'infinity'],
+  ));
+  return rows.map((r) => ({
+    scope: { departmentId: r.department_id === null ? null : Number(r.department_id), customerType: r.customer_type }, value: r.value, version: r.version,
+  }));
 }
 
 /** Every version of one scope, newest first. */
