@@ -8,7 +8,6 @@ import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
 import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
-import { ActionDefinitionSchema, type ActionDefinition } from '../flow/action-definition.js';
 import { EscalationPolicySchema } from '../flow/escalation.js';
 import { RuleSetSchema, type GateRuleConfig } from '../flow/rules/index.js';
 import { assertCan } from '../auth/permissions.js';
@@ -78,14 +77,6 @@ export async function getActionDefinitionOrThrow(db: Db, actor: Actor, code: str
   const [entry] = await loadEntries(db, code);
   if (!entry) throw new AppError('CONFIG_NOT_FOUND', { type: 'action_definition', code }, `事项类型「${code}」不存在`);
   return entry;
-}
-
-/** The definition as ActionDefinitionSchema describes it, for diffs and dry-runs. */
-export function definitionOf(code: string, v: DefinitionVersion): ActionDefinition {
-  return {
-    code, name: v.name, ...(v.description !== null ? { description: v.description } : {}),
-    rules: v.rules, dueWorkingDays: v.dueWorkingDays, escalation: v.escalation,
-  };
 }
 
 type Issue = { path: string; message: string };
