@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { Db } from '../db/pool.js';
-import { defineSetting, type Issue } from '../settings/define.js';
+import { defineSetting, ITEM_CODE, itemCodeHint, type Issue } from '../settings/define.js';
 import { DEFAULT_PROCESS_TEMPLATES, ProcessNodesSchema } from './process-templates.js';
 
 export const ProcessTemplateSchema = z.strictObject({
@@ -39,7 +39,7 @@ export const processTemplate = defineSetting({
   items: {
     noun: '流程模板',
     list: async (db) => (await db.query('SELECT code, name FROM process_templates ORDER BY id')).rows.map((r) => ({ code: r.code, label: r.name })),
-    create: { pattern: /^[a-z][a-z0-9_]{0,49}$/, hint: '编码只能包含小写字母、数字和下划线，以字母开头，如 dealer_onboarding' },
+    create: { pattern: ITEM_CODE, hint: itemCodeHint('dealer_onboarding') },
   },
   check: (db, value) => nodeIssues(db, value),
   apply: async (db, value, { item }) => {

@@ -9,7 +9,7 @@ import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import { ActionDefinitionSchema, prerequisitesOf, type ActionDefinition } from '../flow/action-definition.js';
 import { DEFAULT_ACTION_DEFINITIONS } from '../flow/defaults.js';
-import { defineSetting, type PreviewResult } from '../settings/define.js';
+import { defineSetting, ITEM_CODE, itemCodeHint, type PreviewResult } from '../settings/define.js';
 import { chineseDateTime } from '../settings/notices.js';
 import { ruleReferenceIssues } from './action-definitions.js';
 import { replayRules } from './dry-run.js';
@@ -51,7 +51,7 @@ export const actionDefinition = defineSetting({
     noun: '事项类型',
     list: async (db) => (await db.query('SELECT code, name FROM action_definitions WHERE active ORDER BY id')).rows
       .map((r) => ({ code: r.code, label: r.name })),
-    create: { pattern: /^[a-z][a-z0-9_]{0,49}$/, hint: '编码只能包含小写字母、数字和下划线，以字母开头，如 shelf_check' },
+    create: { pattern: ITEM_CODE, hint: itemCodeHint('shelf_check') },
   },
   editor: 'action-definition',
   notify: { roles: ['rep'] },

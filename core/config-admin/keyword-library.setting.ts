@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/pool.js';
 import { DEFAULT_OBSTACLE_KEYWORDS, DEFAULT_PAIN_POINT_KEYWORDS } from '../flow/defaults.js';
-import { defineSetting } from '../settings/define.js';
+import { defineSetting, ITEM_CODE, itemCodeHint } from '../settings/define.js';
 
 const Word = z.string().trim()
   .refine((w) => w.length > 0, '关键词不能为空')
@@ -27,8 +27,6 @@ export const DEFAULT_LIBRARIES: Record<string, KeywordLibrary> = {
   obstacles: { name: '协同堵点关键词', words: DEFAULT_OBSTACLE_KEYWORDS },
 };
 
-export const CODE = /^[a-z][a-z0-9_]{0,49}$/;
-export const CODE_HINT = '编码只能包含小写字母、数字和下划线，以字母开头，如 competitors';
 
 export const keywordLibrary = defineSetting({
   key: 'keywords.library',
@@ -43,7 +41,7 @@ export const keywordLibrary = defineSetting({
     noun: '关键词库',
     list: async (db: Db) => (await db.query('SELECT code, name FROM keyword_libraries ORDER BY code')).rows
       .map((r) => ({ code: r.code, label: r.name })),
-    create: { pattern: CODE, hint: CODE_HINT },
+    create: { pattern: ITEM_CODE, hint: itemCodeHint('competitors') },
   },
   apply: async (db, value, { item }) => {
     await db.query(

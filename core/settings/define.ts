@@ -74,6 +74,10 @@ export interface PreviewResult {
   lines: string[];
 }
 
+/** The code of a new item of a per-code setting: lower-case letters, digits, underscores, a letter first. */
+export const ITEM_CODE = /^[a-z][a-z0-9_]{0,49}$/;
+export const itemCodeHint = (example: string) => `编码只能包含小写字母、数字和下划线，以字母开头，如 ${example}`;
+
 /** Settings kept per code (keyword libraries, action types …): each code is its own setting with its own versions. */
 export interface ItemSpec {
   /** What one item is called: '关键词库'. */

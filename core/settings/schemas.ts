@@ -88,7 +88,11 @@ export type SettingSummary = z.infer<typeof SettingSummarySchema>;
 export const SettingListSchema = z.object({
   items: z.array(SettingSummarySchema),
   /** Per-code settings new codes can be added to, and whether the caller may. */
-  collections: z.array(z.object({ key: z.string(), label: z.string(), noun: z.string(), hint: z.string(), canCreate: z.boolean() })),
+  collections: z.array(z.object({
+    key: z.string(), label: z.string(), noun: z.string(), hint: z.string(),
+    /** The form a new code must have (a regular expression's source). */
+    pattern: z.string(), canCreate: z.boolean(),
+  })),
   topics: z.array(z.object({ topic: z.string(), label: z.string() })),
 });
 

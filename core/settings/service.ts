@@ -98,7 +98,9 @@ export async function listSettings(db: Db, actor: Actor) {
       });
     }
     if (def.items?.create) {
-      collections.push({ key: def.key, label: def.label, noun: def.items.noun, hint: def.items.create.hint, canCreate: canEdit.organisation });
+      collections.push({
+        key: def.key, label: def.label, noun: def.items.noun, hint: def.items.create.hint, pattern: def.items.create.pattern.source, canCreate: canEdit.organisation,
+      });
     }
   }
   return { items, collections, topics: Object.entries(SETTING_TOPICS).map(([topic, label]) => ({ topic, label })) };
