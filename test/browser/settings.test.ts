@@ -136,4 +136,25 @@ describe('H5 settings area (browser, 390×844)', function () {
     expect(errors).to.deep.equal([]);
     await ctx.close();
   });
+
+  it('lets an admin add a keyword library from the list, refusing a malformed code', async () => {
+    const ctx = await phone(s.browser, { baseURL: s.api.baseUrl });
+    await signIn(ctx, 'admin.lin');
+    const page = await ctx.newPage();
+    const errors = watchErrors(page);
+    await page.goto('/settings');
+    await page.locator('[data-create="keywords.library"]').fill('Bad');
+    await page.getByText('新建关键词库').click();
+    expect(await page.locator('.err-text').first().textContent()).to.contain('编码只能包含小写字母');
+    await page.locator('[data-create="keywords.library"]').fill('competitors');
+    await page.getByText('新建关键词库').click();
+    await page.locator('[data-field="name"] input').fill('竞品');
+    await page.locator('[data-field="words"] textarea').fill('竞品A\n竞品B');
+    await page.locator('[data-action="save"]').click();
+    await page.locator('[data-source]', { hasText: '第 1 版' }).waitFor();
+    const { rows } = await s.pool.query(`SELECT name, words FROM keyword_libraries WHERE code = 'competitors'`);
+    expect(rows[0]).to.deep.equal({ name: '竞品', words: ['竞品A', '竞品B'] });
+    expect(errors).to.deep.equal([]);
+    await ctx.close();
+  });
 });
