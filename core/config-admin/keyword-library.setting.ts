@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { Db } from '../db/pool.js';
-import { DEFAULT_OBSTACLE_KEYWORDS, DEFAULT_PAIN_POINT_KEYWORDS } from '../flow/defaults.js';
+import { DEFAULT_KEYWORD_LIBRARIES, DEFAULT_KEYWORD_LIBRARY_NAMES } from '../flow/defaults.js';
 import { defineSetting, ITEM_CODE, itemCodeHint } from '../settings/define.js';
 
 const Word = z.string().trim()
@@ -21,11 +21,6 @@ export const KeywordLibrarySchema = z.strictObject({
 });
 export type KeywordLibrary = z.output<typeof KeywordLibrarySchema>;
 
-/** The template's libraries (installed by core/seed/install-template.ts). */
-export const DEFAULT_LIBRARIES: Record<string, KeywordLibrary> = {
-  pain_points: { name: '客户痛点关键词', words: DEFAULT_PAIN_POINT_KEYWORDS },
-  obstacles: { name: '协同堵点关键词', words: DEFAULT_OBSTACLE_KEYWORDS },
-};
 
 
 export const keywordLibrary = defineSetting({
@@ -34,7 +29,9 @@ export const keywordLibrary = defineSetting({
   label: '关键词库',
   help: '拜访语音纪要里要数的词（如客户痛点）和日报里归类堵点用的词。修改后，新的拜访报告和下一次热力图即按新词库计算。',
   schema: KeywordLibrarySchema,
-  default: ({ item }) => (DEFAULT_LIBRARIES[item] ? structuredClone(DEFAULT_LIBRARIES[item]) : undefined),
+  // the template's libraries, as core/seed/install-template.ts installs them
+  default: ({ item }) => (DEFAULT_KEYWORD_LIBRARIES[item]
+    ? { name: DEFAULT_KEYWORD_LIBRARY_NAMES[item], words: [...DEFAULT_KEYWORD_LIBRARIES[item]] } : undefined),
   scopes: { department: false, customerType: 'none' },
   editors: { organisation: ['admin'] },
   items: {

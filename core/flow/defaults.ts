@@ -27,6 +27,12 @@ export const DEFAULT_KEYWORD_LIBRARIES: Record<string, string[]> = {
   obstacles: DEFAULT_OBSTACLE_KEYWORDS,
 };
 
+/** The template's libraries' names (the 'keywords.library' setting's defaults, as installed). */
+export const DEFAULT_KEYWORD_LIBRARY_NAMES: Record<string, string> = {
+  pain_points: '客户痛点关键词',
+  obstacles: '协同堵点关键词',
+};
+
 export const DECISION_CHAIN_ROLES = ['决策人', '采购负责人', '使用部门', '技术把关', '财务把关', '内部支持者'];
 
 export const VISIT_RULES: GateRuleConfig[] = [

@@ -1,8 +1,7 @@
 import type pg from 'pg';
 import { seedProcessTemplates } from '../actions/process-templates.js';
 import { prerequisitesOf } from '../flow/action-definition.js';
-import { DEFAULT_LIBRARIES } from '../config-admin/keyword-library.setting.js';
-import { DEFAULT_ACTION_DEFINITIONS } from '../flow/defaults.js';
+import { DEFAULT_ACTION_DEFINITIONS, DEFAULT_KEYWORD_LIBRARIES, DEFAULT_KEYWORD_LIBRARY_NAMES } from '../flow/defaults.js';
 import { DEFAULT_PIPELINE } from '../flow/pipeline.js';
 import { DEFAULT_ALERT_RULES } from './alert-rules.defaults.js';
 import { CN_HOLIDAYS_2026 } from './holidays-cn.js';
@@ -28,9 +27,9 @@ export async function installTemplate(client: pg.PoolClient, now: Date): Promise
         JSON.stringify(d.escalation)],
     ));
   }
-  for (const [code, { name, words }] of Object.entries(DEFAULT_LIBRARIES)) {
+  for (const [code, words] of Object.entries(DEFAULT_KEYWORD_LIBRARIES)) {
     add(await client.query(
-      `INSERT INTO keyword_libraries (code, name, words) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING`, [code, name, words],
+      `INSERT INTO keyword_libraries (code, name, words) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING`, [code, DEFAULT_KEYWORD_LIBRARY_NAMES[code], words],
     ));
   }
   for (const r of DEFAULT_ALERT_RULES) {
