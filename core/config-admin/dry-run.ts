@@ -118,7 +118,7 @@ export async function dryRunRules(db: Db, actor: Actor, code: string, body: DryR
 }
 
 /** Replays the last `days` days of `code`'s visit reports through `rules`; writes nothing. */
-export async function replayRules(db: Db, code: string, rules: readonly RuleConfig[], days: number, now: Date): Promise<DryRunResult> {
+export async function replayRules(db: Db, code: string, rules: readonly GateRuleConfig[], days: number, now: Date): Promise<DryRunResult> {
   const from = new Date(now.getTime() - days * 86_400_000);
   const { rows } = await db.query(
     `SELECT s.id, s.action_id, s.payload, s.outcome, s.failures, s.definition_version, s.created_at,

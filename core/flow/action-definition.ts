@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { EscalationPolicySchema } from './escalation.js';
-import { RuleSetSchema, type RuleConfig } from './rules/index.js';
+import { RuleSetSchema, type GateRuleConfig } from './rules/index.js';
 
 export const ActionDefinitionSchema = z.strictObject({
   code: z.string().regex(/^[a-z][a-z0-9_]*$/, '编码只能包含小写字母、数字和下划线').meta({ title: '编码' }),
@@ -21,6 +21,6 @@ export const ActionDefinitionSchema = z.strictObject({
 export type ActionDefinition = z.output<typeof ActionDefinitionSchema>;
 
 /** State locks are declared as `prerequisite.verified` rules; the definitions' prerequisites column indexes them. */
-export function prerequisitesOf(rules: readonly RuleConfig[]): string[] {
+export function prerequisitesOf(rules: readonly GateRuleConfig[]): string[] {
   return rules.flatMap((r) => (r.kind === 'prerequisite.verified' ? [r.definitionCode] : []));
 }
