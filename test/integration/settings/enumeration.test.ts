@@ -82,6 +82,8 @@ const TECHNICAL: Record<string, string> = {
   'core/attachments/sniff.ts#CDH_SIG': 'ZIP format constant',
   'core/db/migrate.ts#MIGRATION_LOCK': 'advisory lock id',
   'core/alerts/alert-writer.ts#CARD_CHUNK': 'batch size',
+  'core/alerts/alert-writer.ts#STAGE_CHUNK': 'batch size',
+  'core/alerts/rules/silence.rule.ts#DAY_MS': 'time arithmetic',
   'core/alerts/silence.ts#FULL_SWEEP_EVERY_MS': 'how often the check re-reads everything (a correctness sweep, not a threshold)',
   'core/alerts/silence.ts#FOLLOW_UP_MARGIN_MS': 'overlap of incremental runs',
   'core/alerts/rule-settings.ts#AFTER_QUIET_MS': "WeCom's advice not to send on the hour",
