@@ -1,0 +1,5 @@
+/** What each gate rule kind is called on the settings screens. */
+export const RULE_KIND_LABELS: Record<string, string> = {
+  'attachments.min': '附件数量', 'fields.required': '必填字段', 'orders.linked': '关联订单', 'geofence.within_km': '签到范围',
+  'voice.keywords.min': '语音关键词', 'photo.captured_within': '照片拍摄时间', 'checklist.complete': '检查项', 'prerequisite.verified': '前置事项',
+};
