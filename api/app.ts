@@ -6,7 +6,9 @@ import type { InboundBus } from '../core/inbound/inbound-signal.js';
 import type { CoreDeps } from '../core/deps.js';
 import type { WecomClient } from '../core/wecom/wecom-client.js';
 import { authenticate } from './middleware/authenticate.js';
+import { clientAddress } from './middleware/client-address.js';
 import { errorHandler } from './middleware/error-handler.js';
+import { securityHeaders } from './middleware/security-headers.js';
 import { serveH5 } from './middleware/serve-h5.js';
 import type { RouteKit } from './route-kit.js';
 import { registerActionRoutes } from './routes/actions.routes.js';
@@ -20,6 +22,7 @@ import { registerDashboardRoutes } from './routes/dashboards.routes.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerOrgRoutes } from './routes/org.routes.js';
 import { registerSettingsRoutes } from './routes/settings.routes.js';
+import { registerSessionRoutes } from './routes/sessions.routes.js';
 import { registerSupervisorTodoRoutes } from './routes/supervisor-todos.routes.js';
 import { registerWecomJssdkRoutes } from './routes/wecom-jssdk.routes.js';
 import { registerBotRoutes } from './routes/wecom-callback.routes.js';
@@ -39,7 +42,8 @@ export interface ApiDeps extends CoreDeps {
  *   const app = createApp(deps); http.createServer(app.callback()).listen(3000);
  */
 export function createApp(deps: ApiDeps): Koa {
-  const app = new Koa({ proxy: true });
+  // X-Forwarded-* is believed only as TRUST_PROXY says (clientAddress), never by Koa itself
+  const app = new Koa({ proxy: false });
   app.keys = [deps.config.sessionSecret];
   const router = new Router();
   const registry = new OpenAPIRegistry();
@@ -49,6 +53,7 @@ export function createApp(deps: ApiDeps): Koa {
   registerHealthRoutes(kit);
   registerAuthRoutes(kit, deps.wecom);
   registerOrgRoutes(kit);
+  registerSessionRoutes(kit);
   registerCrmRoutes(kit);
   registerAttachmentRoutes(kit, deps.wecom);
   registerConfigRoutes(kit);
@@ -68,6 +73,8 @@ export function createApp(deps: ApiDeps): Koa {
   });
   router.get('/openapi.json', (ctx) => { ctx.body = openapi; });
 
+  app.use(clientAddress(deps.config.TRUST_PROXY));
+  app.use(securityHeaders({ https: deps.config.publicUrl.startsWith('https://') }));
   app.use(errorHandler(deps.logger));
   app.use(authenticate(deps));
   app.use(router.routes());

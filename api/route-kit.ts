@@ -51,6 +51,12 @@ export interface RouteSpec<P, Q, B> {
   ownStatement?: boolean;
   status?: number;
   response: ZodType;
+  /**
+   * A public operation that records attempts even when it refuses them (sign-in failures
+   * for the throttle; a share page's visits): the hostile-input sweep checks it for bounded
+   * row growth instead of no writes at all. Documented as `x-records-attempts`.
+   */
+  recordsAttempts?: boolean;
   handler: (input: HandlerInput<P, Q, B>) => Promise<unknown>;
 }
 
@@ -211,6 +217,7 @@ function register<P, Q, B>(registry: OpenAPIRegistry, spec: RouteSpec<P, Q, B>, 
     summary: spec.summary,
     tags: spec.tags,
     security: isPublic ? [] : [{ session: [] }],
+    ...(spec.recordsAttempts ? { 'x-records-attempts': true } : {}),
     request: {
       params: spec.params as any,
       query: spec.query as any,

@@ -1,3 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import path from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -14,6 +18,35 @@ const optionalString = z
 const optionalCount = (max: number) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(1).max(max).optional());
 
+/**
+ * Which proxies in front of us may say who the client is (X-Forwarded-For):
+ * none (the default), the nearest N hops, or the hops whose addresses lie in
+ * a CIDR list.
+ */
+export type TrustProxy =
+  | { kind: 'none' }
+  | { kind: 'hops'; hops: number }
+  | { kind: 'ranges'; ranges: Array<{ address: string; prefix: number; family: 'ipv4' | 'ipv6' }> };
+
+const TrustProxySchema = optionalString.transform((v, ctx): TrustProxy => {
+  if (v === undefined || /^(false|none|0)$/i.test(v)) return { kind: 'none' };
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    if (hops > 10) ctx.addIssue({ code: 'custom', message: '代理层数最多 10' });
+    return { kind: 'hops', hops };
+  }
+  const ranges = v.split(/[\s,]+/).filter(Boolean).map((item) => {
+    const [address, bits] = item.split('/');
+    const family = isIP(address);
+    const prefix = bits === undefined ? (family === 6 ? 128 : 32) : Number(bits);
+    if (!family || !/^\d+$/.test(bits ?? '0') || prefix > (family === 6 ? 128 : 32)) {
+      ctx.addIssue({ code: 'custom', message: `「${item}」不是 IP 地址或 CIDR（如 10.0.0.0/8）` });
+    }
+    return { address, prefix, family: family === 6 ? 'ipv6' as const : 'ipv4' as const };
+  });
+  return { kind: 'ranges', ranges };
+});
+
 const ConfigSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -27,6 +60,7 @@ const ConfigSchema = z
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
     DB_POOL_SIZE: optionalCount(200),
     SESSION_SECRET: optionalString.pipe(z.string().min(16, '至少 16 个字符').optional()),
+    TRUST_PROXY: TrustProxySchema,
     SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
     WECOM_CORP_ID: optionalString,
     WECOM_AGENT_ID: optionalString.pipe(z.string().regex(/^\d+$/, '必须是数字').optional()),
@@ -113,9 +147,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...c,
     demoMode: wecom === null,
     wecom,
-    // Demo mode may run without a secret; a per-process random one means sessions
-    // simply do not survive a restart there.
-    sessionSecret: c.SESSION_SECRET ?? `demo-${process.pid}-${Math.random().toString(36).slice(2)}`,
+    // without SESSION_SECRET (demo mode) a process signs with a random secret of its own until
+    // withPersistedSecret gives it the one kept in DATA_DIR (start-up and the CLIs do)
+    sessionSecret: c.SESSION_SECRET ?? `demo-${process.pid}-${randomBytes(12).toString('base64url')}`,
     publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ''),
   };
+}
+
+/** The secret kept in DATA_DIR when SESSION_SECRET is unset (demo mode). */
+export const SECRET_FILE = 'session-secret';
+
+/**
+ * The config with SESSION_SECRET, or else the secret generated once and kept
+ * in DATA_DIR/session-secret (owner-only): sessions survive a restart, and
+ * every process of one installation (API, jobs, CLIs) signs card links alike.
+ *
+ *   const config = withPersistedSecret(loadConfig());
+ */
+export function withPersistedSecret(config: Config): Config {
+  if (config.SESSION_SECRET) return config;
+  const file = path.resolve(config.DATA_DIR, SECRET_FILE);
+  mkdirSync(path.dirname(file), { recursive: true });
+  // written aside and linked into place: of two processes starting at once, one
+  // links and the other reads the whole secret, never a half-written file
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  try {
+    linkSync(tmp, file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  const secret = readFileSync(file, 'utf8').trim();
+  if (secret.length < 16) throw new ConfigError([`SESSION_SECRET: ${file} 的内容太短（至少 16 个字符），删除它会重新生成`]);
+  return { ...config, sessionSecret: secret };
 }

@@ -43,6 +43,8 @@ export const ERRORS = {
   NOT_A_MEMBER: { status: 403, zh: '你不是本企业的成员或尚未开通使用权限' },
   WECOM_API_ERROR: { status: 502, zh: '企业微信接口暂时不可用，请稍后重试' },
   INTERNAL: { status: 500, zh: '系统繁忙，请稍后再试' },
+  // fair use (issue #23): refusals that carry details.retryAfterSeconds, sent as Retry-After
+  SIGN_IN_THROTTLED: { status: 429, zh: '登录失败次数过多，请稍后再试' },
   STAGE_UNCHANGED: { status: 422, zh: '商机已经处于该阶段' },
   OPPORTUNITY_CLOSED: { status: 422, zh: '商机已赢单或输单，请先重新打开' },
   CHECKLIST_ITEM_UNKNOWN: { status: 422, zh: '检查项不属于商机当前阶段' },

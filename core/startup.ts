@@ -1,4 +1,4 @@
-import { loadConfig, ConfigError, type Config } from './config.js';
+import { loadConfig, ConfigError, withPersistedSecret, type Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import type { Logger } from './logger.js';
 import { startupFailureLine } from './startup-error.js';
@@ -7,11 +7,12 @@ import { startupFailureLine } from './startup-error.js';
  * What every entry point (`npm start`, each part alone, every CLI) does the
  * same way before its own work: read the config or say which setting is wrong,
  * open the database (joining a running embedded server), and end a failed
- * start with one Chinese line instead of a stack trace.
+ * start with one Chinese line instead of a stack trace. Without SESSION_SECRET
+ * every one of them signs with the secret kept in DATA_DIR (withPersistedSecret).
  */
 export function loadConfigOrExit(): Config {
   try {
-    return loadConfig();
+    return withPersistedSecret(loadConfig());
   } catch (err) {
     if (err instanceof ConfigError) {
       for (const p of err.problems) console.error(`配置错误 ${p}`);

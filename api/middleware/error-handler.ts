@@ -37,6 +37,8 @@ export function errorHandler(logger: Logger) {
         ctx.state.log.info({ code: appErr.code, method: ctx.method, path: ctx.path }, 'request refused');
       }
       ctx.status = appErr.status;
+      const retryAfter = (appErr.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+      if (typeof retryAfter === 'number') ctx.set('Retry-After', String(Math.ceil(retryAfter)));
       ctx.body = {
         error: {
           code: appErr.code,

@@ -2,6 +2,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context, Next } from 'koa';
+import { H5_CSP } from './security-headers.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../miniprogram');
 const TYPES: Record<string, string> = {
@@ -23,6 +24,7 @@ export function serveH5() {
     if (!file.startsWith(dir) || !existsSync(file) || statSync(file).isDirectory()) file = path.join(dir, 'index.html');
     if (!existsSync(file)) return next();
     ctx.type = TYPES[path.extname(file)] ?? 'application/octet-stream';
+    ctx.set('Content-Security-Policy', H5_CSP);
     ctx.set('Cache-Control', file.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
     ctx.vary('Accept-Encoding');
     // the build writes x.js.gz beside x.js (miniprogram/build-if-stale.mjs)

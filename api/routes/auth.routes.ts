@@ -3,11 +3,13 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { loadActiveActor, ROLE_LABELS, RoleSchema, type Actor } from '../../core/auth/actor.js';
 import { can, type Resource, type Verb } from '../../core/auth/permissions.js';
-import { signLink, signSession, verifyLink } from '../../core/auth/session.js';
+import { signLink, verifyLink } from '../../core/auth/session.js';
+import { closeSession, openSession, type SignInMethod } from '../../core/auth/sessions.js';
+import { assertSignInAllowed, recordAuthEvent } from '../../core/auth/sign-in-log.js';
 import type { CoreDeps } from '../../core/deps.js';
 import { AppError } from '../../core/errors.js';
 import { isMemberIdentity, type WecomClient } from '../../core/wecom/wecom-client.js';
-import { SESSION_COOKIE } from '../middleware/authenticate.js';
+import { clientInfo, SESSION_COOKIE, sessionClaim } from '../middleware/authenticate.js';
 import { defineRoute, definePublicRoute, type RouteKit } from '../route-kit.js';
 
 const MeSchema = z.object({
@@ -33,13 +35,23 @@ function describeMe(actor: Actor, deps: CoreDeps): z.infer<typeof MeSchema> {
   };
 }
 
-function startSession(ctx: Context, deps: CoreDeps, actor: Actor): string {
-  const token = signSession(deps.config.sessionSecret, actor.id, deps.config.SESSION_TTL_HOURS, deps.now());
+async function startSession(ctx: Context, deps: CoreDeps, actor: Actor, method: SignInMethod): Promise<string> {
+  const { token } = await openSession(deps.pool, deps.config.sessionSecret, {
+    userId: actor.id, method, ttlHours: deps.config.SESSION_TTL_HOURS, now: deps.now(), client: clientInfo(ctx),
+  });
   ctx.cookies.set(SESSION_COOKIE, token, {
-    httpOnly: true, sameSite: 'lax', secure: deps.config.publicUrl.startsWith('https://'),
-    maxAge: deps.config.SESSION_TTL_HOURS * 3600_000, overwrite: true,
+    httpOnly: true, sameSite: 'lax', secure: isHttps(deps), maxAge: deps.config.SESSION_TTL_HOURS * 3600_000, overwrite: true,
   });
   return token;
+}
+
+/** Cookies are Secure when the app's public address is https, whatever the hop in front of us spoke. */
+const isHttps = (deps: CoreDeps) => deps.config.publicUrl.startsWith('https://');
+
+/** A refused sign-in: logged (the throttle counts these), then the error. */
+async function failedSignIn(ctx: Context, deps: CoreDeps, reason: string, err: AppError, attempted?: string): Promise<never> {
+  await recordAuthEvent(deps.pool, { kind: 'sign_in_failed', at: deps.now(), reason, attempted, client: clientInfo(ctx) });
+  throw err;
 }
 
 /** Only a same-site path may follow sign-in; anything else would be an open redirect. */
@@ -54,10 +66,13 @@ export function registerAuthRoutes(kit: RouteKit, wecom: WecomClient): void {
   });
 
   definePublicRoute(kit, {
-    method: 'post', path: '/api/auth/logout', operationId: 'logout', tags: ['auth'], summary: '退出登录',
+    method: 'post', path: '/api/auth/logout', operationId: 'logout', tags: ['auth'],
+    summary: '退出登录：本次会话立即失效（同一令牌不能再使用）',
     response: z.object({ ok: z.boolean() }),
     handler: async ({ ctx }) => {
-      ctx.cookies.set(SESSION_COOKIE, null);
+      const claim = sessionClaim(ctx, deps);
+      if (claim && typeof claim === 'object') await closeSession(deps.pool, claim, { now: deps.now(), client: clientInfo(ctx) });
+      ctx.cookies.set(SESSION_COOKIE, null, { secure: isHttps(deps) });
       return { ok: true };
     },
   });
@@ -69,10 +84,12 @@ export function registerAuthRoutes(kit: RouteKit, wecom: WecomClient): void {
       summary: '演示模式登录（仅在未配置企业微信时存在）',
       body: z.object({ userid: z.string().trim().min(1).max(64) }).strict(),
       response: z.object({ token: z.string(), user: MeSchema }),
+      recordsAttempts: true,
       handler: async ({ ctx, body }) => {
+        await assertSignInAllowed(deps.pool, ctx.ip, deps.now());
         const actor = await loadActiveActor(deps.pool, { wecomUserid: body.userid });
-        if (!actor) throw new AppError('USER_NOT_FOUND', { userid: body.userid });
-        return { token: startSession(ctx, deps, actor), user: describeMe(actor, deps) };
+        if (!actor) return failedSignIn(ctx, deps, 'unknown_user', new AppError('USER_NOT_FOUND', { userid: body.userid }), body.userid);
+        return { token: await startSession(ctx, deps, actor, 'dev'), user: describeMe(actor, deps) };
       },
     });
     return;
@@ -90,7 +107,7 @@ export function registerAuthRoutes(kit: RouteKit, wecom: WecomClient): void {
       const state = randomBytes(12).toString('hex');
       const payload = `${state}.${Buffer.from(query.redirect).toString('base64url')}`;
       ctx.cookies.set('af_oauth', `${payload}.${signLink(deps.config.sessionSecret, payload)}`,
-        { httpOnly: true, sameSite: 'lax', maxAge: 600_000 });
+        { httpOnly: true, sameSite: 'lax', secure: isHttps(deps), maxAge: 600_000 });
       ctx.redirect(wecom.buildOAuthUrl(`${deps.config.publicUrl}/api/auth/wecom/callback`, state));
       return undefined;
     },
@@ -101,23 +118,25 @@ export function registerAuthRoutes(kit: RouteKit, wecom: WecomClient): void {
     summary: '企业微信网页授权回调：code 换 userid 并建立会话', status: 302,
     query: z.object({ code: z.string().min(1).max(512), state: z.string().regex(/^[a-zA-Z0-9]{1,128}$/) }),
     response: z.any(),
+    recordsAttempts: true,
     handler: async ({ ctx, query }) => {
+      await assertSignInAllowed(deps.pool, ctx.ip, deps.now());
       const [nonce, ret, sig] = (ctx.cookies.get('af_oauth') ?? '').split('.');
       const okState = nonce && ret && sig && nonce === query.state
         && verifyLink(deps.config.sessionSecret, `${nonce}.${ret}`, sig);
-      if (!okState) throw new AppError('OAUTH_CODE_INVALID', { reason: 'state mismatch' });
+      if (!okState) return failedSignIn(ctx, deps, 'oauth_state', new AppError('OAUTH_CODE_INVALID', { reason: 'state mismatch' }));
       let identity;
       try {
         identity = await wecom.getUserIdByOAuthCode(query.code);
       } catch (err) {
-        if ((err as { errcode?: number }).errcode === 40029) throw new AppError('OAUTH_CODE_INVALID');
+        if ((err as { errcode?: number }).errcode === 40029) return failedSignIn(ctx, deps, 'oauth_code', new AppError('OAUTH_CODE_INVALID'));
         throw new AppError('WECOM_API_ERROR', { errcode: (err as { errcode?: number }).errcode });
       }
-      if (!isMemberIdentity(identity)) throw new AppError('NOT_A_MEMBER');
+      if (!isMemberIdentity(identity)) return failedSignIn(ctx, deps, 'not_member', new AppError('NOT_A_MEMBER'));
       const actor = await loadActiveActor(deps.pool, { wecomUserid: identity.userid });
-      if (!actor) throw new AppError('NOT_A_MEMBER', { userid: identity.userid });
-      startSession(ctx, deps, actor);
-      ctx.cookies.set('af_oauth', null);
+      if (!actor) return failedSignIn(ctx, deps, 'not_member', new AppError('NOT_A_MEMBER', { userid: identity.userid }), identity.userid);
+      await startSession(ctx, deps, actor, 'wecom');
+      ctx.cookies.set('af_oauth', null, { secure: isHttps(deps) });
       ctx.redirect(ReturnPath.catch('/').parse(Buffer.from(ret, 'base64url').toString()));
       return undefined;
     },

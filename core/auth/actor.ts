@@ -29,17 +29,32 @@ export interface Actor {
   managerId: number | null;
 }
 
+const ACTOR_COLUMNS = 'u.id, u.wecom_userid, u.name, u.role, u.department_id, d.path AS department_path, u.manager_id';
+
 export async function loadActiveActor(db: Db, where: { id: number } | { wecomUserid: string }): Promise<Actor | null> {
   const [col, val] = 'id' in where ? ['u.id', where.id] : ['u.wecom_userid', where.wecomUserid];
-  // every authenticated request runs it
   const { rows } = await db.query(prepared(
-    `SELECT u.id, u.wecom_userid, u.name, u.role, u.department_id, d.path AS department_path, u.manager_id
-       FROM users u LEFT JOIN departments d ON d.id = u.department_id
-      WHERE ${col} = $1 AND u.active`,
+    `SELECT ${ACTOR_COLUMNS} FROM users u LEFT JOIN departments d ON d.id = u.department_id WHERE ${col} = $1 AND u.active`,
     [val],
   ));
-  const r = rows[0];
-  if (!r) return null;
+  return rows[0] ? toActor(rows[0]) : null;
+}
+
+/**
+ * The member behind a session token's claim, in one query (every authenticated
+ * request runs it): null once the session was closed (logout, revocation) or
+ * the member deactivated.
+ */
+export async function loadSessionActor(db: Db, claim: { sessionId: number; userId: number }): Promise<Actor | null> {
+  const { rows } = await db.query(prepared(
+    `SELECT ${ACTOR_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN departments d ON d.id = u.department_id
+      WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND u.active`,
+    [claim.sessionId, claim.userId],
+  ));
+  return rows[0] ? toActor(rows[0]) : null;
+}
+
+function toActor(r: any): Actor {
   return {
     id: r.id,
     wecomUserid: r.wecom_userid,

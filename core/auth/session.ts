@@ -1,37 +1,38 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * Stateless session tokens: `base64url(userId.expiresAtSeconds).hmac`. The
- * user row is still loaded on every request, so deactivating a member ends
- * their sessions at once.
+ * Session tokens: `base64url(sessionId.userId.expiresAtSeconds).hmac`. The
+ * signature makes a token unforgeable; the session row it names
+ * (core/auth/sessions.ts) makes it revocable: every request checks that the
+ * row is still open and its member still active.
  *
- *   const token = signSession(secret, userId, ttlHours, now);
- *   const s = verifySession(secret, token, now); // { userId } | 'invalid' | 'expired'
+ *   const token = signSession(secret, { sessionId, userId }, expiresAt);
+ *   const s = verifySession(secret, token, now); // { sessionId, userId } | 'invalid' | 'expired'
  */
-export function signSession(secret: string, userId: number, ttlHours: number, now = new Date()): string {
-  const exp = Math.floor(now.getTime() / 1000) + ttlHours * 3600;
-  const body = Buffer.from(`${userId}.${exp}`).toString('base64url');
+export interface SessionClaim { sessionId: number; userId: number }
+
+export function signSession(secret: string, claim: SessionClaim, expiresAt: Date): string {
+  const exp = Math.floor(expiresAt.getTime() / 1000);
+  const body = Buffer.from(`${claim.sessionId}.${claim.userId}.${exp}`).toString('base64url');
   return `${body}.${mac(secret, body)}`;
 }
 
-export function verifySession(
-  secret: string,
-  token: string,
-  now = new Date(),
-): { userId: number } | 'invalid' | 'expired' {
+export function verifySession(secret: string, token: string, now = new Date()): SessionClaim | 'invalid' | 'expired' {
   const [body, sig, extra] = token.split('.');
   if (!body || !sig || extra !== undefined) return 'invalid';
   const expected = Buffer.from(mac(secret, body));
   const given = Buffer.from(sig);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return 'invalid';
-  const [uid, exp] = Buffer.from(body, 'base64url').toString().split('.').map(Number);
-  if (!Number.isSafeInteger(uid) || !Number.isSafeInteger(exp)) return 'invalid';
+  const parts = Buffer.from(body, 'base64url').toString().split('.');
+  if (parts.length !== 3) return 'invalid';
+  const [sessionId, userId, exp] = parts.map(Number);
+  if (![sessionId, userId, exp].every(Number.isSafeInteger)) return 'invalid';
   if (exp * 1000 <= now.getTime()) return 'expired';
-  return { userId: uid };
+  return { sessionId, userId };
 }
 
 function mac(secret: string, body: string): string {
-  return createHmac('sha256', secret).update(body).digest('base64url');
+  return createHmac('sha256', secret).update(`session:${body}`).digest('base64url');
 }
 
 /** Signs arbitrary link payloads (card links); same scheme, separate purpose tag. */

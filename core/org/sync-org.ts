@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { withTransaction } from '../db/pool.js';
 import type { Logger } from '../logger.js';
+import { revokeUserSessions } from '../auth/sessions.js';
 import { recordEvent } from '../resources/events.js';
 import type { WecomClient, WecomDepartment, WecomUser } from '../wecom/wecom-client.js';
 
@@ -61,6 +62,8 @@ export async function syncOrgFromWecom(
     );
     for (const r of gone.rows) {
       await recordEvent(tx, { actorId: null, entityType: 'user', entityId: r.id, type: 'user.deactivated', data: { userid: r.wecom_userid, by: 'sync-org' } });
+      // their sessions end now, and stay ended should WeCom list them again later
+      await revokeUserSessions(tx, r.id, { reason: 'deactivated', now: opts.now });
     }
     result.usersDeactivated = gone.rowCount ?? 0;
     opts.logger.info(result, 'organisation synced from WeCom');

@@ -1,3 +1,4 @@
+import './platform/zod-jitless';
 import { createApp } from 'vue';
 import 'vant/es/style/base.css';
 import './styles.css';

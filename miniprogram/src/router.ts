@@ -44,6 +44,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/settings/action-definition/:id', component: () => import('./pages/settings/DefinitionPage.vue'), meta: { title: '事项规则', tab: 'settings' } },
   { path: '/settings/process-template/:id', component: () => import('./pages/settings/ProcessTemplatePage.vue'), meta: { title: '流程模板', tab: 'settings' } },
   { path: '/settings/holidays/:id', component: () => import('./pages/settings/HolidaysPage.vue'), meta: { title: '节假日', tab: 'settings' } },
+  { path: '/settings/sessions', component: () => import('./pages/settings/SessionsPage.vue'), meta: { title: '登录与会话', tab: 'settings', roles: ['admin'] } },
   { path: '/dashboards', component: () => import('./pages/DashboardPage.vue'), meta: { title: '过程看板', tab: 'me', roles: ['rep', 'manager', 'director', 'admin'] } },
   { path: '/dashboards/:metric', component: () => import('./pages/DashboardMetricPage.vue'), meta: { title: '指标明细', tab: 'me', roles: ['rep', 'manager', 'director', 'admin'] } },
   { path: '/obstacles', component: () => import('./pages/ObstaclesPage.vue'), meta: { title: '堵点热力图', tab: 'me', roles: ['rep', 'manager', 'director', 'admin'] } },

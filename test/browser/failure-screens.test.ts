@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { signSession } from '../../core/auth/session.js';
+import { sessionToken } from '../support/session-token.js';
 import { phone, signIn, snap } from './support/browser.js';
 import { startBrowserSuite, userId, type BrowserSuite } from './support/suite.js';
 
@@ -30,7 +30,7 @@ describe('H5 failure screens (browser, 390×844)', function () {
 
   it('sends an expired session to its own screen with a way back in', async () => {
     const ctx = await phone(s.browser, { baseURL: s.api.baseUrl });
-    const expired = signSession('test-secret-0123456789abcdef', await userId(s.pool, 'rep.zhao'), 1, new Date(Date.now() - 3 * 3_600_000));
+    const expired = await sessionToken(s.pool, 'rep.zhao', { ttlHours: 1, now: new Date(Date.now() - 3 * 3_600_000) });
     await ctx.addCookies([{ name: 'af_session', value: expired, url: s.api.baseUrl }]);
     const page = await ctx.newPage();
     await page.goto('/today');

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { signSession } from '../../core/auth/session.js';
+import { sessionToken } from '../support/session-token.js';
 import { HttpWecomClient } from '../../core/wecom/http-wecom-client.js';
 import { signJsApi } from '../../core/wecom/jssdk-signature.js';
 import { startTestApi, type TestApi } from '../support/api-harness.js';
@@ -42,9 +42,8 @@ describe('H5 inside WeCom (UA wxwork + JS bridge, browser)', function () {
   it('signs the JS-SDK for the page URL without its hash, checks in through getLocation and saves a photo by media_id', async () => {
     const zhao = await userId(pool, 'rep.zhao');
     const c = await customerNamed(pool, '上海嘉禾食品经销有限公司');
-    const mgr = await userId(pool, 'mgr.li');
     const d = await api.call('POST', '/api/actions', {
-      headers: { Authorization: `Bearer ${signSession(SECRET, mgr, 1)}` },
+      headers: { Authorization: `Bearer ${await sessionToken(pool, 'mgr.li')}` },
       body: { definitionCode: 'visit', customerId: c.id, assigneeId: zhao, title: '企业微信内拜访' },
     });
     expect(d.status, JSON.stringify(d.body)).to.equal(201);
@@ -61,7 +60,7 @@ describe('H5 inside WeCom (UA wxwork + JS bridge, browser)', function () {
         uploadImage: { serverId: 'media-photo-1' },
       },
     });
-    await ctx.addCookies([{ name: 'af_session', value: signSession(SECRET, zhao, 1), url: api.baseUrl }]);
+    await ctx.addCookies([{ name: 'af_session', value: await sessionToken(pool, 'rep.zhao'), url: api.baseUrl }]);
     const page = await ctx.newPage();
     const signed: string[] = [];
     page.on('request', (r) => { if (r.url().includes('/api/wecom/js-sign')) signed.push(new URL(r.url()).searchParams.get('url')!); });

@@ -3,12 +3,12 @@ import type pg from 'pg';
 import { recordCustomerFollowUp } from '../../../core/actions/followups.js';
 import { handleCardEvent, refreshAlertCards } from '../../../core/alerts/card-events.js';
 import { runSilenceCheck } from '../../../core/alerts/silence.js';
-import { signSession } from '../../../core/auth/session.js';
+import { sessionToken } from '../../support/session-token.js';
 import { deliverOutbox } from '../../../core/outbox/deliver.js';
 import { startTestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
 import type { FakeWecom } from '../../support/fake-wecom.js';
-import { aMorningAfterSeed, clock, deps, fakeWecomWithDemoOrg, lookups, SECRET, wecomClient } from './jobs-helpers.js';
+import { aMorningAfterSeed, clock, deps, fakeWecomWithDemoOrg, lookups, wecomClient } from './jobs-helpers.js';
 
 describe('alert card clicks (template_card_event)', () => {
   let pool: pg.Pool;
@@ -96,7 +96,7 @@ describe('alert card clicks (template_card_event)', () => {
     const api = await startTestApi({ pool, now: t.now, wecom: wecomClient(fake) });
     try {
       // with WeCom configured there is no dev sign-in: a session token as the OAuth callback would issue it
-      const token = signSession(SECRET, await $.userId('director.wang'), 12, t.now());
+      const token = await sessionToken(pool, 'director.wang', { now: t.now() });
       const res = await api.call('POST', `/api/alerts/${viaApp}/acknowledge`, { body: {}, headers: { Authorization: `Bearer ${token}` } });
       expect(res.status).to.equal(200);
       for (let i = 0; i < 50 && fake.cardUpdates.length < 2; i++) await new Promise((r) => setTimeout(r, 20));

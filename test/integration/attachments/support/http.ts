@@ -2,17 +2,11 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
-import { signSession } from '../../../../core/auth/session.js';
 import type { ApiResponse, TestApi } from '../../../support/api-harness.js';
+import { sessionToken } from '../../../support/session-token.js';
 
-/** The harness's SESSION_SECRET: signs sessions for an API started with a WeCom client (no dev-login there). */
-export const TEST_SESSION_SECRET = 'test-secret-0123456789abcdef';
-
-export async function tokenOf(pool: pg.Pool, userid: string): Promise<string> {
-  const { rows } = await pool.query('SELECT id FROM users WHERE wecom_userid = $1', [userid]);
-  if (!rows[0]) throw new Error(`no user ${userid}`);
-  return signSession(TEST_SESSION_SECRET, rows[0].id, 12);
-}
+/** A session for an API started with a WeCom client (no dev-login there). */
+export const tokenOf = (pool: pg.Pool, userid: string): Promise<string> => sessionToken(pool, userid);
 
 export interface RawOptions {
   token: string;

@@ -1,0 +1,110 @@
+/**
+ * The sign-in log (auth_log): every sign-in, failed attempt, sign-out and
+ * revocation, with the address and browser it came from, for admins to read.
+ * It also slows down guessing: an address with repeated failed sign-ins must
+ * wait before its next attempt, twice as long after each further failure.
+ *
+ *   await assertSignInAllowed(db, client.ip, now);             // 429 SIGN_IN_THROTTLED while it must wait
+ *   await recordAuthEvent(db, { kind: 'sign_in_failed', at: now, reason: 'unknown_user', attempted: 'rep.x', client });
+ */
+import { z } from 'zod';
+import type { Actor } from './actor.js';
+import { assertCan } from './permissions.js';
+import type { Db } from '../db/pool.js';
+import { AppError } from '../errors.js';
+import { PageQuerySchema, runList, type Page } from '../resources/pagination.js';
+
+export interface ClientInfo { ip: string; userAgent: string }
+
+export type AuthEventKind = 'sign_in' | 'sign_in_failed' | 'sign_out' | 'revoked';
+
+export interface AuthEvent {
+  kind: AuthEventKind;
+  at: Date;
+  userId?: number | null;
+  actorId?: number | null;
+  sessionId?: number | null;
+  method?: string | null;
+  reason?: string | null;
+  /** A failed attempt: what was tried (a userid), cut to 64 characters. */
+  attempted?: string | null;
+  /** A revocation: how many sessions it closed. */
+  sessions?: number | null;
+  client?: ClientInfo;
+}
+
+export async function recordAuthEvent(db: Db, e: AuthEvent): Promise<void> {
+  await db.query(
+    `INSERT INTO auth_log (at, kind, user_id, actor_id, session_id, method, reason, attempted, sessions, ip, user_agent)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    [e.at, e.kind, e.userId ?? null, e.actorId ?? null, e.sessionId ?? null, e.method ?? null, e.reason ?? null,
+      e.attempted?.slice(0, 64) ?? null, e.sessions ?? null, e.client?.ip ?? null, e.client?.userAgent.slice(0, 300) ?? null]);
+}
+
+/** Failures an address may make within the window before it has to wait. */
+export const SIGN_IN_FREE_FAILURES = 5;
+export const SIGN_IN_WINDOW_MINUTES = 15;
+/** The first wait; each further failure doubles it, up to the window. */
+export const SIGN_IN_FIRST_WAIT_SECONDS = 30;
+
+/** Seconds this address must still wait after `failures` recent failures, the latest at `last`. */
+export function signInWaitSeconds(failures: number, last: Date | null, now: Date): number {
+  if (failures < SIGN_IN_FREE_FAILURES || !last) return 0;
+  const wait = Math.min(SIGN_IN_WINDOW_MINUTES * 60, SIGN_IN_FIRST_WAIT_SECONDS * 2 ** (failures - SIGN_IN_FREE_FAILURES));
+  return Math.max(0, Math.ceil(wait - (now.getTime() - last.getTime()) / 1000));
+}
+
+/** 429 SIGN_IN_THROTTLED while the address must wait; refused attempts are not logged (the log stays bounded). */
+export async function assertSignInAllowed(db: Db, ip: string, now: Date): Promise<void> {
+  const { rows: [r] } = await db.query(
+    `SELECT count(*)::int AS n, max(at) AS last FROM auth_log
+      WHERE kind = 'sign_in_failed' AND ip = $1 AND at > $2::timestamptz - make_interval(mins => $3)`,
+    [ip, now, SIGN_IN_WINDOW_MINUTES]);
+  const wait = signInWaitSeconds(r.n, r.last, now);
+  if (wait > 0) {
+    throw new AppError('SIGN_IN_THROTTLED', { retryAfterSeconds: wait },
+      `登录失败次数过多，请 ${wait >= 60 ? `${Math.ceil(wait / 60)} 分钟` : `${wait} 秒`}后再试`);
+  }
+}
+
+export const AuthLogQuery = PageQuerySchema.extend({
+  userId: z.coerce.number().int().positive().max(2 ** 53 - 1).optional(),
+  kind: z.enum(['sign_in', 'sign_in_failed', 'sign_out', 'revoked']).optional(),
+}).strict();
+
+const REASON_LABELS: Record<string, string> = {
+  logout: '本人退出', deactivated: '企业微信中已停用或离职', admin: '管理员强制退出',
+  unknown_user: '账号不存在或已停用', oauth_state: '授权校验失败（链接过期或在其他浏览器打开）',
+  oauth_code: '企业微信授权码无效', not_member: '不是本企业成员或未开通',
+};
+const KIND_LABELS: Record<AuthEventKind, string> = { sign_in: '登录', sign_in_failed: '登录失败', sign_out: '退出登录', revoked: '强制退出' };
+const METHOD_LABELS: Record<string, string> = { dev: '演示账号', wecom: '企业微信' };
+
+export const AuthLogEntrySchema = z.object({
+  id: z.number(), at: z.string(), kind: z.enum(['sign_in', 'sign_in_failed', 'sign_out', 'revoked']), kindLabel: z.string(),
+  userId: z.number().nullable(), userName: z.string().nullable(), actorName: z.string().nullable(),
+  method: z.string().nullable(), methodLabel: z.string().nullable(), reason: z.string().nullable(), reasonLabel: z.string().nullable(),
+  attempted: z.string().nullable(), sessions: z.number().nullable(), ip: z.string().nullable(), userAgent: z.string().nullable(),
+}).openapi('AuthLogEntry');
+export type AuthLogEntry = z.infer<typeof AuthLogEntrySchema>;
+
+/** The log, newest first (admins). */
+export async function listAuthLog(db: Db, actor: Actor, q: z.infer<typeof AuthLogQuery>): Promise<Page<AuthLogEntry>> {
+  assertCan(actor, 'org', 'update');
+  const params: unknown[] = [];
+  const where: string[] = [];
+  if (q.userId !== undefined) where.push(`l.user_id = $${params.push(q.userId)}`);
+  if (q.kind) where.push(`l.kind = $${params.push(q.kind)}`);
+  return runList<any, AuthLogEntry>(db as any, {
+    select: `l.id, l.at, l.kind, l.user_id, u.name AS user_name, a.name AS actor_name, l.method, l.reason, l.attempted,
+             l.sessions, l.ip, l.user_agent`,
+    from: 'auth_log l LEFT JOIN users u ON u.id = l.user_id LEFT JOIN users a ON a.id = l.actor_id',
+    where, params, sortExpr: 'l.at', idExpr: 'l.id', page: q,
+  }, (r) => ({
+    id: r.id, at: r.at.toISOString(), kind: r.kind, kindLabel: KIND_LABELS[r.kind as AuthEventKind],
+    userId: r.user_id, userName: r.user_name, actorName: r.actor_name,
+    method: r.method, methodLabel: r.method ? METHOD_LABELS[r.method] ?? r.method : null,
+    reason: r.reason, reasonLabel: r.reason ? REASON_LABELS[r.reason] ?? r.reason : null,
+    attempted: r.attempted, sessions: r.sessions, ip: r.ip, userAgent: r.user_agent,
+  }));
+}
