@@ -4,6 +4,7 @@ import Koa from 'koa';
 import type { ConsoleBot } from '../core/inbound/console-bridge.js';
 import type { InboundBus } from '../core/inbound/inbound-signal.js';
 import type { CoreDeps } from '../core/deps.js';
+import { createHeavyRunner, type HeavyRunner } from '../core/heavy/heavy-runner.js';
 import type { WecomClient } from '../core/wecom/wecom-client.js';
 import { authenticate } from './middleware/authenticate.js';
 import { clientAddress } from './middleware/client-address.js';
@@ -34,6 +35,8 @@ export interface ApiDeps extends CoreDeps {
   consoleBot?: ConsoleBot | null;
   /** …and hears of WeCom callbacks without a NOTIFY. */
   inboundBus?: InboundBus | null;
+  /** Worker threads, cache and fair use of heavy operations; created here when not given (then idle workers just exit). */
+  heavy?: HeavyRunner;
 }
 
 /**
@@ -48,7 +51,7 @@ export function createApp(deps: ApiDeps): Koa {
   const router = new Router();
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'af_session' });
-  const kit: RouteKit = { router, registry, deps };
+  const kit: RouteKit = { router, registry, deps, heavy: deps.heavy ?? createHeavyRunner(deps.config, deps.logger) };
 
   registerHealthRoutes(kit);
   registerAuthRoutes(kit, deps.wecom);

@@ -1,12 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createHeavyRunner } from '../core/heavy/heavy-runner.js';
 import { StartupError } from '../core/startup-error.js';
 import type { Part, System } from '../core/system.js';
 import { createApp } from './app.js';
 
 /** Starts the HTTP API and the H5 app's static files on PORT. */
 export async function startApi(sys: System): Promise<Part> {
-  const app = createApp(sys);
+  const heavy = createHeavyRunner(sys.config, sys.logger);
+  const app = createApp({ ...sys, heavy });
   const server = http.createServer(app.callback());
   // WeCom's callback deadline is 5 s; a slow client must not hold sockets forever
   server.requestTimeout = 30_000;
@@ -15,10 +17,13 @@ export async function startApi(sys: System): Promise<Part> {
   return {
     name: 'api',
     url: `http://localhost:${port}`,
-    stop: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await heavy.close();
+    },
   };
 }
 

@@ -8,6 +8,7 @@ import type { Actor } from '../core/auth/actor.js';
 import { withTransaction } from '../core/db/pool.js';
 import type { CoreDeps } from '../core/deps.js';
 import { AppError } from '../core/errors.js';
+import type { HeavyRunner } from '../core/heavy/heavy-runner.js';
 import { runIdempotent, requestHash, type IdempotencyRequest } from '../core/resources/idempotency.js';
 import { requireActor } from './middleware/authenticate.js';
 
@@ -31,6 +32,8 @@ export interface HandlerInput<P, Q, B> {
   params: P;
   query: Q;
   body: B;
+  /** Heavy operations only: renders in a worker thread, once per distinct input (core/heavy). */
+  render: HeavyRunner['render'];
 }
 
 export interface RouteSpec<P, Q, B> {
@@ -57,6 +60,20 @@ export interface RouteSpec<P, Q, B> {
    * row growth instead of no writes at all. Documented as `x-records-attempts`.
    */
   recordsAttempts?: boolean;
+  /**
+   * The operation renders something expensive: an export, an image; an import's parse, OCR, a
+   * model's training as they arrive. Declaring it is all it takes:
+   * - each member may run HEAVY_AT_ONCE of them at once and HEAVY_PER_MINUTE a minute, past
+   *   which they get 429 HEAVY_RATE_LIMITED in Chinese with Retry-After (others are not slowed);
+   * - the handler's `render(task, input)` runs a named task of core/heavy/tasks.ts in a worker
+   *   thread, off the request thread, and caches its result by the input's hash (rendered once
+   *   per input);
+   * - /openapi.json marks it `x-heavy` (the fair-use tests and bench find heavy operations there).
+   *
+   *   defineFileRoute(kit, { path: '/api/x.png', heavy: true, …,
+   *     handler: async (ctx, { actor, query, render }) => { ctx.body = await render('x.png', await loadX(actor, query)); } });
+   */
+  heavy?: boolean;
   handler: (input: HandlerInput<P, Q, B>) => Promise<unknown>;
 }
 
@@ -64,6 +81,7 @@ export interface RouteKit {
   router: Router;
   registry: OpenAPIRegistry;
   deps: CoreDeps;
+  heavy: HeavyRunner;
 }
 
 export const ErrorResponse = z.object({
@@ -87,12 +105,17 @@ const IdempotencyKey = z.string().min(8).max(200).regex(/^[\w\-:.]+$/, '幂等�
 export function defineRoute<P = undefined, Q = undefined, B = undefined>(kit: RouteKit, spec: RouteSpec<P, Q, B>): void {
   register(kit.registry, spec);
   const koaPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
+  const gate = heavyGate(kit, spec);
   kit.router[spec.method](spec.operationId, koaPath, async (ctx: Context) => {
     const actor = requireActor(ctx);
     const params = parse(spec.params, ctx.params, 'params');
     const query = parse(spec.query, ctx.query, 'query');
     const body = spec.body ? parse(spec.body, await readJsonBody(ctx), 'body') : (undefined as B);
-    const input = { ctx, deps: kit.deps, actor, params, query, body };
+    await gate(actor, (render) => answer(ctx, { ctx, deps: kit.deps, actor, params, query, body, render }));
+  });
+
+  async function answer(ctx: Context, input: Omit<HandlerInput<P, Q, B>, 'db'>): Promise<void> {
+    const { actor, params, body } = input;
     const status = spec.status ?? (spec.method === 'post' ? 201 : 200);
     if (spec.method === 'get') {
       ctx.body = await spec.handler({ ...input, db: kit.deps.pool });
@@ -109,7 +132,30 @@ export function defineRoute<P = undefined, Q = undefined, B = undefined>(kit: Ro
     ctx.body = out instanceof HandlerResponse ? out.body : out;
     ctx.status = out instanceof HandlerResponse ? out.status : status;
     if (out instanceof HandlerResponse && out.replayed) ctx.set('Idempotent-Replayed', 'true');
-  });
+  }
+}
+
+type Gate = (actor: Actor, run: (render: HeavyRunner['render']) => Promise<void>) => Promise<void>;
+
+/**
+ * How a route's handler runs, as its spec declares: a heavy one within the
+ * member's fair use (429 past it) and with the worker's `render`; any other
+ * with a `render` that refuses, so heavy work cannot slip onto the request
+ * thread undeclared.
+ */
+export function heavyGate(kit: RouteKit, spec: { heavy?: boolean; operationId: string }): Gate {
+  if (!spec.heavy) {
+    const refuse = () => Promise.reject(new Error(`${spec.operationId} renders but is not declared heavy`));
+    return (_actor, run) => run(refuse);
+  }
+  return async (actor, run) => {
+    const release = await kit.heavy.admit(actor.id);
+    try {
+      await run(kit.heavy.render);
+    } finally {
+      release();
+    }
+  };
 }
 
 /** The handler in runIdempotent's transaction; an error status releases the key, as a thrown error would. */
@@ -194,7 +240,8 @@ function findUnstorable(value: unknown, path: string[] = [], depth = 0): string[
   return null;
 }
 
-function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: string): T {
+/** Validates one part of a request (params, query, body): 400 VALIDATION_FAILED with every issue's path. */
+export function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: string): T {
   if (!schema) return undefined as T;
   const bad = findUnstorable(value);
   if (bad) {
@@ -218,6 +265,7 @@ function register<P, Q, B>(registry: OpenAPIRegistry, spec: RouteSpec<P, Q, B>, 
     tags: spec.tags,
     security: isPublic ? [] : [{ session: [] }],
     ...(spec.recordsAttempts ? { 'x-records-attempts': true } : {}),
+    ...(spec.heavy ? { 'x-heavy': true } : {}),
     request: {
       params: spec.params as any,
       query: spec.query as any,
@@ -234,6 +282,11 @@ function register<P, Q, B>(registry: OpenAPIRegistry, spec: RouteSpec<P, Q, B>, 
         ? { '404': { description: '不存在或不在权限范围内', content: { 'application/json': { schema: ErrorResponse } } } }
         : {}),
       '422': { description: '业务校验未通过', content: { 'application/json': { schema: ErrorResponse } } },
+      ...(spec.heavy ? { '429': HEAVY_429 } : {}),
     },
   });
 }
+
+export const HEAVY_429 = {
+  description: '耗时操作超出每人的次数或并发上限（Retry-After 给出等待秒数）', content: { 'application/json': { schema: ErrorResponse } },
+};

@@ -45,6 +45,8 @@ export const ERRORS = {
   INTERNAL: { status: 500, zh: '系统繁忙，请稍后再试' },
   // fair use (issue #23): refusals that carry details.retryAfterSeconds, sent as Retry-After
   SIGN_IN_THROTTLED: { status: 429, zh: '登录失败次数过多，请稍后再试' },
+  HEAVY_RATE_LIMITED: { status: 429, zh: '导出和图片等耗时操作太频繁，请稍后再试' },
+  HEAVY_BUSY: { status: 503, zh: '系统正忙于生成文件，请稍后再试' },
   STAGE_UNCHANGED: { status: 422, zh: '商机已经处于该阶段' },
   OPPORTUNITY_CLOSED: { status: 422, zh: '商机已赢单或输单，请先重新打开' },
   CHECKLIST_ITEM_UNKNOWN: { status: 422, zh: '检查项不属于商机当前阶段' },

@@ -1,6 +1,5 @@
-import type { Context } from 'koa';
-import { z, type ZodType } from 'zod';
-import { EXPORT_MAX_ROWS, attachmentHeader, toCsv, toXlsx } from '../../core/dashboards/export.js';
+import { z } from 'zod';
+import { EXPORT_MAX_ROWS, attachmentHeader } from '../../core/dashboards/export.js';
 import { METRICS } from '../../core/dashboards/metrics.js';
 import { WeekQuery } from '../../core/dashboards/period.js';
 import { exportMetricRecords, listMetricRecords } from '../../core/dashboards/records.js';
@@ -12,11 +11,10 @@ import { loadDashboardSettings } from '../../core/dashboards/dashboard.setting.j
 import { DashboardSettingsSchema } from '../../core/dashboards/settings.js';
 import { AppError } from '../../core/errors.js';
 import { listTopics, obstacleHeatmap, topicReports } from '../../core/obstacles/heatmap.js';
-import { renderHeatmapSvg, svgToPng } from '../../core/obstacles/render.js';
 import { recordEvent } from '../../core/resources/events.js';
 import { IdParam } from '../../core/resources/schemas.js';
-import { requireActor } from '../middleware/authenticate.js';
-import { defineRoute, ErrorResponse, type RouteKit } from '../route-kit.js';
+import { defineFileRoute } from '../file-route.js';
+import { defineRoute, type RouteKit } from '../route-kit.js';
 import { registerHeatmapImageRoutes } from './heatmap-image.routes.js';
 
 /**
@@ -66,17 +64,19 @@ function registerExports(kit: RouteKit): void {
       summary: format === 'csv'
         ? `导出指标明细为 CSV（UTF-8 带 BOM，Excel 可直接打开；中文表头；最多 ${EXPORT_MAX_ROWS} 行）`
         : `导出指标明细为 Excel（xlsx；中文表头；最多 ${EXPORT_MAX_ROWS} 行）`,
-      params: MetricParams, query: ExportQuery, contentType: type,
-      handler: async (ctx, { actor, params, query }) => {
+      params: MetricParams, query: ExportQuery, contentType: type, heavy: true,
+      handler: async (ctx, { actor, params, query, render }) => {
         const r = await exportMetricRecords(kit.deps.pool, actor, params.metric, query, kit.deps.now(), EXPORT_MAX_ROWS);
         const name = `${METRICS[params.metric].name.replace(/→/g, '-')}明细_${r.period.from}_${r.period.to}.${format}`;
         ctx.set('Content-Disposition', attachmentHeader(name));
         ctx.set('Cache-Control', 'private, no-cache');
         if (r.truncated) ctx.set('X-Export-Truncated', String(EXPORT_MAX_ROWS));
         ctx.type = type;
-        ctx.body = format === 'csv'
-          ? toCsv(r.columns, r.rows)
-          : await toXlsx(METRICS[params.metric].name, r.columns, r.rows, r.truncated ? `仅导出前 ${EXPORT_MAX_ROWS} 行` : undefined);
+        const table = {
+          title: METRICS[params.metric].name, columns: r.columns, rows: r.rows,
+          ...(r.truncated ? { note: `仅导出前 ${EXPORT_MAX_ROWS} 行` } : {}),
+        };
+        ctx.body = await render(format === 'csv' ? 'dashboards.records.csv' : 'dashboards.records.xlsx', table);
       },
     });
   }
@@ -108,15 +108,14 @@ function registerObstacles(kit: RouteKit): void {
       path: `/api/obstacles/heatmap.${format}`,
       operationId: format === 'svg' ? 'getObstacleHeatmapSvg' : 'getObstacleHeatmapPng',
       tags, summary: `堵点热力图图片（${format.toUpperCase()}，服务端渲染）`,
-      query: HeatmapQuery, contentType: type,
-      handler: async (ctx, { actor, query }) => {
+      query: HeatmapQuery, contentType: type, heavy: true,
+      handler: async (ctx, { actor, query, render }) => {
         const h = await obstacleHeatmap(kit.deps.pool, actor, query, kit.deps.now());
-        const svg = renderHeatmapSvg(h);
         ctx.set('Cache-Control', 'private, no-cache');
         ctx.set('X-Content-Type-Options', 'nosniff');
         ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
         ctx.type = type;
-        ctx.body = format === 'svg' ? svg : svgToPng(svg);
+        ctx.body = await render(format === 'svg' ? 'obstacles.heatmap.svg' : 'obstacles.heatmap.png', h);
       },
     });
   }
@@ -153,55 +152,4 @@ function registerSettings(kit: RouteKit): void {
     response: DashboardSettingsSchema,
     handler: ({ db }) => loadDashboardSettings(db),
   });
-}
-
-// file routes -------------------------------------------------------------------------------
-
-interface FileRouteSpec<P, Q> {
-  path: string;
-  operationId: string;
-  tags: string[];
-  summary: string;
-  params?: ZodType<P>;
-  query: ZodType<Q>;
-  contentType: string;
-  handler(ctx: Context, input: { actor: ReturnType<typeof requireActor>; params: P; query: Q }): Promise<void>;
-}
-
-/** A GET answering a file: same auth, validation and error envelope as defineRoute, documented by hand. */
-function defineFileRoute<P, Q>(kit: RouteKit, spec: FileRouteSpec<P, Q>): void {
-  const json = { 'application/json': { schema: ErrorResponse } };
-  const err = (description: string) => ({ description, content: json });
-  kit.registry.registerPath({
-    method: 'get', path: spec.path, operationId: spec.operationId, summary: spec.summary, tags: spec.tags,
-    security: [{ session: [] }],
-    request: { params: spec.params as any, query: spec.query as any },
-    responses: {
-      200: { description: '文件', content: { [spec.contentType.split(';')[0]]: { schema: { type: 'string', format: 'binary' } } } },
-      400: err('请求格式错误'), 401: err('未登录'), 403: err('无权限'),
-      ...(/\{\w+\}/.test(spec.path) ? { 404: err('不存在或不在权限范围内') } : {}),
-      422: err('业务校验未通过'),
-    },
-  });
-  const koaPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
-  kit.router.get(spec.operationId, koaPath, async (ctx: Context) => {
-    const actor = requireActor(ctx);
-    const params = spec.params ? parseInput(spec.params, ctx.params, 'params') : (undefined as P);
-    const query = parseInput(spec.query, ctx.query, 'query');
-    await spec.handler(ctx, { actor, params, query });
-  });
-}
-
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-function parseInput<T>(schema: ZodType<T>, value: unknown, where: string): T {
-  for (const [k, v] of Object.entries((value ?? {}) as Record<string, unknown>)) {
-    const texts = Array.isArray(v) ? v : [v];
-    if (UNSTORABLE.test(k) || texts.some((t) => typeof t === 'string' && UNSTORABLE.test(t))) {
-      throw new AppError('VALIDATION_FAILED', [{ path: `${where}.${k}`, message: '包含无法处理的字符（空字符或不成对的代理项）' }]);
-    }
-  }
-  const r = schema.safeParse(value ?? {});
-  if (r.success) return r.data;
-  throw new AppError('VALIDATION_FAILED', r.error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message })));
 }

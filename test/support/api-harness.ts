@@ -8,6 +8,7 @@ import { createApp } from '../../api/app.js';
 import { createBotDeps } from '../../bot/engine/deps.js';
 import { createConsoleBot } from '../../bot/transports/console.transport.js';
 import { loadConfig } from '../../core/config.js';
+import { createHeavyRunner, type HeavyRunner } from '../../core/heavy/heavy-runner.js';
 import { logger } from '../../core/logger.js';
 import { LoggingWecomClient } from '../../core/wecom/logging-wecom-client.js';
 import type { WecomClient } from '../../core/wecom/wecom-client.js';
@@ -20,6 +21,8 @@ export interface ApiResponse<T = any> {
 
 export interface TestApi {
   baseUrl: string;
+  /** The app's heavy-operation runner (worker threads, cache, fair use): its stats show where and how often it rendered. */
+  heavy: HeavyRunner;
   /** Signs in through the real dev-login route (demo mode) and caches the token. */
   tokenFor(userid: string): Promise<string>;
   call<T = any>(method: string, path: string, opts?: { as?: string; body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<ApiResponse<T>>;
@@ -38,7 +41,8 @@ export async function startTestApi(opts: {
   const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-0123456789abcdef', DATA_DIR: dataDir, ...opts.env });
   const core = { config, pool: opts.pool, logger, now: opts.now ?? (() => new Date()), wecom: opts.wecom ?? new LoggingWecomClient(logger) };
   // as main.ts wires `npm start`: the bot in the same process answers the H5 chat
-  const app = createApp({ ...core, consoleBot: createConsoleBot(createBotDeps(core)) });
+  const heavy = createHeavyRunner(config, logger);
+  const app = createApp({ ...core, heavy, consoleBot: createConsoleBot(createBotDeps(core)) });
   const server = http.createServer(app.callback());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -69,10 +73,10 @@ export async function startTestApi(opts: {
   }
 
   return {
-    baseUrl, tokenFor, call,
+    baseUrl, tokenFor, call, heavy,
     close: () => new Promise<void>((r) => {
       server.close(() => r());
       server.closeAllConnections();
-    }).then(() => rmSync(dataDir, { recursive: true, force: true })),
+    }).then(() => heavy.close()).then(() => rmSync(dataDir, { recursive: true, force: true })),
   };
 }

@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import type pg from 'pg';
+import { startTestApi, type TestApi } from '../../support/api-harness.js';
+import { freshDatabase } from '../../support/database.js';
+import { expectError, operations, type OpenApiDoc } from '../../support/matrix-helpers.js';
+
+/**
+ * Issue #23 item 4: one user must not slow everyone. An operation declared
+ * `heavy` (api/route-kit.ts) renders in a worker thread, once per distinct
+ * input, and each user may run only a few at a time and a minute (429 with a
+ * Chinese message and Retry-After). The benchmark (bench/fair-use.bench.ts)
+ * measures /api/me under 8 abusing clients; these tests pin the behaviour.
+ */
+const HEAVY = ['getObstacleHeatmapSvg', 'getObstacleHeatmapPng', 'exportDashboardRecordsCsv', 'exportDashboardRecordsXlsx'];
+
+describe('fair use of heavy operations (issue #23 item 4)', function () {
+  this.timeout(120_000);
+  let pool: pg.Pool;
+  let api: TestApi;
+  const get = async (path: string, as: string) => {
+    const res = await fetch(api.baseUrl + path, { headers: { Authorization: `Bearer ${await api.tokenFor(as)}` } });
+    const body = res.headers.get('content-type')?.startsWith('application/json') ? await res.json() : Buffer.from(await res.arrayBuffer());
+    return { status: res.status, body: body as any, headers: res.headers };
+  };
+
+  before(async () => {
+    ({ pool } = await freshDatabase(6));
+    api = await startTestApi({ pool, env: { HEAVY_PER_MINUTE: '4', HEAVY_AT_ONCE: '1' } });
+  });
+  after(() => api.close());
+
+  it('declares heavy operations in /openapi.json (x-heavy, with a documented 429), not in a list kept elsewhere', async () => {
+    const doc = (await api.call('GET', '/openapi.json')).body as OpenApiDoc;
+    const heavy = operations(doc).filter((o) => o.spec['x-heavy']);
+    expect(heavy.map((o) => o.operationId)).to.include.members(HEAVY);
+    for (const o of heavy) expect(o.spec.responses, o.operationId).to.have.property('429');
+    expect(operations(doc).find((o) => o.operationId === 'me')!.spec['x-heavy']).to.equal(undefined);
+  });
+
+  it('renders in a worker thread, and answers other requests while a render runs', async () => {
+    const png = get('/api/obstacles/heatmap.png?week=2026-W10', 'director.wang');
+    let meFirst = false;
+    const me = api.call('GET', '/api/me', { as: 'rep.zhao' }).then((r) => { meFirst = true; return r; });
+    const [p, m] = await Promise.all([png.then((r) => { expect(meFirst, '/api/me waited for the render').to.equal(true); return r; }), me]);
+    expect(p.status).to.equal(200);
+    expect(m.status).to.equal(200);
+    expect(api.heavy.stats().lastThreadId).to.be.a('number').and.not.equal(0);
+  });
+
+  it('renders an input once: the same heatmap again is served from the cache, a changed one is rendered anew', async () => {
+    const first = await get('/api/obstacles/heatmap.svg?week=2026-W11', 'mgr.li');
+    const before = api.heavy.stats();
+    const again = await get('/api/obstacles/heatmap.svg?week=2026-W11', 'mgr.li');
+    expect(again.body.equals(first.body)).to.equal(true);
+    expect(api.heavy.stats().renders).to.equal(before.renders);
+    expect(api.heavy.stats().hits).to.equal(before.hits + 1);
+    // a new report in that week changes the input: a new render, not a stale picture
+    await pool.query(`INSERT INTO daily_reports (user_id, department_id, day, summary, obstacles)
+      SELECT id, department_id, '2026-03-10', '测试', '耗材编码没有，入库办不了' FROM users WHERE wecom_userid = 'rep.zhao'
+      ON CONFLICT (user_id, day) DO UPDATE SET obstacles = EXCLUDED.obstacles || '；' || daily_reports.obstacles, updated_at = now()`);
+    await get('/api/obstacles/heatmap.svg?week=2026-W11', 'mgr.li');
+    expect(api.heavy.stats().renders).to.equal(before.renders + 1);
+  });
+
+  it('refuses a user past their share with 429, a Chinese message and Retry-After, and serves others meanwhile', async () => {
+    const as = 'director.wang';
+    // distinct inputs, one at a time: the minute's allowance (4), then a refusal
+    const weeks = ['2026-W20', '2026-W21', '2026-W22', '2026-W23', '2026-W24', '2026-W25'];
+    const answers = [];
+    for (const w of weeks) answers.push(await get(`/api/obstacles/heatmap.svg?week=${w}`, as));
+    const refused = answers.filter((a) => a.status === 429);
+    expect(refused.length).to.be.at.least(1);
+    expectError({ ...refused[0], body: refused[0].body }, 429, 'HEAVY_RATE_LIMITED');
+    expect(refused[0].body.error.message).to.match(/^导出和图片等耗时操作每人每分钟最多 4 次，请 \d+ 秒后再试$/);
+    expect(Number(refused[0].headers.get('retry-after'))).to.be.within(1, 60);
+    expect((await get('/api/obstacles/heatmap.svg?week=2026-W20', 'mgr.li')).status).to.equal(200);
+    expect((await api.call('GET', '/api/me', { as })).status).to.equal(200);
+  });
+
+  it('lets a user run one heavy operation at a time (HEAVY_AT_ONCE=1): a second in parallel is refused', async () => {
+    const as = 'rep.zhao';
+    const [a, b] = await Promise.all([
+      get('/api/obstacles/heatmap.png?week=2026-W30', as), get('/api/dashboards/action_on_time/records.xlsx?month=2026-03', as),
+    ]);
+    expect([a.status, b.status].sort()).to.deep.equal([200, 429]);
+    const refused = a.status === 429 ? a : b;
+    expect(refused.body.error.message).to.equal('导出和图片等耗时操作每人同时最多 1 个，请等前面的完成后再试');
+  });
+});
