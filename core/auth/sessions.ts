@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import type { Db } from '../db/pool.js';
+import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { PageQuerySchema, runList, type Page } from '../resources/pagination.js';
 import { ROLE_LABELS, type Actor, type Role } from './actor.js';
@@ -77,12 +78,12 @@ export const OpenSessionsQuery = PageQuerySchema.extend({
 /** Sessions still open (not closed, not expired), newest first: admins only. */
 export async function listOpenSessions(db: Db, actor: Actor, q: z.infer<typeof OpenSessionsQuery>, now: Date): Promise<Page<OpenSession>> {
   assertCan(actor, 'org', 'update');
-  const params: unknown[] = [now];
-  const where = ['s.revoked_at IS NULL', 's.expires_at > $1', 'u.active'];
-  if (q.userId !== undefined) where.push(`s.user_id = $${params.push(q.userId)}`);
+  const sql = new Sql();
+  const where = ['s.revoked_at IS NULL', `s.expires_at > ${sql.param(now)}`, 'u.active'];
+  if (q.userId !== undefined) where.push(`s.user_id = ${sql.param(q.userId)}`);
   return runList<any, OpenSession>(db as any, {
     select: 's.id, s.user_id, u.name, u.wecom_userid, u.role, s.method, s.created_at, s.expires_at, s.ip, s.user_agent',
-    from: 'sessions s JOIN users u ON u.id = s.user_id', where, params, sortExpr: 's.created_at', idExpr: 's.id', page: q,
+    from: 'sessions s JOIN users u ON u.id = s.user_id', where, sql, sortExpr: 's.created_at', idExpr: 's.id', page: q,
   }, (r) => ({
     id: r.id, userId: r.user_id, userName: r.name, userid: r.wecom_userid, roleLabel: ROLE_LABELS[r.role as Role],
     method: r.method, methodLabel: r.method === 'dev' ? '演示账号' : '企业微信',

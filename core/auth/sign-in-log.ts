@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { Actor } from './actor.js';
 import { assertCan } from './permissions.js';
 import type { Db } from '../db/pool.js';
+import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { PageQuerySchema, runList, type Page } from '../resources/pagination.js';
 
@@ -91,15 +92,15 @@ export type AuthLogEntry = z.infer<typeof AuthLogEntrySchema>;
 /** The log, newest first (admins). */
 export async function listAuthLog(db: Db, actor: Actor, q: z.infer<typeof AuthLogQuery>): Promise<Page<AuthLogEntry>> {
   assertCan(actor, 'org', 'update');
-  const params: unknown[] = [];
+  const sql = new Sql();
   const where: string[] = [];
-  if (q.userId !== undefined) where.push(`l.user_id = $${params.push(q.userId)}`);
-  if (q.kind) where.push(`l.kind = $${params.push(q.kind)}`);
+  if (q.userId !== undefined) where.push(`l.user_id = ${sql.param(q.userId)}`);
+  if (q.kind) where.push(`l.kind = ${sql.param(q.kind)}`);
   return runList<any, AuthLogEntry>(db as any, {
     select: `l.id, l.at, l.kind, l.user_id, u.name AS user_name, a.name AS actor_name, l.method, l.reason, l.attempted,
              l.sessions, l.ip, l.user_agent`,
     from: 'auth_log l LEFT JOIN users u ON u.id = l.user_id LEFT JOIN users a ON a.id = l.actor_id',
-    where, params, sortExpr: 'l.at', idExpr: 'l.id', page: q,
+    where, sql, sortExpr: 'l.at', idExpr: 'l.id', page: q,
   }, (r) => ({
     id: r.id, at: r.at.toISOString(), kind: r.kind, kindLabel: KIND_LABELS[r.kind as AuthEventKind],
     userId: r.user_id, userName: r.user_name, actorName: r.actor_name,
