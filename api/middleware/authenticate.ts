@@ -1,7 +1,7 @@
 import type { Context, Next } from 'koa';
 import { loadSessionActor } from '../../core/auth/actor.js';
 import { verifySession, type SessionClaim } from '../../core/auth/session.js';
-import type { ClientInfo } from '../../core/auth/sign-in-log.js';
+import type { ClientInfo } from '../../core/sessions/sign-in-log.js';
 import type { CoreDeps } from '../../core/deps.js';
 import { AppError } from '../../core/errors.js';
 import type { Actor } from '../../core/auth/actor.js';

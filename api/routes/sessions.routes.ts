@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { listOpenSessions, OpenSessionSchema, OpenSessionsQuery, signOutEverywhere } from '../../core/auth/sessions.js';
-import { AuthLogEntrySchema, AuthLogQuery, listAuthLog } from '../../core/auth/sign-in-log.js';
+import { listOpenSessions, OpenSessionSchema, OpenSessionsQuery, signOutEverywhere } from '../../core/sessions/sessions.js';
+import { AuthLogEntrySchema, AuthLogQuery, listAuthLog } from '../../core/sessions/sign-in-log.js';
 import { IdParams } from '../../core/resources/schemas.js';
 import { clientInfo } from '../middleware/authenticate.js';
 import { defineRoute, type RouteKit } from '../route-kit.js';

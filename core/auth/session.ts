@@ -3,7 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /**
  * Session tokens: `base64url(sessionId.userId.expiresAtSeconds).hmac`. The
  * signature makes a token unforgeable; the session row it names
- * (core/auth/sessions.ts) makes it revocable: every request checks that the
+ * (core/sessions/sessions.ts) makes it revocable: every request checks that the
  * row is still open and its member still active.
  *
  *   const token = signSession(secret, { sessionId, userId }, expiresAt);

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { withTransaction } from '../db/pool.js';
 import type { Logger } from '../logger.js';
-import { revokeUserSessions } from '../auth/sessions.js';
+import { revokeUserSessions } from '../sessions/sessions.js';
 import { recordEvent } from '../resources/events.js';
 import type { WecomClient, WecomDepartment, WecomUser } from '../wecom/wecom-client.js';
 

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { openSession } from '../../core/auth/sessions.js';
+import { openSession } from '../../core/sessions/sessions.js';
 
 /** The harness's SESSION_SECRET (test/support/api-harness.ts). */
 export const TEST_SESSION_SECRET = 'test-secret-0123456789abcdef';

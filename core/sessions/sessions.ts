@@ -5,7 +5,7 @@
  * authenticate middleware reads the row with the member on every request
  * (core/auth/actor.ts loadSessionActor), so a closed session is refused at
  * once, not when its token expires. Every opening and closing is written to
- * the sign-in log (core/auth/sign-in-log.ts).
+ * the sign-in log (core/sessions/sign-in-log.ts).
  *
  *   const { token } = await openSession(db, secret, { userId, method: 'wecom', ttlHours: 12, now, client });
  *   await revokeUserSessions(db, userId, { reason: 'admin', by: admin.id, now, client });
@@ -15,9 +15,9 @@ import type { Db } from '../db/pool.js';
 import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { PageQuerySchema, runList, type Page } from '../resources/pagination.js';
-import { ROLE_LABELS, type Actor, type Role } from './actor.js';
-import { assertCan } from './permissions.js';
-import { signSession } from './session.js';
+import { ROLE_LABELS, type Actor, type Role } from '../auth/actor.js';
+import { assertCan } from '../auth/permissions.js';
+import { signSession } from '../auth/session.js';
 import { recordAuthEvent, type ClientInfo } from './sign-in-log.js';
 
 export type SignInMethod = 'dev' | 'wecom';

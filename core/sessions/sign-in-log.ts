@@ -8,8 +8,8 @@
  *   await recordAuthEvent(db, { kind: 'sign_in_failed', at: now, reason: 'unknown_user', attempted: 'rep.x', client });
  */
 import { z } from 'zod';
-import type { Actor } from './actor.js';
-import { assertCan } from './permissions.js';
+import type { Actor } from '../auth/actor.js';
+import { assertCan } from '../auth/permissions.js';
 import type { Db } from '../db/pool.js';
 import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
