@@ -205,7 +205,30 @@ const parseJson = bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding
 export async function readJsonBody(ctx: Context): Promise<unknown> {
   assertJsonBody(ctx);
   await parseJson(ctx as any, async () => undefined);
-  return (ctx.request as any).body;
+  const body = (ctx.request as any).body;
+  if (nestedDeeperThan(body, MAX_JSON_DEPTH)) {
+    throw new AppError('VALIDATION_FAILED', [{ path: 'body', message: `嵌套层数过多（最多 ${MAX_JSON_DEPTH} 层）` }]);
+  }
+  return body;
+}
+
+/**
+ * How deep a JSON body may nest. Real ones stay under 10 (a rule definition's
+ * conditions); a 20,000-deep array inside a report's fields once passed
+ * validation and failed as a 500 when JSON.stringify ran out of stack.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** Walked with a stack of its own, so no depth can overflow this check either. */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const todo: Array<[unknown, number]> = [[value, 1]];
+  while (todo.length > 0) {
+    const [v, depth] = todo.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(v)) if (child !== null && typeof child === 'object') todo.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /**

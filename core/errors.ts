@@ -84,6 +84,7 @@ export const ERRORS = {
   CALLBACK_RECEIVER_MISMATCH: { status: 403, zh: '回调接收方与本企业不一致' },
   CALLBACK_XML_FORBIDDEN: { status: 400, zh: '回调内容包含不允许的 XML 声明' },
   CALLBACK_PAYLOAD_TOO_LARGE: { status: 413, zh: '回调内容过大' },
+  CALLBACK_STALE: { status: 403, zh: '回调时间戳超出允许范围（前后 10 分钟），可能是重放的旧请求' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -45,12 +45,12 @@ export function registerBotRoutes(kit: RouteKit, deps: BotRouteDeps): void {
   registerConsoleChatRoutes(kit, deps.consoleBot ?? null);
 }
 
-function cryptoConfig(config: Config): CallbackCryptoConfig {
+function cryptoConfig(config: Config, now: () => Date): CallbackCryptoConfig {
   const w = config.wecom;
   if (!w?.token || !w.encodingAESKey) {
     throw new AppError('WECOM_NOT_CONFIGURED', undefined, '未配置企业微信回调（WECOM_TOKEN、WECOM_ENCODING_AES_KEY），无法接收消息');
   }
-  return { token: w.token, encodingAESKey: w.encodingAESKey, corpId: w.corpId, maxBodyBytes: MAX_BODY_BYTES };
+  return { token: w.token, encodingAESKey: w.encodingAESKey, corpId: w.corpId, maxBodyBytes: MAX_BODY_BYTES, now };
 }
 
 /** The body as bytes, refused past `max` (by Content-Length up front, then while counting). */
@@ -107,13 +107,13 @@ function registerCallbackRoutes(kit: RouteKit, accept: CallbackAcceptor): void {
 
   // a refused callback (400/403/413: CALLBACK_* codes) leaves through the error handler; nothing is stored
   kit.router.get('wecomCallbackVerify', path, (ctx) => {
-    const echostr = verifyUrl(ctx.query, cryptoConfig(kit.deps.config));
+    const echostr = verifyUrl(ctx.query, cryptoConfig(kit.deps.config, kit.deps.now));
     ctx.type = 'text/plain';
     ctx.body = echostr;
   });
 
   kit.router.post('wecomCallback', path, async (ctx) => {
-    const cfg = cryptoConfig(kit.deps.config);
+    const cfg = cryptoConfig(kit.deps.config, kit.deps.now);
     const msg = decryptCallback(ctx.query, await readRawBody(ctx.req, MAX_BODY_BYTES), cfg);
     const receipt = await accept(msg);
     ctx.status = 200;

@@ -140,9 +140,14 @@ export async function readActionWith(
   const st = new Sql();
   const where = `a.id = ${st.param(id)} AND ${actionScope(actor, st)}`;
   const more = extra?.(st);
-  const { rows: [row] } = await db.query(st.prepared(
+  const read = () => db.query(st.prepared(
     `SELECT ${ONE_ACTION_SELECT}${more ? `, ${more.columns}` : ''} FROM ${ONE_ACTION_FROM} ${more?.joins ?? ''}
       WHERE ${where}${lock ? ' FOR UPDATE OF a' : ''}`));
+  let { rows: [row] } = await read();
+  // FOR UPDATE waits for a concurrent writer, then re-checks the row it waited for against the rows
+  // it had joined before waiting: after a reassign the old assignee's row no longer joins, and an
+  // action that exists would read as gone (404). A second statement sees the new row whole.
+  if (!row && lock) ({ rows: [row] } = await read());
   if (!row) throw new AppError('ACTION_NOT_FOUND', { id });
   return { action: toActionRow(row), row };
 }

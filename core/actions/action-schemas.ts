@@ -4,10 +4,10 @@
  */
 import { z } from 'zod';
 import { ACTION_STATUSES } from '../flow/types.js';
-import { Id, IdParam, IsoDate, IsoDateTime, QueryBool } from '../resources/schemas.js';
+import { Id, IdParam, Name, OperationalDate, OperationalDateTime, QueryBool } from '../resources/schemas.js';
 import { PageQuerySchema } from '../resources/pagination.js';
 
-const Title = z.string().trim().min(1, '不能为空').max(200, '不能超过200个字符');
+const Title = Name;
 const Reason = z.string().trim().min(1, '必须填写原因').max(1000, '不能超过1000个字符');
 const ExpectedVersion = z.number().int().min(1).optional();
 
@@ -115,7 +115,7 @@ export const PhoneOnlyBodySchema = z.strictObject({ note: Reason, expectedVersio
 export const ReopenBodySchema = z.strictObject({
   reason: Reason,
   /** A new deadline (must be later than now); without it the old one stands, and a passed one makes the action overdue again. */
-  dueAt: z.iso.datetime({ offset: true, message: '截止时间格式不正确（ISO 8601，带时区）' }).optional(),
+  dueAt: OperationalDateTime.optional(),
   expectedVersion: ExpectedVersion,
 });
 export type ReopenBodyInput = z.output<typeof ReopenBodySchema>;
@@ -131,7 +131,7 @@ export const SUPERVISOR_TODO_KINDS = ['submission_rejected', 'verify_submission'
 
 export const ListSupervisorTodosQuery = PageQuerySchema.extend({
   status: z.enum(['open', 'done']).default('open'),
-  day: IsoDate.optional(),
+  day: OperationalDate.optional(),
   kind: z.enum(SUPERVISOR_TODO_KINDS).optional(),
   sort: z.enum(['id', 'day']).default('id'),
 }).strict();
@@ -164,7 +164,7 @@ export const CheckInSchema = z.strictObject({
   lat: z.number().min(-90).max(90),
   lng: z.number().min(-180).max(180),
   coordSystem: z.enum(['wgs84', 'gcj02']),
-  at: IsoDateTime,
+  at: OperationalDateTime,
 });
 
 const ReportFields = z.record(z.string().max(50), z.unknown())
@@ -177,7 +177,7 @@ export const VisitReportSchema = z.strictObject({
   transcript: z.string().max(20_000).optional(),
   linkedOrderIds: z.array(Id).max(50).default([]),
   checklist: z.record(z.string().max(50), z.boolean()).optional(),
-  visitWindow: z.strictObject({ start: IsoDateTime, end: IsoDateTime }).optional(),
+  visitWindow: z.strictObject({ start: OperationalDateTime, end: OperationalDateTime }).optional(),
   expectedVersion: ExpectedVersion,
 });
 export type VisitReportInput = z.output<typeof VisitReportSchema>;
@@ -202,7 +202,7 @@ export const SubmitFollowUpSchema = z.strictObject({
   actionId: Id.optional(),
   channel: FollowUpChannel,
   summary: z.string().trim().max(5000).default(''),
-  actionItems: z.array(z.strictObject({ text: z.string().trim().max(500), dueDate: IsoDate.or(IsoDateTime).optional() })).max(20).default([]),
+  actionItems: z.array(z.strictObject({ text: z.string().trim().max(500), dueDate: OperationalDate.or(OperationalDateTime).optional() })).max(20).default([]),
   /** Business documents produced by this follow-up (uploaded attachments of kind 'document'). */
   newDocumentIds: z.array(Id).max(50).default([]),
   /** Documents produced but not uploaded (counted as declared). */
@@ -230,8 +230,8 @@ export const FollowUpResultSchema = z.object({
 });
 
 export const FollowUpStatsQuery = z.object({
-  from: IsoDate.optional(),
-  to: IsoDate.optional(),
+  from: OperationalDate.optional(),
+  to: OperationalDate.optional(),
   userId: IdParam.optional(),
 }).strict();
 

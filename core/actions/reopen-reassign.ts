@@ -65,7 +65,7 @@ export async function reassignAction(
 function assertReassignable(a: ActionRow, actor: Actor, toUserId: number, now: Date): void {
   const r = transitionAction({ id: a.id, status: a.status, assigneeId: a.assigneeId },
     { type: 'REASSIGN', to: { userId: toUserId, departmentId: null }, by: actor.id, byName: actor.name }, now);
-  if (!r.ok) throw new AppError(r.code, { actionId: a.id, status: a.status, event: 'REASSIGN' }, r.message);
+  if (!r.ok) throw new AppError(r.code, { actionId: a.id, status: a.status, currentVersion: a.version, event: 'REASSIGN' }, r.message);
 }
 
 /** 404 unless the user exists within the caller's scope (as for records); 422 unless an active rep. */

@@ -47,12 +47,26 @@ export async function saveVisitDraft(
 ): Promise<{ actionId: number; payload: Record<string, unknown>; updatedAt: string; action: ActionRow }> {
   const a = typeof target === 'number' ? await lockActionOrThrow(db, actor, target) : target;
   assertAssignee(actor, a);
+  await assertOwnAttachments(db, actor.id, input.attachmentIds ?? []);
   const next = await writeTransition(db, { action: a, event: { type: 'SAVE_DRAFT' }, actorId: actor.id, ...d, expectedVersion: input.expectedVersion });
   const payload = draftPayload(input);
   const st = new Sql();
   upsertDraftCte(st, a.id, payload, actor.id, d.now);
   await db.query(st.prepared('SELECT 1'));
   return { actionId: a.id, payload, updatedAt: d.now.toISOString(), action: next };
+}
+
+/**
+ * A draft may name only files its author uploaded: another rep's attachment id
+ * is refused when saved (422 ATTACHMENT_INVALID naming it), in the app and in
+ * the bot alike, not only at submission.
+ */
+async function assertOwnAttachments(db: Db, userId: number, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  const { rows } = await db.query('SELECT id FROM attachments WHERE id = ANY($1::bigint[]) AND uploaded_by = $2', [ids, userId]);
+  const own = new Set(rows.map((r: { id: number }) => r.id));
+  const others = ids.filter((id) => !own.has(id));
+  if (others.length > 0) throw new AppError('ATTACHMENT_INVALID', { attachmentIds: others });
 }
 
 /** The facts a later dry-run needs to replay this attempt against another rule version. */

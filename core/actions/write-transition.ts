@@ -81,7 +81,7 @@ export async function writeTransition(db: Db, req: TransitionRequest): Promise<A
   const a = req.action;
   assertVersion(a, req.expectedVersion);
   const r = transitionAction({ id: a.id, status: a.status, assigneeId: a.assigneeId, dueAt: a.dueAt }, req.event, req.now);
-  if (!r.ok) throw new AppError(r.code, { actionId: a.id, status: a.status, event: req.event.type }, r.message);
+  if (!r.ok) throw new AppError(r.code, { actionId: a.id, status: a.status, currentVersion: a.version, event: req.event.type }, r.message);
   // an autosaved draft is not a transition worth a version or an event
   if (req.event.type === 'SAVE_DRAFT' && r.next === a.status) return a;
 

@@ -19,7 +19,7 @@ import { AppError } from '../errors.js';
 import { readCaptureTime } from '../flow/exif.js';
 import type { AttachmentKind, ReportAttachment } from '../flow/types.js';
 import { recordEvent } from '../resources/events.js';
-import { Id, IdParam } from '../resources/schemas.js';
+import { Id, IdParam, stripBidi } from '../resources/schemas.js';
 import { ATTACHMENT_KINDS } from './limits.js';
 import type { ReceivedFile } from './receive.js';
 import { FILE_TYPES, type FileType } from './sniff.js';
@@ -40,8 +40,8 @@ const TagsQuery = z.preprocess(
 );
 
 const Filename = z.string().trim().min(1).max(200, '文件名不能超过200个字符')
-  // only the last path segment, without control characters: it ends up in Content-Disposition
-  .transform((s) => s.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f"]/g, '').trim() || null);
+  // only the last path segment, without control or bidi characters: it ends up in Content-Disposition
+  .transform((s) => stripBidi(s.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f"]/g, '')).trim() || null);
 
 export const UploadQuerySchema = z.strictObject({
   kind: AttachmentKindSchema.optional(),
@@ -163,7 +163,7 @@ export async function insertAttachment(db: Db, actor: Actor, file: StoredFile, m
     `INSERT INTO attachments (sha256, kind, mime, size, filename, tags, captured_at, uploaded_by, department_id,
                               customer_id, action_id, source, wecom_media_id)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING id`,
-    [file.sha256, info.kind, info.mime, file.size, meta.filename ?? null, meta.tags ?? [], file.capturedAt, actor.id,
+    [file.sha256, info.kind, info.mime, file.size, meta.filename ? stripBidi(meta.filename) : null, meta.tags ?? [], file.capturedAt, actor.id,
       actor.departmentId, refs.customerId, refs.actionId, meta.source, meta.wecomMediaId ?? null],
   );
   await recordEvent(db, {
@@ -246,11 +246,29 @@ export async function recordDownload<T>(
   const object = await open(row.sha256);
   await db.query('INSERT INTO attachment_downloads (attachment_id, user_id) VALUES ($1, $2)', [id, actor.id]);
   const type = Object.values(FILE_TYPES).find((t) => t.mime === row.mime);
+  const ext = type?.ext ?? 'bin';
   const content = {
     attachment: { id: row.id, kind: row.kind, mime: row.mime, size: row.size, sha256: row.sha256 },
-    filename: row.filename ?? `${row.kind}-${row.id}.${type?.ext ?? 'bin'}`,
+    filename: row.filename ? withExtension(row.filename, ext) : `${row.kind}-${row.id}.${ext}`,
   };
   return { content, object };
+}
+
+/** Alternative spellings of an extension the sniffed type already has. */
+const SAME_EXTENSION: Record<string, string[]> = { jpg: ['jpeg', 'jpe'], m4a: ['mp4', 'aac'], spx: ['ogg'] };
+
+/**
+ * The uploader's name with the extension of what the bytes are: a JPEG/HTML
+ * polyglot uploaded as x.html is served as x.jpg, so no browser or desktop
+ * opens it as a page. A name's own extension is kept when it already says so.
+ *
+ *   withExtension('x.html', 'jpg') === 'x.jpg'; withExtension('门头.JPEG', 'jpg') === '门头.JPEG'
+ */
+export function withExtension(name: string, ext: string): string {
+  const m = /^(.*?)\.([A-Za-z0-9]{1,8})$/.exec(name);
+  const own = m?.[2].toLowerCase();
+  if (own && (own === ext || SAME_EXTENSION[ext]?.includes(own))) return name;
+  return `${m && m[1] ? m[1] : name}.${ext}`;
 }
 
 /**

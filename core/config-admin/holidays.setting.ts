@@ -7,13 +7,13 @@
 import { z } from 'zod';
 import type { Db } from '../db/pool.js';
 import { shanghaiDate, weekdayOf } from '../flow/time.js';
-import { IsoDate } from '../resources/schemas.js';
+import { OperationalDate } from '../resources/schemas.js';
 import { CN_HOLIDAYS_2026 } from '../seed/holidays-cn.js';
 import { defineSetting, type Issue } from '../settings/define.js';
 
 export const HolidayYearSchema = z.strictObject({
   days: z.array(z.strictObject({
-    day: IsoDate.meta({ title: '日期' }),
+    day: OperationalDate.meta({ title: '日期' }),
     kind: z.enum(['holiday', 'workday']).meta({ title: '类型', labels: { holiday: '放假', workday: '调休上班' } }),
     name: z.string().trim().min(1).max(50).optional().meta({ title: '名称' }),
   })).max(366).meta({ title: '放假与调休上班日' }),

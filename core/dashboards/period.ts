@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { addCalendarDays, shanghaiDate, shanghaiInstant, type IsoDate } from '../flow/time.js';
+import { OPERATIONAL_YEARS, OperationalDate } from '../resources/schemas.js';
 
 export interface Period {
   from: IsoDate;
@@ -24,8 +25,8 @@ export interface Period {
 
 const MAX_DAYS = 3 * 366;
 
-const saneYear = (s: string) => { const y = Number(s.slice(0, 4)); return y >= 2000 && y <= 2200; };
-const DayParam = z.iso.date({ message: '日期格式应为 YYYY-MM-DD' }).refine(saneYear, '年份应在2000至2200之间');
+const saneYear = (s: string) => { const y = Number(s.slice(0, 4)); return y >= OPERATIONAL_YEARS.min && y <= OPERATIONAL_YEARS.max; };
+const DayParam = OperationalDate;
 
 export const PeriodQuery = {
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM').refine(saneYear, '年份应在2000至2200之间').optional(),

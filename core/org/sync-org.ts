@@ -3,6 +3,7 @@ import { withTransaction } from '../db/pool.js';
 import type { Logger } from '../logger.js';
 import { revokeUserSessions } from '../sessions/sessions.js';
 import { recordEvent } from '../resources/events.js';
+import { stripBidi } from '../resources/schemas.js';
 import type { WecomClient, WecomDepartment, WecomUser } from '../wecom/wecom-client.js';
 
 export interface SyncOrgResult {
@@ -49,7 +50,7 @@ export async function syncOrgFromWecom(
                               IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.department_id, EXCLUDED.position, true)
                              THEN now() ELSE users.updated_at END
          RETURNING (xmax = 0) AS inserted`,
-        [u.userid, u.name, isLeader ? 'manager' : 'rep', deptIds.get(deptWecomId) ?? null, u.position ?? null],
+        [u.userid, stripBidi(u.name), isLeader ? 'manager' : 'rep', deptIds.get(deptWecomId) ?? null, u.position ?? null],
       );
       if (rows[0].inserted) result.usersCreated++;
       else result.usersUpdated++;
@@ -83,7 +84,7 @@ async function upsertDepartments(tx: pg.PoolClient, departments: WecomDepartment
        ON CONFLICT (wecom_id) DO UPDATE SET name = EXCLUDED.name, parent_id = EXCLUDED.parent_id,
          sort_order = EXCLUDED.sort_order, active = true
        RETURNING id`,
-      [d.id, d.name, parentId, d.order],
+      [d.id, stripBidi(d.name), parentId, d.order],
     );
     const id = rows[0].id as number;
     await tx.query(

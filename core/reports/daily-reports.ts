@@ -19,12 +19,12 @@ import { AppError } from '../errors.js';
 import { addCalendarDays, shanghaiDate } from '../flow/time.js';
 import { recordEvent } from '../resources/events.js';
 import { PageQuerySchema, runList, type Page } from '../resources/pagination.js';
-import { IdParam, IsoDate } from '../resources/schemas.js';
+import { IdParam, OperationalDate } from '../resources/schemas.js';
 import { readSetting } from '../settings/read.js';
 import { dailyReportRules } from './daily-report.setting.js';
 
 /** A calendar day PostgreSQL can hold and a report can be about. */
-const Day = IsoDate.refine((d) => d >= '2000-01-01' && d <= '2200-12-31', '日期应在2000至2200年之间');
+const Day = OperationalDate;
 
 const text = (max: number, label: string) => z.string().trim().max(max, `${label}不能超过${max}个字`);
 

@@ -14,7 +14,7 @@ import { PageQuerySchema, runList, type Page } from './pagination.js';
 import {
   applyTicks, firstPosition, loadPipeline, loadPipelines, resolvePipeline, stageView, StageViewSchema, type ChecklistState,
 } from './pipeline-view.js';
-import { Id, IdParam, IsoDate, Money, Name, OptionalText } from './schemas.js';
+import { Id, IdParam, OperationalDate, Money, Name, OptionalText } from './schemas.js';
 
 /**
  * Opportunities walk a pipeline (table `pipelines`). Row scope is the owner's:
@@ -59,13 +59,13 @@ export const CreateOpportunitySchema = z.object({
   productLineId: Id.nullish(),
   pipelineId: Id.optional(),
   amount: Money.optional(),
-  expectedCloseAt: IsoDate.nullish(),
+  expectedCloseAt: OperationalDate.nullish(),
 }).strict();
 
 export const UpdateOpportunitySchema = z.object({
   name: Name.optional(),
   amount: Money.optional(),
-  expectedCloseAt: IsoDate.nullable().optional(),
+  expectedCloseAt: OperationalDate.nullable().optional(),
   /** Ticks on the current (sub-)stage's checklist: `{ itemKey: true }`. */
   checklist: z.record(z.string().min(1).max(100), z.boolean())
     .refine((o) => Object.keys(o).length > 0 && Object.keys(o).length <= 50, '检查项数量应为1到50项').optional(),

@@ -10,7 +10,7 @@ import { getCustomerOrThrow } from './customers.js';
 import { recordEvent } from './events.js';
 import { requireOpportunityRef } from './opportunities.js';
 import { PageQuerySchema, runList, type Page } from './pagination.js';
-import { Id, IdParam, IsoDate, IsoDateTime, Money } from './schemas.js';
+import { Id, IdParam, OperationalDate, OperationalDateTime, Money } from './schemas.js';
 
 /**
  * Orders and contracts. Row scope is the customer's: whoever may see the
@@ -43,13 +43,13 @@ export const CreateOrderSchema = z.object({
   opportunityId: Id.optional(),
   amount: Money,
   status: OrderStatus.default('confirmed'),
-  orderedAt: IsoDateTime.optional(),
-  dueAt: IsoDateTime.nullish(),
+  orderedAt: OperationalDateTime.optional(),
+  dueAt: OperationalDateTime.nullish(),
 }).strict();
 
 export const UpdateOrderSchema = z.object({
   status: OrderStatus.optional(),
-  dueAt: IsoDateTime.nullable().optional(),
+  dueAt: OperationalDateTime.nullable().optional(),
   /** null unlinks the order from its opportunity. */
   opportunityId: Id.nullable().optional(),
 }).strict().refine((o) => Object.keys(o).length > 0, '至少修改一个字段');
@@ -60,8 +60,8 @@ export const ListOrdersQuery = PageQuerySchema.extend({
   kind: OrderKind.optional(),
   status: OrderStatus.optional(),
   /** Calendar days in Asia/Shanghai, both inclusive. */
-  from: IsoDate.optional(),
-  to: IsoDate.optional(),
+  from: OperationalDate.optional(),
+  to: OperationalDate.optional(),
   sort: z.enum(['orderedAt', 'amount', 'id']).default('orderedAt'),
 }).strict().refine((q) => !q.from || !q.to || q.from <= q.to, { message: '开始日期不能晚于结束日期', path: ['from'] });
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { CUSTOMER_TYPES } from '../flow/types.js';
-import { Id } from '../resources/schemas.js';
+import { Id, OperationalDateTime } from '../resources/schemas.js';
 
 export const SettingIdParams = z.object({
   id: z.string().max(200).regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+(:[A-Za-z0-9_-]{1,60})?$/, '设置项编号格式不正确'),
@@ -26,7 +26,7 @@ export const ScopeQuery = z.strictObject({
   departmentId: z.coerce.number().int().positive().optional(),
   customerType: CustomerTypeField.optional(),
   /** Read the value in force at this moment instead of now (ISO 8601). */
-  at: z.iso.datetime({ offset: true, message: '时间格式应为 ISO 8601，如 2026-03-01T00:00:00+08:00' }).optional(),
+  at: OperationalDateTime.optional(),
   /** A code of a per-code setting about to be created: answer its form (value null) instead of 404. */
   create: z.enum(['1']).optional(),
 });

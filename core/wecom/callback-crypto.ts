@@ -22,7 +22,15 @@ export interface CallbackCryptoConfig {
   corpId: string;
   /** Callback bodies are a few KB; anything bigger is not from WeCom (default 64 KiB). */
   maxBodyBytes?: number;
+  /**
+   * With a clock, a signed timestamp further than CALLBACK_WINDOW_SECONDS from it is refused
+   * (403 CALLBACK_STALE): a recorded callback cannot be replayed later. WeCom retries within
+   * seconds, well inside the window; a retry that is let in is still de-duplicated by MsgId.
+   */
+  now?: () => Date;
 }
+
+export const CALLBACK_WINDOW_SECONDS = 600;
 
 type QueryValue = string | string[] | undefined;
 export type CallbackQuery = Partial<Record<'msg_signature' | 'timestamp' | 'nonce' | 'echostr', QueryValue>>;
@@ -63,6 +71,7 @@ export function decryptCallback(query: CallbackQuery, rawBody: string | Buffer, 
   const encrypted = envelope.Encrypt;
   if (typeof encrypted !== 'string' || !encrypted) throw new AppError('CALLBACK_PAYLOAD_INVALID', { missing: 'Encrypt' });
   assertSignature(signature, getSignature(cfg.token, timestamp, nonce, encrypted));
+  if (cfg.now) assertFresh(timestamp, cfg.now());
   const plain = parseWecomXml(openEnvelope(encrypted, cfg));
   try {
     return toInboundMessage(plain);
@@ -100,6 +109,7 @@ export function encryptReply(plainXml: string, nonce: string, cfg: CallbackCrypt
  */
 export function parseWecomXml(xml: string): Record<string, unknown> {
   if (FORBIDDEN_XML.test(xml)) throw new AppError('CALLBACK_XML_FORBIDDEN');
+  if (xmlDepth(xml) > MAX_XML_DEPTH) throw new AppError('CALLBACK_PAYLOAD_INVALID', { reason: 'nesting too deep', max: MAX_XML_DEPTH });
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new AppError('CALLBACK_PAYLOAD_INVALID', { xml: valid.err.msg });
   const doc = parser.parse(xml) as Record<string, unknown>;
@@ -110,6 +120,30 @@ export function parseWecomXml(xml: string): Record<string, unknown> {
   // Whitespace between elements shows up as a text node; it carries nothing.
   const { '#text': _whitespace, ...children } = root as Record<string, unknown>;
   return children;
+}
+
+// WeCom's messages nest four deep at most (xml › SendPicsInfo › PicList › item); a validly signed
+// one nested thousands deep overflowed the parser's recursion (500)
+const MAX_XML_DEPTH = 16;
+
+/** The deepest element nesting of `xml`, counted without recursion (CDATA, comments and declarations skipped). */
+export function xmlDepth(xml: string): number {
+  let depth = 0;
+  let max = 0;
+  const tags = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<[?!][^>]*>|<(\/?)[^>]*?(\/?)>/g;
+  for (let m = tags.exec(xml); m; m = tags.exec(xml)) {
+    if (m[0].startsWith('<!') || m[0].startsWith('<?')) continue;
+    if (m[1]) depth--;
+    else if (!m[2]) max = Math.max(max, ++depth);
+  }
+  return max;
+}
+
+function assertFresh(timestamp: string, now: Date): void {
+  const at = Number(timestamp);
+  if (!Number.isSafeInteger(at) || Math.abs(now.getTime() / 1000 - at) > CALLBACK_WINDOW_SECONDS) {
+    throw new AppError('CALLBACK_STALE', { timestamp, windowSeconds: CALLBACK_WINDOW_SECONDS });
+  }
 }
 
 /** Misconfiguration is our fault (500), not the caller's: fail loudly instead of answering 400 forever. */
