@@ -13,10 +13,15 @@ import {
  * Property-based junk input against every write the API documents: whatever a
  * client sends, the answer is a 4xx `{ error: { code, message } }`, never a
  * 5xx, and not one row changes. Operations come from `/openapi.json`, so new
- * routes are covered the day they are added.
+ * routes are covered the day they are added. The hostile bodies (issue #23):
+ * nesting far past the depth limit, also inside free-form values; sizes past
+ * the limit; wrong types; unstorable unicode; dates outside the years a field
+ * declares (`x-years`). An operation that records its attempts even when it
+ * refuses them (`x-records-attempts`: sign-in; a share link's public page) may
+ * add at most one row per request instead of none.
  */
 const doc = loadOpenApiOffline();
-const WRITES = operations(doc).filter((o) => ['post', 'patch', 'put'].includes(o.method) && !o.path.startsWith('/api/auth/'));
+const WRITES = operations(doc).filter((o) => ['post', 'patch', 'put'].includes(o.method));
 const READS_WITH_QUERY = operations(doc).filter((o) => o.method === 'get' && parametersOf(doc, o).some((p) => p.in === 'query'));
 const ACTORS = ['director.wang', 'admin.lin'] as const;
 const NUM_RUNS = 30;
@@ -152,14 +157,66 @@ function junkBodies(model: BodyModel): fc.Arbitrary<Junk> {
       fc.constant('{"polluted":"yes","isAdmin":true}'), fc.constant('{"toString":1}'),
       fc.anything({ maxDepth: 2 }).map((v) => JSON.stringify(v) ?? 'null'),
     )).map(([key, value]) => ({ label: `extra key ${JSON.stringify(key)}`, text: withRawKey(base, key, value) })));
-    // a declared property nested thousands deep
-    const nestable = props.filter(([, s]) => { const k = kindsOf(doc, s); return k !== 'any' && !k.has('array'); });
-    if (nestable.length > 0) {
-      arbs.push(fc.tuple(fc.constantFrom(...nestable.map(([key]) => key)), fc.integer({ min: 50, max: 3000 }))
-        .map(([key, n]) => ({ label: `${key} nested ${n} deep`, text: withRawKey(base, key, deepText(n, 'array')) })));
+    // nesting past the limit in any declared property: the value itself, or inside it where it is an object
+    // (a report's free-form fields once took a 20,000-deep array and failed as a 500)
+    if (props.length > 0) {
+      arbs.push(fc.tuple(fc.constantFrom(...props), fc.integer({ min: 33, max: 20_000 })).map(([[key, schema], n]) => {
+        const k = kindsOf(doc, schema);
+        const inner = k !== 'any' && k.has('object') ? `{"k":${deepText(n, 'array')}}` : deepText(n, 'array');
+        return { label: `${key} nested ${n} deep`, text: withRawKey(base, key, inner) };
+      }));
+    }
+    // text that cannot be stored, in any property that takes text
+    const texts = props.filter(([, schema]) => { const k = kindsOf(doc, schema); return k === 'any' || k.has('string'); });
+    if (texts.length > 0) {
+      arbs.push(fc.tuple(fc.constantFrom(...texts.map(([key]) => key)), fc.constantFrom('a\u0000b', '\u0000', '\uD800', 'x\uDFFF\uD800y'))
+        .map(([key, v]) => ({ label: `${key} = ${JSON.stringify(v)}`, text: JSON.stringify({ ...base, [key]: v }) })));
+    }
+    // a date outside the years its field declares, at any depth the schema names it
+    const dates = datePaths(branch);
+    if (dates.length > 0) {
+      arbs.push(fc.tuple(fc.constantFrom(...dates), fc.nat()).map(([d, pick]) => {
+        const years = [0, 1, d.years[0] - 1, d.years[1] + 1, 9999];
+        const y = String(years[pick % years.length]).padStart(4, '0');
+        const value = d.format === 'date' ? `${y}-06-15` : `${y}-06-15T10:00:00+08:00`;
+        return { label: `${d.path.join('.')} = ${value}`, text: JSON.stringify(withValueAt(base, branch, d.path, value)) };
+      }));
     }
   });
   return fc.oneof(...arbs);
+}
+
+interface DatePath { path: string[]; format: 'date' | 'date-time'; years: [number, number] }
+
+/** Every date field of a body, with its declared years: top level and one object (or array of objects) down. */
+function datePaths(schema: JsonSchema, prefix: string[] = [], depth = 0): DatePath[] {
+  const out: DatePath[] = [];
+  for (const [key, raw] of Object.entries<JsonSchema>(schema.properties ?? {})) {
+    const alts = [deref(doc, raw), ...((deref(doc, raw)?.anyOf ?? deref(doc, raw)?.oneOf ?? []) as JsonSchema[]).map((a) => deref(doc, a))];
+    const dated = alts.find((a) => a?.format === 'date' || a?.format === 'date-time');
+    if (dated) out.push({ path: [...prefix, key], format: dated.format, years: dated['x-years'] ?? [2000, 2200] });
+    else if (depth === 0) {
+      const s = deref(doc, raw);
+      const inner = s?.type === 'array' ? deref(doc, s.items) : s;
+      if (inner?.properties) out.push(...datePaths(inner, [...prefix, key, ...(s?.type === 'array' ? ['0'] : [])], 1));
+    }
+  }
+  return out;
+}
+
+/** `base` with `value` at `path`, filling in a valid example for each level it passes. */
+function withValueAt(base: Record<string, unknown>, schema: JsonSchema, path: string[], value: unknown): Record<string, unknown> {
+  const copy = structuredClone(base);
+  let here: any = copy;
+  let s: JsonSchema | undefined = schema;
+  path.forEach((key, i) => {
+    if (i === path.length - 1) { here[key] = value; return; }
+    const next: JsonSchema | undefined = Array.isArray(here) ? deref(doc, s?.items) : deref(doc, s?.properties?.[key]);
+    if (here[key] === undefined || here[key] === null) here[key] = next?.type === 'array' ? [] : exampleFor(doc, next) ?? {};
+    here = here[key];
+    s = next;
+  });
+  return copy;
 }
 
 /** Strings of the right type that are odd: they may be stored, but must never cause a 5xx. */
@@ -284,17 +341,48 @@ describe('junk input', function () {
     return { branches, bases, declared };
   }
 
-  it('covers every documented write (POST/PATCH/PUT outside /api/auth)', () => {
-    expect(WRITES.map((o) => o.operationId)).to.include.members(['createCustomer', 'updateCustomer']);
+  it('covers every documented write (POST/PATCH/PUT), sign-in included', () => {
+    expect(WRITES.map((o) => o.operationId)).to.include.members(['createCustomer', 'updateCustomer', 'devLogin']);
   });
+
+  /**
+   * For an operation that records its attempts: every request refused (4xx, error shape), and at
+   * most one row added per request (a failed sign-in's log line), none changed.
+   */
+  async function refusedWithBoundedGrowth(check: (refusedHere: (res: ApiResponse, what: string) => Promise<void>) => Promise<void>): Promise<void> {
+    const before = await snapshotDb(pool, { quick: true });
+    const proto = prototypeKeys();
+    let requests = 0;
+    await check(async (res, what) => {
+      requests++;
+      expect(res.status, `${what} → ${res.status} ${JSON.stringify(res.body)?.slice(0, 300)}`).to.be.within(400, 499);
+      expectError(res);
+      expect(prototypeKeys(), `${what} polluted a prototype`).to.deep.equal(proto);
+    });
+    const after = await snapshotDb(pool, { quick: true });
+    const grown = Object.keys(after).reduce((n, t) => n + Math.max(0, after[t].count - (before[t]?.count ?? 0)), 0);
+    const shrunk = Object.keys(before).filter((t) => (after[t]?.count ?? 0) < before[t].count);
+    expect(shrunk, 'rows were removed').to.deep.equal([]);
+    expect(grown, `${grown} rows added by ${requests} refused requests`).to.be.at.most(requests);
+  }
 
   for (const op of WRITES) {
     const label = `${op.method.toUpperCase()} ${op.path} (${op.operationId})`;
     const hasPathParams = /\{\w+\}/.test(op.path);
     const hasBody = !!requestBodySchema(doc, op);
 
+    const recordsAttempts = !!op.spec['x-records-attempts'];
+
     describe(label, () => {
-      if (hasBody) {
+      if (hasBody && recordsAttempts) {
+        it(`refuses ${NUM_RUNS} junk JSON bodies with a 4xx error, adding at most one row per attempt (x-records-attempts)`, async () => {
+          const model = bodyModel(op)!;
+          await refusedWithBoundedGrowth((refused) => fc.assert(fc.asyncProperty(junkBodies(model), fc.constantFrom(...ACTORS), async (junk, as) => {
+            const res = await sendJson(as, op, pathFor(op), junk.text);
+            await refused(res, `${as} ${label} with ${junk.label}: ${junk.text.slice(0, 120)}`);
+          }), { numRuns: NUM_RUNS }));
+        });
+      } else if (hasBody) {
         it(`refuses ${NUM_RUNS} junk JSON bodies from ${ACTORS.join(' and ')} with a 4xx error and writes nothing`, async () => {
           const model = bodyModel(op)!;
           await refusedWithoutWrites((refused) => fc.assert(fc.asyncProperty(junkBodies(model), fc.constantFrom(...ACTORS), async (junk, as) => {
@@ -393,7 +481,9 @@ describe('junk input', function () {
             const res = await sendJson('director.wang', op, pathFor(op), JSON.stringify(body));
             const what = `${label} with ${key} = ${JSON.stringify(body[key])}`;
             expect(res.status, `${what} → ${res.status} ${JSON.stringify(res.body)?.slice(0, 300)}`).to.be.below(500);
-            if (res.status >= 400) await expectRefused(res, guard, proto, what);
+            // a failed sign-in is logged by design (x-records-attempts): its refusal is checked, not its silence
+            if (res.status >= 400 && recordsAttempts) expectError(res);
+            else if (res.status >= 400) await expectRefused(res, guard, proto, what);
             else expect(res.body, what).to.be.an('object');
           }), {
             numRuns: 10,
