@@ -1,6 +1,8 @@
+import path from 'node:path';
 import { loadConfig, ConfigError, withPersistedSecret, type Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
-import type { Logger } from './logger.js';
+import { ensureDataDir } from './db/preflight.js';
+import { logger, type Logger } from './logger.js';
 import { startupFailureLine } from './startup-error.js';
 
 /**
@@ -11,14 +13,24 @@ import { startupFailureLine } from './startup-error.js';
  * every one of them signs with the secret kept in DATA_DIR (withPersistedSecret).
  */
 export function loadConfigOrExit(): Config {
+  let config: Config;
   try {
-    return withPersistedSecret(loadConfig());
+    config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       for (const p of err.problems) console.error(`配置错误 ${p}`);
       process.exit(1);
     }
     throw err;
+  }
+  try {
+    if (!config.SESSION_SECRET) ensureDataDir(path.resolve(config.DATA_DIR));
+    return withPersistedSecret(config);
+  } catch (err) {
+    // DATA_DIR cannot be created or read: the same one line as any other start-up failure
+    if (err instanceof ConfigError) for (const p of err.problems) console.error(`配置错误 ${p}`);
+    else failStartup(err, config, logger);
+    process.exit(1);
   }
 }
 
