@@ -8,8 +8,10 @@ import type { Actor } from '../core/auth/actor.js';
 import { withTransaction } from '../core/db/pool.js';
 import type { CoreDeps } from '../core/deps.js';
 import { AppError } from '../core/errors.js';
+import { heavyFairUse } from '../core/heavy/fair-use.setting.js';
 import type { HeavyRunner } from '../core/heavy/heavy-runner.js';
 import { runIdempotent, requestHash, type IdempotencyRequest } from '../core/resources/idempotency.js';
+import { readSetting } from '../core/settings/read.js';
 import { requireActor } from './middleware/authenticate.js';
 
 /**
@@ -63,8 +65,8 @@ export interface RouteSpec<P, Q, B> {
   /**
    * The operation renders something expensive: an export, an image; an import's parse, OCR, a
    * model's training as they arrive. Declaring it is all it takes:
-   * - each member may run HEAVY_AT_ONCE of them at once and HEAVY_PER_MINUTE a minute, past
-   *   which they get 429 HEAVY_RATE_LIMITED in Chinese with Retry-After (others are not slowed);
+   * - each member may run a few at once and a few a minute (the setting 耗时操作限额, admins edit
+   *   it), past which they get 429 HEAVY_RATE_LIMITED in Chinese with Retry-After (others are not slowed);
    * - the handler's `render(task, input)` runs a named task of core/heavy/tasks.ts in a worker
    *   thread, off the request thread, and caches its result by the input's hash (rendered once
    *   per input);
@@ -149,7 +151,7 @@ export function heavyGate(kit: RouteKit, spec: { heavy?: boolean; operationId: s
     return (_actor, run) => run(refuse);
   }
   return async (actor, run) => {
-    const release = await kit.heavy.admit(actor.id);
+    const release = await kit.heavy.admit(actor.id, await readSetting(kit.deps.pool, heavyFairUse));
     try {
       await run(kit.heavy.render);
     } finally {

@@ -77,8 +77,6 @@ const ConfigSchema = z
     BOT_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
     BOT_HANDLERS: optionalCount(64),
     HEAVY_WORKERS: z.coerce.number().int().min(1).max(16).default(1),
-    HEAVY_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(20),
-    HEAVY_AT_ONCE: z.coerce.number().int().min(1).max(16).default(2),
     HEAVY_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(64),
     SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

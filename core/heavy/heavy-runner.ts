@@ -4,7 +4,7 @@
  * distinct input (the cache is keyed by the task and the input's hash).
  *
  *   const heavy = createHeavyRunner(config, logger);
- *   const release = await heavy.admit(actor.id);       // 429 HEAVY_RATE_LIMITED past the user's share
+ *   const release = await heavy.admit(actor.id, limits); // 429 HEAVY_RATE_LIMITED past the user's share (the 耗时操作限额 setting)
  *   const png = await heavy.render('obstacles.heatmap.png', heatmap);
  *   await heavy.close();
  */
@@ -13,6 +13,7 @@ import type { Config } from '../config.js';
 import type { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { FairUse } from './fair-use.js';
+import type { FairUseLimits } from './fair-use.setting.js';
 import { RenderCache } from './render-cache.js';
 import type { HeavyInput, HeavyOutput, HeavyTaskName } from './tasks.js';
 import { WorkerPool } from './worker-pool.js';
@@ -27,7 +28,7 @@ export interface HeavyStats {
 
 export interface HeavyRunner {
   /** Resolves with the release once the member may start; past their share, rejects (429) after a pause. */
-  admit(userId: number): Promise<() => void>;
+  admit(userId: number, limits: FairUseLimits): Promise<() => void>;
   render<T extends HeavyTaskName>(task: T, input: HeavyInput<T>): Promise<HeavyOutput<T>>;
   stats(): HeavyStats;
   close(): Promise<void>;
@@ -36,18 +37,18 @@ export interface HeavyRunner {
 /** Refusals held back at once (each holds only a socket); more are answered at once. */
 const MAX_PAUSED = 256;
 
-export type HeavyConfig = Pick<Config, 'HEAVY_WORKERS' | 'HEAVY_PER_MINUTE' | 'HEAVY_AT_ONCE' | 'HEAVY_CACHE_MB'>;
+export type HeavyConfig = Pick<Config, 'HEAVY_WORKERS' | 'HEAVY_CACHE_MB'>;
 
 export function createHeavyRunner(config: HeavyConfig, logger: Logger): HeavyRunner {
-  const fairUse = new FairUse({ perMinute: config.HEAVY_PER_MINUTE, atOnce: config.HEAVY_AT_ONCE });
+  const fairUse = new FairUse();
   const pool = new WorkerPool({ size: config.HEAVY_WORKERS, maxQueued: 64, idleMs: 120_000, logger });
   const cache = new RenderCache<unknown>(config.HEAVY_CACHE_MB * 1024 * 1024);
   let lastThreadId: number | null = null;
   let pausing = 0;
   return {
-    async admit(userId) {
+    async admit(userId, limits) {
       try {
-        return fairUse.admit(userId);
+        return fairUse.admit(userId, limits);
       } catch (err) {
         // a refusal is answered after a pause of up to a second: a client looping on refusals then
         // asks about once a second per connection instead of flooding the request thread. Only so

@@ -2,7 +2,8 @@
  * The sign-in log (auth_log): every sign-in, failed attempt, sign-out and
  * revocation, with the address and browser it came from, for admins to read.
  * It also slows down guessing: an address with repeated failed sign-ins must
- * wait before its next attempt, twice as long after each further failure.
+ * wait before its next attempt, twice as long after each further failure (the
+ * numbers are the setting 登录失败限制, sign-in-throttle.setting.ts).
  *
  *   await assertSignInAllowed(db, client.ip, now);             // 429 SIGN_IN_THROTTLED while it must wait
  *   await recordAuthEvent(db, { kind: 'sign_in_failed', at: now, reason: 'unknown_user', attempted: 'rep.x', client });
@@ -14,6 +15,8 @@ import type { Db } from '../db/pool.js';
 import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { PageQuerySchema, runList, type Page } from '../resources/pagination.js';
+import { readSetting } from '../settings/read.js';
+import { signInThrottle, type SignInThrottle } from './sign-in-throttle.setting.js';
 
 export interface ClientInfo { ip: string; userAgent: string }
 
@@ -42,26 +45,25 @@ export async function recordAuthEvent(db: Db, e: AuthEvent): Promise<void> {
       e.attempted?.slice(0, 64) ?? null, e.sessions ?? null, e.client?.ip ?? null, e.client?.userAgent.slice(0, 300) ?? null]);
 }
 
-/** Failures an address may make within the window before it has to wait. */
-export const SIGN_IN_FREE_FAILURES = 5;
-export const SIGN_IN_WINDOW_MINUTES = 15;
-/** The first wait; each further failure doubles it, up to the window. */
-export const SIGN_IN_FIRST_WAIT_SECONDS = 30;
-
-/** Seconds this address must still wait after `failures` recent failures, the latest at `last`. */
-export function signInWaitSeconds(failures: number, last: Date | null, now: Date): number {
-  if (failures < SIGN_IN_FREE_FAILURES || !last) return 0;
-  const wait = Math.min(SIGN_IN_WINDOW_MINUTES * 60, SIGN_IN_FIRST_WAIT_SECONDS * 2 ** (failures - SIGN_IN_FREE_FAILURES));
+/**
+ * Seconds this address must still wait after `failures` recent failures, the
+ * latest at `last`: none up to the free failures, then the first wait, doubled
+ * for each further failure, never more than the window.
+ */
+export function signInWaitSeconds(failures: number, last: Date | null, now: Date, t: SignInThrottle): number {
+  if (failures < t.freeFailures || !last) return 0;
+  const wait = Math.min(t.windowMinutes * 60, t.firstWaitSeconds * 2 ** (failures - t.freeFailures));
   return Math.max(0, Math.ceil(wait - (now.getTime() - last.getTime()) / 1000));
 }
 
 /** 429 SIGN_IN_THROTTLED while the address must wait; refused attempts are not logged (the log stays bounded). */
 export async function assertSignInAllowed(db: Db, ip: string, now: Date): Promise<void> {
+  const t = await readSetting(db, signInThrottle);
   const { rows: [r] } = await db.query(
     `SELECT count(*)::int AS n, max(at) AS last FROM auth_log
       WHERE kind = 'sign_in_failed' AND ip = $1 AND at > $2::timestamptz - make_interval(mins => $3)`,
-    [ip, now, SIGN_IN_WINDOW_MINUTES]);
-  const wait = signInWaitSeconds(r.n, r.last, now);
+    [ip, now, t.windowMinutes]);
+  const wait = signInWaitSeconds(r.n, r.last, now, t);
   if (wait > 0) {
     throw new AppError('SIGN_IN_THROTTLED', { retryAfterSeconds: wait },
       `登录失败次数过多，请 ${wait >= 60 ? `${Math.ceil(wait / 60)} 分钟` : `${wait} 秒`}后再试`);

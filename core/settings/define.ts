@@ -27,6 +27,7 @@ export const SETTING_TOPICS = {
   calendar: '工作日历',
   keywords: '关键词库',
   notifications: '推送',
+  security: '安全与公平使用',
   system: '权限',
 } as const;
 export type SettingTopic = keyof typeof SETTING_TOPICS;

@@ -1,0 +1,29 @@
+/**
+ * How repeated failed sign-ins are slowed down (core/sessions/sign-in-log.ts),
+ * as a setting admins edit: the failures one address may make within the
+ * window before it has to wait, and the first wait — each further failure
+ * doubles it, up to the window.
+ */
+import { z } from 'zod';
+import { defineSetting } from '../settings/define.js';
+
+const count = (min: number, max: number, title: string, unit: string) => z.number().int()
+  .min(min, `应在${min}–${max}${unit}之间`).max(max, `应在${min}–${max}${unit}之间`).meta({ title, unit });
+
+export const SignInThrottleSchema = z.strictObject({
+  freeFailures: count(1, 50, '允许连续失败', '次'),
+  windowMinutes: count(1, 1440, '统计时长', '分钟'),
+  firstWaitSeconds: count(1, 3600, '首次等待', '秒'),
+});
+export type SignInThrottle = z.output<typeof SignInThrottleSchema>;
+
+export const signInThrottle = defineSetting({
+  key: 'security.sign-in-throttle',
+  topic: 'security',
+  label: '登录失败限制',
+  help: '同一地址在统计时长内登录失败达到次数后，要等待才能再试；之后每再失败一次，等待时间加倍（最长为统计时长）。登录记录在 设置 → 登录与会话。',
+  schema: SignInThrottleSchema,
+  default: { freeFailures: 5, windowMinutes: 15, firstWaitSeconds: 30 },
+  scopes: { department: false, customerType: 'none' },
+  editors: { organisation: ['admin'] },
+});
