@@ -37,9 +37,9 @@ export const HISTORY_YEARS: Years = { min: 1900, max: 2200 };
 const inYears = (y: Years) => (s: string) => Number(s.slice(0, 4)) >= y.min && Number(s.slice(0, 4)) <= y.max;
 
 export const dateIn = (y: Years) => z.iso.date({ message: '日期格式应为 YYYY-MM-DD' })
-  .refine(inYears(y), `日期应在${y.min}年至${y.max}年之间`).openapi({ 'x-years': [y.min, y.max] } as object);
+  .refine(inYears(y), `日期应在${y.min}年至${y.max}年之间`).meta({ 'x-years': [y.min, y.max] });
 export const dateTimeIn = (y: Years) => z.iso.datetime({ offset: true, message: '时间格式应为 ISO 8601，如 2026-03-15T10:00:00+08:00' })
-  .refine(inYears(y), `时间应在${y.min}年至${y.max}年之间`).openapi({ 'x-years': [y.min, y.max] } as object);
+  .refine(inYears(y), `时间应在${y.min}年至${y.max}年之间`).meta({ 'x-years': [y.min, y.max] });
 
 export const OperationalDate = dateIn(OPERATIONAL_YEARS);
 export const OperationalDateTime = dateTimeIn(OPERATIONAL_YEARS);

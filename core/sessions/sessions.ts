@@ -68,7 +68,7 @@ export const OpenSessionSchema = z.object({
   id: z.number(), userId: z.number(), userName: z.string(), userid: z.string(), roleLabel: z.string(),
   method: z.enum(['dev', 'wecom']), methodLabel: z.string(), createdAt: z.string(), expiresAt: z.string(),
   ip: z.string().nullable(), userAgent: z.string().nullable(),
-}).openapi('OpenSession');
+});
 export type OpenSession = z.infer<typeof OpenSessionSchema>;
 
 export const OpenSessionsQuery = PageQuerySchema.extend({

@@ -88,7 +88,7 @@ export const AuthLogEntrySchema = z.object({
   userId: z.number().nullable(), userName: z.string().nullable(), actorName: z.string().nullable(),
   method: z.string().nullable(), methodLabel: z.string().nullable(), reason: z.string().nullable(), reasonLabel: z.string().nullable(),
   attempted: z.string().nullable(), sessions: z.number().nullable(), ip: z.string().nullable(), userAgent: z.string().nullable(),
-}).openapi('AuthLogEntry');
+});
 export type AuthLogEntry = z.infer<typeof AuthLogEntrySchema>;
 
 /** The log, newest first (admins). */
