@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -84,6 +84,22 @@ export async function adminQuery(url: string, sql: string): Promise<void> {
   } finally {
     await c.end();
   }
+}
+
+/**
+ * `script` run again as a child with `--serve` (the real app over DATABASE_URL on PORT),
+ * resolved once it prints READY. `nodeArgs` go before the script (e.g. --cpu-prof).
+ */
+export function spawnServer(script: string, url: string, port: number, nodeArgs: string[] = []): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, '--serve'], {
+    cwd: path.resolve(path.dirname(script), '..'), env: { ...process.env, DATABASE_URL: url, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('server did not start in 60 s')), 60_000);
+    child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('READY')) { clearTimeout(t); resolve(child); } });
+    child.on('exit', (code) => { clearTimeout(t); reject(new Error(`server exited with ${code} before ready`)); });
+  });
 }
 
 /** A port nobody listens on right now (the OS picks it). */

@@ -17,16 +17,15 @@
  *   npm run bench -- fair-use
  *   BENCH_FAIR_SECONDS=20 BENCH_FAIR_RATE=100 BENCH_FAIR_ABUSERS=8 npm run bench -- fair-use
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installDefaults } from '../core/seed/install.js';
-import { benchLogger, freePort, makeTempDir, openBenchDatabase, processesMentioning } from './bench-db.js';
+import { benchLogger, freePort, makeTempDir, openBenchDatabase, processesMentioning, spawnServer } from './bench-db.js';
 import { printTable, resultRows, type BenchResult } from './report.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SELF = fileURLToPath(import.meta.url);
 const SECRET = 'bench-fair-use-secret-0123456789';
 const SECONDS = Number(process.env.BENCH_FAIR_SECONDS ?? 15);
@@ -68,7 +67,9 @@ export async function run(): Promise<BenchResult> {
     await installDefaults(db.pool, { seedDemo: true, now: new Date(), logger: benchLogger });
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    server = await startServer(db.url, port);
+    // BENCH_FAIR_PROFILE=dir: the server writes CPU profiles of its threads there
+    const profile = process.env.BENCH_FAIR_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_FAIR_PROFILE)}`] : [];
+    server = await spawnServer(SELF, db.url, port, profile);
     const client = httpClient(base, agent);
     const probe = await signIn(base, 'rep.qian');
     const heavy = await heavyPaths(client, await signIn(base, 'admin.lin'));
@@ -180,17 +181,4 @@ async function signIn(base: string, userid: string): Promise<string> {
   const res = await fetch(`${base}/api/auth/dev-login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ userid }) });
   if (!res.ok) throw new Error(`dev-login ${userid} failed: ${res.status}`);
   return ((await res.json()) as { token: string }).token;
-}
-
-function startServer(url: string, port: number): Promise<ChildProcess> {
-  // BENCH_FAIR_PROFILE=dir: the server writes a CPU profile of its request thread there
-  const profile = process.env.BENCH_FAIR_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_FAIR_PROFILE)}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', SELF, '--serve'], {
-    cwd: ROOT, env: { ...process.env, DATABASE_URL: url, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('server did not start in 60 s')), 60_000);
-    child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('READY')) { clearTimeout(t); resolve(child); } });
-    child.on('exit', (code) => { clearTimeout(t); reject(new Error(`server exited with ${code} before ready`)); });
-  });
 }

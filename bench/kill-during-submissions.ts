@@ -9,16 +9,14 @@
  *   npx tsx bench/kill-during-submissions.ts      ACTIONS=300 CONCURRENCY=16 KILL_AFTER_ANSWERS=100 (+0–200 ms)
  */
 import { LoggingWecomClient } from '../core/wecom/logging-wecom-client.js';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { installDefaults } from '../core/seed/install.js';
-import { benchLogger, freePort, makeTempDir, openBenchDatabase, processesMentioning } from './bench-db.js';
+import { benchLogger, freePort, makeTempDir, openBenchDatabase, processesMentioning, spawnServer } from './bench-db.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SELF = fileURLToPath(import.meta.url);
 const SECRET = 'bench-kill-secret-0123456789';
 const ACTIONS = Number(process.env.ACTIONS ?? 300);
@@ -56,7 +54,7 @@ async function main(): Promise<void> {
     await installDefaults(db.pool, { seedDemo: true, now: new Date(), logger: benchLogger });
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    server = await startServer(db.url, port);
+    server = await spawnServer(SELF, db.url, port);
     const token = await signIn(base, 'rep.zhao');
     const jobs = await prepareJobs(db.pool);
     console.log(`${jobs.length} submissions (${jobs.filter((j) => j.valid).length} valid), ${CONCURRENCY} at a time; SIGKILL after ${KILL_AFTER_ANSWERS} answers`);
@@ -77,7 +75,7 @@ async function main(): Promise<void> {
     console.log(`before the kill: ${answered.filter((o) => o.status === 200).length} accepted, ${answered.filter((o) => o.status === 422).length} rejected, ` +
       `${answered.filter((o) => o.status !== 200 && o.status !== 422).length} other; ${cut.length} cut off`);
 
-    server = await startServer(db.url, port);
+    server = await spawnServer(SELF, db.url, port);
     const problems = await verifyAnswered(db.pool, answered);
     const retried: Outcome[] = [];
     await runPool(cut.map((o) => o.job), CONCURRENCY, async (job) => { retried.push(await submit(base, token, job)); });
@@ -98,17 +96,6 @@ async function main(): Promise<void> {
     if (left.length) console.log(`warning: postgres processes left behind: ${left.join(', ')}`);
     else rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-function startServer(url: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--serve'], {
-    cwd: ROOT, env: { ...process.env, DATABASE_URL: url, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('server did not start in 60 s')), 60_000);
-    child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('READY')) { clearTimeout(t); resolve(child); } });
-    child.on('exit', (code) => { clearTimeout(t); reject(new Error(`server exited with ${code} before ready`)); });
-  });
 }
 
 function waitExit(child: ChildProcess): Promise<void> {

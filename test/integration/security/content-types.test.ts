@@ -1,11 +1,9 @@
 import { expect } from 'chai';
 import type pg from 'pg';
-import { logger } from '../../../core/logger.js';
-import { HttpWecomClient } from '../../../core/wecom/http-wecom-client.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
-import { startFakeWecom, type FakeWecom } from '../../support/fake-wecom.js';
 import { fillPath, operations, type OpenApiDoc } from '../../support/matrix-helpers.js';
+import { startWecomApi } from '../../support/wecom-api.js';
 
 /**
  * Issue #23 item 1: a JSON-typed POST to the WeCom callback was never
@@ -56,24 +54,19 @@ async function sweep(api: TestApi, doc: OpenApiDoc, opts: { token?: string; meth
 describe('every route answers every content type (issue #23 item 1)', function () {
   this.timeout(240_000);
   let pool: pg.Pool;
-  let fake: FakeWecom;
+  let wecom: Awaited<ReturnType<typeof startWecomApi>>;
   let wecomApi: TestApi;
   let demoApi: TestApi;
 
   before(async () => {
     ({ pool } = await freshDatabase(6));
-    fake = await startFakeWecom({ ...KEYS, secret: 'ct-secret', agentId: 1000002 });
-    const wecom = new HttpWecomClient({ apiBase: fake.baseUrl, oauthBase: fake.oauthBaseUrl, corpId: KEYS.corpId, agentId: 1000002, secret: 'ct-secret', logger });
-    wecomApi = await startTestApi({ pool, wecom, env: {
-      WECOM_CORP_ID: KEYS.corpId, WECOM_AGENT_ID: '1000002', WECOM_SECRET: 'ct-secret', WECOM_TOKEN: KEYS.token,
-      WECOM_ENCODING_AES_KEY: KEYS.encodingAESKey, WECOM_API_BASE: fake.baseUrl, WECOM_OAUTH_BASE: fake.oauthBaseUrl,
-    } });
+    wecom = await startWecomApi(pool, KEYS);
+    wecomApi = wecom.api;
     demoApi = await startTestApi({ pool });
   });
   after(async () => {
-    await wecomApi.close();
+    await wecom.close();
     await demoApi.close();
-    await fake.stop();
   });
 
   it('answers a JSON-typed POST to the WeCom callback at once, with a 4xx error', async () => {

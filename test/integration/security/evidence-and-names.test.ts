@@ -9,8 +9,9 @@ import { syncOrgFromWecom } from '../../../core/org/sync-org.js';
 import { HttpWecomClient } from '../../../core/wecom/http-wecom-client.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
-import { buildEncryptedCallback, startFakeWecom, type FakeWecom } from '../../support/fake-wecom.js';
+import { buildEncryptedCallback, startFakeWecom } from '../../support/fake-wecom.js';
 import { expectError, NoWriteGuard } from '../../support/matrix-helpers.js';
+import { startWecomApi } from '../../support/wecom-api.js';
 import { jpegWithExif } from '../../unit/flow/support/jpeg-builder.js';
 import { upload } from '../attachments/support/http.js';
 
@@ -111,21 +112,13 @@ describe('evidence, callbacks and names (issue #23 item 8)', function () {
 
   describe('WeCom callbacks', () => {
     const KEYS = { token: 'staletoken', encodingAESKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', corpId: 'ww-stale' };
-    let fake: FakeWecom;
-    let wecomApi: TestApi;
-    before(async () => {
-      fake = await startFakeWecom({ ...KEYS, secret: 's', agentId: 1000002 });
-      const wecom = new HttpWecomClient({ apiBase: fake.baseUrl, corpId: KEYS.corpId, agentId: 1000002, secret: 's' });
-      wecomApi = await startTestApi({ pool, wecom, env: {
-        WECOM_CORP_ID: KEYS.corpId, WECOM_AGENT_ID: '1000002', WECOM_SECRET: 's', WECOM_TOKEN: KEYS.token,
-        WECOM_ENCODING_AES_KEY: KEYS.encodingAESKey, WECOM_API_BASE: fake.baseUrl,
-      } });
-    });
-    after(async () => { await wecomApi.close(); await fake.stop(); });
+    let wecom: Awaited<ReturnType<typeof startWecomApi>>;
+    before(async () => { wecom = await startWecomApi(pool, KEYS); });
+    after(() => wecom.close());
 
     const message = (msgId: string, at: number) => `<xml><ToUserName><![CDATA[${KEYS.corpId}]]></ToUserName><FromUserName><![CDATA[rep.zhao]]></FromUserName>` +
       `<CreateTime>${at}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[帮助]]></Content><MsgId>${msgId}</MsgId><AgentID>1000002</AgentID></xml>`;
-    const post = (c: ReturnType<typeof buildEncryptedCallback>) => fetch(`${wecomApi.baseUrl}/api/wecom/callback?${new URLSearchParams(c.query)}`, {
+    const post = (c: ReturnType<typeof buildEncryptedCallback>) => fetch(`${wecom.api.baseUrl}/api/wecom/callback?${new URLSearchParams(c.query)}`, {
       method: 'POST', body: c.body, headers: { 'Content-Type': 'text/xml' },
     });
     const stored = async (msgId: string) => (await pool.query(`SELECT count(*)::int AS n FROM bot_inbound WHERE dedupe_key = $1`, [`msg:${msgId}`])).rows[0].n;

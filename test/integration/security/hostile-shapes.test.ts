@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import type pg from 'pg';
 import { HistoricalDate, OperationalDate, OperationalDateTime, ValidUntil } from '../../../core/resources/schemas.js';
-import { HttpWecomClient } from '../../../core/wecom/http-wecom-client.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
-import { buildEncryptedCallback, startFakeWecom, type FakeWecom } from '../../support/fake-wecom.js';
+import { buildEncryptedCallback } from '../../support/fake-wecom.js';
 import { expectError, NoWriteGuard } from '../../support/matrix-helpers.js';
+import { startWecomApi } from '../../support/wecom-api.js';
 
 /**
  * Issue #23 item 7: hostile shapes are refused at the edge (400) instead of
@@ -90,17 +90,9 @@ describe('hostile shapes (issue #23 item 7)', function () {
 
   describe('inside a validly signed WeCom callback', () => {
     const KEYS = { token: 'deeptoken1', encodingAESKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', corpId: 'ww-deep' };
-    let fake: FakeWecom;
-    let wecomApi: TestApi;
-    before(async () => {
-      fake = await startFakeWecom({ ...KEYS, secret: 's', agentId: 1000002 });
-      const wecom = new HttpWecomClient({ apiBase: fake.baseUrl, corpId: KEYS.corpId, agentId: 1000002, secret: 's' });
-      wecomApi = await startTestApi({ pool, wecom, env: {
-        WECOM_CORP_ID: KEYS.corpId, WECOM_AGENT_ID: '1000002', WECOM_SECRET: 's', WECOM_TOKEN: KEYS.token,
-        WECOM_ENCODING_AES_KEY: KEYS.encodingAESKey, WECOM_API_BASE: fake.baseUrl,
-      } });
-    });
-    after(async () => { await wecomApi.close(); await fake.stop(); });
+    let wecom: Awaited<ReturnType<typeof startWecomApi>>;
+    before(async () => { wecom = await startWecomApi(pool, KEYS); });
+    after(() => wecom.close());
 
     it('refuses XML nested 3,000 deep (what fits in a callback) with 400, storing nothing', async () => {
       const n = 3_000;
@@ -109,7 +101,7 @@ describe('hostile shapes (issue #23 item 7)', function () {
         `<Content>${'<a>'.repeat(n)}${'</a>'.repeat(n)}</Content><MsgId>7300000000000999</MsgId><AgentID>1000002</AgentID></xml>`;
       const c = buildEncryptedCallback({ ...KEYS, xml });
       const guard = await NoWriteGuard.start(pool);
-      const res = await fetch(`${wecomApi.baseUrl}/api/wecom/callback?${new URLSearchParams(c.query)}`, {
+      const res = await fetch(`${wecom.api.baseUrl}/api/wecom/callback?${new URLSearchParams(c.query)}`, {
         method: 'POST', body: c.body, headers: { 'Content-Type': 'text/xml' },
       });
       expect(res.status).to.equal(400);

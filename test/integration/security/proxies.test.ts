@@ -2,10 +2,10 @@ import { expect } from 'chai';
 import type pg from 'pg';
 import { resolveClientIp } from '../../../api/middleware/client-address.js';
 import { ConfigError, loadConfig } from '../../../core/config.js';
-import { HttpWecomClient } from '../../../core/wecom/http-wecom-client.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
-import { startFakeWecom, type FakeWecom } from '../../support/fake-wecom.js';
+import type { FakeWecom } from '../../support/fake-wecom.js';
+import { startWecomApi } from '../../support/wecom-api.js';
 
 /**
  * Issue #23 item 5: X-Forwarded-For is believed only as TRUST_PROXY says
@@ -62,15 +62,13 @@ describe('proxies and cookie security (issue #23 item 5)', () => {
   describe('behind a TLS proxy that does not send X-Forwarded-Proto (PUBLIC_URL https)', () => {
     let api: TestApi;
     let fake: FakeWecom;
+    let close: () => Promise<void>;
     before(async () => {
-      fake = await startFakeWecom({ corpId: 'wwtls', secret: 's', agentId: 1000002 });
-      const wecom = new HttpWecomClient({ apiBase: fake.baseUrl, oauthBase: fake.oauthBaseUrl, corpId: 'wwtls', agentId: 1000002, secret: 's' });
-      api = await startTestApi({ pool: (await freshDatabase(4)).pool, wecom, env: {
-        WECOM_CORP_ID: 'wwtls', WECOM_AGENT_ID: '1000002', WECOM_SECRET: 's', WECOM_API_BASE: fake.baseUrl,
-        WECOM_OAUTH_BASE: fake.oauthBaseUrl, PUBLIC_URL: 'https://af.example.com',
-      } });
+      ({ api, fake, close } = await startWecomApi((await freshDatabase(4)).pool,
+        { token: 'tlstoken12', encodingAESKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', corpId: 'wwtls' },
+        { PUBLIC_URL: 'https://af.example.com' }));
     });
-    after(async () => { await api.close(); await fake.stop(); });
+    after(() => close());
 
     it('completes the OAuth sign-in with Secure cookies instead of a 500', async () => {
       fake.setOAuthUser('rep.zhao');
