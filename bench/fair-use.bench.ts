@@ -50,11 +50,12 @@ async function serve(): Promise<void> {
   const { createHeavyRunner } = await import('../core/heavy/heavy-runner.js');
   const { warmUpSegmenter } = await import('../core/flow/segmenter.js');
   const { logger } = await import('../core/logger.js');
+  const { LoggingWecomClient } = await import('../core/wecom/logging-wecom-client.js');
   logger.level = 'warn';
   warmUpSegmenter();
   const config = loadConfig({ ...process.env, NODE_ENV: 'development', SESSION_SECRET: SECRET });
   const pool = createPool(process.env.DATABASE_URL!, 8);
-  const app = createApp({ config, pool, logger, now: () => new Date(), wecom: null, heavy: createHeavyRunner(config, logger) });
+  const app = createApp({ config, pool, logger, now: () => new Date(), wecom: new LoggingWecomClient(logger), heavy: createHeavyRunner(config, logger) });
   http.createServer(app.callback()).listen(Number(process.env.PORT), '127.0.0.1', () => process.stdout.write('READY\n'));
 }
 

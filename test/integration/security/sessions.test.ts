@@ -10,6 +10,7 @@ import { loadConfig, SECRET_FILE, withPersistedSecret } from '../../../core/conf
 import { logger } from '../../../core/logger.js';
 import { syncOrgFromWecom } from '../../../core/org/sync-org.js';
 import { HttpWecomClient } from '../../../core/wecom/http-wecom-client.js';
+import { LoggingWecomClient } from '../../../core/wecom/logging-wecom-client.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
 import { startFakeWecom } from '../../support/fake-wecom.js';
@@ -157,7 +158,7 @@ describe('demo-mode sessions survive a restart (issue #23 item 9)', () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'af-secret-'));
     const start = async () => {
       const config = withPersistedSecret(loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir }));
-      const server = http.createServer(createApp({ config, pool, logger, now: () => new Date(), wecom: null }).callback());
+      const server = http.createServer(createApp({ config, pool, logger, now: () => new Date(), wecom: new LoggingWecomClient(logger) }).callback());
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       return { url, stop: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }) };
