@@ -106,6 +106,10 @@ const TECHNICAL: Record<string, string> = {
   'jobs/main.ts#JOBS_CONNECTIONS': 'connection pool size',
   'bot/engine/session.ts#DEFAULT_PHOTO_TAGS': "words the bot recognises a photo's kind by: the bot's trade dictionary (issue #24) registers its vocabulary",
   'api/routes/wecom-callback.routes.ts#MAX_BODY_BYTES': 'request size guard',
+  'api/route-kit.ts#MAX_JSON_DEPTH': 'request shape guard (issue #23)',
+  'core/wecom/callback-crypto.ts#MAX_XML_DEPTH': 'request shape guard (issue #23)',
+  'core/wecom/callback-crypto.ts#CALLBACK_WINDOW_SECONDS': "replay window, wider than WeCom's retries",
+  'core/heavy/heavy-runner.ts#MAX_PAUSED': 'memory guard for paused refusals',
 };
 
 describe('every number the product enforces is reachable in the settings', () => {
