@@ -14,7 +14,7 @@ import { defineSetting, type PreviewResult } from '../settings/define.js';
 import { LegalReviewSkipsParamsSchema, SilenceParamsSchema } from './rule-params.js';
 import { OverdueEscalationParamsSchema, QuietHoursSchema, RemindersParamsSchema } from './rule-settings.js';
 
-type Meta = { title: string; unit?: string; description?: string; labels?: Record<string, string> };
+type Meta = { title: string; unit?: string; description?: string; labels?: Record<string, string>; optionsFrom?: string };
 
 /** The rule's params schema with Chinese labels on its fields, plus `enabled`. */
 function labelled<S extends z.ZodObject>(schema: S, labels: Record<string, Meta | z.ZodType>) {
@@ -35,7 +35,8 @@ const SilenceSchema = labelled(SilenceParamsSchema, {
   days: { title: '连续无有效跟进', unit: '天', description: '客户超过这么多天没有有效跟进即预警' }, recipients, quietHours,
 });
 const LegalSchema = labelled(LegalReviewSkipsParamsSchema, {
-  stageKey: { title: '阶段编码' }, subStageKey: { title: '子阶段编码' },
+  stageKey: { title: '阶段', optionsFrom: 'pipeline-stages', description: '不设置则不限阶段' },
+  subStageKey: { title: '被跳过的子阶段', optionsFrom: 'pipeline-sub-stages', description: '不设置则为法务审核' },
   minSkips: { title: '跳过次数', unit: '次', description: '统计窗口内跳过达到这么多次即预警' },
   windowDays: { title: '统计窗口', unit: '天' }, recipients,
 });

@@ -1,11 +1,16 @@
 /**
  * Options a setting's form takes from elsewhere (a field's `optionsFrom`):
- * the registered settings, the action types, the keyword libraries. Fetched
+ * the registered settings, the action types, the keyword libraries, the
+ * pipelines' stages and sub-stages (named, never by their keys). Fetched
  * only when the form asks for them.
  */
 import { ref, watch } from 'vue';
 import { api } from '../../api/http';
 import type { FieldSchema, OptionSources } from './schema-model';
+
+type Stage = { key: string; name: string; subStages?: Stage[] };
+const pipelines = async () => (await api.get<{ items: Array<{ name: string; definition: { stages: Stage[] } }> }>('/api/pipelines')).items;
+const unique = (xs: Array<{ value: string; label: string }>) => xs.filter((x, i) => xs.findIndex((y) => y.value === x.value) === i);
 
 const LOADERS: Record<string, () => Promise<Array<{ value: string; label: string }>>> = {
   settings: async () => (await api.get<{ items: Array<{ key: string; label: string }> }>('/api/settings')).items
@@ -14,6 +19,9 @@ const LOADERS: Record<string, () => Promise<Array<{ value: string; label: string
     .filter((d) => d.active).map((d) => ({ value: d.code, label: d.active!.name })),
   'keyword-libraries': async () => (await api.get<{ items: Array<{ code: string; name: string }> }>('/api/keyword-libraries')).items
     .map((l) => ({ value: l.code, label: l.name })),
+  'pipeline-stages': async () => unique((await pipelines()).flatMap((p) => p.definition.stages.map((s) => ({ value: s.key, label: s.name })))),
+  'pipeline-sub-stages': async () => unique((await pipelines()).flatMap((p) => p.definition.stages
+    .flatMap((s) => (s.subStages ?? []).map((u) => ({ value: u.key, label: `${s.name} · ${u.name}` }))))),
 };
 
 function sourcesIn(schema: unknown, found = new Set<string>()): Set<string> {
