@@ -15,6 +15,7 @@ import { AppError } from '../errors.js';
 import { CUSTOMER_TYPE_LABELS } from '../flow/types.js';
 import { SETTING_TOPICS, type SettingDefinition, type SettingScope } from './define.js';
 import { describeDiff, type FieldSchema } from './diff.js';
+import { withOptionLabels } from './option-labels.js';
 import { editorsOf, mayEditSetting, settingEditRights, type EditCheck } from './permissions.js';
 import { settingPermissions } from './permissions.setting.js';
 import { readSetting, readSettingWithSource } from './read.js';
@@ -167,9 +168,10 @@ export async function getSetting(db: Db, actor: Actor, id: string, q: ScopeInput
   return settingDetail(db, actor, l, await resolveScope(db, l.def, q), q.at ? new Date(q.at) : undefined);
 }
 
-function versionView(def: SettingDefinition, v: VersionRow) {
+function versionView(form: FieldSchema, v: VersionRow) {
+  const changes = describeDiff(form, v.diff);
   return {
-    version: v.version, changes: v.value === null ? ['清除本级设置，改为沿用上级设置', ...describeDiff(formOf(def), v.diff)] : describeDiff(formOf(def), v.diff),
+    version: v.version, changes: v.value === null ? ['清除本级设置，改为沿用上级设置', ...changes] : changes,
     comment: v.comment, restoredFrom: v.restoredFrom, cleared: v.value === null,
     createdAt: v.createdAt.toISOString(), createdBy: v.createdBy,
   };
@@ -181,9 +183,10 @@ export async function listSettingVersions(db: Db, actor: Actor, id: string, q: S
   const named = await resolveScope(db, l.def, q);
   const may = await settingEditRights(db, actor);
   const rows = await versionsOf(db, l.def.key, l.item, named.scope);
+  const form = await withOptionLabels(db, formOf(l.def));
   return {
     scope: { ...named.scope, name: named.name }, label: l.itemLabel ?? l.def.label,
-    editable: may(l.def, named.scope, named.departmentPath), items: rows.map((v) => versionView(l.def, v)),
+    editable: may(l.def, named.scope, named.departmentPath), items: rows.map((v) => versionView(form, v)),
   };
 }
 
@@ -198,5 +201,5 @@ export async function getSettingVersion(db: Db, actor: Actor, id: string, versio
   const l = await locateSetting(db, id);
   const named = await resolveScope(db, l.def, q);
   const v = await loadVersionOrThrow(db, l, named.scope, version);
-  return { ...versionView(l.def, v), value: v.value, form: formOf(l.def) as Record<string, unknown> };
+  return { ...versionView(await withOptionLabels(db, formOf(l.def)), v), value: v.value, form: formOf(l.def) as Record<string, unknown> };
 }

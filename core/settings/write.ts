@@ -17,6 +17,7 @@ import { AppError } from '../errors.js';
 import { recordEvent } from '../resources/events.js';
 import type { Issue, PreviewResult, SettingDefinition } from './define.js';
 import { describeDiff, diffValues, sameValue } from './diff.js';
+import { withOptionLabels } from './option-labels.js';
 import { sendChangeNotices } from './notices.js';
 import { assertMayEditSetting } from './permissions.js';
 import { readSettingWithSource } from './read.js';
@@ -95,7 +96,7 @@ async function writeVersion(db: Db, actor: Actor, l: Located, named: NamedScope,
     actorId: actor.id, entityType: 'setting', entityId: versionId, type: 'config.updated', at: deps.now,
     data: { key: def.key, item, scope, version, created: l.isNew, cleared: clearing, restoredFrom: c.restoredFrom ?? null },
   });
-  const lines = describeDiff(formOf(def), diff);
+  const lines = describeDiff(await withOptionLabels(db, formOf(def)), diff);
   const title = l.itemLabel ? `${def.label}：${l.itemLabel}` : def.label;
   const notified = await sendChangeNotices(db, {
     def, id: l.id, title, scope: named, version, lines, actor, comment, at: deps.now, publicUrl: deps.publicUrl,

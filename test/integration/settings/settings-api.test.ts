@@ -179,6 +179,25 @@ describe('settings: one mechanism (scoped, versioned, previewed, permissioned)',
       expect(one.value.minNewDocuments).to.equal(1);
     });
 
+    it('names what a code stands for (an action type, a pipeline stage) in what changed, in the history and the notice', async () => {
+      const dispatch = await put('mgr.li', 'dispatch.due-days', { scope: { departmentId: east }, expectedVersion: 0, value: { dueDays: [{ definitionCode: 'visit', dueWorkingDays: 2 }] } });
+      expect(dispatch.status, JSON.stringify(dispatch.body)).to.equal(200);
+      const changed = (await get('mgr.li', 'dispatch.due-days/versions', `?departmentId=${east}`)).body.items[0].changes;
+      expect(changed).to.deep.equal(['各类事项的办理时限：0 项 → 1 项']);
+      const v2 = await put('mgr.li', 'dispatch.due-days', { scope: { departmentId: east }, expectedVersion: 1, value: { dueDays: [{ definitionCode: 'quote', dueWorkingDays: 2 }] } });
+      expect(v2.status, JSON.stringify(v2.body)).to.equal(200);
+      expect((await get('mgr.li', 'dispatch.due-days/versions', `?departmentId=${east}`)).body.items[0].changes)
+        .to.deep.equal(['各类事项的办理时限 · 第1项 · 事项类型：客户拜访 → 报价单生成']);
+      const notices = (await outboxFor('rep.zhao')).filter((c: any) => c.textcard.title === '设置变更：派发时限');
+      expect(notices.at(-1).textcard.description).to.contain('客户拜访 → 报价单生成');
+
+      const legal = (await get('admin.lin', 'alerts.legal-review-skips')).body.value;
+      const res = await put('admin.lin', 'alerts.legal-review-skips', { expectedVersion: 0, value: { ...legal, stageKey: 'solution_quote' } });
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      const [line] = (await get('admin.lin', 'alerts.legal-review-skips/versions')).body.items[0].changes;
+      expect(line).to.match(/^阶段：商务谈判 → 方案报价$/);
+    });
+
     it('reads the value in force at a past moment', async () => {
       expect((await get('rep.zhao', STANDARD, `?customerType=ka&at=${beforeAny}`)).body.value).to.deep.equal(DEFAULT_FOLLOWUP_STANDARDS.ka);
       const then = (await get('rep.zhao', STANDARD, `?customerType=ka&at=${betweenVersions}`)).body;
