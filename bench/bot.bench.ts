@@ -81,7 +81,7 @@ async function seedReps(pool: pg.Pool): Promise<Rep[]> {
     const { rows: [c] } = await pool.query(
       `INSERT INTO customers (name, type, address, lat, lng, coord_system, owner_id, department_id) VALUES ($1,'ka','上海',$2,$3,'gcj02',$4,$5) RETURNING id`,
       [customer, lat, lng, u.id, mgr.department_id]);
-    await pool.query(`INSERT INTO contacts (customer_id, name, department, title, decision_role) VALUES ($1,'刘伟','采购部','采购经理','decision_maker'), ($1,'张芳','财务部','财务主管','gatekeeper')`, [c.id]);
+    await pool.query(`INSERT INTO contacts (customer_id, name, department, title, buying_role) VALUES ($1,'刘伟','采购部','采购经理','decider'), ($1,'张芳','财务部','财务主管','gatekeeper')`, [c.id]);
     reps.push({ userid, customer, lat, lng });
   }
   return reps;

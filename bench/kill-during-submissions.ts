@@ -131,7 +131,7 @@ async function prepareJobs(pool: pg.Pool): Promise<Job[]> {
     jobs.push({
       actionId: a.id, key: `kill-${randomUUID()}`, valid,
       body: {
-        fields: { decisionRole: '采购负责人', nextContactAt: new Date(now.getTime() + 7 * 86_400_000).toISOString() },
+        fields: { decisionRole: '采购者', nextContactAt: new Date(now.getTime() + 7 * 86_400_000).toISOString() },
         attachmentIds: valid ? [await photo('门头照'), await photo('合影'), voice] : [await photo('门头照'), voice],
         checkIn: { lat: c.lat, lng: c.lng, coordSystem: 'gcj02', at: now.toISOString() },
         transcript: '采购经理说价格偏高，账期太长、回款慢。',

@@ -66,7 +66,7 @@ function aReport(r: () => number, i: number): VisitFacts {
     now: shanghaiInstant(day, 12),
     customer: { id: i, name: `客户${i}`, type: 'store', lat: shop.lat, lng: shop.lng, coordSystem: 'gcj02' },
     report: {
-      fields: { decisionRole: '采购负责人', nextContactAt: r() < 0.9 ? '2024-05-15 10:00' : '2024-05-01 10:00' },
+      fields: { decisionRole: '采购者', nextContactAt: r() < 0.9 ? '2024-05-15 10:00' : '2024-05-01 10:00' },
       attachments: photos(r, day),
       checkIn: { lat: lat + far, lng, coordSystem: 'wgs84', at: shanghaiInstant(day, 10) },
       transcript: transcript(r),

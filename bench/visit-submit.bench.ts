@@ -168,7 +168,7 @@ async function prepare(api: string, count: number): Promise<Prepared[]> {
     prepared.push({
       actionId: a.id, token: tokens[c.rep],
       body: {
-        fields: { decisionRole: '决策人', nextContactAt: new Date(now.getTime() + 7 * 86_400_000).toISOString() },
+        fields: { decisionRole: '决策者', nextContactAt: new Date(now.getTime() + 7 * 86_400_000).toISOString() },
         attachmentIds: reports[c.rep],
         checkIn: { lat: c.lat + 0.002, lng: c.lng, coordSystem: 'gcj02', at: now.toISOString() },
         transcript: '店长说价格偏高，账期太长，竞品最近在做堆头，希望下周给个促销方案。',

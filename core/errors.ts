@@ -22,6 +22,7 @@ export const ERRORS = {
   USER_NOT_FOUND: { status: 404, zh: '用户不存在或已停用' },
   CUSTOMER_NOT_FOUND: { status: 404, zh: '客户不存在' },
   CONTACT_NOT_FOUND: { status: 404, zh: '联系人不存在' },
+  CONTACT_LEFT: { status: 422, zh: '联系人已离职' },
   LEAD_NOT_FOUND: { status: 404, zh: '线索不存在' },
   OPPORTUNITY_NOT_FOUND: { status: 404, zh: '商机不存在' },
   ORDER_NOT_FOUND: { status: 404, zh: '订单不存在' },

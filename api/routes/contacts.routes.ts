@@ -2,7 +2,11 @@ import {
   ContactSchema, createContact, CreateContactSchema, getContactOrThrow, getRelationshipGraph, listContacts,
   ListContactsQuery, RelationshipGraphSchema, updateContact, UpdateContactSchema,
 } from '../../core/resources/contacts.js';
+import {
+  ContactChangeResultSchema, ContactChangeSchema, ContactEventSchema, listContactEvents, ListContactEventsQuery, recordContactChange,
+} from '../../core/profile/contact-events.js';
 import { IdParams } from '../../core/resources/schemas.js';
+import { z } from 'zod';
 import { defineRoute, type RouteKit } from '../route-kit.js';
 import { pageOf } from './page-schema.js';
 
@@ -27,6 +31,18 @@ export function registerContactRoutes(kit: RouteKit): void {
     method: 'patch', path: '/api/contacts/{id}', operationId: 'updateContact', tags, summary: '修改联系人',
     params: IdParams, body: UpdateContactSchema, response: ContactSchema,
     handler: ({ db, actor, params, body }) => updateContact(db, actor, params.id, body),
+  });
+  defineRoute(kit, {
+    method: 'post', path: '/api/contact-events', operationId: 'recordContactChange', tags,
+    summary: '记录决策链变化（调岗、离职、新任、汇报关系变化），注明发生日期',
+    body: ContactChangeSchema, response: ContactChangeResultSchema, idempotent: true,
+    handler: ({ db, actor, body }) => recordContactChange(db, actor, body, new Date()),
+  });
+  defineRoute(kit, {
+    method: 'get', path: '/api/customers/{id}/contact-events', operationId: 'listContactEvents', tags,
+    summary: '客户决策链变化历史（按发生日期倒序）',
+    params: IdParams, query: ListContactEventsQuery, response: z.object({ items: z.array(ContactEventSchema) }),
+    handler: ({ db, actor, params, query }) => listContactEvents(db, actor, params.id, query),
   });
   defineRoute(kit, {
     method: 'get', path: '/api/customers/{id}/relationship-graph', operationId: 'getRelationshipGraph', tags,

@@ -66,7 +66,7 @@ export async function insertContacts(customers: IdRange, perCustomer: number, o:
   const tpl = (trade: number, hosp: number) =>
     `CASE WHEN c.type = 'hospital' THEN ($${hosp}::text[])[t.i] ELSE ($${trade}::text[])[t.i] END`;
   const sql = `
-    INSERT INTO contacts (customer_id, name, department, title, decision_role, contact_frequency, phone, created_at, updated_at)
+    INSERT INTO contacts (customer_id, name, department, title, buying_role, contact_frequency, phone, created_at, updated_at)
     SELECT c.id,
            ($9::text[])[1 + ${pick('c.id * 8 + k', s, 20, SURNAMES.length)}] || ($10::text[])[1 + ${pick('c.id * 8 + k', s, 21, GIVEN.length)}],
            ${tpl(1, 2)}, ${tpl(3, 4)}, ${tpl(5, 6)}, ${tpl(7, 8)},

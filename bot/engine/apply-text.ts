@@ -4,7 +4,7 @@
  * ("已更正：…"), and a person who could be two contacts is asked about.
  */
 import type { VisitDraftInput } from '../../core/actions/action-schemas.js';
-import { DECISION_ROLE_LABELS } from '../../core/resources/contacts.js';
+import { BUYING_ROLE_LABELS } from '../../core/flow/buying-centre.js';
 import type { ContactRef, RoleMention } from '../parse/decision-chain.js';
 import type { ExtractedSlots, FieldValue } from '../parse/extract-slots.js';
 import { retagLastPhoto } from './media.js';
@@ -35,9 +35,9 @@ function withFields(c: Change, values: FieldValue[]): void {
 
 function withContact(c: Change, who: ContactRef, role: RoleMention | undefined): void {
   c.draft = { ...c.draft, fields: { ...(c.draft.fields ?? {}), decisionContactId: who.id, decisionContactName: who.name } };
-  if (role) c.contactUpdates.push({ contactId: who.id, name: who.name, decisionRole: role.contactRole });
+  if (role) c.contactUpdates.push({ contactId: who.id, name: who.name, buyingRole: role.role, ...(role.attitude ? { attitude: role.attitude } : {}), ...(role.isCoach ? { isCoach: true } : {}) });
   const title = who.title ? `·${who.title}` : '';
-  c.labels.push(role ? `${who.name}${title}是${role.label ?? DECISION_ROLE_LABELS[role.contactRole]}` : `对接人 ${who.name}${title}`);
+  c.labels.push(role ? `${who.name}${title}是${role.label ?? BUYING_ROLE_LABELS[role.role]}${role.isCoach ? '（内线）' : ''}` : `对接人 ${who.name}${title}`);
 }
 
 function withTranscript(c: Change, text: string, painPoints: string[]): void {
@@ -90,7 +90,7 @@ function askWhichContact(t: Turn, s: Session, slots: ExtractedSlots): void {
   const role = slots.role!;
   const shown = candidates.slice(0, 5);
   setPending(t, {
-    kind: 'which_contact', actionId: s.row.id, candidates: shown, contactRole: role.contactRole, roleLabel: role.label, mention,
+    kind: 'which_contact', actionId: s.row.id, candidates: shown, role, mention,
   });
   const describe = (x: ContactRef) => `${x.department ?? ''}的${x.name}${x.title ? `（${x.title}）` : ''}`;
   say(t, shown.length === 2

@@ -13,10 +13,12 @@ import { gapNames, gapsFromFailures, isBlocking, type DraftGap } from '../../cor
 import { isAppError } from '../../core/errors.js';
 import { distanceKm } from '../../core/flow/geo.js';
 import { formatShanghaiShort, parseBusinessDateTime } from '../../core/flow/time.js';
-import { DECISION_ROLE_LABELS, updateContact } from '../../core/resources/contacts.js';
+import { BUYING_ROLE_LABELS, LEGACY_ROLE_CODES, type Attitude, type BuyingRole } from '../../core/flow/buying-centre.js';
+import { updateContact } from '../../core/resources/contacts.js';
 import { describeZhDateTime } from '../parse/zh-datetime.js';
 import { filed, questionFor, reportName } from '../replies/templates.js';
 import { closeSession, gapsOf, type Session } from './session.js';
+import type { ContactUpdate } from './state.js';
 import { guarded, say, setPending, type Turn } from './turn.js';
 import { truncateChars } from '../parse/truncate.js';
 
@@ -94,12 +96,23 @@ export async function askConfirm(t: Turn, s: Session): Promise<void> {
   delete t.convo.state.pendingSlot;
 }
 
+/** The contact fields a noted update sets; one noted before the six roles is read through its old code. */
+function contactChange(u: ContactUpdate): { buyingRole?: BuyingRole; attitude?: Attitude; isCoach?: boolean } {
+  const legacy = !u.buyingRole && u.decisionRole ? LEGACY_ROLE_CODES[u.decisionRole] : undefined;
+  const role = u.buyingRole ?? legacy?.role ?? undefined;
+  const attitude = u.attitude ?? legacy?.attitude;
+  const isCoach = u.isCoach ?? legacy?.isCoach;
+  return { ...(role ? { buyingRole: role } : {}), ...(attitude ? { attitude } : {}), ...(isCoach ? { isCoach } : {}) };
+}
+
 async function applyContactUpdates(t: Turn, s: Session): Promise<void> {
   for (const u of t.convo.state.contactUpdates?.[String(s.row.id)] ?? []) {
-    const r = await guarded(t, () => updateContact(t.db, t.actor, u.contactId, { decisionRole: u.decisionRole }));
+    const change = contactChange(u);
+    if (!change.buyingRole) continue;
+    const r = await guarded(t, () => updateContact(t.db, t.actor, u.contactId, change, { source: 'bot', now: t.now }));
     say(t, isAppError(r)
       ? `联系人${u.name}的决策角色没能更新：${r.message}`
-      : `已把联系人${u.name}标记为“${DECISION_ROLE_LABELS[u.decisionRole]}”。`);
+      : `已把联系人${u.name}标记为“${BUYING_ROLE_LABELS[change.buyingRole]}${change.isCoach ? '（内线）' : ''}”。`);
   }
 }
 

@@ -4,14 +4,14 @@
  * the member gets an answer that says what the bot can do.
  */
 import { openActionsOf } from '../../core/actions/open-work.js';
-import { DECISION_CHAIN_ROLES } from '../../core/flow/defaults.js';
+import { BUYING_ROLE_OPTIONS, LEGACY_ROLE_CODES } from '../../core/flow/buying-centre.js';
 import { keywordMatcherFor } from '../../core/flow/segmenter.js';
 import { shanghaiDate } from '../../core/flow/time.js';
 import { answerDailyConfirm, continueDailyReport, startDailyReport } from '../commands/daily-report.command.js';
 import { myTasks } from '../commands/my-tasks.command.js';
 import { cancel, linkOrders, skip, status, submit, undo } from '../commands/report.commands.js';
 import { todayVisits } from '../commands/today-visits.command.js';
-import { pickContact } from '../parse/decision-chain.js';
+import { pickContact, type RoleMention } from '../parse/decision-chain.js';
 import { extractSlots, hasSlots } from '../parse/extract-slots.js';
 import { detectCommand, isNo, isNoise, isYes, type Command } from '../parse/intents.js';
 import { greet, help, notUnderstood, reportName, shortHelp, tooLong, unsupported, whichAction } from '../replies/templates.js';
@@ -21,6 +21,7 @@ import { pickChoice, resolveSession, startVisit } from './pick-action.js';
 import { reportProgress, submitReport } from './progress.js';
 import { DEFAULT_PHOTO_TAGS, libraryWords, openSession, slotContext } from './session.js';
 import { say, setPending, type Turn } from './turn.js';
+import type { PendingQuestion } from './state.js';
 import type { BotMessage } from './types.js';
 import { truncateChars } from '../parse/truncate.js';
 
@@ -75,7 +76,7 @@ async function handleText(t: Turn, raw: string, replayed: boolean): Promise<void
 async function looksLikeReport(t: Turn, text: string): Promise<boolean> {
   const slots = extractSlots(text, {
     now: t.now, contacts: [], photoTags: DEFAULT_PHOTO_TAGS,
-    fields: [{ key: 'decisionRole', label: '决策链角色', type: 'enum', options: DECISION_CHAIN_ROLES },
+    fields: [{ key: 'decisionRole', label: '决策链角色', type: 'enum', options: BUYING_ROLE_OPTIONS },
       { key: 'nextContactAt', label: '下次接触时间', type: 'datetime_future' }],
     matchPainPoints: keywordMatcherFor(await libraryWords(t, 'pain_points')),
   });
@@ -100,6 +101,16 @@ async function reportText(t: Turn, text: string): Promise<boolean> {
   return true;
 }
 
+type WhichContact = Extract<PendingQuestion, { kind: 'which_contact' }>;
+
+/** The role a which-contact question carries; one asked before the six roles kept its old code. */
+function pendingRole(p: WhichContact & { contactRole?: string; roleLabel?: string | null }): RoleMention {
+  if (p.role) return p.role;
+  const legacy = LEGACY_ROLE_CODES[p.contactRole ?? ''];
+  return { label: p.roleLabel ?? null, role: legacy?.role ?? 'influencer', phrase: p.mention,
+    ...(legacy?.attitude ? { attitude: legacy.attitude } : {}), ...(legacy?.isCoach ? { isCoach: true } : {}) };
+}
+
 async function answerPending(t: Turn, text: string, cmd: Command | null): Promise<boolean> {
   const p = t.convo.pendingQuestion;
   if (!p) return false;
@@ -121,7 +132,7 @@ async function answerPending(t: Turn, text: string, cmd: Command | null): Promis
       const s = who ? await openSession(t, p.actionId) : null;
       if (who && s) {
         setPending(t, null);
-        await applyChosenContact(t, s, who, { label: p.roleLabel, contactRole: p.contactRole, phrase: p.mention });
+        await applyChosenContact(t, s, who, pendingRole(p));
         return true;
       }
       if (cmd || isNo(text) || /都不是|不是他们|没有这个人/.test(text)) {

@@ -5,7 +5,8 @@
  */
 import type { VisitDraftInput } from '../../core/actions/action-schemas.js';
 import { storedDraft } from '../../core/actions/drafts.js';
-import type { ContactDecisionRole, ContactRef } from '../parse/decision-chain.js';
+import type { Attitude, BuyingRole } from '../../core/flow/buying-centre.js';
+import type { ContactRef, RoleMention } from '../parse/decision-chain.js';
 import type { BotMessage } from './types.js';
 
 export interface UndoEntry {
@@ -29,7 +30,11 @@ export interface UndoEntry {
 export interface ContactUpdate {
   contactId: number;
   name: string;
-  decisionRole: ContactDecisionRole;
+  buyingRole: BuyingRole;
+  attitude?: Attitude;
+  isCoach?: boolean;
+  /** Written by versions before the six roles (decision_maker …); read through LEGACY_ROLE_CODES. */
+  decisionRole?: string;
 }
 
 export interface DailyDraft {
@@ -73,7 +78,7 @@ export type PendingQuestion =
   /** 你说的是华联还是永辉？ — the message is replayed once the rep answers. */
   | { kind: 'which_action'; options: ActionChoice[]; deferred: BotMessage }
   /** 刘总是采购部的刘伟还是财务部的刘敏？ */
-  | { kind: 'which_contact'; actionId: number; candidates: ContactRef[]; contactRole: ContactDecisionRole; roleLabel: string | null; mention: string }
+  | { kind: 'which_contact'; actionId: number; candidates: ContactRef[]; role: RoleMention; mention: string }
   /** 这张照片是门头照、合影还是陈列照？ — the untagged photos, oldest first. */
   | { kind: 'photo_tag'; actionId: number; attachmentIds: number[]; tags: string[] }
   /** Summary shown, 确认提交吗？ */

@@ -1,39 +1,44 @@
 /**
  * Decision-chain facts in plain words: "采购经理刘总是拍板的人" → the role
- * 决策人 (contacts: decision_maker) and a person (surname 刘, title 采购经理),
+ * 决策者 (core/flow/buying-centre.ts: decider) and a person (surname 刘, title 采购经理),
  * matched against the customer's contacts. Ambiguity is returned, not guessed:
  * the caller asks back.
  *
- *   const role = detectRole(text, ['决策人', '采购负责人', …]);
+ *   const role = detectRole(text, BUYING_ROLE_OPTIONS);
  *   const who = detectPerson(text, contacts); // { mention: '刘总', candidates: [...] }
  */
 
-export type ContactDecisionRole = 'decision_maker' | 'influencer' | 'user' | 'gatekeeper' | 'champion' | 'unknown';
+import { BUYING_ROLE_LABELS, buyingRoleFromLabel, type Attitude, type BuyingRole } from '../../core/flow/buying-centre.js';
 
 export interface ContactRef {
   id: number;
   name: string;
   title: string | null;
   department: string | null;
-  decisionRole: ContactDecisionRole | null;
+  buyingRole: BuyingRole | null;
 }
 
 export interface RoleMention {
-  /** One of the field's options (e.g. 决策人), or null when the options have no such label. */
+  /** One of the field's options (e.g. 决策者), or null when the options have no such label. */
   label: string | null;
-  contactRole: ContactDecisionRole;
+  role: BuyingRole;
+  /** Set when the words also say how they stand (内线 → 支持). */
+  attitude?: Attitude;
+  /** 内线（教练）. */
+  isCoach?: boolean;
   /** The words that said it. */
   phrase: string;
 }
 
-/** Phrases per decision-chain label (DECISION_CHAIN_ROLES) and the contact role it implies. */
-const ROLE_PHRASES: Array<{ label: string; contactRole: ContactDecisionRole; phrases: RegExp }> = [
-  { label: '决策人', contactRole: 'decision_maker', phrases: /决策人|拍板|说了算|最终决定|最后定|一把手|签字的|有决定权|决定权|做决定|最终拍|大老板|老板说了|关键决策/ },
-  { label: '采购负责人', contactRole: 'gatekeeper', phrases: /采购负责人|负责采购|管采购|采购的负责人|采购这块的负责人|采购口/ },
-  { label: '使用部门', contactRole: 'user', phrases: /使用部门|用的人|使用者|具体使用|一线使用|用户部门|使用科室/ },
-  { label: '技术把关', contactRole: 'influencer', phrases: /技术把关|把技术关|技术评估|技术上把关|技术负责人|管技术/ },
-  { label: '财务把关', contactRole: 'gatekeeper', phrases: /财务把关|管钱|财务审批|付款审批|管财务|财务负责人|把财务关/ },
-  { label: '内部支持者', contactRole: 'champion', phrases: /内部支持者|内线|支持我们|帮我们说话|向着我们|站我们这边|挺我们|是我们的教练/ },
+/** Phrases per buying-centre role; an inside champion is an influencer who supports us (内线). */
+const ROLE_PHRASES: Array<{ role: BuyingRole; attitude?: Attitude; isCoach?: boolean; phrases: RegExp }> = [
+  { role: 'decider', phrases: /决策者|决策人|拍板|说了算|最终决定|最后定|一把手|签字的|有决定权|决定权|做决定|最终拍|大老板|老板说了|关键决策/ },
+  { role: 'buyer', phrases: /采购者|采购负责人|负责采购|管采购|采购的负责人|采购这块的负责人|采购口/ },
+  { role: 'user', phrases: /使用部门|用的人|使用者|具体使用|一线使用|用户部门|使用科室/ },
+  { role: 'influencer', phrases: /影响者|技术把关|把技术关|技术评估|技术上把关|技术负责人|管技术/ },
+  { role: 'gatekeeper', phrases: /把关者|财务把关|管钱|财务审批|付款审批|管财务|财务负责人|把财务关/ },
+  { role: 'initiator', phrases: /发起者|发起人|提出需求|提的需求|牵头立项|立项的/ },
+  { role: 'influencer', attitude: 'support', isCoach: true, phrases: /内部支持者|内线|支持我们|帮我们说话|向着我们|站我们这边|挺我们|是我们的教练/ },
 ];
 
 /** The first role the text states, mapped onto the field's options. */
@@ -42,15 +47,17 @@ export function detectRole(text: string, options: readonly string[]): RoleMentio
   for (const r of ROLE_PHRASES) {
     const m = r.phrases.exec(text);
     if (!m || (best && best.index <= m.index)) continue;
-    best = { label: options.includes(r.label) ? r.label : null, contactRole: r.contactRole, phrase: m[0], index: m.index };
+    const label = BUYING_ROLE_LABELS[r.role];
+    best = {
+      label: options.includes(label) ? label : null, role: r.role, phrase: m[0], index: m.index,
+      ...(r.attitude ? { attitude: r.attitude } : {}), ...(r.isCoach ? { isCoach: true } : {}),
+    };
   }
-  // an option named outright ("他是技术把关"), for options the phrase table does not know
+  // an option named outright ("他是决策者"), or a label the form used before (技术把关)
   for (const o of options) {
     const i = text.indexOf(o);
-    if (i >= 0 && (!best || i < best.index)) {
-      const known = ROLE_PHRASES.find((r) => r.label === o);
-      best = { label: o, contactRole: known?.contactRole ?? 'unknown', phrase: o, index: i };
-    }
+    const role = buyingRoleFromLabel(o);
+    if (i >= 0 && role && (!best || i < best.index)) best = { label: o, role, phrase: o, index: i };
   }
   if (!best) return null;
   const { index: _index, ...mention } = best;

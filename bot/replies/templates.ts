@@ -2,7 +2,7 @@
  * Every sentence the bot says, one function each, in the voice of a helpful
  * colleague: short, concrete, and always ending with what to do next.
  */
-import { DECISION_CHAIN_ROLES } from '../../core/flow/defaults.js';
+import { BUYING_ROLE_OPTIONS } from '../../core/flow/buying-centre.js';
 import { UNKNOWN_MEMBER_REPLY } from '../../core/inbound/bot-message.js';
 import type { DraftGap } from '../../core/actions/draft-gaps.js';
 import type { FieldSpec } from '../parse/extract-slots.js';
@@ -49,7 +49,7 @@ export function greet(name: string, open: number, drafts: number): string {
   return `${name}你好！${todo}。回复“帮助”看看我能做什么。`;
 }
 
-const isDecisionField = (f: FieldSpec) => f.type === 'enum' && (f.options ?? []).some((o) => DECISION_CHAIN_ROLES.includes(o));
+const isDecisionField = (f: FieldSpec) => f.type === 'enum' && (f.options ?? []).some((o) => BUYING_ROLE_OPTIONS.includes(o));
 
 function fieldQuestion(f: FieldSpec | undefined, g: DraftGap): string {
   const label = f?.label ?? g.name;

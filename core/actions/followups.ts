@@ -16,6 +16,7 @@ import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { classifyFollowUp } from '../flow/followup.js';
 import { addCalendarDays, shanghaiDate, shanghaiInstant } from '../flow/time.js';
+import { claimContactEvents, unclaimedContactEvents } from '../profile/contact-events.js';
 import { recordEvent } from '../resources/events.js';
 import type { FollowUpResultSchema, FollowUpStatsQuery, FollowUpStatsSchema, SubmitFollowUpInput } from './action-schemas.js';
 import { getActionRowOrThrow } from './action-repo.js';
@@ -101,7 +102,9 @@ export async function submitFollowUp(
   const { rows: [c] } = await db.query('SELECT type FROM customers WHERE id = $1', [input.customerId]);
   const newDocuments = input.newDocuments + await countOwnAttachments(db, input.newDocumentIds, actor.id, 'document');
   const attachments = await countOwnAttachments(db, input.attachmentIds, actor.id);
-  const decisionChainUpdated = input.decisionChainUpdated || input.contactUpdates.length > 0;
+  // chain changes the rep recorded since their last follow-up here count once, for this one
+  const chainEvents = await unclaimedContactEvents(db, input.customerId, actor.id);
+  const decisionChainUpdated = input.decisionChainUpdated || input.contactUpdates.length > 0 || chainEvents.length > 0;
   const verdict = classifyFollowUp(
     { customerType: c.type, actionItems: input.actionItems, newDocuments, decisionChainUpdated, summary: input.summary, attachments },
     await followUpStandardFor(db, c.type, actor.departmentPath), now,
@@ -111,8 +114,12 @@ export async function submitFollowUp(
     customerId: input.customerId, actionId: input.actionId ?? null, userId: actor.id, departmentId: actor.departmentId,
     channel: input.channel, summary: input.summary, at: now, effective: verdict.effective, hasEvidence,
     reasons: verdict.reasons, unmet: verdict.unmet,
-    payload: { actionItems: input.actionItems, newDocumentIds: input.newDocumentIds, newDocuments, attachmentIds: input.attachmentIds, contactUpdates: input.contactUpdates, decisionChainUpdated },
+    payload: {
+      actionItems: input.actionItems, newDocumentIds: input.newDocumentIds, newDocuments, attachmentIds: input.attachmentIds,
+      contactUpdates: input.contactUpdates, decisionChainUpdated, contactEventIds: chainEvents.map((e) => e.id),
+    },
   });
+  await claimContactEvents(db, chainEvents.map((e) => e.id), recorded.id);
   return {
     id: recorded.id, customerId: input.customerId, actionId: input.actionId ?? null, channel: input.channel,
     effective: verdict.effective, reasons: verdict.reasons, unmet: verdict.unmet, pseudo: !verdict.effective && !hasEvidence,

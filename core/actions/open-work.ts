@@ -81,7 +81,7 @@ export async function openWorkOf(db: Db, userId: number, opts: { activeActionId:
             (SELECT payload FROM action_drafts WHERE action_id = $2) AS active_draft,
             ac.customer_id AS active_customer_id,
             (SELECT coalesce(jsonb_agg(k ORDER BY k.id), '[]') FROM (
-              SELECT id, name, title, department, decision_role FROM contacts WHERE customer_id = ac.customer_id ORDER BY id LIMIT 200) k)
+              SELECT id, name, title, department, buying_role FROM contacts WHERE customer_id = ac.customer_id AND status = 'active' ORDER BY id LIMIT 200) k)
               AS active_contacts
        FROM (SELECT 1) one LEFT JOIN actions ac ON ac.id = $2`,
     [userId, opts.activeActionId],

@@ -119,7 +119,7 @@ function forwardExitsSource(ctx: SourceCtx): string {
  * Contact-based fields join the set of customers having such a contact (a hash
  * join over a partial index), not a subquery per customer.
  */
-const DECISION_MAKER = `decision_role = 'decision_maker'`;
+const DECISION_MAKER = `buying_role = 'decider' AND status = 'active'`;
 const REACHABLE = `(COALESCE(btrim(phone), '') <> '' OR COALESCE(btrim(wechat), '') <> '')`;
 
 export function profileFieldsSql(fields: ProfileField[], ps: Sql, mode: 'join' | 'exists' = 'join'): { joins: string; flags: string[] } {

@@ -3,6 +3,7 @@
  * same shape admins edit, and are validated by ActionDefinitionSchema in tests.
  */
 import type { ActionDefinition } from './action-definition.js';
+import { BUYING_ROLE_OPTIONS } from './buying-centre.js';
 import type { EscalationPolicy } from './escalation.js';
 import type { GateRuleConfig } from './rules/index.js';
 
@@ -33,13 +34,11 @@ export const DEFAULT_KEYWORD_LIBRARY_NAMES: Record<string, string> = {
   obstacles: '协同堵点关键词',
 };
 
-export const DECISION_CHAIN_ROLES = ['决策人', '采购负责人', '使用部门', '技术把关', '财务把关', '内部支持者'];
-
 export const VISIT_RULES: GateRuleConfig[] = [
   { id: 'visit.photos', kind: 'attachments.min', attachmentKind: 'photo', min: 2, label: '现场照片', requireTags: ['门头照', '合影'] },
   { id: 'visit.voice', kind: 'attachments.min', attachmentKind: 'voice', min: 1, label: '语音纪要' },
   { id: 'visit.fields', kind: 'fields.required', fields: [
-    { key: 'decisionRole', label: '决策链角色', type: 'enum', options: DECISION_CHAIN_ROLES },
+    { key: 'decisionRole', label: '决策链角色', type: 'enum', options: BUYING_ROLE_OPTIONS },
     { key: 'nextContactAt', label: '下次接触时间', type: 'datetime_future' },
   ] },
   { id: 'visit.orders', kind: 'orders.linked', latest: 3 },

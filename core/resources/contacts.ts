@@ -9,16 +9,21 @@ import { getCustomerOrThrow, type Customer } from './customers.js';
 import { recordEvent } from './events.js';
 import { PageQuerySchema, runList, type Page } from './pagination.js';
 import { Id, IdParam, Name, OptionalText } from './schemas.js';
+import {
+  ATTITUDE_LABELS, ATTITUDES, BUYING_ROLE_LABELS, BUYING_ROLE_OPTIONS, BUYING_ROLES,
+  type Attitude, type BuyingRole, type ContactEventKind,
+} from '../flow/buying-centre.js';
+import { shanghaiDate } from '../flow/time.js';
 
 /**
- * Contacts are the customer's relationship graph: who decides, who influences,
- * how often the rep should see them. They have no owner of their own — row
- * scope is the customer's, so a contact moves with its customer.
+ * Contacts are the customer's buying centre: who initiates, uses, influences,
+ * decides, buys and guards the gate (core/flow/buying-centre.ts), how they
+ * stand toward us, who reports to whom. They have no owner of their own —
+ * row scope is the customer's, so a contact moves with its customer. Changes
+ * to role, attitude, 内线 or reporting line are kept as contact events.
  */
-export const DecisionRole = z.enum(['decision_maker', 'influencer', 'user', 'gatekeeper', 'champion', 'unknown']);
-export const DECISION_ROLE_LABELS = {
-  decision_maker: '决策人', influencer: '影响者', user: '使用者', gatekeeper: '把关人', champion: '内部支持者', unknown: '未知',
-} as const;
+export const BuyingRoleSchema = z.enum(BUYING_ROLES, { message: `角色只能是：${BUYING_ROLE_OPTIONS.join('、')}` });
+export const AttitudeSchema = z.enum(ATTITUDES, { message: '态度只能是：支持、中立、反对' });
 export const ContactFrequency = z.enum(['weekly', 'biweekly', 'monthly', 'quarterly', 'rarely']);
 export const CONTACT_FREQUENCY_LABELS = {
   weekly: '每周', biweekly: '每两周', monthly: '每月', quarterly: '每季度', rarely: '很少',
@@ -32,7 +37,18 @@ export const ContactSchema = z.object({
   name: z.string(),
   department: z.string().nullable(),
   title: z.string().nullable(),
-  decisionRole: DecisionRole.nullable(),
+  buyingRole: BuyingRoleSchema.nullable(),
+  /** 决策者 …; '未标注' when no role is known. */
+  buyingRoleLabel: z.string(),
+  attitude: AttitudeSchema.nullable(),
+  attitudeLabel: z.string(),
+  /** 内线（教练）: an inside champion who coaches us. */
+  isCoach: z.boolean(),
+  preferences: z.string().nullable(),
+  reportsToId: z.number().nullable(),
+  reportsToName: z.string().nullable(),
+  status: z.enum(['active', 'left']),
+  leftOn: z.string().nullable(),
   contactFrequency: ContactFrequency.nullable(),
   phone: z.string().nullable(),
   wechat: z.string().nullable(),
@@ -42,11 +58,15 @@ export const ContactSchema = z.object({
 });
 export type Contact = z.infer<typeof ContactSchema>;
 
-const ContactFields = {
+export const ContactFields = {
   name: Name,
   department: OptionalText(100),
   title: OptionalText(100),
-  decisionRole: DecisionRole.nullish(),
+  buyingRole: BuyingRoleSchema.nullish(),
+  attitude: AttitudeSchema.nullish(),
+  isCoach: z.boolean().optional(),
+  preferences: OptionalText(1000),
+  reportsToId: Id.nullish(),
   contactFrequency: ContactFrequency.nullish(),
   phone: Phone.nullish(),
   wechat: OptionalText(100),
@@ -61,13 +81,14 @@ export const UpdateContactSchema = z.object(ContactFields).partial().strict()
 export const ListContactsQuery = PageQuerySchema.extend({
   customerId: IdParam.optional(),
   q: z.string().trim().max(100).optional(),
-  decisionRole: DecisionRole.optional(),
+  buyingRole: BuyingRoleSchema.optional(),
+  status: z.enum(['active', 'left']).optional(),
   sort: z.enum(['id', 'name', 'createdAt', 'updatedAt']).default('id'),
 }).strict();
 
 const SORTS = { id: 'ct.id', name: 'ct.name', createdAt: 'ct.created_at', updatedAt: 'ct.updated_at' } as const;
-const SELECT = 'ct.*, c.name AS customer_name';
-const FROM = 'contacts ct JOIN customers c ON c.id = ct.customer_id';
+const SELECT = 'ct.*, c.name AS customer_name, boss.name AS reports_to_name';
+const FROM = 'contacts ct JOIN customers c ON c.id = ct.customer_id LEFT JOIN contacts boss ON boss.id = ct.reports_to_id';
 
 export function toContact(r: any): Contact {
   return {
@@ -77,7 +98,16 @@ export function toContact(r: any): Contact {
     name: r.name,
     department: r.department,
     title: r.title,
-    decisionRole: r.decision_role,
+    buyingRole: r.buying_role,
+    buyingRoleLabel: r.buying_role ? BUYING_ROLE_LABELS[r.buying_role as BuyingRole] : '未标注',
+    attitude: r.attitude,
+    attitudeLabel: r.attitude ? ATTITUDE_LABELS[r.attitude as Attitude] : '未知',
+    isCoach: r.is_coach,
+    preferences: r.preferences,
+    reportsToId: r.reports_to_id,
+    reportsToName: r.reports_to_name ?? null,
+    status: r.status,
+    leftOn: r.left_on,
     contactFrequency: r.contact_frequency,
     phone: r.phone,
     wechat: r.wechat,
@@ -115,7 +145,8 @@ export async function listContacts(db: Db, actor: Actor, q: z.infer<typeof ListC
     const like = sql.param(likePattern(q.q));
     where.push(`(ct.name ILIKE ${like} OR ct.department ILIKE ${like} OR ct.title ILIKE ${like})`);
   }
-  if (q.decisionRole) where.push(`ct.decision_role = ${sql.param(q.decisionRole)}`);
+  if (q.buyingRole) where.push(`ct.buying_role = ${sql.param(q.buyingRole)}`);
+  if (q.status) where.push(`ct.status = ${sql.param(q.status)}`);
   return runList(db, { select: SELECT, from: FROM, where, sql, sortExpr: SORTS[q.sort], idExpr: 'ct.id', page: q }, toContact);
 }
 
@@ -127,40 +158,133 @@ export async function getContactOrThrow(db: Db, actor: Actor, id: number, verb: 
   return toContact(rows[0]);
 }
 
-export async function createContact(db: Db, actor: Actor, input: z.infer<typeof CreateContactSchema>): Promise<Contact> {
+/**
+ * A reporting line must stay inside the customer and never loop back
+ * (A → B → A would make the org chart a circle).
+ */
+export async function assertReportsTo(db: Db, customerId: number, contactId: number | null, reportsToId: number): Promise<void> {
+  const { rows } = await db.query(
+    `WITH RECURSIVE up AS (
+       SELECT id, reports_to_id, customer_id, 1 AS depth FROM contacts WHERE id = $1
+       UNION ALL
+       SELECT k.id, k.reports_to_id, k.customer_id, up.depth + 1 FROM contacts k JOIN up ON k.id = up.reports_to_id WHERE up.depth < 50)
+     SELECT (SELECT customer_id FROM up WHERE id = $1) AS customer_id, bool_or(id = $2) AS loops FROM up`,
+    [reportsToId, contactId]);
+  if (Number(rows[0]?.customer_id) !== customerId) {
+    throw new AppError('REFERENCE_INVALID', { reportsToId }, '汇报对象必须是同一客户的联系人');
+  }
+  if (rows[0].loops) throw new AppError('REFERENCE_INVALID', { reportsToId }, '汇报关系不能形成循环（不能汇报给自己或自己的下属）');
+}
+
+export interface ContactWriteOptions {
+  /** Where the change came from, kept on its contact event. */
+  source?: 'app' | 'bot' | 'import';
+  now?: Date;
+}
+
+/** Adds a contact to the buying centre, kept as an 'added' event. */
+export async function createContact(
+  db: Db, actor: Actor, input: z.infer<typeof CreateContactSchema>, opts: ContactWriteOptions = {},
+): Promise<Contact> {
+  const created = await insertContact(db, actor, input);
+  await insertContactEvent(db, actor, {
+    customerId: input.customerId, contactId: created.id, kind: 'added', source: opts.source,
+    occurredOn: shanghaiDate(opts.now ?? new Date()), note: null, before: {}, after: chainFacts(created),
+  });
+  return created;
+}
+
+/** The row alone; the caller records the event that explains it (added, joined). */
+export async function insertContact(db: Db, actor: Actor, input: z.infer<typeof CreateContactSchema>): Promise<Contact> {
   assertCan(actor, 'contacts', 'create');
   await requireCustomerRef(db, actor, input.customerId);
+  if (input.reportsToId) await assertReportsTo(db, input.customerId, null, input.reportsToId);
   const { rows } = await db.query(
-    `INSERT INTO contacts (customer_id, name, department, title, decision_role, contact_frequency, phone, wechat, notes)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id`,
-    [input.customerId, input.name, input.department ?? null, input.title ?? null, input.decisionRole ?? null,
+    `INSERT INTO contacts (customer_id, name, department, title, buying_role, attitude, is_coach, preferences, reports_to_id,
+                           contact_frequency, phone, wechat, notes)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING id`,
+    [input.customerId, input.name, input.department ?? null, input.title ?? null, input.buyingRole ?? null,
+      input.attitude ?? null, input.isCoach ?? false, input.preferences ?? null, input.reportsToId ?? null,
       input.contactFrequency ?? null, input.phone ?? null, input.wechat ?? null, input.notes ?? null],
   );
+  const id: number = rows[0].id;
   await recordEvent(db, {
-    actorId: actor.id, entityType: 'contact', entityId: rows[0].id, type: 'contact.created',
-    data: { customerId: input.customerId, name: input.name, decisionRole: input.decisionRole ?? null },
+    actorId: actor.id, entityType: 'contact', entityId: id, type: 'contact.created',
+    data: { customerId: input.customerId, name: input.name, buyingRole: input.buyingRole ?? null },
   });
-  return getContactOrThrow(db, actor, rows[0].id);
+  return getContactOrThrow(db, actor, id);
 }
 
 const COLUMNS = {
-  name: 'name', department: 'department', title: 'title', decisionRole: 'decision_role',
+  name: 'name', department: 'department', title: 'title', buyingRole: 'buying_role', attitude: 'attitude',
+  isCoach: 'is_coach', preferences: 'preferences', reportsToId: 'reports_to_id',
   contactFrequency: 'contact_frequency', phone: 'phone', wechat: 'wechat', notes: 'notes',
 } as const;
 
+/** What a contact event records before and after: the facts that place someone in the chain. */
+export function chainFacts(c: Contact): Record<string, unknown> {
+  return {
+    name: c.name, department: c.department, title: c.title, buyingRole: c.buyingRole, attitude: c.attitude,
+    isCoach: c.isCoach, reportsToId: c.reportsToId, reportsToName: c.reportsToName, status: c.status,
+  };
+}
+
+const ROLE_KEYS = ['buyingRole', 'attitude', 'isCoach'] as const;
+
+/**
+ * Edits a contact. A change of role, attitude or 内线 is kept as a
+ * 'role_changed' event, a new reporting line as 'reporting_changed'; other
+ * edits (a phone, a spelling) are corrections and leave no event.
+ */
 export async function updateContact(
-  db: Db, actor: Actor, id: number, input: z.infer<typeof UpdateContactSchema>,
+  db: Db, actor: Actor, id: number, input: z.infer<typeof UpdateContactSchema>, opts: ContactWriteOptions = {},
 ): Promise<Contact> {
-  await getContactOrThrow(db, actor, id, 'update');
+  const before = await getContactOrThrow(db, actor, id, 'update');
+  if (input.reportsToId) await assertReportsTo(db, before.customerId, id, input.reportsToId);
   const sql = new Sql();
   const sets = Object.entries(input).map(([k, v]) => {
-    return `${COLUMNS[k as keyof typeof COLUMNS]} = ${sql.param(v ?? null)}`;
+    return `${COLUMNS[k as keyof typeof COLUMNS]} = ${sql.param(k === 'isCoach' ? Boolean(v) : v ?? null)}`;
   });
   await db.query(sql.unprepared(`UPDATE contacts SET ${sets.join(', ')}, updated_at = now() WHERE id = ${sql.param(id)}`));
   await recordEvent(db, {
     actorId: actor.id, entityType: 'contact', entityId: id, type: 'contact.updated', data: { fields: Object.keys(input) },
   });
-  return getContactOrThrow(db, actor, id);
+  const after = await getContactOrThrow(db, actor, id);
+  const occurredOn = shanghaiDate(opts.now ?? new Date());
+  const changed = (keys: readonly (keyof Contact)[]) => keys.some((k) => before[k] !== after[k]);
+  if (changed(ROLE_KEYS)) {
+    await insertContactEvent(db, actor, {
+      customerId: after.customerId, contactId: id, kind: 'role_changed', source: opts.source, occurredOn, note: null,
+      before: chainFacts(before), after: chainFacts(after),
+    });
+  }
+  if (changed(['reportsToId'])) {
+    await insertContactEvent(db, actor, {
+      customerId: after.customerId, contactId: id, kind: 'reporting_changed', source: opts.source, occurredOn, note: null,
+      before: chainFacts(before), after: chainFacts(after),
+    });
+  }
+  return after;
+}
+
+export interface NewContactEvent {
+  customerId: number;
+  contactId: number;
+  kind: ContactEventKind;
+  occurredOn: string;
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+  note: string | null;
+  source?: 'app' | 'bot' | 'import';
+}
+
+/** Appends one change to the chain's history; returns its id. */
+export async function insertContactEvent(db: Db, actor: Actor, e: NewContactEvent): Promise<number> {
+  const { rows: [r] } = await db.query(
+    `INSERT INTO contact_events (customer_id, contact_id, kind, occurred_on, before, after, note, source, recorded_by)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id`,
+    [e.customerId, e.contactId, e.kind, e.occurredOn, e.before, e.after, e.note, e.source ?? 'app', actor.id]);
+  return r.id;
 }
 
 // Relationship graph ------------------------------------------------------------
@@ -171,8 +295,10 @@ const NodeSchema = z.object({
   label: z.string(),
   contactId: z.number().optional(),
   title: z.string().nullable().optional(),
-  decisionRole: DecisionRole.nullable().optional(),
-  decisionRoleLabel: z.string().optional(),
+  buyingRole: BuyingRoleSchema.nullable().optional(),
+  buyingRoleLabel: z.string().optional(),
+  attitudeLabel: z.string().optional(),
+  isCoach: z.boolean().optional(),
   contactFrequency: ContactFrequency.nullable().optional(),
   contactFrequencyLabel: z.string().optional(),
   /** 1 (rarely) … 5 (weekly): how thick to draw the edge or how big the node. */
@@ -211,7 +337,7 @@ export async function getRelationshipGraph(db: Db, actor: Actor, customerId: num
     for (const c of contacts) {
       nodes.push({
         id: `contact:${c.id}`, kind: 'contact', label: c.name, contactId: c.id, title: c.title,
-        decisionRole: c.decisionRole, decisionRoleLabel: DECISION_ROLE_LABELS[c.decisionRole ?? 'unknown'],
+        buyingRole: c.buyingRole, buyingRoleLabel: c.buyingRoleLabel, attitudeLabel: c.attitudeLabel, isCoach: c.isCoach,
         contactFrequency: c.contactFrequency,
         contactFrequencyLabel: c.contactFrequency ? CONTACT_FREQUENCY_LABELS[c.contactFrequency] : '未设定',
         weight: c.contactFrequency ? FREQUENCY_WEIGHT[c.contactFrequency] : 1,
@@ -232,15 +358,15 @@ export interface ContactRow {
   name: string;
   title: string | null;
   department: string | null;
-  decisionRole: 'decision_maker' | 'influencer' | 'user' | 'gatekeeper' | 'champion' | 'unknown' | null;
+  buyingRole: BuyingRole | null;
 }
 
 export function toContactRow(r: any): ContactRow {
-  return { id: Number(r.id), name: r.name, title: r.title, department: r.department, decisionRole: r.decision_role };
+  return { id: Number(r.id), name: r.name, title: r.title, department: r.department, buyingRole: r.buying_role };
 }
 
 export async function contactsOf(db: Db, customerId: number): Promise<ContactRow[]> {
   const { rows } = await db.query(
-    'SELECT id, name, title, department, decision_role FROM contacts WHERE customer_id = $1 ORDER BY id LIMIT 200', [customerId]);
+    `SELECT id, name, title, department, buying_role FROM contacts WHERE customer_id = $1 AND status = 'active' ORDER BY id LIMIT 200`, [customerId]);
   return rows.map(toContactRow);
 }

@@ -112,13 +112,17 @@ async function insertContacts(client: pg.PoolClient, customerId: number, type: s
   if (i % 13 === 12) return; // a customer with no contacts yet: an edge case the dashboards must handle
   const templates = type === 'hospital' ? HOSPITAL_CONTACT_TEMPLATES : CONTACT_TEMPLATES;
   const count = 2 + (i % 3);
+  const ids: number[] = [];
   for (const t of templates.slice(0, count)) {
     const name = SURNAMES[Math.floor(rand() * SURNAMES.length)] + GIVEN[Math.floor(rand() * GIVEN.length)];
-    await client.query(
-      `INSERT INTO contacts (customer_id, name, department, title, decision_role, contact_frequency, phone)
-       VALUES ($1,$2,$3,$4,$5,$6,$7)`,
-      [customerId, name, t.department, t.title, t.role, t.frequency, `138${String(10000000 + Math.floor(rand() * 89999999))}`],
+    const { rows: [r] } = await client.query(
+      `INSERT INTO contacts (customer_id, name, department, title, buying_role, attitude, is_coach, preferences, reports_to_id,
+                             contact_frequency, phone)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING id`,
+      [customerId, name, t.department, t.title, t.role, t.attitude, t.coach ?? false, t.preferences ?? null,
+        t.reportsTo === undefined ? null : ids[t.reportsTo], t.frequency, `138${String(10000000 + Math.floor(rand() * 89999999))}`],
     );
+    ids.push(r.id);
   }
 }
 

@@ -51,4 +51,3 @@ export const STATUS_TONE: Record<string, string> = {
 
 export const ORDER_STATUS: Record<string, string> = { draft: '草稿', confirmed: '已确认', shipped: '已发货', delivered: '已送达', cancelled: '已取消' };
 
-export const CONTACT_FREQUENCY: Record<string, string> = { weekly: '每周', biweekly: '每两周', monthly: '每月', quarterly: '每季度', rarely: '很少' };

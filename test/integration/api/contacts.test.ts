@@ -22,10 +22,10 @@ describe('contacts API', () => {
     const cid = await customerId('华联超市总部');
     const created = await api.call('POST', '/api/contacts', {
       as: 'rep.zhao',
-      body: { customerId: cid, name: '周采购', department: '采购部', title: '采购总监', decisionRole: 'decision_maker', contactFrequency: 'weekly', phone: '13800001111' },
+      body: { customerId: cid, name: '周采购', department: '采购部', title: '采购总监', buyingRole: 'decider', contactFrequency: 'weekly', phone: '13800001111' },
     });
     expect(created.status).to.equal(201);
-    expect(created.body).to.include({ customerId: cid, customerName: '华联超市总部', name: '周采购', decisionRole: 'decision_maker' });
+    expect(created.body).to.include({ customerId: cid, customerName: '华联超市总部', name: '周采购', buyingRole: 'decider', buyingRoleLabel: '决策者' });
 
     const got = await api.call('GET', `/api/contacts/${created.body.id}`, { as: 'rep.zhao' });
     expect(got.body).to.deep.equal(created.body);
@@ -84,7 +84,7 @@ describe('contacts API', () => {
 
   it('creates once per Idempotency-Key and replays the first response', async () => {
     const cid = await customerId('罗森静安寺店');
-    const body = { customerId: cid, name: '幂等联系人', decisionRole: 'influencer' };
+    const body = { customerId: cid, name: '幂等联系人', buyingRole: 'influencer' };
     const headers = { 'Idempotency-Key': `contact-${randomUUID()}` };
     const first = await api.call('POST', '/api/contacts', { as: 'rep.zhao', body, headers });
     const second = await api.call('POST', '/api/contacts', { as: 'rep.zhao', body, headers });
@@ -108,13 +108,13 @@ describe('contacts API', () => {
   it('rejects an unknown decision role, an empty name and an unknown field with VALIDATION_FAILED', async () => {
     const cid = await customerId('华联超市总部');
     const res = await api.call('POST', '/api/contacts', {
-      as: 'rep.zhao', body: { customerId: cid, name: ' ', decisionRole: 'boss', mood: 'happy' },
+      as: 'rep.zhao', body: { customerId: cid, name: ' ', buyingRole: 'boss', mood: 'happy' },
     });
     expect(res.status).to.equal(400);
     expect(res.body.error.code).to.equal('VALIDATION_FAILED');
     expect(res.body.error.message).to.equal('请求内容不符合要求');
     const paths = res.body.error.details.map((d: any) => d.path);
-    expect(paths).to.include.members(['body.name', 'body.decisionRole']);
+    expect(paths).to.include.members(['body.name', 'body.buyingRole']);
     expect(res.body.error.details.find((d: any) => d.path === 'body.name').message).to.equal('不能为空');
     const empty = await api.call('PATCH', '/api/contacts/1', { as: 'rep.zhao', body: {} });
     expect(empty.status).to.equal(400);
@@ -132,7 +132,7 @@ describe('contacts API', () => {
     expect(res.body.nodes.filter((n: any) => n.kind === 'contact')).to.have.length(contacts);
     expect(res.body.edges).to.have.length(depts + contacts);
     const director = res.body.nodes.find((n: any) => n.title === '设备科主任');
-    expect(director).to.include({ decisionRole: 'decision_maker', decisionRoleLabel: '决策人', contactFrequency: 'monthly', contactFrequencyLabel: '每月', weight: 3 });
+    expect(director).to.include({ buyingRole: 'decider', buyingRoleLabel: '决策者', contactFrequency: 'monthly', contactFrequencyLabel: '每月', weight: 3 });
     expect(res.body.edges).to.deep.include({ from: 'department:设备科', to: director.id, kind: 'member' });
     expect(res.body.edges).to.deep.include({ from: `customer:${cid}`, to: 'department:设备科', kind: 'department' });
 

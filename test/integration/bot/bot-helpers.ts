@@ -47,16 +47,16 @@ export async function say(deps: BotDeps, userid: string, message: BotMessage | s
   return replies.map((r) => r.text).join('\n');
 }
 
-export async function contactsOfCustomer(pool: pg.Pool, name: string): Promise<Array<{ id: number; name: string; title: string; decision_role: string }>> {
+export async function contactsOfCustomer(pool: pg.Pool, name: string): Promise<Array<{ id: number; name: string; title: string; buying_role: string }>> {
   const { rows } = await pool.query(
-    'SELECT ct.id, ct.name, ct.title, ct.decision_role FROM contacts ct JOIN customers c ON c.id = ct.customer_id WHERE c.name = $1 ORDER BY ct.id', [name]);
+    'SELECT ct.id, ct.name, ct.title, ct.buying_role FROM contacts ct JOIN customers c ON c.id = ct.customer_id WHERE c.name = $1 ORDER BY ct.id', [name]);
   return rows;
 }
 
 /** "采购经理刘总" for the customer's decision maker, narrowed by title when the surname is shared. */
 export async function decisionMakerPhrase(pool: pg.Pool, customer: string): Promise<{ phrase: string; contact: { id: number; name: string } }> {
   const contacts = await contactsOfCustomer(pool, customer);
-  const dm = contacts.find((c) => c.decision_role === 'decision_maker')!;
+  const dm = contacts.find((c) => c.buying_role === 'decider')!;
   return { phrase: `${dm.title}${dm.name[0]}总`, contact: dm };
 }
 

@@ -54,7 +54,7 @@ describe('the bot: a visit report by chatting', () => {
     expect(await talk('rep.zhao', '门头')).to.include('记为门头照');
 
     const slots = await talk('rep.zhao', `${dm.phrase}是拍板的人，下周三下午再约，他嫌价格偏高，账期也长`);
-    expect(slots).to.include('已记录').and.include('决策人').and.include('（周三）15:00').and.include('价格偏高');
+    expect(slots).to.include('已记录').and.include('决策者').and.include('（周三）15:00').and.include('价格偏高');
     expect(slots).to.not.match(/还差：[^\n]*下次接触时间/);
     expect(slots).to.include('请拍一张合影发给我');
 
@@ -77,14 +77,14 @@ describe('the bot: a visit report by chatting', () => {
 
     const linked = await talk('rep.zhao', '关联订单');
     expect(linked).to.include('已关联').and.include('都齐了，请确认').and.include('确认提交吗？');
-    expect(linked).to.include('决策链角色：决策人').and.include(dm.contact.name);
+    expect(linked).to.include('决策链角色：决策者').and.include(dm.contact.name);
 
     const done = await talk('rep.zhao', '确认');
     expect(done).to.include('✅ 已提交华联超市总部的拜访报告').and.include('李明');
     const { rows: [a] } = await pool.query('SELECT status FROM actions WHERE id = $1', [actionId]);
     expect(a.status).to.equal('submitted');
-    const { rows: [c] } = await pool.query('SELECT decision_role FROM contacts WHERE id = $1', [dm.contact.id]);
-    expect(c.decision_role).to.equal('decision_maker');
+    const { rows: [c] } = await pool.query('SELECT buying_role FROM contacts WHERE id = $1', [dm.contact.id]);
+    expect(c.buying_role).to.equal('decider');
     expect(await activeActionOf(pool, 'rep.zhao')).to.equal(null);
   });
 

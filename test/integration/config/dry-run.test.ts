@@ -19,7 +19,7 @@ describe('dry-running a rule version over past submissions (POST /api/action-def
   function payload(kmNorth: number, at: Date, opts: { withVoice?: boolean } = {}) {
     const taken = new Date(at.getTime() - 10 * 60_000).toISOString();
     return {
-      fields: { decisionRole: '决策人', nextContactAt: new Date(at.getTime() + 7 * DAY).toISOString() },
+      fields: { decisionRole: '决策者', nextContactAt: new Date(at.getTime() + 7 * DAY).toISOString() },
       attachments: [
         { id: '1', kind: 'photo', tags: ['门头照'], capturedAt: taken },
         { id: '2', kind: 'photo', tags: ['合影'], capturedAt: taken },

@@ -94,13 +94,13 @@ export async function buildFixture(): Promise<Fixture> {
     C5: await customer('客户五', u.zhao, eastT1, PB, full, { address: '上海', lat: 31.1, status: 'inactive' }),
   };
   const contact = (customerId: number, role: string | null, phone: string | null, wechat: string | null) =>
-    pool.query('INSERT INTO contacts (customer_id, name, decision_role, phone, wechat) VALUES ($1, $2, $3, $4, $5)',
+    pool.query('INSERT INTO contacts (customer_id, name, buying_role, phone, wechat) VALUES ($1, $2, $3, $4, $5)',
       [customerId, '联系人', role, phone, wechat]);
-  await contact(c.C1, 'decision_maker', '13800000001', null);
+  await contact(c.C1, 'decider', '13800000001', null);
   await contact(c.C1, 'user', null, null);
   await contact(c.C3, 'influencer', null, null);
-  await contact(c.C4, 'decision_maker', null, 'wx_c4');
-  await contact(c.C5, 'decision_maker', '13800000005', null);
+  await contact(c.C4, 'decider', null, 'wx_c4');
+  await contact(c.C5, 'decider', '13800000005', null);
 
   // leads --------------------------------------------------------------------------------
   const lead = (dept: number, assignee: number, created: string, status: string, converted?: string) =>

@@ -48,7 +48,7 @@ export async function aValidVisitReport(
   const { latestOrderIds } = lookups(pool);
   const taken = new Date(o.at.getTime() - 10 * 60_000);
   return {
-    fields: { decisionRole: '采购负责人', nextContactAt: new Date(o.at.getTime() + 7 * DAY).toISOString() },
+    fields: { decisionRole: '采购者', nextContactAt: new Date(o.at.getTime() + 7 * DAY).toISOString() },
     attachmentIds: [
       await anAttachment(pool, { uploadedBy: o.repId, kind: 'photo', tags: ['门头照'], capturedAt: taken }),
       await anAttachment(pool, { uploadedBy: o.repId, kind: 'photo', tags: ['合影'], capturedAt: taken }),

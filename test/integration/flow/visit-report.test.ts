@@ -33,7 +33,7 @@ describe('visit reports', () => {
   async function aBadReport(): Promise<Record<string, unknown>> {
     const t = now();
     return {
-      fields: { decisionRole: '采购负责人', nextContactAt: new Date(t.getTime() - DAY).toISOString() },
+      fields: { decisionRole: '采购者', nextContactAt: new Date(t.getTime() - DAY).toISOString() },
       attachmentIds: [
         await anAttachment(pool, { uploadedBy: zhao, kind: 'photo', tags: ['门头照'], capturedAt: new Date(t.getTime() - HOUR / 2) }),
         await anAttachment(pool, { uploadedBy: zhao, kind: 'voice' }),

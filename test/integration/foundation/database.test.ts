@@ -81,8 +81,8 @@ describe('database schema and first-start install', () => {
     expect(c.types).to.equal(4);
     expect(c.without_coords).to.equal(0);
     expect(c.silent).to.be.at.least(5);
-    const roles = (await pool.query('SELECT DISTINCT decision_role FROM contacts')).rows.map((r) => r.decision_role);
-    expect(roles).to.include('decision_maker');
+    const roles = (await pool.query('SELECT DISTINCT buying_role FROM contacts')).rows.map((r) => r.buying_role);
+    expect(roles).to.include.members(['decider', 'buyer', 'influencer', 'user', 'gatekeeper']);
     expect((await pool.query('SELECT count(*)::int AS n FROM orders')).rows[0].n).to.be.greaterThan(40);
     expect((await pool.query(`SELECT count(*)::int AS n FROM opportunities WHERE status = 'open'`)).rows[0].n).to.be.at.least(3);
   });

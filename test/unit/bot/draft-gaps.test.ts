@@ -35,7 +35,7 @@ describe('draft gaps: the engine’s failures by name', () => {
   it('says "1张合影" — not also "1张现场照片" — when a 门头照 is there and the 合影 is missing', () => {
     const report = {
       checkIn, transcript: '价格偏高，账期长', linkedOrderIds: [11, 12],
-      fields: { decisionRole: '决策人', nextContactAt: '2026-12-02T15:00:00+08:00' },
+      fields: { decisionRole: '决策者', nextContactAt: '2026-12-02T15:00:00+08:00' },
       attachments: [
         { id: 1, kind: 'photo' as const, tags: ['门头照'], capturedAt: taken },
         { id: 3, kind: 'voice' as const, tags: [], capturedAt: null },
@@ -49,7 +49,7 @@ describe('draft gaps: the engine’s failures by name', () => {
   it('keeps warnings apart (they may be skipped) and asks about them in plain words', () => {
     const report = {
       checkIn, transcript: '价格偏高，账期长', linkedOrderIds: [11, 12],
-      fields: { decisionRole: '决策人', nextContactAt: '2026-12-02T15:00:00+08:00' },
+      fields: { decisionRole: '决策者', nextContactAt: '2026-12-02T15:00:00+08:00' },
       attachments: [
         { id: 1, kind: 'photo' as const, tags: ['门头照'], capturedAt: null },
         { id: 2, kind: 'photo' as const, tags: ['合影'], capturedAt: taken },
@@ -65,7 +65,7 @@ describe('draft gaps: the engine’s failures by name', () => {
   it('names a past next-contact time and a far check-in without codes', () => {
     const report = {
       checkIn: { ...checkIn, lat: 31.2376 + 0.045 },
-      fields: { decisionRole: '决策人', nextContactAt: '2026-11-20T15:00:00+08:00' },
+      fields: { decisionRole: '决策者', nextContactAt: '2026-11-20T15:00:00+08:00' },
     };
     const names = gapNames(gapsFromFailures(evaluateRules(facts(report), VISIT_RULES).failures));
     expect(names).to.include('下次接触时间（要晚于现在）').and.match(/在客户附近重新签到（当前相距约5\.\d公里）/);

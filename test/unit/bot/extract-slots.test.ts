@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { DECISION_CHAIN_ROLES, DEFAULT_PAIN_POINT_KEYWORDS } from '../../../core/flow/defaults.js';
+import { BUYING_ROLE_OPTIONS } from '../../../core/flow/buying-centre.js';
+import { DEFAULT_PAIN_POINT_KEYWORDS } from '../../../core/flow/defaults.js';
 import { keywordMatcherFor } from '../../../core/flow/segmenter.js';
 import { formatShanghai } from '../../../core/flow/time.js';
 import type { ContactRef } from '../../../bot/parse/decision-chain.js';
@@ -13,16 +14,16 @@ import { extractSlots, type SlotContext } from '../../../bot/parse/extract-slots
 const NOW = new Date('2026-11-27T10:00:00+08:00');
 
 const CONTACTS: ContactRef[] = [
-  { id: 1, name: '刘伟', department: '采购部', title: '采购经理', decisionRole: 'decision_maker' },
-  { id: 2, name: '张芳', department: '运营部', title: '门店运营主管', decisionRole: 'influencer' },
-  { id: 3, name: '刘敏', department: '财务部', title: '财务主管', decisionRole: 'gatekeeper' },
-  { id: 4, name: '黄静', department: '品类部', title: '品类专员', decisionRole: 'user' },
+  { id: 1, name: '刘伟', department: '采购部', title: '采购经理', buyingRole: 'decider' },
+  { id: 2, name: '张芳', department: '运营部', title: '门店运营主管', buyingRole: 'influencer' },
+  { id: 3, name: '刘敏', department: '财务部', title: '财务主管', buyingRole: 'gatekeeper' },
+  { id: 4, name: '黄静', department: '品类部', title: '品类专员', buyingRole: 'user' },
 ];
 
 const CTX: SlotContext = {
   now: NOW,
   fields: [
-    { key: 'decisionRole', label: '决策链角色', type: 'enum', options: DECISION_CHAIN_ROLES },
+    { key: 'decisionRole', label: '决策链角色', type: 'enum', options: BUYING_ROLE_OPTIONS },
     { key: 'nextContactAt', label: '下次接触时间', type: 'datetime_future' },
   ],
   contacts: CONTACTS,
@@ -86,31 +87,31 @@ const CASES: Case[] = [
   ['今天上午拜访了华联', { nothing: true }],
   ['刚到门店', { nothing: true }],
   // decision chain
-  ['采购经理刘总是拍板的人', { role: '决策人', person: ['刘伟'] }],
-  ['刘总说了算', { role: '决策人', person: ['刘伟', '刘敏'] }],
-  ['财务主管刘敏管钱', { role: '财务把关', person: ['刘敏'] }],
-  ['张芳是内线，很支持我们', { role: '内部支持者', person: ['张芳'] }],
-  ['黄静是具体使用的人', { role: '使用部门', person: ['黄静'] }],
-  ['决策人是采购经理', { role: '决策人', person: ['刘伟'] }],
-  ['老板说了算', { role: '决策人' }],
-  ['2', { role: '采购负责人' }, pending('fields.decisionRole')],
-  ['技术把关的是王工', { role: '技术把关', person: [] }],
-  ['刘经理负责采购', { role: '采购负责人', person: ['刘伟'] }],
-  ['拍板的是张总', { role: '决策人', person: ['张芳'] }],
-  ['财务把关', { role: '财务把关' }, pending('fields.decisionRole')],
+  ['采购经理刘总是拍板的人', { role: '决策者', person: ['刘伟'] }],
+  ['刘总说了算', { role: '决策者', person: ['刘伟', '刘敏'] }],
+  ['财务主管刘敏管钱', { role: '把关者', person: ['刘敏'] }],
+  ['张芳是内线，很支持我们', { role: '影响者', person: ['张芳'] }],
+  ['黄静是具体使用的人', { role: '使用者', person: ['黄静'] }],
+  ['决策人是采购经理', { role: '决策者', person: ['刘伟'] }],
+  ['老板说了算', { role: '决策者' }],
+  ['2', { role: '使用者' }, pending('fields.decisionRole')],
+  ['技术把关的是王工', { role: '影响者', person: [] }],
+  ['刘经理负责采购', { role: '采购者', person: ['刘伟'] }],
+  ['拍板的是张总', { role: '决策者', person: ['张芳'] }],
+  ['财务把关', { role: '把关者' }, pending('fields.decisionRole')],
   // several slots in one sentence
   ['采购经理刘总是拍板的人，下周三下午再约，他嫌价格偏高，账期也长',
-    { role: '决策人', person: ['刘伟'], next: '2026-12-02 15:00', pains: ['价格偏高', '账期'] }],
-  ['刘伟拍板，明天下午三点再去一趟', { role: '决策人', person: ['刘伟'], next: '2026-11-28 15:00' }],
+    { role: '决策者', person: ['刘伟'], next: '2026-12-02 15:00', pains: ['价格偏高', '账期'] }],
+  ['刘伟拍板，明天下午三点再去一趟', { role: '决策者', person: ['刘伟'], next: '2026-11-28 15:00' }],
   ['客户说价格偏高、回款慢，下周二再谈', { pains: ['价格偏高', '回款慢'], next: '2026-12-01 10:00' }],
-  ['张芳是支持我们的，约了下周一上午', { role: '内部支持者', person: ['张芳'], next: '2026-11-30 10:00' }],
-  ['拍板的是刘伟，他说竞品价格低、库存积压，下周五下午再来', { role: '决策人', person: ['刘伟'], pains: ['竞品', '库存积压'], next: '2026-12-04 15:00' }],
+  ['张芳是支持我们的，约了下周一上午', { role: '影响者', person: ['张芳'], next: '2026-11-30 10:00' }],
+  ['拍板的是刘伟，他说竞品价格低、库存积压，下周五下午再来', { role: '决策者', person: ['刘伟'], pains: ['竞品', '库存积压'], next: '2026-12-04 15:00' }],
   // corrections
   ['不对，是下周四', { next: '2026-12-03 10:00', correction: true }, afterNext],
   ['不是明天，是后天', { next: '2026-11-29 10:00', correction: true }, afterNext],
   ['改成下周五下午', { next: '2026-12-04 15:00', correction: true }, afterNext],
   ['应该是15号', { next: '2026-12-15 10:00', correction: true }, afterNext],
-  ['不对，拍板的是刘敏', { role: '决策人', person: ['刘敏'], correction: true }],
+  ['不对，拍板的是刘敏', { role: '决策者', person: ['刘敏'], correction: true }],
   ['说错了，是12月3号下午两点', { next: '2026-12-03 14:00', correction: true }, afterNext],
   ['不对，时间是下周一上午十点', { next: '2026-11-30 10:00', correction: true }, afterNext],
   // photo tags

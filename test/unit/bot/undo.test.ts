@@ -4,12 +4,12 @@ import { undoEntryFor, undoneDraft, type UndoEntry } from '../../../bot/engine/s
 
 describe('bot undo entries', () => {
   const checkIn = { at: '2026-11-27T02:00:00.000Z', lat: 31.23, lng: 121.47, coordSystem: 'gcj02' as const };
-  const before: VisitDraftInput = { fields: { decisionRole: '决策人' }, transcript: '客户说价格偏高', checkIn };
+  const before: VisitDraftInput = { fields: { decisionRole: '决策者' }, transcript: '客户说价格偏高', checkIn };
 
   it('keeps only the entries a change replaced, not the whole draft', () => {
-    const after = { ...before, fields: { decisionRole: '决策人', nextContactAt: '2026-12-02T15:00:00+08:00' } };
+    const after = { ...before, fields: { decisionRole: '决策者', nextContactAt: '2026-12-02T15:00:00+08:00' } };
     const entry = undoEntryFor(7, '下次接触时间', before, after);
-    expect(entry).to.deep.equal({ actionId: 7, label: '下次接触时间', previous: { fields: { decisionRole: '决策人' } } });
+    expect(entry).to.deep.equal({ actionId: 7, label: '下次接触时间', previous: { fields: { decisionRole: '决策者' } } });
     expect(undoneDraft(after, entry)).to.deep.equal(before);
   });
 

@@ -19,7 +19,7 @@ describe('evaluateRules', () => {
     const facts = aVisitFacts({
       report: {
         attachments: [aPhoto(1, ['门头照'], null)],
-        fields: { decisionRole: '采购负责人', nextContactAt: sh('09:00') },
+        fields: { decisionRole: '采购者', nextContactAt: sh('09:00') },
         linkedOrderIds: [],
         checkIn: undefined,
         transcript: '一切正常。',

@@ -59,7 +59,7 @@ export function useVisit(actionId: number) {
       const a = detail.action;
       const [customer, contacts, def] = await Promise.all([
         api.get<Customer>(`/api/customers/${a.customerId}`),
-        api.get<Page<Contact>>('/api/contacts', { query: { customerId: a.customerId, limit: 100 } }),
+        api.get<Page<Contact>>('/api/contacts', { query: { customerId: a.customerId, status: 'active', limit: 100 } }),
         api.get<{ active: DefinitionVersion | null; versions: DefinitionVersion[] }>(`/api/action-definitions/${a.definitionCode}`),
       ]);
       s.detail = detail;

@@ -4,7 +4,7 @@ import { aVisitFacts, codes, sh } from '../support/builders.js';
 
 const params = {
   fields: [
-    { key: 'decisionRole', label: '决策链角色', type: 'enum' as const, options: ['决策人', '采购负责人'] },
+    { key: 'decisionRole', label: '决策链角色', type: 'enum' as const, options: ['决策者', '采购者'] },
     { key: 'nextContactAt', label: '下次接触时间', type: 'datetime_future' as const },
   ],
 };
@@ -22,14 +22,14 @@ describe('fields.required', () => {
   });
 
   it('rejects a next contact time in the past, relative to facts.now', () => {
-    const facts = aVisitFacts({ report: { fields: { decisionRole: '决策人', nextContactAt: sh('09:00') } } });
+    const facts = aVisitFacts({ report: { fields: { decisionRole: '决策者', nextContactAt: sh('09:00') } } });
     const [f] = fieldsRequiredRule.check(facts, params);
     expect(f.code).to.equal('FIELD_NOT_FUTURE');
     expect(f.message).to.contain('必须晚于现在（2024-05-08 11:00）').and.contain('2024-05-08 09:00');
   });
 
   it('reads an offset-less time as Shanghai wall-clock, not host time', () => {
-    const facts = aVisitFacts({ report: { fields: { decisionRole: '决策人', nextContactAt: '2024-05-08 10:59' } } });
+    const facts = aVisitFacts({ report: { fields: { decisionRole: '决策者', nextContactAt: '2024-05-08 10:59' } } });
     expect(codes(fieldsRequiredRule.check(facts, params))).to.deep.equal(['FIELD_NOT_FUTURE']);
   });
 
@@ -37,7 +37,7 @@ describe('fields.required', () => {
     const facts = aVisitFacts({ report: { fields: { decisionRole: '老板娘', nextContactAt: '下周二' } } });
     const failures = fieldsRequiredRule.check(facts, params);
     expect(codes(failures)).to.deep.equal(['FIELD_OPTION_INVALID', 'FIELD_INVALID_DATE']);
-    expect(failures[0].message).to.equal('「决策链角色」只能选择：「决策人」、「采购负责人」。');
+    expect(failures[0].message).to.equal('「决策链角色」只能选择：「决策者」、「采购者」。');
   });
 
   it('accepts a real calendar date and rejects 2月30日', () => {

@@ -25,7 +25,7 @@ export function aCustomer(patch: Partial<FactsCustomer> = {}): FactsCustomer {
 
 export function aReport(patch: Partial<VisitReport> = {}): VisitReport {
   return {
-    fields: { decisionRole: '采购负责人', nextContactAt: '2024-05-15 10:00' },
+    fields: { decisionRole: '采购者', nextContactAt: '2024-05-15 10:00' },
     attachments: [
       aPhoto(1, ['门头照'], sh('09:58')),
       aPhoto(2, ['合影'], sh('10:20')),

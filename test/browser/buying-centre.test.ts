@@ -1,0 +1,55 @@
+import { expect } from 'chai';
+import { signedInPhone, snap } from './support/browser.js';
+import { customerNamed, startBrowserSuite, type BrowserSuite } from './support/suite.js';
+
+describe('H5 决策链: contacts and their changes on the customer page (browser, 390×844)', function () {
+  this.timeout(120_000);
+  let s: BrowserSuite;
+  before(async function () {
+    this.timeout(300_000);
+    s = await startBrowserSuite();
+  });
+  after(() => s?.close());
+
+  it('lets a rep add a contact with role, attitude and 内线, record a 调岗 with its date, and read the history', async () => {
+    const c = await customerNamed(s.pool, '南京鼓楼医院');
+    const { ctx, page, errors } = await signedInPhone(s.browser, { baseURL: s.api.baseUrl }, 'rep.sun');
+    await page.goto(`/customers/${c.id}`);
+    const centre = page.getByTestId('buying-centre');
+    await centre.getByTestId('add-contact').click();
+    const sheet = page.getByTestId('contact-sheet');
+    await sheet.locator('[data-input="name"]').fill('陈晓');
+    await sheet.locator('[data-input="department"]').fill('信息科');
+    await sheet.locator('[data-input="title"]').fill('科长');
+    await sheet.locator('[data-role="influencer"]').click();
+    await sheet.locator('[data-attitude="support"]').click();
+    await sheet.locator('[data-input="isCoach"]').check();
+    await sheet.locator('[data-input="preferences"]').fill('关注数据接口');
+    await snap(page, 'buying-centre', 'add-contact-sheet');
+    await sheet.getByTestId('contact-save').click();
+    await page.getByTestId('contact-notice').waitFor();
+    expect(await page.getByTestId('contact-notice').textContent()).to.equal('已新增联系人陈晓');
+    const row = centre.locator('[data-contact="陈晓"]');
+    expect(await row.textContent()).to.contain('影响者').and.contain('支持').and.contain('内线').and.contain('偏好：关注数据接口');
+
+    const { rows: [buyer] } = await s.pool.query(`SELECT name FROM contacts WHERE customer_id = $1 AND title = '采购专员'`, [c.id]);
+    await centre.locator(`[data-change-of="${buyer.name}"]`).click();
+    await sheet.locator('[data-change="transferred"]').click();
+    await sheet.locator('[data-input="department"]').fill('院办');
+    await sheet.locator('[data-input="title"]').fill('院长助理');
+    await sheet.locator('[data-input="note"]').fill('原采购专员调岗');
+    await snap(page, 'buying-centre', 'transfer-sheet');
+    await sheet.getByTestId('contact-save').click();
+    await page.getByTestId('contact-notice').waitFor({ state: 'visible' });
+    await page.waitForFunction(() => document.querySelector('[data-testid="contact-notice"]')?.textContent?.startsWith('已记录'));
+    expect(await page.getByTestId('contact-notice').textContent()).to.equal(`已记录：${buyer.name} 调岗：采购中心·采购专员 → 院办·院长助理`);
+    const history = await page.getByTestId('chain-history').textContent();
+    expect(history).to.contain(`${buyer.name} 调岗`).and.contain('新增联系人 陈晓').and.contain('原采购专员调岗');
+    expect(history).to.not.match(/\d{4}-\d{2}-\d{2}|transferred|influencer/);
+    await snap(page, 'buying-centre', 'history');
+    const { rows: [moved] } = await s.pool.query('SELECT department, title FROM contacts WHERE customer_id = $1 AND name = $2', [c.id, buyer.name]);
+    expect(moved).to.deep.equal({ department: '院办', title: '院长助理' });
+    expect(errors).to.deep.equal([]);
+    await ctx.close();
+  });
+});
