@@ -4,6 +4,7 @@ import { registerCustomerRoutes } from './customers.routes.js';
 import { registerLeadRoutes } from './leads.routes.js';
 import { registerOpportunityRoutes } from './opportunities.routes.js';
 import { registerOrderRoutes } from './orders.routes.js';
+import { registerProfileRoutes } from './profile.routes.js';
 
 /** Core sales resources: customers, contacts, leads, opportunities, orders. */
 export function registerCrmRoutes(kit: RouteKit): void {
@@ -12,4 +13,5 @@ export function registerCrmRoutes(kit: RouteKit): void {
   registerLeadRoutes(kit);
   registerOpportunityRoutes(kit);
   registerOrderRoutes(kit);
+  registerProfileRoutes(kit);
 }

@@ -57,16 +57,16 @@ export async function insertCustomers(
 /** `perCustomer` contacts each, roles rotated through the hospital or trade templates. */
 export async function insertContacts(customers: IdRange, perCustomer: number, o: BatchOpts): Promise<number> {
   const s = o.seed;
-  const col = (k: 'department' | 'title' | 'role' | 'frequency') =>
+  const col = (k: 'department' | 'title' | 'role' | 'attitude') =>
     [CONTACT_TEMPLATES.map((t) => t[k]), HOSPITAL_CONTACT_TEMPLATES.map((t) => t[k])];
   const [deptT, deptH] = col('department');
   const [titleT, titleH] = col('title');
   const [roleT, roleH] = col('role');
-  const [freqT, freqH] = col('frequency');
+  const [attT, attH] = col('attitude');
   const tpl = (trade: number, hosp: number) =>
     `CASE WHEN c.type = 'hospital' THEN ($${hosp}::text[])[t.i] ELSE ($${trade}::text[])[t.i] END`;
   const sql = `
-    INSERT INTO contacts (customer_id, name, department, title, buying_role, contact_frequency, phone, created_at, updated_at)
+    INSERT INTO contacts (customer_id, name, department, title, buying_role, attitude, phone, created_at, updated_at)
     SELECT c.id,
            ($9::text[])[1 + ${pick('c.id * 8 + k', s, 20, SURNAMES.length)}] || ($10::text[])[1 + ${pick('c.id * 8 + k', s, 21, GIVEN.length)}],
            ${tpl(1, 2)}, ${tpl(3, 4)}, ${tpl(5, 6)}, ${tpl(7, 8)},
@@ -76,7 +76,7 @@ export async function insertContacts(customers: IdRange, perCustomer: number, o:
      CROSS JOIN generate_series(1, ${perCustomer}) k
      CROSS JOIN LATERAL (SELECT 1 + ((k - 1 + ${pick('c.id', s, 24, 4)}) % 4)::int AS i) t
      WHERE c.id BETWEEN $11 AND $12`;
-  const params = [deptT, deptH, titleT, titleH, roleT, roleH, freqT, freqH, SURNAMES, GIVEN];
+  const params = [deptT, deptH, titleT, titleH, roleT, roleH, attT, attH, SURNAMES, GIVEN];
   const perBatch = Math.max(1, Math.floor(o.batch / Math.max(1, perCustomer)));
   return runBatches(customers.max - customers.min + 1, perBatch, o.concurrency, (from, to) =>
     o.exec(sql, [...params, customers.min + from - 1, customers.min + to - 1]));

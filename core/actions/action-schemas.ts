@@ -209,6 +209,8 @@ export const SubmitFollowUpSchema = z.strictObject({
   newDocuments: z.number().int().min(0).max(50).default(0),
   attachmentIds: z.array(Id).max(50).default([]),
   decisionChainUpdated: z.boolean().default(false),
+  /** The customer's contacts this follow-up was with (对接人): measured 对接频次 counts them. */
+  contactIds: z.array(Id).max(20).default([]),
   contactUpdates: z.array(z.strictObject({
     contactId: Id.optional(), name: z.string().trim().min(1).max(100), role: z.string().trim().max(50).optional(),
   })).max(20).default([]),

@@ -90,6 +90,14 @@ async function countOwnAttachments(db: Db, ids: readonly number[], userId: numbe
   return rows.length;
 }
 
+/** The 对接人 must be the customer's contacts: anything else is refused, not silently dropped. */
+async function ownContactIds(db: Db, customerId: number, ids: readonly number[]): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query('SELECT id FROM contacts WHERE id = ANY($1) AND customer_id = $2', [ids, customerId]);
+  if (rows.length !== new Set(ids).size) throw new AppError('REFERENCE_INVALID', { contactIds: ids }, '对接人必须是该客户的联系人');
+  return rows.map((r) => r.id);
+}
+
 export async function submitFollowUp(
   db: Db, actor: Actor, input: SubmitFollowUpInput, now: Date,
 ): Promise<z.infer<typeof FollowUpResultSchema>> {
@@ -116,6 +124,7 @@ export async function submitFollowUp(
     reasons: verdict.reasons, unmet: verdict.unmet,
     payload: {
       actionItems: input.actionItems, newDocumentIds: input.newDocumentIds, newDocuments, attachmentIds: input.attachmentIds,
+      contactIds: await ownContactIds(db, input.customerId, input.contactIds),
       contactUpdates: input.contactUpdates, decisionChainUpdated, contactEventIds: chainEvents.map((e) => e.id),
     },
   });

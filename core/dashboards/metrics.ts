@@ -120,20 +120,33 @@ function forwardExitsSource(ctx: SourceCtx): string {
  * join over a partial index), not a subquery per customer.
  */
 const DECISION_MAKER = `buying_role = 'decider' AND status = 'active'`;
+// the buying centre covered: an active decider among at least three of the six roles
+const BUYING_CENTRE = `SELECT customer_id FROM contacts WHERE status = 'active' AND buying_role IS NOT NULL
+  GROUP BY customer_id HAVING bool_or(buying_role = 'decider') AND count(DISTINCT buying_role) >= 3`;
+// a live procurement: a step on an open opportunity within the last year
+const PROCUREMENT = `SELECT DISTINCT o.customer_id FROM procurement_events e JOIN opportunities o ON o.id = e.opportunity_id
+  WHERE o.status = 'open' AND e.occurred_on >= current_date - 365`;
 const REACHABLE = `(COALESCE(btrim(phone), '') <> '' OR COALESCE(btrim(wechat), '') <> '')`;
 
 export function profileFieldsSql(fields: ProfileField[], ps: Sql, mode: 'join' | 'exists' = 'join'): { joins: string; flags: string[] } {
   const joins = new Set<string>();
   // 'exists' (a probe per customer row) suits a page of customers; 'join' suits all of them
-  const contactFlag = (alias: string, cond: string) => {
-    if (mode === 'exists') return `EXISTS (SELECT 1 FROM contacts k WHERE k.customer_id = c.id AND ${cond})`;
-    joins.add(`LEFT JOIN (SELECT DISTINCT customer_id FROM contacts WHERE ${cond}) ${alias} ON ${alias}.customer_id = c.id`);
+  const setFlag = (alias: string, customersSql: string) => {
+    if (mode === 'exists') return `c.id IN (${customersSql})`;
+    joins.add(`LEFT JOIN (${customersSql}) ${alias} ON ${alias}.customer_id = c.id`);
     return `${alias}.customer_id IS NOT NULL`;
   };
+  const contactFlag = (alias: string, cond: string) => {
+    if (mode === 'exists') return `EXISTS (SELECT 1 FROM contacts k WHERE k.customer_id = c.id AND ${cond})`;
+    return setFlag(alias, `SELECT DISTINCT customer_id FROM contacts WHERE ${cond}`);
+  };
+  const profileKey = (key: string) => `COALESCE(btrim(c.profile->>${ps.param(key)}), '') <> ''`;
   const flags = fields.map((f) => {
     switch (f.source) {
-      case 'profile': return `COALESCE(btrim(c.profile->>${ps.param(f.key)}), '') <> ''`;
+      case 'profile': return profileKey(f.key);
+      case 'contacts.buying_centre': return setFlag('k_bc', BUYING_CENTRE);
       case 'contacts.decision_maker': return contactFlag('k_dm', DECISION_MAKER);
+      case 'procurement': return `(${setFlag('k_pe', PROCUREMENT)} OR ${profileKey(f.key)})`;
       case 'contacts.phone': return contactFlag('k_ph', REACHABLE);
       case 'location': return `(c.lat IS NOT NULL AND COALESCE(btrim(c.address), '') <> '')`;
     }

@@ -18,16 +18,23 @@ export type Threshold = z.infer<typeof ThresholdSchema>;
 
 /**
  * A key field of the customer profile: a `profile` jsonb key, or one of the
- * built-in facts — a contact who is the decision maker (决策链角色), a contact
- * with a phone or WeChat, an address with coordinates.
+ * built-in facts — the buying centre covered (an active 决策者 among at least
+ * three of the six roles: 决策链角色), a live procurement (a procurement step
+ * on an open opportunity in the last year, or the `profile` key: 当前采购周期),
+ * a contact with a phone or WeChat, an address with coordinates.
+ * 'contacts.decision_maker' (a decider known, nothing more) is the older
+ * reading of 决策链角色, kept for stored settings.
  */
 export const ProfileFieldSchema = z.object({
   key: z.string().min(1).max(50).regex(/^[^'"\\]+$/, '字段名不能包含引号或反斜杠').meta({ title: '字段名' }),
   label: z.string().min(1).max(50).meta({ title: '显示名称' }),
   weight: z.number().positive('权重应大于0').max(100, '权重不能超过100').meta({ title: '权重' }),
-  source: z.enum(['profile', 'contacts.decision_maker', 'contacts.phone', 'location']).meta({
+  source: z.enum(['profile', 'contacts.buying_centre', 'contacts.decision_maker', 'procurement', 'contacts.phone', 'location']).meta({
     title: '取值来源',
-    labels: { profile: '客户资料中的同名字段', 'contacts.decision_maker': '有决策人联系人', 'contacts.phone': '有联系人电话或微信', location: '地址已定位' },
+    labels: {
+      profile: '客户资料中的同名字段', 'contacts.buying_centre': '决策链覆盖（有决策者且至少三种角色）', 'contacts.decision_maker': '有决策者联系人',
+      procurement: '一年内有采购进展（进行中商机）', 'contacts.phone': '有联系人电话或微信', location: '地址已定位',
+    },
   }),
 }).strict();
 export type ProfileField = z.infer<typeof ProfileFieldSchema>;
@@ -60,9 +67,9 @@ export const DEFAULT_DASHBOARD_SETTINGS: DashboardSettings = {
     stage_skip_rate: { green: { max: 0.05 }, red: { above: 0.10 } },
   },
   profileFields: [
-    { key: 'decision_chain', label: '决策链角色', weight: 3, source: 'contacts.decision_maker' },
+    { key: 'decision_chain', label: '决策链角色', weight: 3, source: 'contacts.buying_centre' },
     { key: '历史合作痛点', label: '历史合作痛点', weight: 2, source: 'profile' },
-    { key: '当前采购周期', label: '当前采购周期', weight: 2, source: 'profile' },
+    { key: '当前采购周期', label: '当前采购周期', weight: 2, source: 'procurement' },
     { key: '年采购额', label: '年采购额', weight: 1, source: 'profile' },
     { key: 'contact_phone', label: '联系人电话', weight: 1, source: 'contacts.phone' },
     { key: 'location', label: '地址定位', weight: 1, source: 'location' },

@@ -24,10 +24,6 @@ import { shanghaiDate } from '../flow/time.js';
  */
 export const BuyingRoleSchema = z.enum(BUYING_ROLES, { message: `角色只能是：${BUYING_ROLE_OPTIONS.join('、')}` });
 export const AttitudeSchema = z.enum(ATTITUDES, { message: '态度只能是：支持、中立、反对' });
-export const ContactFrequency = z.enum(['weekly', 'biweekly', 'monthly', 'quarterly', 'rarely']);
-export const CONTACT_FREQUENCY_LABELS = {
-  weekly: '每周', biweekly: '每两周', monthly: '每月', quarterly: '每季度', rarely: '很少',
-} as const;
 export const Phone = z.string().trim().regex(/^[0-9+\-\s()]{5,30}$/, '电话号码格式不正确');
 
 export const ContactSchema = z.object({
@@ -49,7 +45,6 @@ export const ContactSchema = z.object({
   reportsToName: z.string().nullable(),
   status: z.enum(['active', 'left']),
   leftOn: z.string().nullable(),
-  contactFrequency: ContactFrequency.nullable(),
   phone: z.string().nullable(),
   wechat: z.string().nullable(),
   notes: z.string().nullable(),
@@ -67,7 +62,6 @@ export const ContactFields = {
   isCoach: z.boolean().optional(),
   preferences: OptionalText(1000),
   reportsToId: Id.nullish(),
-  contactFrequency: ContactFrequency.nullish(),
   phone: Phone.nullish(),
   wechat: OptionalText(100),
   notes: OptionalText(2000),
@@ -108,7 +102,6 @@ export function toContact(r: any): Contact {
     reportsToName: r.reports_to_name ?? null,
     status: r.status,
     leftOn: r.left_on,
-    contactFrequency: r.contact_frequency,
     phone: r.phone,
     wechat: r.wechat,
     notes: r.notes,
@@ -201,11 +194,11 @@ export async function insertContact(db: Db, actor: Actor, input: z.infer<typeof 
   if (input.reportsToId) await assertReportsTo(db, input.customerId, null, input.reportsToId);
   const { rows } = await db.query(
     `INSERT INTO contacts (customer_id, name, department, title, buying_role, attitude, is_coach, preferences, reports_to_id,
-                           contact_frequency, phone, wechat, notes)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING id`,
+                           phone, wechat, notes)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id`,
     [input.customerId, input.name, input.department ?? null, input.title ?? null, input.buyingRole ?? null,
       input.attitude ?? null, input.isCoach ?? false, input.preferences ?? null, input.reportsToId ?? null,
-      input.contactFrequency ?? null, input.phone ?? null, input.wechat ?? null, input.notes ?? null],
+      input.phone ?? null, input.wechat ?? null, input.notes ?? null],
   );
   const id: number = rows[0].id;
   await recordEvent(db, {
@@ -218,7 +211,7 @@ export async function insertContact(db: Db, actor: Actor, input: z.infer<typeof 
 const COLUMNS = {
   name: 'name', department: 'department', title: 'title', buyingRole: 'buying_role', attitude: 'attitude',
   isCoach: 'is_coach', preferences: 'preferences', reportsToId: 'reports_to_id',
-  contactFrequency: 'contact_frequency', phone: 'phone', wechat: 'wechat', notes: 'notes',
+  phone: 'phone', wechat: 'wechat', notes: 'notes',
 } as const;
 
 /** What a contact event records before and after: the facts that place someone in the chain. */
@@ -287,70 +280,11 @@ export async function insertContactEvent(db: Db, actor: Actor, e: NewContactEven
   return r.id;
 }
 
-// Relationship graph ------------------------------------------------------------
-
-const NodeSchema = z.object({
-  id: z.string(),
-  kind: z.enum(['customer', 'department', 'contact']),
-  label: z.string(),
-  contactId: z.number().optional(),
-  title: z.string().nullable().optional(),
-  buyingRole: BuyingRoleSchema.nullable().optional(),
-  buyingRoleLabel: z.string().optional(),
-  attitudeLabel: z.string().optional(),
-  isCoach: z.boolean().optional(),
-  contactFrequency: ContactFrequency.nullable().optional(),
-  contactFrequencyLabel: z.string().optional(),
-  /** 1 (rarely) … 5 (weekly): how thick to draw the edge or how big the node. */
-  weight: z.number().optional(),
-  contactCount: z.number().optional(),
-});
-export const RelationshipGraphSchema = z.object({
-  customer: z.object({ id: z.number(), name: z.string() }),
-  departments: z.array(z.object({ name: z.string(), contacts: z.array(ContactSchema) })),
-  nodes: z.array(NodeSchema),
-  edges: z.array(z.object({ from: z.string(), to: z.string(), kind: z.enum(['department', 'member']) })),
-});
-export type RelationshipGraph = z.infer<typeof RelationshipGraphSchema>;
-
-const FREQUENCY_WEIGHT = { weekly: 5, biweekly: 4, monthly: 3, quarterly: 2, rarely: 1 } as const;
-const NO_DEPARTMENT = '未填写部门';
-
-/** The customer's departments → contacts, as a tree and as nodes/edges ready for a graph view. */
-export async function getRelationshipGraph(db: Db, actor: Actor, customerId: number): Promise<RelationshipGraph> {
-  assertCan(actor, 'contacts', 'read');
-  const customer = await getCustomerOrThrow(db, actor, customerId);
+/** Every contact of one customer, departed ones included, in department order (the caller has checked scope). */
+export async function customerContacts(db: Db, customerId: number): Promise<Contact[]> {
   const { rows } = await db.query(
     `SELECT ${SELECT} FROM ${FROM} WHERE ct.customer_id = $1 ORDER BY ct.department NULLS LAST, ct.id LIMIT 1000`, [customerId]);
-  const byDept = new Map<string, Contact[]>();
-  for (const c of rows.map(toContact)) {
-    const key = c.department ?? NO_DEPARTMENT;
-    byDept.set(key, [...(byDept.get(key) ?? []), c]);
-  }
-  const root = `customer:${customer.id}`;
-  const nodes: RelationshipGraph['nodes'] = [{ id: root, kind: 'customer', label: customer.name }];
-  const edges: RelationshipGraph['edges'] = [];
-  for (const [name, contacts] of byDept) {
-    const deptNode = `department:${name}`;
-    nodes.push({ id: deptNode, kind: 'department', label: name, contactCount: contacts.length });
-    edges.push({ from: root, to: deptNode, kind: 'department' });
-    for (const c of contacts) {
-      nodes.push({
-        id: `contact:${c.id}`, kind: 'contact', label: c.name, contactId: c.id, title: c.title,
-        buyingRole: c.buyingRole, buyingRoleLabel: c.buyingRoleLabel, attitudeLabel: c.attitudeLabel, isCoach: c.isCoach,
-        contactFrequency: c.contactFrequency,
-        contactFrequencyLabel: c.contactFrequency ? CONTACT_FREQUENCY_LABELS[c.contactFrequency] : '未设定',
-        weight: c.contactFrequency ? FREQUENCY_WEIGHT[c.contactFrequency] : 1,
-      });
-      edges.push({ from: deptNode, to: `contact:${c.id}`, kind: 'member' });
-    }
-  }
-  return {
-    customer: { id: customer.id, name: customer.name },
-    departments: [...byDept].map(([name, contacts]) => ({ name, contacts })),
-    nodes,
-    edges,
-  };
+  return rows.map(toContact);
 }
 
 export interface ContactRow {

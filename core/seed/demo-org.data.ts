@@ -87,19 +87,19 @@ export const DEMO_CUSTOMERS: Array<[string, T, string, number, number, string, s
 /** A demo contact: role in the buying centre (core/flow/buying-centre.ts), attitude, 内线, and whom they report to (an index into the same list). */
 export interface ContactTemplate {
   department: string; title: string; role: string; attitude: string | null; coach?: boolean;
-  reportsTo?: number; preferences?: string; frequency: string;
+  reportsTo?: number; preferences?: string;
 }
 export const CONTACT_TEMPLATES: ContactTemplate[] = [
-  { department: '采购部', title: '采购经理', role: 'decider', attitude: 'neutral', frequency: 'weekly', preferences: '看重毛利和账期' },
-  { department: '运营部', title: '门店运营主管', role: 'influencer', attitude: 'support', coach: true, reportsTo: 0, frequency: 'biweekly' },
-  { department: '财务部', title: '财务主管', role: 'gatekeeper', attitude: null, frequency: 'monthly' },
-  { department: '品类部', title: '品类专员', role: 'user', attitude: 'support', reportsTo: 0, frequency: 'weekly' },
+  { department: '采购部', title: '采购经理', role: 'decider', attitude: 'neutral', preferences: '看重毛利和账期' },
+  { department: '运营部', title: '门店运营主管', role: 'influencer', attitude: 'support', coach: true, reportsTo: 0 },
+  { department: '财务部', title: '财务主管', role: 'gatekeeper', attitude: null },
+  { department: '品类部', title: '品类专员', role: 'user', attitude: 'support', reportsTo: 0 },
 ];
 export const HOSPITAL_CONTACT_TEMPLATES: ContactTemplate[] = [
-  { department: '设备科', title: '设备科主任', role: 'decider', attitude: 'neutral', frequency: 'monthly', preferences: '偏好国产设备，重视售后响应' },
-  { department: '采购中心', title: '采购专员', role: 'buyer', attitude: 'neutral', reportsTo: 0, frequency: 'biweekly' },
-  { department: '骨科', title: '护士长', role: 'user', attitude: 'support', coach: true, frequency: 'weekly' },
-  { department: '药剂科', title: '药剂科副主任', role: 'influencer', attitude: 'oppose', frequency: 'monthly', preferences: '担心耗材编码未备案' },
+  { department: '设备科', title: '设备科主任', role: 'decider', attitude: 'neutral', preferences: '偏好国产设备，重视售后响应' },
+  { department: '采购中心', title: '采购专员', role: 'buyer', attitude: 'neutral', reportsTo: 0 },
+  { department: '骨科', title: '护士长', role: 'user', attitude: 'support', coach: true },
+  { department: '药剂科', title: '药剂科副主任', role: 'influencer', attitude: 'oppose', preferences: '担心耗材编码未备案' },
 ];
 export const SURNAMES = ['刘', '张', '杨', '黄', '徐', '马', '朱', '胡', '郭', '何', '高', '罗', '梁', '宋', '唐', '许'];
 export const GIVEN = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明'];

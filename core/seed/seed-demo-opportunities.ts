@@ -19,6 +19,22 @@ const OPPORTUNITIES: Array<[string, string, string, string, string | null, numbe
   ['天津家世界超市', '家世界夏季促销', 'rep.zheng', 'solution_quote', null, 210_000, 7, false],
 ];
 
+/** The customer's own procurement so far, as days ago per step: hospitals go through budget and tender. */
+const PROCUREMENT: Record<string, Array<[string, number]>> = {
+  六院骨科耗材入院: [['budget_requested', 40], ['budget_approved', 18]],
+  省人医耗材二期: [['budget_requested', 60], ['budget_approved', 35], ['tender_announced', 6]],
+  协和耗材编码备案: [['budget_requested', 75], ['budget_approved', 50], ['tender_announced', 21], ['bid_opened', 3]],
+};
+
+async function seedProcurement(client: pg.PoolClient, oppId: number, ownerId: number, steps: Array<[string, number]>, now: Date): Promise<void> {
+  for (const [stage, daysAgo] of steps) {
+    await client.query(
+      `INSERT INTO procurement_events (opportunity_id, stage, occurred_on, source, recorded_by, recorded_at)
+       VALUES ($1, $2, ($3::timestamptz AT TIME ZONE 'Asia/Shanghai')::date, 'app', $4, $3)`,
+      [oppId, stage, new Date(now.getTime() - daysAgo * DAY), ownerId]);
+  }
+}
+
 export async function seedDemoOpportunities(
   client: pg.PoolClient,
   ctx: { now: Date; userIds: Map<string, number>; deptIds: Map<string, number>; rand: () => number },
@@ -39,6 +55,7 @@ export async function seedDemoOpportunities(
       [name, c.id, ownerId, c.department_id, pipeline.id, stage, sub, amount, enteredAt, createdAt],
     );
     const oppId = rows[0].id;
+    await seedProcurement(client, oppId, ownerId, PROCUREMENT[name] ?? [], ctx.now);
     await client.query(
       `INSERT INTO stage_moves (opportunity_id, to_stage, kind, by_user_id, owner_id, at) VALUES ($1,'lead_qualified','create',$2,$2,$3)`,
       [oppId, ownerId, createdAt],

@@ -117,10 +117,10 @@ async function insertContacts(client: pg.PoolClient, customerId: number, type: s
     const name = SURNAMES[Math.floor(rand() * SURNAMES.length)] + GIVEN[Math.floor(rand() * GIVEN.length)];
     const { rows: [r] } = await client.query(
       `INSERT INTO contacts (customer_id, name, department, title, buying_role, attitude, is_coach, preferences, reports_to_id,
-                             contact_frequency, phone)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING id`,
+                             phone)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id`,
       [customerId, name, t.department, t.title, t.role, t.attitude, t.coach ?? false, t.preferences ?? null,
-        t.reportsTo === undefined ? null : ids[t.reportsTo], t.frequency, `138${String(10000000 + Math.floor(rand() * 89999999))}`],
+        t.reportsTo === undefined ? null : ids[t.reportsTo], `138${String(10000000 + Math.floor(rand() * 89999999))}`],
     );
     ids.push(r.id);
   }

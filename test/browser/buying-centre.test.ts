@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { signedInPhone, snap } from './support/browser.js';
 import { customerNamed, startBrowserSuite, type BrowserSuite } from './support/suite.js';
 
-describe('H5 决策链: contacts and their changes on the customer page (browser, 390×844)', function () {
+describe('H5 customer profile: 决策链, relationship graph and procurement steps (browser, 390×844)', function () {
   this.timeout(120_000);
   let s: BrowserSuite;
   before(async function () {
@@ -49,6 +49,32 @@ describe('H5 决策链: contacts and their changes on the customer page (browser
     await snap(page, 'buying-centre', 'history');
     const { rows: [moved] } = await s.pool.query('SELECT department, title FROM contacts WHERE customer_id = $1 AND name = $2', [c.id, buyer.name]);
     expect(moved).to.deep.equal({ department: '院办', title: '院长助理' });
+    expect(errors).to.deep.equal([]);
+    await ctx.close();
+  });
+
+  it('shows the measured graph with its coverage gaps, and lets a rep record the customer\'s next procurement step', async () => {
+    const c = await customerNamed(s.pool, '上海市第六人民医院');
+    const { ctx, page, errors } = await signedInPhone(s.browser, { baseURL: s.api.baseUrl }, 'rep.zhao');
+    await page.goto(`/customers/${c.id}`);
+    await page.getByTestId('relationship-graph').waitFor();
+    const gaps = await page.getByTestId('coverage-gaps').textContent();
+    expect(gaps).to.contain('没有覆盖信息科').and.contain('从未接触');
+    const steps = page.locator('[data-procurement]').first();
+    await steps.getByTestId('record-procurement').waitFor();
+    expect(await steps.textContent()).to.contain('客户采购：预算批复');
+    await steps.getByTestId('record-procurement').click();
+    const sheet = page.getByTestId('procurement-sheet');
+    expect(await sheet.locator('[data-stage="tender_announced"]').getAttribute('class')).to.contain('on');
+    await sheet.locator('[data-input="amount"]').fill('680000');
+    await snap(page, 'buying-centre', 'procurement-sheet');
+    await sheet.getByTestId('procurement-save').click();
+    await sheet.waitFor({ state: 'detached' });
+    await page.waitForFunction(() => document.querySelector('[data-procurement]')?.textContent?.includes('客户采购：招标公告'));
+    await snap(page, 'buying-centre', 'profile-with-graph');
+    const { rows } = await s.pool.query(`SELECT e.stage, e.amount FROM procurement_events e JOIN opportunities o ON o.id = e.opportunity_id
+      WHERE o.customer_id = $1 ORDER BY e.id DESC LIMIT 1`, [c.id]);
+    expect(rows[0]).to.deep.equal({ stage: 'tender_announced', amount: 680000 });
     expect(errors).to.deep.equal([]);
     await ctx.close();
   });

@@ -4,8 +4,10 @@
  */
 export type { ActionView, Requirement, SupervisorTodoView } from '@core/actions/action-schemas';
 export type { Customer } from '@core/resources/customers';
-export type { Contact, RelationshipGraph } from '@core/resources/contacts';
+export type { Contact } from '@core/resources/contacts';
 export type { ContactEvent } from '@core/profile/contact-events';
+export type { RelationshipGraph } from '@core/profile/relationship-graph';
+export type { ProcurementStatus } from '@core/profile/procurement';
 export type { Opportunity } from '@core/resources/opportunities';
 export type { Order } from '@core/resources/orders';
 export type { Page } from '@core/resources/pagination';

@@ -94,6 +94,6 @@ export async function signedInPhone(browser: Browser, o: PhoneOptions, userid: s
 /** Fails the test on any uncaught page error (a blank screen usually starts as one). */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('pageerror', (e) => { errors.push(e.message); if (process.env.DEBUG_PAGE_ERRORS) console.log(e.stack); });
   return errors;
 }

@@ -22,7 +22,7 @@ describe('contacts API', () => {
     const cid = await customerId('华联超市总部');
     const created = await api.call('POST', '/api/contacts', {
       as: 'rep.zhao',
-      body: { customerId: cid, name: '周采购', department: '采购部', title: '采购总监', buyingRole: 'decider', contactFrequency: 'weekly', phone: '13800001111' },
+      body: { customerId: cid, name: '周采购', department: '采购部', title: '采购总监', buyingRole: 'decider', phone: '13800001111' },
     });
     expect(created.status).to.equal(201);
     expect(created.body).to.include({ customerId: cid, customerName: '华联超市总部', name: '周采购', buyingRole: 'decider', buyingRoleLabel: '决策者' });
@@ -121,20 +121,19 @@ describe('contacts API', () => {
     expect(empty.body.error.details[0].message).to.equal('至少修改一个字段');
   });
 
-  it('draws the relationship graph as departments → contacts with roles and contact frequency', async () => {
+  it('draws the relationship graph: contacts by department with roles and reporting lines, 404 out of scope', async () => {
     const cid = await customerId('上海市第六人民医院');
     const res = await api.call('GET', `/api/customers/${cid}/relationship-graph`, { as: 'rep.zhao' });
     expect(res.status).to.equal(200);
-    const contacts = await count('contacts WHERE customer_id = $1', [cid]);
-    const depts = (await pool.query('SELECT DISTINCT department FROM contacts WHERE customer_id = $1', [cid])).rows.length;
-    expect(res.body.customer).to.deep.equal({ id: cid, name: '上海市第六人民医院' });
+    const contacts = await count(`contacts WHERE customer_id = $1 AND status = 'active'`, [cid]);
+    const depts = (await pool.query(`SELECT DISTINCT department FROM contacts WHERE customer_id = $1 AND status = 'active'`, [cid])).rows.length;
+    expect(res.body.customer).to.deep.equal({ id: cid, name: '上海市第六人民医院', type: 'hospital' });
     expect(res.body.departments).to.have.length(depts);
-    expect(res.body.nodes.filter((n: any) => n.kind === 'contact')).to.have.length(contacts);
-    expect(res.body.edges).to.have.length(depts + contacts);
-    const director = res.body.nodes.find((n: any) => n.title === '设备科主任');
-    expect(director).to.include({ buyingRole: 'decider', buyingRoleLabel: '决策者', contactFrequency: 'monthly', contactFrequencyLabel: '每月', weight: 3 });
-    expect(res.body.edges).to.deep.include({ from: 'department:设备科', to: director.id, kind: 'member' });
-    expect(res.body.edges).to.deep.include({ from: `customer:${cid}`, to: 'department:设备科', kind: 'department' });
+    expect(res.body.contacts).to.have.length(contacts);
+    const director = res.body.contacts.find((n: any) => n.title === '设备科主任');
+    expect(director).to.include({ buyingRole: 'decider', buyingRoleLabel: '决策者', preferences: '偏好国产设备，重视售后响应' });
+    const buyer = res.body.contacts.find((n: any) => n.title === '采购专员');
+    expect(res.body.reportingLines).to.deep.include({ from: buyer.id, to: director.id });
 
     const other = await api.call('GET', `/api/customers/${await customerId('北京协和医院')}/relationship-graph`, { as: 'rep.zhao' });
     expect(other.status).to.equal(404);

@@ -98,8 +98,11 @@ export async function buildFixture(): Promise<Fixture> {
       [customerId, '联系人', role, phone, wechat]);
   await contact(c.C1, 'decider', '13800000001', null);
   await contact(c.C1, 'user', null, null);
+  await contact(c.C1, 'buyer', null, null);
   await contact(c.C3, 'influencer', null, null);
   await contact(c.C4, 'decider', null, 'wx_c4');
+  await contact(c.C4, 'gatekeeper', null, null);
+  await contact(c.C4, 'influencer', null, null);
   await contact(c.C5, 'decider', '13800000005', null);
 
   // leads --------------------------------------------------------------------------------
