@@ -37,7 +37,7 @@ export function registerProfileRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: 'post', path: '/api/procurement-events/import', operationId: 'importProcurementEvents', tags,
     summary: '从 CSV 导入采购进展（列：商机编号、采购阶段、日期，可选 金额、公告编号、备注）；任一行有误则整份不导入',
-    body: z.strictObject({ csv: z.string().min(1, '文件是空的').max(2_000_000, '文件不能超过2MB') }), response: ImportResultSchema,
+    body: z.strictObject({ csv: z.string().min(1, '文件是空的').max(2_000_000, '文件不能超过2MB') }), response: ImportResultSchema, idempotent: true,
     handler: ({ db, actor, body, deps }) => importProcurementCsv(db, actor, body.csv, deps.now()),
   });
 }
