@@ -4,6 +4,7 @@ import { registerCustomerRoutes } from './customers.routes.js';
 import { registerLeadRoutes } from './leads.routes.js';
 import { registerOpportunityRoutes } from './opportunities.routes.js';
 import { registerOrderRoutes } from './orders.routes.js';
+import { registerLicenceRoutes } from './licences.routes.js';
 import { registerProfileRoutes } from './profile.routes.js';
 
 /** Core sales resources: customers, contacts, leads, opportunities, orders. */
@@ -14,4 +15,5 @@ export function registerCrmRoutes(kit: RouteKit): void {
   registerOpportunityRoutes(kit);
   registerOrderRoutes(kit);
   registerProfileRoutes(kit);
+  registerLicenceRoutes(kit);
 }
