@@ -2,6 +2,8 @@ import type { System } from '../core/system.js';
 import { dashboardRollupFoldJob } from './dashboard-rollup-fold.job.js';
 import { dashboardSnapshotsJob } from './dashboard-snapshots.job.js';
 import { deliverOutboxJob } from './deliver-outbox.job.js';
+import { fulfilmentCheckJob } from './fulfilment-check.job.js';
+import { licenceExpiryJob } from './licence-expiry.job.js';
 import { legalReviewSkipsJob } from './legal-review-skips.job.js';
 import { nudgeDraftsJob } from './nudge-drafts.job.js';
 import { obstacleHeatmapJob } from './obstacle-heatmap.job.js';
@@ -23,5 +25,5 @@ export interface JobSpec {
 
 export const JOBS: JobSpec[] = [
   syncOrgJob, silenceCheckJob, legalReviewSkipsJob, overdueEscalationJob, remindersJob, deliverOutboxJob,
-  obstacleHeatmapJob, dashboardSnapshotsJob, dashboardRollupFoldJob, nudgeDraftsJob,
+  obstacleHeatmapJob, dashboardSnapshotsJob, dashboardRollupFoldJob, nudgeDraftsJob, fulfilmentCheckJob, licenceExpiryJob,
 ];

@@ -1,6 +1,7 @@
 import {
   ContactSchema, createContact, CreateContactSchema, getContactOrThrow, listContacts, ListContactsQuery, updateContact, UpdateContactSchema,
 } from '../../core/resources/contacts.js';
+import { relationshipSettings } from '../../core/profile/profile.setting.js';
 import { getRelationshipGraph, RelationshipGraphSchema } from '../../core/profile/relationship-graph.js';
 import {
   ContactChangeResultSchema, ContactChangeSchema, ContactEventSchema, listContactEvents, ListContactEventsQuery, recordContactChange,
@@ -48,6 +49,6 @@ export function registerContactRoutes(kit: RouteKit): void {
     method: 'get', path: '/api/customers/{id}/relationship-graph', operationId: 'getRelationshipGraph', tags,
     summary: '客户关系图谱：部门、职务、汇报关系、决策角色与态度，按拜访/跟进/消息实测的对接频次和最近接触、我方覆盖人，以及覆盖缺口',
     params: IdParams, response: RelationshipGraphSchema,
-    handler: ({ db, actor, params, deps }) => getRelationshipGraph(db, actor, params.id, deps.now()),
+    handler: async ({ db, actor, params, deps }) => getRelationshipGraph(db, actor, params.id, deps.now(), await relationshipSettings(db)),
   });
 }

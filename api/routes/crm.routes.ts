@@ -4,6 +4,7 @@ import { registerCustomerRoutes } from './customers.routes.js';
 import { registerLeadRoutes } from './leads.routes.js';
 import { registerOpportunityRoutes } from './opportunities.routes.js';
 import { registerOrderRoutes } from './orders.routes.js';
+import { registerFulfilmentRoutes } from './fulfilment.routes.js';
 import { registerLicenceRoutes } from './licences.routes.js';
 import { registerProfileRoutes } from './profile.routes.js';
 
@@ -16,4 +17,5 @@ export function registerCrmRoutes(kit: RouteKit): void {
   registerOrderRoutes(kit);
   registerProfileRoutes(kit);
   registerLicenceRoutes(kit);
+  registerFulfilmentRoutes(kit);
 }

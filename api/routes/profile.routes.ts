@@ -3,6 +3,7 @@ import {
   getProcurementStatus, ImportResultSchema, importProcurementCsv, NewProcurementEventSchema, OpportunityIdParams,
   ProcurementStatusSchema, ProcurementWebhookSchema, recordProcurementEvent, RecordResultSchema,
 } from '../../core/profile/procurement.js';
+import { relationshipSettings } from '../../core/profile/profile.setting.js';
 import { coverageGapsOf, CoverageGapSchema } from '../../core/profile/relationship-graph.js';
 import { getOpportunityOrThrow } from '../../core/resources/opportunities.js';
 import { getCustomerOrThrow } from '../../core/resources/customers.js';
@@ -18,7 +19,7 @@ export function registerProfileRoutes(kit: RouteKit): void {
     handler: async ({ db, actor, params, deps }) => {
       const o = await getOpportunityOrThrow(db, actor, params.id);
       const customer = await getCustomerOrThrow(db, actor, o.customerId);
-      const gaps = await coverageGapsOf(db, [{ id: customer.id, type: customer.type }], deps.now());
+      const gaps = await coverageGapsOf(db, [{ id: customer.id, type: customer.type }], deps.now(), await relationshipSettings(db));
       return { procurement: await getProcurementStatus(db, actor, o.id), gaps: gaps.get(customer.id) ?? [] };
     },
   });

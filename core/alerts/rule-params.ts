@@ -7,10 +7,13 @@
  */
 import { z } from 'zod';
 import { OverdueEscalationParamsSchema, QuietHoursSchema, RemindersParamsSchema } from './rule-settings.js';
+import {
+  ComplaintEscalationParamsSchema, FirstOrderLateParamsSchema, LicenceExpiryParamsSchema, OrderErrorsParamsSchema, ReorderOverdueParamsSchema,
+} from './rules/fulfilment-params.js';
 
-/** Who an alert may go to, resolved per subject by the alert job. */
-export const ALERT_RECIPIENTS = ['owner', 'owner_manager', 'manager', 'director', 'compliance', 'admin'] as const;
-const Recipients = z.array(z.enum(ALERT_RECIPIENTS)).min(1, '至少需要一个接收人').transform((r) => [...new Set(r)]);
+import { RecipientsSchema as Recipients } from './rules/recipients.js';
+
+export { ALERT_RECIPIENTS } from './rules/recipients.js';
 
 export const SilenceParamsSchema = z.strictObject({
   days: z.number().int().min(1, '天数应在1–90之间').max(90, '天数应在1–90之间'),
@@ -32,4 +35,9 @@ export const ALERT_PARAM_SCHEMAS: Record<string, z.ZodType> = {
   legal_review_skips: LegalReviewSkipsParamsSchema,
   overdue_escalation: OverdueEscalationParamsSchema,
   reminders: RemindersParamsSchema,
+  first_order_late: FirstOrderLateParamsSchema,
+  reorder_overdue: ReorderOverdueParamsSchema,
+  order_errors: OrderErrorsParamsSchema,
+  complaint_escalation: ComplaintEscalationParamsSchema,
+  licence_expiry: LicenceExpiryParamsSchema,
 };

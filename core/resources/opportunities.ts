@@ -217,6 +217,10 @@ export async function updateOpportunity(
       data: { fields, ...(input.checklist ? { ticks: input.checklist, stage: row.stage_code, subStage: row.sub_stage_code } : {}) },
     });
   }
+  if (statusChanged && input.status === 'won') {
+    // a won deal signs the customer: 首单延迟发货 counts from the first signing
+    await db.query('UPDATE customers SET signed_at = COALESCE(signed_at, now()) WHERE id = $1', [row.customer_id]);
+  }
   if (statusChanged) {
     await recordEvent(db, {
       actorId: actor.id, entityType: 'opportunity', entityId: id, type: 'opportunity.status_changed',

@@ -123,6 +123,10 @@ export async function createOrder(db: Db, actor: Actor, input: z.infer<typeof Cr
     [input.orderNo, input.kind, customer.id, input.opportunityId ?? null, customer.ownerId ?? actor.id, input.amount,
       input.status, input.orderedAt ?? null, input.dueAt ?? null],
   );
+  if (input.kind === 'contract') {
+    // a contract signs the customer: 首单延迟发货 counts from the first signing
+    await db.query('UPDATE customers SET signed_at = COALESCE(signed_at, $2) WHERE id = $1', [customer.id, input.orderedAt ?? new Date()]);
+  }
   await recordEvent(db, {
     actorId: actor.id, entityType: 'order', entityId: rows[0].id, type: 'order.created',
     data: { orderNo: input.orderNo, kind: input.kind, customerId: customer.id, amount: input.amount, opportunityId: input.opportunityId ?? null },

@@ -1,5 +1,5 @@
 /**
- * The two alert rules the template ships with. Thresholds, windows and
+ * The alert rules the template ships with. Thresholds, windows and
  * recipients are data an admin edits; the jobs read them at every run.
  */
 export const DEFAULT_ALERT_RULES = [
@@ -12,5 +12,30 @@ export const DEFAULT_ALERT_RULES = [
     code: 'legal_review_skips',
     name: '销售员3次以上跳过法务审核',
     params: { stageKey: 'negotiation', subStageKey: 'legal_review', minSkips: 3, windowDays: 30, recipients: ['manager', 'compliance'] },
+  },
+  {
+    code: 'first_order_late',
+    name: '新客户签约7天首单未发货',
+    params: { days: 7, signedWithinDays: 90, recipients: ['owner', 'owner_manager'] },
+  },
+  {
+    code: 'reorder_overdue',
+    name: '老客户超过平时间隔1.5倍未返单',
+    params: { minOrders: 3, factor: 1.5, minDaysLate: 7, recipients: ['owner', 'owner_manager'] },
+  },
+  {
+    code: 'order_errors',
+    name: '订单确认后改单、退货或发货数量不符',
+    params: { lookbackDays: 30, recipients: ['owner', 'owner_manager'] },
+  },
+  {
+    code: 'complaint_escalation',
+    name: '客户投诉超时未处理或30天内投诉3次',
+    params: { slaHours: { critical: 4, high: 24, medium: 72, low: 168 }, repeatCount: 3, repeatWindowDays: 30, recipients: ['owner_manager', 'director'] },
+  },
+  {
+    code: 'licence_expiry',
+    name: '客户证照即将到期',
+    params: { recipients: ['owner', 'owner_manager'] },
   },
 ] as const;

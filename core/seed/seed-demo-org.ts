@@ -4,6 +4,7 @@ import {
   CONTACT_TEMPLATES, DEMO_CUSTOMERS, DEMO_DEPARTMENTS, DEMO_PRODUCT_LINES, DEMO_USERS, GIVEN,
   HOSPITAL_CONTACT_TEMPLATES, SURNAMES,
 } from './demo-org.data.js';
+import { seedDemoFulfilment } from './seed-demo-fulfilment.js';
 import { seedDemoOpportunities } from './seed-demo-opportunities.js';
 
 const DAY = 86_400_000;
@@ -52,6 +53,7 @@ export async function seedDemoOrg(client: pg.PoolClient, now: Date, logger: Logg
     await insertOrders(client, customerId, ownerId, i, now, rand);
   }
   const opps = await seedDemoOpportunities(client, { now, userIds, deptIds: deptIds, rand });
+  await seedDemoFulfilment(client, now, userIds);
   logger.info({ customers: created, opportunities: opps }, `演示组织已安装：客户 ${created} 个，商机 ${opps} 个`);
 }
 

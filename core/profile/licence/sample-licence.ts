@@ -11,6 +11,7 @@
 import { Resvg } from '@resvg/resvg-js';
 import sharp from 'sharp';
 import { shippedCjkFontFiles } from '../../obstacles/render.js';
+import { prng } from '../../seed/seed-demo-org.js';
 import { creditCodeCheckChar, orgCodeCheckChar, CREDIT_CODE_ALPHABET } from './credit-code.js';
 
 export interface LicenceTruth {
@@ -47,17 +48,8 @@ const SCOPES = [
   '消毒剂销售（不含危险化学品）', '家用电器销售', '办公用品销售', '会议及展览服务', '信息咨询服务（不含许可类信息咨询服务）',
 ];
 
-/** A small seeded generator (mulberry32): the same seed, the same licence. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same seed, the same licence: the demo seed's generator (mulberry32). */
+export const seededRandom = prng;
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 const pad = (n: number) => String(n).padStart(2, '0');

@@ -9,6 +9,7 @@ export type { ContactEvent } from '@core/profile/contact-events';
 export type { RelationshipGraph } from '@core/profile/relationship-graph';
 export type { ProcurementStatus } from '@core/profile/procurement';
 export type { CustomerLicence, LicenceScan } from '@core/profile/licence/licence-scans';
+export type { Complaint } from '@core/fulfilment/complaints';
 export type { Opportunity } from '@core/resources/opportunities';
 export type { Order } from '@core/resources/orders';
 export type { Page } from '@core/resources/pagination';
