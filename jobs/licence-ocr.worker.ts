@@ -26,7 +26,7 @@ export function startLicenceOcr(sys: System): Part {
   let stopped = false;
   let running: Promise<void> | null = null;
   const drain = async () => {
-    while (!stopped && await processNextLicenceScan(sys.pool, reader, fileOf, sys.logger) !== null) { /* next */ }
+    while (!stopped && await processNextLicenceScan(sys.pool, reader, fileOf, sys.logger, sys.config.publicUrl) !== null) { /* next */ }
   };
   const timer = setInterval(() => {
     running ??= drain().catch((err) => sys.logger.error({ err }, 'licence OCR queue failed')).finally(() => { running = null; });

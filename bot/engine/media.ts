@@ -40,8 +40,10 @@ export async function prepareMedia(deps: BotDeps, message: BotMessage): Promise<
 }
 
 /** Records the file as the member's attachment; the id, or null (and the reason said). */
-async function recordAttachment(
+/** The file as an attachment of the active report's action, or of `customerId` when given (a licence photo). */
+export async function recordAttachment(
   t: Turn, message: Extract<BotMessage, { kind: 'image' | 'voice' }>, prepared: PreparedMedia | undefined, tags: string[],
+  customerId?: number,
 ): Promise<number | null> {
   if (message.attachmentId) return message.attachmentId;
   const what = message.kind === 'image' ? '照片' : '语音';
@@ -55,7 +57,7 @@ async function recordAttachment(
   }
   const a = await guarded(t, () => insertAttachment(t.db, t.actor, prepared.stored, {
     tags, source: 'wecom_media', wecomMediaId: message.mediaId, filename: prepared.filename,
-    ...(t.convo.activeActionId ? { actionId: t.convo.activeActionId } : {}),
+    ...(customerId ? { customerId } : t.convo.activeActionId ? { actionId: t.convo.activeActionId } : {}),
   }));
   if (isAppError(a)) {
     say(t, `${what}没能保存：${a.message}`);

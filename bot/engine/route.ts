@@ -8,6 +8,7 @@ import { BUYING_ROLE_OPTIONS, LEGACY_ROLE_CODES } from '../../core/flow/buying-c
 import { keywordMatcherFor } from '../../core/flow/segmenter.js';
 import { shanghaiDate } from '../../core/flow/time.js';
 import { answerDailyConfirm, continueDailyReport, startDailyReport } from '../commands/daily-report.command.js';
+import { askForLicence, isLicenceRequest, receiveLicencePhoto } from '../commands/licence.command.js';
 import { myTasks } from '../commands/my-tasks.command.js';
 import { cancel, linkOrders, skip, status, submit, undo } from '../commands/report.commands.js';
 import { todayVisits } from '../commands/today-visits.command.js';
@@ -31,7 +32,7 @@ export const MAX_TEXT = 1000;
 export async function routeMessage(t: Turn, m: BotMessage, prepared?: PreparedMedia, replayed = false): Promise<void> {
   switch (m.kind) {
     case 'text': return handleText(t, m.text, replayed);
-    case 'image': return handlePhoto(t, m, prepared);
+    case 'image': return t.convo.state.expectLicence ? receiveLicencePhoto(t, m, prepared) : handlePhoto(t, m, prepared);
     case 'voice': return handleVoice(t, m, prepared);
     case 'location': return handleLocation(t, m);
     case 'event': return handleEvent(t, m);
@@ -67,6 +68,7 @@ async function handleText(t: Turn, raw: string, replayed: boolean): Promise<void
   const cmd = detectCommand(text);
   if (!replayed && (await answerPending(t, text, cmd))) return;
   if (cmd) return runCommand(t, cmd);
+  if (isLicenceRequest(text)) return askForLicence(t, text);
   if (t.convo.state.daily && (await continueDailyReport(t, text))) return;
   if (await reportText(t, text)) return;
   say(t, notUnderstood(text), shortHelp());

@@ -58,6 +58,8 @@ export interface ConversationState {
   skipped?: Record<string, string[]>;
   /** Decision-chain facts applied to the customer's contacts once the report is filed, per action id. */
   contactUpdates?: Record<string, ContactUpdate[]>;
+  /** The customer whose licence photo the rep said comes next ("华联的营业执照"). */
+  expectLicence?: { customerId: number; customerName: string };
   /** A tag the rep announced for the photo that follows ("下面发门头照"). */
   expectPhotoTag?: string;
   /** The photo received last, which "刚才那张是陈列照" re-tags. */

@@ -22,6 +22,7 @@ import type { Logger } from '../../logger.js';
 import { getCustomerOrThrow } from '../../resources/customers.js';
 import { recordEvent } from '../../resources/events.js';
 import { Id, IsoDate, OptionalText } from '../../resources/schemas.js';
+import { enqueueMessage, textCard } from '../../outbox/enqueue.js';
 import { creditCodeProblem } from './credit-code.js';
 import type { LicenceReader } from './ocr-runner.js';
 import { LICENCE_FIELD_LABELS, LICENCE_FIELDS, LICENCE_KIND_LABELS, LICENCE_KINDS, type LicenceField, type LicenceKind } from './parse-licence.js';
@@ -203,6 +204,7 @@ async function duplicatesOf(db: Db, actor: Actor, code: string, customerId: numb
  */
 export async function processNextLicenceScan(
   db: import('pg').Pool, reader: LicenceReader, fileOf: (sha256: string) => Promise<Buffer>, logger: Logger,
+  publicUrl = '',
 ): Promise<number | null> {
   const client = await db.connect();
   try {
@@ -213,7 +215,7 @@ export async function processNextLicenceScan(
       const { rows: [s] } = await client.query(
         `UPDATE licence_scans SET status = 'reading', started_at = now(), attempts = attempts + 1
           WHERE id = (SELECT id FROM licence_scans WHERE status IN ('queued','reading') ORDER BY id LIMIT 1)
-          RETURNING id, attachment_id, attempts`);
+          RETURNING id, attachment_id, attempts, source, requested_by, customer_id`);
       if (!s) return null;
       if (s.attempts > 3) {
         await finish(client, s.id, { status: 'failed', message: '多次识别失败：照片已保存，请手动填写执照信息。' });
@@ -236,6 +238,8 @@ export async function processNextLicenceScan(
           summary: { ...outcome.summary, longTerm: outcome.parsed.longTerm, creditCodeCorrected: outcome.parsed.creditCodeCorrected },
         });
       }
+      // a photo sent to the bot: the rep hears when it is read (the app polls instead)
+      if (s.source === 'bot') await tellRequester(client, s, publicUrl);
       return s.id;
     } finally {
       await client.query('SELECT pg_advisory_unlock(7100022)');
@@ -243,6 +247,21 @@ export async function processNextLicenceScan(
   } finally {
     client.release();
   }
+}
+
+async function tellRequester(db: Db, s: { id: number; requested_by: number; customer_id: number }, publicUrl: string): Promise<void> {
+  const { rows: [r] } = await db.query(
+    `SELECT u.wecom_userid, c.name, k.status, k.message, k.fields FROM licence_scans k JOIN users u ON u.id = k.requested_by
+       JOIN customers c ON c.id = k.customer_id WHERE k.id = $1`, [s.id]);
+  const read = r.status === 'read';
+  const code = (r.fields as Record<string, string>).creditCode;
+  const description = read
+    ? `${(r.fields as Record<string, string>).name ?? '名称未识别'}${code ? `\n统一社会信用代码 ${code}` : ''}\n请打开核对每一项后确认保存。`
+    : r.message ?? '没能识别，请在应用里手动填写。';
+  await enqueueMessage(db, {
+    dedupeKey: `licence-scan:${s.id}`, recipient: r.wecom_userid,
+    ...textCard(read ? `「${r.name}」的证照已识别` : `「${r.name}」的证照未能识别`, description, `${publicUrl}/customers/${s.customer_id}`, '去核对'),
+  });
 }
 
 async function finish(
