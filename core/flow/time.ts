@@ -5,7 +5,7 @@
  */
 
 export const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 /** A calendar day as 'YYYY-MM-DD'. */
 export type IsoDate = string;

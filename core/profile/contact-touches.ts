@@ -10,6 +10,7 @@
  *   m.get(contactId) // { lastContactAt, touchDays, byUser: [{ userId, name, touchDays }] }
  */
 import type { Db } from '../db/pool.js';
+import { DAY_MS } from '../flow/time.js';
 
 export interface ContactMeasure {
   lastContactAt: Date | null;
@@ -21,7 +22,6 @@ export interface ContactMeasure {
 
 /** Last contact is looked for this far back; older contact reads as 从未接触 in the window's terms anyway. */
 const LOOKBACK_DAYS = 365;
-const DAY = 86_400_000;
 
 // a name shorter than two characters would match half the summaries
 const NAMED = (text: string) => `(length(k.name) >= 2 AND strpos(${text}, k.name) > 0)`;
@@ -45,8 +45,8 @@ const TOUCHES = `
 export async function measureContacts(
   db: Db, customerIds: readonly number[], o: { now: Date; windowDays: number },
 ): Promise<Map<number, ContactMeasure>> {
-  const since = new Date(o.now.getTime() - LOOKBACK_DAYS * DAY);
-  const windowStart = new Date(o.now.getTime() - o.windowDays * DAY);
+  const since = new Date(o.now.getTime() - LOOKBACK_DAYS * DAY_MS);
+  const windowStart = new Date(o.now.getTime() - o.windowDays * DAY_MS);
   // per person on our side, and per contact overall: a day on which two of us met them is one day for them
   const { rows } = await db.query(
     `WITH k AS (SELECT id, customer_id, name FROM contacts WHERE customer_id = ANY($1::bigint[])),

@@ -7,6 +7,7 @@
  *   coverageGaps({ customerType: 'hospital', contacts, now }, DEFAULT_RELATIONSHIP_SETTINGS)
  */
 import { BUYING_ROLE_LABELS, type Attitude, type BuyingRole } from '../flow/buying-centre.js';
+import { DAY_MS } from '../flow/time.js';
 import { CUSTOMER_TYPE_LABELS, type CustomerType } from '../flow/types.js';
 import type { RelationshipSettings } from './relationship-settings.js';
 
@@ -37,7 +38,6 @@ export interface CoverageGap {
   role?: BuyingRole;
 }
 
-const DAY = 86_400_000;
 
 export function coverageGaps(
   f: { customerType: CustomerType; contacts: readonly MeasuredContact[]; now: Date }, s: RelationshipSettings,
@@ -52,10 +52,10 @@ export function coverageGaps(
       continue;
     }
     // one holder in touch is enough: a role is covered, not every person in it
-    const recent = holders.filter((c) => c.lastContactAt && f.now.getTime() - c.lastContactAt.getTime() < s.silentDays * DAY);
+    const recent = holders.filter((c) => c.lastContactAt && f.now.getTime() - c.lastContactAt.getTime() < s.silentDays * DAY_MS);
     if (recent.length > 0) continue;
     for (const c of holders) {
-      const days = c.lastContactAt ? Math.floor((f.now.getTime() - c.lastContactAt.getTime()) / DAY) : null;
+      const days = c.lastContactAt ? Math.floor((f.now.getTime() - c.lastContactAt.getTime()) / DAY_MS) : null;
       gaps.push({
         code: 'ROLE_SILENT', severity: role === 'decider' ? 'high' : 'medium', role, contactId: c.id,
         message: days === null ? `${label} ${c.name} 从未接触` : `${label} ${c.name} ${days} 天未接触`,

@@ -8,6 +8,7 @@
  *   const g = await getRelationshipGraph(db, actor, customerId, now);
  */
 import { z } from 'zod';
+import { DAY_MS } from '../flow/time.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import type { Db } from '../db/pool.js';
@@ -50,7 +51,6 @@ export const RelationshipGraphSchema = z.object({
 export type RelationshipGraph = z.infer<typeof RelationshipGraphSchema>;
 
 const NO_DEPARTMENT = '未填写部门';
-const DAY = 86_400_000;
 
 /** 对接频次 in words, from the days with contact in the window (≈ once a week → 每周). */
 export function frequencyOf(m: ContactMeasure | undefined, windowDays: number, now: Date): { label: string; weight: number } {
@@ -59,7 +59,7 @@ export function frequencyOf(m: ContactMeasure | undefined, windowDays: number, n
   if (perWeek >= 0.4) return { label: '每两周', weight: 4 };
   if (perWeek >= 0.2) return { label: '每月', weight: 3 };
   if (perWeek > 0) return { label: '偶尔', weight: 2 };
-  if (m?.lastContactAt) return { label: `${Math.floor((now.getTime() - m.lastContactAt.getTime()) / DAY)}天未接触`, weight: 1 };
+  if (m?.lastContactAt) return { label: `${Math.floor((now.getTime() - m.lastContactAt.getTime()) / DAY_MS)}天未接触`, weight: 1 };
   return { label: '从未接触', weight: 1 };
 }
 

@@ -5,8 +5,8 @@
  * that shipped short (订单错漏) and a complaint past its SLA (客户投诉升级).
  */
 import type pg from 'pg';
+import { DAY_MS } from '../flow/time.js';
 
-const DAY = 86_400_000;
 const NEW_STORES: Array<[string, string, number, number]> = [
   ['便利蜂上海长寿路店', '上海市普陀区长寿路588号', 31.2420, 121.4350],
   ['美宜佳上海古北店', '上海市长宁区古北路1500号', 31.2050, 121.4000],
@@ -16,16 +16,16 @@ export async function seedDemoFulfilment(client: pg.PoolClient, now: Date, userI
   const zhao = userIds.get('rep.zhao')!;
   const { rows: [u] } = await client.query('SELECT department_id FROM users WHERE id = $1', [zhao]);
   for (const [i, [name, address, lat, lng]] of NEW_STORES.entries()) {
-    const signed = new Date(now.getTime() - 17 * DAY);
+    const signed = new Date(now.getTime() - 17 * DAY_MS);
     const { rows: [c] } = await client.query(
       `INSERT INTO customers (name, type, address, lat, lng, owner_id, department_id, became_active_at, signed_at, last_followup_at, last_effective_followup_at)
        VALUES ($1, 'store', $2, $3, $4, $5, $6, $7, $7, $8, $8) ON CONFLICT (name) DO NOTHING RETURNING id`,
-      [name, address, lat, lng, zhao, u.department_id, signed, new Date(now.getTime() - 2 * DAY)]);
+      [name, address, lat, lng, zhao, u.department_id, signed, new Date(now.getTime() - 2 * DAY_MS)]);
     if (!c) continue;
     const { rows: [o] } = await client.query(
       `INSERT INTO orders (order_no, kind, customer_id, owner_id, amount, status, ordered_at, confirmed_at, due_at)
        VALUES ($1, 'order', $2, $3, $4, 'confirmed', $5, $5, $6) ON CONFLICT (order_no) DO NOTHING RETURNING id`,
-      [`SO-NEW-${i + 1}`, c.id, zhao, 18_600 + i * 2_400, new Date(now.getTime() - 15 * DAY), new Date(now.getTime() - 8 * DAY)]);
+      [`SO-NEW-${i + 1}`, c.id, zhao, 18_600 + i * 2_400, new Date(now.getTime() - 15 * DAY_MS), new Date(now.getTime() - 8 * DAY_MS)]);
     if (o) {
       await client.query(`INSERT INTO order_lines (order_id, line_no, sku, name, qty_ordered) VALUES ($1, 1, 'BEV-001', '冰红茶500ml', 240), ($1, 2, 'SNK-014', '薯片原味', 120)`, [o.id]);
     }
@@ -42,5 +42,5 @@ export async function seedDemoFulfilment(client: pg.PoolClient, now: Date, userI
     `INSERT INTO complaints (customer_id, order_id, severity, category, title, received_at, sla_due_at, owner_id, department_id, recorded_by)
      SELECT $1, $2, 'high', 'wrong_item', '冰红茶少发2箱，门店已断货', $3, $4, $5, $6, $5
       WHERE NOT EXISTS (SELECT 1 FROM complaints WHERE customer_id = $1)`,
-    [h.customer_id, h.id, new Date(now.getTime() - 2 * DAY), new Date(now.getTime() - DAY), h.owner_id, h.department_id]);
+    [h.customer_id, h.id, new Date(now.getTime() - 2 * DAY_MS), new Date(now.getTime() - DAY_MS), h.owner_id, h.department_id]);
 }
