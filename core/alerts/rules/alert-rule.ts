@@ -22,7 +22,7 @@ export interface CandidateRecipient {
 export interface AlertDraft {
   /** One alert per key, ever: a second detection of the same episode writes nothing. */
   dedupeKey: string;
-  subject: { type: 'customer' | 'user' | 'action'; id: number };
+  subject: { type: 'customer' | 'user' | 'action' | 'order' | 'complaint' | 'licence'; id: number };
   ownerId: number | null;
   departmentId: number | null;
   /** When the episode began (a silence's last follow-up, a week's Monday, a step's firing time). */
