@@ -19,7 +19,7 @@ import sharp from 'sharp';
 import { logger } from '../core/logger.js';
 import { OcrWorkerReader } from '../core/profile/licence/ocr-runner.js';
 import type { ReadResult } from '../core/profile/licence/read-licence.js';
-import { renderLicenceJpeg, sampleLicence, type LicenceTruth } from '../core/profile/licence/sample-licence.js';
+import { renderLicenceJpeg, sampleLicence, type LicenceTruth } from '../test/support/sample-licence.js';
 import { median, printTable, type BenchResult } from './report.js';
 
 const FIELDS = ['creditCode', 'name', 'type', 'legalRep', 'registeredCapital', 'establishedOn', 'termTo', 'address', 'scope'] as const;

@@ -25,7 +25,8 @@ import { Id, IsoDate, OptionalText } from '../../resources/schemas.js';
 import { enqueueMessage, textCard } from '../../outbox/enqueue.js';
 import { creditCodeProblem } from './credit-code.js';
 import type { LicenceReader } from './ocr-runner.js';
-import { LICENCE_FIELD_LABELS, LICENCE_FIELDS, LICENCE_KIND_LABELS, LICENCE_KINDS, type LicenceField, type LicenceKind } from './parse-licence.js';
+import { LICENCE_KIND_LABELS, LICENCE_KINDS, type LicenceKind } from '../../flow/licence-kinds.js';
+import { LICENCE_FIELD_LABELS, LICENCE_FIELDS, type LicenceField } from './parse-licence.js';
 
 export const SCAN_STATUSES = ['queued', 'reading', 'read', 'refused', 'unavailable', 'failed', 'confirmed'] as const;
 export type ScanStatus = (typeof SCAN_STATUSES)[number];

@@ -11,15 +11,10 @@
  *   p.fields.name         // '上海康泰科技有限公司'
  *   p.fields.termTo       // null when 营业期限 is 长期
  */
+import type { LicenceKind } from '../../flow/licence-kinds.js';
 import { readOcrCreditCode } from './credit-code.js';
 
 export interface TextLine { text: string; x0: number; y0: number; x1: number; y1: number; confidence?: number }
-
-export const LICENCE_KINDS = ['business_licence', 'medical_device_permit', 'drug_permit'] as const;
-export type LicenceKind = (typeof LICENCE_KINDS)[number];
-export const LICENCE_KIND_LABELS: Record<LicenceKind, string> = {
-  business_licence: '营业执照', medical_device_permit: '医疗器械经营许可证', drug_permit: '药品经营许可证',
-};
 
 export const LICENCE_FIELDS = [
   'creditCode', 'name', 'type', 'legalRep', 'registeredCapital', 'establishedOn', 'termFrom', 'termTo', 'address', 'scope',

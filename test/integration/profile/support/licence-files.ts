@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { renderLicenceJpeg, sampleLicence, type LicenceTruth } from '../../../../core/profile/licence/sample-licence.js';
+import { renderLicenceJpeg, sampleLicence, type LicenceTruth } from '../../../support/sample-licence.js';
 
 /** A generated licence photo (smaller than a phone's, to keep the suite quick) and its true fields. */
 export async function licencePhoto(seed: number, o: { rotateDeg?: number; turn?: 90 | 180 | 270 } = {}): Promise<{ truth: LicenceTruth; jpeg: Buffer }> {

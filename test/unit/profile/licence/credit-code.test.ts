@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { creditCodeCheckChar, creditCodeProblem, isValidCreditCode, orgCodeCheckChar, readOcrCreditCode } from '../../../../core/profile/licence/credit-code.js';
-import { sampleCreditCode, seededRandom } from '../../../../core/profile/licence/sample-licence.js';
+import { sampleCreditCode, seededRandom } from '../../../support/sample-licence.js';
 
 describe('统一社会信用代码 (GB 32100)', () => {
   it('accepts published codes and computes their check characters', () => {

@@ -10,9 +10,9 @@
  */
 import { Resvg } from '@resvg/resvg-js';
 import sharp from 'sharp';
-import { shippedCjkFontFiles } from '../../obstacles/render.js';
-import { prng } from '../../seed/seed-demo-org.js';
-import { creditCodeCheckChar, orgCodeCheckChar, CREDIT_CODE_ALPHABET } from './credit-code.js';
+import { shippedCjkFontFiles } from '../../core/obstacles/render.js';
+import { prng } from '../../core/seed/seed-demo-org.js';
+import { creditCodeCheckChar, orgCodeCheckChar, CREDIT_CODE_ALPHABET } from '../../core/profile/licence/credit-code.js';
 
 export interface LicenceTruth {
   kind: 'business_licence' | 'medical_device_permit' | 'drug_permit';
