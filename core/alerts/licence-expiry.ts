@@ -5,8 +5,8 @@
  *
  *   const report = await runLicenceExpiry(deps, 30);
  */
-import { shanghaiDate } from '../flow/time.js';
 import { LICENCE_KIND_LABELS, type LicenceKind } from '../flow/licence-kinds.js';
+import { shanghaiDate } from '../flow/time.js';
 import { resolveAlertsWhere } from './alert-writer.js';
 import { detectWithRule } from './rule-detection.js';
 import { customerCandidate } from './rules/customer-candidate.js';
