@@ -17,19 +17,19 @@ import { OverdueEscalationParamsSchema, QuietHoursSchema, RemindersParamsSchema 
 type Meta = { title: string; unit?: string; description?: string; labels?: Record<string, string>; optionsFrom?: string };
 
 /** The rule's params schema with Chinese labels on its fields, plus `enabled`. */
-function labelled<S extends z.ZodObject>(schema: S, labels: Record<string, Meta | z.ZodType>) {
+export function labelled<S extends z.ZodObject>(schema: S, labels: Record<string, Meta | z.ZodType>) {
   const shape = Object.fromEntries(Object.entries(labels).map(([k, m]) => [k, m instanceof z.ZodType ? m : (schema.shape[k] as z.ZodType).meta(m)]));
   // the labels change no type: the value is the rule's params plus `enabled`
   return schema.extend({ enabled: z.boolean().meta({ title: '启用' }), ...shape }) as unknown as z.ZodType<z.output<S> & { enabled: boolean }>;
 }
 
-const RECIPIENT_LABELS = {
+export const RECIPIENT_LABELS = {
   owner: '客户负责人', owner_manager: '负责人的主管', manager: '主管', director: ROLE_LABELS.director, compliance: ROLE_LABELS.compliance, admin: ROLE_LABELS.admin,
 };
 const quietHours = QuietHoursSchema.extend({
   from: QuietHoursSchema.shape.from.meta({ title: '开始' }), to: QuietHoursSchema.shape.to.meta({ title: '结束' }),
 }).optional().meta({ title: '免打扰时段', description: '这段时间内不发消息，时段结束后再发（可跨午夜，如 21:00–08:00）' });
-const recipients = { title: '接收人', labels: RECIPIENT_LABELS };
+export const recipients = { title: '接收人', labels: RECIPIENT_LABELS };
 
 const SilenceSchema = labelled(SilenceParamsSchema, {
   days: { title: '连续无有效跟进', unit: '天', description: '客户超过这么多天没有有效跟进即预警' }, recipients, quietHours,
@@ -52,7 +52,7 @@ const MIGRATION_DEFAULTS = {
   overdue_escalation: { quietHours: { from: '21:00', to: '08:00' } },
   reminders: { draftIdleHours: 2, dailyReportBy: '18:00', quietHours: { from: '21:00', to: '08:00' } },
 };
-const defaultParams = (code: string): Record<string, unknown> =>
+export const defaultParams = (code: string): Record<string, unknown> =>
   structuredClone(DEFAULT_ALERT_RULES.find((r) => r.code === code)?.params ?? MIGRATION_DEFAULTS[code as keyof typeof MIGRATION_DEFAULTS]);
 
 /** The rule's name as cards and lists show it, kept in step with its threshold. */
@@ -61,10 +61,11 @@ const NAMES: Record<string, (v: any) => string> = {
   legal_review_skips: (v) => `销售员${v.minSkips}次以上跳过法务审核`,
 };
 
-function projectTo(code: string) {
+/** Writes the value through to the rule's `alert_rules` row; `nameOf` keeps its name in step with its numbers. */
+export function projectTo(code: string, nameOf: ((v: any) => string) | undefined = NAMES[code]) {
   return async (db: Db, value: { enabled: boolean } & Record<string, unknown>) => {
     const { enabled, ...params } = value;
-    const name = NAMES[code]?.(value);
+    const name = nameOf?.(value);
     await db.query(
       `UPDATE alert_rules SET enabled = $2, params = $3, name = COALESCE($4, name), updated_at = now() WHERE code = $1`,
       [code, enabled, JSON.stringify(params), name ?? null]);
@@ -101,7 +102,7 @@ async function silentCustomers(db: Db, days: number, w: { from: Date; to: Date }
   return new Map(rows.map((r) => [Number(r.id), r.name as string]));
 }
 
-function compareSets(label: string, before: Map<number, string>, after: Map<number, string>, noun: string): PreviewResult {
+export function compareSets(label: string, before: Map<number, string>, after: Map<number, string>, noun: string): PreviewResult {
   const added = [...after].filter(([id]) => !before.has(id)).map(([, n]) => n);
   const gone = [...before].filter(([id]) => !after.has(id)).map(([, n]) => n);
   return {
@@ -136,7 +137,7 @@ async function previewLegal(db: Db, c: { before: z.output<typeof LegalSchema>; a
   return compareSets(week.label, await skippingReps(db, c.before, week.to), await skippingReps(db, c.after, week.to), '业务员');
 }
 
-const common = { topic: 'alerts' as const, scopes: { department: false, customerType: 'none' as const }, editors: { organisation: ['admin' as const] } };
+export const common = { topic: 'alerts' as const, scopes: { department: false, customerType: 'none' as const }, editors: { organisation: ['admin' as const] } };
 
 export const silenceAlert = defineSetting({
   ...common,
