@@ -40,7 +40,7 @@ const ComplaintSchema = labelled(ComplaintEscalationParamsSchema, {
 });
 const LicenceSchema = labelled(LicenceExpiryParamsSchema, { recipients });
 
-const NOW_LABEL = '按现有数据，';
+const NOW_LABEL = '以现有数据计，';
 const byId = (rows: Array<{ id: number; name: string }>) => new Map(rows.map((r) => [Number(r.id), r.name]));
 
 async function lateFirstOrders(db: Db, v: z.output<typeof FirstOrderSchema>, now: Date): Promise<Map<number, string>> {

@@ -12,13 +12,14 @@ import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
-import { loadRuleSettings } from '../alerts/rule-settings.js';
+import { complaintEscalationAlert } from '../alerts/fulfilment-alerts.setting.js';
 import {
-  COMPLAINT_SEVERITIES, COMPLAINT_SEVERITY_LABELS, ComplaintEscalationParamsSchema, DEFAULT_COMPLAINT_SLA_HOURS, type ComplaintSeverity,
+  COMPLAINT_SEVERITIES, COMPLAINT_SEVERITY_LABELS, type ComplaintSeverity,
 } from '../alerts/rules/fulfilment-params.js';
 import { getCustomerOrThrow } from '../resources/customers.js';
 import { recordEvent } from '../resources/events.js';
 import { Id, IsoDateTime, OptionalText } from '../resources/schemas.js';
+import { readSetting } from '../settings/read.js';
 
 export const COMPLAINT_CATEGORIES = ['quality', 'delivery', 'wrong_item', 'service', 'billing', 'other'] as const;
 export const COMPLAINT_CATEGORY_LABELS: Record<(typeof COMPLAINT_CATEGORIES)[number], string> = {
@@ -72,10 +73,9 @@ function toComplaint(r: any, now: Date): Complaint {
 const SELECT = `SELECT k.*, c.name AS customer_name, o.order_no FROM complaints k JOIN customers c ON c.id = k.customer_id
   LEFT JOIN orders o ON o.id = k.order_id`;
 
-/** The SLA hours in force: the escalation rule's, or the defaults while it is off or unset. */
+/** The SLA hours in force (setting alerts.complaint-escalation; a complaint has its deadline even while escalation is off). */
 async function slaHours(db: Db): Promise<Record<ComplaintSeverity, number>> {
-  const rule = await loadRuleSettings(db, 'complaint_escalation', ComplaintEscalationParamsSchema);
-  return rule.ok ? rule.params.slaHours : DEFAULT_COMPLAINT_SLA_HOURS;
+  return (await readSetting(db, complaintEscalationAlert)).slaHours;
 }
 
 export async function recordComplaint(db: Db, actor: Actor, input: z.infer<typeof NewComplaintSchema>, now: Date): Promise<Complaint> {

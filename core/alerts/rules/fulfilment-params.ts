@@ -47,4 +47,3 @@ export type ComplaintEscalationParams = z.output<typeof ComplaintEscalationParam
 /** 证照到期: who hears of a licence about to expire (how many days ahead is the setting profile.licence-expiry). */
 export const LicenceExpiryParamsSchema = z.strictObject({ recipients: Recipients });
 
-export const DEFAULT_COMPLAINT_SLA_HOURS: Record<ComplaintSeverity, number> = { critical: 4, high: 24, medium: 72, low: 168 };

@@ -6,6 +6,7 @@ import {
 import { freshDatabase } from '../../support/database.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { DAY, deps } from '../jobs/jobs-helpers.js';
+import { settingsClient } from '../settings/support/settings-client.js';
 
 describe('order fulfilment alerts: 首单延迟发货, 返单超期, 订单错漏, 客户投诉升级', () => {
   let api: TestApi;
@@ -134,6 +135,33 @@ describe('order fulfilment alerts: 首单延迟发货, 返单超期, 订单错�
     const bad = await api.call('POST', '/api/complaints', { as: 'rep.zhao', body: { customerId: c.id, severity: 'urgent', category: 'other', title: 'x' } });
     expect(bad.body.error.details[0].message).to.equal('严重程度只能是：一般、较重、严重、紧急');
     expect(await n()).to.equal(before);
+  });
+
+  it('takes its numbers from the settings an admin edits: previewed on current data, applied to the next run and to new complaints', async () => {
+    const settings = settingsClient(api);
+    const firstOrder = await settings.value('admin.lin', 'alerts.first-order-late');
+    expect(firstOrder).to.deep.include({ enabled: true, days: 7, signedWithinDays: 90 });
+    const { rows: [store] } = await pool.query(
+      `UPDATE customers SET signed_at = now() - interval '20 days'
+        WHERE id = (SELECT c.id FROM customers c WHERE c.status = 'active' AND NOT EXISTS (
+                      SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.shipped_at IS NOT NULL) ORDER BY c.id LIMIT 1)
+       RETURNING name`);
+    const preview = await settings.preview('admin.lin', 'alerts.first-order-late', { ...firstOrder, days: 30 });
+    expect(preview.status, JSON.stringify(preview.body)).to.equal(200);
+    expect(preview.body.summary).to.match(/按现在的设置会产生 1 条预警，按新设置 0 条（新增 0，减少 1）/);
+    expect(preview.body.lines).to.deep.equal([`不再预警：客户「${store.name}」`]);
+    expect((await settings.save('rep.zhao', 'alerts.first-order-late', { ...firstOrder, days: 30 })).status).to.equal(403);
+    const saved = await settings.save('admin.lin', 'alerts.first-order-late', { ...firstOrder, days: 30 }, { comment: '新店首单放宽到30天' });
+    expect(saved.status, JSON.stringify(saved.body)).to.equal(200);
+    const { rows: [rule] } = await pool.query(`SELECT name, params FROM alert_rules WHERE code = 'first_order_late'`);
+    expect(rule).to.deep.include({ name: '新客户签约30天首单未发货' });
+    expect((await runFirstOrderLate(d())).summary, 'signed 20 days ago, within the new 30').to.match(/^首单延迟发货：发现0项/);
+
+    const sla = await settings.value('admin.lin', 'alerts.complaint-escalation');
+    expect((await settings.save('admin.lin', 'alerts.complaint-escalation', { ...sla, slaHours: { ...sla.slaHours, low: 2 } })).status).to.equal(200);
+    const c = (await pool.query(`SELECT id FROM customers WHERE name LIKE '%华联%' ORDER BY id LIMIT 1`)).rows[0];
+    const rec = await api.call('POST', '/api/complaints', { as: 'rep.zhao', body: { customerId: c.id, severity: 'low', category: 'service', title: '送货没打招呼' } });
+    expect(new Date(rec.body.slaDueAt).getTime() - new Date(rec.body.receivedAt).getTime()).to.equal(2 * 3_600_000);
   });
 
   it('runs all four as one job, each reporting in Chinese', async () => {

@@ -110,6 +110,15 @@ const TECHNICAL: Record<string, string> = {
   'core/wecom/callback-crypto.ts#MAX_XML_DEPTH': 'request shape guard (issue #23)',
   'core/wecom/callback-crypto.ts#CALLBACK_WINDOW_SECONDS': "replay window, wider than WeCom's retries",
   'core/heavy/heavy-runner.ts#MAX_PAUSED': 'memory guard for paused refusals',
+  'core/profile/contact-touches.ts#LOOKBACK_DAYS': 'the window 对接频次 is defined over (touches in the last year), not a threshold',
+  'core/profile/licence/ocr-engine.ts#READ_SIDE': "the OCR models' input size",
+  'core/profile/licence/ocr-engine.ts#DETECT_SIDE': "the OCR models' input size",
+  'core/profile/licence/ocr-engine.ts#PROBE_SIDE': "the OCR models' input size",
+  'core/profile/licence/ocr-engine.ts#REC_HEIGHT': "the recognition model's input height",
+  'core/profile/licence/ocr-engine.ts#REC_MAX_WIDTH': "the recognition model's input size",
+  'core/profile/licence/ocr-engine.ts#REC_BATCH': 'batch size',
+  'core/profile/licence/read-licence.ts#MIN_CONFIDENCE': "the OCR model's confidence below which a read is garbled (refused, the rep retakes the photo)",
+  'jobs/licence-ocr.worker.ts#POLL_MS': 'queue polling',
 };
 
 describe('every number the product enforces is reachable in the settings', () => {
