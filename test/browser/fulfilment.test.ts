@@ -44,4 +44,27 @@ describe('H5 客户投诉 and fulfilment alerts (browser, 390×844)', function (
     expect(boss.errors).to.deep.equal([]);
     await boss.ctx.close();
   });
+
+  it('lets an admin set the complaint deadlines per severity in 设置 → 预警规则, previewed and saved as a version', async () => {
+    const admin = await signedInPhone(s.browser, { baseURL: s.api.baseUrl }, 'admin.lin');
+    await admin.page.goto('/settings');
+    await admin.page.locator('[data-setting="alerts.complaint-escalation"]').click();
+    const low = admin.page.locator('[data-field="slaHours.low"]');
+    await low.waitFor();
+    expect(await admin.page.locator('[data-field="slaHours"]').textContent()).to.contain('处理时限').and.contain('一般').and.contain('紧急').and.contain('小时');
+    expect(await low.locator('input').inputValue()).to.equal('168');
+    await low.locator('input').fill('48');
+    await low.locator('input').blur();
+    await admin.page.locator('[data-action="preview"]').click();
+    await admin.page.locator('[data-preview]').waitFor();
+    expect(await admin.page.locator('[data-preview]').textContent()).to.match(/以现有数据计，按现在的设置会产生 \d+ 条预警，按新设置 \d+ 条/);
+    await admin.page.locator('[data-comment]').fill('一般投诉两天内处理');
+    await snap(admin.page, 'fulfilment', 'complaint-sla-setting');
+    await admin.page.locator('[data-action="save"]').click();
+    await admin.page.locator('[data-source]', { hasText: '第 1 版' }).waitFor();
+    const { rows: [rule] } = await s.pool.query(`SELECT params FROM alert_rules WHERE code = 'complaint_escalation'`);
+    expect(rule.params.slaHours).to.deep.equal({ low: 48, medium: 72, high: 24, critical: 4 });
+    expect(admin.errors).to.deep.equal([]);
+    await admin.ctx.close();
+  });
 });
