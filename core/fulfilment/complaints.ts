@@ -18,7 +18,7 @@ import {
 } from '../alerts/rules/fulfilment-params.js';
 import { getCustomerOrThrow } from '../resources/customers.js';
 import { recordEvent } from '../resources/events.js';
-import { Id, IsoDateTime, OptionalText } from '../resources/schemas.js';
+import { Id, OperationalDateTime, OptionalText } from '../resources/schemas.js';
 import { readSetting } from '../settings/read.js';
 
 export const COMPLAINT_CATEGORIES = ['quality', 'delivery', 'wrong_item', 'service', 'billing', 'other'] as const;
@@ -34,7 +34,7 @@ export const NewComplaintSchema = z.strictObject({
   title: z.string().trim().min(1, '请写一句话说明投诉内容').max(200),
   description: OptionalText(2000),
   /** When the customer complained; defaults to now. */
-  receivedAt: IsoDateTime.optional(),
+  receivedAt: OperationalDateTime.optional(),
 });
 
 export const ResolveComplaintSchema = z.strictObject({ resolution: z.string().trim().min(1, '请写明处理结果').max(2000) });

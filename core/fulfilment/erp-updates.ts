@@ -15,7 +15,7 @@ import { assertCan } from '../auth/permissions.js';
 import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import { parseCsv } from '../imports/csv.js';
-import { IsoDateTime } from '../resources/schemas.js';
+import { OperationalDateTime } from '../resources/schemas.js';
 
 const STATUS_ORDER = ['draft', 'confirmed', 'shipped', 'delivered'] as const;
 export const ERP_STATUS_LABELS = { draft: '草稿', confirmed: '已确认', shipped: '已发货', delivered: '已送达', cancelled: '已取消' } as const;
@@ -36,7 +36,7 @@ export const ErpUpdateSchema = z.strictObject({
   updateId: z.string().trim().min(1).max(100),
   orderNo: z.string().trim().min(1).max(40),
   status: ErpStatus.optional(),
-  at: IsoDateTime,
+  at: OperationalDateTime,
   lines: z.array(ErpLineSchema).max(500).optional(),
 });
 export type ErpUpdate = z.output<typeof ErpUpdateSchema>;

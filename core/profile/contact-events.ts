@@ -25,25 +25,24 @@ import {
   insertContactEvent, requireCustomerRef, type Contact,
 } from '../resources/contacts.js';
 import { recordEvent } from '../resources/events.js';
-import { Id, IdParam, IsoDate, OptionalText } from '../resources/schemas.js';
+import { Id, IdParam, OperationalDate, OptionalText } from '../resources/schemas.js';
 
 /** When it happened: not in the future, and not before the customer could plausibly have existed in our books. */
-const OccurredOn = IsoDate.refine((d) => d >= '1990-01-01', '日期不能早于1990年');
 const Note = OptionalText(500);
 
 export const ContactChangeSchema = z.discriminatedUnion('kind', [
   z.strictObject({
-    kind: z.literal('transferred'), contactId: Id, occurredOn: OccurredOn, note: Note,
+    kind: z.literal('transferred'), contactId: Id, occurredOn: OperationalDate, note: Note,
     department: ContactFields.department, title: ContactFields.title, buyingRole: BuyingRoleSchema.nullish(),
   }),
-  z.strictObject({ kind: z.literal('left'), contactId: Id, occurredOn: OccurredOn, note: Note }),
+  z.strictObject({ kind: z.literal('left'), contactId: Id, occurredOn: OperationalDate, note: Note }),
   z.strictObject({
-    kind: z.literal('joined'), customerId: Id, occurredOn: OccurredOn, note: Note,
+    kind: z.literal('joined'), customerId: Id, occurredOn: OperationalDate, note: Note,
     /** The contact whose post the newcomer takes; their role passes on unless another is given. */
     replacesContactId: Id.nullish(),
     contact: z.strictObject(ContactFields),
   }),
-  z.strictObject({ kind: z.literal('reporting_changed'), contactId: Id, occurredOn: OccurredOn, note: Note, reportsToId: Id.nullable() }),
+  z.strictObject({ kind: z.literal('reporting_changed'), contactId: Id, occurredOn: OperationalDate, note: Note, reportsToId: Id.nullable() }),
 ], { error: () => `变化类型只能是：${['transferred', 'left', 'joined', 'reporting_changed'].map((k) => CONTACT_EVENT_LABELS[k as ContactEventKind]).join('、')}` });
 export type ContactChange = z.infer<typeof ContactChangeSchema>;
 

@@ -16,7 +16,7 @@ import { AppError } from '../errors.js';
 import { shanghaiDate } from '../flow/time.js';
 import { parseCsv } from '../imports/csv.js';
 import { requireOpportunityRef } from '../resources/opportunities.js';
-import { Id, IdParam, IsoDate, Money, OptionalText } from '../resources/schemas.js';
+import { Id, IdParam, Money, OperationalDate, OptionalText } from '../resources/schemas.js';
 
 export const PROCUREMENT_STAGES = ['budget_requested', 'budget_approved', 'tender_announced', 'bid_opened', 'bid_won'] as const;
 export type ProcurementStage = (typeof PROCUREMENT_STAGES)[number];
@@ -26,11 +26,10 @@ export const PROCUREMENT_STAGE_LABELS: Record<ProcurementStage, string> = {
 const STAGE_BY_LABEL = new Map(PROCUREMENT_STAGES.map((s) => [PROCUREMENT_STAGE_LABELS[s], s]));
 
 const StageSchema = z.enum(PROCUREMENT_STAGES, { message: `采购阶段只能是：${Object.values(PROCUREMENT_STAGE_LABELS).join('、')}` });
-const OccurredOn = IsoDate.refine((d) => d >= '2000-01-01', '日期不能早于2000年');
 
 const EventFields = {
   stage: StageSchema,
-  occurredOn: OccurredOn,
+  occurredOn: OperationalDate,
   amount: Money.nullish(),
   reference: OptionalText(100),
   note: OptionalText(500),

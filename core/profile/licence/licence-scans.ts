@@ -21,7 +21,7 @@ import { shanghaiDate } from '../../flow/time.js';
 import type { Logger } from '../../logger.js';
 import { getCustomerOrThrow } from '../../resources/customers.js';
 import { recordEvent } from '../../resources/events.js';
-import { Id, IsoDate, OptionalText } from '../../resources/schemas.js';
+import { HistoricalDate, Id, OptionalText } from '../../resources/schemas.js';
 import { enqueueMessage, textCard } from '../../outbox/enqueue.js';
 import { creditCodeProblem } from './credit-code.js';
 import type { LicenceReader } from './ocr-runner.js';
@@ -45,15 +45,15 @@ const FieldValues = z.strictObject({
   type: OptionalText(100),
   legalRep: OptionalText(50),
   registeredCapital: OptionalText(100),
-  establishedOn: IsoDate.refine((d) => d >= '1949-10-01', '成立日期不能早于1949年10月1日').nullish(),
-  termFrom: IsoDate.nullish(),
+  establishedOn: HistoricalDate.nullish(),
+  termFrom: HistoricalDate.nullish(),
   /** null: 长期 */
-  termTo: IsoDate.nullish(),
+  termTo: HistoricalDate.nullish(),
   address: OptionalText(300),
   scope: OptionalText(4000),
   permitNo: OptionalText(100),
-  validFrom: IsoDate.nullish(),
-  validTo: IsoDate.nullish(),
+  validFrom: HistoricalDate.nullish(),
+  validTo: HistoricalDate.nullish(),
 });
 
 export const RequestScanSchema = z.strictObject({ attachmentId: Id });

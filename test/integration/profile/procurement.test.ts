@@ -50,7 +50,7 @@ describe('procurement steps of an opportunity: entered, posted by a webhook, imp
       `${opp},开标,${daysAgo(2)},,KB-1`,
       `${opp},签约,${daysAgo(1)},,`,
       `999999,中标,${daysAgo(1)},,`,
-      `${opp},中标,2999-01-01,,`,
+      `${opp},中标,2199-01-01,,`,
     ].join('\n');
     const refused = await api.call('POST', '/api/procurement-events/import', { as: 'rep.zhao', body: { csv: bad } });
     expect(refused.status).to.equal(400);
