@@ -13,6 +13,8 @@ export function registerLicenceRoutes(kit: RouteKit): void {
     method: 'post', path: '/api/customers/{id}/licence-scans', operationId: 'requestLicenceScan', tags, status: 202,
     summary: '识别证照：上传的执照/许可证照片或 PDF（先上传为附件）排队识别，立即返回；识别结果稍后在 GET /api/licence-scans/{id}',
     params: IdParams, body: RequestScanSchema, response: LicenceScanSchema, idempotent: true,
+    // OCR is queued, not run here, but each scan costs seconds of a CPU: it counts against the member's fair use
+    heavy: true,
     handler: ({ db, actor, params, body }) => requestLicenceScan(db, actor, params.id, body.attachmentId),
   });
   defineRoute(kit, {

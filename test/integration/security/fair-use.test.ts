@@ -1,8 +1,10 @@
 import { expect } from 'chai';
 import type pg from 'pg';
+import sharp from 'sharp';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
 import { expectError, operations, type OpenApiDoc } from '../../support/matrix-helpers.js';
+import { tokenOf, upload } from '../attachments/support/http.js';
 
 /**
  * Issue #23 item 4: one user must not slow everyone. An operation declared
@@ -11,7 +13,7 @@ import { expectError, operations, type OpenApiDoc } from '../../support/matrix-h
  * Chinese message and Retry-After). The benchmark (bench/fair-use.bench.ts)
  * measures /api/me under 8 abusing clients; these tests pin the behaviour.
  */
-const HEAVY = ['getObstacleHeatmapSvg', 'getObstacleHeatmapPng', 'exportDashboardRecordsCsv', 'exportDashboardRecordsXlsx'];
+const HEAVY = ['getObstacleHeatmapSvg', 'getObstacleHeatmapPng', 'exportDashboardRecordsCsv', 'exportDashboardRecordsXlsx', 'requestLicenceScan'];
 
 describe('fair use of heavy operations (issue #23 item 4)', function () {
   this.timeout(120_000);
@@ -90,5 +92,20 @@ describe('fair use of heavy operations (issue #23 item 4)', function () {
     expect([a.status, b.status].sort()).to.deep.equal([200, 429]);
     const refused = a.status === 429 ? a : b;
     expect(refused.body.error.message).to.equal('导出和图片等耗时操作每人同时最多 1 个，请等前面的完成后再试');
+  });
+
+  it('counts licence scans against the rep\'s share: past it, 429 and no scan queued', async () => {
+    const token = await tokenOf(pool, 'rep.sun');
+    const { rows: [c] } = await pool.query(`SELECT id FROM customers WHERE name = '南京鼓楼医院'`);
+    const photo = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#fff' } }).jpeg().toBuffer();
+    const up = await upload(api, token, photo, { kind: 'photo', customerId: String(c.id) });
+    expect(up.status, JSON.stringify(up.body)).to.equal(201);
+    const statuses = [];
+    for (let i = 0; i < 5; i++) {
+      statuses.push((await api.call('POST', `/api/customers/${c.id}/licence-scans`, { as: 'rep.sun', body: { attachmentId: up.body.id } })).status);
+    }
+    expect(statuses).to.deep.equal([202, 202, 202, 202, 429]);
+    const { rows: [n] } = await pool.query('SELECT count(*)::int AS n FROM licence_scans WHERE customer_id = $1', [c.id]);
+    expect(n.n).to.equal(4);
   });
 });
