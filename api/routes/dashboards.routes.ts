@@ -10,6 +10,7 @@ import { getDashboardOverview, getMetricBreakdown } from '../../core/dashboards/
 import { loadDashboardSettings } from '../../core/dashboards/dashboard.setting.js';
 import { DashboardSettingsSchema } from '../../core/dashboards/settings.js';
 import { AppError } from '../../core/errors.js';
+import type { ClusterWeek } from '../../core/obstacles/cluster-week.js';
 import { listTopics, obstacleHeatmap, topicReports } from '../../core/obstacles/heatmap.js';
 import { recordEvent } from '../../core/resources/events.js';
 import { IdParam } from '../../core/resources/schemas.js';
@@ -96,11 +97,14 @@ const TopicSchema = z.object({ key: z.string(), label: z.string(), keywords: z.a
 
 function registerObstacles(kit: RouteKit): void {
   const tags = ['obstacles'];
+  // a week's texts are clustered (jieba) in a heavy-work thread, on a miss of the week's cache only;
+  // reading a heatmap is a page view, so these routes are not counted against fair use
+  const cluster: ClusterWeek = (t) => kit.heavy.render('obstacles.cluster', t);
   defineRoute(kit, {
     method: 'get', path: '/api/obstacles/heatmap', operationId: 'getObstacleHeatmap', tags,
     summary: '跨部门协同堵点热力图（部门 × 堵点主题，数值为提及该主题的日报篇数）',
     query: HeatmapQuery, response: HeatmapSchema,
-    handler: ({ db, actor, query, deps }) => obstacleHeatmap(db, actor, query, deps.now()),
+    handler: ({ db, actor, query, deps }) => obstacleHeatmap(db, actor, query, deps.now(), cluster),
   });
   for (const format of ['svg', 'png'] as const) {
     const type = format === 'svg' ? 'image/svg+xml' : 'image/png';
@@ -110,7 +114,7 @@ function registerObstacles(kit: RouteKit): void {
       tags, summary: `堵点热力图图片（${format.toUpperCase()}，服务端渲染）`,
       query: HeatmapQuery, contentType: type, heavy: true,
       handler: async (ctx, { actor, query, render }) => {
-        const h = await obstacleHeatmap(kit.deps.pool, actor, query, kit.deps.now());
+        const h = await obstacleHeatmap(kit.deps.pool, actor, query, kit.deps.now(), cluster);
         ctx.set('Cache-Control', 'private, no-cache');
         ctx.set('X-Content-Type-Options', 'nosniff');
         ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
@@ -123,7 +127,7 @@ function registerObstacles(kit: RouteKit): void {
     method: 'get', path: '/api/obstacles/topics', operationId: 'listObstacleTopics', tags,
     summary: '本周全部堵点主题（含热力图未展示的）',
     query: HeatmapQuery, response: z.object({ week: z.string(), items: z.array(TopicSchema) }),
-    handler: ({ db, actor, query, deps }) => listTopics(db, actor, query, deps.now()),
+    handler: ({ db, actor, query, deps }) => listTopics(db, actor, query, deps.now(), cluster),
   });
   defineRoute(kit, {
     method: 'get', path: '/api/obstacles/topics/{key}/reports', operationId: 'listObstacleTopicReports', tags,
@@ -140,7 +144,7 @@ function registerObstacles(kit: RouteKit): void {
         day: z.string(), obstacles: z.string(), matched: z.array(z.string()),
       })),
     }),
-    handler: ({ db, actor, params, query, deps }) => topicReports(db, actor, { ...query, key: params.key }, deps.now()),
+    handler: ({ db, actor, params, query, deps }) => topicReports(db, actor, { ...query, key: params.key }, deps.now(), cluster),
   });
 }
 

@@ -10,6 +10,7 @@
  */
 import { toCsv, toXlsx } from '../dashboards/export.js';
 import type { Column } from '../dashboards/records.js';
+import { clusterWeek, type WeekTexts } from '../obstacles/cluster-week.js';
 import type { Heatmap } from '../obstacles/heatmap.js';
 import { renderHeatmapSvg, svgToPng } from '../obstacles/render.js';
 
@@ -17,6 +18,7 @@ type Cell = string | number | boolean | null;
 export interface TableInput { title: string; columns: Column[]; rows: Array<Record<string, Cell>>; note?: string }
 
 export const HEAVY_TASKS = {
+  'obstacles.cluster': (t: WeekTexts) => clusterWeek(t),
   'obstacles.heatmap.svg': (h: Heatmap) => renderHeatmapSvg(h),
   'obstacles.heatmap.png': (h: Heatmap) => svgToPng(renderHeatmapSvg(h)),
   'dashboards.records.csv': (t: TableInput) => toCsv(t.columns, t.rows),

@@ -18,8 +18,9 @@ import { AppError } from '../errors.js';
 import { addCalendarDays, shanghaiDate } from '../flow/time.js';
 import { isoWeekLabel, mondayOf, parseWeek } from '../dashboards/period.js';
 import { departmentGrouping, loadDepartments } from '../dashboards/query.js';
-import { clusterObstacles, type ClusterOptions, type ObstacleTopic } from './cluster.js';
-import { isKnownTerm, isNoObstacle, prepareObstacleDictionary, termsOf, termsOfMany } from './terms.js';
+import type { ObstacleTopic } from './cluster.js';
+import { clusterWeekHere, type ClusterWeek } from './cluster-week.js';
+import { prepareObstacleDictionary, termsOf } from './terms.js';
 
 export const HEATMAP_DEFINITION =
   '本周（周一至周日）日报“今日关键障碍”按关键词共现聚成的堵点主题，格子数值 = 该部门（含下属部门，按写日报时所在部门）提及该主题的日报篇数。';
@@ -76,20 +77,11 @@ async function libraryWords(db: Db): Promise<string[]> {
   return rows.flatMap((r: any) => r.words as string[]);
 }
 
-/** Clusters a set of reports (segmentation + co-occurrence topics). */
-export function clusterReports(reports: Array<{ id: number; obstacles: string }>, options?: ClusterOptions): { topics: ObstacleTopic[]; withObstacles: number } {
-  const said = reports.filter((r) => !isNoObstacle(r.obstacles));
-  const terms = termsOfMany(said.map((r) => r.obstacles));
-  const docs = said.map((r, i) => ({ id: r.id, terms: terms[i] }));
-  const withObstacles = said.length;
-  return { topics: clusterObstacles(docs, { keepSingleton: isKnownTerm, ...options }).topics, withObstacles };
-}
-
 /**
  * The week's reports in scope, clustered; cached per week, scope and filter
  * while the reports are unchanged (a cheap fingerprint query decides).
  */
-async function clustered(db: Db, actor: Actor, monday: string, next: string, departmentId?: number): Promise<Clustered> {
+async function clustered(db: Db, actor: Actor, monday: string, next: string, departmentId: number | undefined, cluster: ClusterWeek): Promise<Clustered> {
   const scopeKey = actor.role === 'rep' ? `rep:${actor.id}` : actor.role === 'manager' ? `mgr:${actor.departmentPath}` : 'all';
   const fp = await db.query(
     `SELECT count(*)::int AS n, max(id) AS max_id, max(updated_at)::text AS max_at,
@@ -99,19 +91,21 @@ async function clustered(db: Db, actor: Actor, monday: string, next: string, dep
   const key = [monday, scopeKey, departmentId ?? '', f.n, f.max_id, f.max_at, f.lib_at].join('|');
   const hit = cache.get(key);
   if (hit) return hit;
-  prepareObstacleDictionary(await libraryWords(db));
+  const words = await libraryWords(db);
+  // this thread matches a topic's keywords in its reports (topicReports) with the same words kept whole
+  prepareObstacleDictionary(words);
   const reports = await loadWeekReports(db, actor, monday, next, departmentId);
-  const { topics, withObstacles } = clusterReports(reports);
+  const { topics, withObstacles } = await cluster({ words, reports: reports.map((r) => ({ id: r.id, obstacles: r.obstacles })) });
   const value = { reports, topics, withObstacles };
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   cache.set(key, value);
   return value;
 }
 
-export async function obstacleHeatmap(db: Db, actor: Actor, q: HeatmapQuery, now: Date): Promise<Heatmap> {
+export async function obstacleHeatmap(db: Db, actor: Actor, q: HeatmapQuery, now: Date, cluster: ClusterWeek = clusterWeekHere): Promise<Heatmap> {
   assertMayReadObstacles(actor);
   const w = resolveWeek(q.week, now);
-  const c = await clustered(db, actor, w.monday, w.next, q.departmentId);
+  const c = await clustered(db, actor, w.monday, w.next, q.departmentId, cluster);
   const depts = await loadDepartments(db);
   const rootId = q.departmentId ?? actor.departmentId ?? null;
   const { grouping, labels } = departmentGrouping(depts, rootId);
@@ -148,10 +142,12 @@ export async function obstacleHeatmap(db: Db, actor: Actor, q: HeatmapQuery, now
 export interface TopicSummary { key: string; label: string; keywords: string[]; reports: number }
 
 /** Every topic of the week in scope (not only the heatmap's columns). */
-export async function listTopics(db: Db, actor: Actor, q: HeatmapQuery, now: Date): Promise<{ week: string; items: TopicSummary[] }> {
+export async function listTopics(
+  db: Db, actor: Actor, q: HeatmapQuery, now: Date, cluster: ClusterWeek = clusterWeekHere,
+): Promise<{ week: string; items: TopicSummary[] }> {
   assertMayReadObstacles(actor);
   const w = resolveWeek(q.week, now);
-  const c = await clustered(db, actor, w.monday, w.next, q.departmentId);
+  const c = await clustered(db, actor, w.monday, w.next, q.departmentId, cluster);
   return { week: w.label, items: c.topics.map((t) => ({ key: t.key, label: t.label, keywords: t.keywords, reports: t.docIds.length })) };
 }
 
@@ -170,10 +166,11 @@ export interface TopicReport {
 /** The reports behind a topic (optionally one heatmap row: departmentId), newest first. */
 export async function topicReports(
   db: Db, actor: Actor, q: HeatmapQuery & { key: string; limit?: number; offset?: number }, now: Date,
+  cluster: ClusterWeek = clusterWeekHere,
 ): Promise<{ week: string; topic: TopicSummary; items: TopicReport[]; total: number }> {
   assertMayReadObstacles(actor);
   const w = resolveWeek(q.week, now);
-  const c = await clustered(db, actor, w.monday, w.next, q.departmentId);
+  const c = await clustered(db, actor, w.monday, w.next, q.departmentId, cluster);
   const topic = c.topics.find((t) => t.key === q.key);
   if (!topic) throw new AppError('NOT_FOUND', { topic: q.key, week: w.label }, `${w.label} 没有主题「${q.key}」`);
   const ids = [...topic.docIds].sort((a, b) => b - a);

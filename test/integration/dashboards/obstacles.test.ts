@@ -6,7 +6,7 @@ import { loadConfig } from '../../../core/config.js';
 import { createStorage } from '../../../core/attachments/storage.js';
 import { logger } from '../../../core/logger.js';
 import { clusterObstacles } from '../../../core/obstacles/cluster.js';
-import { clusterReports } from '../../../core/obstacles/heatmap.js';
+import { clusterReports } from '../../../core/obstacles/cluster-week.js';
 import { isNoObstacle, prepareObstacleDictionary, termsOf } from '../../../core/obstacles/terms.js';
 import { pushWeeklyObstacleHeatmap } from '../../../core/obstacles/weekly-push.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';

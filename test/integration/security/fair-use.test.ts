@@ -66,7 +66,20 @@ describe('fair use of heavy operations (issue #23 item 4)', function () {
       SELECT id, department_id, '2026-03-10', '测试', '耗材编码没有，入库办不了' FROM users WHERE wecom_userid = 'rep.zhao'
       ON CONFLICT (user_id, day) DO UPDATE SET obstacles = EXCLUDED.obstacles || '；' || daily_reports.obstacles, updated_at = now()`);
     await get('/api/obstacles/heatmap.svg?week=2026-W11', 'mgr.li');
-    expect(api.heavy.stats().renders).to.equal(before.renders + 1);
+    // the week clustered again, and its picture drawn again
+    expect(api.heavy.stats().renders).to.equal(before.renders + 2);
+  });
+
+  it("clusters a week's obstacle reports in a worker thread; viewing the heatmap's data does not count against fair use", async () => {
+    const before = api.heavy.stats();
+    // more weeks than the minute's allowance (4), each a miss of the week's cache
+    for (const week of ['2026-W40', '2026-W41', '2026-W42', '2026-W43', '2026-W44']) {
+      const res = await api.call('GET', `/api/obstacles/heatmap?week=${week}`, { as: 'admin.lin' });
+      expect(res.status, JSON.stringify(res.body).slice(0, 200)).to.equal(200);
+    }
+    const after = api.heavy.stats();
+    expect(after.renders + after.hits - before.renders - before.hits).to.equal(5);
+    expect(after.lastThreadId).to.be.a('number').and.not.equal(0);
   });
 
   it('refuses a user past their share with 429, a Chinese message and Retry-After, and serves others meanwhile', async () => {
