@@ -29,7 +29,7 @@ import { registerWecomJssdkRoutes } from './routes/wecom-jssdk.routes.js';
 import { registerBotRoutes } from './routes/wecom-callback.routes.js';
 
 export interface ApiDeps extends CoreDeps {
-  /** null in demo mode: messages go to the outbox and sign-in is by userid. */
+  /** The logging twin in demo mode (messages stay in the outbox, sign-in is by userid). */
   wecom: WecomClient;
   /** The bot, when it runs in this process (main.ts): the H5 chat is answered in the request; else through the inbox. */
   consoleBot?: ConsoleBot | null;

@@ -44,6 +44,7 @@ import { Inbox } from '../bot/engine/inbox.js';
 import type { BotMessage } from '../bot/engine/types.js';
 import { botConnections, botHandlers, startBot } from '../bot/main.js';
 import { WecomCallbackTransport } from '../bot/transports/wecom-callback.transport.js';
+import { recordInbound } from '../core/inbound/inbound-repo.js';
 import { createInboundBus } from '../core/inbound/inbound-signal.js';
 import { loadConfig } from '../core/config.js';
 import { openDatabase } from '../core/db/database.js';
@@ -284,8 +285,8 @@ export async function run(): Promise<BenchResult> {
     const handleQueued = async (i: number) => {
       const rep = reps[i % REPS];
       const env = { dedupeKey: `bench:${seq++}`, userid: rep.userid, message: messageFor(rep, Math.floor(i / REPS)) };
-      await inbox.record(env);
-      await slot(() => inbox.processRecorded(env));
+      await recordInbound(db.pool, { ...env, transport: 'wecom', now: new Date() });
+      await slot(() => inbox.handle({ ...env, media: false }));
     };
     // every rep starts a visit (the draft the load then works on), then a closed-loop warm-up
     for (const rep of reps) await inbox.receive({ dedupeKey: `bench:start:${rep.userid}`, userid: rep.userid, message: { kind: 'text', text: `在${rep.customer}` } });

@@ -94,7 +94,7 @@ export class InboundWorker {
       const [s] = this.queue.splice(i, 1);
       this.running++;
       this.busy.add(s.userid);
-      this.inboxes[s.transport]!.process(s)
+      this.inboxes[s.transport]!.handle(s)
         .catch((err) => this.deps.logger.error({ err, dedupeKey: s.dedupeKey }, 'bot: inbound message failed'))
         .finally(() => {
           this.running--;

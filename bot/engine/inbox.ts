@@ -1,11 +1,14 @@
 /**
- * Exactly-once handling of whatever a transport received. `record` persists
- * the message under its dedupe key (a redelivery is a no-op) — for WeCom the
- * API does it, before the 200 goes back; `process` claims it, runs the engine
- * and marks it processed in ONE transaction with the conversation and (for
- * WeCom) the outbox rows of the replies, so a crash anywhere leaves either
- * nothing or everything. Failures are retried by the sweeper, three times at
- * most, after which the member is told "系统繁忙，请稍后再试".
+ * The bot's one way in: exactly-once handling of whatever a transport
+ * received, for production and tests alike. A message is recorded under its
+ * dedupe key (a redelivery is a no-op) — a transport's by `receive`, a WeCom
+ * callback's by the API before the 200 goes back (core/inbound) and then
+ * signalled to `handle` — and handling claims it, runs the engine and marks it
+ * processed in ONE transaction with the conversation and (for WeCom) the
+ * outbox rows of the replies, so a crash anywhere leaves either nothing or
+ * everything. Failures are retried by `sweep`, three times at most, after
+ * which the member is told "系统繁忙，请稍后再试". The H5 chat in the API's
+ * process goes the same way inside the request's transaction (`receiveWithin`).
  *
  * A handling is four round trips plus the engine's own: BEGIN, the claim
  * (message + member + conversation lock), the finish (conversation + outbox
@@ -15,16 +18,15 @@
  *   await transport.start((env) => inbox.receive(env));
  */
 import type pg from 'pg';
-import type { Conversation } from '../../core/inbound/conversation-repo.js';
 import {
   claimForHandling, finishHandling, findInbound, listStaleInbound, recordInbound, recordInboundFailure,
-  type ClaimedInbound, type InboundTransport,
+  type ClaimedInbound, type Conversation, type InboundTransport,
 } from '../../core/inbound/inbound-repo.js';
 import { withTransaction } from '../../core/db/pool.js';
 import { textMessage, type OutboxMessage } from '../../core/outbox/enqueue.js';
 import { BUSY, unknownMember } from '../replies/templates.js';
 import type { BotTransport, InboundEnvelope } from '../transports/bot-transport.js';
-import { runTurn, toReplies } from './handle-message.js';
+import { runTurn, toReplies } from './run-turn.js';
 import { prepareMedia, type PreparedMedia } from './media.js';
 import type { ConversationState, PendingQuestion } from './state.js';
 import type { BotDeps, BotMessage, BotReply } from './types.js';
@@ -69,56 +71,68 @@ export class Inbox {
     return this.transport.name;
   }
 
-  /** True when new; false for a redelivery of a message already recorded. */
-  record(env: InboundEnvelope): Promise<boolean> {
+  /** A message the transport has in hand: recorded, then handled; a redelivery gets the replies of its first handling. */
+  async receive(env: InboundEnvelope): Promise<BotReply[]> {
+    if (await this.record(env)) return this.handleRecorded(env);
+    const row = await findInbound(this.deps.pool, env.dedupeKey);
+    return (row?.replies as BotReply[] | null) ?? [];
+  }
+
+  /**
+   * A message recorded elsewhere (the callback, another process), signalled or
+   * swept: handled unless it is done or being handled; returns the replies it
+   * sent. Only a message with a WeCom file to download is read first (the
+   * download happens outside the transaction); the others are read by the
+   * claim itself — `media: false` says which, when the caller knows.
+   */
+  async handle(m: { dedupeKey: string; userid: string; media?: boolean }): Promise<BotReply[]> {
+    if (m.media === false) return this.handleClaimedBy(m.dedupeKey, m.userid);
+    const row = await findInbound(this.deps.pool, m.dedupeKey);
+    if (!row || row.processedAt) return [];
+    return this.handleRecorded({ dedupeKey: m.dedupeKey, userid: row.userid, message: row.message as BotMessage });
+  }
+
+  /** Handles this transport's messages whose handling died, failed or was never signalled; returns how many were handled. */
+  async sweep(olderThanMs = 10_000): Promise<number> {
+    const stale = await listStaleInbound(this.deps.pool, new Date(this.deps.now().getTime() - olderThanMs));
+    let n = 0;
+    for (const s of stale.filter((x) => x.transport === this.transport.name)) {
+      if ((await this.handle(s)).length > 0) n++;
+    }
+    return n;
+  }
+
+  /**
+   * The H5 chat with the bot in the API's process: record, claim, handle and
+   * mark processed inside the request's transaction — one commit. A replayed
+   * client message id returns the replies of the first handling.
+   */
+  async receiveWithin(tx: pg.PoolClient, env: InboundEnvelope): Promise<{ replies: BotReply[]; replayed: boolean }> {
+    const fresh = await recordInbound(tx, { ...env, transport: this.transport.name, now: this.deps.now() });
+    const claimed = fresh ? await claimForHandling(tx, env.dedupeKey) : null;
+    if (!claimed) {
+      const row = await findInbound(tx, env.dedupeKey);
+      return { replies: (row?.replies as BotReply[] | null) ?? [], replayed: true };
+    }
+    return { replies: await handleClaimed(tx, this.deps, claimed, { outbox: false }), replayed: false };
+  }
+
+  private record(env: InboundEnvelope): Promise<boolean> {
     return recordInbound(this.deps.pool, { ...env, transport: this.transport.name, now: this.deps.now() });
   }
 
-  /**
-   * Handles a recorded message unless it is done or being handled; returns
-   * the replies it sent. Only a message with a WeCom file to download is read
-   * first (the download happens outside the transaction); the others are read
-   * by the claim itself — `media: false` says which, when the caller knows.
-   */
-  async process(m: { dedupeKey: string; userid: string; media?: boolean }): Promise<BotReply[]> {
-    if (m.media === false) return this.handle(m.dedupeKey, m.userid);
-    const row = await findInbound(this.deps.pool, m.dedupeKey);
-    if (!row || row.processedAt) return [];
-    return this.processRecorded({ dedupeKey: m.dedupeKey, userid: row.userid, message: row.message as BotMessage });
-  }
-
-  /**
-   * Handles a message just recorded (the caller has it in hand, so it is not
-   * read back). Claiming makes it a no-op when another worker has it or did it.
-   */
-  async processRecorded(env: InboundEnvelope): Promise<BotReply[]> {
+  /** A message just recorded, in hand (not read back); claiming makes it a no-op when another worker has it or did it. */
+  private async handleRecorded(env: InboundEnvelope): Promise<BotReply[]> {
     let prepared: PreparedMedia | undefined;
     try {
       prepared = await prepareMedia(this.deps, env.message);
     } catch (err) {
       return this.fail(env.dedupeKey, env.userid, err);
     }
-    return this.handle(env.dedupeKey, env.userid, prepared);
+    return this.handleClaimedBy(env.dedupeKey, env.userid, prepared);
   }
 
-  /** record + process; a redelivered message gets the replies of its first handling (never handled twice). */
-  async receive(env: InboundEnvelope): Promise<BotReply[]> {
-    if (await this.record(env)) return this.processRecorded(env);
-    const row = await findInbound(this.deps.pool, env.dedupeKey);
-    return (row?.replies as BotReply[] | null) ?? [];
-  }
-
-  /** Retries this transport's messages whose handling died, failed or was never signalled; returns how many were handled. */
-  async sweep(olderThanMs = 10_000): Promise<number> {
-    const stale = await listStaleInbound(this.deps.pool, new Date(this.deps.now().getTime() - olderThanMs));
-    let n = 0;
-    for (const s of stale.filter((x) => x.transport === this.transport.name)) {
-      if ((await this.process(s)).length > 0) n++;
-    }
-    return n;
-  }
-
-  private async handle(dedupeKey: string, userid: string, prepared?: PreparedMedia): Promise<BotReply[]> {
+  private async handleClaimedBy(dedupeKey: string, userid: string, prepared?: PreparedMedia): Promise<BotReply[]> {
     try {
       const done = await handlingTransaction(this.deps.pool, async (tx) => {
         const claimed = await claimForHandling(tx, dedupeKey);
@@ -161,21 +175,4 @@ export class Inbox {
     await this.deliver(outcome.userid, busy, `${dedupeKey}:busy`);
     return busy;
   }
-}
-
-/**
- * The console's path, inside the caller's transaction (the HTTP request's):
- * record, claim, handle, mark processed — one commit. A replayed client
- * message id returns the replies of the first handling.
- */
-export async function receiveInTransaction(
-  tx: pg.PoolClient, deps: BotDeps, transport: InboundTransport, env: InboundEnvelope,
-): Promise<{ replies: BotReply[]; replayed: boolean }> {
-  const fresh = await recordInbound(tx, { ...env, transport, now: deps.now() });
-  const claimed = fresh ? await claimForHandling(tx, env.dedupeKey) : null;
-  if (!claimed) {
-    const row = await findInbound(tx, env.dedupeKey);
-    return { replies: (row?.replies as BotReply[] | null) ?? [], replayed: true };
-  }
-  return { replies: await handleClaimed(tx, deps, claimed, { outbox: false }), replayed: false };
 }

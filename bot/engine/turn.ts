@@ -6,7 +6,7 @@ import type pg from 'pg';
 import type { Actor } from '../../core/auth/actor.js';
 import type { ContactRow } from '../../core/resources/contacts.js';
 import type { CustomerPlace } from '../../core/resources/customers.js';
-import type { Conversation } from '../../core/inbound/conversation-repo.js';
+import type { Conversation } from '../../core/inbound/inbound-repo.js';
 import { translatePgError } from '../../core/db/pool.js';
 import { isAppError, type AppError } from '../../core/errors.js';
 import type { ConversationState, PendingQuestion } from './state.js';

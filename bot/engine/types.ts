@@ -2,7 +2,7 @@
  * The conversation engine's contract, independent of any transport: a
  * message in (from WeCom, wechaty or the console), replies out.
  *
- *   const replies = await handleMessage(deps, { userid: 'rep.zhao', message: { kind: 'text', text: '我的任务' } });
+ *   const replies = await new Inbox(deps, transport).receive({ dedupeKey, userid: 'rep.zhao', message: { kind: 'text', text: '我的任务' } });
  */
 import type { Storage } from '../../core/attachments/storage.js';
 import type { CoreDeps } from '../../core/deps.js';
@@ -10,17 +10,10 @@ import type { WecomClient } from '../../core/wecom/wecom-client.js';
 import type { DailyReportPort } from './daily-report-port.js';
 
 export type { BotMessage, BotMessageKind, BotReply } from '../../core/inbound/bot-message.js';
-import type { BotMessage, BotReply } from '../../core/inbound/bot-message.js';
-
-export interface BotInput {
-  /** The member's WeCom userid (users.wecom_userid). */
-  userid: string;
-  message: BotMessage;
-}
 
 export interface BotDeps extends Pick<CoreDeps, 'pool' | 'logger' | 'now'> {
   config: Pick<CoreDeps['config'], 'publicUrl'>;
-  /** null in demo mode: WeCom media cannot be downloaded, replies stay in the outbox. */
+  /** The logging twin in demo mode: WeCom media cannot be downloaded there, replies stay in the outbox. */
   wecom: WecomClient;
   /** Where downloaded photos and voice go (core/attachments/storage.ts). */
   storage: Storage;

@@ -13,13 +13,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ConsoleBot } from '../../core/inbound/console-bridge.js';
-import { receiveInTransaction } from '../engine/inbox.js';
+import { Inbox } from '../engine/inbox.js';
 import type { BotDeps, BotMessage, BotReply } from '../engine/types.js';
 import type { BotTransport, OnMessage } from './bot-transport.js';
 
 /** The bot for the API in this process: record, handle and answer inside the request's transaction. */
 export function createConsoleBot(deps: BotDeps): ConsoleBot {
-  return { talk: (tx, env) => receiveInTransaction(tx, deps, 'console', env) };
+  const inbox = new Inbox(deps, new ConsoleTransport());
+  return { talk: (tx, env) => inbox.receiveWithin(tx, env) };
 }
 
 /** Pushed replies kept for a caller to show (a long-running worker must not grow without bound). */

@@ -59,13 +59,28 @@ export async function recordInbound(db: Db, m: NewInbound): Promise<boolean> {
   return r.rowCount === 1;
 }
 
+/**
+ * bot_conversations: one row per member, claimed (locked) with each of their
+ * messages, so a member's messages are handled strictly one after another.
+ * State and the pending question are opaque JSON here; bot/engine/state.ts
+ * gives them their shape.
+ */
+export interface Conversation<S, P> {
+  userId: number;
+  state: S;
+  activeActionId: number | null;
+  pendingQuestion: P | null;
+  updatedAt: Date;
+  version: number;
+}
+
 /** A message claimed for handling, with its sender and their conversation (locked until the transaction ends). */
 export interface ClaimedInbound {
   row: InboundRow;
   /** null: the sender is not (or no longer) an active member. */
   actor: Actor | null;
   /** The conversation row as stored; null with no actor. */
-  conversation: { userId: number; state: unknown; activeActionId: number | null; pendingQuestion: unknown; updatedAt: Date; version: number } | null;
+  conversation: Conversation<unknown, unknown> | null;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,9 +8,10 @@ import { logger } from '../../../core/logger.js';
 import { LoggingWecomClient } from '../../../core/wecom/logging-wecom-client.js';
 import type { WecomClient } from '../../../core/wecom/wecom-client.js';
 import { createBotDeps } from '../../../bot/engine/deps.js';
-import { handleMessage } from '../../../bot/engine/handle-message.js';
+import { Inbox } from '../../../bot/engine/inbox.js';
 import type { BotDeps, BotMessage } from '../../../bot/engine/types.js';
 import { startBot, type BotPart } from '../../../bot/main.js';
+import { ConsoleTransport } from '../../../bot/transports/console.transport.js';
 import type { InboundBus } from '../../../core/inbound/inbound-signal.js';
 
 let dataDir: string | null = null;
@@ -40,10 +42,10 @@ export function startBotPart(pool: pg.Pool, deps: BotDeps, inboundBus?: InboundB
   return startBot(sys as never, deps);
 }
 
-/** One message through the engine; the reply text (all replies joined). */
+/** One message through the bot's one way in (the inbox, as the console receives it); the reply text (all replies joined). */
 export async function say(deps: BotDeps, userid: string, message: BotMessage | string): Promise<string> {
   const m: BotMessage = typeof message === 'string' ? { kind: 'text', text: message } : message;
-  const replies = await handleMessage(deps, { userid, message: m });
+  const replies = await new Inbox(deps, new ConsoleTransport()).receive({ dedupeKey: `test:${randomUUID()}`, userid, message: m });
   return replies.map((r) => r.text).join('\n');
 }
 

@@ -16,7 +16,7 @@ function fakeInbox() {
   const started: string[] = [];
   const release = new Map<string, () => void>();
   const inbox = {
-    process: ({ dedupeKey: key }: { dedupeKey: string }) => {
+    handle: ({ dedupeKey: key }: { dedupeKey: string }) => {
       started.push(key);
       return new Promise<[]>((resolve) => release.set(key, () => resolve([])));
     },

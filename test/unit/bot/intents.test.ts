@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { mentionedCustomers, pickChoice, shortName } from '../../../bot/engine/pick-action.js';
-import { toReplies } from '../../../bot/engine/handle-message.js';
+import { toReplies } from '../../../bot/engine/run-turn.js';
 import { detectCommand, detectPhotoTag, isNo, isNoise, isYes, parseCorrection } from '../../../bot/parse/intents.js';
 
 describe('bot intents', () => {
