@@ -54,6 +54,7 @@ import { installDefaults } from '../core/seed/install.js';
 import { decryptCallback, type CallbackCryptoConfig } from '../core/wecom/callback-crypto.js';
 import { benchLogger, freePort, makeTempDir, postgresCpuMs } from './bench-db.js';
 import { benchClient } from './http-client.js';
+import { closedLoop, openLoop, openLoopTasks, warmPool, WARMUP_S } from './load-loops.js';
 import { printTable, profiled, resultRows, type BenchResult } from './report.js';
 
 const RATE_PER_S = Number(process.env.BENCH_BOT_RATE ?? 200);
@@ -95,38 +96,6 @@ function messageFor(rep: Rep, i: number): BotMessage {
   return { kind: 'text', text: texts[i % texts.length] };
 }
 
-interface LoadResult {
-  p50: number;
-  p99: number;
-  max: number;
-  perS: number;
-  errors: number;
-  /** The slowest in the warm-up second (left out of p50/p99/max): pool connections opening, caches filling. */
-  warmupMax?: number;
-}
-
-/**
- * Each open loop runs this long before it is measured, its slowest reported
- * apart: JIT, caches and new backends settle in the first second.
- */
-const WARMUP_S = 1;
-
-/**
- * Opens all the pool's connections, as steady traffic keeps them open: the
- * phase before may have left the pool idle long enough (pg-pool closes idle
- * connections after 10 s) that the next would otherwise measure reopening
- * them — fork, authentication and cold caches — one burst at a time.
- */
-async function warmPool(pool: pg.Pool): Promise<void> {
-  const clients = await Promise.all(Array.from({ length: (pool as unknown as { options: { max: number } }).options.max }, () => pool.connect()));
-  await Promise.all(clients.map((c) => c.query('SELECT 1')));
-  for (const c of clients) c.release();
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] : NaN;
-}
-
 /** A bounded worker pool, as the bot part runs handling: `run(fn)` resolves when fn is done. */
 function limiter(concurrency: number): <T>(fn: () => Promise<T>) => Promise<T> {
   let running = 0;
@@ -140,56 +109,6 @@ function limiter(concurrency: number): <T>(fn: () => Promise<T>) => Promise<T> {
       running--;
       waiting.shift()?.();
     }
-  };
-}
-
-/** Runs `task(i)` for i < n, `concurrency` at a time; per-task service time and overall rate. */
-async function closedLoop(n: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<LoadResult> {
-  const latencies: number[] = [];
-  let next = 0;
-  let errors = 0;
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    for (let i = next++; i < n; i = next++) {
-      const t = performance.now();
-      await task(i).then(() => { latencies.push(performance.now() - t); }, () => { errors++; });
-    }
-  }));
-  latencies.sort((a, b) => a - b);
-  const round = (x: number) => Math.round(x * 10) / 10;
-  return { p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)), max: round(latencies.at(-1) ?? NaN), perS: Math.round(n / ((performance.now() - t0) / 1000)), errors };
-}
-
-/**
- * Fires `task(i)` every 1000/rate ms for WARMUP_S + `seconds`; latency counts
- * from the scheduled start. The warm-up second is reported apart.
- */
-async function openLoop(rate: number, seconds: number, task: (i: number) => Promise<unknown>): Promise<LoadResult> {
-  const n = rate * (seconds + WARMUP_S);
-  const interval = 1000 / rate;
-  const latencies: number[] = [];
-  let warmupMax = 0;
-  let errors = 0;
-  const t0 = performance.now();
-  const measuredFrom = t0 + WARMUP_S * 1000;
-  const running: Promise<void>[] = [];
-  for (let i = 0; i < n; i++) {
-    const due = t0 + i * interval;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    running.push(task(i).then(() => {
-      const latency = performance.now() - due;
-      if (due < measuredFrom) warmupMax = Math.max(warmupMax, latency);
-      else latencies.push(latency);
-    }, () => { errors++; }));
-  }
-  await Promise.all(running);
-  const elapsed = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  const round = (x: number) => Math.round(x * 10) / 10;
-  return {
-    p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)), max: round(latencies.at(-1) ?? NaN),
-    perS: Math.round(n / elapsed), errors, warmupMax: round(warmupMax),
   };
 }
 
@@ -302,7 +221,7 @@ export async function run(): Promise<BenchResult> {
     const capacity = await closedLoop(1000, handlers, handle);
     await warmPool(botPool);
     const handling = await openLoop(RATE_PER_S, SECONDS, handleQueued);
-    const prebuilt = Array.from({ length: RATE_PER_S * (SECONDS + WARMUP_S) }, (_, i) => callbackFor(reps[i % REPS].userid, '帮助'));
+    const prebuilt = Array.from({ length: openLoopTasks(RATE_PER_S, SECONDS) }, (_, i) => callbackFor(reps[i % REPS].userid, '帮助'));
     const bareHandling = await openLoop(RATE_PER_S, SECONDS, async (i) => decryptCallback(prebuilt[i].query, prebuilt[i].body, KEYS));
 
     // as `npm start`: the API acknowledges, the bot part in the same process hears the signal and handles
@@ -313,8 +232,8 @@ export async function run(): Promise<BenchResult> {
     servers.push(api);
     const bare = await listen(bareCallbackHandler());
     servers.push(bare);
-    const ackMessages = Array.from({ length: RATE_PER_S * (SECONDS + WARMUP_S) }, (_, i) => callbackFor(reps[i % REPS].userid, ['我的任务', '下周三下午再约', '还差什么', '帮助'][i % 4]));
-    const bareMessages = Array.from({ length: RATE_PER_S * (SECONDS + WARMUP_S) }, (_, i) => callbackFor(reps[i % REPS].userid, '帮助'));
+    const ackMessages = Array.from({ length: openLoopTasks(RATE_PER_S, SECONDS) }, (_, i) => callbackFor(reps[i % REPS].userid, ['我的任务', '下周三下午再约', '还差什么', '帮助'][i % 4]));
+    const bareMessages = Array.from({ length: openLoopTasks(RATE_PER_S, SECONDS) }, (_, i) => callbackFor(reps[i % REPS].userid, '帮助'));
     for (let i = 0; i < 50; i++) await post(bare.url, callbackFor('bench.rep.0', '帮助'))();
     const bareAck = await openLoop(RATE_PER_S, SECONDS, (i) => post(bare.url, bareMessages[i])());
     await warmPool(db.pool);

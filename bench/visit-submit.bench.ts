@@ -19,6 +19,15 @@
  *   BENCH_VISIT_SQL=bench/visit-ceiling.sql …       runs that SQL on the bench's database before anything is
  *                                                  prepared: what-if experiments on the schema, never a setting
  *
+ * Open-loop mode: reports sent on schedule at each rate (default 20, 50 and
+ * 100 per second, 10 s each after a 1 s warm-up), the bare insert at the same
+ * rates first; p50/p99 count from the scheduled send, so queueing shows. This
+ * is what a rep feels at the rates real organisations produce (the closed
+ * loop's p99 is the queue at saturation). Target: p99 ≤ 50 ms at 50/s.
+ *
+ *   BENCH_VISIT_MODE=open npm run bench -- visit-submit
+ *   BENCH_VISIT_MODE=open BENCH_VISIT_RATES=50 BENCH_VISIT_OPEN_S=30 npx tsx bench/visit-submit.bench.ts
+ *
  * Both sides are CPU work on this machine's cores (the API, its database and
  * the load generator share them), so the throughput ratio cannot exceed the
  * ratio of CPU spent per request: printed as `throughput_bound_by_cpu`.
@@ -43,11 +52,16 @@ import { installDefaults } from '../core/seed/install.js';
 import { jpegWithExif } from '../test/unit/flow/support/jpeg-builder.js';
 import { benchLogger, makeTempDir, postgresCpuMs, processesMentioning } from './bench-db.js';
 import { benchClient } from './http-client.js';
+import { openLoop, openLoopTasks, percentile, warmPool, type LoadResult as OpenLoopResult } from './load-loops.js';
 import { median, printTable, profiled, resultRows, type BenchResult } from './report.js';
 
 const N = Number(process.env.BENCH_VISIT_N ?? 2000);
 const WARMUP = Number(process.env.BENCH_VISIT_WARMUP ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_VISIT_CONCURRENCY ?? 50);
+const OPEN_LOOP = process.env.BENCH_VISIT_MODE === 'open';
+const RATES = (process.env.BENCH_VISIT_RATES ?? '20,50,100').split(',').map(Number);
+const OPEN_S = Number(process.env.BENCH_VISIT_OPEN_S ?? 10);
+const OPEN_TARGET_RATE = 50;
 const CUSTOMERS_PER_REP = 40;
 const PG_PORT = 54332;
 const TARGET_RATIO = 0.4;
@@ -71,8 +85,6 @@ const shanghaiExif = (d: Date): string => {
   const s = new Date(d.getTime() + 8 * 3_600_000).toISOString();
   return `${s.slice(0, 4)}:${s.slice(5, 7)}:${s.slice(8, 10)} ${s.slice(11, 19)}`;
 };
-
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 
 /** `concurrency` workers pull jobs from one queue; each request's latency is recorded. */
 async function load(jobs: Array<() => Promise<number>>, concurrency: number, dataDir: string): Promise<LoadResult> {
@@ -98,7 +110,7 @@ async function load(jobs: Array<() => Promise<number>>, concurrency: number, dat
   const ok = (statuses[200] ?? 0) + (statuses[201] ?? 0);
   return {
     requests: jobs.length, ok, statuses, seconds, perS: jobs.length / seconds,
-    p50: median(latencies), p99: pct(latencies, 0.99), max: latencies[latencies.length - 1],
+    p50: median(latencies), p99: percentile(latencies, 0.99), max: latencies[latencies.length - 1],
     cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / jobs.length,
     postgresCpuMsPerRequest: pg0 === null || pg1 === null ? null : (pg1 - pg0) / jobs.length,
   };
@@ -208,6 +220,46 @@ async function startBaseline(pool: pg.Pool) {
 const submit = (url: string, p: Prepared) => () =>
   client.post(url, JSON.stringify(p.body), { Authorization: `Bearer ${p.token}`, 'Content-Type': 'application/json' });
 
+/** As `submit`, for an open loop: a refusal (not 200/201) counts as an error there. */
+const submitOrThrow = (url: string, p: Prepared) => async () => {
+  const status = await submit(url, p)();
+  if (status !== 200 && status !== 201) throw new Error(`status ${status}`);
+};
+
+/**
+ * Each rate in turn, the bare insert first then the reports, each on actions
+ * not yet reported; the pool's connections opened before each loop.
+ */
+async function openLoops(api: string, baseline: string, pool: pg.Pool, reports: Prepared[]): Promise<BenchResult> {
+  const metrics: BenchResult['metrics'] = { seconds_per_rate: OPEN_S, api_pool_connections: pool.options.max ?? NaN };
+  const ratios: Record<string, number> = {};
+  let next = 0;
+  const round = (x: number) => Math.round(x * 10) / 10;
+  for (const rate of RATES) {
+    const batch = reports.slice(next, next += openLoopTasks(rate, OPEN_S));
+    await warmPool(pool);
+    const base: OpenLoopResult = await openLoop(rate, OPEN_S, (i) => submitOrThrow(`${baseline}/baseline/${batch[i].actionId}`, batch[i])());
+    await warmPool(pool);
+    const real: OpenLoopResult = await openLoop(rate, OPEN_S, (i) => submitOrThrow(`${api}/api/actions/${batch[i].actionId}/visit-report`, batch[i])());
+    Object.assign(metrics, {
+      [`at_${rate}_visit_report_p50_ms`]: round(real.p50),
+      [`at_${rate}_visit_report_p99_ms`]: round(real.p99),
+      [`at_${rate}_visit_report_max_ms`]: round(real.max),
+      [`at_${rate}_visit_report_warmup_max_ms`]: real.warmupMax ?? NaN,
+      [`at_${rate}_visit_report_errors`]: real.errors,
+      [`at_${rate}_baseline_insert_p50_ms`]: round(base.p50),
+      [`at_${rate}_baseline_insert_p99_ms`]: round(base.p99),
+      [`at_${rate}_baseline_insert_errors`]: base.errors,
+    });
+    ratios[`at_${rate}_visit_report_p99_ms`] = real.p99 / base.p99;
+    if (rate === OPEN_TARGET_RATE) {
+      metrics.p99_target = real.p99 <= TARGET_P99_MS ? `met at ${rate}/s (≤ ${TARGET_P99_MS} ms)` : `MISSED at ${rate}/s (> ${TARGET_P99_MS} ms)`;
+    }
+  }
+  metrics.load_average = Math.round(os.loadavg()[0] * 100) / 100;
+  return { name: `visit-report submissions, open loop at ${RATES.join(', ')} reports/s (${OPEN_S} s each after 1 s warm-up)`, metrics, ratios };
+}
+
 export async function run(): Promise<BenchResult> {
   const dataDir = makeTempDir('af-bench-visit-');
   const config = loadConfig({
@@ -225,10 +277,17 @@ export async function run(): Promise<BenchResult> {
     servers.push(baseline);
 
     const tPrep = performance.now();
-    const prepared = await prepare(api.url, WARMUP + N);
+    const measuredCount = OPEN_LOOP ? RATES.reduce((n, rate) => n + openLoopTasks(rate, OPEN_S), 0) : N;
+    const prepared = await prepare(api.url, WARMUP + measuredCount);
     const prepSeconds = (performance.now() - tPrep) / 1000;
     const [warm, measured] = [prepared.slice(0, WARMUP), prepared.slice(WARMUP)];
 
+    if (OPEN_LOOP) {
+      await load(warm.map((p) => submit(`${api.url}/api/actions/${p.actionId}/visit-report`, p)), CONCURRENCY, dataDir);
+      const result = await openLoops(api.url, baseline.url, db.pool, measured);
+      result.metrics.prepare_s = Math.round(prepSeconds * 10) / 10;
+      return result;
+    }
     await load(warm.map((p) => submit(`${baseline.url}/baseline/${p.actionId}`, p)), CONCURRENCY, dataDir);
     const base = await load(measured.map((p) => submit(`${baseline.url}/baseline/${p.actionId}`, p)), CONCURRENCY, dataDir);
     await load(warm.map((p) => submit(`${api.url}/api/actions/${p.actionId}/visit-report`, p)), CONCURRENCY, dataDir);
