@@ -5,6 +5,7 @@
  *   const rows = await latestPerScope(db, 'followup.standard', '', { departmentIds: [1, 2, 3], customerType: 'store' });
  */
 import { prepared, type Db } from '../db/pool.js';
+import { Sql } from '../db/sql.js';
 import type { CustomerType } from '../flow/types.js';
 import type { SettingScope } from './define.js';
 import type { DiffEntry } from './diff.js';
@@ -33,8 +34,15 @@ function toRow(r: any): VersionRow {
   };
 }
 
-const scopeWhere = (first: number) =>
-  `v.department_id IS NOT DISTINCT FROM $${first}::bigint AND v.customer_type IS NOT DISTINCT FROM $${first + 1}::text`;
+/** One setting's versions in one scope: the start of a statement the caller finishes (order, limit, version). */
+function inScope(key: string, item: string, scope: SettingScope): { sql: Sql; from: string } {
+  const sql = new Sql();
+  const from = `SELECT ${COLUMNS} FROM setting_versions v LEFT JOIN users u ON u.id = v.created_by
+      WHERE v.key = ${sql.param(key)} AND v.item = ${sql.param(item)}
+        AND v.department_id IS NOT DISTINCT FROM ${sql.param(scope.departmentId)}::bigint
+        AND v.customer_type IS NOT DISTINCT FROM ${sql.param(scope.customerType)}::text`;
+  return { sql, from };
+}
 
 export interface Candidates {
   /** The departments whose overrides count (a department and its ancestors), or 'all'. */
@@ -83,21 +91,15 @@ export async function valuesPerScope(
 
 /** Every version of one scope, newest first. */
 export async function versionsOf(db: Db, key: string, item: string, scope: SettingScope): Promise<VersionRow[]> {
-  const { rows } = await db.query(
-    `SELECT ${COLUMNS} FROM setting_versions v LEFT JOIN users u ON u.id = v.created_by
-      WHERE v.key = $1 AND v.item = $2 AND ${scopeWhere(3)} ORDER BY v.version DESC`,
-    [key, item, scope.departmentId, scope.customerType],
-  );
+  const { sql, from } = inScope(key, item, scope);
+  const { rows } = await db.query(sql.unprepared(`${from} ORDER BY v.version DESC`));
   return rows.map(toRow);
 }
 
 /** The latest version of one scope, or null when it has none. */
 export async function latestOf(db: Db, key: string, item: string, scope: SettingScope): Promise<VersionRow | null> {
-  const { rows } = await db.query(
-    `SELECT ${COLUMNS} FROM setting_versions v LEFT JOIN users u ON u.id = v.created_by
-      WHERE v.key = $1 AND v.item = $2 AND ${scopeWhere(3)} ORDER BY v.version DESC LIMIT 1`,
-    [key, item, scope.departmentId, scope.customerType],
-  );
+  const { sql, from } = inScope(key, item, scope);
+  const { rows } = await db.query(sql.unprepared(`${from} ORDER BY v.version DESC LIMIT 1`));
   return rows[0] ? toRow(rows[0]) : null;
 }
 
@@ -114,11 +116,8 @@ export async function latestOfAll(db: Db): Promise<Array<Omit<VersionRow, 'value
 }
 
 export async function versionOf(db: Db, key: string, item: string, scope: SettingScope, version: number): Promise<VersionRow | null> {
-  const { rows } = await db.query(
-    `SELECT ${COLUMNS} FROM setting_versions v LEFT JOIN users u ON u.id = v.created_by
-      WHERE v.key = $1 AND v.item = $2 AND ${scopeWhere(3)} AND v.version = $5`,
-    [key, item, scope.departmentId, scope.customerType, version],
-  );
+  const { sql, from } = inScope(key, item, scope);
+  const { rows } = await db.query(sql.unprepared(`${from} AND v.version = ${sql.param(version)}`));
   return rows[0] ? toRow(rows[0]) : null;
 }
 
