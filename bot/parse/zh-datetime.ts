@@ -12,7 +12,7 @@
  * (1–6 点 mean the afternoon during business hours).
  */
 import * as chrono from 'chrono-node';
-import { addCalendarDays, shanghaiDate, shanghaiInstant, weekdayOf, type IsoDate } from '../../core/flow/time.js';
+import { addCalendarDays, shanghaiClock, shanghaiDate, shanghaiInstant, shanghaiWall, weekdayOf, type IsoDate } from '../../core/flow/time.js';
 import { normalizeNumerals, WEEKDAY_END } from './zh-numbers.js';
 
 export interface ParsedDateTime {
@@ -199,7 +199,7 @@ export function parseZhDateTime(text: string, now: Date): ParsedDateTime | null 
 
 /** chrono reads the reference and its results in host-local time: hand it the Shanghai wall clock as local time. */
 function chronoFallback(t: string, now: Date): ParsedDateTime | null {
-  const w = new Date(now.getTime() + 8 * 3_600_000);
+  const w = shanghaiWall(now);
   const ref = new Date(w.getUTCFullYear(), w.getUTCMonth(), w.getUTCDate(), w.getUTCHours(), w.getUTCMinutes());
   const [r] = chrono.zh.parse(t.replaceAll(WEEKDAY_END, ''), ref, { forwardDate: true });
   if (!r) return null;
@@ -217,12 +217,10 @@ const WEEKDAY_NAMES = ['周日', '周一', '周二', '周三', '周四', '周五
 export function describeZhDateTime(at: Date): string {
   const day = shanghaiDate(at);
   const [, mo, d] = day.split('-').map(Number);
-  const w = new Date(at.getTime() + 8 * 3_600_000);
-  return `${mo}月${d}日（${WEEKDAY_NAMES[weekdayOf(day)]}）${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}`;
+  return `${mo}月${d}日（${WEEKDAY_NAMES[weekdayOf(day)]}）${shanghaiClock(at)}`;
 }
 
 /** '2026-12-02T15:00:00+08:00': stored in drafts, readable, and parsed by core/flow's parseBusinessDateTime. */
 export function toShanghaiIso(at: Date): string {
-  const w = new Date(at.getTime() + 8 * 3_600_000);
-  return `${shanghaiDate(at)}T${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}:00+08:00`;
+  return `${shanghaiDate(at)}T${shanghaiClock(at)}:00+08:00`;
 }

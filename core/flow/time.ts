@@ -12,8 +12,8 @@ export type IsoDate = string;
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
-/** The Shanghai wall-clock of an instant, read through UTC getters. */
-function shanghaiWall(d: Date): Date {
+/** The Shanghai wall-clock of an instant, read through UTC getters (for a library that wants local fields). */
+export function shanghaiWall(d: Date): Date {
   return new Date(d.getTime() + SHANGHAI_OFFSET_MS);
 }
 
@@ -39,10 +39,15 @@ export function shanghaiInstant(day: IsoDate, h = 0, m = 0, s = 0): Date {
   return new Date(utcMidnight - SHANGHAI_OFFSET_MS + ((h * 60 + m) * 60 + s) * 1000);
 }
 
+/** 'HH:mm' of the instant in Shanghai. */
+export function shanghaiClock(d: Date): string {
+  const w = shanghaiWall(d);
+  return `${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}`;
+}
+
 /** 'YYYY-MM-DD HH:mm' in Shanghai, for Chinese messages. */
 export function formatShanghai(d: Date): string {
-  const w = shanghaiWall(d);
-  return `${shanghaiDate(d)} ${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}`;
+  return `${shanghaiDate(d)} ${shanghaiClock(d)}`;
 }
 
 /** 'MM-DD HH:mm' in Shanghai: short enough for a chat bubble. */

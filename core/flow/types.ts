@@ -30,7 +30,7 @@ export const CUSTOMER_TYPE_LABELS: Record<CustomerType, string> = {
 
 export type AttachmentKind = 'photo' | 'voice' | 'document';
 
-export const RULE_KINDS = [
+export const GATE_RULE_KINDS = [
   'attachments.min',
   'fields.required',
   'orders.linked',
@@ -40,7 +40,7 @@ export const RULE_KINDS = [
   'checklist.complete',
   'prerequisite.verified',
 ] as const;
-export type GateRuleKind = (typeof RULE_KINDS)[number];
+export type GateRuleKind = (typeof GATE_RULE_KINDS)[number];
 
 export type Severity = 'error' | 'warning';
 

@@ -9,7 +9,7 @@
 import type { Actor } from '../auth/actor.js';
 import { pathInSubtreeSql } from '../auth/department-subtree.js';
 import type { Db } from '../db/pool.js';
-import { shanghaiDate } from '../flow/time.js';
+import { shanghaiClock, shanghaiDate } from '../flow/time.js';
 import { enqueueMessage, textCard } from '../outbox/enqueue.js';
 import type { SettingDefinition } from './define.js';
 import type { NamedScope } from './scope.js';
@@ -34,8 +34,7 @@ const MAX_LINES = 4;
 /** '3月5日 10:20' in Shanghai. */
 export function chineseDateTime(d: Date): string {
   const [, m, day] = shanghaiDate(d).split('-').map(Number);
-  const hm = new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(11, 16);
-  return `${m}月${day}日 ${hm}`;
+  return `${m}月${day}日 ${shanghaiClock(d)}`;
 }
 
 export function noticeText(n: ChangeNotice): string {
