@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -132,6 +132,28 @@ export function processesMentioning(dir: string): number[] {
       .filter((pid) => pid !== process.pid);
   } catch {
     return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+/**
+ * A fresh embedded cluster in a temp dir for the length of `fn`, then closed
+ * and removed; a postmaster still running for it afterwards fails the bench.
+ *
+ *   return withTempBenchDatabase('af-bench-silence-', 4, (db) => measure(db.pool));
+ */
+export async function withTempBenchDatabase<T>(prefix: string, poolSize: number, fn: (db: BenchDatabase) => Promise<T>): Promise<T> {
+  const dataDir = makeTempDir(prefix);
+  try {
+    const db = await openBenchDatabase({ dataDir, port: await freePort(), fresh: true, poolSize });
+    try {
+      return await fn(db);
+    } finally {
+      await db.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+    const left = processesMentioning(dataDir);
+    if (left.length) throw new Error(`postgres still running for ${dataDir}: pids ${left.join(', ')}`);
   }
 }
 

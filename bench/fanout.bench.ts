@@ -16,7 +16,6 @@
  *
  *   npx tsx bench/fanout.bench.ts
  */
-import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
@@ -26,7 +25,7 @@ import { withTransaction, createPool } from '../core/db/pool.js';
 import { deliverOutbox } from '../core/outbox/deliver.js';
 import { HttpWecomClient } from '../core/wecom/http-wecom-client.js';
 import { startFakeWecom, type FakeWecom } from '../test/support/fake-wecom.js';
-import { benchLogger, freePort, makeTempDir, openBenchDatabase, processesMentioning } from './bench-db.js';
+import { benchLogger, withTempBenchDatabase } from './bench-db.js';
 import { msSince, printTable, resultRows, type BenchResult } from './report.js';
 
 const WARNINGS = Number(process.env.BENCH_WARNINGS ?? 10_000);
@@ -37,45 +36,35 @@ const PUBLIC_URL = 'https://af.example.com';
 interface Shape { name: string; managers: number }
 
 export async function run(): Promise<BenchResult> {
-  const dataDir = makeTempDir('af-bench-fanout-');
-  try {
-    const db = await openBenchDatabase({ dataDir, port: await freePort(), fresh: true, poolSize: CONCURRENCY + 2 });
-    try {
-      const shapes: Shape[] = [{ name: 'spread', managers: 1_000 }, { name: 'pileup', managers: 20 }];
-      const metrics: Record<string, number | string> = { warnings: WARNINGS, deliverers: 2, concurrency_each: CONCURRENCY };
-      const rows = [];
-      const baseline = await rawClientRate(WARNINGS, 1_000);
-      metrics.baseline_raw_sends_per_s = Math.round(baseline);
-      for (const shape of shapes) {
-        const r = await deliverShape(db.pool, db.url, shape);
-        metrics[`${shape.name}_warnings_per_s`] = Math.round(r.rate);
-        metrics[`${shape.name}_seconds`] = Math.round(r.ms / 100) / 10;
-        metrics[`${shape.name}_messages_sent`] = r.messages;
-        metrics[`${shape.name}_digests`] = r.digests;
-        metrics[`${shape.name}_duplicates`] = r.duplicates;
-        metrics[`${shape.name}_lost`] = r.lost;
-        metrics[`${shape.name}_dropped_by_wecom`] = r.dropped;
-        rows.push({ name: `${shape.name}: ${shape.managers} managers × ${WARNINGS / shape.managers}`, value: Math.round(r.rate), unit: 'warnings/s',
-          baseline: Math.round(baseline), ratio: r.rate / baseline });
-        if (r.duplicates || r.lost || r.dropped) throw new Error(`${shape.name}: ${r.duplicates} duplicates, ${r.lost} lost, ${r.dropped} dropped`);
-      }
-      printTable('outbox → loopback WeCom (two deliverers) vs the raw client', rows);
-      return {
-        name: '预警发送 fanout',
-        metrics,
-        ratios: {
-          spread_warnings_per_s: Number(metrics.spread_warnings_per_s) / baseline,
-          pileup_warnings_per_s: Number(metrics.pileup_warnings_per_s) / baseline,
-        },
-      };
-    } finally {
-      await db.close();
+  return withTempBenchDatabase('af-bench-fanout-', CONCURRENCY + 2, async (db) => {
+    const shapes: Shape[] = [{ name: 'spread', managers: 1_000 }, { name: 'pileup', managers: 20 }];
+    const metrics: Record<string, number | string> = { warnings: WARNINGS, deliverers: 2, concurrency_each: CONCURRENCY };
+    const rows = [];
+    const baseline = await rawClientRate(WARNINGS, 1_000);
+    metrics.baseline_raw_sends_per_s = Math.round(baseline);
+    for (const shape of shapes) {
+      const r = await deliverShape(db.pool, db.url, shape);
+      metrics[`${shape.name}_warnings_per_s`] = Math.round(r.rate);
+      metrics[`${shape.name}_seconds`] = Math.round(r.ms / 100) / 10;
+      metrics[`${shape.name}_messages_sent`] = r.messages;
+      metrics[`${shape.name}_digests`] = r.digests;
+      metrics[`${shape.name}_duplicates`] = r.duplicates;
+      metrics[`${shape.name}_lost`] = r.lost;
+      metrics[`${shape.name}_dropped_by_wecom`] = r.dropped;
+      rows.push({ name: `${shape.name}: ${shape.managers} managers × ${WARNINGS / shape.managers}`, value: Math.round(r.rate), unit: 'warnings/s',
+        baseline: Math.round(baseline), ratio: r.rate / baseline });
+      if (r.duplicates || r.lost || r.dropped) throw new Error(`${shape.name}: ${r.duplicates} duplicates, ${r.lost} lost, ${r.dropped} dropped`);
     }
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-    const left = processesMentioning(dataDir);
-    if (left.length) throw new Error(`postgres still running for ${dataDir}: pids ${left.join(', ')}`);
-  }
+    printTable('outbox → loopback WeCom (two deliverers) vs the raw client', rows);
+    return {
+      name: '预警发送 fanout',
+      metrics,
+      ratios: {
+        spread_warnings_per_s: Number(metrics.spread_warnings_per_s) / baseline,
+        pileup_warnings_per_s: Number(metrics.pileup_warnings_per_s) / baseline,
+      },
+    };
+  });
 }
 
 async function deliverShape(pool: pg.Pool, url: string, shape: Shape) {

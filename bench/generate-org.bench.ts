@@ -8,11 +8,10 @@
  *   BENCH_SCALE=full npx tsx bench/generate-org.bench.ts   500 / 100k / 500k / 5M
  *   BENCH_SCALE=small …                                    50 / 5k / 10k / 100k (a smoke run)
  */
-import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { freePort, makeTempDir, openBenchDatabase, processesMentioning } from './bench-db.js';
+import { withTempBenchDatabase } from './bench-db.js';
 import { generateOrg, printGenerateResult } from './generate-org.js';
 import { printTable, resultRows, type BenchResult } from './report.js';
 
@@ -25,47 +24,37 @@ const SCALES = {
 export async function run(): Promise<BenchResult> {
   const scaleName = (process.env.BENCH_SCALE ?? 'default') as keyof typeof SCALES;
   const scale = SCALES[scaleName] ?? SCALES.default;
-  const dataDir = makeTempDir('af-bench-gen-');
-  try {
-    const db = await openBenchDatabase({ dataDir, port: await freePort(), fresh: true, poolSize: 4 });
-    try {
-      const plain = await plainCeiling(db.pool, 200_000);
-      const client = await clientBatched(db.pool, 50_000);
-      const r = await generateOrg(db.pool, { ...scale, seed: 42 });
-      printGenerateResult(r);
-      const perTable = Object.fromEntries(r.tables.map((t) => [`${t.table.replace(/\W+/g, '_').replace(/_$/, '')}_rows_per_s`, Math.round(t.rowsPerSec)]));
-      const events = r.tables.find((t) => t.table === 'events');
-      const metrics = {
-        scale: `${scaleName}: ${scale.reps}/${scale.customers}/${scale.actions}/${scale.events}`,
-        ...perTable,
-        total_rows: r.rows,
-        total_rows_per_s: Math.round(r.rowsPerSec),
-        insert_s: round(r.insertMs / 1000),
-        fk_check_s: round(r.verifyMs / 1000),
-        analyze_s: round(r.analyzeMs / 1000),
-        baseline_plain_rows_per_s: Math.round(plain),
-        baseline_client_1000_row_insert_rows_per_s: Math.round(client),
-      };
-      const ratios: Record<string, number> = { total_rows_per_s: r.rowsPerSec / client };
-      if (events) {
-        ratios.events_rows_per_s = events.rowsPerSec / plain;
-      }
-      printTable('generator vs baselines (same server, same run)', [
-        ...(events ? [{ name: 'events (indexes + realistic values)', value: Math.round(events.rowsPerSec), unit: 'rows/s',
-          baseline: Math.round(plain), ratio: events.rowsPerSec / plain }] : []),
-        { name: 'all tables', value: Math.round(r.rowsPerSec), unit: 'rows/s', baseline: Math.round(client), ratio: r.rowsPerSec / client },
-      ]);
-      console.log('  baselines: plain = INSERT…SELECT of constant events-shaped rows into a bare table;' +
-        ' client = 1,000-row INSERT … VALUES sent from Node');
-      return { name: 'generate-org', metrics, ratios };
-    } finally {
-      await db.close();
+  return withTempBenchDatabase('af-bench-gen-', 4, async (db) => {
+    const plain = await plainCeiling(db.pool, 200_000);
+    const client = await clientBatched(db.pool, 50_000);
+    const r = await generateOrg(db.pool, { ...scale, seed: 42 });
+    printGenerateResult(r);
+    const perTable = Object.fromEntries(r.tables.map((t) => [`${t.table.replace(/\W+/g, '_').replace(/_$/, '')}_rows_per_s`, Math.round(t.rowsPerSec)]));
+    const events = r.tables.find((t) => t.table === 'events');
+    const metrics = {
+      scale: `${scaleName}: ${scale.reps}/${scale.customers}/${scale.actions}/${scale.events}`,
+      ...perTable,
+      total_rows: r.rows,
+      total_rows_per_s: Math.round(r.rowsPerSec),
+      insert_s: round(r.insertMs / 1000),
+      fk_check_s: round(r.verifyMs / 1000),
+      analyze_s: round(r.analyzeMs / 1000),
+      baseline_plain_rows_per_s: Math.round(plain),
+      baseline_client_1000_row_insert_rows_per_s: Math.round(client),
+    };
+    const ratios: Record<string, number> = { total_rows_per_s: r.rowsPerSec / client };
+    if (events) {
+      ratios.events_rows_per_s = events.rowsPerSec / plain;
     }
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-    const left = processesMentioning(dataDir);
-    if (left.length) throw new Error(`postgres still running for ${dataDir}: pids ${left.join(', ')}`);
-  }
+    printTable('generator vs baselines (same server, same run)', [
+      ...(events ? [{ name: 'events (indexes + realistic values)', value: Math.round(events.rowsPerSec), unit: 'rows/s',
+        baseline: Math.round(plain), ratio: events.rowsPerSec / plain }] : []),
+      { name: 'all tables', value: Math.round(r.rowsPerSec), unit: 'rows/s', baseline: Math.round(client), ratio: r.rowsPerSec / client },
+    ]);
+    console.log('  baselines: plain = INSERT…SELECT of constant events-shaped rows into a bare table;' +
+      ' client = 1,000-row INSERT … VALUES sent from Node');
+    return { name: 'generate-org', metrics, ratios };
+  });
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;

@@ -20,14 +20,13 @@
  *   BENCH_SCALE=medium npx tsx bench/silence.bench.ts    200 / 200k / 1M, with the followups table
  *   BENCH_SCALE=small npx tsx bench/silence.bench.ts     50 / 20k / 100k (a smoke run)
  */
-import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { runSilenceCheck, stageSilenceAlerts } from '../core/alerts/silence.js';
 import { createCandidateTable } from '../core/alerts/alert-writer.js';
 import { loadConfig } from '../core/config.js';
-import { benchLogger, freePort, makeTempDir, openBenchDatabase, processesMentioning } from './bench-db.js';
+import { benchLogger, withTempBenchDatabase } from './bench-db.js';
 import { generateOrg, printGenerateResult } from './generate-org.js';
 import { median, msSince, printTable, resultRows, type BenchResult } from './report.js';
 
@@ -48,19 +47,7 @@ const EFFECTIVE_TYPES = ['followup.recorded', 'visit.submitted'];
 export async function run(): Promise<BenchResult> {
   const scaleName = (process.env.BENCH_SCALE ?? 'default') as keyof typeof SCALES;
   const scale = SCALES[scaleName] ?? SCALES.default;
-  const dataDir = makeTempDir('af-bench-silence-');
-  try {
-    const db = await openBenchDatabase({ dataDir, port: await freePort(), fresh: true, poolSize: 4 });
-    try {
-      return await measure(db.pool, scaleName, scale);
-    } finally {
-      await db.close();
-    }
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-    const left = processesMentioning(dataDir);
-    if (left.length) throw new Error(`postgres still running for ${dataDir}: pids ${left.join(', ')}`);
-  }
+  return withTempBenchDatabase('af-bench-silence-', 4, (db) => measure(db.pool, scaleName, scale));
 }
 
 async function measure(pool: pg.Pool, scaleName: string, scale: (typeof SCALES)[keyof typeof SCALES]): Promise<BenchResult> {
