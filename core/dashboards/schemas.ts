@@ -44,11 +44,8 @@ export const TrendSchema = z.object({
   display: z.string(),
 });
 
-export const FigureSchema = z.object({
-  metric: MetricParam,
-  name: z.string(),
-  group: z.enum(['water_level', 'health']),
-  unit: z.enum(['percent', 'days']),
+/** A figure's value as the dashboard and each breakdown bar show it. */
+const MeasuredShape = {
   value: z.number().nullable(),
   display: z.string(),
   numerator: z.number().nullable(),
@@ -56,6 +53,14 @@ export const FigureSchema = z.object({
   /** Durations: the median next to the mean (value). */
   median: z.number().nullable(),
   status: StatusSchema,
+};
+
+export const FigureSchema = z.object({
+  metric: MetricParam,
+  name: z.string(),
+  group: z.enum(['water_level', 'health']),
+  unit: z.enum(['percent', 'days']),
+  ...MeasuredShape,
   statusLabel: z.string().nullable(),
   target: z.string().nullable(),
   previous: z.object({ value: z.number().nullable(), display: z.string(), period: PeriodSchema }),
@@ -95,12 +100,7 @@ export const DashboardOverviewSchema = z.object({
 export const BreakdownRowSchema = z.object({
   key: z.string(),
   label: z.string(),
-  value: z.number().nullable(),
-  display: z.string(),
-  numerator: z.number().nullable(),
-  denominator: z.number().nullable(),
-  median: z.number().nullable(),
-  status: StatusSchema,
+  ...MeasuredShape,
   /** Query parameters that narrow the dashboard (and its records) to this bar; null when it cannot be narrowed. */
   drill: z.record(z.string(), z.string()).nullable(),
 });
