@@ -87,7 +87,7 @@ const TECHNICAL: Record<string, string> = {
   'core/alerts/silence.ts#FULL_SWEEP_EVERY_MS': 'how often the check re-reads everything (a correctness sweep, not a threshold)',
   'core/alerts/silence.ts#FOLLOW_UP_MARGIN_MS': 'overlap of incremental runs',
   'core/alerts/rule-settings.ts#AFTER_QUIET_MS': "WeCom's advice not to send on the hour",
-  'bot/engine/handle-message.ts#REPLY_MAX_BYTES': "WeCom's limit",
+  'bot/engine/run-turn.ts#REPLY_MAX_BYTES': "WeCom's limit",
   'bot/engine/route.ts#MAX_TEXT': 'input size guard',
   'bot/engine/session.ts#VOCABULARY_TTL_MS': 'cache lifetime',
   'bot/engine/inbox.ts#MAX_ATTEMPTS': 'message retries',
