@@ -4,7 +4,7 @@ import { runLegalReviewSkipsCheck } from '../../../core/alerts/legal-review-skip
 import { runSilenceCheck } from '../../../core/alerts/silence.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
-import { aMorningAfterSeed, clock, deps, lookups } from './alerts-helpers.js';
+import { aMorningAfterSeed, clock, deps, lookups } from '../jobs/jobs-helpers.js';
 
 describe('alert center API', () => {
   let pool: pg.Pool;

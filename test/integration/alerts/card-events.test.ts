@@ -8,7 +8,7 @@ import { deliverOutbox } from '../../../core/outbox/deliver.js';
 import { startTestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
 import type { FakeWecom } from '../../support/fake-wecom.js';
-import { aMorningAfterSeed, clock, deps, fakeWecomWithDemoOrg, lookups, wecomClient } from './alerts-helpers.js';
+import { aMorningAfterSeed, clock, deps, fakeWecomWithDemoOrg, lookups, wecomClient } from '../jobs/jobs-helpers.js';
 
 describe('alert card clicks (template_card_event)', () => {
   let pool: pg.Pool;

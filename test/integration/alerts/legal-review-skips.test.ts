@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type pg from 'pg';
 import { runLegalReviewSkipsCheck, weekStart } from '../../../core/alerts/legal-review-skips.js';
 import { freshDatabase } from '../../support/database.js';
-import { aMorningAfterSeed, clock, DAY, deps, lookups } from './alerts-helpers.js';
+import { aMorningAfterSeed, clock, DAY, deps, lookups } from '../jobs/jobs-helpers.js';
 
 describe('legal review skips check (跳过法务审核)', () => {
   let pool: pg.Pool;

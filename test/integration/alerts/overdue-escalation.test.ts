@@ -4,7 +4,7 @@ import { runOverdueEscalation } from '../../../core/alerts/overdue-escalation.js
 import { shanghaiInstant } from '../../../core/flow/time.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
-import { clock, deps, lookups } from './alerts-helpers.js';
+import { clock, deps, lookups } from '../jobs/jobs-helpers.js';
 
 describe('overdue escalation (逾期升级)', () => {
   let pool: pg.Pool;

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { runReminders } from '../../../core/alerts/reminders.js';
 import { shanghaiInstant } from '../../../core/flow/time.js';
 import { freshDatabase } from '../../support/database.js';
-import { clock, deps, HOUR, lookups } from './alerts-helpers.js';
+import { clock, deps, HOUR, lookups } from '../jobs/jobs-helpers.js';
 
 describe('reminders (草稿与日报提醒)', () => {
   let pool: pg.Pool;

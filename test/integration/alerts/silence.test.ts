@@ -6,7 +6,7 @@ import { verifyLink } from '../../../core/auth/session.js';
 import { startTestApi } from '../../support/api-harness.js';
 import { settingsClient } from '../settings/support/settings-client.js';
 import { freshDatabase } from '../../support/database.js';
-import { addSilentCustomers, aMorningAfterSeed, clock, DAY, deps, lookups, PUBLIC_URL, SECRET, silentCustomerIds } from './alerts-helpers.js';
+import { addSilentCustomers, aMorningAfterSeed, clock, DAY, deps, lookups, PUBLIC_URL, SECRET, silentCustomerIds } from '../jobs/jobs-helpers.js';
 
 describe('silence check (沉默客户)', () => {
   let pool: pg.Pool;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { freshDatabase } from '../../support/database.js';
-import { aMorningAfterSeed, runNode, silentCustomerIds } from '../alerts/alerts-helpers.js';
+import { aMorningAfterSeed, runNode, silentCustomerIds } from './jobs-helpers.js';
 
 describe('npm run job -- <name> (jobs/cli/run-job.ts)', () => {
   it('runs one job once and prints, in Chinese, what it found and what it sent', async function () {

@@ -9,7 +9,7 @@ import { freshDatabase } from '../../support/database.js';
 import type { FakeWecom } from '../../support/fake-wecom.js';
 import {
   addSilentCustomers, aMorningAfterSeed, clock, deliveredTaskIds, deps, fakeWecomWithDemoOrg, lookups, wecomClient,
-} from '../alerts/alerts-helpers.js';
+} from '../jobs/jobs-helpers.js';
 
 describe('outbox delivery', () => {
   let pool: pg.Pool;

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { runSilenceCheck } from '../../../core/alerts/silence.js';
 import { freshDatabase } from '../../support/database.js';
 import type { FakeWecom } from '../../support/fake-wecom.js';
-import { addSilentCustomers, deliveredTaskIds, deps, fakeWecomWithDemoOrg, runNode } from '../alerts/alerts-helpers.js';
+import { addSilentCustomers, deliveredTaskIds, deps, fakeWecomWithDemoOrg, runNode } from '../jobs/jobs-helpers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
