@@ -20,6 +20,7 @@ import { registerConfigRoutes } from './routes/config.routes.js';
 import { registerCrmRoutes } from './routes/crm.routes.js';
 import { registerDailyReportRoutes } from './routes/daily-reports.routes.js';
 import { registerDashboardRoutes } from './routes/dashboards.routes.js';
+import { registerEvidenceRoutes } from './routes/evidence.routes.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerOrgRoutes } from './routes/org.routes.js';
 import { registerSessionRoutes } from './routes/sessions.routes.js';
@@ -62,6 +63,7 @@ export function createApp(deps: ApiDeps): Koa {
   registerConfigRoutes(kit);
   registerSettingsRoutes(kit);
   registerActionRoutes(kit);
+  registerEvidenceRoutes(kit);
   registerSupervisorTodoRoutes(kit);
   registerAlertRoutes(kit, deps.wecom);
   registerWecomJssdkRoutes(kit, deps.wecom);

@@ -90,6 +90,13 @@ export const ErrorResponse = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 }).openapi('Error');
 
+/** The error envelope documented per status, for operations registered by hand (bytes in or out). */
+export function errorResponses(extra: Record<number, string> = {}) {
+  const json = { 'application/json': { schema: ErrorResponse } };
+  const base: Record<number, string> = { 400: '请求格式错误', 401: '未登录', 403: '无权限', 422: '业务校验未通过', ...extra };
+  return Object.fromEntries(Object.entries(base).map(([status, description]) => [status, { description, content: json }]));
+}
+
 /**
  * A handler's answer with its own status, for refusals that must still commit
  * their bookkeeping (e.g. a rejected visit report records the attempt and the

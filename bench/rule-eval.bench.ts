@@ -15,6 +15,7 @@ import { wgs84ToGcj02 } from '../core/flow/geo.js';
 import { keywordMatcherFor, warmUpSegmenter } from '../core/flow/segmenter.js';
 import { shanghaiInstant } from '../core/flow/time.js';
 import type { ReportAttachment, VisitFacts } from '../core/flow/types.js';
+import { rng } from '../test/support/rng.js';
 import { median, printTable, resultRows, type BenchResult } from './report.js';
 
 const TARGET_PER_S = 20_000;
@@ -22,16 +23,6 @@ const POOL = 500;
 const ITERATIONS = 100_000;
 const RUNS = 3;
 
-/** Deterministic PRNG (mulberry32) so every run evaluates the same reports. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const OPENERS = ['今天上午拜访了门店店长', '下午去医院设备科见了王主任', '和经销商老板当面沟通了二季度计划', '拜访了采购部李经理'];
 const FILLERS = ['客户整体态度比较积极', '对新品包装反馈不错', '答应下周安排一次试用', '希望我们提供更详细的方案', '对方提到年底还有预算'];

@@ -49,7 +49,7 @@ import { loadConfig } from '../core/config.js';
 import { openDatabase } from '../core/db/database.js';
 import { warmUpSegmenter } from '../core/flow/segmenter.js';
 import { installDefaults } from '../core/seed/install.js';
-import { jpegWithExif } from '../test/unit/flow/support/jpeg-builder.js';
+import { cameraPhoto } from '../test/support/camera-photo.js';
 import { benchLogger, makeTempDir, postgresCpuMs, processesMentioning } from './bench-db.js';
 import { benchClient } from './http-client.js';
 import { openLoop, openLoopTasks, percentile, warmPool, type LoadResult as OpenLoopResult } from './load-loops.js';
@@ -81,10 +81,6 @@ interface LoadResult {
   postgresCpuMsPerRequest: number | null;
 }
 
-const shanghaiExif = (d: Date): string => {
-  const s = new Date(d.getTime() + 8 * 3_600_000).toISOString();
-  return `${s.slice(0, 4)}:${s.slice(5, 7)}:${s.slice(8, 10)} ${s.slice(11, 19)}`;
-};
 
 /** `concurrency` workers pull jobs from one queue; each request's latency is recorded. */
 async function load(jobs: Array<() => Promise<number>>, concurrency: number, dataDir: string): Promise<LoadResult> {
@@ -154,14 +150,14 @@ async function prepare(api: string, count: number): Promise<Prepared[]> {
   for (const u of REPS) tokens[u] = must(await call(`${api}/api/auth/dev-login`, 'POST', null, { userid: u }), 'dev-login').json.token;
 
   const now = new Date();
-  const taken = shanghaiExif(new Date(now.getTime() - 5 * 60_000));
+  const taken = new Date(now.getTime() - 5 * 60_000);
   const reports: Record<string, unknown> = {};
   const customers: Array<{ rep: string; id: number; lat: number; lng: number }> = [];
   for (const [ri, rep] of REPS.entries()) {
     const up = async (bytes: Buffer, q: string) => must(await call(`${api}/api/attachments`, 'POST', tokens[rep], undefined, { bytes, query: q }), 'upload').json.id;
-    // two distinct photos (the EXIF differs by a second) and a minute of AMR
-    const door = await up(jpegWithExif(taken), `?kind=photo&tags=${encodeURIComponent('门头照')}`);
-    const group = await up(jpegWithExif(taken.replace(/\d$/, (d) => String((Number(d) + 1) % 10))), `?kind=photo&tags=${encodeURIComponent('合影')}`);
+    // two distinct photos and a minute of AMR
+    const door = await up(await cameraPhoto({ takenAt: taken }), `?kind=photo&tags=${encodeURIComponent('门头照')}`);
+    const group = await up(await cameraPhoto({ takenAt: taken }), `?kind=photo&tags=${encodeURIComponent('合影')}`);
     const memo = await up(Buffer.concat([Buffer.from('#!AMR\n', 'latin1'), Buffer.alloc(32 * 3000, 0x3c)]), '?kind=voice');
     reports[rep] = [door, group, memo];
     await inBatches(Array.from({ length: CUSTOMERS_PER_REP }, (_, i) => i), 10, async (i) => {

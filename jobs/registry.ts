@@ -2,6 +2,7 @@ import type { System } from '../core/system.js';
 import { dashboardRollupFoldJob } from './dashboard-rollup-fold.job.js';
 import { dashboardSnapshotsJob } from './dashboard-snapshots.job.js';
 import { deliverOutboxJob } from './deliver-outbox.job.js';
+import { evidenceBackfillJob } from './evidence-backfill.job.js';
 import { fulfilmentCheckJob } from './fulfilment-check.job.js';
 import { licenceExpiryJob } from './licence-expiry.job.js';
 import { legalReviewSkipsJob } from './legal-review-skips.job.js';
@@ -26,4 +27,5 @@ export interface JobSpec {
 export const JOBS: JobSpec[] = [
   syncOrgJob, silenceCheckJob, legalReviewSkipsJob, overdueEscalationJob, remindersJob, deliverOutboxJob,
   obstacleHeatmapJob, dashboardSnapshotsJob, dashboardRollupFoldJob, nudgeDraftsJob, fulfilmentCheckJob, licenceExpiryJob,
+  evidenceBackfillJob,
 ];

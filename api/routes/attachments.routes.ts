@@ -16,7 +16,7 @@ import { requestHash, runIdempotent } from '../../core/resources/idempotency.js'
 import { IdParams } from '../../core/resources/schemas.js';
 import type { WecomClient } from '../../core/wecom/wecom-client.js';
 import { requireActor } from '../middleware/authenticate.js';
-import { defineRoute, ErrorResponse, readJsonBody, type RouteKit } from '../route-kit.js';
+import { defineRoute, errorResponses, readJsonBody, type RouteKit } from '../route-kit.js';
 
 /**
  * Attachments. Metadata and tags go through defineRoute. Three operations are
@@ -143,12 +143,6 @@ function registerContent(kit: RouteKit, storage: Storage): void {
 // helpers --------------------------------------------------------------------------------
 
 const IdempotencyKey = z.string().min(8).max(200).regex(/^[\w\-:.]+$/, '幂等键只能包含字母、数字和 -_:.');
-
-function errorResponses(extra: Record<number, string> = {}) {
-  const json = { 'application/json': { schema: ErrorResponse } };
-  const base: Record<number, string> = { 400: '请求格式错误', 401: '未登录', 403: '无权限', 422: '业务校验未通过', ...extra };
-  return Object.fromEntries(Object.entries(base).map(([status, description]) => [status, { description, content: json }]));
-}
 
 /** The same validation error shape as defineRoute's. */
 function parseInput<T>(schema: ZodType<T>, value: unknown, where: string): T {

@@ -77,8 +77,8 @@ export function questionFor(g: DraftGap, fields: readonly FieldSpec[]): string {
     case 'VOICE_TRANSCRIPT_MISSING': return '语音纪要里客户提到了哪些问题？打几个字给我就行（比如：价格偏高、账期长）。';
     case 'VOICE_KEYWORDS_TOO_FEW': return `${g.message}直接打字告诉我也可以。`;
     case 'ORDERS_NOT_LINKED': return `这家客户最近的订单要关联到报告里，回复“关联订单”我来关联。`;
-    case 'PHOTO_EXIF_MISSING': return `${g.message}可以重拍后发给我，或回复“跳过”。`;
-    case 'PHOTO_CAPTURED_OUTSIDE_VISIT': return g.message;
+    case 'PHOTO_NO_CAPTURE_TIME': return `${g.message}可以重拍后发给我，或回复“跳过”。`;
+    case 'PHOTO_STALE': return g.message;
     default: return g.severity === 'warning' ? `${g.message}（可以回复“跳过”）` : g.message;
   }
 }

@@ -14,6 +14,7 @@ import {
 } from './action-repo.js';
 import type { ActionDetailSchema, ActionView, ListActionsQueryInput } from './action-schemas.js';
 import { OPEN_STATUSES } from '../flow/action-machine.js';
+import { evidenceOfLatestSubmission } from '../evidence-reviews/reviews.js';
 import { computeChecklist } from './checklist.js';
 import { storedDraft } from './drafts.js';
 
@@ -59,6 +60,7 @@ export async function getActionDetail(db: Db, actor: Actor, id: number, now: Dat
     action: toActionView(a, now),
     checklist: await computeChecklist(db, a, draftPayload, now),
     draft: draftPayload as Record<string, unknown> | null,
+    evidence: await evidenceOfLatestSubmission(db, id),
     lastSubmission: s
       ? { id: s.id, kind: s.kind, outcome: s.outcome, failures: s.failures, at: s.created_at.toISOString(), payload: filedReport(s.payload) }
       : null,

@@ -3,6 +3,8 @@
  * validate and document them) and services (which receive parsed values).
  */
 import { z } from 'zod';
+import { EvidenceReviewSchema } from '../evidence-reviews/schemas.js';
+import { FINDING_CODES } from '../flow/evidence/findings.js';
 import { ACTION_STATUSES } from '../flow/types.js';
 import { Id, IdParam, Name, OperationalDate, OperationalDateTime, QueryBool } from '../resources/schemas.js';
 import { PageQuerySchema } from '../resources/pagination.js';
@@ -97,6 +99,8 @@ export const ActionDetailSchema = z.object({
   /** The definition's rules plus the dispatcher's requirements, checked against the saved draft. */
   checklist: z.array(ChecklistItemSchema),
   draft: z.record(z.string(), z.unknown()).nullable(),
+  /** The trust verdict of the latest submission and its review; null before the first one. */
+  evidence: EvidenceReviewSchema.nullable(),
   lastSubmission: z.object({
     id: z.number(), kind: z.enum(['visit_report', 'phone_only']), outcome: z.enum(['accepted', 'rejected']), failures: z.array(FailureSchema), at: z.string(),
     /** What was filed: fields, attachmentIds + attachments (kind, tags, capturedAt), checkIn, transcript, linkedOrderIds, checklist; or the phone note. */
@@ -165,6 +169,8 @@ export const CheckInSchema = z.strictObject({
   lng: z.number().min(-180).max(180),
   coordSystem: z.enum(['wgs84', 'gcj02']),
   at: OperationalDateTime,
+  /** Metres, as the phone declared it (shown as declared; the geofence does not rely on it). */
+  accuracy: z.number().min(0).max(100_000).nullable().optional(),
 });
 
 const ReportFields = z.record(z.string().max(50), z.unknown())
@@ -175,6 +181,10 @@ export const VisitReportSchema = z.strictObject({
   attachmentIds: z.array(Id).max(50).default([]),
   checkIn: CheckInSchema.optional(),
   transcript: z.string().max(20_000).optional(),
+  /** Who wrote the transcript: WeCom's translateVoice ('wecom'), the bot's recognition ('bot'), or the rep ('typed', the default: 手工填写). */
+  transcriptSource: z.enum(['wecom', 'bot', 'typed']).optional(),
+  /** When the phone's offline queue took the report (declared), so a late arrival is not read as a stale check-in. */
+  queuedAt: OperationalDateTime.optional(),
   linkedOrderIds: z.array(Id).max(50).default([]),
   checklist: z.record(z.string().max(50), z.boolean()).optional(),
   visitWindow: z.strictObject({ start: OperationalDateTime, end: OperationalDateTime }).optional(),
@@ -186,11 +196,24 @@ export type VisitReportInput = z.output<typeof VisitReportSchema>;
 export const VisitDraftSchema = VisitReportSchema.partial().strict();
 export type VisitDraftInput = z.output<typeof VisitDraftSchema>;
 
+export const EvidenceFindingSchema = z.object({
+  code: z.enum(FINDING_CODES), rule: z.string(), severity: z.enum(['error', 'warning']), message: z.string(), target: z.string(),
+  details: z.record(z.string(), z.unknown()),
+});
+
+/** The trust verdict of a submission (core/flow/evidence/verdict.ts): score 0–100, trusted / review / rejected, and why. */
+export const EvidenceVerdictSchema = z.object({
+  score: z.number().int().min(0).max(100),
+  verdict: z.enum(['trusted', 'review', 'rejected']),
+  findings: z.array(EvidenceFindingSchema),
+});
+
 export const SubmissionResultSchema = z.object({
   action: ActionSchema,
   submissionId: z.number(),
   /** Warnings never block (e.g. a photo without EXIF time); errors come back as 422 VISIT_REPORT_REJECTED. */
   warnings: z.array(FailureSchema),
+  evidence: EvidenceVerdictSchema,
 });
 
 export const DraftSchema = z.object({ actionId: z.number(), payload: z.record(z.string(), z.unknown()), updatedAt: z.string() });

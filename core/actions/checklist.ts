@@ -9,6 +9,7 @@ import type { GateRuleConfig } from '../flow/rules/index.js';
 import type { RuleFailure } from '../flow/types.js';
 import type { ActionRow } from './action-repo.js';
 import type { VisitDraftInput } from './action-schemas.js';
+import { loadEvidenceThresholds } from '../evidence-reviews/thresholds.js';
 import { loadDefinitionForAction, rulesForAction } from './definitions.js';
 import { loadVisitFacts } from './visit-facts.js';
 
@@ -37,6 +38,12 @@ export function ruleLabel(r: GateRuleConfig): string {
     case 'photo.captured_within': return '照片在拜访期间现场拍摄';
     case 'checklist.complete': return `完成检查项：${r.items.map((i) => i.label).join('、')}`;
     case 'prerequisite.verified': return `「${r.label}」已通过主管核验`;
+    case 'photo.located': return '照片拍摄地点与签到一致';
+    case 'photo.unique': return '照片不是重复使用的旧照片';
+    case 'photo.camera': return '照片为相机原图（非截图、未修图）';
+    case 'checkin.plausible': return '签到位置和时间真实可信';
+    case 'voice.speech': return '语音纪要有真实的说话内容';
+    case 'followup.evidence': return '新文件和决策链变动有记录可查';
   }
 }
 
@@ -44,8 +51,9 @@ export async function computeChecklist(db: Db, a: ActionRow, draft: VisitDraftIn
   const def = await loadDefinitionForAction(db, a);
   const rules = rulesForAction(def, a.requirements);
   const d = draft ?? {};
+  const thresholds = await loadEvidenceThresholds(db);
   const facts = await loadVisitFacts(db, { actionId: a.id, customerId: a.customerId, opportunityId: a.opportunityId }, d,
-    { ids: d.attachmentIds ?? [], uploadedBy: a.assigneeId, lenient: true }, rules, now);
+    { ids: d.attachmentIds ?? [], uploadedBy: a.assigneeId, lenient: true }, rules, now, thresholds);
   return rules.map((rule) => {
     const { failures } = evaluateRules(facts, [rule]);
     return {

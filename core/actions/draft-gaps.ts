@@ -53,8 +53,8 @@ function nameOf(f: RuleFailure): string {
       return `${Number(d.min) - matched}个客户痛点`;
     }
     case 'ORDERS_NOT_LINKED': return `关联最近${Array.isArray(d.required) ? d.required.length : ''}笔订单`;
-    case 'PHOTO_EXIF_MISSING': return `「${f.target.replace(/^attachments:/, '')}」的拍摄时间`;
-    case 'PHOTO_CAPTURED_OUTSIDE_VISIT': return `现场重拍「${f.target.replace(/^attachments:/, '')}」`;
+    case 'PHOTO_NO_CAPTURE_TIME': return `「${f.target.replace(/^attachments:/, '')}」的拍摄时间`;
+    case 'PHOTO_STALE': return `现场重拍「${f.target.replace(/^attachments:/, '')}」`;
     case 'PHOTO_TIME_UNVERIFIABLE': return '照片拍摄时间核对（需先签到）';
     case 'CUSTOMER_COORDS_MISSING': return '客户地址坐标（需管理员补录）';
     default: return f.message.replace(/[。.]$/, '');

@@ -7,6 +7,8 @@
 import type { Db } from '../db/pool.js';
 import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
+import { ATTACHMENT_EVIDENCE_FIELDS, attachmentEvidenceOf, evidenceColumns, evidenceContextOf } from '../evidence/report-evidence.js';
+import type { EvidenceThresholds } from '../flow/evidence/thresholds.js';
 import type { GateRuleConfig } from '../flow/rules/index.js';
 import type { PrerequisiteAction, ReportAttachment, VisitFacts, VisitReport } from '../flow/types.js';
 import type { VisitDraftInput } from './action-schemas.js';
@@ -21,6 +23,8 @@ export function toVisitReport(input: VisitDraftInput, attachments: ReportAttachm
     attachments,
     checkIn: input.checkIn ? { ...input.checkIn, at: new Date(input.checkIn.at) } : undefined,
     transcript: input.transcript,
+    transcriptSource: input.transcriptSource,
+    queuedAt: input.queuedAt ? new Date(input.queuedAt) : undefined,
     linkedOrderIds: input.linkedOrderIds ?? [],
     checklist: input.checklist,
     visitWindow: input.visitWindow ? { start: new Date(input.visitWindow.start), end: new Date(input.visitWindow.end) } : undefined,
@@ -72,19 +76,24 @@ export interface FactsAttachments {
  * Every fact of one report as columns over the customer row `c`, for ONE
  * query (a submission is many small reads; each round trip costs both
  * processes more than the read itself): the customer, its latest orders, the
- * keyword libraries, the report's attachments and `prerequisites`, an SQL
- * jsonb expression (loadPrerequisites' list) or NULL. toVisitFacts reads them.
+ * keyword libraries, the report's attachments with their evidence facts,
+ * `prerequisites` (an SQL jsonb expression: loadPrerequisites' list, or NULL)
+ * and the check-in history of the rep (`actionExpr`: SQL for the action's id).
+ * toVisitFacts reads them.
  */
-export function factsColumns(st: Sql, files: FactsAttachments, prerequisites: string): string {
+export function factsColumns(st: Sql, files: FactsAttachments, prerequisites: string, input: VisitDraftInput, actionExpr: string): string {
   const ids = st.param(files.ids);
   return `c.id AS f_customer_id, c.name AS f_customer_name, c.type AS f_customer_type, c.lat AS f_lat, c.lng AS f_lng, c.coord_system AS f_coord_system,
     -- the same order as suggestLinkedOrders, so the suggestions are exactly what the rule asks for
     ARRAY(SELECT o.id FROM orders o WHERE o.customer_id = c.id ORDER BY o.ordered_at DESC, o.id DESC LIMIT ${RECENT_ORDERS}) AS f_order_ids,
     (SELECT coalesce(jsonb_object_agg(k.code, k.words), '{}') FROM keyword_libraries k) AS f_libraries,
-    (SELECT coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'kind', x.kind, 'tags', x.tags, 'capturedAt', x.captured_at, 'mime', x.mime)
+    (SELECT coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'kind', x.kind, 'tags', x.tags, 'capturedAt', x.captured_at, 'mime', x.mime,
+                                                  ${ATTACHMENT_EVIDENCE_FIELDS('x', 'ev')})
                                ORDER BY array_position(${ids}::bigint[], x.id)), '[]')
-       FROM attachments x WHERE x.id = ANY(${ids}) AND x.uploaded_by = ${st.param(files.uploadedBy)}) AS f_attachments,
-    ${prerequisites} AS f_prerequisites`;
+       FROM attachments x LEFT JOIN attachment_evidence ev ON ev.attachment_id = x.id
+      WHERE x.id = ANY(${ids}) AND x.uploaded_by = ${st.param(files.uploadedBy)}) AS f_attachments,
+    ${prerequisites} AS f_prerequisites,
+    ${evidenceColumns(st, { checkIn: input.checkIn, repId: files.uploadedBy, actionExpr })}`;
 }
 
 /**
@@ -95,9 +104,15 @@ export function factsColumns(st: Sql, files: FactsAttachments, prerequisites: st
  */
 export const PREREQUISITES_OF_ROW = (codes: string) => `(${prerequisitesSql('c.id', codes, 'a.id', 'a.opportunity_id')})`;
 
-export function toVisitFacts(r: any, input: VisitDraftInput, files: FactsAttachments, now: Date): VisitFacts {
+export interface FactsEvidence {
+  actionId: number | null;
+  thresholds: EvidenceThresholds;
+}
+
+export function toVisitFacts(r: any, input: VisitDraftInput, files: FactsAttachments, now: Date, evidence: FactsEvidence): VisitFacts {
   const attachments: ReportAttachment[] = (r.f_attachments as any[]).map((x) => ({
     id: Number(x.id), kind: x.kind, tags: x.tags ?? [], capturedAt: x.capturedAt ? new Date(x.capturedAt) : null, mime: x.mime ?? undefined,
+    ...attachmentEvidenceOf(x),
   }));
   const found = new Set(attachments.map((x) => x.id));
   const missing = files.ids.filter((id) => !found.has(id));
@@ -109,19 +124,21 @@ export function toVisitFacts(r: any, input: VisitDraftInput, files: FactsAttachm
     recentOrderIds: (r.f_order_ids as Array<string | number>).map(Number),
     satisfiedPrerequisites: toPrerequisites(r.f_prerequisites ?? []),
     keywordLibraries: r.f_libraries,
+    evidence: evidenceContextOf(r, { repId: files.uploadedBy, ...evidence }),
   };
 }
 
 /** The facts of one report on its own (drafts, checklists, dry-runs). */
 export async function loadVisitFacts(
-  db: Db, s: FactsScope, input: VisitDraftInput, files: FactsAttachments, rules: readonly GateRuleConfig[], now: Date,
+  db: Db, s: FactsScope, input: VisitDraftInput, files: FactsAttachments, rules: readonly GateRuleConfig[], now: Date, thresholds: EvidenceThresholds,
 ): Promise<VisitFacts> {
   const codes = prerequisiteCodes(rules);
   const st = new Sql();
   const customer = st.param(s.customerId);
   const prerequisites = codes.length > 0
     ? `(${prerequisitesSql('c.id', st.param(codes), st.param(s.actionId ?? null), st.param(s.opportunityId))})` : 'NULL::jsonb';
-  const { rows: [c] } = await db.query(st.prepared(`SELECT ${factsColumns(st, files, prerequisites)} FROM customers c WHERE c.id = ${customer}`));
+  const action = `${st.param(s.actionId ?? 0)}::bigint`;
+  const { rows: [c] } = await db.query(st.prepared(`SELECT ${factsColumns(st, files, prerequisites, input, action)} FROM customers c WHERE c.id = ${customer}`));
   if (!c) throw new AppError('CUSTOMER_NOT_FOUND', { id: s.customerId });
-  return toVisitFacts(c, input, files, now);
+  return toVisitFacts(c, input, files, now, { actionId: s.actionId ?? null, thresholds });
 }

@@ -15,6 +15,8 @@ import type { Actor } from '../auth/actor.js';
 import { isPool, type Db } from '../db/pool.js';
 import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
+import { loadEvidenceThresholds } from '../evidence-reviews/thresholds.js';
+import { trustVerdict, type TrustVerdict } from '../flow/evidence/verdict.js';
 import { evaluateRules } from '../flow/evaluate-rules.js';
 import type { RuleFailure, VisitFacts } from '../flow/types.js';
 import { findStoredResponse, storedKeyJoin, storedResponse, type IdempotencyRequest } from '../resources/idempotency.js';
@@ -27,7 +29,8 @@ import { assertUnlocked } from './state-lock.js';
 import { factsColumns, PREREQUISITES_OF_ROW, toVisitFacts, type FactsAttachments } from './visit-facts.js';
 import { NEXT_SUBMISSION_ID, writeTransition } from './write-transition.js';
 
-type AcceptedBody = { action: ActionView; submissionId: number; warnings: RuleFailure[] };
+/** `evidence`: the trust verdict (core/flow/evidence/verdict.ts); anything short of trusted goes to the supervisor's review queue. */
+type AcceptedBody = { action: ActionView; submissionId: number; warnings: RuleFailure[]; evidence: TrustVerdict };
 export type SubmissionResult =
   | { ok: true; body: AcceptedBody; replayed?: boolean }
   | { ok: false; error: { error: { code: 'VISIT_REPORT_REJECTED'; message: string; details: Record<string, unknown> } } };
@@ -78,6 +81,8 @@ function submissionPayload(input: VisitReportInput, facts: VisitFacts, a: Action
     facts: {
       now: facts.now.toISOString(), customer: facts.customer, recentOrderIds: facts.recentOrderIds,
       satisfiedPrerequisites: facts.satisfiedPrerequisites, keywordLibraries: facts.keywordLibraries,
+      // the check-in history as it stood, for replaying the plausibility check (attachments' facts stay beside them)
+      evidence: facts.evidence,
     },
   };
 }
@@ -94,18 +99,19 @@ export async function submitVisitReport(
   db: Db, actor: Actor, id: number, input: VisitReportInput, d: LifecycleDeps, idempotency?: IdempotencyRequest | null,
 ): Promise<SubmissionResult> {
   const files = { ids: input.attachmentIds, uploadedBy: actor.id };
-  const { action: a, row } = await readForSubmission(db, actor, id, files, idempotency ?? null);
+  const { action: a, row } = await readForSubmission(db, actor, id, files, input, idempotency ?? null);
   const stored = idempotency ? storedResponse(row.idem_key, idempotency) : null;
   if (stored) return { ok: true, body: stored.body as AcceptedBody, replayed: true };
   assertAssignee(actor, a);
   assertVersion(a, input.expectedVersion);
   const def = await loadDefinitionForAction(db, a);
-  const facts = toVisitFacts(row, input, files, d.now);
+  const thresholds = await loadEvidenceThresholds(db, { customerType: row.f_customer_type });
+  const facts = toVisitFacts(row, input, files, d.now, { actionId: a.id, thresholds });
   await assertUnlocked(db, def, { actionId: a.id, customerId: a.customerId, opportunityId: a.opportunityId }, d.now, facts.satisfiedPrerequisites);
   const rules = rulesForAction(def, a.requirements);
   const { ok, failures } = evaluateRules(facts, rules);
   const payload = submissionPayload(input, facts, a);
-  const attempt = { id: Number(row.next_submission_id), payload, failures };
+  const attempt = { id: Number(row.next_submission_id), payload, failures, verdict: trustVerdict(failures, thresholds), checkIn: input.checkIn };
   try {
     return ok
       ? await accept(db, actor, a, def, { ...attempt, facts, idempotency: idempotency ?? null }, d)
@@ -120,14 +126,14 @@ export async function submitVisitReport(
 
 /** The action (locked when in a transaction), the report's facts and the key's stored response, in one query. */
 function readForSubmission(
-  db: Db, actor: Actor, id: number, files: FactsAttachments, idempotency: IdempotencyRequest | null,
+  db: Db, actor: Actor, id: number, files: FactsAttachments, input: VisitReportInput, idempotency: IdempotencyRequest | null,
 ): Promise<{ action: ActionRow; row: any }> {
   return readActionWith(db, actor, id, {
     lock: !isPool(db),
     extra: (st) => {
       const key = idempotency ? storedKeyJoin(st, idempotency) : null;
       return {
-        columns: `${factsColumns(st, files, PREREQUISITES_OF_ROW('pc.codes'))}, ${NEXT_SUBMISSION_ID}${key ? `, ${key.columns}` : ''}`,
+        columns: `${factsColumns(st, files, PREREQUISITES_OF_ROW('pc.codes'), input, 'a.id')}, ${NEXT_SUBMISSION_ID}${key ? `, ${key.columns}` : ''}`,
         joins: `LEFT JOIN LATERAL (SELECT array_agg(q->>'definitionCode') AS codes FROM action_definitions x, jsonb_array_elements(x.rules) q
                                     WHERE x.id = rd.id AND q->>'kind' = 'prerequisite.verified') pc ON true
                 ${key ? key.join : ''}`,
@@ -136,17 +142,34 @@ function readForSubmission(
   });
 }
 
-interface Attempt { id: number; payload: unknown; failures: RuleFailure[] }
+interface Attempt {
+  id: number;
+  payload: unknown;
+  failures: RuleFailure[];
+  verdict: TrustVerdict;
+  checkIn?: VisitReportInput['checkIn'];
+}
+
+/** The verdict as the submission files it: with the check-in later reports' plausibility checks read as history. */
+const evidenceOf = (s: Attempt) => ({ verdict: s.verdict, checkIn: s.checkIn });
+
+/** What the 跟进 record says of a verdict short of trusted. */
+function trustOf(v: TrustVerdict): { verdict: TrustVerdict['verdict']; score: number; reasons: string[] } {
+  return { verdict: v.verdict, score: v.score, reasons: [...new Set(v.findings.map((f) => f.message))].slice(0, 3) };
+}
 
 async function accept(
   db: Db, actor: Actor, a: ActionRow, def: StoredDefinition, s: Attempt & { facts: VisitFacts; idempotency: IdempotencyRequest | null },
   d: LifecycleDeps,
 ): Promise<SubmissionResult> {
-  const body = (next: ActionRow): AcceptedBody => ({ action: toActionView(next, d.now), submissionId: s.id, warnings: s.failures });
+  const body = (next: ActionRow): AcceptedBody => ({ action: toActionView(next, d.now), submissionId: s.id, warnings: s.failures, evidence: s.verdict });
   const next = await writeTransition(db, {
     action: a, actorId: actor.id, ...d, eventData: { warnings: s.failures.map((f) => f.code) },
-    event: { type: 'SUBMIT_OK', completion: { mode: 'evidence', definitionName: def.name, attachmentCount: s.facts.report.attachments.length } },
-    submission: { id: s.id, kind: 'visit_report', payload: s.payload, outcome: 'accepted', failures: s.failures, definition: def },
+    event: {
+      type: 'SUBMIT_OK',
+      completion: { mode: 'evidence', definitionName: def.name, attachmentCount: s.facts.report.attachments.length, trust: trustOf(s.verdict) },
+    },
+    submission: { id: s.id, kind: 'visit_report', payload: s.payload, outcome: 'accepted', failures: s.failures, definition: def, evidence: evidenceOf(s) },
     respond: s.idempotency ? { key: s.idempotency, status: 200, body } : undefined,
   });
   return { ok: true, body: body(next) };
@@ -159,6 +182,7 @@ async function reject(
     action: a, event: { type: 'SUBMIT_REJECTED', failures: s.failures }, actorId: actor.id, ...d,
     submission: {
       id: s.id, kind: 'visit_report', payload: s.payload, outcome: 'rejected', failures: s.failures, definition: def, draft: draftPayload(s.input),
+      evidence: evidenceOf(s),
     },
   });
   const errors = s.failures.filter((f) => f.severity === 'error');
@@ -168,7 +192,7 @@ async function reject(
       error: {
         code: 'VISIT_REPORT_REJECTED',
         message: `报告还有${errors.length}项未通过校验，请逐项补充后重新提交（草稿已保存）。`,
-        details: { failures: s.failures, submissionId: s.id, actionId: a.id, actionVersion: next.version, status: next.status },
+        details: { failures: s.failures, evidence: s.verdict, submissionId: s.id, actionId: a.id, actionVersion: next.version, status: next.status },
       },
     },
   };

@@ -12,6 +12,7 @@
  *   draft      the rep's draft kept (a rejected attempt) or cleared (an accepted report)
  *   todo       the supervisor's to-do (one per action, task and Shanghai day) — or todo_done: closed
  *   fu…        the 跟进 record (core/actions/followups.ts recordFollowUpCte)
+ *   ev_…       the submission's trust verdict and check-in (core/evidence/verdict-writes.ts)
  *   out        the notices and to-do cards (core/outbox enqueueMessagesCte)
  *   idem       the Idempotency-Key's stored response
  *
@@ -34,6 +35,7 @@ import type { StoredDefinition } from './definitions.js';
 import { upsertDraftCte } from './drafts.js';
 import { EVENT_TYPES, moveEscalationPlan, planEffects, type EffectWrites } from './effects.js';
 import { recordFollowUpCte } from './followups.js';
+import { verdictWritesCte, type SubmissionEvidence } from '../evidence/verdict-writes.js';
 
 /** An attempt at the action's report, filed with the transition it causes (and only if that is written). */
 export interface SubmissionWrite {
@@ -46,6 +48,8 @@ export interface SubmissionWrite {
   definition: Pick<StoredDefinition, 'id' | 'version'>;
   /** What the rep sent, as a draft: kept as the draft when the attempt is rejected. */
   draft?: Record<string, unknown>;
+  /** Its trust verdict and check-in, filed with it (core/evidence/verdict-writes.ts). */
+  evidence?: SubmissionEvidence;
 }
 
 /** A column of the action's read that allocates the id of the submission it may file. */
@@ -117,6 +121,12 @@ export async function writeTransition(db: Db, req: TransitionRequest): Promise<A
     SELECT ${st.param(req.actorId)}, 'action', u.id, x.type, x.data, x.at
       FROM jsonb_to_recordset(${st.param(JSON.stringify(events))}::jsonb) AS x(type text, data jsonb, at timestamptz), u`);
   if (writes) writeEffectsCte(st, writes, req, a);
+  if (s?.evidence && req.actorId !== null) {
+    verdictWritesCte(st, {
+      ...s.evidence, submissionId: s.id, outcome: s.outcome, action: a, userId: req.actorId, now: req.now,
+      followupId: writes?.followUp ? '(SELECT id FROM fu)' : undefined,
+    });
+  }
   if (req.respond) {
     storeResponseCte(st, req.respond.key, req.respond.status, req.respond.body(predicted));
   }

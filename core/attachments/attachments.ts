@@ -16,7 +16,8 @@ import { scopeSql } from '../auth/scope.js';
 import type { Db } from '../db/pool.js';
 import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
-import { readCaptureTime } from '../flow/exif.js';
+import { analysePhoto, type PhotoAnalysis, type PhotoFormat } from '../evidence/analyse-photo.js';
+import { recordPhotoEvidence } from '../evidence/photo-evidence.js';
 import type { AttachmentKind, ReportAttachment } from '../flow/types.js';
 import { recordEvent } from '../resources/events.js';
 import { Id, IdParam, stripBidi } from '../resources/schemas.js';
@@ -99,20 +100,21 @@ export interface StoredFile {
   capturedAt: Date | null;
   /** False when identical bytes were already stored. */
   created: boolean;
+  /** Photos: what core/evidence read from the file (EXIF, size, perceptual hash), stored with the row. */
+  photo: PhotoAnalysis | null;
 }
 
-/** Puts the bytes in storage and reads the EXIF capture time of photos; no database. */
+/**
+ * Reads what the file itself tells — for photos, EXIF, size and perceptual
+ * hash (a picture with no image data, or a 20k×20k bomb, is refused here) —
+ * then puts the bytes in storage; no database.
+ */
 export async function storeFile(storage: Storage, file: ReceivedFile): Promise<StoredFile> {
+  const photo = FILE_TYPES[file.type].kind === 'photo' ? await analysePhoto(file.buffer, file.type as PhotoFormat) : null;
   const sha256 = createHash('sha256').update(file.buffer).digest('hex');
   const created = await storage.put(sha256, file.buffer);
-  const capturedAt = FILE_TYPES[file.type].kind === 'photo' ? await readCaptureTime(exifWindow(file)) : null;
-  return { sha256, type: file.type, size: file.buffer.length, capturedAt, created };
+  return { sha256, type: file.type, size: file.buffer.length, capturedAt: photo?.exif.capturedAt ?? null, created, photo };
 }
-
-// exifr walks a PNG chunk by chunk, seconds of CPU for megabytes of padding; a camera's
-// eXIf chunk comes before the image data, so the head is enough
-const PNG_EXIF_WINDOW = 256 * 1024;
-const exifWindow = (f: ReceivedFile) => (f.type === 'png' ? f.buffer.subarray(0, PNG_EXIF_WINDOW) : f.buffer);
 
 export interface AttachmentMeta {
   tags?: string[];
@@ -162,10 +164,11 @@ export async function insertAttachment(db: Db, actor: Actor, file: StoredFile, m
   const { rows } = await db.query(
     `INSERT INTO attachments (sha256, kind, mime, size, filename, tags, captured_at, uploaded_by, department_id,
                               customer_id, action_id, source, wecom_media_id)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING id`,
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING id, created_at`,
     [file.sha256, info.kind, info.mime, file.size, meta.filename ? stripBidi(meta.filename) : null, meta.tags ?? [], file.capturedAt, actor.id,
       actor.departmentId, refs.customerId, refs.actionId, meta.source, meta.wecomMediaId ?? null],
   );
+  if (file.photo) await recordPhotoEvidence(db, { id: rows[0].id, sha256: file.sha256, createdAt: rows[0].created_at, source: meta.source }, file.photo);
   await recordEvent(db, {
     actorId: actor.id, entityType: 'attachment', entityId: rows[0].id, type: 'attachment.uploaded',
     data: { kind: info.kind, mime: info.mime, size: file.size, source: meta.source, customerId: refs.customerId, actionId: refs.actionId },

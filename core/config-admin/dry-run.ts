@@ -17,13 +17,21 @@ import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import { evaluateRules } from '../flow/evaluate-rules.js';
 import { RuleSetSchema, type GateRuleConfig } from '../flow/rules/index.js';
-import type { CheckIn, FactsCustomer, ReportAttachment, RuleFailure, VisitFacts, VisitReport } from '../flow/types.js';
+import { attachmentEvidenceByIds, attachmentIdsOf, storedEvidenceContext, withAttachmentEvidence } from '../evidence/replay.js';
+import { loadEvidenceThresholds } from '../evidence-reviews/thresholds.js';
+import type { EvidenceThresholds } from '../flow/evidence/thresholds.js';
+import { trustVerdict } from '../flow/evidence/verdict.js';
+import { reportFromPayload, storedDate } from '../flow/stored-report.js';
+import type { FactsCustomer, RuleFailure, VisitFacts } from '../flow/types.js';
 import { ruleReferenceIssues } from './action-definitions.js';
 import { ORGANISATION } from '../settings/define.js';
 import { assertMayEditSetting } from '../settings/permissions.js';
 import { locateSetting, settingIdOf } from '../settings/service.js';
 import { actionDefinition } from './action-definition.setting.js';
 
+
+/** Where the dry-run's reading of a stored report lives now; kept here for callers that import it from the dry-run. */
+export { reportFromPayload } from '../flow/stored-report.js';
 export const DryRunBodySchema = z.strictObject({
   rules: RuleSetSchema,
   /** How far back to replay, in calendar days. */
@@ -46,6 +54,10 @@ export const DryRunItemSchema = z.object({
   definitionVersion: z.number(),
   previousOutcome: Outcome,
   newOutcome: Outcome,
+  /** The evidence verdict the report got when filed (null before evidence checks existed) and would get now. */
+  previousVerdict: z.enum(['trusted', 'review', 'rejected']).nullable(),
+  newVerdict: z.enum(['trusted', 'review', 'rejected']),
+  newScore: z.number(),
   change: z.enum(['newly_rejected', 'newly_accepted', 'unchanged']),
   /** What the proposed rules find (errors and warnings). */
   failures: z.array(FailureSchema),
@@ -63,6 +75,8 @@ export const DryRunResultSchema = z.object({
     wouldNewlyReject: z.number(),
     wouldNewlyAccept: z.number(),
     unchanged: z.number(),
+    /** Accepted either way, but trusted before and routed to the supervisor's review now. */
+    wouldNewlyReview: z.number(),
   }),
   /** Newly rejected first, then newly accepted, then unchanged; newest first within each. */
   items: z.array(DryRunItemSchema),
@@ -72,33 +86,6 @@ export const DryRunResultSchema = z.object({
 export type DryRunResult = z.infer<typeof DryRunResultSchema>;
 
 const MAX_ITEMS = 1000;
-
-const date = (v: unknown): Date | null => {
-  if (v === null || v === undefined) return null;
-  const d = new Date(v as string);
-  return Number.isNaN(d.getTime()) ? null : d;
-};
-
-/** A stored payload (JSON: dates are strings; ids are strings in rows filed before they were numbers) back into the engine's VisitReport. */
-export function reportFromPayload(p: any): VisitReport {
-  const attachments: ReportAttachment[] = (p.attachments ?? []).map((a: any) => ({
-    id: Number(a.id), kind: a.kind, tags: a.tags ?? [], capturedAt: date(a.capturedAt), ...(a.mime ? { mime: a.mime } : {}),
-  }));
-  const checkIn: CheckIn | undefined = p.checkIn
-    ? { lat: p.checkIn.lat, lng: p.checkIn.lng, coordSystem: p.checkIn.coordSystem ?? p.checkIn.system ?? 'wgs84', at: date(p.checkIn.at) ?? new Date(0) }
-    : undefined;
-  const start = date(p.visitWindow?.start);
-  const end = date(p.visitWindow?.end);
-  return {
-    fields: p.fields ?? {},
-    attachments,
-    ...(checkIn ? { checkIn } : {}),
-    ...(typeof p.transcript === 'string' ? { transcript: p.transcript } : {}),
-    linkedOrderIds: (p.linkedOrderIds ?? []).map(Number),
-    ...(p.checklist ? { checklist: p.checklist } : {}),
-    ...(start && end ? { visitWindow: { start, end } } : {}),
-  };
-}
 
 function customerFacts(r: any): FactsCustomer {
   return { id: Number(r.id), name: r.name, type: r.type, lat: r.lat, lng: r.lng, coordSystem: r.coord_system };
@@ -122,25 +109,30 @@ export async function replayRules(db: Db, code: string, rules: readonly GateRule
   const from = new Date(now.getTime() - days * 86_400_000);
   const { rows } = await db.query(
     `SELECT s.id, s.action_id, s.payload, s.outcome, s.failures, s.definition_version, s.created_at,
-            s.submitted_by, u.name AS submitter_name, a.requirements,
+            s.submitted_by, u.name AS submitter_name, a.requirements, r.verdict AS previous_verdict,
             c.id AS c_id, c.name AS c_name, c.type AS c_type, c.lat AS c_lat, c.lng AS c_lng, c.coord_system AS c_coord_system
        FROM submissions s
        JOIN actions a ON a.id = s.action_id
        JOIN customers c ON c.id = a.customer_id
        JOIN users u ON u.id = s.submitted_by
+       LEFT JOIN evidence_reviews r ON r.submission_id = s.id
       WHERE a.definition_code = $1 AND s.kind = 'visit_report' AND s.created_at >= $2 AND s.created_at <= $3
       ORDER BY s.id DESC`,
     [code, from, now],
   );
   const libraries = await loadKeywordLibraries(db);
+  const evidence = { byId: await attachmentEvidenceByIds(db, attachmentIdsOf(rows.map((r) => r.payload))), thresholds: await loadEvidenceThresholds(db) };
 
-  const items = rows.map((r) => replay(r, rules, libraries));
+  const items = rows.map((r) => replay(r, rules, libraries, evidence));
   const order = { newly_rejected: 0, newly_accepted: 1, unchanged: 2 } as const;
   items.sort((a, b) => order[a.change] - order[b.change] || b.submissionId - a.submissionId);
   const count = (c: DryRunItem['change']) => items.filter((i) => i.change === c).length;
   return {
     code, days, from: from.toISOString(), to: now.toISOString(),
-    totals: { submissions: items.length, wouldNewlyReject: count('newly_rejected'), wouldNewlyAccept: count('newly_accepted'), unchanged: count('unchanged') },
+    totals: {
+      submissions: items.length, wouldNewlyReject: count('newly_rejected'), wouldNewlyAccept: count('newly_accepted'), unchanged: count('unchanged'),
+      wouldNewlyReview: items.filter((i) => i.newOutcome === 'accepted' && i.previousVerdict === 'trusted' && i.newVerdict !== 'trusted').length,
+    },
     items: items.slice(0, MAX_ITEMS),
     truncated: items.length > MAX_ITEMS,
   };
@@ -151,20 +143,28 @@ async function loadKeywordLibraries(db: Db): Promise<Record<string, string[]>> {
   return Object.fromEntries(rows.map((r) => [r.code, r.words]));
 }
 
-function replay(r: any, rules: readonly GateRuleConfig[], keywordLibraries: Record<string, string[]>): DryRunItem {
+interface ReplayEvidence {
+  byId: Awaited<ReturnType<typeof attachmentEvidenceByIds>>;
+  thresholds: EvidenceThresholds;
+}
+
+function replay(r: any, rules: readonly GateRuleConfig[], keywordLibraries: Record<string, string[]>, ev: ReplayEvidence): DryRunItem {
   const p = r.payload ?? {};
   const stored = p.facts ?? {};
   const requirements: Requirement[] = p.requirements ?? r.requirements ?? [];
   const facts: VisitFacts = {
     // rules about "the future" (next contact date) are judged as of the original submission
-    now: date(stored.now) ?? r.created_at,
+    now: storedDate(stored.now) ?? r.created_at,
     customer: customerFacts({ id: r.c_id, name: r.c_name, type: r.c_type, lat: r.c_lat, lng: r.c_lng, coord_system: r.c_coord_system }),
-    report: reportFromPayload(p),
+    // the files' facts as computed at upload (or backfilled), the check-in history as it stood then
+    report: withAttachmentEvidence(reportFromPayload(p), ev.byId),
     recentOrderIds: (stored.recentOrderIds ?? []).map(Number),
     satisfiedPrerequisites: (stored.satisfiedPrerequisites ?? []).map((p: any) => ({ ...p, actionId: Number(p.actionId) })),
     keywordLibraries: stored.keywordLibraries ?? keywordLibraries,
+    evidence: storedEvidenceContext(p, { submittedBy: r.submitted_by, actionId: r.action_id }, ev.thresholds),
   };
   const result = evaluateRules(facts, [...rules, ...requirementRules(requirements)]);
+  const verdict = trustVerdict(result.failures, ev.thresholds);
   const newOutcome = result.ok ? 'accepted' : 'rejected';
   const change = newOutcome === r.outcome ? 'unchanged' : newOutcome === 'rejected' ? 'newly_rejected' : 'newly_accepted';
   return {
@@ -173,6 +173,7 @@ function replay(r: any, rules: readonly GateRuleConfig[], keywordLibraries: Reco
     customer: { id: r.c_id, name: r.c_name },
     definitionVersion: r.definition_version,
     previousOutcome: r.outcome, newOutcome, change,
+    previousVerdict: r.previous_verdict ?? null, newVerdict: verdict.verdict, newScore: verdict.score,
     failures: result.failures, previousFailures: failuresOf(r.failures),
   };
 }

@@ -13,8 +13,16 @@ import { ACTION_STATUSES, type ActionStatus, type NotifyRole, type RuleFailure }
 
 /** How a submission was completed: with evidence the rules checked, or by phone only (declared, no evidence). */
 export type Completion =
-  | { mode: 'evidence'; definitionName: string; attachmentCount: number }
+  | { mode: 'evidence'; definitionName: string; attachmentCount: number; trust?: EvidenceTrust }
   | { mode: 'phone_only'; note: string };
+
+/** The trust verdict of the evidence (core/flow/evidence/verdict.ts): anything short of trusted waits for a supervisor. */
+export interface EvidenceTrust {
+  verdict: 'trusted' | 'review' | 'rejected';
+  score: number;
+  /** The findings, in Chinese, for the 跟进 record's reasons. */
+  reasons: string[];
+}
 
 export type ActionEvent =
   | { type: 'START' }
@@ -162,8 +170,18 @@ function sideEffects(a: ActionSnapshot, e: ActionEvent): Effect[] {
   }
 }
 
-/** A report that passed every rule is, by construction, an effective follow-up; a phone-only one never is (a 伪跟进 candidate). */
+/**
+ * A report that passed every rule is an effective follow-up once its evidence
+ * is trusted (a supervisor's acceptance makes it one later); a phone-only one
+ * never is (a 伪跟进 candidate).
+ */
 function followUpOf(actionId: number, c: Completion): Effect {
+  if (c.mode === 'evidence' && c.trust && c.trust.verdict !== 'trusted') {
+    return {
+      kind: 'follow_up', actionId, channel: 'visit', effective: false, hasEvidence: true, unmet: ['EVIDENCE_UNDER_REVIEW'], payload: {},
+      reasons: [`证据可信度 ${c.trust.score} 分，待主管复核：${c.trust.reasons.join(' ')} 主管复核通过后计为有效跟进。`],
+    };
+  }
   return c.mode === 'evidence'
     ? {
       kind: 'follow_up', actionId, channel: 'visit', effective: true, hasEvidence: true, unmet: [], payload: {},

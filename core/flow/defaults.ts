@@ -44,7 +44,13 @@ export const VISIT_RULES: GateRuleConfig[] = [
   { id: 'visit.orders', kind: 'orders.linked', latest: 3 },
   { id: 'visit.geofence', kind: 'geofence.within_km', km: 3 },
   { id: 'visit.pain_points', kind: 'voice.keywords.min', library: 'pain_points', min: 2 },
-  { id: 'visit.photo_time', kind: 'photo.captured_within', missingExif: 'warn' },
+  // evidence checks (core/flow/evidence): findings route the report to the supervisor's review queue
+  { id: 'visit.photo_time', kind: 'photo.captured_within', missingExif: 'warn', mode: 'review' },
+  { id: 'visit.photo_place', kind: 'photo.located', mode: 'review' },
+  { id: 'visit.photo_unique', kind: 'photo.unique', mode: 'review' },
+  { id: 'visit.photo_camera', kind: 'photo.camera', mode: 'review' },
+  { id: 'visit.checkin', kind: 'checkin.plausible', mode: 'review' },
+  { id: 'visit.voice_speech', kind: 'voice.speech', mode: 'review' },
 ];
 
 const visitDone: GateRuleConfig = { id: 'prerequisite.visit', kind: 'prerequisite.verified', definitionCode: 'visit', label: '客户拜访' };

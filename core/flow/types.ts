@@ -3,6 +3,7 @@
  * facts can be loaded once by a service, handed to pure functions, logged and
  * replayed in tests. Nothing in `core/flow` touches the database or WeCom.
  */
+import type { EvidenceContext, FollowUpClaims, PhotoEvidence, VoiceEvidence } from './evidence/types.js';
 
 export const ACTION_STATUSES = [
   'dispatched',
@@ -39,6 +40,12 @@ export const GATE_RULE_KINDS = [
   'photo.captured_within',
   'checklist.complete',
   'prerequisite.verified',
+  'photo.located',
+  'photo.unique',
+  'photo.camera',
+  'checkin.plausible',
+  'voice.speech',
+  'followup.evidence',
 ] as const;
 export type GateRuleKind = (typeof GATE_RULE_KINDS)[number];
 
@@ -78,6 +85,10 @@ export interface ReportAttachment {
   /** EXIF capture time (see exif.ts); null when the file carried none. */
   capturedAt: Date | null;
   mime?: string;
+  /** What core/evidence read from a photo at upload; absent until analysed (the backfill job catches up). */
+  photo?: PhotoEvidence;
+  /** What core/evidence read from a voice memo at upload; absent until analysed. */
+  voice?: VoiceEvidence;
 }
 
 export interface CheckIn {
@@ -85,7 +96,12 @@ export interface CheckIn {
   lng: number;
   coordSystem: CoordSystem;
   at: Date;
+  /** Metres, as the phone declared it. */
+  accuracy?: number | null;
 }
+
+/** Who wrote the transcript: a platform's speech recognition (checked against the audio) or the rep (declared). */
+export type TranscriptSource = 'wecom' | 'bot' | 'typed';
 
 export interface VisitReport {
   fields: Record<string, unknown>;
@@ -93,6 +109,10 @@ export interface VisitReport {
   checkIn?: CheckIn;
   /** Speech-to-text of the voice memo(s). */
   transcript?: string;
+  /** Unset: typed or dictated by the rep (手工填写), which never counts as verified. */
+  transcriptSource?: TranscriptSource;
+  /** When the phone's offline queue took the report (declared), so a late arrival is explained. */
+  queuedAt?: Date;
   linkedOrderIds: number[];
   checklist?: Record<string, boolean>;
   visitWindow?: { start: Date; end: Date };
@@ -125,6 +145,10 @@ export interface VisitFacts {
   satisfiedPrerequisites: PrerequisiteAction[];
   /** Keyword libraries by name, e.g. `pain_points`. */
   keywordLibraries: Record<string, string[]>;
+  /** Thresholds and the check-in history the evidence rules read; without it they use the defaults and no history. */
+  evidence?: EvidenceContext;
+  /** A follow-up's claims and what backs them (followup.evidence). */
+  followUp?: FollowUpClaims;
 }
 
 /** Result of `evaluateRules`: ok means no error-severity failure. */

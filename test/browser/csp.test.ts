@@ -56,7 +56,7 @@ describe('the H5 app under its Content-Security-Policy (browser, 390×844)', fun
     await visit(page, ['/today', '/customers', `/customers/${jiahe.id}`, '/followup', '/daily-report', '/dashboards', '/obstacles', '/outbox', '/chat', '/me']);
     await page.goto(`/actions/${a.body.id}`, { waitUntil: 'networkidle' });
     await page.getByTestId('check-in').click();
-    await page.setInputFiles('input[data-photo-tag="门头照"]', cameraPhoto('门头照.jpg'));
+    await page.setInputFiles('input[data-photo-tag="门头照"]', await cameraPhoto('门头照.jpg'));
     await page.setInputFiles('input[data-voice-file]', { name: 'memo.m4a', mimeType: 'audio/mp4', buffer: m4a() });
     // a photo the browser can decode, so its preview stays on screen as a blob: image
     await page.setInputFiles('input[data-photo-tag="其他"]', { name: 'shelf.png', mimeType: 'image/png', buffer: png() });

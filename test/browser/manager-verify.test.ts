@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { m4a } from '../integration/attachments/support/sample-files.js';
-import { jpegWithoutExif } from '../unit/flow/support/jpeg-builder.js';
+import { cameraPhoto as makePhoto } from '../support/camera-photo.js';
 import { signedInPhone, snap } from './support/browser.js';
 import { cameraPhoto, customerNamed, daysAheadLocal, standingAt, startBrowserSuite, userId, type BrowserSuite } from './support/suite.js';
 
@@ -44,8 +44,8 @@ describe('H5 action page: a manager verifies or rejects a submitted report (brow
     await page.goto(`/actions/${id}`);
     await page.getByTestId('check-in').click();
     await page.getByTestId('distance').waitFor();
-    await page.setInputFiles('input[data-photo-tag="门头照"]', cameraPhoto('门头照.jpg'));
-    await page.setInputFiles('input[data-photo-tag="合影"]', { name: '合影.jpg', mimeType: 'image/jpeg', buffer: jpegWithoutExif() });
+    await page.setInputFiles('input[data-photo-tag="门头照"]', await cameraPhoto('门头照.jpg'));
+    await page.setInputFiles('input[data-photo-tag="合影"]', { name: '合影.jpg', mimeType: 'image/jpeg', buffer: await makePhoto({ takenAt: null, camera: null }) });
     await page.setInputFiles('input[data-voice-file]', { name: 'memo.m4a', mimeType: 'audio/mp4', buffer: m4a() });
     await page.getByTestId('transcript').fill(TRANSCRIPT);
     await page.locator('[data-field="decisionRole"] label', { hasText: '罗芳' }).locator('input').check();
@@ -91,7 +91,7 @@ describe('H5 action page: a manager verifies or rejects a submitted report (brow
     const byTag = Object.fromEntries(photos.map((p) => [p.tags[0], p.id]));
     expect(Object.keys(byTag)).to.have.members(['门头照', '合影']);
     const warningCodes = (sub.failures as Array<{ code: string; severity: string }>).filter((f) => f.severity === 'warning').map((f) => f.code);
-    expect(warningCodes, 'the 合影 has no EXIF time').to.include('PHOTO_EXIF_MISSING');
+    expect(warningCodes, 'the 合影 has no EXIF time').to.include('PHOTO_NO_CAPTURE_TIME');
 
     const { ctx, page, errors } = await as('mgr.li');
     await page.goto(link.pathname);

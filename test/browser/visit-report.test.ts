@@ -36,7 +36,7 @@ describe('H5 visit report (browser, 390×844)', function () {
     await page.getByTestId('check-in').click();
     await page.getByTestId('distance').waitFor();
     expect(await page.getByTestId('distance').textContent()).to.match(/距客户登记地址约 \d+ 米/);
-    for (const tag of photoTags) await page.setInputFiles(`input[data-photo-tag="${tag}"]`, cameraPhoto(`${tag}.jpg`));
+    for (const tag of photoTags) await page.setInputFiles(`input[data-photo-tag="${tag}"]`, await cameraPhoto(`${tag}.jpg`));
     await page.setInputFiles('input[data-voice-file]', { name: 'memo.m4a', mimeType: 'audio/mp4', buffer: m4a() });
     await page.getByTestId('transcript').fill('采购经理罗芳说我们价格偏高，账期太长，回款慢；下周带新报价再来。');
     // met 罗芳 (采购经理): the role is suggested from her contact record
@@ -68,7 +68,7 @@ describe('H5 visit report (browser, 390×844)', function () {
     expect(shown[0]).to.include({ code: 'ATTACHMENT_TAG_MISSING', target: 'attachments:合影', inRow: '合影' });
     expect(shown[0].text).to.contain('合影');
 
-    await page.setInputFiles('input[data-photo-tag="合影"]', cameraPhoto('合影.jpg'));
+    await page.setInputFiles('input[data-photo-tag="合影"]', await cameraPhoto('合影.jpg'));
     await page.waitForFunction(() => document.querySelectorAll('[data-upload-state]:not([data-upload-state="uploaded"])').length === 0);
     await page.getByTestId('submit').click();
     await page.locator('[data-submit-state="accepted"]').waitFor();

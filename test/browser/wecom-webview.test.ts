@@ -5,7 +5,7 @@ import { signJsApi } from '../../core/wecom/jssdk-signature.js';
 import { startTestApi, type TestApi } from '../support/api-harness.js';
 import { freshDatabase } from '../support/database.js';
 import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
-import { jpegWithExif } from '../unit/flow/support/jpeg-builder.js';
+import { cameraPhoto } from '../support/camera-photo.js';
 import { buildH5IfStale, launch, phone, snap } from './support/browser.js';
 import { customerNamed, standingAt, userId } from './support/suite.js';
 import type { Browser } from 'playwright-core';
@@ -49,8 +49,7 @@ describe('H5 inside WeCom (UA wxwork + JS bridge, browser)', function () {
     expect(d.status, JSON.stringify(d.body)).to.equal(201);
     const a = d.body as { id: number };
     const at = standingAt(c);
-    const t = new Date(Date.now() - 5 * 60_000 + 8 * 3_600_000).toISOString();
-    fake.putMedia('media-photo-1', jpegWithExif(`${t.slice(0, 10).replace(/-/g, ':')} ${t.slice(11, 19)}`, '+08:00'), 'image/jpeg', 'photo.jpg');
+    fake.putMedia('media-photo-1', await cameraPhoto({ takenAt: new Date(Date.now() - 5 * 60_000) }), 'image/jpeg', 'photo.jpg');
 
     const ctx = await phone(browser, {
       baseURL: api.baseUrl,

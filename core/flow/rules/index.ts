@@ -1,6 +1,6 @@
 /**
  * The rule registry and the JSON shape admins store per action definition:
- * `{ kind, ...params, id?, severity? }`. GATE_RULES is keyed by GateRuleKind, so adding
+ * `{ kind, ...params, id?, severity?, mode? }`. GATE_RULES is keyed by GateRuleKind, so adding
  * a kind to types.ts without a rule file is a compile error.
  *
  *   const parsed = parseRuleSet(json);
@@ -9,14 +9,20 @@
 import { z } from 'zod';
 import type { GateRuleKind } from '../types.js';
 import { attachmentsMinRule } from './attachments-min.rule.js';
+import { checkinPlausibleRule } from './checkin-plausible.rule.js';
 import { checklistCompleteRule } from './checklist-complete.rule.js';
 import { fieldsRequiredRule } from './fields-required.rule.js';
 import { geofenceWithinKmRule } from './geofence-within-km.rule.js';
+import { followupEvidenceRule } from './followup-evidence.rule.js';
 import { ordersLinkedRule } from './orders-linked.rule.js';
+import { photoCameraRule } from './photo-camera.rule.js';
 import { photoCapturedWithinRule } from './photo-captured-within.rule.js';
+import { photoLocatedRule } from './photo-located.rule.js';
+import { photoUniqueRule } from './photo-unique.rule.js';
 import { prerequisiteVerifiedRule } from './prerequisite-verified.rule.js';
-import type { GateRuleDefinition } from './rule-definition.js';
+import { RULE_MODES, type GateRuleDefinition } from './rule-definition.js';
 import { voiceKeywordsMinRule } from './voice-keywords-min.rule.js';
+import { voiceSpeechRule } from './voice-speech.rule.js';
 
 export type { GateRuleDefinition } from './rule-definition.js';
 
@@ -29,18 +35,26 @@ export const GATE_RULES = {
   'photo.captured_within': photoCapturedWithinRule,
   'checklist.complete': checklistCompleteRule,
   'prerequisite.verified': prerequisiteVerifiedRule,
+  'photo.located': photoLocatedRule,
+  'photo.unique': photoUniqueRule,
+  'photo.camera': photoCameraRule,
+  'checkin.plausible': checkinPlausibleRule,
+  'voice.speech': voiceSpeechRule,
+  'followup.evidence': followupEvidenceRule,
 } satisfies { [K in GateRuleKind]: GateRuleDefinition<K, z.ZodObject> };
 
 const common = {
   id: z.string().min(1).optional().meta({ title: '规则编号' }),
   /** 'warning' demotes every failure of the rule; 'error' keeps each check's own severity. */
   severity: z.enum(['error', 'warning']).optional().meta({ title: '未满足时', labels: { error: '不通过', warning: '仅提醒' } }),
+  /** block / review / off (rule-definition.ts RULE_MODES); wins over `severity` when both are given. */
+  mode: z.enum(RULE_MODES).optional().meta({ title: '核验方式', labels: { block: '拦截', review: '转主管复核', off: '关闭' } }),
 };
 
 type ConfigShape<K extends GateRuleKind, S extends z.ZodObject> = S['shape'] & { kind: z.ZodLiteral<K> } & typeof common;
 
 function configOf<K extends GateRuleKind, S extends z.ZodObject>(rule: GateRuleDefinition<K, S>): z.ZodObject<ConfigShape<K, S>, z.core.$strict> {
-  const clash = ['kind', 'id', 'severity'].filter((k) => k in rule.schema.shape);
+  const clash = ['kind', 'id', 'severity', 'mode'].filter((k) => k in rule.schema.shape);
   if (clash.length > 0) throw new Error(`rule ${rule.kind}: params may not be named ${clash.join(', ')}`);
   // the cast restates what extend() builds; TS cannot follow extend() through a generic S
   return rule.schema.extend({ kind: z.literal(rule.kind), ...common }) as never;
@@ -57,6 +71,12 @@ export const RuleConfigSchema = z.discriminatedUnion(
     configOf(GATE_RULES['photo.captured_within']),
     configOf(GATE_RULES['checklist.complete']),
     configOf(GATE_RULES['prerequisite.verified']),
+    configOf(GATE_RULES['photo.located']),
+    configOf(GATE_RULES['photo.unique']),
+    configOf(GATE_RULES['photo.camera']),
+    configOf(GATE_RULES['checkin.plausible']),
+    configOf(GATE_RULES['voice.speech']),
+    configOf(GATE_RULES['followup.evidence']),
   ],
   { error: (iss) => (iss.code === 'invalid_union' ? `未知的规则类型，可选：${Object.keys(GATE_RULES).join('、')}` : undefined) },
 );

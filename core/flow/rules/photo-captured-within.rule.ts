@@ -1,62 +1,79 @@
 /**
  * 'photo.captured_within': photos must have been taken during the visit, read
- * from their EXIF capture time. The window is the report's visit window, or
- * the check-in time when there is none, widened by hoursBefore/hoursAfter.
- * Defaults: 0 h around an explicit visit window, 2 h around a bare check-in
- * (reps photograph the shop front before or after checking in).
- * Photos without EXIF (screenshots, some WeCom compressions) fail or warn per
- * `missingExif`.
+ * from their EXIF capture time (DateTimeOriginal + OffsetTimeOriginal;
+ * Shanghai time without an offset, see exif.ts). The window is the report's
+ * visit window, else the check-in time ± N minutes (the evidence threshold
+ * photoMaxMinutes, default 30; `minutes` overrides it per definition, and
+ * hoursBefore/hoursAfter widen either window explicitly).
+ * A photo without a capture time is its own finding (screenshots, forwarded
+ * images), failing or warning per `missingExif`; when WeCom's media store
+ * handed the server a photo without any EXIF, that is said instead — WeCom
+ * strips it unless the app asks chooseImage for the original — and weighed as
+ * a note, never called a screenshot.
  */
 import { z } from 'zod';
+import { photoName, photosOf, targetOf } from '../evidence/files.js';
+import { thresholdsOf } from '../evidence/thresholds.js';
 import { formatShanghaiShort } from '../time.js';
 import type { ReportAttachment, RuleFailure, VisitFacts } from '../types.js';
 import { defineGateRule, failure } from './rule-definition.js';
 
 const schema = z.strictObject({
   tags: z.array(z.string().min(1)).min(1).optional().meta({ title: '照片标签' }),
+  minutes: z.number().int().min(1).max(24 * 60).optional().meta({ title: '与签到最大时差', unit: '分钟' }),
   hoursBefore: z.number().min(0).max(72).optional().meta({ title: '可早于签到', unit: '小时' }),
   hoursAfter: z.number().min(0).max(72).optional().meta({ title: '可晚于签到', unit: '小时' }),
-  missingExif: z.enum(['fail', 'warn']).meta({ title: '照片没有拍摄时间时', labels: { fail: '不通过', warn: '仅提醒' } }),
+  missingExif: z.enum(['fail', 'warn']).default('warn').meta({ title: '照片没有拍摄时间时', labels: { fail: '不通过', warn: '仅提醒' } }),
 });
 type Params = z.output<typeof schema>;
 
 const RULE = 'photo.captured_within';
 const HOUR_MS = 3_600_000;
-const CHECKIN_SLACK_HOURS = 2;
+const MINUTE_MS = 60_000;
 
 function visitWindow(facts: VisitFacts, p: Params): { start: Date; end: Date } | null {
   const r = facts.report;
-  const base = r.visitWindow ?? (r.checkIn ? { start: r.checkIn.at, end: r.checkIn.at } : null);
-  if (!base) return null;
-  const slack = r.visitWindow ? 0 : CHECKIN_SLACK_HOURS;
+  if (r.visitWindow) {
+    return {
+      start: new Date(r.visitWindow.start.getTime() - (p.hoursBefore ?? 0) * HOUR_MS),
+      end: new Date(r.visitWindow.end.getTime() + (p.hoursAfter ?? 0) * HOUR_MS),
+    };
+  }
+  if (!r.checkIn) return null;
+  const slack = (p.minutes ?? thresholdsOf(facts).photoMaxMinutes) * MINUTE_MS;
+  const at = r.checkIn.at.getTime();
   return {
-    start: new Date(base.start.getTime() - (p.hoursBefore ?? slack) * HOUR_MS),
-    end: new Date(base.end.getTime() + (p.hoursAfter ?? slack) * HOUR_MS),
+    start: new Date(at - (p.hoursBefore !== undefined ? p.hoursBefore * HOUR_MS : slack)),
+    end: new Date(at + (p.hoursAfter !== undefined ? p.hoursAfter * HOUR_MS : slack)),
   };
 }
 
-function photoName(a: ReportAttachment): string {
-  return a.tags[0] ?? '现场照片';
+function noCaptureTime(a: ReportAttachment, target: string, p: Params): RuleFailure {
+  const severity = p.missingExif === 'fail' ? 'error' : 'warning';
+  if (a.photo?.fromWecom && !a.photo.hasExif) {
+    return failure(RULE, {
+      code: 'PHOTO_NO_CAPTURE_TIME', target, severity,
+      message: `「${photoName(a)}」经企业微信上传时拍摄信息被去除，无法核对拍摄时间。请在企业微信里选择“原图”后重新上传。`,
+      details: { attachmentId: a.id, source: 'wecom_media', note: true },
+    });
+  }
+  return failure(RULE, {
+    code: 'PHOTO_NO_CAPTURE_TIME', target, severity,
+    message: `「${photoName(a)}」没有拍摄时间信息（可能是截图或转发的图片），请在现场用相机直接拍摄后上传。`,
+    details: { attachmentId: a.id, source: a.photo?.fromWecom ? 'wecom_media' : 'upload' },
+  });
 }
 
 function checkPhoto(a: ReportAttachment, win: { start: Date; end: Date }, p: Params): RuleFailure | null {
-  const target = `attachments:${a.tags[0] ?? a.id}`;
-  if (!a.capturedAt) {
-    return failure(RULE, {
-      code: 'PHOTO_EXIF_MISSING',
-      target,
-      severity: p.missingExif === 'fail' ? 'error' : 'warning',
-      message: `「${photoName(a)}」没有拍摄时间信息（可能是截图或转发的图片），请在现场用相机直接拍摄后上传。`,
-      details: { attachmentId: a.id },
-    });
-  }
+  const target = targetOf(a);
+  if (!a.capturedAt) return noCaptureTime(a, target, p);
   const t = a.capturedAt.getTime();
   if (t >= win.start.getTime() && t <= win.end.getTime()) return null;
   return failure(RULE, {
-    code: 'PHOTO_CAPTURED_OUTSIDE_VISIT',
+    code: 'PHOTO_STALE',
     target,
     message: `「${photoName(a)}」拍摄于 ${formatShanghaiShort(a.capturedAt)}，不在本次拜访时间（${formatShanghaiShort(win.start)} 至 ${formatShanghaiShort(win.end)}）内，请在拜访现场重新拍摄。`,
-    details: { attachmentId: a.id, capturedAt: a.capturedAt.toISOString() },
+    details: { attachmentId: a.id, capturedAt: a.capturedAt.toISOString(), windowStart: win.start.toISOString(), windowEnd: win.end.toISOString() },
   });
 }
 
@@ -65,9 +82,7 @@ export const photoCapturedWithinRule = defineGateRule({
   label: '照片拍摄时间',
   schema,
   check(facts, p) {
-    const photos = facts.report.attachments.filter(
-      (a) => a.kind === 'photo' && (!p.tags || a.tags.some((t) => p.tags!.includes(t))),
-    );
+    const photos = photosOf(facts, p.tags);
     if (photos.length === 0) return []; // counting photos is attachments.min's job
     const win = visitWindow(facts, p);
     if (!win) {

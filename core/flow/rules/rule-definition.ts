@@ -15,7 +15,24 @@ import type { RuleKindDefinition } from '../rule-kind.js';
 import type { AttachmentKind, GateRuleKind, RuleFailure, Severity, VisitFacts } from '../types.js';
 
 export type GateRuleDefinition<K extends GateRuleKind = GateRuleKind, S extends z.ZodObject = z.ZodObject> =
-  RuleKindDefinition<K, S, VisitFacts, RuleFailure[]>;
+  RuleKindDefinition<K, S, VisitFacts, RuleFailure[]> & {
+    /**
+     * The mode a rule set entry gets when it names neither `mode` nor `severity`.
+     * Evidence checks default to 'review': a false alarm must never stop an honest rep.
+     */
+    defaultMode?: RuleMode;
+  };
+
+/**
+ * How an admin turns a rule on per action definition — the evidence vocabulary
+ * for today's severities: 'block' keeps each failure's own severity (errors
+ * refuse the submission, as severity 'error' does); 'review' demotes every
+ * failure to a warning, so the report is accepted and routed to the
+ * supervisor's review queue (as severity 'warning' does); 'off' skips the rule
+ * while keeping it in the set.
+ */
+export const RULE_MODES = ['block', 'review', 'off'] as const;
+export type RuleMode = (typeof RULE_MODES)[number];
 
 /** Identity helper so each rule file gets its params type inferred from its schema. */
 export function defineGateRule<K extends GateRuleKind, S extends z.ZodObject>(def: GateRuleDefinition<K, S>): GateRuleDefinition<K, S> {

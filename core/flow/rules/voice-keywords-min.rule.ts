@@ -12,6 +12,8 @@ const schema = z.strictObject({
   library: z.string().min(1).meta({ title: '关键词库' }),
   min: z.number().int().min(1).meta({ title: '至少提到', unit: '个' }),
   label: z.string().min(1).optional().meta({ title: '名称' }),
+  /** Count only a platform transcript (WeCom, the bot); a typed one (手工填写) is declared, not verified. */
+  verifiedOnly: z.boolean().optional().meta({ title: '只认平台转写' }),
 });
 
 const RULE = 'voice.keywords.min';
@@ -33,7 +35,7 @@ export const voiceKeywordsMinRule = defineGateRule({
   kind: RULE,
   label: '语音关键词',
   schema,
-  check(facts, { library, min, label = '客户痛点' }) {
+  check(facts, { library, min, label = '客户痛点', verifiedOnly }) {
     const words = facts.keywordLibraries[library];
     if (!words || words.length === 0) {
       return [failure(RULE, {
@@ -49,6 +51,14 @@ export const voiceKeywordsMinRule = defineGateRule({
         code: 'VOICE_TRANSCRIPT_MISSING',
         target: 'voice',
         message: `没有语音纪要的文字内容：请录一段语音纪要，讲清楚${label}和下一步安排。`,
+      })];
+    }
+    const source = facts.report.transcriptSource;
+    if (verifiedOnly && source !== 'wecom' && source !== 'bot') {
+      return [failure(RULE, {
+        code: 'VOICE_TRANSCRIPT_DECLARED',
+        target: 'voice',
+        message: `纪要是手工填写的，不计为语音内容：请录一段语音纪要并使用语音转文字，讲清楚${label}。`,
       })];
     }
     const matched = keywordMatcherFor(words)(transcript);

@@ -21,6 +21,8 @@ export type { HolidayYear } from '@core/config-admin/holidays';
 export type { KeywordLibrary } from '@core/config-admin/keyword-libraries';
 export type { PipelineConfig } from '@core/config-admin/pipelines';
 export type { GateRuleConfig as RuleConfig } from '@core/flow/rules/index';
+export type { EvidenceCheck } from '@core/actions/evidence-check';
+export type { EvidenceReviewView, EvidenceReviewItem, EvidenceReviewDetail } from '@core/evidence-reviews/schemas';
 export type { RuleFailure, ActionStatus, CoordSystem } from '@core/flow/types';
 
 export type { Role } from '@core/auth/actor';
@@ -49,6 +51,7 @@ export interface ActionDetail {
   action: import('@core/actions/action-schemas').ActionView;
   checklist: ChecklistItem[];
   draft: Record<string, any> | null;
+  evidence: import('@core/evidence-reviews/schemas').EvidenceReviewView | null;
   lastSubmission: { id: number; outcome: 'accepted' | 'rejected'; failures: import('@core/flow/types').RuleFailure[]; at: string } | null;
   events: Array<{ id: number; at: string; type: string; actorId: number | null; actorName: string | null; data: Record<string, any> }>;
 }

@@ -29,6 +29,8 @@ export interface LocalDraft {
   attachments: LocalAttachment[];
   checkIn: LocalCheckIn | null;
   transcript: string;
+  /** 'wecom' while the text is WeCom's translateVoice output untouched; any edit makes it the rep's own (手工填写). */
+  transcriptSource?: 'wecom' | 'typed';
   linkedOrderIds: number[];
   checklist: Record<string, boolean>;
   savedAt: string;
@@ -72,8 +74,8 @@ export function toReportBody(d: LocalDraft): Record<string, unknown> {
   return {
     fields,
     attachmentIds: d.attachments.filter((a) => a.attachmentId !== null).map((a) => a.attachmentId),
-    ...(d.checkIn ? { checkIn: { lat: d.checkIn.lat, lng: d.checkIn.lng, coordSystem: d.checkIn.coordSystem, at: d.checkIn.at } } : {}),
-    ...(d.transcript.trim() ? { transcript: d.transcript.trim() } : {}),
+    ...(d.checkIn ? { checkIn: { lat: d.checkIn.lat, lng: d.checkIn.lng, coordSystem: d.checkIn.coordSystem, at: d.checkIn.at, accuracy: d.checkIn.accuracy } } : {}),
+    ...(d.transcript.trim() ? { transcript: d.transcript.trim(), transcriptSource: d.transcriptSource ?? 'typed' } : {}),
     linkedOrderIds: d.linkedOrderIds,
     ...(Object.keys(d.checklist).length ? { checklist: { ...d.checklist } } : {}),
   };

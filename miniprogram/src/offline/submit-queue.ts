@@ -71,8 +71,9 @@ export function latestSubmitFor(actionId: number): QueuedSubmit | undefined {
 export async function enqueueSubmit(userId: number, actionId: number, title: string, body: Record<string, unknown>): Promise<QueuedSubmit> {
   await loadQueue();
   const now = new Date().toISOString();
+  // when the phone took the report: a check-in hours before the server hears of it is then explained by the queue
   queue.items.push({
-    key: newIdempotencyKey(`visit-${actionId}`), userId, actionId, title, body, state: 'queued', attempts: 0, nextAt: 0,
+    key: newIdempotencyKey(`visit-${actionId}`), userId, actionId, title, body: { ...body, queuedAt: now }, state: 'queued', attempts: 0, nextAt: 0,
     lastError: null, failures: [], warnings: [], createdAt: now, updatedAt: now,
   });
   await persist();

@@ -78,9 +78,13 @@ export async function getLocation(): Promise<Position> {
   });
 }
 
-/** WeCom only: take a photo and upload it to WeCom; the server then fetches the media_id. */
+/**
+ * WeCom only: take a photo and upload it to WeCom; the server then fetches the
+ * media_id. The original, not WeCom's compressed copy: compression strips the
+ * EXIF (capture time, camera, GPS) the server checks the photo against.
+ */
 export async function chooseAndUploadImage(ww: WW): Promise<{ mediaId: string; localId: string }> {
-  const chosen = await ww.chooseImage({ count: 1, sizeType: ['compressed'], sourceType: ['camera', 'album'] });
+  const chosen = await ww.chooseImage({ count: 1, sizeType: ['original'], sourceType: ['camera', 'album'] });
   const localId = chosen.localIds[0];
   const up = await ww.uploadImage({ localId, isShowProgressTips: true });
   return { mediaId: up.serverId, localId };

@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { gcj02ToWgs84 } from '../../../core/flow/geo.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
-import { jpegWithExif } from '../../unit/flow/support/jpeg-builder.js';
+import { cameraPhoto as makePhoto } from '../../support/camera-photo.js';
 import { buildH5IfStale, launch } from './browser.js';
 
 export interface BrowserSuite {
@@ -39,11 +39,9 @@ export function standingAt(c: { lat: number; lng: number }, northKm = 0): { lati
   return { latitude: w.lat, longitude: w.lng, accuracy: 15 };
 }
 
-/** A camera photo taken `minutesAgo` (EXIF DateTimeOriginal with +08:00). */
-export function cameraPhoto(name: string, minutesAgo = 5): { name: string; mimeType: string; buffer: Buffer } {
-  const t = new Date(Date.now() - minutesAgo * 60_000 + 8 * 3_600_000).toISOString();
-  const exif = `${t.slice(0, 10).replace(/-/g, ':')} ${t.slice(11, 19)}`;
-  return { name, mimeType: 'image/jpeg', buffer: jpegWithExif(exif, '+08:00') };
+/** A camera photo taken `minutesAgo` (EXIF DateTimeOriginal with +08:00), a picture of its own. */
+export async function cameraPhoto(name: string, minutesAgo = 5): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
+  return { name, mimeType: 'image/jpeg', buffer: await makePhoto({ takenAt: new Date(Date.now() - minutesAgo * 60_000) }) };
 }
 
 /** A datetime-local value N days ahead (Shanghai wall time). */

@@ -29,9 +29,12 @@ describe('visit reports', () => {
   const submit = (id: number, body: unknown, headers?: Record<string, string>) =>
     api.call('POST', `/api/actions/${id}/visit-report`, { as: 'rep.zhao', body, headers });
 
-  /** Only a 门头照, a next contact yesterday, checked in ~5 km away, one pain point, no orders linked. */
+  /**
+   * Only a 门头照, a next contact yesterday, checked in ~5 km away, one pain point, no orders linked.
+   * Checked in three hours ago: a valid report from the shop now is then a plausible trip, not a teleport.
+   */
   async function aBadReport(): Promise<Record<string, unknown>> {
-    const t = now();
+    const t = new Date(now().getTime() - 3 * HOUR);
     return {
       fields: { decisionRole: '采购者', nextContactAt: new Date(t.getTime() - DAY).toISOString() },
       attachmentIds: [

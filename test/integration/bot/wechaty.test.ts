@@ -8,7 +8,7 @@ import { warmUpSegmenter } from '../../../core/flow/segmenter.js';
 import type { BotDeps } from '../../../bot/engine/types.js';
 import { WechatyTransport } from '../../../bot/transports/wechaty.transport.js';
 import { freshDatabase } from '../../support/database.js';
-import { jpegWithExif } from '../../unit/flow/support/jpeg-builder.js';
+import { cameraPhoto } from '../../support/camera-photo.js';
 import { botDepsFor, decisionMakerPhrase, startBotPart } from './bot-helpers.js';
 
 /**
@@ -74,11 +74,7 @@ function location(chat: Chat): Promise<string> {
   });
 }
 
-const exifNow = () => {
-  const shanghai = new Date(Date.now() + 8 * 3_600_000 - 5 * 60_000).toISOString();
-  return `${shanghai.slice(0, 10).replace(/-/g, ':')} ${shanghai.slice(11, 19)}`;
-};
-const photo = (name: string) => FileBox.fromBase64(jpegWithExif(exifNow(), '+08:00').toString('base64'), name);
+const photo = async (name: string) => FileBox.fromBase64((await cameraPhoto({ takenAt: new Date(Date.now() - 5 * 60_000) })).toString('base64'), name);
 const amrMemo = () => FileBox.fromBase64(Buffer.concat([Buffer.from('#!AMR\n', 'latin1'), Buffer.alloc(64, 0x3c)]).toString('base64'), 'memo.sil');
 
 describe('the wechaty transport (wechaty-puppet-mock)', () => {
@@ -101,14 +97,14 @@ describe('the wechaty transport (wechaty-puppet-mock)', () => {
     expect(checkIn).to.include('已签到').and.include(`你今天拜访了${CUSTOMER}，还差：`);
     expect(await text(chat, `${dm.phrase}是拍板的人，下周二上午再来`)).to.include('已记录');
     expect(await text(chat, '下面发门头照')).to.include('请发门头照');
-    expect(await file(chat, photo('door.jpg'))).to.include('收到门头照');
+    expect(await file(chat, await photo('door.jpg'))).to.include('收到门头照');
 
     // --- restart: the bot process goes away, a new one (new puppet, new Wechaty) picks up ---
     await chat.transport.stop();
     chat = await startChat(botDepsFor(pool));
 
     expect(await text(chat, '下面发合影')).to.include('请发合影');
-    expect(await file(chat, photo('team.jpg'))).to.include('收到合影');
+    expect(await file(chat, await photo('team.jpg'))).to.include('收到合影');
     expect(await file(chat, amrMemo())).to.include('打几个字');
     const pains = await text(chat, '店长说价格偏高，还有断货');
     expect(pains).to.include('客户痛点 价格偏高、断货');

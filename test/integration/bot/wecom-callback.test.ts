@@ -12,7 +12,7 @@ import { freshDatabase } from '../../support/database.js';
 import {
   buildEncryptedCallback, buildVerifyQuery, decryptReplyEnvelope, startFakeWecom, type FakeWecom,
 } from '../../support/fake-wecom.js';
-import { jpegWithExif } from '../../unit/flow/support/jpeg-builder.js';
+import { cameraPhoto } from '../../support/camera-photo.js';
 import type { BotPart } from '../../../bot/main.js';
 import type { BotDeps } from '../../../bot/engine/types.js';
 import { Inbox } from '../../../bot/engine/inbox.js';
@@ -123,8 +123,7 @@ describe('the WeCom callback (POST/GET /api/wecom/callback)', () => {
   });
 
   it('downloads a photo sent in the chat (media/get) and attaches it to the draft', async () => {
-    const taken = new Date(Date.now() - 5 * 60_000).toISOString().slice(0, 19).replace('T', ' ').replace(/-/g, ':');
-    fake.putMedia('media-photo-1', jpegWithExif(taken, '+00:00'), 'image/jpeg', 'IMG_0001.jpg');
+    fake.putMedia('media-photo-1', await cameraPhoto({ takenAt: new Date(Date.now() - 5 * 60_000), offset: '+00:00' }), 'image/jpeg', 'IMG_0001.jpg');
     const before = sentTo('rep.zhao').length;
     expect((await post(buildEncryptedCallback({ ...KEYS, xml: imageXml('rep.zhao', 'media-photo-1') }))).status).to.equal(200);
     const replies = await until('the photo reply', () => sentTo('rep.zhao').length > before && sentTo('rep.zhao').slice(before));

@@ -68,13 +68,13 @@ describe('dry-running a rule version over past submissions (POST /api/action-def
   it('replays the current rules without changing any outcome (the stored facts are complete)', async () => {
     const res = await dryRun(visitRules);
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
-    expect(res.body.totals).to.deep.equal({ submissions: 3, wouldNewlyReject: 0, wouldNewlyAccept: 0, unchanged: 3 });
+    expect(res.body.totals).to.deep.equal({ submissions: 3, wouldNewlyReject: 0, wouldNewlyAccept: 0, unchanged: 3, wouldNewlyReview: 0 });
   });
 
   it('reports the 2 km check-in as newly rejected with the geofence code when the fence narrows from 3 km to 1 km', async () => {
     const res = await dryRun(narrowed(1));
     expect(res.status).to.equal(200);
-    expect(res.body.totals).to.deep.equal({ submissions: 3, wouldNewlyReject: 1, wouldNewlyAccept: 0, unchanged: 2 });
+    expect(res.body.totals).to.deep.equal({ submissions: 3, wouldNewlyReject: 1, wouldNewlyAccept: 0, unchanged: 2, wouldNewlyReview: 0 });
     const [first] = res.body.items;
     expect(first).to.include({ submissionId: ids.at2km, previousOutcome: 'accepted', newOutcome: 'rejected', change: 'newly_rejected', definitionVersion: 1 });
     expect(first.submittedBy.name).to.equal('赵磊');
@@ -94,6 +94,34 @@ describe('dry-running a rule version over past submissions (POST /api/action-def
     expect(item).to.include({ previousOutcome: 'rejected', newOutcome: 'accepted', change: 'newly_accepted' });
     expect(item.previousFailures[0].code).to.equal('ATTACHMENTS_TOO_FEW');
     expect(res.body.totals.wouldNewlyAccept).to.equal(1);
+  });
+
+  it('replays the evidence checks from the facts stored beside past photos: a reused photo blocks once photo.unique is set to block', async () => {
+    const { rows: [x] } = await pool.query(
+      `INSERT INTO attachments (sha256, kind, mime, size, tags, captured_at, uploaded_by, created_at)
+       SELECT repeat('ab', 32), 'photo', 'image/jpeg', 2048, '{门头照}', NULL, u.id, $1 FROM users u WHERE u.wecom_userid = 'rep.zhao' RETURNING id`,
+      [new Date(now.getTime() - DAY)]);
+    const earlier = { attachmentId: 9999, distance: 3, sameBytes: false, capturedAt: null, uploadedAt: new Date(now.getTime() - 9 * DAY).toISOString(),
+      uploadedBy: { id: 999, name: '钱芳' }, customer: { id: 999, name: '联华超市江桥店' }, actionId: null };
+    await pool.query(`INSERT INTO attachment_evidence (attachment_id, version, facts) VALUES ($1, 1, $2)`, [x.id, JSON.stringify({
+      kind: 'photo', width: 4000, height: 3000, hashed: true, hasExif: false, make: null, model: null, software: null, gps: null,
+      fromWecom: false, phash: '00ff00ff00ff00ff', similar: [earlier],
+    })]);
+    const { rows: [a] } = await pool.query(`SELECT action_id FROM submissions WHERE id = $1`, [ids.at05km]);
+    const reused: any = { ...payload(0.5, new Date(now.getTime() - DAY)), attachmentIds: [x.id] };
+    reused.attachments = [{ id: String(x.id), kind: 'photo', tags: ['门头照'], capturedAt: null }, ...reused.attachments.slice(1)];
+    const id = await insertSubmission(a.action_id, reused, 'accepted', new Date(now.getTime() - DAY));
+    try {
+      const asFiled = (await dryRun(visitRules)).body.items.find((i: any) => i.submissionId === id);
+      expect(asFiled).to.include({ change: 'unchanged', newVerdict: 'rejected' });
+      expect(asFiled.failures.map((f: any) => f.code)).to.include('PHOTO_REUSED');
+      const blocking = visitRules.map((r) => (r.kind === 'photo.unique' ? { ...r, mode: 'block' } : r));
+      const item = (await dryRun(blocking)).body.items.find((i: any) => i.submissionId === id);
+      expect(item).to.include({ change: 'newly_rejected', newOutcome: 'rejected' });
+      expect(item.failures.find((f: any) => f.code === 'PHOTO_REUSED')).to.include({ severity: 'error' });
+    } finally {
+      await pool.query('DELETE FROM submissions WHERE id = $1', [id]);
+    }
   });
 
   it('looks back as many days as asked', async () => {

@@ -19,7 +19,13 @@ describe('default action definitions', () => {
 
   it('gate the visit report on every evidence rule kind it needs', () => {
     const kinds = defaultDefinition('visit')!.rules.map((r) => r.kind);
-    expect(new Set(kinds)).to.have.keys(['attachments.min', 'fields.required', 'orders.linked', 'geofence.within_km', 'voice.keywords.min', 'photo.captured_within']);
+    expect(new Set(kinds)).to.have.keys(['attachments.min', 'fields.required', 'orders.linked', 'geofence.within_km', 'voice.keywords.min',
+      'photo.captured_within', 'photo.located', 'photo.unique', 'photo.camera', 'checkin.plausible', 'voice.speech']);
+  });
+
+  it('route evidence findings of a visit to review rather than refusing the report', () => {
+    const evidence = defaultDefinition('visit')!.rules.filter((r) => /^(photo|checkin|voice\.speech)/.test(r.kind));
+    expect(evidence.map((r) => r.mode)).to.deep.equal(evidence.map(() => 'review'));
   });
 
   it('ship about forty distinct pain-point terms and an obstacle library', () => {

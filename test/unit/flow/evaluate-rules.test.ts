@@ -29,7 +29,7 @@ describe('evaluateRules', () => {
     expect(ok).to.equal(false);
     expect(codes(failures)).to.deep.equal([
       'ATTACHMENTS_TOO_FEW', 'ATTACHMENT_TAG_MISSING', 'ATTACHMENTS_TOO_FEW', 'FIELD_NOT_FUTURE',
-      'ORDERS_NOT_LINKED', 'CHECKIN_MISSING', 'VOICE_KEYWORDS_TOO_FEW', 'PHOTO_EXIF_MISSING',
+      'ORDERS_NOT_LINKED', 'CHECKIN_MISSING', 'VOICE_KEYWORDS_TOO_FEW', 'PHOTO_NO_CAPTURE_TIME',
     ]);
     expect(failures.map((f) => f.ruleId)).to.include.members(['visit.photos', 'visit.voice', 'visit.geofence']);
     expect(failures.every((f) => /[\u4e00-\u9fa5]/.test(f.message))).to.equal(true);
@@ -39,7 +39,7 @@ describe('evaluateRules', () => {
     const facts = aVisitFacts({ customer: { lat: null, lng: null }, report: { attachments: [aPhoto(1, ['门头照'], null), aPhoto(2, ['合影']), { id: 3, kind: 'voice', tags: [], capturedAt: null }] } });
     const r = evaluateRules(facts, VISIT_RULES);
     expect(r.ok).to.equal(true);
-    expect(codes(r.failures)).to.deep.equal(['CUSTOMER_COORDS_MISSING', 'PHOTO_EXIF_MISSING']);
+    expect(codes(r.failures)).to.deep.equal(['CUSTOMER_COORDS_MISSING', 'PHOTO_NO_CAPTURE_TIME']);
   });
 
   it("demotes a rule's failures to warnings when the config says severity 'warning'", () => {
@@ -47,6 +47,15 @@ describe('evaluateRules', () => {
     const r = evaluateRules(facts, [{ kind: 'orders.linked', latest: 3, severity: 'warning' }]);
     expect(r.ok).to.equal(true);
     expect(r.failures[0].severity).to.equal('warning');
+  });
+
+  it("maps mode 'block' / 'review' / 'off' onto the severities: refuse, accept with a warning, skip", () => {
+    const facts = aVisitFacts({ report: { checkIn: { ...aVisitFacts().report.checkIn!, accuracy: 0 } } });
+    const run = (mode?: 'block' | 'review' | 'off') => evaluateRules(facts, [{ kind: 'checkin.plausible', ...(mode ? { mode } : {}) }]);
+    expect(run('block')).to.deep.include({ ok: false });
+    expect(run('review').failures.map((f) => f.severity)).to.deep.equal(['warning']);
+    expect(run('off')).to.deep.equal({ ok: true, failures: [] });
+    expect(run().failures.map((f) => f.severity), 'an evidence rule without a mode defaults to review').to.deep.equal(['warning']);
   });
 });
 

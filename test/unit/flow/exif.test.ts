@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { parseExifDateTime, readCaptureTime } from '../../../core/flow/exif.js';
+import { readCaptureTime } from '../../../core/evidence/read-exif.js';
+import { parseExifDateTime } from '../../../core/flow/exif.js';
 import { jpegWithExif, jpegWithoutExif } from './support/jpeg-builder.js';
 
 describe('readCaptureTime', () => {

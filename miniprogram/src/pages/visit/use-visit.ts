@@ -6,7 +6,7 @@
  */
 import { computed, reactive, watch } from 'vue';
 import { api, ApiError, net, request } from '../../api/http';
-import type { ActionDetail, Attachment, Contact, Customer, DefinitionVersion, Order, Page, RuleConfig } from '../../api/types';
+import type { ActionDetail, Attachment, Contact, Customer, DefinitionVersion, EvidenceCheck, Order, Page, RuleConfig } from '../../api/types';
 import { deleteLocalDraft, emptyDraft, loadLocalDraft, saveLocalDraft, toReportBody, type LocalAttachment, type LocalDraft } from '../../offline/drafts';
 import { enqueueSubmit, latestSubmitFor, loadQueue } from '../../offline/submit-queue';
 import { session } from '../../state/session';
@@ -29,6 +29,8 @@ export function useVisit(actionId: number) {
     draft: emptyDraft(actionId) as LocalDraft,
     serverDraft: 'idle' as ServerDraftState,
     serverDraftError: '',
+    /** What the evidence rules find in the draft so far, refreshed after every upload and check-in. */
+    evidence: null as EvidenceCheck | null,
   });
 
   const rulesOf = <K extends Rule['kind']>(kind: K) => s.rules.filter((r): r is Extract<Rule, { kind: K }> => r.kind === kind);
@@ -72,6 +74,7 @@ export function useVisit(actionId: number) {
       s.draft = (await loadLocalDraft(userId, actionId)) ?? (await fromServerDraft(detail.draft)) ?? freshDraft();
       s.serverDraft = s.draft.serverSavedAt ? 'saved' : 'idle';
       void uploadPending();
+      void checkEvidence();
     } catch (e) {
       s.error = e;
     } finally {
@@ -145,6 +148,7 @@ export function useVisit(actionId: number) {
         });
       a.attachmentId = res.id;
       a.status = 'uploaded';
+      void checkEvidence();
     } catch (e) {
       const err = e as ApiError;
       a.status = err.transient ? 'pending' : 'failed';
@@ -173,6 +177,24 @@ export function useVisit(actionId: number) {
 
   const waitingUploads = computed(() => s.draft.attachments.filter((a) => a.status !== 'uploaded').length);
 
+  /**
+   * The rep sees at capture time what the server will find (a reused or
+   * edited photo, a stale capture time, an implausible check-in), not only
+   * at submit: the same rules, run on the draft, nothing saved.
+   */
+  let checking = 0;
+  async function checkEvidence(): Promise<void> {
+    if (!editable.value || !net.online || !s.draft.attachments.some((a) => a.attachmentId) && !s.draft.checkIn) return;
+    const mine = ++checking;
+    try {
+      const r = await api.post<EvidenceCheck>(`/api/actions/${actionId}/evidence-check`, toReportBody(s.draft));
+      if (mine === checking) s.evidence = r;
+    } catch {
+      // a preview only: the submission itself reports everything
+    }
+  }
+  watch(() => s.draft.checkIn?.at, (at, before) => { if (at && at !== before && !s.loading) void checkEvidence(); });
+
   async function submit(): Promise<void> {
     if (timer) clearTimeout(timer);
     await saveLocalDraft(userId, s.draft);
@@ -189,5 +211,5 @@ export function useVisit(actionId: number) {
     await deleteLocalDraft(userId, actionId);
   }
 
-  return { s, load, needs, geofenceKm, photoTags, editable, submission, addAttachment, removeAttachment, uploadOne, waitingUploads, submit, discardLocal, persist };
+  return { s, load, checkEvidence, needs, geofenceKm, photoTags, editable, submission, addAttachment, removeAttachment, uploadOne, waitingUploads, submit, discardLocal, persist };
 }

@@ -1,7 +1,8 @@
 /**
  * The smallest well-formed file of every accepted format, built by hand so
  * tests need no fixtures: real magic bytes, real structure where the sniffer
- * reads it (ftyp boxes, Ogg pages, ZIP central directory), nothing more.
+ * reads it (ftyp boxes, Ogg pages, ZIP central directory); photos decode,
+ * since an upload that is no picture at all is refused.
  * One exception, to check the hand-built Speex against an encoder: speexMemo().
  *
  *   const buf = SAMPLES.docx();
@@ -37,10 +38,8 @@ export function png(): Buffer {
     pngChunk('IDAT', Buffer.from([0x78, 0x9c, 0x63, 0x60, 0x60, 0x60, 0x00, 0x00, 0x00, 0x04, 0x00, 0x01])), pngChunk('IEND', Buffer.alloc(0))]);
 }
 
-export function webp(): Buffer {
-  const vp8 = Buffer.concat([Buffer.from('VP8 ', 'latin1'), u32le(10), Buffer.from([0x30, 0x01, 0x00, 0x9d, 0x01, 0x2a, 0x01, 0x00, 0x01, 0x00])]);
-  return Buffer.concat([Buffer.from('RIFF', 'latin1'), u32le(4 + vp8.length), Buffer.from('WEBP', 'latin1'), vp8]);
-}
+/** A 4×4 lossy WebP as libwebp writes it (RIFF, VP8 frame): decodable, as a photo must be. */
+export const webp = (): Buffer => Buffer.from('UklGRjIAAABXRUJQVlA4ICYAAABwAQCdASoEAAQAAsBMJaACdAGgAAD8ysYTSTo/+LQ/ow/laxeAAA==', 'base64');
 
 function ftyp(major: string, compatible: string[]): Buffer {
   const body = Buffer.concat([Buffer.from(major, 'latin1'), u32be(0), ...compatible.map((c) => Buffer.from(c, 'latin1'))]);

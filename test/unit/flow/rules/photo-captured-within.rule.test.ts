@@ -10,13 +10,13 @@ describe('photo.captured_within', () => {
   it('rejects a photo taken the day before and says when it was taken', () => {
     const facts = aVisitFacts({ report: { attachments: [aPhoto(1, ['门头照'], sh('16:30', '2024-05-07'))] } });
     const [f] = photoCapturedWithinRule.check(facts, { missingExif: 'fail' });
-    expect(f).to.include({ code: 'PHOTO_CAPTURED_OUTSIDE_VISIT', target: 'attachments:门头照' });
+    expect(f).to.include({ code: 'PHOTO_STALE', target: 'attachments:门头照' });
     expect(f.message).to.contain('拍摄于 05-07 16:30').and.contain('05-08 09:45 至 05-08 10:45');
   });
 
   it('warns or fails on a photo without EXIF, as configured', () => {
     const facts = aVisitFacts({ report: { attachments: [aPhoto(1, ['合影'], null)] } });
-    expect(photoCapturedWithinRule.check(facts, { missingExif: 'warn' })[0]).to.include({ code: 'PHOTO_EXIF_MISSING', severity: 'warning' });
+    expect(photoCapturedWithinRule.check(facts, { missingExif: 'warn' })[0]).to.include({ code: 'PHOTO_NO_CAPTURE_TIME', severity: 'warning' });
     expect(photoCapturedWithinRule.check(facts, { missingExif: 'fail' })[0]).to.include({ severity: 'error' });
   });
 

@@ -1,5 +1,7 @@
 /** Tiny builders for flow tests: a visit report that passes every default visit rule. */
 import { DEFAULT_KEYWORD_LIBRARIES } from '../../../../core/flow/defaults.js';
+import { DEFAULT_EVIDENCE_THRESHOLDS } from '../../../../core/flow/evidence/thresholds.js';
+import type { CheckInHistory, EvidenceContext, PhotoEvidence, SimilarPhoto } from '../../../../core/flow/evidence/types.js';
 import { shanghaiInstant } from '../../../../core/flow/time.js';
 import type { FactsCustomer, ReportAttachment, VisitFacts, VisitReport } from '../../../../core/flow/types.js';
 
@@ -47,6 +49,8 @@ export interface FactsPatch {
   recentOrderIds?: number[];
   satisfiedPrerequisites?: VisitFacts['satisfiedPrerequisites'];
   keywordLibraries?: VisitFacts['keywordLibraries'];
+  evidence?: EvidenceContext;
+  followUp?: VisitFacts['followUp'];
 }
 
 export function aVisitFacts(patch: FactsPatch = {}): VisitFacts {
@@ -57,7 +61,34 @@ export function aVisitFacts(patch: FactsPatch = {}): VisitFacts {
     recentOrderIds: patch.recentOrderIds ?? [103, 102, 101, 100],
     satisfiedPrerequisites: patch.satisfiedPrerequisites ?? [],
     keywordLibraries: patch.keywordLibraries ?? DEFAULT_KEYWORD_LIBRARIES,
+    ...(patch.evidence ? { evidence: patch.evidence } : {}),
+    ...(patch.followUp ? { followUp: patch.followUp } : {}),
   };
 }
 
 export const codes = (fs: Array<{ code: string }>): string[] => fs.map((f) => f.code);
+
+/** What core/evidence reads from an honest camera photo uploaded right after it was taken. */
+export function aPhotoEvidence(patch: Partial<PhotoEvidence> = {}): PhotoEvidence {
+  return {
+    width: 4000, height: 3000, hashed: true, hasExif: true, make: 'HUAWEI', model: 'ELS-AN00', software: 'ELS-AN00 4.0.0',
+    gps: PEOPLES_SQUARE_WGS84, fromWecom: false, uploadedAt: sh('10:30'), similar: [], ...patch,
+  };
+}
+
+export function anEarlierPhoto(patch: Partial<SimilarPhoto> = {}): SimilarPhoto {
+  return {
+    attachmentId: 900, uploadedAt: sh('10:05', '2024-05-01'), uploadedBy: { id: 7, name: '赵小明' },
+    customer: { id: 1, name: '华联超市（人民广场店）' }, actionId: 50, distance: 2, sameBytes: false,
+    capturedAt: sh('10:00', '2024-05-01'), ...patch,
+  };
+}
+
+export function aCheckInHistory(patch: Partial<CheckInHistory> = {}): CheckInHistory {
+  return { nearest: [], sameSpot: [], recentAccuracies: [], ...patch };
+}
+
+/** The evidence context of rep 7 reporting on action 60, default thresholds. */
+export function anEvidenceContext(patch: Partial<EvidenceContext> = {}): EvidenceContext {
+  return { thresholds: DEFAULT_EVIDENCE_THRESHOLDS, repId: 7, actionId: 60, checkIns: aCheckInHistory(), ...patch };
+}

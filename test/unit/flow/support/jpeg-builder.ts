@@ -1,8 +1,15 @@
 /**
- * Builds the smallest JPEG exifr accepts: SOI, one APP1 "Exif" segment with a
- * big-endian TIFF block (IFD0 → ExifIFD with DateTimeOriginal and optionally
- * OffsetTimeOriginal), EOI. Written by hand so tests need no fixture files.
+ * Builds a small JPEG exifr accepts and a decoder can decode: SOI, one APP1
+ * "Exif" segment with a big-endian TIFF block (IFD0 → ExifIFD with
+ * DateTimeOriginal and optionally OffsetTimeOriginal), then the tables and
+ * scan of a real 16×12 encode. Written here so tests need no fixture files.
  */
+/** Everything after SOI of a 16×12 grey-blue JPEG (sharp, quality 50): tables, frame, scan, EOI. */
+const IMAGE = Buffer.from(
+  '/9sAQwAQCwwODAoQDg0OEhEQExgoGhgWFhgxIyUdKDozPTw5Mzg3QEhcTkBEV0U3OFBtUVdfYmdoZz5NcXlwZHhcZWdj/9sAQwEREhIYFRgvGhovY0I4QmNjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2Nj'
+  + '/8AAEQgADAAQAwEiAAIRAQMRAf/EABUAAQEAAAAAAAAAAAAAAAAAAAAD/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/EABQBAQAAAAAAAAAAAAAAAAAAAAP/xAAUEQEAAAAAAAAAAAAAAAAAAAAA/9oADAMBAAIRAxEAPwCgBgv/2Q==',
+  'base64');
+
 const ASCII = 2;
 const LONG = 4;
 const TAG_EXIF_IFD = 0x8769;
@@ -51,11 +58,11 @@ export function jpegWithExif(dateTimeOriginal: string, offsetTimeOriginal?: stri
   const app1 = Buffer.alloc(4);
   app1.writeUInt16BE(0xffe1, 0);
   app1.writeUInt16BE(payload.length + 2, 2);
-  return Buffer.concat([Buffer.from([0xff, 0xd8]), app1, payload, Buffer.from([0xff, 0xd9])]);
+  return Buffer.concat([Buffer.from([0xff, 0xd8]), app1, payload, IMAGE]);
 }
 
 /** A JPEG with only a JFIF header: what screenshots and re-encoded images look like. */
 export function jpegWithoutExif(): Buffer {
   const jfif = Buffer.from([0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00]);
-  return Buffer.concat([Buffer.from([0xff, 0xd8]), jfif, Buffer.from([0xff, 0xd9])]);
+  return Buffer.concat([Buffer.from([0xff, 0xd8]), jfif, IMAGE]);
 }

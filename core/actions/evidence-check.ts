@@ -1,0 +1,44 @@
+/**
+ * The evidence findings of a report still being written, for the rep at
+ * capture time: right after a photo is uploaded (or the rep checks in) the
+ * visit page sends its draft and gets back what the evidence rules would find,
+ * from the same facts and rules a submission is judged by. Nothing is written.
+ *
+ *   const v = await checkDraftEvidence(db, rep, actionId, draft, now);   // { score, verdict, findings }
+ */
+import { z } from 'zod';
+import type { Actor } from '../auth/actor.js';
+import type { Db } from '../db/pool.js';
+import { FindingSchema, VERDICT_LABELS } from '../evidence-reviews/schemas.js';
+import { loadEvidenceThresholds } from '../evidence-reviews/thresholds.js';
+import { evaluateRules } from '../flow/evaluate-rules.js';
+import { FINDING_LABELS } from '../flow/evidence/findings.js';
+import { trustVerdict } from '../flow/evidence/verdict.js';
+import { getActionRowOrThrow } from './action-repo.js';
+import type { VisitDraftInput } from './action-schemas.js';
+import { loadDefinitionForAction, rulesForAction } from './definitions.js';
+import { assertAssignee } from './lifecycle.js';
+import { loadVisitFacts } from './visit-facts.js';
+
+export const EvidenceCheckSchema = z.object({
+  score: z.number(),
+  verdict: z.enum(['trusted', 'review', 'rejected']),
+  verdictLabel: z.string(),
+  findings: z.array(FindingSchema),
+});
+export type EvidenceCheck = z.infer<typeof EvidenceCheckSchema>;
+
+export async function checkDraftEvidence(db: Db, actor: Actor, actionId: number, draft: VisitDraftInput, now: Date): Promise<EvidenceCheck> {
+  const a = await getActionRowOrThrow(db, actor, actionId);
+  assertAssignee(actor, a);
+  const def = await loadDefinitionForAction(db, a);
+  const rules = rulesForAction(def, a.requirements);
+  const thresholds = await loadEvidenceThresholds(db);
+  const facts = await loadVisitFacts(db, { actionId: a.id, customerId: a.customerId, opportunityId: a.opportunityId }, draft,
+    { ids: draft.attachmentIds ?? [], uploadedBy: actor.id, lenient: true }, rules, now, thresholds);
+  const v = trustVerdict(evaluateRules(facts, rules).failures, thresholds);
+  return {
+    score: v.score, verdict: v.verdict, verdictLabel: VERDICT_LABELS[v.verdict],
+    findings: v.findings.map((f) => ({ ...f, label: FINDING_LABELS[f.code] })),
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * A real, decodable JPEG as a phone camera writes it, for tests that file
+ * reports: noise pixels (so no two calls make the same picture and the
+ * duplicate check never matches one test's photo to another's) and EXIF
+ * with the capture time, camera and optionally GPS.
+ *
+ *   const buf = await cameraPhoto({ takenAt: now });                       // Shanghai wall clock, +08:00
+ *   const bare = await cameraPhoto({ takenAt: null, camera: null });       // what a screenshot or forwarded image carries
+ */
+import sharp from 'sharp';
+import { rng } from './rng.js';
+
+export interface CameraPhotoOptions {
+  /** null: no capture time at all. */
+  takenAt?: Date | null;
+  /** The OffsetTimeOriginal written beside it; the wall clock is computed for it. */
+  offset?: string;
+  /** null: no Make/Model/Software. */
+  camera?: { make: string; model: string; software?: string } | null;
+  gps?: { lat: number; lng: number };
+  width?: number;
+  height?: number;
+  format?: 'jpeg' | 'png';
+  /** A scene of coloured shapes drawn from this seed (the same seed, the same picture); default: fresh noise. */
+  scene?: number;
+}
+
+
+/** A picture with structure at every scale, like a photo of a shop front (unlike noise, it survives resizing). */
+export function sceneSvg(seed: number, width: number, height: number): Buffer {
+  const r = rng(seed);
+  const colour = () => `hsl(${Math.floor(r() * 360)},${30 + Math.floor(r() * 50)}%,${25 + Math.floor(r() * 50)}%)`;
+  const shapes = Array.from({ length: 14 }, () => {
+    const [x, y, w, h] = [r() * width, r() * height, (0.1 + r() * 0.5) * width, (0.1 + r() * 0.5) * height];
+    return r() < 0.5
+      ? `<rect x="${x - w / 2}" y="${y - h / 2}" width="${w}" height="${h}" fill="${colour()}"/>`
+      : `<ellipse cx="${x}" cy="${y}" rx="${w / 2}" ry="${h / 2}" fill="${colour()}"/>`;
+  });
+  return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">`
+    + `<rect width="100%" height="100%" fill="${colour()}"/>${shapes.join('')}</svg>`);
+}
+
+const dms = (v: number) => {
+  const a = Math.abs(v);
+  const d = Math.floor(a);
+  const m = Math.floor((a - d) * 60);
+  const s = Math.round(((a - d) * 60 - m) * 60 * 10000);
+  return `${d}/1 ${m}/1 ${s}/10000`;
+};
+
+function wallClock(at: Date, offset: string): string {
+  const [, sign, h, m] = /^([+-])(\d{2}):(\d{2})$/.exec(offset)!;
+  const ms = (Number(h) * 60 + Number(m)) * 60_000 * (sign === '-' ? -1 : 1);
+  const w = new Date(at.getTime() + ms).toISOString();
+  return `${w.slice(0, 10).replace(/-/g, ':')} ${w.slice(11, 19)}`;
+}
+
+export async function cameraPhoto(o: CameraPhotoOptions = {}): Promise<Buffer> {
+  const offset = o.offset ?? '+08:00';
+  const takenAt = o.takenAt === undefined ? new Date() : o.takenAt;
+  const camera = o.camera === undefined ? { make: 'HUAWEI', model: 'ELS-AN00', software: 'ELS-AN00 4.0.0' } : o.camera;
+  const [width, height] = [o.width ?? 64, o.height ?? 48];
+  const img = o.scene === undefined
+    ? sharp({ create: { width, height, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
+    : sharp(sceneSvg(o.scene, width, height));
+  const ifd0: Record<string, string> = camera ? { Make: camera.make, Model: camera.model, ...(camera.software ? { Software: camera.software } : {}) } : {};
+  const ifd2: Record<string, string> = takenAt ? { DateTimeOriginal: wallClock(takenAt, offset), OffsetTimeOriginal: offset } : {};
+  const ifd3: Record<string, string> = o.gps ? {
+    GPSLatitudeRef: o.gps.lat >= 0 ? 'N' : 'S', GPSLatitude: dms(o.gps.lat),
+    GPSLongitudeRef: o.gps.lng >= 0 ? 'E' : 'W', GPSLongitude: dms(o.gps.lng),
+  } : {};
+  const exif = { IFD0: ifd0, IFD2: ifd2, IFD3: ifd3 };
+  const hasExif = Object.keys(ifd0).length + Object.keys(ifd2).length + Object.keys(ifd3).length > 0;
+  const encoded = o.format === 'png' ? img.png() : img.jpeg({ quality: 80 });
+  return (hasExif ? encoded.withExif(exif) : encoded).toBuffer();
+}
