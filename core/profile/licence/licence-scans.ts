@@ -16,6 +16,7 @@ import { z } from 'zod';
 import type { Actor } from '../../auth/actor.js';
 import { assertCan } from '../../auth/permissions.js';
 import type { Db } from '../../db/pool.js';
+import { Sql } from '../../db/sql.js';
 import { AppError } from '../../errors.js';
 import { shanghaiDate } from '../../flow/time.js';
 import type { Logger } from '../../logger.js';
@@ -307,12 +308,14 @@ export async function confirmLicenceScan(db: Db, actor: Actor, id: number, input
     .filter((k) => r.status === 'read' && (read[k] ?? null) !== confirmed[k] && !(k === 'termTo' && input.longTerm && r.summary?.longTerm))
     .map((k) => [k, { read: read[k] ?? null, confirmed: confirmed[k] }]));
   await db.query(`UPDATE customer_licences SET superseded_at = now() WHERE customer_id = $1 AND kind = $2 AND superseded_at IS NULL`, [r.customer_id, input.kind]);
-  const cols = LICENCE_FIELDS.map((k) => COLUMNS[k]);
-  const { rows: [l] } = await db.query(
-    `INSERT INTO customer_licences (customer_id, scan_id, attachment_id, kind, ${cols.join(', ')}, long_term, expires_on, corrections, confirmed_by)
-     VALUES ($1, $2, $3, $4, ${cols.map((_, i) => `$${i + 5}`).join(', ')}, $${cols.length + 5}, $${cols.length + 6}, $${cols.length + 7}, $${cols.length + 8})
-     RETURNING id`,
-    [r.customer_id, id, r.attachment_id, input.kind, ...LICENCE_FIELDS.map((k) => confirmed[k]), input.longTerm, expiresOn, corrections, actor.id]);
+  const sql = new Sql();
+  const { rows: [l] } = await db.query(sql.unprepared(
+    `INSERT INTO customer_licences (customer_id, scan_id, attachment_id, kind, ${LICENCE_FIELDS.map((k) => COLUMNS[k]).join(', ')},
+                                    long_term, expires_on, corrections, confirmed_by)
+     VALUES (${sql.param(r.customer_id)}, ${sql.param(id)}, ${sql.param(r.attachment_id)}, ${sql.param(input.kind)},
+             ${LICENCE_FIELDS.map((k) => sql.param(confirmed[k])).join(', ')},
+             ${sql.param(input.longTerm)}, ${sql.param(expiresOn)}, ${sql.param(corrections)}, ${sql.param(actor.id)})
+     RETURNING id`));
   await db.query(`UPDATE licence_scans SET status = 'confirmed' WHERE id = $1`, [id]);
   await applyToCustomer(db, actor, r.customer_id, confirmed, input);
   await recordEvent(db, {
