@@ -25,6 +25,7 @@ import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerOrgRoutes } from './routes/org.routes.js';
 import { registerSessionRoutes } from './routes/sessions.routes.js';
 import { registerSettingsRoutes } from './routes/settings.routes.js';
+import { registerDemoRoutes } from './routes/demo.routes.js';
 import { registerSupervisorTodoRoutes } from './routes/supervisor-todos.routes.js';
 import { registerWecomJssdkRoutes } from './routes/wecom-jssdk.routes.js';
 import { registerBotRoutes } from './routes/wecom-callback.routes.js';
@@ -62,6 +63,7 @@ export function createApp(deps: ApiDeps): Koa {
   registerAttachmentRoutes(kit, deps.wecom);
   registerConfigRoutes(kit);
   registerSettingsRoutes(kit);
+  registerDemoRoutes(kit);
   registerActionRoutes(kit);
   registerEvidenceRoutes(kit);
   registerSupervisorTodoRoutes(kit);

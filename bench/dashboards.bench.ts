@@ -42,7 +42,7 @@ import { getDashboardOverview, getMetricBreakdown } from '../core/dashboards/ser
 import { shanghaiDate } from '../core/flow/time.js';
 import { freePort, makeTempDir, openBenchDatabase, processesMentioning } from './bench-db.js';
 import { generateOrg, printGenerateResult } from './generate-org.js';
-import { canLoadTrusted, makeExec, pick, runBatches, unit, withDeferredIndexes } from './org/sql.js';
+import { canLoadTrusted, makeExec, pick, runBatches, unit, withDeferredIndexes } from '../core/seed/sql-random.js';
 import { printTable, resultRows, type BenchResult } from './report.js';
 
 const SCALES = {

@@ -28,7 +28,7 @@ import { insertFollowups } from './org/followups.js';
 import { createSalesForce } from './org/people.js';
 import {
   canLoadTrusted, findBrokenReferences, makeExec, withDeferredIndexes, type BatchOpts, type IdRange,
-} from './org/sql.js';
+} from '../core/seed/sql-random.js';
 import { insertContracts, insertOpportunities, insertStageMoves } from './org/pipeline.js';
 
 export interface GenerateOrgOptions {

@@ -79,6 +79,8 @@ const ConfigSchema = z
     HEAVY_WORKERS: z.coerce.number().int().min(1).max(16).default(1),
     HEAVY_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(64),
     SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    // 90 days of demo history on the first start of an empty demo database (embedded PostgreSQL only)
+    DEMO_HISTORY: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     // read by core/logger.ts before the config (the logger exists first); validated here all the same
     LOG_FORMAT: optionalString.pipe(z.enum(['pretty', 'json']).optional()),

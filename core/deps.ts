@@ -15,4 +15,10 @@ export interface CoreDeps {
   now: () => Date;
   /** False while the process is still starting its parts; /readyz answers 503 until then. */
   isReady?: () => boolean;
+  /**
+   * 重置演示数据, set by the process that owns the database in demo mode on the
+   * embedded PostgreSQL (core/system.ts); absent everywhere else, so nothing
+   * else can empty a database.
+   */
+  resetDemo?: () => Promise<{ today: string; ms: number }>;
 }

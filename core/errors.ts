@@ -51,6 +51,7 @@ export const ERRORS = {
   SIGN_IN_THROTTLED: { status: 429, zh: '登录失败次数过多，请稍后再试' },
   HEAVY_RATE_LIMITED: { status: 429, zh: '导出和图片等耗时操作太频繁，请稍后再试' },
   HEAVY_BUSY: { status: 503, zh: '系统正忙于生成文件，请稍后再试' },
+  DEMO_RESET_UNAVAILABLE: { status: 409, zh: '只有演示模式、使用内置数据库时才能重置演示数据' },
   STAGE_UNCHANGED: { status: 422, zh: '商机已经处于该阶段' },
   OPPORTUNITY_CLOSED: { status: 422, zh: '商机已赢单或输单，请先重新打开' },
   CHECKLIST_ITEM_UNKNOWN: { status: 422, zh: '检查项不属于商机当前阶段' },

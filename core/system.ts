@@ -2,6 +2,8 @@ import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { warmUpSegmenter } from './flow/segmenter.js';
 import { logger } from './logger.js';
+import { createStorage } from './attachments/storage.js';
+import { ensureDemoHistory, resetDemo } from './seed/demo-history.js';
 import { installDefaults } from './seed/install.js';
 import { failStartup, loadConfigOrExit } from './startup.js';
 import type { ConsoleBot } from './inbound/console-bridge.js';
@@ -60,8 +62,13 @@ export async function startSystem(name: string, startParts: (sys: System) => Pro
     await installDefaults(db.pool, { seedDemo: config.SEED_DEMO, now: now(), logger });
     // jieba loads its dictionary on first use (~3 s); pay it at start, not on a rep's first report
     warmUpSegmenter();
+    const demo = { storage: createStorage(config), system: { config, logger, wecom: null } };
+    if (wantsDemoHistory(config, db)) await ensureDemoHistory(db.pool, { now: now(), ...demo });
+    const pool = db.pool;
     const sys: System = {
-      config, pool: db.pool, logger, now, db, wecom: createWecomClient(config, logger), isReady: () => ready,
+      config, pool, logger, now, db, wecom: createWecomClient(config, logger), isReady: () => ready,
+      // the demo's own database only: never an external one, which may hold a company's data
+      ...(config.demoMode && db.embedded ? { resetDemo: () => resetDemo(pool, { now: now(), ...demo }) } : {}),
     };
     parts = await startParts(sys);
   } catch (err) {
@@ -97,4 +104,12 @@ export function readyLine(config: Pick<Config, 'demoMode' | 'publicUrl'>, url: s
       `登录：打开网址选一个演示账号（业务员 rep.zhao、主管 mgr.li、总监 director.wang、管理员 admin.lin）`;
   }
   return `动作流已启动${where} · 企业微信模式 · 登录：在企业微信工作台打开应用（${config.publicUrl}），网页授权自动登录`;
+}
+
+/**
+ * Demo history is for a visitor's first look: demo mode on the embedded database
+ * only — never on DATABASE_URL, which may hold a company's real data.
+ */
+export function wantsDemoHistory(config: Pick<Config, 'demoMode' | 'SEED_DEMO' | 'DEMO_HISTORY' | 'DATABASE_URL'>, db: Pick<Database, 'embedded'>): boolean {
+  return config.demoMode && config.SEED_DEMO && config.DEMO_HISTORY && !config.DATABASE_URL && db.embedded;
 }

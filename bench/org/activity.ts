@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { hash, pick, runBatches, unit, type BatchOpts, type IdRange } from './sql.js';
+import { hash, pick, runBatches, unit, type BatchOpts, type IdRange } from '../../core/seed/sql-random.js';
 
 /** Customers and opportunities as parallel id/owner arrays (text literals), so events can cite them without a join. */
 export interface Subjects {

@@ -1,7 +1,7 @@
 import { CONTACT_TEMPLATES, GIVEN, HOSPITAL_CONTACT_TEMPLATES, SURNAMES } from '../../core/seed/demo-org.data.js';
-import { DISTRICTS, ROADS, TRADE_WORDS } from './china.js';
+import { DISTRICTS, ROADS, TRADE_WORDS } from '../../core/seed/china.js';
 import type { SalesForce } from './people.js';
-import { days, pick, runBatches, unit, type BatchOpts, type IdRange } from './sql.js';
+import { days, pick, runBatches, unit, type BatchOpts, type IdRange } from '../../core/seed/sql-random.js';
 
 
 /**

@@ -1,4 +1,4 @@
-import { days, pick, runBatches, unit, type BatchOpts, type IdRange } from './sql.js';
+import { days, pick, runBatches, unit, type BatchOpts, type IdRange } from '../../core/seed/sql-random.js';
 
 const UNMET: Array<[string, string]> = [
   ['ACTION_ITEM_MISSING', '没有写下一步行动，请写清楚具体要做什么、什么时候做。'],

@@ -1,6 +1,6 @@
 import type { Pipeline } from '../../core/flow/pipeline.js';
-import { OPPORTUNITY_TOPICS } from './china.js';
-import { days, pick, runBatches, unit, type BatchOpts, type IdRange } from './sql.js';
+import { OPPORTUNITY_TOPICS } from '../../core/seed/china.js';
+import { days, pick, runBatches, unit, type BatchOpts, type IdRange } from '../../core/seed/sql-random.js';
 
 /** The pipeline's stages flattened into arrays the SQL can index (1-based). */
 function stageArrays(p: Pipeline) {

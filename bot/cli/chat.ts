@@ -4,7 +4,7 @@
  * demo mode: nothing is sent to WeCom. With `npm start` running it joins that
  * server's database and leaves it running. Besides plain text:
  *   /loc 华联            send a location at that customer's address (or /loc 31.2376,121.4797)
- *   /photo [门头照]      send a photo (a generated JPEG taken now)
+ *   /photo [门头照]      send a photo (a demo photo whose EXIF says it was taken now)
  *   /voice 客户说价格偏高  send a voice memo with that transcript
  *   /quit
  */
@@ -25,7 +25,8 @@ import { Inbox } from '../engine/inbox.js';
 import { mentionedCustomers } from '../engine/pick-action.js';
 import type { BotDeps, BotMessage } from '../engine/types.js';
 import { ConsoleTransport } from '../transports/console.transport.js';
-import { demoJpeg } from './demo-jpeg.js';
+import { loadEvidencePool } from '../../core/seed/evidence/pool.js';
+import { stampJpeg } from '../../core/seed/evidence/exif-jpeg.js';
 
 function argValue(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -33,7 +34,9 @@ function argValue(name: string): string | undefined {
 }
 
 async function photo(deps: BotDeps, userid: string, tag?: string): Promise<BotMessage> {
-  const stored = await storeFile(deps.storage, checkFile(demoJpeg(deps.now()), { declaredKind: 'photo' }));
+  // a photo from the demo's evidence pool, taken "now" as far as its EXIF says
+  const jpeg = stampJpeg(loadEvidencePool().meeting(deps.now().getMinutes()).data, { at: deps.now(), uniqueId: `chat-${deps.now().getTime()}` });
+  const stored = await storeFile(deps.storage, checkFile(jpeg, { declaredKind: 'photo' }));
   const id = await withTransaction(deps.pool, async (tx) => {
     const actor = (await loadActiveActor(tx, { wecomUserid: userid }))!;
     return (await insertAttachment(tx, actor, stored, { source: 'upload', filename: 'chat.jpg', ...(tag ? { tags: [tag] } : {}) })).id;

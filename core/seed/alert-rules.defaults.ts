@@ -1,6 +1,8 @@
 /**
  * The alert rules the template ships with. Thresholds, windows and
  * recipients are data an admin edits; the jobs read them at every run.
+ * (Migration 004 also inserts the last two; listed here too so a database
+ * emptied by a demo reset gets them back with the template.)
  */
 export const DEFAULT_ALERT_RULES = [
   {
@@ -37,5 +39,11 @@ export const DEFAULT_ALERT_RULES = [
     code: 'licence_expiry',
     name: '客户证照即将到期',
     params: { recipients: ['owner', 'owner_manager'] },
+  },
+  { code: 'overdue_escalation', name: '事项逾期升级', params: { quietHours: { from: '21:00', to: '08:00' } } },
+  {
+    code: 'reminders',
+    name: '草稿与日报提醒',
+    params: { draftIdleHours: 2, dailyReportBy: '18:00', quietHours: { from: '21:00', to: '08:00' } },
   },
 ] as const;

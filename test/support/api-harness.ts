@@ -9,6 +9,7 @@ import { createBotDeps } from '../../bot/engine/deps.js';
 import { createConsoleBot } from '../../bot/transports/console.transport.js';
 import { loadConfig } from '../../core/config.js';
 import { createHeavyRunner, type HeavyRunner } from '../../core/heavy/heavy-runner.js';
+import type { CoreDeps } from '../../core/deps.js';
 import { logger } from '../../core/logger.js';
 import { LoggingWecomClient } from '../../core/wecom/logging-wecom-client.js';
 import type { WecomClient } from '../../core/wecom/wecom-client.js';
@@ -35,11 +36,13 @@ export async function startTestApi(opts: {
   env?: Record<string, string>;
   wecom?: WecomClient;
   now?: () => Date;
+  /** Capabilities the process would be handed (e.g. resetDemo, which only npm start's embedded demo gets). */
+  deps?: Pick<CoreDeps, 'resetDemo'>;
 }): Promise<TestApi> {
   // uploads of a test never land in a developer's ./data
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'af-api-'));
   const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-0123456789abcdef', DATA_DIR: dataDir, ...opts.env });
-  const core = { config, pool: opts.pool, logger, now: opts.now ?? (() => new Date()), wecom: opts.wecom ?? new LoggingWecomClient(logger) };
+  const core = { config, pool: opts.pool, logger, now: opts.now ?? (() => new Date()), wecom: opts.wecom ?? new LoggingWecomClient(logger), ...opts.deps };
   // as main.ts wires `npm start`: the bot in the same process answers the H5 chat
   const heavy = createHeavyRunner(config, logger);
   const app = createApp({ ...core, heavy, consoleBot: createConsoleBot(createBotDeps(core)) });

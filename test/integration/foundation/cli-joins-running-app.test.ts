@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { startEmbeddedPostgres } from '../../../core/db/embedded.js';
+import { embeddedUrl, startEmbeddedPostgres } from '../../../core/db/embedded.js';
+import { createPool } from '../../../core/db/pool.js';
+import { shanghaiDate } from '../../../core/flow/time.js';
 import { isAlive, runningCluster } from '../../../core/db/running-cluster.js';
 import { logger } from '../../../core/logger.js';
 import { freePort, spawnScript, spawnWatched, tempDataDir } from '../../support/processes.js';
@@ -23,6 +25,18 @@ describe('CLIs join the running system instead of fighting it', function () {
       const url = READY.exec(await app.waitFor(READY, 240_000))![1];
       const server = runningCluster(path.join(dataDir, 'pg'))!;
       expect(server.orphaned).to.equal(false);
+      // the first start of an empty demo database generated its history
+      const probe = createPool(embeddedUrl(server.port, 'actionflow'), 1);
+      try {
+        const { rows: [h] } = await probe.query(`SELECT (SELECT count(*) FROM leads)::int AS leads, (SELECT count(*) FROM submissions)::int AS reports,
+                                                        (SELECT value->>'today' FROM settings WHERE key = 'seed.demo_history') AS today`);
+        expect(h.leads).to.be.greaterThan(50);
+        expect(h.reports).to.be.greaterThan(200);
+        expect(h.today).to.equal(shanghaiDate(new Date()));
+      } finally {
+        await probe.end();
+      }
+      expect(app.output()).to.match(/演示数据已生成/);
 
       const chat = spawnWatched('npm', ['run', 'chat', '--', '--as', 'rep.zhao'], env, '我的任务\n/quit\n');
       expect(await chat.exited, chat.output()).to.equal(0);
