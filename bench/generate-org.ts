@@ -1,12 +1,13 @@
 /**
  * Builds an organisation of a chosen size directly in the database, for every
  * benchmark that needs realistic volumes: departments (company → 销售中心 →
- * regions → teams of ~8 reps), users, customers across China, 3 contacts per
- * customer, orders, 跟进 records, opportunities (1 per 5 customers) with their
- * stage moves and contracts, actions, and the event log — for whichever of
- * these tables exist (a missing `actions` table sends its rows to `events`).
- * Rows are produced server-side (INSERT … SELECT FROM generate_series, values
- * hashed from the row number and the seed), 50k–200k rows per statement.
+ * regions → teams of ~8 reps), users, customers across China with contacts and
+ * orders (bench/org/), then its last 90 days of business from the SAME history
+ * modules the demo runs (core/seed/modules: leads, opportunities through the
+ * stages, contracts and orders, visits and deal tasks as actions with their
+ * reports, follow-ups, processes, daily reports), at the large scale's numbers,
+ * and a bulk event log. Rows are produced server-side (INSERT … SELECT FROM
+ * generate_series, values hashed from the row number and the seed).
  *
  *   const r = await generateOrg(pool, { reps: 500, customers: 100_000, actions: 5_000_000, seed: 42 });
  *   printGenerateResult(r);
@@ -19,17 +20,19 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type pg from 'pg';
-import type { Pipeline } from '../core/flow/pipeline.js';
 import { installDefaults } from '../core/seed/install.js';
 import { BENCH_DEFAULTS, benchLogger, openBenchDatabase } from './bench-db.js';
-import { insertActions, insertEvents, loadSubjects } from './org/activity.js';
+import { loadWorkCalendar } from '../core/actions/definitions.js';
+import { historyWindow } from '../core/seed/history-window.js';
+import { runSeedModules, type SeedContext } from '../core/seed/seed-module.js';
+import { HISTORY_MODULES } from '../core/seed/seed-modules.js';
+import { dropSeedTables } from '../core/seed/work-plan.js';
+import { insertEvents, loadSubjects } from './org/activity.js';
 import { insertContacts, insertCustomers, insertOrders } from './org/customers.js';
-import { insertFollowups } from './org/followups.js';
 import { createSalesForce } from './org/people.js';
 import {
   canLoadTrusted, findBrokenReferences, makeExec, withDeferredIndexes, type BatchOpts, type IdRange,
 } from '../core/seed/sql-random.js';
-import { insertContracts, insertOpportunities, insertStageMoves } from './org/pipeline.js';
 
 export interface GenerateOrgOptions {
   reps: number;
@@ -37,15 +40,18 @@ export interface GenerateOrgOptions {
   /** Rows for `events`. */
   events?: number;
   /**
-   * Rows for `actions` (default 5 per customer) when that table exists and its
-   * required columns are known; otherwise they are added to `events`.
+   * 0: no planned work (visits, deal tasks, processes, their actions and reports). Otherwise the work
+   * comes from the visits module's rhythm (about 4 visits per customer over the 90 days); the number is
+   * not a target.
    */
   actions?: number;
-  /** 跟进 records consistent with the customers' follow-up clocks, ~6 per customer (default true). */
+  /** 跟进 records between visits, judged by the real classifier, which also set the customers' clocks (default true). */
   followups?: boolean;
+  /** Days of history (default 90). */
+  historyDays?: number;
   seed?: number;
   contactsPerCustomer?: number;
-  /** One opportunity per this many customers. */
+  /** About one opportunity per this many customers (the opportunities module's chance per customer is 1/this). */
   opportunityEvery?: number;
   /** Rows per INSERT statement (50k–200k is the sweet spot). */
   batch?: number;
@@ -87,7 +93,9 @@ export interface GenerateOrgResult {
 }
 
 const REQUIRED = ['departments', 'users', 'product_lines', 'customers'];
-const OPTIONAL = ['contacts', 'orders', 'followups', 'opportunities', 'stage_moves', 'actions', 'events'];
+const OPTIONAL = ['contacts', 'orders', 'events'];
+/** The history modules that plan and realise work; left out with `actions: 0`. */
+const WORK_MODULES = new Set(['visits', 'deal-tasks', 'processes', 'actions', 'reports']);
 
 export async function generateOrg(pool: pg.Pool, options: GenerateOrgOptions): Promise<GenerateOrgResult> {
   const t0 = performance.now();
@@ -107,7 +115,6 @@ export async function generateOrg(pool: pg.Pool, options: GenerateOrgOptions): P
   const maxUser = await maxId('users');
   const tag = maxUser === 0 ? `b${opts.seed}` : `b${opts.seed}.${maxUser}`;
   const lines = await upsertProductLines(pool);
-  const pipeline = has('opportunities') ? await defaultPipeline(pool) : null;
 
   const tables: TableStat[] = [];
   const ranges: Record<string, IdRange> = {};
@@ -142,47 +149,42 @@ export async function generateOrg(pool: pg.Pool, options: GenerateOrgOptions): P
   const customers = await newIds('customers', beforeCustomers);
   if (has('contacts')) await load('contacts', 'contacts', (o) => insertContacts(customers, opts.contactsPerCustomer, o));
   if (has('orders')) await load('orders', 'orders', (o) => insertOrders(customers, o));
-  if (has('followups') && opts.followups) await load('followups', 'followups', (o) => insertFollowups(customers, o));
-
-  let opps: IdRange | null = null;
-  if (pipeline) {
-    const before = await maxId('opportunities');
-    await load('opportunities', 'opportunities', (o) => insertOpportunities(customers, opts.opportunityEvery, pipeline, o));
-    opps = await newIds('opportunities', before);
-    const generated = opps;
-    if (has('stage_moves')) await load('stage_moves', 'stage_moves', (o) => insertStageMoves(generated, pipeline, o));
-    if (has('orders')) await load('orders (contracts)', 'orders', (o) => insertContracts(generated, o));
-  }
-
-  const subjects = await loadSubjects(pool, customers, opps, force.repIds);
-  let events = opts.events ?? 0;
-  let actions: IdRange | null = null;
-  const actionBudget = opts.actions ?? 0;
-  if (actionBudget > 0 && has('actions')) {
-    const before = await maxId('actions');
-    let reason = '';
-    await load('actions', 'actions', async (o) => {
-      const r = await insertActions(pool, actionBudget, subjects, o);
-      if ('skipped' in r) reason = r.skipped;
-      return 'rows' in r ? r.rows : 0;
-    });
-    if (reason) {
-      tables.pop();
-      skipped.push({ table: 'actions', reason });
-    } else {
-      actions = await newIds('actions', before);
+  // the organisation's last 90 days, from the demo's own modules at the large scale (not the system's
+  // alert jobs: benchmarks measure those themselves)
+  const beforeOpps = await maxId('opportunities');
+  const beforeActions = await maxId('actions');
+  const calendar = await loadWorkCalendar(pool);
+  const ctx: SeedContext = {
+    pool, exec: makeExec(pool, false), scale: 'bench', seed: opts.seed, window: historyWindow(now, calendar, opts.historyDays ?? 90),
+    scope: { repIds: force.repIds }, batch: opts.batch, concurrency: opts.concurrency, storage: null, system: null,
+    knobOverrides: { opportunities: { perCustomer: 1 / Math.max(1, opts.opportunityEvery) } }, log: () => undefined,
+  };
+  const modules = HISTORY_MODULES.filter((m) => m.name !== 'detections'
+    && (opts.followups || m.name !== 'followups') && (opts.actions !== 0 || !WORK_MODULES.has(m.name)));
+  await dropSeedTables(pool);
+  try {
+    const run = await runSeedModules(modules, ctx);
+    for (const m of run.modules) {
+      const rows = Object.values(m.rows).reduce((a, n) => a + n, 0);
+      const stat = { table: `history: ${m.name}`, rows, ms: m.ms, rowsPerSec: rows / Math.max(m.ms / 1000, 1e-9) };
+      tables.push(stat);
+      opts.onTable?.(stat);
     }
+  } finally {
+    await dropSeedTables(pool);
   }
-  if (actionBudget > 0 && !actions) {
-    events += actionBudget;
-    skipped.find((x) => x.table === 'actions')!.reason += `; its ${actionBudget.toLocaleString('en-US')} rows went to events`;
-  }
-  if (has('events') && events > 0) await load('events', 'events', (o) => insertEvents(events, subjects, actions, o));
+  const opps = await newIds('opportunities', beforeOpps);
+  const actions = await newIds('actions', beforeActions);
+
+  const subjects = await loadSubjects(pool, customers, opps.count ? opps : null, force.repIds);
+  const events = opts.events ?? 0;
+  if (has('events') && events > 0) await load('events', 'events', (o) => insertEvents(events, subjects, actions.count ? actions : null, o));
   else if (events > 0) skipped.find((x) => x.table === 'events')!.reason += ` (${events} rows not generated)`;
 
   const insertMs = tables.reduce((a, t) => a + t.ms, 0);
   const rows = tables.reduce((a, t) => a + t.rows, 0);
-  const loaded = [...new Set(['departments', 'users', ...tables.map((x) => x.table.split(' ')[0])])].filter(has);
+  const loaded = ['departments', 'users', 'customers', 'contacts', 'orders', 'leads', 'opportunities', 'stage_moves', 'actions', 'submissions',
+    'attachments', 'followups', 'daily_reports', 'events'].filter(has);
   const tv = performance.now();
   const broken = trusted.size ? await findBrokenReferences(pool, [...trusted]) : [];
   const verifyMs = performance.now() - tv;
@@ -194,7 +196,7 @@ export async function generateOrg(pool: pg.Pool, options: GenerateOrgOptions): P
   const analyzeMs = performance.now() - ta;
   await pool.query(
     `INSERT INTO settings (key, value) VALUES ('bench.org', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-    [JSON.stringify({ tag, seed: opts.seed, reps: opts.reps, customers: opts.customers, events, actions: actions?.count ?? 0,
+    [JSON.stringify({ tag, seed: opts.seed, reps: opts.reps, customers: opts.customers, events, actions: actions.count,
       generatedAt: now.toISOString(), ranges })],
   );
   return {
@@ -218,11 +220,6 @@ async function upsertProductLines(pool: pg.Pool): Promise<number[]> {
     ids.push(Number(rows[0].id));
   }
   return ids;
-}
-
-async function defaultPipeline(pool: pg.Pool): Promise<{ id: number; definition: Pipeline } | null> {
-  const r = await pool.query(`SELECT id, definition FROM pipelines ORDER BY is_default DESC, id LIMIT 1`);
-  return r.rows[0] ? { id: Number(r.rows[0].id), definition: r.rows[0].definition as Pipeline } : null;
 }
 
 export function printGenerateResult(r: GenerateOrgResult, out: (s: string) => void = console.log): void {

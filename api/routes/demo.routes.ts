@@ -39,7 +39,8 @@ export function registerDemoRoutes(kit: RouteKit): void {
       assertAdmin(actor);
       if (!kit.deps.resetDemo) throw new AppError('DEMO_RESET_UNAVAILABLE', { demoMode: kit.deps.config.demoMode });
       const r = await kit.deps.resetDemo();
-      return { today: r.today, seconds: Math.round(r.ms / 100) / 10, summary: `演示数据已重置：截至 ${r.today} 的近90天业务记录已生成` };
+      const day = `${Number(r.today.slice(5, 7))}月${Number(r.today.slice(8, 10))}日`;
+      return { today: r.today, seconds: Math.round(r.ms / 100) / 10, summary: `演示数据已重置：已生成截至${day}的近90天业务记录` };
     },
   });
 }

@@ -46,7 +46,7 @@ export async function generateDemoHistory(pool: pg.Pool, opts: DemoHistoryOption
   const repIds = (await pool.query(`SELECT id FROM users WHERE role = 'rep' AND active ORDER BY id`)).rows.map((r) => Number(r.id));
   const log = opts.system.logger;
   const ctx: SeedContext = {
-    pool, exec: makeExec(pool, false), scale: 'demo', seed, window, scope: { repIds, customers: null }, batch: 100_000, concurrency: 1,
+    pool, exec: makeExec(pool, false), scale: 'demo', seed, window, scope: { repIds }, batch: 100_000, concurrency: 1,
     storage: opts.storage, system: opts.system, log: (m) => log.debug(m),
   };
   await dropSeedTables(pool);

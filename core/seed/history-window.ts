@@ -19,7 +19,7 @@ export function historyWindow(now: Date, calendar: WorkCalendar, calendarDays: n
     if (isWorkingDay(d, calendar)) days.push(d);
   }
   const ahead: string[] = [];
-  for (let d = addCalendarDays(today, 1); ahead.length < 30; d = addCalendarDays(d, 1)) if (isWorkingDay(d, calendar)) ahead.push(d);
+  for (let d = addCalendarDays(today, 1); ahead.length < 60; d = addCalendarDays(d, 1)) if (isWorkingDay(d, calendar)) ahead.push(d);
   return { now, today, days, ahead, calendar };
 }
 

@@ -52,6 +52,8 @@ export async function createWorkPlan(pool: pg.Pool): Promise<void> {
       reject_at timestamptz,
       redo_at timestamptz
     )`);
+  // planners look up a customer's (or a rep's) planned work
+  await pool.query('CREATE INDEX IF NOT EXISTS seed_work_customer_idx ON seed_work (customer_id)');
 }
 
 /** Drops the generators' working tables (seed_*), which nothing outside a generation reads. */

@@ -4,9 +4,10 @@
  * obstacles come from a pool of the trade's recurring blockages (耗材编码 and
  * 医保备案, 法务 and 合同条款, 预算冻结, 竞品压价, 配送断货, 进场费), each region
  * leaning to its own, so every week's heatmap shows several topics across
- * departments; some days there is none (“无”).
+ * departments (half the reports name two); some days there is none (“无”).
  */
 import { workTime } from '../history-window.js';
+import { createWorkPlan } from '../work-plan.js';
 import { defineSeedModule, type SeedCounts } from '../seed-module.js';
 import { pick, unit } from '../sql-random.js';
 
@@ -27,6 +28,7 @@ export const dailyReportsSeed = defineSeedModule<{ filed: number; none: number }
   knobs: { demo: { filed: 0.9, none: 0.12 }, bench: { filed: 0.8, none: 0.2 } },
   async run(ctx, k): Promise<SeedCounts> {
     const s = ctx.seed;
+    await createWorkPlan(ctx.pool); // the visits' plan, empty when no work was planned
     const flat = OBSTACLES.flatMap((list, topic) => list.map((text) => ({ topic, text })));
     const before = Number((await ctx.pool.query('SELECT coalesce(max(id), 0) AS m FROM daily_reports')).rows[0].m);
     // writers: the reps in scope and their managers; a region (the team's parent department) leans to three topics
@@ -37,6 +39,9 @@ export const dailyReportsSeed = defineSeedModule<{ filed: number; none: number }
         SELECT u.id, u.department_id, dense_rank() OVER (ORDER BY coalesce(d.parent_id, d.id)) AS region
           FROM users u LEFT JOIN departments d ON d.id = u.department_id, p
          WHERE u.active AND (u.id = ANY(p.reps) OR u.id IN (SELECT manager_id FROM users WHERE id = ANY(p.reps)))),
+      visits AS (
+        SELECT w.assignee_id, (w.done_at AT TIME ZONE 'Asia/Shanghai')::date AS day, count(*) AS n
+          FROM seed_work w WHERE w.def_code = 'visit' AND w.done_at IS NOT NULL GROUP BY 1, 2),
       x AS (
         SELECT w.*, i, p.days[i] AS day, ${unit('w.id * 1000 + i', s, 240)} AS u,
                (w.region * 2 + ${pick('w.id * 1000 + i', s, 241, 3)}) % 6 AS topic, ${pick('w.id * 1000 + i', s, 242, 3)} AS variant,
@@ -44,11 +49,15 @@ export const dailyReportsSeed = defineSeedModule<{ filed: number; none: number }
           FROM writers w, p, generate_series(1, cardinality(p.days)) i)
       INSERT INTO daily_reports (user_id, department_id, day, summary, obstacles, plan, support, created_at, updated_at)
       SELECT x.id, x.department_id, x.day,
-             '拜访客户' || (SELECT count(*) FROM seed_work w WHERE w.assignee_id = x.id AND w.def_code = 'visit'
-                                                       AND (w.done_at AT TIME ZONE 'Asia/Shanghai')::date = x.day) || '家，整理客户需求并更新商机',
-             CASE WHEN x.u < p.none THEN '无' ELSE p.texts[(SELECT min(j) FROM generate_subscripts(p.topics, 1) j WHERE p.topics[j] = x.topic) + x.variant] END,
+             '拜访客户' || coalesce(v.n, 0) || '家，整理客户需求并更新商机',
+             CASE WHEN x.u < p.none THEN '无'
+                  ELSE p.texts[(SELECT min(j) FROM generate_subscripts(p.topics, 1) j WHERE p.topics[j] = x.topic) + x.variant]
+                       -- half the reports name a second blockage, the region's next topic
+                       || CASE WHEN ${unit('x.id * 1000 + x.i', s, 245)} < 0.5
+                               THEN '；' || p.texts[(SELECT min(j) FROM generate_subscripts(p.topics, 1) j WHERE p.topics[j] = (x.topic + 1) % 6)
+                                                    + (x.variant + 1) % 3] ELSE '' END END,
              '继续拜访重点客户，跟进报价和回款', CASE WHEN x.topic IN (1, 2) AND x.u > 0.7 THEN '需要法务和财务协助' END, x.at, x.at
-        FROM x, p
+        FROM x CROSS JOIN p LEFT JOIN visits v ON v.assignee_id = x.id AND v.day = x.day
        WHERE ${unit('x.id * 1000 + x.i', s, 244)} < p.filed AND x.at < p.now
       ON CONFLICT (user_id, day) DO NOTHING`,
       [ctx.window.days, ctx.window.now, ctx.window.today, ctx.scope.repIds, flat.map((f) => f.text), flat.map((f) => f.topic), k.filed, k.none]);

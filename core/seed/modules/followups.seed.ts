@@ -13,7 +13,8 @@ import { followUpStandardFor } from '../../actions/followup-standard.setting.js'
 import { classifyFollowUp, type FollowUpStandards } from '../../flow/followup.js';
 import { addCalendarDays, shanghaiDate } from '../../flow/time.js';
 import { CUSTOMER_TYPES, type CustomerType } from '../../flow/types.js';
-import { workTime } from '../history-window.js';
+import { workingDayIndex, workTime } from '../history-window.js';
+import { createDayIndex } from '../work-plan.js';
 import { defineSeedModule, type SeedCounts } from '../seed-module.js';
 import { pick, unit } from '../sql-random.js';
 import { customerRhythm, visitsSeed } from './visits.seed.js';
@@ -77,7 +78,8 @@ export const followupsSeed = defineSeedModule<{ effectiveShare: number }>({
   async run(ctx, k): Promise<SeedCounts> {
     const s = ctx.seed;
     const templates = followupTemplates(await loadStandards(ctx));
-    const rhythm = customerRhythm('c.id', s, visitsSeed.knobs[ctx.scale].silent, 'p.last');
+    await createDayIndex(ctx.pool, workingDayIndex(ctx.window).all);
+    const rhythm = customerRhythm('c.id', s, { ...visitsSeed.knobs[ctx.scale], ...(ctx.knobOverrides?.visits ?? {}) }, 'p.last');
     const before = Number((await ctx.pool.query('SELECT coalesce(max(id), 0) AS m FROM followups')).rows[0].m);
     const col = <K extends keyof Template>(key: K) => templates.map((t) => t[key]);
     const inserted = await ctx.exec(`

@@ -14,6 +14,9 @@ import { createDayIndex, createWorkPlan, planWork } from '../work-plan.js';
 import { workingDayIndex } from '../history-window.js';
 
 export interface VisitKnobs {
+  /** Working days between a customer's visits: at least `minPeriod`, up to `minPeriod + spread - 1`. */
+  minPeriod: number;
+  spread: number;
   /** Share of customers gone silent. */
   silent: number;
   /** Share of visits dispatched by the manager (the rest the rep starts). */
@@ -25,26 +28,24 @@ export interface VisitKnobs {
  * and phase of its visits in working days, and the working-day index from
  * which it is silent (NULL: never), given `last` (today's index).
  */
-export function customerRhythm(c: string, seed: number, silentShare: number, last: string) {
+export function customerRhythm(c: string, seed: number, k: Pick<VisitKnobs, 'minPeriod' | 'spread' | 'silent'>, last: string) {
   return {
-    period: `(5 + ${pick(c, seed, 160, 6)})`,
+    period: `(${k.minPeriod} + ${pick(c, seed, 160, k.spread)})`,
     phase: pick(c, seed, 161, 11),
-    silentFrom: `CASE WHEN ${unit(c, seed, 162)} < ${silentShare} THEN ${last} - (8 + ${pick(c, seed, 163, 14)}) END`,
+    silentFrom: `CASE WHEN ${unit(c, seed, 162)} < ${k.silent} THEN ${last} - (8 + ${pick(c, seed, 163, 14)}) END`,
   };
 }
-
-const KNOBS: VisitKnobs = { silent: 0.15, dispatched: 0.4 };
 
 export const visitsSeed = defineSeedModule<VisitKnobs>({
   name: 'visits',
   label: '拜访计划',
   after: ['opportunities'],
-  knobs: { demo: KNOBS, bench: KNOBS },
+  knobs: { demo: { minPeriod: 5, spread: 6, silent: 0.15, dispatched: 0.4 }, bench: { minPeriod: 12, spread: 10, silent: 0.15, dispatched: 0.4 } },
   async run(ctx, k): Promise<SeedCounts> {
     const s = ctx.seed;
     await createWorkPlan(ctx.pool);
     await createDayIndex(ctx.pool, workingDayIndex(ctx.window).all);
-    const rhythm = customerRhythm('c.id', s, k.silent, 'p.last');
+    const rhythm = customerRhythm('c.id', s, k, 'p.last');
     const inScope = (q: Sql) => `c.owner_id = ANY(${q.param(ctx.scope.repIds)}::bigint[]) AND c.status = 'active'`;
     const assigner = (key: string) => `CASE WHEN ${unit(key, s, 164)} < ${k.dispatched} THEN coalesce(u.manager_id, c.owner_id) ELSE c.owner_id END`;
     const lead = (key: string) => `CASE WHEN ${unit(key, s, 164)} < ${k.dispatched} THEN 1 + ${pick(key, s, 165, 2)} ELSE ${pick(key, s, 166, 2)} END`;

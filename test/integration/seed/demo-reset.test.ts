@@ -40,7 +40,7 @@ describe('重置演示数据 (POST /api/demo/reset)', function () {
     expect((await api.call('POST', '/api/demo/reset', { as: 'rep.zhao' })).status).to.equal(403);
     const res = await api.call('POST', '/api/demo/reset', { as: 'admin.lin' });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
-    expect(res.body.summary).to.equal('演示数据已重置：截至 2026-11-18 的近90天业务记录已生成');
+    expect(res.body.summary).to.equal('演示数据已重置：已生成截至11月18日的近90天业务记录');
     expect(await counts()).to.deep.equal(fresh);
     // the admin's session survives: the same people come back with the same ids
     expect((await api.call('GET', '/api/demo', { as: 'admin.lin' })).status).to.equal(200);
