@@ -30,7 +30,7 @@ export interface BuiltReport {
   attachments: PlannedAttachment[];
   checkIn?: { lat: number; lng: number; coordSystem: CoordSystem; at: Date };
   transcript?: string;
-  linkedOrderIds: string[];
+  linkedOrderIds: number[];
   checklist?: Record<string, boolean>;
 }
 
@@ -48,7 +48,7 @@ export function flawFor(rules: readonly RuleConfig[]): ReportFlaw | null {
 export interface BuildContext {
   at: Date;
   customer: FactsCustomer;
-  recentOrderIds: string[];
+  recentOrderIds: number[];
   /** Deterministic numbers in [0,1), one per salt. */
   pick(salt: number): number;
   /** The deal's decision maker has been reached: the report names them. */

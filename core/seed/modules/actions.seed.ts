@@ -3,8 +3,8 @@
  * them — verified, submitted and waiting, sent back by the manager, done by
  * phone only, open, or past due and not filed (the overdue job marks and
  * escalates those) — with the lifecycle events the engine would have logged
- * and the supervisor's to-dos: one to verify each filing (done once verified)
- * and one per report the rules refused (done once it was fixed).
+ * and the supervisor's to-dos: one to verify each filing and one per report
+ * the rules refused, both done once the manager verifies (as the engine closes them).
  */
 import { defineSeedModule, type SeedCounts } from '../seed-module.js';
 
@@ -72,7 +72,7 @@ export const actionsSeed = defineSeedModule<Record<string, never>>({
         FROM seed_work w JOIN users u ON u.id = w.assignee_id JOIN users m ON m.id = coalesce(u.manager_id, w.assigner_id)
         CROSS JOIN LATERAL (VALUES
           ('verify_submission', coalesce(w.redo_at, w.done_at), w.verify_at),
-          ('submission_rejected', CASE WHEN w.plan = 'rule_rejected' THEN w.done_at - interval '35 minutes' END, w.done_at)
+          ('submission_rejected', CASE WHEN w.plan = 'rule_rejected' THEN w.done_at - interval '35 minutes' END, w.verify_at)
         ) t(kind, at, done)
        WHERE t.at IS NOT NULL AND m.id <> w.assignee_id
       ON CONFLICT (action_id, kind, day) DO NOTHING`, []);

@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import { FILE_TYPES } from '../../attachments/sniff.js';
 import { requirementRules } from '../../actions/definitions.js';
 import type { Requirement } from '../../actions/action-schemas.js';
+import { transitionAction, type Completion, type Effect } from '../../flow/action-machine.js';
 import { evaluateRules } from '../../flow/evaluate-rules.js';
 import { gcj02ToWgs84 } from '../../flow/geo.js';
 import { RuleSetSchema, type RuleConfig } from '../../flow/rules/index.js';
@@ -101,12 +102,13 @@ export const reportsSeed = defineSeedModule<ReportKnobs>({
       const pick = (salt: number) => { if (!picks.has(salt)) picks.set(salt, rand()); return picks.get(salt)!; };
       let ids: Map<string, number> | null = null;
       for (const attempt of attemptsOf(w, rules)) {
-        const customer = { id: String(w.customer_id), name: w.c_name, type: w.c_type as never, lat: w.c_lat, lng: w.c_lng, coordSystem: w.c_coord };
-        const recentOrderIds = (orders.get(w.customer_id) ?? []).filter((o) => o.ordered_at <= attempt.at).slice(0, 20).map((o) => String(o.id));
+        const customer = { id: w.customer_id, name: w.c_name, type: w.c_type as never, lat: w.c_lat, lng: w.c_lng, coordSystem: w.c_coord };
+        const recentOrderIds = (orders.get(w.customer_id) ?? []).filter((o) => o.ordered_at <= attempt.at).slice(0, 20).map((o) => Number(o.id));
         const satisfied = prerequisitesAt(prerequisites.get(w.customer_id) ?? [], w, attempt.at);
         if (attempt.phone) {
-          submissions.push(submissionRow(w, attempt, { note: '电话沟通确认，客户暂不方便见面', completionMode: 'phone_only' }, [], 'phone_only'));
-          followups.push(followupRow(w, attempt.at, false, '仅电话完成，没有照片、文件或决策链更新等证据，不计为有效跟进。', 'phone'));
+          const note = '电话沟通确认，客户暂不方便见面';
+          submissions.push(submissionRow(w, attempt, { note, completionMode: 'phone_only' }, [], 'phone_only'));
+          followups.push(followupRow(w, attempt.at, followUpEffect(w, { mode: 'phone_only', note }, attempt.at)));
           continue;
         }
         const built = buildReport(rules, { at: attempt.at, customer, recentOrderIds, pick, decisionMaker: Boolean(w.dm), voices, flaw: attempt.flaw });
@@ -129,7 +131,7 @@ export const reportsSeed = defineSeedModule<ReportKnobs>({
               created_at: new Date((a.capturedAt ?? attempt.at).getTime() + 60_000 * (1 + Math.floor(pick(70 + i) * 3))),
             });
           }
-          return { id: String(id), kind: a.kind, tags: a.tags, capturedAt: a.capturedAt };
+          return { id, kind: a.kind, tags: a.tags, capturedAt: a.capturedAt };
         });
         const facts: VisitFacts = {
           now: attempt.at, customer, recentOrderIds, satisfiedPrerequisites: satisfied, keywordLibraries: libraries,
@@ -143,8 +145,8 @@ export const reportsSeed = defineSeedModule<ReportKnobs>({
         }
         submissions.push(submissionRow(w, attempt, payloadOf(built, reportAttachments, w, facts), result.failures, 'visit_report'));
         if (outcome === 'accepted') {
-          followups.push(followupRow(w, attempt.at, true,
-            `「${w.def_name}」报告通过全部校验（${reportAttachments.length}个附件${built.checkIn ? '、现场签到' : ''}），计为有效跟进。`, 'visit'));
+          const completion = { mode: 'evidence' as const, definitionName: w.def_name, attachmentCount: reportAttachments.length };
+          followups.push(followupRow(w, attempt.at, followUpEffect(w, completion, attempt.at)));
         }
       }
     }
@@ -210,7 +212,7 @@ function prerequisitesAt(rows: any[], w: Work, at: Date): PrerequisiteAction[] {
     .filter((r) => r.id !== w.id && (w.opportunity_id === null || r.opportunity_id === null || r.opportunity_id === w.opportunity_id))
     .map((r) => ({ r, status: statusAt(r) }))
     .sort((x, y) => rank(x.status) - rank(y.status) || x.r.due_at - y.r.due_at || y.r.id - x.r.id)
-    .map(({ r, status }) => ({ actionId: String(r.id), definitionCode: r.def_code, status }));
+    .map(({ r, status }) => ({ actionId: Number(r.id), definitionCode: r.def_code, status }));
 }
 
 function evidenceFile(pool: EvidencePool, w: Work, a: BuiltReport['attachments'][number], pick: (s: number) => number, stamp: boolean,
@@ -242,10 +244,10 @@ function mimeOf(filename: string): string {
 function payloadOf(built: BuiltReport, attachments: ReportAttachment[], w: Work, facts: VisitFacts): Record<string, unknown> {
   return {
     fields: built.fields,
-    attachmentIds: attachments.map((a) => Number(a.id)),
+    attachmentIds: attachments.map((a) => a.id),
     ...(built.checkIn ? { checkIn: { ...built.checkIn, at: built.checkIn.at.toISOString() } } : {}),
     ...(built.transcript !== undefined ? { transcript: built.transcript } : {}),
-    linkedOrderIds: built.linkedOrderIds.map(Number),
+    linkedOrderIds: built.linkedOrderIds,
     ...(built.checklist ? { checklist: built.checklist } : {}),
     attachments: attachments.map((a) => ({ id: a.id, kind: a.kind, tags: a.tags, capturedAt: a.capturedAt?.toISOString() ?? null })),
     requirements: w.requirements ?? [],
@@ -263,11 +265,20 @@ function submissionRow(w: Work, a: Attempt, payload: unknown, failures: RuleFail
   };
 }
 
-function followupRow(w: Work, at: Date, effective: boolean, reason: string, channel: 'visit' | 'phone') {
+type FollowUpEffect = Extract<Effect, { kind: 'follow_up' }>;
+
+/** The 跟进 a filing counts as, as the action state machine decides it (core/flow/action-machine.ts). */
+function followUpEffect(w: Work, completion: Completion, at: Date): FollowUpEffect {
+  const r = transitionAction({ id: w.id, status: 'in_progress', assigneeId: w.assignee_id }, { type: 'SUBMIT_OK', completion }, at);
+  const effect = r.ok ? r.effects.find((e): e is FollowUpEffect => e.kind === 'follow_up') : undefined;
+  if (!effect) throw new Error(`seed: the state machine records no follow-up for action ${w.id}`);
+  return effect;
+}
+
+function followupRow(w: Work, at: Date, f: FollowUpEffect) {
   return {
-    customer_id: w.customer_id, action_id: w.id, user_id: w.assignee_id, department_id: w.department_id, channel, summary: w.title,
-    payload: effective ? {} : { completionMode: 'phone_only' }, effective, has_evidence: effective, reasons: [reason],
-    unmet: effective ? [] : ['NO_EVIDENCE'], at,
+    customer_id: w.customer_id, action_id: w.id, user_id: w.assignee_id, department_id: w.department_id, channel: f.channel,
+    summary: f.note ?? w.title, payload: f.payload, effective: f.effective, has_evidence: f.hasEvidence, reasons: f.reasons, unmet: f.unmet, at,
   };
 }
 
