@@ -2,9 +2,10 @@
  * 日报: every rep and manager files one most working days — what they did
  * (the visits they filed that day), 今日关键障碍 and tomorrow's plan. The
  * obstacles come from a pool of the trade's recurring blockages (耗材编码 and
- * 医保备案, 法务 and 合同条款, 预算冻结, 竞品压价, 配送断货, 进场费), each region
- * leaning to its own, so every week's heatmap shows several topics across
- * departments (half the reports name two); some days there is none (“无”).
+ * 医保备案, 法务 and 合同条款, 预算冻结, 竞品压价, 配送断货, 进场费): each day a
+ * team's members run into two of them and the next day two others, so every
+ * week's heatmap — today's reports alone on a Monday — shows several topics
+ * across departments; some days there is none (“无”).
  */
 import { workTime } from '../history-window.js';
 import { createWorkPlan } from '../work-plan.js';
@@ -25,7 +26,7 @@ export const dailyReportsSeed = defineSeedModule<{ filed: number; none: number }
   name: 'daily-reports',
   label: '日报',
   after: ['reports'],
-  knobs: { demo: { filed: 0.9, none: 0.12 }, bench: { filed: 0.8, none: 0.2 } },
+  knobs: { demo: { filed: 0.92, none: 0.06 }, bench: { filed: 0.8, none: 0.2 } },
   async run(ctx, k): Promise<SeedCounts> {
     const s = ctx.seed;
     await createWorkPlan(ctx.pool); // the visits' plan, empty when no work was planned
@@ -36,26 +37,24 @@ export const dailyReportsSeed = defineSeedModule<{ filed: number; none: number }
       WITH p AS (SELECT $1::date[] AS days, $2::timestamptz AS now, $3::date AS today, $4::bigint[] AS reps, $5::text[] AS texts,
                         $6::int[] AS topics, $7::float8 AS filed, $8::float8 AS none),
       writers AS (
-        SELECT u.id, u.department_id, dense_rank() OVER (ORDER BY coalesce(d.parent_id, d.id)) AS region
-          FROM users u LEFT JOIN departments d ON d.id = u.department_id, p
+        SELECT u.id, u.department_id, dense_rank() OVER (ORDER BY u.department_id) AS team,
+               row_number() OVER (PARTITION BY u.department_id ORDER BY u.id) AS member
+          FROM users u, p
          WHERE u.active AND (u.id = ANY(p.reps) OR u.id IN (SELECT manager_id FROM users WHERE id = ANY(p.reps)))),
       visits AS (
         SELECT w.assignee_id, (w.done_at AT TIME ZONE 'Asia/Shanghai')::date AS day, count(*) AS n
           FROM seed_work w WHERE w.def_code = 'visit' AND w.done_at IS NOT NULL GROUP BY 1, 2),
       x AS (
         SELECT w.*, i, p.days[i] AS day, ${unit('w.id * 1000 + i', s, 240)} AS u,
-               (w.region * 2 + ${pick('w.id * 1000 + i', s, 241, 3)}) % 6 AS topic, ${pick('w.id * 1000 + i', s, 242, 3)} AS variant,
+               -- each day a team's members share two of the topics (two reports each), and the pair moves on day by day
+               (w.team * 3 + i + (w.member % 2)::int) % 6 AS topic, ${pick('w.id * 1000 + i', s, 242, 3)} AS variant,
                ${workTime('p.days[i]', `0.85 + 0.15 * ${unit('w.id * 1000 + i', s, 243)}`, 'p.now', 'p.today')} AS at
           FROM writers w, p, generate_series(1, cardinality(p.days)) i)
       INSERT INTO daily_reports (user_id, department_id, day, summary, obstacles, plan, support, created_at, updated_at)
       SELECT x.id, x.department_id, x.day,
              '拜访客户' || coalesce(v.n, 0) || '家，整理客户需求并更新商机',
              CASE WHEN x.u < p.none THEN '无'
-                  ELSE p.texts[(SELECT min(j) FROM generate_subscripts(p.topics, 1) j WHERE p.topics[j] = x.topic) + x.variant]
-                       -- half the reports name a second blockage, the region's next topic
-                       || CASE WHEN ${unit('x.id * 1000 + x.i', s, 245)} < 0.5
-                               THEN '；' || p.texts[(SELECT min(j) FROM generate_subscripts(p.topics, 1) j WHERE p.topics[j] = (x.topic + 1) % 6)
-                                                    + (x.variant + 1) % 3] ELSE '' END END,
+                  ELSE p.texts[(SELECT min(j) FROM generate_subscripts(p.topics, 1) j WHERE p.topics[j] = x.topic) + x.variant] END,
              '继续拜访重点客户，跟进报价和回款', CASE WHEN x.topic IN (1, 2) AND x.u > 0.7 THEN '需要法务和财务协助' END, x.at, x.at
         FROM x CROSS JOIN p LEFT JOIN visits v ON v.assignee_id = x.id AND v.day = x.day
        WHERE ${unit('x.id * 1000 + x.i', s, 244)} < p.filed AND x.at < p.now
