@@ -95,8 +95,10 @@ export const reportsSeed = defineSeedModule<ReportKnobs>({
     const submissions: unknown[] = [];
     const followups: unknown[] = [];
     const files = new Map<string, Buffer>();
+    const ruleSets = new Map<number, RuleConfig[]>();
     for (const w of works) {
-      const rules = [...RuleSetSchema.parse(w.rules), ...requirementRules(w.requirements ?? [])] as RuleConfig[];
+      if (!ruleSets.has(w.def_id)) ruleSets.set(w.def_id, RuleSetSchema.parse(w.rules) as RuleConfig[]);
+      const rules = [...ruleSets.get(w.def_id)!, ...requirementRules(w.requirements ?? [])];
       const rand = prng(ctx.seed * 1_000_003 + w.id);
       const picks = new Map<number, number>();
       const pick = (salt: number) => { if (!picks.has(salt)) picks.set(salt, rand()); return picks.get(salt)!; };
