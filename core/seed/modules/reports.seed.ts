@@ -36,6 +36,9 @@ export interface ReportKnobs {
   maxReports: number;
 }
 
+/** Which pool memos (POOL_VOICES) a customer of each type would plausibly say: shelves for stores, 耗材编码 for hospitals … */
+const VOICES_BY_TYPE: Record<string, number[]> = { ka: [0, 3, 6], hospital: [2, 6], store: [1, 4], dealer: [5, 7] };
+
 const CAMERAS: Array<[string, string]> = [['Xiaomi', 'Redmi Note 12'], ['HUAWEI', 'nova 11'], ['OPPO', 'Reno10'], ['vivo', 'S17'], ['Apple', 'iPhone 13']];
 
 interface Work {
@@ -87,7 +90,7 @@ export const reportsSeed = defineSeedModule<ReportKnobs>({
          FROM seed_work w WHERE w.customer_id = ANY($1)`, [customerIds])).rows, (r) => r.customer_id);
     const libraries = Object.fromEntries((await ctx.pool.query('SELECT code, words FROM keyword_libraries')).rows.map((r) => [r.code, r.words]));
     const pool = loadEvidencePool();
-    const voices = Array.from({ length: 8 }, (_, i) => pool.voice(i).text);
+    const voicesOf = (type: string) => (VOICES_BY_TYPE[type] ?? [0]).map((i) => pool.voice(i).text);
 
     const followupsBefore = Number((await ctx.pool.query('SELECT coalesce(max(id), 0) AS m FROM followups')).rows[0].m);
     const nextAttachmentId = await sequenceAllocator(ctx, 'attachments', works.length * 8 + 100);
@@ -113,7 +116,9 @@ export const reportsSeed = defineSeedModule<ReportKnobs>({
           followups.push(followupRow(w, attempt.at, followUpEffect(w, { mode: 'phone_only', note }, attempt.at)));
           continue;
         }
-        const built = buildReport(rules, { at: attempt.at, customer, recentOrderIds, pick, decisionMaker: Boolean(w.dm), voices, flaw: attempt.flaw });
+        const built = buildReport(rules, {
+          at: attempt.at, customer, recentOrderIds, pick, decisionMaker: Boolean(w.dm), voices: voicesOf(w.c_type), flaw: attempt.flaw,
+        });
         // files are uploaded once and reused by a later attempt of the same report
         ids ??= new Map();
         const seen = new Map<string, number>();
@@ -219,7 +224,11 @@ function prerequisitesAt(rows: any[], w: Work, at: Date): PrerequisiteAction[] {
 
 function evidenceFile(pool: EvidencePool, w: Work, a: BuiltReport['attachments'][number], pick: (s: number) => number, stamp: boolean,
   built: BuiltReport, shot: string): PoolFile {
-  if (a.kind === 'voice') return pool.voice(Math.floor(pick(60) * 8));
+  if (a.kind === 'voice') {
+    // the memo the builder transcribed: the same pick among the same list
+    const list = VOICES_BY_TYPE[w.c_type] ?? [0];
+    return pool.voice(list[Math.floor(pick(60) * list.length)]);
+  }
   if (a.kind === 'document') return pool.document(a.tags[0] ?? '会议纪要');
   const base = a.source === 'meeting' ? pool.meeting(w.customer_id + Math.floor(pick(80) * 3)) : pool.storefront(w.c_name, w.c_type as never, w.customer_id);
   if (!stamp || !a.capturedAt) return base;
