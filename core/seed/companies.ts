@@ -37,12 +37,14 @@ export function leadCompanies(rep: ScopeRep, repIndex: number, seed: number, cou
     const type = pickType(rand());
     const w = words[Math.floor(rand() * words.length)];
     const suffixes = SUFFIX[type];
-    const name = `${rep.city}${w}${suffixes[Math.floor(rand() * suffixes.length)]}`;
-    const branch = taken.has(name) ? `${name.replace(/(有限公司|经销部)$/, '')}（${DISTRICTS[Math.floor(rand() * DISTRICTS.length)].slice(0, 2)}）${/有限公司|经销部$/.test(name) ? name.match(/(有限公司|经销部)$/)![1] : ''}` : name;
-    if (taken.has(branch)) continue;
-    taken.add(branch);
+    const suffix = suffixes[Math.floor(rand() * suffixes.length)];
+    const district = DISTRICTS[Math.floor(rand() * DISTRICTS.length)].slice(0, 2);
+    // a second company of the same words in the same city is told apart by its district, as real ones are
+    const name = [`${rep.city}${w}${suffix}`, `${rep.city}${w}${district}${suffix}`].find((n) => !taken.has(n));
+    if (!name) continue;
+    taken.add(name);
     out.push({
-      name: branch, type,
+      name, type,
       address: `${rep.city}市${DISTRICTS[Math.floor(rand() * DISTRICTS.length)]}${ROADS[Math.floor(rand() * ROADS.length)]}${1 + Math.floor(rand() * 899)}号`,
       lat: Math.round((rep.lat + (rand() - 0.5) * 0.12) * 1e6) / 1e6,
       lng: Math.round((rep.lng + (rand() - 0.5) * 0.14) * 1e6) / 1e6,

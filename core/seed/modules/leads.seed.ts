@@ -36,8 +36,10 @@ export const leadsSeed = defineSeedModule<LeadKnobs>({
     const reps = await loadScopeReps(ctx.pool, ctx.scope.repIds);
     if (reps.length === 0) return {};
     const taken = new Set<string>((await ctx.pool.query('SELECT name FROM customers')).rows.map((r) => r.name));
-    const cap = 2 * ctx.window.days.length;
-    const companies = reps.flatMap((r, i) => leadCompanies(r, i, s, cap, taken));
+    // at most two leads a working day each; a rep's companies start at offsets[rep] (fewer when names run out)
+    const perRep = reps.map((r, i) => leadCompanies(r, i, s, 2 * ctx.window.days.length, taken));
+    const offsets = perRep.map((_, i) => perRep.slice(0, i).reduce((a, l) => a + l.length, 0));
+    const companies = perRep.flat();
     const a = repArrays(reps);
     const lines = (await ctx.pool.query(`SELECT code, id FROM product_lines`)).rows;
     const line = (code: string) => lines.find((l) => l.code === code)?.id ?? lines[0]?.id ?? null;
@@ -47,7 +49,7 @@ export const leadsSeed = defineSeedModule<LeadKnobs>({
     const sql = `
       WITH p AS (SELECT $1::bigint[] AS reps, $2::bigint[] AS depts, $3::bigint[] AS mgrs, $4::date[] AS days,
                         $5::timestamptz AS now, $6::date AS today, $7::text[] AS co_name, $8::text[] AS co_type,
-                        $9::text[] AS co_address, $10::float8[] AS co_lat, $11::float8[] AS co_lng, $12::int AS cap,
+                        $9::text[] AS co_address, $10::float8[] AS co_lat, $11::float8[] AS co_lng, $12::int[] AS co_offset, $21::int[] AS co_count,
                         $13::float8[] AS conv, $14::float8 AS rate, $15::float8 AS disq, $16::bigint[] AS lines),
       g AS (SELECT r, d, kk AS k FROM p, generate_series(1, cardinality(p.reps)) r, generate_series(1, cardinality(p.days)) d,
                    generate_series(1, 2) kk),
@@ -56,11 +58,11 @@ export const leadsSeed = defineSeedModule<LeadKnobs>({
                    ${workTime('p.days[x0.d]', unit(key('x0'), s, 2), 'p.now', 'p.today')} AS created_at,
                    cardinality(p.days) - x0.d AS age, ${unit(key('x0'), s, 3)} AS u
               FROM x0, p),
-      y AS (SELECT x.*, (x.r - 1) * p.cap + x.n AS ci,
+      y AS (SELECT x.*, p.co_offset[x.r] + x.n AS ci,
                    CASE WHEN x.age >= 2 AND x.u < p.conv[1 + (x.r - 1) % cardinality(p.conv)] THEN 'converted'
                         WHEN x.age >= 3 AND x.u < p.conv[1 + (x.r - 1) % cardinality(p.conv)] + p.disq THEN 'disqualified'
                         ELSE 'assigned' END AS status
-              FROM x, p WHERE x.n <= p.cap),
+              FROM x, p WHERE x.n <= p.co_count[x.r]),
       z0 AS (SELECT y.*, p.co_name[y.ci] AS company, p.co_type[y.ci] AS type,
                     CASE WHEN y.status <> 'assigned'
                          THEN y.created_at + LEAST((p.now - y.created_at) * (0.1 + 0.4 * ${unit(key('y'), s, 4)}), interval '12 days') END AS closed_at
@@ -92,9 +94,9 @@ export const leadsSeed = defineSeedModule<LeadKnobs>({
     const leads = await ctx.exec(sql, [
       a.ids, a.departments, a.managers, ctx.window.days, ctx.window.now, ctx.window.today,
       companies.map((c) => c.name), companies.map((c) => c.type), companies.map((c) => c.address),
-      companies.map((c) => c.lat), companies.map((c) => c.lng), cap,
+      companies.map((c) => c.lat), companies.map((c) => c.lng), offsets,
       k.conversion, k.perRepDay, k.disqualified, [line('beverage'), line('snack'), line('medical')],
-      TOPICS, SURNAMES, GIVEN, SOURCES,
+      TOPICS, SURNAMES, GIVEN, SOURCES, perRep.map((l) => l.length),
     ]);
     const assignments = await ctx.exec(`
       INSERT INTO lead_assignments (lead_id, from_user_id, to_user_id, method, reason, by_user_id, at)
