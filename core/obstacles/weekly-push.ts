@@ -17,7 +17,7 @@
 import { loadActiveActor } from '../auth/actor.js';
 import { createStorage, type Storage } from '../attachments/storage.js';
 import { withTransaction } from '../db/pool.js';
-import type { System } from '../system.js';
+import type { CoreDeps } from '../deps.js';
 import { addCalendarDays, shanghaiDate, shanghaiInstant } from '../flow/time.js';
 import { mondayOf } from '../dashboards/period.js';
 import { enqueueMessage, textCard } from '../outbox/enqueue.js';
@@ -27,7 +27,7 @@ import { heatmapPush, WEEKDAY_LABELS } from './heatmap-push.setting.js';
 import { obstacleHeatmap, type Heatmap } from './heatmap.js';
 import { renderHeatmapSvg, renderPng } from './render.js';
 
-type Deps = Pick<System, 'pool' | 'config' | 'logger'> & { now?: () => Date };
+type Deps = Pick<CoreDeps, 'pool' | 'config' | 'logger'> & { now?: () => Date };
 
 /** Last week's Monday, as of `now` (the push is about the week that ended). */
 const lastWeekOf = (now: Date) => addCalendarDays(mondayOf(shanghaiDate(now)), -7);
