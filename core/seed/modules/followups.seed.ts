@@ -6,8 +6,10 @@
  * decision-chain update the standard asks for (effective), others with "继续跟
  * 进", a four-character summary or a next step six weeks out (not). Customers
  * gone silent still get the odd non-effective call — a 伪跟进 — but nothing
- * effective. Then every customer's follow-up clocks are set from what was
- * recorded, as the service keeps them.
+ * effective. Each names the contact it was with (payload.contactIds, the
+ * 对接人 the relationship graph counts), mostly the first one. Then every
+ * customer's follow-up clocks are set from what was recorded, as the service
+ * keeps them.
  */
 import { followUpStandardFor } from '../../actions/followup-standard.setting.js';
 import { classifyFollowUp, type FollowUpStandards } from '../../flow/followup.js';
@@ -111,11 +113,18 @@ export const followupsSeed = defineSeedModule<{ effectiveShare: number }>({
              jsonb_build_object('actionItems', jsonb_build_array(jsonb_strip_nulls(jsonb_build_object('text', p.t_item[g.tpl],
                                   'dueDate', to_char((g.at AT TIME ZONE 'Asia/Shanghai')::date + p.t_due[g.tpl], 'YYYY-MM-DD')))),
                                 'newDocumentIds', '[]'::jsonb, 'newDocuments', p.t_docs[g.tpl], 'attachmentIds', '[]'::jsonb,
+                                'contactIds', CASE WHEN k.id IS NULL THEN '[]'::jsonb ELSE jsonb_build_array(k.id) END,
                                 'contactUpdates', '[]'::jsonb, 'decisionChainUpdated', p.t_chain[g.tpl]),
              p.t_effective[g.tpl], p.t_docs[g.tpl] > 0 OR p.t_chain[g.tpl],
              replace(p.t_reasons[g.tpl], '{day}', coalesce(to_char((g.at AT TIME ZONE 'Asia/Shanghai')::date + p.t_due[g.tpl], 'YYYY-MM-DD'), ''))::jsonb,
              string_to_array(p.t_unmet[g.tpl], ','), g.at
-        FROM g, p
+        FROM g CROSS JOIN p
+        -- the 对接人: mostly the first contact (the buyer or 设备科), sometimes another; the odd pseudo call names nobody
+        LEFT JOIN LATERAL (
+          SELECT id FROM contacts WHERE customer_id = g.customer_id AND (p.t_effective[g.tpl] OR g.u < 0.8)
+           ORDER BY id OFFSET CASE WHEN ${unit('g.customer_id * 1000 + g.d', s, 233)} < 0.6 THEN 0
+                                   ELSE ${pick('g.customer_id * 1000 + g.d', s, 234, 3)} END
+                  % GREATEST(1, (SELECT count(*) FROM contacts WHERE customer_id = g.customer_id)) LIMIT 1) k ON true
        ORDER BY g.at`,
       [ctx.window.days, ctx.window.days.length, ctx.window.now, ctx.window.today, ctx.scope.repIds,
         col('type'), col('effective'), col('channel'), col('summary'), col('item'), col('dueIn'), col('newDocuments'), col('chain'),

@@ -26,6 +26,20 @@ describe('seed module: follow-ups', function () {
     expect(effective).to.be.within(10, rows.length - 10);
   });
 
+  it('names one of the customer\'s own contacts as the 对接人 of every effective call, so the relationship graph sees who was reached', async () => {
+    const { rows: [r] } = await demo.pool.query(`
+      SELECT count(*) FILTER (WHERE f.effective)::int AS effective,
+             count(*) FILTER (WHERE f.effective AND NOT EXISTS (SELECT 1 FROM contacts k WHERE k.customer_id = f.customer_id))::int AS no_contacts,
+             count(*) FILTER (WHERE f.effective AND jsonb_array_length(f.payload->'contactIds') = 1)::int AS named,
+             count(*) FILTER (WHERE jsonb_array_length(f.payload->'contactIds') > 0 AND NOT EXISTS (
+               SELECT 1 FROM contacts k WHERE k.customer_id = f.customer_id AND f.payload->'contactIds' @> to_jsonb(k.id)))::int AS foreign,
+             count(DISTINCT f.payload->'contactIds'->0)::int AS distinct_named
+        FROM followups f WHERE f.action_id IS NULL`);
+    expect(r.foreign).to.equal(0);
+    expect(r.named).to.equal(r.effective - r.no_contacts);
+    expect(r.distinct_named).to.be.greaterThan(20);
+  });
+
   it('keeps every customer\'s follow-up clocks at its latest follow-up and latest effective one, and some customers silent', async () => {
     const { rows } = await demo.pool.query(`
       SELECT c.id FROM customers c
