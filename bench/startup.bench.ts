@@ -227,7 +227,7 @@ async function timeDemoGenerator(): Promise<number> {
       const config = loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir });
       const t = performance.now();
       const r = await generateDemoHistory(db.pool, {
-        now, storage: new LocalDiskStorage(path.join(dataDir, 'files')), system: { config, logger: benchLogger, wecom: null },
+        now, storage: new LocalDiskStorage(path.join(dataDir, 'files')), system: { config, logger: benchLogger },
       });
       const ms = msSince(t);
       console.log(`  demo generator: ${Math.round(ms)} ms — ${r.modules.map((x) => `${x.name} ${Math.round(x.ms)}`).join(', ')}`);

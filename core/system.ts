@@ -62,7 +62,7 @@ export async function startSystem(name: string, startParts: (sys: System) => Pro
     await installDefaults(db.pool, { seedDemo: config.SEED_DEMO, now: now(), logger });
     // jieba loads its dictionary on first use (~3 s); pay it at start, not on a rep's first report
     warmUpSegmenter();
-    const demo = { storage: createStorage(config), system: { config, logger, wecom: null } };
+    const demo = { storage: createStorage(config), system: { config, logger } };
     if (wantsDemoHistory(config, db)) await ensureDemoHistory(db.pool, { now: now(), ...demo });
     const pool = db.pool;
     const sys: System = {

@@ -12,7 +12,7 @@
  */
 import { DECISION_CHAIN_ROLES } from '../flow/defaults.js';
 import { gcj02ToWgs84, wgs84ToGcj02 } from '../flow/geo.js';
-import type { RuleConfig } from '../flow/rules/index.js';
+import type { GateRuleConfig } from '../flow/rules/index.js';
 import { addCalendarDays, shanghaiDate } from '../flow/time.js';
 import type { AttachmentKind, CoordSystem, FactsCustomer } from '../flow/types.js';
 
@@ -38,7 +38,7 @@ export interface BuiltReport {
 export type ReportFlaw = 'drop_tag' | 'drop_field' | 'drop_attachment';
 
 /** The mistake a rep plausibly makes with this rule set (null: nothing can be missed). */
-export function flawFor(rules: readonly RuleConfig[]): ReportFlaw | null {
+export function flawFor(rules: readonly GateRuleConfig[]): ReportFlaw | null {
   if (rules.some((r) => r.kind === 'attachments.min' && (r.requireTags?.length ?? 0) > 0)) return 'drop_tag';
   if (rules.some((r) => r.kind === 'fields.required' && r.fields.some((f) => f.type !== 'enum'))) return 'drop_field';
   if (rules.some((r) => r.kind === 'attachments.min' && r.min > 0)) return 'drop_attachment';
@@ -99,7 +99,7 @@ function checkInAt(c: BuildContext): BuiltReport['checkIn'] {
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
-export function buildReport(rules: readonly RuleConfig[], c: BuildContext): BuiltReport {
+export function buildReport(rules: readonly GateRuleConfig[], c: BuildContext): BuiltReport {
   const out: BuiltReport = { fields: {}, attachments: [], linkedOrderIds: [] };
   const needsCheckIn = rules.some((r) => r.kind === 'geofence.within_km' || r.kind === 'photo.captured_within');
   if (needsCheckIn) out.checkIn = checkInAt(c);

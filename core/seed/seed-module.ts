@@ -17,7 +17,6 @@ import type pg from 'pg';
 import type { Storage } from '../attachments/storage.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { WecomClient } from '../wecom/wecom-client.js';
 import type { IsoDate } from '../flow/time.js';
 import type { WorkCalendar } from '../flow/working-days.js';
 import type { Exec } from './sql-random.js';
@@ -58,7 +57,7 @@ export interface SeedContext {
   /** Where evidence files go (the demo's photos and voice memos); null: rows only. */
   storage: Storage | null;
   /** What the system's own jobs need when a module runs them (the demo's alerts and outbox); null at the bench. */
-  system: { config: Config; logger: Logger; wecom: WecomClient | null } | null;
+  system: { config: Config; logger: Logger } | null;
   /** Per module, numbers that replace its scale's (a benchmark's own mix). */
   knobOverrides?: Record<string, Record<string, unknown>>;
   log(message: string): void;

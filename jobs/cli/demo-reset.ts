@@ -22,7 +22,7 @@ if (!config.demoMode || config.DATABASE_URL) {
 const db = await openCliDatabase(config, logger);
 try {
   console.log('正在重置演示数据：清空全部数据，重新安装演示组织并生成近90天的业务记录…');
-  const r = await resetDemo(db.pool, { now: new Date(), storage: createStorage(config), system: { config, logger, wecom: null } });
+  const r = await resetDemo(db.pool, { now: new Date(), storage: createStorage(config), system: { config, logger } });
   for (const m of r.modules) console.log(`  ${m.label.padEnd(10, '　')} ${Object.entries(m.rows).map(([k, n]) => `${k} ${n}`).join('，')}`);
   console.log(`✓ 演示数据已重置（截至 ${r.today}），用时 ${(r.ms / 1000).toFixed(1)} 秒`);
 } finally {

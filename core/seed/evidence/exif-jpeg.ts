@@ -9,7 +9,7 @@
  *   const jpeg = stampJpeg(base, { at: checkIn, lat: 31.23, lng: 121.48, camera: ['Xiaomi', 'Redmi Note 12'] });
  *   const bare = stampJpeg(null, { at: new Date() });      // a tiny JPEG with only the capture time (npm run chat's /photo)
  */
-import { shanghaiWall } from '../../flow/time.js';
+import { SHANGHAI_OFFSET_MS } from '../../flow/time.js';
 
 const ASCII = 2;
 const SHORT = 3;
@@ -81,7 +81,7 @@ export interface PhotoFacts {
 
 /** The APP1 segment (marker included) carrying `facts`. */
 export function exifSegment(facts: PhotoFacts): Buffer {
-  const wall = shanghaiWall(facts.at).toISOString();
+  const wall = new Date(facts.at.getTime() + SHANGHAI_OFFSET_MS).toISOString();
   const stamp = `${wall.slice(0, 10).replace(/-/g, ':')} ${wall.slice(11, 19)}`;
   const ifd0Entries = (exifAt: number, gpsAt: number | null): Entry[] => [
     ...(facts.camera ? [

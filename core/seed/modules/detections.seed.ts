@@ -17,6 +17,7 @@ import { withTransaction } from '../../db/pool.js';
 import { addCalendarDays } from '../../flow/time.js';
 import { pushWeeklyObstacleHeatmap } from '../../obstacles/weekly-push.js';
 import { deliverOutbox } from '../../outbox/deliver.js';
+import { LoggingWecomClient } from '../../wecom/logging-wecom-client.js';
 import { defineSeedModule, type SeedCounts } from '../seed-module.js';
 
 export const detectionsSeed = defineSeedModule<Record<string, never>>({
@@ -26,7 +27,8 @@ export const detectionsSeed = defineSeedModule<Record<string, never>>({
   knobs: { demo: {}, bench: {} },
   async run(ctx): Promise<SeedCounts> {
     if (!ctx.system) return {};
-    const deps = { pool: ctx.pool, ...ctx.system, now: () => ctx.window.now };
+    // the demo's history goes to the 发件箱, never to a WeCom the process may be configured for
+    const deps = { pool: ctx.pool, ...ctx.system, wecom: new LoggingWecomClient(ctx.system.logger), now: () => ctx.window.now };
     const folded = await foldDashboardDeltas(ctx.pool);
     // the state at the start of each month shown: completeness of a past month is its last snapshot
     const today = ctx.window.today;

@@ -21,7 +21,7 @@ import type { Requirement } from '../../actions/action-schemas.js';
 import { transitionAction, type Completion, type Effect } from '../../flow/action-machine.js';
 import { evaluateRules } from '../../flow/evaluate-rules.js';
 import { gcj02ToWgs84 } from '../../flow/geo.js';
-import { RuleSetSchema, type RuleConfig } from '../../flow/rules/index.js';
+import { RuleSetSchema, type GateRuleConfig } from '../../flow/rules/index.js';
 import type { PrerequisiteAction, ReportAttachment, RuleFailure, VisitFacts } from '../../flow/types.js';
 import { loadEvidencePool, type EvidencePool, type PoolFile } from '../evidence/pool.js';
 import { stampJpeg } from '../evidence/exif-jpeg.js';
@@ -56,7 +56,7 @@ interface AttachmentRow {
 }
 
 /** The attempts a story holds: a refused report before the accepted one, a second filing after the manager's rejection. */
-function attemptsOf(w: Work, rules: readonly RuleConfig[]): Attempt[] {
+function attemptsOf(w: Work, rules: readonly GateRuleConfig[]): Attempt[] {
   const ok = (at: Date): Attempt => ({ work: w, at, outcome: 'accepted', flaw: null, phone: w.plan === 'phone' });
   const flaw = flawFor(rules);
   if (w.plan === 'rule_rejected' && flaw) {
@@ -98,9 +98,9 @@ export const reportsSeed = defineSeedModule<ReportKnobs>({
     const submissions: unknown[] = [];
     const followups: unknown[] = [];
     const files = new Map<string, Buffer>();
-    const ruleSets = new Map<number, RuleConfig[]>();
+    const ruleSets = new Map<number, GateRuleConfig[]>();
     for (const w of works) {
-      if (!ruleSets.has(w.def_id)) ruleSets.set(w.def_id, RuleSetSchema.parse(w.rules) as RuleConfig[]);
+      if (!ruleSets.has(w.def_id)) ruleSets.set(w.def_id, RuleSetSchema.parse(w.rules) as GateRuleConfig[]);
       const rules = [...ruleSets.get(w.def_id)!, ...requirementRules(w.requirements ?? [])];
       const rand = prng(ctx.seed * 1_000_003 + w.id);
       const picks = new Map<number, number>();

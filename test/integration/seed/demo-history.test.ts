@@ -40,14 +40,14 @@ describe('demo history (core/seed/demo-history.ts)', function () {
     // someone works in the demo, then an admin resets it
     await b.pool.query(`INSERT INTO leads (title, company) VALUES ('手工线索', '某公司')`);
     const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'seed-secret-0123456789abcdef' });
-    await resetDemo(b.pool, { now: FIXED_NOW, storage: b.storage, system: { config, logger, wecom: null } });
+    await resetDemo(b.pool, { now: FIXED_NOW, storage: b.storage, system: { config, logger } });
     expect(await fingerprint(b.pool)).to.deep.equal(fa);
   });
 
   it('generates on the first start of an untouched demo database only: not twice, not over data someone entered', async () => {
     const demo = await generateDemo(FIXED_NOW);
     const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'seed-secret-0123456789abcdef' });
-    const opts = { now: FIXED_NOW, storage: demo.storage, system: { config, logger, wecom: null } };
+    const opts = { now: FIXED_NOW, storage: demo.storage, system: { config, logger } };
     expect(await ensureDemoHistory(demo.pool, opts)).to.equal(null);
     await demo.pool.query(`DELETE FROM settings WHERE key = 'seed.demo_history'`);
     expect(await ensureDemoHistory(demo.pool, opts), 'leads exist: someone used it').to.equal(null);

@@ -28,7 +28,7 @@ describe('重置演示数据 (POST /api/demo/reset)', function () {
   it('starts the demo over for an admin: what anyone entered is gone, the history is back as of today', async () => {
     const demo = await generateDemo(FIXED_NOW);
     const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'seed-secret-0123456789abcdef' });
-    const reset = () => resetDemo(demo.pool, { now: FIXED_NOW, storage: demo.storage, system: { config, logger, wecom: null } });
+    const reset = () => resetDemo(demo.pool, { now: FIXED_NOW, storage: demo.storage, system: { config, logger } });
     const api = await startTestApi({ pool: demo.pool, now: () => FIXED_NOW, deps: { resetDemo: reset } });
     apis.push(api);
     const counts = async () => (await demo.pool.query(

@@ -31,7 +31,7 @@ export async function generateDemo(now: Date, seed?: number): Promise<GeneratedD
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'af-demo-'));
   const storage = new LocalDiskStorage(path.join(dataDir, 'files'));
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SESSION_SECRET: 'seed-secret-0123456789abcdef' });
-  const result = await generateDemoHistory(pool, { now, seed, storage, system: { config, logger, wecom: null } });
+  const result = await generateDemoHistory(pool, { now, seed, storage, system: { config, logger } });
   return { pool, url, storage, now, result };
 }
 
