@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { ROLE_LABELS } from '../auth/actor.js';
 import type { Db } from '../db/pool.js';
 import { addCalendarDays, shanghaiDate, shanghaiInstant, weekdayOf } from '../flow/time.js';
-import { DEFAULT_ALERT_RULES } from '../seed/alert-rules.defaults.js';
+import { DEFAULT_ALERT_RULES } from './alert-rules.defaults.js';
 import { defineSetting, type PreviewResult } from '../settings/define.js';
 import { LegalReviewSkipsParamsSchema, SilenceParamsSchema } from './rule-params.js';
 import { OverdueEscalationParamsSchema, QuietHoursSchema, RemindersParamsSchema } from './rule-settings.js';

@@ -3,7 +3,7 @@ import { seedProcessTemplates } from '../actions/process-templates.js';
 import { prerequisitesOf } from '../flow/action-definition.js';
 import { DEFAULT_ACTION_DEFINITIONS, DEFAULT_KEYWORD_LIBRARIES, DEFAULT_KEYWORD_LIBRARY_NAMES } from '../flow/defaults.js';
 import { DEFAULT_PIPELINE } from '../flow/pipeline.js';
-import { DEFAULT_ALERT_RULES } from './alert-rules.defaults.js';
+import { DEFAULT_ALERT_RULES } from '../alerts/alert-rules.defaults.js';
 import { CN_HOLIDAYS_2026 } from './holidays-cn.js';
 
 /**
