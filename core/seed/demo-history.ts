@@ -114,11 +114,26 @@ export async function resetDemo(pool: pg.Pool, opts: DemoHistoryOptions & { logg
   const { rows } = await pool.query(
     `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT LIKE 'seed\\_%'`);
   const tables = rows.map((r) => r.tablename as string).filter((t) => !KEEP.has(t) && !t.startsWith('agenda'));
+  const signIns = await Promise.all(SIGN_INS.filter((k) => tables.includes(k.table))
+    .map(async (k) => ({ ...k, rows: (await pool.query(`SELECT * FROM ${k.table} ORDER BY id`)).rows })));
   // everything goes, so the triggers that keep derived tables (dashboards) in step have nothing to do
   await withTransaction(pool, async (tx) => {
     await tx.query('SET LOCAL session_replication_role = replica');
     await tx.query(`TRUNCATE ${tables.map((t) => `"${t}"`).join(', ')} RESTART IDENTITY CASCADE`);
   });
   await installDefaults(pool, { seedDemo: true, now: opts.now, logger: opts.system.logger });
+  // the demo's people come back with the same ids, so whoever pressed 重置 stays signed in and the sign-in log stays whole
+  for (const k of signIns) {
+    await pool.query(
+      `INSERT INTO ${k.table} SELECT r.* FROM jsonb_populate_recordset(NULL::${k.table}, $1) r WHERE ${k.refs}`, [JSON.stringify(k.rows)]);
+    await pool.query(`SELECT setval(pg_get_serial_sequence('${k.table}', 'id'), greatest(1, (SELECT max(id) FROM ${k.table})))`);
+  }
   return generateDemoHistory(pool, opts);
 }
+
+/** Sign-ins a reset puts back (core/sessions), in this order, each only where what it refers to is back too. */
+const SIGN_INS = [
+  { table: 'sessions', refs: `r.user_id IN (SELECT id FROM users) AND (r.revoked_by IS NULL OR r.revoked_by IN (SELECT id FROM users))` },
+  { table: 'auth_log', refs: `(r.user_id IS NULL OR r.user_id IN (SELECT id FROM users)) AND (r.actor_id IS NULL OR r.actor_id IN (SELECT id FROM users))
+                              AND (r.session_id IS NULL OR r.session_id IN (SELECT id FROM sessions))` },
+];

@@ -38,11 +38,15 @@ describe('重置演示数据 (POST /api/demo/reset)', function () {
     const state = await api.call('GET', '/api/demo', { as: 'admin.lin' });
     expect(state.body).to.deep.include({ canReset: true, today: '2026-11-18' });
     expect((await api.call('POST', '/api/demo/reset', { as: 'rep.zhao' })).status).to.equal(403);
+    const signIns = async () => (await demo.pool.query(`SELECT count(*)::int AS n FROM auth_log WHERE kind = 'sign_in'`)).rows[0].n;
+    const signedIn = await signIns();
     const res = await api.call('POST', '/api/demo/reset', { as: 'admin.lin' });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    expect(signedIn).to.be.greaterThan(0);
+    expect(await signIns()).to.equal(signedIn);
     expect(res.body.summary).to.equal('演示数据已重置：已生成截至11月18日的近90天业务记录');
     expect(await counts()).to.deep.equal(fresh);
-    // the admin's session survives: the same people come back with the same ids
+    // the admin's session survives (the same people come back with the same ids), and the sign-in log with it
     expect((await api.call('GET', '/api/demo', { as: 'admin.lin' })).status).to.equal(200);
   });
 });
