@@ -10,7 +10,6 @@
  *
  *   const r = buildReport(rules, { at, customer, recentOrderIds, pick, decisionMaker: true });
  */
-import { DECISION_CHAIN_ROLES } from '../flow/defaults.js';
 import { gcj02ToWgs84, wgs84ToGcj02 } from '../flow/geo.js';
 import type { GateRuleConfig } from '../flow/rules/index.js';
 import { addCalendarDays, shanghaiDate } from '../flow/time.js';
@@ -71,7 +70,9 @@ function fieldValue(f: { key: string; label: string; type?: string; options?: st
   if (f.type === 'date') return day(14 + Math.floor(c.pick(31 + i) * 16));
   if (f.type === 'enum') {
     const options = f.options ?? [];
-    if (f.key === 'decisionRole' && c.decisionMaker && options.includes(DECISION_CHAIN_ROLES[0])) return DECISION_CHAIN_ROLES[0];
+    // the decision maker as the rule's own list names them (决策人, or 决策者 in the buying-centre roles)
+    const decider = options.find((o) => o.startsWith('决策'));
+    if (f.key === 'decisionRole' && c.decisionMaker && decider) return decider;
     return options[Math.floor(c.pick(32 + i) * options.length)];
   }
   if (f.key === 'amount') return String(Math.round(50 + c.pick(33) * 950) * 1000);

@@ -43,7 +43,7 @@ describe('seed module: opportunities (stages, outcomes, skips)', function () {
       `SELECT o.status, count(*)::int AS n,
               avg((SELECT count(*) FROM actions a WHERE a.opportunity_id = o.id AND a.definition_code = 'visit'))::float8 AS visits,
               avg((SELECT count(*) FROM submissions s JOIN actions a ON a.id = s.action_id
-                    WHERE a.opportunity_id = o.id AND s.payload->'fields'->>'decisionRole' = '决策人')::int)::float8 AS met_decision_maker
+                    WHERE a.opportunity_id = o.id AND s.payload->'fields'->>'decisionRole' LIKE '决策%')::int)::float8 AS met_decision_maker
          FROM opportunities o WHERE o.status IN ('won','lost') GROUP BY o.status`);
     const by = Object.fromEntries(rows.map((r) => [r.status, r]));
     expect(by.won.n).to.be.at.least(25);
