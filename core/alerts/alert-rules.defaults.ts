@@ -1,7 +1,7 @@
 /**
  * The alert rules the template ships with. Thresholds, windows and
  * recipients are data an admin edits; the jobs read them at every run.
- * (Migration 004 also inserts the last two; listed here too so a database
+ * (Migration 004 also inserts overdue_escalation and reminders; listed here too so a database
  * emptied by a demo reset gets them back with the template.)
  */
 export const DEFAULT_ALERT_RULES = [

@@ -12,7 +12,7 @@ import { planWork } from '../work-plan.js';
 import { workTime } from '../history-window.js';
 
 export interface ProcessKnobs {
-  /** Share of hospital customers with an admission process under way. */
+  /** Share of hospital customers with an admission process under way (at least two). */
   share: number;
 }
 
@@ -30,8 +30,11 @@ export const processesSeed = defineSeedModule<ProcessKnobs>({
              (SELECT o.id FROM opportunities o WHERE o.customer_id = c.id AND o.status = 'open' ORDER BY o.id LIMIT 1) AS opportunity_id,
              c.owner_id, c.department_id, coalesce(u.manager_id, c.owner_id) AS started_by,
              GREATEST(1, $3::int - (15 + ${pick('c.id', s, 180, 30)})) AS start_idx, ${unit('c.id', s, 181)} AS u
-        FROM customers c JOIN users u ON u.id = c.owner_id CROSS JOIN process_templates t
-       WHERE c.owner_id = ANY($1::bigint[]) AND c.status = 'active' AND c.type = 'hospital' AND ${unit('c.id', s, 182)} < $2
+        FROM (SELECT c.*, row_number() OVER (ORDER BY ${unit('c.id', s, 182)}, c.id) AS r, count(*) OVER () AS n
+                FROM customers c WHERE c.owner_id = ANY($1::bigint[]) AND c.status = 'active' AND c.type = 'hospital') c
+        JOIN users u ON u.id = c.owner_id CROSS JOIN process_templates t
+       -- a share of the hospitals, never fewer than two, whichever customers the organisation has
+       WHERE c.r <= GREATEST(2, ceil($2::float8 * c.n))
        ORDER BY c.id`, [ctx.scope.repIds, k.share, last]);
     const instances = await ctx.exec(`
       INSERT INTO process_instances (id, template_code, template_version, customer_id, opportunity_id, started_by, created_at)
