@@ -104,29 +104,26 @@ export const leadsSeed = defineSeedModule<LeadKnobs>({
              CASE WHEN ${unit('l.id', s, 20)} < 0.7 THEN '团队轮转分配' ELSE '按客户所在区域分配' END,
              l.created_by, l.created_at + interval '7 minutes' * (1 + ${pick('l.id', s, 21, 5)})
         FROM leads l WHERE l.id > $1`, [before]);
-    // #22 turns decision_role and contact_frequency into the buying centre (buying_role, attitude): write what this schema has
-    const buyingCentre = (await ctx.pool.query(`SELECT 1 FROM information_schema.columns
-      WHERE table_schema = current_schema() AND table_name = 'contacts' AND column_name = 'buying_role'`)).rowCount === 1;
-    const unknownRole = `k = 1 AND ${unit('c.id', s, 24)} < 0.2`;
+    // the buying centre (core/flow/buying-centre.ts): a decider, then the buyer or finance's gatekeeper, the users' side, an influencer;
+    // one in five second contacts has no role recorded yet
     const contacts = await ctx.exec(`
-      INSERT INTO contacts (customer_id, name, department, title, ${buyingCentre ? 'buying_role, attitude' : 'decision_role, contact_frequency'},
-                            phone, created_at, updated_at)
+      INSERT INTO contacts (customer_id, name, department, title, buying_role, attitude, phone, created_at, updated_at)
       SELECT c.id, ($2::text[])[1 + ${pick('c.id * 4 + k', s, 22, SURNAMES.length)}] || ($3::text[])[1 + ${pick('c.id * 4 + k', s, 23, GIVEN.length)}],
-             t.department, t.title,
-             ${buyingCentre ? `CASE WHEN ${unknownRole} THEN NULL ELSE t.buying END, t.attitude`
-                            : `CASE WHEN ${unknownRole} THEN 'unknown' ELSE t.role END, t.frequency`},
+             t.department, t.title, CASE WHEN k = 2 AND ${unit('c.id', s, 24)} < 0.2 THEN NULL ELSE t.role END, t.attitude,
              '13' || ${pick('c.id * 4 + k', s, 25, 10)} || lpad(${pick('c.id * 4 + k', s, 26, 100_000_000)}::text, 8, '0'),
              c.created_at, c.created_at
         FROM customers c
-        CROSS JOIN generate_series(1, 1 + ${pick('c.id', s, 27, 3)}::int) k
+        CROSS JOIN generate_series(1, 3 + ${pick('c.id', s, 27, 2)}::int) k
         CROSS JOIN LATERAL (SELECT * FROM (VALUES
             (1, CASE WHEN c.type = 'hospital' THEN '设备科' ELSE '采购部' END, CASE WHEN c.type = 'hospital' THEN '设备科主任' ELSE '采购经理' END,
-                'decision_maker', 'weekly', 'decider', 'neutral'),
+                'decider', 'neutral'),
             (2, CASE WHEN c.type = 'hospital' THEN '采购中心' ELSE '财务部' END, CASE WHEN c.type = 'hospital' THEN '采购专员' ELSE '财务主管' END,
-                'gatekeeper', 'monthly', CASE WHEN c.type = 'hospital' THEN 'buyer' ELSE 'gatekeeper' END, 'neutral'),
+                CASE WHEN c.type = 'hospital' THEN 'buyer' ELSE 'gatekeeper' END, 'neutral'),
             (3, CASE WHEN c.type = 'hospital' THEN '骨科' ELSE '运营部' END, CASE WHEN c.type = 'hospital' THEN '护士长' ELSE '门店运营主管' END,
-                'influencer', 'biweekly', 'influencer', 'support'))
-            v(i, department, title, role, frequency, buying, attitude) WHERE v.i = k) t
+                'user', 'support'),
+            (4, CASE WHEN c.type = 'hospital' THEN '药剂科' ELSE '品类部' END, CASE WHEN c.type = 'hospital' THEN '药剂科副主任' ELSE '品类专员' END,
+                'influencer', 'oppose'))
+            v(i, department, title, role, attitude) WHERE v.i = k) t
        WHERE c.id > $1 AND c.owner_id = ANY($4::bigint[])`, [beforeCustomers, SURNAMES, GIVEN, a.ids]);
     const events = await ctx.exec(`
       INSERT INTO events (at, actor_id, entity_type, entity_id, type, data)
