@@ -25,7 +25,8 @@ import { dropSeedTables } from './work-plan.js';
 export const DEMO_SEED = 20261127;
 export const DEMO_HISTORY_DAYS = 90;
 const HISTORY_LOCK = 7_100_003;
-const MARKER = 'seed.demo_history';
+// the generation (or why it was skipped) is an event: the day it runs up to, its seed and rows per module
+const MARKER = 'demo.history';
 
 export interface DemoHistoryOptions {
   now: Date;
@@ -58,9 +59,9 @@ export async function generateDemoHistory(pool: pg.Pool, opts: DemoHistoryOption
   }
   const result = { ...run, seed, today: window.today };
   await pool.query(
-    `INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+    `INSERT INTO events (at, entity_type, entity_id, type, data) VALUES ($3, 'demo', 0, $1, $2)`,
     [MARKER, JSON.stringify({ seed, today: window.today, generatedAt: opts.now.toISOString(), ms: Math.round(run.ms),
-      rows: Object.fromEntries(run.modules.map((m) => [m.name, m.rows])) })]);
+      rows: Object.fromEntries(run.modules.map((m) => [m.name, m.rows])) }), opts.now]);
   return result;
 }
 
@@ -77,12 +78,12 @@ export async function ensureDemoHistory(pool: pg.Pool, opts: DemoHistoryOptions)
     if (!lock.ok) return null;
     try {
       const { rows: [state] } = await client.query(
-        `SELECT EXISTS (SELECT 1 FROM settings WHERE key = $1) AS done, EXISTS (SELECT 1 FROM settings WHERE key = 'seed.demo_org') AS org,
+        `SELECT EXISTS (SELECT 1 FROM events WHERE type = $1) AS done, EXISTS (SELECT 1 FROM customers) AS org,
                 EXISTS (SELECT 1 FROM leads) OR EXISTS (SELECT 1 FROM actions) AS used`, [MARKER]);
       if (state.done || !state.org) return null;
       if (state.used) {
         // someone has worked in this database: history would mix with their records
-        await client.query(`INSERT INTO settings (key, value) VALUES ($1, '{"skipped":"database already in use"}') ON CONFLICT DO NOTHING`, [MARKER]);
+        await client.query(`INSERT INTO events (entity_type, entity_id, type, data) VALUES ('demo', 0, $1, '{"skipped":"database already in use"}')`, [MARKER]);
         return null;
       }
       const t0 = performance.now();
@@ -101,8 +102,8 @@ export async function ensureDemoHistory(pool: pg.Pool, opts: DemoHistoryOptions)
 
 /** What the 重置演示数据 page shows: the day the history runs up to and when it was made (nulls: none yet). */
 export async function demoHistoryState(db: Pick<pg.Pool, 'query'>): Promise<{ today: string | null; generatedAt: string | null }> {
-  const { rows } = await db.query(`SELECT value FROM settings WHERE key = $1`, [MARKER]);
-  const v = rows[0]?.value ?? {};
+  const { rows } = await db.query(`SELECT data FROM events WHERE type = $1 ORDER BY id DESC LIMIT 1`, [MARKER]);
+  const v = rows[0]?.data ?? {};
   return { today: v.today ?? null, generatedAt: v.generatedAt ?? null };
 }
 

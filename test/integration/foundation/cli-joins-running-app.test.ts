@@ -29,7 +29,7 @@ describe('CLIs join the running system instead of fighting it', function () {
       const probe = createPool(embeddedUrl(server.port, 'actionflow'), 1);
       try {
         const { rows: [h] } = await probe.query(`SELECT (SELECT count(*) FROM leads)::int AS leads, (SELECT count(*) FROM submissions)::int AS reports,
-                                                        (SELECT value->>'today' FROM settings WHERE key = 'seed.demo_history') AS today`);
+                                                        (SELECT data->>'today' FROM events WHERE type = 'demo.history') AS today`);
         expect(h.leads).to.be.greaterThan(50);
         expect(h.reports).to.be.greaterThan(200);
         expect(h.today).to.equal(shanghaiDate(new Date()));

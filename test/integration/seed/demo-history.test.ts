@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { freshDatabase } from '../../support/database.js';
 import type pg from 'pg';
 import { loadConfig } from '../../../core/config.js';
 import { logger } from '../../../core/logger.js';
@@ -49,10 +50,12 @@ describe('demo history (core/seed/demo-history.ts)', function () {
     const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'seed-secret-0123456789abcdef' });
     const opts = { now: FIXED_NOW, storage: demo.storage, system: { config, logger } };
     expect(await ensureDemoHistory(demo.pool, opts)).to.equal(null);
-    await demo.pool.query(`DELETE FROM settings WHERE key = 'seed.demo_history'`);
-    expect(await ensureDemoHistory(demo.pool, opts), 'leads exist: someone used it').to.equal(null);
-    const { rows } = await demo.pool.query(`SELECT value FROM settings WHERE key = 'seed.demo_history'`);
-    expect(rows[0].value).to.deep.equal({ skipped: 'database already in use' });
+    // a demo database without the history, where someone has entered a lead
+    const { pool: used } = await freshDatabase();
+    await used.query(`INSERT INTO leads (title, company) VALUES ('有人录入的线索', '某公司')`);
+    expect(await ensureDemoHistory(used, opts), 'leads exist: someone used it').to.equal(null);
+    const { rows } = await used.query(`SELECT data FROM events WHERE type = 'demo.history'`);
+    expect(rows[0].data).to.deep.equal({ skipped: 'database already in use' });
   });
 });
 
