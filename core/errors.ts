@@ -74,6 +74,7 @@ export const ERRORS = {
   ATTACHMENT_EMPTY: { status: 400, zh: '上传的文件是空的' },
   ATTACHMENT_TOO_LARGE: { status: 413, zh: '文件过大' },
   ATTACHMENT_TYPE_UNSUPPORTED: { status: 415, zh: '不支持的文件类型' },
+  VOICE_UNDECODABLE: { status: 422, zh: '语音无法解码：文件可能已损坏或没有声音，请重新录制后上传' },
   PHOTO_UNDECODABLE: { status: 422, zh: '照片无法读取（文件损坏或不是真正的图片），请重新拍摄后上传' },
   PHOTO_TOO_LARGE: { status: 422, zh: '图片尺寸过大，不是相机拍摄的照片，请上传手机相机拍摄的原图' },
   EVIDENCE_REVIEW_NOT_FOUND: { status: 404, zh: '该提交没有待复核的证据' },

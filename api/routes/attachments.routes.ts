@@ -9,7 +9,7 @@ import { fetchWecomMedia } from '../../core/attachments/from-wecom.js';
 import { ATTACHMENT_LIMITS, formatBytes, KIND_LABELS } from '../../core/attachments/limits.js';
 import { receiveFile } from '../../core/attachments/receive.js';
 import { ACCEPTED_FORMATS } from '../../core/attachments/sniff.js';
-import { createStorage, type Storage } from '../../core/attachments/storage.js';
+import { createStorage, type ByteRange, type Storage } from '../../core/attachments/storage.js';
 import { withTransaction, type Db } from '../../core/db/pool.js';
 import { AppError } from '../../core/errors.js';
 import { requestHash, runIdempotent } from '../../core/resources/idempotency.js';
@@ -112,21 +112,39 @@ function registerFromWecom(kit: RouteKit, wecom: WecomClient, storage: Storage):
   });
 }
 
+const ContentQuery = z.strictObject({
+  /** Voice: the MP3 copy a webview can play (the original when none was needed). */
+  playable: z.enum(['1', 'true']).optional(),
+});
+
 function registerContent(kit: RouteKit, storage: Storage): void {
   kit.registry.registerPath({
     method: 'get', path: '/api/attachments/{id}/content', operationId: 'getAttachmentContent', tags: ['attachments'],
-    summary: '下载附件内容（记录下载人和时间）',
+    summary: '下载附件内容（记录下载人和时间）；语音可取可播放的 MP3 副本（playable=1），支持 Range',
     security: [{ session: [] }],
-    request: { params: IdParams as any },
+    request: { params: IdParams as any, query: ContentQuery as any },
     responses: {
       200: { description: '文件内容', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
-      ...errorResponses({ 404: '附件不存在或不在权限范围内' }),
+      ...errorResponses({ 404: '附件不存在或不在权限范围内', 416: 'Range 超出文件大小' }),
     },
   });
   kit.router.get('getAttachmentContent', '/api/attachments/:id/content', async (ctx) => {
     const actor = requireActor(ctx);
     const { id } = parseInput(IdParams, ctx.params, 'params');
-    const { content, object } = await recordDownload(kit.deps.pool, actor, id, (sha256) => storage.get(sha256));
+    const query = parseInput(ContentQuery, ctx.query, 'query');
+    const wanted = parseRange(ctx.get('Range'));
+    let served: ByteRange | null = null;
+    // iOS's player only plays media answered with 206 to its Range requests
+    const open = async (sha256: string) => {
+      const whole = await storage.get(sha256);
+      if (!wanted) return whole;
+      whole.stream.destroy();
+      served = resolveRange(wanted, whole.size);
+      if (!served) return whole;
+      return storage.get(sha256, served);
+    };
+    const { content, object } = await recordDownload(kit.deps.pool, actor, id, open,
+      { playable: query.playable !== undefined, countsAsDownload: !wanted || wanted.start === 0 });
     const { kind, mime } = content.attachment;
     const ascii = content.filename.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '');
     ctx.set('Content-Disposition', `${kind === 'document' ? 'attachment' : 'inline'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(content.filename)}`);
@@ -134,10 +152,36 @@ function registerContent(kit: RouteKit, storage: Storage): void {
     // an uploaded file is never a page of ours: no scripts even if a browser renders it
     ctx.set('Content-Security-Policy', "default-src 'none'; sandbox");
     ctx.set('Cache-Control', 'private, no-cache');
+    ctx.set('Accept-Ranges', 'bytes');
     ctx.type = mime;
-    ctx.length = object.size;
+    const range = served as ByteRange | null;
+    if (wanted && !range) {
+      object.stream.destroy();
+      ctx.status = 416;
+      ctx.set('Content-Range', `bytes */${object.size}`);
+      return;
+    }
+    if (range) {
+      ctx.status = 206;
+      ctx.set('Content-Range', `bytes ${range.start}-${range.end}/${object.size}`);
+    }
+    ctx.length = range ? range.end - range.start + 1 : object.size;
     ctx.body = object.stream;
   });
+}
+
+/** `bytes=a-b`, `bytes=a-` or `bytes=-n` (one range; several are answered whole, which HTTP allows). */
+function parseRange(header: string): { start: number; end: number | null; suffix: boolean } | null {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  if (m[1] === '') return { start: -1, end: Number(m[2]), suffix: true };
+  return { start: Number(m[1]), end: m[2] === '' ? null : Number(m[2]), suffix: false };
+}
+
+function resolveRange(r: NonNullable<ReturnType<typeof parseRange>>, size: number): ByteRange | null {
+  if (r.suffix) return r.end! > 0 && size > 0 ? { start: Math.max(0, size - r.end!), end: size - 1 } : null;
+  if (r.start >= size || (r.end !== null && r.end < r.start)) return null;
+  return { start: r.start, end: Math.min(r.end ?? size - 1, size - 1) };
 }
 
 // helpers --------------------------------------------------------------------------------

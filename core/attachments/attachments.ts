@@ -19,6 +19,7 @@ import { AppError } from '../errors.js';
 import { analysePhoto, type PhotoAnalysis, type PhotoFormat } from '../evidence/analyse-photo.js';
 import { recordPhotoEvidence } from '../evidence/photo-evidence.js';
 import type { AttachmentKind, ReportAttachment } from '../flow/types.js';
+import { analyseVoice, isVoiceType, PLAYABLE_MIME, type Pcm } from '../media/index.js';
 import { recordEvent } from '../resources/events.js';
 import { Id, IdParam, stripBidi } from '../resources/schemas.js';
 import { ATTACHMENT_KINDS } from './limits.js';
@@ -85,6 +86,10 @@ export const AttachmentSchema = z.object({
   source: z.enum(['upload', 'wecom_media']),
   wecomMediaId: z.string().nullable(),
   contentUrl: z.string(),
+  /** Voice: where an <audio> element can play it (an MP3 copy when the original would not play in WeCom/iOS). */
+  playableUrl: z.string().nullable(),
+  /** Voice: length read from the file itself (header, or decoded samples), in milliseconds. */
+  durationMs: z.number().nullable(),
   downloads: z.object({ count: z.number(), users: z.array(DownloaderSchema) }),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -102,18 +107,33 @@ export interface StoredFile {
   created: boolean;
   /** Photos: what core/evidence read from the file (EXIF, size, perceptual hash), stored with the row. */
   photo: PhotoAnalysis | null;
+  /** Voice only: what decoding established. `pcm` is for analysis at upload and is not stored. */
+  voice: { durationMs: number; playableSha256: string | null; pcm: Pcm } | null;
 }
+
+const sha256Of = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /**
  * Reads what the file itself tells — for photos, EXIF, size and perceptual
- * hash (a picture with no image data, or a 20k×20k bomb, is refused here) —
- * then puts the bytes in storage; no database.
+ * hash (a picture with no image data, or a 20k×20k bomb, is refused here);
+ * for voice, that it decodes, its duration, and an MP3 copy (stored too) when
+ * the original would not play in a webview (voice that does not decode is
+ * refused) — then puts the bytes in storage; no database.
  */
 export async function storeFile(storage: Storage, file: ReceivedFile): Promise<StoredFile> {
   const photo = FILE_TYPES[file.type].kind === 'photo' ? await analysePhoto(file.buffer, file.type as PhotoFormat) : null;
-  const sha256 = createHash('sha256').update(file.buffer).digest('hex');
+  const voice = isVoiceType(file.type) ? await analyseVoice(file.buffer, file.type) : null;
+  const sha256 = sha256Of(file.buffer);
   const created = await storage.put(sha256, file.buffer);
-  return { sha256, type: file.type, size: file.buffer.length, capturedAt: photo?.exif.capturedAt ?? null, created, photo };
+  let playableSha256: string | null = null;
+  if (voice?.playable) {
+    playableSha256 = sha256Of(voice.playable);
+    await storage.put(playableSha256, voice.playable);
+  }
+  return {
+    sha256, type: file.type, size: file.buffer.length, capturedAt: photo?.exif.capturedAt ?? null, created, photo,
+    voice: voice && { durationMs: voice.durationMs, playableSha256, pcm: voice.pcm },
+  };
 }
 
 export interface AttachmentMeta {
@@ -163,15 +183,19 @@ export async function insertAttachment(db: Db, actor: Actor, file: StoredFile, m
   const info = FILE_TYPES[file.type];
   const { rows } = await db.query(
     `INSERT INTO attachments (sha256, kind, mime, size, filename, tags, captured_at, uploaded_by, department_id,
-                              customer_id, action_id, source, wecom_media_id)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING id, created_at`,
+                              customer_id, action_id, source, wecom_media_id, duration_ms, playable_sha256)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) RETURNING id, created_at`,
     [file.sha256, info.kind, info.mime, file.size, meta.filename ? stripBidi(meta.filename) : null, meta.tags ?? [], file.capturedAt, actor.id,
-      actor.departmentId, refs.customerId, refs.actionId, meta.source, meta.wecomMediaId ?? null],
+      actor.departmentId, refs.customerId, refs.actionId, meta.source, meta.wecomMediaId ?? null,
+      file.voice?.durationMs ?? null, file.voice?.playableSha256 ?? null],
   );
   if (file.photo) await recordPhotoEvidence(db, { id: rows[0].id, sha256: file.sha256, createdAt: rows[0].created_at, source: meta.source }, file.photo);
   await recordEvent(db, {
     actorId: actor.id, entityType: 'attachment', entityId: rows[0].id, type: 'attachment.uploaded',
-    data: { kind: info.kind, mime: info.mime, size: file.size, source: meta.source, customerId: refs.customerId, actionId: refs.actionId },
+    data: {
+      kind: info.kind, mime: info.mime, size: file.size, source: meta.source, customerId: refs.customerId, actionId: refs.actionId,
+      ...(file.voice ? { durationMs: file.voice.durationMs } : {}),
+    },
   });
   return getAttachmentOrThrow(db, actor, rows[0].id);
 }
@@ -188,6 +212,8 @@ function toAttachment(r: any, downloads: Attachment['downloads']): Attachment {
     uploadedBy: { id: r.uploaded_by, name: r.uploader_name },
     customerId: r.customer_id, actionId: r.action_id, source: r.source, wecomMediaId: r.wecom_media_id,
     contentUrl: `/api/attachments/${r.id}/content`,
+    playableUrl: r.kind !== 'voice' ? null : r.playable_sha256 ? `/api/attachments/${r.id}/content?playable=1` : `/api/attachments/${r.id}/content`,
+    durationMs: r.duration_ms,
     downloads,
     createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
   };
@@ -234,6 +260,13 @@ export interface AttachmentContent {
   filename: string;
 }
 
+export interface DownloadOptions {
+  /** Voice: the MP3 copy when one was made (the original otherwise). */
+  playable?: boolean;
+  /** A Range request that does not start at the first byte (a player seeking) is not a new download. */
+  countsAsDownload?: boolean;
+}
+
 /**
  * Opens an attachment the actor may see and records the download (who,
  * when) once the bytes are there to serve: a started download counts, a
@@ -242,16 +275,20 @@ export interface AttachmentContent {
  *   const { content, object } = await recordDownload(pool, actor, id, (sha) => storage.get(sha));
  */
 export async function recordDownload<T>(
-  db: Db, actor: Actor, id: number, open: (sha256: string) => Promise<T>,
+  db: Db, actor: Actor, id: number, open: (sha256: string) => Promise<T>, opts: DownloadOptions = {},
 ): Promise<{ content: AttachmentContent; object: T }> {
   assertCan(actor, 'actions', 'read');
   const row = await loadRow(db, actor, id);
-  const object = await open(row.sha256);
-  await db.query('INSERT INTO attachment_downloads (attachment_id, user_id) VALUES ($1, $2)', [id, actor.id]);
+  const copy = opts.playable && row.playable_sha256 ? { sha256: row.playable_sha256, mime: PLAYABLE_MIME, ext: 'mp3' } : null;
+  const sha256 = copy?.sha256 ?? row.sha256;
+  const object = await open(sha256);
+  if (opts.countsAsDownload !== false) {
+    await db.query('INSERT INTO attachment_downloads (attachment_id, user_id) VALUES ($1, $2)', [id, actor.id]);
+  }
   const type = Object.values(FILE_TYPES).find((t) => t.mime === row.mime);
-  const ext = type?.ext ?? 'bin';
+  const ext = copy?.ext ?? type?.ext ?? 'bin';
   const content = {
-    attachment: { id: row.id, kind: row.kind, mime: row.mime, size: row.size, sha256: row.sha256 },
+    attachment: { id: row.id, kind: row.kind, mime: copy?.mime ?? row.mime, size: row.size, sha256 },
     filename: row.filename ? withExtension(row.filename, ext) : `${row.kind}-${row.id}.${ext}`,
   };
   return { content, object };

@@ -1,7 +1,9 @@
 /**
  * Size limits per attachment kind and the refusals that name them. A photo
- * from a phone camera is 2–6 MB, a minute of AMR voice ~100 KB; documents are
- * WeCom's own 20 MB file-media ceiling.
+ * from a phone camera is 2–6 MB; a minute of voice is ~100 KB as AMR, ~200 KB
+ * as a browser's Opus, ~1 MB as a phone's 8 kHz WAV, so 10 MB leaves room for
+ * a long memo in the bulkiest format; documents are WeCom's own 20 MB
+ * file-media ceiling.
  *
  *   if (size > ATTACHMENT_LIMITS.photo) throw tooLarge('photo');
  */
@@ -13,7 +15,7 @@ const MB = 1024 * 1024;
 
 export const ATTACHMENT_LIMITS: Record<AttachmentKind, number> = {
   photo: 10 * MB,
-  voice: 2 * MB,
+  voice: 10 * MB,
   document: 20 * MB,
 };
 

@@ -9,7 +9,10 @@
  */
 import type { AttachmentKind } from '../flow/types.js';
 
-export type FileType = 'jpeg' | 'png' | 'webp' | 'heic' | 'amr' | 'speex' | 'mp3' | 'm4a' | 'pdf' | 'docx' | 'xlsx';
+export type FileType =
+  | 'jpeg' | 'png' | 'webp' | 'heic'
+  | 'amr' | 'speex' | 'mp3' | 'm4a' | 'mp4' | 'aac' | 'wav' | 'webm' | 'opus' | '3gp'
+  | 'pdf' | 'docx' | 'xlsx';
 
 export interface FileTypeInfo {
   kind: AttachmentKind;
@@ -28,6 +31,12 @@ export const FILE_TYPES: Record<FileType, FileTypeInfo> = {
   speex: { kind: 'voice', mime: 'audio/ogg; codecs=speex', ext: 'spx', label: 'Speex 语音' },
   mp3: { kind: 'voice', mime: 'audio/mpeg', ext: 'mp3', label: 'MP3 音频' },
   m4a: { kind: 'voice', mime: 'audio/mp4', ext: 'm4a', label: 'M4A 音频' },
+  mp4: { kind: 'voice', mime: 'audio/mp4', ext: 'mp4', label: 'MP4 音频' },
+  aac: { kind: 'voice', mime: 'audio/aac', ext: 'aac', label: 'AAC 音频' },
+  wav: { kind: 'voice', mime: 'audio/wav', ext: 'wav', label: 'WAV 音频' },
+  webm: { kind: 'voice', mime: 'audio/webm', ext: 'webm', label: 'WebM 音频' },
+  opus: { kind: 'voice', mime: 'audio/ogg; codecs=opus', ext: 'ogg', label: 'Ogg Opus 音频' },
+  '3gp': { kind: 'voice', mime: 'audio/3gpp', ext: '3gp', label: '3GP 音频' },
   pdf: { kind: 'document', mime: 'application/pdf', ext: 'pdf', label: 'PDF 文档' },
   docx: { kind: 'document', mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', ext: 'docx', label: 'Word 文档' },
   xlsx: { kind: 'document', mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', ext: 'xlsx', label: 'Excel 表格' },
@@ -36,7 +45,7 @@ export const FILE_TYPES: Record<FileType, FileTypeInfo> = {
 /** Accepted formats per kind, in Chinese, for "不支持的文件类型" messages. */
 export const ACCEPTED_FORMATS: Record<AttachmentKind, string> = {
   photo: 'JPEG、PNG、WebP、HEIC',
-  voice: 'AMR、Speex、MP3、M4A',
+  voice: 'AMR、Speex、MP3、M4A、MP4/AAC、WAV、WebM/Opus、Ogg/Opus、3GP',
   document: 'PDF、Word（docx）、Excel（xlsx）',
 };
 
@@ -48,6 +57,9 @@ export type HeadType = Exclude<FileType, 'docx' | 'xlsx'> | 'zip';
 
 const HEIC_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1']);
 const M4A_BRANDS = new Set(['M4A ', 'M4B ']);
+// what a browser's MediaRecorder (iOS Safari: audio/mp4) and phone recorders write: plain ISO-BMFF
+const MP4_BRANDS = new Set(['isom', 'iso2', 'iso4', 'iso5', 'iso6', 'mp41', 'mp42', 'dash', 'M4V ']);
+const is3gpBrand = (brand: string) => brand.startsWith('3gp') || brand.startsWith('3g2') || brand.startsWith('3ge');
 
 const ascii = (b: Uint8Array, from: number, len: number): string =>
   from + len <= b.length ? String.fromCharCode(...b.subarray(from, from + len)) : '';
@@ -55,8 +67,12 @@ const ascii = (b: Uint8Array, from: number, len: number): string =>
 const startsWith = (b: Uint8Array, bytes: readonly number[], at = 0): boolean =>
   b.length >= at + bytes.length && bytes.every((x, i) => b[at + i] === x);
 
-/** ISO-BMFF `ftyp` box: the major brand first, then the compatible brands. */
-function ftypType(b: Uint8Array): 'heic' | 'm4a' | null {
+/**
+ * ISO-BMFF `ftyp` box: the major brand first, then the compatible brands. A
+ * plain MP4 counts as audio: whether it holds an audio track is for the
+ * decoder to say (a voice upload that does not decode is refused).
+ */
+function ftypType(b: Uint8Array): 'heic' | 'm4a' | '3gp' | 'mp4' | null {
   if (ascii(b, 4, 4) !== 'ftyp') return null;
   const boxSize = ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
   const end = Math.min(b.length, boxSize >= 16 ? boxSize : 16);
@@ -65,8 +81,9 @@ function ftypType(b: Uint8Array): 'heic' | 'm4a' | null {
   for (const brand of brands) {
     if (HEIC_BRANDS.has(brand)) return 'heic';
     if (M4A_BRANDS.has(brand)) return 'm4a';
+    if (is3gpBrand(brand)) return '3gp';
   }
-  return null;
+  return brands.some((brand) => MP4_BRANDS.has(brand)) ? 'mp4' : null;
 }
 
 /** MPEG audio frame header: sync, a real version and layer, a valid bitrate and sample rate (rules out AAC/ADTS). */
@@ -79,11 +96,26 @@ function isMpegFrame(b: Uint8Array): boolean {
   return version !== 1 && layer !== 0 && bitrate !== 0xf && rate !== 3;
 }
 
-/** Ogg page whose first packet is a Speex header ('Speex   ' right after the segment table). */
-function isOggSpeex(b: Uint8Array): boolean {
-  if (ascii(b, 0, 4) !== 'OggS' || b.length < 27) return false;
-  const segments = b[26];
-  return ascii(b, 27 + segments, 8) === 'Speex   ';
+/** The first packet of an Ogg stream: its header ('Speex   ', 'OpusHead') sits right after the segment table. */
+function oggCodec(b: Uint8Array): 'speex' | 'opus' | null {
+  if (ascii(b, 0, 4) !== 'OggS' || b.length < 27) return null;
+  const packet = 27 + b[26];
+  if (ascii(b, packet, 8) === 'Speex   ') return 'speex';
+  if (ascii(b, packet, 8) === 'OpusHead') return 'opus';
+  return null;
+}
+
+/** ADTS (raw AAC): sync word, layer 0, a real profile and sample-rate index. */
+function isAdts(b: Uint8Array): boolean {
+  return b.length >= 7 && b[0] === 0xff && (b[1] & 0xf6) === 0xf0 && ((b[2] >> 2) & 0xf) < 13;
+}
+
+const EBML_MAGIC = [0x1a, 0x45, 0xdf, 0xa3];
+
+/** Matroska's EBML header names its DocType near the start: a browser recording says 'webm'. */
+function isWebm(b: Uint8Array): boolean {
+  if (!startsWith(b, EBML_MAGIC)) return false;
+  return ascii(b, 0, Math.min(b.length, 64)).includes('webm');
 }
 
 /** The type from the first bytes; 'zip' means "a document if its entries say so". */
@@ -94,8 +126,12 @@ export function sniffHead(b: Uint8Array): HeadType | null {
   const ftyp = ftypType(b);
   if (ftyp) return ftyp;
   if (ascii(b, 0, 5) === '#!AMR') return 'amr';
-  if (isOggSpeex(b)) return 'speex';
+  const ogg = oggCodec(b);
+  if (ogg) return ogg;
+  if (isWebm(b)) return 'webm';
+  if (ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WAVE') return 'wav';
   if (ascii(b, 0, 3) === 'ID3' || isMpegFrame(b)) return 'mp3';
+  if (isAdts(b)) return 'aac';
   if (ascii(b, 0, 5) === '%PDF-') return 'pdf';
   if (startsWith(b, [0x50, 0x4b, 0x03, 0x04])) return 'zip';
   return null;

@@ -17,14 +17,20 @@ import type { Config } from '../config.js';
 
 export interface StoredObject {
   stream: Readable;
+  /** The whole object's size, whatever range was asked for. */
   size: number;
+}
+
+export interface ByteRange {
+  start: number;
+  end: number;
 }
 
 export interface Storage {
   /** Stores the bytes under their sha256; returns false when they were already there. */
   put(sha256: string, data: Buffer): Promise<boolean>;
-  /** The stored bytes; throws when absent (a row without a file is a bug or lost disk). */
-  get(sha256: string): Promise<StoredObject>;
+  /** The stored bytes (or bytes start..end inclusive); throws when absent (a row without a file is a bug or lost disk). */
+  get(sha256: string, range?: ByteRange): Promise<StoredObject>;
   exists(sha256: string): Promise<boolean>;
 }
 
@@ -56,10 +62,10 @@ export class LocalDiskStorage implements Storage {
     return true;
   }
 
-  async get(sha256: string): Promise<StoredObject> {
+  async get(sha256: string, range?: ByteRange): Promise<StoredObject> {
     const file = this.pathOf(sha256);
     const { size } = await stat(file);
-    return { stream: createReadStream(file), size };
+    return { stream: createReadStream(file, range), size };
   }
 
   async exists(sha256: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { m4a } from '../integration/attachments/support/sample-files.js';
+import { voiceMemo } from '../integration/attachments/support/sample-files.js';
 import { cameraPhoto as makePhoto } from '../support/camera-photo.js';
 import { signedInPhone, snap } from './support/browser.js';
 import { cameraPhoto, customerNamed, daysAheadLocal, standingAt, startBrowserSuite, userId, type BrowserSuite } from './support/suite.js';
@@ -46,7 +46,7 @@ describe('H5 action page: a manager verifies or rejects a submitted report (brow
     await page.getByTestId('distance').waitFor();
     await page.setInputFiles('input[data-photo-tag="门头照"]', await cameraPhoto('门头照.jpg'));
     await page.setInputFiles('input[data-photo-tag="合影"]', { name: '合影.jpg', mimeType: 'image/jpeg', buffer: await makePhoto({ takenAt: null, camera: null }) });
-    await page.setInputFiles('input[data-voice-file]', { name: 'memo.m4a', mimeType: 'audio/mp4', buffer: m4a() });
+    await page.setInputFiles('input[data-voice-file]', { name: 'memo.m4a', mimeType: 'audio/mp4', buffer: voiceMemo('memo.m4a') });
     await page.getByTestId('transcript').fill(TRANSCRIPT);
     await page.locator('[data-field="decisionRole"] label', { hasText: '罗芳' }).locator('input').check();
     await page.fill('[data-input="nextContactAt"]', daysAheadLocal(7));

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
-import { m4a } from '../integration/attachments/support/sample-files.js';
+import { voiceMemo } from '../integration/attachments/support/sample-files.js';
 import { phone, signIn, snap, watchErrors } from './support/browser.js';
 import { cameraPhoto, customerNamed, daysAheadLocal, standingAt, startBrowserSuite, userId, type BrowserSuite } from './support/suite.js';
 
@@ -37,7 +37,7 @@ describe('H5 visit report (browser, 390×844)', function () {
     await page.getByTestId('distance').waitFor();
     expect(await page.getByTestId('distance').textContent()).to.match(/距客户登记地址约 \d+ 米/);
     for (const tag of photoTags) await page.setInputFiles(`input[data-photo-tag="${tag}"]`, await cameraPhoto(`${tag}.jpg`));
-    await page.setInputFiles('input[data-voice-file]', { name: 'memo.m4a', mimeType: 'audio/mp4', buffer: m4a() });
+    await page.setInputFiles('input[data-voice-file]', { name: 'memo.m4a', mimeType: 'audio/mp4', buffer: voiceMemo('memo.m4a') });
     await page.getByTestId('transcript').fill('采购经理罗芳说我们价格偏高，账期太长，回款慢；下周带新报价再来。');
     // met 罗芳 (采购经理): the role is suggested from her contact record
     await page.locator('[data-field="decisionRole"] label', { hasText: '罗芳' }).locator('input').check();

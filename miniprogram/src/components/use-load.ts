@@ -51,3 +51,10 @@ export const STATUS_TONE: Record<string, string> = {
 
 export const ORDER_STATUS: Record<string, string> = { draft: '草稿', confirmed: '已确认', shipped: '已发货', delivered: '已送达', cancelled: '已取消' };
 
+/** A recording's length as a rep reads it: 「6秒」, 「1分05秒」. */
+export function fmtDuration(ms: number): string {
+  const total = Math.max(1, Math.round(ms / 1000));
+  const m = Math.floor(total / 60);
+  const sec = total % 60;
+  return m ? `${m}分${String(sec).padStart(2, '0')}秒` : `${sec}秒`;
+}

@@ -18,6 +18,9 @@ export interface LocalAttachment {
   blob?: Blob;
   /** A WeCom media_id waiting for the server to fetch it. */
   mediaId?: string;
+  /** Voice: what the server read from the file once uploaded. */
+  durationMs?: number | null;
+  playableUrl?: string | null;
   error?: string;
 }
 

@@ -103,22 +103,27 @@ export async function startWecomRecording(ww: WW): Promise<{ stop(): Promise<{ m
   };
 }
 
-/** Browser: MediaRecorder, preferring a container the server accepts (M4A); the rep types the transcript. */
+/**
+ * Browser (outside WeCom, or WeCom without the JS-SDK): MediaRecorder in
+ * whatever container the browser records — WebM/Opus on Chrome and Android
+ * WebView, MP4/AAC on iOS; the server accepts both and keeps a playable copy.
+ * 32 kbit/s is plenty for speech and keeps a ten-minute memo near 2 MB.
+ */
 export async function startBrowserRecording(): Promise<{ stop(): Promise<Blob> }> {
   if (!navigator.mediaDevices?.getUserMedia || typeof MediaRecorder === 'undefined') {
     throw new Error('这个浏览器不能录音，请选择一个录音文件');
   }
   const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-  const type = ['audio/mp4', 'audio/mpeg', 'audio/webm'].find((t) => MediaRecorder.isTypeSupported(t));
-  const rec = new MediaRecorder(stream, type ? { mimeType: type } : undefined);
+  const type = ['audio/webm;codecs=opus', 'audio/mp4', 'audio/ogg;codecs=opus', 'audio/webm'].find((t) => MediaRecorder.isTypeSupported(t));
+  const rec = new MediaRecorder(stream, { ...(type ? { mimeType: type } : {}), audioBitsPerSecond: 32_000 });
   const chunks: Blob[] = [];
   rec.ondataavailable = (e) => { if (e.data.size) chunks.push(e.data); };
-  rec.start();
+  rec.start(1000);
   return {
     stop: () => new Promise<Blob>((resolve) => {
       rec.onstop = () => {
         stream.getTracks().forEach((t) => t.stop());
-        resolve(new Blob(chunks, { type: rec.mimeType || type || 'audio/mp4' }));
+        resolve(new Blob(chunks, { type: (rec.mimeType || type || 'audio/webm').split(';')[0] }));
       };
       rec.stop();
     }),

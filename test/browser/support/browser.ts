@@ -17,12 +17,20 @@ export function buildH5IfStale(): void {
   execFileSync(process.execPath, ['miniprogram/build-if-stale.mjs'], { stdio: 'inherit' });
 }
 
-export async function launch(): Promise<Browser> {
+export interface LaunchOptions {
+  /** A WAV file the fake microphone plays (getUserMedia needs no prompt); without it, no microphone. */
+  microphoneWav?: string;
+}
+
+export async function launch(o: LaunchOptions = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
+  const mic = o.microphoneWav
+    ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${o.microphoneWav}`]
+    : [];
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-dev-shm-usage'],
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-dev-shm-usage', ...mic],
   });
 }
 

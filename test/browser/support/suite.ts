@@ -4,7 +4,7 @@ import { gcj02ToWgs84 } from '../../../core/flow/geo.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
 import { cameraPhoto as makePhoto } from '../../support/camera-photo.js';
-import { buildH5IfStale, launch } from './browser.js';
+import { buildH5IfStale, launch, type LaunchOptions } from './browser.js';
 
 export interface BrowserSuite {
   pool: pg.Pool;
@@ -17,11 +17,11 @@ export interface BrowserSuite {
  * The built H5 app served by the real API over a fresh (seeded) database, and a headless Chromium.
  * `env` overrides the API's settings, e.g. `{ DATA_DIR }` to share attachment storage with the test.
  */
-export async function startBrowserSuite(opts: { env?: Record<string, string> } = {}): Promise<BrowserSuite> {
+export async function startBrowserSuite(opts: { env?: Record<string, string> } & LaunchOptions = {}): Promise<BrowserSuite> {
   buildH5IfStale(); // before createApp: the server picks miniprogram/dist when it exists
   const { pool } = await freshDatabase(12);
   const api = await startTestApi({ pool, env: opts.env });
-  const browser = await launch();
+  const browser = await launch(opts);
   return { pool, api, browser, close: async () => { await browser.close(); await api.close(); } };
 }
 

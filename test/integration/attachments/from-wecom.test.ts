@@ -79,10 +79,10 @@ describe('saving WeCom media as attachments (POST /api/attachments/from-wecom)',
     const wrong = await fromWecom({ mediaId: 'media-doc-1', kind: 'photo' });
     expect(wrong.status).to.equal(415);
     expect(wrong.body.error.code).to.equal('ATTACHMENT_TYPE_UNSUPPORTED');
-    fake.putMedia('media-voice-big', padTo(SAMPLES.amr(), 2 * MB + 1), 'audio/amr');
+    fake.putMedia('media-voice-big', padTo(SAMPLES.amr(), 10 * MB + 1), 'audio/amr');
     const big = await fromWecom({ mediaId: 'media-voice-big', kind: 'voice' });
     expect(big.status).to.equal(413);
-    expect(big.body.error.message).to.contain('语音不能超过2MB');
+    expect(big.body.error.message).to.contain('语音不能超过10MB');
   });
 
   it('validates the body strictly (400) and refuses compliance (403) before calling WeCom', async () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { HEAD_BYTES, sniffFile, sniffHead, zipEntryNames } from '../../../core/attachments/sniff.js';
-import { heic, m4a, SAMPLES, speexMemo, zip } from './support/sample-files.js';
+import { heic, m4a, SAMPLES, speex, speexMemo, zip } from './support/sample-files.js';
 
 /** Pure: the magic-byte sniffer on its own (no database, no HTTP). */
 describe('sniffing file types from content (core/attachments/sniff.ts)', () => {
@@ -14,15 +14,35 @@ describe('sniffing file types from content (core/attachments/sniff.ts)', () => {
     const mif1Only = Buffer.from(heic());
     mif1Only.write('mif1', 8, 'latin1');
     expect(sniffHead(mif1Only)).to.equal('heic');
-    const mp4Video = Buffer.from(heic());
-    mp4Video.write('isom', 8, 'latin1');
-    mp4Video.write('avc1', 16, 'latin1');
-    mp4Video.write('mp41', 20, 'latin1');
-    expect(sniffHead(mp4Video)).to.equal(null);
+    const unknownBrands = Buffer.from(heic());
+    unknownBrands.write('qt  ', 8, 'latin1');
+    unknownBrands.write('avc1', 16, 'latin1');
+    unknownBrands.write('crx ', 20, 'latin1');
+    expect(sniffHead(unknownBrands)).to.equal(null);
   });
 
-  it('does not take AAC (ADTS sync, layer 0) or a reserved MPEG version for MP3', () => {
-    expect(sniffHead(Buffer.from([0xff, 0xf1, 0x50, 0x80, 0, 0, 0, 0]))).to.equal(null);
+  it('takes a plain ISO MP4 (as iOS records audio/mp4) for audio and a 3gp brand for 3GP, whichever comes first', () => {
+    const plain = Buffer.from(heic());
+    plain.write('iso5', 8, 'latin1');
+    plain.write('iso6', 16, 'latin1');
+    plain.write('mp41', 20, 'latin1');
+    expect(sniffHead(plain)).to.equal('mp4');
+    plain.write('3gp4', 20, 'latin1');
+    expect(sniffHead(plain)).to.equal('3gp');
+  });
+
+  it('tells Ogg Opus from Ogg Speex and WebM from other EBML by the DocType', () => {
+    expect(sniffHead(SAMPLES.opus())).to.equal('opus');
+    const mkv = Buffer.from(SAMPLES.webm().subarray(0, 64));
+    mkv.write('mkvx', mkv.indexOf('webm', 0, 'latin1'), 'latin1');
+    expect(sniffHead(mkv)).to.equal(null);
+  });
+
+  it('takes ADTS (AAC sync, layer 0) for AAC and never for MP3', () => {
+    expect(sniffHead(Buffer.from([0xff, 0xf1, 0x50, 0x80, 0, 0, 0, 0]))).to.equal('aac');
+  });
+
+  it('does not take a reserved MPEG version for MP3', () => {
     expect(sniffHead(Buffer.from([0xff, 0xeb, 0x90, 0x64, 0, 0, 0, 0]))).to.equal(null);
   });
 
@@ -40,7 +60,7 @@ describe('sniffing file types from content (core/attachments/sniff.ts)', () => {
   });
 
   it('needs the Speex header inside the Ogg page: Ogg Vorbis is refused', () => {
-    const vorbis = SAMPLES.speex();
+    const vorbis = speex();
     vorbis.write('\x01vorbis\0', 28, 'latin1');
     expect(sniffHead(vorbis)).to.equal(null);
   });

@@ -4,8 +4,8 @@ import path from 'node:path';
 import type pg from 'pg';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
-import { chunked, filesUnder, tempDataDir, tokenOf, upload } from './support/http.js';
-import { jpegWithExif, jpegWithoutExif, mp3, padTo, SAMPLES, zip } from './support/sample-files.js';
+import { chunked, filesUnder, rawCall, tempDataDir, tokenOf, upload } from './support/http.js';
+import { jpegWithExif, jpegWithoutExif, padTo, SAMPLES, voiceMemo, zip } from './support/sample-files.js';
 
 const MB = 1024 * 1024;
 
@@ -30,6 +30,8 @@ describe('uploading attachments (POST /api/attachments)', () => {
   const EXPECTED = {
     jpeg: ['photo', 'image/jpeg'], png: ['photo', 'image/png'], webp: ['photo', 'image/webp'], heic: ['photo', 'image/heic'],
     amr: ['voice', 'audio/amr'], speex: ['voice', 'audio/ogg; codecs=speex'], mp3: ['voice', 'audio/mpeg'], m4a: ['voice', 'audio/mp4'],
+    mp4: ['voice', 'audio/mp4'], wav: ['voice', 'audio/wav'], webm: ['voice', 'audio/webm'], opus: ['voice', 'audio/ogg; codecs=opus'],
+    '3gp': ['voice', 'audio/3gpp'],
     pdf: ['document', 'application/pdf'],
     docx: ['document', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
     xlsx: ['document', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
@@ -48,7 +50,10 @@ describe('uploading attachments (POST /api/attachments)', () => {
   }
 
   it('accepts an MP3 without an ID3 tag by its frame header, and infers the kind when none is declared', async () => {
-    const res = await upload(api, zhao, mp3(true));
+    const tagged = voiceMemo('memo.mp3');
+    // ID3v2: 10-byte header, then a syncsafe size
+    const id3Size = 10 + ((tagged[6] << 21) | (tagged[7] << 14) | (tagged[8] << 7) | tagged[9]);
+    const res = await upload(api, zhao, tagged.subarray(id3Size));
     expect(res.status).to.equal(201);
     expect(res.body).to.include({ kind: 'voice', mime: 'audio/mpeg', filename: null });
   });
@@ -91,10 +96,59 @@ describe('uploading attachments (POST /api/attachments)', () => {
     expect(await count('attachments')).to.equal(before);
   });
 
-  it('counts bytes of a chunked upload: an undeclared 3 MB AMR is refused by the voice limit (2MB)', async () => {
-    const res = await upload(api, zhao, chunked(padTo(SAMPLES.amr(), 3 * MB)));
+  it('counts bytes of a chunked upload: an undeclared 11 MB AMR is refused by the voice limit (10MB)', async () => {
+    const res = await upload(api, zhao, chunked(padTo(SAMPLES.amr(), 11 * MB)));
     expect(res.status).to.equal(413);
-    expect(res.body.error.message).to.contain('语音不能超过2MB');
+    expect(res.body.error.message).to.contain('语音不能超过10MB');
+  });
+
+  it('reads a voice file\'s duration from the file, not the client, and keeps an MP3 copy only where webviews cannot play it', async () => {
+    for (const [memo, copied] of [['memo.webm', true], ['memo.amr', true], ['memo.3gp', true], ['memo.ogg', true], ['memo.m4a', false], ['memo.wav', false]] as const) {
+      const res = await upload(api, zhao, voiceMemo(memo), { kind: 'voice' });
+      expect(res.status, memo).to.equal(201);
+      expect(res.body.durationMs, memo).to.be.within(6700, 6950);
+      const playable = await rawCall(api, 'GET', res.body.playableUrl, { token: zhao });
+      expect(playable.status, memo).to.equal(200);
+      if (copied) {
+        expect(res.body.playableUrl, memo).to.equal(`/api/attachments/${res.body.id}/content?playable=1`);
+        expect(playable.headers.get('content-type'), memo).to.equal('audio/mpeg');
+        expect(playable.bytes.subarray(0, 3).toString('latin1'), memo).to.match(/^(ID3|\xff)/);
+      } else {
+        expect(res.body.playableUrl, memo).to.equal(res.body.contentUrl);
+        expect(playable.bytes.equals(voiceMemo(memo)), memo).to.equal(true);
+      }
+    }
+  });
+
+  it('takes the duration of a browser\'s live WebM recording (no duration in its header) from the decoded audio', async () => {
+    const res = await upload(api, zhao, voiceMemo('memo-live.webm'), { kind: 'voice' });
+    expect(res.status).to.equal(201);
+    expect(res.body.durationMs).to.be.within(6700, 6900);
+  });
+
+  it('refuses a voice file that sniffs as AMR but does not decode with 422 VOICE_UNDECODABLE, storing nothing', async () => {
+    const before = await count('attachments');
+    const broken = Buffer.concat([Buffer.from('#!AMR\n', 'latin1'), Buffer.alloc(64, 0xff)]);
+    const res = await upload(api, zhao, broken, { kind: 'voice' });
+    expect(res.status, JSON.stringify(res.body)).to.equal(422);
+    expect(res.body.error.code).to.equal('VOICE_UNDECODABLE');
+    expect(res.body.error.message).to.contain('重新录制');
+    expect(await count('attachments')).to.equal(before);
+  });
+
+  it('answers a player\'s Range request with 206 and the asked bytes, counting one download per playback', async () => {
+    const up = await upload(api, zhao, voiceMemo('memo.m4a'), { kind: 'voice' });
+    const whole = voiceMemo('memo.m4a');
+    const first = await rawCall(api, 'GET', up.body.contentUrl, { token: zhao, headers: { Range: 'bytes=0-1' } });
+    expect(first.status).to.equal(206);
+    expect(first.headers.get('content-range')).to.equal(`bytes 0-1/${whole.length}`);
+    expect(first.bytes.equals(whole.subarray(0, 2))).to.equal(true);
+    const tail = await rawCall(api, 'GET', up.body.contentUrl, { token: zhao, headers: { Range: 'bytes=100-' } });
+    expect(tail.status).to.equal(206);
+    expect(tail.bytes.equals(whole.subarray(100))).to.equal(true);
+    const beyond = await rawCall(api, 'GET', up.body.contentUrl, { token: zhao, headers: { Range: `bytes=${whole.length}-` } });
+    expect(beyond.status).to.equal(416);
+    expect(await count('attachment_downloads WHERE attachment_id = $1', [up.body.id])).to.equal(1);
   });
 
   it('accepts a photo of exactly 10MB sent chunked', async () => {

@@ -92,13 +92,14 @@ export function useVisit(actionId: number) {
     if (!p) return null;
     const d = emptyDraft(actionId);
     d.fields = { ...(p.fields ?? {}) };
-    d.checkIn = p.checkIn ? { ...p.checkIn, accuracy: null } : null;
+    d.checkIn = p.checkIn ? { ...p.checkIn, accuracy: p.checkIn.accuracy ?? null } : null;
     d.transcript = p.transcript ?? '';
     d.linkedOrderIds = p.linkedOrderIds ?? [];
     d.checklist = p.checklist ?? {};
     const metas = await Promise.all((p.attachmentIds ?? []).map((id: number) => api.get<Attachment>(`/api/attachments/${id}`).catch(() => null)));
     d.attachments = metas.filter((m): m is Attachment => !!m).map((m) => ({
       localKey: `srv-${m.id}`, kind: m.kind, tag: m.tags[0] ?? '其他', attachmentId: m.id, status: 'uploaded' as const,
+      durationMs: m.durationMs, playableUrl: m.playableUrl,
     }));
     d.serverSavedAt = new Date().toISOString();
     return d;
@@ -147,6 +148,8 @@ export function useVisit(actionId: number) {
           query: { kind: a.kind, tags: a.tag, customerId: cid, actionId },
         });
       a.attachmentId = res.id;
+      a.durationMs = res.durationMs;
+      a.playableUrl = res.playableUrl;
       a.status = 'uploaded';
       void checkEvidence();
     } catch (e) {

@@ -3,7 +3,10 @@
  * tests need no fixtures: real magic bytes, real structure where the sniffer
  * reads it (ftyp boxes, Ogg pages, ZIP central directory); photos decode,
  * since an upload that is no picture at all is refused.
- * One exception, to check the hand-built Speex against an encoder: speexMemo().
+ * Voice is the other exception: the server decodes every voice file it accepts, so
+ * SAMPLES' voice entries are real recordings (test/fixtures/audio/, made
+ * from one espeak-ng sentence with the packaged ffmpeg); the hand-built
+ * headers stay for the sniffer's own tests. To check the hand-built Speex against an encoder: speexMemo().
  *
  *   const buf = SAMPLES.docx();
  *   const big = padTo(SAMPLES.png(), 10 * 1024 * 1024 + 1);
@@ -54,6 +57,11 @@ export const m4a = (): Buffer => Buffer.concat([ftyp('M4A ', ['M4A ', 'mp42', 'i
 /** AMR-NB: magic then 12.2 kbit/s frames (header byte 0x3c + 31 bytes). */
 export const amr = (frames = 3): Buffer =>
   Buffer.concat([Buffer.from('#!AMR\n', 'latin1'), ...Array.from({ length: frames }, () => Buffer.concat([Buffer.from([0x3c]), Buffer.alloc(31)]))]);
+
+/** A 6.8 s spoken memo (采购经理说价格偏高，下周带新报价再来) in one of test/fixtures/audio's formats. */
+export function voiceMemo(file: 'memo.amr' | 'memo.spx' | 'memo.mp3' | 'memo.m4a' | 'memo.mp4' | 'memo.wav' | 'memo.webm' | 'memo-live.webm' | 'memo.ogg' | 'memo.3gp'): Buffer {
+  return readFileSync(new URL(`../../../fixtures/audio/${file}`, import.meta.url));
+}
 
 /** One second of 16 kHz wideband Speex as speexenc 1.2.1 writes it (Ogg Speex): a real encoder's file, not a header we built. */
 export function speexMemo(): Buffer {
@@ -107,7 +115,11 @@ export const xlsx = (): Buffer => zip([['[Content_Types].xml', CONTENT_TYPES], [
 
 export const SAMPLES = {
   jpeg: () => jpegWithExif('2026:03:10 10:15:00'),
-  png, webp, heic, amr, speex, mp3, m4a, pdf, docx, xlsx,
+  png, webp, heic,
+  amr: () => voiceMemo('memo.amr'), speex: speexMemo, mp3: () => voiceMemo('memo.mp3'), m4a: () => voiceMemo('memo.m4a'),
+  mp4: () => voiceMemo('memo.mp4'), wav: () => voiceMemo('memo.wav'), webm: () => voiceMemo('memo-live.webm'),
+  opus: () => voiceMemo('memo.ogg'), '3gp': () => voiceMemo('memo.3gp'),
+  pdf, docx, xlsx,
 } as const;
 
 export { jpegWithExif, jpegWithoutExif };
