@@ -3,9 +3,8 @@
  * play it as it is (otherwise an MP3 copy is kept beside the original), and
  * the MIME type music-metadata should parse it as. Pure data.
  */
-import type { FileType } from '../attachments/sniff.js';
-
-export type VoiceType = Extract<FileType, 'amr' | 'speex' | 'mp3' | 'm4a' | 'mp4' | 'aac' | 'wav' | 'webm' | 'opus' | '3gp'>;
+/** The voice formats core/attachments/sniff.ts recognises, by the same names (media does not depend on attachments). */
+export type VoiceType = 'amr' | 'speex' | 'mp3' | 'm4a' | 'mp4' | 'aac' | 'wav' | 'webm' | 'opus' | '3gp';
 
 interface VoiceFormat {
   /** iOS's and WeCom's webview's <audio> play it (AMR, Speex, 3GP/AMR, Ogg and, on iOS, WebM do not). */
@@ -27,7 +26,7 @@ export const VOICE_FORMATS: Record<VoiceType, VoiceFormat> = {
   '3gp': { playsEverywhere: false, metadataMime: 'audio/mp4' },
 };
 
-export const isVoiceType = (t: FileType): t is VoiceType => t in VOICE_FORMATS;
+export const isVoiceType = (t: string): t is VoiceType => Object.hasOwn(VOICE_FORMATS, t);
 
 /** The normalised copy's format: MP3 plays in every webview and browser we meet. */
 export const PLAYABLE_MIME = 'audio/mpeg';
