@@ -50,6 +50,11 @@ export function createApp(deps: ApiDeps): Koa {
   // X-Forwarded-* is believed only as TRUST_PROXY says (clientAddress), never by Koa itself
   const app = new Koa({ proxy: false });
   app.keys = [deps.config.sessionSecret];
+  // errors after the answer started (a streamed file): a player that stops listening midway is normal, anything else is logged
+  app.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'ERR_STREAM_PREMATURE_CLOSE' || err.code === 'ECONNRESET' || err.code === 'EPIPE') return;
+    deps.logger.error({ err }, 'response stream failed');
+  });
   const router = new Router();
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'af_session' });

@@ -11,7 +11,7 @@ import { fetchWecomMedia } from '../../core/attachments/from-wecom.js';
 import { customerPlace, customersOf } from '../../core/resources/customers.js';
 import { type OpenAction } from '../../core/actions/open-work.js';
 import { isAppError } from '../../core/errors.js';
-import { distanceKm } from '../../core/flow/geo.js';
+import { distanceKm, formatDistance } from '../../core/flow/geo.js';
 import { locationMatch } from '../../core/inbound/location-match.setting.js';
 import { readSetting } from '../../core/settings/read.js';
 import type { AttachmentKind, CoordSystem } from '../../core/flow/types.js';
@@ -190,7 +190,12 @@ export async function handleLocation(t: Turn, here: Extract<BotMessage, { kind: 
   const place = known ? { lat: known.lat, lng: known.lng, coordSystem: known.coordSystem } : await customerPlace(t.db, s.row.customerId);
   const [c] = nearest(here, [place].filter((x) => x !== null));
   if (!(await saveDraft(t, s, { ...s.draft, checkIn }, '签到'))) return;
-  say(t, c ? `已签到：距${s.row.customerName}登记地址约${c.km.toFixed(1)}公里。` : `已签到（${s.row.customerName}还没有登记地址坐标）。`);
+  const fence = s.vocab.geofenceKm;
+  if (c && fence !== null && c.km > fence) {
+    say(t, `签到失败：你的位置距${s.row.customerName}登记地址约${formatDistance(c.km)}，超出${fence}公里范围，这次签到不算数。请到客户现场再发一次位置；如客户已搬迁，请联系管理员更新地址。`);
+  } else {
+    say(t, c ? `已签到：距${s.row.customerName}登记地址约${formatDistance(c.km)}。` : `已签到（${s.row.customerName}还没有登记地址坐标）。`);
+  }
   await reportProgress(t, s, { visitLead: true });
 }
 

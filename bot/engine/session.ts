@@ -30,6 +30,8 @@ export interface Vocabulary {
   fields: FieldSpec[];
   photoTags: string[];
   painWords: string[];
+  /** How close a check-in must be (geofence.within_km), or null when the action does not ask. */
+  geofenceKm: number | null;
 }
 
 export interface Session {
@@ -71,7 +73,9 @@ function vocabularyOf(t: Turn, row: ActionRow): Promise<Vocabulary> {
       ? [...(r.requireTags ?? []), ...(r.tag ? [r.tag] : [])] : []));
     const library = rules.find((r) => r.kind === 'voice.keywords.min');
     const painWords = await libraryWords(t, library?.kind === 'voice.keywords.min' ? library.library : 'pain_points');
-    return { fields, photoTags: [...new Set([...tags, ...DEFAULT_PHOTO_TAGS])], painWords };
+    const fence = rules.find((r) => r.kind === 'geofence.within_km');
+    const geofenceKm = fence?.kind === 'geofence.within_km' ? fence.km : null;
+    return { fields, photoTags: [...new Set([...tags, ...DEFAULT_PHOTO_TAGS])], painWords, geofenceKm };
   });
 }
 

@@ -8,7 +8,9 @@ import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import type { Db } from '../db/pool.js';
 import { Sql } from '../db/sql.js';
+import { likePattern } from '../resources/contacts.js';
 import { runList, type Page } from '../resources/pagination.js';
+import { addCalendarDays, shanghaiInstant } from '../flow/time.js';
 import {
   ACTION_FROM, ACTION_SELECT, actionScope, getActionRowOrThrow, toActionRow, toActionView,
 } from './action-repo.js';
@@ -18,7 +20,7 @@ import { evidenceOfLatestSubmission } from '../evidence-reviews/reviews.js';
 import { computeChecklist } from './checklist.js';
 import { storedDraft } from './drafts.js';
 
-const SORTS = { id: 'a.id', dueAt: "COALESCE(a.due_at, 'infinity'::timestamptz)" } as const;
+const SORTS = { id: 'a.id', dueAt: "COALESCE(a.due_at, 'infinity'::timestamptz)", updatedAt: 'a.updated_at' } as const;
 
 export async function listActions(db: Db, actor: Actor, q: ListActionsQueryInput, now: Date): Promise<Page<ActionView>> {
   assertCan(actor, 'actions', 'read');
@@ -28,6 +30,9 @@ export async function listActions(db: Db, actor: Actor, q: ListActionsQueryInput
   if (q.assigneeId) where.push(`a.assignee_id = ${sql.param(q.assigneeId)}`);
   if (q.customerId) where.push(`a.customer_id = ${sql.param(q.customerId)}`);
   if (q.definitionCode) where.push(`a.definition_code = ${sql.param(q.definitionCode)}`);
+  if (q.q) { const like = sql.param(likePattern(q.q)); where.push(`(a.title ILIKE ${like} OR c.name ILIKE ${like})`); }
+  if (q.from) where.push(`a.updated_at >= ${sql.param(shanghaiInstant(q.from))}`);
+  if (q.to) where.push(`a.updated_at < ${sql.param(shanghaiInstant(addCalendarDays(q.to, 1)))}`);
   if (q.overdue !== undefined) {
     const late = `(a.status IN ('overdue','escalated') OR (a.status = ANY(${sql.param(OPEN_STATUSES)}) AND a.due_at < ${sql.param(now)}))`;
     where.push(q.overdue ? late : `NOT ${late}`);

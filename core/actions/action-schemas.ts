@@ -77,7 +77,13 @@ export const ListActionsQuery = PageQuerySchema.extend({
   customerId: IdParam.optional(),
   definitionCode: z.string().max(50).optional(),
   overdue: QueryBool.optional(),
-  sort: z.enum(['id', 'dueAt']).default('id'),
+  /** Words in the title or the customer's name. */
+  q: z.string().trim().max(100).optional(),
+  /** Last changed on or after this Shanghai day (submitted, verified, returned…). */
+  from: IsoDate.optional(),
+  /** Last changed on or before this Shanghai day. */
+  to: IsoDate.optional(),
+  sort: z.enum(['id', 'dueAt', 'updatedAt']).default('id'),
 }).strict();
 export type ListActionsQueryInput = z.output<typeof ListActionsQuery>;
 

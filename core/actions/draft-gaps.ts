@@ -12,6 +12,7 @@ import type { ActionRow } from './action-repo.js';
 import type { VisitDraftInput } from './action-schemas.js';
 import { computeChecklist, type ChecklistItem } from './checklist.js';
 import type { Db } from '../db/pool.js';
+import { formatDistance } from '../flow/geo.js';
 import { ATTACHMENT_WORDS } from '../flow/rules/rule-definition.js';
 import type { AttachmentKind, RuleFailure } from '../flow/types.js';
 
@@ -46,7 +47,7 @@ function nameOf(f: RuleFailure): string {
       return `${Number(d.min) - Number(d.actual)}${unitOf(d.attachmentKind)}${label}`;
     }
     case 'CHECKIN_MISSING': return '现场签到';
-    case 'CHECKIN_TOO_FAR': return `在客户附近重新签到（当前相距约${Number(d.distanceKm).toFixed(1)}公里）`;
+    case 'CHECKIN_TOO_FAR': return `在客户附近重新签到（当前相距约${formatDistance(Number(d.distanceKm))}）`;
     case 'VOICE_TRANSCRIPT_MISSING': return '客户痛点';
     case 'VOICE_KEYWORDS_TOO_FEW': {
       const matched = Array.isArray(d.matched) ? d.matched.length : 0;

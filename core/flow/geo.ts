@@ -98,3 +98,12 @@ export function distanceKm(a: GeoPoint, b: GeoPoint): number {
 export function isValidLatLng(lat: number, lng: number): boolean {
   return Number.isFinite(lat) && Number.isFinite(lng) && Math.abs(lat) <= 90 && Math.abs(lng) <= 180;
 }
+
+/**
+ * A distance as every screen and message shows it: metres under 1 km
+ * (「488 米」), else kilometres to one decimal (「17.7 公里」) — one format, so
+ * the rule's refusal, the check-in card and the bot never disagree.
+ */
+export function formatDistance(km: number): string {
+  return km < 1 ? `${Math.round(km * 1000)} 米` : `${km.toFixed(1)} 公里`;
+}

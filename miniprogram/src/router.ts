@@ -21,14 +21,16 @@ declare module 'vue-router' {
   }
 }
 
-const MANAGERS: Role[] = ['manager', 'director', 'compliance'];
+const MANAGERS: Role[] = ['manager', 'director'];
+/** Whoever may read customers (compliance may not: a tab or link there would only meet 403). */
+const CUSTOMER_READERS: Role[] = ['rep', 'manager', 'director', 'admin'];
 const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: { render: () => null } },
   { path: '/login', component: () => import('./pages/LoginPage.vue'), meta: { public: true, title: '登录' } },
   { path: '/session-expired', component: () => import('./pages/SessionExpiredPage.vue'), meta: { public: true, title: '登录已过期' } },
   { path: '/today', component: () => import('./pages/TodayPage.vue'), meta: { title: '今日', tab: 'today' } },
-  { path: '/customers', component: () => import('./pages/CustomersPage.vue'), meta: { title: '客户', tab: 'customers' } },
-  { path: '/customers/:id(\\d+)', component: () => import('./pages/CustomerPage.vue'), meta: { title: '客户', tab: 'customers' } },
+  { path: '/customers', component: () => import('./pages/CustomersPage.vue'), meta: { title: '客户', tab: 'customers', roles: CUSTOMER_READERS } },
+  { path: '/customers/:id(\\d+)', component: () => import('./pages/CustomerPage.vue'), meta: { title: '客户', tab: 'customers', roles: CUSTOMER_READERS } },
   { path: '/actions/:id(\\d+)', component: () => import('./pages/VisitPage.vue'), meta: { title: '拜访报告', tab: 'today', hideTabbar: true } },
   { path: '/followup', component: () => import('./pages/FollowUpPage.vue'), meta: { title: '跟进', tab: 'followup' } },
   { path: '/daily-report', component: () => import('./pages/DailyReportPage.vue'), meta: { title: '日报', tab: 'followup' } },

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { voiceMemo } from '../integration/attachments/support/sample-files.js';
 import { cameraPhoto as makePhoto } from '../support/camera-photo.js';
 import { signedInPhone, snap } from './support/browser.js';
-import { cameraPhoto, customerNamed, daysAheadLocal, standingAt, startBrowserSuite, userId, type BrowserSuite } from './support/suite.js';
+import { cameraPhoto, customerNamed, daysAheadLocal, pickDateTime, standingAt, startBrowserSuite, userId, type BrowserSuite } from './support/suite.js';
 
 /**
  * A manager on the action page of a submitted report (the 待核验 card's link):
@@ -49,7 +49,7 @@ describe('H5 action page: a manager verifies or rejects a submitted report (brow
     await page.setInputFiles('input[data-voice-file]', { name: 'memo.m4a', mimeType: 'audio/mp4', buffer: voiceMemo('memo.m4a') });
     await page.getByTestId('transcript').fill(TRANSCRIPT);
     await page.locator('[data-field="decisionRole"] label', { hasText: '罗芳' }).locator('input').check();
-    await page.fill('[data-input="nextContactAt"]', daysAheadLocal(7));
+    await pickDateTime(page, '[data-input="nextContactAt"]', daysAheadLocal(7));
     await page.waitForFunction(() => document.querySelectorAll('[data-upload-state]:not([data-upload-state="uploaded"])').length === 0);
     await page.getByTestId('submit').click();
     await page.locator('[data-submit-state="accepted"]').waitFor();

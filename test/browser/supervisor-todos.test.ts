@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { signedInPhone, snap } from './support/browser.js';
-import { customerNamed, startBrowserSuite, userId, type BrowserSuite } from './support/suite.js';
+import { customerNamed, pickDateTime, startBrowserSuite, userId, type BrowserSuite } from './support/suite.js';
 
 /**
  * 我的待办 for a manager: the to-dos the action flow addressed to mgr.li (a
@@ -143,7 +143,7 @@ describe('H5 supervisor to-dos (browser, 390×844)', function () {
     // one day: yesterday's only to-do (an escalation)
     await page.locator('[data-kind-filter="all"]').click();
     const yesterday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() - 86_400_000));
-    await page.fill('[data-input="day"]', yesterday);
+    await pickDateTime(page, '[data-input="day"]', yesterday);
     await page.waitForURL(new RegExp(`day=${yesterday}`));
     await page.waitForFunction(() => document.querySelectorAll('[data-todo-id]').length === 1);
     expect(await page.getByTestId('todo-attempts').textContent()).to.equal('昨天逾期升级，请督办');

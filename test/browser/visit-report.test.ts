@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
 import { voiceMemo } from '../integration/attachments/support/sample-files.js';
 import { phone, signIn, snap, watchErrors } from './support/browser.js';
-import { cameraPhoto, customerNamed, daysAheadLocal, standingAt, startBrowserSuite, userId, type BrowserSuite } from './support/suite.js';
+import { cameraPhoto, customerNamed, daysAheadLocal, pickDateTime, standingAt, startBrowserSuite, userId, type BrowserSuite } from './support/suite.js';
 
 describe('H5 visit report (browser, 390×844)', function () {
   this.timeout(120_000);
@@ -42,7 +42,7 @@ describe('H5 visit report (browser, 390×844)', function () {
     // met 罗芳 (采购经理): the role is suggested from her contact record
     await page.locator('[data-field="decisionRole"] label', { hasText: '罗芳' }).locator('input').check();
     expect(await page.locator('[data-input="decisionRole"]').inputValue()).to.not.equal('');
-    await page.fill('[data-input="nextContactAt"]', daysAheadLocal(7));
+    await pickDateTime(page, '[data-input="nextContactAt"]', daysAheadLocal(7));
     await page.waitForFunction(() => document.querySelectorAll('[data-upload-state]:not([data-upload-state="uploaded"])').length === 0);
     await snap(page, suite, 'filled');
   }

@@ -5,7 +5,7 @@
  * WGS-84, and the 300–600 m between them is a real share of the fence.
  */
 import { z } from 'zod';
-import { distanceKm } from '../geo.js';
+import { distanceKm, formatDistance } from '../geo.js';
 import type { RuleFailure } from '../types.js';
 import { defineGateRule, failure } from './rule-definition.js';
 
@@ -49,7 +49,7 @@ export const geofenceWithinKmRule = defineGateRule({
       failure(RULE, {
         code: 'CHECKIN_TOO_FAR',
         target: 'checkIn',
-        message: `签到位置距离客户「${c.name}」登记地址约 ${d.toFixed(1)} 公里，超出 ${km} 公里范围。请到客户现场重新签到；如客户已搬迁，请联系管理员更新地址。`,
+        message: `签到位置距离客户「${c.name}」登记地址约 ${formatDistance(d)}，超出 ${km} 公里范围。请到客户现场重新签到；如客户已搬迁，请联系管理员更新地址。`,
         details: { distanceKm: Math.round(d * 1000) / 1000, km },
       }),
     ];

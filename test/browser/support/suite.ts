@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { gcj02ToWgs84 } from '../../../core/flow/geo.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
@@ -47,4 +47,29 @@ export async function cameraPhoto(name: string, minutesAgo = 5): Promise<{ name:
 /** A datetime-local value N days ahead (Shanghai wall time). */
 export function daysAheadLocal(days: number): string {
   return new Date(Date.now() + days * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 16);
+}
+
+/**
+ * Picks a value in a DateTimeField as a person does: opens Vant's Chinese
+ * picker, taps the 年/月/日 (and 时/分) options, 下一步 between date and time,
+ * then 确定. `value` is the field's own format: 'YYYY-MM-DD', 'YYYY-MM-DDTHH:mm' or 'HH:mm'.
+ */
+export async function pickDateTime(page: Page, selector: string, value: string): Promise<void> {
+  const m = /^(?:(\d{4})-(\d{2})-(\d{2}))?T?(?:(\d{2}):(\d{2}))?$/.exec(value);
+  if (!m) throw new Error(`pickDateTime: bad value ${value}`);
+  await page.click(selector);
+  const sheet = page.locator('.van-popup--bottom:visible').last();
+  await sheet.waitFor();
+  const tap = async (text: string) => {
+    await sheet.locator('.van-picker-column__item:visible', { hasText: new RegExp(`^${text}$`) }).first().click();
+    await page.waitForTimeout(120);
+  };
+  const button = (text: string) => sheet.locator('.van-picker__confirm', { hasText: text }).click();
+  if (m[1]) {
+    for (const t of [`${m[1]}年`, `${m[2]}月`, `${m[3]}日`]) await tap(t);
+    if (m[4]) await button('下一步');
+  }
+  if (m[4]) for (const t of [`${m[4]}时`, `${m[5]}分`]) await tap(t);
+  await button('确定');
+  await sheet.waitFor({ state: 'hidden' });
 }

@@ -68,7 +68,7 @@ describe('draft gaps: the engine’s failures by name', () => {
       fields: { decisionRole: '决策者', nextContactAt: '2026-11-20T15:00:00+08:00' },
     };
     const names = gapNames(gapsFromFailures(evaluateRules(facts(report), VISIT_RULES).failures));
-    expect(names).to.include('下次接触时间（要晚于现在）').and.match(/在客户附近重新签到（当前相距约5\.\d公里）/);
+    expect(names).to.include('下次接触时间（要晚于现在）').and.match(/在客户附近重新签到（当前相距约5\.\d 公里）/);
     expect(names).to.not.match(/[A-Z_]{6,}/);
   });
 });

@@ -71,8 +71,10 @@ export function useVisit(actionId: number) {
       if (needs.value.orders) {
         s.orders = (await api.get<{ items: Order[] }>(`/api/customers/${a.customerId}/recent-orders`, { query: { limit: needs.value.orders } })).items;
       }
-      s.draft = (await loadLocalDraft(userId, actionId)) ?? (await fromServerDraft(detail.draft)) ?? freshDraft();
+      s.draft = (await loadLocalDraft(userId, actionId)) ?? (await fromServerDraft(detail.draft ?? returnedReport(detail))) ?? freshDraft();
       s.serverDraft = s.draft.serverSavedAt ? 'saved' : 'idle';
+      // loading is not editing: an opened page saves nothing (a returned report stays 被退回 until the rep changes it)
+      loaded = true;
       void uploadPending();
       void checkEvidence();
     } catch (e) {
@@ -80,6 +82,12 @@ export function useVisit(actionId: number) {
     } finally {
       s.loading = false;
     }
+  }
+
+  /** A report the manager sent back: what was filed is the starting point of the correction. */
+  function returnedReport(detail: ActionDetail): Record<string, any> | null {
+    const last = detail.lastSubmission as (ActionDetail['lastSubmission'] & { payload?: Record<string, any> }) | null;
+    return detail.action.status === 'rejected' && last?.outcome === 'accepted' ? last.payload ?? null : null;
   }
 
   function freshDraft(): LocalDraft {
@@ -113,7 +121,11 @@ export function useVisit(actionId: number) {
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => void saveServerDraft(), SAVE_DELAY_MS);
   }
-  watch(() => s.draft, () => { if (!s.loading && !persisting && editable.value) void persist(); }, { deep: true });
+  let loaded = false;
+  watch(() => s.draft, () => {
+    if (loaded) { loaded = false; return; }
+    if (!s.loading && !persisting && editable.value) void persist();
+  }, { deep: true });
 
   async function saveServerDraft(): Promise<void> {
     if (!editable.value) return;
