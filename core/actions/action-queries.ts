@@ -7,8 +7,7 @@ import type { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import type { Db } from '../db/pool.js';
-import { Sql } from '../db/sql.js';
-import { likePattern } from '../resources/contacts.js';
+import { likePattern, Sql } from '../db/sql.js';
 import { runList, type Page } from '../resources/pagination.js';
 import { addCalendarDays, shanghaiInstant } from '../flow/time.js';
 import {
