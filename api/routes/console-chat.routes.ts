@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { z } from 'zod';
-import { askBotThroughInbox, type ConsoleBot } from '../../core/inbound/console-bridge.js';
+import { askBotThroughInbox, consoleHistory, type ConsoleBot } from '../../core/inbound/console-bridge.js';
 import { AppError } from '../../core/errors.js';
 import { Id } from '../../core/resources/schemas.js';
 import { defineRoute, type RouteKit } from '../route-kit.js';
@@ -35,7 +35,23 @@ export const ConsoleRepliesSchema = z.object({
   replayed: z.boolean(),
 }).openapi('ConsoleReplies');
 
+export const ConsoleHistorySchema = z.object({
+  items: z.array(z.object({
+    at: z.string(),
+    /** What the member sent (text, image, voice or location). */
+    message: z.record(z.string(), z.unknown()),
+    /** The bot's answer; null while it is still being handled. */
+    replies: z.array(z.object({ kind: z.literal('text'), text: z.string() })).nullable(),
+  })),
+}).openapi('ConsoleHistory');
+
 export function registerConsoleChatRoutes(kit: RouteKit, consoleBot: ConsoleBot | null): void {
+  defineRoute(kit, {
+    method: 'get', path: '/api/bot/console/history', operationId: 'consoleChatHistory', tags: ['bot'],
+    summary: '聊天记录（H5 聊天页刷新后接着显示）：本人最近50条消息和机器人的回复',
+    response: ConsoleHistorySchema,
+    handler: async ({ db, actor }) => ({ items: await consoleHistory(db, actor.wecomUserid) as any }),
+  });
   defineRoute(kit, {
     method: 'post', path: '/api/bot/console', operationId: 'consoleChat', tags: ['bot'], status: 200,
     summary: '与机器人对话（H5 聊天页）：发送文字、照片、语音或位置，返回机器人的回复',

@@ -9,7 +9,7 @@ export function registerDailyReportRoutes(kit: RouteKit): void {
   const tags = ['daily-reports'];
   defineRoute(kit, {
     method: 'post', path: '/api/daily-reports', operationId: 'submitDailyReport', tags,
-    summary: '提交日报（今日完成、今日关键障碍、明日计划）；同一天再次提交即覆盖，可带 Idempotency-Key',
+    summary: '提交日报（今日完成、今日关键障碍、明日计划）：同一天再次提交只更新送来的字段（与机器人写的合并），可带 Idempotency-Key',
     body: SubmitDailyReportSchema, response: DailyReportSchema, idempotent: true,
     handler: ({ db, actor, body, deps }) => submitDailyReport(db, actor, body, deps.now()),
   });

@@ -7,13 +7,13 @@
  */
 import { createStorage } from '../../core/attachments/storage.js';
 import type { CoreDeps } from '../../core/deps.js';
-import { submitDailyReport } from '../../core/reports/daily-reports.js';
+import { dailyReportOf, submitDailyReport } from '../../core/reports/daily-reports.js';
 import type { WecomClient } from '../../core/wecom/wecom-client.js';
 import type { BotDeps } from './types.js';
 
 export function createBotDeps(core: CoreDeps & { wecom: WecomClient }, extra: Partial<BotDeps> = {}): BotDeps {
   return {
     pool: core.pool, logger: core.logger, now: core.now, config: core.config, wecom: core.wecom,
-    storage: createStorage(core.config), dailyReports: { submit: submitDailyReport }, ...extra,
+    storage: createStorage(core.config), dailyReports: { submit: submitDailyReport, today: dailyReportOf }, ...extra,
   };
 }

@@ -3,6 +3,7 @@
  * pending_question are jsonb). Everything a later message needs — an hour
  * later, after a restart, on another process — is here or in action_drafts.
  */
+import type { FiledDailyReport } from './daily-report-port.js';
 import type { VisitDraftInput } from '../../core/actions/action-schemas.js';
 import { storedDraft } from '../../core/actions/drafts.js';
 import type { Attitude, BuyingRole } from '../../core/flow/buying-centre.js';
@@ -45,6 +46,8 @@ export interface DailyDraft {
   obstacles?: string;
   plan?: string;
   support?: string;
+  /** The report as already filed today (app or an earlier chat), when there was one. */
+  filed?: FiledDailyReport;
 }
 
 export interface ConversationState {

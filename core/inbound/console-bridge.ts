@@ -56,3 +56,22 @@ export async function askBotThroughInbox(db: Db, env: ConsoleEnvelope, now: Date
   const replies = await awaitReplies(db, env.dedupeKey, timeoutMs);
   return replies === null ? null : { replies, replayed: !fresh };
 }
+
+export interface ConsoleExchange {
+  at: string;
+  message: BotMessage;
+  /** Null while the bot has not answered yet. */
+  replies: BotReply[] | null;
+}
+
+/**
+ * The member's last console exchanges, oldest first: what the H5 chat page
+ * shows again after a reload. Read from the inbox itself, so the page and
+ * the bot never disagree about what was said.
+ */
+export async function consoleHistory(db: Db, userid: string, limit = 50): Promise<ConsoleExchange[]> {
+  const { rows } = await db.query(
+    `SELECT received_at, message, replies FROM bot_inbound
+      WHERE transport = 'console' AND userid = $1 ORDER BY received_at DESC, dedupe_key DESC LIMIT $2`, [userid, limit]);
+  return rows.reverse().map((r) => ({ at: r.received_at.toISOString(), message: r.message, replies: r.replies ?? null }));
+}

@@ -17,6 +17,7 @@ export type { Attachment } from '@core/attachments/attachments';
 export type { ActionDefinitionEntry, DefinitionVersion } from '@core/config-admin/action-definitions';
 export type { AlertRule } from '@core/config-admin/alert-rules';
 export type { DryRunResult, DryRunItem } from '@core/config-admin/dry-run';
+export type { DailyReport } from '@core/reports/daily-reports';
 export type { HolidayYear } from '@core/config-admin/holidays';
 export type { KeywordLibrary } from '@core/config-admin/keyword-libraries';
 export type { PipelineConfig } from '@core/config-admin/pipelines';

@@ -196,9 +196,45 @@ describe('the bot: a visit report by chatting', () => {
     expect(rows).to.deep.equal([{ summary: '整理了三家门店的陈列', obstacles: '竞品低价，决策人未见', plan: '上午拜访联华江桥店', support: null }]);
   });
 
+  it('asks again when 今日关键障碍 names no blocker, and never stores a date answer as the obstacle', async () => {
+    const deps = botDepsFor(pool);
+    await say(deps, 'rep.sun', '写日报');
+    await say(deps, 'rep.sun', '拜访了两家医院');
+    expect(await say(deps, 'rep.sun', '没问题')).to.include('哪个环节、卡在谁、缺什么');
+    const date = await say(deps, 'rep.sun', '明天下午三点再去');
+    expect(date).to.include('说的是时间').and.include('15:00').and.include('不是障碍');
+    expect(await say(deps, 'rep.sun', '设备科说耗材编码还没下来')).to.include('明天计划');
+    for (const answer of ['上午去北医三院', '没有']) await say(deps, 'rep.sun', answer);
+    expect(await say(deps, 'rep.sun', '确认')).to.include('日报已提交');
+    const { rows } = await pool.query(
+      `SELECT r.obstacles, r.sources->'obstacles'->>'via' AS via FROM daily_reports r JOIN users u ON u.id = r.user_id WHERE u.wecom_userid = 'rep.sun'`);
+    expect(rows).to.deep.equal([{ obstacles: '设备科说耗材编码还没下来', via: 'bot' }]);
+  });
+
+  it('merges into the report written in the app that day: shows it first, and 没有 keeps each field as the app wrote it', async () => {
+    const filed = await (await api()).call('POST', '/api/daily-reports', { as: 'rep.zhou', body: {
+      summary: '拜访物美两家门店', obstacles: '物美采购说新品要等下个季度招标', plan: '整理报价', support: '需要市场部的样品',
+    } });
+    expect(filed.status, JSON.stringify(filed.body)).to.equal(201);
+    const deps = botDepsFor(pool);
+    const start = await say(deps, 'rep.zhou', '写日报');
+    expect(start).to.include('今天的日报已经写过').and.include('物美采购说新品要等下个季度招标').and.include('（应用）');
+    await say(deps, 'rep.zhou', '没有');
+    expect(await say(deps, 'rep.zhou', '没有')).to.include('保持不变');
+    await say(deps, 'rep.zhou', '明天上午去物美总部谈新品');
+    const confirm = await say(deps, 'rep.zhou', '没有');
+    expect(confirm).to.include('物美采购说新品要等下个季度招标').and.include('明天上午去物美总部谈新品').and.include('需要市场部的样品');
+    expect(await say(deps, 'rep.zhou', '确认')).to.include('日报已提交');
+    const { rows: [r] } = await pool.query(
+      `SELECT r.summary, r.obstacles, r.plan, r.support, r.sources FROM daily_reports r JOIN users u ON u.id = r.user_id WHERE u.wecom_userid = 'rep.zhou'`);
+    expect(r).to.deep.include({ summary: '拜访物美两家门店', obstacles: '物美采购说新品要等下个季度招标', plan: '明天上午去物美总部谈新品', support: '需要市场部的样品' });
+    expect(Object.fromEntries(Object.entries(r.sources).map(([k, v]: [string, any]) => [k, v.via])))
+      .to.deep.equal({ summary: 'app', obstacles: 'app', plan: 'bot', support: 'app' });
+  });
+
   it('says so when 写日报 has nowhere to file', async () => {
     const deps = { ...botDepsFor(pool), dailyReports: null };
-    for (const answer of ['写日报', '拜访了两家', '没有', '明天去永辉', '没有']) await say(deps, 'rep.qian', answer);
+    for (const answer of ['写日报', '拜访了两家', '竞品低价', '明天去永辉', '没有']) await say(deps, 'rep.qian', answer);
     expect(await say(deps, 'rep.qian', '确认')).to.include('还没有开通').and.include('明天去永辉');
   });
 
