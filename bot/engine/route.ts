@@ -12,7 +12,8 @@ import { askForLicence, isLicenceRequest, receiveLicencePhoto } from '../command
 import { myTasks } from '../commands/my-tasks.command.js';
 import { cancel, linkOrders, skip, status, submit, undo } from '../commands/report.commands.js';
 import { todayVisits } from '../commands/today-visits.command.js';
-import { pickContact, type RoleMention } from '../parse/decision-chain.js';
+import { moveDeal, moveDealByText } from '../commands/stage-move.command.js';
+import { ordinalIn, pickContact, type RoleMention } from '../parse/decision-chain.js';
 import { extractSlots, hasSlots } from '../parse/extract-slots.js';
 import { detectCommand, isNo, isNoise, isYes, type Command } from '../parse/intents.js';
 import { greet, help, notUnderstood, reportName, shortHelp, tooLong, unsupported, whichAction } from '../replies/templates.js';
@@ -70,6 +71,7 @@ async function handleText(t: Turn, raw: string, replayed: boolean): Promise<void
   if (cmd) return runCommand(t, cmd);
   if (isLicenceRequest(text)) return askForLicence(t, text);
   if (t.convo.state.daily && (await continueDailyReport(t, text))) return;
+  if (await moveDealByText(t, text)) return;
   if (await reportText(t, text)) return;
   say(t, notUnderstood(text), shortHelp());
 }
@@ -189,6 +191,29 @@ async function answerPending(t: Turn, text: string, cmd: Command | null): Promis
     case 'daily_confirm':
       if (cmd === 'cancel') return false;
       return answerDailyConfirm(t, text);
+    case 'which_deal': {
+      const i = ordinalIn(text);
+      const chosen = (i !== null ? p.options[i - 1] : undefined) ?? p.options.find((o) => o.name.includes(text.trim()));
+      if (!chosen) {
+        if (cmd) { setPending(t, null); return false; }
+        say(t, `回复序号选择商机：${p.options.map((o, n) => `${n + 1}.${o.name}`).join(' ')}`);
+        return true;
+      }
+      const [customerName, ...rest] = chosen.name.split('·');
+      await moveDeal(t, { id: chosen.id, customerName, name: rest.join('·') }, p.target);
+      return true;
+    }
+    case 'deal_skip_reason': {
+      if (cmd === 'cancel' || isNo(text)) {
+        setPending(t, null);
+        say(t, `好的，「${p.name}」不推进。`);
+        return true;
+      }
+      if (cmd) { setPending(t, null); return false; }
+      const [customerName, ...rest] = p.name.split('·');
+      await moveDeal(t, { id: p.opportunityId, customerName, name: rest.join('·') }, p.target, text.trim().slice(0, 500));
+      return true;
+    }
   }
 }
 

@@ -3,6 +3,7 @@
  * pending_question are jsonb). Everything a later message needs — an hour
  * later, after a restart, on another process — is here or in action_drafts.
  */
+import type { NamedPosition } from '../parse/intents.js';
 import type { FiledDailyReport } from './daily-report-port.js';
 import type { VisitDraftInput } from '../../core/actions/action-schemas.js';
 import { storedDraft } from '../../core/actions/drafts.js';
@@ -90,7 +91,11 @@ export type PendingQuestion =
   | { kind: 'confirm_submit'; actionId: number }
   /** A customer without an open report: 要开始拜访华联超市总部吗？ */
   | { kind: 'start_visit'; customerId: number; customerName: string; deferred: BotMessage | null }
-  | { kind: 'daily_confirm' };
+  | { kind: 'daily_confirm' }
+  /** 「华联」有两个商机，是哪一个？ — then moved to `target`. */
+  | { kind: 'which_deal'; options: Array<{ id: number; name: string }>; target: NamedPosition }
+  /** 跳过「法务审核」需要原因 — the next answer is the reason. */
+  | { kind: 'deal_skip_reason'; opportunityId: number; name: string; target: NamedPosition };
 
 export const UNDO_DEPTH = 10;
 

@@ -1,9 +1,11 @@
 /**
  * Whole-message intents: commands (我的任务, 撤销 …), yes/no answers,
- * corrections ("不对，是下周四") and photo tags. Pure functions over text.
+ * corrections ("不对，是下周四"), photo tags and deal stage moves ("华联的单子
+ * 进入商务条款磋商了"). Pure functions over text.
  *
  *   detectCommand('我的任务') // 'my_tasks'
  *   parseCorrection('不对，是下周四') // { isCorrection: true, rest: '下周四' }
+ *   detectStageMove('华联的单子进入商务条款磋商了', positions) // { customerText: '华联', target: { …commercial_terms } }
  */
 
 export type Command =
@@ -88,4 +90,43 @@ export function detectPhotoTag(text: string, tags: readonly string[]): string | 
 export function isNoise(text: string): boolean {
   const t = text.replace(/[\s\p{P}\p{S}\p{Emoji_Presentation}\p{Extended_Pictographic}\u200d\ufe0f]/gu, '');
   return t.length === 0 || /^[a-z]$/i.test(t) || /^(哈+|呵+|嗯+|啊+|哦+|额+|呃+)$/.test(t);
+}
+
+// Deal stage moves ---------------------------------------------------------------------
+
+export interface NamedPosition {
+  stageKey: string;
+  subStageKey: string | null;
+  /** What reps say: the sub-stage's own name (商务条款磋商), or the stage's (合同签约). */
+  name: string;
+}
+
+export interface StageMoveMention {
+  customerText: string;
+  target: NamedPosition;
+}
+
+const MOVE = /^(.{1,20}?)(?:那边|这边)?(?:的)?(?:单子|商机|项目|这单|那单|生意)?(?:已经|现在|今天|刚刚|刚)?(?:进入|进到|推进到|推到|走到|转入|到了|进了|到)了?(.{2,20}?)(?:阶段|环节|这一步|那一步)?(?:了|啦)?$/;
+
+const clean = (s: string) => s.trim().replace(/[\s，。！!？?、~～…]+$/g, '');
+
+/** The pipeline's positions under the names reps use: each sub-stage by its own name, each stage by its name. */
+export function namedPositions(pipeline: { stages: Array<{ key: string; name: string; subStages?: Array<{ key: string; name: string }> }> }): NamedPosition[] {
+  return pipeline.stages.flatMap((s) => [
+    { stageKey: s.key, subStageKey: null, name: s.name },
+    ...(s.subStages ?? []).map((sub) => ({ stageKey: s.key, subStageKey: sub.key, name: sub.name })),
+  ]);
+}
+
+export function detectStageMove(text: string, positions: readonly NamedPosition[]): StageMoveMention | null {
+  const m = MOVE.exec(clean(text));
+  if (!m) return null;
+  const customerText = m[1].replace(/(的|那边|这边)$/, '').trim();
+  const said = m[2].trim();
+  if (!customerText) return null;
+  // the exact name first, then the longest name the words contain (商务条款磋商 before 商务谈判 for 商务条款磋商阶段)
+  const exact = positions.find((p) => p.name === said);
+  const contained = [...positions].sort((a, b) => b.name.length - a.name.length).find((p) => said.includes(p.name));
+  const target = exact ?? contained;
+  return target ? { customerText, target } : null;
 }

@@ -11,8 +11,9 @@ import { recordEvent } from './events.js';
 import { leadScope } from './leads.js';
 import { resolveOwner } from './ownership.js';
 import { PageQuerySchema, runList, type Page } from './pagination.js';
+import { latestTicks, recordTicks, TickEvidenceSchema, TickInfoSchema, TickNote } from './opportunity-ticks.js';
 import {
-  applyTicks, firstPosition, loadPipeline, loadPipelines, resolvePipeline, stageView, StageViewSchema, type ChecklistState,
+  applyTicks, checklistsAt, firstPosition, loadPipeline, loadPipelines, resolvePipeline, stageView, StageViewSchema, type ChecklistState,
 } from './pipeline-view.js';
 import { Id, IdParam, OperationalDate, Money, Name, OptionalText } from './schemas.js';
 
@@ -38,6 +39,8 @@ export const OpportunitySchema = z.object({
   subStageCode: z.string().nullable(),
   /** Raw ticks per position id ('solution_quote', 'negotiation/legal_review'). */
   checklist: z.record(z.string(), z.record(z.string(), z.boolean())),
+  /** On the opportunity's own page: who ticked each item of the current checklists, when, with what evidence. */
+  ticks: z.array(TickInfoSchema).optional(),
   amount: z.number(),
   status: OpportunityStatus,
   expectedCloseAt: z.string().nullable(),
@@ -69,11 +72,16 @@ export const UpdateOpportunitySchema = z.object({
   /** Ticks on the current (sub-)stage's checklist: `{ itemKey: true }`. */
   checklist: z.record(z.string().min(1).max(100), z.boolean())
     .refine((o) => Object.keys(o).length > 0 && Object.keys(o).length <= 50, '检查项数量应为1到50项').optional(),
+  /** Evidence for items ticked in `checklist`: `{ itemKey: attachmentId }` (an upload of the caller's). */
+  evidence: TickEvidenceSchema.optional(),
+  /** A word on the ticks, kept with them. */
+  note: TickNote,
   status: OpportunityStatus.optional(),
   /** Why it was won/lost or reopened; kept in the event log. */
   reason: OptionalText(500),
   expectedVersion: ExpectedVersion.optional(),
-}).strict().refine((o) => Object.keys(o).some((k) => !['reason', 'expectedVersion'].includes(k)), '至少修改一个字段');
+}).strict().refine((o) => Object.keys(o).some((k) => !['reason', 'expectedVersion', 'evidence', 'note'].includes(k)), '至少修改一个字段')
+  .refine((o) => !o.evidence || !!o.checklist, { message: '证据要和勾选的检查项一起提交', path: ['evidence'] });
 
 export const ListOpportunitiesQuery = PageQuerySchema.extend({
   q: z.string().trim().max(100).optional(),
@@ -145,7 +153,9 @@ export async function lockOpportunity(db: Db, actor: Actor, id: number, expected
 export async function getOpportunityOrThrow(db: Db, actor: Actor, id: number): Promise<Opportunity> {
   assertCan(actor, 'opportunities', 'read');
   const row = await opportunityRowOrThrow(db, actor, id);
-  return toOpportunity(row, await loadPipeline(db, row.pipeline_id));
+  const opp = toOpportunity(row, await loadPipeline(db, row.pipeline_id));
+  const latest = await latestTicks(db, id);
+  return { ...opp, ticks: opp.checklistProgress.items.flatMap((i) => latest.get(`${i.positionId}:${i.key}`) ?? []) };
 }
 
 /** An opportunity named in a request body (e.g. an order's link): in scope, else 422. */
@@ -196,7 +206,13 @@ export async function updateOpportunity(
   let checklist: ChecklistState | null = null;
   if (input.checklist) {
     const pipeline = await loadPipeline(db, row.pipeline_id);
-    checklist = applyTicks(pipeline, { stageKey: row.stage_code, subStageKey: row.sub_stage_code }, row.checklist, input.checklist);
+    const pos = { stageKey: row.stage_code, subStageKey: row.sub_stage_code };
+    checklist = applyTicks(pipeline, pos, row.checklist, input.checklist);
+    const lists = checklistsAt(pipeline, pos);
+    const ticks = Object.entries(input.checklist).map(([key, done]) => ({
+      positionId: lists.find((l) => l.items.some((i) => i.key === key))!.positionId, key, done,
+    }));
+    await recordTicks(db, actor, id, ticks, { evidence: input.evidence, note: input.note });
   }
   const statusChanged = input.status !== undefined && input.status !== row.status;
   await db.query(
@@ -210,7 +226,7 @@ export async function updateOpportunity(
     [id, input.name ?? null, input.amount ?? null, input.expectedCloseAt !== undefined, input.expectedCloseAt ?? null,
       checklist ? JSON.stringify(checklist) : null, input.status ?? null, statusChanged],
   );
-  const fields = Object.keys(input).filter((k) => !['status', 'reason', 'expectedVersion'].includes(k));
+  const fields = Object.keys(input).filter((k) => !['status', 'reason', 'expectedVersion', 'evidence', 'note'].includes(k));
   if (fields.length > 0) {
     await recordEvent(db, {
       actorId: actor.id, entityType: 'opportunity', entityId: id, type: 'opportunity.updated',

@@ -24,6 +24,8 @@ declare module 'vue-router' {
 const MANAGERS: Role[] = ['manager', 'director'];
 /** Whoever may read customers (compliance may not: a tab or link there would only meet 403). */
 const CUSTOMER_READERS: Role[] = ['rep', 'manager', 'director', 'admin'];
+/** Who works deals and leads. */
+const SELLERS: Role[] = ['rep', 'manager', 'director'];
 const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: { render: () => null } },
   { path: '/login', component: () => import('./pages/LoginPage.vue'), meta: { public: true, title: '登录' } },
@@ -32,6 +34,8 @@ const routes: RouteRecordRaw[] = [
   { path: '/customers', component: () => import('./pages/CustomersPage.vue'), meta: { title: '客户', tab: 'customers', roles: CUSTOMER_READERS } },
   { path: '/customers/:id(\\d+)', component: () => import('./pages/CustomerPage.vue'), meta: { title: '客户', tab: 'customers', roles: CUSTOMER_READERS } },
   { path: '/actions/:id(\\d+)', component: () => import('./pages/VisitPage.vue'), meta: { title: '拜访报告', tab: 'today', hideTabbar: true } },
+  { path: '/deals', component: () => import('./pages/deals/DealsPage.vue'), meta: { title: '商机', tab: 'deals', roles: SELLERS } },
+  { path: '/deals/:id(\\d+)', component: () => import('./pages/deals/DealPage.vue'), meta: { title: '商机', tab: 'deals', roles: SELLERS } },
   { path: '/followup', component: () => import('./pages/FollowUpPage.vue'), meta: { title: '跟进', tab: 'followup' } },
   { path: '/daily-report', component: () => import('./pages/DailyReportPage.vue'), meta: { title: '日报', tab: 'followup' } },
   { path: '/alerts', component: () => import('./pages/AlertsPage.vue'), meta: { title: '预警', tab: 'alerts' } },
