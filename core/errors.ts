@@ -27,6 +27,8 @@ export const ERRORS = {
   LICENCE_SCAN_BUSY: { status: 409, zh: '证照还在识别中，请稍候再确认' },
   LICENCE_FILE_UNSUPPORTED: { status: 415, zh: '证照请上传照片（JPG、PNG）或 PDF 扫描件' },
   LEAD_NOT_FOUND: { status: 404, zh: '线索不存在' },
+  LEAD_NOT_ACCEPTABLE: { status: 409, zh: '只有已分配、尚未转化或作废的线索可以接收' },
+  LEAD_NOT_CONVERTIBLE: { status: 409, zh: '线索已转化或已作废，不能再转为商机' },
   OPPORTUNITY_NOT_FOUND: { status: 404, zh: '商机不存在' },
   ORDER_NOT_FOUND: { status: 404, zh: '订单不存在' },
   STAGE_NOT_FOUND: { status: 422, zh: '目标阶段不存在' },

@@ -156,16 +156,20 @@ export function profileFieldsSql(fields: ProfileField[], ps: Sql, mode: 'join' |
 
 const weightsText = (s: DashboardSettings) => s.profileFields.map((f) => `${f.label}×${f.weight}`).join('、');
 
+/** 线索→商机's hit: an opportunity made from the lead, by the end of the period (`until`, an SQL expression). */
+export const leadBecameDeal = (lead: string, until: string) =>
+  `EXISTS (SELECT 1 FROM opportunities o WHERE o.lead_id = ${lead}.id AND o.created_at < ${until})`;
+
 export const METRICS: Record<MetricKey, MetricDef> = {
   lead_conversion: {
     key: 'lead_conversion', name: '线索→商机转化率', group: 'water_level', unit: 'percent', kind: 'ratio', higherIsBetter: true,
     thresholdKey: 'lead_conversion', hasProductLine: false, hasStage: false,
     groupBys: ['owner', 'department', ...TIME_GROUPS], recordNoun: '线索',
-    definition: () => '统计期内新建的线索中，已转为商机（状态为已转化）的条数 ÷ 统计期内新建线索数；按线索所属团队和负责人归属，转化可发生在期后。',
+    definition: () => '统计期内新建的线索中，到期末已产生商机（有商机关联这条线索）的条数 ÷ 统计期内新建线索数；只标为“已转化”却没有商机的线索不计；按线索所属团队和负责人归属。',
     source: (ctx) => {
       const t = ts(ctx);
       return `SELECT l.id, l.assignee_id AS owner_id, l.department_id, NULL::bigint AS product_line_id,
-                     dash_day(l.created_at) AS t, NULL::text AS stage, 1 AS den, (l.status = 'converted')::int AS num
+                     dash_day(l.created_at) AS t, NULL::text AS stage, 1 AS den, ${leadBecameDeal('l', t.to)}::int AS num
                 FROM leads l WHERE l.created_at >= ${t.from} AND l.created_at < ${t.to}`;
     },
   },

@@ -13,7 +13,7 @@ import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { shanghaiDate } from '../flow/time.js';
 import { keyset, toPage } from '../resources/pagination.js';
-import { METRICS, profileFieldsSql, type MetricDef, type MetricKey } from './metrics.js';
+import { leadBecameDeal, METRICS, profileFieldsSql, type MetricDef, type MetricKey } from './metrics.js';
 import { periodOut, resolvePeriod, type Period } from './period.js';
 import type { ExportQuery, RecordsQuery } from './schemas.js';
 import { aggregateMetric } from './query.js';
@@ -48,10 +48,10 @@ const RECORDS: Record<MetricKey, RecordsDef> = {
   lead_conversion: {
     sort: 'desc',
     columns: () => [c('id', '线索ID', 'number'), c('title', '线索'), c('company', '公司'), owner, c('departmentName', '所属团队'),
-      c('createdAt', '创建时间', 'datetime'), c('status', '状态'), c('convertedAt', '转化时间', 'datetime'), c('hit', '已转化', 'boolean')],
+      c('createdAt', '创建时间', 'datetime'), c('status', '状态'), c('convertedAt', '转化时间', 'datetime'), c('hit', '已产生商机', 'boolean')],
     sql: ({ ps, period }) => `
       SELECT l.id, l.assignee_id AS owner_id, l.department_id, NULL::bigint AS product_line_id, NULL::text AS stage,
-             l.created_at AS sort_at, (l.status = 'converted') AS hit,
+             l.created_at AS sort_at, ${leadBecameDeal('l', ps.param(period.toTs))} AS hit,
              l.title, l.company, l.created_at, l.converted_at,
              CASE l.status WHEN 'new' THEN '新建' WHEN 'assigned' THEN '已分配' WHEN 'converted' THEN '已转化' ELSE '无效' END AS status
         FROM leads l WHERE l.created_at >= ${ps.param(period.fromTs)} AND l.created_at < ${ps.param(period.toTs)}`,

@@ -39,6 +39,10 @@ export const LeadSchema = z.object({
   /** Why it was disqualified (or reopened), from the latest status change. */
   statusReason: z.string().nullable(),
   convertedAt: z.string().nullable(),
+  /** When the assignee took it on (接收); null until then. */
+  acceptedAt: z.string().nullable(),
+  /** The opportunity it became, when converted through one. */
+  opportunityId: z.number().nullable(),
   createdBy: z.number().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -86,7 +90,8 @@ export const ListLeadsQuery = PageQuerySchema.extend({
 const SORTS = { id: 'l.id', createdAt: 'l.created_at', updatedAt: 'l.updated_at' } as const;
 const SELECT = `l.*, u.name AS assignee_name, d.name AS department_name,
   (SELECT e.data->>'reason' FROM events e WHERE e.entity_type = 'lead' AND e.entity_id = l.id
-      AND e.type = 'lead.status_changed' ORDER BY e.id DESC LIMIT 1) AS status_reason`;
+      AND e.type = 'lead.status_changed' ORDER BY e.id DESC LIMIT 1) AS status_reason,
+  (SELECT o.id FROM opportunities o WHERE o.lead_id = l.id ORDER BY o.id LIMIT 1) AS opportunity_id`;
 const FROM = 'leads l LEFT JOIN users u ON u.id = l.assignee_id LEFT JOIN departments d ON d.id = l.department_id';
 
 export function toLead(r: any): Lead {
@@ -94,7 +99,8 @@ export function toLead(r: any): Lead {
     id: r.id, title: r.title, company: r.company, contactName: r.contact_name, phone: r.phone, source: r.source,
     customerType: r.customer_type, departmentId: r.department_id, departmentName: r.department_name ?? null,
     assigneeId: r.assignee_id, assigneeName: r.assignee_name ?? null, customerId: r.customer_id, status: r.status,
-    statusReason: r.status_reason ?? null, convertedAt: r.converted_at?.toISOString() ?? null, createdBy: r.created_by,
+    statusReason: r.status_reason ?? null, convertedAt: r.converted_at?.toISOString() ?? null,
+    acceptedAt: r.accepted_at?.toISOString() ?? null, opportunityId: r.opportunity_id ?? null, createdBy: r.created_by,
     createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
   };
 }

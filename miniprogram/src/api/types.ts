@@ -11,6 +11,7 @@ export type { ProcurementStatus } from '@core/profile/procurement';
 export type { CustomerLicence, LicenceScan } from '@core/profile/licence/licence-scans';
 export type { Complaint } from '@core/fulfilment/complaints';
 export type { Opportunity } from '@core/resources/opportunities';
+export type { Lead } from '@core/resources/leads';
 export type { Order } from '@core/resources/orders';
 export type { Page } from '@core/resources/pagination';
 export type { Attachment } from '@core/attachments/attachments';

@@ -136,6 +136,10 @@ export async function buildFixture(): Promise<Fixture> {
     O6: await opp('商机六', c.C3, u.zhou, north, PB, 'open'),
     O7: await opp('商机七', c.C1, u.zhao, eastT1, PB, 'lost', '2026-02-20T15:00'),
   };
+  // the converted leads' opportunities: 线索→商机 counts a lead by the deal it produced, not by its status
+  for (const [oppId, leadId] of [[o.O1, l.L1], [o.O2, l.L3], [o.O7, l.L6]]) {
+    await pool.query('UPDATE opportunities SET lead_id = $2 WHERE id = $1', [oppId, leadId]);
+  }
 
   // stage moves ---------------------------------------------------------------------------
   const move = (oppId: number, owner: number, when: string, kind: string, from: [string, string | null] | null, to: [string, string | null],

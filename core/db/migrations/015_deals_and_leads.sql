@@ -17,3 +17,6 @@ CREATE INDEX opportunity_ticks_opportunity_idx ON opportunity_ticks (opportunity
 
 -- 线索→商机 counts leads that produced an opportunity: found from the lead's side
 CREATE INDEX opportunities_lead_idx ON opportunities (lead_id, created_at) WHERE lead_id IS NOT NULL;
+
+-- A lead's assignee takes it on (接收): when (core/leads/lead-workflow.ts acceptLead)
+ALTER TABLE leads ADD COLUMN accepted_at timestamptz;
