@@ -99,7 +99,8 @@ describe('rep history: filed, verified and returned reports (browser, 390×844)'
     await page.setInputFiles('input[data-photo-tag="门头照"]', cameraPhoto('门头照-补拍.jpg'));
     await uploaded(page);
     await page.getByTestId('submit').click();
-    await page.locator('[data-submit-state="accepted"]').waitFor();
+    // filed again: the page turns into the filed report, waiting for the manager
+    await page.getByTestId('review').filter({ hasText: '已提交，等待主管核验' }).waitFor();
     expect(await status(id)).to.equal('submitted');
     expect(errors).to.deep.equal([]);
     await ctx.close();
