@@ -67,6 +67,8 @@ export const ERRORS = {
   VISIT_REPORT_REJECTED: { status: 422, zh: '拜访报告未通过校验' },
   ATTACHMENT_INVALID: { status: 422, zh: '附件不存在或不是你上传的' },
   PROCESS_TEMPLATE_NOT_FOUND: { status: 422, zh: '流程模板不存在' },
+  PROCESS_NOT_FOUND: { status: 404, zh: '流程不存在' },
+  PROCESS_STATUS_INVALID: { status: 409, zh: '流程当前状态不允许该操作' },
   ACTION_REASSIGN_SAME_ASSIGNEE: { status: 422, zh: '该事项已由此人负责，无需转派' },
   ACTION_REASSIGN_TARGET_INACTIVE: { status: 422, zh: '转派对象已停用，不能接收事项' },
   ACTION_REASSIGN_TARGET_NOT_REP: { status: 422, zh: '事项只能转派给业务员' },

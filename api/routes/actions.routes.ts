@@ -11,6 +11,10 @@ import { createDownstreamAction, dispatchAction } from '../../core/actions/dispa
 import { followUpStats, submitFollowUp } from '../../core/actions/followups.js';
 import { archiveAction, rejectActionByManager, startAction, verifyAction } from '../../core/actions/lifecycle.js';
 import { instantiateProcess } from '../../core/actions/process-templates.js';
+import {
+  cancelProcess, getProcessOrThrow, listProcesses, ListProcessesQuery, listProcessTemplates, pauseProcess, ProcessDecisionSchema,
+  ProcessTemplateListSchema, ProcessViewSchema, resumeProcess, ResumeProcessSchema,
+} from '../../core/actions/processes.js';
 import { reassignAction, reopenAction } from '../../core/actions/reopen-reassign.js';
 import { completeByPhone, saveVisitDraft, submitVisitReport } from '../../core/actions/visit-report.js';
 import type { CoreDeps } from '../../core/deps.js';
@@ -117,5 +121,36 @@ export function registerActionRoutes(kit: RouteKit): void {
     summary: '为客户启动强制流程（如入院准入），每个节点生成一个带截止时间和升级规则的事项',
     body: InstantiateProcessSchema, response: ProcessInstanceSchema,
     handler: ({ db, actor, body, deps }) => instantiateProcess(db, actor, body, flow(deps)),
+  });
+  defineRoute(kit, {
+    method: 'get', path: '/api/processes', operationId: 'listProcesses', tags: ['processes'],
+    summary: '强制流程列表（按客户的权限范围）：进度、逾期节点数', query: ListProcessesQuery,
+    response: z.object({ items: z.array(ProcessViewSchema) }),
+    handler: ({ db, actor, query, deps }) => listProcesses(db, actor, query, deps.now()),
+  });
+  defineRoute(kit, {
+    method: 'get', path: '/api/process-templates', operationId: 'listProcessTemplates', tags: ['processes'],
+    summary: '可启动的流程模板', response: ProcessTemplateListSchema,
+    handler: ({ db, actor }) => listProcessTemplates(db, actor),
+  });
+  defineRoute(kit, {
+    method: 'get', path: '/api/processes/{id}', operationId: 'getProcess', tags: ['processes'],
+    summary: '流程详情：每个节点的截止时间、负责人、谁逾期了几天、还要什么证据', params: IdParams, response: ProcessViewSchema,
+    handler: ({ db, actor, params, deps }) => getProcessOrThrow(db, actor, params.id, deps.now()),
+  });
+  defineRoute(kit, {
+    method: 'post', path: '/api/processes/{id}/pause', operationId: 'pauseProcess', tags: ['processes'], status: 200,
+    summary: '暂停流程（必须填写原因）：节点截止时间停止计算，不再逾期升级', params: IdParams, body: ProcessDecisionSchema, response: ProcessViewSchema,
+    handler: ({ db, actor, params, body, deps }) => pauseProcess(db, actor, params.id, body.reason, flow(deps)),
+  });
+  defineRoute(kit, {
+    method: 'post', path: '/api/processes/{id}/resume', operationId: 'resumeProcess', tags: ['processes'], status: 200,
+    summary: '恢复流程：未完成节点的截止时间顺延暂停的时长', params: IdParams, body: ResumeProcessSchema, response: ProcessViewSchema,
+    handler: ({ db, actor, params, deps }) => resumeProcess(db, actor, params.id, flow(deps)),
+  });
+  defineRoute(kit, {
+    method: 'post', path: '/api/processes/{id}/cancel', operationId: 'cancelProcess', tags: ['processes'], status: 200,
+    summary: '取消流程（必须填写原因）：未完成的节点归档，负责人收到通知', params: IdParams, body: ProcessDecisionSchema, response: ProcessViewSchema,
+    handler: ({ db, actor, params, body, deps }) => cancelProcess(db, actor, params.id, body.reason, flow(deps)),
   });
 }

@@ -158,5 +158,7 @@ export function storedPending(raw: unknown): PendingQuestion | null {
     case 'confirm_submit': return { ...q, actionId: num(q.actionId) };
     case 'start_visit': return { ...q, customerId: num(q.customerId) };
     case 'daily_confirm': return q;
+    case 'which_deal': return { ...q, options: q.options.map((o) => ({ ...o, id: num(o.id) })) };
+    case 'deal_skip_reason': return { ...q, opportunityId: num(q.opportunityId) };
   }
 }

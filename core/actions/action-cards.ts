@@ -70,6 +70,8 @@ export function notifyCard(template: NotifyTemplate, a: ActionSummary, data: Rec
       return escalationTodoCard(a, url);
     case 'reopened':
       return textCard(`「${a.title}」已重新打开`, `${who}\n原因：${String(data.reason ?? '')}`, url, '去办理');
+    case 'cancelled':
+      return textCard(`「${a.title}」已取消`, `${who}\n原因：${String(data.reason ?? '')}\n不用再办理了。`, url);
     case 'reassigned':
       return textCard(`转派给你的事项：${a.title}`, `${who}\n${due(a)}`, url, '去办理');
     case 'reassigned_away': {

@@ -20,7 +20,7 @@ export const EVENT_TYPES: Record<ActionEventType, string> = {
   START: 'action.started', SAVE_DRAFT: 'action.draft_saved', SUBMIT_OK: 'action.submitted',
   SUBMIT_REJECTED: 'action.submission_rejected', VERIFY: 'action.verified', REJECT_BY_MANAGER: 'action.rejected',
   ARCHIVE: 'action.archived', MARK_OVERDUE: 'action.overdue', ESCALATE: 'action.escalated',
-  REOPEN: 'action.reopened', REASSIGN: 'action.reassigned',
+  REOPEN: 'action.reopened', REASSIGN: 'action.reassigned', CANCEL: 'action.cancelled',
 };
 
 export interface EffectContext {

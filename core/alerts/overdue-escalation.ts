@@ -44,6 +44,8 @@ export async function runOverdueEscalation(deps: DetectionDeps): Promise<Detecti
     const { rows } = await tx.query<{ id: number }>(
       `SELECT a.id FROM actions a
         WHERE a.due_at < $1 AND NOT (a.status = ANY($2))
+          -- a paused process's deadlines stand still (resuming moves them by the pause)
+          AND NOT EXISTS (SELECT 1 FROM process_instances p WHERE p.id = a.process_instance_id AND p.status = 'paused')
           AND (a.status = ANY($3)
                OR EXISTS (SELECT 1 FROM action_escalation_steps s WHERE s.action_id = a.id AND s.done_at IS NULL AND s.due_at < $1)
                OR NOT EXISTS (SELECT 1 FROM action_escalation_steps s WHERE s.action_id = a.id))

@@ -36,20 +36,22 @@ export type ActionEvent =
   | { type: 'ESCALATE'; stepIndex?: number; notify?: NotifyRole[] }
   | { type: 'REOPEN'; by: number; reason: string; dueAt?: Date }
   /** `to.departmentId`: the new assignee's department, which the action follows (manager scopes read it). */
-  | { type: 'REASSIGN'; to: { userId: number; departmentId: number | null }; by: number; byName: string; reason?: string };
+  | { type: 'REASSIGN'; to: { userId: number; departmentId: number | null }; by: number; byName: string; reason?: string }
+  /** Its process was cancelled: the work is no longer wanted (archived, with the reason). */
+  | { type: 'CANCEL'; by: number; reason: string };
 export type ActionEventType = ActionEvent['type'];
 
 // Work may continue while overdue or escalated (the status keeps the mark);
 // a rule-rejected submission stays with the rep; archived is final.
 export const TRANSITIONS = {
-  dispatched: { START: 'in_progress', SAVE_DRAFT: 'in_progress', SUBMIT_OK: 'submitted', SUBMIT_REJECTED: 'in_progress', MARK_OVERDUE: 'overdue', REASSIGN: 'dispatched' },
-  in_progress: { SAVE_DRAFT: 'in_progress', SUBMIT_OK: 'submitted', SUBMIT_REJECTED: 'in_progress', MARK_OVERDUE: 'overdue', REASSIGN: 'in_progress' },
+  dispatched: { START: 'in_progress', SAVE_DRAFT: 'in_progress', SUBMIT_OK: 'submitted', SUBMIT_REJECTED: 'in_progress', MARK_OVERDUE: 'overdue', REASSIGN: 'dispatched', CANCEL: 'archived' },
+  in_progress: { SAVE_DRAFT: 'in_progress', SUBMIT_OK: 'submitted', SUBMIT_REJECTED: 'in_progress', MARK_OVERDUE: 'overdue', REASSIGN: 'in_progress', CANCEL: 'archived' },
   submitted: { VERIFY: 'verified', REJECT_BY_MANAGER: 'rejected' },
   verified: { ARCHIVE: 'archived', REOPEN: 'in_progress' },
   archived: {},
-  rejected: { START: 'in_progress', SAVE_DRAFT: 'in_progress', SUBMIT_OK: 'submitted', SUBMIT_REJECTED: 'rejected', MARK_OVERDUE: 'overdue', REASSIGN: 'rejected' },
-  overdue: { START: 'overdue', SAVE_DRAFT: 'overdue', SUBMIT_OK: 'submitted', SUBMIT_REJECTED: 'overdue', ESCALATE: 'escalated', REASSIGN: 'overdue' },
-  escalated: { START: 'escalated', SAVE_DRAFT: 'escalated', SUBMIT_OK: 'submitted', SUBMIT_REJECTED: 'escalated', ESCALATE: 'escalated', REASSIGN: 'escalated' },
+  rejected: { START: 'in_progress', SAVE_DRAFT: 'in_progress', SUBMIT_OK: 'submitted', SUBMIT_REJECTED: 'rejected', MARK_OVERDUE: 'overdue', REASSIGN: 'rejected', CANCEL: 'archived' },
+  overdue: { START: 'overdue', SAVE_DRAFT: 'overdue', SUBMIT_OK: 'submitted', SUBMIT_REJECTED: 'overdue', ESCALATE: 'escalated', REASSIGN: 'overdue', CANCEL: 'archived' },
+  escalated: { START: 'escalated', SAVE_DRAFT: 'escalated', SUBMIT_OK: 'submitted', SUBMIT_REJECTED: 'escalated', ESCALATE: 'escalated', REASSIGN: 'escalated', CANCEL: 'archived' },
 } as const satisfies Record<ActionStatus, Partial<Record<ActionEventType, ActionStatus>>>;
 
 const STATUS_LABELS: Record<ActionStatus, string> = {
@@ -66,7 +68,7 @@ const STATUS_LABELS: Record<ActionStatus, string> = {
 const EVENT_LABELS: Record<ActionEventType, string> = {
   START: '开始办理', SAVE_DRAFT: '保存草稿', SUBMIT_OK: '提交', SUBMIT_REJECTED: '提交（未通过校验）',
   VERIFY: '核验通过', REJECT_BY_MANAGER: '驳回', ARCHIVE: '归档', MARK_OVERDUE: '标记逾期',
-  ESCALATE: '升级', REOPEN: '重新打开', REASSIGN: '转派',
+  ESCALATE: '升级', REOPEN: '重新打开', REASSIGN: '转派', CANCEL: '取消',
 };
 
 export function describeStatus(status: ActionStatus): string {
@@ -84,7 +86,7 @@ export type Recipient = { role: NotifyRole } | { userId: number };
 
 export type NotifyTemplate =
   | 'submission_failed' | 'verified' | 'rejected_by_manager' | 'overdue'
-  | 'escalated' | 'reopened' | 'reassigned' | 'reassigned_away';
+  | 'escalated' | 'reopened' | 'reassigned' | 'reassigned_away' | 'cancelled';
 
 /** A supervisor's to-do: a rejected attempt to look into, a submission to verify, an escalation to handle. */
 export type SupervisorTask = 'submission_rejected' | 'verify_submission' | 'handle_escalation';
@@ -166,6 +168,10 @@ function sideEffects(a: ActionSnapshot, e: ActionEvent): Effect[] {
       { kind: 'notify', actionId: id, to: rep, template: 'reassigned_away', data: { byName: e.byName, reason: e.reason } },
       { kind: 'escalation_plan', actionId: id, op: 'readdress' },
     ];
+    case 'CANCEL': return [
+      { kind: 'notify', actionId: id, to: rep, template: 'cancelled', data: { reason: e.reason } },
+      { kind: 'close_todos', actionId: id, tasks: ['verify_submission', 'submission_rejected', 'handle_escalation'] },
+    ];
     default: return [];
   }
 }
@@ -210,7 +216,7 @@ function logData(a: ActionSnapshot, e: ActionEvent, now: Date): Record<string, u
   }
   if (e.type === 'SUBMIT_REJECTED') return { failureCodes: e.failures.map((f) => f.code) };
   if (e.type === 'VERIFY') return e.comment ? { comment: e.comment } : undefined;
-  if (e.type === 'REJECT_BY_MANAGER') return { reason: e.reason, by: e.by };
+  if (e.type === 'REJECT_BY_MANAGER' || e.type === 'CANCEL') return { reason: e.reason, by: e.by };
   if (e.type === 'REOPEN') {
     const due = e.dueAt ? { dueAt: e.dueAt.toISOString(), previousDueAt: a.dueAt?.toISOString() ?? null } : {};
     return { reason: e.reason, by: e.by, ...due };
@@ -226,7 +232,7 @@ function changesOf(e: ActionEvent, now: Date): ActionChanges {
   switch (e.type) {
     case 'SUBMIT_OK': return { submittedAt: now, completionMode: e.completion.mode, completionNote: e.completion.mode === 'phone_only' ? e.completion.note : null };
     case 'VERIFY': return { verifiedAt: now };
-    case 'ARCHIVE': return { archivedAt: now };
+    case 'ARCHIVE': case 'CANCEL': return { archivedAt: now };
     case 'REOPEN': return { verifiedAt: null, completionMode: null, completionNote: null, ...(e.dueAt ? { dueAt: e.dueAt } : {}) };
     case 'REASSIGN': return { assigneeId: e.to.userId, departmentId: e.to.departmentId };
     default: return {};
@@ -249,7 +255,7 @@ export function transitionAction(action: ActionSnapshot, event: ActionEvent, now
       message: `该事项当前为「${describeStatus(action.status)}」，不能执行「${EVENT_LABELS[event.type]}」。`,
     };
   }
-  if ((event.type === 'REJECT_BY_MANAGER' || event.type === 'REOPEN') && !event.reason.trim()) {
+  if ((event.type === 'REJECT_BY_MANAGER' || event.type === 'REOPEN' || event.type === 'CANCEL') && !event.reason.trim()) {
     return { ok: false, code: 'ACTION_REASON_REQUIRED', message: `${EVENT_LABELS[event.type]}时必须填写原因，方便业务员知道要改什么。` };
   }
   const log: Effect = { kind: 'event_log', actionId: action.id, event: event.type, from: action.status, to: next, at: now };

@@ -12,6 +12,7 @@ export type { CustomerLicence, LicenceScan } from '@core/profile/licence/licence
 export type { Complaint } from '@core/fulfilment/complaints';
 export type { Opportunity } from '@core/resources/opportunities';
 export type { Lead } from '@core/resources/leads';
+export type { ProcessView } from '@core/actions/processes';
 export type { Order } from '@core/resources/orders';
 export type { Page } from '@core/resources/pagination';
 export type { Attachment } from '@core/attachments/attachments';

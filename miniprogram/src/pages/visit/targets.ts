@@ -9,6 +9,14 @@ import { ApiError } from '../../api/http';
 
 export type Section = 'checkIn' | 'photos' | 'voice' | 'documents' | 'fields' | 'orders' | 'checklist' | 'top';
 
+/** A failure's section; an attachment failure goes by the kind it is about (a missing document under 文件, not 照片). */
+export function sectionOfFailure(f: Pick<RuleFailure, 'target' | 'details'>): Section {
+  const kind = f.details?.attachmentKind;
+  if (f.target.startsWith('attachments') && kind === 'document') return 'documents';
+  if (f.target.startsWith('attachments') && kind === 'voice') return 'voice';
+  return sectionOf(f.target);
+}
+
 export function sectionOf(target: string): Section {
   if (target === 'checkIn' || target.startsWith('checkIn.')) return 'checkIn';
   if (target.startsWith('attachments')) return 'photos';

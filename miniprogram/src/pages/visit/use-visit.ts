@@ -40,11 +40,16 @@ export function useVisit(actionId: number) {
     const fromRequirements = (s.detail?.action.requirements ?? []).filter((q) => q.kind === 'photo' || !q.kind).map((q) => q.tag);
     return { required: [...new Set([...required, ...fromRequirements])], all: [...new Set([...required, ...fromRequirements, '门头照', '合影', '陈列照', '其他'])] };
   });
+  /** Documents a process node or a dispatcher asks for, by tag (签字版技术确认书 …), each with how many. */
+  const docTags = computed(() => [
+    ...rulesOf('attachments.min').filter((r) => r.attachmentKind === 'document' && r.tag).map((r) => ({ tag: r.tag!, min: r.min ?? 1 })),
+    ...(s.detail?.action.requirements ?? []).filter((q) => q.kind === 'document').map((q) => ({ tag: q.tag, min: q.min })),
+  ]);
   const needs = computed(() => ({
     checkIn: rulesOf('geofence.within_km').length > 0 || rulesOf('photo.captured_within').length > 0,
     photos: rulesOf('attachments.min').some((r) => r.attachmentKind === 'photo' || !r.attachmentKind) || photoTags.value.required.length > 0,
     voice: rulesOf('voice.keywords.min').length > 0 || rulesOf('attachments.min').some((r) => r.attachmentKind === 'voice'),
-    documents: rulesOf('attachments.min').some((r) => r.attachmentKind === 'document'),
+    documents: rulesOf('attachments.min').some((r) => r.attachmentKind === 'document') || docTags.value.length > 0,
     fields: rulesOf('fields.required').flatMap((r) => r.fields),
     orders: rulesOf('orders.linked')[0]?.latest ?? 0,
     checklist: rulesOf('checklist.complete').flatMap((r) => r.items),
@@ -226,5 +231,5 @@ export function useVisit(actionId: number) {
     await deleteLocalDraft(userId, actionId);
   }
 
-  return { s, load, checkEvidence, needs, geofenceKm, photoTags, editable, submission, addAttachment, removeAttachment, uploadOne, waitingUploads, submit, discardLocal, persist };
+  return { s, load, checkEvidence, needs, docTags, geofenceKm, photoTags, editable, submission, addAttachment, removeAttachment, uploadOne, waitingUploads, submit, discardLocal, persist };
 }
