@@ -55,6 +55,17 @@ export function formatShanghaiShort(d: Date): string {
   return formatShanghai(d).slice(5);
 }
 
+/** '2026-12-07' → '12月7日' (with the year when `withYear`): a day as screens and cards say it. */
+export function chineseDay(day: IsoDate, withYear = false): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return `${withYear ? `${y}年` : ''}${m}月${d}日`;
+}
+
+/** A week or other span [from, toExclusive) as '12月7日–12月13日'. */
+export function chineseDayRange(from: IsoDate, toExclusive: IsoDate): string {
+  return `${chineseDay(from)}–${chineseDay(addCalendarDays(toExclusive, -1))}`;
+}
+
 const LOCAL_DATETIME = /^(\d{4})[-/:](\d{1,2})[-/:](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 const HAS_OFFSET = /(?:Z|[+-]\d{2}:?\d{2})$/i;
 

@@ -17,6 +17,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
+import { chineseDayRange } from '../flow/time.js';
 import { logger } from '../logger.js';
 import type { Heatmap } from './heatmap.js';
 
@@ -42,8 +43,8 @@ export function renderHeatmapSvg(h: Heatmap, size: { width?: number; height?: nu
       animation: false,
       textStyle: { fontFamily: FONT },
       title: {
-        text: `跨部门协同堵点热力图 ${h.week}`,
-        subtext: `${h.from} 至 ${shift(h.to, -1)} · 日报 ${h.reportCount} 篇，写明障碍 ${h.withObstacles} 篇 · 数值 = 提及该堵点的日报篇数`,
+        text: `跨部门协同堵点热力图 ${chineseDayRange(h.from, h.to)}`,
+        subtext: `日报 ${h.reportCount} 篇，写明障碍 ${h.withObstacles} 篇 · 数值 = 提及该堵点的日报篇数`,
         left: 'center', textStyle: { fontFamily: FONT, fontSize: 18 }, subtextStyle: { fontFamily: FONT, fontSize: 12 },
       },
       grid: { left: 150, right: 30, top: 80, bottom: 90 },
@@ -77,10 +78,6 @@ function wrap(label: string): string {
   // long topic names on two lines under their column
   const parts = label.split(' / ');
   return parts.length > 2 ? `${parts.slice(0, 2).join(' / ')}\n${parts.slice(2).join(' / ')}` : label;
-}
-
-function shift(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 }
 
 export function svgToPng(svg: string, width = HEATMAP_PNG_WIDTH): Buffer {

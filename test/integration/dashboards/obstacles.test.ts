@@ -165,7 +165,7 @@ describe('obstacle clustering and the weekly cross-department heatmap', () => {
     expect(svg.headers.get('content-type')).to.match(/^image\/svg\+xml/);
     const text = await svg.text();
     expect(text).to.match(/^<svg/);
-    expect(text).to.include('跨部门协同堵点热力图 2026-W12');
+    expect(text).to.include('跨部门协同堵点热力图 3月16日–3月22日');
     expect(text).to.include('华东区');
     const png = await fetch(`${api.baseUrl}/api/obstacles/heatmap.png?week=2026-W12`, { headers: { Authorization: `Bearer ${token}` } });
     expect(png.status).to.equal(200);

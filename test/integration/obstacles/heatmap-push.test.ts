@@ -110,7 +110,7 @@ describe('weekly obstacle heatmap pushed to directors as an image', () => {
       expect(h.departments.map((d) => d.name)).to.deep.equal(['华东区', '华北区']);
       expect(h.topics.length).to.be.at.least(3);
       const svg = renderHeatmapSvg(h);
-      for (const text of ['跨部门协同堵点热力图 2026-W12', '华东区', '华北区', ...h.topics.map((t) => t.label.split(' / ')[0])]) {
+      for (const text of ['跨部门协同堵点热力图 3月16日–3月22日', '华东区', '华北区', ...h.topics.map((t) => t.label.split(' / ')[0])]) {
         expect(svg, text).to.include(text);
       }
       const [, svgW, svgH] = /^<svg width="(\d+)" height="(\d+)"/.exec(svg)!.map(Number);
@@ -283,7 +283,7 @@ describe('weekly obstacle heatmap pushed to directors as an image', () => {
         const list = await api.call('GET', '/api/outbox?status=demo', { as: 'director.wang' });
         expect(list.status).to.equal(200);
         const item = list.body.items.find((i: any) => i.msgtype === 'image');
-        expect(item).to.deep.include({ title: '图片：跨部门协同堵点热力图 2026-W12', recipient: 'director.wang', status: 'demo' });
+        expect(item).to.deep.include({ title: '图片：跨部门协同堵点热力图 3月16日–3月22日', recipient: 'director.wang', status: 'demo' });
         expect(item.imageUrl).to.equal(`/api/outbox/${item.id}/image`);
         expect(list.body.items.find((i: any) => i.msgtype === 'textcard').imageUrl).to.equal(null);
 
