@@ -5,7 +5,7 @@ import {
   ProcessInstanceSchema, ReassignBodySchema, RejectBodySchema, ReopenBodySchema, SubmissionResultSchema,
   SubmitFollowUpSchema, TransitionBodySchema, VerifyBodySchema, VisitDraftSchema, VisitReportSchema,
 } from '../../core/actions/action-schemas.js';
-import { getActionDetail, listActions } from '../../core/actions/action-queries.js';
+import { getActionDetail, listActions, listTodayOf, TodayItemSchema } from '../../core/actions/action-queries.js';
 import { lockActionOrThrow, toActionView } from '../../core/actions/action-repo.js';
 import { createDownstreamAction, dispatchAction } from '../../core/actions/dispatch.js';
 import { followUpStats, submitFollowUp } from '../../core/actions/followups.js';
@@ -37,6 +37,12 @@ export function registerActionRoutes(kit: RouteKit): void {
     method: 'get', path: '/api/actions', operationId: 'listActions', tags, summary: '事项列表（业务员看自己的，主管看下属的）',
     query: ListActionsQuery, response: pageOf(ActionSchema),
     handler: ({ db, actor, query, deps }) => listActions(db, actor, query, deps.now()),
+  });
+  defineRoute(kit, {
+    method: 'get', path: '/api/today', operationId: 'listToday', tags,
+    summary: '今日：本人未完成的事项（逾期在前），每项附还缺什么（一次请求）',
+    response: z.object({ items: z.array(TodayItemSchema) }),
+    handler: ({ db, actor, deps }) => listTodayOf(db, actor, deps.now()),
   });
   defineRoute(kit, {
     method: 'get', path: '/api/actions/{id}', operationId: 'getAction', tags, summary: '事项详情：还缺什么、历史记录、上次提交未通过的原因',

@@ -3,7 +3,7 @@
  * detail — its checklist of what is still missing, its event history and its
  * last submission's failures.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import type { Db } from '../db/pool.js';
@@ -13,7 +13,7 @@ import { addCalendarDays, shanghaiInstant } from '../flow/time.js';
 import {
   ACTION_FROM, ACTION_SELECT, actionScope, getActionRowOrThrow, toActionRow, toActionView,
 } from './action-repo.js';
-import type { ActionDetailSchema, ActionView, ListActionsQueryInput } from './action-schemas.js';
+import { ActionSchema, ChecklistItemSchema, type ActionDetailSchema, type ActionView, type ListActionsQueryInput } from './action-schemas.js';
 import { OPEN_STATUSES } from '../flow/action-machine.js';
 import { evidenceOfLatestSubmission } from '../evidence-reviews/reviews.js';
 import { computeChecklist } from './checklist.js';
@@ -72,4 +72,36 @@ export async function getActionDetail(db: Db, actor: Actor, id: number, now: Dat
       id: e.id, at: e.at.toISOString(), type: e.type, actorId: e.actor_id, actorName: e.actor_name, data: e.data,
     })),
   };
+}
+
+export const TodayItemSchema = z.object({
+  action: ActionSchema,
+  checklist: z.array(ChecklistItemSchema),
+  /** A draft is saved on the server (the phone may hold one of its own too). */
+  hasDraft: z.boolean(),
+});
+export type TodayItem = z.infer<typeof TodayItemSchema>;
+
+/**
+ * 今日 in one answer: the caller's open actions, late ones first then by due
+ * time, each with what it still needs against its saved draft — what the
+ * page used to ask for one action at a time (one round trip each on a
+ * phone's connection).
+ */
+export async function listTodayOf(db: Db, actor: Actor, now: Date, limit = 100): Promise<{ items: TodayItem[] }> {
+  const page = await listActions(db, actor, {
+    status: [...OPEN_STATUSES], assigneeId: actor.id, sort: 'dueAt', order: 'asc', limit,
+  } as ListActionsQueryInput, now);
+  const ids = page.items.map((a) => a.id);
+  const { rows: drafts } = await db.query('SELECT action_id, payload FROM action_drafts WHERE action_id = ANY($1::bigint[])', [ids]);
+  const draftOf = new Map(drafts.map((d) => [Number(d.action_id), storedDraft(d.payload)]));
+  const items: TodayItem[] = [];
+  for (const view of page.items) {
+    const row = await getActionRowOrThrow(db, actor, view.id);
+    const draft = draftOf.get(view.id) ?? null;
+    items.push({ action: view, checklist: await computeChecklist(db, row, draft, now), hasDraft: draft !== null });
+  }
+  const late = (a: ActionView) => a.overdue || a.status === 'overdue' || a.status === 'escalated';
+  items.sort((x, y) => Number(late(y.action)) - Number(late(x.action)));
+  return { items };
 }

@@ -75,6 +75,11 @@ export const router = createRouter({
 router.beforeEach(async (to) => {
   if (to.meta.public) return true;
   if (!session.me) {
+    // the page's chunk downloads while /api/me answers, not after (one round trip less on a first load)
+    for (const m of to.matched) {
+      const c = m.components?.default;
+      if (typeof c === 'function') void (c as () => Promise<unknown>)().catch(() => undefined);
+    }
     try {
       await loadMe();
     } catch (err) {
@@ -127,6 +132,8 @@ setAuthLostHandler((err, path) => {
  * Once signed in, fetch the role's page chunks while the network is idle, so
  * a rep who loses signal in a basement can still move between pages.
  */
+const PREFETCH_DELAY_MS = 4000;
+
 export function prefetchPagesFor(role: Role): void {
   const byRole: Record<string, Array<() => Promise<unknown>>> = {
     rep: [() => import('./pages/TodayPage.vue'), () => import('./pages/VisitPage.vue'), () => import('./pages/CustomersPage.vue'),
@@ -136,5 +143,7 @@ export function prefetchPagesFor(role: Role): void {
   };
   const list = byRole[role === 'rep' ? 'rep' : role === 'admin' ? '' : 'manager'] ?? [];
   const idle = (window as any).requestIdleCallback ?? ((f: () => void) => setTimeout(f, 1500));
-  idle(() => { for (const load of list) void load().catch(() => undefined); });
+  // not before the first page has its data: on a phone's connection the prefetch would queue in front of it
+  const afterFirstPage = () => setTimeout(() => idle(() => { for (const load of list) void load().catch(() => undefined); }), PREFETCH_DELAY_MS);
+  if (document.readyState === 'complete') afterFirstPage(); else window.addEventListener('load', afterFirstPage, { once: true });
 }

@@ -3,6 +3,7 @@
  * core/ (erased at build time: nothing of the server ships to the phone).
  */
 export type { ActionView, Requirement, SupervisorTodoView } from '@core/actions/action-schemas';
+export type { TodayItem } from '@core/actions/action-queries';
 export type { Customer } from '@core/resources/customers';
 export type { Contact } from '@core/resources/contacts';
 export type { ContactEvent } from '@core/profile/contact-events';

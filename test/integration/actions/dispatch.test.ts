@@ -91,6 +91,31 @@ describe('dispatching actions', () => {
     expect(row).to.include({ overdue: true, status: 'dispatched' });
   });
 
+  it('answers 今日 in one request: only the caller\'s open actions, late ones first, each with what it lacks and whether a draft is saved', async () => {
+    const later = await dispatch(api, 'mgr.li', { definitionCode: 'visit', customerId: hualian, assigneeId: zhao, title: '今日：后到期', dueWorkingDays: 5 });
+    const late = await dispatch(api, 'mgr.li', { definitionCode: 'visit', customerId: hualian, assigneeId: zhao, title: '今日：已逾期', dueWorkingDays: 1 });
+    const others = await dispatch(api, 'mgr.li', { definitionCode: 'visit', customerId: hualian, assigneeId: await $.userId('rep.qian'), title: '今日：别人的' });
+    await api.call('PUT', `/api/actions/${later.id}/draft`, { as: 'rep.zhao', body: { transcript: '草稿' } });
+    clock = new Date(clock.getTime() + 9 * DAY); // 05-09: past the 1-working-day deadline (05-06), not the 5-day one (05-11)
+
+    const res = await api.call('GET', '/api/today', { as: 'rep.zhao' });
+    expect(res.status).to.equal(200);
+    const items: any[] = res.body.items;
+    const ids = items.map((i) => i.action.id);
+    expect(ids).to.include(later.id).and.include(late.id).and.not.include(others.id);
+    expect(items.every((i) => i.action.assigneeId === zhao && !['completed', 'verified', 'cancelled'].includes(i.action.status))).to.equal(true);
+    expect(ids.indexOf(late.id)).to.be.lessThan(ids.indexOf(later.id));
+    const firstOnTime = items.findIndex((i) => !i.action.overdue && !['overdue', 'escalated'].includes(i.action.status));
+    expect(items.slice(firstOnTime).some((i) => i.action.overdue), 'no late action after an on-time one').to.equal(false);
+
+    const byId = new Map(items.map((i) => [i.action.id, i]));
+    expect(byId.get(later.id)).to.include({ hasDraft: true });
+    expect(byId.get(late.id)).to.include({ hasDraft: false });
+    const lacks = byId.get(late.id).checklist.filter((c: any) => !c.satisfied).map((c: any) => c.label);
+    expect(lacks.length).to.be.greaterThan(0);
+    expect(lacks.join()).to.match(/照片|签到|语音/);
+  });
+
   it('moves through start → reject with a reason, refusing a stale version and self-verification', async () => {
     const a = await dispatch(api, 'mgr.li', { definitionCode: 'followup', customerId: hualian, assigneeId: zhao });
     const started = await api.call('POST', `/api/actions/${a.id}/start`, { as: 'rep.zhao', body: { expectedVersion: 1 } });
