@@ -23,6 +23,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApp } from '../api/app.js';
 import { loadConfig } from '../core/config.js';
 import { openDatabase } from '../core/db/database.js';
+import { warmUpSegmenter } from '../core/flow/segmenter.js';
 import { installDefaults } from '../core/seed/install.js';
 import { benchLogger, freePort, makeTempDir } from './bench-db.js';
 import { median, printTable, type BenchResult } from './report.js';
@@ -106,6 +107,7 @@ export async function run(): Promise<BenchResult> {
   let api: { url: string; close(): Promise<void> } | null = null;
   try {
     await installDefaults(db.pool, { seedDemo: true, now: new Date(), logger: benchLogger });
+    warmUpSegmenter(); // as `npm start` does (core/system.ts)
     api = await listen(createApp({ config, pool: db.pool, logger: benchLogger, now: () => new Date(), wecom: null }));
     // a working day's worth of open actions for the rep
     const token = (await (await fetch(`${api.url}/api/auth/dev-login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ userid: 'mgr.li' }) })).json()).token;
