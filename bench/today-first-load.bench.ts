@@ -25,6 +25,7 @@ import { loadConfig } from '../core/config.js';
 import { openDatabase } from '../core/db/database.js';
 import { warmUpSegmenter } from '../core/flow/segmenter.js';
 import { installDefaults } from '../core/seed/install.js';
+import { LoggingWecomClient } from '../core/wecom/logging-wecom-client.js';
 import { benchLogger, freePort, makeTempDir } from './bench-db.js';
 import { median, printTable, type BenchResult } from './report.js';
 
@@ -108,7 +109,7 @@ export async function run(): Promise<BenchResult> {
   try {
     await installDefaults(db.pool, { seedDemo: true, now: new Date(), logger: benchLogger });
     warmUpSegmenter(); // as `npm start` does (core/system.ts)
-    api = await listen(createApp({ config, pool: db.pool, logger: benchLogger, now: () => new Date(), wecom: null }));
+    api = await listen(createApp({ config, pool: db.pool, logger: benchLogger, now: () => new Date(), wecom: new LoggingWecomClient(benchLogger) }));
     // a working day's worth of open actions for the rep
     const token = (await (await fetch(`${api.url}/api/auth/dev-login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ userid: 'mgr.li' }) })).json()).token;
     const { rows: [zhao] } = await db.pool.query(`SELECT id FROM users WHERE wecom_userid = 'rep.zhao'`);

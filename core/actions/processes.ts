@@ -20,7 +20,8 @@ import { describeStatus } from '../flow/action-machine.js';
 import type { ActionStatus } from '../flow/types.js';
 import { recordEvent } from '../resources/events.js';
 import { IdParam } from '../resources/schemas.js';
-import { loadActionRow, OPEN_STATUSES } from './action-repo.js';
+import { OPEN_STATUSES } from '../flow/action-machine.js';
+import { loadActionRow } from './action-repo.js';
 import type { LifecycleDeps } from './lifecycle.js';
 import { writeTransition } from './write-transition.js';
 
