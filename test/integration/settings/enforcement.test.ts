@@ -54,7 +54,7 @@ describe('settings are enforced where the product acts', () => {
   });
 
   it('refuses a daily report older than the backfill days the setting allows', async () => {
-    const post = (day: string) => api.call('POST', '/api/daily-reports', { as: 'rep.zhao', body: { day, summary: '拜访两家门店', obstacles: '无', plan: '明天补货' } });
+    const post = (day: string) => api.call('POST', '/api/daily-reports', { as: 'rep.zhao', body: { day, summary: '拜访两家门店', obstacles: '门店店长出差，补货单没人签', plan: '明天补货' } });
     expect((await post('2026-04-25')).status).to.equal(201);
     const rules = await s.value('admin.lin', 'reports.daily');
     expect((await s.save('admin.lin', 'reports.daily', { ...rules, backfillDays: 2 })).status).to.equal(200);
