@@ -73,11 +73,9 @@ describe('every page as every role: no raw codes, English dates or dead-end tabs
       processes: { list: '/api/processes', sql: 'SELECT id AS v FROM process_instances ORDER BY id LIMIT 1' },
       alerts: { list: '/api/alerts?limit=1', sql: 'SELECT id AS v FROM alerts ORDER BY id LIMIT 1' },
     };
-    const CODE: Record<string, string> = {
-      '/settings/pipelines/:code': 'SELECT code AS v FROM pipelines ORDER BY id LIMIT 1',
-      '/settings/definitions/:code': `SELECT code AS v FROM action_definitions ORDER BY id LIMIT 1`,
-      '/settings/keywords/:code': 'SELECT code AS v FROM keyword_libraries ORDER BY code LIMIT 1',
-    };
+    // a setting of each editor, as the settings list links to it (plain settings under /settings/s/)
+    const settings = (await s.api.call('GET', '/api/settings', { as: 'admin.lin' })).body.items as Array<{ id: string; editor: string | null }>;
+    const settingOf = (editor: string | null) => settings.find((x) => x.editor === editor)?.id ?? null;
     fill = async (pattern, role) => {
       const idParam = /^\/([a-z-]+)\/:id\(/.exec(pattern);
       if (idParam) {
@@ -86,7 +84,11 @@ describe('every page as every role: no raw codes, English dates or dead-end tabs
         const id = (await first(spec.list, role, 'id')) ?? (await any(spec.sql));
         return id === null ? null : `/${idParam[1]}/${id}`;
       }
-      if (CODE[pattern]) return pattern.replace(':code', await any(CODE[pattern]));
+      const setting = /^\/settings\/([a-z-]+)\/:id$/.exec(pattern);
+      if (setting) {
+        const id = settingOf(setting[1] === 's' ? null : setting[1]);
+        return id === null ? null : `/settings/${setting[1]}/${encodeURIComponent(id)}`;
+      }
       if (pattern === '/dashboards/:metric') return '/dashboards/lead_conversion';
       return pattern.includes(':') ? null : pattern;
     };
