@@ -80,9 +80,9 @@ export const ListActionsQuery = PageQuerySchema.extend({
   /** Words in the title or the customer's name. */
   q: z.string().trim().max(100).optional(),
   /** Last changed on or after this Shanghai day (submitted, verified, returned…). */
-  from: IsoDate.optional(),
+  from: OperationalDate.optional(),
   /** Last changed on or before this Shanghai day. */
-  to: IsoDate.optional(),
+  to: OperationalDate.optional(),
   sort: z.enum(['id', 'dueAt', 'updatedAt']).default('id'),
 }).strict();
 export type ListActionsQueryInput = z.output<typeof ListActionsQuery>;
