@@ -15,6 +15,13 @@ if (typeof window !== 'undefined') {
   window.addEventListener('offline', () => { net.online = false; });
 }
 
+/** A failure shown in place: its message, then each detail's own (「校验失败：原因不能为空；…」). */
+export function failureText(e: { message: string; details?: unknown } | null): string {
+  if (!e) return '';
+  const details = Array.isArray(e.details) ? e.details.map((d: { message?: string }) => d.message).filter(Boolean) : [];
+  return details.length ? `${e.message}：${details.join('；')}` : e.message;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
