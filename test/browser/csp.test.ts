@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
-import { m4a, png } from '../integration/attachments/support/sample-files.js';
+import { png, voiceMemo } from '../integration/attachments/support/sample-files.js';
 import { phone, signIn, snap } from './support/browser.js';
 import { cameraPhoto, customerNamed, standingAt, startBrowserSuite, userId, type BrowserSuite } from './support/suite.js';
 
@@ -57,7 +57,7 @@ describe('the H5 app under its Content-Security-Policy (browser, 390×844)', fun
     await page.goto(`/actions/${a.body.id}`, { waitUntil: 'networkidle' });
     await page.getByTestId('check-in').click();
     await page.setInputFiles('input[data-photo-tag="门头照"]', await cameraPhoto('门头照.jpg'));
-    await page.setInputFiles('input[data-voice-file]', { name: 'memo.m4a', mimeType: 'audio/mp4', buffer: m4a() });
+    await page.setInputFiles('input[data-voice-file]', { name: 'memo.m4a', mimeType: 'audio/mp4', buffer: voiceMemo('memo.m4a') });
     // a photo the browser can decode, so its preview stays on screen as a blob: image
     await page.setInputFiles('input[data-photo-tag="其他"]', { name: 'shelf.png', mimeType: 'image/png', buffer: png() });
     await page.waitForFunction(() => [...document.querySelectorAll('img[src^="blob:"]')].some((i) => (i as HTMLImageElement).naturalWidth > 0));
