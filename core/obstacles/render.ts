@@ -21,6 +21,9 @@ import { chineseDayRange } from '../flow/time.js';
 import { logger } from '../logger.js';
 import type { Heatmap } from './heatmap.js';
 
+/** What the picture, its card and its file are called: the week by its days (「12月1日—12月7日」), not an ISO week. */
+export const heatmapTitle = (h: Pick<Heatmap, 'from' | 'to'>): string => `跨部门协同堵点热力图 ${chineseDayRange(h.from, h.to)}`;
+
 /** The family name inside the shipped OTF files (name ID 16). */
 export const CJK_FONT_FAMILY = 'Noto Sans S Chinese';
 const FONT = `'${CJK_FONT_FAMILY}', 'Noto Sans SC', 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif`;
@@ -43,7 +46,7 @@ export function renderHeatmapSvg(h: Heatmap, size: { width?: number; height?: nu
       animation: false,
       textStyle: { fontFamily: FONT },
       title: {
-        text: `跨部门协同堵点热力图 ${chineseDayRange(h.from, h.to)}`,
+        text: heatmapTitle(h),
         subtext: `日报 ${h.reportCount} 篇，写明障碍 ${h.withObstacles} 篇 · 数值 = 提及该堵点的日报篇数`,
         left: 'center', textStyle: { fontFamily: FONT, fontSize: 18 }, subtextStyle: { fontFamily: FONT, fontSize: 12 },
       },

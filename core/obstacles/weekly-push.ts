@@ -18,14 +18,14 @@ import { loadActiveActor } from '../auth/actor.js';
 import { createStorage, type Storage } from '../attachments/storage.js';
 import { withTransaction } from '../db/pool.js';
 import type { CoreDeps } from '../deps.js';
-import { addCalendarDays, chineseDayRange, shanghaiDate, shanghaiInstant } from '../flow/time.js';
+import { addCalendarDays, shanghaiDate, shanghaiInstant } from '../flow/time.js';
 import { mondayOf } from '../dashboards/period.js';
 import { enqueueMessage, textCard } from '../outbox/enqueue.js';
 import { imageMessage, storeOutboxImage, type OutboxImageRef } from '../outbox/media.js';
 import { readSetting } from '../settings/read.js';
 import { heatmapPush, WEEKDAY_LABELS } from './heatmap-push.setting.js';
 import { obstacleHeatmap, type Heatmap } from './heatmap.js';
-import { renderHeatmapSvg, renderPng } from './render.js';
+import { heatmapTitle, renderHeatmapSvg, renderPng } from './render.js';
 
 type Deps = Pick<CoreDeps, 'pool' | 'config' | 'logger'> & { now?: () => Date };
 
@@ -64,7 +64,7 @@ export async function pushWeeklyObstacleHeatmap(sys: Deps, opts: { week?: string
       const picture = { dedupeKey: `obstacle-heatmap-image:${heatmap.from}:${actor.id}`, recipient: actor.wecomUserid, ...imageMessage(image) };
       if (await enqueueMessage(tx, picture)) images++;
       const url = `${sys.config.publicUrl.replace(/\/$/, '')}/obstacles?week=${encodeURIComponent(heatmap.week)}`;
-      const card = textCard(`跨部门协同堵点热力图 ${chineseDayRange(heatmap.from, heatmap.to)}`, describe(heatmap), url, '看热力图');
+      const card = textCard(heatmapTitle(heatmap), describe(heatmap), url, '看热力图');
       if (await enqueueMessage(tx, { dedupeKey: `obstacle-heatmap:${heatmap.from}:${actor.id}`, recipient: actor.wecomUserid, ...card })) sent++;
     });
     stored ??= { week: heatmap.week, sha256: image.sha256, topics: heatmap.topics.length };
@@ -97,7 +97,7 @@ export async function runScheduledHeatmapPush(sys: Deps): Promise<Record<string,
 /** The heatmap PNG, stored by its sha256 for the outbox to upload when it sends. */
 function renderAndStore(storage: Storage, h: Heatmap): Promise<OutboxImageRef> {
   const { png } = renderPng(renderHeatmapSvg(h));
-  return storeOutboxImage(storage, png, { filename: `obstacle-heatmap-${h.week}.png`, title: `跨部门协同堵点热力图 ${chineseDayRange(h.from, h.to)}` });
+  return storeOutboxImage(storage, png, { filename: `obstacle-heatmap-${h.week}.png`, title: heatmapTitle(h) });
 }
 
 /** The card text: volume, top topics, the hottest department × topic. */
