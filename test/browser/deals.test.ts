@@ -41,7 +41,7 @@ describe('deals: pipeline and one opportunity (browser, 390×844)', function () 
     await tick(page, 'spec_confirmed');
     expect(await page.locator('[data-tick="spec_confirmed"]').textContent()).to.contain('周婷').and.contain('勾选');
     // evidence: a photo uploaded and carried by the tick
-    await page.setInputFiles('input[data-evidence="demo_done"]', cameraPhoto('演示现场.jpg'));
+    await page.setInputFiles('input[data-evidence="demo_done"]', await cameraPhoto('演示现场.jpg'));
     await page.locator('[data-tick="demo_done"] [data-evidence-link]').waitFor();
     const { rows: [t] } = await s.pool.query(
       `SELECT t.done, a.kind, u.wecom_userid FROM opportunity_ticks t JOIN attachments a ON a.id = t.attachment_id JOIN users u ON u.id = t.by_user_id

@@ -38,7 +38,7 @@ describe('rep history: filed, verified and returned reports (browser, 390×844)'
     await page.goto(`/actions/${r.body.id}`);
     await page.getByTestId('check-in').click();
     await page.getByTestId('distance').waitFor();
-    for (const tag of ['门头照', '合影']) await page.setInputFiles(`input[data-photo-tag="${tag}"]`, cameraPhoto(`${tag}.jpg`));
+    for (const tag of ['门头照', '合影']) await page.setInputFiles(`input[data-photo-tag="${tag}"]`, await cameraPhoto(`${tag}.jpg`));
     await page.setInputFiles('input[data-voice-file]', { name: 'memo.amr', mimeType: 'audio/amr', buffer: voiceMemo('memo.amr') });
     await page.getByTestId('transcript').fill('采购经理罗芳说价格偏高，账期太长；下周带新报价再来。');
     await page.locator('[data-field="decisionRole"] label', { hasText: '罗芳' }).locator('input').check();
@@ -96,7 +96,7 @@ describe('rep history: filed, verified and returned reports (browser, 390×844)'
     await snap(page, 'rep-history', 'returned');
     expect(await status(id), 'opening the page changes nothing').to.equal('rejected');
 
-    await page.setInputFiles('input[data-photo-tag="门头照"]', cameraPhoto('门头照-补拍.jpg'));
+    await page.setInputFiles('input[data-photo-tag="门头照"]', await cameraPhoto('门头照-补拍.jpg'));
     await uploaded(page);
     await page.getByTestId('submit').click();
     // filed again: the page turns into the filed report, waiting for the manager

@@ -3,8 +3,6 @@
  * "Exif" segment with a big-endian TIFF block (IFD0 → ExifIFD with
  * DateTimeOriginal and optionally OffsetTimeOriginal), then the tables and
  * scan of a real 16×12 encode. Written here so tests need no fixture files.
- * `jpegWithExif(…, { picture: true })` puts a larger 32×24 picture there instead, for
- * browser tests where the thumbnail must show something.
  */
 /** Everything after SOI of a 16×12 grey-blue JPEG (sharp, quality 50): tables, frame, scan, EOI. */
 const IMAGE = Buffer.from(
@@ -49,10 +47,7 @@ function u32(n: number): Buffer {
   return b;
 }
 
-// a 32×24 blue picture with an orange box (ffmpeg, quality 8), whose SOI is replaced by ours
-const PICTURE = Buffer.from('ffd8ffe000104a46494600010200000100010000fffe00104c61766335382e34322e31303000ffdb0043000810101310131616161616161a181a1b1b1b1a1a1a1a1b1b1b1d1d1d2222221d1d1d1b1b1d1d2020222225262523232223262628282830302e2e38383a454553ffc40071000101010101000000000000000000000000050104060101010101000000000000000000000000000603021000020003040b0100000000000000000000110312011402612162a2a1525122310413d1e141110000060300030100000000000000000000120311010221044113323105ffc00011080018002003012200021100031100ffda000c03010002110311003f00d8103cd37324bf1f578d0a161d3d5fa73f6b16e439e6aa69655c7815ed5077b65ef461babfe8d362f54614f1c14a54a2d1eb0f924be5fa3ad64b52c956549a1b2ef769fb3c34707910017e25400000000007ffd9', 'hex').subarray(2);
-
-export function jpegWithExif(dateTimeOriginal: string, offsetTimeOriginal?: string, o: { picture?: boolean } = {}): Buffer {
+export function jpegWithExif(dateTimeOriginal: string, offsetTimeOriginal?: string): Buffer {
   const exifEntries: Entry[] = [{ tag: TAG_DATETIME_ORIGINAL, type: ASCII, data: ascii(dateTimeOriginal) }];
   if (offsetTimeOriginal) exifEntries.push({ tag: TAG_OFFSET_TIME_ORIGINAL, type: ASCII, data: ascii(offsetTimeOriginal) });
   const ifd0Offset = 8;
@@ -63,7 +58,7 @@ export function jpegWithExif(dateTimeOriginal: string, offsetTimeOriginal?: stri
   const app1 = Buffer.alloc(4);
   app1.writeUInt16BE(0xffe1, 0);
   app1.writeUInt16BE(payload.length + 2, 2);
-  return Buffer.concat([Buffer.from([0xff, 0xd8]), app1, payload, o.picture ? PICTURE : IMAGE]);
+  return Buffer.concat([Buffer.from([0xff, 0xd8]), app1, payload, IMAGE]);
 }
 
 /** A JPEG with only a JFIF header: what screenshots and re-encoded images look like. */
