@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import sharp from 'sharp';
-import { m4a } from '../integration/attachments/support/sample-files.js';
+import { voiceMemo } from '../integration/attachments/support/sample-files.js';
 import { upload } from '../integration/attachments/support/http.js';
 import { cameraPhoto as makePhoto } from '../support/camera-photo.js';
 import { signedInPhone, snap } from './support/browser.js';
-import { cameraPhoto, customerNamed, daysAheadLocal, standingAt, startBrowserSuite, userId, type BrowserSuite } from './support/suite.js';
+import { cameraPhoto, customerNamed, daysAheadLocal, pickDateTime, standingAt, startBrowserSuite, userId, type BrowserSuite } from './support/suite.js';
 
 /**
  * 赵磊 photographs the 门头 of 上海嘉禾 with a copy of the picture 钱芳 took at
@@ -48,10 +48,10 @@ describe('evidence at capture time and the review queue (browser, 390×844)', fu
 
     // he files it anyway (say the shop really looks the same): accepted, and sent to review
     await page.setInputFiles('input[data-photo-tag="合影"]', await cameraPhoto('合影.jpg'));
-    await page.setInputFiles('input[data-voice-file]', { name: 'memo.m4a', mimeType: 'audio/mp4', buffer: m4a() });
+    await page.setInputFiles('input[data-voice-file]', { name: 'memo.m4a', mimeType: 'audio/mp4', buffer: voiceMemo('memo.m4a') });
     await page.getByTestId('transcript').fill('采购经理罗芳说我们价格偏高，账期太长，回款慢；下周带新报价再来。');
     await page.locator('[data-field="decisionRole"] label', { hasText: '罗芳' }).locator('input').check();
-    await page.fill('[data-input="nextContactAt"]', daysAheadLocal(7));
+    await pickDateTime(page, '[data-input="nextContactAt"]', daysAheadLocal(7));
     await page.waitForFunction(() => document.querySelectorAll('[data-upload-state]:not([data-upload-state="uploaded"])').length === 0);
     await page.getByTestId('submit').click();
     await page.locator('[data-submit-state="accepted"]').waitFor();
