@@ -90,6 +90,8 @@ describe('every page as every role: no raw codes, English dates or dead-end tabs
         return id === null ? null : `/settings/${setting[1]}/${encodeURIComponent(id)}`;
       }
       if (pattern === '/dashboards/:metric') return '/dashboards/lead_conversion';
+      // a filed report's evidence review (its not-found page when nothing was filed yet)
+      if (pattern.startsWith('/evidence-reviews/:submissionId')) return `/evidence-reviews/${await any('SELECT COALESCE((SELECT id FROM submissions ORDER BY id LIMIT 1), 1) AS v')}`;
       return pattern.includes(':') ? null : pattern;
     };
   });
