@@ -12,7 +12,10 @@ async function plainCounts(demo: GeneratedDemo, from: string, to: string, deptId
   const q = (sql: string) => demo.pool.query(sql, [from, to, deptId, ...(sql.includes('$4') ? [demo.now] : [])]).then((r) => r.rows[0]);
   const inTree = (col: string) => `($3::bigint IS NULL OR ${col} IN (SELECT id FROM departments WHERE path LIKE (SELECT path FROM departments WHERE id = $3) || '%'))`;
   const inPeriod = (col: string) => `${col} >= ($1::date)::timestamp AT TIME ZONE 'Asia/Shanghai' AND ${col} < ($2::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`;
-  const leads = await q(`SELECT count(*) FILTER (WHERE status = 'converted')::int AS num, count(*)::int AS den FROM leads WHERE ${inPeriod('created_at')} AND ${inTree('department_id')}`);
+  // 线索→商机 (#18): a lead counts once an opportunity names it, made before the period's end
+  const leads = await q(`SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM opportunities o WHERE o.lead_id = l.id
+                                  AND o.created_at < ($2::date)::timestamp AT TIME ZONE 'Asia/Shanghai'))::int AS num, count(*)::int AS den
+                           FROM leads l WHERE ${inPeriod('l.created_at')} AND ${inTree('l.department_id')}`);
   const wins = await q(`SELECT count(*) FILTER (WHERE status = 'won')::int AS num, count(*)::int AS den FROM opportunities
                          WHERE status IN ('won','lost') AND ${inPeriod('closed_at')} AND ${inTree('department_at(owner_id, closed_at)')}`);
   const skips = await q(`SELECT count(*) FILTER (WHERE kind = 'skip' OR jsonb_array_length(skipped) > 0)::int AS num, count(*)::int AS den FROM stage_moves
