@@ -4,6 +4,7 @@
  * demo generator and the benchmarks' organisation generator both run this list.
  */
 import { actionsSeed } from './modules/actions.seed.js';
+import { buyingCentreSeed } from './modules/buying-centre.seed.js';
 import { dailyReportsSeed } from './modules/daily-reports.seed.js';
 import { dealTasksSeed } from './modules/deal-tasks.seed.js';
 import { detectionsSeed } from './modules/detections.seed.js';
@@ -18,5 +19,5 @@ import type { SeedModule } from './seed-module.js';
 
 export const HISTORY_MODULES: SeedModule[] = [
   leadsSeed, opportunitiesSeed, ordersSeed, visitsSeed, dealTasksSeed, processesSeed, actionsSeed, reportsSeed, followupsSeed,
-  dailyReportsSeed, detectionsSeed,
+  dailyReportsSeed, buyingCentreSeed, detectionsSeed,
 ];

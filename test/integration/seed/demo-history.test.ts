@@ -17,6 +17,7 @@ async function fingerprint(pool: pg.Pool): Promise<Record<string, string>> {
     actions: 'id, definition_code, customer_id, status, due_at, submitted_at', submissions: 'id, action_id, outcome, created_at',
     attachments: 'id, sha256, captured_at', followups: 'id, customer_id, effective, at', daily_reports: 'id, user_id, day, obstacles',
     orders: 'id, order_no, amount, ordered_at',
+    procurement_events: 'id, opportunity_id, stage, occurred_on, amount', contact_events: 'id, contact_id, kind, occurred_on, after',
   };
   const out: Record<string, string> = {};
   for (const [t, cols] of Object.entries(tables)) {
