@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { aValidVisitReport } from '../integration/flow/flow-helpers.js';
+import { aValidVisitReport } from '../integration/actions/actions-helpers.js';
 import { phone, signIn, snap, watchErrors } from './support/browser.js';
 import { customerNamed, startBrowserSuite, userId, type BrowserSuite } from './support/suite.js';
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type pg from 'pg';
 import { freshDatabase } from '../../support/database.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
-import { DAY, dispatch, idemKey, lookups } from '../flow/flow-helpers.js';
+import { DAY, dispatch, idemKey, lookups } from './actions-helpers.js';
 
 describe('dispatching actions', () => {
   let pool: pg.Pool;

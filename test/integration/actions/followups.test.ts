@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { shanghaiDate } from '../../../core/flow/time.js';
 import { freshDatabase } from '../../support/database.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
-import { anAttachment, DAY, idemKey, lookups } from '../flow/flow-helpers.js';
+import { anAttachment, DAY, idemKey, lookups } from './actions-helpers.js';
 
 describe('follow-ups (有效跟进 vs 伪跟进)', () => {
   let pool: pg.Pool;

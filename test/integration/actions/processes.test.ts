@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { addWorkingDays, workCalendar } from '../../../core/flow/working-days.js';
 import { freshDatabase } from '../../support/database.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
-import { idemKey, lookups } from '../flow/flow-helpers.js';
+import { idemKey, lookups } from './actions-helpers.js';
 
 describe('mandatory processes (入院准入)', () => {
   let pool: pg.Pool;

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type pg from 'pg';
 import { freshDatabase } from '../../support/database.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
-import { aValidVisitReport, anAttachment, dispatch, idemKey, lookups } from '../flow/flow-helpers.js';
+import { aValidVisitReport, anAttachment, dispatch, idemKey, lookups } from './actions-helpers.js';
 import { botDepsFor, say } from '../bot/bot-helpers.js';
 
 /**

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type pg from 'pg';
 import { freshDatabase } from '../../support/database.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
-import { aValidVisitReport, anAttachment, dispatch, lookups } from '../flow/flow-helpers.js';
+import { aValidVisitReport, anAttachment, dispatch, lookups } from './actions-helpers.js';
 
 describe('supervisor to-dos', () => {
   let pool: pg.Pool;

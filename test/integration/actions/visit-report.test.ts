@@ -6,7 +6,7 @@ import { getActionRowOrThrow } from '../../../core/actions/action-repo.js';
 import { writeTransition } from '../../../core/actions/write-transition.js';
 import { loadActiveActor } from '../../../core/auth/actor.js';
 import { AppError } from '../../../core/errors.js';
-import { aValidVisitReport, anAttachment, DAY, dispatch, HOUR, idemKey, lookups } from '../flow/flow-helpers.js';
+import { aValidVisitReport, anAttachment, DAY, dispatch, HOUR, idemKey, lookups } from './actions-helpers.js';
 
 describe('visit reports', () => {
   let pool: pg.Pool;

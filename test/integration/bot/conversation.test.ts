@@ -4,7 +4,7 @@ import { Inbox } from '../../../bot/engine/inbox.js';
 import type { BotDeps, BotMessage } from '../../../bot/engine/types.js';
 import { ConsoleTransport } from '../../../bot/transports/console.transport.js';
 import { freshDatabase } from '../../support/database.js';
-import { anAttachment, dispatch, lookups } from '../flow/flow-helpers.js';
+import { anAttachment, dispatch, lookups } from '../actions/actions-helpers.js';
 import { startTestApi } from '../../support/api-harness.js';
 import { activeActionOf, botDepsFor, decisionMakerPhrase, draftOf, say } from './bot-helpers.js';
 

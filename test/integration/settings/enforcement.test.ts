@@ -5,7 +5,7 @@ import { loadConfig } from '../../../core/config.js';
 import { runScheduledHeatmapPush } from '../../../core/obstacles/weekly-push.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
-import { dispatch, lookups } from '../flow/flow-helpers.js';
+import { dispatch, lookups } from '../actions/actions-helpers.js';
 import { settingsClient } from './support/settings-client.js';
 
 /**

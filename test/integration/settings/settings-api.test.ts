@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { DEFAULT_FOLLOWUP_STANDARDS } from '../../../core/flow/followup.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
-import { anAttachment, DAY, lookups } from '../flow/flow-helpers.js';
+import { anAttachment, DAY, lookups } from '../actions/actions-helpers.js';
 
 const STANDARD = 'followup.standard';
 const storeDefault = DEFAULT_FOLLOWUP_STANDARDS.store;

@@ -10,7 +10,7 @@ import { clusterReports } from '../../../core/obstacles/cluster-week.js';
 import { isNoObstacle, prepareObstacleDictionary, termsOf } from '../../../core/obstacles/terms.js';
 import { pushWeeklyObstacleHeatmap } from '../../../core/obstacles/weekly-push.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
-import { at, buildFixture, NOW, type Fixture } from './fixture.js';
+import { at, buildFixture, NOW, type Fixture } from '../dashboards/fixture.js';
 
 /**
  * Obstacle clustering on 21 hand-written 今日关键障碍 of the week 2026-03-16
