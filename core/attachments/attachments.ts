@@ -17,9 +17,11 @@ import type { Db } from '../db/pool.js';
 import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { analysePhoto, type PhotoAnalysis, type PhotoFormat } from '../evidence/analyse-photo.js';
+import { analyseSpeech, type SpeechAnalysis } from '../evidence/analyse-speech.js';
 import { recordPhotoEvidence } from '../evidence/photo-evidence.js';
+import { recordVoiceEvidence } from '../evidence/voice-evidence.js';
 import type { AttachmentKind, ReportAttachment } from '../flow/types.js';
-import { analyseVoice, isVoiceType, PLAYABLE_MIME, type Pcm } from '../media/index.js';
+import { analyseVoice, isVoiceType, PLAYABLE_MIME } from '../media/index.js';
 import { recordEvent } from '../resources/events.js';
 import { Id, IdParam, stripBidi } from '../resources/schemas.js';
 import { ATTACHMENT_KINDS } from './limits.js';
@@ -107,8 +109,8 @@ export interface StoredFile {
   created: boolean;
   /** Photos: what core/evidence read from the file (EXIF, size, perceptual hash), stored with the row. */
   photo: PhotoAnalysis | null;
-  /** Voice only: what decoding established. `pcm` is for analysis at upload and is not stored. */
-  voice: { durationMs: number; playableSha256: string | null; pcm: Pcm } | null;
+  /** Voice only: what decoding established, and the speech analysis of the decoded audio (the PCM itself is not kept). */
+  voice: { durationMs: number; playableSha256: string | null; speech: SpeechAnalysis } | null;
 }
 
 const sha256Of = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -116,13 +118,15 @@ const sha256Of = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 /**
  * Reads what the file itself tells — for photos, EXIF, size and perceptual
  * hash (a picture with no image data, or a 20k×20k bomb, is refused here);
- * for voice, that it decodes, its duration, and an MP3 copy (stored too) when
- * the original would not play in a webview (voice that does not decode is
- * refused) — then puts the bytes in storage; no database.
+ * for voice, that it decodes, its duration, the speech in it and its audio
+ * landmarks, and an MP3 copy (stored too) when the original would not play in
+ * a webview (voice that does not decode is refused) — then puts the bytes in
+ * storage; no database.
  */
 export async function storeFile(storage: Storage, file: ReceivedFile): Promise<StoredFile> {
   const photo = FILE_TYPES[file.type].kind === 'photo' ? await analysePhoto(file.buffer, file.type as PhotoFormat) : null;
   const voice = isVoiceType(file.type) ? await analyseVoice(file.buffer, file.type) : null;
+  const speech = voice ? await analyseSpeech(voice.pcm) : null;
   const sha256 = sha256Of(file.buffer);
   const created = await storage.put(sha256, file.buffer);
   let playableSha256: string | null = null;
@@ -132,7 +136,7 @@ export async function storeFile(storage: Storage, file: ReceivedFile): Promise<S
   }
   return {
     sha256, type: file.type, size: file.buffer.length, capturedAt: photo?.exif.capturedAt ?? null, created, photo,
-    voice: voice && { durationMs: voice.durationMs, playableSha256, pcm: voice.pcm },
+    voice: voice && speech && { durationMs: voice.durationMs, playableSha256, speech },
   };
 }
 
@@ -190,6 +194,7 @@ export async function insertAttachment(db: Db, actor: Actor, file: StoredFile, m
       file.voice?.durationMs ?? null, file.voice?.playableSha256 ?? null],
   );
   if (file.photo) await recordPhotoEvidence(db, { id: rows[0].id, sha256: file.sha256, createdAt: rows[0].created_at, source: meta.source }, file.photo);
+  if (file.voice) await recordVoiceEvidence(db, { id: rows[0].id, createdAt: rows[0].created_at }, file.voice);
   await recordEvent(db, {
     actorId: actor.id, entityType: 'attachment', entityId: rows[0].id, type: 'attachment.uploaded',
     data: {
