@@ -6,7 +6,7 @@ import type { JobSpec } from './registry.js';
 const PER_RUN = 300;
 
 /**
- * Every 10 minutes: photos uploaded before evidence checks existed get the
+ * Every 10 minutes: photos and voice memos uploaded before evidence checks existed get the
  * facts an upload computes now (EXIF, size, perceptual hash, earlier
  * near-duplicates), oldest first, so dry-runs and re-checks of past reports
  * see them. Nothing left to do costs one indexed count.

@@ -67,6 +67,7 @@ export async function recordVoiceEvidence(
     `INSERT INTO attachment_evidence (attachment_id, version, facts) VALUES ($1, $2, $3)
      ON CONFLICT (attachment_id) DO UPDATE SET version = EXCLUDED.version, facts = EXCLUDED.facts, analysed_at = now()`,
     [a.id, VOICE_ANALYSIS_VERSION, JSON.stringify(facts)]);
+  await db.query('DELETE FROM voice_prints WHERE attachment_id = $1', [a.id]); // a re-analysis replaces them
   // silence has no speech to recognise: only memos with some keep their landmarks
   if (heard.speech.speechMs > 0 && heard.speech.landmarks.length > 0) {
     await db.query(
@@ -74,6 +75,14 @@ export async function recordVoiceEvidence(
       [heard.speech.landmarks.map(([h]) => h), heard.speech.landmarks.map(([, t]) => t), a.id]);
   }
   return voiceEvidenceOf(facts, a.createdAt)!;
+}
+
+/** A memo the backfill could not decode (or whose file is gone): facts that say why, which no rule reads as a memo's. */
+export async function recordUnreadableVoice(db: Db, id: number, reason: string): Promise<void> {
+  await db.query(
+    `INSERT INTO attachment_evidence (attachment_id, version, facts) VALUES ($1, $2, $3)
+     ON CONFLICT (attachment_id) DO UPDATE SET version = EXCLUDED.version, facts = EXCLUDED.facts, analysed_at = now()`,
+    [id, VOICE_ANALYSIS_VERSION, JSON.stringify({ kind: 'voice_unreadable', unreadable: reason })]);
 }
 
 export function voiceEvidenceOf(facts: unknown, _uploadedAt: Date | string): VoiceEvidence | null {
