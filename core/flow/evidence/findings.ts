@@ -1,7 +1,8 @@
 /**
  * The evidence finding codes: stable forever (reports, dashboards and the
- * review queue key on them), each with its weight in the trust score and the
- * Chinese name managers see on a badge.
+ * review queue key on them), each with its default weight in the trust score
+ * (admins change the weights in 证据核验阈值, per customer type where needed) and
+ * the Chinese name managers see on a badge.
  *
  * | code | rule | weight | means |
  * |---|---|---|---|
@@ -44,9 +45,6 @@ export const FINDING_WEIGHTS: Record<FindingCode, number> = {
   TRANSCRIPT_IMPLAUSIBLE: 30,
   FOLLOWUP_UNSUPPORTED: 30,
 };
-
-/** Not the rep's doing (WeCom re-encoded the upload): noted, weighed lightly. */
-export const NOTE_WEIGHT = 10;
 
 export const FINDING_LABELS: Record<FindingCode, string> = {
   PHOTO_STALE: '照片非现场拍摄时间',

@@ -4,6 +4,7 @@
  * these are the defaults, and what a rule falls back to when facts carry none.
  */
 import { z } from 'zod';
+import { FINDING_CODES, FINDING_LABELS, FINDING_WEIGHTS, type FindingCode } from './findings.js';
 
 /**
  * The widest duplicate threshold: what the upload-time search covers (radius 1 per band
@@ -12,6 +13,8 @@ import { z } from 'zod';
 export const MAX_DUPLICATE_DISTANCE = 7;
 
 const int = (min: number, max: number) => z.number().int().min(min, `应在${min}–${max}之间`).max(max, `应在${min}–${max}之间`);
+
+const weightShape = Object.fromEntries(FINDING_CODES.map((code) => [code, int(0, 100).meta({ title: FINDING_LABELS[code], unit: '分' })])) as Record<FindingCode, z.ZodNumber>;
 
 export const EvidenceThresholdsSchema = z.strictObject({
   photoMaxMinutes: int(1, 24 * 60)
@@ -40,6 +43,11 @@ export const EvidenceThresholdsSchema = z.strictObject({
     .meta({ title: '可信分数线', unit: '分', description: '可信度不低于此分（且没有拦截项）为“可信”，直接计入有效跟进；低于此分进入主管复核' }),
   rejectBelowScore: int(0, 99)
     .meta({ title: '不可信分数线', unit: '分', description: '可信度低于此分判为“不可信”，排在复核队列最前' }),
+  // .default: versions saved before the weights became a setting read as the documented weights
+  findingWeights: z.strictObject(weightShape).default({ ...FINDING_WEIGHTS })
+    .meta({ title: '各项发现的扣分', description: '可信度从100分起，每项发现扣这么多分；同一项在一份报告里重复出现，每次再扣一半，最多扣到两倍' }),
+  strippedNoteWeight: int(0, 100).default(10)
+    .meta({ title: '企业微信去除拍摄时间的扣分', unit: '分', description: '照片经企业微信转存而丢失拍摄时间（不是业务员所为）时只扣这么多' }),
 }).refine((t) => t.rejectBelowScore < t.trustedMinScore, { message: '不可信分数线必须低于可信分数线', path: ['rejectBelowScore'] });
 export type EvidenceThresholds = z.output<typeof EvidenceThresholdsSchema>;
 
@@ -59,6 +67,9 @@ export const DEFAULT_EVIDENCE_THRESHOLDS: EvidenceThresholds = {
   transcriptMaxCharsPerSecond: 8,
   trustedMinScore: 90,
   rejectBelowScore: 40,
+  findingWeights: { ...FINDING_WEIGHTS },
+  // not the rep's doing (WeCom re-encoded the upload): noted, weighed lightly
+  strippedNoteWeight: 10,
 };
 
 /** The thresholds in force for a report: the ones loaded with its facts, else the defaults. */

@@ -3,9 +3,9 @@
  *
  *   score   = max(0, 100 − Σ per code: weight × (1 + ½·(n − 1)), at most 2 × weight)
  *             where n is how many times the code was found (three stale photos weigh
- *             more than one, but never more than twice one) and the weight is
- *             FINDING_WEIGHTS[code] — NOTE_WEIGHT for a finding marked `note`
- *             (e.g. EXIF that WeCom stripped, not the rep's doing);
+ *             more than one, but never more than twice one) and the weight is the
+ *             setting's findingWeights[code] (defaults: FINDING_WEIGHTS) — strippedNoteWeight
+ *             for a finding marked `note` (e.g. EXIF that WeCom stripped, not the rep's doing);
  *   verdict = 'rejected' when any finding blocks (severity 'error': the submission is
  *             refused) or score < rejectBelowScore; else 'review' when
  *             score < trustedMinScore; else 'trusted'.
@@ -16,8 +16,11 @@
  *   const v = trustVerdict(evaluation.failures, thresholds);   // { score: 40, verdict: 'review', findings }
  */
 import type { RuleFailure, GateRuleKind, Severity } from '../types.js';
-import { FINDING_WEIGHTS, isFindingCode, NOTE_WEIGHT, type FindingCode } from './findings.js';
-import type { EvidenceThresholds } from './thresholds.js';
+import { isFindingCode, type FindingCode } from './findings.js';
+import { DEFAULT_EVIDENCE_THRESHOLDS, type EvidenceThresholds } from './thresholds.js';
+
+/** What a finding costs: the weights of the evidence thresholds in force. */
+export type FindingWeights = Pick<EvidenceThresholds, 'findingWeights' | 'strippedNoteWeight'>;
 
 export type TrustLevel = 'trusted' | 'review' | 'rejected';
 
@@ -42,9 +45,8 @@ export function findingsOf(failures: readonly RuleFailure[]): Finding[] {
     : []));
 }
 
-const weightOf = (f: Finding) => (f.details.note ? NOTE_WEIGHT : FINDING_WEIGHTS[f.code]);
-
-export function trustScore(findings: readonly Finding[]): number {
+export function trustScore(findings: readonly Finding[], w: FindingWeights = DEFAULT_EVIDENCE_THRESHOLDS): number {
+  const weightOf = (f: Finding) => (f.details.note ? w.strippedNoteWeight : w.findingWeights[f.code]);
   const byCode = new Map<FindingCode, Finding[]>();
   for (const f of findings) byCode.set(f.code, [...(byCode.get(f.code) ?? []), f]);
   let penalty = 0;
@@ -57,10 +59,10 @@ export function trustScore(findings: readonly Finding[]): number {
 }
 
 export function trustVerdict(
-  failures: readonly RuleFailure[], t: Pick<EvidenceThresholds, 'trustedMinScore' | 'rejectBelowScore'>,
+  failures: readonly RuleFailure[], t: Pick<EvidenceThresholds, 'trustedMinScore' | 'rejectBelowScore'> & FindingWeights,
 ): TrustVerdict {
   const findings = findingsOf(failures);
-  const score = trustScore(findings);
+  const score = trustScore(findings, t);
   const blocked = findings.some((f) => f.severity === 'error');
   const verdict: TrustLevel = blocked || score < t.rejectBelowScore ? 'rejected' : score < t.trustedMinScore ? 'review' : 'trusted';
   return { score, verdict, findings };

@@ -141,7 +141,6 @@ const TECHNICAL: Record<string, string> = {
   'core/evidence/voice-evidence.ts#VOICE_ANALYSIS_VERSION': 'analysis version (the backfill job redoes older ones)',
   'core/evidence/voice-evidence.ts#SAME_RECORDING': 'fingerprint calibration: re-encoded copies ~0.3, different speech < 0.15',
   'core/evidence/voice-evidence.ts#CANDIDATES': 'query size',
-  'core/flow/evidence/findings.ts#NOTE_WEIGHT': 'part of the documented verdict function, like FINDING_WEIGHTS (the score lines are the setting)',
   'core/flow/evidence/thresholds.ts#MAX_DUPLICATE_DISTANCE': "the duplicate index's reach: the upper bound of the duplicateMaxDistance setting",
   'core/flow/rules/checkin-plausible.rule.ts#HOUR_MS': 'time arithmetic',
   'core/flow/rules/checkin-plausible.rule.ts#MINUTE_MS': 'time arithmetic',

@@ -31,6 +31,12 @@ describe('trust verdict', () => {
     expect(trustVerdict([f('PHOTO_NO_CAPTURE_TIME', 'warning', { note: true })], t)).to.include({ score: 90, verdict: 'trusted' });
   });
 
+  it("weighs findings by the setting's weights: a reused photo an admin made cost 5 stays trusted", () => {
+    const lenient = { ...t, findingWeights: { ...t.findingWeights, PHOTO_REUSED: 5 }, strippedNoteWeight: 0 };
+    expect(trustVerdict([f('PHOTO_REUSED')], lenient)).to.include({ score: 95, verdict: 'trusted' });
+    expect(trustVerdict([f('PHOTO_NO_CAPTURE_TIME', 'warning', { note: true })], lenient).score).to.equal(100);
+  });
+
   it('rejects when any finding blocks, or when the score falls below the floor', () => {
     expect(trustVerdict([f('PHOTO_STALE', 'error')], t).verdict).to.equal('rejected');
     expect(trustVerdict([f('PHOTO_REUSED'), f('VOICE_SILENT')], t)).to.include({ score: 0, verdict: 'rejected' });
