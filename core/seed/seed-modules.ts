@@ -8,6 +8,8 @@ import { buyingCentreSeed } from './modules/buying-centre.seed.js';
 import { dailyReportsSeed } from './modules/daily-reports.seed.js';
 import { dealTasksSeed } from './modules/deal-tasks.seed.js';
 import { detectionsSeed } from './modules/detections.seed.js';
+import { evidenceSamplesSeed } from './modules/evidence-samples.seed.js';
+// from './modules/detections.seed.js';
 import { followupsSeed } from './modules/followups.seed.js';
 import { leadsSeed } from './modules/leads.seed.js';
 import { opportunitiesSeed } from './modules/opportunities.seed.js';
@@ -19,5 +21,5 @@ import type { SeedModule } from './seed-module.js';
 
 export const HISTORY_MODULES: SeedModule[] = [
   leadsSeed, opportunitiesSeed, ordersSeed, visitsSeed, dealTasksSeed, processesSeed, actionsSeed, reportsSeed, followupsSeed,
-  dailyReportsSeed, buyingCentreSeed, detectionsSeed,
+  dailyReportsSeed, buyingCentreSeed, evidenceSamplesSeed, detectionsSeed,
 ];

@@ -37,7 +37,7 @@ export interface ReportKnobs {
 }
 
 /** Which pool memos (POOL_VOICES) a customer of each type would plausibly say: shelves for stores, 耗材编码 for hospitals … */
-const VOICES_BY_TYPE: Record<string, number[]> = { ka: [0, 3, 6], hospital: [2, 6], store: [1, 4], dealer: [5, 7] };
+export const VOICES_BY_TYPE: Record<string, number[]> = { ka: [0, 3, 6], hospital: [2, 6], store: [1, 4], dealer: [5, 7] };
 
 const CAMERAS: Array<[string, string]> = [['Xiaomi', 'Redmi Note 12'], ['HUAWEI', 'nova 11'], ['OPPO', 'Reno10'], ['vivo', 'S17'], ['Apple', 'iPhone 13']];
 
@@ -222,7 +222,8 @@ function prerequisitesAt(rows: any[], w: Work, at: Date): PrerequisiteAction[] {
     .map(({ r, status }) => ({ actionId: Number(r.id), definitionCode: r.def_code, status }));
 }
 
-function evidenceFile(pool: EvidencePool, w: Work, a: BuiltReport['attachments'][number], pick: (s: number) => number, stamp: boolean,
+/** The file a planned attachment is: a pool file, photos stamped with the EXIF a phone at the check-in writes. */
+export function evidenceFile(pool: EvidencePool, w: Pick<Work, 'id' | 'customer_id' | 'c_name' | 'c_type' | 'assignee_id'>, a: BuiltReport['attachments'][number], pick: (s: number) => number, stamp: boolean,
   built: BuiltReport, shot: string): PoolFile {
   if (a.kind === 'voice') {
     // the memo the builder transcribed: the same pick among the same list
