@@ -44,7 +44,7 @@ export const buyingCentreSeed = defineSeedModule<{ procurementShare: number; con
              NULL, 'app', o.owner_id, (x.on_day + time '17:30') AT TIME ZONE 'Asia/Shanghai'
         FROM o CROSS JOIN generate_series(1, 5) j
         CROSS JOIN LATERAL (SELECT o.d0 + ((($3::date - o.d0) * j) / (o.k + 1))::int AS on_day) x
-       WHERE j <= o.k`, [ctx.scope.repIds, k.procurementShare, ctx.window.today, [...PROCUREMENT_STAGES]]);
+       WHERE j <= o.k ORDER BY o.id, j`, [ctx.scope.repIds, k.procurementShare, ctx.window.today, [...PROCUREMENT_STAGES]]);
 
     const contactEvents = await changeBuyingCentres(ctx, k.contactCustomers);
     return { procurement_events: procurement, contact_events: contactEvents };
