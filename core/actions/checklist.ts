@@ -9,7 +9,6 @@ import type { GateRuleConfig } from '../flow/rules/index.js';
 import type { RuleFailure } from '../flow/types.js';
 import type { ActionRow } from './action-repo.js';
 import type { VisitDraftInput } from './action-schemas.js';
-import { loadEvidenceThresholds } from '../evidence-reviews/thresholds.js';
 import { loadDefinitionForAction, rulesForAction } from './definitions.js';
 import { loadVisitFacts } from './visit-facts.js';
 
@@ -51,9 +50,8 @@ export async function computeChecklist(db: Db, a: ActionRow, draft: VisitDraftIn
   const def = await loadDefinitionForAction(db, a);
   const rules = rulesForAction(def, a.requirements);
   const d = draft ?? {};
-  const thresholds = await loadEvidenceThresholds(db);
   const facts = await loadVisitFacts(db, { actionId: a.id, customerId: a.customerId, opportunityId: a.opportunityId }, d,
-    { ids: d.attachmentIds ?? [], uploadedBy: a.assigneeId, lenient: true }, rules, now, thresholds);
+    { ids: d.attachmentIds ?? [], uploadedBy: a.assigneeId, lenient: true }, rules, now);
   return rules.map((rule) => {
     const { failures } = evaluateRules(facts, [rule]);
     return {

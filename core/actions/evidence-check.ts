@@ -10,9 +10,9 @@ import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
 import type { Db } from '../db/pool.js';
 import { FindingSchema, VERDICT_LABELS } from '../evidence-reviews/schemas.js';
-import { loadEvidenceThresholds } from '../evidence-reviews/thresholds.js';
 import { evaluateRules } from '../flow/evaluate-rules.js';
 import { FINDING_LABELS } from '../flow/evidence/findings.js';
+import { thresholdsOf } from '../flow/evidence/thresholds.js';
 import { trustVerdict } from '../flow/evidence/verdict.js';
 import { getActionRowOrThrow } from './action-repo.js';
 import type { VisitDraftInput } from './action-schemas.js';
@@ -33,10 +33,9 @@ export async function checkDraftEvidence(db: Db, actor: Actor, actionId: number,
   assertAssignee(actor, a);
   const def = await loadDefinitionForAction(db, a);
   const rules = rulesForAction(def, a.requirements);
-  const thresholds = await loadEvidenceThresholds(db);
   const facts = await loadVisitFacts(db, { actionId: a.id, customerId: a.customerId, opportunityId: a.opportunityId }, draft,
-    { ids: draft.attachmentIds ?? [], uploadedBy: actor.id, lenient: true }, rules, now, thresholds);
-  const v = trustVerdict(evaluateRules(facts, rules).failures, thresholds);
+    { ids: draft.attachmentIds ?? [], uploadedBy: actor.id, lenient: true }, rules, now);
+  const v = trustVerdict(evaluateRules(facts, rules).failures, thresholdsOf(facts));
   return {
     score: v.score, verdict: v.verdict, verdictLabel: VERDICT_LABELS[v.verdict],
     findings: v.findings.map((f) => ({ ...f, label: FINDING_LABELS[f.code] })),

@@ -8,6 +8,7 @@ import type { Db } from '../db/pool.js';
 import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { ATTACHMENT_EVIDENCE_FIELDS, attachmentEvidenceOf, evidenceColumns, evidenceContextOf } from '../evidence/report-evidence.js';
+import { loadEvidenceThresholds } from '../evidence-reviews/thresholds.js';
 import type { EvidenceThresholds } from '../flow/evidence/thresholds.js';
 import type { GateRuleConfig } from '../flow/rules/index.js';
 import type { PrerequisiteAction, ReportAttachment, VisitFacts, VisitReport } from '../flow/types.js';
@@ -128,9 +129,12 @@ export function toVisitFacts(r: any, input: VisitDraftInput, files: FactsAttachm
   };
 }
 
-/** The facts of one report on its own (drafts, checklists, dry-runs). */
+/**
+ * The facts of one report on its own (drafts, checklists), judged by the
+ * evidence thresholds in force for the customer's type, as the submission is.
+ */
 export async function loadVisitFacts(
-  db: Db, s: FactsScope, input: VisitDraftInput, files: FactsAttachments, rules: readonly GateRuleConfig[], now: Date, thresholds: EvidenceThresholds,
+  db: Db, s: FactsScope, input: VisitDraftInput, files: FactsAttachments, rules: readonly GateRuleConfig[], now: Date,
 ): Promise<VisitFacts> {
   const codes = prerequisiteCodes(rules);
   const st = new Sql();
@@ -140,5 +144,6 @@ export async function loadVisitFacts(
   const action = `${st.param(s.actionId ?? 0)}::bigint`;
   const { rows: [c] } = await db.query(st.prepared(`SELECT ${factsColumns(st, files, prerequisites, input, action)} FROM customers c WHERE c.id = ${customer}`));
   if (!c) throw new AppError('CUSTOMER_NOT_FOUND', { id: s.customerId });
+  const thresholds = await loadEvidenceThresholds(db, { customerType: c.f_customer_type });
   return toVisitFacts(c, input, files, now, { actionId: s.actionId ?? null, thresholds });
 }

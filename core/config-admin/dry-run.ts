@@ -22,7 +22,7 @@ import { loadEvidenceThresholds } from '../evidence-reviews/thresholds.js';
 import type { EvidenceThresholds } from '../flow/evidence/thresholds.js';
 import { trustVerdict } from '../flow/evidence/verdict.js';
 import { reportFromPayload, storedDate } from '../flow/stored-report.js';
-import type { FactsCustomer, RuleFailure, VisitFacts } from '../flow/types.js';
+import type { CustomerType, FactsCustomer, RuleFailure, VisitFacts } from '../flow/types.js';
 import { ruleReferenceIssues } from './action-definitions.js';
 import { ORGANISATION } from '../settings/define.js';
 import { assertMayEditSetting } from '../settings/permissions.js';
@@ -121,7 +121,10 @@ export async function replayRules(db: Db, code: string, rules: readonly GateRule
     [code, from, now],
   );
   const libraries = await loadKeywordLibraries(db);
-  const evidence = { byId: await attachmentEvidenceByIds(db, attachmentIdsOf(rows.map((r) => r.payload))), thresholds: await loadEvidenceThresholds(db) };
+  // a report is judged by its customer type's thresholds, as a submission is: one read per type, not per report
+  const types = [...new Set<CustomerType>(rows.map((r) => r.c_type))];
+  const thresholds = new Map(await Promise.all(types.map(async (t) => [t, await loadEvidenceThresholds(db, { customerType: t })] as const)));
+  const evidence = { byId: await attachmentEvidenceByIds(db, attachmentIdsOf(rows.map((r) => r.payload))), thresholds };
 
   const items = rows.map((r) => replay(r, rules, libraries, evidence));
   const order = { newly_rejected: 0, newly_accepted: 1, unchanged: 2 } as const;
@@ -145,12 +148,13 @@ async function loadKeywordLibraries(db: Db): Promise<Record<string, string[]>> {
 
 interface ReplayEvidence {
   byId: Awaited<ReturnType<typeof attachmentEvidenceByIds>>;
-  thresholds: EvidenceThresholds;
+  thresholds: Map<CustomerType, EvidenceThresholds>;
 }
 
 function replay(r: any, rules: readonly GateRuleConfig[], keywordLibraries: Record<string, string[]>, ev: ReplayEvidence): DryRunItem {
   const p = r.payload ?? {};
   const stored = p.facts ?? {};
+  const thresholds = ev.thresholds.get(r.c_type)!;
   const requirements: Requirement[] = p.requirements ?? r.requirements ?? [];
   const facts: VisitFacts = {
     // rules about "the future" (next contact date) are judged as of the original submission
@@ -161,10 +165,10 @@ function replay(r: any, rules: readonly GateRuleConfig[], keywordLibraries: Reco
     recentOrderIds: (stored.recentOrderIds ?? []).map(Number),
     satisfiedPrerequisites: (stored.satisfiedPrerequisites ?? []).map((p: any) => ({ ...p, actionId: Number(p.actionId) })),
     keywordLibraries: stored.keywordLibraries ?? keywordLibraries,
-    evidence: storedEvidenceContext(p, { submittedBy: r.submitted_by, actionId: r.action_id }, ev.thresholds),
+    evidence: storedEvidenceContext(p, { submittedBy: r.submitted_by, actionId: r.action_id }, thresholds),
   };
   const result = evaluateRules(facts, [...rules, ...requirementRules(requirements)]);
-  const verdict = trustVerdict(result.failures, ev.thresholds);
+  const verdict = trustVerdict(result.failures, thresholds);
   const newOutcome = result.ok ? 'accepted' : 'rejected';
   const change = newOutcome === r.outcome ? 'unchanged' : newOutcome === 'rejected' ? 'newly_rejected' : 'newly_accepted';
   return {

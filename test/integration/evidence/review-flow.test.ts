@@ -166,4 +166,19 @@ describe('evidence review: a reused photo from visit to decision', () => {
     expect(check.body.findings.map((f: any) => f.code)).to.include('PHOTO_REUSED');
     expect(check.body.findings.find((f: any) => f.code === 'PHOTO_REUSED')).to.include({ label: '照片重复使用' });
   });
+
+  it("checks a hospital visit's draft by the hospitals' own thresholds, as its submission is judged", async () => {
+    const standard = (await api.call('GET', '/api/settings/evidence.thresholds', { as: 'admin.lin' })).body.value;
+    const put = await api.call('PUT', '/api/settings/evidence.thresholds', {
+      as: 'admin.lin', body: { scope: { departmentId: null, customerType: 'hospital' }, expectedVersion: 0, value: { ...standard, photoMaxMinutes: 1 } },
+    });
+    expect(put.status, JSON.stringify(put.body)).to.equal(200);
+    const c = await $.customer('南京鼓楼医院');
+    const photo = await cameraPhoto({ scene: 4242, width: 800, height: 600, gps: gcj02ToWgs84(c.lat, c.lng), takenAt: new Date(Date.now() - 8 * 60_000) });
+    const { check, res } = await fileVisit('rep.sun', '南京鼓楼医院', photo);
+    const codes = (findings: any[]) => findings.map((f) => f.code);
+    expect(codes(check.body.findings)).to.include('PHOTO_STALE');
+    expect(codes(check.body.findings)).to.deep.equal(codes(res!.body.evidence.findings));
+    expect(check.body.verdict).to.equal(res!.body.evidence.verdict);
+  });
 });
