@@ -15,6 +15,4 @@ export const draftNudge = defineSetting({
       .meta({ title: '草稿闲置', unit: '分钟', description: '闲置这么久才提醒，避免打断正在填写的人' }),
   }),
   default: { idleMinutes: 60 },
-  scopes: { department: false, customerType: 'none' },
-  editors: { organisation: ['admin'] },
 });

@@ -33,8 +33,6 @@ export const processTemplate = defineSetting({
     const t = DEFAULT_PROCESS_TEMPLATES.find((x) => x.code === item);
     return t ? ProcessTemplateSchema.parse({ name: t.name, nodes: t.nodes }) : undefined;
   },
-  scopes: { department: false, customerType: 'none' },
-  editors: { organisation: ['admin'] },
   editor: 'process-template',
   items: {
     noun: '流程模板',

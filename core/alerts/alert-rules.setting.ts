@@ -137,11 +137,9 @@ async function previewLegal(db: Db, c: { before: z.output<typeof LegalSchema>; a
   return compareSets(week.label, await skippingReps(db, c.before, week.to), await skippingReps(db, c.after, week.to), '业务员');
 }
 
-export const common = { topic: 'alerts' as const, scopes: { department: false, customerType: 'none' as const }, editors: { organisation: ['admin' as const] } };
-
 export const silenceAlert = defineSetting({
-  ...common,
   key: 'alerts.silence',
+  topic: 'alerts',
   label: '客户沉默预警',
   help: '客户连续多少天没有有效跟进就预警，发给谁，夜间是否免打扰。每晚检查一次。',
   schema: SilenceSchema,
@@ -152,8 +150,8 @@ export const silenceAlert = defineSetting({
 });
 
 export const legalReviewSkipsAlert = defineSetting({
-  ...common,
   key: 'alerts.legal-review-skips',
+  topic: 'alerts',
   label: '跳过法务审核预警',
   help: '业务员在统计窗口内跳过法务审核达到多少次就预警，发给谁。',
   schema: LegalSchema,
@@ -163,8 +161,8 @@ export const legalReviewSkipsAlert = defineSetting({
 });
 
 export const overdueEscalationAlert = defineSetting({
-  ...common,
   key: 'alerts.overdue-escalation',
+  topic: 'alerts',
   label: '事项逾期升级',
   help: '逾期事项按各事项类型的升级步骤通知负责人、主管和总监；这里设置免打扰时段和每次处理量。',
   schema: OverdueSchema,
@@ -173,8 +171,8 @@ export const overdueEscalationAlert = defineSetting({
 });
 
 export const remindersAlert = defineSetting({
-  ...common,
   key: 'alerts.reminders',
+  topic: 'alerts',
   label: '草稿与日报提醒',
   help: '拜访报告草稿闲置多久提醒业务员，几点还没交日报就提醒。',
   schema: RemindersSchema,

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/pool.js';
 import { daysBefore } from './run-detection.js';
-import { common, compareSets, defaultParams, labelled, projectTo, recipients } from './alert-rules.setting.js';
+import { compareSets, defaultParams, labelled, projectTo, recipients } from './alert-rules.setting.js';
 import { defineSetting, type PreviewResult } from '../settings/define.js';
 import {
   COMPLAINT_SEVERITIES, COMPLAINT_SEVERITY_LABELS, ComplaintEscalationParamsSchema, FirstOrderLateParamsSchema, LicenceExpiryParamsSchema,
@@ -94,8 +94,8 @@ function previewNow<V>(find: (db: Db, v: V, now: Date) => Promise<Map<number, st
 }
 
 export const firstOrderLateAlert = defineSetting({
-  ...common,
   key: 'alerts.first-order-late',
+  topic: 'alerts',
   label: '首单延迟发货预警',
   help: '新客户签约后多少天首单仍未发货就预警，发给谁。每小时检查一次。',
   schema: FirstOrderSchema,
@@ -105,8 +105,8 @@ export const firstOrderLateAlert = defineSetting({
 });
 
 export const reorderOverdueAlert = defineSetting({
-  ...common,
   key: 'alerts.reorder-overdue',
+  topic: 'alerts',
   label: '返单超期预警',
   help: '老客户距上次下单超过平时间隔的几倍就预警，发给谁。每小时检查一次。',
   schema: ReorderSchema,
@@ -116,8 +116,8 @@ export const reorderOverdueAlert = defineSetting({
 });
 
 export const orderErrorsAlert = defineSetting({
-  ...common,
   key: 'alerts.order-errors',
+  topic: 'alerts',
   label: '订单错漏预警',
   help: '订单确认后改单、退货或发货数量与订单不符时预警，检查最近多少天的订单，发给谁。',
   schema: OrderErrorsSchema,
@@ -127,8 +127,8 @@ export const orderErrorsAlert = defineSetting({
 });
 
 export const complaintEscalationAlert = defineSetting({
-  ...common,
   key: 'alerts.complaint-escalation',
+  topic: 'alerts',
   label: '客户投诉升级',
   help: '各严重程度的投诉多少小时内应解决，超时或同一客户反复投诉就升级给谁。',
   schema: ComplaintSchema,
@@ -138,8 +138,8 @@ export const complaintEscalationAlert = defineSetting({
 });
 
 export const licenceExpiryAlert = defineSetting({
-  ...common,
   key: 'alerts.licence-expiry',
+  topic: 'alerts',
   label: '证照到期预警',
   help: '客户证照快到期时发给谁（提前几天在「客户资料」的证照到期提醒里设置）。',
   schema: LicenceSchema,

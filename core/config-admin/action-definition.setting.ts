@@ -45,8 +45,6 @@ export const actionDefinition = defineSetting({
   help: '每种事项（拜访、报价、合同审批……）提交时要满足的规则、办理时限（工作日）和逾期升级步骤。修改规则前先试运行，看近期报告会有什么变化。',
   schema: ActionDefinitionSchema,
   default: ({ item }) => structuredClone(DEFAULT_ACTION_DEFINITIONS.find((d) => d.code === item)),
-  scopes: { department: false, customerType: 'none' },
-  editors: { organisation: ['admin'] },
   items: {
     noun: '事项类型',
     list: async (db) => (await db.query('SELECT code, name FROM action_definitions WHERE active ORDER BY id')).rows

@@ -53,8 +53,6 @@ export const holidayCalendar = defineSetting({
   schema: HolidayYearSchema,
   // the template's calendar (what install-template.ts put in the table), year by year
   default: ({ item }) => ({ days: CN_HOLIDAYS_2026.filter((h) => h.day.startsWith(`${item}-`)).map((h) => ({ day: h.day, kind: h.kind, name: h.name })) }),
-  scopes: { department: false, customerType: 'none' },
-  editors: { organisation: ['admin'] },
   items: {
     noun: '年份',
     list: (db) => years(db),

@@ -21,8 +21,6 @@ export const KeywordLibrarySchema = z.strictObject({
 });
 export type KeywordLibrary = z.output<typeof KeywordLibrarySchema>;
 
-
-
 export const keywordLibrary = defineSetting({
   key: 'keywords.library',
   topic: 'keywords',
@@ -32,8 +30,6 @@ export const keywordLibrary = defineSetting({
   // the template's libraries, as core/seed/install-template.ts installs them
   default: ({ item }) => (DEFAULT_KEYWORD_LIBRARIES[item]
     ? { name: DEFAULT_KEYWORD_LIBRARY_NAMES[item], words: [...DEFAULT_KEYWORD_LIBRARIES[item]] } : undefined),
-  scopes: { department: false, customerType: 'none' },
-  editors: { organisation: ['admin'] },
   items: {
     noun: '关键词库',
     list: async (db: Db) => (await db.query('SELECT code, name FROM keyword_libraries ORDER BY code')).rows

@@ -45,8 +45,6 @@ export const salesPipeline = defineSetting({
   help: '商机经过的阶段、子阶段和每个阶段的检查清单，哪些阶段可以跳过。有进行中商机的阶段不能删除。',
   schema: PipelineSchema,
   default: ({ item }) => (item === 'sales' ? structuredClone(DEFAULT_PIPELINE) : undefined),
-  scopes: { department: false, customerType: 'none' },
-  editors: { organisation: ['admin'] },
   items: {
     noun: '销售流程',
     list: async (db) => (await db.query('SELECT code, name FROM pipelines ORDER BY is_default DESC, id')).rows

@@ -52,8 +52,6 @@ export const dashboardBands = defineSetting({
   help: '每个指标什么值算健康（绿）、关注（黄）、预警（红）。过去月份的看板按当时生效的阈值着色。',
   schema: ThresholdsSchema,
   default: DEFAULT_DASHBOARD_SETTINGS.thresholds,
-  scopes: { department: false, customerType: 'none' },
-  editors: { organisation: ['admin'] },
   preview: previewBands,
   notify: { roles: ['manager', 'director'] },
 });
@@ -65,8 +63,6 @@ export const profileFields = defineSetting({
   help: '客户资料完整度按这些字段及其权重计算。',
   schema: ProfileFieldsSchema,
   default: { fields: DEFAULT_DASHBOARD_SETTINGS.profileFields },
-  scopes: { department: false, customerType: 'none' },
-  editors: { organisation: ['admin'] },
 });
 
 /** Bands and profile fields in force now, or at `at` (a past period reads those of its time). */

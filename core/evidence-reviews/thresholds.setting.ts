@@ -17,7 +17,6 @@ export const evidenceThresholds = defineSetting({
   schema: EvidenceThresholdsSchema,
   default: DEFAULT_EVIDENCE_THRESHOLDS,
   scopes: { department: false, customerType: 'optional' },
-  editors: { organisation: ['admin'] },
   notify: { roles: ['manager'] },
   preview: previewThresholds,
 });

@@ -20,6 +20,4 @@ export const heavyFairUse = defineSetting({
   help: '导出 Excel/CSV、生成热力图图片等耗时操作，每人每分钟最多几次、同时最多几个。超出时提示稍后再试，其他人不受影响。',
   schema: FairUseLimitsSchema,
   default: { perMinute: 20, atOnce: 2 },
-  scopes: { department: false, customerType: 'none' },
-  editors: { organisation: ['admin'] },
 });

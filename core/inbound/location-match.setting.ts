@@ -19,6 +19,4 @@ export const locationMatch = defineSetting({
       .meta({ title: '自动开始拜访的范围', unit: '公里', description: '业务员离客户登记地址这么近，才自动为其开始一次拜访' }),
   }).refine((v) => v.atDoorKm <= v.nearKm, { message: '自动开始拜访的范围不能大于报告识别范围', path: ['atDoorKm'] }),
   default: { nearKm: 5, atDoorKm: 1 },
-  scopes: { department: false, customerType: 'none' },
-  editors: { organisation: ['admin'] },
 });

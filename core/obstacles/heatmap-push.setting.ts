@@ -29,8 +29,6 @@ export const heatmapPush = defineSetting({
   help: '每周把上一周的跨部门协同堵点热力图（图片和可点开的卡片）推送给谁、在周几几点推送。主管收到的是本部门的热力图。',
   schema: HeatmapPushSchema,
   default: { enabled: true, weekday: '1', time: '08:30', roles: ['director'], users: [] },
-  scopes: { department: false, customerType: 'none' },
-  editors: { organisation: ['admin'] },
   check: async (db, value) => {
     if (value.users.length === 0) return [];
     const { rows } = await db.query('SELECT wecom_userid FROM users WHERE active AND wecom_userid = ANY($1)', [value.users]);

@@ -24,8 +24,6 @@ export const contactCoverage = defineSetting({
       .meta({ title: '关键角色', labels: BUYING_ROLE_LABELS }),
   }),
   default: { windowDays: DEFAULT_RELATIONSHIP_SETTINGS.windowDays, silentDays: DEFAULT_RELATIONSHIP_SETTINGS.silentDays, keyRoles: DEFAULT_RELATIONSHIP_SETTINGS.keyRoles },
-  scopes: { department: false, customerType: 'none' },
-  editors: { organisation: ['admin'] },
 });
 
 export const keyDepartments = defineSetting({
@@ -38,7 +36,6 @@ export const keyDepartments = defineSetting({
   }),
   default: ({ customerType }) => (customerType ? { departments: [...DEFAULT_RELATIONSHIP_SETTINGS.keyDepartments[customerType]] } : undefined),
   scopes: { department: false, customerType: 'required' },
-  editors: { organisation: ['admin'] },
 });
 
 export const licenceExpiryDays = defineSetting({
@@ -50,8 +47,6 @@ export const licenceExpiryDays = defineSetting({
     daysAhead: z.number().int().min(1, '应在1–180天之间').max(180, '应在1–180天之间').meta({ title: '提前天数', unit: '天' }),
   }),
   default: { daysAhead: 30 },
-  scopes: { department: false, customerType: 'none' },
-  editors: { organisation: ['admin'] },
 });
 
 /** The relationship numbers in force, all customer types' departments included. */

@@ -14,7 +14,5 @@ export const dailyReportRules = defineSetting({
       .meta({ title: '可补交最近', unit: '天', description: '0 表示只能交当天的日报' }),
   }),
   default: { backfillDays: 7 },
-  scopes: { department: false, customerType: 'none' },
-  editors: { organisation: ['admin'] },
   notify: { roles: ['rep'] },
 });

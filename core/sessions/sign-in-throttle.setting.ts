@@ -24,6 +24,4 @@ export const signInThrottle = defineSetting({
   help: '同一地址在统计时长内登录失败达到次数后，要等待才能再试；之后每再失败一次，等待时间加倍（最长为统计时长）。登录记录在 设置 → 登录与会话。',
   schema: SignInThrottleSchema,
   default: { freeFailures: 5, windowMinutes: 15, firstWaitSeconds: 30 },
-  scopes: { department: false, customerType: 'none' },
-  editors: { organisation: ['admin'] },
 });

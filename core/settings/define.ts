@@ -7,8 +7,7 @@
  *     key: 'alerts.silence', topic: 'alerts', label: '客户沉默预警', help: '…',
  *     schema: z.strictObject({ days: z.number().int().min(1).max(90).meta({ title: '天数', unit: '天' }) }),
  *     default: { days: 7 },
- *     scopes: { department: false, customerType: 'none' },
- *     editors: { organisation: ['admin'] },
+ *     // scopes and editors omitted: one organisation-wide value that admins edit
  *   });
  *   const { days } = await readSetting(db, silenceDays);
  */
@@ -120,18 +119,27 @@ export interface SettingDefinition<T = any> {
   editor?: 'pipeline' | 'action-definition' | 'holidays' | 'process-template';
 }
 
-type Declared<S extends z.ZodType> = Omit<SettingDefinition<z.output<S>>, 'kind' | 'schema' | 'defaultValue'> & {
+/** Most settings: one value for the whole organisation, whatever the customer type … */
+const ORGANISATION_ONLY: ScopeSpec = { department: false, customerType: 'none' };
+/** … that admins edit. */
+const ADMINS_EDIT: Editors = { organisation: ['admin'] };
+
+type Declared<S extends z.ZodType> = Omit<SettingDefinition<z.output<S>>, 'kind' | 'schema' | 'defaultValue' | 'scopes' | 'editors'> & {
   schema: S;
   /** A value, or a function of the item and customer type. */
   default: z.output<S> | ((ctx: { item: string; customerType: CustomerType | null }) => z.output<S> | undefined);
+  /** Omitted: ORGANISATION_ONLY. */
+  scopes?: ScopeSpec;
+  /** Omitted: ADMINS_EDIT. */
+  editors?: Editors;
 };
 
 export function defineSetting<S extends z.ZodType>(d: Declared<S>): SettingDefinition<z.output<S>> {
-  const { default: dflt, ...rest } = d;
+  const { default: dflt, scopes = ORGANISATION_ONLY, editors = ADMINS_EDIT, ...rest } = d;
   const defaultValue = typeof dflt === 'function'
     ? dflt as (ctx: { item: string; customerType: CustomerType | null }) => z.output<S> | undefined
     : () => structuredClone(dflt);
-  return { kind: 'setting', ...rest, schema: rest.schema as z.ZodType<z.output<S>>, defaultValue };
+  return { kind: 'setting', ...rest, scopes, editors, schema: rest.schema as z.ZodType<z.output<S>>, defaultValue };
 }
 
 export function isSettingDefinition(v: unknown): v is SettingDefinition {

@@ -62,7 +62,5 @@ export const settingPermissions = defineSetting({
   help: '决定哪些角色可以修改哪些设置：全公司的设置、任一部门的设置，或本部门及下级部门的设置。未列出的设置项按其默认权限。其他角色只能查看。',
   schema: SettingPermissionsSchema,
   default: () => ({ rules: declaredRules(loadedDefinitions()) }),
-  scopes: { department: false, customerType: 'none' },
-  editors: { organisation: ['admin'] },
   check: async (_db, value) => permissionIssues(value),
 });
