@@ -3,7 +3,7 @@ import type { ZodType } from 'zod';
 import type { Actor } from '../core/auth/actor.js';
 import type { HeavyRunner } from '../core/heavy/heavy-runner.js';
 import { requireActor } from './middleware/authenticate.js';
-import { ErrorResponse, HEAVY_429, heavyGate, parse, type RouteKit } from './route-kit.js';
+import { heavyGate, parse, routeErrorResponses, type RouteKit } from './route-kit.js';
 
 /**
  * A GET answering a file (an export, an image) rather than JSON: the same
@@ -20,16 +20,16 @@ export interface FileRouteSpec<P, Q> {
   tags: string[];
   summary: string;
   params?: ZodType<P>;
-  query: ZodType<Q>;
+  query?: ZodType<Q>;
   contentType: string;
+  /** Error statuses it documents in its own words (a 404 that says what was not found). */
+  errors?: Record<number, string>;
   /** See RouteSpec.heavy (api/route-kit.ts). */
   heavy?: boolean;
   handler(ctx: Context, input: { actor: Actor; params: P; query: Q; render: HeavyRunner['render'] }): Promise<void>;
 }
 
 export function defineFileRoute<P, Q>(kit: RouteKit, spec: FileRouteSpec<P, Q>): void {
-  const json = { 'application/json': { schema: ErrorResponse } };
-  const err = (description: string) => ({ description, content: json });
   kit.registry.registerPath({
     method: 'get', path: spec.path, operationId: spec.operationId, summary: spec.summary, tags: spec.tags,
     security: [{ session: [] }],
@@ -37,16 +37,13 @@ export function defineFileRoute<P, Q>(kit: RouteKit, spec: FileRouteSpec<P, Q>):
     request: { params: spec.params as any, query: spec.query as any },
     responses: {
       200: { description: '文件', content: { [spec.contentType.split(';')[0]]: { schema: { type: 'string', format: 'binary' } } } },
-      400: err('请求格式错误'), 401: err('未登录'), 403: err('无权限'),
-      ...(/\{\w+\}/.test(spec.path) ? { 404: err('不存在或不在权限范围内') } : {}),
-      422: err('业务校验未通过'),
-      ...(spec.heavy ? { 429: HEAVY_429 } : {}),
+      ...routeErrorResponses(spec, spec.errors),
     },
   });
   const gate = heavyGate(kit, spec);
   kit.router.get(spec.operationId, spec.path.replace(/\{(\w+)\}/g, ':$1'), async (ctx: Context) => {
     const actor = requireActor(ctx);
-    const params = spec.params ? parse(spec.params, ctx.params, 'params') : (undefined as P);
+    const params = parse(spec.params, ctx.params, 'params');
     const query = parse(spec.query, ctx.query, 'query');
     await gate(actor, (render) => spec.handler(ctx, { actor, params, query, render }));
   });

@@ -98,6 +98,18 @@ export function errorResponses(extra: Record<number, string> = {}) {
 }
 
 /**
+ * The errors an operation declared with the route kit documents: the common
+ * ones, 404 when a path id names a record (unknown or outside the caller's
+ * scope), 429 when it is heavy; `extra` adds or words its own.
+ */
+export function routeErrorResponses(spec: { path: string; heavy?: boolean }, extra: Record<number, string> = {}) {
+  const own: Record<number, string> = {};
+  if (/\{\w+\}/.test(spec.path)) own[404] = '不存在或不在权限范围内';
+  if (spec.heavy) own[429] = '耗时操作超出每人的次数或并发上限（Retry-After 给出等待秒数）';
+  return errorResponses({ ...own, ...extra });
+}
+
+/**
  * A handler's answer with its own status, for refusals that must still commit
  * their bookkeeping (e.g. a rejected visit report records the attempt and the
  * supervisor's to-do, then answers 422). An error status (≥ 400) releases the
@@ -306,19 +318,7 @@ function register<P, Q, B>(registry: OpenAPIRegistry, spec: RouteSpec<P, Q, B>, 
     },
     responses: {
       [status]: { description: '成功', content: { 'application/json': { schema: spec.response } } },
-      '400': { description: '请求格式错误', content: { 'application/json': { schema: ErrorResponse } } },
-      '401': { description: '未登录', content: { 'application/json': { schema: ErrorResponse } } },
-      '403': { description: '无权限', content: { 'application/json': { schema: ErrorResponse } } },
-      // a record that does not exist or lies outside the caller's scope
-      ...(/\{\w+\}/.test(spec.path)
-        ? { '404': { description: '不存在或不在权限范围内', content: { 'application/json': { schema: ErrorResponse } } } }
-        : {}),
-      '422': { description: '业务校验未通过', content: { 'application/json': { schema: ErrorResponse } } },
-      ...(spec.heavy ? { '429': HEAVY_429 } : {}),
+      ...routeErrorResponses(spec),
     },
   });
 }
-
-export const HEAVY_429 = {
-  description: '耗时操作超出每人的次数或并发上限（Retry-After 给出等待秒数）', content: { 'application/json': { schema: ErrorResponse } },
-};

@@ -9,10 +9,8 @@ import {
 import { getDashboardOverview, getMetricBreakdown } from '../../core/dashboards/service.js';
 import { loadDashboardSettings } from '../../core/dashboards/dashboard.setting.js';
 import { DashboardSettingsSchema } from '../../core/dashboards/settings.js';
-import { AppError } from '../../core/errors.js';
 import type { ClusterWeek } from '../../core/obstacles/cluster-week.js';
 import { listTopics, obstacleHeatmap, topicReports } from '../../core/obstacles/heatmap.js';
-import { recordEvent } from '../../core/resources/events.js';
 import { IdParam } from '../../core/resources/schemas.js';
 import { defineFileRoute } from '../file-route.js';
 import { defineRoute, type RouteKit } from '../route-kit.js';

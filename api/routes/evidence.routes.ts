@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { VisitDraftSchema } from '../../core/actions/action-schemas.js';
 import { checkDraftEvidence, EvidenceCheckSchema } from '../../core/actions/evidence-check.js';
 import { createStorage, type Storage } from '../../core/attachments/storage.js';
-import { AppError } from '../../core/errors.js';
 import { appealFinding, decideEvidenceReview } from '../../core/evidence-reviews/decisions.js';
 import {
   AppealBodySchema, DecideEvidenceBodySchema, EvidenceReviewDetailSchema, EvidenceReviewItemSchema, EvidenceReviewSchema,
@@ -10,15 +9,14 @@ import {
 } from '../../core/evidence-reviews/schemas.js';
 import { getEvidenceReview, listEvidenceReviews, reviewFileOrThrow } from '../../core/evidence-reviews/reviews.js';
 import { IdParam, IdParams } from '../../core/resources/schemas.js';
-import { requireActor } from '../middleware/authenticate.js';
-import { defineRoute, errorResponses, type RouteKit } from '../route-kit.js';
+import { defineFileRoute } from '../file-route.js';
+import { defineRoute, type RouteKit } from '../route-kit.js';
 import { pageOf } from './page-schema.js';
 
 /**
  * Evidence verification: the rep's findings at capture time, the supervisors'
  * review queue (suspicious first), one review with its files and the rep's
- * check-ins that day, decisions and appeals. The file route answers bytes and
- * is registered by hand with the same OpenAPI conventions.
+ * check-ins that day, decisions and appeals. The file route answers bytes.
  */
 export function registerEvidenceRoutes(kit: RouteKit, storage: Storage = createStorage(kit.deps.config)): void {
   const tags = ['evidence'];
@@ -59,27 +57,19 @@ export function registerEvidenceRoutes(kit: RouteKit, storage: Storage = createS
 const FileParams = z.object({ submissionId: IdParam, attachmentId: IdParam });
 
 function registerReviewFile(kit: RouteKit, storage: Storage): void {
-  kit.registry.registerPath({
-    method: 'get', path: '/api/evidence-reviews/{submissionId}/files/{attachmentId}', operationId: 'getEvidenceReviewFile', tags: ['evidence'],
+  defineFileRoute(kit, {
+    path: '/api/evidence-reviews/{submissionId}/files/{attachmentId}', operationId: 'getEvidenceReviewFile', tags: ['evidence'],
     summary: '复核页面查看的照片/语音：本次提交的文件，以及问题中指出的被重复使用的原文件',
-    security: [{ session: [] }],
-    request: { params: FileParams as any },
-    responses: {
-      200: { description: '文件内容', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
-      ...errorResponses({ 404: '不在权限范围内或不属于该复核' }),
+    params: FileParams, contentType: 'application/octet-stream', errors: { 404: '不在权限范围内或不属于该复核' },
+    handler: async (ctx, { actor, params }) => {
+      const file = await reviewFileOrThrow(kit.deps.pool, actor, params.submissionId, params.attachmentId);
+      const object = await storage.get(file.sha256);
+      ctx.set('X-Content-Type-Options', 'nosniff');
+      ctx.set('Content-Security-Policy', "default-src 'none'; sandbox");
+      ctx.set('Cache-Control', 'private, max-age=3600');
+      ctx.type = file.mime;
+      ctx.length = object.size;
+      ctx.body = object.stream;
     },
-  });
-  kit.router.get('getEvidenceReviewFile', '/api/evidence-reviews/:submissionId/files/:attachmentId', async (ctx) => {
-    const actor = requireActor(ctx);
-    const p = FileParams.safeParse(ctx.params);
-    if (!p.success) throw new AppError('VALIDATION_FAILED', p.error.issues.map((i) => ({ path: ['params', ...i.path.map(String)].join('.'), message: i.message })));
-    const file = await reviewFileOrThrow(kit.deps.pool, actor, p.data.submissionId, p.data.attachmentId);
-    const object = await storage.get(file.sha256);
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('Content-Security-Policy', "default-src 'none'; sandbox");
-    ctx.set('Cache-Control', 'private, max-age=3600');
-    ctx.type = file.mime;
-    ctx.length = object.size;
-    ctx.body = object.stream;
   });
 }
