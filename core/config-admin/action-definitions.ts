@@ -11,8 +11,9 @@ import { AppError } from '../errors.js';
 import { EscalationPolicySchema } from '../flow/escalation.js';
 import { RuleSetSchema, type GateRuleConfig } from '../flow/rules/index.js';
 import { assertCan } from '../auth/permissions.js';
+import { ITEM_CODE, itemCodeHint } from '../settings/define.js';
 
-export const DefinitionCode = z.string().regex(/^[a-z][a-z0-9_]{0,49}$/, '编码只能包含小写字母、数字和下划线');
+export const DefinitionCode = z.string().regex(ITEM_CODE, itemCodeHint('visit'));
 export const DefinitionCodeParams = z.object({ code: DefinitionCode });
 
 export const DefinitionVersionSchema = z.object({

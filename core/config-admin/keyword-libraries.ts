@@ -8,9 +8,10 @@ import type { Actor } from '../auth/actor.js';
 import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import { assertCan } from '../auth/permissions.js';
+import { ITEM_CODE, itemCodeHint } from '../settings/define.js';
 
 export const LibraryCodeParams = z.object({
-  code: z.string().regex(/^[a-z][a-z0-9_]{0,49}$/, '编码只能包含小写字母、数字和下划线'),
+  code: z.string().regex(ITEM_CODE, itemCodeHint('pain_points')),
 });
 
 export const KeywordLibraryViewSchema = z.object({

@@ -18,7 +18,7 @@ import { PageQuerySchema, runList, type Page } from '../resources/pagination.js'
 import { ROLE_LABELS, type Actor, type Role } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { signSession } from '../auth/session.js';
-import { recordAuthEvent, type ClientInfo } from './sign-in-log.js';
+import { recordAuthEvent, SIGN_IN_METHOD_LABELS, type ClientInfo } from './sign-in-log.js';
 
 export type SignInMethod = 'dev' | 'wecom';
 export type RevokeReason = 'logout' | 'deactivated' | 'admin';
@@ -86,7 +86,7 @@ export async function listOpenSessions(db: Db, actor: Actor, q: z.infer<typeof O
     from: 'sessions s JOIN users u ON u.id = s.user_id', where, sql, sortExpr: 's.created_at', idExpr: 's.id', page: q,
   }, (r) => ({
     id: r.id, userId: r.user_id, userName: r.name, userid: r.wecom_userid, roleLabel: ROLE_LABELS[r.role as Role],
-    method: r.method, methodLabel: r.method === 'dev' ? '演示账号' : '企业微信',
+    method: r.method, methodLabel: SIGN_IN_METHOD_LABELS[r.method],
     createdAt: r.created_at.toISOString(), expiresAt: r.expires_at.toISOString(), ip: r.ip, userAgent: r.user_agent,
   }));
 }
