@@ -29,9 +29,6 @@ import { assertMayEditSetting } from '../settings/permissions.js';
 import { locateSetting, settingIdOf } from '../settings/service.js';
 import { actionDefinition } from './action-definition.setting.js';
 
-
-/** Where the dry-run's reading of a stored report lives now; kept here for callers that import it from the dry-run. */
-export { reportFromPayload } from '../flow/stored-report.js';
 export const DryRunBodySchema = z.strictObject({
   rules: RuleSetSchema,
   /** How far back to replay, in calendar days. */

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { requirementRules } from '../../../core/actions/definitions.js';
-import { reportFromPayload } from '../../../core/config-admin/dry-run.js';
+import { reportFromPayload } from '../../../core/flow/stored-report.js';
 import { evaluateRules } from '../../../core/flow/evaluate-rules.js';
 import { readCaptureTime } from '../../../core/flow/exif.js';
 import { RuleSetSchema } from '../../../core/flow/rules/index.js';
