@@ -9,13 +9,13 @@
 import { z } from 'zod';
 import type { Db } from '../db/pool.js';
 import { defineSetting } from '../settings/define.js';
+import { wholeBetween } from '../settings/fields.js';
 import { readSetting } from '../settings/read.js';
 
 export const DispatchRulesSchema = z.strictObject({
   dueDays: z.array(z.strictObject({
     definitionCode: z.string().min(1).meta({ title: '事项类型', optionsFrom: 'action-definitions' }),
-    dueWorkingDays: z.number().int().min(0, '应在0–120个工作日之间').max(120, '应在0–120个工作日之间')
-      .meta({ title: '办理时限', unit: '个工作日', description: '派发后第几个工作日结束前完成；0 表示当天' }),
+    dueWorkingDays: wholeBetween(0, 120, { title: '办理时限', unit: '个工作日', description: '派发后第几个工作日结束前完成；0 表示当天' }),
   })).max(50).meta({ title: '各类事项的办理时限', description: '未列出的事项类型按其默认时限' }),
 });
 export type DispatchRules = z.output<typeof DispatchRulesSchema>;

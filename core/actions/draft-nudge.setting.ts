@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { defineSetting } from '../settings/define.js';
+import { wholeBetween } from '../settings/fields.js';
 
 export const draftNudge = defineSetting({
   key: 'bot.draft-nudge',
@@ -11,8 +12,7 @@ export const draftNudge = defineSetting({
   label: '草稿未完成提醒（机器人）',
   help: '业务员当天的拜访报告草稿还缺内容时，机器人在草稿闲置多久后提醒一次（每份草稿每天一次）。',
   schema: z.strictObject({
-    idleMinutes: z.number().int().min(10, '应在10–480分钟之间').max(480, '应在10–480分钟之间')
-      .meta({ title: '草稿闲置', unit: '分钟', description: '闲置这么久才提醒，避免打断正在填写的人' }),
+    idleMinutes: wholeBetween(10, 480, { title: '草稿闲置', unit: '分钟', description: '闲置这么久才提醒，避免打断正在填写的人' }),
   }),
   default: { idleMinutes: 60 },
 });

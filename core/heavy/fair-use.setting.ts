@@ -6,10 +6,11 @@
  */
 import { z } from 'zod';
 import { defineSetting } from '../settings/define.js';
+import { wholeBetween } from '../settings/fields.js';
 
 export const FairUseLimitsSchema = z.strictObject({
-  perMinute: z.number().int().min(1, '应在1–1000次之间').max(1000, '应在1–1000次之间').meta({ title: '每人每分钟最多', unit: '次' }),
-  atOnce: z.number().int().min(1, '应在1–16个之间').max(16, '应在1–16个之间').meta({ title: '每人同时最多', unit: '个' }),
+  perMinute: wholeBetween(1, 1000, { title: '每人每分钟最多', unit: '次' }),
+  atOnce: wholeBetween(1, 16, { title: '每人同时最多', unit: '个' }),
 });
 export type FairUseLimits = z.output<typeof FairUseLimitsSchema>;
 

@@ -9,6 +9,7 @@ import type { Db } from '../db/pool.js';
 import { BUYING_ROLE_LABELS, BUYING_ROLES } from '../flow/buying-centre.js';
 import type { CustomerType } from '../flow/types.js';
 import { defineSetting } from '../settings/define.js';
+import { wholeBetween } from '../settings/fields.js';
 import { readSetting } from '../settings/read.js';
 import { DEFAULT_RELATIONSHIP_SETTINGS, type RelationshipSettings } from './relationship-settings.js';
 
@@ -18,8 +19,8 @@ export const contactCoverage = defineSetting({
   label: '对接频次与覆盖缺口',
   help: '对接频次按最近多少天内的拜访、跟进和消息计算；决策者、采购者等关键角色多少天没有接触即列为商机的覆盖缺口。',
   schema: z.strictObject({
-    windowDays: z.number().int().min(7, '应在7–365天之间').max(365, '应在7–365天之间').meta({ title: '对接频次统计天数', unit: '天' }),
-    silentDays: z.number().int().min(1, '应在1–365天之间').max(365, '应在1–365天之间').meta({ title: '关键角色未接触多少天算缺口', unit: '天' }),
+    windowDays: wholeBetween(7, 365, { title: '对接频次统计天数', unit: '天' }),
+    silentDays: wholeBetween(1, 365, { title: '关键角色未接触多少天算缺口', unit: '天' }),
     keyRoles: z.array(z.enum(BUYING_ROLES)).min(1, '至少选一个关键角色')
       .meta({ title: '关键角色', labels: BUYING_ROLE_LABELS }),
   }),
@@ -44,7 +45,7 @@ export const licenceExpiryDays = defineSetting({
   label: '证照到期提醒',
   help: '客户的营业执照、许可证在到期前多少天开始提醒负责的业务员和主管。',
   schema: z.strictObject({
-    daysAhead: z.number().int().min(1, '应在1–180天之间').max(180, '应在1–180天之间').meta({ title: '提前天数', unit: '天' }),
+    daysAhead: wholeBetween(1, 180, { title: '提前天数', unit: '天' }),
   }),
   default: { daysAhead: 30 },
 });

@@ -3,6 +3,7 @@
  */
 import { z } from 'zod';
 import { defineSetting } from '../settings/define.js';
+import { wholeBetween } from '../settings/fields.js';
 
 export const dailyReportRules = defineSetting({
   key: 'reports.daily',
@@ -10,8 +11,7 @@ export const dailyReportRules = defineSetting({
   label: '日报补交期限',
   help: '业务员可以补交或修改最近几天的日报；更早的日期不再接受。',
   schema: z.strictObject({
-    backfillDays: z.number().int().min(0, '应在0–31天之间').max(31, '应在0–31天之间')
-      .meta({ title: '可补交最近', unit: '天', description: '0 表示只能交当天的日报' }),
+    backfillDays: wholeBetween(0, 31, { title: '可补交最近', unit: '天', description: '0 表示只能交当天的日报' }),
   }),
   default: { backfillDays: 7 },
   notify: { roles: ['rep'] },

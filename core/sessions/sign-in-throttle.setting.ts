@@ -6,14 +6,12 @@
  */
 import { z } from 'zod';
 import { defineSetting } from '../settings/define.js';
-
-const count = (min: number, max: number, title: string, unit: string) => z.number().int()
-  .min(min, `应在${min}–${max}${unit}之间`).max(max, `应在${min}–${max}${unit}之间`).meta({ title, unit });
+import { wholeBetween } from '../settings/fields.js';
 
 export const SignInThrottleSchema = z.strictObject({
-  freeFailures: count(1, 50, '允许连续失败', '次'),
-  windowMinutes: count(1, 1440, '统计时长', '分钟'),
-  firstWaitSeconds: count(1, 3600, '首次等待', '秒'),
+  freeFailures: wholeBetween(1, 50, { title: '允许连续失败', unit: '次' }),
+  windowMinutes: wholeBetween(1, 1440, { title: '统计时长', unit: '分钟' }),
+  firstWaitSeconds: wholeBetween(1, 3600, { title: '首次等待', unit: '秒' }),
 });
 export type SignInThrottle = z.output<typeof SignInThrottleSchema>;
 
