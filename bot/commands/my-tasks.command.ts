@@ -4,7 +4,7 @@
  */
 import { listActions } from '../../core/actions/action-queries.js';
 import { ListActionsQuery } from '../../core/actions/action-schemas.js';
-import { formatShanghaiShort } from '../../core/flow/time.js';
+import { chineseDay, shanghaiDate } from '../../core/flow/time.js';
 import { say, type Turn } from '../engine/turn.js';
 import { shortName } from '../engine/pick-action.js';
 
@@ -21,7 +21,7 @@ export async function myTasks(t: Turn): Promise<void> {
   }
   say(t, `你有${page.total}个待办${page.total > SHOWN ? `，先列最急的${SHOWN}个` : ''}：`);
   page.items.forEach((a, i) => {
-    const due = a.dueAt ? `，${formatShanghaiShort(new Date(a.dueAt)).slice(0, 5)}截止` : '';
+    const due = a.dueAt ? `，${chineseDay(shanghaiDate(new Date(a.dueAt)))}截止` : '';
     say(t, `${i + 1}. ${a.title}（${a.statusLabel}${due}${a.overdue ? '，⚠已逾期' : ''}）`);
   });
   say(t, `回复客户名字就能接着填，比如“${shortName(page.items[0].customerName)}”。`);

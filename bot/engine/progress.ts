@@ -12,7 +12,7 @@ import { userName } from '../../core/resources/org.js';
 import { gapNames, gapsFromFailures, isBlocking, type DraftGap } from '../../core/actions/draft-gaps.js';
 import { isAppError } from '../../core/errors.js';
 import { distanceKm, formatDistance } from '../../core/flow/geo.js';
-import { formatShanghaiShort, parseBusinessDateTime } from '../../core/flow/time.js';
+import { chineseDateTime, parseBusinessDateTime } from '../../core/flow/time.js';
 import { BUYING_ROLE_LABELS, LEGACY_ROLE_CODES, type Attitude, type BuyingRole } from '../../core/flow/buying-centre.js';
 import { updateContact } from '../../core/resources/contacts.js';
 import { describeZhDateTime } from '../parse/zh-datetime.js';
@@ -68,7 +68,7 @@ async function summaryLines(t: Turn, s: Session): Promise<string[]> {
     const km = c?.lat != null && c.lng != null
       ? distanceKm({ lat: d.checkIn.lat, lng: d.checkIn.lng, system: d.checkIn.coordSystem }, { lat: c.lat, lng: c.lng!, system: c.coordSystem })
       : null;
-    lines.push(`· 签到：${formatShanghaiShort(new Date(d.checkIn.at))}${km !== null ? `，距客户约${formatDistance(km)}` : ''}`);
+    lines.push(`· 签到：${chineseDateTime(new Date(d.checkIn.at))}${km !== null ? `，距客户约${formatDistance(km)}` : ''}`);
   }
   const files = await loadReportAttachments(t.db, t.actor.id, d.attachmentIds ?? []);
   const photos = files.filter((f) => f.kind === 'photo');

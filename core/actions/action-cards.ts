@@ -4,7 +4,7 @@
  * links to the action in the H5 app.
  */
 import type { NotifyTemplate } from '../flow/action-machine.js';
-import { formatShanghai } from '../flow/time.js';
+import { chineseDateTime } from '../flow/time.js';
 import type { RuleFailure } from '../flow/types.js';
 import { textCard, textMessage, type OutboxMessage } from '../outbox/enqueue.js';
 
@@ -23,7 +23,7 @@ export function actionUrl(publicUrl: string, actionId: number): string {
   return `${publicUrl}/actions/${actionId}`;
 }
 
-const due = (a: ActionSummary) => (a.dueAt ? `截止：${formatShanghai(a.dueAt)}` : '无截止时间');
+const due = (a: ActionSummary) => (a.dueAt ? `截止：${chineseDateTime(a.dueAt)}` : '无截止时间');
 
 function firstFailures(failures: readonly RuleFailure[], n = 3): string {
   const errors = failures.filter((f) => f.severity === 'error');

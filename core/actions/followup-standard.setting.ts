@@ -7,10 +7,9 @@
 import { pathInSubtreeSql } from '../auth/department-subtree.js';
 import type { Db } from '../db/pool.js';
 import { classifyFollowUp, DEFAULT_FOLLOWUP_STANDARDS, FollowUpStandardSchema, type FollowUpStandard } from '../flow/followup.js';
-import { addCalendarDays, shanghaiDate, shanghaiInstant } from '../flow/time.js';
+import { addCalendarDays, chineseDateTime, shanghaiDate, shanghaiInstant } from '../flow/time.js';
 import { CUSTOMER_TYPE_LABELS, type CustomerType } from '../flow/types.js';
 import { defineSetting, type PreviewResult, type SettingContext } from '../settings/define.js';
-import { chineseDateTime } from '../settings/notices.js';
 import { readSetting, readSettingWithSource } from '../settings/read.js';
 import { chainOfPath } from '../settings/resolve.js';
 

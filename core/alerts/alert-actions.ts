@@ -11,7 +11,7 @@ import type { Actor } from '../auth/actor.js';
 import { isPathInSubtree } from '../auth/department-subtree.js';
 import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
-import { formatShanghai } from '../flow/time.js';
+import { chineseDateTime } from '../flow/time.js';
 import { recordEvent } from '../resources/events.js';
 import type { AlertStatus } from './alert-cards.js';
 
@@ -119,5 +119,5 @@ export function handledAlready(a: AlertRow): AppError {
     ? ['处理', a.resolvedByName ?? '系统', a.resolvedAt]
     : ['认领', a.acknowledgedByName ?? '', a.acknowledgedAt];
   return new AppError('CONFLICT', { alertId: a.id, status: a.status, by, at: at?.toISOString() ?? null },
-    `该预警已由 ${by} 于 ${at ? formatShanghai(at) : ''} ${verb}`);
+    `该预警已由 ${by} 于 ${at ? chineseDateTime(at) : ''} ${verb}`);
 }

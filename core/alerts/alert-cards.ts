@@ -8,7 +8,7 @@
  *   const card = buildAlertCard({ id, title, summary, severity, facts }, url, userId);
  */
 import { signLink } from '../auth/session.js';
-import { formatShanghai } from '../flow/time.js';
+import { chineseDay, shanghaiDate } from '../flow/time.js';
 import {
   buildWarningButtonCard, warningTaskId, type WarningFact,
 } from '../wecom/template-cards.js';
@@ -72,7 +72,7 @@ export function cardReplaceName(status: AlertStatus, byName: string | null): str
   return '待处理';
 }
 
-/** 'YYYY-MM-DD' in Shanghai for card facts. */
+/** '11月23日' in Shanghai for card facts. */
 export function cardDate(iso: string | null | undefined): string {
-  return iso ? formatShanghai(new Date(iso)).slice(0, 10) : '';
+  return iso ? chineseDay(shanghaiDate(new Date(iso))) : '';
 }

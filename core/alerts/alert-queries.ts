@@ -16,7 +16,7 @@ import { verifyLink } from '../auth/session.js';
 import type { Db } from '../db/pool.js';
 import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
-import { formatShanghai } from '../flow/time.js';
+import { chineseDateTime } from '../flow/time.js';
 import { OUTBOX_STATUS_LABELS } from '../outbox/list-outbox.js';
 import { idKeyset, toIdPage, type Page } from '../resources/pagination.js';
 import {
@@ -148,9 +148,9 @@ export async function getAlertDetail(db: Db, actor: Actor, id: number, now: Date
 function handledNote(s: AlertSummary): string | null {
   if (s.status === 'resolved') {
     const by = s.resolvedBy ? s.resolvedBy.name : '系统自动';
-    return `已由 ${by} 于 ${formatShanghai(new Date(s.resolvedAt!))} 处理${s.resolutionNote ? `：${s.resolutionNote}` : ''}`;
+    return `已由 ${by} 于 ${chineseDateTime(new Date(s.resolvedAt!))} 处理${s.resolutionNote ? `：${s.resolutionNote}` : ''}`;
   }
-  if (s.status === 'acknowledged') return `已由 ${s.acknowledgedBy?.name ?? ''} 于 ${formatShanghai(new Date(s.acknowledgedAt!))} 认领，处理中`;
+  if (s.status === 'acknowledged') return `已由 ${s.acknowledgedBy?.name ?? ''} 于 ${chineseDateTime(new Date(s.acknowledgedAt!))} 认领，处理中`;
   return null;
 }
 

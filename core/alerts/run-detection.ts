@@ -9,7 +9,7 @@
 import type { z } from 'zod';
 import type pg from 'pg';
 import { withTransaction } from '../db/pool.js';
-import { formatShanghai } from '../flow/time.js';
+import { chineseDateTime } from '../flow/time.js';
 import type { CoreDeps } from '../deps.js';
 import { loadRuleSettings, type DetectionCode, type RuleSettings } from './rule-settings.js';
 
@@ -55,7 +55,7 @@ export async function runDetection<P>(
 
 /** '（免打扰时段，2026-05-01 08:07 后发送）' when quiet hours hold the messages back. */
 export function heldNote(sendAfter: Date | null, messages: number): string {
-  return sendAfter && messages ? `（免打扰时段，${formatShanghai(sendAfter)} 后发送）` : '';
+  return sendAfter && messages ? `（免打扰时段，${chineseDateTime(sendAfter)} 后发送）` : '';
 }
 
 /** `days` full days of silence as a cutoff instant. */

@@ -10,7 +10,7 @@ import { AppError } from '../errors.js';
 import { ActionDefinitionSchema, prerequisitesOf, type ActionDefinition } from '../flow/action-definition.js';
 import { DEFAULT_ACTION_DEFINITIONS } from '../flow/defaults.js';
 import { defineSetting, ITEM_CODE, itemCodeHint, type PreviewResult } from '../settings/define.js';
-import { chineseDateTime } from '../settings/notices.js';
+import { chineseDateTime } from '../flow/time.js';
 import { ruleReferenceIssues } from './action-definitions.js';
 import { replayRules } from './dry-run.js';
 

@@ -45,14 +45,14 @@ export function shanghaiClock(d: Date): string {
   return `${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}`;
 }
 
-/** 'YYYY-MM-DD HH:mm' in Shanghai, for Chinese messages. */
+/** 'YYYY-MM-DD HH:mm' in Shanghai: for exports and parsing round trips; people read chineseDateTime. */
 export function formatShanghai(d: Date): string {
   return `${shanghaiDate(d)} ${shanghaiClock(d)}`;
 }
 
-/** 'MM-DD HH:mm' in Shanghai: short enough for a chat bubble. */
-export function formatShanghaiShort(d: Date): string {
-  return formatShanghai(d).slice(5);
+/** '12月3日 23:59' in Shanghai: an instant as screens, cards, bot replies and rule messages say it. */
+export function chineseDateTime(d: Date): string {
+  return `${chineseDay(shanghaiDate(d))} ${shanghaiClock(d)}`;
 }
 
 /** '2026-12-07' → '12月7日' (with the year when `withYear`): a day as screens and cards say it. */

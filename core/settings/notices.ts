@@ -9,7 +9,7 @@
 import type { Actor } from '../auth/actor.js';
 import { pathInSubtreeSql } from '../auth/department-subtree.js';
 import type { Db } from '../db/pool.js';
-import { shanghaiClock, shanghaiDate } from '../flow/time.js';
+import { chineseDateTime } from '../flow/time.js';
 import { enqueueMessage, textCard } from '../outbox/enqueue.js';
 import type { SettingDefinition } from './define.js';
 import type { NamedScope } from './scope.js';
@@ -30,12 +30,6 @@ export interface ChangeNotice {
 
 // a WeCom text card's description holds 512 bytes: a few lines, the rest on the history page
 const MAX_LINES = 4;
-
-/** '3月5日 10:20' in Shanghai. */
-export function chineseDateTime(d: Date): string {
-  const [, m, day] = shanghaiDate(d).split('-').map(Number);
-  return `${m}月${day}日 ${shanghaiClock(d)}`;
-}
 
 export function noticeText(n: ChangeNotice): string {
   const shown = n.lines.slice(0, MAX_LINES).map((l) => `· ${l}`);

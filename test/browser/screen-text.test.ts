@@ -9,7 +9,7 @@ import { customerNamed, startBrowserSuite, type BrowserSuite } from './support/s
 /**
  * Every page as every role, checked for what a Chinese user should never
  * read: raw codes (`visit.geofence`, `pain_points`), English month names,
- * AM/PM, ISO weeks (2026-W50), native date placeholders, and — for each tab a
+ * AM/PM, ISO weeks (2026-W50), ISO or slashed dates (2026-12-03, 2026/12/3), native date placeholders, and — for each tab a
  * role is given — a 没有权限 dead end. What users entered or imported (file
  * names, WeCom userids, order numbers) is marked `data-user-text` by the
  * pages and left out. The routes come from the router itself, so a page added
@@ -18,7 +18,7 @@ import { customerNamed, startBrowserSuite, type BrowserSuite } from './support/s
 const ROLES = ['rep.zhao', 'mgr.li', 'director.wang', 'compliance.he', 'admin.lin'] as const;
 
 const CODE_TOKEN = /[a-z]+[._][a-z]+/i;
-const ENGLISH_DATE = /\b(January|February|March|April|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|AM|PM)\b|\d{4}-W\d{2}|mm\/dd\/yyyy/;
+const ENGLISH_DATE = /\b(January|February|March|April|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|AM|PM)\b|\d{4}-W\d{2}|mm\/dd\/yyyy|\b\d{4}[-/]\d{1,2}[-/]\d{1,2}\b/;
 
 /** The router's paths, read from its source: every page, however it was added. */
 function routerPaths(): string[] {

@@ -3,7 +3,7 @@
  * customer and reach that customer's owner side (recipients resolved in SQL
  * from the owner, as every detection does), and they word days in Chinese.
  */
-import { DAY_MS, shanghaiDate } from '../../flow/time.js';
+import { chineseDay as chineseDayOf, DAY_MS, shanghaiDate } from '../../flow/time.js';
 import type { AlertDraft, CandidateRecipient } from './alert-rule.js';
 
 export interface CustomerCandidate {
@@ -28,10 +28,7 @@ export const routing = (c: CustomerCandidate): Pick<AlertDraft, 'ownerId' | 'dep
   ({ ownerId: c.ownerId, departmentId: c.departmentId, recipients: c.recipients });
 
 /** '2026年12月1日': a day as the alert's reader sees it. */
-export const chineseDay = (d: Date | string) => {
-  const [y, m, day] = (typeof d === 'string' ? d : shanghaiDate(d)).split('-').map(Number);
-  return `${y}年${m}月${day}日`;
-};
+export const chineseDay = (d: Date | string) => chineseDayOf(typeof d === 'string' ? d : shanghaiDate(d), true);
 export const daysBetween = (from: Date, to: Date) => Math.floor((to.getTime() - from.getTime()) / DAY_MS);
 
 /** The card lines stored with the alert (data.facts). */

@@ -6,7 +6,7 @@
  */
 import { describeStatus } from '../../flow/action-machine.js';
 import type { DueEscalationStep } from '../../flow/escalation.js';
-import { formatShanghai } from '../../flow/time.js';
+import { chineseDateTime } from '../../flow/time.js';
 import type { ActionStatus } from '../../flow/types.js';
 import type { WarningFact } from '../../wecom/template-cards.js';
 import { OverdueEscalationParamsSchema } from '../rule-settings.js';
@@ -34,7 +34,7 @@ export const overdueEscalationRule = defineAlertRule({
   check({ row }: { row: OverdueStepCandidate; now: Date }) {
     const { action: a, step } = row;
     const notify = step.notify.map((r) => ROLE_LABELS[r] ?? r).join('、');
-    const due = a.dueAt ? formatShanghai(a.dueAt) : '';
+    const due = a.dueAt ? chineseDateTime(a.dueAt) : '';
     return {
       dedupeKey: step.dedupeKey,
       subject: { type: 'action', id: a.id },
@@ -64,7 +64,7 @@ export const overdueEscalationRule = defineAlertRule({
       { label: '事项', value: data.action?.title ?? '' },
       { label: '客户', value: data.customer?.name ?? '' },
       { label: '负责人', value: data.assignee?.name ?? '', userid: data.assignee?.userid },
-      { label: '截止时间', value: data.dueAt ? formatShanghai(new Date(data.dueAt)) : '' },
+      { label: '截止时间', value: data.dueAt ? chineseDateTime(new Date(data.dueAt)) : '' },
       { label: '逾期', value: `${data.overdueWorkingDays ?? 0}个工作日` },
       { label: '升级', value: `第${(data.step?.index ?? 0) + 1}步` },
     ];

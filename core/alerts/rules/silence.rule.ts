@@ -4,7 +4,7 @@
  * starts at the last effective follow-up (or when the customer became active)
  * — critical once the silence lasts twice the threshold.
  */
-import { shanghaiDate } from '../../flow/time.js';
+import { chineseDay, shanghaiDate } from '../../flow/time.js';
 import type { CustomerType } from '../../flow/types.js';
 import type { WarningFact } from '../../wecom/template-cards.js';
 import { cardDate } from '../alert-cards.js';
@@ -36,7 +36,7 @@ export const silenceRule = defineAlertRule({
   check({ row, now }: { row: SilenceCandidate; now: Date }, { days }) {
     const silentDays = Math.floor((now.getTime() - row.since.getTime()) / DAY_MS);
     if (silentDays < days) return null;
-    const last = row.neverFollowedUp ? '成为有效客户后从未有效跟进' : `上次有效跟进：${shanghaiDate(row.since)}`;
+    const last = row.neverFollowedUp ? '成为有效客户后从未有效跟进' : `上次有效跟进：${chineseDay(shanghaiDate(row.since))}`;
     return {
       dedupeKey: `silence:${row.customer.id}:${shanghaiDate(row.since)}`,
       subject: { type: 'customer', id: row.customer.id },

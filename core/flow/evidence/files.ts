@@ -1,5 +1,5 @@
 /** Small readers of a report's files the evidence rules share. */
-import { formatShanghaiShort } from '../time.js';
+import { chineseDateTime } from '../time.js';
 import type { ReportAttachment, VisitFacts } from '../types.js';
 import type { EarlierFile } from './types.js';
 
@@ -20,13 +20,6 @@ export function photoName(a: ReportAttachment): string {
 /** 'attachments:门头照', the part of the report a finding is about. */
 export function targetOf(a: ReportAttachment): string {
   return `attachments:${a.tags[0] ?? a.id}`;
-}
-
-/** '5月1日 10:20' in Shanghai time. */
-export function chineseDateTime(d: Date): string {
-  const [md, hm] = formatShanghaiShort(d).split(' ');
-  const [m, day] = md.split('-').map(Number);
-  return `${m}月${day}日 ${hm}`;
 }
 
 /** '张三于5月1日 10:20在「华联超市」上传', naming the earlier visit a reused file came from. */

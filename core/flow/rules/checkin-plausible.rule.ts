@@ -17,7 +17,7 @@ import { photosOf } from '../evidence/files.js';
 import { thresholdsOf, type EvidenceThresholds } from '../evidence/thresholds.js';
 import type { PastCheckIn } from '../evidence/types.js';
 import { distanceKm } from '../geo.js';
-import { formatShanghaiShort, shanghaiDate } from '../time.js';
+import { chineseDateTime, shanghaiDate } from '../time.js';
 import type { CheckIn, RuleFailure, VisitFacts } from '../types.js';
 import { defineGateRule, failure } from './rule-definition.js';
 
@@ -45,7 +45,7 @@ function teleport(c: CheckIn, history: readonly PastCheckIn[], t: EvidenceThresh
   return [failure(RULE, {
     code: 'CHECKIN_TELEPORT',
     target: 'checkIn',
-    message: `本次签到距上一次签到（${formatShanghaiShort(p.at)}，「${p.customer.name}」）约 ${Math.round(d)} 公里，只隔 ${minutes} 分钟，`
+    message: `本次签到距上一次签到（${chineseDateTime(p.at)}，「${p.customer.name}」）约 ${Math.round(d)} 公里，只隔 ${minutes} 分钟，`
       + `折合时速超过 ${t.maxSpeedKmh} 公里，不可能到达。请确认定位后在现场重新签到。`,
     details: {
       distanceKm: Math.round(d * 10) / 10, minutes, speedKmh: Number.isFinite(speed) ? Math.round(speed) : null,
@@ -65,7 +65,7 @@ function mockSuspect(c: CheckIn, facts: VisitFacts, t: EvidenceThresholds): Rule
   const day = shanghaiDate(c.at);
   const spot = h?.sameSpot.find((p) => p.customer.id !== facts.customer.id || shanghaiDate(p.at) !== day);
   if (spot) {
-    reasons.push(`坐标与${spot.sameUser ? '你' : `「${spot.userName}」`} ${formatShanghaiShort(spot.at)} 在「${spot.customer.name}」的签到完全相同`);
+    reasons.push(`坐标与${spot.sameUser ? '你' : `「${spot.userName}」`} ${chineseDateTime(spot.at)} 在「${spot.customer.name}」的签到完全相同`);
     details.sameSpot = { at: spot.at.toISOString(), customer: spot.customer, userName: spot.userName, actionId: spot.actionId };
   }
   const recent = (h?.recentAccuracies ?? []).slice(0, t.sameAccuracyCount - 1);
@@ -88,17 +88,17 @@ function clockSkew(c: CheckIn, facts: VisitFacts, t: EvidenceThresholds): RuleFa
   const reasons: string[] = [];
   const details: Record<string, unknown> = {};
   if (c.at.getTime() > now + tolerance) {
-    reasons.push(`签到时间 ${formatShanghaiShort(c.at)} 晚于服务器收到报告的时间 ${formatShanghaiShort(facts.now)}`);
+    reasons.push(`签到时间 ${chineseDateTime(c.at)} 晚于服务器收到报告的时间 ${chineseDateTime(facts.now)}`);
     details.checkInAt = c.at.toISOString();
   }
   const future = photosOf(facts).find((a) => a.capturedAt && a.photo && a.capturedAt.getTime() > a.photo.uploadedAt.getTime() + tolerance);
   if (future) {
-    reasons.push(`照片拍摄时间 ${formatShanghaiShort(future.capturedAt!)} 晚于上传时间 ${formatShanghaiShort(future.photo!.uploadedAt)}`);
+    reasons.push(`照片拍摄时间 ${chineseDateTime(future.capturedAt!)} 晚于上传时间 ${chineseDateTime(future.photo!.uploadedAt)}`);
     details.photo = { attachmentId: future.id, capturedAt: future.capturedAt!.toISOString() };
   }
   const queued = facts.report.queuedAt;
   if (queued && queued.getTime() > now + tolerance) {
-    reasons.push(`离线排队时间 ${formatShanghaiShort(queued)} 晚于服务器时间`);
+    reasons.push(`离线排队时间 ${chineseDateTime(queued)} 晚于服务器时间`);
     details.queuedAt = queued.toISOString();
   }
   const reference = queued && queued.getTime() <= now + tolerance ? queued.getTime() : now;

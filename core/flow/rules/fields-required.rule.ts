@@ -5,7 +5,7 @@
  * be one of the options.
  */
 import { z } from 'zod';
-import { formatShanghai, parseBusinessDateTime } from '../time.js';
+import { chineseDateTime, parseBusinessDateTime } from '../time.js';
 import type { RuleFailure } from '../types.js';
 import { defineGateRule, failure, quoteList } from './rule-definition.js';
 
@@ -40,7 +40,7 @@ function checkTyped(f: Field, value: unknown, now: Date): RuleFailure | null {
     if (!d) return fieldFailure(f, 'FIELD_INVALID_DATE', `「${f.label}」不是有效的时间，请重新选择。`);
     if (f.type === 'datetime_future' && d.getTime() <= now.getTime()) {
       return fieldFailure(f, 'FIELD_NOT_FUTURE',
-        `「${f.label}」必须晚于现在（${formatShanghai(now)}），当前填的是 ${formatShanghai(d)}。请选择一个未来的时间。`,
+        `「${f.label}」必须晚于现在（${chineseDateTime(now)}），当前填的是 ${chineseDateTime(d)}。请选择一个未来的时间。`,
         { value: d.toISOString() });
     }
     return null;

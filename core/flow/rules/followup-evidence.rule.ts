@@ -7,7 +7,7 @@
  * it is FOLLOWUP_UNSUPPORTED and does not count toward 有效跟进.
  */
 import { z } from 'zod';
-import { formatShanghaiShort } from '../time.js';
+import { chineseDateTime } from '../time.js';
 import type { RuleFailure } from '../types.js';
 import { defineGateRule, failure } from './rule-definition.js';
 
@@ -29,11 +29,11 @@ export const followupEvidenceRule = defineGateRule({
     const stale = f.documents.filter((d) => !inWindow(d.createdAt));
     const claimed = Math.max(f.declaredDocuments, f.documents.length);
     if (claimed > fresh.length) {
-      const old = stale.length ? `；「${stale[0].name}」是 ${formatShanghaiShort(stale[0].createdAt)} 上传的旧文件` : '';
+      const old = stale.length ? `；「${stale[0].name}」是 ${chineseDateTime(stale[0].createdAt)} 上传的旧文件` : '';
       out.push(failure(RULE, {
         code: 'FOLLOWUP_UNSUPPORTED',
         target: 'newDocuments',
-        message: `填写了 ${claimed} 份新文件，但本次跟进期间（${formatShanghaiShort(f.window.start)} 起）上传或分享的只有 ${fresh.length} 份${old}。请上传报价单、方案等文件本身，只计已上传的文件。`,
+        message: `填写了 ${claimed} 份新文件，但本次跟进期间（${chineseDateTime(f.window.start)} 起）上传或分享的只有 ${fresh.length} 份${old}。请上传报价单、方案等文件本身，只计已上传的文件。`,
         details: { claimed, found: fresh.length, staleDocumentIds: stale.map((d) => d.id) },
       }));
     }
@@ -41,7 +41,7 @@ export const followupEvidenceRule = defineGateRule({
       out.push(failure(RULE, {
         code: 'FOLLOWUP_UNSUPPORTED',
         target: 'decisionChain',
-        message: `勾选了“更新决策链”，但本次跟进期间（${formatShanghaiShort(f.window.start)} 起）没有记录任何联系人变动。请在客户页面新增联系人或修改其角色，系统会自动计入。`,
+        message: `勾选了“更新决策链”，但本次跟进期间（${chineseDateTime(f.window.start)} 起）没有记录任何联系人变动。请在客户页面新增联系人或修改其角色，系统会自动计入。`,
         details: { claimed: 'decisionChain', found: 0 },
       }));
     }

@@ -14,7 +14,7 @@
 import { z } from 'zod';
 import { photoName, photosOf, targetOf } from '../evidence/files.js';
 import { thresholdsOf } from '../evidence/thresholds.js';
-import { formatShanghaiShort } from '../time.js';
+import { chineseDateTime } from '../time.js';
 import type { ReportAttachment, RuleFailure, VisitFacts } from '../types.js';
 import { defineGateRule, failure } from './rule-definition.js';
 
@@ -72,7 +72,7 @@ function checkPhoto(a: ReportAttachment, win: { start: Date; end: Date }, p: Par
   return failure(RULE, {
     code: 'PHOTO_STALE',
     target,
-    message: `「${photoName(a)}」拍摄于 ${formatShanghaiShort(a.capturedAt)}，不在本次拜访时间（${formatShanghaiShort(win.start)} 至 ${formatShanghaiShort(win.end)}）内，请在拜访现场重新拍摄。`,
+    message: `「${photoName(a)}」拍摄于 ${chineseDateTime(a.capturedAt)}，不在本次拜访时间（${chineseDateTime(win.start)} 至 ${chineseDateTime(win.end)}）内，请在拜访现场重新拍摄。`,
     details: { attachmentId: a.id, capturedAt: a.capturedAt.toISOString(), windowStart: win.start.toISOString(), windowEnd: win.end.toISOString() },
   });
 }

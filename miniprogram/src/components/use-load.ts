@@ -34,6 +34,14 @@ export function fmtTime(iso: string | null | undefined): string {
   return `${d.getMonth() + 1}月${d.getDate()}日 ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
+/** '12月3日' from an ISO instant (phone's zone) or a 'YYYY-MM-DD' day. */
+export function fmtDay(iso: string | null | undefined): string {
+  if (!iso) return '';
+  if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) return `${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`;
+  const d = new Date(iso);
+  return `${d.getMonth() + 1}月${d.getDate()}日`;
+}
+
 export function fmtDue(iso: string | null, now = Date.now()): { text: string; tone: 'red' | 'orange' | 'green' | '' } {
   if (!iso) return { text: '无截止时间', tone: '' };
   const ms = new Date(iso).getTime() - now;

@@ -78,7 +78,7 @@ describe('alert card clicks (template_card_event)', () => {
     expect(fake.cardUpdates.map((u) => (u.body.button as any).replace_name)).to.deep.equal(['赵磊已处理', '赵磊已处理']);
     const late = await click('mgr.li', 'claim', id);
     expect(late.status).to.equal('resolved');
-    expect(late.message).to.match(/^该预警已由 赵磊 于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 处理$/);
+    expect(late.message).to.match(/^该预警已由 赵磊 于 \d{1,2}月\d{1,2}日 \d{2}:\d{2} 处理$/);
   });
 
   it('ignores clicks from members who neither got the alert nor may handle it, and keys that are not ours', async () => {

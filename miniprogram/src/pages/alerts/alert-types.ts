@@ -4,6 +4,7 @@
  * rule's `data` carries, as label/value lines.
  */
 import type { AlertDetail, AlertSummary } from '@core/alerts/alert-schemas';
+import { fmtDay } from '../../components/use-load';
 
 export type { AlertDetail, AlertSummary };
 export type AlertStatus = AlertSummary['status'];
@@ -23,7 +24,7 @@ export function customerOf(a: AlertDetail): { id: number; name: string } | null 
   return null;
 }
 
-const day = (iso: unknown) => (typeof iso === 'string' ? new Date(iso).toLocaleDateString('zh-CN') : '');
+const day = (iso: unknown) => (typeof iso === 'string' ? fmtDay(iso) : '');
 
 /** What happened and why, from the rule's data: customer, rep, since when, counts, opportunities. */
 export function factsOf(a: AlertDetail): Array<{ label: string; value: string }> {

@@ -23,7 +23,7 @@ describe('overdue_escalation.rule', () => {
     expect(a).to.deep.include({
       dedupeKey: 'action:42:escalation:1', subject: { type: 'action', id: 42 }, severity: 'warning',
       title: '「拜访华联」逾期2个工作日，已升级',
-      summary: '负责人：赵磊；客户：华联超市总部；截止：2026-11-24 23:59；升级第2步，通知主管',
+      summary: '负责人：赵磊；客户：华联超市总部；截止：11月24日 23:59；升级第2步，通知主管',
     });
   });
 

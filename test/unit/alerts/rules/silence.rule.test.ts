@@ -25,7 +25,7 @@ describe('silence.rule', () => {
     expect(a).to.deep.include({
       dedupeKey: 'silence:12:2026-11-18', subject: { type: 'customer', id: 12 }, ownerId: 7, departmentId: 4, severity: 'warning',
       title: '客户「华联超市总部」已8天无有效跟进',
-      summary: '上次有效跟进：2026-11-18；业务员：赵磊（规则：连续7天无有效跟进即预警）',
+      summary: '上次有效跟进：11月18日；业务员：赵磊（规则：连续7天无有效跟进即预警）',
     });
     expect(a.data).to.deep.include({ silentDays: 8, thresholdDays: 7, why: '连续8天无有效跟进，超过规则阈值7天' });
   });
@@ -44,7 +44,7 @@ describe('silence.rule', () => {
     const a = silenceRule.check({ row: aSilentCustomer(), now: NOW }, params)!;
     const facts = silenceRule.cardFacts(JSON.parse(JSON.stringify(a.data)));
     expect(facts.map((f) => [f.label, f.value])).to.deep.equal([
-      ['客户', '华联超市总部'], ['业务员', '赵磊'], ['上次有效跟进', '2026-11-18'], ['沉默天数', '8天（阈值7天）'],
+      ['客户', '华联超市总部'], ['业务员', '赵磊'], ['上次有效跟进', '11月18日'], ['沉默天数', '8天（阈值7天）'],
       ['进行中商机', '1个，共12万元'], ['最大商机', '华联年度堆头'],
     ]);
   });

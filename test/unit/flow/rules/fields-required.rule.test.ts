@@ -25,7 +25,7 @@ describe('fields.required', () => {
     const facts = aVisitFacts({ report: { fields: { decisionRole: '决策者', nextContactAt: sh('09:00') } } });
     const [f] = fieldsRequiredRule.check(facts, params);
     expect(f.code).to.equal('FIELD_NOT_FUTURE');
-    expect(f.message).to.contain('必须晚于现在（2024-05-08 11:00）').and.contain('2024-05-08 09:00');
+    expect(f.message).to.contain('必须晚于现在（5月8日 11:00）').and.contain('当前填的是 5月8日 09:00');
   });
 
   it('reads an offset-less time as Shanghai wall-clock, not host time', () => {

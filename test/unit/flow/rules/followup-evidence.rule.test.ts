@@ -26,7 +26,7 @@ describe('followup.evidence', () => {
 
   it('flags an old file passed off as a new document and names it', () => {
     const [f] = check(claims({ documents: [{ id: 5, name: '去年方案.docx', createdAt: sh('10:00', '2024-03-01') }] }));
-    expect(f.message).to.contain('「去年方案.docx」是 03-01 10:00 上传的旧文件');
+    expect(f.message).to.contain('「去年方案.docx」是 3月1日 10:00 上传的旧文件');
   });
 
   it('flags a ticked decision-chain box with no contact change recorded', () => {

@@ -11,7 +11,7 @@ describe('photo.captured_within', () => {
     const facts = aVisitFacts({ report: { attachments: [aPhoto(1, ['门头照'], sh('16:30', '2024-05-07'))] } });
     const [f] = photoCapturedWithinRule.check(facts, { missingExif: 'fail' });
     expect(f).to.include({ code: 'PHOTO_STALE', target: 'attachments:门头照' });
-    expect(f.message).to.contain('拍摄于 05-07 16:30').and.contain('05-08 09:45 至 05-08 10:45');
+    expect(f.message).to.contain('拍摄于 5月7日 16:30').and.contain('5月8日 09:45 至 5月8日 10:45');
   });
 
   it('warns or fails on a photo without EXIF, as configured', () => {
