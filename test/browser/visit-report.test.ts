@@ -73,6 +73,9 @@ describe('H5 visit report (browser, 390×844)', function () {
     await page.getByTestId('submit').click();
     await page.locator('[data-submit-state="accepted"]').waitFor();
     await snap(page, 'visit', 'accepted');
+    // the filed report names its answers in Chinese: the contact reference kept beside 决策链角色 is no row of its own
+    await page.locator('[data-report-field]').first().waitFor();
+    expect(await page.locator('[data-report-field] dt').allTextContents()).to.deep.equal(['决策链角色', '下次接触时间']);
 
     const rows = (await s.pool.query('SELECT outcome FROM submissions WHERE action_id = $1 ORDER BY id', [id])).rows.map((r) => r.outcome);
     expect(rows).to.deep.equal(['rejected', 'accepted']);
