@@ -39,8 +39,8 @@ const WECOM_UA = `${PHONE_UA} wxwork/4.1.0 MicroMessenger/7.0.1 Language/zh Colo
 
 export interface PhoneOptions {
   baseURL: string;
-  /** Open as WeCom's webview with a fake JS bridge answering these API results. */
-  wecomBridge?: Record<string, Record<string, unknown>>;
+  /** Open as WeCom's webview with a fake JS bridge answering these API results; a list answers successive calls in turn (the last one repeats). */
+  wecomBridge?: Record<string, Record<string, unknown> | Array<Record<string, unknown>>>;
   geolocation?: { latitude: number; longitude: number; accuracy?: number };
 }
 
@@ -57,13 +57,17 @@ export async function phone(browser: Browser, o: PhoneOptions): Promise<BrowserC
     ...(o.geolocation ? { geolocation: o.geolocation, permissions: ['geolocation'] } : {}),
   });
   if (o.wecomBridge) {
-    await ctx.addInitScript((fx: Record<string, Record<string, unknown>>) => {
+    await ctx.addInitScript((fx: Record<string, Record<string, unknown> | Array<Record<string, unknown>>>) => {
       const calls: Array<{ name: string; params: unknown }> = [];
       (window as any).__bridgeCalls = calls;
       (window as any).WeixinJSBridge = {
         invoke(name: string, params: unknown, cb: (r: unknown) => void) {
           calls.push({ name, params });
-          setTimeout(() => cb({ err_msg: `${name}:ok`, errMsg: `${name}:ok`, ...(fx[name] ?? {}) }), 10);
+          // no named helper here: tsx wraps those in __name(), which the page does not have
+          const a = fx[name];
+          const n = calls.filter((c) => c.name === name).length - 1;
+          const answer = Array.isArray(a) ? a[Math.min(n, a.length - 1)] : a;
+          setTimeout(() => cb({ err_msg: `${name}:ok`, errMsg: `${name}:ok`, ...(answer ?? {}) }), 10);
         },
         on() { /* events are not simulated */ },
       };
