@@ -21,6 +21,7 @@ import { registerCrmRoutes } from './routes/crm.routes.js';
 import { registerDailyReportRoutes } from './routes/daily-reports.routes.js';
 import { registerDashboardRoutes } from './routes/dashboards.routes.js';
 import { registerEvidenceRoutes } from './routes/evidence.routes.js';
+import { registerVisitAssistRoutes } from './routes/visit-assist.routes.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerOrgRoutes } from './routes/org.routes.js';
 import { registerSessionRoutes } from './routes/sessions.routes.js';
@@ -71,6 +72,7 @@ export function createApp(deps: ApiDeps): Koa {
   registerDemoRoutes(kit);
   registerActionRoutes(kit);
   registerEvidenceRoutes(kit);
+  registerVisitAssistRoutes(kit);
   registerSupervisorTodoRoutes(kit);
   registerAlertRoutes(kit, deps.wecom);
   registerWecomJssdkRoutes(kit, deps.wecom);

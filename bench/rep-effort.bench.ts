@@ -95,12 +95,12 @@ async function customerNamed(pool: pg.Pool, name: string): Promise<Customer> {
  * issue's sentence, and enough about the visit to pass the memo's minimum
  * length (10 s by default).
  */
-async function memoFor(pool: pg.Pool, c: Customer): Promise<string> {
+async function memoFor(pool: pg.Pool, c: Customer): Promise<{ memo: string; met: string }> {
   const { rows: [dm] } = await pool.query(
     `SELECT name, title FROM contacts WHERE customer_id = $1 AND status = 'active' ORDER BY buying_role = 'decider' DESC, id LIMIT 1`, [c.id]);
   const honorific = /主任/.test(dm.title) ? '主任' : /经理/.test(dm.title) ? '经理' : '总';
   const seen = MEMO_OPENINGS[memoCount++ % MEMO_OPENINGS.length];
-  return `${seen}${dm.name[0]}${honorific}拍板，价格偏高账期长，下周三下午再来`;
+  return { memo: `${seen}${dm.name[0]}${honorific}拍板，价格偏高账期长，下周三下午再来`, met: dm.name };
 }
 /** What else each visit saw, so that no two flows' memos are the same recording (the server would flag the second as reused). */
 const MEMO_OPENINGS = [
@@ -192,10 +192,12 @@ async function wecomPhone(w: World, c: Customer, memo: string): Promise<Page> {
  * required photos, record the memo (WeCom transcribes it), pick the contact
  * met, pick the next contact time in the picker, submit.
  */
-async function fillVisitPage(page: Page, e: Effort, suite: string): Promise<void> {
+async function fillVisitPage(page: Page, e: Effort, suite: string, o: { checkedIn: boolean; met: string }): Promise<void> {
   await page.getByTestId('check-in').waitFor();
-  e.tap('签到定位');
-  await page.getByTestId('check-in').click();
+  if (!o.checkedIn) {
+    e.tap('签到定位');
+    await page.getByTestId('check-in').click();
+  }
   await page.getByTestId('distance').waitFor();
   for (const tag of ['门头照', '合影']) {
     e.tap(`拍${tag}`);
@@ -208,8 +210,8 @@ async function fillVisitPage(page: Page, e: Effort, suite: string): Promise<void
   e.tap('停止录音');
   await page.getByTestId('record').click();
   await page.locator('[data-voice-item][data-upload-state="uploaded"]').waitFor();
-  // the contact met: the decision maker (the role follows from the contact record when it can)
-  const dm = page.locator('[data-field="decisionRole"] label.contact').first();
+  // the contact met, as the memo names them (the role follows from the contact record when it can)
+  const dm = page.locator('[data-field="decisionRole"] label.contact', { hasText: o.met });
   e.tap('见到的联系人');
   await dm.locator('input').check();
   if (!(await page.locator('[data-input="decisionRole"]').inputValue())) {
@@ -252,14 +254,15 @@ async function pickNextWednesdayAfternoon(page: Page, e: Effort): Promise<void> 
 async function h5Dispatched(w: World): Promise<Effort> {
   const c = await customerNamed(w.pool, '上海市第六人民医院');
   const id = await dispatchVisit(w, c, '拜访六院：设备采购');
-  const page = await wecomPhone(w, c, await memoFor(w.pool, c));
+  const { memo, met } = await memoFor(w.pool, c);
+  const page = await wecomPhone(w, c, memo);
   const e = new Effort();
   await page.goto('/today');
   await page.locator(`[data-action-id="${id}"]`).waitFor();
   e.tap('今日里的拜访');
   await page.locator(`[data-action-id="${id}"]`).click();
   e.screen('拜访报告');
-  await fillVisitPage(page, e, 'rep-effort-h5').catch(async (err) => {
+  await fillVisitPage(page, e, 'rep-effort-h5', { checkedIn: false, met }).catch(async (err) => {
     await snap(page, 'rep-effort-failed', 'h5');
     throw new Error(`${err.message}\nbridge: ${JSON.stringify(await page.evaluate(() => (window as any).__bridgeCalls?.map((c: any) => c.name)))}`);
   });
@@ -269,25 +272,24 @@ async function h5Dispatched(w: World): Promise<Effort> {
   return e;
 }
 
-/** A visit the rep starts at the customer's door: 新建, pick the customer, then the same report. */
+/** A visit the rep starts at the customer's door: 现场拜访 on 今日 names the customer from the location, one tap confirms, then the report. */
 async function h5SelfStarted(w: World): Promise<Effort> {
   const c = await customerNamed(w.pool, '浙江省人民医院');
-  const page = await wecomPhone(w, c, await memoFor(w.pool, c));
+  const { memo, met } = await memoFor(w.pool, c);
+  const page = await wecomPhone(w, c, memo);
   const e = new Effort();
   await page.goto('/today');
-  await page.getByText('+ 新建').waitFor();
-  e.tap('新建');
-  await page.getByText('+ 新建').click();
-  e.screen('新建事项');
-  await page.locator('[data-input="customerId"]').waitFor();
-  e.tap('客户下拉框和客户', 2);
-  await page.locator('[data-input="customerId"]').selectOption(String(c.id));
-  e.tap('创建');
-  await page.getByTestId('submit-dispatch').click();
+  await page.getByTestId('start-here').waitFor();
+  e.tap('现场拜访');
+  await page.getByTestId('start-here').click();
+  await page.getByTestId('start-here-confirm').waitFor();
+  if (SHOTS) await snap(page, 'rep-effort-h5-self', 'customer-at-door');
+  e.tap('开始拜访');
+  await page.getByTestId('start-here-confirm').click();
   e.screen('拜访报告');
   await page.waitForURL(/\/actions\/\d+/);
   const id = Number(/\/actions\/(\d+)/.exec(page.url())![1]);
-  await fillVisitPage(page, e, 'rep-effort-h5-self');
+  await fillVisitPage(page, e, 'rep-effort-h5-self', { checkedIn: true, met });
   await assertAccepted(w.pool, id, 'H5, self-started');
   e.speak(await spokenSeconds(w.pool, id));
   await page.context().close();
@@ -303,7 +305,7 @@ async function h5SelfStarted(w: World): Promise<Effort> {
  */
 async function botFlow(w: World, c: Customer, dispatched: boolean): Promise<{ e: Effort; transcript: string[] }> {
   const id = dispatched ? await dispatchVisit(w, c, `拜访${c.name}`) : null;
-  const memo = await memoFor(w.pool, c);
+  const { memo } = await memoFor(w.pool, c);
   const e = new Effort();
   e.screen('和动作流助手的会话');
   const transcript: string[] = [];

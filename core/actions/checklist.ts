@@ -6,7 +6,7 @@
 import type { Db } from '../db/pool.js';
 import { evaluateRules } from '../flow/evaluate-rules.js';
 import type { GateRuleConfig } from '../flow/rules/index.js';
-import type { RuleFailure } from '../flow/types.js';
+import type { RuleFailure, VisitFacts } from '../flow/types.js';
 import type { ActionRow } from './action-repo.js';
 import type { VisitDraftInput } from './action-schemas.js';
 import { loadDefinitionForAction, rulesForAction } from './definitions.js';
@@ -52,6 +52,17 @@ export async function computeChecklist(db: Db, a: ActionRow, draft: VisitDraftIn
   const d = draft ?? {};
   const facts = await loadVisitFacts(db, { actionId: a.id, customerId: a.customerId, opportunityId: a.opportunityId }, d,
     { ids: d.attachmentIds ?? [], uploadedBy: a.assigneeId, lenient: true }, rules, now);
+  return rules.map((rule) => {
+    const { failures } = evaluateRules(facts, [rule]);
+    return {
+      ruleId: rule.id ?? null, kind: rule.kind, label: ruleLabel(rule),
+      satisfied: !failures.some((f) => f.severity === 'error'), missing: failures,
+    };
+  });
+}
+
+/** One line per rule, each evaluated on its own against facts already loaded (the live checklist's, on a draft not saved). */
+export function checklistOf(facts: VisitFacts, rules: readonly GateRuleConfig[]): ChecklistItem[] {
   return rules.map((rule) => {
     const { failures } = evaluateRules(facts, [rule]);
     return {

@@ -2,9 +2,10 @@
  * The evidence findings of a report still being written, for the rep at
  * capture time: right after a photo is uploaded (or the rep checks in) the
  * visit page sends its draft and gets back what the evidence rules would find,
- * from the same facts and rules a submission is judged by. Nothing is written.
+ * from the same facts and rules a submission is judged by, and the live
+ * checklist: every rule's line, done or not. Nothing is written.
  *
- *   const v = await checkDraftEvidence(db, rep, actionId, draft, now);   // { score, verdict, findings }
+ *   const v = await checkDraftEvidence(db, rep, actionId, draft, now);   // { score, verdict, findings, checklist }
  */
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
@@ -15,6 +16,8 @@ import { FINDING_LABELS } from '../flow/evidence/findings.js';
 import { thresholdsOf } from '../flow/evidence/thresholds.js';
 import { trustVerdict } from '../flow/evidence/verdict.js';
 import { getActionRowOrThrow } from './action-repo.js';
+import { checklistOf } from './checklist.js';
+import { liveChecklist, LiveCheckItemSchema } from './live-checklist.js';
 import type { VisitDraftInput } from './action-schemas.js';
 import { loadDefinitionForAction, rulesForAction } from './definitions.js';
 import { assertAssignee } from './lifecycle.js';
@@ -25,6 +28,7 @@ export const EvidenceCheckSchema = z.object({
   verdict: z.enum(['trusted', 'review', 'rejected']),
   verdictLabel: z.string(),
   findings: z.array(FindingSchema),
+  checklist: z.array(LiveCheckItemSchema),
 });
 export type EvidenceCheck = z.infer<typeof EvidenceCheckSchema>;
 
@@ -39,5 +43,6 @@ export async function checkDraftEvidence(db: Db, actor: Actor, actionId: number,
   return {
     score: v.score, verdict: v.verdict, verdictLabel: VERDICT_LABELS[v.verdict],
     findings: v.findings.map((f) => ({ ...f, label: FINDING_LABELS[f.code] })),
+    checklist: liveChecklist(checklistOf(facts, rules)),
   };
 }

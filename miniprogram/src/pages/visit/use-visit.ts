@@ -15,6 +15,7 @@ type Rule = RuleConfig;
 export type ServerDraftState = 'idle' | 'saving' | 'saved' | 'offline' | 'failed';
 
 const SAVE_DELAY_MS = 1200;
+const RECHECK_DELAY_MS = 500;
 
 export function useVisit(actionId: number) {
   const userId = session.me!.id;
@@ -31,6 +32,8 @@ export function useVisit(actionId: number) {
     serverDraftError: '',
     /** What the evidence rules find in the draft so far, refreshed after every upload and check-in. */
     evidence: null as EvidenceCheck | null,
+    /** A check of the draft is on its way. */
+    checking: false,
   });
 
   const rulesOf = <K extends Rule['kind']>(kind: K) => s.rules.filter((r): r is Extract<Rule, { kind: K }> => r.kind === kind);
@@ -193,6 +196,7 @@ export function useVisit(actionId: number) {
 
   function removeAttachment(localKey: string): void {
     s.draft.attachments = s.draft.attachments.filter((a) => a.localKey !== localKey);
+    void checkEvidence();
   }
 
   const waitingUploads = computed(() => s.draft.attachments.filter((a) => a.status !== 'uploaded').length);
@@ -204,16 +208,26 @@ export function useVisit(actionId: number) {
    */
   let checking = 0;
   async function checkEvidence(): Promise<void> {
-    if (!editable.value || !net.online || !s.draft.attachments.some((a) => a.attachmentId) && !s.draft.checkIn) return;
+    if (!editable.value || !net.online) return;
     const mine = ++checking;
+    s.checking = true;
     try {
       const r = await api.post<EvidenceCheck>(`/api/actions/${actionId}/evidence-check`, toReportBody(s.draft));
       if (mine === checking) s.evidence = r;
     } catch {
       // a preview only: the submission itself reports everything
+    } finally {
+      if (mine === checking) s.checking = false;
     }
   }
   watch(() => s.draft.checkIn?.at, (at, before) => { if (at && at !== before && !s.loading) void checkEvidence(); });
+  // the live checklist follows every other change too (fields, memo text, orders), once typing pauses; uploads and check-ins ask at once
+  let recheck: ReturnType<typeof setTimeout> | null = null;
+  watch(() => JSON.stringify({ ...toReportBody(s.draft), checkIn: null, attachmentIds: null }), (now, before) => {
+    if (s.loading || now === before) return;
+    if (recheck) clearTimeout(recheck);
+    recheck = setTimeout(() => void checkEvidence(), RECHECK_DELAY_MS);
+  });
 
   async function submit(): Promise<void> {
     if (timer) clearTimeout(timer);

@@ -1,0 +1,94 @@
+import { expect } from 'chai';
+import sharp from 'sharp';
+import type { Page } from 'playwright-core';
+import { cameraPhoto as makePhoto } from '../support/camera-photo.js';
+import { phone, signIn, snap, watchErrors } from './support/browser.js';
+import { cameraPhoto, customerNamed, standingAt, startBrowserSuite, userId, type BrowserSuite } from './support/suite.js';
+
+/** Issue #25: what the visit page derives instead of asking, and the checklist that shows every gate before 提交. */
+describe('less typing than visiting (browser, 390×844)', function () {
+  this.timeout(120_000);
+  let s: BrowserSuite;
+
+  before(async function () {
+    this.timeout(300_000);
+    s = await startBrowserSuite();
+  });
+  after(() => s?.close());
+
+  async function repAt(where: { latitude: number; longitude: number; accuracy: number }) {
+    const ctx = await phone(s.browser, { baseURL: s.api.baseUrl, geolocation: where });
+    await signIn(ctx, 'rep.zhao');
+    const page = await ctx.newPage();
+    return { ctx, page, errors: watchErrors(page) };
+  }
+  const lineState = (page: Page, kind: string) => page.locator(`[data-testid="live-checklist"] [data-check-kind="${kind}"]`).first().getAttribute('data-check-state');
+
+  it('starts a visit from where the rep stands: names the nearest own customer, and one tap opens its report already checked in', async () => {
+    const c = await customerNamed(s.pool, '全家徐家汇店');
+    const { ctx, page, errors } = await repAt(standingAt(c));
+    await page.goto('/today');
+    await page.getByTestId('start-here').click();
+    const result = page.getByTestId('start-here-result');
+    await result.getByTestId('start-here-confirm').waitFor();
+    expect(await result.textContent()).to.contain('你在全家徐家汇店附近');
+    await snap(page, 'visit-effort', 'customer-at-door');
+    await result.getByTestId('start-here-confirm').click();
+    await page.waitForURL(/\/actions\/\d+$/);
+    const id = Number(/\/actions\/(\d+)$/.exec(page.url())![1]);
+    await page.getByTestId('checkin-state').waitFor();
+    expect(await page.getByTestId('checkin-state').textContent()).to.equal('已签到');
+    expect(await lineState(page, 'geofence.within_km')).to.equal('done');
+    await snap(page, 'visit-effort', 'visit-started-checked-in');
+    const { rows: [a] } = await s.pool.query('SELECT customer_id, assignee_id, definition_code FROM actions WHERE id = $1', [id]);
+    expect(a).to.deep.equal({ customer_id: c.id, assignee_id: await userId(s.pool, 'rep.zhao'), definition_code: 'visit' });
+    // the check-in is in the draft like one made on the page: on the server once the pause has passed
+    await page.getByTestId('draft-state').filter({ hasText: '云端已保存' }).waitFor();
+    const { rows: [d] } = await s.pool.query('SELECT payload FROM action_drafts WHERE action_id = $1', [id]);
+    expect(d.payload.checkIn).to.include({ coordSystem: 'wgs84' });
+    expect(errors).to.deep.equal([]);
+    await ctx.close();
+  });
+
+  it('says when none of the rep\'s customers is near, and starts nothing', async () => {
+    const { ctx, page } = await repAt({ latitude: 30.9, longitude: 122.9, accuracy: 20 }); // out at sea, off 上海
+    const before = (await s.pool.query('SELECT count(*)::int AS n FROM actions')).rows[0].n;
+    await page.goto('/today');
+    await page.getByTestId('start-here').click();
+    await page.getByTestId('start-here-none').waitFor();
+    expect(await page.getByTestId('start-here-none').textContent()).to.match(/附近[\d.]+公里内没有你的客户/);
+    expect((await s.pool.query('SELECT count(*)::int AS n FROM actions')).rows[0].n).to.equal(before);
+    await ctx.close();
+  });
+
+  it('turns each line of 提交前检查 green as its evidence arrives, and shows a reused photo as the review it will get before anything is submitted', async () => {
+    const c = await customerNamed(s.pool, '上海嘉禾食品经销有限公司');
+    const r = await s.api.call('POST', '/api/actions', { as: 'mgr.li', body: { definitionCode: 'visit', customerId: c.id, assigneeId: await userId(s.pool, 'rep.zhao'), title: '拜访嘉禾：检查清单' } });
+    expect(r.status).to.equal(201);
+    const { ctx, page, errors } = await repAt(standingAt(c));
+    await page.goto(`/actions/${r.body.id}`);
+    await page.getByTestId('live-checklist').waitFor();
+    expect(await lineState(page, 'geofence.within_km')).to.equal('todo');
+    expect(await page.locator('[data-check-kind="geofence.within_km"]').textContent()).to.contain('还差：现场签到');
+    await snap(page, 'visit-effort', 'checklist-empty');
+
+    await page.getByTestId('check-in').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="live-checklist"] [data-check-kind="geofence.within_km"]')?.getAttribute('data-check-state') === 'done');
+
+    const door = await makePhoto({ takenAt: new Date(Date.now() - 3 * 60_000), scene: 4242, width: 800, height: 600 });
+    await page.setInputFiles('input[data-photo-tag="门头照"]', { name: 'door.jpg', mimeType: 'image/jpeg', buffer: door });
+    await page.locator('[data-testid="live-checklist"] [data-check-kind="attachments.min"]', { hasText: '还差：1张合影' }).waitFor();
+
+    // the same picture again as the 合影: the line says so now, not after 提交
+    const copy = await sharp(door).resize(600).jpeg({ quality: 60 }).toBuffer();
+    await page.setInputFiles('input[data-photo-tag="合影"]', { name: 'group.jpg', mimeType: 'image/jpeg', buffer: copy });
+    const reused = page.locator('[data-testid="live-checklist"] [data-check-kind="photo.unique"][data-check-state="review"]');
+    await reused.waitFor();
+    expect(await reused.textContent()).to.contain('提交后主管会复核').and.contain('「合影」');
+    await page.setInputFiles('input[data-photo-tag="合影"]', await cameraPhoto('合影.jpg'));
+    await snap(page, 'visit-effort', 'checklist-reused-photo');
+    expect(await s.pool.query('SELECT 1 FROM submissions WHERE action_id = $1', [r.body.id]).then((x) => x.rowCount)).to.equal(0);
+    expect(errors).to.deep.equal([]);
+    await ctx.close();
+  });
+});
