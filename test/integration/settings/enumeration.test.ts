@@ -147,6 +147,7 @@ const TECHNICAL: Record<string, string> = {
   'core/flow/rules/photo-captured-within.rule.ts#MINUTE_MS': 'time arithmetic',
   'core/flow/rules/photo-unique.rule.ts#SAME_INSTANT_MS': 'what counts as one capture instant (EXIF has whole seconds)',
   'jobs/evidence-backfill.job.ts#PER_RUN': 'batch size',
+  'core/visit-assist/customers-at-door.ts#MAX_OFFERED': 'how many nearby customers 现场拜访 lists (the distance is the setting bot.location-match)',
 };
 
 describe('every number the product enforces is reachable in the settings', () => {
