@@ -1,26 +1,18 @@
 /**
- * Capture time of a photo from its EXIF block, used by 'photo.captured_within'.
- * EXIF date-times are wall-clock without a zone; phones sold in China write
+ * What an EXIF date-time means, used by 'photo.captured_within'. EXIF
+ * date-times are wall-clock without a zone; phones sold in China write
  * Shanghai time, so that is assumed unless an OffsetTime tag says otherwise.
- * Values are read raw (reviveValues: false) because exifr would otherwise
- * build the Date in the host TZ.
+ * The bytes are read once, by core/evidence/read-exif.ts.
  *
- *   const capturedAt = await readCaptureTime(buffer); // Date | null
+ *   const capturedAt = parseExifDateTime('2024:05:08 10:20:30', '+09:00'); // Date | null
  */
-import exifr from 'exifr';
 import { SHANGHAI_OFFSET_MS } from './time.js';
 
 const EXIF_DATETIME = /^(\d{4}):(\d{2}):(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/;
 const OFFSET = /^([+-])(\d{2}):?(\d{2})$/;
 
-interface RawExif {
-  DateTimeOriginal?: unknown;
-  OffsetTimeOriginal?: unknown;
-  CreateDate?: unknown;
-  OffsetTimeDigitized?: unknown;
-}
-
-function offsetMs(raw: unknown): number {
+/** The UTC offset an OffsetTime tag says ('+09:00'); Shanghai's when it says none. */
+export function exifOffsetMs(raw: unknown): number {
   const m = typeof raw === 'string' ? OFFSET.exec(raw.trim()) : null;
   if (!m) return SHANGHAI_OFFSET_MS;
   const ms = (Number(m[2]) * 60 + Number(m[3])) * 60_000;
@@ -35,21 +27,5 @@ export function parseExifDateTime(raw: unknown, offset: unknown): Date | null {
   if (y < 1990 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
   const wall = Date.UTC(y, mo - 1, d, h, mi, s);
   if (new Date(wall).getUTCDate() !== d) return null;
-  return new Date(wall - offsetMs(offset));
-}
-
-/** DateTimeOriginal, else CreateDate (DateTimeDigitized); null when absent or unreadable. */
-export async function readCaptureTime(buffer: Uint8Array): Promise<Date | null> {
-  let tags: RawExif | undefined;
-  try {
-    tags = await exifr.parse(buffer, {
-      pick: ['DateTimeOriginal', 'OffsetTimeOriginal', 'CreateDate', 'OffsetTimeDigitized'],
-      reviveValues: false,
-    });
-  } catch {
-    return null; // not an image exifr knows, or a truncated upload: treat as "no EXIF"
-  }
-  if (!tags) return null;
-  return parseExifDateTime(tags.DateTimeOriginal, tags.OffsetTimeOriginal)
-    ?? parseExifDateTime(tags.CreateDate, tags.OffsetTimeDigitized);
+  return new Date(wall - exifOffsetMs(offset));
 }

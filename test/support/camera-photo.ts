@@ -8,6 +8,7 @@
  *   const bare = await cameraPhoto({ takenAt: null, camera: null });       // what a screenshot or forwarded image carries
  */
 import sharp from 'sharp';
+import { exifOffsetMs } from '../../core/flow/exif.js';
 import { rng } from './rng.js';
 
 export interface CameraPhotoOptions {
@@ -49,9 +50,7 @@ const dms = (v: number) => {
 };
 
 function wallClock(at: Date, offset: string): string {
-  const [, sign, h, m] = /^([+-])(\d{2}):(\d{2})$/.exec(offset)!;
-  const ms = (Number(h) * 60 + Number(m)) * 60_000 * (sign === '-' ? -1 : 1);
-  const w = new Date(at.getTime() + ms).toISOString();
+  const w = new Date(at.getTime() + exifOffsetMs(offset)).toISOString();
   return `${w.slice(0, 10).replace(/-/g, ':')} ${w.slice(11, 19)}`;
 }
 

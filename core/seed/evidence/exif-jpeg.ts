@@ -3,13 +3,13 @@
  * (DateTimeOriginal in Shanghai wall-clock, OffsetTimeOriginal +08:00), the
  * camera, and where (GPS, WGS-84) — into a JPEG, replacing any EXIF it had.
  * The demo history stamps each visit's copy of a pool photo with that visit's
- * time and place, so what the server reads back from the file (core/flow/exif.ts)
+ * time and place, so what the server reads back from the file (core/evidence/read-exif.ts)
  * is what the visit claims. Pure byte work, no image decoding.
  *
  *   const jpeg = stampJpeg(base, { at: checkIn, lat: 31.23, lng: 121.48, camera: ['Xiaomi', 'Redmi Note 12'] });
  *   const bare = stampJpeg(null, { at: new Date() });      // a tiny JPEG with only the capture time (npm run chat's /photo)
  */
-import { SHANGHAI_OFFSET_MS } from '../../flow/time.js';
+import { exifOffsetMs } from '../../flow/exif.js';
 
 const ASCII = 2;
 const SHORT = 3;
@@ -71,6 +71,8 @@ function ifd(entries: Entry[], offset: number): Buffer {
 
 export interface PhotoFacts {
   at: Date;
+  /** OffsetTimeOriginal, the zone the wall-clock is written in ('+08:00' unless said); null: none written (read as Shanghai). */
+  offset?: string | null;
   /** WGS-84, as phones record it. */
   lat?: number;
   lng?: number;
@@ -81,7 +83,8 @@ export interface PhotoFacts {
 
 /** The APP1 segment (marker included) carrying `facts`. */
 export function exifSegment(facts: PhotoFacts): Buffer {
-  const wall = new Date(facts.at.getTime() + SHANGHAI_OFFSET_MS).toISOString();
+  const offset = facts.offset === undefined ? '+08:00' : facts.offset;
+  const wall = new Date(facts.at.getTime() + exifOffsetMs(offset)).toISOString();
   const stamp = `${wall.slice(0, 10).replace(/-/g, ':')} ${wall.slice(11, 19)}`;
   const ifd0Entries = (exifAt: number, gpsAt: number | null): Entry[] => [
     ...(facts.camera ? [
@@ -94,7 +97,7 @@ export function exifSegment(facts: PhotoFacts): Buffer {
   const exifEntries: Entry[] = [
     { tag: 0x9003, type: ASCII, count: ascii(stamp).length, data: ascii(stamp) },
     { tag: 0x9004, type: ASCII, count: ascii(stamp).length, data: ascii(stamp) },
-    { tag: 0x9011, type: ASCII, count: ascii('+08:00').length, data: ascii('+08:00') },
+    ...(offset !== null ? [{ tag: 0x9011, type: ASCII, count: ascii(offset).length, data: ascii(offset) }] : []),
     ...(facts.uniqueId ? [{ tag: 0xa420, type: ASCII, count: ascii(facts.uniqueId).length, data: ascii(facts.uniqueId) }] : []),
   ];
   const hasGps = facts.lat !== undefined && facts.lng !== undefined;

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { requirementRules } from '../../../core/actions/definitions.js';
 import { reportFromPayload } from '../../../core/flow/stored-report.js';
 import { evaluateRules } from '../../../core/flow/evaluate-rules.js';
-import { readCaptureTime } from '../../../core/flow/exif.js';
+import { readCaptureTime } from '../../../core/evidence/read-exif.js';
 import { RuleSetSchema } from '../../../core/flow/rules/index.js';
 import type { VisitFacts } from '../../../core/flow/types.js';
 import { demoAtFixedNow, type GeneratedDemo } from './seed-helpers.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import exifr from 'exifr';
 import { DEFAULT_PAIN_POINT_KEYWORDS } from '../../../core/flow/defaults.js';
-import { readCaptureTime } from '../../../core/flow/exif.js';
+import { readCaptureTime } from '../../../core/evidence/read-exif.js';
 import { keywordMatcherFor } from '../../../core/flow/segmenter.js';
 import { sniffFile } from '../../../core/attachments/sniff.js';
 import { DEMO_CUSTOMERS } from '../../../core/seed/demo-org.data.js';
