@@ -37,7 +37,7 @@ import { FINDING_CODES, type FindingCode } from '../core/flow/evidence/findings.
 import type { GateRuleConfig } from '../core/flow/rules/index.js';
 import { installDefaults } from '../core/seed/install.js';
 import { at, type EvalManifest, type EvalVisit } from '../test/fixtures/evidence/manifest.js';
-import { rng } from '../test/support/rng.js';
+import { prng } from '../core/seed/prng.js';
 import { benchLogger, makeTempDir, openBenchDatabase } from './bench-db.js';
 import { median, msSince, printTable, resultRows, type BenchResult } from './report.js';
 
@@ -175,7 +175,7 @@ async function lookup(w: World) {
     `WITH x AS (INSERT INTO attachments (sha256, kind, mime, size, uploaded_by)
                 SELECT md5(g::text) || md5((g + 1)::text), 'photo', 'image/jpeg', 1000, $2 FROM generate_series(1, $1) g RETURNING id)
      SELECT min(id) AS lo, max(id) AS hi FROM x`, [HASHES, u.id]);
-  const r = rng(99);
+  const r = prng(99);
   const lo = Number(range.lo);
   const hashes: bigint[] = [];
   for (let i = 0; i < HASHES; i++) hashes.push(BigInt.asIntN(64, (BigInt(Math.floor(r() * 2 ** 32)) << 32n) | BigInt(Math.floor(r() * 2 ** 32))));

@@ -18,7 +18,7 @@ import { DEFAULT_OBSTACLE_KEYWORDS, DEFAULT_PAIN_POINT_KEYWORDS } from '../core/
 import { warmUpSegmenter } from '../core/flow/segmenter.js';
 import { clusterObstacles } from '../core/obstacles/cluster.js';
 import { isKnownTerm, isNoObstacle, prepareObstacleDictionary, termsOfMany } from '../core/obstacles/terms.js';
-import { prng } from '../core/seed/seed-demo-org.js';
+import { prng } from '../core/seed/prng.js';
 import { printTable, resultRows, type BenchResult } from './report.js';
 
 const N = Number(process.env.BENCH_OBSTACLE_REPORTS ?? 50_000);

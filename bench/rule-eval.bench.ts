@@ -15,7 +15,7 @@ import { wgs84ToGcj02 } from '../core/flow/geo.js';
 import { keywordMatcherFor, warmUpSegmenter } from '../core/flow/segmenter.js';
 import { shanghaiInstant } from '../core/flow/time.js';
 import type { ReportAttachment, VisitFacts } from '../core/flow/types.js';
-import { rng } from '../test/support/rng.js';
+import { prng } from '../core/seed/prng.js';
 import { median, printTable, resultRows, type BenchResult } from './report.js';
 
 const TARGET_PER_S = 20_000;
@@ -93,7 +93,7 @@ function rate(pool: VisitFacts[], fn: (f: VisitFacts) => unknown): number {
 
 /** The same realistic mix every run: ~10 % far check-ins, missing 合影, stale next-contact dates… */
 export function buildFactsPool(size = POOL, seed = 20240508): VisitFacts[] {
-  const r = rng(seed);
+  const r = prng(seed);
   return Array.from({ length: size }, (_, i) => aReport(r, i));
 }
 

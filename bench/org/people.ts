@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { GIVEN, SURNAMES } from '../../core/seed/demo-org.data.js';
-import { prng } from '../../core/seed/seed-demo-org.js';
+import { prng } from '../../core/seed/prng.js';
 import { REGIONS, type City } from '../../core/seed/china.js';
 
 /** What later phases need to know about the generated sales force. */

@@ -9,7 +9,7 @@
 import type { CustomerType } from '../flow/types.js';
 import { DISTRICTS, ROADS, TRADE_WORDS } from './china.js';
 import type { ScopeRep } from './history-window.js';
-import { prng } from './seed-demo-org.js';
+import { prng } from './prng.js';
 
 export interface Company { name: string; type: CustomerType; address: string; lat: number; lng: number }
 

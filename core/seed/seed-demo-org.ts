@@ -6,20 +6,9 @@ import {
 } from './demo-org.data.js';
 import { seedDemoFulfilment } from './seed-demo-fulfilment.js';
 import { seedDemoOpportunities } from './seed-demo-opportunities.js';
+import { prng } from './prng.js';
 
 const DAY = 86_400_000;
-
-/** Deterministic PRNG so every fresh demo database looks the same (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Installs the demo organisation: departments, members, ~40 customers with

@@ -9,7 +9,7 @@
  */
 import sharp from 'sharp';
 import { exifOffsetMs } from '../../core/flow/exif.js';
-import { rng } from './rng.js';
+import { prng } from '../../core/seed/prng.js';
 
 export interface CameraPhotoOptions {
   /** null: no capture time at all. */
@@ -29,7 +29,7 @@ export interface CameraPhotoOptions {
 
 /** A picture with structure at every scale, like a photo of a shop front (unlike noise, it survives resizing). */
 export function sceneSvg(seed: number, width: number, height: number): Buffer {
-  const r = rng(seed);
+  const r = prng(seed);
   const colour = () => `hsl(${Math.floor(r() * 360)},${30 + Math.floor(r() * 50)}%,${25 + Math.floor(r() * 50)}%)`;
   const shapes = Array.from({ length: 14 }, () => {
     const [x, y, w, h] = [r() * width, r() * height, (0.1 + r() * 0.5) * width, (0.1 + r() * 0.5) * height];

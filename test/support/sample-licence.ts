@@ -11,7 +11,7 @@
 import { Resvg } from '@resvg/resvg-js';
 import sharp from 'sharp';
 import { shippedCjkFontFiles } from '../../core/obstacles/render.js';
-import { prng } from '../../core/seed/seed-demo-org.js';
+import { prng } from '../../core/seed/prng.js';
 import { creditCodeCheckChar, orgCodeCheckChar, CREDIT_CODE_ALPHABET } from '../../core/profile/licence/credit-code.js';
 
 export interface LicenceTruth {
@@ -48,9 +48,6 @@ const SCOPES = [
   '消毒剂销售（不含危险化学品）', '家用电器销售', '办公用品销售', '会议及展览服务', '信息咨询服务（不含许可类信息咨询服务）',
 ];
 
-/** The same seed, the same licence: the demo seed's generator (mulberry32). */
-export const seededRandom = prng;
-
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 const pad = (n: number) => String(n).padStart(2, '0');
 const isoDay = (y: number, m: number, d: number) => `${y}-${pad(m)}-${pad(d)}`;
@@ -80,7 +77,7 @@ function capitalInWords(wan: number): string {
 }
 
 export function sampleLicence(seed: number, kind: LicenceTruth['kind'] = 'business_licence'): LicenceTruth {
-  const r = seededRandom(seed * 7919 + 17);
+  const r = prng(seed * 7919 + 17);
   const [city, division] = pick(r, CITIES);
   const year = 1985 + Math.floor(r() * 39);
   const established = isoDay(year, 1 + Math.floor(r() * 12), 1 + Math.floor(r() * 28));
@@ -198,7 +195,7 @@ export async function renderLicenceJpeg(t: LicenceTruth, o: PhotoOptions = {}): 
   }).render().asPng();
   const { data, info } = await sharp(png).rotate(o.rotateDeg ?? 0, { background: '#8a8173' })
     .resize(W, H, { fit: 'cover' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  const r = seededRandom(o.seed ?? 1);
+  const r = prng(o.seed ?? 1);
   const noise = o.noise ?? 0;
   for (let i = 0; i < data.length; i += 3) {
     const n = (r() - 0.5) * 40;

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { Resvg } from '@resvg/resvg-js';
 import { CJK_FONT_FAMILY, shippedCjkFontFiles } from '../../obstacles/render.js';
 import { DEMO_CUSTOMERS } from '../demo-org.data.js';
-import { prng } from '../seed-demo-org.js';
+import { prng } from '../prng.js';
 import { POOL_DOCUMENT_TAGS, POOL_VOICES, type PoolManifest } from './pool.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

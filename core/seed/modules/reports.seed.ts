@@ -27,7 +27,7 @@ import { loadEvidencePool, type EvidencePool, type PoolFile } from '../evidence/
 import { stampJpeg } from '../evidence/exif-jpeg.js';
 import { buildReport, flawFor, type BuiltReport, type ReportFlaw } from '../report-builder.js';
 import { defineSeedModule, type SeedContext, type SeedCounts } from '../seed-module.js';
-import { prng } from '../seed-demo-org.js';
+import { prng } from '../prng.js';
 
 export interface ReportKnobs {
   /** Write each visit's stamped photo files (demo); false: rows point at the pool's files (bench). */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyseSpeech, landmarkSimilarity, type PcmAudio } from '../../../core/evidence/analyse-speech.js';
 import { SAME_RECORDING } from '../../../core/evidence/voice-evidence.js';
-import { rng } from '../../support/rng.js';
+import { prng } from '../../../core/seed/prng.js';
 
 const AUDIO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/evidence/audio');
 
@@ -34,7 +34,7 @@ describe('analyseSpeech (voice activity and audio landmarks)', () => {
   });
 
   it('hears no speech in digital silence or quiet room noise', async () => {
-    const r = rng(3);
+    const r = prng(3);
     expect((await analyseSpeech(pcm(20, () => 0))).speechMs).to.equal(0);
     const quiet = await analyseSpeech(pcm(20, () => (r() * 2 - 1) * 300));
     expect(quiet.speechMs).to.be.below(1000);
