@@ -14,13 +14,13 @@
  *   npm run bench -- fulfilment
  *   BENCH_SCALE=small npm run bench -- fulfilment      10k customers / 100k orders
  */
-import { rmSync } from 'node:fs';
 import type pg from 'pg';
 import {
   runComplaintEscalation, runFirstOrderLate, runFulfilmentChecks, runOrderErrors, runReorderOverdue,
 } from '../core/alerts/fulfilment-checks.js';
 import { loadConfig } from '../core/config.js';
-import { benchLogger, freePort, makeTempDir, openBenchDatabase, processesMentioning } from './bench-db.js';
+import { DAY_MS } from '../core/flow/time.js';
+import { benchLogger, withTempBenchDatabase } from './bench-db.js';
 import { generateOrg, printGenerateResult } from './generate-org.js';
 import { median, msSince, type BenchResult } from './report.js';
 
@@ -28,23 +28,10 @@ const SCALES = {
   small: { reps: 50, customers: 10_000, ordersPerCustomer: 10 },
   default: { reps: 300, customers: 100_000, ordersPerCustomer: 10 },
 } as const;
-const DAY = 86_400_000;
 
 export async function run(): Promise<BenchResult> {
   const scale = SCALES[(process.env.BENCH_SCALE as keyof typeof SCALES) ?? 'default'] ?? SCALES.default;
-  const dataDir = makeTempDir('af-bench-fulfilment-');
-  try {
-    const db = await openBenchDatabase({ dataDir, port: await freePort(), fresh: true, poolSize: 4 });
-    try {
-      return await measure(db.pool, scale);
-    } finally {
-      await db.close();
-    }
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-    const left = processesMentioning(dataDir);
-    if (left.length) throw new Error(`postgres still running for ${dataDir}: pids ${left.join(', ')}`);
-  }
+  return withTempBenchDatabase('af-bench-fulfilment-', 4, (db) => measure(db.pool, scale));
 }
 
 async function measure(pool: pg.Pool, scale: (typeof SCALES)[keyof typeof SCALES]): Promise<BenchResult> {
@@ -123,6 +110,6 @@ async function generateFulfilment(pool: pg.Pool, perCustomer: number, now: Date)
             CASE WHEN c.id % 3 = 0 THEN 'open' ELSE 'resolved' END,
             CASE WHEN c.id % 3 = 0 THEN NULL ELSE $1::timestamptz - (c.id % 90) * interval '1 day' + interval '5 hours' END,
             c.owner_id, c.department_id
-       FROM customers c WHERE c.id % 5 = 0`, [new Date(now.getTime() - DAY)]);
+       FROM customers c WHERE c.id % 5 = 0`, [new Date(now.getTime() - DAY_MS)]);
   await pool.query('ANALYZE orders; ANALYZE order_lines; ANALYZE complaints; ANALYZE customers');
 }
