@@ -5,7 +5,9 @@
  * that shipped short (订单错漏) and a complaint past its SLA (客户投诉升级).
  */
 import type pg from 'pg';
+import { loadActiveActor } from '../auth/actor.js';
 import { DAY_MS } from '../flow/time.js';
+import { recordComplaint } from '../fulfilment/complaints.js';
 
 const NEW_STORES: Array<[string, string, number, number]> = [
   ['便利蜂上海长寿路店', '上海市普陀区长寿路588号', 31.2420, 121.4350],
@@ -31,16 +33,18 @@ export async function seedDemoFulfilment(client: pg.PoolClient, now: Date, userI
     }
   }
   // an order of 华联 that shipped two cases short, and a complaint about it past its SLA
-  const { rows: [h] } = await client.query(`SELECT o.id, o.customer_id, c.owner_id, c.department_id FROM orders o JOIN customers c ON c.id = o.customer_id
+  const { rows: [h] } = await client.query(`SELECT o.id, o.customer_id, c.owner_id FROM orders o JOIN customers c ON c.id = o.customer_id
     WHERE c.name = '华联超市总部' AND o.status IN ('shipped','delivered') ORDER BY o.ordered_at DESC LIMIT 1`);
   if (!h) return;
   await client.query(`UPDATE orders SET confirmed_at = COALESCE(confirmed_at, ordered_at) WHERE id = $1`, [h.id]);
   await client.query(
     `INSERT INTO order_lines (order_id, line_no, sku, name, qty_ordered, qty_shipped) VALUES ($1, 1, 'BEV-001', '冰红茶500ml', 600, 576)
      ON CONFLICT DO NOTHING`, [h.id]);
-  await client.query(
-    `INSERT INTO complaints (customer_id, order_id, severity, category, title, received_at, sla_due_at, owner_id, department_id, recorded_by)
-     SELECT $1, $2, 'high', 'wrong_item', '冰红茶少发2箱，门店已断货', $3, $4, $5, $6, $5
-      WHERE NOT EXISTS (SELECT 1 FROM complaints WHERE customer_id = $1)`,
-    [h.customer_id, h.id, new Date(now.getTime() - 2 * DAY_MS), new Date(now.getTime() - DAY_MS), h.owner_id, h.department_id]);
+  if ((await client.query('SELECT 1 FROM complaints WHERE customer_id = $1', [h.customer_id])).rows[0]) return;
+  // recorded by its rep as the app records one, so its deadline is the SLA setting's, not a copy of it
+  const rep = await loadActiveActor(client, { id: h.owner_id });
+  await recordComplaint(client, rep!, {
+    customerId: h.customer_id, orderId: h.id, severity: 'high', category: 'wrong_item', title: '冰红茶少发2箱，门店已断货',
+    receivedAt: new Date(now.getTime() - 2 * DAY_MS).toISOString(),
+  }, now);
 }
