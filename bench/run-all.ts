@@ -7,6 +7,8 @@
  *   npm run bench -- startup rule     only files whose name contains one of the words
  *   BENCH_SCALE=full npm run bench    the generator at 500 reps / 100k customers / 5M events
  */
+// like every process entry point (main.ts, test/setup.ts): the benches load schemas that declare OpenAPI metadata
+import '../core/zod-locale.js';
 import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
