@@ -26,6 +26,7 @@ import type pg from 'pg';
 import { runSilenceCheck, stageSilenceAlerts } from '../core/alerts/silence.js';
 import { createCandidateTable } from '../core/alerts/alert-writer.js';
 import { loadConfig } from '../core/config.js';
+import { DAY_MS } from '../core/flow/time.js';
 import { benchLogger, withTempBenchDatabase } from './bench-db.js';
 import { generateOrg, printGenerateResult } from './generate-org.js';
 import { median, msSince, printTable, resultRows, type BenchResult } from './report.js';
@@ -40,7 +41,6 @@ const SCALES = {
 } as const;
 
 const DAYS = 7;
-const DAY_MS = 86_400_000;
 const RUNS = 3;
 const EFFECTIVE_TYPES = ['followup.recorded', 'visit.submitted'];
 

@@ -14,6 +14,7 @@ import type { EvidenceContext, PhotoEvidence, VoiceEvidence } from '../flow/evid
 import { trustVerdict, type TrustLevel } from '../flow/evidence/verdict.js';
 import { RuleSetSchema, type GateRuleConfig } from '../flow/rules/index.js';
 import { checkInHistoryFromPayload, reportFromPayload, storedDate } from '../flow/stored-report.js';
+import { DAY_MS } from '../flow/time.js';
 import type { CustomerType, VisitFacts, VisitReport } from '../flow/types.js';
 import { attachmentEvidenceOf } from './report-evidence.js';
 
@@ -63,7 +64,7 @@ export async function replayVerdicts(
        JOIN action_definitions d ON d.code = a.definition_code AND d.active
       WHERE s.kind = 'visit_report' AND s.outcome = 'accepted' AND s.created_at >= $1 AND ($2::text IS NULL OR c.type = $2)
       ORDER BY s.id DESC LIMIT 5000`,
-    [new Date(q.now.getTime() - q.days * 86_400_000), q.customerType]);
+    [new Date(q.now.getTime() - q.days * DAY_MS), q.customerType]);
   const byId = await attachmentEvidenceByIds(db, attachmentIdsOf(rows.map((r) => r.payload)));
   const out: VerdictChanges = { total: rows.length, toReview: 0, toTrusted: 0, lines: [] };
   for (const r of rows) {

@@ -3,8 +3,9 @@
  * State Council published them; admins edit the calendar in settings, this is
  * only the starting point installed with the template.
  */
-const range = (from: string, days: number): string[] =>
-  Array.from({ length: days }, (_, i) => new Date(Date.parse(`${from}T00:00:00Z`) + i * 86_400_000).toISOString().slice(0, 10));
+import { addCalendarDays, type IsoDate } from '../flow/time.js';
+
+const range = (from: IsoDate, days: number): IsoDate[] => Array.from({ length: days }, (_, i) => addCalendarDays(from, i));
 
 export const CN_HOLIDAYS_2026: Array<{ day: string; kind: 'holiday' | 'workday'; name: string }> = [
   ...range('2026-01-01', 3).map((day) => ({ day, kind: 'holiday' as const, name: '元旦' })),

@@ -1,6 +1,5 @@
 import type pg from 'pg';
-
-const DAY = 86_400_000;
+import { DAY_MS } from '../flow/time.js';
 
 /**
  * [customer, name, owner, stage, subStage, amount, daysInStage, skippedLegalReview]
@@ -31,7 +30,7 @@ async function seedProcurement(client: pg.PoolClient, oppId: number, ownerId: nu
     await client.query(
       `INSERT INTO procurement_events (opportunity_id, stage, occurred_on, source, recorded_by, recorded_at)
        VALUES ($1, $2, ($3::timestamptz AT TIME ZONE 'Asia/Shanghai')::date, 'app', $4, $3)`,
-      [oppId, stage, new Date(now.getTime() - daysAgo * DAY), ownerId]);
+      [oppId, stage, new Date(now.getTime() - daysAgo * DAY_MS), ownerId]);
   }
 }
 
@@ -46,8 +45,8 @@ export async function seedDemoOpportunities(
     const c = (await client.query('SELECT id, department_id FROM customers WHERE name = $1', [customer])).rows[0];
     if (!c) continue;
     const ownerId = ctx.userIds.get(owner)!;
-    const enteredAt = new Date(ctx.now.getTime() - days * DAY);
-    const createdAt = new Date(enteredAt.getTime() - 20 * DAY);
+    const enteredAt = new Date(ctx.now.getTime() - days * DAY_MS);
+    const createdAt = new Date(enteredAt.getTime() - 20 * DAY_MS);
     const { rows } = await client.query(
       `INSERT INTO opportunities (name, customer_id, owner_id, department_id, pipeline_id, stage_code, sub_stage_code,
                                   amount, stage_entered_at, created_at, updated_at)
@@ -65,7 +64,7 @@ export async function seedDemoOpportunities(
         `INSERT INTO stage_moves (opportunity_id, from_stage, from_sub_stage, to_stage, kind, skipped, reason, by_user_id, owner_id, at)
          VALUES ($1,'negotiation','commercial_terms','contract','skip',$2,'客户法务已线下确认，赶月底签约',$3,$3,$4)`,
         [oppId, JSON.stringify([{ stageKey: 'negotiation', subStageKey: 'legal_review', name: '商务谈判·法务审核' }]),
-          ownerId, new Date(enteredAt.getTime() - Math.floor(ctx.rand() * 3) * DAY)],
+          ownerId, new Date(enteredAt.getTime() - Math.floor(ctx.rand() * 3) * DAY_MS)],
       );
     }
     n++;

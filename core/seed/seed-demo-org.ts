@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { DAY_MS } from '../flow/time.js';
 import type { Logger } from '../logger.js';
 import {
   CONTACT_TEMPLATES, DEMO_CUSTOMERS, DEMO_DEPARTMENTS, DEMO_PRODUCT_LINES, DEMO_USERS, GIVEN,
@@ -7,8 +8,6 @@ import {
 import { seedDemoFulfilment } from './seed-demo-fulfilment.js';
 import { seedDemoOpportunities } from './seed-demo-opportunities.js';
 import { prng } from './prng.js';
-
-const DAY = 86_400_000;
 
 /**
  * Installs the demo organisation: departments, members, ~40 customers with
@@ -26,14 +25,14 @@ export async function seedDemoOrg(client: pg.PoolClient, now: Date, logger: Logg
     const dept = DEMO_USERS.find((u) => u.userid === owner)!.dept;
     // every 4th customer has been silent 8–20 days; every 10th never had an effective follow-up
     const silentDays = i % 10 === 9 ? null : i % 4 === 3 ? 8 + Math.floor(rand() * 13) : 1 + Math.floor(rand() * 5);
-    const lastEffective = silentDays === null ? null : new Date(now.getTime() - silentDays * DAY);
+    const lastEffective = silentDays === null ? null : new Date(now.getTime() - silentDays * DAY_MS);
     const ins = await client.query(
       `INSERT INTO customers (name, type, address, lat, lng, coord_system, owner_id, department_id, product_line_id,
                               became_active_at, last_followup_at, last_effective_followup_at, profile)
        VALUES ($1,$2,$3,$4,$5,'gcj02',$6,$7,$8,$9,$10,$10,$11)
        ON CONFLICT (name) DO NOTHING RETURNING id`,
       [name, type, address, lat, lng, ownerId, deptIds.get(dept), lineIds.get(line),
-        new Date(now.getTime() - 60 * DAY), lastEffective, profileFor(type, i)],
+        new Date(now.getTime() - 60 * DAY_MS), lastEffective, profileFor(type, i)],
     );
     if (!ins.rows[0]) continue;
     created++;
@@ -120,13 +119,13 @@ async function insertContacts(client: pg.PoolClient, customerId: number, type: s
 async function insertOrders(client: pg.PoolClient, customerId: number, ownerId: number, i: number, now: Date, rand: () => number) {
   const count = i % 5 === 4 ? 1 : 2 + (i % 3); // some customers have fewer orders than a rule's "latest 3"
   for (let k = 0; k < count; k++) {
-    const orderedAt = new Date(now.getTime() - (10 + k * 25 + Math.floor(rand() * 10)) * DAY);
+    const orderedAt = new Date(now.getTime() - (10 + k * 25 + Math.floor(rand() * 10)) * DAY_MS);
     await client.query(
       `INSERT INTO orders (order_no, kind, customer_id, owner_id, amount, status, ordered_at, due_at)
        VALUES ($1,'order',$2,$3,$4,$5,$6,$7) ON CONFLICT (order_no) DO NOTHING`,
       [`SO${String(customerId).padStart(4, '0')}${k + 1}`, customerId, ownerId,
         Math.round((5000 + rand() * 95000) * 100) / 100, k === 0 ? 'shipped' : 'delivered', orderedAt,
-        new Date(orderedAt.getTime() + 7 * DAY)],
+        new Date(orderedAt.getTime() + 7 * DAY_MS)],
     );
   }
 }

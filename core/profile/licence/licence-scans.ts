@@ -18,7 +18,7 @@ import { assertCan } from '../../auth/permissions.js';
 import type { Db } from '../../db/pool.js';
 import { Sql } from '../../db/sql.js';
 import { AppError } from '../../errors.js';
-import { shanghaiDate } from '../../flow/time.js';
+import { DAY_MS, shanghaiDate } from '../../flow/time.js';
 import type { Logger } from '../../logger.js';
 import { getCustomerOrThrow } from '../../resources/customers.js';
 import { recordEvent } from '../../resources/events.js';
@@ -343,7 +343,7 @@ async function applyToCustomer(db: Db, actor: Actor, customerId: number, v: Reco
 
 function toLicence(r: any, today: string): CustomerLicence {
   const fields = Object.fromEntries(LICENCE_FIELDS.map((k) => [k, r[COLUMNS[k]] ?? null]));
-  const daysLeft = r.expires_on ? Math.round((Date.parse(r.expires_on) - Date.parse(today)) / 86_400_000) : null;
+  const daysLeft = r.expires_on ? Math.round((Date.parse(r.expires_on) - Date.parse(today)) / DAY_MS) : null;
   return {
     id: r.id, customerId: r.customer_id, kind: r.kind, kindLabel: LICENCE_KIND_LABELS[r.kind as LicenceKind], fields,
     longTerm: r.long_term, expiresOn: r.expires_on, daysLeft, attachmentId: r.attachment_id,

@@ -21,6 +21,7 @@ import type { Requirement } from '../../actions/action-schemas.js';
 import { transitionAction, type Completion, type Effect } from '../../flow/action-machine.js';
 import { evaluateRules } from '../../flow/evaluate-rules.js';
 import { gcj02ToWgs84 } from '../../flow/geo.js';
+import { shanghaiWall } from '../../flow/time.js';
 import { RuleSetSchema, type GateRuleConfig } from '../../flow/rules/index.js';
 import type { PrerequisiteAction, ReportAttachment, RuleFailure, VisitFacts } from '../../flow/types.js';
 import { loadEvidencePool, type EvidencePool, type PoolFile } from '../evidence/pool.js';
@@ -240,7 +241,7 @@ export function evidenceFile(pool: EvidencePool, w: Pick<Work, 'id' | 'customer_
     at: a.capturedAt, ...(where ? { lat: where.lat, lng: where.lng } : {}), camera: CAMERAS[w.assignee_id % CAMERAS.length],
     uniqueId: `AF${w.id}:${shot}`,
   });
-  const wall = new Date(a.capturedAt.getTime() + 8 * 3_600_000).toISOString().replace(/[-:T]/g, '').slice(0, 15);
+  const wall = shanghaiWall(a.capturedAt).toISOString().replace(/[-:T]/g, '').slice(0, 15);
   return { data, sha256: sha(data), filename: `IMG_${wall.slice(0, 8)}_${wall.slice(8, 14)}.jpg` };
 }
 

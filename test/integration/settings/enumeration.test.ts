@@ -41,8 +41,6 @@ const TECHNICAL: Record<string, string> = {
   'core/reports/daily-reports.ts#DAILY_REPORT_LOCK': 'advisory lock id',
   'core/actions/processes.ts#DAY': 'time arithmetic',
   'core/media/decode.ts#MAX_DECODED_SECONDS': 'memory guard on decoding (the duration still comes from the file)',
-  'core/seed/seed-demo-opportunities.ts#DAY': 'time arithmetic (demo data)',
-  'core/seed/seed-demo-org.ts#DAY': 'time arithmetic (demo data)',
   'core/obstacles/heatmap.ts#HEATMAP_MAX_TOPICS': 'columns that fit the heatmap picture',
   'core/obstacles/heatmap.ts#CACHE_LIMIT': 'cache size',
   'core/obstacles/render.ts#HEATMAP_PNG_WIDTH': 'picture width',
