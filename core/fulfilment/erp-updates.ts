@@ -14,6 +14,7 @@ import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
+import { parseBusinessDateTime } from '../flow/time.js';
 import { parseCsv } from '../imports/csv.js';
 import { OperationalDateTime } from '../resources/schemas.js';
 
@@ -126,7 +127,8 @@ export async function importErpCsv(db: Db, actor: Actor, csv: string): Promise<E
     const g = grouped.get(v[C.update]) ?? {
       line: r.line,
       update: {
-        updateId: v[C.update], orderNo: v[C.order], at: v[C.at].includes('T') ? v[C.at] : `${v[C.at].replace(' ', 'T')}${v[C.at].length <= 10 ? 'T00:00:00' : ''}+08:00`,
+        // a spreadsheet's time is Shanghai wall-clock; one that does not read is left for the schema to name
+        updateId: v[C.update], orderNo: v[C.order], at: parseBusinessDateTime(v[C.at])?.toISOString() ?? v[C.at],
         ...(v[C.status] ? { status: STATUS_BY_LABEL.get(v[C.status]) ?? v[C.status] } : {}),
       },
       lines: [],
