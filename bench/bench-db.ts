@@ -102,6 +102,30 @@ export function spawnServer(script: string, url: string, port: number, nodeArgs:
   });
 }
 
+/**
+ * The child side of spawnServer: the real Koa app over DATABASE_URL on PORT,
+ * WeCom messages to the log, nothing else; prints READY once it listens.
+ * Imported late, so the parent process never loads the app.
+ */
+export async function serveApp(o: { secret: string; poolSize: number; heavy?: boolean }): Promise<void> {
+  await import('../core/zod-locale.js');
+  const http = await import('node:http');
+  const { createApp } = await import('../api/app.js');
+  const { loadConfig } = await import('../core/config.js');
+  const { createHeavyRunner } = await import('../core/heavy/heavy-runner.js');
+  const { warmUpSegmenter } = await import('../core/flow/segmenter.js');
+  const { LoggingWecomClient } = await import('../core/wecom/logging-wecom-client.js');
+  logger.level = 'warn';
+  warmUpSegmenter();
+  const config = loadConfig({ ...process.env, NODE_ENV: 'development', SESSION_SECRET: o.secret });
+  const pool = createPool(process.env.DATABASE_URL!, o.poolSize);
+  const app = createApp({
+    config, pool, logger, now: () => new Date(), wecom: new LoggingWecomClient(logger),
+    ...(o.heavy ? { heavy: createHeavyRunner(config, logger) } : {}),
+  });
+  http.createServer(app.callback()).listen(Number(process.env.PORT), '127.0.0.1', () => process.stdout.write('READY\n'));
+}
+
 /** A port nobody listens on right now (the OS picks it). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

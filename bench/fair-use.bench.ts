@@ -23,7 +23,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installDefaults } from '../core/seed/install.js';
-import { benchLogger, freePort, makeTempDir, openBenchDatabase, processesMentioning, spawnServer } from './bench-db.js';
+import { benchLogger, freePort, makeTempDir, openBenchDatabase, processesMentioning, serveApp, spawnServer } from './bench-db.js';
 import { printTable, resultRows, type BenchResult } from './report.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -35,28 +35,11 @@ const ABUSING_MEMBERS = ['director.wang', 'mgr.li'];
 const TARGET_RATIO = 3;
 
 if (process.argv.includes('--serve')) {
-  await serve();
+  // the child: the real app, heavy runner included
+  await serveApp({ secret: SECRET, poolSize: 8, heavy: true });
 } else if (process.argv[1] === SELF) {
   const r = await run();
   printTable(`${r.name} — results`, resultRows(r));
-}
-
-/** The child: the real app (heavy runner included) over DATABASE_URL on PORT, nothing else. */
-async function serve(): Promise<void> {
-  await import('../core/zod-locale.js');
-  const { createApp } = await import('../api/app.js');
-  const { loadConfig } = await import('../core/config.js');
-  const { createPool } = await import('../core/db/pool.js');
-  const { createHeavyRunner } = await import('../core/heavy/heavy-runner.js');
-  const { warmUpSegmenter } = await import('../core/flow/segmenter.js');
-  const { logger } = await import('../core/logger.js');
-  const { LoggingWecomClient } = await import('../core/wecom/logging-wecom-client.js');
-  logger.level = 'warn';
-  warmUpSegmenter();
-  const config = loadConfig({ ...process.env, NODE_ENV: 'development', SESSION_SECRET: SECRET });
-  const pool = createPool(process.env.DATABASE_URL!, 8);
-  const app = createApp({ config, pool, logger, now: () => new Date(), wecom: new LoggingWecomClient(logger), heavy: createHeavyRunner(config, logger) });
-  http.createServer(app.callback()).listen(Number(process.env.PORT), '127.0.0.1', () => process.stdout.write('READY\n'));
 }
 
 export async function run(): Promise<BenchResult> {

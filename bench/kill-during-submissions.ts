@@ -8,14 +8,13 @@
  *
  *   npx tsx bench/kill-during-submissions.ts      ACTIONS=300 CONCURRENCY=16 KILL_AFTER_ANSWERS=100 (+0–200 ms)
  */
-import { LoggingWecomClient } from '../core/wecom/logging-wecom-client.js';
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { installDefaults } from '../core/seed/install.js';
-import { benchLogger, freePort, makeTempDir, openBenchDatabase, processesMentioning, spawnServer } from './bench-db.js';
+import { benchLogger, freePort, makeTempDir, openBenchDatabase, processesMentioning, serveApp, spawnServer } from './bench-db.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const SECRET = 'bench-kill-secret-0123456789';
@@ -26,19 +25,7 @@ const KILL_AFTER_ANSWERS = Number(process.env.KILL_AFTER_ANSWERS ?? Math.floor(A
 
 // --serve: the child — the real Koa app over DATABASE_URL on PORT, nothing else
 if (process.argv.includes('--serve')) {
-  await import('../core/zod-locale.js');
-  const http = await import('node:http');
-  const { createApp } = await import('../api/app.js');
-  const { loadConfig } = await import('../core/config.js');
-  const { createPool } = await import('../core/db/pool.js');
-  const { warmUpSegmenter } = await import('../core/flow/segmenter.js');
-  const { logger } = await import('../core/logger.js');
-  logger.level = 'warn';
-  warmUpSegmenter();
-  const config = loadConfig({ NODE_ENV: 'development', SESSION_SECRET: SECRET, PORT: process.env.PORT });
-  const pool = createPool(process.env.DATABASE_URL!, 20);
-  const app = createApp({ config, pool, logger, now: () => new Date(), wecom: new LoggingWecomClient(logger) });
-  http.createServer(app.callback()).listen(Number(process.env.PORT), '127.0.0.1', () => process.stdout.write('READY\n'));
+  await serveApp({ secret: SECRET, poolSize: 20 });
 } else {
   await main();
 }
