@@ -19,7 +19,7 @@ import { RuleSetSchema, type GateRuleConfig } from '../../flow/rules/index.js';
 import { loadEvidencePool, POOL_VOICES } from '../evidence/pool.js';
 import { buildReport } from '../report-builder.js';
 import { defineSeedModule, type SeedCounts } from '../seed-module.js';
-import { prng } from '../seed-demo-org.js';
+import { prng } from '../prng.js';
 import { evidenceFile, VOICES_BY_TYPE } from './reports.seed.js';
 
 /** What each sample does to an otherwise compliant report, in filing order (the honest one first: its photo is reused). */
