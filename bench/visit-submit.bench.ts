@@ -63,7 +63,8 @@ const RATES = (process.env.BENCH_VISIT_RATES ?? '20,50,100').split(',').map(Numb
 const OPEN_S = Number(process.env.BENCH_VISIT_OPEN_S ?? 10);
 const OPEN_TARGET_RATE = 50;
 const CUSTOMERS_PER_REP = 40;
-const PG_PORT = 54332;
+// EMBEDDED_PG_PORT: another checkout on the same machine may be running this bench on the default port
+const PG_PORT = Number(process.env.EMBEDDED_PG_PORT ?? 54332);
 const TARGET_RATIO = 0.4;
 const TARGET_P99_MS = 50;
 const client = benchClient();
