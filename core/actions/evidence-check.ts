@@ -13,7 +13,6 @@ import type { Db } from '../db/pool.js';
 import { FindingSchema, VERDICT_LABELS } from '../evidence-reviews/schemas.js';
 import { evaluateRules } from '../flow/evaluate-rules.js';
 import { FINDING_LABELS } from '../flow/evidence/findings.js';
-import { thresholdsOf } from '../flow/evidence/thresholds.js';
 import { trustVerdict } from '../flow/evidence/verdict.js';
 import { getActionRowOrThrow } from './action-repo.js';
 import { checklistOf } from './checklist.js';
@@ -39,7 +38,7 @@ export async function checkDraftEvidence(db: Db, actor: Actor, actionId: number,
   const rules = rulesForAction(def, a.requirements);
   const facts = await loadVisitFacts(db, { actionId: a.id, customerId: a.customerId, opportunityId: a.opportunityId }, draft,
     { ids: draft.attachmentIds ?? [], uploadedBy: actor.id, lenient: true }, rules, now);
-  const v = trustVerdict(evaluateRules(facts, rules).failures, thresholdsOf(facts));
+  const v = trustVerdict(evaluateRules(facts, rules).failures, facts.evidence.thresholds);
   return {
     score: v.score, verdict: v.verdict, verdictLabel: VERDICT_LABELS[v.verdict],
     findings: v.findings.map((f) => ({ ...f, label: FINDING_LABELS[f.code] })),

@@ -8,8 +8,7 @@ import type { Db } from '../db/pool.js';
 import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { ATTACHMENT_EVIDENCE_FIELDS, attachmentEvidenceOf, evidenceColumns, evidenceContextOf } from '../evidence/report-evidence.js';
-import { loadEvidenceThresholds } from '../evidence-reviews/thresholds.js';
-import type { EvidenceThresholds } from '../flow/evidence/thresholds.js';
+import { thresholdsColumn, thresholdsFromColumn } from '../evidence-reviews/thresholds.js';
 import type { GateRuleConfig } from '../flow/rules/index.js';
 import type { PrerequisiteAction, ReportAttachment, VisitFacts, VisitReport } from '../flow/types.js';
 import type { VisitDraftInput } from './action-schemas.js';
@@ -77,7 +76,8 @@ export interface FactsAttachments {
  * Every fact of one report as columns over the customer row `c`, for ONE
  * query (a submission is many small reads; each round trip costs both
  * processes more than the read itself): the customer, its latest orders, the
- * keyword libraries, the report's attachments with their evidence facts,
+ * keyword libraries, the evidence thresholds for the customer's type, the
+ * report's attachments with their evidence facts,
  * `prerequisites` (an SQL jsonb expression: loadPrerequisites' list, or NULL)
  * and the check-in history of the rep (`actionExpr`: SQL for the action's id).
  * toVisitFacts reads them.
@@ -94,6 +94,7 @@ export function factsColumns(st: Sql, files: FactsAttachments, prerequisites: st
        FROM attachments x LEFT JOIN attachment_evidence ev ON ev.attachment_id = x.id
       WHERE x.id = ANY(${ids}) AND x.uploaded_by = ${st.param(files.uploadedBy)}) AS f_attachments,
     ${prerequisites} AS f_prerequisites,
+    ${thresholdsColumn(st, 'c.type')} AS f_thresholds,
     ${evidenceColumns(st, { checkIn: input.checkIn, repId: files.uploadedBy, actionExpr })}`;
 }
 
@@ -105,12 +106,11 @@ export function factsColumns(st: Sql, files: FactsAttachments, prerequisites: st
  */
 export const PREREQUISITES_OF_ROW = (codes: string) => `(${prerequisitesSql('c.id', codes, 'a.id', 'a.opportunity_id')})`;
 
-export interface FactsEvidence {
-  actionId: number | null;
-  thresholds: EvidenceThresholds;
-}
+/** Facts read with their evidence context (thresholds included) always there. */
+export type ReadFacts = VisitFacts & Required<Pick<VisitFacts, 'evidence'>>;
 
-export function toVisitFacts(r: any, input: VisitDraftInput, files: FactsAttachments, now: Date, evidence: FactsEvidence): VisitFacts {
+/** `actionId`: the action reported on (its own earlier check-ins are not history), null for none. */
+export function toVisitFacts(r: any, input: VisitDraftInput, files: FactsAttachments, now: Date, actionId: number | null): ReadFacts {
   const attachments: ReportAttachment[] = (r.f_attachments as any[]).map((x) => ({
     id: Number(x.id), kind: x.kind, tags: x.tags ?? [], capturedAt: x.capturedAt ? new Date(x.capturedAt) : null, mime: x.mime ?? undefined,
     ...attachmentEvidenceOf(x),
@@ -125,17 +125,14 @@ export function toVisitFacts(r: any, input: VisitDraftInput, files: FactsAttachm
     recentOrderIds: (r.f_order_ids as Array<string | number>).map(Number),
     satisfiedPrerequisites: toPrerequisites(r.f_prerequisites ?? []),
     keywordLibraries: r.f_libraries,
-    evidence: evidenceContextOf(r, { repId: files.uploadedBy, ...evidence }),
+    evidence: evidenceContextOf(r, { repId: files.uploadedBy, actionId, thresholds: thresholdsFromColumn(r.f_thresholds, r.f_customer_type) }),
   };
 }
 
-/**
- * The facts of one report on its own (drafts, checklists), judged by the
- * evidence thresholds in force for the customer's type, as the submission is.
- */
+/** The facts of one report on its own (drafts, checklists, dry-runs). */
 export async function loadVisitFacts(
   db: Db, s: FactsScope, input: VisitDraftInput, files: FactsAttachments, rules: readonly GateRuleConfig[], now: Date,
-): Promise<VisitFacts> {
+): Promise<ReadFacts> {
   const codes = prerequisiteCodes(rules);
   const st = new Sql();
   const customer = st.param(s.customerId);
@@ -144,6 +141,5 @@ export async function loadVisitFacts(
   const action = `${st.param(s.actionId ?? 0)}::bigint`;
   const { rows: [c] } = await db.query(st.prepared(`SELECT ${factsColumns(st, files, prerequisites, input, action)} FROM customers c WHERE c.id = ${customer}`));
   if (!c) throw new AppError('CUSTOMER_NOT_FOUND', { id: s.customerId });
-  const thresholds = await loadEvidenceThresholds(db, { customerType: c.f_customer_type });
-  return toVisitFacts(c, input, files, now, { actionId: s.actionId ?? null, thresholds });
+  return toVisitFacts(c, input, files, now, s.actionId ?? null);
 }

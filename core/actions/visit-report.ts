@@ -15,7 +15,6 @@ import type { Actor } from '../auth/actor.js';
 import { isPool, type Db } from '../db/pool.js';
 import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
-import { loadEvidenceThresholds } from '../evidence-reviews/thresholds.js';
 import { trustVerdict, type TrustVerdict } from '../flow/evidence/verdict.js';
 import { evaluateRules } from '../flow/evaluate-rules.js';
 import type { RuleFailure, VisitFacts } from '../flow/types.js';
@@ -105,13 +104,12 @@ export async function submitVisitReport(
   assertAssignee(actor, a);
   assertVersion(a, input.expectedVersion);
   const def = await loadDefinitionForAction(db, a);
-  const thresholds = await loadEvidenceThresholds(db, { customerType: row.f_customer_type });
-  const facts = toVisitFacts(row, input, files, d.now, { actionId: a.id, thresholds });
+  const facts = toVisitFacts(row, input, files, d.now, a.id);
   await assertUnlocked(db, def, { actionId: a.id, customerId: a.customerId, opportunityId: a.opportunityId }, d.now, facts.satisfiedPrerequisites);
   const rules = rulesForAction(def, a.requirements);
   const { ok, failures } = evaluateRules(facts, rules);
   const payload = submissionPayload(input, facts, a);
-  const attempt = { id: Number(row.next_submission_id), payload, failures, verdict: trustVerdict(failures, thresholds), checkIn: input.checkIn };
+  const attempt = { id: Number(row.next_submission_id), payload, failures, verdict: trustVerdict(failures, facts.evidence.thresholds), checkIn: input.checkIn };
   try {
     return ok
       ? await accept(db, actor, a, def, { ...attempt, facts, idempotency: idempotency ?? null }, d)

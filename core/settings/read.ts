@@ -11,7 +11,7 @@ import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import type { CustomerType } from '../flow/types.js';
 import type { SettingDefinition, SettingScope } from './define.js';
-import { chainOfPath, resolveStored } from './resolve.js';
+import { chainOfPath, resolveStored, type StoredScope } from './resolve.js';
 import { valuesPerScope } from './store.js';
 
 export interface ReadWhere {
@@ -42,6 +42,19 @@ export async function readSettingWithSource<T>(db: Db, def: SettingDefinition<T>
   const all = await valuesPerScope(db, def.key, item, chain, customerType, where.at);
   const x = where.exclude;
   const rows = x ? all.filter((r) => r.scope.departmentId !== x.departmentId || r.scope.customerType !== x.customerType) : all;
+  return settingFromScopes(def, rows, { item, chain, customerType });
+}
+
+/**
+ * The value in force from the stored scopes that could apply (valuesPerScope's
+ * rows, or valuesPerScopeColumn's read back by storedScopesOf): the nearest
+ * that still parses, else the default.
+ */
+export function settingFromScopes<T>(
+  def: SettingDefinition<T>, rows: readonly StoredScope[], l: { item: string; chain: readonly number[]; customerType: CustomerType | null },
+): ReadResult<T> {
+  const { item, chain } = l;
+  const customerType = def.scopes.customerType === 'none' ? null : l.customerType;
   const hit = resolveStored(rows, { chain, customerType });
   if (hit) {
     // a value stored under an older schema may no longer parse; the default applies then rather than a crash

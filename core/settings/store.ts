@@ -89,6 +89,27 @@ export async function valuesPerScope(
   }));
 }
 
+/**
+ * valuesPerScope as one column of a larger statement, for a hot path whose one
+ * read already exists (a visit report's facts): a jsonb list of the same rows,
+ * the customer type being SQL (`c.type`); read back with storedScopesOf.
+ * Settings without department scopes only (no chain to look up first).
+ */
+export function valuesPerScopeColumn(st: Sql, key: string, item: string, customerTypeExpr: string): string {
+  return `(SELECT coalesce(jsonb_agg(jsonb_build_object('departmentId', s.department_id, 'customerType', s.customer_type, 'version', s.version,
+                                                      'value', s.value)), '[]')
+     FROM (SELECT DISTINCT ON (v.department_id, v.customer_type) v.department_id, v.customer_type, v.version, v.value
+             FROM setting_versions v
+            WHERE v.key = ${st.param(key)} AND v.item = ${st.param(item)} AND v.department_id IS NULL
+              AND (v.customer_type IS NULL OR v.customer_type = ${customerTypeExpr})
+            ORDER BY v.department_id, v.customer_type, v.version DESC) s)`;
+}
+
+export function storedScopesOf(json: Array<{ departmentId: number | null; customerType: CustomerType | null; version: number; value: unknown }>):
+  Array<{ scope: SettingScope; value: unknown; version: number }> {
+  return json.map((r) => ({ scope: { departmentId: r.departmentId === null ? null : Number(r.departmentId), customerType: r.customerType }, value: r.value, version: r.version }));
+}
+
 /** Every version of one scope, newest first. */
 export async function versionsOf(db: Db, key: string, item: string, scope: SettingScope): Promise<VersionRow[]> {
   const { sql, from } = inScope(key, item, scope);
