@@ -11,7 +11,7 @@ import { likePattern, Sql } from '../db/sql.js';
 import { runList, type Page } from '../resources/pagination.js';
 import { addCalendarDays, shanghaiInstant } from '../flow/time.js';
 import {
-  ACTION_FROM, ACTION_SELECT, actionScope, getActionRowOrThrow, toActionRow, toActionView,
+  ACTION_FROM, ACTION_SELECT, actionScope, getActionRowOrThrow, loadActionRows, toActionRow, toActionView,
 } from './action-repo.js';
 import { ActionSchema, ChecklistItemSchema, type ActionDetailSchema, type ActionView, type ListActionsQueryInput } from './action-schemas.js';
 import { OPEN_STATUSES } from '../flow/action-machine.js';
@@ -95,9 +95,12 @@ export async function listTodayOf(db: Db, actor: Actor, now: Date, limit = 100):
   const ids = page.items.map((a) => a.id);
   const { rows: drafts } = await db.query('SELECT action_id, payload FROM action_drafts WHERE action_id = ANY($1::bigint[])', [ids]);
   const draftOf = new Map(drafts.map((d) => [Number(d.action_id), storedDraft(d.payload)]));
+  // the rows in one read; each checklist then costs one (its report's facts)
+  const rowOf = new Map((await loadActionRows(db, ids)).map((r) => [r.id, r]));
   const items: TodayItem[] = [];
   for (const view of page.items) {
-    const row = await getActionRowOrThrow(db, actor, view.id);
+    const row = rowOf.get(view.id);
+    if (!row) continue; // gone since the list was read
     const draft = draftOf.get(view.id) ?? null;
     items.push({ action: view, checklist: await computeChecklist(db, row, draft, now), hasDraft: draft !== null });
   }

@@ -168,6 +168,12 @@ export async function loadActionRow(db: Db, id: number): Promise<ActionRow> {
   return toActionRow(rows[0]);
 }
 
+/** Unscoped read of several actions by id (a list the caller already scoped), in one query; missing ids are left out. */
+export async function loadActionRows(db: Db, ids: readonly number[]): Promise<ActionRow[]> {
+  const { rows } = await db.query(prepared(`SELECT ${ONE_ACTION_SELECT} FROM ${ONE_ACTION_FROM} WHERE a.id = ANY($1::bigint[])`, [ids]));
+  return rows.map(toActionRow);
+}
+
 /** 409 CONFLICT when the client edited an older version than the one stored. */
 export function assertVersion(a: Pick<ActionRow, 'id' | 'version'>, expected: number | undefined): void {
   if (expected !== undefined && expected !== a.version) {
