@@ -1,16 +1,15 @@
 /**
  * Bot reminders to reps (not alerts: nobody is warned about them): a visit
- * report draft left unsubmitted for `draftIdleHours`, and — once daily
- * reports exist (table `daily_reports`) — no report for today by
- * `dailyReportBy` on a working day. Plain text through the outbox, at most
- * one of each kind per rep per Shanghai day.
+ * report draft left unsubmitted for `draftIdleHours`, and no daily report
+ * (core/reports) for today by `dailyReportBy` on a working day. Plain text
+ * through the outbox, at most one of each kind per rep per Shanghai day.
  *
  *   const report = await runReminders(deps);
  */
 import type pg from 'pg';
 import { loadWorkCalendar } from '../actions/definitions.js';
 import { OPEN_STATUSES } from '../flow/action-machine.js';
-import { shanghaiDate, shanghaiInstant, addCalendarDays } from '../flow/time.js';
+import { shanghaiDate, shanghaiInstant } from '../flow/time.js';
 import { isWorkingDay } from '../flow/working-days.js';
 import { enqueueMessage, textMessage } from '../outbox/enqueue.js';
 import { quietUntil, RemindersParamsSchema } from './rule-settings.js';
@@ -55,40 +54,18 @@ async function remindDrafts(
   return sent;
 }
 
-interface DailyReportShape { userCol: string; dayCol?: string; tsCol?: string }
-
-/** daily_reports arrives with another issue: find its columns instead of assuming them. */
-async function dailyReportShape(tx: pg.PoolClient): Promise<DailyReportShape | null> {
-  const { rows } = await tx.query<{ column_name: string; data_type: string }>(
-    `SELECT column_name, data_type FROM information_schema.columns
-      WHERE table_schema = current_schema() AND table_name = 'daily_reports'`);
-  if (rows.length === 0) return null;
-  const has = (names: string[], type?: (t: string) => boolean) =>
-    names.find((n) => rows.some((r) => r.column_name === n && (!type || type(r.data_type))));
-  const userCol = has(['user_id', 'rep_id', 'author_id', 'submitted_by', 'created_by']);
-  const dayCol = has(['day', 'report_date', 'report_day', 'date'], (t) => t === 'date');
-  const tsCol = has(['submitted_at', 'created_at', 'at'], (t) => t.startsWith('timestamp'));
-  if (!userCol || (!dayCol && !tsCol)) return null;
-  return { userCol, dayCol, tsCol };
-}
-
 async function remindDailyReports(
   tx: pg.PoolClient, now: Date, day: string, by: string, publicUrl: string, sendAfter: Date | null,
 ): Promise<{ sent?: number; note?: string }> {
-  const shape = await dailyReportShape(tx);
-  if (!shape) return { note: '未启用（尚无日报数据表）' };
   if (!isWorkingDay(day, await loadWorkCalendar(tx))) return { note: '今天不是工作日，不提醒' };
   const [h, m] = by.split(':').map(Number);
   if (now < shanghaiInstant(day, h, m)) return { note: `未到 ${by}，暂不提醒` };
-  const [reported, params] = shape.dayCol
-    ? [`dr.${shape.dayCol} = $1::date`, [day]]
-    : [`dr.${shape.tsCol} >= $1 AND dr.${shape.tsCol} < $2`, [shanghaiInstant(day), shanghaiInstant(addCalendarDays(day, 1))]];
   const { rows } = await tx.query(
     `SELECT u.id, u.wecom_userid FROM users u
       WHERE u.role = 'rep' AND u.active
-        AND NOT EXISTS (SELECT 1 FROM daily_reports dr WHERE dr.${shape.userCol} = u.id AND ${reported})
+        AND NOT EXISTS (SELECT 1 FROM daily_reports dr WHERE dr.user_id = u.id AND dr.day = $1::date)
       ORDER BY u.id`,
-    params,
+    [day],
   );
   let sent = 0;
   for (const r of rows) {
