@@ -9,7 +9,7 @@ import { AppError, isAppError } from '../../core/errors.js';
 import { listOpportunities, type Opportunity } from '../../core/resources/opportunities.js';
 import { moveOpportunityStage } from '../../core/resources/opportunity-stages.js';
 import { loadPipeline } from '../../core/resources/pipeline-view.js';
-import { detectStageMove, namedPositions, type NamedPosition } from '../parse/intents.js';
+import { detectStageMove, namedPositions, type NamedPosition } from '../../core/understanding/intents.js';
 import { guarded, say, setPending, type Turn } from '../engine/turn.js';
 
 // a quick look before any database read: the words of a move and nothing else

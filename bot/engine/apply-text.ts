@@ -5,8 +5,8 @@
  */
 import type { VisitDraftInput } from '../../core/actions/action-schemas.js';
 import { BUYING_ROLE_LABELS } from '../../core/flow/buying-centre.js';
-import type { ContactRef, RoleMention } from '../parse/decision-chain.js';
-import type { ExtractedSlots, FieldValue } from '../parse/extract-slots.js';
+import { isSureMatch, type ContactRef, type RoleMention } from '../../core/understanding/decision-chain.js';
+import type { ExtractedSlots, FieldValue } from '../../core/understanding/extract-slots.js';
 import { retagLastPhoto } from './media.js';
 import { reportProgress } from './progress.js';
 import { saveDraft, type Session } from './session.js';
@@ -59,8 +59,10 @@ export async function applySlots(t: Turn, s: Session, slots: ExtractedSlots, tex
   let askWho = false;
   if (slots.person) {
     const { candidates, mention } = slots.person;
-    if (candidates.length === 1) withContact(c, candidates[0], slots.role);
-    else if (candidates.length > 1 && slots.role) askWho = true;
+    // only an exact name or a single fitting title is written; a sound-alike, a surname alone or
+    // a name no contact has (采购经理张伟 while 张杰 is the 采购经理) is asked about
+    if (isSureMatch(slots.person)) withContact(c, candidates[0], slots.role);
+    else if (candidates.length > 0 && slots.role) askWho = true;
     else if (candidates.length === 0 && slots.role) say(t, `客户联系人里没找到“${mention}”，我先只记下角色；联系人可以在应用的客户页里补充。`);
   }
   if (slots.transcript) withTranscript(c, slots.transcript, slots.painPoints);
@@ -93,6 +95,13 @@ function askWhichContact(t: Turn, s: Session, slots: ExtractedSlots): void {
     kind: 'which_contact', actionId: s.row.id, candidates: shown, role, mention,
   });
   const describe = (x: ContactRef) => `${x.department ?? ''}的${x.name}${x.title ? `（${x.title}）` : ''}`;
+  const { fullName, match } = slots.person!;
+  if (shown.length === 1) {
+    say(t, match === 'none' && fullName
+      ? `联系人里没有“${fullName}”。是${describe(shown[0])}吗？（回复“是”或“不是”）`
+      : `你说的${mention}是${describe(shown[0])}吗？（回复“是”或“不是”）`);
+    return;
+  }
   say(t, shown.length === 2
     ? `${mention}是${describe(shown[0])}还是${describe(shown[1])}？`
     : `${mention}是哪一位？${shown.map((x, i) => `${i + 1}.${describe(x)}`).join(' ')}（回复序号或名字）`);

@@ -9,7 +9,7 @@ import { dispatchAction } from '../../core/actions/dispatch.js';
 import { customersOf, type CustomerPlace } from '../../core/resources/customers.js';
 import { openWorkOf, type OpenAction } from '../../core/actions/open-work.js';
 import { isAppError } from '../../core/errors.js';
-import { ordinalIn } from '../parse/decision-chain.js';
+import { ordinalIn } from '../../core/understanding/decision-chain.js';
 import { noOpenReport, whichAction } from '../replies/templates.js';
 import { openSession, type Session } from './session.js';
 import type { ActionChoice } from './state.js';

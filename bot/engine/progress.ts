@@ -15,7 +15,7 @@ import { distanceKm, formatDistance } from '../../core/flow/geo.js';
 import { chineseDateTime, parseBusinessDateTime } from '../../core/flow/time.js';
 import { BUYING_ROLE_LABELS, LEGACY_ROLE_CODES, type Attitude, type BuyingRole } from '../../core/flow/buying-centre.js';
 import { updateContact } from '../../core/resources/contacts.js';
-import { describeZhDateTime } from '../parse/zh-datetime.js';
+import { describeZhDateTime } from '../../core/understanding/zh-datetime.js';
 import { filed, questionFor, reportName } from '../replies/templates.js';
 import { closeSession, gapsOf, type Session } from './session.js';
 import type { ContactUpdate } from './state.js';
@@ -32,8 +32,10 @@ export function sortGaps(gaps: readonly DraftGap[]): DraftGap[] {
 
 function ask(t: Turn, s: Session, gaps: DraftGap[]): void {
   const first = gaps[0];
-  say(t, questionFor(first, s.vocab.fields));
+  const question = questionFor(first, s.vocab.fields);
+  say(t, question);
   t.convo.state.pendingSlot = first.target;
+  t.convo.state.pendingAsk = { slot: first.target, question };
 }
 
 export interface ProgressOptions {

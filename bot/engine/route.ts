@@ -9,13 +9,15 @@ import { keywordMatcherFor } from '../../core/flow/segmenter.js';
 import { shanghaiDate } from '../../core/flow/time.js';
 import { answerDailyConfirm, continueDailyReport, startDailyReport } from '../commands/daily-report.command.js';
 import { askForLicence, isLicenceRequest, receiveLicencePhoto } from '../commands/licence.command.js';
+import { myDeals } from '../commands/my-deals.command.js';
 import { myTasks } from '../commands/my-tasks.command.js';
 import { cancel, linkOrders, skip, status, submit, undo } from '../commands/report.commands.js';
 import { todayVisits } from '../commands/today-visits.command.js';
 import { moveDeal, moveDealByText } from '../commands/stage-move.command.js';
-import { ordinalIn, pickContact, type RoleMention } from '../parse/decision-chain.js';
-import { extractSlots, hasSlots } from '../parse/extract-slots.js';
-import { detectCommand, isNo, isNoise, isYes, type Command } from '../parse/intents.js';
+import { ordinalIn, pickContact, type RoleMention } from '../../core/understanding/decision-chain.js';
+import { extractSlots, hasSlots } from '../../core/understanding/extract-slots.js';
+import { detectCommand, isNo, isNoise, isYes, type Command } from '../../core/understanding/intents.js';
+import { routeIntent } from '../../core/understanding/intent-router.js';
 import { greet, help, notUnderstood, reportName, shortHelp, tooLong, unsupported, whichAction } from '../replies/templates.js';
 import { applyChosenContact, applySlots } from './apply-text.js';
 import { answerPhotoTag, handleLocation, handlePhoto, handleVoice, type PreparedMedia } from './media.js';
@@ -45,6 +47,7 @@ async function runCommand(t: Turn, cmd: Command): Promise<void> {
   switch (cmd) {
     case 'help': say(t, help()); return;
     case 'my_tasks': return myTasks(t);
+    case 'my_deals': return myDeals(t);
     case 'today_visits': return todayVisits(t);
     case 'daily_report': return startDailyReport(t);
     case 'undo': return undo(t);
@@ -66,14 +69,38 @@ async function handleText(t: Turn, raw: string, replayed: boolean): Promise<void
     say(t, '收到～', shortHelp());
     return;
   }
-  const cmd = detectCommand(text);
+  const st = t.convo.state;
+  const p = t.convo.pendingQuestion;
+  // intent before slots: "今天有啥任务" is the command even while 下次接触时间 is asked
+  const routed = routeIntent(text, {
+    now: t.now, ...(st.pendingSlot ? { pendingSlot: st.pendingSlot } : {}),
+    awaitingYesNo: p?.kind === 'confirm_submit' || p?.kind === 'start_visit' || (p?.kind === 'which_contact' && p.candidates.length === 1),
+  });
+  const cmd = routed.best?.kind === 'command' ? routed.best.command! : null;
   if (!replayed && (await answerPending(t, text, cmd))) return;
-  if (cmd) return runCommand(t, cmd);
+  if (routed.clarify && !replayed) {
+    say(t, routed.clarify);
+    return;
+  }
+  if (cmd) {
+    await runCommand(t, cmd);
+    reaskPending(t, cmd);
+    return;
+  }
   if (isLicenceRequest(text)) return askForLicence(t, text);
   if (t.convo.state.daily && (await continueDailyReport(t, text))) return;
   if (await moveDealByText(t, text)) return;
   if (await reportText(t, text)) return;
   say(t, notUnderstood(text), shortHelp());
+}
+
+/** Commands that only show something: the question they interrupted is asked again after them. */
+const INTERRUPTING: ReadonlySet<Command> = new Set(['help', 'my_tasks', 'my_deals', 'today_visits']);
+
+function reaskPending(t: Turn, cmd: Command): void {
+  const { pendingSlot, pendingAsk } = t.convo.state;
+  if (!INTERRUPTING.has(cmd) || !pendingSlot || pendingAsk?.slot !== pendingSlot || t.convo.activeActionId === null) return;
+  say(t, `接着刚才的报告：${pendingAsk.question}`);
 }
 
 /** Text that reads like part of a report, before knowing which report: a date, a role, a pain point, a photo tag. */
@@ -132,7 +159,7 @@ async function answerPending(t: Turn, text: string, cmd: Command | null): Promis
       return true;
     }
     case 'which_contact': {
-      const who = pickContact(text, p.candidates);
+      const who = pickContact(text, p.candidates) ?? (p.candidates.length === 1 && isYes(text) ? p.candidates[0] : null);
       const s = who ? await openSession(t, p.actionId) : null;
       if (who && s) {
         setPending(t, null);

@@ -18,8 +18,8 @@ import { keywordLibrary } from '../../core/config-admin/keyword-libraries.js';
 import { draftGaps, type DraftGap } from '../../core/actions/draft-gaps.js';
 import { isAppError } from '../../core/errors.js';
 import { keywordMatcherFor } from '../../core/flow/segmenter.js';
-import type { ContactRef } from '../parse/decision-chain.js';
-import type { FieldSpec, SlotContext } from '../parse/extract-slots.js';
+import type { ContactRef } from '../../core/understanding/decision-chain.js';
+import type { FieldSpec, SlotContext } from '../../core/understanding/extract-slots.js';
 import { UNDO_DEPTH, undoEntryFor, type ContactUpdate } from './state.js';
 import { guarded, lifecycle, say, takePrefetched, type Turn } from './turn.js';
 

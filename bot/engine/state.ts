@@ -3,12 +3,12 @@
  * pending_question are jsonb). Everything a later message needs — an hour
  * later, after a restart, on another process — is here or in action_drafts.
  */
-import type { NamedPosition } from '../parse/intents.js';
+import type { NamedPosition } from '../../core/understanding/intents.js';
 import type { FiledDailyReport } from './daily-report-port.js';
 import type { VisitDraftInput } from '../../core/actions/action-schemas.js';
 import { storedDraft } from '../../core/actions/drafts.js';
 import type { Attitude, BuyingRole } from '../../core/flow/buying-centre.js';
-import type { ContactRef, RoleMention } from '../parse/decision-chain.js';
+import type { ContactRef, RoleMention } from '../../core/understanding/decision-chain.js';
 import type { BotMessage } from './types.js';
 
 export interface UndoEntry {
@@ -54,6 +54,8 @@ export interface DailyDraft {
 export interface ConversationState {
   /** The slot the bot asked about last: a failure target such as 'fields.nextContactAt', 'voice', 'attachments:合影'. */
   pendingSlot?: string;
+  /** The question asked for pendingSlot, asked again after a command answered in between ("今天有啥任务"). */
+  pendingAsk?: { slot: string; question: string };
   /** The slot filled last, which a correction ("不对，是下周四") replaces. */
   lastFilled?: string;
   /** Newest last; at most UNDO_DEPTH. */

@@ -5,13 +5,15 @@
 import { BUYING_ROLE_OPTIONS } from '../../core/flow/buying-centre.js';
 import { UNKNOWN_MEMBER_REPLY } from '../../core/inbound/bot-message.js';
 import type { DraftGap } from '../../core/actions/draft-gaps.js';
-import type { FieldSpec } from '../parse/extract-slots.js';
+import type { FieldSpec } from '../../core/understanding/extract-slots.js';
 import { truncateChars } from '../parse/truncate.js';
 
 export const HELP_LINES = [
   '我可以帮你：',
   '· 写拜访报告：发送位置签到，发照片、语音，直接说“下周三下午再约”“采购经理刘总是拍板的人”',
-  '· 我的任务：看看手上的待办',
+  '· 我的任务：看看手上的待办（也可以问“今天有啥任务”）',
+  '· 我的商机：看看手上的单子和各自的阶段',
+  '· 联系人变动：直接说“刘伟调岗了，新来的王磊接替他”',
   '· 今日拜访：今天拜访了哪些客户、各还差什么',
   '· 写日报：一步步填今日完成、关键障碍、明日计划',
   '· 还差什么 / 提交 / 撤销 / 跳过 / 取消',

@@ -37,12 +37,36 @@ export function addDictionaryWords(words: Iterable<string>): void {
     if (insertedWords.has(word)) continue;
     nodejieba.insertWord(word);
     insertedWords.add(word);
+    negationGuard = null;
   }
+}
+
+/**
+ * jieba's own dictionary glues a negation or aspect particle to the first
+ * character of a trade term when that makes a common word: 没入库 → 没入 + 库,
+ * 未入院 → 未入 + 院, so the term is lost. A space after the particle keeps the
+ * term whole (jieba cuts on spaces); a term inside an ordinary word
+ * (报账期间 holds 账期) is left to jieba, since no particle precedes it.
+ */
+const PARTICLES = '没未不已还再先刚尚别';
+let negationGuard: RegExp | null = null;
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export function guardTerms(text: string): string {
+  if (insertedWords.size === 0 || !/[没未不已还再先刚尚别]/.test(text)) return text;
+  if (!negationGuard) {
+    const words = [...insertedWords].filter((w) => /^[\u4e00-\u9fa5]{2,}$/.test(w) && !PARTICLES.includes(w[0])).sort((a, b) => b.length - a.length);
+    negationGuard = words.length ? new RegExp(`([${PARTICLES}])(?=${words.map(escapeRegExp).join('|')})`, 'g') : /$^/;
+  }
+  return text.replace(negationGuard, '$1 ');
 }
 
 /** Precise-mode segmentation with HMM for unknown words (clustering, search). */
 export function segment(text: string): string[] {
-  return text ? nodejieba.cut(text, true) : [];
+  return text ? nodejieba.cut(guardTerms(text), true).filter((t) => t !== ' ') : [];
 }
 
 /** TF-IDF keywords of a text, strongest first. */
@@ -92,7 +116,7 @@ export function createKeywordMatcher(words: readonly string[]): KeywordMatcher {
     if (candidates.length === 0) return [];
     const clauses = lower.split(JIEBA_SEPARATORS).filter((c) => candidates.some((k) => c.includes(k)));
     // one native call for all clauses: the separator keeps them independent
-    const tokens = nodejieba.cut(clauses.join('，'));
+    const tokens = nodejieba.cut(guardTerms(clauses.join('，')));
     const found: string[] = [];
     for (const token of tokens) {
       for (const k of candidates) {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { DEFAULT_PIPELINE } from '../../../core/flow/pipeline.js';
-import { detectStageMove, namedPositions } from '../../../bot/parse/intents.js';
+import { detectStageMove, namedPositions } from '../../../core/understanding/intents.js';
 
 describe('detectStageMove (a deal named by its customer, moved to a stage named in Chinese)', () => {
   const positions = namedPositions(DEFAULT_PIPELINE);

@@ -9,11 +9,12 @@
  */
 
 export type Command =
-  | 'help' | 'my_tasks' | 'today_visits' | 'daily_report' | 'undo' | 'skip' | 'submit' | 'cancel' | 'status' | 'link_orders';
+  | 'help' | 'my_tasks' | 'my_deals' | 'today_visits' | 'daily_report' | 'undo' | 'skip' | 'submit' | 'cancel' | 'status' | 'link_orders';
 
 const COMMANDS: Array<[Command, RegExp]> = [
   ['help', /^(帮助|help|\?|？|菜单|功能|你能做什么|能做什么|怎么用|使用说明|你会什么|h)$/i],
   ['my_tasks', /^(我的)?(任务|事项|待办)(列表)?$|^(查看|看看)?我的(任务|事项|待办)$/],
+  ['my_deals', /^(我的)?(商机|单子)(列表)?$|^(查看|看看)?我的(商机|单子)$/],
   ['today_visits', /^(今日|今天)(的)?拜访(情况|记录)?$|^今天拜访了哪些$/],
   ['daily_report', /^(写|填|交|提交)?(今天的|今日)?日报$|^写日报$/],
   ['undo', /^(撤销|撤回|回退|撤销上一步|上一步写错了|undo)$/i],
@@ -43,7 +44,7 @@ export function detectCommand(text: string): Command | null {
 }
 
 const YES = /^(是|是的|对|对的|确认|确认提交|确定|好|好的|可以|行|没问题|提交|ok|okay|yes|y|嗯|嗯嗯|👌|👍|没错|交吧|提交吧)$/i;
-const NO = /^(不|不是|否|不用|不要|先不|先不提交|等等|等一下|no|n|不对|不提交|再改改|还要改)$/i;
+const NO = /^(不|不是|否|不用|不要|先不|先不要|先别|不要了|暂时不|别提交|先不提交|等等|等一下|no|n|不对|不提交|再改改|还要改)$/i;
 
 const bare = (text: string) => text.trim().replace(/[\s，。！!？?、~～…]+$/g, '');
 
@@ -55,7 +56,7 @@ export function isNo(text: string): boolean {
   return NO.test(bare(text)) || NO.test(commandText(text));
 }
 
-const CORRECTION_START = /^(不对|不是|错了|搞错了|说错了|更正|纠正|改一下|改成|改为|应该是|修改)[，,。\s:：]*/;
+const CORRECTION_START = /^(?:时间|日期|角色|这个|刚才|上面|前面)?(不对|不是|错了|搞错了|说错了|写错了|记错了|弄错了|更正|纠正|改一下|改成|改为|应该是|修改)[，,。\s:：]*/;
 const CORRECTION_TARGET = /(?:改成|改为|应该是|换成|其实是|而是|是)([^是]*)$/;
 
 /**

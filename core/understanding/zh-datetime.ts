@@ -12,7 +12,7 @@
  * (1–6 点 mean the afternoon during business hours).
  */
 import * as chrono from 'chrono-node';
-import { addCalendarDays, shanghaiClock, shanghaiDate, shanghaiInstant, shanghaiWall, weekdayOf, type IsoDate } from '../../core/flow/time.js';
+import { addCalendarDays, shanghaiClock, shanghaiDate, shanghaiInstant, shanghaiWall, weekdayOf, type IsoDate } from '../flow/time.js';
 import { normalizeNumerals, WEEKDAY_END } from './zh-numbers.js';
 
 export interface ParsedDateTime {

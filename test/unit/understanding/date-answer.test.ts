@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { dateOnlyAnswer } from '../../../bot/parse/date-answer.js';
+import { dateOnlyAnswer } from '../../../core/understanding/date-answer.js';
 
 describe('dateOnlyAnswer (a time given where another answer was asked)', () => {
   const now = new Date('2026-12-07T10:00:00+08:00');

@@ -7,8 +7,9 @@
  *
  *   const slots = extractSlots(text, { now, fields, contacts, photoTags, matchPainPoints });
  */
-import { detectPerson, detectRole, ordinalIn, type ContactRef, type PersonMention, type RoleMention } from './decision-chain.js';
+import { detectPerson, detectRole, OBSTRUCTION, ordinalIn, roleStatements, type ContactRef, type PersonMention, type RoleMention } from './decision-chain.js';
 import { detectPhotoTag, parseCorrection } from './intents.js';
+import { shanghaiDate } from '../flow/time.js';
 import { describeZhDateTime, parseZhDateTime, toShanghaiIso, type ParsedDateTime } from './zh-datetime.js';
 
 export interface FieldSpec {
@@ -54,7 +55,7 @@ export interface ExtractedSlots {
 
 const DATE_TYPES = new Set(['datetime_future', 'date']);
 // words that put a date in the future tense: the next contact, not the visit being reported
-const FUTURE_CUE = /下次|下回|再约|再去|再来|再见|再谈|再联系|回访|复访|约了|约在|约好|跟进|联系|碰头|见面|过来|过去|安排|计划|打算|预计|准备|到时|之前|前给|提交|报价/;
+const FUTURE_CUE = /再[打去来约见谈聊发送拜跑过]|下次|下回|再约|再去|再来|再见|再谈|再联系|回访|复访|约了|约在|约好|跟进|联系|碰头|见面|过来|过去|安排|计划|打算|预计|准备|到时|之前|前给|提交|报价/;
 const PAST_MARK = /了|过$/;
 
 export function isFieldSlot(slot: string | undefined, key: string): boolean {
@@ -73,6 +74,8 @@ function dateFieldFor(ctx: SlotContext, text: string, correction: boolean): Fiel
 }
 
 function acceptsDate(field: FieldSpec, d: ParsedDateTime, text: string, ctx: SlotContext, correction: boolean): boolean {
+  // a day already gone (上周五离职了) is never the next contact
+  if (field.type === 'datetime_future' && d.hasDate && shanghaiDate(d.at) < shanghaiDate(ctx.now)) return false;
   if (correction || isFieldSlot(ctx.pendingSlot, field.key) || text.includes(field.label)) return true;
   if (FUTURE_CUE.test(text)) return true;
   // "下周三" alone is a plan; "今天上午拜访了华联" is the visit itself
@@ -125,10 +128,16 @@ export function extractSlots(raw: string, ctx: SlotContext): ExtractedSlots {
     if (f && acceptsDate(f, d, text, ctx, isCorrection)) fields.push(dateValue(f, d));
   }
 
-  const role = detectRole(text, ctx.fields.flatMap((f) => f.options ?? []));
+  const options = ctx.fields.flatMap((f) => f.options ?? []);
+  // the role said of someone (刘伟调岗了，王磊是拍板的 → 王磊), else the first role the text states
+  const statements = roleStatements(text, ctx.contacts, options);
+  const statement = statements.find((r) => r.person) ?? null;
+  // a role said of nobody counts when asked for, or unless it is an obstruction (卡在药事会 is an obstacle)
+  const loose = detectRole(text, options);
+  const role = statement?.role ?? statements[0]?.role ?? (loose && (isDecisionSlot(ctx) || !OBSTRUCTION.test(loose.phrase)) ? loose : null);
   fields.push(...enumValues(ctx, text, role));
 
-  const person = (isCorrection ? detectPerson(focus, ctx.contacts) : null) ?? detectPerson(text, ctx.contacts);
+  const person = (isCorrection ? detectPerson(focus, ctx.contacts) : null) ?? statement?.person ?? detectPerson(text, ctx.contacts);
   const photoTag = detectPhotoTag(text, ctx.photoTags) ?? undefined;
   const painPoints = ctx.matchPainPoints(text);
   const wantsTranscript = ctx.pendingSlot === 'voice';

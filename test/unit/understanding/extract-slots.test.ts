@@ -3,8 +3,8 @@ import { BUYING_ROLE_OPTIONS } from '../../../core/flow/buying-centre.js';
 import { DEFAULT_PAIN_POINT_KEYWORDS } from '../../../core/flow/defaults.js';
 import { keywordMatcherFor } from '../../../core/flow/segmenter.js';
 import { formatShanghai } from '../../../core/flow/time.js';
-import type { ContactRef } from '../../../bot/parse/decision-chain.js';
-import { extractSlots, type SlotContext } from '../../../bot/parse/extract-slots.js';
+import type { ContactRef } from '../../../core/understanding/decision-chain.js';
+import { extractSlots, type SlotContext } from '../../../core/understanding/extract-slots.js';
 
 /**
  * What reps actually type, and the slots each answer must fill, at a fixed

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { mentionedCustomers, pickChoice, shortName } from '../../../bot/engine/pick-action.js';
 import { toReplies } from '../../../bot/engine/run-turn.js';
-import { detectCommand, detectPhotoTag, isNo, isNoise, isYes, parseCorrection } from '../../../bot/parse/intents.js';
+import { detectCommand, detectPhotoTag, isNo, isNoise, isYes, parseCorrection } from '../../../core/understanding/intents.js';
 
 describe('bot intents', () => {
   it('recognises commands however politely they are asked', () => {

@@ -1,0 +1,146 @@
+/**
+ * Personnel changes in a customer's buying centre, as reps report them:
+ * "刘伟调岗了，新来的王磊接替他" is a 调岗 for 刘伟 and a 新任 王磊 taking his
+ * place; "张主任上周退休了" is a 离职 dated last week. The kinds are
+ * core/profile/contact-events' (transferred, left, joined, reporting_changed);
+ * who each is stays a PersonMention, so the caller asks when unsure.
+ *
+ *   detectContactChanges('刘伟调岗了，新来的王磊接替他', contacts, now)
+ *   // [{ kind: 'transferred', person: 刘伟 … }, { kind: 'joined', newName: '王磊', replaces: 刘伟 … }]
+ */
+import { addCalendarDays, shanghaiDate } from '../flow/time.js';
+import { detectPeople, type ContactRef, type PersonMention } from './decision-chain.js';
+import { parseZhDateTime } from './zh-datetime.js';
+
+export type ContactChangeKind = 'transferred' | 'left' | 'joined' | 'reporting_changed';
+
+export interface ContactChangeMention {
+  kind: ContactChangeKind;
+  /** Who changed; for 新任 the newcomer as said (often a name no contact has yet). */
+  person: PersonMention | null;
+  /** The newcomer's name, when said (新任). */
+  newName?: string;
+  /** Where a transfer went, or the post a newcomer took: 设备科 / 副院长. */
+  department?: string;
+  title?: string;
+  /** The contact a newcomer replaces (接替, 换成). */
+  replaces?: PersonMention | null;
+  /** The new manager (汇报关系变化). */
+  reportsTo?: PersonMention | null;
+  /** Shanghai date it happened: the date said, else today; never after today. */
+  occurredOn: string;
+  dateSaid: boolean;
+  /** The words that said it. */
+  phrase: string;
+}
+
+const LEFT = /离职|辞职|辞了|不干了|退休|退了休|离开(了)?(医院|公司|单位|这家)|跳槽|被辞退|被开除|(已经|早就|人|要|快)走了|调离(了)?(医院|公司|单位)/;
+const TRANSFER = /调岗|调走|调到|调去|调任|调往|转岗|换岗|轮岗|升任|升为|升职|升了|提拔|调动|被调|去了(别的|其他)?(科室|部门|院区|分院|门店)|改管/;
+const JOINED = /现在(.{0,6})(是|由|换成)[\u4e00-\u9fa5]{2,4}(管|负责|在管|在做|接手)|新来的?|新任|新上任|刚上任|新调来|接替|接手|接任|顶替|换成|换了个|换人了|来了(一)?个新|新的(采购|主任|科长|院长|经理|负责人)|新(采购|主任|科长|院长|经理)/;
+const REPORTING = /汇报(给|对象|关系)|向(.{1,6})汇报|归(.{1,6})管|划(到|归)(.{1,6})(下面|名下|管)|改由(.{1,6})管|由(.{1,6})直管|上级(变|换)成/;
+const PRONOUN = /^(他|她|TA|ta)/;
+
+const CLAUSE = /[，,。；;！!？?\n]+/;
+
+/** Where a transfer went: 调到设备科 → department 设备科; 升任副院长 → title 副院长. */
+function destination(clause: string): { department?: string; title?: string } {
+  const m = /(?:调到|调去|调任|调往|转到|去了|升任|升为|升职为|升职当|当上了?|改任)([\u4e00-\u9fa5]{2,10}?)(?:了|去了|当|做|工作|上班|任职|那边|$)/.exec(clause);
+  if (!m) return {};
+  const place = m[1].replace(/^(别的|其他)/, '');
+  const dept = /^(.{1,8}?(?:科|部|处|室|中心|办|院区|分院|门店|事业部))(.*)$/.exec(place);
+  if (dept) return { department: dept[1], ...(dept[2] ? { title: dept[2] } : {}) };
+  return { title: place };
+}
+
+/** The post a newcomer took: 新来的采购经理 → 采购经理. */
+function postOf(clause: string): string | undefined {
+  const m = /(?:新来的?|新任|新上任的?|刚上任的?|新调来的?|新的)([\u4e00-\u9fa5]{2,6}?(?:经理|主任|科长|院长|处长|部长|主管|总监|负责人|店长|护士长|专员|采购))/.exec(clause);
+  return m?.[1];
+}
+
+function occurredOn(clause: string, now: Date): { occurredOn: string; dateSaid: boolean } {
+  const today = shanghaiDate(now);
+  const d = parseZhDateTime(clause, now);
+  if (!d || !d.hasDate || d.approximate) return { occurredOn: today, dateSaid: false };
+  let day = shanghaiDate(d.at);
+  // dates are read forward; a change has happened: "周一离职的" said on a Wednesday is this Monday, "12月1号" this year's
+  if (day > today && /月/.test(d.text) && !/下个?月/.test(d.text)) day = `${Number(day.slice(0, 4)) - 1}${day.slice(4)}`;
+  else if (day > today && !/下周|下个|明天|后天/.test(d.text)) day = addCalendarDays(day, -7);
+  return day > today ? { occurredOn: today, dateSaid: false } : { occurredOn: day, dateSaid: true };
+}
+
+function firstPerson(clause: string, contacts: readonly ContactRef[]): PersonMention | null {
+  return detectPeople(clause, contacts)[0] ?? null;
+}
+
+/** Every personnel change the text reports, in the order said. */
+export function detectContactChanges(text: string, contacts: readonly ContactRef[], now: Date): ContactChangeMention[] {
+  const clauses = text.split(CLAUSE).map((c) => c.trim()).filter(Boolean);
+  const out: ContactChangeMention[] = [];
+  let lastPerson: PersonMention | null = null;
+  let pendingNameless: ContactChangeMention | null = null;
+  const when = occurredOn(text, now);
+  for (const clause of clauses) {
+    const people = detectPeople(clause, contacts);
+    const subject = people[0] ?? (PRONOUN.test(clause) ? lastPerson : null);
+    const left = LEFT.exec(clause);
+    const moved = TRANSFER.exec(clause);
+    const joined = JOINED.exec(clause);
+    const reporting = REPORTING.exec(clause);
+    if (joined) {
+      const departed = [...out].reverse().find((c) => c.kind === 'left' || c.kind === 'transferred')?.person ?? null;
+      const change = joinedChange(clause, joined[0], people, lastPerson, departed, contacts, when);
+      const previous = out[out.length - 1];
+      if (change.person && change.person.match !== 'name') out.push(change);
+      // "新来的叫韩雪，接替周芳": the second clause names whom the newcomer replaces
+      else if (previous?.kind === 'joined' && !previous.replaces) previous.replaces = change.replaces ?? change.person;
+      // an existing contact taking over ("骨科现在是李娜负责") is not a newcomer; a nameless one waits for a name
+      else if (!change.person && !out.some((c) => c.kind === 'joined')) pendingNameless = change;
+    } else if (left) {
+      out.push({ kind: 'left', person: subject, phrase: left[0], ...when });
+    } else if (moved) {
+      out.push({ kind: 'transferred', person: subject, ...destination(clause), phrase: moved[0], ...when });
+    } else if (reporting) {
+      const boss = firstPerson(clause.slice(reporting.index), contacts);
+      const who = people.find((p) => p !== boss && p.index < reporting.index) ?? (PRONOUN.test(clause) ? lastPerson : null);
+      out.push({ kind: 'reporting_changed', person: who, reportsTo: boss, phrase: reporting[0], ...when });
+    }
+    if (people.length > 0) lastPerson = people[people.length - 1];
+  }
+  // "来了个新采购" with no name: still a change to record (the caller asks the name)
+  if (pendingNameless && !out.some((c) => c.kind === 'joined')) out.push(pendingNameless);
+  return out;
+}
+
+function joinedChange(
+  clause: string, phrase: string, people: PersonMention[], lastPerson: PersonMention | null,
+  departed: PersonMention | null, contacts: readonly ContactRef[], when: { occurredOn: string; dateSaid: boolean },
+): ContactChangeMention {
+  const at = clause.indexOf(phrase);
+  // 王磊接替了刘伟: the newcomer before the verb, the one replaced after; 新来的王磊 / 换成了王磊: the newcomer after
+  const before = people.filter((p) => p.index < at);
+  const after = people.filter((p) => p.index > at);
+  const replacing = /接替|接手|接任|顶替/.test(phrase);
+  let newcomer: PersonMention | null;
+  let replaces: PersonMention | null = null;
+  if (replacing && before.length > 0 && before[0].match === 'none') {
+    newcomer = before[0];
+    replaces = after[0] ?? (/(?<!其)[他她](?!们)/.test(clause) ? lastPerson : departed);
+  } else if (/换成/.test(phrase)) {
+    // 采购经理换成了王磊: whoever holds the post said before the verb
+    replaces = before[0] ?? detectPeople(clause.slice(0, at), contacts)[0] ?? null;
+    newcomer = after[0] ?? null;
+  } else {
+    newcomer = after.find((p) => p.match === 'none' || p.fullName) ?? before.find((p) => p.match === 'none') ?? null;
+    const pronoun = /接替|接手|接任|顶替|位置|岗位/.test(clause) && /[他她]/.test(clause.slice(at));
+    replaces = people.find((p) => p !== newcomer && p.match !== 'none' && /接替|接手|接任|顶替|换/.test(clause))
+      ?? (pronoun ? lastPerson : departed);
+  }
+  if (replaces && newcomer && replaces.mention === newcomer.mention) replaces = null;
+  const post = postOf(clause) ?? (newcomer?.titleWords[0]);
+  return {
+    kind: 'joined', person: newcomer, ...(newcomer?.fullName ? { newName: newcomer.fullName } : {}),
+    ...(post ? { title: post } : {}), replaces, phrase, ...when,
+  };
+}
+

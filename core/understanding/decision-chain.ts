@@ -1,0 +1,240 @@
+/**
+ * Decision-chain facts in plain words: "采购经理刘总是拍板的人" → the role
+ * 决策者 (core/flow/buying-centre.ts: decider) and a person (surname 刘, title 采购经理),
+ * matched against the customer's contacts. Ambiguity is returned, not guessed:
+ * the caller asks back.
+ *
+ *   const role = detectRole(text, BUYING_ROLE_OPTIONS);
+ *   const who = detectPerson(text, contacts); // { mention: '刘总', candidates: [...] }
+ */
+
+import { BUYING_ROLE_LABELS, buyingRoleFromLabel, type Attitude, type BuyingRole } from '../flow/buying-centre.js';
+import { honorificsIn, isPoliteOnly, namesIn, oneCharOff, soundsAlike, titleFits } from './names.js';
+
+export interface ContactRef {
+  id: number;
+  name: string;
+  title: string | null;
+  department: string | null;
+  buyingRole: BuyingRole | null;
+}
+
+export interface RoleMention {
+  /** One of the field's options (e.g. 决策者), or null when the options have no such label. */
+  label: string | null;
+  role: BuyingRole;
+  /** Set when the words also say how they stand (内线 → 支持). */
+  attitude?: Attitude;
+  /** 内线（教练）. */
+  isCoach?: boolean;
+  /** The words that said it. */
+  phrase: string;
+}
+
+/**
+ * Phrases per buying-centre role, as reps describe people: by authority (拍板, 说了算, 签字), by function
+ * (负责技术评估, 管预算, 具体用设备), by obstruction (卡在…那里, 不松口, 要过…那关) and by origin (最早提, 牵头).
+ * An inside champion is an influencer who supports us (内线).
+ */
+const ROLE_PHRASES: Array<{ role: BuyingRole; attitude?: Attitude; isCoach?: boolean; phrases: RegExp }> = [
+  { role: 'influencer', attitude: 'support', isCoach: true, phrases: /内部支持者|内线|教练|(?<!不|不太|不怎么|没|没有|不是很|不大)支持我们|帮我们说话|替我们说话|向着我们|站我们这边|站在我们这边|挺我们|自己人|给我们透(消息|底)|通风报信/ },
+  { role: 'decider', phrases: /决策者|决策人|拍板|说了算|说的算|最终决定|最后定|定夺|一把手|签字|签批|有决定权|决定权|做决定|最终拍|大老板|老板说了|关键决策|最后批|最终审批|点头才行|他点头|她点头|能定下来|定的人|点头|(最终|最后)还是.{1,6}?(定|拍|签|批)/ },
+  { role: 'initiator', phrases: /发起者|发起人|最早提|最先提|最早是.{0,6}提|先提出|提出(来)?(的)?需求|提的需求|需求是.{0,8}提|牵头|立项的|发起的|发起了|是.{0,4}发起|起的头|带头提/ },
+  { role: 'gatekeeper', phrases: /把关者|卡在|卡着|卡住|不松口|不放行|那关|这关|一关|把着|拦着|挡着|压着不批|不签字|财务把关|管钱|管预算|管经费|(预算|经费|钱)(是|由|归)?.{0,4}(在管|管着|负责|来管)|管财务|财务审批|付款审批|财务负责人|把财务关|审批关|守门/ },
+  { role: 'buyer', phrases: /采购者|采购负责人|负责采购|管采购|采购的负责人|采购这块|采购口|走采购流程|负责下单|下单的|谈价格的|负责商务|对接采购|采购由/ },
+  { role: 'user', phrases: /使用者|使用部门|用的人|具体用|具体使用|一线使用|使用科室|用户部门|天天用|实际用|操作设备|上手用|真正用|用设备的|(?<![对想愿肯让])用我们(的)?(设备|产品)|临床(在)?用|用机器的/ },
+  { role: 'influencer', phrases: /影响者|技术把关|把技术关|技术评估|评估技术|技术上把关|技术负责人|管技术|技术论证|参数.{0,4}定|出参数|定参数|写参数|有话语权|说话有分量|提意见|影响(很大|决策|选型)|专家/ },
+];
+
+const ATTITUDE_PHRASES: Array<{ attitude: Attitude; phrases: RegExp }> = [
+  { attitude: 'oppose', phrases: /不(太|怎么|是很|大)?(认可|支持|同意|待见|满意|配合|看好)|反对|不支持|抵触|不认可|排斥|不同意|不赞成|倾向竞品|向着竞品|偏向(竞品|别家|对手)|用惯了竞品|不待见|看不上|不喜欢我们|对我们有意见|唱反调|不买账/ },
+  { attitude: 'neutral', phrases: /观望|中立|没表态|不表态|无所谓|态度一般|不置可否|两边都不得罪|还在看|没什么倾向|态度不明|看情况/ },
+  { attitude: 'support', phrases: /支持|认可|看好|倾向我们|力挺|很满意|挺满意|挺我们|站我们|帮我们|向着我们|对我们(很|挺)?(好|友好)|很配合|愿意推/ },
+];
+
+/** How the text says a person stands toward us; negations (不支持) are read before the words they contain. */
+export function detectAttitude(text: string): Attitude | null {
+  for (const a of ATTITUDE_PHRASES) if (a.phrases.test(text)) return a.attitude;
+  return null;
+}
+
+/** The first role the text states, mapped onto the field's options. */
+export function detectRole(text: string, options: readonly string[]): RoleMention | null {
+  let best: (RoleMention & { index: number }) | null = null;
+  for (const r of ROLE_PHRASES) {
+    const m = r.phrases.exec(text);
+    if (!m || (best && best.index <= m.index)) continue;
+    const label = BUYING_ROLE_LABELS[r.role];
+    best = {
+      label: options.includes(label) ? label : null, role: r.role, phrase: m[0], index: m.index,
+      ...(r.attitude ? { attitude: r.attitude } : {}), ...(r.isCoach ? { isCoach: true } : {}),
+    };
+  }
+  // an option named outright ("他是决策者"), or a label the form used before (技术把关)
+  for (const o of options) {
+    const i = text.indexOf(o);
+    const role = buyingRoleFromLabel(o);
+    if (i >= 0 && role && (!best || i < best.index)) best = { label: o, role, phrase: o, index: i };
+  }
+  if (!best) return null;
+  const { index: _index, ...mention } = best;
+  const attitude = mention.attitude ?? detectAttitude(text);
+  return attitude ? { ...mention, attitude } : mention;
+}
+
+const TITLE_WORDS = /(采购|运营|财务|品类|设备科|设备|采购中心|药剂科|药剂|骨科|检验科|影像科|信息科|护理部|医务处|门店运营|门店|销售|市场|技术|行政|工程)(经理|主管|总监|专员|主任|副主任|负责人|科长|护士长|处长|部长)|(?:副院长|院长|总经理|副总|总监|店长|区域经理|护士长|科主任|董事长|主任|科长|处长|部长|主管|经理)/g;
+
+export interface PersonMention {
+  /** How the rep referred to them: '刘总', '刘伟', '采购经理'. */
+  mention: string;
+  surname?: string;
+  /** A full name the rep said, whether or not a contact has it (新来的王磊). */
+  fullName?: string;
+  /** 总 in 刘总. */
+  honorific?: string;
+  titleWords: string[];
+  /** Contacts it may be, best first. */
+  candidates: ContactRef[];
+  /**
+   * How the candidates were found. Only `name` (the exact name) and a single `surname_title`
+   * or `title` fit may be recorded without asking; a sound-alike or a surname alone is asked about.
+   */
+  match: 'name' | 'sounds_like' | 'surname_title' | 'surname' | 'title' | 'none';
+  /** Where in the text it was said. */
+  index: number;
+}
+
+function titleWordsIn(text: string): string[] {
+  return [...text.matchAll(TITLE_WORDS)].map((m) => m[0]);
+}
+
+function matchesTitle(c: ContactRef, words: readonly string[]): boolean {
+  const hay = `${c.department ?? ''}${c.title ?? ''}`;
+  return words.some((w) => hay.includes(w) || (c.title !== null && c.title.length >= 2 && w.includes(c.title)));
+}
+
+/** True when the mention may be written to its one candidate without asking. */
+export function isSureMatch(p: PersonMention): boolean {
+  return p.candidates.length === 1 && (p.match === 'name' || p.match === 'surname_title' || p.match === 'title');
+}
+
+/** Contacts a said full name may mean: the exact name, else homophones and one-character typos. */
+function byFullName(name: string, contacts: readonly ContactRef[]): { candidates: ContactRef[]; match: PersonMention['match'] } {
+  const exact = contacts.filter((c) => c.name === name);
+  if (exact.length > 0) return { candidates: exact, match: 'name' };
+  const alike = contacts.filter((c) => soundsAlike(c.name, name) || oneCharOff(c.name, name));
+  return alike.length > 0 ? { candidates: alike, match: 'sounds_like' } : { candidates: [], match: 'none' };
+}
+
+/** Every person the text talks about, in the order said, each resolved against the customer's contacts. */
+export function detectPeople(text: string, contacts: readonly ContactRef[]): PersonMention[] {
+  const titleWords = titleWordsIn(text);
+  const found: PersonMention[] = [];
+  const taken = (i: number, len: number) => found.some((f) => i < f.index + f.mention.length && f.index < i + len);
+  const add = (p: PersonMention) => { if (!taken(p.index, p.mention.length)) found.push(p); };
+  // contacts' own names first (a name outside the surname list, a 3-character name after a title)
+  for (const c of contacts) {
+    if (c.name.length < 2) continue;
+    for (let i = text.indexOf(c.name); i >= 0; i = text.indexOf(c.name, i + 1)) {
+      add({ mention: c.name, fullName: c.name, surname: c.name[0], titleWords, candidates: contacts.filter((x) => x.name === c.name), match: 'name', index: i });
+    }
+  }
+  for (const h of honorificsIn(text)) {
+    const sameSurname = contacts.filter((c) => c.name.startsWith(h.surname));
+    const fit = sameSurname.filter((c) => titleFits(c.title, h.title));
+    const polite = isPoliteOnly(h.title);
+    const pool = fit.length > 0 ? fit : sameSurname;
+    // 采购经理刘总: the title said beside the surname narrows it further
+    const narrowed = titleWords.length > 0 ? pool.filter((c) => matchesTitle(c, titleWords)) : [];
+    const candidates = narrowed.length > 0 ? narrowed : pool;
+    const fits = fit.length > 0 || narrowed.length > 0;
+    const match: PersonMention['match'] = fits && !polite ? 'surname_title' : candidates.length > 0 ? 'surname' : 'none';
+    add({ mention: h.mention, surname: h.surname, honorific: h.title, titleWords, candidates, match, index: h.index });
+  }
+  for (const n of namesIn(text)) {
+    const r = byFullName(n.name, contacts);
+    // a stated name no contact has: contacts holding the title said beside it may be meant, but are only offered
+    const byTitle = r.match === 'none' && titleWords.length > 0 ? contacts.filter((c) => matchesTitle(c, titleWords)) : [];
+    add({ mention: n.name, fullName: n.name, surname: n.name[0], titleWords, candidates: r.candidates.length ? r.candidates : byTitle, match: r.match, index: n.index });
+  }
+  if (found.length === 0 && titleWords.length > 0) {
+    const w = titleWords[0];
+    const candidates = contacts.filter((c) => matchesTitle(c, [w]));
+    found.push({ mention: w, titleWords, candidates, match: candidates.length > 0 ? 'title' : 'none', index: text.indexOf(w) });
+  }
+  return found.sort((a, b) => a.index - b.index);
+}
+
+/**
+ * Who the text talks about, among the customer's contacts: by full name
+ * (sound-alikes and typos offered, not taken), else by surname + title,
+ * else by title alone. Null when the text names nobody.
+ */
+export function detectPerson(text: string, contacts: readonly ContactRef[]): PersonMention | null {
+  return detectPeople(text, contacts)[0] ?? null;
+}
+
+/** Picks one of several candidates from an answer: a name, a department/title word, or 1/2/第一个. */
+export function pickContact(answer: string, candidates: readonly ContactRef[]): ContactRef | null {
+  const byName = candidates.filter((c) => answer.includes(c.name));
+  if (byName.length === 1) return byName[0];
+  const byTitle = candidates.filter((c) => (c.title && answer.includes(c.title)) || (c.department && answer.includes(c.department)));
+  if (byTitle.length === 1) return byTitle[0];
+  const idx = ordinalIn(answer);
+  return idx !== null && idx >= 1 && idx <= candidates.length ? candidates[idx - 1] : null;
+}
+
+/** 1 for '1', '第一个', '一', '前者'; 2 for '后者' when there are two. */
+export function ordinalIn(answer: string): number | null {
+  const t = answer.trim();
+  const m = /^第?([1-9一二三四五六七八九])(个|位|家|张|项)?[。.!！]?$/.exec(t);
+  if (m) return '一二三四五六七八九'.includes(m[1]) ? '一二三四五六七八九'.indexOf(m[1]) + 1 : Number(m[1]);
+  if (/前者|前面那个|第一个/.test(t)) return 1;
+  if (/后者|后面那个/.test(t)) return 2;
+  return null;
+}
+
+export interface ChainStatement {
+  role: RoleMention | null;
+  attitude: Attitude | null;
+  /** Who it is said of: the person in the same clause nearest before the role words, else after them, else the one a 他/她 refers to. */
+  person: PersonMention | null;
+}
+
+const CLAUSES = /[，,。；;！!？?\n]+/;
+/** Obstruction says who blocks; without a person ("卡在药事会") it is an obstacle, not a role. */
+export const OBSTRUCTION = /卡在|卡着|卡住|不松口|不放行|那关|这关|一关|把着|拦着|挡着|压着不批|不签字/;
+
+/**
+ * Every role or attitude the text states of someone, clause by clause
+ * ("刘伟调岗了，王磊是拍板的" → 王磊 决策者; "孙主任反对用我们的产品" → 孙主任 反对).
+ */
+export function chainStatements(text: string, contacts: readonly ContactRef[], options: readonly string[]): ChainStatement[] {
+  const out: ChainStatement[] = [];
+  let last: PersonMention | null = null;
+  for (const clause of text.split(CLAUSES).map((c) => c.trim()).filter(Boolean)) {
+    const people = detectPeople(clause, contacts);
+    const role = detectRole(clause, options);
+    const attitude = role?.attitude ?? detectAttitude(clause);
+    const pronoun = /(?<!其)[他她](?!们)/.test(clause) ? last : null;
+    if (role) {
+      const at = clause.indexOf(role.phrase);
+      const before = people.filter((p) => p.index < at);
+      const person = before[before.length - 1] ?? people.find((p) => p.index > at) ?? pronoun;
+      if (person || !OBSTRUCTION.test(role.phrase)) out.push({ role, attitude, person });
+    } else if (attitude && (people[0] ?? pronoun)) {
+      const person = people[0] ?? pronoun;
+      // one stance per person: "用惯了竞品，对我们有意见" says it twice
+      if (!out.some((s) => s.person?.mention === person!.mention && s.attitude === attitude)) out.push({ role: null, attitude, person });
+    }
+    if (people.length > 0) last = people[people.length - 1];
+  }
+  return out;
+}
+
+export type RoleStatement = ChainStatement & { role: RoleMention };
+
+/** The role statements among chainStatements. */
+export function roleStatements(text: string, contacts: readonly ContactRef[], options: readonly string[]): RoleStatement[] {
+  return chainStatements(text, contacts, options).filter((s): s is RoleStatement => s.role !== null);
+}

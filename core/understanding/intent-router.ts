@@ -1,0 +1,184 @@
+/**
+ * What a message is for, decided before any slot is filled: a command
+ * ("今天有啥任务"), a deal's stage move, a personnel change, a role statement,
+ * a date for the question pending, report content, a yes/no, or nothing.
+ * Each detector scores the text on its own (0–1); the best wins, and when the
+ * best two of different kinds are within INTENT_MARGIN the caller asks a short
+ * clarifying question instead of guessing.
+ *
+ *   const r = routeIntent('今天有啥任务', { now, pendingSlot: 'fields.nextContactAt' });
+ *   r.best // { kind: 'command', command: 'my_tasks', score: 0.85 } — not 今天 as the next contact
+ *
+ * Other issues add intents with registerIntent(detector): one function, a
+ * score, no change here.
+ */
+import { detectContactChanges } from './contact-changes.js';
+import { detectPeople, detectRole, type ContactRef } from './decision-chain.js';
+import { detectCommand, detectStageMove, isNo, isNoise, isYes, parseCorrection, type Command, type NamedPosition } from './intents.js';
+import { parseZhDateTime } from './zh-datetime.js';
+
+/**
+ * Two readings closer than this are asked about. 0.1 is the gap between a
+ * colloquial command (0.85) and a date that covers most of its message (≥ 0.9):
+ * anything closer is a message that reads both ways, such as "明天的任务".
+ */
+export const INTENT_MARGIN = 0.1;
+/** Below this a reading is not worth acting on, nor worth asking about. */
+export const INTENT_FLOOR = 0.5;
+
+export type IntentKind =
+  | 'command' | 'stage_move' | 'contact_change' | 'role_statement' | 'date_answer' | 'correction'
+  | 'report_content' | 'yes' | 'no' | 'noise' | (string & {});
+
+export interface ScoredIntent {
+  kind: IntentKind;
+  score: number;
+  command?: Command;
+  /** How the bot names this reading in a clarifying question: 看“我的任务”. */
+  describe: string;
+}
+
+export interface IntentContext {
+  now: Date;
+  contacts?: readonly ContactRef[];
+  positions?: readonly NamedPosition[];
+  /** The slot asked last ('fields.nextContactAt', 'voice' …). */
+  pendingSlot?: string;
+  /** A yes/no question is waiting (确认提交吗？). */
+  awaitingYesNo?: boolean;
+  matchPainPoints?: (text: string) => string[];
+}
+
+export type IntentDetector = (text: string, ctx: IntentContext) => ScoredIntent | null;
+
+const COMMAND_NAMES: Record<Command, string> = {
+  help: '看看我能做什么', my_tasks: '看“我的任务”', my_deals: '看“我的商机”', today_visits: '看今天的拜访', daily_report: '写日报',
+  undo: '撤销上一步', skip: '跳过这一项', submit: '提交报告', cancel: '取消', status: '看还差什么', link_orders: '关联订单',
+};
+
+/** How reps ask for a command in their own words; the exact phrasings are detectCommand's. */
+const COLLOQUIAL: Array<[Command, RegExp]> = [
+  ['my_tasks', /(有|还有|剩)?(啥|什么|哪些|几个|多少|几件)(任务|待办|事儿?|活儿?|要做的|要干的|要跑的|工作)|(任务|待办|活儿?)(有|还有|剩)?(啥|什么|哪些|多少|几个)|(要|该|得)(干|做|跑)(啥|什么|哪些|哪几家)|^(看看|看下|看一下|查查|查一下|列一下|列出|打开)?(我的)?(今天的)?(任务|待办)(列表|清单)?$|我的(任务|待办|活儿?)/],
+  ['my_deals', /(看看|看下|看一下|查查|查一下|列一下)?我的(单子|商机|项目|机会)|(手上|手里|手头)(有)?(哪些|几个|多少|啥)?(单子|商机|项目)|(单子|商机)(有)?(哪些|几个|多少)|(商机|单子)(列表|清单|进展)$/],
+  ['today_visits', /(今天|今日)(都)?(拜访|跑)了?(哪些|几家|多少|啥)|(今天|今日)的?拜访(情况|记录|列表)|(今天|今日)(去|跑)了(哪些|几家)/],
+  ['daily_report', /(写|填|交|提交|弄|搞|出|补)(一?个|一下|一份|下)?(今天的?|今日的?|昨天的?)?日报|日报(怎么写|帮我写|写一下|还没写|该交了)|^(今天的?)?日报$/],
+  ['help', /(你|这个|机器人)?(能|会|可以)(做|干|帮我干|帮我做)(啥|什么|哪些)|怎么用|有(什么|啥)功能|使用说明/],
+  ['status', /(还差|还缺|缺了?|差了?)(啥|什么|哪些|几样|几项)|(报告|这份)(还)?(差|缺)(什么|啥)/],
+];
+
+/** Strips what rep messages wrap a command in: 帮我, 一下, 吧, punctuation. */
+function commandSurface(text: string): string {
+  return text.trim().replace(/[\s，。！!？?、~～…]+/g, '').replace(/^(请|麻烦|帮我|帮忙|那|好的|嗯|我想|我要|想|给我)+/, '').replace(/(一下|吧|呢|啊|呀|哈|呗|嘛)+$/, '');
+}
+
+/** A command named without asking ("明天的任务"): while a date is asked for, it reads both ways. */
+const BARE: Array<[Command, RegExp]> = [
+  ['my_tasks', /^(今天|明天|后天|本周|这周|下周)的?(任务|待办)$/],
+  ['my_deals', /^(今天|明天|本周|这周|下周)?的?(单子|商机)$/],
+];
+
+const commandIntent: IntentDetector = (text) => {
+  const exact = detectCommand(text);
+  if (exact) return { kind: 'command', command: exact, score: 0.95, describe: COMMAND_NAMES[exact] };
+  const t = commandSurface(text);
+  // "我的任务完成了" reports on the work; it does not ask for it
+  if (t.length > 24 || /完成|做完|搞定|写完|交了|已经|好了/.test(t)) return null;
+  for (const [command, re] of COLLOQUIAL) {
+    // a question about the work ("今天有啥任务") — not a report that mentions it ("任务完成了，下周再约")
+    if (re.test(t)) return { kind: 'command', command, score: t.length <= 14 ? 0.85 : 0.7, describe: COMMAND_NAMES[command] };
+  }
+  for (const [command, re] of BARE) if (re.test(t)) return { kind: 'command', command, score: 0.7, describe: COMMAND_NAMES[command] };
+  return null;
+};
+
+const FUTURE_CUE = /下次|再约|再去|再来|再联系|回访|复访|约了|约在|约好|跟进|见面|过去|安排|计划|打算|准备|到时/;
+
+const dateIntent: IntentDetector = (text, ctx) => {
+  const d = parseZhDateTime(text, ctx.now);
+  if (!d) return null;
+  const surface = text.replace(/[\s，。！!？?、~～…]+/g, '');
+  // how much of the message the date is: "明天下午" is all date, "今天有啥任务" a third
+  const coverage = Math.min(1, d.text.length / Math.max(1, surface.length));
+  const cue = FUTURE_CUE.test(text) ? 0.15 : 0;
+  const asked = ctx.pendingSlot?.startsWith('fields.') ? 0.05 : 0;
+  return { kind: 'date_answer', score: Math.min(0.95, 0.4 + 0.5 * coverage + cue + asked), describe: `把“${d.text}”记为时间` };
+};
+
+const roleIntent: IntentDetector = (text, ctx) => {
+  const role = detectRole(text, []);
+  if (!role) return null;
+  const named = detectPeople(text, ctx.contacts ?? []).length > 0 || /[他她]/.test(text);
+  return { kind: 'role_statement', score: named ? 0.85 : 0.65, describe: `记下决策链角色` };
+};
+
+const changeIntent: IntentDetector = (text, ctx) => {
+  const changes = detectContactChanges(text, ctx.contacts ?? [], ctx.now);
+  if (changes.length === 0) return null;
+  const named = changes.some((c) => c.person || c.replaces);
+  return { kind: 'contact_change', score: named ? 0.9 : 0.6, describe: '记下联系人变动' };
+};
+
+const stageIntent: IntentDetector = (text, ctx) => {
+  if (!ctx.positions?.length) return null;
+  const m = detectStageMove(text, ctx.positions);
+  return m ? { kind: 'stage_move', score: 0.88, describe: `把${m.customerText}推进到${m.target.name}` } : null;
+};
+
+const correctionIntent: IntentDetector = (text) => {
+  const c = parseCorrection(text);
+  return c.isCorrection && c.rest ? { kind: 'correction', score: 0.9, describe: '更正上一条' } : null;
+};
+
+const contentIntent: IntentDetector = (text, ctx) => {
+  const pains = ctx.matchPainPoints?.(text) ?? [];
+  return pains.length ? { kind: 'report_content', score: 0.6, describe: '记到拜访纪要' } : null;
+};
+
+// outside a yes/no question, 好的 / ok are acknowledgements, below the floor
+const yesNoIntent: IntentDetector = (text, ctx) => {
+  const score = ctx.awaitingYesNo ? 0.97 : 0.45;
+  if (isYes(text)) return { kind: 'yes', score, describe: '确认' };
+  if (isNo(text)) return { kind: 'no', score, describe: '否' };
+  return null;
+};
+
+const SMALL_TALK = /^(早上好|早安|上午好|下午好|晚上好|晚安|你好|您好|在吗|在不在|谢谢|多谢|辛苦了|收到|好的收到|哈喽|hello|hi|测试|测试一下)[!！。~～]*$/i;
+
+const noiseIntent: IntentDetector = (text) => {
+  if (detectCommand(text)) return null; // "？" is 帮助
+  return isNoise(text) || SMALL_TALK.test(text.trim()) ? { kind: 'noise', score: 0.98, describe: '闲聊' } : null;
+};
+
+const DETECTORS: IntentDetector[] = [
+  noiseIntent, commandIntent, yesNoIntent, correctionIntent, stageIntent, changeIntent, roleIntent, dateIntent, contentIntent,
+];
+
+/** Adds an intent (talk-track questions, daily-report edits …); it competes with the others on its score. */
+export function registerIntent(detector: IntentDetector): void {
+  if (!DETECTORS.includes(detector)) DETECTORS.push(detector);
+}
+
+/** Every reading of the message, best first. */
+export function rankIntents(text: string, ctx: IntentContext): ScoredIntent[] {
+  return DETECTORS.map((d) => d(text, ctx)).filter((x): x is ScoredIntent => !!x && x.score > 0).sort((a, b) => b.score - a.score);
+}
+
+export interface RoutedIntent {
+  best: ScoredIntent | null;
+  ranked: ScoredIntent[];
+  /** Set when the best two readings are too close to choose: ask this instead of acting. */
+  clarify: string | null;
+}
+
+/** Readings that go together rather than compete: a role said with a date is one report message. */
+const COMPATIBLE = new Set(['role_statement|date_answer', 'contact_change|role_statement', 'contact_change|date_answer',
+  'report_content|date_answer', 'report_content|role_statement', 'correction|date_answer', 'correction|role_statement', 'yes|command', 'no|command']);
+
+export function routeIntent(text: string, ctx: IntentContext): RoutedIntent {
+  const ranked = rankIntents(text, ctx);
+  const [a, b] = ranked;
+  if (!a || a.score < INTENT_FLOOR) return { best: null, ranked, clarify: null };
+  const close = b && b.score >= INTENT_FLOOR && a.score - b.score < INTENT_MARGIN && b.kind !== a.kind
+    && !COMPATIBLE.has(`${a.kind}|${b.kind}`) && !COMPATIBLE.has(`${b.kind}|${a.kind}`);
+  return { best: a, ranked, clarify: close ? `你是想${a.describe}，还是${b.describe}？` : null };
+}

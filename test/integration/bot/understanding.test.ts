@@ -1,0 +1,82 @@
+import { expect } from 'chai';
+import type pg from 'pg';
+import { freshDatabase } from '../../support/database.js';
+import { lookups } from '../actions/actions-helpers.js';
+import { activeActionOf, botDepsFor, contactsOfCustomer, draftOf, say } from './bot-helpers.js';
+
+/**
+ * Issue #24 in the chat: intent before slots (a command while a question is
+ * pending), contacts resolved by asking rather than guessing, 我的商机.
+ */
+describe('the bot understands how reps talk', () => {
+  let pool: pg.Pool;
+  let hualian: { id: number; lat: number; lng: number };
+
+  beforeEach(async () => {
+    ({ pool } = await freshDatabase(8));
+    hualian = await lookups(pool).customer('华联超市总部');
+  });
+
+  async function checkIn(deps: ReturnType<typeof botDepsFor>): Promise<number> {
+    await say(deps, 'rep.zhao', { kind: 'location', lat: hualian.lat + 0.001, lng: hualian.lng, coordSystem: 'gcj02' });
+    return (await activeActionOf(pool, 'rep.zhao'))!;
+  }
+
+  it('answers "今天有啥任务" as the command while 下次接触时间 is asked, records no date, and asks the question again', async () => {
+    const deps = botDepsFor(pool);
+    const actionId = await checkIn(deps);
+    // fill the role so that the next question is the next contact
+    const [contact] = await contactsOfCustomer(pool, '华联超市总部');
+    const asked = await say(deps, 'rep.zhao', `${contact.name}是拍板的人`);
+    expect(asked).to.include('下次什么时候再联系');
+
+    const reply = await say(deps, 'rep.zhao', '今天有啥任务');
+    expect(reply).to.match(/你有\d+个待办/);
+    expect(reply).to.include('接着刚才的报告：下次什么时候再联系');
+    expect((await draftOf(pool, actionId)).fields?.nextContactAt).to.equal(undefined);
+
+    // and the pending question still takes its answer
+    expect(await say(deps, 'rep.zhao', '下周三下午')).to.include('已记录').and.include('（周三）15:00');
+  });
+
+  it('routes "看看我的单子" to the rep\'s open deals and "帮我写个日报" to the daily report, even with a question pending', async () => {
+    const deps = botDepsFor(pool);
+    await checkIn(deps);
+    const deals = await say(deps, 'rep.zhao', '看看我的单子');
+    expect(deals).to.match(/你有\d+个进行中的商机/).and.include('华联');
+    expect(await say(deps, 'rep.zhao', '帮我写个日报')).to.include('今日完成');
+  });
+
+  it('does not write a role onto the contact whose title matched when the rep named someone else, and offers instead', async () => {
+    const deps = botDepsFor(pool);
+    const actionId = await checkIn(deps);
+    const contacts = await contactsOfCustomer(pool, '华联超市总部');
+    const titled = contacts.find((c) => c.title && c.title.length >= 2)!;
+    // a name no contact has and none sounds like
+    const stranger = ['钟岩', '韦航', '邱实', '骆川'].find((n) => !contacts.some((c) => c.name[0] === n[0]))!;
+    const reply = await say(deps, 'rep.zhao', `${titled.title}${stranger}是拍板的`);
+    expect(reply).to.include(`联系人里没有“${stranger}”`).and.include(titled.name);
+    expect((await draftOf(pool, actionId)).fields?.decisionContactId).to.equal(undefined);
+
+    // "不是": the role is kept without a contact; the titled contact's role is untouched
+    expect(await say(deps, 'rep.zhao', '不是')).to.include('先不对应到联系人');
+    const after = await contactsOfCustomer(pool, '华联超市总部');
+    expect(after.find((c) => c.id === titled.id)!.buying_role).to.equal(titled.buying_role);
+  });
+
+  it('asks about a sound-alike name (张洁 for 张杰) and records the contact once the rep says yes', async () => {
+    const deps = botDepsFor(pool);
+    const actionId = await checkIn(deps);
+    const [contact] = await contactsOfCustomer(pool, '华联超市总部');
+    const { pinyin } = await import('pinyin-pro');
+    // the same sounds in other characters: 刘伟 → 留威 style; pick characters by pinyin from a small pool
+    const POOL = '伟威芳方娜纳敏民静晶丽力强墙磊雷军君洋阳勇永艳燕杰洁娟鹃涛滔明鸣';
+    const alike = [...contact.name].map((ch, i) => (i === 0 ? ch : [...POOL].find((x) => x !== ch && pinyin(x, { toneType: 'none' }) === pinyin(ch, { toneType: 'none' })) ?? ch)).join('');
+    expect(alike, 'a sound-alike of the demo name').to.not.equal(contact.name);
+    const asked = await say(deps, 'rep.zhao', `${alike}是拍板的人`);
+    expect(asked).to.include(`你说的${alike}是`).and.include(contact.name);
+    expect((await draftOf(pool, actionId)).fields?.decisionContactId).to.equal(undefined);
+    expect(await say(deps, 'rep.zhao', '是')).to.include('已记录').and.include(contact.name);
+    expect((await draftOf(pool, actionId)).fields.decisionContactId).to.equal(contact.id);
+  });
+});

@@ -1,0 +1,162 @@
+/**
+ * The public utterance table (test/fixtures/understanding/utterances.tsv) and
+ * how a case is scored: core/understanding reads the text in its context, the
+ * reading is written as tokens (cmd=my_tasks, date=2026-12-10 15:00,
+ * role=刘伟:决策者 …), and the case passes when every expected token is read
+ * and no other decisive token (a command, a date, a role, a stance, a change,
+ * a question back, "none") is. Used by the unit test and by
+ * `npm run bench -- understanding`, so both count the same way.
+ *
+ *   const { cases } = loadUtteranceTable();
+ *   const r = scoreCase(cases[0]);   // { pass, got, missing, extra }
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ATTITUDE_LABELS, BUYING_ROLE_LABELS } from '../../core/flow/buying-centre.js';
+import { DEFAULT_OBSTACLE_KEYWORDS, DEFAULT_PAIN_POINT_KEYWORDS } from '../../core/flow/defaults.js';
+import { keywordMatcherFor } from '../../core/flow/segmenter.js';
+import { formatShanghai } from '../../core/flow/time.js';
+import { prepareObstacleDictionary, termsOf } from '../../core/obstacles/terms.js';
+import { chainStatements, isSureMatch, type ContactRef, type PersonMention } from '../../core/understanding/decision-chain.js';
+import { DEFAULT_UNDERSTANDING_FIELDS, understand, type UnderstandContext } from '../../core/understanding/understand.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const TABLE_PATH = path.join(HERE, '../fixtures/understanding/utterances.tsv');
+
+/** Wednesday 2026-12-09 10:00 in Shanghai. */
+export const TABLE_NOW = new Date('2026-12-09T10:00:00+08:00');
+
+/** A county hospital's buying centre. */
+export const CONTACTS: ContactRef[] = [
+  { id: 1, name: '刘伟', department: '采购部', title: '采购经理', buyingRole: 'buyer' },
+  { id: 2, name: '张杰', department: '设备科', title: '设备科主任', buyingRole: 'influencer' },
+  { id: 3, name: '刘敏', department: '财务部', title: '财务总监', buyingRole: 'gatekeeper' },
+  { id: 4, name: '王建国', department: '院办', title: '副院长', buyingRole: 'decider' },
+  { id: 5, name: '陈静', department: '骨科', title: '护士长', buyingRole: 'user' },
+  { id: 6, name: '赵磊', department: '信息科', title: '信息科工程师', buyingRole: null },
+  { id: 7, name: '黄海涛', department: '检验科', title: '检验科主任', buyingRole: null },
+  { id: 8, name: '孙丽', department: '药剂科', title: '药剂科主任', buyingRole: null },
+  { id: 9, name: '周芳', department: '采购部', title: '采购专员', buyingRole: null },
+  { id: 10, name: '马强', department: '设备科', title: '工程师', buyingRole: null },
+  { id: 11, name: '吴秀兰', department: '院办', title: '院长秘书', buyingRole: null },
+  { id: 12, name: '李明', department: '骨科', title: '骨科主任', buyingRole: null },
+  { id: 13, name: '李娜', department: '骨科', title: '主治医生', buyingRole: null },
+];
+
+export interface UtteranceCase {
+  line: number;
+  group: string;
+  context: '-' | 'next' | 'role' | 'fixed' | 'yesno';
+  text: string;
+  expected: string[];
+}
+
+export function parseUtteranceTable(tsv: string): UtteranceCase[] {
+  return tsv.split('\n').flatMap((raw, i) => {
+    if (!raw.trim() || raw.startsWith('#')) return [];
+    const [group, context, text, expected] = raw.split('\t');
+    if (!group || !context || text === undefined || !expected) throw new Error(`utterances.tsv:${i + 1}: needs 4 tab-separated columns`);
+    return [{ line: i + 1, group, context: context as UtteranceCase['context'], text, expected: expected.trim().split(/\s+/) }];
+  });
+}
+
+export function loadUtteranceTable(file = TABLE_PATH): { cases: UtteranceCase[] } {
+  return { cases: parseUtteranceTable(readFileSync(file, 'utf8')) };
+}
+
+/** Tokens that say what the message IS: read exactly, nothing more. The others (pain, term, correction) must be among what is read. */
+const DECISIVE = /^(cmd|date|role|stance|change|stage|ask|none|yes|no)\b/;
+
+let prepared = false;
+const matchPainPoints = keywordMatcherFor(DEFAULT_PAIN_POINT_KEYWORDS);
+
+function contextOf(c: UtteranceCase): UnderstandContext {
+  return {
+    now: TABLE_NOW, contacts: CONTACTS, fields: DEFAULT_UNDERSTANDING_FIELDS, photoTags: ['门头照', '合影', '陈列照'], matchPainPoints,
+    ...(c.context === 'next' ? { pendingSlot: 'fields.nextContactAt' } : {}),
+    ...(c.context === 'role' ? { pendingSlot: 'fields.decisionRole' } : {}),
+    ...(c.context === 'fixed' ? { lastFilled: 'fields.nextContactAt' } : {}),
+    ...(c.context === 'yesno' ? { awaitingYesNo: true } : {}),
+  };
+}
+
+/** How the bot would treat the person: recorded (name), asked about (?mention), offered to create (+name), nobody (-). */
+export function whoToken(p: PersonMention | null | undefined): string {
+  if (!p) return '-';
+  if (isSureMatch(p)) return p.candidates[0].name;
+  if (p.match === 'none' && p.fullName) return `+${p.fullName}`;
+  if (p.candidates.length > 0) return `?${p.mention}`;
+  return `+${p.fullName ?? p.mention}`;
+}
+
+/** What core/understanding reads from one case, as tokens. */
+export function readTokens(c: UtteranceCase): string[] {
+  if (!prepared) { prepareObstacleDictionary([...DEFAULT_PAIN_POINT_KEYWORDS, ...DEFAULT_OBSTACLE_KEYWORDS]); prepared = true; }
+  const ctx = contextOf(c);
+  const u = understand(c.text, ctx);
+  const best = u.intent.best;
+  if (u.intent.clarify) return ['ask'];
+  if (best?.kind === 'command') return [`cmd=${best.command}`];
+  if (best?.kind === 'yes' || best?.kind === 'no') return [best.kind];
+  if (best?.kind === 'noise') return ['none'];
+  const out: string[] = [];
+  const next = u.slots.fields.find((f) => f.key === 'nextContactAt');
+  if (next) out.push(`date=${formatShanghai(new Date(next.value)).replace(' ', 'T')}`);
+  const label = u.slots.fields.find((f) => f.key === 'decisionRole')?.value
+    ?? (u.slots.role ? BUYING_ROLE_LABELS[u.slots.role.role] : null);
+  if (label) out.push(`role=${whoToken(u.slots.person)}:${label}`);
+  else {
+    for (const s of chainStatements(c.text, CONTACTS, []).filter((x) => !x.role && x.attitude)) {
+      out.push(`stance=${whoToken(s.person)}:${ATTITUDE_LABELS[s.attitude!]}`);
+    }
+  }
+  for (const ch of u.changes) {
+    const replaced = ch.kind === 'joined' && ch.replaces ? `<${whoToken(ch.replaces)}` : '';
+    out.push(`change=${ch.kind}:${whoToken(ch.person)}${replaced}${ch.dateSaid ? `@${ch.occurredOn}` : ''}`);
+  }
+  if (u.slots.correction) out.push('correction');
+  for (const p of u.slots.painPoints) out.push(`pain=${p}`);
+  for (const t of termsOf(c.text)) out.push(`term=${t}`);
+  if (!out.some((t) => DECISIVE.test(t) || t.startsWith('pain='))) out.push('none');
+  return out;
+}
+
+export interface CaseResult {
+  case: UtteranceCase;
+  pass: boolean;
+  got: string[];
+  missing: string[];
+  extra: string[];
+}
+
+export function scoreCase(c: UtteranceCase): CaseResult {
+  const got = readTokens(c);
+  const missing = c.expected.filter((e) => (e.startsWith('!') ? got.includes(e.slice(1)) : !got.includes(e)));
+  const extra = got.filter((g) => DECISIVE.test(g) && !c.expected.includes(g));
+  return { case: c, pass: missing.length === 0 && extra.length === 0, got, missing, extra };
+}
+
+export interface TableScore {
+  total: number;
+  passed: number;
+  byGroup: Record<string, { total: number; passed: number }>;
+  failures: CaseResult[];
+}
+
+export function scoreTable(cases: readonly UtteranceCase[]): TableScore {
+  const byGroup: TableScore['byGroup'] = {};
+  const failures: CaseResult[] = [];
+  let passed = 0;
+  for (const c of cases) {
+    const r = scoreCase(c);
+    const g = (byGroup[c.group] ??= { total: 0, passed: 0 });
+    g.total++;
+    if (r.pass) { g.passed++; passed++; } else failures.push(r);
+  }
+  return { total: cases.length, passed, byGroup, failures };
+}
+
+export function describeFailure(r: CaseResult): string {
+  return `line ${r.case.line} [${r.case.group}/${r.case.context}] “${r.case.text}”: expected ${r.case.expected.join(' ')}; read ${r.got.join(' ')}`;
+}
