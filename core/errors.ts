@@ -23,6 +23,7 @@ export const ERRORS = {
   CUSTOMER_NOT_FOUND: { status: 404, zh: '客户不存在' },
   CONTACT_NOT_FOUND: { status: 404, zh: '联系人不存在' },
   CONTACT_LEFT: { status: 422, zh: '联系人已离职' },
+  CONTACT_EVENT_FINAL: { status: 409, zh: '这条联系人变动已计入跟进或之后又有变动，不能撤销' },
   LICENCE_SCAN_NOT_FOUND: { status: 404, zh: '证照识别记录不存在' },
   LICENCE_SCAN_BUSY: { status: 409, zh: '证照还在识别中，请稍候再确认' },
   LICENCE_FILE_UNSUPPORTED: { status: 415, zh: '证照请上传照片（JPG、PNG）或 PDF 扫描件' },

@@ -9,7 +9,8 @@ import { isAppError } from '../../core/errors.js';
 import { askConfirm, reportProgress, sortGaps } from '../engine/progress.js';
 import { resolveSession } from '../engine/pick-action.js';
 import { gapsOf, openSession, saveDraft } from '../engine/session.js';
-import { undoneDraft } from '../engine/state.js';
+import { undoneDraft, type UndoEntry } from '../engine/state.js';
+import { undoContactChange } from '../../core/profile/contact-events.js';
 import { guarded, lifecycle, say, setPending, type Turn } from '../engine/turn.js';
 import { questionFor } from '../replies/templates.js';
 
@@ -20,6 +21,7 @@ export async function undo(t: Turn): Promise<void> {
     say(t, '没有可以撤销的内容。');
     return;
   }
+  if (entry.contactEventIds) return undoContactEvents(t, entry);
   const s = await openSession(t, entry.actionId);
   if (!s) {
     say(t, '那份报告已经提交或关闭了，不能再撤销。');
@@ -110,4 +112,18 @@ export async function linkOrders(t: Turn): Promise<void> {
   if (!(await saveDraft(t, s, { ...s.draft, linkedOrderIds: ids }, `关联订单${required.length}笔`))) return;
   say(t, `已关联最近${required.length}笔订单。`);
   await reportProgress(t, s);
+}
+
+/** 撤销 after "刘伟调岗了…": the recorded changes are taken back, newest first. */
+async function undoContactEvents(t: Turn, entry: UndoEntry): Promise<void> {
+  const undone: string[] = [];
+  for (const id of [...entry.contactEventIds!].reverse()) {
+    const r = await guarded(t, () => undoContactChange(t.db, t.actor, id));
+    if (isAppError(r)) {
+      say(t, `没能撤销：${r.message}`);
+      break;
+    }
+    undone.push(r.summary);
+  }
+  if (undone.length) say(t, `已撤销：${undone.join('；')}。`);
 }

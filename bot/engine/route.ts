@@ -16,6 +16,9 @@ import { todayVisits } from '../commands/today-visits.command.js';
 import { moveDeal, moveDealByText } from '../commands/stage-move.command.js';
 import { ordinalIn, pickContact, type RoleMention } from '../../core/understanding/decision-chain.js';
 import { extractSlots, hasSlots } from '../../core/understanding/extract-slots.js';
+import { understand } from '../../core/understanding/understand.js';
+import { detectContactChanges } from '../../core/understanding/contact-changes.js';
+import { applyContactChanges } from './contact-changes.js';
 import { detectCommand, isNo, isNoise, isYes, type Command } from '../../core/understanding/intents.js';
 import { routeIntent } from '../../core/understanding/intent-router.js';
 import { greet, help, notUnderstood, reportName, shortHelp, tooLong, unsupported, whichAction } from '../replies/templates.js';
@@ -111,7 +114,7 @@ async function looksLikeReport(t: Turn, text: string): Promise<boolean> {
       { key: 'nextContactAt', label: '下次接触时间', type: 'datetime_future' }],
     matchPainPoints: keywordMatcherFor(await libraryWords(t, 'pain_points')),
   });
-  return hasSlots(slots);
+  return hasSlots(slots) || detectContactChanges(text, [], t.now).some((c) => c.person || c.newName);
 }
 
 async function reportText(t: Turn, text: string): Promise<boolean> {
@@ -121,8 +124,17 @@ async function reportText(t: Turn, text: string): Promise<boolean> {
   const s = await resolveSession(t, { kind: 'text', text }, { text, ...(hasActive ? {} : { probe: () => looksLikeReport(t, text) }) });
   if (s === 'asked') return true;
   if (!s) return t.lines.length > said;
-  const slots = extractSlots(text, await slotContext(t, s));
-  if (await applySlots(t, s, slots, text)) return true;
+  let u = understand(text, await slotContext(t, s));
+  let changed = false;
+  if (u.changes.length > 0) {
+    // personnel changes first, so a newcomer named in them ("新来的钱主任是拍板的") is a contact for the role
+    changed = await applyContactChanges(t, s, u.changes);
+    u = understand(text, await slotContext(t, s));
+    // "刘伟调岗了" is about 刘伟, not a 对接人 for this report
+    if (!u.slots.role) delete u.slots.person;
+  }
+  if (await applySlots(t, s, u.slots, text)) return true;
+  if (changed) return true;
   // a customer named without anything else ("华联"), or a visit just started: where that report stands
   if (s.named || t.lines.length > said) {
     await reportProgress(t, s);

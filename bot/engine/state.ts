@@ -25,6 +25,8 @@ export interface UndoEntry {
   added?: Array<keyof VisitDraftInput>;
   /** Entries saved before `previous`: the whole draft before the change (null: none). */
   before?: VisitDraftInput | null;
+  /** Personnel changes recorded at once (core/profile/contact-events), taken back by undoContactChange. */
+  contactEventIds?: number[];
   /** Decision-chain notes added with the change, removed by the undo. */
   contactUpdates?: ContactUpdate[];
 }
@@ -137,6 +139,7 @@ export function storedState(raw: unknown): ConversationState {
   if (s.undo) {
     s.undo = s.undo.map((u) => ({
       ...u, actionId: num(u.actionId),
+      ...(u.contactEventIds ? { contactEventIds: u.contactEventIds.map(num) } : {}),
       ...(u.previous ? { previous: storedDraft(u.previous) ?? {} } : {}),
       ...(u.before ? { before: storedDraft(u.before) } : {}),
       ...(u.contactUpdates ? { contactUpdates: contactUpdates(u.contactUpdates) } : {}),

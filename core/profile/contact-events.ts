@@ -214,3 +214,44 @@ export async function claimContactEvents(db: Db, eventIds: readonly number[], fo
   if (eventIds.length === 0) return;
   await db.query('UPDATE contact_events SET followup_id = $2 WHERE id = ANY($1) AND followup_id IS NULL', [eventIds, followupId]);
 }
+
+/**
+ * Takes back a change its recorder just reported (the bot's 撤销): the
+ * contact gets its facts from before, a newcomer who was created for it is
+ * removed, and the event goes. Only the latest event of that contact, only
+ * by whoever recorded it, and only while no follow-up has counted it.
+ */
+export async function undoContactChange(db: Db, actor: Actor, eventId: number): Promise<{ summary: string }> {
+  assertCan(actor, 'contacts', 'update');
+  const { rows: [e] } = await db.query(`${EVENT_SELECT} WHERE e.id = $1 FOR UPDATE OF e`, [eventId]);
+  if (!e || e.recorded_by !== actor.id) throw new AppError('NOT_FOUND', { eventId });
+  const { rows: [later] } = await db.query('SELECT 1 FROM contact_events WHERE contact_id = $1 AND id > $2 LIMIT 1', [e.contact_id, e.id]);
+  if (e.followup_id !== null || later) throw new AppError('CONTACT_EVENT_FINAL', { eventId });
+  const summary = describeContactEvent(e.kind, e.contact_name, e.before, e.after);
+  const b = e.before as Record<string, unknown>;
+  switch (e.kind as ContactEventKind) {
+    case 'joined': {
+      // the newcomer exists only because of this event: nobody reports to them yet unless edited since (then refuse)
+      const { rows: [ref] } = await db.query('SELECT 1 FROM contacts WHERE reports_to_id = $1 LIMIT 1', [e.contact_id]);
+      if (ref) throw new AppError('CONTACT_EVENT_FINAL', { eventId });
+      await db.query('DELETE FROM contact_events WHERE contact_id = $1', [e.contact_id]);
+      await db.query('DELETE FROM contacts WHERE id = $1', [e.contact_id]);
+      break;
+    }
+    case 'transferred':
+      await db.query('UPDATE contacts SET department = $2, title = $3, buying_role = $4, updated_at = now() WHERE id = $1',
+        [e.contact_id, b.department ?? null, b.title ?? null, b.buyingRole ?? null]);
+      break;
+    case 'left':
+      await db.query(`UPDATE contacts SET status = 'active', left_on = NULL, updated_at = now() WHERE id = $1`, [e.contact_id]);
+      break;
+    case 'reporting_changed':
+      await db.query('UPDATE contacts SET reports_to_id = $2, updated_at = now() WHERE id = $1', [e.contact_id, b.reportsToId ?? null]);
+      break;
+    default:
+      throw new AppError('CONTACT_EVENT_FINAL', { eventId });
+  }
+  if (e.kind !== 'joined') await db.query('DELETE FROM contact_events WHERE id = $1', [e.id]);
+  await recordEvent(db, { actorId: actor.id, entityType: 'contact', entityId: Number(e.contact_id), type: 'contact.change_undone', data: { kind: e.kind, occurredOn: e.occurred_on } });
+  return { summary };
+}

@@ -79,4 +79,40 @@ describe('the bot understands how reps talk', () => {
     expect(await say(deps, 'rep.zhao', '是')).to.include('已记录').and.include(contact.name);
     expect((await draftOf(pool, actionId)).fields.decisionContactId).to.equal(contact.id);
   });
+
+  it('records "X调岗了，新来的Y接替他" as a dated 调岗 and a 新任 who inherits the role, and 撤销 takes both back', async () => {
+    const deps = botDepsFor(pool);
+    const actionId = await checkIn(deps);
+    const contacts = await contactsOfCustomer(pool, '华联超市总部');
+    const moved = contacts[0];
+    const stranger = ['钟岩', '韦航', '邱实', '骆川'].find((n) => !contacts.some((c) => c.name[0] === n[0]))!;
+
+    const reply = await say(deps, 'rep.zhao', `${moved.name}调岗了，新来的${stranger}接替他`);
+    expect(reply).to.include('已记录联系人变动').and.include(`${moved.name} 调岗`).and.include(`${stranger} 新任`).and.include(`接替${moved.name}`);
+    const { rows: events } = await pool.query(
+      `SELECT e.kind, e.source, k.name FROM contact_events e JOIN contacts k ON k.id = e.contact_id
+        WHERE e.customer_id = $1 AND e.source = 'bot' ORDER BY e.id`, [hualian.id]);
+    expect(events.map((e) => [e.kind, e.name])).to.deep.equal([['transferred', moved.name], ['joined', stranger]]);
+    const newcomer = (await contactsOfCustomer(pool, '华联超市总部')).find((c) => c.name === stranger)!;
+    expect(newcomer.buying_role).to.equal(moved.buying_role);
+    // not a 对接人 of the report: the message was about the customer's people
+    expect((await draftOf(pool, actionId))?.fields?.decisionContactId).to.equal(undefined);
+
+    expect(await say(deps, 'rep.zhao', '撤销')).to.include('已撤销').and.include(stranger);
+    const after = await contactsOfCustomer(pool, '华联超市总部');
+    expect(after.map((c) => c.name)).to.not.include(stranger);
+    const { rows: [back] } = await pool.query('SELECT title FROM contacts WHERE id = $1', [moved.id]);
+    expect(back.title).to.equal(moved.title);
+    const { rows: left } = await pool.query(`SELECT 1 FROM contact_events WHERE customer_id = $1 AND source = 'bot'`, [hualian.id]);
+    expect(left).to.have.length(0);
+  });
+
+  it('records no departure for a name no contact has, and says so', async () => {
+    const deps = botDepsFor(pool);
+    await checkIn(deps);
+    const reply = await say(deps, 'rep.zhao', '钟岩离职了');
+    expect(reply).to.include('客户联系人里没有“钟岩”');
+    const { rows } = await pool.query(`SELECT 1 FROM contact_events WHERE customer_id = $1 AND source = 'bot'`, [hualian.id]);
+    expect(rows).to.have.length(0);
+  });
 });
