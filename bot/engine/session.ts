@@ -15,6 +15,7 @@ import { saveVisitDraft } from '../../core/actions/visit-report.js';
 import { contactsOf } from '../../core/resources/contacts.js';
 import { draftOf } from '../../core/actions/open-work.js';
 import { keywordLibrary } from '../../core/config-admin/keyword-libraries.js';
+import { tradeDictionaryWords } from '../../core/understanding/trade-dictionary.setting.js';
 import { draftGaps, type DraftGap } from '../../core/actions/draft-gaps.js';
 import { isAppError } from '../../core/errors.js';
 import { keywordMatcherFor } from '../../core/flow/segmenter.js';
@@ -73,6 +74,8 @@ function vocabularyOf(t: Turn, row: ActionRow): Promise<Vocabulary> {
       ? [...(r.requireTags ?? []), ...(r.tag ? [r.tag] : [])] : []));
     const library = rules.find((r) => r.kind === 'voice.keywords.min');
     const painWords = await libraryWords(t, library?.kind === 'voice.keywords.min' ? library.library : 'pain_points');
+    // the trade dictionary's words are kept whole when the pain points are matched ("没入库" → 入库)
+    await tradeDictionaryWords(t.db);
     const fence = rules.find((r) => r.kind === 'geofence.within_km');
     const geofenceKm = fence?.kind === 'geofence.within_km' ? fence.km : null;
     return { fields, photoTags: [...new Set([...tags, ...DEFAULT_PHOTO_TAGS])], painWords, geofenceKm };

@@ -20,6 +20,7 @@ import { isoWeekLabel, mondayOf, parseWeek } from '../dashboards/period.js';
 import { departmentGrouping, loadDepartments } from '../dashboards/query.js';
 import type { ObstacleTopic } from './cluster.js';
 import { clusterWeekHere, type ClusterWeek } from './cluster-week.js';
+import { tradeDictionaryWords } from '../understanding/trade-dictionary.setting.js';
 import { prepareObstacleDictionary, termsOf } from './terms.js';
 
 export const HEATMAP_DEFINITION =
@@ -72,9 +73,10 @@ async function loadWeekReports(db: Db, actor: Actor, monday: string, next: strin
   return rows.map((r: any) => ({ id: Number(r.id), departmentId: r.department_id === null ? null : Number(r.department_id), obstacles: r.obstacles }));
 }
 
+/** The libraries' words and the trade dictionary's (settings): all kept whole by the segmenter. */
 async function libraryWords(db: Db): Promise<string[]> {
   const { rows } = await db.query(`SELECT words FROM keyword_libraries WHERE code IN ('obstacles', 'pain_points')`);
-  return rows.flatMap((r: any) => r.words as string[]);
+  return [...rows.flatMap((r: any) => r.words as string[]), ...(await tradeDictionaryWords(db))];
 }
 
 /**
@@ -88,10 +90,10 @@ async function clustered(db: Db, actor: Actor, monday: string, next: string, dep
             (SELECT max(updated_at)::text FROM keyword_libraries WHERE code IN ('obstacles','pain_points')) AS lib_at
        FROM daily_reports WHERE day >= $1::date AND day < $2::date`, [monday, next]);
   const f = fp.rows[0];
-  const key = [monday, scopeKey, departmentId ?? '', f.n, f.max_id, f.max_at, f.lib_at].join('|');
+  const words = await libraryWords(db);
+  const key = [monday, scopeKey, departmentId ?? '', f.n, f.max_id, f.max_at, f.lib_at, words.length, words.join('').length].join('|');
   const hit = cache.get(key);
   if (hit) return hit;
-  const words = await libraryWords(db);
   // this thread matches a topic's keywords in its reports (topicReports) with the same words kept whole
   prepareObstacleDictionary(words);
   const reports = await loadWeekReports(db, actor, monday, next, departmentId);

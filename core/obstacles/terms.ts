@@ -8,17 +8,14 @@
  *   termsOf('设备科要求先有耗材编码，医保备案还没下来'); // ['设备科', '耗材编码', '医保备案']
  */
 import { addDictionaryWords, segment } from '../flow/segmenter.js';
+import { TRADE_DICTIONARY_DEFAULT } from '../understanding/trade-dictionary.setting.js';
 
 /**
- * Trade terms that must stay one word (besides the 'obstacles' and
- * 'pain_points' keyword libraries, which admins edit).
+ * Trade terms that must stay one word even before the settings are read (the
+ * trade dictionary's defaults; admins add theirs in 行业词典, which callers pass
+ * in with the keyword libraries' words).
  */
-export const TRADE_DICTIONARY = [
-  '耗材编码', '医保备案', '医保编码', '入库', '入院', '招标', '挂网', '集采', '带量采购', '准入', '资质', '发票', '账期', '回款',
-  '法务', '合同条款', '合同盖章', '审批流程', '预算', '预算冻结', '采购冻结', '样品', '报价', '竞品', '设备科', '采购中心', '药剂科',
-  '信息科', '院办', '物流', '配送', '库存', '陈列位', '进场费', '条码费', '返利', '堆头', '价格倒挂', '财务审批', '付款', '压货',
-  '断货', '临期', '质检报告', '检测报告', '注册证', '授权书', '投标', '开标', '中标', '流标', '招标文件', '议价', '比价',
-];
+export const TRADE_DICTIONARY = Object.values(TRADE_DICTIONARY_DEFAULT).flat();
 
 const STOPWORDS = new Set(`
 没有 还没 还是 已经 一直 目前 现在 今天 明天 昨天 今日 明日 本周 下周 上周 这周 月底 月初 上午 下午 晚上 中午 早上
