@@ -12,6 +12,7 @@ import { overdueEscalationJob } from './overdue-escalation.job.js';
 import { remindersJob } from './reminders.job.js';
 import { silenceCheckJob } from './silence-check.job.js';
 import { syncOrgJob } from './sync-org.job.js';
+import { tradeTermsJob } from './trade-terms.job.js';
 
 /**
  * Every scheduled job: a name, when it runs (cron in Asia/Shanghai, or an
@@ -27,5 +28,5 @@ export interface JobSpec {
 export const JOBS: JobSpec[] = [
   syncOrgJob, silenceCheckJob, legalReviewSkipsJob, overdueEscalationJob, remindersJob, deliverOutboxJob,
   obstacleHeatmapJob, dashboardSnapshotsJob, dashboardRollupFoldJob, nudgeDraftsJob, fulfilmentCheckJob, licenceExpiryJob,
-  evidenceBackfillJob,
+  evidenceBackfillJob, tradeTermsJob,
 ];
