@@ -4,6 +4,7 @@
  * (its scope: a rep sees their own).
  */
 import { ListOpportunitiesQuery, listOpportunities } from '../../core/resources/opportunities.js';
+import { shortName } from '../engine/pick-action.js';
 import { say, type Turn } from '../engine/turn.js';
 
 const SHOWN = 8;
@@ -19,7 +20,9 @@ export async function myDeals(t: Turn): Promise<void> {
   page.items.forEach((o, i) => {
     const at = o.subStage ? `${o.stage.name}·${o.subStage.name}` : o.stage.name;
     const amount = o.amount > 0 ? `，${(o.amount / 10000).toFixed(o.amount % 10000 === 0 ? 0 : 1)}万元` : '';
-    say(t, `${i + 1}. ${o.customerName}·${o.name}（${at}${amount}）`);
+    // deals are usually named after their customer already (上海嘉禾超市·陈列位续约)
+    const name = o.name.includes(o.customerName) ? o.name : `${o.customerName}·${o.name}`;
+    say(t, `${i + 1}. ${name}（${at}${amount}）`);
   });
-  say(t, `推进阶段直接说“客户名的单子进入某某阶段了”，比如“${page.items[0].customerName}的单子进入${page.items[0].stage.name}了”。`);
+  say(t, `推进阶段直接说，比如“${shortName(page.items[0].customerName)}的单子进入${page.items[0].stage.name}了”。`);
 }

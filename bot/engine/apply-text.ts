@@ -5,13 +5,15 @@
  */
 import type { VisitDraftInput } from '../../core/actions/action-schemas.js';
 import { BUYING_ROLE_LABELS } from '../../core/flow/buying-centre.js';
-import { isSureMatch, type ContactRef, type RoleMention } from '../../core/understanding/decision-chain.js';
+import { isSureMatch, type ContactRef, type PersonMention, type RoleMention } from '../../core/understanding/decision-chain.js';
+import { insertContact } from '../../core/resources/contacts.js';
+import { isAppError } from '../../core/errors.js';
 import type { ExtractedSlots, FieldValue } from '../../core/understanding/extract-slots.js';
 import { retagLastPhoto } from './media.js';
 import { reportProgress } from './progress.js';
 import { saveDraft, type Session } from './session.js';
 import type { ContactUpdate } from './state.js';
-import { say, setPending, type Turn } from './turn.js';
+import { guarded, say, setPending, type Turn } from './turn.js';
 import { truncateChars } from '../parse/truncate.js';
 
 /** Voice memos are kept whole, but a draft must stay within the report schema's limit. */
@@ -57,13 +59,14 @@ export async function applySlots(t: Turn, s: Session, slots: ExtractedSlots, tex
   const c: Change = { draft: s.draft, labels: [], contactUpdates: [] };
   withFields(c, slots.fields);
   let askWho = false;
+  let offerNew = false;
   if (slots.person) {
     const { candidates, mention } = slots.person;
     // only an exact name or a single fitting title is written; a sound-alike, a surname alone or
     // a name no contact has (采购经理张伟 while 张杰 is the 采购经理) is asked about
     if (isSureMatch(slots.person)) withContact(c, candidates[0], slots.role);
     else if (candidates.length > 0 && slots.role) askWho = true;
-    else if (candidates.length === 0 && slots.role) say(t, `客户联系人里没找到“${mention}”，我先只记下角色；联系人可以在应用的客户页里补充。`);
+    else if (candidates.length === 0 && slots.role) offerNew = true;
   }
   if (slots.transcript) withTranscript(c, slots.transcript, slots.painPoints);
   if (slots.photoTag && c.labels.length === 0 && !askWho) {
@@ -80,6 +83,10 @@ export async function applySlots(t: Turn, s: Session, slots: ExtractedSlots, tex
   }
   if (askWho) {
     askWhichContact(t, s, slots);
+    return true;
+  }
+  if (offerNew) {
+    offerNewContact(t, s.row.id, slots.person!, slots.role!);
     return true;
   }
   if (c.labels.length === 0) return false;
@@ -114,4 +121,25 @@ export async function applyChosenContact(t: Turn, s: Session, who: ContactRef, r
   if (!(await saveDraft(t, s, c.draft, c.labels.join('；'), c.contactUpdates))) return;
   say(t, `已记录：${c.labels.join('；')}。`);
   await reportProgress(t, s);
+}
+
+/** 联系人里没有“钟岩”: offers to create them with the role said (the answer is route.ts's create_contact). */
+export function offerNewContact(t: Turn, actionId: number, person: PersonMention, role: RoleMention): void {
+  const name = person.fullName ?? person.mention;
+  const title = person.titleWords[0] ?? null;
+  setPending(t, { kind: 'create_contact', actionId, name, title, role });
+  say(t, `客户联系人里没有“${name}”。要新建联系人${name}${title ? `（${title}）` : ''}，记为${role.label ?? BUYING_ROLE_LABELS[role.role]}吗？回复“是”新建，“不是”就只记角色。`);
+}
+
+/** Yes to 要新建联系人吗: the contact is created for the report's customer and recorded as the one the role is about. */
+export async function createChosenContact(t: Turn, s: Session, p: { name: string; title: string | null; role: RoleMention }): Promise<void> {
+  const created = await guarded(t, () => insertContact(t.db, t.actor, {
+    customerId: s.row.customerId, name: p.name, ...(p.title ? { title: p.title } : {}),
+  }));
+  if (isAppError(created)) {
+    say(t, `没能新建联系人：${created.message}`);
+    return;
+  }
+  say(t, `已新建联系人${created.name}。`);
+  await applyChosenContact(t, s, { id: created.id, name: created.name, title: created.title, department: created.department, buyingRole: created.buyingRole }, p.role);
 }

@@ -22,7 +22,7 @@ import { applyContactChanges } from './contact-changes.js';
 import { detectCommand, isNo, isNoise, isYes, type Command } from '../../core/understanding/intents.js';
 import { routeIntent } from '../../core/understanding/intent-router.js';
 import { greet, help, notUnderstood, reportName, shortHelp, tooLong, unsupported, whichAction } from '../replies/templates.js';
-import { applyChosenContact, applySlots } from './apply-text.js';
+import { applyChosenContact, applySlots, createChosenContact, offerNewContact } from './apply-text.js';
 import { answerPhotoTag, handleLocation, handlePhoto, handleVoice, type PreparedMedia } from './media.js';
 import { pickChoice, resolveSession, startVisit } from './pick-action.js';
 import { reportProgress, submitReport } from './progress.js';
@@ -180,8 +180,14 @@ async function answerPending(t: Turn, text: string, cmd: Command | null): Promis
       }
       if (cmd || isNo(text) || /都不是|不是他们|没有这个人/.test(text)) {
         setPending(t, null);
-        if (!cmd) say(t, `好的，${p.mention}先不对应到联系人，只记角色。`);
-        return !cmd;
+        if (cmd) return false;
+        // a name no contact has (采购经理钟岩): not the one offered, so perhaps someone to add
+        if (/^[\u4e00-\u9fa5]{2,4}$/.test(p.mention) && !p.candidates.some((c) => c.name === p.mention) && !/[总经主任长工姐哥老师]$/.test(p.mention)) {
+          offerNewContact(t, p.actionId, { mention: p.mention, fullName: p.mention, titleWords: [], candidates: [], match: 'none', index: 0 }, pendingRole(p));
+          return true;
+        }
+        say(t, `好的，${p.mention}先不对应到联系人，只记角色。`);
+        return true;
       }
       say(t, `没听明白，${p.mention}是${p.candidates.map((c, i) => `${i + 1}.${c.name}`).join(' ')}中的哪一位？`);
       return true;
@@ -198,6 +204,22 @@ async function answerPending(t: Turn, text: string, cmd: Command | null): Promis
       if (cmd) { setPending(t, null); return false; }
       say(t, `这张照片是${p.tags.join('、').replace(/、([^、]*)$/, '还是$1')}？（不确定就回复“跳过”）`);
       return true;
+    }
+    case 'create_contact': {
+      if (isYes(text)) {
+        setPending(t, null);
+        const s = await openSession(t, p.actionId);
+        if (s) await createChosenContact(t, s, p);
+        else say(t, '这份报告已经提交或关闭了。');
+        return true;
+      }
+      setPending(t, null);
+      if (cmd) return false;
+      if (isNo(text)) {
+        say(t, `好的，${p.name}先不新建，只记角色。`);
+        return true;
+      }
+      return false;
     }
     case 'confirm_submit': {
       if (isYes(text)) {

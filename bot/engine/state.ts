@@ -91,6 +91,8 @@ export type PendingQuestion =
   | { kind: 'which_contact'; actionId: number; candidates: ContactRef[]; role: RoleMention; mention: string }
   /** 这张照片是门头照、合影还是陈列照？ — the untagged photos, oldest first. */
   | { kind: 'photo_tag'; actionId: number; attachmentIds: number[]; tags: string[] }
+  /** 联系人里没有“钟岩”，要新建吗？ — yes creates the contact with the role said. */
+  | { kind: 'create_contact'; actionId: number; name: string; title: string | null; role: RoleMention }
   /** Summary shown, 确认提交吗？ */
   | { kind: 'confirm_submit'; actionId: number }
   /** A customer without an open report: 要开始拜访华联超市总部吗？ */
@@ -161,6 +163,7 @@ export function storedPending(raw: unknown): PendingQuestion | null {
     case 'which_contact': return { ...q, actionId: num(q.actionId), candidates: q.candidates.map((c) => ({ ...c, id: num(c.id) })) };
     case 'photo_tag': return { ...q, actionId: num(q.actionId), attachmentIds: q.attachmentIds.map(num) };
     case 'confirm_submit': return { ...q, actionId: num(q.actionId) };
+    case 'create_contact': return { ...q, actionId: num(q.actionId) };
     case 'start_visit': return { ...q, customerId: num(q.customerId) };
     case 'daily_confirm': return q;
     case 'which_deal': return { ...q, options: q.options.map((o) => ({ ...o, id: num(o.id) })) };

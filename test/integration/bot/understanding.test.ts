@@ -58,9 +58,13 @@ describe('the bot understands how reps talk', () => {
     expect(reply).to.include(`联系人里没有“${stranger}”`).and.include(titled.name);
     expect((await draftOf(pool, actionId)).fields?.decisionContactId).to.equal(undefined);
 
-    // "不是": the role is kept without a contact; the titled contact's role is untouched
-    expect(await say(deps, 'rep.zhao', '不是')).to.include('先不对应到联系人');
+    // "不是": then it is someone new, offered to be added; "是" adds them and records them as the 决策者 contact
+    expect(await say(deps, 'rep.zhao', '不是')).to.include(`要新建联系人${stranger}`);
+    expect(await say(deps, 'rep.zhao', '是')).to.include(`已新建联系人${stranger}`).and.include(`${stranger}是决策者`);
     const after = await contactsOfCustomer(pool, '华联超市总部');
+    const added = after.find((c) => c.name === stranger)!;
+    expect((await draftOf(pool, actionId)).fields.decisionContactId).to.equal(added.id);
+    // the contact whose title matched keeps their role
     expect(after.find((c) => c.id === titled.id)!.buying_role).to.equal(titled.buying_role);
   });
 
@@ -105,6 +109,16 @@ describe('the bot understands how reps talk', () => {
     expect(back.title).to.equal(moved.title);
     const { rows: left } = await pool.query(`SELECT 1 FROM contact_events WHERE customer_id = $1 AND source = 'bot'`, [hualian.id]);
     expect(left).to.have.length(0);
+  });
+
+  it('offers to create a contact named with a role when the customer has nobody by that name or surname', async () => {
+    const deps = botDepsFor(pool);
+    await checkIn(deps);
+    const contacts = await contactsOfCustomer(pool, '华联超市总部');
+    const stranger = ['钟岩', '韦航', '邱实', '骆川'].find((n) => !contacts.some((c) => c.name[0] === n[0]))!;
+    expect(await say(deps, 'rep.zhao', `${stranger}是具体用设备的`)).to.include(`客户联系人里没有“${stranger}”`).and.include('记为使用者吗');
+    expect(await say(deps, 'rep.zhao', '不是')).to.include('先不新建，只记角色');
+    expect((await contactsOfCustomer(pool, '华联超市总部')).map((c) => c.name)).to.not.include(stranger);
   });
 
   it('records no departure for a name no contact has, and says so', async () => {
