@@ -126,22 +126,26 @@ export async function answerPhotoTag(t: Turn, text: string): Promise<boolean> {
   return true;
 }
 
-export async function handleVoice(t: Turn, message: Extract<BotMessage, { kind: 'voice' }>, prepared?: PreparedMedia): Promise<void> {
+/**
+ * Keeps a voice message as the report's 语音纪要. When the platform transcribed it, the words are the
+ * memo's text and are returned: the caller reads them as an answer like a typed one (下周三下午).
+ */
+export async function handleVoice(t: Turn, message: Extract<BotMessage, { kind: 'voice' }>, prepared?: PreparedMedia): Promise<{ words: string; session: Session } | null> {
   const id = await recordAttachment(t, message, prepared, ['语音纪要']);
-  if (id === null) return;
+  if (id === null) return null;
   const s = await resolveSession(t, { kind: 'voice', attachmentId: id, ...(message.recognition ? { recognition: message.recognition } : {}) });
-  if (!s || s === 'asked') return;
+  if (!s || s === 'asked') return null;
   const words = message.recognition?.trim();
   const draft = withAttachment(s, id);
   if (words) draft.transcript = truncateChars(s.draft.transcript ? `${s.draft.transcript}\n${words}` : words, 5000);
-  if (!(await saveDraft(t, s, draft, '语音纪要'))) return;
+  if (!(await saveDraft(t, s, draft, '语音纪要'))) return null;
   if (words) {
     say(t, `收到语音纪要：“${words.length > 40 ? `${truncateChars(words, 40)}…` : words}”`);
-    await reportProgress(t, s);
-    return;
+    return { words, session: s };
   }
   t.convo.state.pendingSlot = 'voice';
   say(t, '收到语音纪要。我这边听不了语音，麻烦把客户提到的问题打几个字给我（比如：价格偏高、账期长、断货）。');
+  return null;
 }
 
 /** Closest first, with the distance in km; customers without coordinates are left out. */

@@ -26,7 +26,7 @@ import { applyChosenContact, applySlots, createChosenContact, offerNewContact } 
 import { answerPhotoTag, handleLocation, handlePhoto, handleVoice, type PreparedMedia } from './media.js';
 import { pickChoice, resolveSession, startVisit } from './pick-action.js';
 import { reportProgress, submitReport } from './progress.js';
-import { DEFAULT_PHOTO_TAGS, libraryWords, openSession, slotContext } from './session.js';
+import { DEFAULT_PHOTO_TAGS, libraryWords, openSession, slotContext, type Session } from './session.js';
 import { say, setPending, type Turn } from './turn.js';
 import type { PendingQuestion } from './state.js';
 import type { BotMessage } from './types.js';
@@ -39,7 +39,11 @@ export async function routeMessage(t: Turn, m: BotMessage, prepared?: PreparedMe
   switch (m.kind) {
     case 'text': return handleText(t, m.text, replayed);
     case 'image': return t.convo.state.expectLicence ? receiveLicencePhoto(t, m, prepared) : handlePhoto(t, m, prepared);
-    case 'voice': return handleVoice(t, m, prepared);
+    case 'voice': {
+      const heard = await handleVoice(t, m, prepared);
+      if (heard) await answerByVoice(t, heard.words, heard.session);
+      return;
+    }
     case 'location': return handleLocation(t, m);
     case 'event': return handleEvent(t, m);
     case 'unsupported': say(t, unsupported(), shortHelp()); return;
@@ -95,6 +99,25 @@ async function handleText(t: Turn, raw: string, replayed: boolean): Promise<void
   if (await moveDealByText(t, text)) return;
   if (await reportText(t, text)) return;
   say(t, notUnderstood(text), shortHelp());
+}
+
+/**
+ * A transcribed voice message answers like typed text: a command is run, and whatever the words
+ * fill (下次接触时间, a role, a change) is recorded; the words are already the memo's transcript.
+ */
+async function answerByVoice(t: Turn, words: string, s: Session): Promise<void> {
+  const st = t.convo.state;
+  const routed = routeIntent(words, { now: t.now, ...(st.pendingSlot ? { pendingSlot: st.pendingSlot } : {}) });
+  if (routed.best?.kind === 'command' && routed.best.command) {
+    await runCommand(t, routed.best.command);
+    reaskPending(t, routed.best.command);
+    return;
+  }
+  const u = understand(words, await slotContext(t, s));
+  if (u.changes.length > 0) await applyContactChanges(t, s, u.changes);
+  const { transcript: _kept, ...slots } = u.slots;
+  if (u.changes.length > 0 && !slots.role) delete slots.person;
+  if (!(await applySlots(t, s, slots, words))) await reportProgress(t, s);
 }
 
 /** Commands that only show something: the question they interrupted is asked again after them. */

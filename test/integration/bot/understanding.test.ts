@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type pg from 'pg';
 import { freshDatabase } from '../../support/database.js';
-import { lookups } from '../actions/actions-helpers.js';
+import { anAttachment, lookups } from '../actions/actions-helpers.js';
 import { activeActionOf, botDepsFor, contactsOfCustomer, draftOf, say } from './bot-helpers.js';
 
 /**
@@ -37,6 +37,21 @@ describe('the bot understands how reps talk', () => {
 
     // and the pending question still takes its answer
     expect(await say(deps, 'rep.zhao', '下周三下午')).to.include('已记录').and.include('（周三）15:00');
+  });
+
+  it('reads a transcribed voice answer like typed text: the memo is kept and 下周三下午三点 fills 下次接触时间', async () => {
+    const deps = botDepsFor(pool);
+    const actionId = await checkIn(deps);
+    const [contact] = await contactsOfCustomer(pool, '华联超市总部');
+    await say(deps, 'rep.zhao', `${contact.name}是拍板的人`);
+    const zhao = await lookups(pool).userId('rep.zhao');
+    const voice = await anAttachment(pool, { uploadedBy: zhao, kind: 'voice' });
+    const reply = await say(deps, 'rep.zhao', { kind: 'voice', attachmentId: voice, recognition: '下周三下午三点再过去' });
+    expect(reply).to.include('收到语音纪要').and.include('已记录：下次接触时间').and.include('（周三）15:00');
+    const draft = await draftOf(pool, actionId);
+    expect(draft.attachmentIds).to.include(voice);
+    expect(draft.transcript).to.equal('下周三下午三点再过去');
+    expect(draft.fields.nextContactAt).to.match(/T15:00:00\+08:00$/);
   });
 
   it('routes "看看我的单子" to the rep\'s open deals and "帮我写个日报" to the daily report, even with a question pending', async () => {
