@@ -79,8 +79,9 @@ export function detectContactChanges(text: string, contacts: readonly ContactRef
   const out: ContactChangeMention[] = [];
   let lastPerson: PersonMention | null = null;
   let pendingNameless: ContactChangeMention | null = null;
-  const when = occurredOn(text, now);
   for (const clause of clauses) {
+    // the day said in the clause ("黄主任昨天退休了，接替他的是蒋涛": the 退休 is dated, the 接替 is not)
+    const when = occurredOn(clause, now);
     const people = detectPeople(clause, contacts);
     const subject = people[0] ?? (PRONOUN.test(clause) ? lastPerson : null);
     const left = LEFT.exec(clause);
