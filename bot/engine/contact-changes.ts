@@ -8,18 +8,25 @@ import { recordContactChange, type ContactChange } from '../../core/profile/cont
 import { CONTACT_EVENT_LABELS } from '../../core/flow/buying-centre.js';
 import { isAppError } from '../../core/errors.js';
 import type { ContactChangeMention } from '../../core/understanding/contact-changes.js';
-import { isSureMatch, type PersonMention } from '../../core/understanding/decision-chain.js';
+import { isSureMatch, type ContactRef, type PersonMention } from '../../core/understanding/decision-chain.js';
 import type { Session } from './session.js';
-import { UNDO_DEPTH } from './state.js';
-import { guarded, say, type Turn } from './turn.js';
+import { UNDO_DEPTH, type PendingChange } from './state.js';
+import { guarded, say, setPending, type Turn } from './turn.js';
 
 const describe = (p: PersonMention) => p.candidates.slice(0, 5).map((c, i) => `${i + 1}.${c.name}${c.title ? `（${c.title}）` : ''}`).join(' ');
 
-/** The contact a mention surely is, or null after saying why it is not recorded. */
-function sureContact(t: Turn, p: PersonMention | null, what: string): number | null {
+/**
+ * The contact a mention surely is, or null after saying why it is not recorded. When it may be one of
+ * several (or sounds like one), `pending` is asked as a numbered choice and recorded on the answer.
+ */
+function sureContact(t: Turn, s: Session, p: PersonMention | null, what: string, pending?: PendingChange): number | null {
   if (p && isSureMatch(p)) return p.candidates[0].id;
   if (!p) say(t, `没听出是谁${what}，请带上名字再说一遍，比如“刘伟${what}了”。`);
-  else if (p.candidates.length > 0) say(t, `“${p.mention}”是哪一位？联系人里有：${describe(p)}。请用全名再说一遍，比如“${p.candidates[0].name}${what}了”。`);
+  else if (p.candidates.length > 0 && pending && !t.convo.pendingQuestion) {
+    const candidates = p.candidates.slice(0, 5);
+    setPending(t, { kind: 'which_change_contact', actionId: s.row.id, mention: p.mention, candidates, change: pending });
+    say(t, `${what}的“${p.mention}”是哪一位？${describe(p)}（回复序号或名字）`);
+  } else if (p.candidates.length > 0) say(t, `“${p.mention}”是哪一位？联系人里有：${describe(p)}。请用全名再说一遍，比如“${p.candidates[0].name}${what}了”。`);
   else say(t, `客户联系人里没有“${p.mention}”，这条${what}没有记录；可以在应用的客户页里先添加联系人。`);
   return null;
 }
@@ -28,20 +35,20 @@ function inputFor(t: Turn, s: Session, c: ContactChangeMention): ContactChange |
   const on = { occurredOn: c.occurredOn };
   switch (c.kind) {
     case 'left': {
-      const id = sureContact(t, c.person, '离职');
+      const id = sureContact(t, s, c.person, '离职', { kind: 'left', ...on });
       return id ? { kind: 'left', contactId: id, ...on } : null;
     }
     case 'transferred': {
-      const id = sureContact(t, c.person, '调岗');
-      if (!id) return null;
-      const was = c.person!.candidates[0];
       // where they went, when said; else they are no longer in the post we knew
-      const department = c.department ?? (c.title ? was.department : null);
-      const title = c.title ?? null;
-      return { kind: 'transferred', contactId: id, ...on, department, title, ...(c.department || c.title ? {} : { note: '调岗（去向未说明）' }) };
+      const move = (was: ContactRef | undefined): PendingChange => ({
+        kind: 'transferred', ...on, department: c.department ?? (c.title ? was?.department ?? null : null), title: c.title ?? null,
+        ...(c.department || c.title ? {} : { note: '调岗（去向未说明）' }),
+      });
+      const id = sureContact(t, s, c.person, '调岗', move(c.person?.candidates.length === 1 ? c.person.candidates[0] : undefined));
+      return id ? { ...move(c.person!.candidates[0]), contactId: id } as ContactChange : null;
     }
     case 'reporting_changed': {
-      const id = sureContact(t, c.person, '换了汇报对象');
+      const id = sureContact(t, s, c.person, '换了汇报对象');
       const boss = c.reportsTo && isSureMatch(c.reportsTo) ? c.reportsTo.candidates[0].id : null;
       if (!id) return null;
       if (!boss) {
@@ -67,14 +74,23 @@ function inputFor(t: Turn, s: Session, c: ContactChangeMention): ContactChange |
 
 /** Records every change the message reports for the session's customer; true when something was said. */
 export async function applyContactChanges(t: Turn, s: Session, changes: readonly ContactChangeMention[]): Promise<boolean> {
-  const recorded: Array<{ id: number; summary: string }> = [];
   const said = t.lines.length;
-  for (const c of changes) {
-    const input = inputFor(t, s, c);
-    if (!input) continue;
+  const inputs = changes.map((c) => inputFor(t, s, c)).filter((x): x is ContactChange => x !== null);
+  await recordChanges(t, s, inputs);
+  return t.lines.length > said;
+}
+
+/** The answer to 离职的“刘总”是哪一位: the change recorded for the contact picked. */
+export async function recordPendingChange(t: Turn, s: Session, change: PendingChange, contactId: number): Promise<void> {
+  await recordChanges(t, s, [{ ...change, contactId } as ContactChange]);
+}
+
+async function recordChanges(t: Turn, s: Session, inputs: readonly ContactChange[]): Promise<void> {
+  const recorded: Array<{ id: number; summary: string }> = [];
+  for (const input of inputs) {
     const r = await guarded(t, () => recordContactChange(t.db, t.actor, input, t.now, 'bot'));
     if (isAppError(r)) {
-      say(t, `没能记录${CONTACT_EVENT_LABELS[c.kind]}：${r.message}`);
+      say(t, `没能记录${CONTACT_EVENT_LABELS[input.kind]}：${r.message}`);
       continue;
     }
     recorded.push({ id: r.event.id, summary: r.event.summary });
@@ -85,5 +101,4 @@ export async function applyContactChanges(t: Turn, s: Session, changes: readonly
     st.undo = [...(st.undo ?? []), { actionId: s.row.id, label, contactEventIds: recorded.map((r) => r.id) }].slice(-UNDO_DEPTH);
     say(t, `已记录联系人变动：${label}。记错了回复“撤销”。`);
   }
-  return t.lines.length > said;
 }

@@ -18,7 +18,7 @@ import { ordinalIn, pickContact, type RoleMention } from '../../core/understandi
 import { extractSlots, hasSlots } from '../../core/understanding/extract-slots.js';
 import { understand } from '../../core/understanding/understand.js';
 import { detectContactChanges } from '../../core/understanding/contact-changes.js';
-import { applyContactChanges } from './contact-changes.js';
+import { applyContactChanges, recordPendingChange } from './contact-changes.js';
 import { detectCommand, isNo, isNoise, isYes, type Command } from '../../core/understanding/intents.js';
 import { routeIntent } from '../../core/understanding/intent-router.js';
 import { greet, help, notUnderstood, reportName, shortHelp, tooLong, unsupported, whichAction } from '../replies/templates.js';
@@ -226,6 +226,19 @@ async function answerPending(t: Turn, text: string, cmd: Command | null): Promis
       }
       if (cmd) { setPending(t, null); return false; }
       say(t, `这张照片是${p.tags.join('、').replace(/、([^、]*)$/, '还是$1')}？（不确定就回复“跳过”）`);
+      return true;
+    }
+    case 'which_change_contact': {
+      const who = pickContact(text, p.candidates) ?? (p.candidates.length === 1 && isYes(text) ? p.candidates[0] : null);
+      const s = who ? await openSession(t, p.actionId) : null;
+      if (who && s) {
+        setPending(t, null);
+        await recordPendingChange(t, s, p.change, who.id);
+        return true;
+      }
+      setPending(t, null);
+      if (cmd) return false;
+      say(t, `好的，“${p.mention}”的变动先不记录。`);
       return true;
     }
     case 'create_contact': {

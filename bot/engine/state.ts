@@ -91,6 +91,8 @@ export type PendingQuestion =
   | { kind: 'which_contact'; actionId: number; candidates: ContactRef[]; role: RoleMention; mention: string }
   /** 这张照片是门头照、合影还是陈列照？ — the untagged photos, oldest first. */
   | { kind: 'photo_tag'; actionId: number; attachmentIds: number[]; tags: string[] }
+  /** “刘总”是哪一位？ for a personnel change: the answer picks the contact, then the change is recorded. */
+  | { kind: 'which_change_contact'; actionId: number; mention: string; candidates: ContactRef[]; change: PendingChange }
   /** 联系人里没有“钟岩”，要新建吗？ — yes creates the contact with the role said. */
   | { kind: 'create_contact'; actionId: number; name: string; title: string | null; role: RoleMention }
   /** Summary shown, 确认提交吗？ */
@@ -102,6 +104,11 @@ export type PendingQuestion =
   | { kind: 'which_deal'; options: Array<{ id: number; name: string }>; target: NamedPosition }
   /** 跳过「法务审核」需要原因 — the next answer is the reason. */
   | { kind: 'deal_skip_reason'; opportunityId: number; name: string; target: NamedPosition };
+
+/** A 离职 or 调岗 waiting for its contact (the contactId is the answer). */
+export type PendingChange =
+  | { kind: 'left'; occurredOn: string }
+  | { kind: 'transferred'; occurredOn: string; department: string | null; title: string | null; note?: string };
 
 export const UNDO_DEPTH = 10;
 
@@ -164,6 +171,7 @@ export function storedPending(raw: unknown): PendingQuestion | null {
     case 'photo_tag': return { ...q, actionId: num(q.actionId), attachmentIds: q.attachmentIds.map(num) };
     case 'confirm_submit': return { ...q, actionId: num(q.actionId) };
     case 'create_contact': return { ...q, actionId: num(q.actionId) };
+    case 'which_change_contact': return { ...q, actionId: num(q.actionId), candidates: q.candidates.map((c) => ({ ...c, id: num(c.id) })) };
     case 'start_visit': return { ...q, customerId: num(q.customerId) };
     case 'daily_confirm': return q;
     case 'which_deal': return { ...q, options: q.options.map((o) => ({ ...o, id: num(o.id) })) };

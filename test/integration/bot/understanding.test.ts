@@ -4,6 +4,17 @@ import { freshDatabase } from '../../support/database.js';
 import { anAttachment, lookups } from '../actions/actions-helpers.js';
 import { activeActionOf, botDepsFor, contactsOfCustomer, draftOf, say } from './bot-helpers.js';
 
+// the demo's given names (core/seed/demo-org.data.ts GIVEN) each with another character of the same sound
+const SAME_SOUND: Record<string, string> = {
+  伟: '威', 芳: '方', 娜: '纳', 敏: '民', 静: '晶', 丽: '力', 强: '墙', 磊: '雷', 军: '君', 洋: '阳', 勇: '永', 艳: '燕', 杰: '洁', 娟: '鹃', 涛: '滔', 明: '鸣',
+};
+/** 张杰 → 张洁: the surname kept, the given name in other characters that sound the same. */
+function soundAlike(name: string): string {
+  const alike = name[0] + [...name.slice(1)].map((ch) => SAME_SOUND[ch] ?? ch).join('');
+  expect(alike, `a sound-alike of ${name}`).to.not.equal(name);
+  return alike;
+}
+
 /**
  * Issue #24 in the chat: intent before slots (a command while a question is
  * pending), contacts resolved by asking rather than guessing, 我的商机.
@@ -87,11 +98,7 @@ describe('the bot understands how reps talk', () => {
     const deps = botDepsFor(pool);
     const actionId = await checkIn(deps);
     const [contact] = await contactsOfCustomer(pool, '华联超市总部');
-    const { pinyin } = await import('pinyin-pro');
-    // the same sounds in other characters: 刘伟 → 留威 style; pick characters by pinyin from a small pool
-    const POOL = '伟威芳方娜纳敏民静晶丽力强墙磊雷军君洋阳勇永艳燕杰洁娟鹃涛滔明鸣';
-    const alike = [...contact.name].map((ch, i) => (i === 0 ? ch : [...POOL].find((x) => x !== ch && pinyin(x, { toneType: 'none' }) === pinyin(ch, { toneType: 'none' })) ?? ch)).join('');
-    expect(alike, 'a sound-alike of the demo name').to.not.equal(contact.name);
+    const alike = soundAlike(contact.name);
     const asked = await say(deps, 'rep.zhao', `${alike}是拍板的人`);
     expect(asked).to.include(`你说的${alike}是`).and.include(contact.name);
     expect((await draftOf(pool, actionId)).fields?.decisionContactId).to.equal(undefined);
@@ -134,6 +141,20 @@ describe('the bot understands how reps talk', () => {
     expect(await say(deps, 'rep.zhao', `${stranger}是具体用设备的`)).to.include(`客户联系人里没有“${stranger}”`).and.include('记为使用者吗');
     expect(await say(deps, 'rep.zhao', '不是')).to.include('先不新建，只记角色');
     expect((await contactsOfCustomer(pool, '华联超市总部')).map((c) => c.name)).to.not.include(stranger);
+  });
+
+  it('asks with numbered choices who left when the name only sounds like a contact, and records it on the answer', async () => {
+    const deps = botDepsFor(pool);
+    await checkIn(deps);
+    const [contact] = await contactsOfCustomer(pool, '华联超市总部');
+    const alike = soundAlike(contact.name);
+    const asked = await say(deps, 'rep.zhao', `${alike}上周离职了`);
+    expect(asked).to.include(`离职的“${alike}”是哪一位？1.${contact.name}`);
+    const { rows: none } = await pool.query(`SELECT 1 FROM contact_events WHERE contact_id = $1 AND source = 'bot'`, [contact.id]);
+    expect(none).to.have.length(0);
+    expect(await say(deps, 'rep.zhao', '1')).to.include('已记录联系人变动').and.include(`${contact.name} 离职`);
+    const { rows: [c] } = await pool.query('SELECT status FROM contacts WHERE id = $1', [contact.id]);
+    expect(c.status).to.equal('left');
   });
 
   it('records no departure for a name no contact has, and says so', async () => {
