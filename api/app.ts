@@ -25,7 +25,10 @@ import { registerVisitAssistRoutes } from './routes/visit-assist.routes.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerOrgRoutes } from './routes/org.routes.js';
 import { registerSessionRoutes } from './routes/sessions.routes.js';
+import { registerScoreRoutes } from './routes/scores.routes.js';
 import { registerSettingsRoutes } from './routes/settings.routes.js';
+import { registerShareLinkRoutes } from './routes/share-links.routes.js';
+import { registerSharePageRoutes } from './routes/share-pages.routes.js';
 import { registerDemoRoutes } from './routes/demo.routes.js';
 import { registerSupervisorTodoRoutes } from './routes/supervisor-todos.routes.js';
 import { registerWecomJssdkRoutes } from './routes/wecom-jssdk.routes.js';
@@ -79,6 +82,9 @@ export function createApp(deps: ApiDeps): Koa {
   registerBotRoutes(kit, deps);
   registerDailyReportRoutes(kit);
   registerDashboardRoutes(kit);
+  registerShareLinkRoutes(kit);
+  registerSharePageRoutes(kit);
+  registerScoreRoutes(kit);
 
   const openapi = new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',

@@ -76,6 +76,9 @@ export const ERRORS = {
   SUPERVISOR_TODO_NOT_FOUND: { status: 404, zh: '待办不存在' },
   // attachments (core/attachments) and configuration (core/config-admin)
   ATTACHMENT_NOT_FOUND: { status: 404, zh: '附件不存在' },
+  SHARE_LINK_NOT_FOUND: { status: 404, zh: '文档链接不存在' },
+  SHARE_LINK_GONE: { status: 410, zh: '文档链接已失效' },
+  SHARE_DOCUMENT_INVALID: { status: 422, zh: '只能分享这个客户的文档（PDF、Word、Excel 等）' },
   ATTACHMENT_EMPTY: { status: 400, zh: '上传的文件是空的' },
   ATTACHMENT_TOO_LARGE: { status: 413, zh: '文件过大' },
   ATTACHMENT_TYPE_UNSUPPORTED: { status: 415, zh: '不支持的文件类型' },

@@ -10,9 +10,11 @@ import { nudgeDraftsJob } from './nudge-drafts.job.js';
 import { obstacleHeatmapJob } from './obstacle-heatmap.job.js';
 import { overdueEscalationJob } from './overdue-escalation.job.js';
 import { remindersJob } from './reminders.job.js';
+import { scoreOpportunitiesJob } from './score-opportunities.job.js';
 import { silenceCheckJob } from './silence-check.job.js';
 import { syncOrgJob } from './sync-org.job.js';
 import { tradeTermsJob } from './trade-terms.job.js';
+import { trainWinModelJob } from './train-win-model.job.js';
 
 /**
  * Every scheduled job: a name, when it runs (cron in Asia/Shanghai, or an
@@ -28,5 +30,5 @@ export interface JobSpec {
 export const JOBS: JobSpec[] = [
   syncOrgJob, silenceCheckJob, legalReviewSkipsJob, overdueEscalationJob, remindersJob, deliverOutboxJob,
   obstacleHeatmapJob, dashboardSnapshotsJob, dashboardRollupFoldJob, nudgeDraftsJob, fulfilmentCheckJob, licenceExpiryJob,
-  evidenceBackfillJob, tradeTermsJob,
+  evidenceBackfillJob, tradeTermsJob, trainWinModelJob, scoreOpportunitiesJob,
 ];

@@ -16,10 +16,12 @@ import { opportunitiesSeed } from './modules/opportunities.seed.js';
 import { ordersSeed } from './modules/orders.seed.js';
 import { processesSeed } from './modules/processes.seed.js';
 import { reportsSeed } from './modules/reports.seed.js';
+import { scoresSeed } from './modules/scores.seed.js';
+import { shareLinksSeed } from './modules/share-links.seed.js';
 import { visitsSeed } from './modules/visits.seed.js';
 import type { SeedModule } from './seed-module.js';
 
 export const HISTORY_MODULES: SeedModule[] = [
   leadsSeed, opportunitiesSeed, ordersSeed, visitsSeed, dealTasksSeed, processesSeed, actionsSeed, reportsSeed, followupsSeed,
-  dailyReportsSeed, buyingCentreSeed, evidenceSamplesSeed, detectionsSeed,
+  dailyReportsSeed, buyingCentreSeed, evidenceSamplesSeed, detectionsSeed, shareLinksSeed, scoresSeed,
 ];

@@ -7,7 +7,7 @@
  *
  *   export const decisionMakerMetRule = defineSignalRule({
  *     kind: 'decision_maker.met', label: '见到决策人', schema: z.strictObject({ withinDays: z.number().int().min(1) }),
- *     check: (facts, { withinDays }) => facts.decisionMakerMetAt && … ? { weight: 1, reason: '14天内见过决策人' } : null,
+ *     check: (facts, { withinDays, odds }) => facts.decisionMakerMetAt && … ? { weight: Math.log(odds), reason: '14天内见过决策人' } : null,
  *   });
  */
 import type { z } from 'zod';
@@ -15,7 +15,10 @@ import type { RuleKindDefinition } from '../../flow/rule-kind.js';
 
 /** What a signal rule sees in one subject's facts. */
 export interface Signal {
-  /** How far it moves the score, in the rule's own scale (the model learns how much each kind counts). */
+  /**
+   * How far it moves the score, in log-odds: ln of the odds multiplier its params set
+   * (× 1.23 → ln 1.23). The prior adds them up; the learned model re-weighs each kind.
+   */
   weight: number;
   /** Why, in Chinese: shown with the score ('14天内见过决策人'). */
   reason: string;

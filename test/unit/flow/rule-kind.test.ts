@@ -24,7 +24,11 @@ describe('the rule vocabulary', () => {
     expect(bad.ok).to.equal(false);
     if (!bad.ok) expect(bad.issues.map((i) => i.path)).to.deep.equal(['params.days', 'params.recipients']);
     expect(parseRuleParams(GATE_RULES, 'orders.linked', { latest: 3 })).to.deep.equal({ ok: true, params: { latest: 3 } });
-    const unknown = parseRuleParams(SIGNAL_RULES, 'decision_maker.met', {});
-    expect(unknown).to.deep.equal({ ok: false, issues: [{ path: 'kind', message: '未知的规则类型「decision_maker.met」，可选：（无）' }] });
+    const signal = parseRuleParams(SIGNAL_RULES, 'decision_maker.met', { withinDays: 0 });
+    expect(signal.ok).to.equal(false);
+    if (!signal.ok) expect(signal.issues.map((i) => i.path)).to.deep.equal(['params.withinDays', 'params.odds']);
+    const unknown = parseRuleParams(SIGNAL_RULES, 'deal.magic', {});
+    expect(unknown.ok).to.equal(false);
+    if (!unknown.ok) expect(unknown.issues[0].message).to.match(/^未知的规则类型「deal\.magic」，可选：document\.downloaded、decision_maker\.met/);
   });
 });

@@ -1,0 +1,167 @@
+/**
+ * What the signal rules see of one open deal, as of a moment: read from the
+ * event log and the tables it feeds (stage moves, documents shared and
+ * opened by the customer, accepted visit reports, follow-ups), for many deals
+ * in a handful of set-based queries. `asOf` replays the past: the same facts
+ * as they stood then (the score history, the training set of closed deals).
+ *
+ *   const facts = await loadScoreFacts(db, [12, 13], new Date());
+ *   facts.get(12)!.documents[0].downloads // the customer's downloads, oldest first
+ */
+import type { Db } from '../db/pool.js';
+
+export interface SharedDocumentFacts {
+  linkId: number;
+  filename: string;
+  tags: string[];
+  /** The stage the deal stood in when the rep shared it. */
+  sharedInStage: string;
+  sharedAt: Date;
+  /** The customer's counted downloads (members' and repeats excluded), oldest first. */
+  downloads: Date[];
+  opens: Date[];
+}
+
+export interface ScoreFacts {
+  opportunityId: number;
+  asOf: Date;
+  stageCode: string;
+  stageName: string;
+  /** The stage's position in its pipeline, 1-based, and how many stages there are. */
+  stageIndex: number;
+  stageCount: number;
+  stageEnteredAt: Date;
+  /** The organisation's usual (median) days in this stage before leaving it; null without history. */
+  stageNormDays: number | null;
+  documents: SharedDocumentFacts[];
+  /** The last time the decision maker was met in person, as checked (an accepted visit report, or an evidenced in-person follow-up naming them). */
+  decisionMakerMetAt: Date | null;
+  /** A stage move of this deal jumped over 法务审核. */
+  legalReviewSkipped: boolean;
+  /** The customer's last effective follow-up; null when never. */
+  lastEffectiveFollowupAt: Date | null;
+  createdAt: Date;
+  /** Follow-ups on the customer in the 30 days before `asOf`: all, and effective ones. */
+  followups30d: { total: number; effective: number };
+}
+
+export async function loadScoreFacts(db: Db, ids: readonly number[], asOf: Date): Promise<Map<number, ScoreFacts>> {
+  return loadScoreFactsAt(db, ids.map((id) => ({ id, asOf })));
+}
+
+/** Each deal as of its own moment (a closed deal as it stood when it closed: the training set). */
+export async function loadScoreFactsAt(db: Db, at: ReadonlyArray<{ id: number; asOf: Date }>): Promise<Map<number, ScoreFacts>> {
+  if (at.length === 0) return new Map();
+  await refreshStageNorms(db, at.reduce((m, a) => (a.asOf > m ? a.asOf : m), at[0].asOf));
+  const params = [at.map((a) => a.id), at.map((a) => a.asOf)];
+  // one after another: on a transaction's client queries cannot overlap
+  const base = await db.query(BASE_SQL, params);
+  const docs = await db.query(DOCUMENTS_SQL, params);
+  const visits = await db.query(DECISION_MAKER_SQL, params);
+  const out = new Map<number, ScoreFacts>();
+  for (const r of base.rows) {
+    out.set(Number(r.id), {
+      opportunityId: Number(r.id), asOf: r.as_of, stageCode: r.stage_code, stageName: r.stage_name ?? r.stage_code,
+      stageIndex: Number(r.stage_index ?? 1), stageCount: Number(r.stage_count ?? 1), stageEnteredAt: r.stage_entered_at,
+      stageNormDays: r.norm_days === null ? null : Number(r.norm_days), documents: [], decisionMakerMetAt: null,
+      legalReviewSkipped: r.legal_skipped, lastEffectiveFollowupAt: r.last_effective, createdAt: r.created_at,
+      followups30d: { total: Number(r.fu_total), effective: Number(r.fu_effective) },
+    });
+  }
+  for (const r of docs.rows) {
+    out.get(Number(r.opportunity_id))?.documents.push({
+      linkId: Number(r.id), filename: r.filename, tags: r.tags, sharedInStage: r.stage_code, sharedAt: r.created_at,
+      downloads: r.downloads ?? [], opens: r.opens ?? [],
+    });
+  }
+  for (const r of visits.rows) {
+    const f = out.get(Number(r.opportunity_id));
+    if (f) f.decisionMakerMetAt = r.at;
+  }
+  return out;
+}
+
+/** Fewer moves out of a stage than this and its usual stay is unknown. */
+const NORM_MIN_MOVES = 5;
+/** How old the norms may be before a scoring recomputes them. */
+const NORM_MAX_AGE_MS = 6 * 3_600_000;
+
+/**
+ * The usual days per stage, recomputed when older than a few hours: one scan of the stage
+ * moves for many scorings. Replays of the past use today's norms (the norm moves slowly).
+ */
+export async function refreshStageNorms(db: Db, now: Date): Promise<void> {
+  const { rows: [r] } = await db.query('SELECT max(computed_at) AS at FROM stage_dwell_norms');
+  if (r.at && now.getTime() - r.at.getTime() < NORM_MAX_AGE_MS) return;
+  await db.query(`
+    INSERT INTO stage_dwell_norms (stage_code, moves, norm_days, computed_at)
+    SELECT from_stage, count(*),
+           CASE WHEN count(*) >= $2 THEN percentile_cont(0.5) WITHIN GROUP (ORDER BY dwell_seconds) / 86400.0 END, $1
+      FROM stage_moves WHERE from_stage IS NOT NULL AND from_stage <> to_stage AND dwell_seconds IS NOT NULL
+     GROUP BY from_stage
+    ON CONFLICT (stage_code) DO UPDATE SET moves = EXCLUDED.moves, norm_days = EXCLUDED.norm_days, computed_at = EXCLUDED.computed_at`,
+  [now, NORM_MIN_MOVES]);
+}
+
+// each deal's stage as of its moment is the last move's target then when it moved since; its own columns otherwise
+const BASE_SQL = `
+  WITH q AS (SELECT * FROM unnest($1::bigint[], $2::timestamptz[]) AS q(id, as_of)),
+  o AS (SELECT o.*, q.as_of FROM q JOIN opportunities o ON o.id = q.id),
+  st AS (
+    -- the deal's own columns unless a later move says it stood elsewhere then (rows made without moves have only those)
+    SELECT o.id, CASE WHEN later.moved THEN coalesce(m.to_stage, o.stage_code) ELSE o.stage_code END AS stage_code,
+           CASE WHEN later.moved THEN coalesce(m.entered, o.created_at) ELSE o.stage_entered_at END AS stage_entered_at
+      FROM o CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM stage_moves x WHERE x.opportunity_id = o.id AND x.at > o.as_of) AS moved) later
+      LEFT JOIN LATERAL (
+        SELECT last.to_stage,
+               -- entered the stage when the run of moves inside it began (sub-stage moves stay in it)
+               (SELECT min(x.at) FROM stage_moves x WHERE x.opportunity_id = o.id AND x.at <= o.as_of AND x.to_stage = last.to_stage
+                   AND NOT EXISTS (SELECT 1 FROM stage_moves y WHERE y.opportunity_id = o.id AND y.at > x.at AND y.at <= last.at
+                                     AND y.to_stage <> last.to_stage)) AS entered
+          -- only replays look back through the moves: scoring the present reads the deal's own columns
+          FROM (SELECT to_stage, at FROM stage_moves WHERE later.moved AND opportunity_id = o.id AND at <= o.as_of ORDER BY at DESC, id DESC LIMIT 1) last
+      ) m ON true),
+  norms AS (SELECT stage_code AS from_stage, norm_days FROM stage_dwell_norms)
+  SELECT o.id, o.as_of, o.created_at, st.stage_code, st.stage_entered_at, n.norm_days,
+         s.v->>'name' AS stage_name, s.pos AS stage_index, jsonb_array_length(p.definition->'stages') AS stage_count,
+         EXISTS (SELECT 1 FROM stage_moves sm WHERE sm.opportunity_id = o.id AND sm.at <= o.as_of
+                   AND sm.skipped @> '[{"subStageKey":"legal_review"}]'::jsonb) AS legal_skipped,
+         -- the customer's own clock when it is not newer than the moment (the present); a replay looks it up
+         CASE WHEN c.last_effective_followup_at IS NULL OR c.last_effective_followup_at <= o.as_of THEN c.last_effective_followup_at
+              ELSE (SELECT max(f.at) FROM followups f WHERE f.customer_id = o.customer_id AND f.effective AND f.at <= o.as_of) END AS last_effective,
+         fu.total AS fu_total, fu.effective AS fu_effective
+    FROM o JOIN st ON st.id = o.id JOIN pipelines p ON p.id = o.pipeline_id JOIN customers c ON c.id = o.customer_id
+    -- the customer's follow-ups of the 30 days before the moment: a short range of its index
+    CROSS JOIN LATERAL (
+      SELECT count(*) AS total, count(*) FILTER (WHERE f.effective) AS effective
+        FROM followups f WHERE f.customer_id = o.customer_id AND f.at <= o.as_of AND f.at > o.as_of - interval '30 days') fu
+    LEFT JOIN LATERAL (SELECT v, pos FROM jsonb_array_elements(p.definition->'stages') WITH ORDINALITY e(v, pos) WHERE v->>'key' = st.stage_code) s ON true
+    LEFT JOIN norms n ON n.from_stage = st.stage_code`;
+
+const DOCUMENTS_SQL = `
+  WITH q AS (SELECT * FROM unnest($1::bigint[], $2::timestamptz[]) AS q(id, as_of))
+  SELECT l.id, l.opportunity_id, l.stage_code, l.tags, l.created_at, coalesce(a.filename, '文档' || a.id) AS filename,
+         (SELECT array_agg(v.at ORDER BY v.at) FROM share_opens v WHERE v.link_id = l.id AND v.kind = 'download' AND v.at <= q.as_of) AS downloads,
+         (SELECT array_agg(v.at ORDER BY v.at) FROM share_opens v WHERE v.link_id = l.id AND v.kind = 'open' AND v.at <= q.as_of) AS opens
+    FROM q JOIN share_links l ON l.opportunity_id = q.id JOIN attachments a ON a.id = l.attachment_id
+   WHERE l.created_at <= q.as_of`;
+
+// the decision maker met in person, as checked: an accepted visit report on the deal's customer whose
+// 决策链角色 names them or whose contact is the customer's decider in the buying centre (#22), or an
+// in-person follow-up with evidence (photos, documents) that names the decider as 对接人
+const DECISION_MAKER_SQL = `
+  WITH q AS (SELECT * FROM unnest($1::bigint[], $2::timestamptz[]) AS q(id, as_of)),
+  met AS (
+    SELECT o.id AS opportunity_id, s.created_at AS at
+      FROM q JOIN opportunities o ON o.id = q.id JOIN actions a ON a.customer_id = o.customer_id JOIN submissions s ON s.action_id = a.id
+     WHERE s.outcome = 'accepted' AND s.created_at <= q.as_of
+       AND (s.payload->'fields'->>'decisionRole' LIKE '决策%'
+            OR EXISTS (SELECT 1 FROM contacts k WHERE k.customer_id = o.customer_id AND k.buying_role = 'decider'
+                         AND s.payload->'fields'->>'decisionContactId' = k.id::text))
+    UNION ALL
+    SELECT o.id, f.at
+      FROM q JOIN opportunities o ON o.id = q.id JOIN followups f ON f.customer_id = o.customer_id
+     WHERE f.at <= q.as_of AND f.channel IN ('visit', 'meeting') AND f.has_evidence
+       AND EXISTS (SELECT 1 FROM contacts k WHERE k.customer_id = o.customer_id AND k.buying_role = 'decider'
+                     AND f.payload->'contactIds' @> to_jsonb(k.id)))
+  SELECT opportunity_id, max(at) AS at FROM met GROUP BY opportunity_id`;

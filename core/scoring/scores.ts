@@ -1,0 +1,166 @@
+/**
+ * Win scores of open deals, scored from the facts of the event log and
+ * stored with their history. A deal's own page reads it fresh (scored on the
+ * read, so a visit report, a stage move or a customer's download shows at
+ * once); lists read what was stored (scored on those events, and nightly).
+ *
+ *   await scoreOpportunities(db, [12, 13], now);        // after a relevant event; in batches nightly
+ *   const s = await getOpportunityScore(db, actor, 12, now);
+ */
+import { z } from 'zod';
+import type { Actor } from '../auth/actor.js';
+import { assertCan } from '../auth/permissions.js';
+import { isPool, type Db } from '../db/pool.js';
+import { Sql } from '../db/sql.js';
+import { AppError } from '../errors.js';
+import { opportunityRowOrThrow, opportunityScope } from '../resources/opportunities.js';
+import { readSetting } from '../settings/read.js';
+import { loadScoreFacts, refreshStageNorms, type ScoreFacts } from './facts.js';
+import { learnedScore } from './learned-model.js';
+import { priorScore, type ScoreResult } from './prior-model.js';
+import { signalSettings } from './signals.setting.js';
+import { loadActiveModel } from './train.js';
+
+export const ReasonSchema = z.object({ kind: z.string(), text: z.string(), pp: z.number(), evidence: z.record(z.string(), z.unknown()).optional() });
+
+export const ScoreModelSchema = z.object({
+  kind: z.enum(['prior', 'learned']),
+  /** Closed deals the organisation has, counted up to the number a model of its own needs. */
+  closedWon: z.number(),
+  closedLost: z.number(),
+  /** How many more won / lost deals a model of its own still needs (0 when enough). */
+  needWon: z.number(),
+  needLost: z.number(),
+  /** The learned model in force: what it was trained on and its time-split backtest AUC beside the static baseline's. */
+  learned: z.object({
+    trainedAt: z.string(), won: z.number(), lost: z.number(), auc: z.number().nullable(), baselineAuc: z.number().nullable(),
+  }).nullable(),
+});
+
+export const OpportunityScoreSchema = z.object({
+  opportunityId: z.number(),
+  probability: z.number(),
+  base: z.number(),
+  model: ScoreModelSchema,
+  /** The three largest effects, in Chinese with their percentage points. */
+  topReasons: z.array(ReasonSchema),
+  reasons: z.array(ReasonSchema),
+  computedAt: z.string(),
+  history: z.array(z.object({ at: z.string(), probability: z.number() })),
+});
+export type OpportunityScore = z.infer<typeof OpportunityScoreSchema>;
+
+// deals per facts query: one statement's arrays stay small, 100k deals take 50 rounds
+const BATCH = 2000;
+// batches scored at once on a pool
+const PARALLEL = 3;
+
+/** Scores the open deals among `ids` as of `now`, stores each score and a history point when it moved. */
+export async function scoreOpportunities(db: Db, ids: readonly number[], now: Date): Promise<Map<number, ScoreResult>> {
+  const settings = await readSetting(db, signalSettings);
+  const model = await loadActiveModel(db);
+  const score = model ? (f: ScoreFacts) => learnedScore(model, f, settings) : (f: ScoreFacts) => priorScore(f, settings);
+  const kind = model ? 'learned' : 'prior';
+  const out = new Map<number, ScoreResult>();
+  const { rows } = await db.query(`SELECT id FROM opportunities WHERE id = ANY($1::bigint[]) AND status = 'open' ORDER BY id`, [ids]);
+  const open = rows.map((r) => Number(r.id));
+  const scoreBatch = async (conn: Db, ids: number[]) => {
+    const facts = await loadScoreFacts(conn, ids, now);
+    const rows = [...facts.values()].map((f) => {
+      const s = score(f);
+      out.set(f.opportunityId, s);
+      return { id: f.opportunityId, p: s.probability, base: s.base, reasons: s.reasons };
+    });
+    await storeScores(conn, rows, kind, now);
+  };
+  const batches = Array.from({ length: Math.ceil(open.length / BATCH) }, (_, i) => open.slice(i * BATCH, (i + 1) * BATCH));
+  if (batches.length > 1) await refreshStageNorms(db, now);
+  // a pool scores batches side by side (the database's cores); a transaction's client one after another
+  const lanes = isPool(db) ? Math.min(PARALLEL, batches.length) : 1;
+  let next = 0;
+  await Promise.all(Array.from({ length: lanes }, async () => {
+    while (next < batches.length) await scoreBatch(db, batches[next++]);
+  }));
+  return out;
+}
+
+/** Every open deal, in id order and batches (the nightly job; the demo's start). */
+export async function scoreAllOpenOpportunities(db: Db, now: Date): Promise<{ scored: number }> {
+  const { rows } = await db.query(`SELECT id FROM opportunities WHERE status = 'open' ORDER BY id`);
+  const scored = await scoreOpportunities(db, rows.map((r) => Number(r.id)), now);
+  return { scored: scored.size };
+}
+
+async function storeScores(db: Db, rows: Array<{ id: number; p: number; base: number; reasons: unknown }>, kind: 'prior' | 'learned', now: Date): Promise<void> {
+  if (!rows.length) return;
+  await db.query(`
+    WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, p real, base real, reasons jsonb)),
+    up AS (
+      INSERT INTO opportunity_scores (opportunity_id, probability, model, base, reasons, computed_at)
+      SELECT id, p, $3, base, reasons, $2 FROM x
+      ON CONFLICT (opportunity_id) DO UPDATE SET probability = EXCLUDED.probability, model = EXCLUDED.model, base = EXCLUDED.base,
+        reasons = EXCLUDED.reasons, computed_at = EXCLUDED.computed_at)
+    INSERT INTO opportunity_score_history (opportunity_id, at, probability, model)
+    SELECT x.id, $2, x.p, $3 FROM x
+      LEFT JOIN LATERAL (SELECT h.probability, h.at FROM opportunity_score_history h WHERE h.opportunity_id = x.id ORDER BY h.at DESC LIMIT 1) last ON true
+     WHERE last.at IS NULL OR abs(last.probability - x.p) >= 0.005
+        OR (last.at AT TIME ZONE 'Asia/Shanghai')::date < ($2::timestamptz AT TIME ZONE 'Asia/Shanghai')::date`,
+  [JSON.stringify(rows), now, kind]);
+}
+
+/**
+ * The model in force, and how far the organisation is from a model of its own: closed deals
+ * are counted only up to the number needed (a read never counts every deal of a large organisation).
+ */
+export async function closedCounts(db: Db): Promise<z.infer<typeof ScoreModelSchema>> {
+  const { learnFromEach } = await readSetting(db, signalSettings);
+  const { rows: [r] } = await db.query(`
+    SELECT (SELECT count(*) FROM (SELECT 1 FROM opportunities WHERE status = 'won' LIMIT $1) w)::int AS won,
+           (SELECT count(*) FROM (SELECT 1 FROM opportunities WHERE status = 'lost' LIMIT $1) l)::int AS lost`, [learnFromEach]);
+  const m = await loadActiveModel(db);
+  return {
+    kind: m ? 'learned' : 'prior', closedWon: r.won, closedLost: r.lost,
+    needWon: Math.max(0, learnFromEach - r.won), needLost: Math.max(0, learnFromEach - r.lost),
+    learned: m ? { trainedAt: m.trainedAt.toISOString(), won: m.won, lost: m.lost, auc: m.backtest.learned.auc, baselineAuc: m.backtest.baseline.auc } : null,
+  };
+}
+
+/** One deal's score, scored now (an open deal) or as last stored (a closed one), with its history. */
+export async function getOpportunityScore(db: Db, actor: Actor, id: number, now: Date): Promise<OpportunityScore> {
+  assertCan(actor, 'opportunities', 'read');
+  const opp = await opportunityRowOrThrow(db, actor, id);
+  if (opp.status === 'open') await scoreOpportunities(db, [id], now);
+  const [{ rows: [s] }, { rows: history }, model] = await Promise.all([
+    db.query('SELECT * FROM opportunity_scores WHERE opportunity_id = $1', [id]),
+    db.query('SELECT at, probability FROM opportunity_score_history WHERE opportunity_id = $1 ORDER BY at', [id]),
+    closedCounts(db),
+  ]);
+  if (!s) throw new AppError('NOT_FOUND', { opportunityId: id }, '这个商机已结束，没有赢率记录');
+  return {
+    ...toScore(s, model),
+    history: history.map((h) => ({ at: h.at.toISOString(), probability: h.probability })),
+  };
+}
+
+function toScore(s: any, model: z.infer<typeof ScoreModelSchema>): Omit<OpportunityScore, 'history'> {
+  return {
+    opportunityId: Number(s.opportunity_id), probability: s.probability, base: s.base, model: { ...model, kind: s.model },
+    topReasons: s.reasons.slice(0, 3), reasons: s.reasons, computedAt: s.computed_at.toISOString(),
+  };
+}
+
+export const ListScoresQuery = z.strictObject({
+  ids: z.string().regex(/^\d{1,15}(,\d{1,15}){0,199}$/, '应为逗号分隔的商机编号（最多200个）').optional(),
+});
+
+/** Stored scores of the open deals in the caller's scope (all, or the listed ids), highest first. */
+export async function listOpportunityScores(db: Db, actor: Actor, q: z.infer<typeof ListScoresQuery>): Promise<{ items: Array<Omit<OpportunityScore, 'history' | 'reasons'>> }> {
+  assertCan(actor, 'opportunities', 'read');
+  const sql = new Sql();
+  const where = [opportunityScope(actor, sql), `o.status = 'open'`];
+  if (q.ids) where.push(`o.id = ANY(${sql.param(q.ids.split(',').map(Number))}::bigint[])`);
+  const { rows } = await db.query(sql.unprepared(`SELECT s.* FROM opportunity_scores s JOIN opportunities o ON o.id = s.opportunity_id
+      WHERE ${where.join(' AND ')} ORDER BY s.probability DESC, s.opportunity_id LIMIT 500`));
+  const model = await closedCounts(db);
+  return { items: rows.map((s) => { const { reasons: _r, ...rest } = toScore(s, model); return rest; }) };
+}

@@ -1,0 +1,16 @@
+import { scoreAllOpenOpportunities } from '../core/scoring/scores.js';
+import type { JobSpec } from './registry.js';
+
+/**
+ * Nightly 02:30: every open deal scored again, so the ones nothing happened
+ * to still age (silence, days in a stage) and lists read fresh scores.
+ * Events score their own deal at once (core/scoring/scores.ts).
+ */
+export const scoreOpportunitiesJob: JobSpec = {
+  name: 'score-opportunities',
+  every: '30 2 * * *',
+  run: async (sys) => {
+    const r = await scoreAllOpenOpportunities(sys.pool, sys.now());
+    return { ...r, summary: `商机赢率：重新计算了 ${r.scored} 个进行中的商机` };
+  },
+};
