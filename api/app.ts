@@ -33,6 +33,7 @@ import { registerDemoRoutes } from './routes/demo.routes.js';
 import { registerSupervisorTodoRoutes } from './routes/supervisor-todos.routes.js';
 import { registerWecomJssdkRoutes } from './routes/wecom-jssdk.routes.js';
 import { registerBotRoutes } from './routes/wecom-callback.routes.js';
+import { registerAibotRoutes } from './routes/wecom-aibot.routes.js';
 
 export interface ApiDeps extends CoreDeps {
   /** The logging twin in demo mode (messages stay in the outbox, sign-in is by userid). */
@@ -80,6 +81,7 @@ export function createApp(deps: ApiDeps): Koa {
   registerAlertRoutes(kit, deps.wecom);
   registerWecomJssdkRoutes(kit, deps.wecom);
   registerBotRoutes(kit, deps);
+  registerAibotRoutes(kit, deps);
   registerDailyReportRoutes(kit);
   registerDashboardRoutes(kit);
   registerShareLinkRoutes(kit);

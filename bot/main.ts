@@ -7,6 +7,7 @@ import { Inbox } from './engine/inbox.js';
 import { DEFAULT_HANDLERS, InboundWorker } from './engine/inbound-worker.js';
 import type { BotDeps } from './engine/types.js';
 import type { BotTransport } from './transports/bot-transport.js';
+import { AibotStreamTransport } from './transports/aibot-stream.transport.js';
 import { ConsoleTransport } from './transports/console.transport.js';
 import { WecomCallbackTransport } from './transports/wecom-callback.transport.js';
 
@@ -38,6 +39,7 @@ export interface BotPart extends Part {
  * else by LISTEN) and, when no bot runs in the API's process, its console —
  * sweeps for any it missed, and runs its own transports:
  * - WeCom callback: when WECOM_TOKEN is set; replies go through the outbox.
+ * - 智能机器人 (AI bot) URL callback: when WECOM_AIBOT_TOKEN is set; replies are the stream the API serves.
  * - wechaty: when WECHATY_PUPPET is set.
  * - console: in demo mode the H5 chat page (POST /api/bot/console) and `npm run chat`.
  *
@@ -54,6 +56,11 @@ export async function startBot(sys: System, deps: BotDeps = createBotDeps(sys)):
     inboxes.wecom = new Inbox(deps, wecom);
     started.push(wecom);
     names.push('wecom-callback');
+  }
+  if (sys.config.aibot) {
+    // the API answers the platform's stream refreshes from the rows this inbox fills in
+    inboxes.aibot = new Inbox(deps, new AibotStreamTransport());
+    names.push('aibot');
   }
   if (sys.config.WECHATY_PUPPET) {
     // loaded only when configured: wechaty and its gRPC puppet service are a third of the

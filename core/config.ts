@@ -69,6 +69,13 @@ const ConfigSchema = z
     WECOM_ENCODING_AES_KEY: optionalString.pipe(
       z.string().regex(/^[A-Za-z0-9]{43}$/, '必须是 43 位字母数字').optional(),
     ),
+    // the 智能机器人 (AI bot, §9 A): its own Token and EncodingAESKey; both set or neither
+    WECOM_AIBOT_TOKEN: optionalString,
+    WECOM_AIBOT_ENCODING_AES_KEY: optionalString.pipe(
+      z.string().regex(/^[A-Za-z0-9]{43}$/, '必须是 43 位字母数字').optional(),
+    ),
+    // the name members @ in a group chat; a group message without "@<name>" is not answered
+    WECOM_AIBOT_NAME: optionalString,
     WECOM_API_BASE: z.url().default('https://qyapi.weixin.qq.com'),
     WECOM_OAUTH_BASE: z.url().default('https://open.weixin.qq.com'),
     WECHATY_PUPPET: optionalString,
@@ -95,6 +102,10 @@ const ConfigSchema = z
         ctx.addIssue({ code: 'custom', path: [k], message: `已设置 ${set.join(', ')}，缺少该项` });
       }
     }
+    if ((c.WECOM_AIBOT_TOKEN === undefined) !== (c.WECOM_AIBOT_ENCODING_AES_KEY === undefined)) {
+      const missing = c.WECOM_AIBOT_TOKEN === undefined ? 'WECOM_AIBOT_TOKEN' : 'WECOM_AIBOT_ENCODING_AES_KEY';
+      ctx.addIssue({ code: 'custom', path: [missing], message: '智能机器人的 Token 与 EncodingAESKey 须同时设置' });
+    }
     if (c.NODE_ENV === 'production' && !c.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: '生产环境必须设置' });
     }
@@ -112,10 +123,18 @@ export interface WecomConfig {
   oauthBase: string;
 }
 
+export interface AibotConfig {
+  token: string;
+  encodingAESKey: string;
+  name: string;
+}
+
 export interface Config extends RawConfig {
   /** No WeCom credentials: outbox instead of WeCom, console bot, dev sign-in. */
   demoMode: boolean;
   wecom: WecomConfig | null;
+  /** The 智能机器人's callback keys; null: the AI bot is off. */
+  aibot: AibotConfig | null;
   sessionSecret: string;
   publicUrl: string;
 }
@@ -151,6 +170,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...c,
     demoMode: wecom === null,
     wecom,
+    aibot: c.WECOM_AIBOT_TOKEN && c.WECOM_AIBOT_ENCODING_AES_KEY
+      ? { token: c.WECOM_AIBOT_TOKEN, encodingAESKey: c.WECOM_AIBOT_ENCODING_AES_KEY, name: c.WECOM_AIBOT_NAME ?? '动作流' }
+      : null,
     // without SESSION_SECRET (demo mode) a process signs with a random secret of its own until
     // withPersistedSecret gives it the one kept in DATA_DIR (start-up and the CLIs do)
     sessionSecret: c.SESSION_SECRET ?? `demo-${process.pid}-${randomBytes(12).toString('base64url')}`,

@@ -24,7 +24,7 @@ import { registerConsoleChatRoutes } from './console-chat.routes.js';
  *
  *   registerBotRoutes(kit, deps); // deps.wecom, and the bot's consoleBot / inboundBus when it runs in this process
  */
-const MAX_BODY_BYTES = 64 * 1024;
+export const MAX_BODY_BYTES = 64 * 1024;
 
 const CallbackQuery = z.object({
   msg_signature: z.string().describe('SHA-1 签名'),

@@ -40,6 +40,8 @@ export async function routeMessage(t: Turn, m: BotMessage, prepared?: PreparedMe
     case 'text': return handleText(t, m.text, replayed);
     case 'image': return t.convo.state.expectLicence ? receiveLicencePhoto(t, m, prepared) : handlePhoto(t, m, prepared);
     case 'voice': {
+      // the 智能机器人 sends the platform's transcript and no recording: nothing to keep, the words are the message
+      if (!m.mediaId && !m.attachmentId && m.recognition) return handleText(t, m.recognition, replayed);
       const heard = await handleVoice(t, m, prepared);
       if (heard) await answerByVoice(t, heard.words, heard.session);
       return;

@@ -18,7 +18,7 @@ import { Sql } from '../db/sql.js';
 import { enqueueMessagesCte, type OutboxMessage } from '../outbox/enqueue.js';
 import type { BotMessage, BotReply } from './bot-message.js';
 
-export type InboundTransport = 'wecom' | 'wechaty' | 'console';
+export type InboundTransport = 'wecom' | 'wechaty' | 'console' | 'aibot';
 
 export interface InboundRow {
   dedupeKey: string;
@@ -216,4 +216,18 @@ export async function awaitReplies(db: Db, dedupeKey: string, timeoutMs: number)
     if (Date.now() + wait > end) return null;
     await new Promise((resolve) => setTimeout(resolve, wait));
   }
+}
+
+/**
+ * A message answered without the bot's engine (a 智能机器人 group mention, whose answer never
+ * depends on who asked): recorded already processed, with its replies, under the same dedupe key —
+ * a retried callback finds it and gets the same answer. True when new.
+ */
+export async function recordAnswered(db: Db, m: NewInbound & { replies: BotReply[] }): Promise<boolean> {
+  const r = await db.query(
+    `INSERT INTO bot_inbound (dedupe_key, transport, userid, message, received_at, processed_at, replies)
+     VALUES ($1,$2,$3,$4,$5,$5,$6) ON CONFLICT (dedupe_key) DO NOTHING`,
+    [m.dedupeKey, m.transport, m.userid, JSON.stringify(m.message), m.now, JSON.stringify(m.replies)],
+  );
+  return r.rowCount === 1;
 }

@@ -18,7 +18,7 @@ export interface CallbackCryptoConfig {
   token: string;
   /** 43 chars [A-Za-z0-9] from the app's 接收消息 settings. */
   encodingAESKey: string;
-  /** receiveid: the CorpID for a self-built app. */
+  /** receiveid: the CorpID for a self-built app; '' for the 智能机器人 (§9), whose envelopes carry an empty one. */
   corpId: string;
   /** Callback bodies are a few KB; anything bigger is not from WeCom (default 64 KiB). */
   maxBodyBytes?: number;
@@ -54,6 +54,17 @@ const parser = new XMLParser({
 /** GET verification: returns the decrypted echostr, to be sent back as the raw body (no quotes, no newline). */
 export function verifyUrl(query: CallbackQuery, cfg: CallbackCryptoConfig): string {
   assertCallbackConfig(cfg);
+  return openEcho(query, cfg);
+}
+
+/** The 智能机器人's GET verification (§9 A): as verifyUrl, with receiveid ''. */
+export function verifyAibotUrl(query: CallbackQuery, cfg: Omit<CallbackCryptoConfig, 'corpId'>): string {
+  const aibot = { ...cfg, corpId: '' };
+  assertKeys(aibot);
+  return openEcho(query, aibot);
+}
+
+function openEcho(query: CallbackQuery, cfg: CallbackCryptoConfig): string {
   const { signature, timestamp, nonce } = signedParams(query);
   const echostr = restorePlus(single(query.echostr, 'echostr'));
   assertSignature(signature, getSignature(cfg.token, timestamp, nonce, echostr));
@@ -63,16 +74,7 @@ export function verifyUrl(query: CallbackQuery, cfg: CallbackCryptoConfig): stri
 /** POST: verify, decrypt, check receiveid, parse safely, map to an InboundMessage. */
 export function decryptCallback(query: CallbackQuery, rawBody: string | Buffer, cfg: CallbackCryptoConfig): InboundMessage {
   assertCallbackConfig(cfg);
-  const body = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
-  const max = cfg.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  if (Buffer.byteLength(body, 'utf8') > max) throw new AppError('CALLBACK_PAYLOAD_TOO_LARGE', { max });
-  const { signature, timestamp, nonce } = signedParams(query);
-  const envelope = parseWecomXml(body);
-  const encrypted = envelope.Encrypt;
-  if (typeof encrypted !== 'string' || !encrypted) throw new AppError('CALLBACK_PAYLOAD_INVALID', { missing: 'Encrypt' });
-  assertSignature(signature, getSignature(cfg.token, timestamp, nonce, encrypted));
-  if (cfg.now) assertFresh(timestamp, cfg.now());
-  const plain = parseWecomXml(openEnvelope(encrypted, cfg));
+  const plain = parseWecomXml(openSignedBody(query, rawBody, cfg, 'Encrypt', (body) => parseWecomXml(body).Encrypt));
   try {
     return toInboundMessage(plain);
   } catch (err) {
@@ -88,6 +90,50 @@ export interface EncryptReplyOptions {
   timestamp?: number | string;
   /** 16 random bytes; injectable only so tests are deterministic. */
   random?: Buffer;
+}
+
+/**
+ * The 智能机器人's JSON callback (§9 A): body `{"encrypt":"…"}`, the same signature and AES scheme
+ * with receiveid ''; returns the decrypted JSON, still unvalidated (core/inbound/aibot-message.ts parses it).
+ */
+export function decryptJsonCallback(query: CallbackQuery, rawBody: string | Buffer, cfg: CallbackCryptoConfig): unknown {
+  assertKeys(cfg);
+  const opened = openSignedBody(query, rawBody, cfg, 'encrypt', (body) => JsonEnvelope.safeParse(parseJson(body, 'body')).data?.encrypt);
+  return parseJson(opened, 'message');
+}
+
+/** What both callbacks' POSTs share: the size guard, the envelope's ciphertext, its signature and age, then decryption. */
+function openSignedBody(
+  query: CallbackQuery, rawBody: string | Buffer, cfg: CallbackCryptoConfig, field: string, ciphertextOf: (body: string) => unknown,
+): string {
+  const body = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
+  const max = cfg.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (Buffer.byteLength(body, 'utf8') > max) throw new AppError('CALLBACK_PAYLOAD_TOO_LARGE', { max });
+  const { signature, timestamp, nonce } = signedParams(query);
+  const encrypted = ciphertextOf(body);
+  if (typeof encrypted !== 'string' || !encrypted) throw new AppError('CALLBACK_PAYLOAD_INVALID', { missing: field });
+  assertSignature(signature, getSignature(cfg.token, timestamp, nonce, encrypted));
+  if (cfg.now) assertFresh(timestamp, cfg.now());
+  return openEnvelope(encrypted, cfg);
+}
+
+/** The 智能机器人's reply (§9 A): the plaintext JSON encrypted and signed, with the request's nonce. */
+export function encryptJsonReply(plain: unknown, nonce: string, cfg: CallbackCryptoConfig, opts: EncryptReplyOptions = {}) {
+  assertKeys(cfg);
+  const timestamp = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
+  const encrypted = encrypt(cfg.encodingAESKey, JSON.stringify(plain), cfg.corpId, opts.random);
+  return { encrypt: encrypted, msgsignature: getSignature(cfg.token, timestamp, nonce, encrypted), timestamp: Number(timestamp), nonce };
+}
+
+// exactly what §9 A sends; anything else is not from WeCom
+const JsonEnvelope = z.strictObject({ encrypt: z.string() });
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError('CALLBACK_PAYLOAD_INVALID', { reason: `${what} is not JSON` });
+  }
 }
 
 /** Passive reply envelope (§4.4): encrypt the plaintext reply XML, sign it, reuse the request nonce. */
@@ -148,9 +194,13 @@ function assertFresh(timestamp: string, now: Date): void {
 
 /** Misconfiguration is our fault (500), not the caller's: fail loudly instead of answering 400 forever. */
 export function assertCallbackConfig(cfg: CallbackCryptoConfig): void {
+  assertKeys(cfg);
+  if (!cfg.corpId) throw new Error('WeCom corpId (receiveid) is not configured');
+}
+
+function assertKeys(cfg: CallbackCryptoConfig): void {
   if (!cfg.token) throw new Error('WeCom callback token is not configured');
   if (!AES_KEY.test(cfg.encodingAESKey)) throw new Error('WeCom EncodingAESKey must be 43 chars [A-Za-z0-9]');
-  if (!cfg.corpId) throw new Error('WeCom corpId (receiveid) is not configured');
 }
 
 /** Constant-time comparison of two hex signatures. */

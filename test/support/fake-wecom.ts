@@ -391,3 +391,19 @@ export function decryptReplyEnvelope(xml: string, keys: Omit<CallbackKeys, 'corp
   const { message, id } = decrypt(keys.encodingAESKey, enc);
   return { plainXml: message, receiveid: id, timestamp, nonce };
 }
+
+export type AibotKeys = Omit<CallbackKeys, 'corpId'>;
+
+/** A 智能机器人 JSON callback as WeCom sends it (§9 A): signed query + `{"encrypt"}` body, receiveid ''. */
+export function buildAibotCallback(keys: AibotKeys & { timestamp?: string; nonce?: string }, payload: unknown) {
+  const { timestamp, nonce } = stamp(keys);
+  const enc = encrypt(keys.encodingAESKey, JSON.stringify(payload), '');
+  return { query: { msg_signature: getSignature(keys.token, timestamp, nonce, enc), timestamp, nonce }, body: JSON.stringify({ encrypt: enc }) };
+}
+
+/** Open a 智能机器人 reply the way WeCom does: the signature over `encrypt`, the request's nonce, receiveid ''. */
+export function openAibotReply(reply: { encrypt: string; msgsignature: string; timestamp: number; nonce: string }, keys: AibotKeys) {
+  if (getSignature(keys.token, String(reply.timestamp), reply.nonce, reply.encrypt) !== reply.msgsignature) throw new Error('reply signature mismatch');
+  const { message, id } = decrypt(keys.encodingAESKey, reply.encrypt);
+  return { plain: JSON.parse(message) as unknown, receiveid: id, nonce: reply.nonce };
+}

@@ -31,6 +31,13 @@ describe('configuration', () => {
     expect(problems.map((p) => p.split(':')[0]).sort()).to.deep.equal(['WECOM_AGENT_ID', 'WECOM_SECRET']);
   });
 
+  it('keeps the 智能机器人 off unless both its keys are set, and names the one missing', () => {
+    expect(loadConfig({}).aibot).to.equal(null);
+    expect(problemsOf({ WECOM_AIBOT_TOKEN: 'tok' }).map((p) => p.split(':')[0])).to.deep.equal(['WECOM_AIBOT_ENCODING_AES_KEY']);
+    const key = 'a'.repeat(43);
+    expect(loadConfig({ WECOM_AIBOT_TOKEN: 'tok', WECOM_AIBOT_ENCODING_AES_KEY: key }).aibot).to.deep.equal({ token: 'tok', encodingAESKey: key, name: '动作流' });
+  });
+
   it('rejects a DATABASE_URL that is not a postgres URL and an AES key of the wrong length', () => {
     const problems = problemsOf({ DATABASE_URL: 'mysql://x', WECOM_ENCODING_AES_KEY: 'short' });
     expect(problems.map((p) => p.split(':')[0]).sort()).to.deep.equal(['DATABASE_URL', 'WECOM_ENCODING_AES_KEY']);

@@ -15,10 +15,11 @@ const offline = loadOpenApiOffline();
 
 /**
  * Reachable without a session, by design: health checks, sign-in and sign-out,
- * and WeCom's message callback (authenticated by its msg_signature instead).
+ * and WeCom's message callbacks, the app's and the 智能机器人's (authenticated by their msg_signature instead).
  */
 const PUBLIC_OPERATIONS = new Set([
   'healthz', 'readyz', 'logout', 'devLogin', 'wecomOAuthStart', 'wecomOAuthCallback', 'wecomCallbackVerify', 'wecomCallback',
+  'wecomAibotVerify', 'wecomAibotCallback',
 ]);
 
 const REQUIRED_OPERATIONS = [

@@ -120,6 +120,8 @@ const TECHNICAL: Record<string, string> = {
   'api/route-kit.ts#MAX_JSON_DEPTH': 'request shape guard (issue #23)',
   'core/wecom/callback-crypto.ts#MAX_XML_DEPTH': 'request shape guard (issue #23)',
   'core/wecom/callback-crypto.ts#CALLBACK_WINDOW_SECONDS': "replay window, wider than WeCom's retries",
+  'core/inbound/accept-aibot.ts#FIRST_FRAME_WAIT_MS': "protocol timing: the first stream frame inside WeCom's 5 s callback window",
+  'core/inbound/accept-aibot.ts#STREAM_MAX_BYTES': "WeCom's limit on a stream frame's content",
   'core/heavy/heavy-runner.ts#MAX_PAUSED': 'memory guard for paused refusals',
   'core/profile/contact-touches.ts#LOOKBACK_DAYS': 'the window 对接频次 is defined over (touches in the last year), not a threshold',
   'core/profile/licence/ocr-engine.ts#READ_SIDE': "the OCR models' input size",

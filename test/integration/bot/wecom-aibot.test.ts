@@ -1,0 +1,192 @@
+import { expect } from 'chai';
+import { encrypt, getSignature } from '@wecom/crypto';
+import type pg from 'pg';
+import type { BotPart } from '../../../bot/main.js';
+import { warmUpSegmenter } from '../../../core/flow/segmenter.js';
+import { startTestApi, type TestApi } from '../../support/api-harness.js';
+import { freshDatabase } from '../../support/database.js';
+import { buildAibotCallback, buildVerifyQuery, openAibotReply } from '../../support/fake-wecom.js';
+import { botDepsFor, startBotPart } from './bot-helpers.js';
+
+/**
+ * The WeCom 智能机器人 (AI bot) URL callback, end to end over HTTP: the platform (played here with
+ * its real JSON format and encryption, receiveid '') posts a message, the API records it in the
+ * bot's inbox and answers with an encrypted stream frame; the bot part (started next to it, as
+ * `npm start` does) answers the message, and the platform's stream refreshes collect the answer.
+ */
+const KEYS = { token: 'aibottoken42', encodingAESKey: 'kQ3zX8vN2mB7cR1tY6uI0oP4aS9dF5gH3jK8lZ2xC7v' };
+const ENV = { WECOM_AIBOT_TOKEN: KEYS.token, WECOM_AIBOT_ENCODING_AES_KEY: KEYS.encodingAESKey, WECOM_AIBOT_NAME: '动作流' };
+const REFRESH_WAIT_MS = 10_000;
+
+let seq = 0;
+const msgid = () => `aibot-msg-${Date.now()}-${seq++}`;
+
+function textMessage(from: string, content: string, o: { id?: string; group?: boolean } = {}) {
+  return {
+    msgid: o.id ?? msgid(), aibotid: 'AIBOTID', chattype: o.group ? 'group' : 'single', ...(o.group ? { chatid: 'CHAT1' } : {}),
+    from: { userid: from }, response_url: 'https://example.invalid/resp', msgtype: 'text', text: { content },
+  };
+}
+
+interface StreamFrame { msgtype: 'stream'; stream: { id: string; finish: boolean; content: string } }
+
+describe('the WeCom 智能机器人 callback (GET/POST /api/wecom/aibot)', () => {
+  let pool: pg.Pool;
+  let api: TestApi;
+  let bot: BotPart;
+
+  const post = (c: ReturnType<typeof buildAibotCallback>) =>
+    fetch(`${api.baseUrl}/api/wecom/aibot?${new URLSearchParams(c.query)}`, {
+      method: 'POST', body: c.body, headers: { 'Content-Type': 'application/json' },
+    });
+
+  /** Posts one callback and opens the reply as WeCom would; null for an empty 200. */
+  async function send(payload: unknown): Promise<StreamFrame | null> {
+    const c = buildAibotCallback(KEYS, payload);
+    const res = await post(c);
+    expect(res.status).to.equal(200);
+    const text = await res.text();
+    if (text === '') return null;
+    const opened = openAibotReply(JSON.parse(text), KEYS);
+    expect(opened.nonce).to.equal(c.query.nonce);
+    expect(opened.receiveid).to.equal('');
+    return opened.plain as StreamFrame;
+  }
+
+  /** The platform's refresh callbacks until the stream is finished. */
+  async function refreshUntilFinished(from: string, streamId: string): Promise<StreamFrame> {
+    const end = Date.now() + REFRESH_WAIT_MS;
+    for (;;) {
+      const frame = await send({ msgid: msgid(), aibotid: 'AIBOTID', chattype: 'single', from: { userid: from }, msgtype: 'stream', stream: { id: streamId } });
+      if (frame?.stream.finish) return frame;
+      if (Date.now() > end) throw new Error('the stream never finished');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  before(async () => {
+    warmUpSegmenter();
+    ({ pool } = await freshDatabase(10));
+    api = await startTestApi({ pool, env: ENV });
+    bot = await startBotPart(pool, botDepsFor(pool, { env: ENV }));
+  });
+  after(async () => {
+    await bot.stop();
+    await api.close();
+  });
+
+  it('answers the URL verification with the decrypted echostr (receiveid empty), verbatim', async () => {
+    const q = buildVerifyQuery({ ...KEYS, corpId: '', echo: '5927316602815834612' });
+    const res = await fetch(`${api.baseUrl}/api/wecom/aibot?${new URLSearchParams(q)}`);
+    expect(res.status).to.equal(200);
+    expect(await res.text()).to.equal('5927316602815834612');
+  });
+
+  it("answers rep.zhao's question in single chat as a stream that finishes with the bot's answer", async () => {
+    const m = textMessage('rep.zhao', '我的任务');
+    const first = await send(m);
+    expect(first!.msgtype).to.equal('stream');
+    expect(first!.stream.id).to.equal(m.msgid);
+    const last = await refreshUntilFinished('rep.zhao', first!.stream.id);
+    expect(last.stream.id).to.equal(m.msgid);
+    expect(last.stream.content).to.include('没有待办');
+    // the same answer the H5 chat gives for the same words
+    const h5 = await api.call('POST', '/api/bot/console', { as: 'rep.zhao', body: { kind: 'text', clientMessageId: 'aibot-compare-1', text: '我的任务' } });
+    expect(h5.status).to.equal(200);
+    expect(last.stream.content).to.equal(h5.body.replies.map((r: { text: string }) => r.text).join('\n\n'));
+  });
+
+  it('understands a voice message by its platform transcript, like typed text', async () => {
+    const m = { ...textMessage('rep.zhao', ''), msgtype: 'voice', text: undefined, voice: { content: '我的任务' } };
+    const first = await send(m);
+    const last = first!.stream.finish ? first! : await refreshUntilFinished('rep.zhao', first!.stream.id);
+    expect(last.stream.content).to.include('没有待办');
+  });
+
+  it('reads the text of a mixed message', async () => {
+    const m = {
+      ...textMessage('rep.zhao', ''), msgtype: 'mixed', text: undefined,
+      mixed: { msg_item: [{ msgtype: 'text', text: { content: '我的任务' } }, { msgtype: 'image', image: { url: 'https://example.invalid/p' } }] },
+    };
+    const first = await send(m);
+    const last = first!.stream.finish ? first! : await refreshUntilFinished('rep.zhao', first!.stream.id);
+    expect(last.stream.content).to.include('没有待办');
+  });
+
+  it('ignores a group message that does not mention the bot, and records nothing', async () => {
+    const m = textMessage('rep.zhao', '我的任务', { group: true });
+    expect(await send(m)).to.equal(null);
+    const { rowCount } = await pool.query('SELECT 1 FROM bot_inbound WHERE dedupe_key = $1', [`aibot:${m.msgid}`]);
+    expect(rowCount).to.equal(0);
+  });
+
+  it('answers a group mention generally, with a private-chat link and none of the rep\'s data', async () => {
+    const single = await send(textMessage('rep.zhao', '我的商机'));
+    const privateAnswer = (single!.stream.finish ? single! : await refreshUntilFinished('rep.zhao', single!.stream.id)).stream.content;
+    const frame = await send(textMessage('rep.zhao', '@动作流 我的商机', { group: true }));
+    expect(frame!.stream.finish).to.equal(true);
+    expect(frame!.stream.content).to.include('单独和我聊').and.include('/chat');
+    expect(frame!.stream.content).not.to.equal(privateAnswer);
+    // no customer of the rep's, by name
+    const { rows } = await pool.query(
+      `SELECT DISTINCT c.name FROM customers c JOIN users u ON u.id = c.owner_id WHERE u.wecom_userid = 'rep.zhao'`);
+    expect(rows.some((r) => privateAnswer.includes(r.name)), 'the private answer names a customer').to.equal(true);
+    for (const r of rows) expect(frame!.stream.content).not.to.include(r.name);
+  });
+
+  it('handles a retried message once: the retry gets the same stream and the bot ran one turn', async () => {
+    const m = textMessage('rep.zhao', '我在华联超市总部');
+    const actionsBefore = (await pool.query('SELECT count(*)::int AS n FROM actions')).rows[0].n as number;
+    const first = await send(m);
+    const done = first!.stream.finish ? first! : await refreshUntilFinished('rep.zhao', m.msgid);
+    const retried = await send(m);
+    expect(retried!.stream.id).to.equal(m.msgid);
+    expect(retried!.stream.content).to.equal(done.stream.content);
+    const { rows } = await pool.query('SELECT attempts, processed_at FROM bot_inbound WHERE dedupe_key = $1', [`aibot:${m.msgid}`]);
+    expect(rows).to.have.length(1);
+    expect(rows[0].processed_at).to.not.equal(null);
+    // one visit opened, not two
+    expect(done.stream.content).to.include('已为你新建拜访');
+    const actionsAfter = (await pool.query('SELECT count(*)::int AS n FROM actions')).rows[0].n as number;
+    expect(actionsAfter).to.equal(actionsBefore + 1);
+  });
+
+  it('refuses a tampered signature with CALLBACK_SIGNATURE_INVALID and records nothing', async () => {
+    const m = textMessage('rep.zhao', '我的任务');
+    const c = buildAibotCallback(KEYS, m);
+    const res = await post({ ...c, query: { ...c.query, msg_signature: c.query.msg_signature.replace(/^./, (x) => (x === 'a' ? 'b' : 'a')) } });
+    expect(res.status).to.equal(403);
+    expect((await res.json()).error.code).to.equal('CALLBACK_SIGNATURE_INVALID');
+    const { rowCount } = await pool.query('SELECT 1 FROM bot_inbound WHERE dedupe_key = $1', [`aibot:${m.msgid}`]);
+    expect(rowCount).to.equal(0);
+  });
+
+  it("refuses a message sealed for another receiver (the app's corp id) with CALLBACK_RECEIVER_MISMATCH", async () => {
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const enc = encrypt(KEYS.encodingAESKey, JSON.stringify(textMessage('rep.zhao', '我的任务')), 'ww-some-corp');
+    const res = await post({ query: { msg_signature: getSignature(KEYS.token, timestamp, 'n1', enc), timestamp, nonce: 'n1' }, body: JSON.stringify({ encrypt: enc }) });
+    expect(res.status).to.equal(403);
+    expect((await res.json()).error.code).to.equal('CALLBACK_RECEIVER_MISMATCH');
+  });
+
+  it('refuses a payload that is not an AI-bot message with CALLBACK_PAYLOAD_INVALID', async () => {
+    const res = await post(buildAibotCallback(KEYS, { msgtype: 'text', text: { content: 'x' } }));
+    expect(res.status).to.equal(400);
+    expect((await res.json()).error.code).to.equal('CALLBACK_PAYLOAD_INVALID');
+  });
+
+  it('is off without its keys: the callback is refused with WECOM_NOT_CONFIGURED and nothing is recorded', async () => {
+    const off = await startTestApi({ pool });
+    try {
+      const m = textMessage('rep.zhao', '我的任务');
+      const c = buildAibotCallback(KEYS, m);
+      const res = await fetch(`${off.baseUrl}/api/wecom/aibot?${new URLSearchParams(c.query)}`, { method: 'POST', body: c.body });
+      expect(res.status).to.equal(422);
+      expect((await res.json()).error.code).to.equal('WECOM_NOT_CONFIGURED');
+      const { rowCount } = await pool.query('SELECT 1 FROM bot_inbound WHERE dedupe_key = $1', [`aibot:${m.msgid}`]);
+      expect(rowCount).to.equal(0);
+    } finally {
+      await off.close();
+    }
+  });
+});
