@@ -9,7 +9,7 @@
 import { z } from 'zod';
 
 /** What the generated form shows for the field (see README: `.meta`). */
-export type FieldMeta = { title: string; unit: string; description?: string };
+export type FieldMeta = { title: string; unit: string; description?: string; decimals?: number };
 
 export const wholeBetween = (min: number, max: number, meta: FieldMeta) => bounded(z.number().int(), min, max, meta);
 export const numberBetween = (min: number, max: number, meta: FieldMeta) => bounded(z.number(), min, max, meta);

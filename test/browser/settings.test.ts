@@ -69,6 +69,31 @@ describe('H5 settings area (browser, 390×844)', function () {
     await ctx.close();
   });
 
+  it("shows 赢率信号's seed rule by its stage's name and keeps a × 1.23 multiplier to two decimals when saved", async () => {
+    const ctx = await phone(s.browser, { baseURL: s.api.baseUrl });
+    await signIn(ctx, 'admin.lin');
+    const page = await ctx.newPage();
+    const errors = watchErrors(page);
+    await page.goto('/settings');
+    await page.locator('[data-setting="scoring.signals"]').click();
+    const rule = page.locator('[data-field="documentDownloaded"]');
+    await rule.waitFor();
+    expect(await rule.locator('[data-field="documentDownloaded.stage"]').textContent()).to.contain('商务谈判').and.not.contain('negotiation');
+    const odds = rule.locator('[data-field="documentDownloaded.odds"] input');
+    expect(await odds.inputValue()).to.equal('1.23');
+    await odds.fill('1.27');
+    await odds.blur();
+    await page.locator('[data-action="preview"]').click();
+    await page.locator('[data-preview]').waitFor();
+    await page.locator('[data-action="save"]').click();
+    await page.locator('[data-source]', { hasText: '第 1 版' }).waitFor();
+    await snap(page, 'settings', 'signals-saved');
+    const v = (await s.api.call('GET', '/api/settings/scoring.signals', { as: 'admin.lin' })).body;
+    expect(v.value.documentDownloaded).to.include({ odds: 1.27, stage: 'negotiation' });
+    expect(errors).to.deep.equal([]);
+    await ctx.close();
+  });
+
   it('lets an admin open the 变更记录 of a setting and restore an earlier version', async () => {
     const ctx = await phone(s.browser, { baseURL: s.api.baseUrl });
     await signIn(ctx, 'admin.lin');

@@ -11,7 +11,8 @@ import { Odds } from './odds.js';
 
 export const DocumentDownloadedParams = z.strictObject({
   tag: z.string().trim().min(1, '请填写文档标签').max(50).meta({ title: '文档标签' }),
-  stage: z.string().trim().max(100).meta({ title: '分享时所处阶段（代码，留空为任意阶段）' }),
+  // optional: not set (or empty, as stored before) means any stage
+  stage: z.string().trim().max(100).optional().meta({ title: '分享时所处阶段', description: '不设置则任意阶段分享的都算', optionsFrom: 'pipeline-stages' }),
   minDownloads: z.number().int().min(1, '应在1–100次之间').max(100, '应在1–100次之间').meta({ title: '客户下载至少', unit: '次' }),
   withinDays: z.number().int().min(1, '应在1–90天之间').max(90, '应在1–90天之间').meta({ title: '在多少天内', unit: '天' }),
   odds: Odds,

@@ -12,6 +12,8 @@ export interface FieldSchema {
   labels?: Record<string, string>;
   /** Show a 0–1 ratio as a percentage. */
   percent?: boolean;
+  /** Decimal places a number keeps (default: 0 for integers, else 1) — a ×1.23 must not be saved as 1.2. */
+  decimals?: number;
   /** Options come from elsewhere: 'settings', 'action-definitions', 'keyword-libraries'. */
   optionsFrom?: string;
   enum?: string[];
@@ -83,8 +85,8 @@ export function rangeOf(raw: FieldSchema): { min: number; max: number; step: num
   const scale = s.percent ? 100 : 1;
   const min = (s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + (s.type === 'integer' ? 1 : 0.1) : 0)) * scale;
   const max = (s.maximum ?? 100_000) * scale;
-  const decimals = s.type === 'integer' || s.percent ? 0 : 1;
-  return { min, max, step: decimals ? 0.5 : 1, decimals };
+  const decimals = s.type === 'integer' || s.percent ? 0 : s.decimals ?? 1;
+  return { min, max, step: decimals === 0 ? 1 : decimals === 1 ? 0.5 : 10 ** -decimals, decimals };
 }
 
 /** A starting value for a new field or list item: its default, else the smallest valid value. */
