@@ -75,6 +75,7 @@ export const actionsSeed = defineSeedModule<Record<string, never>>({
           ('submission_rejected', CASE WHEN w.plan = 'rule_rejected' THEN w.done_at - interval '35 minutes' END, w.verify_at)
         ) t(kind, at, done)
        WHERE t.at IS NOT NULL AND m.id <> w.assignee_id
+       ORDER BY w.id, t.kind
       ON CONFLICT (action_id, kind, day) DO NOTHING`, []);
     return { actions, events, supervisor_todos: todos };
   },

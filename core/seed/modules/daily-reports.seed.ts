@@ -58,6 +58,7 @@ export const dailyReportsSeed = defineSeedModule<{ filed: number; none: number }
              '继续拜访重点客户，跟进报价和回款', CASE WHEN x.topic IN (1, 2) AND x.u > 0.7 THEN '需要法务和财务协助' END, x.at, x.at
         FROM x CROSS JOIN p LEFT JOIN visits v ON v.assignee_id = x.id AND v.day = x.day
        WHERE ${unit('x.id * 1000 + x.i', s, 244)} < p.filed AND x.at < p.now
+       ORDER BY x.id, x.day
       ON CONFLICT (user_id, day) DO NOTHING`,
       [ctx.window.days, ctx.window.now, ctx.window.today, ctx.scope.repIds, flat.map((f) => f.text), flat.map((f) => f.topic), k.filed, k.none]);
     const events = await ctx.exec(`

@@ -103,7 +103,7 @@ export const leadsSeed = defineSeedModule<LeadKnobs>({
       SELECT l.id, NULL, l.assignee_id, CASE WHEN ${unit('l.id', s, 20)} < 0.7 THEN 'round_robin' ELSE 'territory' END,
              CASE WHEN ${unit('l.id', s, 20)} < 0.7 THEN '团队轮转分配' ELSE '按客户所在区域分配' END,
              l.created_by, l.created_at + interval '7 minutes' * (1 + ${pick('l.id', s, 21, 5)})
-        FROM leads l WHERE l.id > $1`, [before]);
+        FROM leads l WHERE l.id > $1 ORDER BY l.id`, [before]);
     // the buying centre (core/flow/buying-centre.ts): a decider, then the buyer or finance's gatekeeper, the users' side, an influencer;
     // one in five second contacts has no role recorded yet
     const contacts = await ctx.exec(`
@@ -124,7 +124,8 @@ export const leadsSeed = defineSeedModule<LeadKnobs>({
             (4, CASE WHEN c.type = 'hospital' THEN '药剂科' ELSE '品类部' END, CASE WHEN c.type = 'hospital' THEN '药剂科副主任' ELSE '品类专员' END,
                 'influencer', 'oppose'))
             v(i, department, title, role, attitude) WHERE v.i = k) t
-       WHERE c.id > $1 AND c.owner_id = ANY($4::bigint[])`, [beforeCustomers, SURNAMES, GIVEN, a.ids]);
+       WHERE c.id > $1 AND c.owner_id = ANY($4::bigint[])
+       ORDER BY c.id, k`, [beforeCustomers, SURNAMES, GIVEN, a.ids]);
     const events = await ctx.exec(`
       INSERT INTO events (at, actor_id, entity_type, entity_id, type, data)
       SELECT e.at, e.actor, 'lead', l.id, e.type, e.data

@@ -24,7 +24,8 @@ export const ordersSeed = defineSeedModule<{ reordersPerCustomer: number }>({
              o.amount, 'confirmed', o.closed_at, o.closed_at + interval '30 days', o.closed_at
         FROM opportunities o
        WHERE o.owner_id = ANY($1::bigint[]) AND o.status = 'won' AND o.closed_at >= $2
-         AND NOT EXISTS (SELECT 1 FROM orders x WHERE x.opportunity_id = o.id AND x.kind = 'contract')`, [ctx.scope.repIds, start]);
+         AND NOT EXISTS (SELECT 1 FROM orders x WHERE x.opportunity_id = o.id AND x.kind = 'contract')
+       ORDER BY o.id`, [ctx.scope.repIds, start]);
     const firstOrders = await ctx.exec(`
       INSERT INTO orders (order_no, kind, customer_id, opportunity_id, owner_id, amount, status, ordered_at, due_at, created_at)
       SELECT 'SO' || to_char(x.at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || '-' || o.id, 'order', o.customer_id, o.id, o.owner_id,
@@ -32,7 +33,8 @@ export const ordersSeed = defineSeedModule<{ reordersPerCustomer: number }>({
              CASE WHEN x.at < $3::timestamptz - interval '10 days' THEN 'delivered' ELSE 'shipped' END, x.at, x.at + interval '7 days', x.at
         FROM opportunities o
         CROSS JOIN LATERAL (SELECT ${officeHours(`o.closed_at + interval '1 day' * (5 + ${pick('o.id', s, 191, 10)})`)} AS at) x
-       WHERE o.owner_id = ANY($1::bigint[]) AND o.status = 'won' AND o.closed_at >= $2 AND x.at < $3`, [ctx.scope.repIds, start, ctx.window.now]);
+       WHERE o.owner_id = ANY($1::bigint[]) AND o.status = 'won' AND o.closed_at >= $2 AND x.at < $3
+       ORDER BY o.id`, [ctx.scope.repIds, start, ctx.window.now]);
     const reorders = await ctx.exec(`
       INSERT INTO orders (order_no, kind, customer_id, owner_id, amount, status, ordered_at, due_at, created_at)
       SELECT 'SO' || to_char(x.at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || '-' || c.id || '-' || j, 'order', c.id, c.owner_id,
@@ -42,7 +44,8 @@ export const ordersSeed = defineSeedModule<{ reordersPerCustomer: number }>({
         FROM customers c CROSS JOIN generate_series(1, $4::int) j
         CROSS JOIN LATERAL (SELECT ${officeHours(`greatest($2::timestamptz, c.became_active_at) + ($3::timestamptz - greatest($2::timestamptz, c.became_active_at)) * ((j - 1 + ${unit('c.id * 8 + j', s, 193)}) / $4::int)`)} AS at) x
        WHERE c.owner_id = ANY($1::bigint[]) AND c.status = 'active' AND ${unit('c.id * 8 + j', s, 194)} < 0.75 AND x.at < $3
-         AND NOT EXISTS (SELECT 1 FROM orders y WHERE y.order_no = 'SO' || to_char(x.at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || '-' || c.id || '-' || j)`,
+         AND NOT EXISTS (SELECT 1 FROM orders y WHERE y.order_no = 'SO' || to_char(x.at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || '-' || c.id || '-' || j)
+       ORDER BY c.id, j`,
       [ctx.scope.repIds, start, ctx.window.now, k.reordersPerCustomer]);
     const events = await ctx.exec(`
       INSERT INTO events (at, actor_id, entity_type, entity_id, type, data)
