@@ -210,15 +210,27 @@ async function fillVisitPage(page: Page, e: Effort, suite: string, o: { checkedI
   e.tap('停止录音');
   await page.getByTestId('record').click();
   await page.locator('[data-voice-item][data-upload-state="uploaded"]').waitFor();
-  // the contact met, as the memo names them (the role follows from the contact record when it can)
-  const dm = page.locator('[data-field="decisionRole"] label.contact', { hasText: o.met });
-  e.tap('见到的联系人');
-  await dm.locator('input').check();
+  // what the memo already says, offered with the words it came from: one tap takes all that is sure
+  const offered = await page.getByTestId('suggestions').waitFor({ timeout: 10_000 }).then(() => true, () => false);
+  if (offered) {
+    if (SHOTS) await snap(page, suite, 'suggestions');
+    if (await page.getByTestId('accept-all').count()) {
+      e.tap('全部采用');
+      await page.getByTestId('accept-all').click();
+    } else {
+      for (const b of await page.locator('[data-sure="true"] [data-accept]').all()) { e.tap('采用'); await b.click(); }
+    }
+  }
+  // what is still empty, by hand: the contact met, as the memo names them (the role follows from the contact record when it can)
+  if (!(await page.locator('[data-input="decisionRole"]').inputValue())) {
+    e.tap('见到的联系人');
+    await page.locator('[data-field="decisionRole"] label.contact', { hasText: o.met }).locator('input').check();
+  }
   if (!(await page.locator('[data-input="decisionRole"]').inputValue())) {
     e.tap('决策链角色下拉框和选项', 2);
     await page.locator('[data-input="decisionRole"]').selectOption('决策者');
   }
-  await pickNextWednesdayAfternoon(page, e);
+  if (!/\d/.test(await page.locator('[data-input="nextContactAt"]').textContent() ?? '')) await pickNextWednesdayAfternoon(page, e);
   if (SHOTS) await snap(page, suite, 'filled');
   e.tap('提交报告');
   await page.getByTestId('submit').click();

@@ -61,6 +61,40 @@ describe('less typing than visiting (browser, 390×844)', function () {
     await ctx.close();
   });
 
+  it('fills the decision maker and the next contact from the memo with one tap, and leaves to the rep what the memo cannot say', async () => {
+    const c = await customerNamed(s.pool, '上海市第六人民医院');
+    const { rows: [dm] } = await s.pool.query(`SELECT id, name, title FROM contacts WHERE customer_id = $1 AND buying_role = 'decider' AND status = 'active' ORDER BY id LIMIT 1`, [c.id]);
+    const r = await s.api.call('POST', '/api/actions', { as: 'mgr.li', body: { definitionCode: 'visit', customerId: c.id, assigneeId: await userId(s.pool, 'rep.zhao'), title: '拜访六院：语音填表' } });
+    const { ctx, page, errors } = await repAt(standingAt(c));
+    await page.goto(`/actions/${r.body.id}`);
+    await page.getByTestId('transcript').waitFor();
+
+    // a name that is not on file: said so, and the role is left alone
+    await page.getByTestId('transcript').fill('王主任拍板，价格偏高账期长');
+    await page.getByTestId('suggestion-note').waitFor();
+    expect(await page.getByTestId('suggestion-note').textContent()).to.contain('「王主任」不在上海市第六人民医院的联系人里');
+    expect(await page.locator('[data-suggestion="decisionRole"]').count()).to.equal(0);
+    expect(await page.locator('[data-input="decisionRole"]').inputValue()).to.equal('');
+    await snap(page, 'visit-effort', 'memo-names-unknown-contact');
+
+    await page.getByTestId('transcript').fill(`${dm.name[0]}主任拍板，价格偏高账期长，下周三下午再来`);
+    await page.locator('[data-suggestion="nextContactAt"]').waitFor();
+    await page.locator('[data-suggestion="decisionRole"]').waitFor();
+    expect(await page.locator('[data-suggestion="decisionRole"]').textContent()).to.contain(dm.name).and.contain('决策者').and.contain('来自“');
+    await snap(page, 'visit-effort', 'memo-suggestions');
+    await page.getByTestId('accept-all').click();
+    expect(await page.locator('[data-input="decisionRole"]').inputValue()).to.equal('决策者');
+    expect(await page.locator('[data-input="nextContactAt"]').textContent()).to.match(/\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2}/);
+    // the contact met is recorded with the role, as picking them by hand does
+    await page.getByTestId('draft-state').filter({ hasText: '云端已保存' }).waitFor();
+    const { rows: [d] } = await s.pool.query('SELECT payload FROM action_drafts WHERE action_id = $1', [r.body.id]);
+    expect(d.payload.fields).to.include({ decisionRole: '决策者', decisionContactId: dm.id });
+    expect(d.payload.fields.nextContactAt).to.match(/T15:00/);
+    await snap(page, 'visit-effort', 'memo-accepted');
+    expect(errors).to.deep.equal([]);
+    await ctx.close();
+  });
+
   it('turns each line of 提交前检查 green as its evidence arrives, and shows a reused photo as the review it will get before anything is submitted', async () => {
     const c = await customerNamed(s.pool, '上海嘉禾食品经销有限公司');
     const r = await s.api.call('POST', '/api/actions', { as: 'mgr.li', body: { definitionCode: 'visit', customerId: c.id, assigneeId: await userId(s.pool, 'rep.zhao'), title: '拜访嘉禾：检查清单' } });

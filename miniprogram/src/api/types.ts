@@ -27,6 +27,7 @@ export type { PipelineConfig } from '@core/config-admin/pipelines';
 export type { GateRuleConfig as RuleConfig } from '@core/flow/rules/index';
 export type { EvidenceCheck } from '@core/actions/evidence-check';
 export type { LiveCheckItem } from '@core/actions/live-checklist';
+export type { VisitFieldSuggestions } from '@core/visit-assist/suggest-fields';
 export type { EvidenceReviewView, EvidenceReviewItem, EvidenceReviewDetail } from '@core/evidence-reviews/schemas';
 export type { RuleFailure, ActionStatus, CoordSystem } from '@core/flow/types';
 

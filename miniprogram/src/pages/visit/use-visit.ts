@@ -6,7 +6,7 @@
  */
 import { computed, reactive, watch } from 'vue';
 import { api, ApiError, net, request } from '../../api/http';
-import type { ActionDetail, Attachment, Contact, Customer, DefinitionVersion, EvidenceCheck, Order, Page, RuleConfig } from '../../api/types';
+import type { ActionDetail, Attachment, Contact, Customer, DefinitionVersion, EvidenceCheck, Order, Page, RuleConfig, VisitFieldSuggestions } from '../../api/types';
 import { deleteLocalDraft, emptyDraft, loadLocalDraft, saveLocalDraft, toReportBody, type LocalAttachment, type LocalDraft } from '../../offline/drafts';
 import { enqueueSubmit, latestSubmitFor, loadQueue } from '../../offline/submit-queue';
 import { session } from '../../state/session';
@@ -34,6 +34,8 @@ export function useVisit(actionId: number) {
     evidence: null as EvidenceCheck | null,
     /** A check of the draft is on its way. */
     checking: false,
+    /** What the memo's transcript (and the last visit) already says for the fields. */
+    suggested: null as VisitFieldSuggestions | null,
   });
 
   const rulesOf = <K extends Rule['kind']>(kind: K) => s.rules.filter((r): r is Extract<Rule, { kind: K }> => r.kind === kind);
@@ -85,6 +87,7 @@ export function useVisit(actionId: number) {
       loaded = true;
       void uploadPending();
       void checkEvidence();
+      void suggestFields();
     } catch (e) {
       s.error = e;
     } finally {
@@ -229,6 +232,34 @@ export function useVisit(actionId: number) {
     recheck = setTimeout(() => void checkEvidence(), RECHECK_DELAY_MS);
   });
 
+  /**
+   * The memo fills the form: the transcript read by the server (the bot's own
+   * understanding), each field offered with the words it came from. Offline
+   * there is nothing to offer; the fields are there to fill by hand.
+   */
+  let asking = 0;
+  async function suggestFields(): Promise<void> {
+    if (!editable.value || !net.online || !needs.value.fields.length) return;
+    const mine = ++asking;
+    try {
+      const r = await api.post<VisitFieldSuggestions>(`/api/actions/${actionId}/field-suggestions`, { transcript: s.draft.transcript });
+      if (mine === asking) s.suggested = r;
+    } catch {
+      // a convenience only: the fields stay open to fill
+    }
+  }
+  let resuggest: ReturnType<typeof setTimeout> | null = null;
+  watch(() => s.draft.transcript, (now, before) => {
+    if (s.loading || now === before) return;
+    if (resuggest) clearTimeout(resuggest);
+    resuggest = setTimeout(() => void suggestFields(), RECHECK_DELAY_MS);
+  });
+
+  /** Takes suggested values into the draft (the rep's tap). */
+  function acceptSuggestions(list: VisitFieldSuggestions['suggestions']): void {
+    for (const x of list) s.draft.fields = { ...s.draft.fields, [x.key]: x.value, ...x.also };
+  }
+
   async function submit(): Promise<void> {
     if (timer) clearTimeout(timer);
     await saveLocalDraft(userId, s.draft);
@@ -245,5 +276,5 @@ export function useVisit(actionId: number) {
     await deleteLocalDraft(userId, actionId);
   }
 
-  return { s, load, checkEvidence, needs, docTags, geofenceKm, photoTags, editable, submission, addAttachment, removeAttachment, uploadOne, waitingUploads, submit, discardLocal, persist };
+  return { s, load, checkEvidence, acceptSuggestions, needs, docTags, geofenceKm, photoTags, editable, submission, addAttachment, removeAttachment, uploadOne, waitingUploads, submit, discardLocal, persist };
 }

@@ -1,0 +1,58 @@
+/**
+ * suggestVisitFields for one action as its assignee sees it: the action's
+ * required fields, its customer's active contacts, the pain-point library its
+ * keyword rule names, and the rep's last accepted visit of the customer.
+ * Reads only.
+ *
+ *   const s = await visitFieldSuggestions(db, rep, actionId, transcript, now);
+ */
+import { z } from 'zod';
+import { getActionRowOrThrow } from '../actions/action-repo.js';
+import { loadDefinitionForAction, rulesForAction } from '../actions/definitions.js';
+import { assertAssignee } from '../actions/lifecycle.js';
+import type { Actor } from '../auth/actor.js';
+import { keywordLibrary } from '../config-admin/keyword-libraries.js';
+import type { Db } from '../db/pool.js';
+import { keywordMatcherFor } from '../flow/segmenter.js';
+import { suggestVisitFields, type VisitFieldSuggestions } from './suggest-fields.js';
+
+export const SuggestFieldsBodySchema = z.object({
+  transcript: z.string().max(5000, '语音文字稿最多5000字'),
+});
+
+export const VisitFieldSuggestionsSchema = z.object({
+  suggestions: z.array(z.object({
+    key: z.string(), label: z.string(), value: z.string(), display: z.string(),
+    confidence: z.number(), source: z.enum(['memo', 'last_visit']), words: z.string(),
+    also: z.record(z.string(), z.union([z.string(), z.number()])),
+  })),
+  notes: z.array(z.string()),
+  painPoints: z.array(z.string()),
+  confidenceBar: z.number(),
+});
+
+export async function visitFieldSuggestions(db: Db, actor: Actor, actionId: number, transcript: string, now: Date): Promise<VisitFieldSuggestions> {
+  const a = await getActionRowOrThrow(db, actor, actionId);
+  assertAssignee(actor, a);
+  const rules = rulesForAction(await loadDefinitionForAction(db, a), a.requirements);
+  const fields = rules.flatMap((r) => (r.kind === 'fields.required' ? r.fields : []));
+  const keywordRule = rules.find((r) => r.kind === 'voice.keywords.min');
+  // one after another: db may be a transaction's single client
+  const contacts = await db.query(
+    `SELECT ct.id, ct.name, ct.title, ct.department, ct.buying_role, c.name AS customer_name
+       FROM customers c LEFT JOIN contacts ct ON ct.customer_id = c.id AND ct.status = 'active' WHERE c.id = $1 ORDER BY ct.id`, [a.customerId]);
+  const last = await db.query(
+    `SELECT s.payload->'fields' AS fields, s.created_at FROM submissions s JOIN actions x ON x.id = s.action_id
+      WHERE x.customer_id = $1 AND s.submitted_by = $2 AND s.outcome = 'accepted' AND x.definition_code = $3 AND x.id <> $4
+      ORDER BY s.id DESC LIMIT 1`, [a.customerId, actor.id, a.definitionCode, a.id]);
+  const painWords = await keywordLibrary(db, keywordRule?.kind === 'voice.keywords.min' ? keywordRule.library : 'pain_points');
+  return suggestVisitFields(transcript, {
+    now, fields,
+    contacts: contacts.rows.filter((r) => r.id !== null).map((r) => ({
+      id: Number(r.id), name: r.name, title: r.title, department: r.department, buyingRole: r.buying_role,
+    })),
+    customerName: contacts.rows[0]?.customer_name,
+    matchPainPoints: keywordMatcherFor(painWords),
+    lastVisit: last.rows[0] ? { at: last.rows[0].created_at, fields: last.rows[0].fields ?? {} } : null,
+  });
+}
