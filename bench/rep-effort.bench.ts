@@ -199,9 +199,16 @@ async function fillVisitPage(page: Page, e: Effort, suite: string, o: { checkedI
     await page.getByTestId('check-in').click();
   }
   await page.getByTestId('distance').waitFor();
+  // the photo button names the tag the next photo gets, in the order a visit is shot (门头照, then 合影)
   for (const tag of ['门头照', '合影']) {
-    e.tap(`拍${tag}`);
-    await page.locator(`[data-take-photo="${tag}"]`).click();
+    const next = page.getByTestId('take-next-photo');
+    if (((await next.count()) ? await next.textContent() : '')!.includes(tag)) {
+      e.tap(`拍照（自动标为${tag}）`);
+      await next.click();
+    } else {
+      e.tap(`拍${tag}`);
+      await page.locator(`[data-take-photo="${tag}"]`).click();
+    }
     await page.locator(`[data-photo-row="${tag}"] [data-upload-state="uploaded"]`).waitFor();
   }
   e.tap('开始录音');

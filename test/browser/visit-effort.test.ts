@@ -22,6 +22,15 @@ describe('less typing than visiting (browser, 390×844)', function () {
     const page = await ctx.newPage();
     return { ctx, page, errors: watchErrors(page) };
   }
+  /** The draft as the server has it, once `ready` holds (the page saves after a pause). */
+  async function savedDraft(actionId: number, ready: (payload: any) => boolean): Promise<{ payload: any }> {
+    for (let i = 0; i < 100; i++) {
+      const { rows: [d] } = await s.pool.query('SELECT payload FROM action_drafts WHERE action_id = $1', [actionId]);
+      if (d && ready(d.payload)) return d;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`the draft of action ${actionId} was never saved as expected`);
+  }
   const lineState = (page: Page, kind: string) => page.locator(`[data-testid="live-checklist"] [data-check-kind="${kind}"]`).first().getAttribute('data-check-state');
 
   it('starts a visit from where the rep stands: names the nearest own customer, and one tap opens its report already checked in', async () => {
@@ -43,8 +52,7 @@ describe('less typing than visiting (browser, 390×844)', function () {
     const { rows: [a] } = await s.pool.query('SELECT customer_id, assignee_id, definition_code FROM actions WHERE id = $1', [id]);
     expect(a).to.deep.equal({ customer_id: c.id, assignee_id: await userId(s.pool, 'rep.zhao'), definition_code: 'visit' });
     // the check-in is in the draft like one made on the page: on the server once the pause has passed
-    await page.getByTestId('draft-state').filter({ hasText: '云端已保存' }).waitFor();
-    const { rows: [d] } = await s.pool.query('SELECT payload FROM action_drafts WHERE action_id = $1', [id]);
+    const d = await savedDraft(id, (p) => !!p.checkIn);
     expect(d.payload.checkIn).to.include({ coordSystem: 'wgs84' });
     expect(errors).to.deep.equal([]);
     await ctx.close();
@@ -86,8 +94,7 @@ describe('less typing than visiting (browser, 390×844)', function () {
     expect(await page.locator('[data-input="decisionRole"]').inputValue()).to.equal('决策者');
     expect(await page.locator('[data-input="nextContactAt"]').textContent()).to.match(/\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2}/);
     // the contact met is recorded with the role, as picking them by hand does
-    await page.getByTestId('draft-state').filter({ hasText: '云端已保存' }).waitFor();
-    const { rows: [d] } = await s.pool.query('SELECT payload FROM action_drafts WHERE action_id = $1', [r.body.id]);
+    const d = await savedDraft(r.body.id, (p) => p.fields?.decisionRole !== undefined);
     expect(d.payload.fields).to.include({ decisionRole: '决策者', decisionContactId: dm.id });
     expect(d.payload.fields.nextContactAt).to.match(/T15:00/);
     await snap(page, 'visit-effort', 'memo-accepted');
@@ -109,8 +116,14 @@ describe('less typing than visiting (browser, 390×844)', function () {
     await page.getByTestId('check-in').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="live-checklist"] [data-check-kind="geofence.within_km"]')?.getAttribute('data-check-state') === 'done');
 
+    // the photo button names the tag the next photo gets: 门头照 first, then 合影
     const door = await makePhoto({ takenAt: new Date(Date.now() - 3 * 60_000), scene: 4242, width: 800, height: 600 });
-    await page.setInputFiles('input[data-photo-tag="门头照"]', { name: 'door.jpg', mimeType: 'image/jpeg', buffer: door });
+    expect(await page.getByTestId('take-next-photo').textContent()).to.contain('拍门头照');
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByTestId('take-next-photo').click();
+    await (await chooser).setFiles({ name: 'door.jpg', mimeType: 'image/jpeg', buffer: door });
+    await page.locator('[data-photo-row="门头照"] [data-upload-state="uploaded"]').waitFor();
+    expect(await page.getByTestId('take-next-photo').textContent()).to.contain('拍合影');
     await page.locator('[data-testid="live-checklist"] [data-check-kind="attachments.min"]', { hasText: '还差：1张合影' }).waitFor();
 
     // the same picture again as the 合影: the line says so now, not after 提交
