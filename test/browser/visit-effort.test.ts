@@ -112,6 +112,9 @@ describe('less typing than visiting (browser, 390×844)', function () {
     expect(await lineState(page, 'geofence.within_km')).to.equal('todo');
     expect(await page.locator('[data-check-kind="geofence.within_km"]').textContent()).to.contain('还差：现场签到');
     await snap(page, 'visit-effort', 'checklist-empty');
+    // an open line takes the rep to where it is fixed
+    await page.locator('[data-testid="live-checklist"] [data-check-kind="fields.required"]').click();
+    await page.waitForFunction(() => { const t = document.querySelector('[data-section="fields"]')!.getBoundingClientRect().top; return window.scrollY > 0 && t >= 0 && t < window.innerHeight - 100; });
 
     await page.getByTestId('check-in').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="live-checklist"] [data-check-kind="geofence.within_km"]')?.getAttribute('data-check-state') === 'done');
