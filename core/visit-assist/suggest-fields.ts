@@ -5,7 +5,7 @@
  * words it came from. The reading is the bot's own (core/understanding:
  * dates, decision-chain statements, pain points), never a second parser.
  * Nothing here writes a field: the rep takes a suggestion with one tap; one
- * below CONFIDENCE_BAR is offered as a guess to check and is never taken by
+ * below the bar (setting visit.memo-suggestions) is offered as a guess to check and is never taken by
  * 全部采用. What could not be used — a contact who is not on file, a name
  * two contacts share, two dates for one field, nothing at all — is said in
  * Chinese (`notes`) and the field is left to the rep. For the fields that
@@ -21,8 +21,8 @@ import { isSureMatch } from '../understanding/decision-chain.js';
 import type { FieldSpec } from '../understanding/extract-slots.js';
 import { suggestFromTranscript, type SuggestedDate, type TranscriptSuggestions } from '../understanding/understand.js';
 
-/** A suggestion at or above this is one the rep may take in bulk (全部采用); below it, one at a time after reading it. */
-export const CONFIDENCE_BAR = 0.7;
+/** A suggestion at or above the bar is one the rep may take in bulk (全部采用); below it, one at a time after reading it. */
+export const DEFAULT_CONFIDENCE_BAR = 0.7;
 
 /** How sure each way of knowing is: a contact named outright, by surname and title, by a sound-alike, a date said plainly or roughly. */
 const CONFIDENCE = { name: 0.95, surnameTitle: 0.9, guessPerson: 0.55, noPerson: 0.5, date: 0.9, roughDate: 0.8, lastVisit: 0.8 } as const;
@@ -65,6 +65,8 @@ export interface SuggestContext {
   lastVisit?: LastVisit | null;
   /** For the notes: '上海市第六人民医院'. */
   customerName?: string;
+  /** The setting visit.memo-suggestions. */
+  confidenceBar?: number;
 }
 
 const isDateField = (f: FieldSpec) => f.type === 'datetime_future' || f.type === 'date';
@@ -163,6 +165,6 @@ export function suggestVisitFields(transcript: string, ctx: SuggestContext): Vis
   }
   return {
     suggestions: [...fromMemo, ...lastVisitSuggestion(ctx, spokenOf)],
-    notes, painPoints: u?.painPoints ?? [], confidenceBar: CONFIDENCE_BAR,
+    notes, painPoints: u?.painPoints ?? [], confidenceBar: ctx.confidenceBar ?? DEFAULT_CONFIDENCE_BAR,
   };
 }

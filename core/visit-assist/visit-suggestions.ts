@@ -14,6 +14,8 @@ import type { Actor } from '../auth/actor.js';
 import { keywordLibrary } from '../config-admin/keyword-libraries.js';
 import type { Db } from '../db/pool.js';
 import { keywordMatcherFor } from '../flow/segmenter.js';
+import { readSetting } from '../settings/read.js';
+import { memoSuggestions } from './memo-suggestions.setting.js';
 import { suggestVisitFields, type VisitFieldSuggestions } from './suggest-fields.js';
 
 export const SuggestFieldsBodySchema = z.object({
@@ -46,8 +48,9 @@ export async function visitFieldSuggestions(db: Db, actor: Actor, actionId: numb
       WHERE x.customer_id = $1 AND s.submitted_by = $2 AND s.outcome = 'accepted' AND x.definition_code = $3 AND x.id <> $4
       ORDER BY s.id DESC LIMIT 1`, [a.customerId, actor.id, a.definitionCode, a.id]);
   const painWords = await keywordLibrary(db, keywordRule?.kind === 'voice.keywords.min' ? keywordRule.library : 'pain_points');
+  const { confidenceBar } = await readSetting(db, memoSuggestions);
   return suggestVisitFields(transcript, {
-    now, fields,
+    now, fields, confidenceBar,
     contacts: contacts.rows.filter((r) => r.id !== null).map((r) => ({
       id: Number(r.id), name: r.name, title: r.title, department: r.department, buyingRole: r.buying_role,
     })),

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { BUYING_ROLE_OPTIONS } from '../../../core/flow/buying-centre.js';
 import type { ContactRef } from '../../../core/understanding/decision-chain.js';
-import { CONFIDENCE_BAR, suggestVisitFields, type SuggestContext } from '../../../core/visit-assist/suggest-fields.js';
+import { DEFAULT_CONFIDENCE_BAR as CONFIDENCE_BAR, suggestVisitFields, type SuggestContext } from '../../../core/visit-assist/suggest-fields.js';
 
 // Monday 7 Dec 2026, 11:00 in Shanghai: 下周三 is 16 Dec
 const NOW = new Date('2026-12-07T03:00:00Z');
