@@ -52,16 +52,10 @@ export async function computeChecklist(db: Db, a: ActionRow, draft: VisitDraftIn
   const d = draft ?? {};
   const facts = await loadVisitFacts(db, { actionId: a.id, customerId: a.customerId, opportunityId: a.opportunityId }, d,
     { ids: d.attachmentIds ?? [], uploadedBy: a.assigneeId, lenient: true }, rules, now);
-  return rules.map((rule) => {
-    const { failures } = evaluateRules(facts, [rule]);
-    return {
-      ruleId: rule.id ?? null, kind: rule.kind, label: ruleLabel(rule),
-      satisfied: !failures.some((f) => f.severity === 'error'), missing: failures,
-    };
-  });
+  return checklistOf(facts, rules);
 }
 
-/** One line per rule, each evaluated on its own against facts already loaded (the live checklist's, on a draft not saved). */
+/** One line per rule, each evaluated on its own against facts already loaded (also the live checklist's, on a draft not saved). */
 export function checklistOf(facts: VisitFacts, rules: readonly GateRuleConfig[]): ChecklistItem[] {
   return rules.map((rule) => {
     const { failures } = evaluateRules(facts, [rule]);
