@@ -18,7 +18,7 @@ import { readSetting } from '../settings/read.js';
 import { memoSuggestions } from './memo-suggestions.setting.js';
 import { suggestVisitFields, type VisitFieldSuggestions } from './suggest-fields.js';
 
-export const SuggestFieldsBodySchema = z.object({
+export const SuggestFieldsBodySchema = z.strictObject({
   transcript: z.string().max(5000, '语音文字稿最多5000字'),
 });
 
