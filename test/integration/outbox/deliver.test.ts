@@ -50,6 +50,9 @@ describe('outbox delivery', () => {
   it('delivers each message exactly once when two deliverers run against the same database at the same time', async () => {
     await addSilentCustomers(pool, 'rep.wu', 20, t.now(), '并发');
     const found = await runSilenceCheck(withWecom());
+    // sends take as long as real ones: a worker that drained the whole queue before the other's first claim
+    // would prove nothing about two deliverers (under load that happened with instant answers)
+    fake.setLatency('/cgi-bin/message/send', 40);
     const other = createPool(url, 6);
     try {
       const [a, b] = await Promise.all([
