@@ -74,6 +74,8 @@ describe('evidence at capture time and the review queue (browser, 390×844)', fu
     await snap(page, 'evidence', 'manager-queue');
     await first.click();
     await page.getByTestId('photo-compare').waitFor();
+    // the two photos are fetched after the card renders: judge them once the browser has finished with both
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid="photo-compare"] img')].every((i) => i.complete));
     const loaded = await page.locator('[data-testid="photo-compare"] img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth > 0));
     expect(loaded).to.deep.equal([true, true]);
     expect(await page.getByTestId('photo-compare').textContent()).to.contain('钱芳 · 联华超市江桥店');
