@@ -24,6 +24,7 @@ import { registerEvidenceRoutes } from './routes/evidence.routes.js';
 import { registerVisitAssistRoutes } from './routes/visit-assist.routes.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerOrgRoutes } from './routes/org.routes.js';
+import { registerRetailRoutes } from './routes/retail.routes.js';
 import { registerSessionRoutes } from './routes/sessions.routes.js';
 import { registerScoreRoutes } from './routes/scores.routes.js';
 import { registerSettingsRoutes } from './routes/settings.routes.js';
@@ -87,6 +88,7 @@ export function createApp(deps: ApiDeps): Koa {
   registerShareLinkRoutes(kit);
   registerSharePageRoutes(kit);
   registerScoreRoutes(kit);
+  registerRetailRoutes(kit);
 
   const openapi = new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',

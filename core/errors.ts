@@ -74,6 +74,17 @@ export const ERRORS = {
   ACTION_REASSIGN_TARGET_INACTIVE: { status: 422, zh: '转派对象已停用，不能接收事项' },
   ACTION_REASSIGN_TARGET_NOT_REP: { status: 422, zh: '事项只能转派给业务员' },
   SUPERVISOR_TODO_NOT_FOUND: { status: 404, zh: '待办不存在' },
+  // retail store execution (core/retail)
+  STORE_NOT_FOUND: { status: 404, zh: '门店不存在或不在你的权限范围内' },
+  PRODUCT_NOT_FOUND: { status: 422, zh: '商品不在商品目录中' },
+  CLERK_NOT_IN_STORE: { status: 422, zh: '该店员不属于这家门店' },
+  LAUNCH_NOT_FOUND: { status: 404, zh: '新品上架任务不存在或不在你的权限范围内' },
+  LAUNCH_EXISTS: { status: 409, zh: '这家门店已有该商品的上架任务' },
+  LAUNCH_STEP_DONE: { status: 409, zh: '这一步已经完成，无需重复提交' },
+  SHELF_CODE_UNKNOWN: { status: 422, zh: '货架位码无法识别' },
+  SHELF_CODE_OTHER_STORE: { status: 422, zh: '货架位码属于其他门店' },
+  BARCODE_UNKNOWN: { status: 422, zh: '商品条码不在商品目录中' },
+  BARCODE_NOT_LAUNCHED: { status: 422, zh: '商品条码不是本次上架的新品' },
   // attachments (core/attachments) and configuration (core/config-admin)
   ATTACHMENT_NOT_FOUND: { status: 404, zh: '附件不存在' },
   SHARE_LINK_NOT_FOUND: { status: 404, zh: '文档链接不存在' },

@@ -64,10 +64,12 @@ export const DEFAULT_PROCESS_TEMPLATES = [
   { code: 'hospital_admission', name: '入院准入', nodes: HOSPITAL_ADMISSION_NODES.map((n) => ({ ...n, escalation: NODE_ESCALATION })) },
 ];
 
-/** Installs missing templates (called from core/seed/install-template.ts); edits survive restarts. */
-export async function seedProcessTemplates(db: Db): Promise<number> {
+type TemplateSeed = { code: string; name: string; nodes: unknown[] };
+
+/** Installs missing templates (called from core/seed/install-template.ts, with other domains' own); edits survive restarts. */
+export async function seedProcessTemplates(db: Db, extra: readonly TemplateSeed[] = []): Promise<number> {
   let added = 0;
-  for (const t of DEFAULT_PROCESS_TEMPLATES) {
+  for (const t of [...DEFAULT_PROCESS_TEMPLATES, ...extra]) {
     const nodes = ProcessNodesSchema.parse(t.nodes);
     const r = await db.query(
       'INSERT INTO process_templates (code, name, nodes) VALUES ($1,$2,$3) ON CONFLICT (code) DO NOTHING',
@@ -79,13 +81,26 @@ export async function seedProcessTemplates(db: Db): Promise<number> {
 
 type ProcessInstanceView = z.infer<typeof ProcessInstanceSchema>;
 
-export async function instantiateProcess(db: Db, actor: Actor, input: InstantiateProcessInput, d: FlowDeps): Promise<ProcessInstanceView> {
+/**
+ * `opts`: a caller that already decided who does the work (a store's clerk for
+ * a 新品上架, whom resolveOwner would not offer) and from which day the nodes'
+ * deadlines count (the launch date rather than today).
+ */
+export interface InstantiateOptions {
+  assignee?: { id: number; departmentId: number | null };
+  dueFrom?: Date;
+}
+
+export async function instantiateProcess(
+  db: Db, actor: Actor, input: InstantiateProcessInput, d: FlowDeps, opts: InstantiateOptions = {},
+): Promise<ProcessInstanceView> {
   assertCan(actor, 'actions', 'create');
   const { rows: [t] } = await db.query('SELECT code, name, nodes, version FROM process_templates WHERE code = $1', [input.templateCode]);
   if (!t) throw new AppError('PROCESS_TEMPLATE_NOT_FOUND', { templateCode: input.templateCode });
   const nodes = ProcessNodesSchema.parse(t.nodes);
   await assertCustomerReference(db, actor, input.customerId, input.opportunityId);
-  const assignee = await resolveOwner(db, actor, input.assigneeId ?? (actor.role === 'rep' ? undefined : await customerOwner(db, input.customerId)));
+  const assignee = opts.assignee
+    ?? await resolveOwner(db, actor, input.assigneeId ?? (actor.role === 'rep' ? undefined : await customerOwner(db, input.customerId)));
   const { rows: [pi] } = await db.query(
     `INSERT INTO process_instances (template_code, template_version, customer_id, opportunity_id, started_by, created_at)
      VALUES ($1,$2,$3,$4,$5,$6) RETURNING id`,
@@ -96,7 +111,7 @@ export async function instantiateProcess(db: Db, actor: Actor, input: Instantiat
   for (const node of nodes) {
     if (!defs.has(node.definitionCode)) defs.set(node.definitionCode, await loadActiveDefinitionOrThrow(db, node.definitionCode));
     // state locks are checked when each node is submitted: the plan itself may list a quote before the visit is done
-    const dueAt = addWorkingDays(d.now, node.dueWorkingDays, calendar);
+    const dueAt = addWorkingDays(opts.dueFrom ?? d.now, node.dueWorkingDays, calendar);
     const { action, escalationSteps } = await insertAction(db, {
       def: defs.get(node.definitionCode)!, title: node.title, customerId: input.customerId, opportunityId: input.opportunityId ?? null,
       assignee, assignerId: actor.id, requirements: node.requirements, dueAt, processInstanceId: pi.id, nodeKey: node.key,

@@ -41,7 +41,8 @@ export interface FactsScope {
 /**
  * Candidate prerequisite actions for the customer: verified ones first, then
  * the one closest to done (submitted, then earliest due), which is the one a
- * lock message names. A visit of the same opportunity or of no opportunity counts.
+ * lock message names. A visit of the same opportunity or of no opportunity counts;
+ * a node of another process instance does not.
  */
 /** The candidates as one JSON array, given SQL expressions for the customer, the codes, the action itself and its opportunity. */
 const prerequisitesSql = (customer: string, codes: string, self: string, opportunity: string) => `
@@ -49,7 +50,11 @@ const prerequisitesSql = (customer: string, codes: string, self: string, opportu
                             ORDER BY (p.status IN ('verified','archived')) DESC, (p.status = 'submitted') DESC, p.due_at ASC NULLS LAST, p.id DESC), '[]')
     FROM actions p
    WHERE p.customer_id = ${customer} AND p.definition_code = ANY(${codes}::text[]) AND p.id <> COALESCE(${self}::bigint, 0)
-     AND (${opportunity}::bigint IS NULL OR p.opportunity_id IS NULL OR p.opportunity_id = ${opportunity}::bigint)`;
+     AND (${opportunity}::bigint IS NULL OR p.opportunity_id IS NULL OR p.opportunity_id = ${opportunity}::bigint)
+     -- a node of a process (one 新品上架 among several at a store) is unlocked by its own process's steps, not another's
+     AND (p.process_instance_id IS NULL OR NOT EXISTS (
+           SELECT 1 FROM actions me WHERE me.id = COALESCE(${self}::bigint, 0)
+              AND me.process_instance_id IS NOT NULL AND me.process_instance_id <> p.process_instance_id))`;
 
 const toPrerequisites = (rows: any[]): PrerequisiteAction[] =>
   rows.map((r) => ({ actionId: Number(r.id), definitionCode: r.definition_code, status: r.status }));

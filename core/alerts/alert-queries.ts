@@ -47,6 +47,8 @@ function alertScope(actor: Actor, sql: Sql): string {
     case 'rep':
       return `((a.subject_type = 'customer' AND a.owner_id = ${me}) OR ${mine})`;
     case 'compliance':
+    case 'clerk':
+    case 'inspector':
       return mine;
   }
 }

@@ -6,7 +6,7 @@ import { prepared, type Db } from '../db/pool.js';
  * role — the retail module's store roles — is a line here, its label, its
  * permissions in permissions.ts, and the users.role CHECK in a migration).
  */
-export const ROLES = ['rep', 'manager', 'director', 'compliance', 'admin'] as const;
+export const ROLES = ['rep', 'manager', 'director', 'compliance', 'admin', 'clerk', 'inspector'] as const;
 export type Role = (typeof ROLES)[number];
 export const RoleSchema = z.enum(ROLES);
 export const ROLE_LABELS: Record<Role, string> = {
@@ -15,6 +15,8 @@ export const ROLE_LABELS: Record<Role, string> = {
   director: '销售总监',
   compliance: '合规',
   admin: '管理员',
+  clerk: '店员',
+  inspector: '巡店督导',
 };
 
 /** The signed-in user as every service sees it. */

@@ -23,6 +23,9 @@ export function scopeSql(
       return inDepartmentSubtree(sql, cols.deptCol, { path: actor.departmentPath });
     }
     case 'rep':
+    // store people own no customers: of the brand's records they see what is assigned to them (their steps, their patrols)
+    case 'clerk':
+    case 'inspector':
       return `${cols.ownerCol} = ${sql.param(actor.id)}`;
     case 'compliance':
       return 'FALSE';
@@ -41,6 +44,8 @@ export function isInScope(
     case 'manager':
       return isPathInSubtree(row.departmentPath, actor.departmentPath);
     case 'rep':
+    case 'clerk':
+    case 'inspector':
       return row.ownerId === actor.id;
     case 'compliance':
       return false;

@@ -16,6 +16,7 @@ import { opportunitiesSeed } from './modules/opportunities.seed.js';
 import { ordersSeed } from './modules/orders.seed.js';
 import { processesSeed } from './modules/processes.seed.js';
 import { reportsSeed } from './modules/reports.seed.js';
+import { retailSeed } from './modules/retail.seed.js';
 import { scoresSeed } from './modules/scores.seed.js';
 import { shareLinksSeed } from './modules/share-links.seed.js';
 import { visitsSeed } from './modules/visits.seed.js';
@@ -23,5 +24,5 @@ import type { SeedModule } from './seed-module.js';
 
 export const HISTORY_MODULES: SeedModule[] = [
   leadsSeed, opportunitiesSeed, ordersSeed, visitsSeed, dealTasksSeed, processesSeed, actionsSeed, reportsSeed, followupsSeed,
-  dailyReportsSeed, buyingCentreSeed, evidenceSamplesSeed, detectionsSeed, shareLinksSeed, scoresSeed,
+  dailyReportsSeed, buyingCentreSeed, evidenceSamplesSeed, retailSeed, detectionsSeed, shareLinksSeed, scoresSeed,
 ];

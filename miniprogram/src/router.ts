@@ -26,6 +26,8 @@ const MANAGERS: Role[] = ['manager', 'director'];
 const CUSTOMER_READERS: Role[] = ['rep', 'manager', 'director', 'admin'];
 /** Who works deals and leads. */
 const SELLERS: Role[] = ['rep', 'manager', 'director'];
+/** Who reads 新品上架 (core/retail): everyone but compliance. */
+const RETAIL_READERS: Role[] = ['rep', 'manager', 'director', 'admin', 'clerk', 'inspector'];
 const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: { render: () => null } },
   { path: '/login', component: () => import('./pages/LoginPage.vue'), meta: { public: true, title: '登录' } },
@@ -40,6 +42,8 @@ const routes: RouteRecordRaw[] = [
   { path: '/leads/:id(\\d+)', component: () => import('./pages/leads/LeadPage.vue'), meta: { title: '线索', tab: 'customers', roles: SELLERS } },
   { path: '/processes', component: () => import('./pages/processes/ProcessesPage.vue'), meta: { title: '强制流程', tab: 'customers', roles: SELLERS } },
   { path: '/processes/:id(\\d+)', component: () => import('./pages/processes/ProcessPage.vue'), meta: { title: '强制流程', tab: 'customers', roles: SELLERS } },
+  { path: '/launches', component: () => import('./pages/retail/LaunchesPage.vue'), meta: { title: '新品上架', tab: 'launches', roles: RETAIL_READERS } },
+  { path: '/launches/:id(\\d+)', component: () => import('./pages/retail/LaunchPage.vue'), meta: { title: '新品上架', tab: 'launches', roles: RETAIL_READERS } },
   { path: '/followup', component: () => import('./pages/FollowUpPage.vue'), meta: { title: '跟进', tab: 'followup' } },
   { path: '/daily-report', component: () => import('./pages/DailyReportPage.vue'), meta: { title: '日报', tab: 'followup' } },
   { path: '/alerts', component: () => import('./pages/AlertsPage.vue'), meta: { title: '预警', tab: 'alerts' } },
@@ -141,7 +145,7 @@ export function prefetchPagesFor(role: Role): void {
     manager: [() => import('./pages/AlertsPage.vue'), () => import('./pages/AlertPage.vue'), () => import('./pages/TeamPage.vue'),
       () => import('./pages/SupervisorTodosPage.vue'), () => import('./pages/CustomersPage.vue'), () => import('./pages/MePage.vue')],
   };
-  const list = byRole[role === 'rep' ? 'rep' : role === 'admin' ? '' : 'manager'] ?? [];
+  const list = byRole[role === 'rep' ? 'rep' : role === 'admin' || role === 'clerk' || role === 'inspector' ? '' : 'manager'] ?? [];
   const idle = (window as any).requestIdleCallback ?? ((f: () => void) => setTimeout(f, 1500));
   // not before the first page has its data: on a phone's connection the prefetch would queue in front of it
   const afterFirstPage = () => setTimeout(() => idle(() => { for (const load of list) void load().catch(() => undefined); }), PREFETCH_DELAY_MS);

@@ -1,11 +1,12 @@
 /**
- * 入院准入 (and any other mandatory process template): started by the manager
+ * 入院准入 (and any other mandatory process template but 新品上架, which the retail module starts): started by the manager
  * for some hospital customers 15–45 working days ago, every node an action due
  * its own number of working days after the start. Nodes are done in order
  * until the process stalls; most processes stall on a node already past due,
  * so the overdue job marks it and its escalation (rep → manager → 总监 and
  * 合规) raises the overdue-node alerts.
  */
+import { LAUNCH_TEMPLATE_CODE } from '../../retail/launch-steps.js';
 import { defineSeedModule, type SeedCounts } from '../seed-module.js';
 import { pick, unit } from '../sql-random.js';
 import { planWork } from '../work-plan.js';
@@ -32,10 +33,10 @@ export const processesSeed = defineSeedModule<ProcessKnobs>({
              GREATEST(1, $3::int - (15 + ${pick('c.id', s, 180, 30)})) AS start_idx, ${unit('c.id', s, 181)} AS u
         FROM (SELECT c.*, row_number() OVER (ORDER BY ${unit('c.id', s, 182)}, c.id) AS r, count(*) OVER () AS n
                 FROM customers c WHERE c.owner_id = ANY($1::bigint[]) AND c.status = 'active' AND c.type = 'hospital') c
-        JOIN users u ON u.id = c.owner_id CROSS JOIN process_templates t
+        JOIN users u ON u.id = c.owner_id JOIN process_templates t ON t.code <> $4
        -- a share of the hospitals, never fewer than two, whichever customers the organisation has
        WHERE c.r <= GREATEST(2, ceil($2::float8 * c.n))
-       ORDER BY c.id`, [ctx.scope.repIds, k.share, last]);
+       ORDER BY c.id`, [ctx.scope.repIds, k.share, last, LAUNCH_TEMPLATE_CODE]);
     const instances = await ctx.exec(`
       INSERT INTO process_instances (id, template_code, template_version, customer_id, opportunity_id, started_by, created_at)
       SELECT x.id, x.code, x.version, x.customer_id, x.opportunity_id, x.started_by,

@@ -70,3 +70,5 @@ export interface UserLite {
   departmentId: number | null;
   managerId?: number | null;
 }
+
+export type { LaunchView, StoreView } from '@core/retail/retail-schemas';

@@ -1,0 +1,35 @@
+/**
+ * The demo's retail side (core/seed/modules/retail.seed.ts): the brand's new
+ * products, the store chains' name prefixes, and the names of the people the
+ * generator signs up — the first clerks and inspector are listed on the demo
+ * sign-in page, so they are fixed here.
+ */
+export const DEMO_PRODUCTS = [
+  { sku: 'BEV-GT-500', barcode: '6901234567892', name: '山野绿茶无糖 500ml', category: '饮料', daysAgo: 2 },
+  { sku: 'BEV-LM-330', barcode: '6901234567908', name: '柠檬气泡水 330ml', category: '饮料', daysAgo: 40 },
+  { sku: 'BEV-OJ-1L', barcode: '6901234567915', name: '鲜榨橙汁 1L', category: '饮料', daysAgo: 120 },
+  { sku: 'SNK-SW-70', barcode: '6901234567922', name: '海苔夹心脆 70g', category: '零食', daysAgo: 10 },
+  { sku: 'SNK-NT-150', barcode: '6901234567939', name: '每日坚果 150g', category: '零食', daysAgo: 200 },
+  { sku: 'SNK-CK-90', barcode: '6901234567946', name: '全麦曲奇 90g', category: '零食', daysAgo: 300 },
+] as const;
+
+/** The launched product of the demo's 新品上架 (the newest). */
+export const DEMO_LAUNCH_SKU = 'BEV-GT-500';
+
+export const DEMO_CHAINS = ['罗森', '全家', '好德便利', '可的便利', '苏宁小店', '7-ELEVEn', '便利蜂', '好邻居', '快客便利', '美宜佳'];
+
+export const SHELF_SLOTS = [
+  { suffix: 'A1', label: '冷柜第2层' },
+  { suffix: 'B2', label: '常温货架第3层' },
+  { suffix: 'C1', label: '收银台旁端架' },
+] as const;
+
+export const CLERK_NAMES = ['陆小燕', '顾佳', '沈晓东', '许婷婷', '韩梅', '冯磊', '曹雪', '彭浩', '蒋丽', '杜鹏', '邱敏', '袁帅'];
+export const INSPECTOR_NAMES = ['范志强', '石慧'];
+
+/** Listed on the demo sign-in page beside the brand's people. */
+export const DEMO_RETAIL_USERS = [
+  { userid: 'clerk.1', name: CLERK_NAMES[0]!, role: 'clerk', position: '店员 · 罗森静安寺店' },
+  { userid: 'clerk.2', name: CLERK_NAMES[1]!, role: 'clerk', position: '店员 · 全家徐家汇店' },
+  { userid: 'inspector.1', name: INSPECTOR_NAMES[0]!, role: 'inspector', position: '巡店督导 · 华东区' },
+] as const;

@@ -1,0 +1,97 @@
+/** The HTTP shapes of core/retail (zod), shared by the API and the H5 app's types. */
+import { z } from 'zod';
+import { Id, IdParam } from '../resources/schemas.js';
+import { LAUNCH_STEP_KEYS } from './launch-steps.js';
+
+export const StoreSchema = z.object({
+  id: z.number(),
+  name: z.string(),
+  chain: z.string(),
+  format: z.string(),
+  regionName: z.string().nullable(),
+  address: z.string().nullable(),
+  lat: z.number().nullable(),
+  lng: z.number().nullable(),
+  ownerName: z.string().nullable(),
+  clerks: z.array(z.object({ id: z.number(), name: z.string() })),
+  shelfPositions: z.array(z.object({ code: z.string(), label: z.string() })),
+  openLaunches: z.number(),
+});
+export type StoreView = z.infer<typeof StoreSchema>;
+
+export const ProductSchema = z.object({
+  id: z.number(), sku: z.string(), barcode: z.string(), name: z.string(), category: z.string(), launchDate: z.string().nullable(),
+});
+
+export const LaunchStepSchema = z.object({
+  key: z.enum(LAUNCH_STEP_KEYS),
+  no: z.number(),
+  title: z.string(),
+  actionId: z.number(),
+  status: z.string(),
+  statusLabel: z.string(),
+  dueAt: z.string().nullable(),
+  /** Whole days past the deadline, not done yet. */
+  lateDays: z.number().nullable(),
+  done: z.boolean(),
+  doneAt: z.string().nullable(),
+  /** The step before it is not complete yet: its title (the app shows the step locked). */
+  lockedBy: z.string().nullable(),
+  /** What the step recorded once done: 货架位, 条码, 首日销量, 咨询记录, photo ids. */
+  record: z.object({
+    shelfCode: z.string().optional(),
+    barcode: z.string().optional(),
+    firstDaySales: z.number().optional(),
+    enquiries: z.array(z.object({ question: z.string(), count: z.number() })).optional(),
+    photoIds: z.array(z.number()).optional(),
+  }),
+});
+
+export const LaunchSchema = z.object({
+  id: z.number(),
+  store: z.object({ id: z.number(), name: z.string(), chain: z.string() }),
+  product: ProductSchema,
+  launchDate: z.string(),
+  processInstanceId: z.number(),
+  shelfPosition: z.object({ code: z.string(), label: z.string() }).nullable(),
+  assignee: z.object({ id: z.number(), name: z.string() }),
+  /** The signed-in user does the steps. */
+  mine: z.boolean(),
+  done: z.number(),
+  total: z.number(),
+  late: z.number(),
+  /** The step to do next; null once all four are done. */
+  current: z.enum(LAUNCH_STEP_KEYS).nullable(),
+  steps: z.array(LaunchStepSchema),
+});
+export type LaunchView = z.infer<typeof LaunchSchema>;
+
+export const CreateLaunchSchema = z.strictObject({
+  storeId: Id,
+  productId: Id,
+  /** The launch date (Shanghai); the steps' deadlines count working days from it. */
+  launchDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '上架日期格式应为 年-月-日'),
+  /** The store's clerk who does the steps; the store's first clerk when left out. */
+  clerkId: Id.optional(),
+});
+export type CreateLaunchInput = z.output<typeof CreateLaunchSchema>;
+
+export const ListLaunchesQuery = z.strictObject({ storeId: IdParam.optional() });
+
+const Barcode = z.string().trim().regex(/^\d{8,14}$/, '商品条码应为8–14位数字，请重新扫描');
+const ShelfCode = z.string().trim().min(1, '请扫描货架位码').max(64, '货架位码过长，请重新扫描');
+const Enquiry = z.strictObject({
+  question: z.string().trim().min(1, '请填写消费者问了什么').max(200, '每条咨询不超过200字'),
+  count: z.number().int('次数应为整数').min(1, '次数至少为1').max(1000, '次数超过1000，请核对'),
+});
+
+/** What each step files; the step is the path's, the body one of these. */
+export const LaunchStepBodySchemas = {
+  bind: z.strictObject({ shelfCode: ShelfCode, barcode: Barcode }),
+  display: z.strictObject({ attachmentIds: z.array(Id).min(1, '请先拍摄陈列全景照片').max(9, '最多9张照片') }),
+  first_day_sales: z.strictObject({
+    // a store's first day of one new SKU: thousands of units is a typing slip, not a sale
+    firstDaySales: z.number({ message: '请填写首日销量（件）' }).int('首日销量应为整数件').min(0, '首日销量不能为负数').max(5000, '首日销量超过5000件，请核对后再填'),
+  }),
+  enquiries: z.strictObject({ enquiries: z.array(Enquiry).min(1, '请至少记录一条消费者咨询').max(50, '最多记录50条') }),
+} as const;

@@ -1,0 +1,105 @@
+/**
+ * The retail side of the demo (#21): every store customer of the reps becomes
+ * a store of its chain (format, region) with three shelf positions and a
+ * clerk; each region with stores gets a patrol inspector whose route is the
+ * region's stores; the brand's catalogue; and a 新品上架 of the newest product
+ * at stores — started by the store's rep and worked by its clerk through the
+ * real services (core/retail), so deadlines, escalation steps and the state
+ * lock are the ones the app enforces. The first store's clerk has bound the
+ * shelf (step ① done, ② next); the second's launch is today's; older ones
+ * stall on ①, already late.
+ */
+import type pg from 'pg';
+import { loadActiveActor } from '../../auth/actor.js';
+import { addCalendarDays } from '../../flow/time.js';
+import { createLaunch, submitLaunchStep } from '../../retail/launches.js';
+import { CLERK_NAMES, DEMO_CHAINS, DEMO_LAUNCH_SKU, DEMO_PRODUCTS, INSPECTOR_NAMES, SHELF_SLOTS } from '../../retail/demo-retail.data.js';
+import { defineSeedModule, type SeedCounts } from '../seed-module.js';
+
+export interface RetailKnobs {
+  /** Stores (lowest ids first) that get a launch of the newest product. */
+  launchStores: number;
+}
+
+/** Stores, clerks, inspectors, catalogue and shelf positions for the reps' store customers; set-based. */
+export async function seedRetailNetwork(pool: pg.Pool, repIds: readonly number[], today: string): Promise<SeedCounts> {
+  const stores = await pool.query(`
+    INSERT INTO retail_stores (customer_id, chain, format, region_id)
+    SELECT c.id, coalesce((SELECT p FROM unnest($2::text[]) p WHERE c.name LIKE p || '%' ORDER BY length(p) DESC LIMIT 1), '社区便利'),
+           CASE WHEN c.name LIKE '%社区店' THEN '社区店' ELSE '便利店' END, c.department_id
+      FROM customers c WHERE c.type = 'store' AND c.status = 'active' AND c.owner_id = ANY($1::bigint[])
+    ON CONFLICT DO NOTHING`, [repIds, DEMO_CHAINS]);
+  const ranked = `SELECT s.customer_id AS id, c.name, c.department_id, o.manager_id, row_number() OVER (ORDER BY s.customer_id) AS r
+                    FROM retail_stores s JOIN customers c ON c.id = s.customer_id JOIN users o ON o.id = c.owner_id`;
+  const clerks = await pool.query(`
+    INSERT INTO users (wecom_userid, name, role, department_id, manager_id, position)
+    SELECT 'clerk.' || s.r, coalesce(($1::text[])[s.r], '店员' || s.r), 'clerk', s.department_id, s.manager_id, '店员 · ' || s.name
+      FROM (${ranked}) s ORDER BY s.r
+    ON CONFLICT (wecom_userid) DO NOTHING`, [CLERK_NAMES]);
+  await pool.query(`
+    INSERT INTO retail_clerks (user_id, store_id)
+    SELECT u.id, s.id FROM (${ranked}) s JOIN users u ON u.wecom_userid = 'clerk.' || s.r ON CONFLICT DO NOTHING`);
+  const regions = `SELECT d.id, d.name, (SELECT m.id FROM users m WHERE m.department_id = d.id AND m.role = 'manager' AND m.active ORDER BY m.id LIMIT 1) AS manager_id,
+                          row_number() OVER (ORDER BY d.id) AS r
+                     FROM departments d WHERE EXISTS (SELECT 1 FROM retail_stores s WHERE s.region_id = d.id)`;
+  const inspectors = await pool.query(`
+    INSERT INTO users (wecom_userid, name, role, department_id, manager_id, position)
+    SELECT 'inspector.' || g.r, coalesce(($1::text[])[g.r], '督导' || g.r), 'inspector', g.id, g.manager_id, '巡店督导 · ' || g.name
+      FROM (${regions}) g ORDER BY g.r
+    ON CONFLICT (wecom_userid) DO NOTHING`, [INSPECTOR_NAMES]);
+  await pool.query(`
+    INSERT INTO retail_inspector_stores (inspector_id, store_id)
+    SELECT u.id, s.customer_id FROM (${regions}) g JOIN users u ON u.wecom_userid = 'inspector.' || g.r
+      JOIN retail_stores s ON s.region_id = g.id ON CONFLICT DO NOTHING`);
+  const products = await pool.query(`
+    INSERT INTO retail_products (sku, barcode, name, category, launch_date)
+    SELECT p->>'sku', p->>'barcode', p->>'name', p->>'category', $2::date - (p->>'daysAgo')::int
+      FROM jsonb_array_elements($1::jsonb) p ON CONFLICT DO NOTHING`, [JSON.stringify(DEMO_PRODUCTS), today]);
+  const positions = await pool.query(`
+    INSERT INTO retail_shelf_positions (store_id, code, label)
+    SELECT s.customer_id, 'SH' || lpad(s.customer_id::text, 6, '0') || '-' || (x->>'suffix'), x->>'label'
+      FROM retail_stores s CROSS JOIN jsonb_array_elements($1::jsonb) x ON CONFLICT DO NOTHING`, [JSON.stringify(SHELF_SLOTS)]);
+  return {
+    retail_stores: stores.rowCount ?? 0, clerks: clerks.rowCount ?? 0, inspectors: inspectors.rowCount ?? 0,
+    retail_products: products.rowCount ?? 0, retail_shelf_positions: positions.rowCount ?? 0,
+  };
+}
+
+/** How many working days before today the Nth store's launch was (by store rank), and how far its clerk got. */
+const LAUNCH_PLAN: Array<{ daysAgo: number; bound: boolean }> = [
+  { daysAgo: 0, bound: true }, { daysAgo: 0, bound: false }, { daysAgo: 2, bound: true }, { daysAgo: 3, bound: false }, { daysAgo: 1, bound: false },
+];
+
+export const retailSeed = defineSeedModule<RetailKnobs>({
+  name: 'retail',
+  label: '零售门店与新品上架',
+  knobs: { demo: { launchStores: 10 }, bench: { launchStores: 20 } },
+  async run(ctx, k): Promise<SeedCounts> {
+    const { window } = ctx;
+    const counts = await seedRetailNetwork(ctx.pool, ctx.scope.repIds, window.today);
+    const { rows: stores } = await ctx.pool.query(`
+      SELECT s.customer_id AS id, c.owner_id, k.user_id AS clerk_id, p.id AS product_id, p.barcode,
+             (SELECT sp.code FROM retail_shelf_positions sp WHERE sp.store_id = s.customer_id ORDER BY sp.code LIMIT 1) AS shelf_code
+        FROM retail_stores s JOIN customers c ON c.id = s.customer_id
+        JOIN LATERAL (SELECT user_id FROM retail_clerks WHERE store_id = s.customer_id ORDER BY user_id LIMIT 1) k ON true
+        JOIN retail_products p ON p.sku = $2
+       WHERE c.owner_id = ANY($1::bigint[]) AND NOT EXISTS (SELECT 1 FROM retail_launches l WHERE l.store_id = s.customer_id AND l.product_id = p.id)
+       ORDER BY s.customer_id LIMIT $3`, [ctx.scope.repIds, DEMO_LAUNCH_SKU, k.launchStores]);
+    const d = { now: window.now, publicUrl: ctx.system?.config.publicUrl ?? 'http://localhost' };
+    let launches = 0;
+    let bound = 0;
+    for (const [i, s] of stores.entries()) {
+      const plan = LAUNCH_PLAN[i % LAUNCH_PLAN.length]!;
+      const rep = await loadActiveActor(ctx.pool, { id: Number(s.owner_id) });
+      const clerk = await loadActiveActor(ctx.pool, { id: Number(s.clerk_id) });
+      if (!rep || !clerk) continue;
+      const day = window.days[Math.max(0, window.days.length - 1 - plan.daysAgo)] ?? addCalendarDays(window.today, -plan.daysAgo);
+      const launch = await createLaunch(ctx.pool, rep, { storeId: Number(s.id), productId: Number(s.product_id), launchDate: day }, d);
+      launches++;
+      if (!plan.bound) continue;
+      const r = await submitLaunchStep(ctx.pool, clerk, launch.id, { step: 'bind', shelfCode: s.shelf_code, barcode: s.barcode }, d);
+      if (r.result.ok) bound++;
+    }
+    return { ...counts, retail_launches: launches, launch_steps_bound: bound };
+  },
+});

@@ -1,0 +1,76 @@
+import { expect } from 'chai';
+import { shanghaiDate } from '../../core/flow/time.js';
+import { seedRetailNetwork } from '../../core/seed/modules/retail.seed.js';
+import { SAMPLES } from '../integration/attachments/support/sample-files.js';
+import { signedInPhone, snap } from './support/browser.js';
+import { customerNamed, startBrowserSuite, type BrowserSuite } from './support/suite.js';
+
+/**
+ * 新品上架 in the app: the store's clerk sees the four steps as a locked
+ * sequence, is told in Chinese when a scan is another store's shelf, and
+ * works the steps one after another until the launch is done.
+ */
+describe('新品上架 in the app (browser, 390×844)', function () {
+  this.timeout(180_000);
+  let s: BrowserSuite;
+
+  before(async function () {
+    this.timeout(300_000);
+    s = await startBrowserSuite();
+    const { rows: reps } = await s.pool.query(`SELECT id FROM users WHERE role = 'rep' ORDER BY id`);
+    await seedRetailNetwork(s.pool, reps.map((r) => Number(r.id)), shanghaiDate(new Date()));
+  });
+  after(() => s?.close());
+
+  it('a clerk works the four steps in order: the later ones locked until the one before is done', async () => {
+    const lawson = await customerNamed(s.pool, '罗森静安寺店');
+    const family = await customerNamed(s.pool, '全家徐家汇店');
+    const shelf = async (id: number) => (await s.pool.query('SELECT code FROM retail_shelf_positions WHERE store_id = $1 ORDER BY code LIMIT 1', [id])).rows[0].code;
+    const { rows: [p] } = await s.pool.query(`SELECT id, barcode FROM retail_products WHERE sku = 'BEV-GT-500'`);
+    const created = await s.api.call('POST', '/api/retail/launches', {
+      as: 'rep.zhao', body: { storeId: lawson.id, productId: Number(p.id), launchDate: shanghaiDate(new Date()) }, headers: { 'Idempotency-Key': 'browser-launch-1' },
+    });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+
+    const clerk = await signedInPhone(s.browser, { baseURL: s.api.baseUrl }, 'clerk.1');
+    await clerk.page.goto('/');
+    await clerk.page.waitForURL(/\/launches$/);
+    await clerk.page.locator(`[data-launch-id="${created.body.id}"]`).click();
+    await clerk.page.locator('[data-step="bind"] [data-submit-step]').waitFor();
+    expect(await clerk.page.locator('[data-step] [data-locked]').count()).to.equal(3);
+    expect(await clerk.page.locator('[data-step="display"]').textContent()).to.contain('需先完成「①扫码绑定货架位」');
+    await snap(clerk.page, 'retail', 'launch-locked');
+
+    await clerk.page.fill('[data-field="shelfCode"]', await shelf(family.id));
+    await clerk.page.fill('[data-field="barcode"]', p.barcode);
+    await clerk.page.locator('[data-submit-step]').click();
+    await clerk.page.locator('[data-step-error]').waitFor();
+    expect(await clerk.page.locator('[data-step-error]').textContent()).to.contain('属于其他门店');
+
+    await clerk.page.fill('[data-field="shelfCode"]', await shelf(lawson.id));
+    await clerk.page.locator('[data-submit-step]').click();
+    await clerk.page.locator('[data-step="display"] [data-take-photo]').waitFor();
+    expect(await clerk.page.locator('[data-step="bind"]').textContent()).to.contain('已完成');
+
+    await clerk.page.setInputFiles('[data-photo-input]', { name: '陈列.jpg', mimeType: 'image/jpeg', buffer: SAMPLES.jpeg() });
+    await clerk.page.locator('[data-photo-taken]').waitFor();
+    await clerk.page.locator('[data-submit-step]').click();
+    await clerk.page.locator('[data-field="firstDaySales"]').waitFor();
+
+    await clerk.page.fill('[data-field="firstDaySales"]', '-2');
+    await clerk.page.locator('[data-submit-step]').click();
+    await clerk.page.locator('[data-step-error]').waitFor();
+    expect(await clerk.page.locator('[data-step-error]').textContent()).to.contain('首日销量不能为负数');
+    await clerk.page.fill('[data-field="firstDaySales"]', '16');
+    await clerk.page.locator('[data-submit-step]').click();
+    await clerk.page.locator('[data-field="question-0"]').waitFor();
+
+    await clerk.page.fill('[data-field="question-0"]', '有没有含糖版');
+    await clerk.page.fill('[data-field="count-0"]', '3');
+    await clerk.page.locator('[data-submit-step]').click();
+    await clerk.page.locator('[data-launch-done]').waitFor();
+    expect(await clerk.page.locator('[data-step="first_day_sales"]').textContent()).to.contain('首日销量 16 件');
+    await snap(clerk.page, 'retail', 'launch-done');
+    expect(clerk.errors).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,53 @@
+import { expect } from 'chai';
+import { loadActiveActor } from '../../../core/auth/actor.js';
+import { listLaunches } from '../../../core/retail/launches.js';
+import { DEMO_RETAIL_USERS } from '../../../core/retail/demo-retail.data.js';
+import { demoAtFixedNow, type GeneratedDemo } from './seed-helpers.js';
+
+describe('seed module: retail stores and 新品上架', function () {
+  this.timeout(180_000);
+  let demo: GeneratedDemo;
+  before(async () => { demo = await demoAtFixedNow(); });
+
+  it('makes every store customer a store of its chain with a clerk of that store and three shelf positions of its own', async () => {
+    const { rows: [r] } = await demo.pool.query(`
+      SELECT (SELECT count(*)::int FROM customers WHERE type = 'store' AND status = 'active') AS store_customers,
+             (SELECT count(*)::int FROM retail_stores) AS stores,
+             (SELECT count(*)::int FROM retail_stores s WHERE NOT EXISTS (SELECT 1 FROM retail_clerks k WHERE k.store_id = s.customer_id)) AS without_clerk,
+             (SELECT count(*)::int FROM retail_clerks k JOIN users u ON u.id = k.user_id WHERE u.role <> 'clerk') AS clerks_not_clerks,
+             (SELECT count(*)::int FROM retail_stores s WHERE (SELECT count(*) FROM retail_shelf_positions p WHERE p.store_id = s.customer_id) <> 3) AS odd_shelves,
+             (SELECT count(*)::int FROM retail_stores s JOIN customers c ON c.id = s.customer_id WHERE s.region_id IS DISTINCT FROM c.department_id) AS off_region,
+             (SELECT count(*)::int FROM retail_inspector_stores r JOIN retail_stores s ON s.customer_id = r.store_id JOIN users u ON u.id = r.inspector_id
+               WHERE u.department_id <> s.region_id OR u.role <> 'inspector') AS off_route`);
+    expect(r.stores).to.equal(r.store_customers).and.be.greaterThan(5);
+    expect(r).to.deep.include({ without_clerk: 0, clerks_not_clerks: 0, odd_shelves: 0, off_region: 0, off_route: 0 });
+    const { rows: chains } = await demo.pool.query(`SELECT c.name, s.chain FROM retail_stores s JOIN customers c ON c.id = s.customer_id`);
+    for (const c of chains) expect(c.name.startsWith(c.chain) || c.chain === '社区便利', c.name).to.equal(true);
+  });
+
+  it('signs up the people the demo sign-in page lists, with the stores and route it names', async () => {
+    for (const u of DEMO_RETAIL_USERS) {
+      const { rows: [row] } = await demo.pool.query('SELECT name, role, position FROM users WHERE wecom_userid = $1 AND active', [u.userid]);
+      expect(row, u.userid).to.deep.equal({ name: u.name, role: u.role, position: u.position });
+    }
+  });
+
+  it('gives the demo clerks launches in every state: ① bound and ② next, today\'s ① to scan, and late ones escalating', async () => {
+    const clerk1 = (await loadActiveActor(demo.pool, { wecomUserid: 'clerk.1' }))!;
+    const clerk2 = (await loadActiveActor(demo.pool, { wecomUserid: 'clerk.2' }))!;
+    const [one] = (await listLaunches(demo.pool, clerk1, {}, demo.now)).items;
+    expect(one).to.deep.include({ current: 'display', done: 1, mine: true });
+    expect(one!.shelfPosition?.code).to.match(/^SH\d{6}-A1$/);
+    const [two] = (await listLaunches(demo.pool, clerk2, {}, demo.now)).items;
+    expect(two).to.deep.include({ current: 'bind', done: 0 });
+    const director = (await loadActiveActor(demo.pool, { wecomUserid: 'director.wang' }))!;
+    const all = (await listLaunches(demo.pool, director, {}, demo.now)).items;
+    expect(all.length).to.be.greaterThan(5);
+    expect(all.some((l) => l.late > 0)).to.equal(true);
+    // every step's deadline counts from its launch date; none is due before the day it was launched
+    for (const l of all) for (const s of l.steps) expect(s.dueAt! >= `${l.launchDate}T`, `${l.id} ${s.key}`).to.equal(true);
+    const { rows: [steps] } = await demo.pool.query(`
+      SELECT count(*)::int AS n FROM action_escalation_steps e JOIN actions a ON a.id = e.action_id JOIN retail_launches l ON l.process_instance_id = a.process_instance_id`);
+    expect(steps.n).to.equal(all.length * 12);
+  });
+});
