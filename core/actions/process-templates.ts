@@ -18,6 +18,7 @@ import { recordEvent } from '../resources/events.js';
 import { RequirementSchema, type InstantiateProcessInput, type ProcessInstanceSchema } from './action-schemas.js';
 import { loadActiveDefinitionOrThrow, loadWorkCalendar, type StoredDefinition } from './definitions.js';
 import { assertCustomerReference, insertAction, type FlowDeps } from './dispatch.js';
+import { LAUNCH_PROCESS_TEMPLATE } from '../retail/launch-steps.js';
 
 export const ProcessNodeSchema = z.strictObject({
   key: z.string().regex(/^[a-z][a-z0-9_]*$/, '编码只能包含小写字母、数字和下划线，以字母开头').meta({ title: '节点编码' }),
@@ -62,14 +63,14 @@ const HOSPITAL_ADMISSION_NODES: NodeSeed[] = [
 
 export const DEFAULT_PROCESS_TEMPLATES = [
   { code: 'hospital_admission', name: '入院准入', nodes: HOSPITAL_ADMISSION_NODES.map((n) => ({ ...n, escalation: NODE_ESCALATION })) },
+  // 新品上架: four gated steps at a store (core/retail)
+  LAUNCH_PROCESS_TEMPLATE,
 ];
 
-type TemplateSeed = { code: string; name: string; nodes: unknown[] };
-
-/** Installs missing templates (called from core/seed/install-template.ts, with other domains' own); edits survive restarts. */
-export async function seedProcessTemplates(db: Db, extra: readonly TemplateSeed[] = []): Promise<number> {
+/** Installs missing templates (called from core/seed/install-template.ts); edits survive restarts. */
+export async function seedProcessTemplates(db: Db): Promise<number> {
   let added = 0;
-  for (const t of [...DEFAULT_PROCESS_TEMPLATES, ...extra]) {
+  for (const t of DEFAULT_PROCESS_TEMPLATES) {
     const nodes = ProcessNodesSchema.parse(t.nodes);
     const r = await db.query(
       'INSERT INTO process_templates (code, name, nodes) VALUES ($1,$2,$3) ON CONFLICT (code) DO NOTHING',

@@ -15,7 +15,7 @@ import type { Db } from '../db/pool.js';
 import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { describeStatus } from '../flow/action-machine.js';
-import { shanghaiInstant } from '../flow/time.js';
+import { DAY_MS, shanghaiInstant } from '../flow/time.js';
 import type { ActionStatus } from '../flow/types.js';
 import type { IdempotencyRequest } from '../resources/idempotency.js';
 import { instantiateProcess } from '../actions/process-templates.js';
@@ -28,7 +28,6 @@ import type { CreateLaunchInput, LaunchView } from './retail-schemas.js';
 import { storeScopeSql } from './store-scope.js';
 
 const DONE: readonly ActionStatus[] = ['submitted', 'verified', 'archived'];
-const DAY = 86_400_000;
 
 const SELECT = `l.id, l.store_id, l.product_id, l.launch_date::text AS launch_date, l.process_instance_id,
   c.name AS store_name, s.chain, p.sku, p.barcode, p.name AS product_name, p.category, p.launch_date::text AS product_launch_date,
@@ -73,7 +72,7 @@ function toView(actor: Actor, r: any, actions: any[], now: Date): LaunchView {
     const a = byKey.get(s.key);
     if (!a) continue;
     const done = DONE.includes(a.status);
-    const late = !done && a.due_at && a.due_at < now ? Math.max(1, Math.floor((now.getTime() - a.due_at.getTime()) / DAY)) : null;
+    const late = !done && a.due_at && a.due_at < now ? Math.max(1, Math.floor((now.getTime() - a.due_at.getTime()) / DAY_MS)) : null;
     steps.push({
       key: s.key, no: s.no, title: s.title, actionId: Number(a.id), status: a.status, statusLabel: describeStatus(a.status),
       dueAt: a.due_at?.toISOString() ?? null, lateDays: late, done, doneAt: done ? a.done_at?.toISOString() ?? null : null,

@@ -2,9 +2,9 @@ import type pg from 'pg';
 import { seedProcessTemplates } from '../actions/process-templates.js';
 import { prerequisitesOf } from '../flow/action-definition.js';
 import { DEFAULT_ACTION_DEFINITIONS, DEFAULT_KEYWORD_LIBRARIES, DEFAULT_KEYWORD_LIBRARY_NAMES } from '../flow/defaults.js';
+import { LAUNCH_ACTION_DEFINITIONS } from '../retail/launch-steps.js';
 import { DEFAULT_PIPELINE } from '../flow/pipeline.js';
 import { DEFAULT_ALERT_RULES } from '../alerts/alert-rules.defaults.js';
-import { LAUNCH_ACTION_DEFINITIONS, LAUNCH_PROCESS_TEMPLATE } from '../retail/launch-steps.js';
 import { CN_HOLIDAYS_2026 } from './holidays-cn.js';
 
 /**
@@ -42,7 +42,7 @@ export async function installTemplate(client: pg.PoolClient, now: Date): Promise
   for (const h of CN_HOLIDAYS_2026) {
     add(await client.query(`INSERT INTO holidays (day, kind, name) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING`, [h.day, h.kind, h.name]));
   }
-  changed += await seedProcessTemplates(client, [LAUNCH_PROCESS_TEMPLATE]);
+  changed += await seedProcessTemplates(client);
   add(await client.query(
     `INSERT INTO settings (key, value) VALUES ('template.installed', $1) ON CONFLICT DO NOTHING`,
     [JSON.stringify({ name: '销售管理系统', at: now.toISOString() })],

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { signedInPhone } from './support/browser.js';
 import { runOverdueEscalation } from '../../core/alerts/overdue-escalation.js';
+import { shanghaiDate } from '../../core/flow/time.js';
+import { seedRetailNetwork } from '../../core/seed/modules/retail.seed.js';
 import { deps } from '../integration/jobs/jobs-helpers.js';
 import { customerNamed, startBrowserSuite, type BrowserSuite } from './support/suite.js';
 
@@ -60,6 +62,11 @@ describe('every page as every role: no raw codes, English dates or dead-end tabs
     await s.api.call('POST', '/api/leads', { as: 'rep.zhao', body: { title: '华联新店需求', company: '华联超市（新店）', source: 'referral' } });
     const hospital = await customerNamed(s.pool, '上海市第六人民医院');
     await s.api.call('POST', '/api/processes', { as: 'mgr.li', body: { templateCode: 'hospital_admission', customerId: hospital.id } });
+    // a store with its clerk and a 新品上架 under way
+    await seedRetailNetwork(s.pool, [zhao], shanghaiDate(new Date()));
+    const lawson = await customerNamed(s.pool, '罗森静安寺店');
+    const product = (await s.pool.query(`SELECT id FROM retail_products ORDER BY launch_date DESC LIMIT 1`)).rows[0].id;
+    await s.api.call('POST', '/api/retail/launches', { as: 'mgr.li', body: { storeId: lawson.id, productId: Number(product), launchDate: shanghaiDate(new Date()) } });
     const first = async (path: string, as: string, key: string) => {
       const r = await s.api.call('GET', path, { as });
       return r.status === 200 ? (r.body.items?.[0]?.[key] ?? null) : null;
@@ -72,6 +79,7 @@ describe('every page as every role: no raw codes, English dates or dead-end tabs
       leads: { list: '/api/leads?limit=1', sql: 'SELECT id AS v FROM leads ORDER BY id LIMIT 1' },
       processes: { list: '/api/processes', sql: 'SELECT id AS v FROM process_instances ORDER BY id LIMIT 1' },
       alerts: { list: '/api/alerts?limit=1', sql: 'SELECT id AS v FROM alerts ORDER BY id LIMIT 1' },
+      launches: { list: '/api/retail/launches', sql: 'SELECT id AS v FROM retail_launches ORDER BY id LIMIT 1' },
     };
     // a setting of each editor, as the settings list links to it (plain settings under /settings/s/)
     const settings = (await s.api.call('GET', '/api/settings', { as: 'admin.lin' })).body.items as Array<{ id: string; editor: string | null }>;
