@@ -15,7 +15,9 @@ describe('seed modules: processes, daily reports and what the jobs made of them'
       SELECT pi.id, count(a.id)::int AS nodes, jsonb_array_length(t.nodes) AS template_nodes,
              count(*) FILTER (WHERE a.status IN ('overdue','escalated'))::int AS overdue, bool_and(c.type = 'hospital') AS hospital
         FROM process_instances pi JOIN process_templates t ON t.code = pi.template_code JOIN customers c ON c.id = pi.customer_id
-        JOIN actions a ON a.process_instance_id = pi.id GROUP BY pi.id, t.nodes`);
+        JOIN actions a ON a.process_instance_id = pi.id
+       -- 新品上架 is a process too, started at stores by the retail module (retail.seed.test.ts)
+       WHERE pi.template_code <> 'shelf_launch' GROUP BY pi.id, t.nodes`);
     expect(rows.length).to.be.at.least(2);
     for (const r of rows) {
       expect(r.nodes).to.equal(r.template_nodes);
