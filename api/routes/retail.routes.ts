@@ -2,9 +2,12 @@ import { z } from 'zod';
 import type { CoreDeps } from '../../core/deps.js';
 import { SubmissionResultSchema } from '../../core/actions/action-schemas.js';
 import { createLaunch, getLaunchOrThrow, listLaunches, submitLaunchStep, type LaunchStepInput } from '../../core/retail/launches.js';
+import { finishPatrol, getPatrolOrThrow, listPatrols, patrolRoute, startPatrol, tickPatrolItem } from '../../core/retail/patrols.js';
 import {
-  CreateLaunchSchema, LaunchSchema, LaunchStepBodySchemas, ListLaunchesQuery, ProductSchema, StoreSchema,
+  CreateLaunchSchema, LaunchSchema, LaunchStepBodySchemas, ListLaunchesQuery, ListPatrolsQuery, PatrolItemParams, PatrolRouteQuery,
+  PatrolRouteSchema, PatrolSchema, ProductSchema, ReportStockoutSchema, StartPatrolSchema, StockoutSchema, StoreSchema, TickPatrolItemSchema,
 } from '../../core/retail/retail-schemas.js';
+import { reportStockout } from '../../core/retail/stockouts.js';
 import { listProducts, listStores } from '../../core/retail/stores.js';
 import { IdParams } from '../../core/resources/schemas.js';
 import { defineRoute, HandlerResponse, type RouteKit } from '../route-kit.js';
@@ -18,7 +21,7 @@ const STEP_ROUTES = [
   { step: 'enquiries', path: 'enquiries', operationId: 'fileLaunchEnquiries', summary: '新品上架④：上传消费者咨询记录' },
 ] as const;
 
-/** Retail store execution: stores, catalogue, 新品上架. */
+/** Retail store execution: stores, catalogue, 新品上架, patrols, stock-outs. */
 export function registerRetailRoutes(kit: RouteKit): void {
   const tags = ['retail'];
   defineRoute(kit, {
@@ -61,4 +64,45 @@ export function registerRetailRoutes(kit: RouteKit): void {
       },
     });
   }
+  defineRoute(kit, {
+    method: 'get', path: '/api/retail/patrol-route', operationId: 'getPatrolRoute', tags,
+    summary: '巡店督导今天的巡店路线：到期的门店按距离排序（传当前位置则从这里出发）',
+    query: PatrolRouteQuery, response: PatrolRouteSchema,
+    handler: ({ db, actor, query, deps }) =>
+      patrolRoute(db, actor, query.lat !== undefined && query.lng !== undefined ? { lat: query.lat, lng: query.lng } : null, deps.now()),
+  });
+  defineRoute(kit, {
+    method: 'get', path: '/api/retail/patrols', operationId: 'listPatrols', tags, summary: '巡店记录：得分、是否走过场、生成的整改事项',
+    query: ListPatrolsQuery, response: z.object({ items: z.array(PatrolSchema) }),
+    handler: ({ db, actor, query }) => listPatrols(db, actor, query),
+  });
+  defineRoute(kit, {
+    method: 'get', path: '/api/retail/patrols/{id}', operationId: 'getPatrol', tags, summary: '一次巡店',
+    params: IdParams, response: PatrolSchema,
+    handler: ({ db, actor, params }) => getPatrolOrThrow(db, actor, params.id),
+  });
+  defineRoute(kit, {
+    method: 'post', path: '/api/retail/patrols', operationId: 'startPatrol', tags, idempotent: true,
+    summary: '开始巡店（同一门店未结束的巡店继续使用），检查表按门店业态',
+    body: StartPatrolSchema, response: PatrolSchema,
+    handler: ({ db, actor, body, deps }) => startPatrol(db, actor, body.storeId, deps.now()),
+  });
+  defineRoute(kit, {
+    method: 'put', path: '/api/retail/patrols/{id}/items/{key}', operationId: 'tickPatrolItem', tags,
+    summary: '填写一个检查项：合格与否、照片（必需）、不合格时的问题说明',
+    params: PatrolItemParams, body: TickPatrolItemSchema, response: PatrolSchema,
+    handler: ({ db, actor, params, body, deps }) => tickPatrolItem(db, actor, params.id, params.key, body, deps.now()),
+  });
+  defineRoute(kit, {
+    method: 'post', path: '/api/retail/patrols/{id}/finish', operationId: 'finishPatrol', tags, idempotent: true, status: 200,
+    summary: '结束巡店：打分；用时过短或照片未通过核验标记为走过场；不合格项生成门店整改事项',
+    params: IdParams, response: PatrolSchema,
+    handler: ({ db, actor, params, deps }) => finishPatrol(db, actor, params.id, flow(deps)),
+  });
+  defineRoute(kit, {
+    method: 'post', path: '/api/retail/stockouts', operationId: 'reportStockout', tags, idempotent: true,
+    summary: '店员一键上报缺货：门店负责的业务员收到缺货处理事项（重复上报同一商品不重复派发）',
+    body: ReportStockoutSchema, response: StockoutSchema,
+    handler: ({ db, actor, body, deps }) => reportStockout(db, actor, body.productId, flow(deps)),
+  });
 }

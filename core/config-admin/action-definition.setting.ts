@@ -9,7 +9,7 @@ import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import { ActionDefinitionSchema, prerequisitesOf, type ActionDefinition } from '../flow/action-definition.js';
 import { DEFAULT_ACTION_DEFINITIONS } from '../flow/defaults.js';
-import { LAUNCH_ACTION_DEFINITIONS } from '../retail/launch-steps.js';
+import { RETAIL_ACTION_DEFINITIONS } from '../retail/store-actions.js';
 import { defineSetting, ITEM_CODE, itemCodeHint, type PreviewResult } from '../settings/define.js';
 import { chineseDateTime } from '../flow/time.js';
 import { ruleReferenceIssues } from './action-definitions.js';
@@ -45,7 +45,7 @@ export const actionDefinition = defineSetting({
   label: '事项类型与提交规则',
   help: '每种事项（拜访、报价、合同审批……）提交时要满足的规则、办理时限（工作日）和逾期升级步骤。修改规则前先试运行，看近期报告会有什么变化。',
   schema: ActionDefinitionSchema,
-  default: ({ item }) => structuredClone([...DEFAULT_ACTION_DEFINITIONS, ...LAUNCH_ACTION_DEFINITIONS].find((d) => d.code === item)),
+  default: ({ item }) => structuredClone([...DEFAULT_ACTION_DEFINITIONS, ...RETAIL_ACTION_DEFINITIONS].find((d) => d.code === item)),
   items: {
     noun: '事项类型',
     list: async (db) => (await db.query('SELECT code, name FROM action_definitions WHERE active ORDER BY id')).rows

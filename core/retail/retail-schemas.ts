@@ -95,3 +95,47 @@ export const LaunchStepBodySchemas = {
   }),
   enquiries: z.strictObject({ enquiries: z.array(Enquiry).min(1, '请至少记录一条消费者咨询').max(50, '最多记录50条') }),
 } as const;
+
+export const PatrolSchema = z.object({
+  id: z.number(),
+  store: z.object({ id: z.number(), name: z.string() }),
+  inspector: z.object({ id: z.number(), name: z.string() }),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  items: z.array(z.object({ key: z.string(), label: z.string(), passed: z.boolean().nullable(), note: z.string().nullable(), attachmentId: z.number().nullable() })),
+  score: z.number().nullable(),
+  /** Ticked implausibly fast, or photos failing the evidence checks: the reasons say which. */
+  perfunctory: z.boolean().nullable(),
+  perfunctoryReasons: z.array(z.object({ code: z.string(), message: z.string() })),
+  fixActionIds: z.array(z.number()),
+});
+
+const RouteStopSchema = z.object({
+  store: z.object({ id: z.number(), name: z.string(), address: z.string().nullable(), lat: z.number().nullable(), lng: z.number().nullable() }),
+  everyDays: z.number(),
+  lastPatrolAt: z.string().nullable(),
+  legKm: z.number().nullable(),
+  openPatrolId: z.number().nullable(),
+});
+export const PatrolRouteSchema = z.object({ route: z.array(RouteStopSchema), later: z.array(RouteStopSchema) });
+export type PatrolRouteView = z.infer<typeof PatrolRouteSchema>;
+
+export const PatrolRouteQuery = z.strictObject({
+  lat: z.coerce.number().min(-90).max(90).optional(),
+  lng: z.coerce.number().min(-180).max(180).optional(),
+});
+export const StartPatrolSchema = z.strictObject({ storeId: Id });
+export const TickPatrolItemSchema = z.strictObject({
+  passed: z.boolean({ message: '请选择合格或不合格' }),
+  note: z.string().trim().max(200, '说明不超过200字').optional(),
+  attachmentId: Id,
+}).refine((t) => t.passed || !!t.note, { message: '不合格的项请写明问题', path: ['note'] });
+export const PatrolItemParams = z.object({ id: IdParam, key: z.string().regex(/^[a-z][a-z0-9_]*$/, '检查项编码无效') });
+export const ListPatrolsQuery = z.strictObject({ storeId: IdParam.optional() });
+
+export const ReportStockoutSchema = z.strictObject({ productId: Id });
+export const StockoutSchema = z.object({
+  id: z.number(), productName: z.string(), reportedAt: z.string(), actionId: z.number(), assigneeName: z.string(),
+  /** The same product was reported already and is being handled: this tap changed nothing. */
+  repeated: z.boolean(),
+});

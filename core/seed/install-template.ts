@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { seedProcessTemplates } from '../actions/process-templates.js';
 import { prerequisitesOf } from '../flow/action-definition.js';
 import { DEFAULT_ACTION_DEFINITIONS, DEFAULT_KEYWORD_LIBRARIES, DEFAULT_KEYWORD_LIBRARY_NAMES } from '../flow/defaults.js';
-import { LAUNCH_ACTION_DEFINITIONS } from '../retail/launch-steps.js';
+import { RETAIL_ACTION_DEFINITIONS } from '../retail/store-actions.js';
 import { DEFAULT_PIPELINE } from '../flow/pipeline.js';
 import { DEFAULT_ALERT_RULES } from '../alerts/alert-rules.defaults.js';
 import { CN_HOLIDAYS_2026 } from './holidays-cn.js';
@@ -20,7 +20,7 @@ export async function installTemplate(client: pg.PoolClient, now: Date): Promise
     `INSERT INTO pipelines (code, name, definition, is_default) VALUES ('sales', $1, $2, true) ON CONFLICT (code) DO NOTHING`,
     [DEFAULT_PIPELINE.name, JSON.stringify(DEFAULT_PIPELINE)],
   ));
-  for (const d of [...DEFAULT_ACTION_DEFINITIONS, ...LAUNCH_ACTION_DEFINITIONS]) {
+  for (const d of [...DEFAULT_ACTION_DEFINITIONS, ...RETAIL_ACTION_DEFINITIONS]) {
     add(await client.query(
       `INSERT INTO action_definitions (code, version, name, kind, rules, prerequisites, due_working_days, escalation)
        VALUES ($1, 1, $2, $3, $4, $5, $6, $7) ON CONFLICT (code, version) DO NOTHING`,

@@ -23,6 +23,7 @@ export const SETTING_TOPICS = {
   dispatch: '派发',
   alerts: '预警',
   profile: '客户档案',
+  retail: '零售门店',
   dashboards: '看板',
   calendar: '工作日历',
   keywords: '关键词库',

@@ -67,6 +67,7 @@ describe('every page as every role: no raw codes, English dates or dead-end tabs
     const lawson = await customerNamed(s.pool, '罗森静安寺店');
     const product = (await s.pool.query(`SELECT id FROM retail_products ORDER BY launch_date DESC LIMIT 1`)).rows[0].id;
     await s.api.call('POST', '/api/retail/launches', { as: 'mgr.li', body: { storeId: lawson.id, productId: Number(product), launchDate: shanghaiDate(new Date()) } });
+    await s.api.call('POST', '/api/retail/patrols', { as: 'inspector.1', body: { storeId: lawson.id } });
     const first = async (path: string, as: string, key: string) => {
       const r = await s.api.call('GET', path, { as });
       return r.status === 200 ? (r.body.items?.[0]?.[key] ?? null) : null;
@@ -80,6 +81,7 @@ describe('every page as every role: no raw codes, English dates or dead-end tabs
       processes: { list: '/api/processes', sql: 'SELECT id AS v FROM process_instances ORDER BY id LIMIT 1' },
       alerts: { list: '/api/alerts?limit=1', sql: 'SELECT id AS v FROM alerts ORDER BY id LIMIT 1' },
       launches: { list: '/api/retail/launches', sql: 'SELECT id AS v FROM retail_launches ORDER BY id LIMIT 1' },
+      patrols: { list: '/api/retail/patrols', sql: 'SELECT id AS v FROM retail_patrols ORDER BY id LIMIT 1' },
     };
     // a setting of each editor, as the settings list links to it (plain settings under /settings/s/)
     const settings = (await s.api.call('GET', '/api/settings', { as: 'admin.lin' })).body.items as Array<{ id: string; editor: string | null }>;

@@ -71,4 +71,5 @@ export interface UserLite {
   managerId?: number | null;
 }
 
-export type { LaunchView, StoreView } from '@core/retail/retail-schemas';
+export type { LaunchView, PatrolRouteView, StoreView } from '@core/retail/retail-schemas';
+export type { PatrolView } from '@core/retail/patrols';

@@ -69,6 +69,7 @@ export function homeOf(role: Role): string {
     case 'rep': return '/today';
     case 'manager': case 'director': case 'compliance': return '/alerts';
     case 'admin': return '/settings';
-    case 'clerk': case 'inspector': return '/launches';
+    case 'clerk': return '/launches';
+    case 'inspector': return '/patrols';
   }
 }

@@ -69,9 +69,11 @@ export function useVisit(actionId: number) {
       await loadQueue();
       const detail = await api.get<ActionDetail>(`/api/actions/${actionId}`);
       const a = detail.action;
+      // store people (店员, 巡店督导) work actions at a store without reading the brand's customer records
+      const readsCustomers = !['clerk', 'inspector'].includes(session.me?.role ?? '');
       const [customer, contacts, def] = await Promise.all([
-        api.get<Customer>(`/api/customers/${a.customerId}`),
-        api.get<Page<Contact>>('/api/contacts', { query: { customerId: a.customerId, status: 'active', limit: 100 } }),
+        readsCustomers ? api.get<Customer>(`/api/customers/${a.customerId}`) : null,
+        readsCustomers ? api.get<Page<Contact>>('/api/contacts', { query: { customerId: a.customerId, status: 'active', limit: 100 } }) : { items: [] as Contact[] },
         api.get<{ active: DefinitionVersion | null; versions: DefinitionVersion[] }>(`/api/action-definitions/${a.definitionCode}`),
       ]);
       s.detail = detail;
