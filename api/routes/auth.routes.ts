@@ -7,7 +7,9 @@ import { signLink, verifyLink } from '../../core/auth/session.js';
 import { closeSession, openSession, type SignInMethod } from '../../core/sessions/sessions.js';
 import { assertSignInAllowed, recordAuthEvent } from '../../core/sessions/sign-in-log.js';
 import type { CoreDeps } from '../../core/deps.js';
+import { withTransaction } from '../../core/db/pool.js';
 import { AppError } from '../../core/errors.js';
+import { acceptInvitation, describeInvitation } from '../../core/retail/invitations.js';
 import { isMemberIdentity, type WecomClient } from '../../core/wecom/wecom-client.js';
 import { clientInfo, SESSION_COOKIE, sessionClaim } from '../middleware/authenticate.js';
 import { defineRoute, definePublicRoute, type RouteKit } from '../route-kit.js';
@@ -74,6 +76,29 @@ export function registerAuthRoutes(kit: RouteKit, wecom: WecomClient): void {
       if (claim && typeof claim === 'object') await closeSession(deps.pool, claim, { now: deps.now(), client: clientInfo(ctx) });
       ctx.cookies.set(SESSION_COOKIE, null, { secure: isHttps(deps) });
       return { ok: true };
+    },
+  });
+
+  // a store's clerk joins through the link a rep or manager made for the store (they are not in the brand's WeCom)
+  const InvitationToken = z.string().trim().regex(/^[A-Za-z0-9_-]{16,64}$/, '邀请链接无效，请向业务员重新索取');
+  definePublicRoute(kit, {
+    method: 'get', path: '/api/auth/invitation', operationId: 'describeInvitation', tags: ['auth'],
+    summary: '店员邀请链接：邀请加入的门店与有效期（无需登录）',
+    query: z.object({ token: InvitationToken }).strict(),
+    response: z.object({ storeName: z.string(), expiresAt: z.string() }),
+    handler: ({ query }) => describeInvitation(deps.pool, query.token, deps.now()),
+  });
+  definePublicRoute(kit, {
+    method: 'post', path: '/api/auth/invitation/accept', operationId: 'acceptInvitation', tags: ['auth'],
+    summary: '接受店员邀请：成为该门店的店员并登录（链接只能用一次）',
+    body: z.object({ token: InvitationToken, name: z.string().trim().min(1, '请填写姓名').max(20, '姓名不超过20字') }).strict(),
+    response: z.object({ token: z.string(), user: MeSchema }),
+    recordsAttempts: true,
+    handler: async ({ ctx, body }) => {
+      await assertSignInAllowed(deps.pool, ctx.ip, deps.now());
+      const actor = await withTransaction(deps.pool, (tx) => acceptInvitation(tx, body.token, { name: body.name }, deps.now()))
+        .catch((err) => failedSignIn(ctx, deps, 'invitation_invalid', err));
+      return { token: await startSession(ctx, deps, actor, 'invitation'), user: describeMe(actor, deps) };
     },
   });
 

@@ -8,6 +8,7 @@ import {
   PatrolRouteSchema, PatrolSchema, ProductSchema, ReportStockoutSchema, StartPatrolSchema, StockoutSchema, StoreSchema, TickPatrolItemSchema,
 } from '../../core/retail/retail-schemas.js';
 import { reportStockout } from '../../core/retail/stockouts.js';
+import { createInvitation } from '../../core/retail/invitations.js';
 import { listProducts, listStores } from '../../core/retail/stores.js';
 import { IdParams } from '../../core/resources/schemas.js';
 import { defineRoute, HandlerResponse, type RouteKit } from '../route-kit.js';
@@ -104,5 +105,11 @@ export function registerRetailRoutes(kit: RouteKit): void {
     summary: '店员一键上报缺货：门店负责的业务员收到缺货处理事项（重复上报同一商品不重复派发）',
     body: ReportStockoutSchema, response: StockoutSchema,
     handler: ({ db, actor, body, deps }) => reportStockout(db, actor, body.productId, flow(deps)),
+  });
+  defineRoute(kit, {
+    method: 'post', path: '/api/retail/stores/{id}/invitations', operationId: 'inviteClerk', tags, idempotent: true,
+    summary: '为门店生成店员邀请链接（一次有效，有效期见设置）',
+    params: IdParams, response: z.object({ url: z.string(), expiresAt: z.string(), storeName: z.string() }),
+    handler: ({ db, actor, params, deps }) => createInvitation(db, actor, params.id, flow(deps)),
   });
 }

@@ -20,7 +20,8 @@ import { assertCan } from '../auth/permissions.js';
 import { signSession } from '../auth/session.js';
 import { recordAuthEvent, SIGN_IN_METHOD_LABELS, type ClientInfo } from './sign-in-log.js';
 
-export type SignInMethod = 'dev' | 'wecom';
+/** 'invitation': a store's clerk who joined through a store-bound link (core/retail/invitations.ts). */
+export type SignInMethod = 'dev' | 'wecom' | 'invitation';
 export type RevokeReason = 'logout' | 'deactivated' | 'admin';
 
 export interface OpenedSession { token: string; sessionId: number; expiresAt: Date }

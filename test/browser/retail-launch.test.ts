@@ -73,4 +73,38 @@ describe('新品上架 in the app (browser, 390×844)', function () {
     await snap(clerk.page, 'retail', 'launch-done');
     expect(clerk.errors).to.deep.equal([]);
   });
+
+  it('a rep invites a clerk to a store with a one-time link; the clerk joins by name and lands on the store\'s launches', async () => {
+    const rep = await signedInPhone(s.browser, { baseURL: s.api.baseUrl }, 'rep.zhao');
+    await rep.page.goto('/stores');
+    const lawson = await customerNamed(s.pool, '罗森静安寺店');
+    await rep.page.locator(`[data-invite="${lawson.id}"]`).click();
+    await rep.page.locator('[data-invite-link]').waitFor();
+    const url = (await rep.page.locator('[data-invite-link] .link').textContent())!.trim();
+    expect(url).to.match(/\/join\/[A-Za-z0-9_-]+$/);
+    await snap(rep.page, 'retail', 'invite');
+    await rep.ctx.close();
+
+    const ctx = await s.browser.newContext({ baseURL: s.api.baseUrl, viewport: { width: 390, height: 844 } });
+    const page = await ctx.newPage();
+    await page.goto(new URL(url).pathname);
+    await page.locator('[data-store-name]').waitFor();
+    expect(await page.locator('[data-store-name]').textContent()).to.equal('罗森静安寺店');
+    await page.locator('[data-join]').click();
+    await page.locator('[data-join-error]').waitFor();
+    expect(await page.locator('[data-join-error]').textContent()).to.contain('请填写姓名');
+    await page.fill('[data-field="name"]', '林小雨');
+    await page.locator('[data-join]').click();
+    await page.waitForURL(/\/launches$/);
+    await page.locator('[data-launch-id]').first().waitFor();
+    const { rows: [u] } = await s.pool.query(
+      `SELECT u.role, k.store_id FROM users u JOIN retail_clerks k ON k.user_id = u.id WHERE u.name = '林小雨'`);
+    expect([u.role, Number(u.store_id)]).to.deep.equal(['clerk', lawson.id]);
+
+    // the link works once
+    const again = await ctx.newPage();
+    await again.goto(new URL(url).pathname);
+    await again.getByText('这个邀请链接已经用过了').waitFor();
+    await ctx.close();
+  });
 });

@@ -68,6 +68,7 @@ describe('every page as every role: no raw codes, English dates or dead-end tabs
     const product = (await s.pool.query(`SELECT id FROM retail_products ORDER BY launch_date DESC LIMIT 1`)).rows[0].id;
     await s.api.call('POST', '/api/retail/launches', { as: 'mgr.li', body: { storeId: lawson.id, productId: Number(product), launchDate: shanghaiDate(new Date()) } });
     await s.api.call('POST', '/api/retail/patrols', { as: 'inspector.1', body: { storeId: lawson.id } });
+    const invitation = new URL((await s.api.call('POST', `/api/retail/stores/${lawson.id}/invitations`, { as: 'rep.zhao' })).body.url).pathname;
     const first = async (path: string, as: string, key: string) => {
       const r = await s.api.call('GET', path, { as });
       return r.status === 200 ? (r.body.items?.[0]?.[key] ?? null) : null;
@@ -100,6 +101,7 @@ describe('every page as every role: no raw codes, English dates or dead-end tabs
         return id === null ? null : `/settings/${setting[1]}/${encodeURIComponent(id)}`;
       }
       if (pattern === '/dashboards/:metric') return '/dashboards/lead_conversion';
+      if (pattern === '/join/:token') return invitation;
       // a filed report's evidence review (its not-found page when nothing was filed yet)
       if (pattern.startsWith('/evidence-reviews/:submissionId')) return `/evidence-reviews/${await any('SELECT COALESCE((SELECT id FROM submissions ORDER BY id LIMIT 1), 1) AS v')}`;
       return pattern.includes(':') ? null : pattern;

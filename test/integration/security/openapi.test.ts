@@ -20,6 +20,7 @@ const offline = loadOpenApiOffline();
 const PUBLIC_OPERATIONS = new Set([
   'healthz', 'readyz', 'logout', 'devLogin', 'wecomOAuthStart', 'wecomOAuthCallback', 'wecomCallbackVerify', 'wecomCallback',
   'wecomAibotVerify', 'wecomAibotCallback',
+  'describeInvitation', 'acceptInvitation',
 ]);
 
 const REQUIRED_OPERATIONS = [
