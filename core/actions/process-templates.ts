@@ -18,7 +18,7 @@ import { recordEvent } from '../resources/events.js';
 import { RequirementSchema, type InstantiateProcessInput, type ProcessInstanceSchema } from './action-schemas.js';
 import { loadActiveDefinitionOrThrow, loadWorkCalendar, type StoredDefinition } from './definitions.js';
 import { assertCustomerReference, insertAction, type FlowDeps } from './dispatch.js';
-import { LAUNCH_PROCESS_TEMPLATE } from '../retail/launch-steps.js';
+import { LAUNCH_PROCESS_TEMPLATE } from '../flow/launch-steps.js';
 
 export const ProcessNodeSchema = z.strictObject({
   key: z.string().regex(/^[a-z][a-z0-9_]*$/, '编码只能包含小写字母、数字和下划线，以字母开头').meta({ title: '节点编码' }),

@@ -9,7 +9,7 @@ import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import { ActionDefinitionSchema, prerequisitesOf, type ActionDefinition } from '../flow/action-definition.js';
 import { DEFAULT_ACTION_DEFINITIONS } from '../flow/defaults.js';
-import { RETAIL_ACTION_DEFINITIONS } from '../retail/store-actions.js';
+import { RETAIL_ACTION_DEFINITIONS } from '../flow/retail-actions.js';
 import { defineSetting, ITEM_CODE, itemCodeHint, type PreviewResult } from '../settings/define.js';
 import { chineseDateTime } from '../flow/time.js';
 import { ruleReferenceIssues } from './action-definitions.js';

@@ -23,7 +23,7 @@ import type { FlowDeps } from '../actions/dispatch.js';
 import { loadActiveDefinitionOrThrow } from '../actions/definitions.js';
 import { assertUnlocked } from '../actions/state-lock.js';
 import { submitVisitReport, type SubmissionResult } from '../actions/visit-report.js';
-import { LAUNCH_STEPS, LAUNCH_TEMPLATE_CODE, stepLabel, type LaunchStepKey } from './launch-steps.js';
+import { LAUNCH_STEPS, LAUNCH_TEMPLATE_CODE, stepLabel, type LaunchStepKey } from '../flow/launch-steps.js';
 import type { CreateLaunchInput, LaunchView } from './retail-schemas.js';
 import { storeScopeSql } from './store-scope.js';
 

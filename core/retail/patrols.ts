@@ -28,7 +28,7 @@ import { insertAction, type FlowDeps } from '../actions/dispatch.js';
 import { loadVisitFacts } from '../actions/visit-facts.js';
 import { patrolChecklist } from './patrol-checklist.setting.js';
 import { patrolRules } from './patrol-rules.setting.js';
-import { STORE_FIX_CODE } from './store-actions.js';
+import { STORE_FIX_CODE } from '../flow/retail-actions.js';
 import { storeScopeSql } from './store-scope.js';
 
 /** The evidence checks a patrol photo must pass (the visit's, in review mode: a failure flags, never blocks). */

@@ -1,7 +1,7 @@
 /** The HTTP shapes of core/retail (zod), shared by the API and the H5 app's types. */
 import { z } from 'zod';
 import { Id, IdParam } from '../resources/schemas.js';
-import { LAUNCH_STEP_KEYS } from './launch-steps.js';
+import { LAUNCH_STEP_KEYS } from '../flow/launch-steps.js';
 
 export const StoreSchema = z.object({
   id: z.number(),

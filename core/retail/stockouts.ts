@@ -10,7 +10,7 @@ import { OPEN_STATUSES } from '../flow/action-machine.js';
 import { addWorkingDays } from '../flow/working-days.js';
 import { loadActiveDefinitionOrThrow, loadWorkCalendar } from '../actions/definitions.js';
 import { insertAction, type FlowDeps } from '../actions/dispatch.js';
-import { STOCKOUT_CODE } from './store-actions.js';
+import { STOCKOUT_CODE } from '../flow/retail-actions.js';
 
 export interface StockoutView { id: number; productName: string; reportedAt: string; actionId: number; assigneeName: string; repeated: boolean }
 

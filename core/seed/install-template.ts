@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { seedProcessTemplates } from '../actions/process-templates.js';
 import { prerequisitesOf } from '../flow/action-definition.js';
 import { DEFAULT_ACTION_DEFINITIONS, DEFAULT_KEYWORD_LIBRARIES, DEFAULT_KEYWORD_LIBRARY_NAMES } from '../flow/defaults.js';
-import { RETAIL_ACTION_DEFINITIONS } from '../retail/store-actions.js';
+import { RETAIL_ACTION_DEFINITIONS } from '../flow/retail-actions.js';
 import { DEFAULT_PIPELINE } from '../flow/pipeline.js';
 import { DEFAULT_ALERT_RULES } from '../alerts/alert-rules.defaults.js';
 import { CN_HOLIDAYS_2026 } from './holidays-cn.js';

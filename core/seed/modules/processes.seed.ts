@@ -6,7 +6,7 @@
  * so the overdue job marks it and its escalation (rep → manager → 总监 and
  * 合规) raises the overdue-node alerts.
  */
-import { LAUNCH_TEMPLATE_CODE } from '../../retail/launch-steps.js';
+import { LAUNCH_TEMPLATE_CODE } from '../../flow/launch-steps.js';
 import { defineSeedModule, type SeedCounts } from '../seed-module.js';
 import { pick, unit } from '../sql-random.js';
 import { planWork } from '../work-plan.js';

@@ -4,11 +4,13 @@
  * satisfied once the previous step was submitted with its checks passed), and
  * the 'shelf_launch' process template that creates the four actions with
  * deadlines counted from the launch date. Installed with the template
- * (core/seed/install-template.ts); admins edit both like any other.
+ * (core/seed/install-template.ts); admins edit both like any other. Pure
+ * data, so it lives in core/flow: the action engine's installer and settings
+ * know it without depending on core/retail, which builds on the engine.
  */
-import type { ActionDefinition } from '../flow/action-definition.js';
-import type { EscalationPolicy } from '../flow/escalation.js';
-import type { GateRuleConfig } from '../flow/rules/index.js';
+import type { ActionDefinition } from './action-definition.js';
+import type { EscalationPolicy } from './escalation.js';
+import type { GateRuleConfig } from './rules/index.js';
 
 export const LAUNCH_TEMPLATE_CODE = 'shelf_launch';
 

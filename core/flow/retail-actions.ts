@@ -4,8 +4,8 @@
  * clerk's one-tap stock-out, for the store's rep to answer). With the launch
  * steps they are the retail definitions the template installs.
  */
-import type { ActionDefinition } from '../flow/action-definition.js';
-import type { EscalationPolicy } from '../flow/escalation.js';
+import type { ActionDefinition } from './action-definition.js';
+import type { EscalationPolicy } from './escalation.js';
 import { LAUNCH_ACTION_DEFINITIONS } from './launch-steps.js';
 
 export const STORE_FIX_CODE = 'store_fix';
