@@ -21,7 +21,6 @@ import { haversineKm, type LatLng } from '../flow/geo.js';
 import type { GateRuleConfig } from '../flow/rules/index.js';
 import { DAY_MS, shanghaiDate } from '../flow/time.js';
 import { addWorkingDays } from '../flow/working-days.js';
-import { loadEvidenceThresholds } from '../evidence-reviews/thresholds.js';
 import { readSetting } from '../settings/read.js';
 import { loadActiveDefinitionOrThrow, loadWorkCalendar } from '../actions/definitions.js';
 import { insertAction, type FlowDeps } from '../actions/dispatch.js';
@@ -180,7 +179,7 @@ async function perfunctoryReasons(db: Db, actor: Actor, p: PatrolView, now: Date
   }
   const unique = [...new Set(ids)];
   const facts = await loadVisitFacts(db, { customerId: p.store.id, opportunityId: null }, { attachmentIds: unique }, { ids: unique, uploadedBy: actor.id, lenient: true },
-    PHOTO_CHECKS, now, await loadEvidenceThresholds(db, { customerType: 'store' }));
+    PHOTO_CHECKS, now);
   for (const f of evaluateRules(facts, PHOTO_CHECKS).failures) reasons.push({ code: f.code, message: f.message });
   return reasons;
 }
