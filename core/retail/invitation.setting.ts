@@ -11,6 +11,4 @@ export const clerkInvitation = defineSetting({
     validDays: z.number().int().min(1, '应在1–30天之间').max(30, '应在1–30天之间').meta({ title: '有效期', unit: '天' }),
   }),
   default: { validDays: 7 },
-  scopes: { department: false, customerType: 'none' },
-  editors: { organisation: ['admin', 'director'] },
 });

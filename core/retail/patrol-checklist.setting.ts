@@ -32,6 +32,4 @@ export const patrolChecklist = defineSetting({
     })).min(1, '至少一张检查表').max(10).meta({ title: '各业态检查表' }),
   }),
   default: { checklists: [{ format: '便利店', items: standard }, { format: '社区店', items: standard }] },
-  scopes: { department: false, customerType: 'none' },
-  editors: { organisation: ['admin', 'director'] },
 });

@@ -19,5 +19,5 @@ export const patrolRules = defineSetting({
   }),
   default: { perfunctoryMinutes: 2, fixDueWorkingDays: 2 },
   scopes: { department: true, customerType: 'none' },
-  editors: { organisation: ['admin', 'director'], ownDepartment: ['manager'] },
+  editors: { organisation: ['admin'], anyDepartment: ['admin'] },
 });
