@@ -22,6 +22,8 @@ export interface ApiResponse<T = any> {
 
 export interface TestApi {
   baseUrl: string;
+  /** The app's DATA_DIR: a fresh temporary directory, removed on close, unless the test gave its own. */
+  dataDir: string;
   /** The app's heavy-operation runner (worker threads, cache, fair use): its stats show where and how often it rendered. */
   heavy: HeavyRunner;
   /** Signs in through the real dev-login route (demo mode) and caches the token. */
@@ -40,8 +42,9 @@ export async function startTestApi(opts: {
   deps?: Pick<CoreDeps, 'resetDemo'>;
 }): Promise<TestApi> {
   // uploads of a test never land in a developer's ./data
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'af-api-'));
-  const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-0123456789abcdef', DATA_DIR: dataDir, ...opts.env });
+  const ownDataDir = opts.env?.DATA_DIR === undefined;
+  const dataDir = opts.env?.DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'af-api-'));
+  const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-0123456789abcdef', ...opts.env, DATA_DIR: dataDir });
   const core = { config, pool: opts.pool, logger, now: opts.now ?? (() => new Date()), wecom: opts.wecom ?? new LoggingWecomClient(logger), ...opts.deps };
   // as main.ts wires `npm start`: the bot in the same process answers the H5 chat
   const heavy = createHeavyRunner(config, logger);
@@ -76,10 +79,10 @@ export async function startTestApi(opts: {
   }
 
   return {
-    baseUrl, tokenFor, call, heavy,
+    baseUrl, dataDir, tokenFor, call, heavy,
     close: () => new Promise<void>((r) => {
       server.close(() => r());
       server.closeAllConnections();
-    }).then(() => heavy.close()).then(() => rmSync(dataDir, { recursive: true, force: true })),
+    }).then(() => heavy.close()).then(() => { if (ownDataDir) rmSync(dataDir, { recursive: true, force: true }); }),
   };
 }

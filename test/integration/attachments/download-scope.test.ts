@@ -2,13 +2,12 @@ import { expect } from 'chai';
 import type pg from 'pg';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
-import { rawCall, tempDataDir, upload } from './support/http.js';
+import { rawCall, upload } from './support/http.js';
 import { SAMPLES } from './support/sample-files.js';
 
 describe('reading and downloading attachments (scope, download log, tags)', () => {
   let api: TestApi;
   let pool: pg.Pool;
-  let data: ReturnType<typeof tempDataDir>;
   let photo: any;
   const photoBytes = SAMPLES.jpeg();
   const token = (u: string) => api.tokenFor(u);
@@ -18,13 +17,11 @@ describe('reading and downloading attachments (scope, download log, tags)', () =
 
   before(async () => {
     ({ pool } = await freshDatabase());
-    data = tempDataDir();
-    api = await startTestApi({ pool, env: { DATA_DIR: data.dir } });
+    api = await startTestApi({ pool });
     photo = (await upload(api, await token('rep.zhao'), photoBytes, { kind: 'photo', tags: '门头照', filename: '华联门头.jpg' })).body;
   });
   after(async () => {
     await api.close();
-    data.remove();
   });
 
   it('streams the exact bytes with the sniffed type and a download name, and records who downloaded', async () => {

@@ -5,7 +5,7 @@ import { HttpWecomClient } from '../../../core/wecom/http-wecom-client.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
 import { startFakeWecom, type FakeWecom } from '../../support/fake-wecom.js';
-import { filesUnder, rawCall, tempDataDir, tokenOf } from './support/http.js';
+import { filesUnder, rawCall, tokenOf } from './support/http.js';
 import { padTo, SAMPLES, speexMemo } from './support/sample-files.js';
 
 const MB = 1024 * 1024;
@@ -14,7 +14,6 @@ describe('saving WeCom media as attachments (POST /api/attachments/from-wecom)',
   let fake: FakeWecom;
   let api: TestApi;
   let pool: pg.Pool;
-  let data: ReturnType<typeof tempDataDir>;
   let zhao: string;
   const fromWecom = (body: unknown, token = zhao) =>
     rawCall(api, 'POST', '/api/attachments/from-wecom', { token, body: Buffer.from(JSON.stringify(body)), headers: { 'Content-Type': 'application/json' } });
@@ -24,14 +23,12 @@ describe('saving WeCom media as attachments (POST /api/attachments/from-wecom)',
     fake = await startFakeWecom({ corpId: 'wwdemo', secret: 's', agentId: 1000002 });
     const wecom = new HttpWecomClient({ apiBase: fake.baseUrl, corpId: 'wwdemo', agentId: 1000002, secret: 's', retryBaseDelayMs: 1 });
     ({ pool } = await freshDatabase());
-    data = tempDataDir();
-    api = await startTestApi({ pool, wecom, env: { DATA_DIR: data.dir } });
+    api = await startTestApi({ pool, wecom });
     zhao = await tokenOf(pool, 'rep.zhao');
   });
   after(async () => {
     await api.close();
     await fake.stop();
-    data.remove();
   });
 
   it('downloads an image by media_id, types it by content (not WeCom\'s header) and stores it', async () => {
@@ -41,7 +38,7 @@ describe('saving WeCom media as attachments (POST /api/attachments/from-wecom)',
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     expect(res.body).to.include({ kind: 'photo', mime: 'image/png', size: png.length, source: 'wecom_media', wecomMediaId: 'media-photo-1', filename: 'IMG_0001.jpg' });
     expect(res.body.tags).to.deep.equal(['门头照']);
-    expect(filesUnder(path.join(data.dir, 'files')).some((f) => f.endsWith(res.body.sha256))).to.equal(true);
+    expect(filesUnder(path.join(api.dataDir, 'files')).some((f) => f.endsWith(res.body.sha256))).to.equal(true);
     expect(fake.callsTo('/cgi-bin/media/get')).to.be.greaterThan(0);
   });
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
-import { chunked, filesUnder, rawCall, tempDataDir, tokenOf, upload } from './support/http.js';
+import { chunked, filesUnder, rawCall, tokenOf, upload } from './support/http.js';
 import { jpegWithExif, jpegWithoutExif, padTo, SAMPLES, voiceMemo, zip } from './support/sample-files.js';
 
 const MB = 1024 * 1024;
@@ -12,19 +12,16 @@ const MB = 1024 * 1024;
 describe('uploading attachments (POST /api/attachments)', () => {
   let api: TestApi;
   let pool: pg.Pool;
-  let data: ReturnType<typeof tempDataDir>;
   let zhao: string;
   const count = async (sql: string, params: unknown[] = []) => (await pool.query(`SELECT count(*)::int AS n FROM ${sql}`, params)).rows[0].n;
 
   before(async () => {
     ({ pool } = await freshDatabase());
-    data = tempDataDir();
-    api = await startTestApi({ pool, env: { DATA_DIR: data.dir } });
+    api = await startTestApi({ pool });
     zhao = await api.tokenFor('rep.zhao');
   });
   after(async () => {
     await api.close();
-    data.remove();
   });
 
   const EXPECTED = {
@@ -170,10 +167,10 @@ describe('uploading attachments (POST /api/attachments)', () => {
     const second = await upload(api, await api.tokenFor('rep.qian'), buf, { kind: 'photo', tags: '合影' });
     expect([first.status, second.status]).to.deep.equal([201, 201]);
     expect(second.body.id).to.not.equal(first.body.id);
-    const onDisk = filesUnder(path.join(data.dir, 'files')).filter((f) => f.endsWith(sha));
-    expect(onDisk).to.deep.equal([path.join(data.dir, 'files', sha.slice(0, 2), sha.slice(2, 4), sha)]);
+    const onDisk = filesUnder(path.join(api.dataDir, 'files')).filter((f) => f.endsWith(sha));
+    expect(onDisk).to.deep.equal([path.join(api.dataDir, 'files', sha.slice(0, 2), sha.slice(2, 4), sha)]);
     expect(await count('attachments WHERE sha256 = $1', [sha])).to.equal(2);
-    expect(filesUnder(path.join(data.dir, 'files')).filter((f) => f.endsWith('.tmp'))).to.deep.equal([]);
+    expect(filesUnder(path.join(api.dataDir, 'files')).filter((f) => f.endsWith('.tmp'))).to.deep.equal([]);
   });
 
   it('reads the EXIF capture time of a photo (Shanghai wall clock), and null without EXIF', async () => {

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { cameraPhoto } from '../../support/camera-photo.js';
 import { freshDatabase } from '../../support/database.js';
-import { tempDataDir, upload } from '../attachments/support/http.js';
+import { upload } from '../attachments/support/http.js';
 import { crc32 } from '../attachments/support/sample-files.js';
 
 const u32be = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(n); return b; };
@@ -46,19 +46,16 @@ async function exifBomb(): Promise<Buffer> {
 describe('evidence read from a photo at upload', () => {
   let api: TestApi;
   let pool: pg.Pool;
-  let data: ReturnType<typeof tempDataDir>;
   let zhao: string;
   const factsOf = async (id: number) => (await pool.query('SELECT facts, phash::text FROM attachment_evidence WHERE attachment_id = $1', [id])).rows[0];
 
   before(async () => {
     ({ pool } = await freshDatabase());
-    data = tempDataDir();
-    api = await startTestApi({ pool, env: { DATA_DIR: data.dir } });
+    api = await startTestApi({ pool });
     zhao = await api.tokenFor('rep.zhao');
   });
   after(async () => {
     await api.close();
-    data.remove();
   });
 
   it('stores camera, GPS, size and perceptual hash beside the attachment', async () => {

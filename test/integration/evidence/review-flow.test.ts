@@ -6,7 +6,7 @@ import { gcj02ToWgs84 } from '../../../core/flow/geo.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { cameraPhoto } from '../../support/camera-photo.js';
 import { freshDatabase } from '../../support/database.js';
-import { rawCall, tempDataDir, upload } from '../attachments/support/http.js';
+import { rawCall, upload } from '../attachments/support/http.js';
 
 /**
  * 钱芳 files a visit of 联华超市江桥店 with a re-encoded copy of the photo 赵磊
@@ -16,18 +16,15 @@ import { rawCall, tempDataDir, upload } from '../attachments/support/http.js';
 describe('evidence review: a reused photo from visit to decision', () => {
   let api: TestApi;
   let pool: pg.Pool;
-  let data: ReturnType<typeof tempDataDir>;
   let zhaoPhoto: Buffer;
   let reviewId: number;
 
   before(async () => {
     ({ pool } = await freshDatabase());
-    data = tempDataDir();
-    api = await startTestApi({ pool, env: { DATA_DIR: data.dir } });
+    api = await startTestApi({ pool });
   });
   after(async () => {
     await api.close();
-    data.remove();
   });
 
   const one = async (sql: string, params: unknown[]) => (await pool.query(sql, params)).rows[0];

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
-import { tempDataDir, upload } from '../attachments/support/http.js';
+import { upload } from '../attachments/support/http.js';
 
 const AUDIO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/evidence/audio');
 const memo = (name: string) => readFileSync(path.join(AUDIO, name));
@@ -13,17 +13,14 @@ const memo = (name: string) => readFileSync(path.join(AUDIO, name));
 describe('evidence heard in a voice memo at upload', () => {
   let api: TestApi;
   let pool: pg.Pool;
-  let data: ReturnType<typeof tempDataDir>;
   const factsOf = async (id: number) => (await pool.query('SELECT facts FROM attachment_evidence WHERE attachment_id = $1', [id])).rows[0]?.facts;
 
   before(async () => {
     ({ pool } = await freshDatabase());
-    data = tempDataDir();
-    api = await startTestApi({ pool, env: { DATA_DIR: data.dir } });
+    api = await startTestApi({ pool });
   });
   after(async () => {
     await api.close();
-    data.remove();
   });
 
   it('stores the duration read from the file and the speech the detector hears in an AMR memo', async () => {

@@ -8,14 +8,13 @@ import { processNextLicenceScan } from '../../../core/profile/licence/licence-sc
 import { OcrWorkerReader, type LicenceReader } from '../../../core/profile/licence/ocr-runner.js';
 import { freshDatabase } from '../../support/database.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
-import { tempDataDir, tokenOf, upload } from '../attachments/support/http.js';
+import { tokenOf, upload } from '../attachments/support/http.js';
 import { licencePhoto, scannedPdf } from './support/licence-files.js';
 
 describe('licence OCR: upload, read off the request path, confirm field by field', function () {
   this.timeout(180_000);
   let api: TestApi;
   let pool: pg.Pool;
-  let data: ReturnType<typeof tempDataDir>;
   let reader: LicenceReader;
   let storage: LocalDiskStorage;
   let sun: string;
@@ -33,9 +32,8 @@ describe('licence OCR: upload, read off the request path, confirm field by field
 
   before(async () => {
     ({ pool } = await freshDatabase());
-    data = tempDataDir();
-    api = await startTestApi({ pool, env: { DATA_DIR: data.dir } });
-    storage = new LocalDiskStorage(`${data.dir}/files`);
+    api = await startTestApi({ pool });
+    storage = new LocalDiskStorage(`${api.dataDir}/files`);
     reader = new OcrWorkerReader({ logger });
     sun = await tokenOf(pool, 'rep.sun');
     cid = (await pool.query(`SELECT id FROM customers WHERE name = '南京鼓楼医院'`)).rows[0].id;
@@ -44,7 +42,6 @@ describe('licence OCR: upload, read off the request path, confirm field by field
   after(async () => {
     await reader?.close();
     await api?.close();
-    data?.remove();
   });
 
   it('answers the upload at once (202, queued), then reads every field of a tilted licence photo', async () => {
@@ -114,7 +111,7 @@ describe('licence OCR: upload, read off the request path, confirm field by field
   });
 
   it('keeps the upload and says OCR is unavailable when the model cannot load; the rep can still type it in', async () => {
-    const broken = new OcrWorkerReader({ logger, env: { OCR_MODELS_DIR: `${data.dir}/no-models` } });
+    const broken = new OcrWorkerReader({ logger, env: { OCR_MODELS_DIR: `${api.dataDir}/no-models` } });
     try {
       const res = await scanOf((await licencePhoto(13)).jpeg);
       await read(broken);
