@@ -32,6 +32,7 @@ import { registerShareLinkRoutes } from './routes/share-links.routes.js';
 import { registerSharePageRoutes } from './routes/share-pages.routes.js';
 import { registerDemoRoutes } from './routes/demo.routes.js';
 import { registerSupervisorTodoRoutes } from './routes/supervisor-todos.routes.js';
+import { registerTalkTrackRoutes } from './routes/talk-tracks.routes.js';
 import { registerWecomJssdkRoutes } from './routes/wecom-jssdk.routes.js';
 import { registerBotRoutes } from './routes/wecom-callback.routes.js';
 import { registerAibotRoutes } from './routes/wecom-aibot.routes.js';
@@ -89,6 +90,7 @@ export function createApp(deps: ApiDeps): Koa {
   registerSharePageRoutes(kit);
   registerScoreRoutes(kit);
   registerRetailRoutes(kit);
+  registerTalkTrackRoutes(kit);
 
   const openapi = new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',

@@ -1,4 +1,5 @@
 import { scoreAllOpenOpportunities } from '../core/scoring/scores.js';
+import { pushTalkTracks } from '../core/talk-tracks/push.js';
 import type { JobSpec } from './registry.js';
 
 /**
@@ -10,7 +11,7 @@ export const scoreOpportunitiesJob: JobSpec = {
   name: 'score-opportunities',
   every: '30 2 * * *',
   run: async (sys) => {
-    const r = await scoreAllOpenOpportunities(sys.pool, sys.now());
+    const r = await scoreAllOpenOpportunities(sys.pool, sys.now(), { onSignals: pushTalkTracks(sys.config.publicUrl) });
     return { ...r, summary: `商机赢率：重新计算了 ${r.scored} 个进行中的商机` };
   },
 };

@@ -3,7 +3,7 @@ import { z, type ZodType } from 'zod';
 import type { Actor } from '../../core/auth/actor.js';
 import {
   assertMayUpload, AttachmentSchema, FromWecomBodySchema, getAttachmentOrThrow, insertAttachment, recordDownload,
-  resolveUploadRefs, storeFile, UpdateAttachmentSchema, updateAttachmentTags, UploadQuerySchema, type Attachment,
+  resolveUploadRefs, storeFile, UpdateAttachmentSchema, updateAttachmentTags, UploadQuerySchema,
 } from '../../core/attachments/attachments.js';
 import { fetchWecomMedia } from '../../core/attachments/from-wecom.js';
 import { ATTACHMENT_LIMITS, formatBytes, KIND_LABELS } from '../../core/attachments/limits.js';
@@ -146,12 +146,7 @@ function registerContent(kit: RouteKit, storage: Storage): void {
     const { content, object } = await recordDownload(kit.deps.pool, actor, id, open,
       { playable: query.playable !== undefined, countsAsDownload: !wanted || wanted.start === 0 });
     const { kind, mime } = content.attachment;
-    const ascii = content.filename.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '');
-    ctx.set('Content-Disposition', `${kind === 'document' ? 'attachment' : 'inline'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(content.filename)}`);
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    // an uploaded file is never a page of ours: no scripts even if a browser renders it
-    ctx.set('Content-Security-Policy', "default-src 'none'; sandbox");
-    ctx.set('Cache-Control', 'private, no-cache');
+    setStoredFileHeaders(ctx, content.filename, kind === 'document' ? 'attachment' : 'inline');
     ctx.set('Accept-Ranges', 'bytes');
     ctx.type = mime;
     const range = served as ByteRange | null;
@@ -186,6 +181,16 @@ function resolveRange(r: NonNullable<ReturnType<typeof parseRange>>, size: numbe
 
 // helpers --------------------------------------------------------------------------------
 
+/** How a stored file is served: named (ASCII and UTF-8), never sniffed, never a page of ours, never cached shared. */
+export function setStoredFileHeaders(ctx: Context, filename: string, disposition: 'attachment' | 'inline'): void {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '');
+  ctx.set('Content-Disposition', `${disposition}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`);
+  ctx.set('X-Content-Type-Options', 'nosniff');
+  // an uploaded file is never a page of ours: no scripts even if a browser renders it
+  ctx.set('Content-Security-Policy', "default-src 'none'; sandbox");
+  ctx.set('Cache-Control', 'private, no-cache');
+}
+
 const IdempotencyKey = z.string().min(8).max(200).regex(/^[\w\-:.]+$/, '幂等键只能包含字母、数字和 -_:.');
 
 /** The same validation error shape as defineRoute's. */
@@ -195,15 +200,15 @@ function parseInput<T>(schema: ZodType<T>, value: unknown, where: string): T {
   throw new AppError('VALIDATION_FAILED', r.error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message })));
 }
 
-function idempotencyKeyOf(ctx: Context): string | undefined {
+export function idempotencyKeyOf(ctx: Context): string | undefined {
   const header = ctx.get('Idempotency-Key');
   return header ? parseInput(IdempotencyKey, header, 'headers.Idempotency-Key') : undefined;
 }
 
-/** 201 with the new attachment, once per Idempotency-Key when one is sent (a retry replays the first answer). */
-async function respondWrite(
+/** 201 with what an upload made, once per Idempotency-Key when one is sent (a retry replays the first answer). */
+export async function respondWrite(
   kit: RouteKit, ctx: Context, actor: Actor, key: string | undefined,
-  req: { operation: string; hashOf: unknown }, work: (tx: Db) => Promise<Attachment>,
+  req: { operation: string; hashOf: unknown }, work: (tx: Db) => Promise<unknown>,
 ): Promise<void> {
   if (!key) {
     ctx.body = await withTransaction(kit.deps.pool, work);

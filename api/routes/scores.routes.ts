@@ -4,6 +4,7 @@ import { AppError } from '../../core/errors.js';
 import { IdParams } from '../../core/resources/schemas.js';
 import { getOpportunityScore, listOpportunityScores, ListScoresQuery, OpportunityScoreSchema } from '../../core/scoring/scores.js';
 import { trainOrgModel } from '../../core/scoring/train.js';
+import { pushTalkTracks } from '../../core/talk-tracks/push.js';
 import { defineRoute, type RouteKit } from '../route-kit.js';
 
 const Metrics = z.object({
@@ -25,7 +26,7 @@ export function registerScoreRoutes(kit: RouteKit): void {
     method: 'get', path: '/api/opportunities/{id}/score', operationId: 'getOpportunityScore', tags,
     summary: '商机赢率：概率、模型、前三个原因（各自影响的百分点）和历史',
     params: IdParams, response: OpportunityScoreSchema,
-    handler: ({ db, actor, params }) => getOpportunityScore(db, actor, params.id, kit.deps.now()),
+    handler: ({ db, actor, params }) => getOpportunityScore(db, actor, params.id, kit.deps.now(), { onSignals: pushTalkTracks(kit.deps.config.publicUrl) }),
   });
   defineRoute(kit, {
     method: 'get', path: '/api/opportunity-scores', operationId: 'listOpportunityScores', tags,

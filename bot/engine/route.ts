@@ -12,6 +12,7 @@ import { askForLicence, isLicenceRequest, receiveLicencePhoto } from '../command
 import { myDeals } from '../commands/my-deals.command.js';
 import { myTasks } from '../commands/my-tasks.command.js';
 import { cancel, linkOrders, skip, status, submit, undo } from '../commands/report.commands.js';
+import { answerTalkTrack } from '../commands/talk-track.command.js';
 import { todayVisits } from '../commands/today-visits.command.js';
 import { moveDeal, moveDealByText } from '../commands/stage-move.command.js';
 import { ordinalIn, pickContact, type RoleMention } from '../../core/understanding/decision-chain.js';
@@ -21,6 +22,7 @@ import { detectContactChanges } from '../../core/understanding/contact-changes.j
 import { applyContactChanges, recordPendingChange } from './contact-changes.js';
 import { detectCommand, isNo, isNoise, isYes, type Command } from '../../core/understanding/intents.js';
 import { routeIntent } from '../../core/understanding/intent-router.js';
+import { TALK_TRACK_INTENT } from '../../core/talk-tracks/ask.js';
 import { greet, help, notUnderstood, reportName, shortHelp, tooLong, unsupported, whichAction } from '../replies/templates.js';
 import { applyChosenContact, applySlots, createChosenContact, offerNewContact } from './apply-text.js';
 import { answerPhotoTag, handleLocation, handlePhoto, handleVoice, type PreparedMedia } from './media.js';
@@ -96,6 +98,7 @@ async function handleText(t: Turn, raw: string, replayed: boolean): Promise<void
     reaskPending(t, cmd);
     return;
   }
+  if (routed.best?.kind === TALK_TRACK_INTENT) return answerTalkTrack(t, text);
   if (isLicenceRequest(text)) return askForLicence(t, text);
   if (t.convo.state.daily && (await continueDailyReport(t, text))) return;
   if (await moveDealByText(t, text)) return;

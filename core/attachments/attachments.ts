@@ -43,7 +43,7 @@ const TagsQuery = z.preprocess(
   TagsSchema,
 );
 
-const Filename = z.string().trim().min(1).max(200, '文件名不能超过200个字符')
+export const Filename = z.string().trim().min(1).max(200, '文件名不能超过200个字符')
   // only the last path segment, without control or bidi characters: it ends up in Content-Disposition
   .transform((s) => stripBidi(s.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f"]/g, '')).trim() || null);
 

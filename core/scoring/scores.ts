@@ -4,7 +4,7 @@
  * read, so a visit report, a stage move or a customer's download shows at
  * once); lists read what was stored (scored on those events, and nightly).
  *
- *   await scoreOpportunities(db, [12, 13], now);        // after a relevant event; in batches nightly
+ *   await scoreOpportunities(db, [12, 13], now, { onSignals: pushTalkTracks(publicUrl) });  // after a relevant event; in batches nightly
  *   const s = await getOpportunityScore(db, actor, 12, now);
  */
 import { z } from 'zod';
@@ -17,7 +17,7 @@ import { opportunityRowOrThrow, opportunityScope } from '../resources/opportunit
 import { readSetting } from '../settings/read.js';
 import { loadScoreFacts, refreshStageNorms, type ScoreFacts } from './facts.js';
 import { learnedScore } from './learned-model.js';
-import { priorScore, type ScoreResult } from './prior-model.js';
+import { fireSignals, priorScore, type FiredSignal, type ScoreResult } from './prior-model.js';
 import { signalSettings } from './signals.setting.js';
 import { loadActiveModel } from './train.js';
 
@@ -55,8 +55,17 @@ const BATCH = 2000;
 // batches scored at once on a pool
 const PARALLEL = 3;
 
+export interface ScoreOptions {
+  /**
+   * Told, on the scoring's connection, which signals fired on each deal scored — whichever model
+   * scored it. core/talk-tracks' pushTalkTracks sends a fired signal's packs to the owner this way;
+   * without it (a benchmark, a replay) signals only move the score.
+   */
+  onSignals?: (db: Db, fired: Array<{ opportunityId: number; signals: FiredSignal[] }>, now: Date) => Promise<void>;
+}
+
 /** Scores the open deals among `ids` as of `now`, stores each score and a history point when it moved. */
-export async function scoreOpportunities(db: Db, ids: readonly number[], now: Date): Promise<Map<number, ScoreResult>> {
+export async function scoreOpportunities(db: Db, ids: readonly number[], now: Date, opts: ScoreOptions = {}): Promise<Map<number, ScoreResult>> {
   const settings = await readSetting(db, signalSettings);
   const model = await loadActiveModel(db);
   const score = model ? (f: ScoreFacts) => learnedScore(model, f, settings) : (f: ScoreFacts) => priorScore(f, settings);
@@ -72,6 +81,7 @@ export async function scoreOpportunities(db: Db, ids: readonly number[], now: Da
       return { id: f.opportunityId, p: s.probability, base: s.base, reasons: s.reasons };
     });
     await storeScores(conn, rows, kind, now);
+    if (opts.onSignals) await opts.onSignals(conn, [...facts.values()].map((f) => ({ opportunityId: f.opportunityId, signals: fireSignals(f, settings) })), now);
   };
   const batches = Array.from({ length: Math.ceil(open.length / BATCH) }, (_, i) => open.slice(i * BATCH, (i + 1) * BATCH));
   if (batches.length > 1) await refreshStageNorms(db, now);
@@ -85,9 +95,9 @@ export async function scoreOpportunities(db: Db, ids: readonly number[], now: Da
 }
 
 /** Every open deal, in id order and batches (the nightly job; the demo's start). */
-export async function scoreAllOpenOpportunities(db: Db, now: Date): Promise<{ scored: number }> {
+export async function scoreAllOpenOpportunities(db: Db, now: Date, opts: ScoreOptions = {}): Promise<{ scored: number }> {
   const { rows } = await db.query(`SELECT id FROM opportunities WHERE status = 'open' ORDER BY id`);
-  const scored = await scoreOpportunities(db, rows.map((r) => Number(r.id)), now);
+  const scored = await scoreOpportunities(db, rows.map((r) => Number(r.id)), now, opts);
   return { scored: scored.size };
 }
 
@@ -126,10 +136,10 @@ export async function closedCounts(db: Db): Promise<z.infer<typeof ScoreModelSch
 }
 
 /** One deal's score, scored now (an open deal) or as last stored (a closed one), with its history. */
-export async function getOpportunityScore(db: Db, actor: Actor, id: number, now: Date): Promise<OpportunityScore> {
+export async function getOpportunityScore(db: Db, actor: Actor, id: number, now: Date, opts: ScoreOptions = {}): Promise<OpportunityScore> {
   assertCan(actor, 'opportunities', 'read');
   const opp = await opportunityRowOrThrow(db, actor, id);
-  if (opp.status === 'open') await scoreOpportunities(db, [id], now);
+  if (opp.status === 'open') await scoreOpportunities(db, [id], now, opts);
   const [{ rows: [s] }, { rows: history }, model] = await Promise.all([
     db.query('SELECT * FROM opportunity_scores WHERE opportunity_id = $1', [id]),
     db.query('SELECT at, probability FROM opportunity_score_history WHERE opportunity_id = $1 ORDER BY at', [id]),

@@ -19,10 +19,11 @@ import { reportsSeed } from './modules/reports.seed.js';
 import { retailSeed } from './modules/retail.seed.js';
 import { scoresSeed } from './modules/scores.seed.js';
 import { shareLinksSeed } from './modules/share-links.seed.js';
+import { talkTrackReadsSeed, talkTracksSeed } from './modules/talk-tracks.seed.js';
 import { visitsSeed } from './modules/visits.seed.js';
 import type { SeedModule } from './seed-module.js';
 
 export const HISTORY_MODULES: SeedModule[] = [
   leadsSeed, opportunitiesSeed, ordersSeed, visitsSeed, dealTasksSeed, processesSeed, actionsSeed, reportsSeed, followupsSeed,
-  dailyReportsSeed, buyingCentreSeed, evidenceSamplesSeed, retailSeed, detectionsSeed, shareLinksSeed, scoresSeed,
+  dailyReportsSeed, buyingCentreSeed, evidenceSamplesSeed, retailSeed, detectionsSeed, shareLinksSeed, talkTracksSeed, scoresSeed, talkTrackReadsSeed,
 ];

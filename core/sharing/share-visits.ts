@@ -6,7 +6,7 @@
  * - once per device or network within the setting's seconds: a repeat extends
  *   that row's `repeats` and its window, so hundreds of fetches in a burst are one;
  * - the first counted visit sends the rep a WeCom message (through the outbox, once per link);
- * - a counted visit re-scores the deal (core/scoring).
+ * - a counted visit re-scores the deal (core/scoring), which may push a talk-track pack to the rep.
  *
  *   const { doc, counted } = await visitShareLink(pool, deps, { token, kind: 'open', visitor, member: false });
  */
@@ -17,6 +17,7 @@ import { enqueueMessage, textCard } from '../outbox/enqueue.js';
 import { recordEvent } from '../resources/events.js';
 import { scoreOpportunities } from '../scoring/scores.js';
 import { readSetting } from '../settings/read.js';
+import { pushTalkTracks } from '../talk-tracks/push.js';
 import { shareLinkLimits } from './share-links.setting.js';
 import { verifyShareToken } from './share-token.js';
 import type { LinkDeps } from './share-links.js';
@@ -83,7 +84,7 @@ async function countVisit(tx: Db, deps: LinkDeps, link: any, v: ShareVisit): Pro
     at: deps.now, data: { linkId: link.id, attachmentId: link.attachment_id, contactId: link.contact_id, tags: link.tags, stageCode: link.stage_code },
   });
   // the customer's reading moves the deal's win score now, not at night
-  await scoreOpportunities(tx, [link.opportunity_id], deps.now);
+  await scoreOpportunities(tx, [link.opportunity_id], deps.now, { onSignals: pushTalkTracks(deps.publicUrl) });
   if (!link.first_opened_at) {
     await tx.query('UPDATE share_links SET first_opened_at = $2 WHERE id = $1', [link.id, deps.now]);
     const who = link.contact_name ?? link.customer_name;

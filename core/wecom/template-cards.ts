@@ -111,7 +111,7 @@ function toHorizontalItem(fact: WarningFact) {
 }
 
 // Counts UTF-16 units like the schema does, but never splits a surrogate pair.
-function truncate(text: string, maxChars: number): string {
+export function truncate(text: string, maxChars: number): string {
   if (text.length <= maxChars) return text;
   let out = '';
   for (const ch of text) {
@@ -121,7 +121,7 @@ function truncate(text: string, maxChars: number): string {
   return `${out}…`;
 }
 
-function validated(card: TemplateCard): TemplateCard {
+export function validated(card: TemplateCard): TemplateCard {
   const parsed = templateCardSchema.safeParse(card);
   if (!parsed.success) throw new WecomRequestInvalidError('warning card', describeZodIssues(parsed.error));
   return card;

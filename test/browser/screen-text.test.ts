@@ -69,6 +69,9 @@ describe('every page as every role: no raw codes, English dates or dead-end tabs
     await s.api.call('POST', '/api/retail/launches', { as: 'mgr.li', body: { storeId: lawson.id, productId: Number(product), launchDate: shanghaiDate(new Date()) } });
     await s.api.call('POST', '/api/retail/patrols', { as: 'inspector.1', body: { storeId: lawson.id } });
     const invitation = new URL((await s.api.call('POST', `/api/retail/stores/${lawson.id}/invitations`, { as: 'rep.zhao' })).body.url).pathname;
+    await s.api.call('POST', '/api/talk-tracks', { as: 'admin.lin', body: {
+      title: '价格异议应对话术包', keywords: ['价格'], stageCodes: ['negotiation'], objections: [{ objection: '太贵了', answer: '先拆开价格再谈。' }],
+    } });
     const first = async (path: string, as: string, key: string) => {
       const r = await s.api.call('GET', path, { as });
       return r.status === 200 ? (r.body.items?.[0]?.[key] ?? null) : null;
@@ -83,6 +86,7 @@ describe('every page as every role: no raw codes, English dates or dead-end tabs
       alerts: { list: '/api/alerts?limit=1', sql: 'SELECT id AS v FROM alerts ORDER BY id LIMIT 1' },
       launches: { list: '/api/retail/launches', sql: 'SELECT id AS v FROM retail_launches ORDER BY id LIMIT 1' },
       patrols: { list: '/api/retail/patrols', sql: 'SELECT id AS v FROM retail_patrols ORDER BY id LIMIT 1' },
+      'talk-tracks': { list: '/api/talk-tracks', sql: 'SELECT id AS v FROM talk_track_packs ORDER BY id LIMIT 1' },
     };
     // a setting of each editor, as the settings list links to it (plain settings under /settings/s/)
     const settings = (await s.api.call('GET', '/api/settings', { as: 'admin.lin' })).body.items as Array<{ id: string; editor: string | null }>;
@@ -102,6 +106,7 @@ describe('every page as every role: no raw codes, English dates or dead-end tabs
       }
       if (pattern === '/dashboards/:metric') return '/dashboards/lead_conversion';
       if (pattern === '/join/:token') return invitation;
+      if (pattern.startsWith('/settings/talk-tracks/:id')) return `/settings/talk-tracks/${await any('SELECT id AS v FROM talk_track_packs ORDER BY id LIMIT 1')}`;
       // a filed report's evidence review (its not-found page when nothing was filed yet)
       if (pattern.startsWith('/evidence-reviews/:submissionId')) return `/evidence-reviews/${await any('SELECT COALESCE((SELECT id FROM submissions ORDER BY id LIMIT 1), 1) AS v')}`;
       return pattern.includes(':') ? null : pattern;

@@ -8,12 +8,13 @@
 import { DAY_MS } from '../../flow/time.js';
 import { scoreOpportunities } from '../../scoring/scores.js';
 import { trainOrgModel } from '../../scoring/train.js';
+import { pushTalkTracks } from '../../talk-tracks/push.js';
 import { defineSeedModule, type SeedCounts } from '../seed-module.js';
 
 export const scoresSeed = defineSeedModule<{ historyWeeks: number | null }>({
   name: 'scores',
   label: '商机赢率与历史',
-  after: ['opportunities', 'share-links', 'reports', 'followups', 'buying-centre'],
+  after: ['opportunities', 'share-links', 'reports', 'followups', 'buying-centre', 'talk-tracks'],
   knobs: { demo: { historyWeeks: 8 }, bench: { historyWeeks: null } },
   async run(ctx, k): Promise<SeedCounts> {
     if (k.historyWeeks === null) return {};
@@ -27,7 +28,7 @@ export const scoresSeed = defineSeedModule<{ historyWeeks: number | null }>({
       const asOf = new Date(now.getTime() - w * 7 * DAY_MS);
       const { rows } = await ctx.pool.query(
         `SELECT id FROM opportunities WHERE status = 'open' AND owner_id = ANY($1::bigint[]) AND created_at <= $2 ORDER BY id`, [ctx.scope.repIds, asOf]);
-      await scoreOpportunities(ctx.pool, rows.map((r) => Number(r.id)), asOf);
+      await scoreOpportunities(ctx.pool, rows.map((r) => Number(r.id)), asOf, ctx.system ? { onSignals: pushTalkTracks(ctx.system.config.publicUrl) } : {});
     }
     const { rows: [n] } = await ctx.pool.query(`SELECT (SELECT count(*) FROM opportunity_scores)::int AS scores, (SELECT count(*) FROM opportunity_score_history)::int AS history`);
     return { scoring_models: trained.status === 'learned' ? 1 : 0, opportunity_scores: n.scores, opportunity_score_history: n.history };
