@@ -118,6 +118,7 @@ async function answerByVoice(t: Turn, words: string, s: Session): Promise<void> 
     reaskPending(t, routed.best.command);
     return;
   }
+  if (routed.best?.kind === TALK_TRACK_INTENT) return answerTalkTrack(t, words);
   const u = understand(words, await slotContext(t, s));
   if (u.changes.length > 0) await applyContactChanges(t, s, u.changes);
   const { transcript: _kept, ...slots } = u.slots;

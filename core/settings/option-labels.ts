@@ -1,6 +1,7 @@
 /**
  * A field whose options come from elsewhere (`.meta({ optionsFrom })`: the
- * action types, keyword libraries, pipeline stages, the settings themselves)
+ * action types, keyword libraries, pipeline stages, the settings themselves,
+ * talk-track packs)
  * stores a code; the 变更记录 and change notices name it instead. The same
  * sources the H5 form loads its pickers from (miniprogram/…/option-sources.ts).
  *
@@ -17,6 +18,8 @@ const SOURCES: Record<string, (db: Db) => Promise<Array<[string, string]>>> = {
   'action-definitions': async (db) => (await db.query('SELECT code, name FROM action_definitions WHERE active')).rows.map((r) => [r.code, r.name]),
   'keyword-libraries': async (db) => (await db.query('SELECT code, name FROM keyword_libraries')).rows.map((r) => [r.code, r.name]),
   settings: async () => loadedDefinitions().map((d) => [d.key, d.label]),
+  // a pack is named by its title (what a signal rule stores), so the title is its own label
+  'talk-tracks': async (db) => (await db.query('SELECT title FROM talk_track_packs ORDER BY title')).rows.map((r) => [r.title, r.title]),
   'pipeline-stages': async (db) => (await pipelineStages(db)).flatMap((s) => [[s.key, s.name] as [string, string]]),
   'pipeline-sub-stages': async (db) => (await pipelineStages(db))
     .flatMap((s) => (s.subStages ?? []).map((u) => [u.key, `${s.name} · ${u.name}`] as [string, string])),

@@ -1,6 +1,6 @@
 /**
  * How packs are used: a member reading one (from the pushed card, the app or
- * the bot's link — a reload within minutes is the same read), saying 用上了
+ * the bot's link — a reload within the setting's minutes is the same read), saying 用上了
  * (once per pack and deal), and, for the admins who write them, per pack how
  * often it was opened, by how many, how many said it helped and how often it
  * was pushed.
@@ -15,10 +15,9 @@ import { AppError } from '../errors.js';
 import { recordEvent } from '../resources/events.js';
 import { opportunityRowOrThrow } from '../resources/opportunities.js';
 import { Id } from '../resources/schemas.js';
+import { readSetting } from '../settings/read.js';
 import { assertMayAuthor, getPack, PackSchema } from './packs.js';
-
-/** A reload, or back-and-forth between the pack and a deal, within this many minutes is one read. */
-export const SAME_READ_MINUTES = 10;
+import { talkTrackReads } from './talk-tracks.setting.js';
 
 export const ReadInputSchema = z.strictObject({
   /** The deal it was sent for (the card's link carries it). */
@@ -54,12 +53,14 @@ export async function readPack(db: Db, actor: Actor, id: number, input: z.output
   const pack = await getPack(db, actor, id);
   const deal = await dealOf(db, actor, input.opportunityId);
   const opp = deal?.id ?? null;
+  // a reload, or back and forth between the pack and the deal, is the same read
+  const { sameReadMinutes } = await readSetting(db, talkTrackReads);
   const { rowCount } = await db.query(
     `INSERT INTO talk_track_opens (pack_id, user_id, opportunity_id, via, at)
      SELECT $1, $2, $3, $4, $5
       WHERE NOT EXISTS (SELECT 1 FROM talk_track_opens WHERE pack_id = $1 AND user_id = $2 AND opportunity_id IS NOT DISTINCT FROM $3
                            AND at > $5::timestamptz - make_interval(mins => $6))`,
-    [id, actor.id, opp, input.via, now, SAME_READ_MINUTES]);
+    [id, actor.id, opp, input.via, now, sameReadMinutes]);
   if (rowCount) {
     await recordEvent(db, { actorId: actor.id, entityType: 'talk_track_pack', entityId: id, type: 'talk_track.opened', at: now, data: { opportunityId: opp, via: input.via } });
   }

@@ -1,7 +1,7 @@
 /**
  * The seed's rule: a document tagged X, shared in stage Y, downloaded by the
  * customer at least N times within D days → the deal's odds × the multiplier
- * (and the talk-track pack named in `pack` goes to the owner, once packs exist).
+ * (and the talk-track pack named in `pack` goes to the owner: core/talk-tracks/push.ts).
  */
 import { z } from 'zod';
 import { DAY_MS } from '../../flow/time.js';
@@ -16,7 +16,8 @@ export const DocumentDownloadedParams = z.strictObject({
   minDownloads: z.number().int().min(1, '应在1–100次之间').max(100, '应在1–100次之间').meta({ title: '客户下载至少', unit: '次' }),
   withinDays: z.number().int().min(1, '应在1–90天之间').max(90, '应在1–90天之间').meta({ title: '在多少天内', unit: '天' }),
   odds: Odds,
-  pack: z.string().trim().max(100).meta({ title: '推送的话术包（名称，留空不推送）' }),
+  // optional: not set (or empty, as stored before) pushes nothing; a pack of that name gets pushed once it exists
+  pack: z.string().trim().max(100).optional().meta({ title: '推送的话术包', description: '不设置则不推送；推送给商机负责人，每个商机一次', optionsFrom: 'talk-tracks' }),
 });
 
 /** The most downloads inside any window of `days`. */

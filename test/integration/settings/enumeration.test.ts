@@ -47,6 +47,8 @@ const TECHNICAL: Record<string, string> = {
   'core/scoring/train.ts#FACT_BATCH': 'rows per statement',
   'core/scoring/signals-preview.ts#CLOSED_SAMPLE': 'how many deals a preview reads',
   'core/scoring/signals-preview.ts#OPEN_SAMPLE': 'how many deals a preview reads',
+  'core/talk-tracks/pack-files.ts#MAX_FILES_PER_PACK': 'display: how many files a pack lists on a phone',
+  'bot/commands/talk-track.command.ts#ANSWER_CHARS': 'display: the length of a chat bubble; the rest is one tap away',
   'core/sharing/share-token.ts#SIGNATURE_CHARS': 'signature length (128 bits): part of every link address already sent',
   'core/reports/daily-reports.ts#DAILY_REPORT_LOCK': 'advisory lock id',
   'core/actions/processes.ts#DAY': 'time arithmetic',

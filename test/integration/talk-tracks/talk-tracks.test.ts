@@ -5,6 +5,7 @@ import { pushTalkTracks } from '../../../core/talk-tracks/push.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
 import { rawCall, tempDataDir, upload } from '../attachments/support/http.js';
+import { settingsClient } from '../settings/support/settings-client.js';
 import { SAMPLES } from '../attachments/support/sample-files.js';
 
 const WARRANTY = '同类客户质保谈判话术包';
@@ -185,6 +186,22 @@ describe('talk-track packs (core/talk-tracks)', () => {
       expect(await count('talk_track_opens')).to.equal(before + 1);
     });
 
+    it('counts a read again after the minutes the admin set in 话术包阅读统计', async () => {
+      const saved = await settingsClient(api).save('admin.lin', 'flow.talk-track-reads', { sameReadMinutes: 1 });
+      expect(saved.status, JSON.stringify(saved.body)).to.equal(200);
+      const before = await count('talk_track_opens');
+      const read = () => api.call('POST', `/api/talk-tracks/${packId}/reads`, { as: 'rep.zhao', body: { opportunityId: dealId, via: 'app' } });
+      tick(300_000);
+      await read();
+      tick(30_000);
+      await read();
+      expect(await count('talk_track_opens')).to.equal(before + 1);
+      tick(60_000);
+      await read();
+      expect(await count('talk_track_opens')).to.equal(before + 2);
+      expect((await settingsClient(api).save('rep.zhao', 'flow.talk-track-reads', { sameReadMinutes: 5 })).status).to.equal(403);
+    });
+
     it('refuses a read for a deal outside the reader\'s scope and records nothing', async () => {
       const before = await count('talk_track_opens');
       const res = await api.call('POST', `/api/talk-tracks/${packId}/reads`, { as: 'rep.zhou', body: { opportunityId: dealId } });
@@ -202,7 +219,7 @@ describe('talk-track packs (core/talk-tracks)', () => {
       expect(again.body.helpedCount).to.equal(1);
       await api.call('POST', `/api/talk-tracks/${packId}/reads`, { as: 'rep.zhou', body: { via: 'app' } });
       const list = await api.call('GET', '/api/talk-tracks', { as: 'admin.lin' });
-      expect(list.body.usage.find((u: { packId: number }) => u.packId === packId)).to.deep.equal({ packId, opens: 2, readers: 2, helped: 1, pushes: 1 });
+      expect(list.body.usage.find((u: { packId: number }) => u.packId === packId)).to.deep.equal({ packId, opens: 4, readers: 2, helped: 1, pushes: 1 });
       const read = await api.call('POST', `/api/talk-tracks/${packId}/reads`, { as: 'rep.zhao', body: { opportunityId: dealId } });
       expect(read.body).to.deep.include({ helped: true, helpedCount: 1 });
     });

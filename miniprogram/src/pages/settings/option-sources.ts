@@ -1,7 +1,7 @@
 /**
  * Options a setting's form takes from elsewhere (a field's `optionsFrom`):
  * the registered settings, the action types, the keyword libraries, the
- * pipelines' stages and sub-stages (named, never by their keys). Fetched
+ * pipelines' stages and sub-stages (named, never by their keys), the talk-track packs. Fetched
  * only when the form asks for them.
  */
 import { ref, watch } from 'vue';
@@ -20,6 +20,8 @@ const LOADERS: Record<string, () => Promise<Array<{ value: string; label: string
   'keyword-libraries': async () => (await api.get<{ items: Array<{ code: string; name: string }> }>('/api/keyword-libraries')).items
     .map((l) => ({ value: l.code, label: l.name })),
   'pipeline-stages': async () => unique((await pipelines()).flatMap((p) => p.definition.stages.map((s) => ({ value: s.key, label: s.name })))),
+  'talk-tracks': async () => (await api.get<{ items: Array<{ title: string; published: boolean }> }>('/api/talk-tracks')).items
+    .map((p) => ({ value: p.title, label: p.published ? p.title : `${p.title}（未发布）` })),
   'pipeline-sub-stages': async () => unique((await pipelines()).flatMap((p) => p.definition.stages
     .flatMap((s) => (s.subStages ?? []).map((u) => ({ value: u.key, label: `${s.name} · ${u.name}` }))))),
 };
