@@ -64,6 +64,12 @@ export function guardTerms(text: string): string {
   return text.replace(negationGuard, '$1 ');
 }
 
+/** True when jieba's dictionary holds the word as one word (人物, 报告), not a run of characters it cannot join (任物). */
+export function isDictionaryWord(word: string): boolean {
+  const cut = nodejieba.cut(word, false);
+  return cut.length === 1 && cut[0] === word;
+}
+
 /** Precise-mode segmentation with HMM for unknown words (clustering, search). */
 export function segment(text: string): string[] {
   return text ? nodejieba.cut(guardTerms(text), true).filter((t) => t !== ' ') : [];

@@ -36,8 +36,15 @@ export interface ContactChangeMention {
 
 const LEFT = /离职|辞职|辞了|不干了|退休|退了休|离开(了)?(医院|公司|单位|这家)|跳槽|被辞退|被开除|(已经|早就|人|要|快)走了|调离(了)?(医院|公司|单位)/;
 const TRANSFER = /调岗|调走|调到|调去|调任|调往|转岗|换岗|轮岗|升任|升为|升职|升了|提拔|调动|被调|去了(别的|其他)?(科室|部门|院区|分院|门店)|改管/;
-const JOINED = /现在(.{0,6})(是|由|换成)[\u4e00-\u9fa5]{2,4}(管|负责|在管|在做|接手)|新来的?|新任|新上任|刚上任|新调来|接替|接手|接任|顶替|换成|换了个|换人了|来了(一)?个新|新的(采购|主任|科长|院长|经理|负责人)|新(采购|主任|科长|院长|经理)/;
+/**
+ * Taking someone's place, said every way reps say it: 接替/接手/接任/继任/顶替/代替/取代, 接(了)他的班,
+ * 顶(了)她的缺/位置, 替了他的岗位, 补了他的缺. The one replaced is named inside or said before.
+ */
+const REPLACING = /接替|接手|接任|继任|顶替|代替|取代|接(了)?.{0,4}?的?班|(顶|替)(了|上)?.{0,4}?的?(缺|位置|位子|岗位?|班)|补(了)?.{0,4}?的?(缺|位置|空)/;
+const JOINED = new RegExp(`现在(.{0,6})(是|由|换成)[\\u4e00-\\u9fa5]{2,4}(管|负责|在管|在做|接手)|新来的?|新任|新上任|刚上任|新调来|${REPLACING.source}|换成|换了个|换人了|来了(一)?个新|新的(采购|主任|科长|院长|经理|负责人)|新(采购|主任|科长|院长|经理)`);
 const REPORTING = /汇报(给|对象|关系)|向(.{1,6})汇报|归(.{1,6})管|划(到|归)(.{1,6})(下面|名下|管)|改由(.{1,6})管|由(.{1,6})直管|上级(变|换)成/;
+/** "张杰走了" / "他也走人了": 走 alone leaves the post only when it is all the clause says of its subject (刚走了 is out of the room). */
+const LEFT_BARE = /^(也|都|人)?(已经|早就)?走(人)?了$/;
 const PRONOUN = /^(他|她|TA|ta)/;
 
 const CLAUSE = /[，,。；;！!？?\n]+/;
@@ -84,7 +91,8 @@ export function detectContactChanges(text: string, contacts: readonly ContactRef
     const when = occurredOn(clause, now);
     const people = detectPeople(clause, contacts);
     const subject = people[0] ?? (PRONOUN.test(clause) ? lastPerson : null);
-    const left = LEFT.exec(clause);
+    const said = people[0]?.index === 0 ? clause.slice(people[0].mention.length) : PRONOUN.test(clause) ? clause.replace(PRONOUN, '') : null;
+    const left = LEFT.exec(clause) ?? (subject && said !== null ? LEFT_BARE.exec(said) : null);
     const moved = TRANSFER.exec(clause);
     const joined = JOINED.exec(clause);
     const reporting = REPORTING.exec(clause);
@@ -121,7 +129,7 @@ function joinedChange(
   // 王磊接替了刘伟: the newcomer before the verb, the one replaced after; 新来的王磊 / 换成了王磊: the newcomer after
   const before = people.filter((p) => p.index < at);
   const after = people.filter((p) => p.index > at);
-  const replacing = /接替|接手|接任|顶替/.test(phrase);
+  const replacing = REPLACING.test(phrase);
   let newcomer: PersonMention | null;
   let replaces: PersonMention | null = null;
   if (replacing && before.length > 0 && before[0].match === 'none') {
@@ -132,9 +140,10 @@ function joinedChange(
     replaces = before[0] ?? detectPeople(clause.slice(0, at), contacts)[0] ?? null;
     newcomer = after[0] ?? null;
   } else {
-    newcomer = after.find((p) => p.match === 'none' || p.fullName) ?? before.find((p) => p.match === 'none') ?? null;
-    const pronoun = /接替|接手|接任|顶替|位置|岗位/.test(clause) && /[他她]/.test(clause.slice(at));
-    replaces = people.find((p) => p !== newcomer && p.match !== 'none' && /接替|接手|接任|顶替|换/.test(clause))
+    // 接刘伟班的是何平: a name no contact has is the newcomer, before a contact's name said beside it
+    newcomer = after.find((p) => p.match === 'none') ?? after.find((p) => p.fullName) ?? before.find((p) => p.match === 'none') ?? null;
+    const pronoun = (REPLACING.test(clause) || /位置|岗位/.test(clause)) && /[他她]/.test(clause.slice(at));
+    replaces = people.find((p) => p !== newcomer && p.match !== 'none' && (REPLACING.test(clause) || /换/.test(clause)))
       ?? (pronoun ? lastPerson : departed);
   }
   if (replaces && newcomer && replaces.mention === newcomer.mention) replaces = null;

@@ -37,19 +37,21 @@ export interface RoleMention {
  * An inside champion is an influencer who supports us (内线).
  */
 const ROLE_PHRASES: Array<{ role: BuyingRole; attitude?: Attitude; isCoach?: boolean; phrases: RegExp }> = [
-  { role: 'influencer', attitude: 'support', isCoach: true, phrases: /内部支持者|内线|教练|(?<!不|不太|不怎么|没|没有|不是很|不大)支持我们|帮我们说话|替我们说话|向着我们|站我们这边|站在我们这边|挺我们|自己人|给我们透(消息|底)|通风报信/ },
-  { role: 'decider', phrases: /决策者|决策人|拍板|说了算|说的算|最终决定|最后定|定夺|一把手|签字|签批|有决定权|决定权|做决定|最终拍|大老板|老板说了|关键决策|最后批|最终审批|点头才行|他点头|她点头|能定下来|定的人|点头|(最终|最后)还是.{1,6}?(定|拍|签|批)/ },
-  { role: 'initiator', phrases: /发起者|发起人|最早提|最先提|最早是.{0,6}提|先提出|提出(来)?(的)?需求|提的需求|需求是.{0,8}提|牵头|立项的|发起的|发起了|是.{0,4}发起|起的头|带头提/ },
+  // 很支持我们 / 挺我们 / 认可 say how someone stands (a stance); "是支持我们的(人)" says who they are: our 内线
+  { role: 'influencer', attitude: 'support', isCoach: true, phrases: /内部支持者|内线|教练|coach|champion|内应|是(个|一个)?支持我们的|帮我们说话|替我们说话|自己人|给我们透(消息|底)|通风报信/i },
+  // English and slang said beside Chinese: "boss是王院长", "KP是王建国", "王院长是老大", "decision maker"
+  { role: 'decider', phrases: /(是|就是)(我们的|他们的|真正的|最大的)?(大?boss|大?老板|老大(?!难)|kp|decision ?maker|关键人)|^(大?boss|大?老板|老大|kp|decision ?maker|关键人)(是|就是)|decision ?maker|决策者|决策人|拍板|说了算|说的算|最终决定|最后定|定夺|一把手|签字|签批|有决定权|决定权|做决定|最终拍|大老板|老板说了|关键决策|最后批|最终审批|点头才行|他点头|她点头|能定下来|定的人|点头|(最终|最后)还是.{1,6}?(定|拍|签|批)/i },
+  { role: 'initiator', phrases: /发起者|发起人|最早提|最先提|最早是.{0,6}提|先提出|提出(来)?(的)?需求|提的需求|需求是.{0,8}提|牵头|立项的|发起的|发起了|是.{0,4}发起|(牵|起|带|挑|开)(了)?(个|的)?头|(最初|最早|起初|当初|一开始)(是|就是|由)?.{0,6}(提出|提起|提议|提的|说要|想要|张罗|要买|要换)|(先|最先|率先)提议|提议(买|采购|上|换|引进)/ },
   { role: 'gatekeeper', phrases: /把关者|卡在|卡着|卡住|不松口|不放行|那关|这关|一关|把着|拦着|挡着|压着不批|不签字|财务把关|管钱|管预算|管经费|(预算|经费|钱)(是|由|归)?.{0,4}(在管|管着|负责|来管)|管财务|财务审批|付款审批|财务负责人|把财务关|审批关|守门/ },
   { role: 'buyer', phrases: /采购者|采购负责人|负责采购|管采购|采购的负责人|采购这块|采购口|走采购流程|负责下单|下单的|谈价格的|负责商务|商务谈判|对接采购|采购由|管(下单|合同|招标|报价|商务|订货)/ },
   { role: 'user', phrases: /使用者|使用部门|用的人|具体用|具体使用|一线使用|使用科室|用户部门|天天用|实际用|操作设备|上手用|真正用|用设备的|(天天|每天|一直|经常|平时|主要)(在)?用|用得(最)?多|(?<![对想愿肯让])用我们(的)?(设备|产品)|临床(在)?用|用机器的/ },
-  { role: 'influencer', phrases: /影响者|技术把关|把技术关|技术评估|评估技术|技术上把关|技术负责人|管技术|技术论证|参数.{0,4}定|出参数|定参数|写参数|有话语权|说话.{0,3}有分量|有分量|提意见|影响(很大|决策|选型)|专家/ },
+  { role: 'influencer', phrases: /影响者|技术把关|把技术关|技术评估|评估技术|技术上把关|技术负责人|管技术|技术论证|参数.{0,4}定|出参数|定参数|写参数|有话语权|说话.{0,3}有分量|有分量|提意见|影响(很大|决策|选型)|专家|(负责|管|主管|主导|在做|做|参与|牵头做)(的)?(方案|设备|产品|技术|临床)?(评估|评审|论证|选型|评标|测评|试用评价)|(评估|评审|论证|选型|评标|测评)(工作|这块|这一块)?(是|由|归)?.{0,4}(负责|在管|管|来做|说了算)/ },
 ];
 
 const ATTITUDE_PHRASES: Array<{ attitude: Attitude; phrases: RegExp }> = [
-  { attitude: 'oppose', phrases: /不(太|怎么|是很|大)?(认可|支持|同意|待见|满意|配合|看好)|反对|不支持|抵触|不认可|排斥|不同意|不赞成|倾向竞品|向着竞品|偏向(竞品|别家|对手)|用惯了竞品|不待见|看不上|不喜欢我们|对我们有意见|唱反调|不买账/ },
-  { attitude: 'neutral', phrases: /观望|中立|没表态|不表态|无所谓|态度一般|不置可否|两边都不得罪|还在看|没什么倾向|态度不明|看情况/ },
-  { attitude: 'support', phrases: /印象(不错|很好|挺好)|评价(不错|很好|挺高)|对我们.{0,4}(不错|挺好|很好|客气|热情)|支持|认可|看好|倾向我们|力挺|很满意|挺满意|挺我们|站我们|帮我们|向着我们|对我们(很|挺)?(好|友好)|很配合|愿意推/ },
+  { attitude: 'oppose', phrases: /不(太|怎么|是很|大)?(认可|支持|同意|待见|满意|配合|看好|感兴趣|积极|上心|support)|negative|against|没(什么|啥|多大|太大)?兴趣|兴趣不大|不感冒|反对|不支持|抵触|不认可|排斥|不同意|不赞成|倾向竞品|向着竞品|偏向(竞品|别家|对手)|用惯了竞品|不待见|看不上|不喜欢我们|对我们有意见|唱反调|不买账/i },
+  { attitude: 'neutral', phrases: /观望|中立|没表态|不表态|无所谓|态度一般|不置可否|两边都不得罪|还在看|没什么倾向|态度不明|看情况|犹豫|拿不定|没想好|模棱两可|态度暧昧|不冷不热|不明朗/ },
+  { attitude: 'support', phrases: /印象(不错|很好|挺好)|评价(不错|很好|挺高)|对我们.{0,4}(不错|挺好|很好|客气|热情)|支持|认可|看好|倾向我们|力挺|很满意|挺满意|挺我们|站我们|帮我们|向着我们|对我们(很|挺)?(好|友好)|很配合|愿意推|站在我们|support|positive|感兴趣|有兴趣|兴趣(很|挺|比较)?(大|浓)|有意向|意向(很|挺|比较)?(强|明确|大)|(很|挺|比较|非常|特别)(积极|热情|上心|期待)/i },
 ];
 
 /** How the text says a person stands toward us; negations (不支持) are read before the words they contain. */
@@ -58,28 +60,70 @@ export function detectAttitude(text: string): Attitude | null {
   return null;
 }
 
-/** The first role the text states, mapped onto the field's options. */
-export function detectRole(text: string, options: readonly string[]): RoleMention | null {
-  let best: (RoleMention & { index: number }) | null = null;
+/**
+ * A role that is denied or asked about is not stated: "不是刘伟拍板", "刘伟不负责采购", "拍板的不是刘伟"
+ * (said of whoever follows 是), "是刘伟拍板吗", "谁负责采购还不清楚". 没 is not a denial: "王院长还没点头"
+ * still says who must nod.
+ */
+const DENIED_BEFORE = /(不是|并不是|并非)$|(不是|并不是|并非)[^，,。；;]{1,8}$/;
+/** 不 right before the role words denies them (不负责采购, 不管下单), except where refusing is the power itself (不点头, 不签, 不批). */
+const NOT_BEFORE = /(并不|不)$/;
+const POWER_TO_REFUSE = /^(点头|签|批|同意|放行|松口)/;
+const DENIED_AFTER = /^(的|的人)?(不是|并不是|并非)/;
+const QUESTION = /[吗么嘛？?]$|谁|哪位|哪个|是不是|能不能|会不会|有没有|可不可以/;
+
+type RoleAt = RoleMention & { index: number; denied: boolean };
+
+function clauseAround(text: string, index: number): { before: string; clause: string } {
+  const start = Math.max(...[...'，,。；;！!？?\n'].map((c) => text.lastIndexOf(c, index - 1))) + 1;
+  const ends = [...'，,。；;！!？?\n'].map((c) => text.indexOf(c, index)).filter((i) => i >= 0);
+  const end = ends.length ? Math.min(...ends) + 1 : text.length;
+  return { before: text.slice(start, index), clause: text.slice(start, end) };
+}
+
+/** Every role the text mentions, earliest first, each marked when it is denied or asked about. */
+function rolesIn(text: string, options: readonly string[]): RoleAt[] {
+  const found: RoleAt[] = [];
+  const add = (m: Omit<RoleAt, 'denied'>) => {
+    const { before, clause } = clauseAround(text, m.index);
+    const denied = DENIED_BEFORE.test(before) || (NOT_BEFORE.test(before) && !POWER_TO_REFUSE.test(m.phrase)) || DENIED_AFTER.test(text.slice(m.index + m.phrase.length)) || QUESTION.test(clause.replace(/[，,。；;！!\s]+$/, ''));
+    found.push({ ...m, denied });
+  };
   for (const r of ROLE_PHRASES) {
-    const m = r.phrases.exec(text);
-    if (!m || (best && best.index <= m.index)) continue;
-    const label = BUYING_ROLE_LABELS[r.role];
-    best = {
-      label: options.includes(label) ? label : null, role: r.role, phrase: m[0], index: m.index,
-      ...(r.attitude ? { attitude: r.attitude } : {}), ...(r.isCoach ? { isCoach: true } : {}),
-    };
+    for (const m of text.matchAll(new RegExp(r.phrases.source, `${r.phrases.flags.replace('g', '')}g`))) {
+      const label = BUYING_ROLE_LABELS[r.role];
+      add({
+        label: options.includes(label) ? label : null, role: r.role, phrase: m[0], index: m.index,
+        ...(r.attitude ? { attitude: r.attitude } : {}), ...(r.isCoach ? { isCoach: true } : {}),
+      });
+    }
   }
   // an option named outright ("他是决策者"), or a label the form used before (技术把关)
   for (const o of options) {
     const i = text.indexOf(o);
     const role = buyingRoleFromLabel(o);
-    if (i >= 0 && role && (!best || i < best.index)) best = { label: o, role, phrase: o, index: i };
+    if (i >= 0 && role) add({ label: o, role, phrase: o, index: i });
   }
-  if (!best) return null;
-  const { index: _index, ...mention } = best;
+  // the earliest wins; at one place the first listed (不签字 is 把关者 before 签字 is 决策者)
+  return found.sort((a, b) => a.index - b.index);
+}
+
+function withAttitude(r: RoleAt, text: string): RoleMention {
+  const { index: _index, denied: _denied, ...mention } = r;
   const attitude = mention.attitude ?? detectAttitude(text);
   return attitude ? { ...mention, attitude } : mention;
+}
+
+/** The first role the text states (not denied, not asked), mapped onto the field's options. */
+export function detectRole(text: string, options: readonly string[]): RoleMention | null {
+  const first = rolesIn(text, options)[0];
+  return first && !first.denied ? withAttitude(first, text) : null;
+}
+
+/** A role the text denies of someone ("拍板的不是刘伟"), which the next clause may give to another ("是王建国"). */
+function deniedRole(text: string, options: readonly string[]): RoleMention | null {
+  const first = rolesIn(text, options)[0];
+  return first?.denied ? withAttitude(first, text) : null;
 }
 
 const TITLE_WORDS = /(采购|运营|财务|品类|设备科|设备|采购中心|药剂科|药剂|骨科|检验科|影像科|信息科|护理部|医务处|门店运营|门店|销售|市场|技术|行政|工程)(经理|主管|总监|专员|主任|副主任|负责人|科长|护士长|处长|部长)|(?:副院长|院长|总经理|副总|总监|店长|区域经理|护士长|科主任|董事长|主任|科长|处长|部长|主管|经理)/g;
@@ -212,24 +256,40 @@ export const OBSTRUCTION = /卡在|卡着|卡住|不松口|不放行|那关|这�
 export function chainStatements(text: string, contacts: readonly ContactRef[], options: readonly string[]): ChainStatement[] {
   const out: ChainStatement[] = [];
   let last: PersonMention | null = null;
+  let denied: RoleMention | null = null;
   for (const clause of text.split(CLAUSES).map((c) => c.trim()).filter(Boolean)) {
     const people = detectPeople(clause, contacts);
-    const role = detectRole(clause, options);
+    // "拍板的不是刘伟，是王建国" / "不是张杰拍板，而是王院长": the denied role belongs to the one named next
+    const role = detectRole(clause, options) ?? (denied && INSTEAD.test(clause) && people.length > 0 ? denied : null);
+    denied = deniedRole(clause, options);
     const attitude = role?.attitude ?? detectAttitude(clause);
     const pronoun = /(?<!其)[他她](?!们)/.test(clause) ? last : null;
     if (role) {
       const at = clause.indexOf(role.phrase);
-      const before = people.filter((p) => p.index < at);
-      const person = before[before.length - 1] ?? people.find((p) => p.index > at) ?? pronoun;
+      // "刘伟说拍板的是王院长": who says it is not whom it is said of
+      const subjects = people.filter((p) => !speaks(clause, p, at));
+      const pool = subjects.length > 0 ? subjects : people;
+      const before = pool.filter((p) => p.index < at);
+      const person = before[before.length - 1] ?? pool.find((p) => p.index > at) ?? pronoun;
       if (person || !OBSTRUCTION.test(role.phrase)) out.push({ role, attitude, person });
     } else if (attitude && (people[0] ?? pronoun)) {
-      const person = people[0] ?? pronoun;
+      const person = people.find((p) => !speaks(clause, p, -1)) ?? people[0] ?? pronoun;
       // one stance per person: "用惯了竞品，对我们有意见" says it twice
       if (!out.some((s) => s.person?.mention === person!.mention && s.attitude === attitude)) out.push({ role: null, attitude, person });
     }
     if (people.length > 0) last = people[people.length - 1];
   }
   return out;
+}
+
+/** What follows a denial and names the right one: 是王建国 / 而是王院长 / 其实是他. */
+const INSTEAD = /^(而|其实|实际上|应该|真正)?是/;
+/** A person reporting what someone else is: 刘伟说 / 李娜告诉我 / 周芳透露 (but 刘伟说了算 is his own role). */
+const REPORTING_VERB = /^(也|还|都|私下|偷偷|跟我|对我|和我|给我)*(说|讲|告诉|透露|提到|反映|表示)/;
+
+function speaks(clause: string, p: PersonMention, roleAt: number): boolean {
+  const end = p.index + p.mention.length;
+  return end !== roleAt && REPORTING_VERB.test(clause.slice(end));
 }
 
 export type RoleStatement = ChainStatement & { role: RoleMention };

@@ -7,6 +7,7 @@
  *
  *   const slots = extractSlots(text, { now, fields, contacts, photoTags, matchPainPoints });
  */
+import { buyingRoleFromLabel } from '../flow/buying-centre.js';
 import { detectPerson, detectRole, OBSTRUCTION, ordinalIn, roleStatements, type ContactRef, type PersonMention, type RoleMention } from './decision-chain.js';
 import { detectPhotoTag, parseCorrection } from './intents.js';
 import { shanghaiDate } from '../flow/time.js';
@@ -95,7 +96,8 @@ function enumValues(ctx: SlotContext, text: string, role: RoleMention | null): F
     const options = f.options!;
     let value: string | null = null;
     if (role?.label && options.includes(role.label)) value = role.label;
-    else value = options.find((o) => text.includes(o)) ?? null;
+    // a buying role is detectRole's to read (it knows "刘伟不是决策者" denies it); other options are taken as said
+    else value = options.find((o) => text.includes(o) && !buyingRoleFromLabel(o)) ?? null;
     if (!value && isFieldSlot(ctx.pendingSlot, f.key)) {
       const i = ordinalIn(text);
       if (i !== null && i <= options.length) value = options[i - 1];

@@ -12,6 +12,7 @@
  * Other issues add intents with registerIntent(detector): one function, a
  * score, no change here.
  */
+import { fixCommandTypos } from './command-typos.js';
 import { detectContactChanges } from './contact-changes.js';
 import { detectPeople, detectRole, type ContactRef } from './decision-chain.js';
 import { detectCommand, detectStageMove, isNo, isNoise, isYes, parseCorrection, type Command, type NamedPosition } from './intents.js';
@@ -56,14 +57,28 @@ const COMMAND_NAMES: Record<Command, string> = {
   undo: '撤销上一步', skip: '跳过这一项', submit: '提交报告', cancel: '取消', status: '看还差什么', link_orders: '关联订单',
 };
 
+/** Asking to see something, and the days a list may be asked for ("看看明天的待办"). */
+const SHOW = '(看看|看下|看一下|查查|查一下|查看|列一下|列列|列出|打开|显示|给我看看|调出)';
+const DAY = '(今天|今日|明天|后天|昨天|本周|这周|下周|这个月|本月)';
+/** What a rep just said: 刚才那条, 上一条, 刚刚发的, 刚才说的. */
+const RECENT = '(把)?((刚才|刚刚|上一?条|上一步|前一条|最后一条)(说|发|记|写|录)?的?(那一?条|这一?条|那句|消息|内容)?|(那|这)一?条)';
+const UNDO_VERB = '(撤回|撤销|撤消|删掉|删了|删除|去掉|作废|不算|收回|回退|取消|不要了)';
+/** The report being written, and the ways of dropping it. */
+const REPORT = '(这个|这份|这次|这篇|本次)?(拜访)?的?(报告|拜访记录|草稿)';
+const DROP = '(就|先)?(不要了|不写了|不交了|不提交了|不弄了|不做了|作废|删掉|删了|删除|取消|算了|不用了|放弃)(掉|了)?';
+
 /** How reps ask for a command in their own words; the exact phrasings are detectCommand's. */
 const COLLOQUIAL: Array<[Command, RegExp]> = [
-  ['my_tasks', /(有|还有|剩)?(啥|什么|哪些|几个|多少|几件)(任务|待办|事儿?|活儿?|要做的|要干的|要跑的|工作)|(任务|待办|活儿?)(有|还有|剩)?(啥|什么|哪些|多少|几个)|(要|该|得)(干|做|跑)(啥|什么|哪些|哪几家)|^(看看|看下|看一下|查查|查一下|列一下|列出|打开)?(我的)?(今天的)?(任务|待办)(列表|清单)?$|我的(任务|待办|活儿?)/],
-  ['my_deals', /(看看|看下|看一下|查查|查一下|列一下)?我的(单子|商机|项目|机会)|(手上|手里|手头)(有)?(哪些|几个|多少|啥)?(单子|商机|项目)|(单子|商机)(有)?(哪些|几个|多少)|(商机|单子)(列表|清单|进展)$/],
+  ['my_tasks', new RegExp(`(有|还有|剩)?(啥|什么|哪些|几个|多少|几件)(任务|待办|事儿?|活儿?|要做的|要干的|要跑的|工作)|(任务|待办|活儿?)(有|还有|剩)?(啥|什么|哪些|多少|几个)|(要|该|得)(干|做|跑)(啥|什么|哪些|哪几家)|^${SHOW}?(我的)?(今天的?)?(任务|待办)(列表|清单)?$|^${SHOW}(我)?(${DAY}的?)?(任务|待办|事项)(列表|清单)?$|我的(任务|待办|活儿?)`)],
+  ['my_deals', new RegExp(`${SHOW}?我的(单子|商机|项目|机会)|^${SHOW}(我)?(${DAY}的?|跟进中的?|在跟的?)?(单子|商机)(列表|清单)?$|(手上|手里|手头)(有)?(哪些|几个|多少|啥)?(单子|商机|项目)|(单子|商机)(有)?(哪些|几个|多少)|(商机|单子)(列表|清单|进展)$`)],
   ['today_visits', /(今天|今日)(都)?(拜访|跑)了?(哪些|几家|多少|啥)|(今天|今日)的?拜访(情况|记录|列表)|(今天|今日)(去|跑)了(哪些|几家)/],
-  ['daily_report', /(写|填|交|提交|弄|搞|出|补)(一?个|一下|一份|下)?(今天的?|今日的?|昨天的?)?日报|日报(怎么写|帮我写|写一下|还没写|该交了)|^(今天的?)?日报$/],
+  // a command verb and its object make a command, whatever day is named between them ("帮我生成今天的日报")
+  ['daily_report', new RegExp(`(写|填|交|提交|弄|搞|出|补|生成|整理|做|汇总|发)(一?个|一下|一份|下)?(${DAY}的?)?日报|日报(怎么写|帮我写|写一下|还没写|该交了)|^(今天的?)?日报$`)],
   ['help', /(你|这个|机器人)?(能|会|可以)(做|干|帮我干|帮我做)(啥|什么|哪些)|怎么用|有(什么|啥)功能|使用说明/],
   ['status', /(还差|还缺|缺了?|差了?)(啥|什么|哪些|几样|几项)|(报告|这份)(还)?(差|缺)(什么|啥)/],
+  ['undo', new RegExp(`^${RECENT}${UNDO_VERB}(掉)?$|^${UNDO_VERB}(掉)?${RECENT}$`)],
+  ['skip', /^(这个|这项|这一项|这里|这块|这条|那个)?(就)?(先|暂时|暂且|可以)?(不填|跳过|略过|空着|留空|放着|不用填)(了)?$|^(回头|稍后|晚点|以后|后面|等会儿?)(再)?(填|补)$/],
+  ['cancel', new RegExp(`^${REPORT}${DROP}$|^(取消|删掉|删除|作废|放弃|不要|不写)${REPORT}(了)?$`)],
 ];
 
 /** Strips what rep messages wrap a command in: 帮我, 一下, 吧, punctuation. */
@@ -77,18 +92,27 @@ const BARE: Array<[Command, RegExp]> = [
   ['my_deals', /^(今天|明天|本周|这周|下周)?的?(单子|商机)$/],
 ];
 
-const commandIntent: IntentDetector = (text) => {
-  const exact = detectCommand(text);
-  if (exact) return { kind: 'command', command: exact, score: 0.95, describe: COMMAND_NAMES[exact] };
-  const t = commandSurface(text);
+function colloquialCommand(t: string): { command: Command; score: number } | null {
   // "我的任务完成了" reports on the work; it does not ask for it
   if (t.length > 24 || /完成|做完|搞定|写完|交了|已经|好了/.test(t)) return null;
   for (const [command, re] of COLLOQUIAL) {
     // a question about the work ("今天有啥任务") — not a report that mentions it ("任务完成了，下周再约")
-    if (re.test(t)) return { kind: 'command', command, score: t.length <= 14 ? 0.85 : 0.7, describe: COMMAND_NAMES[command] };
+    if (re.test(t)) return { command, score: t.length <= 14 ? 0.85 : 0.7 };
   }
-  for (const [command, re] of BARE) if (re.test(t)) return { kind: 'command', command, score: 0.7, describe: COMMAND_NAMES[command] };
+  for (const [command, re] of BARE) if (re.test(t)) return { command, score: 0.7 };
   return null;
+}
+
+const commandIntent: IntentDetector = (text) => {
+  const exact = detectCommand(text);
+  if (exact) return { kind: 'command', command: exact, score: 0.95, describe: COMMAND_NAMES[exact] };
+  const t = commandSurface(text).toLowerCase().replace(/to ?do/g, '待办');
+  const said = colloquialCommand(t);
+  // 我的任物 / 写日保: a command word typed with a sound-alike character is still the command, a little less sure
+  const fixed = said || t.length > 24 ? null : fixCommandTypos(t);
+  const typo = fixed && fixed !== t ? (detectCommand(fixed) ? { command: detectCommand(fixed)!, score: 0.9 } : colloquialCommand(fixed)) : null;
+  const found = said ?? (typo ? { command: typo.command, score: typo.score - 0.05 } : null);
+  return found ? { kind: 'command', command: found.command, score: found.score, describe: COMMAND_NAMES[found.command] } : null;
 };
 
 const FUTURE_CUE = /下次|再约|再去|再来|再联系|回访|复访|约了|约在|约好|跟进|见面|过去|安排|计划|打算|准备|到时/;

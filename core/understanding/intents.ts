@@ -17,7 +17,7 @@ const COMMANDS: Array<[Command, RegExp]> = [
   ['my_deals', /^(我的)?(商机|单子)(列表)?$|^(查看|看看)?我的(商机|单子)$/],
   ['today_visits', /^(今日|今天)(的)?拜访(情况|记录)?$|^今天拜访了哪些$/],
   ['daily_report', /^(写|填|交|提交)?(今天的|今日)?日报$|^写日报$/],
-  ['undo', /^(撤销|撤回|回退|撤销上一步|上一步写错了|undo)$/i],
+  ['undo', /^(撤销|撤消|撤回|回退|撤销上一步|上一步写错了|undo)$/i],
   ['skip', /^(跳过|略过|先跳过|这个跳过|不填了|没有照片时间|skip)$/i],
   ['submit', /^(提交|提交报告|提交拜访|提交吧|可以提交了|交了吧|报告提交)$/],
   ['cancel', /^(取消|算了|退出|不写了|先不弄了|结束)$/],
@@ -43,20 +43,28 @@ export function detectCommand(text: string): Command | null {
   return null;
 }
 
-const YES = /^(是|是的|对|对的|确认|确认提交|确定|好|好的|可以|行|没问题|提交|ok|okay|yes|y|嗯|嗯嗯|👌|👍|没错|交吧|提交吧)$/i;
+const YES = /^(是|是的|对|对的|确认|确认提交|确认无误|无误|确定|好|好的|可以|行|没问题|提交|ok|okay|yes|y|嗯|嗯嗯|👌|👍|没错|交吧|交|提交吧|就这样|就这样吧|可以提交|发吧)$/i;
 const NO = /^(不|不是|否|不用|不要|先不|先不要|先别|不要了|暂时不|别提交|先不提交|等等|等一下|no|n|不对|不提交|再改改|还要改)$/i;
+/** "先别提交", "暂时不要交", "等一下再提交", "我再改改": holding the submission back. */
+const HOLD = /^(先|暂时|暂且|还|现在)?(别|不要|不|不用|不能|别急着|不急着)(急着)?(提交|交|发)(了)?$|^(等等|等一下|等会儿?|稍等)(再)?(提交|交|发)?$|^(我)?(再|还要|还得)(改改|改一下|改下|看看|检查一下|核对一下|想想)$/;
 
 const bare = (text: string) => text.trim().replace(/[\s，。！!？?、~～…]+$/g, '');
+/** "对的，提交" / "好的 交吧": an answer said in several short parts. */
+const parts = (text: string) => text.split(/[\s，,。！!、~～…]+/).map((p) => p.replace(/(吧|呢|啊|呀|哈|了)+$/, '')).filter(Boolean);
 
 export function isYes(text: string): boolean {
-  return YES.test(bare(text)) || YES.test(commandText(text));
+  if (YES.test(bare(text)) || YES.test(commandText(text))) return true;
+  const p = parts(text);
+  return p.length > 1 && p.every((x) => YES.test(x));
 }
 
 export function isNo(text: string): boolean {
-  return NO.test(bare(text)) || NO.test(commandText(text));
+  if (NO.test(bare(text)) || NO.test(commandText(text)) || HOLD.test(commandText(text))) return true;
+  const p = parts(text);
+  return p.length > 1 && p.some((x) => NO.test(x) || HOLD.test(x)) && p.every((x) => NO.test(x) || HOLD.test(x) || YES.test(x));
 }
 
-const CORRECTION_START = /^(?:时间|日期|角色|这个|刚才|上面|前面)?(不对|不是|错了|搞错了|说错了|写错了|记错了|弄错了|更正|纠正|改一下|改成|改为|应该是|修改)[，,。\s:：]*/;
+const CORRECTION_START = /^(?:(?:时间|日期|角色|这个|那个|刚才|刚刚|上面|前面|上一?条)(?:说的|写的|的)?(?:那一?条|这一?条|那个|这个)?)?(不对|不是|错了|搞错了|说错了|写错了|记错了|弄错了|更正|纠正|改一下|改成|改为|应该是|修改)[，,。\s:：]*/;
 const CORRECTION_TARGET = /(?:改成|改为|应该是|换成|其实是|而是|是)([^是]*)$/;
 
 /**
@@ -69,6 +77,8 @@ export function parseCorrection(text: string): { isCorrection: boolean; rest: st
   const start = CORRECTION_START.exec(t);
   if (!start) return { isCorrection: false, rest: t, focus: t };
   const rest = t.slice(start[0].length).trim();
+  // "不是刘伟拍板" / "不是明天" deny what follows and say nothing new: there is nothing to read from it
+  if (/^不是/.test(start[1]) && !CORRECTION_TARGET.test(rest)) return { isCorrection: true, rest: '', focus: '' };
   const target = CORRECTION_TARGET.exec(rest)?.[1]?.trim();
   return { isCorrection: true, rest, focus: target || rest };
 }

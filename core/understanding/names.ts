@@ -36,7 +36,7 @@ const NOT_NAMES = new Set(`马上 高兴 高价 高端 常规 常用 方面 方�
 明天 今天 后天 下周 上周 这周 本周 下个 上个 一个 两个 一直 已经 还没 没有 不是 就是 可能 应该 需要 希望 金属 温和 安静 程度 关口 关于`.split(/\s+/));
 
 /** What may follow a name: the verb or particle of the sentence it is the subject or object of. */
-const AFTER_NAME = /^(?:上周|上个|上月|昨天|前天|今天|本周|这周|上午|下午|早上|刚才|是|说|的|那|这|在|也|还|都|就|和|跟|对|负|管|调|离|退|接|换|已|刚|去|升|被|从|现|目|不|很|挺|比|最|要|卡|当|做|来|走|辞|之|手|把|一|了|，|,|。|、|；|;|！|!|？|\?|\s|$|（|\()/;
+const AFTER_NAME = /^(?:上周|上个|上月|昨天|前天|今天|本周|这周|上午|下午|早上|刚才|是|说|的|那|这|在|也|还|都|就|和|跟|对|负|管|调|离|退|接|换|顶|替|继|补|代|取|已|刚|去|升|被|从|现|目|不|很|挺|比|最|要|卡|当|做|来|走|辞|之|手|把|一|了|，|,|。|、|；|;|！|!|？|\?|\s|$|（|\()/;
 
 export interface NameInText {
   name: string;
@@ -45,7 +45,7 @@ export interface NameInText {
 
 const HAN = /[\u4e00-\u9fa5]/;
 /** What may come right before a name inside a sentence: a verb or particle, or the end of a title (采购经理张伟). */
-const BEFORE_NAME = /[得要需靠看是的叫和跟与同找给问替了成来位人说让被由向归对把在那这管理任长监员总师生士科部室办处有个及过到见约请拜访等经于、，,。；;：:\s]/;
+const BEFORE_NAME = /[得要需靠看是的叫和跟与同找给问替了成来位人说让被由向归对把在那这管理任长监员总师生士科部室办处有个及过到见约请拜访等经于听讲露诉映示、，,。；;：:\s]/;
 /** Second characters that make a surname character a word, not a name: 任了, 高的. */
 const NOT_GIVEN = /[了的是在着过吗呢吧啊也都就不没很还又再才和与跟对把被让给向从到说要会能可这那个些么们上下里外前后中]/;
 

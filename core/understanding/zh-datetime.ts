@@ -177,7 +177,7 @@ function findTimes(t: string): TimeHit[] {
  * already past means next week.
  */
 export function parseZhDateTime(text: string, now: Date): ParsedDateTime | null {
-  const t = normalizeNumerals(text);
+  const t = englishClock(normalizeNumerals(text));
   const dates = findDates(t, now);
   const times = findTimes(t);
   const date = dates[0];
@@ -195,6 +195,12 @@ export function parseZhDateTime(text: string, now: Date): ParsedDateTime | null 
   const from = Math.min(date?.index ?? Infinity, time?.index ?? Infinity);
   const to = Math.max(date?.end ?? 0, time?.end ?? 0);
   return { at, hasDate: !!date, hasTime: !!time, approximate: !!date?.approximate, text: t.slice(from, to).replaceAll(WEEKDAY_END, '') };
+}
+
+/** "3pm", "10:30 am" typed beside Chinese: the afternoon or morning clock it says. */
+function englishClock(t: string): string {
+  return t.replace(/(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\.?(?![a-z])/gi, (_m, h: string, min: string | undefined, ap: string) =>
+    `${ap.toLowerCase() === 'p' ? '下午' : '上午'}${h}${min ? `:${min}` : '点'}`);
 }
 
 /** chrono reads the reference and its results in host-local time: hand it the Shanghai wall clock as local time. */
