@@ -37,7 +37,10 @@ export async function undo(t: Turn): Promise<void> {
   s.draft = before;
   const key = String(entry.actionId);
   if (entry.contactUpdates && st.contactUpdates?.[key]) {
-    st.contactUpdates[key] = st.contactUpdates[key].filter((u) => !entry.contactUpdates!.some((c) => c.contactId === u.contactId));
+    st.contactUpdates[key] = [
+      ...st.contactUpdates[key].filter((u) => !entry.contactUpdates!.some((c) => c.contactId === u.contactId)),
+      ...(entry.contactUpdatesBefore ?? []),
+    ];
   }
   delete st.lastFilled;
   setPending(t, null);

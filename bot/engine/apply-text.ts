@@ -4,7 +4,7 @@
  * ("已更正：…"), and a person who could be two contacts is asked about.
  */
 import type { VisitDraftInput } from '../../core/actions/action-schemas.js';
-import { BUYING_ROLE_LABELS } from '../../core/flow/buying-centre.js';
+import { ATTITUDE_LABELS, BUYING_ROLE_LABELS, type Attitude } from '../../core/flow/buying-centre.js';
 import { isSureMatch, type ContactRef, type PersonMention, type RoleMention } from '../../core/understanding/decision-chain.js';
 import { insertContact } from '../../core/resources/contacts.js';
 import { isAppError } from '../../core/errors.js';
@@ -35,11 +35,22 @@ function withFields(c: Change, values: FieldValue[]): void {
   }
 }
 
-function withContact(c: Change, who: ContactRef, role: RoleMention | undefined): void {
+function withContact(c: Change, who: ContactRef, role: RoleMention | undefined, attitude?: Attitude): void {
   c.draft = { ...c.draft, fields: { ...(c.draft.fields ?? {}), decisionContactId: who.id, decisionContactName: who.name } };
-  if (role) c.contactUpdates.push({ contactId: who.id, name: who.name, buyingRole: role.role, ...(role.attitude ? { attitude: role.attitude } : {}), ...(role.isCoach ? { isCoach: true } : {}) });
-  const title = who.title ? `·${who.title}` : '';
-  c.labels.push(role ? `${who.name}${title}是${role.label ?? BUYING_ROLE_LABELS[role.role]}${role.isCoach ? '（内线）' : ''}` : `对接人 ${who.name}${title}`);
+  if (role) withRoleOf(c, who, role);
+  else if (attitude) {
+    // "李明很支持我们": a stance, noted on the contact like a role (and applied on submission)
+    c.contactUpdates.push({ contactId: who.id, name: who.name, attitude });
+    c.labels.push(`${who.name}${titleOf(who)}态度${ATTITUDE_LABELS[attitude]}`);
+  } else c.labels.push(`对接人 ${who.name}${titleOf(who)}`);
+}
+
+const titleOf = (who: ContactRef) => (who.title ? `·${who.title}` : '');
+
+/** The role noted on a contact, to be written when the report is submitted. */
+function withRoleOf(c: Change, who: ContactRef, role: RoleMention): void {
+  c.contactUpdates.push({ contactId: who.id, name: who.name, buyingRole: role.role, ...(role.attitude ? { attitude: role.attitude } : {}), ...(role.isCoach ? { isCoach: true } : {}) });
+  c.labels.push(`${who.name}${titleOf(who)}是${role.label ?? BUYING_ROLE_LABELS[role.role]}${role.isCoach ? '（内线）' : ''}`);
 }
 
 function withTranscript(c: Change, text: string, painPoints: string[]): void {
@@ -64,10 +75,12 @@ export async function applySlots(t: Turn, s: Session, slots: ExtractedSlots, tex
     const { candidates, mention } = slots.person;
     // only an exact name or a single fitting title is written; a sound-alike, a surname alone or
     // a name no contact has (采购经理张伟 while 张杰 is the 采购经理) is asked about
-    if (isSureMatch(slots.person)) withContact(c, candidates[0], slots.role);
+    if (isSureMatch(slots.person)) withContact(c, candidates[0], slots.role, slots.attitude);
     else if (candidates.length > 0 && slots.role) askWho = true;
     else if (candidates.length === 0 && slots.role) offerNew = true;
   }
+  // "刘伟管采购，王院长拍板": the roles of the others named surely are noted too
+  for (const other of slots.otherRoles ?? []) withRoleOf(c, other.person!.candidates[0], other.role);
   if (slots.transcript) withTranscript(c, slots.transcript, slots.painPoints);
   if (slots.photoTag && c.labels.length === 0 && !askWho) {
     if (await retagLastPhoto(t, s, text, slots.photoTag)) return true;

@@ -13,7 +13,7 @@ import { gapNames, gapsFromFailures, isBlocking, type DraftGap } from '../../cor
 import { isAppError } from '../../core/errors.js';
 import { distanceKm, formatDistance } from '../../core/flow/geo.js';
 import { chineseDateTime, parseBusinessDateTime } from '../../core/flow/time.js';
-import { BUYING_ROLE_LABELS, LEGACY_ROLE_CODES, type Attitude, type BuyingRole } from '../../core/flow/buying-centre.js';
+import { ATTITUDE_LABELS, BUYING_ROLE_LABELS, LEGACY_ROLE_CODES, type Attitude, type BuyingRole } from '../../core/flow/buying-centre.js';
 import { updateContact } from '../../core/resources/contacts.js';
 import { describeZhDateTime } from '../../core/understanding/zh-datetime.js';
 import { filed, questionFor, reportName } from '../replies/templates.js';
@@ -110,11 +110,14 @@ function contactChange(u: ContactUpdate): { buyingRole?: BuyingRole; attitude?: 
 async function applyContactUpdates(t: Turn, s: Session): Promise<void> {
   for (const u of t.convo.state.contactUpdates?.[String(s.row.id)] ?? []) {
     const change = contactChange(u);
-    if (!change.buyingRole) continue;
+    if (!change.buyingRole && !change.attitude) continue;
     const r = await guarded(t, () => updateContact(t.db, t.actor, u.contactId, change, { source: 'bot', now: t.now }));
+    const stance = change.attitude ? `，态度${ATTITUDE_LABELS[change.attitude]}` : '';
     say(t, isAppError(r)
-      ? `联系人${u.name}的决策角色没能更新：${r.message}`
-      : `已把联系人${u.name}标记为“${BUYING_ROLE_LABELS[change.buyingRole]}${change.isCoach ? '（内线）' : ''}”。`);
+      ? `联系人${u.name}的决策链信息没能更新：${r.message}`
+      : change.buyingRole
+        ? `已把联系人${u.name}标记为“${BUYING_ROLE_LABELS[change.buyingRole]}${change.isCoach ? '（内线）' : ''}”${stance}。`
+        : `已把联系人${u.name}的态度记为“${ATTITUDE_LABELS[change.attitude!]}”。`);
   }
 }
 

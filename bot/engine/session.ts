@@ -128,11 +128,16 @@ export async function saveDraft(t: Turn, s: Session, next: VisitDraftInput, labe
   s.row = saved.action;
   const st = t.convo.state;
   const entry = undoEntryFor(s.row.id, label, s.draft, next);
-  st.undo = [...(st.undo ?? []), { ...entry, ...(contactUpdates.length ? { contactUpdates } : {}) }].slice(-UNDO_DEPTH);
+  const key = String(s.row.id);
+  const noted = st.contactUpdates?.[key] ?? [];
+  const before = noted.filter((u) => contactUpdates.some((c) => c.contactId === u.contactId));
+  st.undo = [...(st.undo ?? []), {
+    ...entry, ...(contactUpdates.length ? { contactUpdates } : {}), ...(before.length ? { contactUpdatesBefore: before } : {}),
+  }].slice(-UNDO_DEPTH);
   if (contactUpdates.length) {
-    const key = String(s.row.id);
-    const kept = (st.contactUpdates?.[key] ?? []).filter((u) => !contactUpdates.some((c) => c.contactId === u.contactId));
-    st.contactUpdates = { ...st.contactUpdates, [key]: [...kept, ...contactUpdates] };
+    // what is said now adds to what was noted of the contact: a stance after the role keeps the role
+    const merged = contactUpdates.map((c) => ({ ...before.find((u) => u.contactId === c.contactId), ...c }));
+    st.contactUpdates = { ...st.contactUpdates, [key]: [...noted.filter((u) => !before.includes(u)), ...merged] };
   }
   s.draft = next;
   return true;

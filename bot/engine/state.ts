@@ -29,12 +29,15 @@ export interface UndoEntry {
   contactEventIds?: number[];
   /** Decision-chain notes added with the change, removed by the undo. */
   contactUpdates?: ContactUpdate[];
+  /** The notes on the same contacts the change added to ("刘伟拍板" before "刘伟很支持我们"), put back by the undo. */
+  contactUpdatesBefore?: ContactUpdate[];
 }
 
 export interface ContactUpdate {
   contactId: number;
   name: string;
-  buyingRole: BuyingRole;
+  /** Absent when only a stance was said ("李明很支持我们"). */
+  buyingRole?: BuyingRole;
   attitude?: Attitude;
   isCoach?: boolean;
   /** Written by versions before the six roles (decision_maker …); read through LEGACY_ROLE_CODES. */
@@ -152,6 +155,7 @@ export function storedState(raw: unknown): ConversationState {
       ...(u.previous ? { previous: storedDraft(u.previous) ?? {} } : {}),
       ...(u.before ? { before: storedDraft(u.before) } : {}),
       ...(u.contactUpdates ? { contactUpdates: contactUpdates(u.contactUpdates) } : {}),
+      ...(u.contactUpdatesBefore ? { contactUpdatesBefore: contactUpdates(u.contactUpdatesBefore) } : {}),
     }));
   }
   if (s.contactUpdates) {

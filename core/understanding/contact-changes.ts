@@ -34,18 +34,22 @@ export interface ContactChangeMention {
   phrase: string;
 }
 
-const LEFT = /离职|辞职|辞了|不干了|退休|退了休|离开(了)?(医院|公司|单位|这家)|跳槽|被辞退|被开除|(已经|早就|人|要|快)走了|调离(了)?(医院|公司|单位)/;
-const TRANSFER = /调岗|调走|调到|调去|调任|调往|转岗|换岗|轮岗|升任|升为|升职|升了|提拔|调动|被调|去了(别的|其他)?(科室|部门|院区|分院|门店)|改管/;
+const LEFT = /离职|辞职|辞了|不干了|退休|退了休|离开(了)?(医院|公司|单位|这家)|跳槽|被辞退|被开除|被(开|炒|裁|辞)(掉)?了|(已经|早就|人|要|快)走了|调离(了)?(医院|公司|单位)/;
+const TRANSFER = /不在(.{1,6})(了|干了)|调岗|调走|调到|调去|调任|调往|转岗|换岗|轮岗|升任|升为|升职|升了|提拔|(升|当上|当)(成|到|做|了)?(副)?(主任|院长|科长|处长|经理|总监|主管|部长|护士长|店长)|调动|被调|去了(别的|其他)?(科室|部门|院区|分院|门店)|改管/;
 /**
  * Taking someone's place, said every way reps say it: 接替/接手/接任/继任/顶替/代替/取代, 接(了)他的班,
  * 顶(了)她的缺/位置, 替了他的岗位, 补了他的缺. The one replaced is named inside or said before.
  */
-const REPLACING = /接替|接手|接任|继任|顶替|代替|取代|接(了)?.{0,4}?的?班|(顶|替)(了|上)?.{0,4}?的?(缺|位置|位子|岗位?|班)|补(了)?.{0,4}?的?(缺|位置|空)/;
-const JOINED = new RegExp(`现在(.{0,6})(是|由|换成)[\\u4e00-\\u9fa5]{2,4}(管|负责|在管|在做|接手)|新来的?|新任|新上任|刚上任|新调来|${REPLACING.source}|换成|换了个|换人了|来了(一)?个新|新的(采购|主任|科长|院长|经理|负责人)|新(采购|主任|科长|院长|经理)`);
+const REPLACING = /接替|接手|接任|继任|顶替|代替|取代|接(了)?.{0,4}?的?(班|活|工作|摊子)|(顶|替)(了|上)?.{0,4}?的?(缺|位置|位子|岗位?|班)|补(了)?.{0,4}?的?(缺|位置|空)/;
+const JOINED = new RegExp(`现在(.{0,6})(是|由|换成)[\\u4e00-\\u9fa5]{2,4}(管|负责|在管|在做|接手)|现在(.{1,6})归[\\u4e00-\\u9fa5]{2,4}(管|负责)|新来的?|新任|新上任|刚上任|新调来|${REPLACING.source}|换成|换了个|换人了|来了(一)?个新|新的(采购|主任|科长|院长|经理|负责人)|新(采购|主任|科长|院长|经理)`);
 const REPORTING = /汇报(给|对象|关系)|向(.{1,6})汇报|归(.{1,6})管|划(到|归)(.{1,6})(下面|名下|管)|改由(.{1,6})管|由(.{1,6})直管|上级(变|换)成/;
 /** "张杰走了" / "他也走人了": 走 alone leaves the post only when it is all the clause says of its subject (刚走了 is out of the room). */
-const LEFT_BARE = /^(也|都|人)?(已经|早就)?走(人)?了$/;
+const LEFT_BARE = /^(也|都|人)?(上个?月|上周|上礼拜|上星期|前几天|前段时间|去年|年初|最近)?(也|都)?(已经|早就)?(走(人)?|退(下来)?|离开)了$/;
 const PRONOUN = /^(他|她|TA|ta)/;
+/** A clause that goes on about the last person without naming them: "张杰不在设备科了，调到后勤了". */
+const GOES_ON = /^(又|也|已经|后来|然后|现在|刚)?(调|升|退|辞|离|被|转|去了)/;
+/** "药剂科来了个新主任，姓郑": the newcomer's surname, said on its own. */
+const SURNAME_ONLY = /^(他|她)?姓([\u4e00-\u9fa5])$/;
 
 const CLAUSE = /[，,。；;！!？?\n]+/;
 
@@ -61,7 +65,7 @@ function destination(clause: string): { department?: string; title?: string } {
 
 /** The post a newcomer took: 新来的采购经理 → 采购经理. */
 function postOf(clause: string): string | undefined {
-  const m = /(?:新来的?|新任|新上任的?|刚上任的?|新调来的?|新的)([\u4e00-\u9fa5]{2,6}?(?:经理|主任|科长|院长|处长|部长|主管|总监|负责人|店长|护士长|专员|采购))/.exec(clause);
+  const m = /(?:新来的?|新任|新上任的?|刚上任的?|新调来的?|新的|个新)([\u4e00-\u9fa5]{0,6}?(?:经理|主任|科长|院长|处长|部长|主管|总监|负责人|店长|护士长|专员|采购))/.exec(clause);
   return m?.[1];
 }
 
@@ -90,7 +94,7 @@ export function detectContactChanges(text: string, contacts: readonly ContactRef
     // the day said in the clause ("黄主任昨天退休了，接替他的是蒋涛": the 退休 is dated, the 接替 is not)
     const when = occurredOn(clause, now);
     const people = detectPeople(clause, contacts);
-    const subject = people[0] ?? (PRONOUN.test(clause) ? lastPerson : null);
+    const subject = people[0] ?? (PRONOUN.test(clause) || GOES_ON.test(clause) ? lastPerson : null);
     const said = people[0]?.index === 0 ? clause.slice(people[0].mention.length) : PRONOUN.test(clause) ? clause.replace(PRONOUN, '') : null;
     const left = LEFT.exec(clause) ?? (subject && said !== null ? LEFT_BARE.exec(said) : null);
     const moved = TRANSFER.exec(clause);
@@ -108,11 +112,20 @@ export function detectContactChanges(text: string, contacts: readonly ContactRef
     } else if (left) {
       out.push({ kind: 'left', person: subject, phrase: left[0], ...when });
     } else if (moved) {
-      out.push({ kind: 'transferred', person: subject, ...destination(clause), phrase: moved[0], ...when });
+      const previous = out[out.length - 1];
+      // "不在设备科了，调到后勤了" is one transfer, told twice
+      if (previous?.kind === 'transferred' && previous.person?.mention === subject?.mention) Object.assign(previous, destination(clause));
+      else out.push({ kind: 'transferred', person: subject, ...destination(clause), phrase: moved[0], ...when });
     } else if (reporting) {
       const boss = firstPerson(clause.slice(reporting.index), contacts);
       const who = people.find((p) => p !== boss && p.index < reporting.index) ?? (PRONOUN.test(clause) ? lastPerson : null);
-      out.push({ kind: 'reporting_changed', person: who, reportsTo: boss, phrase: reporting[0], ...when });
+      // "钱的事情归刘敏管" says who is in charge of something (a role), not whom someone reports to
+      const aboutAThing = !who && clause.slice(0, reporting.index).replace(/^(现在|目前|以后|已经|今后)+/, '').length > 0;
+      if (!aboutAThing) out.push({ kind: 'reporting_changed', person: who, reportsTo: boss, phrase: reporting[0], ...when });
+    } else if (pendingNameless && SURNAME_ONLY.test(clause)) {
+      const name = `${SURNAME_ONLY.exec(clause)![2]}${pendingNameless.title ?? ''}`;
+      pendingNameless.person = { mention: name, fullName: name, surname: name[0], titleWords: [], candidates: [], match: 'none', index: 0 };
+      pendingNameless.newName = name;
     }
     if (people.length > 0) lastPerson = people[people.length - 1];
   }

@@ -7,8 +7,8 @@
  *
  *   const slots = extractSlots(text, { now, fields, contacts, photoTags, matchPainPoints });
  */
-import { buyingRoleFromLabel } from '../flow/buying-centre.js';
-import { detectPerson, detectRole, OBSTRUCTION, ordinalIn, roleStatements, type ContactRef, type PersonMention, type RoleMention } from './decision-chain.js';
+import { buyingRoleFromLabel, type Attitude } from '../flow/buying-centre.js';
+import { chainStatements, detectPerson, detectRole, isSureMatch, OBSTRUCTION, ordinalIn, type ContactRef, type PersonMention, type RoleMention, type RoleStatement } from './decision-chain.js';
 import { detectPhotoTag, parseCorrection } from './intents.js';
 import { shanghaiDate } from '../flow/time.js';
 import { describeZhDateTime, parseZhDateTime, toShanghaiIso, type ParsedDateTime } from './zh-datetime.js';
@@ -47,6 +47,10 @@ export interface ExtractedSlots {
   fields: FieldValue[];
   person?: PersonMention;
   role?: RoleMention;
+  /** How the person stands toward us, when that is what was said of them ("李明很支持我们"). */
+  attitude?: Attitude;
+  /** Roles said in the same message of other contacts, each surely identified ("刘伟管采购，王院长拍板"). */
+  otherRoles?: RoleStatement[];
   photoTag?: string;
   /** Text for the voice-memo transcript (typed follow-up or a message naming pain points). */
   transcript?: string;
@@ -132,7 +136,8 @@ export function extractSlots(raw: string, ctx: SlotContext): ExtractedSlots {
 
   const options = ctx.fields.flatMap((f) => f.options ?? []);
   // the role said of someone (刘伟调岗了，王磊是拍板的 → 王磊), else the first role the text states
-  const statements = roleStatements(text, ctx.contacts, options);
+  const said = chainStatements(text, ctx.contacts, options);
+  const statements = said.filter((s): s is RoleStatement => s.role !== null);
   const statement = statements.find((r) => r.person) ?? null;
   // a role said of nobody counts when asked for, or unless it is an obstruction (卡在药事会 is an obstacle)
   const loose = detectRole(text, options);
@@ -140,6 +145,8 @@ export function extractSlots(raw: string, ctx: SlotContext): ExtractedSlots {
   fields.push(...enumValues(ctx, text, role));
 
   const person = (isCorrection ? detectPerson(focus, ctx.contacts) : null) ?? statement?.person ?? detectPerson(text, ctx.contacts);
+  const attitude = role ? undefined : said.find((s) => !s.role && s.attitude && s.person?.mention === person?.mention)?.attitude ?? undefined;
+  const otherRoles = otherSureRoles(statements, statement);
   const photoTag = detectPhotoTag(text, ctx.photoTags) ?? undefined;
   const painPoints = ctx.matchPainPoints(text);
   const wantsTranscript = ctx.pendingSlot === 'voice';
@@ -152,11 +159,24 @@ export function extractSlots(raw: string, ctx: SlotContext): ExtractedSlots {
     fields,
     ...(person && (role || person.candidates.length > 0 || isDecisionSlot(ctx)) ? { person } : {}),
     ...(role ? { role } : {}),
+    ...(attitude ? { attitude } : {}),
+    ...(otherRoles.length > 0 ? { otherRoles } : {}),
     ...(photoTag ? { photoTag } : {}),
     ...(transcript ? { transcript } : {}),
     painPoints,
     correction: isCorrection,
   };
+}
+
+/** Roles said of other contacts than the statement's, each surely identified, one per contact. */
+function otherSureRoles(statements: RoleStatement[], statement: RoleStatement | null): RoleStatement[] {
+  const seen = new Set<number>();
+  if (statement?.person && isSureMatch(statement.person)) seen.add(statement.person.candidates[0].id);
+  return statements.filter((s) => {
+    if (s === statement || !s.person || !isSureMatch(s.person) || seen.has(s.person.candidates[0].id)) return false;
+    seen.add(s.person.candidates[0].id);
+    return true;
+  });
 }
 
 function isDecisionSlot(ctx: SlotContext): boolean {

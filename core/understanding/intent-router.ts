@@ -64,20 +64,20 @@ const DAY = '(今天|今日|明天|后天|昨天|本周|这周|下周|这个月|
 const RECENT = '(把)?((刚才|刚刚|上一?条|上一步|前一条|最后一条)(说|发|记|写|录)?的?(那一?条|这一?条|那句|消息|内容)?|(那|这)一?条)';
 const UNDO_VERB = '(撤回|撤销|撤消|删掉|删了|删除|去掉|作废|不算|收回|回退|取消|不要了)';
 /** The report being written, and the ways of dropping it. */
-const REPORT = '(这个|这份|这次|这篇|本次)?(拜访)?的?(报告|拜访记录|草稿)';
-const DROP = '(就|先)?(不要了|不写了|不交了|不提交了|不弄了|不做了|作废|删掉|删了|删除|取消|算了|不用了|放弃)(掉|了)?';
+const REPORT = '(这个|这份|这次|这篇|本次)?((拜访)?的?(报告|拜访记录|草稿)|拜访)';
+const DROP = '(就|先)?(不要了|不写了|不交了|不报了|不提交了|不弄了|不做了|作废|删掉|删了|删除|取消|算了|不用了|放弃)(掉|了)?';
 
 /** How reps ask for a command in their own words; the exact phrasings are detectCommand's. */
 const COLLOQUIAL: Array<[Command, RegExp]> = [
-  ['my_tasks', new RegExp(`(有|还有|剩)?(啥|什么|哪些|几个|多少|几件)(任务|待办|事儿?|活儿?|要做的|要干的|要跑的|工作)|(任务|待办|活儿?)(有|还有|剩)?(啥|什么|哪些|多少|几个)|(要|该|得)(干|做|跑)(啥|什么|哪些|哪几家)|^${SHOW}?(我的)?(今天的?)?(任务|待办)(列表|清单)?$|^${SHOW}(我)?(${DAY}的?)?(任务|待办|事项)(列表|清单)?$|我的(任务|待办|活儿?)`)],
-  ['my_deals', new RegExp(`${SHOW}?我的(单子|商机|项目|机会)|^${SHOW}(我)?(${DAY}的?|跟进中的?|在跟的?)?(单子|商机)(列表|清单)?$|(手上|手里|手头)(有)?(哪些|几个|多少|啥)?(单子|商机|项目)|(单子|商机)(有)?(哪些|几个|多少)|(商机|单子)(列表|清单|进展)$`)],
+  ['my_tasks', new RegExp(`(有|还有|剩)?(啥|什么|哪些|几个|多少|几件)(任务|待办|事儿?|活儿?|要做的|要干的|要跑的|工作)|(啥|什么|哪些)(要|需要|该|得)(做|干|跑|跟进|跟|拜访|处理|办)的|(任务|待办|活儿?)(有|还有|剩)?(啥|什么|哪些|多少|几个)|(要|该|得)(干|做|跑)(啥|什么|哪些|哪几家)|^${SHOW}?(我的)?(今天的?)?(任务|待办)(列表|清单)?$|^${SHOW}(我)?(${DAY}的?)?(任务|待办|事项)(列表|清单)?$|我的(任务|待办|活儿?)`)],
+  ['my_deals', new RegExp(`${SHOW}?我的(单子|商机|项目|机会)|^${SHOW}(我)?(${DAY}的?|跟进中的?|在跟的?)?(单子|商机)(列表|清单)?$|(手上|手里|手头)(有)?(哪些|几个|多少|啥)?(单子|商机|项目)|(单子|商机)(有)?(哪些|几个|多少)|(有|在跟)(哪些|几个|多少|啥)(单子|商机)|(商机|单子)(列表|清单|进展)$`)],
   ['today_visits', /(今天|今日)(都)?(拜访|跑)了?(哪些|几家|多少|啥)|(今天|今日)的?拜访(情况|记录|列表)|(今天|今日)(去|跑)了(哪些|几家)/],
   // a command verb and its object make a command, whatever day is named between them ("帮我生成今天的日报")
-  ['daily_report', new RegExp(`(写|填|交|提交|弄|搞|出|补|生成|整理|做|汇总|发)(一?个|一下|一份|下)?(${DAY}的?)?日报|日报(怎么写|帮我写|写一下|还没写|该交了)|^(今天的?)?日报$`)],
-  ['help', /(你|这个|机器人)?(能|会|可以)(做|干|帮我干|帮我做)(啥|什么|哪些)|怎么用|有(什么|啥)功能|使用说明/],
-  ['status', /(还差|还缺|缺了?|差了?)(啥|什么|哪些|几样|几项)|(报告|这份)(还)?(差|缺)(什么|啥)/],
-  ['undo', new RegExp(`^${RECENT}${UNDO_VERB}(掉)?$|^${UNDO_VERB}(掉)?${RECENT}$`)],
-  ['skip', /^(这个|这项|这一项|这里|这块|这条|那个)?(就)?(先|暂时|暂且|可以)?(不填|跳过|略过|空着|留空|放着|不用填)(了)?$|^(回头|稍后|晚点|以后|后面|等会儿?)(再)?(填|补)$/],
+  ['daily_report', new RegExp(`(写|填|交|提交|弄|搞|出|补|生成|整理|做|汇总|发)(一?个|一下|一份|下)?(${DAY}的?)?日报|日报(怎么写|怎么弄|怎么填|怎么交|帮我写|写一下|还没写|该交了)|^(今天的?)?日报$`)],
+  ['help', /(你|这个|机器人)?(都)?(能|会|可以)(做|干|帮我干|帮我做)(啥|什么|哪些|嘛)|^(你|机器人)(都)?(能|会|可以)(做|干)$|怎么用|有(什么|啥)功能|使用说明/],
+  ['status', /(还差|还缺|缺了?|差了?)(点|些)?(啥|什么|哪些|几样|几项)|(报告|这份)(还)?(差|缺)(什么|啥)/],
+  ['undo', new RegExp(`^${RECENT}${UNDO_VERB}(掉)?$|^${UNDO_VERB}(掉)?${RECENT}$|^撤(回|销|掉)?$`)],
+  ['skip', /^(这个|这项|这一项|这里|这块|这条|那个)?(就)?(先|暂时|暂且|可以)?(不填|跳过|略过|空着|留空|放着|不用填)(了)?$|^(回头|稍后|晚点|以后|后面|等会儿?)(再)?(填|补)$|^(不想|不用|不必|没法|没办法)(填|写)(这个|这项|这一项)?(了)?$/],
   ['cancel', new RegExp(`^${REPORT}${DROP}$|^(取消|删掉|删除|作废|放弃|不要|不写)${REPORT}(了)?$`)],
 ];
 
@@ -103,9 +103,24 @@ function colloquialCommand(t: string): { command: Command; score: number } | nul
   return null;
 }
 
+/** What a rep says beside a command without adding to it: "这项没有，跳过吧", "不弄了，这个报告取消". */
+const ASIDE = /^(这个?|这项|这一项|那个)?(没有|没|不知道|不清楚|不确定|算了|好的?|嗯|行|不弄了|不要了|不写了|不填了|不用了)$/;
+
+/** A command said in parts: every part the same command, or an aside to it. */
+function commandInParts(text: string): Command | null {
+  const parts = text.split(/[，,。；;！!、\s]+/).filter(Boolean);
+  if (parts.length < 2 || parts.length > 3) return null;
+  const commands = parts.map((p) => detectCommand(p) ?? colloquialCommand(commandSurface(p))?.command ?? null);
+  const said = [...new Set(commands.filter((c): c is Command => c !== null))];
+  const asides = parts.filter((p, i) => commands[i] === null).every((p) => ASIDE.test(commandSurface(p)));
+  return said.length === 1 && asides ? said[0] : null;
+}
+
 const commandIntent: IntentDetector = (text) => {
   const exact = detectCommand(text);
   if (exact) return { kind: 'command', command: exact, score: 0.95, describe: COMMAND_NAMES[exact] };
+  const parted = commandInParts(text);
+  if (parted) return { kind: 'command', command: parted, score: 0.85, describe: COMMAND_NAMES[parted] };
   const t = commandSurface(text).toLowerCase().replace(/to ?do/g, '待办');
   const said = colloquialCommand(t);
   // 我的任物 / 写日保: a command word typed with a sound-alike character is still the command, a little less sure

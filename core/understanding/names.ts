@@ -45,7 +45,7 @@ export interface NameInText {
 
 const HAN = /[\u4e00-\u9fa5]/;
 /** What may come right before a name inside a sentence: a verb or particle, or the end of a title (采购经理张伟). */
-const BEFORE_NAME = /[得要需靠看是的叫和跟与同找给问替了成来位人说让被由向归对把在那这管理任长监员总师生士科部室办处有个及过到见约请拜访等经于听讲露诉映示、，,。；;：:\s]/;
+const BEFORE_NAME = /[得要需靠看是的叫和跟与同找给问替了成来位人说让被由向归对把在那这管理任长监员总师生士科部室办处有个及过到见约请拜访等经于听讲露诉映示后前才就都边、，,。；;：:\s]/;
 /** Second characters that make a surname character a word, not a name: 任了, 高的. */
 const NOT_GIVEN = /[了的是在着过吗呢吧啊也都就不没很还又再才和与跟对把被让给向从到说要会能可这那个些么们上下里外前后中]/;
 

@@ -25,7 +25,7 @@ export interface ParsedDateTime {
   text: string;
 }
 
-interface DateHit { index: number; end: number; day: IsoDate; weekdayOnly?: boolean; approximate?: boolean }
+interface DateHit { index: number; end: number; day: IsoDate; weekdayOnly?: boolean; approximate?: boolean; weekday?: number; weekStart?: boolean }
 interface TimeHit { index: number; end: number; h: number; m: number }
 
 const DEFAULT_DATE_HOUR = 10;
@@ -88,11 +88,18 @@ const DATE_RULES: Array<[RegExp, DateRule]> = [
     if (d < today) ({ y, m: mo } = addMonths(today, 1)), (d = isoDay(y, mo, daysInMonth(y, mo))!);
     return { day: d, approximate: true };
   }],
+  [/(下|本|这)?个?月(上旬|中旬|下旬|中)/g, (m, today) => {
+    const { y, m: mo } = addMonths(today, m[1] === '下' ? 1 : 0);
+    return { day: isoDay(y, mo, { 上旬: 5, 中旬: 15, 中: 15, 下旬: 25 }[m[2] as '中']!)!, approximate: true };
+  }],
   [/(下|本|这)?个?月初/g, (m, today) => {
     const { y, m: mo } = addMonths(today, m[1] === '本' || m[1] === '这' ? 0 : 1);
     return { day: isoDay(y, mo, 1)!, approximate: true };
   }],
   [/(\d{1,2})(?:天|日)[以之]?后/g, (m, today) => ({ day: addCalendarDays(today, +m[1]) })],
+  // 过两天 / 过几天 / 过个礼拜: said loosely, kept as the day it lands on
+  [/过(\d{1,2}|几)天/g, (m, today) => ({ day: addCalendarDays(today, m[1] === '几' ? 3 : +m[1]), approximate: true })],
+  [/过(\d{1,2})?个?(周|礼拜|星期)(?![\d一二三四五六日天])/g, (m, today) => ({ day: addCalendarDays(today, 7 * +(m[1] ?? 1)), approximate: true })],
   [/(\d{1,2})个?周[以之]?后/g, (m, today) => ({ day: addCalendarDays(today, 7 * +m[1]), approximate: true })],
   [/(?<![\d月/])(\d{1,2})[日号](?!\d)/g, (m, today) => {
     const [y, mo, d] = today.split('-').map(Number);
@@ -104,7 +111,7 @@ const DATE_RULES: Array<[RegExp, DateRule]> = [
     const n = +m[2];
     const monday = addCalendarDays(today, 1 - wd);
     const weeks = { 下下: 2, 下: 1, 这: 0, 本: 0, 上: -1 }[m[1] as '下'] as number | undefined;
-    if (weeks === undefined) return { day: addCalendarDays(today, (n - wd + 7) % 7), weekdayOnly: true };
+    if (weeks === undefined) return { day: addCalendarDays(today, (n - wd + 7) % 7), weekdayOnly: true, weekday: n };
     return { day: addCalendarDays(monday, 7 * weeks + n - 1) };
   }],
   [/(下下|下|这|本)?个?周末/g, (m, today, wd) => {
@@ -114,7 +121,7 @@ const DATE_RULES: Array<[RegExp, DateRule]> = [
   }],
   [/(下下|下)个?周(?![\d周末])/g, (m, today, wd) => {
     const monday = addCalendarDays(today, 1 - wd);
-    return { day: addCalendarDays(monday, m[1] === '下下' ? 14 : 7), approximate: true };
+    return { day: addCalendarDays(monday, m[1] === '下下' ? 14 : 7), approximate: true, weekStart: true };
   }],
   [/大后天|后天|明天|明日|明儿|明早|明晚|今天|今日|今儿|今早|今晚|当天|(?<![说聪])明(?=上午|下午|中午|晚上)|今(?=上午|下午|中午|晚上)/g,
     (m, today) => ({ day: addCalendarDays(today, RELATIVE_DAYS[m[0]]) })],
@@ -180,7 +187,11 @@ export function parseZhDateTime(text: string, now: Date): ParsedDateTime | null 
   const t = englishClock(normalizeNumerals(text));
   const dates = findDates(t, now);
   const times = findTimes(t);
-  const date = dates[0];
+  // "下礼拜找个时间，暂定周二": the loose week, then the day in it
+  const exact = dates.slice(1).find((d) => !d.approximate);
+  const date = dates[0]?.approximate && exact
+    ? (dates[0].weekStart && exact.weekday ? { ...exact, day: addCalendarDays(dates[0].day, exact.weekday - 1), weekdayOnly: false } : exact)
+    : dates[0];
   // the time belonging to the date: right after it (or just before, as in "下午…明天" rarely); else the first
   const time = date ? (times.find((x) => x.index >= date.index && x.index - date.end <= 2) ?? (dates.length === 1 ? times[0] : undefined)) : times[0];
   if (!date && !time) return chronoFallback(t, now);

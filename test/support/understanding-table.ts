@@ -106,7 +106,8 @@ export function readTokens(c: UtteranceCase): string[] {
   const label = u.slots.fields.find((f) => f.key === 'decisionRole')?.value
     ?? (u.slots.role ? BUYING_ROLE_LABELS[u.slots.role.role] : null);
   if (label) out.push(`role=${whoToken(u.slots.person)}:${label}`);
-  else {
+  for (const s of u.slots.otherRoles ?? []) out.push(`role=${whoToken(s.person)}:${BUYING_ROLE_LABELS[s.role.role]}`);
+  if (!label) {
     for (const s of chainStatements(c.text, CONTACTS, []).filter((x) => !x.role && x.attitude)) {
       out.push(`stance=${whoToken(s.person)}:${ATTITUDE_LABELS[s.attitude!]}`);
     }

@@ -67,6 +67,8 @@ describe('the bot: a visit report by chatting', () => {
     const voice = await anAttachment(pool, { uploadedBy: zhao, kind: 'voice' });
     expect(await talk('rep.zhao', { kind: 'voice', attachmentId: voice })).to.include('打几个字');
     expect(await talk('rep.zhao', '另外回款慢')).to.include('客户痛点 回款慢');
+    // a stance said of the decision maker adds to the role noted, and both are written on submission
+    expect(await talk('rep.zhao', `${dm.contact.name}很支持我们`)).to.include(`${dm.contact.name}`).and.include('态度支持');
 
     const corrected = await talk('rep.zhao', '不对，是下周四');
     expect(corrected).to.include('已更正').and.include('（周四）');
@@ -83,8 +85,10 @@ describe('the bot: a visit report by chatting', () => {
     expect(done).to.include('✅ 已提交华联超市总部的拜访报告').and.include('李明');
     const { rows: [a] } = await pool.query('SELECT status FROM actions WHERE id = $1', [actionId]);
     expect(a.status).to.equal('submitted');
-    const { rows: [c] } = await pool.query('SELECT buying_role FROM contacts WHERE id = $1', [dm.contact.id]);
+    expect(done).to.include(`已把联系人${dm.contact.name}标记为“决策者”，态度支持`);
+    const { rows: [c] } = await pool.query('SELECT buying_role, attitude FROM contacts WHERE id = $1', [dm.contact.id]);
     expect(c.buying_role).to.equal('decider');
+    expect(c.attitude).to.equal('support');
     expect(await activeActionOf(pool, 'rep.zhao')).to.equal(null);
   });
 

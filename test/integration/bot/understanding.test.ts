@@ -106,6 +106,28 @@ describe('the bot understands how reps talk', () => {
     expect((await draftOf(pool, actionId)).fields.decisionContactId).to.equal(contact.id);
   });
 
+  it('notes the roles of two contacts said in one message and a stance said of one, and 撤销 takes back only the stance', async () => {
+    const deps = botDepsFor(pool);
+    const actionId = await checkIn(deps);
+    const [a, b] = await contactsOfCustomer(pool, '华联超市总部');
+    const noted = async () => {
+      const { rows: [c] } = await pool.query(
+        'SELECT b.state FROM bot_conversations b JOIN users u ON u.id = b.user_id WHERE u.wecom_userid = $1', ['rep.zhao']);
+      return Object.fromEntries((c.state.contactUpdates?.[String(actionId)] ?? []).map((u: { contactId: number; buyingRole?: string; attitude?: string }) =>
+        [u.contactId, { role: u.buyingRole ?? null, attitude: u.attitude ?? null }]));
+    };
+
+    expect(await say(deps, 'rep.zhao', `${a.name}管采购，${b.name}拍板`)).to.include('已记录').and.include(`${a.name}`).and.include('是采购者').and.include(`${b.name}`).and.include('是决策者');
+    expect(await noted()).to.deep.equal({ [a.id]: { role: 'buyer', attitude: null }, [b.id]: { role: 'decider', attitude: null } });
+
+    // a stance is not a role (很支持我们 is no 内线): it adds to what was noted of the contact
+    expect(await say(deps, 'rep.zhao', `${a.name}很支持我们`)).to.include(`${a.name}`).and.include('态度支持');
+    expect((await noted())[a.id]).to.deep.equal({ role: 'buyer', attitude: 'support' });
+
+    expect(await say(deps, 'rep.zhao', '撤回刚才那条')).to.include('已撤销');
+    expect((await noted())[a.id]).to.deep.equal({ role: 'buyer', attitude: null });
+  });
+
   it('records "X调岗了，新来的Y接替他" as a dated 调岗 and a 新任 who inherits the role, and 撤销 takes both back', async () => {
     const deps = botDepsFor(pool);
     const actionId = await checkIn(deps);
