@@ -61,6 +61,8 @@ export function isYes(text: string): boolean {
 export function isNo(text: string): boolean {
   if (NO.test(bare(text)) || NO.test(commandText(text)) || HOLD.test(commandText(text))) return true;
   const p = parts(text);
+  // "先不提交，我补张照片": holding back, then why (a plain 不对 may begin a correction instead)
+  if (p.length > 1 && HOLD.test(p[0])) return true;
   return p.length > 1 && p.some((x) => NO.test(x) || HOLD.test(x)) && p.every((x) => NO.test(x) || HOLD.test(x) || YES.test(x));
 }
 

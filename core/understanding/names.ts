@@ -9,6 +9,7 @@
  *   honorificsIn('流程卡在刘总那里')           // [{ surname: '刘', title: '总', mention: '刘总', index: 4 }]
  */
 import { pinyin } from 'pinyin-pro';
+import { isDictionaryWord } from '../flow/segmenter.js';
 
 // Common surnames; characters that are mostly function words (和, 时, 向, 对 …) are left out so "和经理说"
 // is not read as a Mr 和. A surname outside the set is still matched by the contact's full name.
@@ -92,8 +93,8 @@ export function honorificsIn(text: string): HonorificInText[] {
     if (!SURNAMES.has(text[i])) continue;
     const title = HONORIFICS.find((h) => text.startsWith(h, i + 1));
     if (!title) continue;
-    // 新任院长 is not a Mr 任
-    if (i > 0 && HAN.test(text[i - 1]) && !BEFORE_NAME.test(text[i - 1])) continue;
+    // 新任院长 is not a Mr 任 (新任 is a word); 项目王院长 is 王院长 (目王 is none)
+    if (i > 0 && HAN.test(text[i - 1]) && !BEFORE_NAME.test(text[i - 1]) && isDictionaryWord(text.slice(i - 1, i + 1))) continue;
     // 刘总监 is 刘 + 总监; 张工程 is not 张工
     if (title === '工' && /^程/.test(text.slice(i + 2))) continue;
     out.push({ surname: text[i], title, mention: text[i] + title, index: i });
