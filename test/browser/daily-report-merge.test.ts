@@ -81,7 +81,11 @@ describe('日报 in the app and the chat, merged (browser, 390×844)', function 
     const far = await (async () => {
       const before = await page.locator('[data-line="bot"]').count();
       await page.getByTestId('chat-location').click();
-      await page.waitForFunction((n) => document.querySelectorAll('[data-line="bot"]').length > n, before);
+      // the answer to the location, not any late line: under load a reply of the turn before may still be arriving
+      await page.waitForFunction((n) => {
+        const bot = [...document.querySelectorAll('[data-line="bot"]')].slice(n).map((e) => e.textContent ?? '');
+        return bot.some((t) => /签到/.test(t) || /附近/.test(t));
+      }, before);
       return (await page.getByTestId('chat-lines').textContent()) ?? '';
     })();
     expect(far).to.contain('📍 发送了位置');

@@ -66,7 +66,7 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
   let currentToken: string | undefined;
   let seq = 0;
   const failures = new Map<string, { errcode: number; remaining: number }[]>();
-  const latencies = new Map<string, number>();
+  const holds = new Map<string, Promise<unknown>>();
   const departments = new Map<number, FakeDepartment>();
   const users = new Map<string, FakeUser>();
   const media = new Map<string, { buffer: Buffer; contentType: string; filename: string; at?: number }>();
@@ -283,8 +283,7 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
     if (expiresAt <= now()) return send(res, fail(42001, 'access_token expired'));
     if (rawRoute) return send(res, await rawRoute(url.searchParams, req));
     const body = req.method === 'POST' ? parseJson(await readBody(req)) : {};
-    const latency = latencies.get(path);
-    if (latency) await new Promise((r) => setTimeout(r, latency));
+    await holds.get(path);
     send(res, body ? route!(url.searchParams, body) : fail(47001, 'data format error'));
   }
 
@@ -314,8 +313,8 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
     failNext(path: string, errcode: number, times = 1) {
       failures.set(path, [...(failures.get(path) ?? []), { errcode, remaining: times }]);
     },
-    /** Calls to `path` take `ms` to answer, as WeCom's do over the internet (0: at once again). */
-    setLatency(path: string, ms: number) { latencies.set(path, ms); },
+    /** Calls to `path` are answered only once `until` settles (a test decides when WeCom answers). */
+    holdAnswers(path: string, until: Promise<unknown>) { holds.set(path, until); },
     /** The current token now answers 42001; the next gettoken issues a new one. */
     expireToken() { if (currentToken) tokens.set(currentToken, now() - 1); },
     currentToken: () => currentToken,

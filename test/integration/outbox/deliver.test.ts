@@ -50,18 +50,23 @@ describe('outbox delivery', () => {
   it('delivers each message exactly once when two deliverers run against the same database at the same time', async () => {
     await addSilentCustomers(pool, 'rep.wu', 20, t.now(), '并发');
     const found = await runSilenceCheck(withWecom());
-    // sends take as long as real ones: a worker that drained the whole queue before the other's first claim
-    // would prove nothing about two deliverers (under load that happened with instant answers)
-    fake.setLatency('/cgi-bin/message/send', 40);
+    // Both must really be at work at once, whatever the machine's load: WeCom answers no send until worker-a has
+    // claimed its first messages and worker-b, started then, has claimed others — so each sends what it claimed.
+    let answer!: () => void;
+    fake.holdAnswers('/cgi-bin/message/send', new Promise<void>((r) => { answer = r; }));
+    const claimedBy = async (worker: string) => (await $.rows('SELECT 1 FROM outbox WHERE claimed_by = $1 LIMIT 1', [worker])).length > 0;
+    const until = async (cond: () => Promise<boolean>) => { while (!(await cond())) await new Promise((r) => setTimeout(r, 20)); };
     const other = createPool(url, 6);
     try {
-      const [a, b] = await Promise.all([
-        deliverOutbox(withWecom(), { batchSize: 7, concurrency: 3, workerId: 'worker-a' }),
-        deliverOutbox(withWecom(other), { batchSize: 7, concurrency: 3, workerId: 'worker-b' }),
-      ]);
-      expect(a.sent).to.be.greaterThan(0);
-      expect(b.sent).to.be.greaterThan(0);
-      expect(a.sent + b.sent).to.equal(found.messages);
+      const a = deliverOutbox(withWecom(), { batchSize: 7, concurrency: 3, workerId: 'worker-a' });
+      await until(() => claimedBy('worker-a'));
+      const b = deliverOutbox(withWecom(other), { batchSize: 7, concurrency: 3, workerId: 'worker-b' });
+      await until(() => claimedBy('worker-b'));
+      answer();
+      const [ra, rb] = await Promise.all([a, b]);
+      expect(ra.sent).to.be.greaterThan(0);
+      expect(rb.sent).to.be.greaterThan(0);
+      expect(ra.sent + rb.sent).to.equal(found.messages);
     } finally {
       await other.end();
     }
