@@ -41,7 +41,7 @@ function withContact(c: Change, who: ContactRef, role: RoleMention | undefined, 
   else if (attitude) {
     // "李明很支持我们": a stance, noted on the contact like a role (and applied on submission)
     c.contactUpdates.push({ contactId: who.id, name: who.name, attitude });
-    c.labels.push(`${who.name}${titleOf(who)}态度${ATTITUDE_LABELS[attitude]}`);
+    c.labels.push(`${who.name}${titleOf(who)}的态度：${ATTITUDE_LABELS[attitude]}`);
   } else c.labels.push(`对接人 ${who.name}${titleOf(who)}`);
 }
 

@@ -104,7 +104,7 @@ function colloquialCommand(t: string): { command: Command; score: number } | nul
 }
 
 /** What a rep says beside a command without adding to it: "这项没有，跳过吧", "不弄了，这个报告取消". */
-const ASIDE = /^(这个?|这项|这一项|那个)?(我)?(也)?(没有|没|不知道|不清楚|不确定|算了|好的?|嗯|行|不弄了|不要了|不写了|不填了|不用了)$/;
+const ASIDE = /^(这个?|这项|这一项|那个)?(我)?(也)?(没有|没|不知道|不清楚|不确定|算了|好的?|对的?|是的?|可以|嗯|行|不弄了|不要了|不写了|不填了|不用了)$/;
 
 /** A command said in parts: every part the same command, or an aside to it. */
 function commandInParts(text: string): Command | null {

@@ -68,7 +68,7 @@ describe('the bot: a visit report by chatting', () => {
     expect(await talk('rep.zhao', { kind: 'voice', attachmentId: voice })).to.include('打几个字');
     expect(await talk('rep.zhao', '另外回款慢')).to.include('客户痛点 回款慢');
     // a stance said of the decision maker adds to the role noted, and both are written on submission
-    expect(await talk('rep.zhao', `${dm.contact.name}很支持我们`)).to.include(`${dm.contact.name}`).and.include('态度支持');
+    expect(await talk('rep.zhao', `${dm.contact.name}很支持我们`)).to.include(`${dm.contact.name}`).and.include('的态度：支持');
 
     const corrected = await talk('rep.zhao', '不对，是下周四');
     expect(corrected).to.include('已更正').and.include('（周四）');

@@ -121,7 +121,7 @@ describe('the bot understands how reps talk', () => {
     expect(await noted()).to.deep.equal({ [a.id]: { role: 'buyer', attitude: null }, [b.id]: { role: 'decider', attitude: null } });
 
     // a stance is not a role (很支持我们 is no 内线): it adds to what was noted of the contact
-    expect(await say(deps, 'rep.zhao', `${a.name}很支持我们`)).to.include(`${a.name}`).and.include('态度支持');
+    expect(await say(deps, 'rep.zhao', `${a.name}很支持我们`)).to.include(`${a.name}`).and.include('的态度：支持');
     expect((await noted())[a.id]).to.deep.equal({ role: 'buyer', attitude: 'support' });
 
     expect(await say(deps, 'rep.zhao', '撤回刚才那条')).to.include('已撤销');
