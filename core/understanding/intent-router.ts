@@ -74,7 +74,7 @@ const COLLOQUIAL: Array<[Command, RegExp]> = [
   ['today_visits', /(今天|今日)(都)?(拜访|跑)了?(哪些|几家|多少|啥)|(今天|今日)的?拜访(情况|记录|列表)|(今天|今日)(去|跑)了(哪些|哪几家|几家|多少家)/],
   // a command verb and its object make a command, whatever day is named between them ("帮我生成今天的日报")
   ['daily_report', new RegExp(`(写|填|交|提交|弄|搞|出|补|生成|整理|做|汇总|发)(一?个|一下|一份|下)?(${DAY}的?)?日报|把(${DAY}的?)?日报(写|填|交|提交|弄|搞|生成)|日报(怎么写|怎么弄|怎么填|怎么交|帮我写|写一下|还没写|该交了)|^(今天的?)?日报$`)],
-  ['help', /^怎么(操作|使用)$|(你|这个|机器人)?(都)?(能|会|可以)(做|干|帮我干|帮我做)(啥|什么|哪些|嘛)|^(你|机器人)(都)?(能|会|可以)(做|干)$|怎么用|有(什么|啥)功能|使用说明/],
+  ['help', /^怎么(操作|使用)$|(你|这个|机器人)?(都)?(能|会|可以)(做|干|帮我干|帮我做)(啥|什么|哪些|嘛)|^(你|机器人)(都)?(能|会|可以)(做|干)$|怎么用|有(什么|啥|哪些)功能|使用说明/],
   ['status', /(还差|还缺|缺了?|差了?)(点|些)?(啥|什么|哪些|几样|几项)|还有(什么|啥|哪些)(没填|没写|没交|没拍|要填|要补)|(报告|这份)(还)?(差|缺)(什么|啥)/],
   ['undo', new RegExp(`^${RECENT}${UNDO_VERB}(掉)?$|^${UNDO_VERB}(掉)?${RECENT}$|^撤(回|销|掉)?$`)],
   ['skip', /^(这个|这项|这一项|这里|这块|这条|那个)?(就)?(先|暂时|暂且|可以)?(不填|跳过|略过|空着|留空|放着|不用填)(了)?$|^(回头|稍后|晚点|以后|后面|等会儿?)(再)?(填|补)$|^(不想|不用|不必|没法|没办法)(填|写)(这个|这项|这一项)?(了)?$|^(先)?(跳过|略过)(这个|这项|这一项|这一步)$/],
@@ -183,8 +183,9 @@ const yesNoIntent: IntentDetector = (text, ctx) => {
 
 const SMALL_TALK = /^(早上好|早安|上午好|下午好|晚上好|晚安|你好|您好|在吗|在不在|谢谢|多谢|辛苦了|收到|好的收到|哈喽|hello|hi|测试|测试一下)[!！。~～]*$/i;
 
-const noiseIntent: IntentDetector = (text) => {
+const noiseIntent: IntentDetector = (text, ctx) => {
   if (detectCommand(text)) return null; // "？" is 帮助
+  if (ctx.awaitingYesNo && isYes(text)) return null; // "嗯嗯" answers 确认提交吗
   return isNoise(text) || SMALL_TALK.test(text.trim()) ? { kind: 'noise', score: 0.98, describe: '闲聊' } : null;
 };
 

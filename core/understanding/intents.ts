@@ -46,14 +46,16 @@ export function detectCommand(text: string): Command | null {
 const YES = /^(是|是的|对|对的|确认|确认提交|确认无误|无误|确定|好|好的|可以|行|没问题|提交|ok|okay|yes|y|嗯|嗯嗯|👌|👍|没错|交吧|交|提交吧|就这样|就这样吧|可以提交|发吧|(可以|能|行|好)(提交|交|发)|没(啥|什么)?问题|没毛病|妥了?)$/i;
 const NO = /^(不|不是|否|不用|不要|先不|先不要|先别|不要了|暂时不|别提交|先不提交|等等|等一下|no|n|不对|不提交|再改改|还要改|不行|不可以|别急|不急|稍等)$/i;
 /** "先别提交", "暂时不要交", "等一下再提交", "我再改改": holding the submission back. */
-const HOLD = /^(先不|先别|先不要|暂时不|暂时别|等等|等一下|等会儿?)$|^(先|暂时|暂且|还|现在)?(别|不要|不|不用|不能|别急着|不急着)(急着)?(提交|交|发)(了)?$|^(等等|等一下|等会儿?|稍等)(再)?(提交|交|发)?$|^(我)?(再|还要|还得|要)(改改|改一下|改下|改|看看|检查一下|核对一下|想想)$|^(我)?(要|想|还要|得)改.{1,6}$/;
+const HOLD = /^(先不|先别|先不要|暂时不|暂时别|等等|等一下|等下|稍等|等会儿?)$|^(先|暂时|暂且|还|现在)?(别|不要|不|不用|不能|别急着|不急着)(急着)?(提交|交|发)(了)?$|^(等等|等一下|等会儿?|稍等)(再)?(提交|交|发)?$|^(我)?(再|还要|还得|要)(改改|改一下|改下|改|看看|检查一下|核对一下|想想)$|^(我)?(要|想|还要|得)改.{1,6}$/;
 
 const bare = (text: string) => text.trim().replace(/[\s，。！!？?、~～…]+$/g, '');
 /** "对的，提交" / "好的 交吧": an answer said in several short parts. */
 const parts = (text: string) => text.split(/[\s，,。！!、~～…]+/).map((p) => p.replace(/(吧|呢|啊|呀|哈|了)+$/, '')).filter(Boolean);
 
 export function isYes(text: string): boolean {
-  if (YES.test(bare(text)) || YES.test(commandText(text)) || YES.test(bare(text).replace(/的$/, ''))) return true;
+  const t = bare(text);
+  // "OK的", "嗯嗯可以": a yes with a particle before or after it
+  if (YES.test(t) || YES.test(commandText(text)) || YES.test(t.replace(/的$/, '')) || YES.test(t.replace(/^(嗯+|好的?|对的?)(?=.)/, ''))) return true;
   const p = parts(text);
   return p.length > 1 && p.every((x) => YES.test(x));
 }
