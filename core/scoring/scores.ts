@@ -59,7 +59,7 @@ export interface ScoreOptions {
   /**
    * Told, on the scoring's connection, which signals fired on each deal scored — whichever model
    * scored it. core/talk-tracks' pushTalkTracks sends a fired signal's packs to the owner this way;
-   * without it (a benchmark, a replay) signals only move the score.
+   * without it (the benchmark) signals only move the score.
    */
   onSignals?: (db: Db, fired: Array<{ opportunityId: number; signals: FiredSignal[] }>, now: Date) => Promise<void>;
 }

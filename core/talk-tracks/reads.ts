@@ -37,7 +37,11 @@ export const ReaderViewSchema = z.object({
 export type ReaderView = z.infer<typeof ReaderViewSchema>;
 
 export const PackUsageSchema = z.object({
-  items: z.array(z.object({ packId: z.number(), opens: z.number(), readers: z.number(), helped: z.number(), pushes: z.number() })),
+  items: z.array(z.object({
+    packId: z.number(), opens: z.number(), readers: z.number(), helped: z.number(), pushes: z.number(),
+    /** Pushes whose owner then opened the pack for that deal: whether the cards are read at all. */
+    pushesOpened: z.number(),
+  })),
 });
 
 async function dealOf(db: Db, actor: Actor, opportunityId: number | undefined) {
@@ -85,7 +89,7 @@ export async function markHelped(db: Db, actor: Actor, id: number, input: z.outp
   return { helped: true, helpedCount: c.n };
 }
 
-/** Per pack, for its authors: opens, distinct readers, 用上了, pushes. */
+/** Per pack, for its authors: opens, distinct readers, 用上了, pushes and how many of those the owner opened. */
 export async function packUsage(db: Db, actor: Actor): Promise<z.infer<typeof PackUsageSchema>> {
   assertMayAuthor(actor);
   const { rows } = await db.query(`
@@ -93,7 +97,9 @@ export async function packUsage(db: Db, actor: Actor): Promise<z.infer<typeof Pa
            (SELECT count(*) FROM talk_track_opens o WHERE o.pack_id = p.id)::int AS opens,
            (SELECT count(DISTINCT o.user_id) FROM talk_track_opens o WHERE o.pack_id = p.id)::int AS readers,
            (SELECT count(*) FROM talk_track_helped h WHERE h.pack_id = p.id)::int AS helped,
-           (SELECT count(*) FROM talk_track_pushes s WHERE s.pack_id = p.id)::int AS pushes
+           (SELECT count(*) FROM talk_track_pushes s WHERE s.pack_id = p.id)::int AS pushes,
+           (SELECT count(*) FROM talk_track_pushes s WHERE s.pack_id = p.id AND EXISTS (
+              SELECT 1 FROM talk_track_opens o WHERE o.pack_id = s.pack_id AND o.user_id = s.user_id AND o.opportunity_id = s.opportunity_id))::int AS "pushesOpened"
       FROM talk_track_packs p ORDER BY p.title`);
   return { items: rows.map((r) => ({ ...r, packId: Number(r.packId) })) };
 }

@@ -104,7 +104,7 @@ describe('talk-track packs: authored by an admin, pushed to a rep and read on th
     const usage = admin.page.locator(`[data-pack="${TITLE}"] [data-usage]`);
     await usage.waitFor();
     const text = (await usage.textContent())!.replace(/\s+/g, ' ');
-    expect(text).to.contain('打开 1 次').and.contain('1 人看过').and.contain('用上了 1').and.contain('推送 1 次');
+    expect(text).to.contain('打开 1 次').and.contain('1 人看过').and.contain('用上了 1').and.contain('推送 1 次（1 次已打开）');
     await snap(admin.page, 'talk-tracks', 'admin-usage', { fullPage: false });
     expect(admin.errors).to.deep.equal([]);
     await admin.ctx.close();

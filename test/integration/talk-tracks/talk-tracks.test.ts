@@ -161,6 +161,8 @@ describe('talk-track packs (core/talk-tracks)', () => {
       await scoreAllOpenOpportunities(pool, clock, { onSignals: pushTalkTracks('https://h5.example.com') });
       expect(await pushCards()).to.have.length(1);
       expect(await count('talk_track_pushes')).to.equal(1);
+      const usage = (await api.call('GET', '/api/talk-tracks', { as: 'admin.lin' })).body.usage.find((u: { packId: number }) => u.packId === packId);
+      expect(usage).to.deep.include({ pushes: 1, pushesOpened: 0 });
     });
 
     it('offers the deal the pack pushed for it, with why', async () => {
@@ -219,7 +221,7 @@ describe('talk-track packs (core/talk-tracks)', () => {
       expect(again.body.helpedCount).to.equal(1);
       await api.call('POST', `/api/talk-tracks/${packId}/reads`, { as: 'rep.zhou', body: { via: 'app' } });
       const list = await api.call('GET', '/api/talk-tracks', { as: 'admin.lin' });
-      expect(list.body.usage.find((u: { packId: number }) => u.packId === packId)).to.deep.equal({ packId, opens: 4, readers: 2, helped: 1, pushes: 1 });
+      expect(list.body.usage.find((u: { packId: number }) => u.packId === packId)).to.deep.equal({ packId, opens: 4, readers: 2, helped: 1, pushes: 1, pushesOpened: 1 });
       const read = await api.call('POST', `/api/talk-tracks/${packId}/reads`, { as: 'rep.zhao', body: { opportunityId: dealId } });
       expect(read.body).to.deep.include({ helped: true, helpedCount: 1 });
     });

@@ -18,7 +18,7 @@ export interface Pack {
   attachments: Array<{ id: number; filename: string; mime: string; size: number; url: string }>;
 }
 
-export interface Usage { packId: number; opens: number; readers: number; helped: number; pushes: number }
+export interface Usage { packId: number; opens: number; readers: number; helped: number; pushes: number; pushesOpened: number }
 export interface Option { value: string; label: string }
 export interface TargetOptions { customerTypes: Option[]; stages: Option[]; signals: Option[] }
 
