@@ -4,9 +4,10 @@ import { SubmissionResultSchema } from '../../core/actions/action-schemas.js';
 import { createLaunch, getLaunchOrThrow, listLaunches, submitLaunchStep, type LaunchStepInput } from '../../core/retail/launches.js';
 import { finishPatrol, getPatrolOrThrow, listPatrols, patrolRoute, startPatrol, tickPatrolItem } from '../../core/retail/patrols.js';
 import {
-  CreateLaunchSchema, LaunchSchema, LaunchStepBodySchemas, ListLaunchesQuery, ListPatrolsQuery, PatrolItemParams, PatrolRouteQuery,
+  CreateLaunchesSchema, CreateLaunchSchema, LaunchPlanQuery, LaunchPlanSchema, LaunchSchema, LaunchStepBodySchemas, ListLaunchesQuery, ListPatrolsQuery, PatrolItemParams, PatrolRouteQuery,
   PatrolRouteSchema, PatrolSchema, ProductSchema, ReportStockoutSchema, StartPatrolSchema, StockoutSchema, StoreSchema, TickPatrolItemSchema,
 } from '../../core/retail/retail-schemas.js';
+import { createLaunches, launchPlan } from '../../core/retail/launch-plan.js';
 import { reportStockout } from '../../core/retail/stockouts.js';
 import { createInvitation } from '../../core/retail/invitations.js';
 import { listProducts, listStores } from '../../core/retail/stores.js';
@@ -51,6 +52,18 @@ export function registerRetailRoutes(kit: RouteKit): void {
     summary: '发起新品上架：四个步骤派给门店店员，期限从上架日按工作日计算',
     body: CreateLaunchSchema, response: LaunchSchema,
     handler: ({ db, actor, body, deps }) => createLaunch(db, actor, body, flow(deps)),
+  });
+  defineRoute(kit, {
+    method: 'get', path: '/api/retail/launch-plan', operationId: 'getLaunchPlan', tags,
+    summary: '发起新品上架前预览：按上架日算出的四步期限，以及哪些门店可以发起（没有店员或已有该商品上架的门店注明原因）',
+    query: LaunchPlanQuery, response: LaunchPlanSchema,
+    handler: ({ db, actor, query }) => launchPlan(db, actor, query),
+  });
+  defineRoute(kit, {
+    method: 'post', path: '/api/retail/launches/batch', operationId: 'createLaunches', tags, idempotent: true,
+    summary: '在多家门店同时发起同一商品的新品上架；有门店不能发起时一家也不发起，并逐店说明原因',
+    body: CreateLaunchesSchema, response: z.object({ items: z.array(LaunchSchema) }),
+    handler: ({ db, actor, body, deps }) => createLaunches(db, actor, body, flow(deps)),
   });
   for (const r of STEP_ROUTES) {
     defineRoute(kit, {

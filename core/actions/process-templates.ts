@@ -80,6 +80,18 @@ export async function seedProcessTemplates(db: Db): Promise<number> {
   return added;
 }
 
+/**
+ * What a template would create if started from `dueFrom`: each node's title and
+ * deadline, from the template as edited in settings and the work calendar, so a
+ * screen can show the deadlines before anything is created.
+ */
+export async function planProcessDeadlines(db: Db, templateCode: string, dueFrom: Date): Promise<Array<{ key: string; title: string; dueAt: Date }>> {
+  const { rows: [t] } = await db.query('SELECT nodes FROM process_templates WHERE code = $1', [templateCode]);
+  if (!t) throw new AppError('PROCESS_TEMPLATE_NOT_FOUND', { templateCode });
+  const calendar = await loadWorkCalendar(db);
+  return ProcessNodesSchema.parse(t.nodes).map((n) => ({ key: n.key, title: n.title, dueAt: addWorkingDays(dueFrom, n.dueWorkingDays, calendar) }));
+}
+
 type ProcessInstanceView = z.infer<typeof ProcessInstanceSchema>;
 
 /**

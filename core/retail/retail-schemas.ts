@@ -66,15 +66,40 @@ export const LaunchSchema = z.object({
 });
 export type LaunchView = z.infer<typeof LaunchSchema>;
 
+const LaunchDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '上架日期格式应为 年-月-日')
+  .refine((d) => { const t = Date.parse(`${d}T00:00:00Z`); return !Number.isNaN(t) && new Date(t).toISOString().startsWith(d); }, '上架日期不存在，请核对');
+
 export const CreateLaunchSchema = z.strictObject({
   storeId: Id,
   productId: Id,
   /** The launch date (Shanghai); the steps' deadlines count working days from it. */
-  launchDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '上架日期格式应为 年-月-日'),
+  launchDate: LaunchDate,
   /** The store's clerk who does the steps; the store's first clerk when left out. */
   clerkId: Id.optional(),
 });
 export type CreateLaunchInput = z.output<typeof CreateLaunchSchema>;
+
+/** The same product at several stores, all started or none. */
+export const CreateLaunchesSchema = z.strictObject({
+  storeIds: z.array(Id).min(1, '请至少选择一家门店').max(200, '一次最多选择200家门店'),
+  productId: Id,
+  launchDate: LaunchDate,
+});
+export type CreateLaunchesInput = z.output<typeof CreateLaunchesSchema>;
+
+export const LaunchPlanQuery = z.strictObject({ productId: IdParam, launchDate: LaunchDate });
+export const LaunchPlanSchema = z.object({
+  product: z.object({ id: z.number(), name: z.string() }),
+  launchDate: z.string(),
+  /** Each step's deadline if the launch starts on launchDate. */
+  steps: z.array(z.object({ no: z.number(), title: z.string(), dueAt: z.string() })),
+  /** The actor's stores; refusal says why one cannot take this launch (no clerk, launched already). */
+  stores: z.array(z.object({
+    id: z.number(), name: z.string(), chain: z.string(), format: z.string(), regionName: z.string().nullable(),
+    clerkName: z.string().nullable(), launchId: z.number().nullable(), refusal: z.string().nullable(),
+  })),
+});
+export type LaunchPlanView = z.infer<typeof LaunchPlanSchema>;
 
 export const ListLaunchesQuery = z.strictObject({ storeId: IdParam.optional() });
 

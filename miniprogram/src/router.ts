@@ -44,6 +44,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/processes', component: () => import('./pages/processes/ProcessesPage.vue'), meta: { title: '强制流程', tab: 'customers', roles: SELLERS } },
   { path: '/processes/:id(\\d+)', component: () => import('./pages/processes/ProcessPage.vue'), meta: { title: '强制流程', tab: 'customers', roles: SELLERS } },
   { path: '/launches', component: () => import('./pages/retail/LaunchesPage.vue'), meta: { title: '新品上架', tab: 'launches', roles: RETAIL_READERS } },
+  { path: '/launches/new', component: () => import('./pages/retail/LaunchNewPage.vue'), meta: { title: '发起新品上架', tab: 'launches', roles: SELLERS } },
   { path: '/launches/:id(\\d+)', component: () => import('./pages/retail/LaunchPage.vue'), meta: { title: '新品上架', tab: 'launches', roles: RETAIL_READERS } },
   { path: '/stores', component: () => import('./pages/retail/StoresPage.vue'), meta: { title: '门店', tab: 'me', roles: ['rep', 'manager', 'director', 'admin', 'inspector'] } },
   { path: '/patrols', component: () => import('./pages/retail/PatrolsPage.vue'), meta: { title: '巡店', tab: 'patrols', roles: RETAIL_READERS } },

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { shanghaiDate } from '../../core/flow/time.js';
+import { addCalendarDays, shanghaiDate } from '../../core/flow/time.js';
 import { seedRetailNetwork } from '../../core/seed/modules/retail.seed.js';
 import { SAMPLES } from '../integration/attachments/support/sample-files.js';
 import { signedInPhone, snap } from './support/browser.js';
@@ -106,5 +106,46 @@ describe('新品上架 in the app (browser, 390×844)', function () {
     await again.goto(new URL(url).pathname);
     await again.getByText('这个邀请链接已经用过了').waitFor();
     await ctx.close();
+  });
+  it('a manager starts a launch at two stores from the catalogue, seeing each step\'s deadline from the launch day; a store launched already cannot be ticked', async () => {
+    const lawson = await customerNamed(s.pool, '罗森静安寺店');
+    const family = await customerNamed(s.pool, '全家徐家汇店');
+    const { rows: [p] } = await s.pool.query(`SELECT id, name FROM retail_products WHERE sku = 'SNK-SW-70'`);
+    const { rows: [third] } = await s.pool.query(
+      `SELECT s.customer_id AS id FROM retail_stores s JOIN customers c ON c.id = s.customer_id JOIN retail_clerks k ON k.store_id = s.customer_id
+        WHERE c.department_id = $1 AND s.customer_id NOT IN ($2, $3) ORDER BY s.customer_id LIMIT 1`,
+      [(await s.pool.query('SELECT department_id FROM customers WHERE id = $1', [lawson.id])).rows[0].department_id, lawson.id, family.id]);
+    const earlier = await s.api.call('POST', '/api/retail/launches', {
+      as: 'mgr.li', body: { storeId: Number(third.id), productId: Number(p.id), launchDate: shanghaiDate(new Date()) }, headers: { 'Idempotency-Key': 'browser-launch-third' },
+    });
+    expect(earlier.status, JSON.stringify(earlier.body)).to.equal(201);
+
+    const mgr = await signedInPhone(s.browser, { baseURL: s.api.baseUrl }, 'mgr.li');
+    await mgr.page.goto('/launches');
+    await mgr.page.locator('[data-new-launch]').click();
+    await mgr.page.waitForURL(/\/launches\/new$/);
+    await mgr.page.locator(`[data-product="${p.id}"]`).click();
+    await mgr.page.locator('[data-deadline="4"]').waitFor();
+    expect(await mgr.page.locator('[data-deadline]').count()).to.equal(4);
+    expect(await mgr.page.locator('[data-deadline="1"]').textContent()).to.match(/①扫码绑定货架位\s*\d+月\d+日 \d\d:\d\d前/);
+    const before = await mgr.page.locator('[data-deadline="4"]').textContent();
+    await mgr.page.fill('[data-field="launchDate"]', addCalendarDays(shanghaiDate(new Date()), 14));
+    await mgr.page.waitForFunction((b) => document.querySelector('[data-deadline="4"]')?.textContent !== b, before);
+
+    const launched = mgr.page.locator(`[data-pick-store="${third.id}"]`);
+    expect(await launched.locator('[data-refusal]').textContent()).to.equal('已有该商品的上架任务');
+    expect(await launched.locator('input').isDisabled()).to.equal(true);
+    await mgr.page.locator(`[data-pick-store="${lawson.id}"] input`).check();
+    await mgr.page.locator(`[data-pick-store="${family.id}"] input`).check();
+    expect(await mgr.page.locator('[data-start-launch]').textContent()).to.contain('在2家门店发起');
+    await snap(mgr.page, 'retail', 'launch-new');
+    await mgr.page.locator('[data-start-launch]').click();
+    await mgr.page.waitForURL(/\/launches\?started=2$/);
+    await mgr.page.locator('[data-started]').waitFor();
+    const { rows } = await s.pool.query('SELECT store_id FROM retail_launches WHERE product_id = $1 ORDER BY store_id', [p.id]);
+    expect(rows.map((r) => Number(r.store_id))).to.have.members([lawson.id, family.id, Number(third.id)]);
+    expect(await mgr.page.locator('[data-launch-id]').filter({ hasText: p.name }).count()).to.equal(3);
+    await snap(mgr.page, 'retail', 'launch-started');
+    expect(mgr.errors).to.deep.equal([]);
   });
 });

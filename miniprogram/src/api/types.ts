@@ -71,5 +71,5 @@ export interface UserLite {
   managerId?: number | null;
 }
 
-export type { LaunchView, PatrolRouteView, StoreView } from '@core/retail/retail-schemas';
+export type { LaunchPlanView, LaunchView, PatrolRouteView, StoreView } from '@core/retail/retail-schemas';
 export type { PatrolView } from '@core/retail/patrols';
