@@ -80,6 +80,8 @@ export const ERRORS = {
   CLERK_NOT_IN_STORE: { status: 422, zh: '该店员不属于这家门店' },
   LAUNCH_NOT_FOUND: { status: 404, zh: '新品上架任务不存在或不在你的权限范围内' },
   LAUNCH_EXISTS: { status: 409, zh: '这家门店已有该商品的上架任务' },
+  PROMOTION_NOT_FOUND: { status: 404, zh: '促销不存在或不在你的权限范围内' },
+  SALES_FILE_REFUSED: { status: 422, zh: '销售数据有错误行，未导入任何数据' },
   LAUNCH_STORES_REFUSED: { status: 422, zh: '有门店不能发起这次新品上架，未发起任何上架' },
   LAUNCH_STEP_DONE: { status: 409, zh: '这一步已经完成，无需重复提交' },
   SHELF_CODE_UNKNOWN: { status: 422, zh: '货架位码无法识别' },

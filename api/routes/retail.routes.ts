@@ -13,6 +13,8 @@ import { createInvitation } from '../../core/retail/invitations.js';
 import { listProducts, listStores } from '../../core/retail/stores.js';
 import { IdParams } from '../../core/resources/schemas.js';
 import { defineRoute, HandlerResponse, type RouteKit } from '../route-kit.js';
+import { registerRetailPromotionRoutes } from './retail-promotions.routes.js';
+import { registerRetailSalesRoutes } from './retail-sales.routes.js';
 
 const flow = (deps: CoreDeps) => ({ now: deps.now(), publicUrl: deps.config.publicUrl });
 
@@ -23,9 +25,11 @@ const STEP_ROUTES = [
   { step: 'enquiries', path: 'enquiries', operationId: 'fileLaunchEnquiries', summary: '新品上架④：上传消费者咨询记录' },
 ] as const;
 
-/** Retail store execution: stores, catalogue, 新品上架, patrols, stock-outs. */
+/** Retail store execution: stores, catalogue, 新品上架, patrols, stock-outs; sales data and promotions in their own files. */
 export function registerRetailRoutes(kit: RouteKit): void {
   const tags = ['retail'];
+  registerRetailSalesRoutes(kit);
+  registerRetailPromotionRoutes(kit);
   defineRoute(kit, {
     method: 'get', path: '/api/retail/stores', operationId: 'listStores', tags,
     summary: '门店列表（店员看本店，巡店督导看巡店路线上的门店，业务员看自己负责的，主管看本区域）',

@@ -26,6 +26,7 @@ import { submitVisitReport, type SubmissionResult } from '../actions/visit-repor
 import { LAUNCH_STEPS, LAUNCH_TEMPLATE_CODE, stepLabel, type LaunchStepKey } from '../flow/launch-steps.js';
 import type { CreateLaunchInput, LaunchView } from './retail-schemas.js';
 import { storeScopeSql } from './store-scope.js';
+import { assertPlausibleUnits, recordClerkSales } from './entry-accuracy.js';
 
 const DONE: readonly ActionStatus[] = ['submitted', 'verified', 'archived'];
 
@@ -202,8 +203,15 @@ export async function submitLaunchStep(
   // the order first: a step that cannot start says which one is missing, whatever else its body lacks
   const def = await loadActiveDefinitionOrThrow(db, LAUNCH_STEPS.find((s) => s.key === step.key)!.definitionCode);
   await assertUnlocked(db, def, { actionId: step.actionId, customerId: launch.store.id, opportunityId: null }, d.now);
+  if (input.step === 'first_day_sales') {
+    await assertPlausibleUnits(db, input.firstDaySales, 'firstDaySales', (max) => `首日销量超过${max}件，请核对后再填`);
+  }
   const shelfPositionId = input.step === 'bind' ? await checkScans(db, launch, input.shelfCode, input.barcode) : null;
   const result = await submitVisitReport(db, actor, step.actionId, { ...reportOf(input, launch), linkedOrderIds: [] }, d, idempotency);
   if (result.ok && shelfPositionId !== null) await db.query('UPDATE retail_launches SET shelf_position_id = $2 WHERE id = $1', [launchId, shelfPositionId]);
+  // ③ is the clerk's own figure for the launch day: 数据填报准确率 holds it against the POS's
+  if (result.ok && input.step === 'first_day_sales' && actor.role === 'clerk') {
+    await recordClerkSales(db, actor, { productId: launch.product.id, day: launch.launchDate, units: input.firstDaySales }, 'launch', d.now);
+  }
   return { result, launch: await getLaunchOrThrow(db, actor, launchId, d.now) };
 }

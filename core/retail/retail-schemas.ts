@@ -6,6 +6,8 @@ import { LAUNCH_STEP_KEYS } from '../flow/launch-steps.js';
 export const StoreSchema = z.object({
   id: z.number(),
   name: z.string(),
+  /** What the chain's POS export names the store by (sales import). */
+  code: z.string().nullable(),
   chain: z.string(),
   format: z.string(),
   regionName: z.string().nullable(),
@@ -115,8 +117,8 @@ export const LaunchStepBodySchemas = {
   bind: z.strictObject({ shelfCode: ShelfCode, barcode: Barcode }),
   display: z.strictObject({ attachmentIds: z.array(Id).min(1, '请先拍摄陈列全景照片').max(9, '最多9张照片') }),
   first_day_sales: z.strictObject({
-    // a store's first day of one new SKU: thousands of units is a typing slip, not a sale
-    firstDaySales: z.number({ message: '请填写首日销量（件）' }).int('首日销量应为整数件').min(0, '首日销量不能为负数').max(5000, '首日销量超过5000件，请核对后再填'),
+    // the upper bound is the setting 销量数据 (a typing slip, not a sale), checked by submitLaunchStep
+    firstDaySales: z.number({ message: '请填写首日销量（件）' }).int('首日销量应为整数件').min(0, '首日销量不能为负数'),
   }),
   enquiries: z.strictObject({ enquiries: z.array(Enquiry).min(1, '请至少记录一条消费者咨询').max(50, '最多记录50条') }),
 } as const;

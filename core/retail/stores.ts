@@ -14,7 +14,7 @@ export async function listStores(db: Db, actor: Actor): Promise<{ items: StoreVi
   assertCan(actor, 'retail', 'read');
   const sql = new Sql();
   const { rows } = await db.query(sql.unprepared(
-    `SELECT c.id, c.name, s.chain, s.format, d.name AS region_name, c.address, c.lat, c.lng, o.name AS owner_name,
+    `SELECT c.id, c.name, s.code, s.chain, s.format, d.name AS region_name, c.address, c.lat, c.lng, o.name AS owner_name,
             (SELECT coalesce(jsonb_agg(jsonb_build_object('id', u.id, 'name', u.name) ORDER BY u.id), '[]')
                FROM retail_clerks k JOIN users u ON u.id = k.user_id WHERE k.store_id = c.id AND u.active) AS clerks,
             (SELECT coalesce(jsonb_agg(jsonb_build_object('code', p.code, 'label', p.label) ORDER BY p.code), '[]')
@@ -26,7 +26,7 @@ export async function listStores(db: Db, actor: Actor): Promise<{ items: StoreVi
       WHERE ${storeScopeSql(actor, sql)} ORDER BY s.chain, c.name LIMIT 500`));
   return {
     items: rows.map((r) => ({
-      id: Number(r.id), name: r.name, chain: r.chain, format: r.format, regionName: r.region_name, address: r.address,
+      id: Number(r.id), name: r.name, code: r.code, chain: r.chain, format: r.format, regionName: r.region_name, address: r.address,
       lat: r.lat, lng: r.lng, ownerName: r.owner_name, clerks: r.clerks, shelfPositions: r.shelf_positions, openLaunches: r.open_launches,
     })),
   };

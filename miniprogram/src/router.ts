@@ -26,6 +26,8 @@ const MANAGERS: Role[] = ['manager', 'director'];
 const CUSTOMER_READERS: Role[] = ['rep', 'manager', 'director', 'admin'];
 /** Who works deals and leads. */
 const SELLERS: Role[] = ['rep', 'manager', 'director'];
+/** Who reads promotions' effect (core/retail/promotions.ts). */
+const PROMOTION_READERS: Role[] = ['rep', 'manager', 'director', 'admin', 'inspector'];
 /** Who reads 新品上架 (core/retail): everyone but compliance. */
 const RETAIL_READERS: Role[] = ['rep', 'manager', 'director', 'admin', 'clerk', 'inspector'];
 const routes: RouteRecordRaw[] = [
@@ -47,6 +49,11 @@ const routes: RouteRecordRaw[] = [
   { path: '/launches/new', component: () => import('./pages/retail/LaunchNewPage.vue'), meta: { title: '发起新品上架', tab: 'launches', roles: SELLERS } },
   { path: '/launches/:id(\\d+)', component: () => import('./pages/retail/LaunchPage.vue'), meta: { title: '新品上架', tab: 'launches', roles: RETAIL_READERS } },
   { path: '/stores', component: () => import('./pages/retail/StoresPage.vue'), meta: { title: '门店', tab: 'me', roles: ['rep', 'manager', 'director', 'admin', 'inspector'] } },
+  { path: '/retail/sales-import', component: () => import('./pages/retail/SalesImportPage.vue'), meta: { title: '销售数据导入', tab: 'me', roles: ['admin', 'manager', 'director'] } },
+  { path: '/retail/accuracy', component: () => import('./pages/retail/EntryAccuracyPage.vue'), meta: { title: '数据填报准确率', tab: 'me', roles: ['rep', 'manager', 'director', 'admin', 'inspector'] } },
+  { path: '/promotions', component: () => import('./pages/retail/PromotionsPage.vue'), meta: { title: '促销效果', tab: 'me', roles: PROMOTION_READERS } },
+  { path: '/promotions/new', component: () => import('./pages/retail/PromotionNewPage.vue'), meta: { title: '发起促销', tab: 'me', roles: MANAGERS } },
+  { path: '/promotions/:id(\\d+)', component: () => import('./pages/retail/PromotionPage.vue'), meta: { title: '促销效果', tab: 'me', roles: PROMOTION_READERS } },
   { path: '/patrols', component: () => import('./pages/retail/PatrolsPage.vue'), meta: { title: '巡店', tab: 'patrols', roles: RETAIL_READERS } },
   { path: '/patrols/:id(\\d+)', component: () => import('./pages/retail/PatrolPage.vue'), meta: { title: '巡店', tab: 'patrols', roles: RETAIL_READERS } },
   { path: '/followup', component: () => import('./pages/FollowUpPage.vue'), meta: { title: '跟进', tab: 'followup' } },

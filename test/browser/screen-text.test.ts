@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { signedInPhone } from './support/browser.js';
 import { runOverdueEscalation } from '../../core/alerts/overdue-escalation.js';
-import { shanghaiDate } from '../../core/flow/time.js';
+import { addCalendarDays, shanghaiDate } from '../../core/flow/time.js';
 import { seedRetailNetwork } from '../../core/seed/modules/retail.seed.js';
 import { deps } from '../integration/jobs/jobs-helpers.js';
 import { customerNamed, startBrowserSuite, type BrowserSuite } from './support/suite.js';
@@ -67,6 +67,13 @@ describe('every page as every role: no raw codes, English dates or dead-end tabs
     const lawson = await customerNamed(s.pool, '罗森静安寺店');
     const product = (await s.pool.query(`SELECT id FROM retail_products ORDER BY launch_date DESC LIMIT 1`)).rows[0].id;
     await s.api.call('POST', '/api/retail/launches', { as: 'mgr.li', body: { storeId: lawson.id, productId: Number(product), launchDate: shanghaiDate(new Date()) } });
+    // a promotion running at the store, with a day of its sales imported
+    const storeCode = (await s.pool.query('SELECT code FROM retail_stores WHERE customer_id = $1', [lawson.id])).rows[0].code;
+    const yesterday = addCalendarDays(shanghaiDate(new Date()), -1);
+    await s.api.call('POST', '/api/retail/sales', { as: 'admin.lin', body: { batchId: 'screen-text', rows: [{ storeCode, sku: 'BEV-GT-500', day: yesterday, units: 12, amount: 54 }] } });
+    await s.api.call('POST', '/api/retail/promotions', {
+      as: 'mgr.li', body: { name: '全页面检查促销', storeIds: [lawson.id], productIds: [Number(product)], startsOn: yesterday, endsOn: addCalendarDays(yesterday, 7), cost: 500 },
+    });
     await s.api.call('POST', '/api/retail/patrols', { as: 'inspector.1', body: { storeId: lawson.id } });
     const invitation = new URL((await s.api.call('POST', `/api/retail/stores/${lawson.id}/invitations`, { as: 'rep.zhao' })).body.url).pathname;
     await s.api.call('POST', '/api/talk-tracks', { as: 'admin.lin', body: {
@@ -84,6 +91,7 @@ describe('every page as every role: no raw codes, English dates or dead-end tabs
       leads: { list: '/api/leads?limit=1', sql: 'SELECT id AS v FROM leads ORDER BY id LIMIT 1' },
       processes: { list: '/api/processes', sql: 'SELECT id AS v FROM process_instances ORDER BY id LIMIT 1' },
       alerts: { list: '/api/alerts?limit=1', sql: 'SELECT id AS v FROM alerts ORDER BY id LIMIT 1' },
+      promotions: { list: '/api/retail/promotions', sql: 'SELECT id AS v FROM retail_promotions ORDER BY id LIMIT 1' },
       launches: { list: '/api/retail/launches', sql: 'SELECT id AS v FROM retail_launches ORDER BY id LIMIT 1' },
       patrols: { list: '/api/retail/patrols', sql: 'SELECT id AS v FROM retail_patrols ORDER BY id LIMIT 1' },
       'talk-tracks': { list: '/api/talk-tracks', sql: 'SELECT id AS v FROM talk_track_packs ORDER BY id LIMIT 1' },

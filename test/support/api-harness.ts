@@ -28,7 +28,7 @@ export interface TestApi {
   heavy: HeavyRunner;
   /** Signs in through the real dev-login route (demo mode) and caches the token. */
   tokenFor(userid: string): Promise<string>;
-  call<T = any>(method: string, path: string, opts?: { as?: string; body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<ApiResponse<T>>;
+  call<T = any>(method: string, path: string, opts?: { as?: string; body?: unknown; headers?: Record<string, string>; raw?: string | Uint8Array }): Promise<ApiResponse<T>>;
   close(): Promise<void>;
 }
 
@@ -57,7 +57,7 @@ export async function startTestApi(opts: {
   const call: TestApi['call'] = async (method, path, o = {}) => {
     const headers: Record<string, string> = { ...o.headers };
     if (o.as) headers.Authorization = `Bearer ${await tokenFor(o.as)}`;
-    let body: string | undefined = o.raw;
+    let body: string | Blob | undefined = o.raw instanceof Uint8Array ? new Blob([o.raw as Uint8Array<ArrayBuffer>]) : o.raw;
     if (o.body !== undefined) {
       body = JSON.stringify(o.body);
       headers['Content-Type'] ??= 'application/json';

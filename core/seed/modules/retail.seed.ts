@@ -7,25 +7,43 @@
  * real services (core/retail), so deadlines, escalation steps and the state
  * lock are the ones the app enforces. The first store's clerk has bound the
  * shelf (step ① done, ② next); the second's launch is today's; older ones
- * stall on ①, already late.
+ * stall on ①, already late. Then the POS sales, the clerks' own figures and
+ * a promotion (retail-sales.ts).
  */
 import type pg from 'pg';
 import { loadActiveActor } from '../../auth/actor.js';
 import { addCalendarDays } from '../../flow/time.js';
 import { createLaunch, submitLaunchStep } from '../../retail/launches.js';
-import { CLERK_NAMES, DEMO_CHAINS, DEMO_LAUNCH_SKU, DEMO_PRODUCTS, INSPECTOR_NAMES, SHELF_SLOTS } from '../../retail/demo-retail.data.js';
+import { CLERK_NAMES, DEMO_CHAIN_STORES, DEMO_CHAINS, DEMO_LAUNCH_SKU, DEMO_PRODUCTS, INSPECTOR_NAMES, SHELF_SLOTS } from '../../retail/demo-retail.data.js';
 import { defineSeedModule, type SeedCounts } from '../seed-module.js';
+import { seedRetailSales, type RetailSalesKnobs } from './retail-sales.js';
 
 export interface RetailKnobs {
   /** Stores (lowest ids first) that get a launch of the newest product. */
   launchStores: number;
+  /** Add the demo's extra stores of one chain (DEMO_CHAIN_STORES), so its promotion has matched stores. */
+  chainStores: boolean;
+  /** POS history, clerks' entries and the promotion (retail-sales.ts); days 0 writes none. */
+  sales: RetailSalesKnobs;
+}
+
+/** The demo's extra stores of one chain in one region: customers of its reps like any store. */
+async function addChainStores(pool: pg.Pool, now: Date): Promise<void> {
+  for (const [name, address, lat, lng, owner] of DEMO_CHAIN_STORES) {
+    await pool.query(
+      `INSERT INTO customers (name, type, address, lat, lng, owner_id, department_id, became_active_at, signed_at, last_followup_at, last_effective_followup_at)
+       SELECT $1, 'store', $2, $3, $4, u.id, u.department_id, $6::timestamptz - interval '200 days', $6::timestamptz - interval '200 days',
+              $6::timestamptz - interval '3 days', $6::timestamptz - interval '3 days'
+         FROM users u WHERE u.wecom_userid = $5 AND u.active
+       ON CONFLICT (name) DO NOTHING`, [name, address, lat, lng, owner, now]);
+  }
 }
 
 /** Stores, clerks, inspectors, catalogue and shelf positions for the reps' store customers; set-based. */
 export async function seedRetailNetwork(pool: pg.Pool, repIds: readonly number[], today: string): Promise<SeedCounts> {
   const stores = await pool.query(`
-    INSERT INTO retail_stores (customer_id, chain, format, region_id)
-    SELECT c.id, coalesce((SELECT p FROM unnest($2::text[]) p WHERE c.name LIKE p || '%' ORDER BY length(p) DESC LIMIT 1), '社区便利'),
+    INSERT INTO retail_stores (customer_id, code, chain, format, region_id)
+    SELECT c.id, 'MD' || lpad(c.id::text, 6, '0'), coalesce((SELECT p FROM unnest($2::text[]) p WHERE c.name LIKE p || '%' ORDER BY length(p) DESC LIMIT 1), '社区便利'),
            CASE WHEN c.name LIKE '%社区店' THEN '社区店' ELSE '便利店' END, c.department_id
       FROM customers c WHERE c.type = 'store' AND c.status = 'active' AND c.owner_id = ANY($1::bigint[])
     ON CONFLICT DO NOTHING`, [repIds, DEMO_CHAINS]);
@@ -73,9 +91,14 @@ const LAUNCH_PLAN: Array<{ daysAgo: number; bound: boolean }> = [
 export const retailSeed = defineSeedModule<RetailKnobs>({
   name: 'retail',
   label: '零售门店与新品上架',
-  knobs: { demo: { launchStores: 10 }, bench: { launchStores: 20 } },
+  knobs: {
+    demo: { launchStores: 10, chainStores: true, sales: { days: 56, entryDays: 14, accurateShare: 0.8 } },
+    // a benchmark organisation has tens of thousands of stores: its sales come from bench/retail.bench.ts
+    bench: { launchStores: 20, chainStores: false, sales: { days: 0, entryDays: 0, accurateShare: 0.8 } },
+  },
   async run(ctx, k): Promise<SeedCounts> {
     const { window } = ctx;
+    if (k.chainStores) await addChainStores(ctx.pool, window.now);
     const counts = await seedRetailNetwork(ctx.pool, ctx.scope.repIds, window.today);
     const { rows: stores } = await ctx.pool.query(`
       SELECT s.customer_id AS id, c.owner_id, k.user_id AS clerk_id, p.id AS product_id, p.barcode,
@@ -100,6 +123,6 @@ export const retailSeed = defineSeedModule<RetailKnobs>({
       const r = await submitLaunchStep(ctx.pool, clerk, launch.id, { step: 'bind', shelfCode: s.shelf_code, barcode: s.barcode }, d);
       if (r.result.ok) bound++;
     }
-    return { ...counts, retail_launches: launches, launch_steps_bound: bound };
+    return { ...counts, retail_launches: launches, launch_steps_bound: bound, ...await seedRetailSales(ctx, k.sales) };
   },
 });

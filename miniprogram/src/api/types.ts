@@ -72,4 +72,7 @@ export interface UserLite {
 }
 
 export type { LaunchPlanView, LaunchView, PatrolRouteView, StoreView } from '@core/retail/retail-schemas';
+export type { SalesImportResult, SalesRowError } from '@core/retail/sales-schemas';
+export type { EntryAccuracyView } from '@core/retail/entry-accuracy';
+export type { PromotionView } from '@core/retail/promotion-schemas';
 export type { PatrolView } from '@core/retail/patrols';

@@ -141,6 +141,11 @@ describe('新品上架: a four-step gated launch worked by the store\'s clerk', 
     const ok = await step('clerk.1', launch.id, 'first-day-sales', { firstDaySales: 18 });
     expect(ok.status, JSON.stringify(ok.body)).to.equal(200);
     expect(ok.body.launch.steps[2].record.firstDaySales).to.equal(18);
+    // the clerk's own figure for the launch day, for 数据填报准确率 to hold against the POS's
+    const { rows } = await pool.query(
+      `SELECT day::text, units, source, u.wecom_userid FROM retail_clerk_sales k JOIN users u ON u.id = k.clerk_id WHERE store_id = $1 AND product_id = $2`,
+      [store.id, product.id]);
+    expect(rows).to.deep.equal([{ day: launch.launchDate, units: 18, source: 'launch', wecom_userid: 'clerk.1' }]);
   });
 
   it('completes the launch with the consumers\' enquiries', async () => {
