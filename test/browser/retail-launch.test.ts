@@ -130,7 +130,8 @@ describe('新品上架 in the app (browser, 390×844)', function () {
     expect(await mgr.page.locator('[data-deadline="1"]').textContent()).to.match(/①扫码绑定货架位\s*\d+月\d+日 \d\d:\d\d前/);
     const before = await mgr.page.locator('[data-deadline="4"]').textContent();
     await mgr.page.fill('[data-field="launchDate"]', addCalendarDays(shanghaiDate(new Date()), 14));
-    await mgr.page.waitForFunction((b) => document.querySelector('[data-deadline="4"]')?.textContent !== b, before);
+    // the plan is read again for the new day: wait for its deadlines, not for the old ones to go
+    await mgr.page.waitForFunction((b) => { const t = document.querySelector('[data-deadline="4"]')?.textContent; return !!t && t !== b; }, before);
 
     const launched = mgr.page.locator(`[data-pick-store="${third.id}"]`);
     expect(await launched.locator('[data-refusal]').textContent()).to.equal('已有该商品的上架任务');
@@ -144,7 +145,10 @@ describe('新品上架 in the app (browser, 390×844)', function () {
     await mgr.page.locator('[data-started]').waitFor();
     const { rows } = await s.pool.query('SELECT store_id FROM retail_launches WHERE product_id = $1 ORDER BY store_id', [p.id]);
     expect(rows.map((r) => Number(r.store_id))).to.have.members([lawson.id, family.id, Number(third.id)]);
-    expect(await mgr.page.locator('[data-launch-id]').filter({ hasText: p.name }).count()).to.equal(3);
+    // the notice shows at once; the list arrives with its request
+    const started = mgr.page.locator('[data-launch-id]').filter({ hasText: p.name });
+    await started.nth(2).waitFor();
+    expect(await started.count()).to.equal(3);
     await snap(mgr.page, 'retail', 'launch-started');
     expect(mgr.errors).to.deep.equal([]);
   });

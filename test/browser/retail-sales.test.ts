@@ -120,7 +120,7 @@ describe('sales import and data-entry accuracy in the app (browser, 390×844)', 
     await mgr.page.locator('[data-promo-error]').waitFor();
     expect(await mgr.page.locator('[data-promo-error]').textContent()).to.contain('请至少选择一家门店');
     await mgr.page.locator(`[data-promo-pick="${a.id}"] input`).check();
-    expect(await mgr.page.locator(`[data-promo-pick="${a.id}"]`).textContent()).to.contain('可匹配门店1家');
+    await mgr.page.locator(`[data-promo-pick="${a.id}"]`).getByText('可匹配门店1家').waitFor();
     await snap(mgr.page, 'retail-sales', 'promotion-new');
     await mgr.page.locator('[data-start-promotion]').click();
     await mgr.page.waitForURL(/\/promotions\/\d+$/);
