@@ -33,7 +33,10 @@ import { Inbox } from '../bot/engine/inbox.js';
 import { createBotDeps } from '../bot/engine/deps.js';
 import type { BotMessage } from '../bot/engine/types.js';
 import { ConsoleTransport } from '../bot/transports/console.transport.js';
+import { autoSubmit } from '../core/actions/auto-submit.setting.js';
+import { submitDueReports } from '../core/actions/scheduled-submission.js';
 import { loadConfig } from '../core/config.js';
+import { readSetting } from '../core/settings/read.js';
 import { openDatabase } from '../core/db/database.js';
 import { gcj02ToWgs84 } from '../core/flow/geo.js';
 import { warmUpSegmenter } from '../core/flow/segmenter.js';
@@ -79,6 +82,8 @@ interface World {
   browser: Browser;
   dataDir: string;
   botSay(userid: string, m: BotMessage): Promise<string>;
+  /** The submit-scheduled-reports job, run as if its time had come. */
+  fileScheduled(): Promise<void>;
 }
 
 /** A customer and the rep who owns it: each flow is a different rep, so no flow's check-in makes another's look like impossible travel. */
@@ -348,6 +353,8 @@ async function botFlow(w: World, c: Customer, dispatched: boolean): Promise<{ e:
     const last = transcript[transcript.length - 1];
     const missing = /还差：([^\n]*)/.exec(last)?.[1] ?? '';
     if (/确认提交吗/.test(last)) { await send({ kind: 'text', text: '确认' }, '确认'); break; }
+    // complete: filed by itself once the undo window has passed (the job, run here at that time), no message from the rep
+    if (/分钟后（\d\d:\d\d）自动提交/.test(last)) { await w.fileScheduled(); transcript.push('（撤销时间过后自动提交）'); break; }
     if (/这张是\S+还是/.test(last)) await send({ kind: 'text', text: photoTag.replace(/照$/, '') }, `（回答照片是${photoTag}）`);
     else if (/决策链里是什么角色/.test(last)) await send({ kind: 'text', text: '4' }, '4（决策者）');
     else if (/下次什么时候/.test(last.split('\n').pop()!)) await send({ kind: 'text', text: '下周三下午' }, '下周三下午');
@@ -397,6 +404,10 @@ export async function run(): Promise<BenchResult> {
       pool: db.pool, api, fake, browser, dataDir,
       botSay: async (userid, message) =>
         (await inbox.receive({ dedupeKey: `bench:${++seq}`, userid, message })).map((r) => r.text).join('\n'),
+      fileScheduled: async () => {
+        const { afterMinutes } = await readSetting(db.pool, autoSubmit);
+        await submitDueReports({ pool: db.pool, config, now: () => new Date(Date.now() + afterMinutes * 60_000) });
+      },
     };
 
     const h5 = await h5Dispatched(w);

@@ -12,6 +12,7 @@ import { overdueEscalationJob } from './overdue-escalation.job.js';
 import { remindersJob } from './reminders.job.js';
 import { scoreOpportunitiesJob } from './score-opportunities.job.js';
 import { silenceCheckJob } from './silence-check.job.js';
+import { submitScheduledReportsJob } from './submit-scheduled-reports.job.js';
 import { syncOrgJob } from './sync-org.job.js';
 import { tradeTermsJob } from './trade-terms.job.js';
 import { trainWinModelJob } from './train-win-model.job.js';
@@ -30,5 +31,5 @@ export interface JobSpec {
 export const JOBS: JobSpec[] = [
   syncOrgJob, silenceCheckJob, legalReviewSkipsJob, overdueEscalationJob, remindersJob, deliverOutboxJob,
   obstacleHeatmapJob, dashboardSnapshotsJob, dashboardRollupFoldJob, nudgeDraftsJob, fulfilmentCheckJob, licenceExpiryJob,
-  evidenceBackfillJob, tradeTermsJob, trainWinModelJob, scoreOpportunitiesJob,
+  evidenceBackfillJob, tradeTermsJob, trainWinModelJob, scoreOpportunitiesJob, submitScheduledReportsJob,
 ];

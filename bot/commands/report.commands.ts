@@ -1,12 +1,12 @@
 /**
  * Commands on the report being written: 撤销, 跳过, 提交, 取消, 还差什么,
- * 关联订单. Whether something may be skipped is the rule engine's severity
+ * 关联订单, 不关联订单. Whether something may be skipped is the rule engine's severity
  * (warnings only), never a list kept here.
  */
 import { saveVisitDraft } from '../../core/actions/visit-report.js';
 import { gapNames } from '../../core/actions/draft-gaps.js';
 import { isAppError } from '../../core/errors.js';
-import { askConfirm, reportProgress, sortGaps } from '../engine/progress.js';
+import { reportProgress, sortGaps, submitReport } from '../engine/progress.js';
 import { resolveSession } from '../engine/pick-action.js';
 import { gapsOf, openSession, saveDraft } from '../engine/session.js';
 import { undoneDraft, type UndoEntry } from '../engine/state.js';
@@ -82,7 +82,8 @@ export async function submit(t: Turn): Promise<void> {
     t.convo.state.pendingSlot = errors[0].target;
     return;
   }
-  await askConfirm(t, s);
+  // the rep asked to file it: no summary to confirm first
+  await submitReport(t, s);
 }
 
 export function cancel(t: Turn): void {
@@ -114,6 +115,21 @@ export async function linkOrders(t: Turn): Promise<void> {
   const ids = [...new Set([...(s.draft.linkedOrderIds ?? []), ...required.map(Number)])];
   if (!(await saveDraft(t, s, { ...s.draft, linkedOrderIds: ids }, `关联订单${required.length}笔`))) return;
   say(t, `已关联最近${required.length}笔订单。`);
+  await reportProgress(t, s);
+}
+
+/** 不关联订单: the orders preselected with the draft are taken out (the rule says whether that can be filed). */
+export async function unlinkOrders(t: Turn): Promise<void> {
+  const s = await resolveSession(t, { kind: 'text', text: '不关联订单' });
+  if (!s || s === 'asked') return;
+  const n = s.draft.linkedOrderIds?.length ?? 0;
+  if (n === 0) {
+    say(t, '这份报告现在没有关联订单。');
+    await reportProgress(t, s);
+    return;
+  }
+  if (!(await saveDraft(t, s, { ...s.draft, linkedOrderIds: [] }, `取消关联订单${n}笔`))) return;
+  say(t, `已取消关联${n}笔订单（回复“撤销”可以恢复）。`);
   await reportProgress(t, s);
 }
 

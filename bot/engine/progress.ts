@@ -1,7 +1,8 @@
 /**
  * After every change: what the draft still lacks (the action engine's
  * evaluation, by name) and the one question that fills the first gap; when
- * nothing blocks any more, the summary and 确认提交吗？. Filing goes through
+ * nothing blocks any more, the summary, filed by itself a few minutes later
+ * unless the rep says otherwise (completeReport). Filing goes through
  * submitVisitReport; its failures come back as the same plain questions.
  */
 import { VisitReportSchema } from '../../core/actions/action-schemas.js';
@@ -9,16 +10,18 @@ import { submitVisitReport } from '../../core/actions/visit-report.js';
 import { loadReportAttachments } from '../../core/attachments/attachments.js';
 import { customerPlace } from '../../core/resources/customers.js';
 import { userName } from '../../core/resources/org.js';
+import { getOrderOrThrow } from '../../core/resources/orders.js';
 import { gapNames, gapsFromFailures, isBlocking, type DraftGap } from '../../core/actions/draft-gaps.js';
 import { isAppError } from '../../core/errors.js';
 import { distanceKm, formatDistance } from '../../core/flow/geo.js';
-import { chineseDateTime, parseBusinessDateTime } from '../../core/flow/time.js';
-import { ATTITUDE_LABELS, BUYING_ROLE_LABELS, LEGACY_ROLE_CODES, type Attitude, type BuyingRole } from '../../core/flow/buying-centre.js';
-import { updateContact } from '../../core/resources/contacts.js';
+import { chineseDateTime, chineseDay, parseBusinessDateTime, shanghaiClock, shanghaiDate } from '../../core/flow/time.js';
+import { autoSubmit } from '../../core/actions/auto-submit.setting.js';
+import { scheduleSubmission } from '../../core/actions/scheduled-submission.js';
+import { applyDecisionChainNotes } from '../../core/profile/decision-chain-notes.js';
+import { readSetting } from '../../core/settings/read.js';
 import { describeZhDateTime } from '../../core/understanding/zh-datetime.js';
 import { filed, questionFor, reportName } from '../replies/templates.js';
 import { closeSession, gapsOf, type Session } from './session.js';
-import type { ContactUpdate } from './state.js';
 import { guarded, say, setPending, type Turn } from './turn.js';
 import { truncateChars } from '../parse/truncate.js';
 
@@ -59,7 +62,17 @@ export async function reportProgress(t: Turn, s: Session, opts: ProgressOptions 
     ask(t, s, warnings);
     return;
   }
-  await askConfirm(t, s);
+  await completeReport(t, s);
+}
+
+/** 'SO-1024（11月20日）' for each linked order the rep may see, so the summary says which were linked. */
+async function orderNames(t: Turn, ids: readonly number[]): Promise<string[]> {
+  const names: string[] = [];
+  for (const id of ids) {
+    const o = await guarded(t, () => getOrderOrThrow(t.db, t.actor, id), { savepoint: false });
+    names.push(isAppError(o) ? `#${id}` : `${o.orderNo}（${chineseDay(shanghaiDate(new Date(o.orderedAt)))}）`);
+  }
+  return names;
 }
 
 async function summaryLines(t: Turn, s: Session): Promise<string[]> {
@@ -88,37 +101,45 @@ async function summaryLines(t: Turn, s: Session): Promise<string[]> {
     const who = f.type === 'enum' && typeof fields.decisionContactName === 'string' ? `（${fields.decisionContactName}）` : '';
     lines.push(`· ${f.label}：${at ? describeZhDateTime(at) : String(v)}${who}`);
   }
-  if (d.linkedOrderIds?.length) lines.push(`· 关联订单：${d.linkedOrderIds.length}笔`);
+  if (d.linkedOrderIds?.length) lines.push(`· 关联订单：${(await orderNames(t, d.linkedOrderIds)).join('、')}（不对就说“不关联订单”）`);
   return lines;
 }
 
-export async function askConfirm(t: Turn, s: Session): Promise<void> {
+/**
+ * Everything passes: the summary, and the report is filed by itself after the
+ * setting's few minutes (bot.auto-submit) — no 确认 message. Until then
+ * 先不提交 keeps it (cancelScheduledSubmission); a correction or 撤销 changes
+ * the draft, which clears the schedule, and the new summary schedules it
+ * again; 确认/提交 files it at once. With 0 minutes it is filed now.
+ */
+export async function completeReport(t: Turn, s: Session): Promise<void> {
+  const { afterMinutes } = await readSetting(t.db, autoSubmit);
+  if (afterMinutes === 0) {
+    say(t, `${reportName(s.row)}都齐了：`, ...(await summaryLines(t, s)));
+    await submitReport(t, s);
+    return;
+  }
+  const at = new Date(t.now.getTime() + afterMinutes * 60_000);
+  const notes = t.convo.state.contactUpdates?.[String(s.row.id)] ?? [];
+  if (!(await scheduleSubmission(t.db, t.actor, s.row.id, at, notes))) {
+    await askConfirm(t, s);
+    return;
+  }
+  say(t, `${reportName(s.row)}都齐了：`, ...(await summaryLines(t, s)),
+    `${afterMinutes}分钟后（${shanghaiClock(at)}）自动提交。要改直接说，比如“不对，是下周四”（“撤销”退回上一步）；回复“先不提交”就不交，“提交”马上交。`);
+  setPending(t, { kind: 'confirm_submit', actionId: s.row.id });
+  delete t.convo.state.pendingSlot;
+}
+
+/** The summary and 确认提交吗？ — for a report with no saved draft to schedule. */
+async function askConfirm(t: Turn, s: Session): Promise<void> {
   say(t, `${reportName(s.row)}都齐了，请确认：`, ...(await summaryLines(t, s)), '确认提交吗？（回复“确认”提交，或者继续补充、修改）');
   setPending(t, { kind: 'confirm_submit', actionId: s.row.id });
   delete t.convo.state.pendingSlot;
 }
 
-/** The contact fields a noted update sets; one noted before the six roles is read through its old code. */
-function contactChange(u: ContactUpdate): { buyingRole?: BuyingRole; attitude?: Attitude; isCoach?: boolean } {
-  const legacy = !u.buyingRole && u.decisionRole ? LEGACY_ROLE_CODES[u.decisionRole] : undefined;
-  const role = u.buyingRole ?? legacy?.role ?? undefined;
-  const attitude = u.attitude ?? legacy?.attitude;
-  const isCoach = u.isCoach ?? legacy?.isCoach;
-  return { ...(role ? { buyingRole: role } : {}), ...(attitude ? { attitude } : {}), ...(isCoach ? { isCoach } : {}) };
-}
-
 async function applyContactUpdates(t: Turn, s: Session): Promise<void> {
-  for (const u of t.convo.state.contactUpdates?.[String(s.row.id)] ?? []) {
-    const change = contactChange(u);
-    if (!change.buyingRole && !change.attitude) continue;
-    const r = await guarded(t, () => updateContact(t.db, t.actor, u.contactId, change, { source: 'bot', now: t.now }));
-    const stance = change.attitude ? `，态度${ATTITUDE_LABELS[change.attitude]}` : '';
-    say(t, isAppError(r)
-      ? `联系人${u.name}的决策链信息没能更新：${r.message}`
-      : change.buyingRole
-        ? `已把联系人${u.name}标记为“${BUYING_ROLE_LABELS[change.buyingRole]}${change.isCoach ? '（内线）' : ''}”${stance}。`
-        : `已把联系人${u.name}的态度记为“${ATTITUDE_LABELS[change.attitude!]}”。`);
-  }
+  say(t, ...(await applyDecisionChainNotes(t.db, t.actor, t.convo.state.contactUpdates?.[String(s.row.id)] ?? [], t.now)));
 }
 
 /** Files the report through the action engine; a rejection becomes plain questions. */

@@ -4,6 +4,7 @@
  * the member gets an answer that says what the bot can do.
  */
 import { openActionsOf } from '../../core/actions/open-work.js';
+import { cancelScheduledSubmission } from '../../core/actions/scheduled-submission.js';
 import { BUYING_ROLE_OPTIONS, LEGACY_ROLE_CODES } from '../../core/flow/buying-centre.js';
 import { keywordMatcherFor } from '../../core/flow/segmenter.js';
 import { shanghaiDate } from '../../core/flow/time.js';
@@ -11,7 +12,7 @@ import { answerDailyConfirm, continueDailyReport, startDailyReport } from '../co
 import { askForLicence, isLicenceRequest, receiveLicencePhoto } from '../commands/licence.command.js';
 import { myDeals } from '../commands/my-deals.command.js';
 import { myTasks } from '../commands/my-tasks.command.js';
-import { cancel, linkOrders, skip, status, submit, undo } from '../commands/report.commands.js';
+import { cancel, linkOrders, skip, status, submit, undo, unlinkOrders } from '../commands/report.commands.js';
 import { answerTalkTrack } from '../commands/talk-track.command.js';
 import { todayVisits } from '../commands/today-visits.command.js';
 import { moveDeal, moveDealByText } from '../commands/stage-move.command.js';
@@ -67,6 +68,7 @@ async function runCommand(t: Turn, cmd: Command): Promise<void> {
     case 'cancel': cancel(t); return;
     case 'status': return status(t);
     case 'link_orders': return linkOrders(t);
+    case 'unlink_orders': return unlinkOrders(t);
   }
 }
 
@@ -89,6 +91,7 @@ async function handleText(t: Turn, raw: string, replayed: boolean): Promise<void
   });
   const cmd = routed.best?.kind === 'command' ? routed.best.command! : null;
   if (!replayed && (await answerPending(t, text, cmd))) return;
+  if (!replayed && isNo(text) && (await holdScheduledReport(t))) return;
   if (routed.clarify && !replayed) {
     say(t, routed.clarify);
     return;
@@ -170,6 +173,16 @@ async function reportText(t: Turn, text: string): Promise<boolean> {
     return true;
   }
   say(t, notUnderstood(text), `正在填写${reportName(s.row)}，回复“还差什么”看看还缺什么。`, shortHelp());
+  return true;
+}
+
+const HELD = '好的，先不提交，草稿都保存着。想改哪里直接说，比如“不对，是下周四”；改好了回复“提交”。';
+
+/** 先不提交 after the question moved on (我的任务 in between): the report about to be filed by itself is kept. */
+async function holdScheduledReport(t: Turn): Promise<boolean> {
+  const id = t.convo.activeActionId;
+  if (id === null || !(await cancelScheduledSubmission(t.db, t.actor, id))) return false;
+  say(t, HELD);
   return true;
 }
 
@@ -270,11 +283,14 @@ async function answerPending(t: Turn, text: string, cmd: Command | null): Promis
         else { setPending(t, null); say(t, '这份报告已经提交或关闭了。'); }
         return true;
       }
-      setPending(t, null);
       if (isNo(text)) {
-        say(t, '好的，先不提交。想改哪里直接说，比如“不对，是下周四”。');
+        setPending(t, null);
+        await cancelScheduledSubmission(t.db, t.actor, p.actionId);
+        say(t, HELD);
         return true;
       }
+      // anything else (a correction, a photo, 撤销) goes on: a change to the draft takes the schedule with it
+      setPending(t, null);
       return false;
     }
     case 'start_visit': {

@@ -13,6 +13,7 @@ import type { VisitDraftInput } from '../../core/actions/action-schemas.js';
 import { loadDefinitionForAction, rulesForAction } from '../../core/actions/definitions.js';
 import { saveVisitDraft } from '../../core/actions/visit-report.js';
 import { contactsOf } from '../../core/resources/contacts.js';
+import { suggestLinkedOrders } from '../../core/resources/orders.js';
 import { draftOf } from '../../core/actions/open-work.js';
 import { keywordLibrary } from '../../core/config-admin/keyword-libraries.js';
 import { tradeDictionaryWords } from '../../core/understanding/trade-dictionary.setting.js';
@@ -33,6 +34,8 @@ export interface Vocabulary {
   painWords: string[];
   /** How close a check-in must be (geofence.within_km), or null when the action does not ask. */
   geofenceKm: number | null;
+  /** How many of the customer's latest orders the report must link (orders.linked), or null. */
+  ordersLatest: number | null;
 }
 
 export interface Session {
@@ -78,7 +81,9 @@ function vocabularyOf(t: Turn, row: ActionRow): Promise<Vocabulary> {
     await tradeDictionaryWords(t.db);
     const fence = rules.find((r) => r.kind === 'geofence.within_km');
     const geofenceKm = fence?.kind === 'geofence.within_km' ? fence.km : null;
-    return { fields, photoTags: [...new Set([...tags, ...DEFAULT_PHOTO_TAGS])], painWords, geofenceKm };
+    const orders = rules.find((r) => r.kind === 'orders.linked');
+    const ordersLatest = orders?.kind === 'orders.linked' ? orders.latest : null;
+    return { fields, photoTags: [...new Set([...tags, ...DEFAULT_PHOTO_TAGS])], painWords, geofenceKm, ordersLatest };
   });
 }
 
@@ -119,6 +124,7 @@ export async function slotContext(t: Turn, s: Session): Promise<SlotContext> {
  * one for 撤销. False (and the engine's reason said) when it refused.
  */
 export async function saveDraft(t: Turn, s: Session, next: VisitDraftInput, label: string, contactUpdates: ContactUpdate[] = []): Promise<boolean> {
+  next = await withSuggestedOrders(t, s, next);
   // saveVisitDraft checks (lock, assignee, transition) before its one upsert: no savepoint needed
   const saved = await guarded(t, () => saveVisitDraft(t.db, t.actor, s.row, next, lifecycle(t)), { savepoint: false });
   if (isAppError(saved)) {
@@ -141,6 +147,17 @@ export async function saveDraft(t: Turn, s: Session, next: VisitDraftInput, labe
   }
   s.draft = next;
   return true;
+}
+
+/**
+ * A draft that never had its orders chosen gets the customer's latest ones the
+ * report must link, as the H5 page preselects them; the summary names them and
+ * the rep can take them out ("不关联订单"), never asked to confirm them.
+ */
+async function withSuggestedOrders(t: Turn, s: Session, next: VisitDraftInput): Promise<VisitDraftInput> {
+  if (next.linkedOrderIds !== undefined || !s.vocab.ordersLatest) return next;
+  const { items } = await suggestLinkedOrders(t.db, t.actor, s.row.customerId, s.vocab.ordersLatest);
+  return items.length ? { ...next, linkedOrderIds: items.map((o) => o.id) } : next;
 }
 
 /** What the action engine says the draft still lacks, minus warnings the member skipped. */

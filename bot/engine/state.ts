@@ -7,9 +7,9 @@ import type { NamedPosition } from '../../core/understanding/intents.js';
 import type { FiledDailyReport } from './daily-report-port.js';
 import type { VisitDraftInput } from '../../core/actions/action-schemas.js';
 import { storedDraft } from '../../core/actions/drafts.js';
-import type { Attitude, BuyingRole } from '../../core/flow/buying-centre.js';
 import type { ContactRef, RoleMention } from '../../core/understanding/decision-chain.js';
 import type { BotMessage } from './types.js';
+import type { ContactUpdate } from '../../core/profile/decision-chain-notes.js';
 
 export interface UndoEntry {
   actionId: number;
@@ -33,16 +33,7 @@ export interface UndoEntry {
   contactUpdatesBefore?: ContactUpdate[];
 }
 
-export interface ContactUpdate {
-  contactId: number;
-  name: string;
-  /** Absent when only a stance was said ("李明很支持我们"). */
-  buyingRole?: BuyingRole;
-  attitude?: Attitude;
-  isCoach?: boolean;
-  /** Written by versions before the six roles (decision_maker …); read through LEGACY_ROLE_CODES. */
-  decisionRole?: string;
-}
+export type { ContactUpdate };
 
 export interface DailyDraft {
   day: string;

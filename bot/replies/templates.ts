@@ -86,9 +86,7 @@ export function questionFor(g: DraftGap, fields: readonly FieldSpec[]): string {
 }
 
 /** '华联超市总部的拜访报告' or '「报价单生成：华联超市总部」' */
-export function reportName(a: { definitionCode: string; customerName: string; title: string }): string {
-  return a.definitionCode === 'visit' ? `${a.customerName}的拜访报告` : `「${a.title}」`;
-}
+export { reportName } from '../../core/actions/report-name.js';
 
 export function whichAction(options: ReadonlyArray<{ short: string; customerName: string }>): string {
   if (options.length === 2) return `你说的是${options[0].short}还是${options[1].short}？`;

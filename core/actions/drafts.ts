@@ -8,11 +8,12 @@
 import type { Sql } from '../db/sql.js';
 import type { VisitDraftInput } from './action-schemas.js';
 
-/** Saves (replaces) the action's draft, as the CTE `draft` of `st`. */
+/** Saves (replaces) the action's draft, as the CTE `draft` of `st`; a changed draft is no longer scheduled to be filed. */
 export function upsertDraftCte(st: Sql, actionId: number, payload: Record<string, unknown>, userId: number, now: Date): void {
   st.with('draft', `INSERT INTO action_drafts (action_id, payload, updated_by, updated_at)
     VALUES (${st.param(actionId)}, ${st.param(JSON.stringify(payload))}, ${st.param(userId)}, ${st.param(now)})
-    ON CONFLICT (action_id) DO UPDATE SET payload = EXCLUDED.payload, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`);
+    ON CONFLICT (action_id) DO UPDATE SET payload = EXCLUDED.payload, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at,
+      submit_at = NULL, submit_by = NULL, submit_notes = '[]'`);
 }
 
 const ID_LISTS = ['attachmentIds', 'linkedOrderIds'] as const;

@@ -75,10 +75,12 @@ describe('the bot: a visit report by chatting', () => {
     expect(await talk('rep.zhao', '撤销')).to.include('已撤销');
     expect((await draftOf(pool, actionId)).fields.nextContactAt).to.match(/T15:00:00\+08:00$/);
 
+    // the customer's latest orders came preselected with the draft; taking them out makes a required gap
+    expect(await talk('rep.zhao', '不关联订单')).to.match(/已取消关联\d笔订单/).and.match(/还差：关联最近\d笔订单/);
     expect(await talk('rep.zhao', '跳过')).to.include('必填项，不能跳过');
 
     const linked = await talk('rep.zhao', '关联订单');
-    expect(linked).to.include('已关联').and.include('都齐了，请确认').and.include('确认提交吗？');
+    expect(linked).to.include('已关联').and.include('都齐了').and.include('分钟后').and.include('自动提交');
     expect(linked).to.include('决策链角色：决策者').and.include(dm.contact.name);
 
     const done = await talk('rep.zhao', '确认');
@@ -149,7 +151,7 @@ describe('the bot: a visit report by chatting', () => {
     const warning = await say(deps, 'rep.zhao', '关联订单');
     expect(warning).to.include('必填的都齐了').and.include('门头照').and.include('跳过');
     const skipped = await say(deps, 'rep.zhao', '跳过');
-    expect(skipped).to.include('好的，跳过').and.include('确认提交吗？');
+    expect(skipped).to.include('好的，跳过').and.include('自动提交');
   });
 
   it('turns a rejected filing into plain questions, never codes', async () => {

@@ -114,7 +114,7 @@ describe('the wechaty transport (wechaty-puppet-mock)', () => {
     if (summary.includes('关联订单')) summary = await text(chat, '关联订单');
     // the fixture memo (6.8 s) is shorter than the voice rule's minimum: a suggestion the rep may skip
     if (summary.includes('建议补充')) summary = await text(chat, '跳过');
-    expect(summary).to.include('确认提交吗？');
+    expect(summary).to.include('都齐了').and.include('自动提交');
     expect(await text(chat, '确认')).to.include(`✅ 已提交${CUSTOMER}的拜访报告`);
     const { rows: [a] } = await pool.query(
       `SELECT a.status FROM actions a JOIN customers c ON c.id = a.customer_id WHERE c.name = $1`, [CUSTOMER]);
