@@ -1,12 +1,13 @@
 /**
  * Commands on the report being written: 撤销, 跳过, 提交, 取消, 还差什么,
- * 关联订单, 不关联订单. Whether something may be skipped is the rule engine's severity
+ * 关联订单, 不关联订单, 同上次. Whether something may be skipped is the rule engine's severity
  * (warnings only), never a list kept here.
  */
 import { saveVisitDraft } from '../../core/actions/visit-report.js';
 import { gapNames } from '../../core/actions/draft-gaps.js';
 import { isAppError } from '../../core/errors.js';
 import { reportProgress, sortGaps, submitReport } from '../engine/progress.js';
+import { applySameAsLast } from '../engine/same-as-last.js';
 import { resolveSession } from '../engine/pick-action.js';
 import { gapsOf, openSession, saveDraft } from '../engine/session.js';
 import { undoneDraft, type UndoEntry } from '../engine/state.js';
@@ -130,6 +131,14 @@ export async function unlinkOrders(t: Turn): Promise<void> {
   }
   if (!(await saveDraft(t, s, { ...s.draft, linkedOrderIds: [] }, `取消关联订单${n}笔`))) return;
   say(t, `已取消关联${n}笔订单（回复“撤销”可以恢复）。`);
+  await reportProgress(t, s);
+}
+
+/** 同上次: the fields the last visits of this customer answer, written on the rep's word. */
+export async function sameAsLast(t: Turn): Promise<void> {
+  const s = await resolveSession(t, { kind: 'text', text: '同上次' });
+  if (!s || s === 'asked') return;
+  if (!(await applySameAsLast(t, s))) say(t, '上次拜访这家客户时没有可以沿用的内容（或者这些已经填好了）。');
   await reportProgress(t, s);
 }
 

@@ -21,6 +21,7 @@ import { applyDecisionChainNotes } from '../../core/profile/decision-chain-notes
 import { readSetting } from '../../core/settings/read.js';
 import { describeZhDateTime } from '../../core/understanding/zh-datetime.js';
 import { filed, questionFor, reportName } from '../replies/templates.js';
+import { sameAsLastHint } from './same-as-last.js';
 import { closeSession, gapsOf, type Session } from './session.js';
 import { guarded, say, setPending, type Turn } from './turn.js';
 import { truncateChars } from '../parse/truncate.js';
@@ -33,9 +34,10 @@ export function sortGaps(gaps: readonly DraftGap[]): DraftGap[] {
   return [...gaps].sort((a, b) => rank(a) - rank(b));
 }
 
-function ask(t: Turn, s: Session, gaps: DraftGap[]): void {
+async function ask(t: Turn, s: Session, gaps: DraftGap[]): Promise<void> {
   const first = gaps[0];
-  const question = questionFor(first, s.vocab.fields);
+  const hint = await sameAsLastHint(t, s, first.target);
+  const question = `${questionFor(first, s.vocab.fields)}${hint ? `\n${hint}` : ''}`;
   say(t, question);
   t.convo.state.pendingSlot = first.target;
   t.convo.state.pendingAsk = { slot: first.target, question };
@@ -54,12 +56,12 @@ export async function reportProgress(t: Turn, s: Session, opts: ProgressOptions 
   if (errors.length > 0) {
     const lead = opts.visitLead && s.row.definitionCode === 'visit' ? `你今天拜访了${s.row.customerName}` : reportName(s.row);
     say(t, `${lead}，还差：${gapNames(errors)}。`);
-    ask(t, s, errors);
+    await ask(t, s, errors);
     return;
   }
   if (warnings.length > 0) {
     say(t, `必填的都齐了。还有${warnings.length}项建议补充：${gapNames(warnings)}。`);
-    ask(t, s, warnings);
+    await ask(t, s, warnings);
     return;
   }
   await completeReport(t, s);
@@ -165,7 +167,7 @@ export async function submitReport(t: Turn, s: Session): Promise<void> {
   }
   const gaps = sortGaps(gapsFromFailures(r.error.error.details.failures as never).filter(isBlocking));
   say(t, `提交没通过，草稿已保存。还差：${gapNames(gaps)}。`);
-  if (gaps.length) ask(t, s, gaps);
+  if (gaps.length) await ask(t, s, gaps);
 }
 
 async function managerName(t: Turn): Promise<string | null> {

@@ -12,7 +12,7 @@ import { answerDailyConfirm, continueDailyReport, startDailyReport } from '../co
 import { askForLicence, isLicenceRequest, receiveLicencePhoto } from '../commands/licence.command.js';
 import { myDeals } from '../commands/my-deals.command.js';
 import { myTasks } from '../commands/my-tasks.command.js';
-import { cancel, linkOrders, skip, status, submit, undo, unlinkOrders } from '../commands/report.commands.js';
+import { cancel, linkOrders, sameAsLast, skip, status, submit, undo, unlinkOrders } from '../commands/report.commands.js';
 import { answerTalkTrack } from '../commands/talk-track.command.js';
 import { todayVisits } from '../commands/today-visits.command.js';
 import { moveDeal, moveDealByText } from '../commands/stage-move.command.js';
@@ -69,6 +69,7 @@ async function runCommand(t: Turn, cmd: Command): Promise<void> {
     case 'status': return status(t);
     case 'link_orders': return linkOrders(t);
     case 'unlink_orders': return unlinkOrders(t);
+    case 'same_as_last': return sameAsLast(t);
   }
 }
 

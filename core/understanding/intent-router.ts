@@ -54,7 +54,7 @@ export type IntentDetector = (text: string, ctx: IntentContext) => ScoredIntent 
 
 const COMMAND_NAMES: Record<Command, string> = {
   help: '看看我能做什么', my_tasks: '看“我的任务”', my_deals: '看“我的商机”', today_visits: '看今天的拜访', daily_report: '写日报',
-  undo: '撤销上一步', skip: '跳过这一项', submit: '提交报告', cancel: '取消', status: '看还差什么', link_orders: '关联订单', unlink_orders: '取消关联订单',
+  undo: '撤销上一步', skip: '跳过这一项', submit: '提交报告', cancel: '取消', status: '看还差什么', link_orders: '关联订单', unlink_orders: '取消关联订单', same_as_last: '沿用上次拜访的内容',
 };
 
 /** Asking to see something, and the days a list may be asked for ("看看明天的待办"). */

@@ -9,7 +9,7 @@
  */
 
 export type Command =
-  | 'help' | 'my_tasks' | 'my_deals' | 'today_visits' | 'daily_report' | 'undo' | 'skip' | 'submit' | 'cancel' | 'status' | 'link_orders' | 'unlink_orders';
+  | 'help' | 'my_tasks' | 'my_deals' | 'today_visits' | 'daily_report' | 'undo' | 'skip' | 'submit' | 'cancel' | 'status' | 'link_orders' | 'unlink_orders' | 'same_as_last';
 
 const COMMANDS: Array<[Command, RegExp]> = [
   ['help', /^(帮助|help|\?|？|菜单|功能|你能做什么|能做什么|怎么用|使用说明|你会什么|h)$/i],
@@ -24,6 +24,7 @@ const COMMANDS: Array<[Command, RegExp]> = [
   ['status', /^(还差什么|还差啥|缺什么|还缺什么|还差哪些|进度|状态|检查一下|看看还差什么)$/],
   ['link_orders', /^(关联订单|关联全部订单|全部关联|都关联|关联|关联一下订单)$/],
   ['unlink_orders', /^(不关联订单|订单不关联|不要关联订单|取消关联订单|订单不对|订单关联错了|订单先不关联)$/],
+  ['same_as_last', /^(同上次|和上次一样|跟上次一样|与上次相同|同上|照旧|还是老样子|沿用上次|跟上回一样|和上回一样)$/],
 ];
 
 /** Strips the politeness and punctuation around a command ("好的，帮助一下吧！" → "帮助"). */

@@ -9,7 +9,7 @@
  * 全部采用. What could not be used — a contact who is not on file, a name
  * two contacts share, two dates for one field, nothing at all — is said in
  * Chinese (`notes`) and the field is left to the rep. For the fields that
- * rarely change, the rep's last accepted visit of the customer is offered
+ * rarely change, the rep's last accepted visits of the customer are offered
  * ("同上次") when the memo does not say.
  *
  *   const s = suggestVisitFields('郭主任拍板，价格偏高账期长，下周三下午再来', { now, fields, contacts, matchPainPoints });
@@ -63,6 +63,8 @@ export interface SuggestContext {
   matchPainPoints: (text: string) => string[];
   /** The rep's last accepted visit report for this customer. */
   lastVisit?: LastVisit | null;
+  /** The one before it: a written field is repeated only when both agree. */
+  earlierVisit?: LastVisit | null;
   /** For the notes: '上海市第六人民医院'. */
   customerName?: string;
   /** The setting visit.memo-suggestions. */
@@ -127,20 +129,37 @@ function dateSuggestion(ctx: SuggestContext, u: TranscriptSuggestions, notes: st
   };
 }
 
-/** "同上次": the role the rep recorded last time at this customer, while that contact is still on file. */
+/**
+ * "同上次": what rarely changes between one visit of a customer and the next.
+ * A choice (the decision-chain role, with the contact it was about while that
+ * person is still on file) is offered from the last accepted visit; a written
+ * field (同行人员, 拜访目的 …) once the last two visits wrote the same — that
+ * it did not change is the evidence it rarely does. A date is never repeated.
+ */
 function lastVisitSuggestion(ctx: SuggestContext, taken: Set<string>): FieldSuggestion[] {
   const last = ctx.lastVisit;
   if (!last) return [];
   const out: FieldSuggestion[] = [];
-  for (const f of ctx.fields.filter((x) => x.type === 'enum' && !taken.has(x.key))) {
+  const words = `上次拜访（${shortDay(last.at)}）`;
+  for (const f of ctx.fields.filter((x) => !taken.has(x.key) && !isDateField(x))) {
     const value = last.fields[f.key];
-    if (typeof value !== 'string' || !f.options?.includes(value)) continue;
-    const contact = ctx.contacts.find((c) => c.id === Number(last.fields.decisionContactId));
-    if (last.fields.decisionContactId !== undefined && !contact) continue; // that person has left or moved: nothing to repeat
+    if (f.type === 'enum') {
+      if (typeof value !== 'string' || !f.options?.includes(value)) continue;
+      const contact = ctx.contacts.find((c) => c.id === Number(last.fields.decisionContactId));
+      if (last.fields.decisionContactId !== undefined && !contact) continue; // that person has left or moved: nothing to repeat
+      out.push({
+        key: f.key, label: f.label, value, display: contact ? `${contactLabel(contact)} · ${value}` : value,
+        confidence: CONFIDENCE.lastVisit, source: 'last_visit', words,
+        also: contact ? { [`${f.key}Contact`]: contactLabel(contact), decisionContactId: contact.id } : {},
+      });
+      continue;
+    }
+    const before = ctx.earlierVisit;
+    const text = typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
+    if (!text || !before || String(before.fields[f.key] ?? '').trim() !== text) continue;
     out.push({
-      key: f.key, label: f.label, value, display: contact ? `${contactLabel(contact)} · ${value}` : value,
-      confidence: CONFIDENCE.lastVisit, source: 'last_visit', words: `上次拜访（${shortDay(last.at)}）`,
-      also: contact ? { [`${f.key}Contact`]: contactLabel(contact), decisionContactId: contact.id } : {},
+      key: f.key, label: f.label, value: text, display: text, confidence: CONFIDENCE.lastVisit, source: 'last_visit',
+      words: `前两次拜访都一样（${shortDay(before.at)}、${shortDay(last.at)}）`, also: {},
     });
   }
   return out;

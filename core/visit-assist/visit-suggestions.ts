@@ -1,13 +1,13 @@
 /**
  * suggestVisitFields for one action as its assignee sees it: the action's
  * required fields, its customer's active contacts, the pain-point library its
- * keyword rule names, and the rep's last accepted visit of the customer.
+ * keyword rule names, and the rep's last two accepted visits of the customer.
  * Reads only.
  *
  *   const s = await visitFieldSuggestions(db, rep, actionId, transcript, now);
  */
 import { z } from 'zod';
-import { getActionRowOrThrow } from '../actions/action-repo.js';
+import { getActionRowOrThrow, type ActionRow } from '../actions/action-repo.js';
 import { loadDefinitionForAction, rulesForAction } from '../actions/definitions.js';
 import { assertAssignee } from '../actions/lifecycle.js';
 import type { Actor } from '../auth/actor.js';
@@ -16,7 +16,7 @@ import type { Db } from '../db/pool.js';
 import { keywordMatcherFor } from '../flow/segmenter.js';
 import { readSetting } from '../settings/read.js';
 import { memoSuggestions } from './memo-suggestions.setting.js';
-import { suggestVisitFields, type VisitFieldSuggestions } from './suggest-fields.js';
+import { suggestVisitFields, type LastVisit, type VisitFieldSuggestions } from './suggest-fields.js';
 
 export const SuggestFieldsBodySchema = z.strictObject({
   transcript: z.string().max(5000, '语音文字稿最多5000字'),
@@ -33,6 +33,19 @@ export const VisitFieldSuggestionsSchema = z.object({
   confidenceBar: z.number(),
 });
 
+const visitOf = (r: { created_at: Date; fields: Record<string, unknown> | null } | undefined) => (r ? { at: r.created_at, fields: r.fields ?? {} } : null);
+
+/** The rep's last two accepted reports of the same kind for the action's customer (not this action), newest first. */
+export async function lastVisitsOf(
+  db: Db, actor: Actor, a: Pick<ActionRow, 'id' | 'customerId' | 'definitionCode'>,
+): Promise<{ lastVisit: LastVisit | null; earlierVisit: LastVisit | null }> {
+  const { rows } = await db.query(
+    `SELECT s.payload->'fields' AS fields, s.created_at FROM submissions s JOIN actions x ON x.id = s.action_id
+      WHERE x.customer_id = $1 AND s.submitted_by = $2 AND s.outcome = 'accepted' AND x.definition_code = $3 AND x.id <> $4
+      ORDER BY s.id DESC LIMIT 2`, [a.customerId, actor.id, a.definitionCode, a.id]);
+  return { lastVisit: visitOf(rows[0]), earlierVisit: visitOf(rows[1]) };
+}
+
 export async function visitFieldSuggestions(db: Db, actor: Actor, actionId: number, transcript: string, now: Date): Promise<VisitFieldSuggestions> {
   const a = await getActionRowOrThrow(db, actor, actionId);
   assertAssignee(actor, a);
@@ -43,10 +56,7 @@ export async function visitFieldSuggestions(db: Db, actor: Actor, actionId: numb
   const contacts = await db.query(
     `SELECT ct.id, ct.name, ct.title, ct.department, ct.buying_role, c.name AS customer_name
        FROM customers c LEFT JOIN contacts ct ON ct.customer_id = c.id AND ct.status = 'active' WHERE c.id = $1 ORDER BY ct.id`, [a.customerId]);
-  const last = await db.query(
-    `SELECT s.payload->'fields' AS fields, s.created_at FROM submissions s JOIN actions x ON x.id = s.action_id
-      WHERE x.customer_id = $1 AND s.submitted_by = $2 AND s.outcome = 'accepted' AND x.definition_code = $3 AND x.id <> $4
-      ORDER BY s.id DESC LIMIT 1`, [a.customerId, actor.id, a.definitionCode, a.id]);
+  const visits = await lastVisitsOf(db, actor, a);
   const painWords = await keywordLibrary(db, keywordRule?.kind === 'voice.keywords.min' ? keywordRule.library : 'pain_points');
   const { confidenceBar } = await readSetting(db, memoSuggestions);
   return suggestVisitFields(transcript, {
@@ -56,6 +66,6 @@ export async function visitFieldSuggestions(db: Db, actor: Actor, actionId: numb
     })),
     customerName: contacts.rows[0]?.customer_name,
     matchPainPoints: keywordMatcherFor(painWords),
-    lastVisit: last.rows[0] ? { at: last.rows[0].created_at, fields: last.rows[0].fields ?? {} } : null,
+    ...visits,
   });
 }

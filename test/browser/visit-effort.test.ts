@@ -141,4 +141,36 @@ describe('less typing than visiting (browser, 390×844)', function () {
     expect(errors).to.deep.equal([]);
     await ctx.close();
   });
+
+  it('re-guesses a photo\'s tag after capture: two 门头照 and no 合影 offer the later one as the 合影, one tap moves it', async () => {
+    const c = await customerNamed(s.pool, '上海嘉禾食品经销有限公司');
+    const r = await s.api.call('POST', '/api/actions', { as: 'mgr.li', body: { definitionCode: 'visit', customerId: c.id, assigneeId: await userId(s.pool, 'rep.zhao'), title: '拜访嘉禾：照片标签' } });
+    const { ctx, page, errors } = await repAt(standingAt(c));
+    await page.goto(`/actions/${r.body.id}`);
+    await page.getByTestId('live-checklist').waitFor();
+    // the rep pressed 拍门头照 twice: the door on arrival, then the group photo ten minutes later
+    const first = await makePhoto({ takenAt: new Date(Date.now() - 15 * 60_000), scene: 5151, width: 800, height: 600 });
+    const second = await makePhoto({ takenAt: new Date(Date.now() - 5 * 60_000), scene: 6262, width: 800, height: 600 });
+    await page.setInputFiles('input[data-photo-tag="门头照"]', { name: 'a.jpg', mimeType: 'image/jpeg', buffer: first });
+    await page.locator('[data-photo-row="门头照"] [data-upload-state="uploaded"]').waitFor();
+    await page.setInputFiles('input[data-photo-tag="门头照"]', { name: 'b.jpg', mimeType: 'image/jpeg', buffer: second });
+    const offer = page.locator('[data-photo-row="门头照"] [data-retag]');
+    await offer.waitFor();
+    expect(await offer.textContent()).to.contain('门头照有2张、合影还没有').and.contain('这张拍得更晚').and.contain('改为合影');
+    const { rows: [later] } = await s.pool.query(
+      `SELECT id FROM attachments WHERE uploaded_by = $1 ORDER BY id DESC LIMIT 1`, [await userId(s.pool, 'rep.zhao')]);
+    expect(Number(await offer.getAttribute('data-retag'))).to.equal(Number(later.id));
+    await snap(page, 'visit-effort', 'photo-retag-offered');
+
+    await offer.locator('[data-retag-to="合影"]').click();
+    await page.locator('[data-photo-row="合影"] [data-upload-state="uploaded"]').waitFor();
+    await page.locator('[data-testid="live-checklist"] [data-check-kind="attachments.min"][data-check-state="done"]').first().waitFor();
+    expect(await page.locator('[data-retag]').count()).to.equal(0);
+    expect(await page.locator('[data-photo-row="门头照"] [data-upload-state]').count()).to.equal(1);
+    const { rows: [tagged] } = await s.pool.query('SELECT tags FROM attachments WHERE id = $1', [later.id]);
+    expect(tagged.tags).to.deep.equal(['合影']);
+    await snap(page, 'visit-effort', 'photo-retag-accepted');
+    expect(errors).to.deep.equal([]);
+    await ctx.close();
+  });
 });

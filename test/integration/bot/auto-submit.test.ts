@@ -2,10 +2,8 @@ import { expect } from 'chai';
 import type pg from 'pg';
 import { submitDueReports } from '../../../core/actions/scheduled-submission.js';
 import type { BotDeps } from '../../../bot/engine/types.js';
-import { freshDatabase } from '../../support/database.js';
 import { startTestApi } from '../../support/api-harness.js';
-import { anAttachment, lookups } from '../actions/actions-helpers.js';
-import { botDepsFor, decisionMakerPhrase, say } from './bot-helpers.js';
+import { fillVisitReport, repChatting, say } from './bot-helpers.js';
 
 const MINUTE = 60_000;
 
@@ -13,37 +11,17 @@ describe('the bot: a completed report is filed by itself after the undo window',
   let pool: pg.Pool;
   let zhao: number;
   let hualian: { id: number; lat: number; lng: number };
-  let clock: Date;
+  let clock: { at: Date };
   let deps: BotDeps;
 
-  beforeEach(async () => {
-    ({ pool } = await freshDatabase(8));
-    const $ = lookups(pool);
-    zhao = await $.userId('rep.zhao');
-    hualian = await $.customer('华联超市总部');
-    clock = new Date();
-    deps = botDepsFor(pool, { now: () => clock });
-  });
+  beforeEach(async () => ({ pool, zhao, hualian, deps, clock } = await repChatting()));
 
-  const photo = () => anAttachment(pool, { uploadedBy: zhao, kind: 'photo', capturedAt: new Date(clock.getTime() - 10 * MINUTE) });
   const runJob = (at: Date) => submitDueReports({ pool, now: () => at, config: deps.config });
   const statusOf = async (id: number) => (await pool.query('SELECT status FROM actions WHERE id = $1', [id])).rows[0].status;
   const toRep = async () => (await pool.query(
     `SELECT payload->'text'->>'content' AS text FROM outbox WHERE recipient = 'rep.zhao' AND dedupe_key LIKE 'bot:auto-submit:%' ORDER BY id`)).rows.map((r) => r.text);
 
-  /** Check-in, two tagged photos, the decision maker and next contact, the memo: the last message completes it. */
-  async function fillReport(): Promise<{ last: string; actionId: number; dm: { id: number; name: string } }> {
-    const dm = await decisionMakerPhrase(pool, '华联超市总部');
-    await say(deps, 'rep.zhao', { kind: 'location', lat: hualian.lat, lng: hualian.lng, coordSystem: 'gcj02' });
-    await say(deps, 'rep.zhao', '下面发门头照');
-    await say(deps, 'rep.zhao', { kind: 'image', attachmentId: await photo() });
-    await say(deps, 'rep.zhao', '下面发合影');
-    await say(deps, 'rep.zhao', { kind: 'image', attachmentId: await photo() });
-    await say(deps, 'rep.zhao', `${dm.phrase}是拍板的人，下周三下午再约，他嫌价格偏高，账期也长`);
-    const last = await say(deps, 'rep.zhao', { kind: 'voice', attachmentId: await anAttachment(pool, { uploadedBy: zhao, kind: 'voice' }), recognition: '客户说断货' });
-    const { rows: [a] } = await pool.query('SELECT id FROM actions WHERE assignee_id = $1 AND customer_id = $2 ORDER BY id DESC LIMIT 1', [zhao, hualian.id]);
-    return { last, actionId: Number(a.id), dm: dm.contact };
-  }
+  const fillReport = () => fillVisitReport(pool, deps, '华联超市总部', clock.at);
 
   it('shows the summary with the preselected orders instead of asking to confirm, and files it as the rep once the window has passed', async () => {
     const { last, actionId, dm } = await fillReport();
@@ -51,10 +29,10 @@ describe('the bot: a completed report is filed by itself after the undo window',
     expect(last).to.not.include('确认提交吗');
     expect(last, 'the orders are never asked about').to.not.include('回复“关联订单”');
 
-    expect(await runJob(new Date(clock.getTime() + MINUTE)), 'still inside the window').to.deep.equal([]);
+    expect(await runJob(new Date(clock.at.getTime() + MINUTE)), 'still inside the window').to.deep.equal([]);
     expect(await statusOf(actionId)).to.equal('in_progress');
 
-    expect(await runJob(new Date(clock.getTime() + 2 * MINUTE))).to.deep.equal([{ actionId, outcome: 'filed' }]);
+    expect(await runJob(new Date(clock.at.getTime() + 2 * MINUTE))).to.deep.equal([{ actionId, outcome: 'filed' }]);
     expect(await statusOf(actionId)).to.equal('submitted');
     const { rows: [sub] } = await pool.query(`SELECT outcome, submitted_by FROM submissions WHERE action_id = $1`, [actionId]);
     expect(sub).to.deep.equal({ outcome: 'accepted', submitted_by: zhao });
@@ -65,7 +43,7 @@ describe('the bot: a completed report is filed by itself after the undo window',
     expect(told[0]).to.include('✅ 已自动提交华联超市总部的拜访报告').and.include('李明').and.include(`已把联系人${dm.name}标记为“决策者”`);
 
     // a rerun files nothing twice and says nothing twice
-    expect(await runJob(new Date(clock.getTime() + 3 * MINUTE))).to.deep.equal([]);
+    expect(await runJob(new Date(clock.at.getTime() + 3 * MINUTE))).to.deep.equal([]);
     expect(await toRep()).to.have.length(1);
     expect(await say(deps, 'rep.zhao', '撤销')).to.include('已经提交或关闭了');
   });
@@ -74,7 +52,7 @@ describe('the bot: a completed report is filed by itself after the undo window',
     const { actionId } = await fillReport();
     expect(await say(deps, 'rep.zhao', '我的任务')).to.not.include('已提交');
     expect(await say(deps, 'rep.zhao', '先不提交')).to.include('先不提交，草稿都保存着');
-    expect(await runJob(new Date(clock.getTime() + 10 * MINUTE))).to.deep.equal([]);
+    expect(await runJob(new Date(clock.at.getTime() + 10 * MINUTE))).to.deep.equal([]);
     expect(await statusOf(actionId)).to.equal('in_progress');
 
     expect(await say(deps, 'rep.zhao', '提交')).to.include('✅ 已提交华联超市总部的拜访报告');
@@ -86,11 +64,11 @@ describe('the bot: a completed report is filed by itself after the undo window',
     const { actionId } = await fillReport();
     const corrected = await say(deps, 'rep.zhao', '不对，是下周四');
     expect(corrected).to.include('已更正').and.include('（周四）').and.include('自动提交');
-    clock = new Date(clock.getTime() + MINUTE);
+    clock.at = new Date(clock.at.getTime() + MINUTE);
     // 撤销 takes the correction back, and the report (complete again) is scheduled again from now
     expect(await say(deps, 'rep.zhao', '撤销')).to.include('已撤销').and.include('（周三）').and.include('自动提交');
-    expect(await runJob(new Date(clock.getTime() + MINUTE))).to.deep.equal([]);
-    expect(await runJob(new Date(clock.getTime() + 2 * MINUTE))).to.deep.equal([{ actionId, outcome: 'filed' }]);
+    expect(await runJob(new Date(clock.at.getTime() + MINUTE))).to.deep.equal([]);
+    expect(await runJob(new Date(clock.at.getTime() + 2 * MINUTE))).to.deep.equal([{ actionId, outcome: 'filed' }]);
     const { rows: [sub] } = await pool.query(`SELECT payload->'fields'->>'nextContactAt' AS next FROM submissions WHERE action_id = $1`, [actionId]);
     expect(new Date(sub.next).getUTCDay(), 'Wednesday, as said last').to.equal(3);
   });
@@ -100,7 +78,7 @@ describe('the bot: a completed report is filed by itself after the undo window',
     const draft = (await pool.query('SELECT payload FROM action_drafts WHERE action_id = $1', [actionId])).rows[0].payload;
     const saved = await (await api()).call('PUT', `/api/actions/${actionId}/draft`, { as: 'rep.zhao', body: { ...draft, transcript: `${draft.transcript}\n还要样品` } });
     expect(saved.status).to.equal(200);
-    expect(await runJob(new Date(clock.getTime() + 5 * MINUTE))).to.deep.equal([]);
+    expect(await runJob(new Date(clock.at.getTime() + 5 * MINUTE))).to.deep.equal([]);
     expect(await statusOf(actionId)).to.equal('in_progress');
   });
 

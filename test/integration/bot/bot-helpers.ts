@@ -12,6 +12,8 @@ import { Inbox } from '../../../bot/engine/inbox.js';
 import type { BotDeps, BotMessage } from '../../../bot/engine/types.js';
 import { startBot, type BotPart } from '../../../bot/main.js';
 import { ConsoleTransport } from '../../../bot/transports/console.transport.js';
+import { anAttachment, lookups } from '../actions/actions-helpers.js';
+import { freshDatabase } from '../../support/database.js';
 import type { InboundBus } from '../../../core/inbound/inbound-signal.js';
 
 let dataDir: string | null = null;
@@ -70,4 +72,34 @@ export async function activeActionOf(pool: pg.Pool, userid: string): Promise<num
   const { rows: [r] } = await pool.query(
     'SELECT b.active_action_id FROM bot_conversations b JOIN users u ON u.id = b.user_id WHERE u.wecom_userid = $1', [userid]);
   return r?.active_action_id ?? null;
+}
+
+/**
+ * rep.zhao files everything a visit report of `customer` needs through the bot, as a rep chats it: check-in,
+ * two tagged photos, the decision maker and next contact, the memo. The last message completes it.
+ */
+export async function fillVisitReport(
+  pool: pg.Pool, deps: BotDeps, customer: string, now: Date,
+): Promise<{ last: string; actionId: number; dm: { id: number; name: string } }> {
+  const { rows: [c] } = await pool.query('SELECT id, lat, lng FROM customers WHERE name = $1', [customer]);
+  const { rows: [rep] } = await pool.query(`SELECT id FROM users WHERE wecom_userid = 'rep.zhao'`);
+  const photo = () => anAttachment(pool, { uploadedBy: rep.id, kind: 'photo', capturedAt: new Date(now.getTime() - 10 * 60_000) });
+  const dm = await decisionMakerPhrase(pool, customer);
+  await say(deps, 'rep.zhao', { kind: 'location', lat: Number(c.lat), lng: Number(c.lng), coordSystem: 'gcj02' });
+  await say(deps, 'rep.zhao', '下面发门头照');
+  await say(deps, 'rep.zhao', { kind: 'image', attachmentId: await photo() });
+  await say(deps, 'rep.zhao', '下面发合影');
+  await say(deps, 'rep.zhao', { kind: 'image', attachmentId: await photo() });
+  await say(deps, 'rep.zhao', `${dm.phrase}是拍板的人，下周三下午再约，他嫌价格偏高，账期也长`);
+  const last = await say(deps, 'rep.zhao', { kind: 'voice', attachmentId: await anAttachment(pool, { uploadedBy: rep.id, kind: 'voice' }), recognition: '客户说断货' });
+  const { rows: [a] } = await pool.query('SELECT id FROM actions WHERE assignee_id = $1 AND customer_id = $2 ORDER BY id DESC LIMIT 1', [rep.id, c.id]);
+  return { last, actionId: Number(a.id), dm: dm.contact };
+}
+
+/** rep.zhao chatting with the bot on a fresh copy of the demo organisation, by a clock the test moves (`clock.at`). */
+export async function repChatting(): Promise<{ pool: pg.Pool; zhao: number; hualian: { id: number; lat: number; lng: number }; deps: BotDeps; clock: { at: Date } }> {
+  const { pool } = await freshDatabase(8);
+  const $ = lookups(pool);
+  const clock = { at: new Date() };
+  return { pool, zhao: await $.userId('rep.zhao'), hualian: await $.customer('华联超市总部'), deps: botDepsFor(pool, { now: () => clock.at }), clock };
 }

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
 import { aValidVisitReport, dispatch, lookups } from '../actions/actions-helpers.js';
+import { settingsClient } from '../settings/support/settings-client.js';
 
 describe('field suggestions for a visit report (POST /api/actions/{id}/field-suggestions)', () => {
   let pool: pg.Pool;
@@ -54,5 +55,29 @@ describe('field suggestions for a visit report (POST /api/actions/{id}/field-sug
     const long = await suggest(a.id, '价'.repeat(5001));
     expect(long.status).to.equal(400);
     expect(JSON.stringify(long.body)).to.contain('语音文字稿最多5000字');
+  });
+
+  it('offers a written field the admin added (同行人员) as 同上次 once the rep\'s last two visits of the customer wrote the same', async () => {
+    const visit = (await api.call('GET', '/api/action-definitions/visit', { as: 'admin.lin' })).body.active;
+    const rules = visit.rules.map((r: any) => (r.kind === 'fields.required' ? { ...r, fields: [...r.fields, { key: 'companions', label: '同行人员', type: 'text' }] } : r));
+    const saved = await settingsClient(api).save('admin.lin', 'flow.action-definition:visit', {
+      code: 'visit', name: visit.name, ...(visit.description ? { description: visit.description } : {}), rules, dueWorkingDays: visit.dueWorkingDays, escalation: visit.escalation,
+    });
+    expect(saved.status, JSON.stringify(saved.body)).to.equal(200);
+    const c = await $.customer('永辉超市上海区域公司');
+    const fileOne = async (companions: string) => {
+      const a = await visitOf('永辉超市上海区域公司');
+      const body = await aValidVisitReport(pool, { repId: await $.userId('rep.zhao'), customerId: c.id, lat: c.lat, lng: c.lng, at: new Date() });
+      const filed = await api.call('POST', `/api/actions/${a.id}/visit-report`, { as: 'rep.zhao', body: { ...body, fields: { ...(body.fields as object), companions } } });
+      expect(filed.status, JSON.stringify(filed.body)).to.equal(200);
+    };
+    await fileOne('技术支持小陈');
+    const once = await suggest((await visitOf('永辉超市上海区域公司')).id, '');
+    expect(once.body.suggestions.map((x: any) => x.key), 'one visit is no evidence it rarely changes').to.deep.equal(['decisionRole']);
+    await fileOne('技术支持小陈');
+    const r = await suggest((await visitOf('永辉超市上海区域公司')).id, '');
+    const same = r.body.suggestions.find((x: any) => x.key === 'companions');
+    expect(same).to.include({ label: '同行人员', value: '技术支持小陈', source: 'last_visit' });
+    expect(same.words).to.match(/^前两次拜访都一样（\d{1,2}月\d{1,2}日、\d{1,2}月\d{1,2}日）$/);
   });
 });

@@ -82,4 +82,17 @@ describe('suggestVisitFields: the voice memo fills the visit form', () => {
     // the memo names someone not on file: the field is the rep's, not last time's
     expect(byKey(suggestVisitFields('王主任拍板', ctx({ lastVisit })), 'decisionRole')).to.equal(undefined);
   });
+
+  it('repeats a written field (同行人员) only when the last two visits wrote the same, and never a date', () => {
+    const fields = [...FIELDS, { key: 'companions', label: '同行人员', type: 'text' as const }, { key: 'purpose', label: '拜访目的' }];
+    const visit = (day: string, f: Record<string, unknown>) => ({ at: new Date(`${day}T06:00:00Z`), fields: { nextContactAt: `${day}T15:00:00+08:00`, ...f } });
+    const lastVisit = visit('2026-11-20', { companions: '技术支持小陈', purpose: '新品演示' });
+    const earlierVisit = visit('2026-11-06', { companions: '技术支持小陈 ', purpose: '催回款' });
+    const r = suggestVisitFields('', ctx({ fields, lastVisit, earlierVisit }));
+    expect(r.suggestions.map((x) => x.key), 'the purpose changed between them; the date is never repeated').to.deep.equal(['companions']);
+    expect(r.suggestions[0]).to.include({ value: '技术支持小陈', display: '技术支持小陈', source: 'last_visit', words: '前两次拜访都一样（11月6日、11月20日）' });
+    expect(r.suggestions[0].confidence).to.be.at.least(CONFIDENCE_BAR);
+    // one visit on file is no evidence that it rarely changes
+    expect(suggestVisitFields('', ctx({ fields, lastVisit })).suggestions).to.deep.equal([]);
+  });
 });

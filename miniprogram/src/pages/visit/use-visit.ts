@@ -204,6 +204,18 @@ export function useVisit(actionId: number) {
     void checkEvidence();
   }
 
+  /**
+   * One tap on a re-guessed tag (the server's retags: 门头照 twice, 合影 none):
+   * the file's tag on the server and in the draft, then the checklist again.
+   */
+  async function retag(attachmentId: number, to: string): Promise<void> {
+    const a = s.draft.attachments.find((x) => x.attachmentId === attachmentId);
+    if (!a) return;
+    await api.patch(`/api/attachments/${attachmentId}`, { tags: [to] });
+    a.tag = to;
+    await checkEvidence();
+  }
+
   const waitingUploads = computed(() => s.draft.attachments.filter((a) => a.status !== 'uploaded').length);
 
   /**
@@ -278,5 +290,5 @@ export function useVisit(actionId: number) {
     await deleteLocalDraft(userId, actionId);
   }
 
-  return { s, load, checkEvidence, acceptSuggestions, needs, docTags, geofenceKm, photoTags, editable, submission, addAttachment, removeAttachment, uploadOne, waitingUploads, submit, discardLocal, persist };
+  return { s, load, checkEvidence, acceptSuggestions, needs, docTags, geofenceKm, photoTags, editable, submission, addAttachment, removeAttachment, retag, uploadOne, waitingUploads, submit, discardLocal, persist };
 }
