@@ -156,8 +156,9 @@ export async function saveDraft(t: Turn, s: Session, next: VisitDraftInput, labe
  */
 async function withSuggestedOrders(t: Turn, s: Session, next: VisitDraftInput): Promise<VisitDraftInput> {
   if (next.linkedOrderIds !== undefined || !s.vocab.ordersLatest) return next;
-  const { items } = await suggestLinkedOrders(t.db, t.actor, s.row.customerId, s.vocab.ordersLatest);
-  return items.length ? { ...next, linkedOrderIds: items.map((o) => o.id) } : next;
+  // a customer outside the rep's own (a visit dispatched to them) shows them no orders: nothing to preselect, as in the app
+  const orders = await guarded(t, () => suggestLinkedOrders(t.db, t.actor, s.row.customerId, s.vocab.ordersLatest!), { savepoint: false });
+  return !isAppError(orders) && orders.items.length ? { ...next, linkedOrderIds: orders.items.map((o) => o.id) } : next;
 }
 
 /** What the action engine says the draft still lacks, minus warnings the member skipped. */

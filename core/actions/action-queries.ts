@@ -52,7 +52,7 @@ function filedReport(payload: Record<string, unknown> | null): Record<string, un
 
 export async function getActionDetail(db: Db, actor: Actor, id: number, now: Date): Promise<z.infer<typeof ActionDetailSchema>> {
   const a = await getActionRowOrThrow(db, actor, id);
-  const draft = await db.query('SELECT payload FROM action_drafts WHERE action_id = $1', [id]);
+  const draft = await db.query('SELECT payload, submit_at FROM action_drafts WHERE action_id = $1', [id]);
   const submission = await db.query(
     'SELECT id, kind, outcome, failures, payload, created_at FROM submissions WHERE action_id = $1 ORDER BY id DESC LIMIT 1', [id]);
   const events = await db.query(
@@ -64,6 +64,7 @@ export async function getActionDetail(db: Db, actor: Actor, id: number, now: Dat
     action: toActionView(a, now),
     checklist: await computeChecklist(db, a, draftPayload, now),
     draft: draftPayload as Record<string, unknown> | null,
+    draftSubmitAt: draft.rows[0]?.submit_at?.toISOString() ?? null,
     evidence: await evidenceOfLatestSubmission(db, id),
     lastSubmission: s
       ? { id: s.id, kind: s.kind, outcome: s.outcome, failures: s.failures, at: s.created_at.toISOString(), payload: filedReport(s.payload) }

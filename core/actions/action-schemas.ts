@@ -105,6 +105,8 @@ export const ActionDetailSchema = z.object({
   /** The definition's rules plus the dispatcher's requirements, checked against the saved draft. */
   checklist: z.array(ChecklistItemSchema),
   draft: z.record(z.string(), z.unknown()).nullable(),
+  /** When the bot files the saved draft by itself (setting bot.auto-submit), or null; any change to the draft cancels it. */
+  draftSubmitAt: z.string().nullable(),
   /** The trust verdict of the latest submission and its review; null before the first one. */
   evidence: EvidenceReviewSchema.nullable(),
   lastSubmission: z.object({

@@ -3,6 +3,8 @@ import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { cameraPhoto as makePhoto } from '../support/camera-photo.js';
 import { phone, signIn, snap, watchErrors } from './support/browser.js';
+import { loadActiveActor } from '../../core/auth/actor.js';
+import { scheduleSubmission } from '../../core/actions/scheduled-submission.js';
 import { cameraPhoto, customerNamed, standingAt, startBrowserSuite, userId, type BrowserSuite } from './support/suite.js';
 
 /** Issue #25: what the visit page derives instead of asking, and the checklist that shows every gate before 提交. */
@@ -170,6 +172,28 @@ describe('less typing than visiting (browser, 390×844)', function () {
     const { rows: [tagged] } = await s.pool.query('SELECT tags FROM attachments WHERE id = $1', [later.id]);
     expect(tagged.tags).to.deep.equal(['合影']);
     await snap(page, 'visit-effort', 'photo-retag-accepted');
+    expect(errors).to.deep.equal([]);
+    await ctx.close();
+  });
+
+  it('says when the bot is about to file the report by itself, and a change on the page takes that back', async () => {
+    const c = await customerNamed(s.pool, '上海嘉禾食品经销有限公司');
+    const r = await s.api.call('POST', '/api/actions', { as: 'mgr.li', body: { definitionCode: 'visit', customerId: c.id, assigneeId: await userId(s.pool, 'rep.zhao'), title: '拜访嘉禾：机器人自动提交' } });
+    expect((await s.api.call('PUT', `/api/actions/${r.body.id}/draft`, { as: 'rep.zhao', body: { transcript: '价格偏高' } })).status).to.equal(200);
+    const rep = (await loadActiveActor(s.pool, { wecomUserid: 'rep.zhao' }))!;
+    const at = new Date(Date.now() + 2 * 60_000);
+    expect(await scheduleSubmission(s.pool, rep, r.body.id, at, [])).to.equal(true);
+    const { ctx, page, errors } = await repAt(standingAt(c));
+    await page.goto(`/actions/${r.body.id}`);
+    const banner = page.getByTestId('auto-submit');
+    await banner.waitFor();
+    expect(await banner.textContent()).to.contain('机器人会在').and.match(/\d+月\d+日 \d\d:\d\d/).and.contain('自动提交').and.contain('先不提交');
+    await snap(page, 'visit-effort', 'bot-will-file');
+    await page.getByTestId('transcript').fill('价格偏高，账期长');
+    await banner.waitFor({ state: 'detached' });
+    await savedDraft(r.body.id, (p) => p.transcript === '价格偏高，账期长');
+    const { rows: [d] } = await s.pool.query('SELECT submit_at FROM action_drafts WHERE action_id = $1', [r.body.id]);
+    expect(d.submit_at, 'the page\'s save took the schedule with it').to.equal(null);
     expect(errors).to.deep.equal([]);
     await ctx.close();
   });

@@ -93,6 +93,18 @@ describe('the bot: a completed report is filed by itself after the undo window',
     expect(await statusOf(actionId)).to.equal('submitted');
   });
 
+  it('preselects no orders of a customer whose orders the rep may not see (a visit dispatched to them), and carries on', async () => {
+    const jiahe = (await pool.query(`SELECT id FROM customers WHERE name = '上海嘉禾食品经销有限公司'`)).rows[0].id;
+    const qian = (await pool.query(`SELECT id FROM users WHERE wecom_userid = 'rep.qian'`)).rows[0].id;
+    const seen = await (await api()).call('GET', `/api/customers/${jiahe}/recent-orders?limit=3`, { as: 'rep.qian' });
+    expect(seen.status, 'the premise: 嘉禾 is not rep.qian\'s customer').to.be.oneOf([403, 404]);
+    const a = await (await api()).call('POST', '/api/actions', { as: 'mgr.li', body: { definitionCode: 'visit', customerId: jiahe, assigneeId: qian, title: '拜访嘉禾' } });
+    expect(a.status).to.equal(201);
+    expect(await say(deps, 'rep.qian', '嘉禾那边下周三下午再约')).to.include('已记录：下次接触时间');
+    const { rows: [d] } = await pool.query('SELECT payload FROM action_drafts WHERE action_id = $1', [a.body.id]);
+    expect(d.payload).to.not.have.property('linkedOrderIds');
+  });
+
   let apiHandle: Awaited<ReturnType<typeof startTestApi>> | null = null;
   async function api() {
     apiHandle ??= await startTestApi({ pool });

@@ -146,6 +146,8 @@ export function useVisit(actionId: number) {
     s.serverDraft = 'saving';
     try {
       await api.put(`/api/actions/${actionId}/draft`, toReportBody(s.draft));
+      // a changed draft is no longer the one the bot was about to file
+      if (s.detail) s.detail.draftSubmitAt = null;
       persisting = true;
       s.draft.serverSavedAt = new Date().toISOString();
       await saveLocalDraft(userId, s.draft);
