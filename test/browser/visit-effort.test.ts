@@ -5,6 +5,8 @@ import { cameraPhoto as makePhoto } from '../support/camera-photo.js';
 import { phone, signIn, snap, watchErrors } from './support/browser.js';
 import { loadActiveActor } from '../../core/auth/actor.js';
 import { scheduleSubmission } from '../../core/actions/scheduled-submission.js';
+import { aValidVisitReport } from '../integration/actions/actions-helpers.js';
+import { settingsClient } from '../integration/settings/support/settings-client.js';
 import { cameraPhoto, customerNamed, standingAt, startBrowserSuite, userId, type BrowserSuite } from './support/suite.js';
 
 /** Issue #25: what the visit page derives instead of asking, and the checklist that shows every gate before 提交. */
@@ -194,6 +196,38 @@ describe('less typing than visiting (browser, 390×844)', function () {
     await savedDraft(r.body.id, (p) => p.transcript === '价格偏高，账期长');
     const { rows: [d] } = await s.pool.query('SELECT submit_at FROM action_drafts WHERE action_id = $1', [r.body.id]);
     expect(d.submit_at, 'the page\'s save took the schedule with it').to.equal(null);
+    expect(errors).to.deep.equal([]);
+    await ctx.close();
+  });
+
+  // last in the file: it adds a field to the visit definition
+  it('offers a written field the last two visits agreed on (同行人员) as 同上次, taken with one tap', async () => {
+    const visit = (await s.api.call('GET', '/api/action-definitions/visit', { as: 'admin.lin' })).body.active;
+    const rules = visit.rules.map((r: any) => (r.kind === 'fields.required' ? { ...r, fields: [...r.fields, { key: 'companions', label: '同行人员', type: 'text' }] } : r));
+    const saved = await settingsClient(s.api).save('admin.lin', 'flow.action-definition:visit', {
+      code: 'visit', name: visit.name, ...(visit.description ? { description: visit.description } : {}), rules, dueWorkingDays: visit.dueWorkingDays, escalation: visit.escalation,
+    });
+    expect(saved.status, JSON.stringify(saved.body)).to.equal(200);
+    const c = await customerNamed(s.pool, '永辉超市上海区域公司');
+    const zhao = await userId(s.pool, 'rep.zhao');
+    const dispatchHere = async (title: string) => (await s.api.call('POST', '/api/actions', { as: 'mgr.li', body: { definitionCode: 'visit', customerId: c.id, assigneeId: zhao, title } })).body.id;
+    for (const title of ['拜访永辉：一', '拜访永辉：二']) {
+      const body = await aValidVisitReport(s.pool, { repId: zhao, customerId: c.id, lat: c.lat, lng: c.lng, at: new Date() });
+      const filed = await s.api.call('POST', `/api/actions/${await dispatchHere(title)}/visit-report`, { as: 'rep.zhao', body: { ...body, fields: { ...(body.fields as object), companions: '技术支持小陈' } } });
+      expect(filed.status, JSON.stringify(filed.body)).to.equal(200);
+    }
+    const id = await dispatchHere('拜访永辉：三');
+    const { ctx, page, errors } = await repAt(standingAt(c));
+    await page.goto(`/actions/${id}`);
+    const offer = page.locator('[data-suggestion="companions"]');
+    await offer.waitFor();
+    expect(await page.getByTestId('suggestions').textContent()).to.contain('同上次');
+    expect(await offer.textContent()).to.contain('同行人员').and.contain('技术支持小陈').and.match(/前两次拜访都一样（\d+月\d+日、\d+月\d+日）/);
+    expect(await page.locator('[data-input="companions"]').inputValue(), 'nothing filled before the tap').to.equal('');
+    await snap(page, 'visit-effort', 'same-as-last-written-field');
+    await offer.locator('[data-accept="companions"]').click();
+    expect(await page.locator('[data-input="companions"]').inputValue()).to.equal('技术支持小陈');
+    await savedDraft(id, (p) => p.fields?.companions === '技术支持小陈');
     expect(errors).to.deep.equal([]);
     await ctx.close();
   });
