@@ -10,14 +10,15 @@
 import type { Actor } from '../auth/actor.js';
 import type { Db } from '../db/pool.js';
 import { isAppError } from '../errors.js';
-import { BUYING_ROLE_LABELS, LEGACY_ROLE_CODES, type Attitude, type BuyingRole } from '../flow/buying-centre.js';
+import { ATTITUDE_LABELS, BUYING_ROLE_LABELS, LEGACY_ROLE_CODES, type Attitude, type BuyingRole } from '../flow/buying-centre.js';
 import { updateContact } from '../resources/contacts.js';
 import { translatePgError } from '../db/pool.js';
 
 export interface ContactUpdate {
   contactId: number;
   name: string;
-  buyingRole: BuyingRole;
+  /** Absent when only a stance was said ("李明很支持我们"). */
+  buyingRole?: BuyingRole;
   attitude?: Attitude;
   isCoach?: boolean;
   /** Written by versions before the six roles (decision_maker …); read through LEGACY_ROLE_CODES. */
@@ -38,17 +39,20 @@ export async function applyDecisionChainNotes(db: Db, actor: Actor, notes: reado
   const said: string[] = [];
   for (const u of notes) {
     const change = contactChange(u);
-    if (!change.buyingRole) continue;
+    if (!change.buyingRole && !change.attitude) continue;
     await db.query('SAVEPOINT decision_chain_note');
     try {
       await updateContact(db, actor, u.contactId, change, { source: 'bot', now });
       await db.query('RELEASE SAVEPOINT decision_chain_note');
-      said.push(`已把联系人${u.name}标记为“${BUYING_ROLE_LABELS[change.buyingRole]}${change.isCoach ? '（内线）' : ''}”。`);
+      const stance = change.attitude ? `，态度${ATTITUDE_LABELS[change.attitude]}` : '';
+      said.push(change.buyingRole
+        ? `已把联系人${u.name}标记为“${BUYING_ROLE_LABELS[change.buyingRole]}${change.isCoach ? '（内线）' : ''}”${stance}。`
+        : `已把联系人${u.name}的态度记为“${ATTITUDE_LABELS[change.attitude!]}”。`);
     } catch (err) {
       await db.query('ROLLBACK TO SAVEPOINT decision_chain_note');
       const e = translatePgError(err);
       if (!isAppError(e)) throw err;
-      said.push(`联系人${u.name}的决策角色没能更新：${e.message}`);
+      said.push(`联系人${u.name}的决策链信息没能更新：${e.message}`);
     }
   }
   return said;
