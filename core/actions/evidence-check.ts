@@ -4,7 +4,7 @@
  * visit page sends its draft and gets back what the evidence rules would find,
  * from the same facts and rules a submission is judged by, the live
  * checklist (every rule's line, done or not) and the photos whose tag looks
- * wrong (core/visit-assist/photo-retag.ts). Nothing is written.
+ * wrong (core/flow/photo-retag.ts). Nothing is written.
  *
  *   const v = await checkDraftEvidence(db, rep, actionId, draft, now);   // { score, verdict, findings, checklist, retags }
  */
@@ -22,7 +22,7 @@ import type { VisitDraftInput } from './action-schemas.js';
 import { loadDefinitionForAction, rulesForAction } from './definitions.js';
 import { assertAssignee } from './lifecycle.js';
 import { loadVisitFacts } from './visit-facts.js';
-import { retagSuggestions } from '../visit-assist/photo-retag.js';
+import { retagSuggestions } from '../flow/photo-retag.js';
 import type { GateRuleConfig } from '../flow/rules/index.js';
 
 export const EvidenceCheckSchema = z.object({

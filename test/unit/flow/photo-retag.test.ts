@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { retagSuggestions } from '../../../core/visit-assist/photo-retag.js';
+import { retagSuggestions } from '../../../core/flow/photo-retag.js';
 
 const at = (hhmm: string) => new Date(`2026-12-07T${hhmm}:00+08:00`);
 const REQUIRED = ['门头照', '合影'];

@@ -12,7 +12,7 @@
  *   retagSuggestions([{ id: 1, tags: ['门头照'], capturedAt: t0 }, { id: 2, tags: ['门头照'], capturedAt: t1 }], ['门头照', '合影'])
  *   // [{ attachmentId: 2, from: '门头照', to: '合影', reason: '门头照有2张、合影还没有；这张拍得更晚（10:32），更像合影' }]
  */
-import { shanghaiClock } from '../flow/time.js';
+import { shanghaiClock } from './time.js';
 
 export interface CapturedPhoto {
   id: number;
