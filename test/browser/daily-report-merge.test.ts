@@ -22,6 +22,8 @@ describe('日报 in the app and the chat, merged (browser, 390×844)', function 
   after(() => s?.close());
 
   const chat = async (page: Page, text: string): Promise<string> => {
+    // the page's own greeting first: counted before the page has drawn it, it would pass for the answer
+    await page.locator('[data-line="bot"]').first().waitFor();
     const before = await page.locator('[data-line="bot"]').count();
     await page.getByTestId('chat-input').fill(text);
     await page.getByTestId('chat-send').click();
