@@ -26,6 +26,7 @@ import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerOrgRoutes } from './routes/org.routes.js';
 import { registerRetailRoutes } from './routes/retail.routes.js';
 import { registerSessionRoutes } from './routes/sessions.routes.js';
+import { registerAttributionRoutes } from './routes/attribution.routes.js';
 import { registerScoreRoutes } from './routes/scores.routes.js';
 import { registerSettingsRoutes } from './routes/settings.routes.js';
 import { registerShareLinkRoutes } from './routes/share-links.routes.js';
@@ -91,6 +92,7 @@ export function createApp(deps: ApiDeps): Koa {
   registerScoreRoutes(kit);
   registerRetailRoutes(kit);
   registerTalkTrackRoutes(kit);
+  registerAttributionRoutes(kit);
 
   const openapi = new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',

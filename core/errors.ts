@@ -93,6 +93,8 @@ export const ERRORS = {
   PATROL_FINISHED: { status: 409, zh: '这次巡店已经结束，不能再修改' },
   PATROL_ITEM_UNKNOWN: { status: 422, zh: '检查表里没有这一项' },
   PATROL_INCOMPLETE: { status: 422, zh: '还有检查项未完成' },
+  // the attribution report (core/attribution)
+  ATTRIBUTION_FILTER_UNKNOWN: { status: 400, zh: '筛选的业务员、部门或产品线不存在，或不在你的查看范围内' },
   // attachments (core/attachments) and configuration (core/config-admin)
   ATTACHMENT_NOT_FOUND: { status: 404, zh: '附件不存在' },
   SHARE_LINK_NOT_FOUND: { status: 404, zh: '文档链接不存在' },

@@ -26,7 +26,7 @@ const MeSchema = z.object({
   demoMode: z.boolean(),
 }).openapi('Me');
 
-const RESOURCES: Resource[] = ['customers', 'contacts', 'leads', 'opportunities', 'orders', 'actions', 'escalations', 'config', 'org', 'outbox'];
+const RESOURCES: Resource[] = ['customers', 'contacts', 'leads', 'opportunities', 'orders', 'actions', 'escalations', 'config', 'org', 'outbox', 'attribution'];
 const VERBS: Verb[] = ['read', 'create', 'update', 'assign'];
 
 function describeMe(actor: Actor, deps: CoreDeps): z.infer<typeof MeSchema> {

@@ -9,7 +9,9 @@ export type Resource =
   | 'customers' | 'contacts' | 'leads' | 'opportunities' | 'orders'
   | 'actions' | 'escalations' | 'config' | 'org' | 'outbox'
   /** Stores, catalogue and shelf launches (core/retail); row scope is retail's own (core/retail/store-scope.ts). */
-  | 'retail';
+  | 'retail'
+  /** 结果归因 (core/attribution): managers' and the director's report. */
+  | 'attribution';
 export type Verb = 'read' | 'create' | 'update' | 'assign';
 
 const BUSINESS: Verb[] = ['read', 'create', 'update'];
@@ -21,12 +23,12 @@ const TABLE: Record<Role, Partial<Record<Resource, Verb[]>>> = {
   manager: {
     customers: BUSINESS, contacts: BUSINESS, leads: [...BUSINESS, 'assign'], opportunities: BUSINESS,
     orders: BUSINESS, actions: [...BUSINESS, 'assign'], escalations: ['read', 'update'],
-    config: ['read'], org: ['read'], outbox: ['read'], retail: ['read', 'create'],
+    config: ['read'], org: ['read'], outbox: ['read'], retail: ['read', 'create'], attribution: ['read'],
   },
   director: {
     customers: BUSINESS, contacts: BUSINESS, leads: [...BUSINESS, 'assign'], opportunities: BUSINESS,
     orders: BUSINESS, actions: [...BUSINESS, 'assign'], escalations: ['read', 'update'],
-    config: ['read'], org: ['read'], outbox: ['read'], retail: ['read', 'create'],
+    config: ['read'], org: ['read'], outbox: ['read'], retail: ['read', 'create'], attribution: ['read'],
   },
   // Compliance is copied on escalations and reads them; it does not work the pipeline.
   compliance: { escalations: ['read'], config: ['read'], org: ['read'], outbox: ['read'] },

@@ -50,24 +50,33 @@ let excel: Promise<typeof import('exceljs')> | null = null;
 const loadExcel = () => (excel ??= import('exceljs').then((m) => m.default ?? m, (err) => { excel = null; throw err; }));
 
 export async function toXlsx(title: string, columns: Column[], rows: Array<Record<string, Cell>>, note?: string): Promise<Buffer> {
+  return toXlsxBook([{ title, columns, rows, note }]);
+}
+
+export interface Sheet { title: string; columns: Column[]; rows: Array<Record<string, Cell>>; note?: string }
+
+/** Several tables in one workbook, a sheet each (a report with more than one table). */
+export async function toXlsxBook(sheets: Sheet[]): Promise<Buffer> {
   const ExcelJS = await loadExcel();
   const wb = new ExcelJS.Workbook();
   wb.creator = '动作流 ActionFlow';
   wb.created = new Date(0);
-  // sheet names: at most 31 characters, none of []:*?/\
-  const ws = wb.addWorksheet(title.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31) || '数据');
-  ws.columns = columns.map((c) => ({ header: c.label, key: c.key, width: Math.min(40, Math.max(10, c.label.length * 2 + 4)) }));
-  ws.getRow(1).font = { bold: true };
-  ws.views = [{ state: 'frozen', ySplit: 1 }];
-  for (const r of rows) {
-    ws.addRow(Object.fromEntries(columns.map((c) => {
-      const v = human(c, r[c.key] ?? null);
-      return [c.key, typeof v === 'string' ? safeText(v) : v];
-    })));
-  }
-  if (note) {
-    ws.addRow([]);
-    ws.addRow([note]);
+  for (const { title, columns, rows, note } of sheets) {
+    // sheet names: at most 31 characters, none of []:*?/\
+    const ws = wb.addWorksheet(title.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31) || '数据');
+    ws.columns = columns.map((c) => ({ header: c.label, key: c.key, width: Math.min(40, Math.max(10, c.label.length * 2 + 4)) }));
+    ws.getRow(1).font = { bold: true };
+    ws.views = [{ state: 'frozen', ySplit: 1 }];
+    for (const r of rows) {
+      ws.addRow(Object.fromEntries(columns.map((c) => {
+        const v = human(c, r[c.key] ?? null);
+        return [c.key, typeof v === 'string' ? safeText(v) : v];
+      })));
+    }
+    if (note) {
+      ws.addRow([]);
+      ws.addRow([note]);
+    }
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -8,7 +8,7 @@
  * A new kind of heavy work (an import's parse, OCR, a model's training) adds a
  * line here and declares its route `heavy` (api/route-kit.ts).
  */
-import { toCsv, toXlsx } from '../dashboards/export.js';
+import { toCsv, toXlsx, toXlsxBook, type Sheet } from '../dashboards/export.js';
 import type { Column } from '../dashboards/records.js';
 import { clusterWeek, type WeekTexts } from '../obstacles/cluster-week.js';
 import type { Heatmap } from '../obstacles/heatmap.js';
@@ -23,6 +23,8 @@ export const HEAVY_TASKS = {
   'obstacles.heatmap.png': (h: Heatmap) => svgToPng(renderHeatmapSvg(h)),
   'dashboards.records.csv': (t: TableInput) => toCsv(t.columns, t.rows),
   'dashboards.records.xlsx': (t: TableInput) => toXlsx(t.title, t.columns, t.rows, t.note),
+  // a report of several tables (结果归因: actions, reps, method), a sheet each
+  'workbook.xlsx': (b: { sheets: Sheet[] }) => toXlsxBook(b.sheets),
 } satisfies Record<string, (input: any) => unknown>;
 
 export type HeavyTaskName = keyof typeof HEAVY_TASKS;

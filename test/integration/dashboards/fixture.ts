@@ -12,11 +12,7 @@
  * "Now" is 2026-03-20 12:00 Shanghai; the current period is March 2026.
  */
 import pg from 'pg';
-import { migrate } from '../../../core/db/migrate.js';
-import { createPool } from '../../../core/db/pool.js';
-import { logger } from '../../../core/logger.js';
-import { installDefaults } from '../../../core/seed/install.js';
-import { emptyDatabase } from '../../support/database.js';
+import { handBuiltOrg } from '../../support/hand-built-org.js';
 
 export const NOW = new Date('2026-03-20T12:00:00+08:00');
 export const at = (s: string) => new Date(`${s}+08:00`);
@@ -36,17 +32,7 @@ export interface Fixture {
 }
 
 export async function buildFixture(): Promise<Fixture> {
-  const { url } = await emptyDatabase();
-  const pool = createPool(url, 8);
-  await migrate(pool, logger);
-  await installDefaults(pool, { seedDemo: false, now: NOW, logger });
-  const one = async (sql: string, params: unknown[]) => Number((await pool.query(sql, params)).rows[0].id);
-
-  const department = async (name: string, parent: number | null) => {
-    const id = await one('INSERT INTO departments (name, parent_id) VALUES ($1, $2) RETURNING id', [name, parent]);
-    await pool.query(`UPDATE departments SET path = COALESCE((SELECT path FROM departments WHERE id = $2), '/') || id || '/' WHERE id = $1`, [id, parent]);
-    return id;
-  };
+  const { pool, one, department } = await handBuiltOrg(NOW);
   const root = await department('测试集团', null);
   const sales = await department('销售中心', root);
   const east = await department('华东区', sales);
