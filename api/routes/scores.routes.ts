@@ -3,6 +3,7 @@ import { assertCan } from '../../core/auth/permissions.js';
 import { AppError } from '../../core/errors.js';
 import { IdParams } from '../../core/resources/schemas.js';
 import { getOpportunityScore, listOpportunityScores, ListScoresQuery, OpportunityScoreSchema } from '../../core/scoring/scores.js';
+import { getModelReport, ModelReportSchema } from '../../core/scoring/model-report.js';
 import { trainOrgModel } from '../../core/scoring/train.js';
 import { pushTalkTracks } from '../../core/talk-tracks/push.js';
 import { defineRoute, type RouteKit } from '../route-kit.js';
@@ -33,6 +34,12 @@ export function registerScoreRoutes(kit: RouteKit): void {
     summary: '进行中商机的赢率（按权限范围，赢率从高到低，最多500个）',
     query: ListScoresQuery, response: z.object({ items: z.array(OpportunityScoreSchema.omit({ history: true, reasons: true })) }),
     handler: ({ db, actor, query }) => listOpportunityScores(db, actor, query),
+  });
+  defineRoute(kit, {
+    method: 'get', path: '/api/scoring/model', operationId: 'getWinModelReport', tags,
+    summary: '本组织赢率模型（总监、管理员）：训练用的赢单与输单数、按时间切分的回测（AUC、Brier、校准）与静态字段基线并列、各特征学到的权重与规则先验；不足时说明还差多少',
+    response: ModelReportSchema,
+    handler: ({ db, actor }) => getModelReport(db, actor, kit.deps.now()),
   });
   defineRoute(kit, {
     method: 'post', path: '/api/scoring/model/train', operationId: 'trainWinModel', tags, status: 200, heavy: true,

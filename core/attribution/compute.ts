@@ -60,12 +60,15 @@ export function computeAttribution(input: AttributionInput): Computed {
   const deals = input.deals;
   const won = deals.filter((d) => d.won).length;
 
-  const actions = kinds.map((k) => actionRow(k, null, '全部阶段', deals, (d) => overall.get(d.id)?.get(k.kind)));
+  const actions = kinds.map((k) => {
+    const tally = (d: ClosedDeal) => overall.get(d.id)?.get(k.kind);
+    return { ...actionRow(k, null, '全部阶段', deals, tally), intensity: intensity(deals, tally) };
+  });
   const byStage: ActionRow[] = [];
   for (const s of input.stages) {
     const reached = deals.filter((d) => d.stages.includes(s.key));
     for (const k of kinds) {
-      const row = actionRow(k, s.key, s.name, reached, (d) => staged.get(d.id)?.get(`${k.kind}\u0000${s.key}`));
+      const row = { ...actionRow(k, s.key, s.name, reached, (d) => staged.get(d.id)?.get(`${k.kind}\u0000${s.key}`)), intensity: null };
       if (row.with.deals > 0) byStage.push(row);
     }
   }
@@ -97,26 +100,49 @@ function add(m: Map<number, Map<string, Tally>>, dealId: number, key: string, o:
   }
 }
 
+/** Two groups of deals compared: each group's win rate, and the difference with its interval. */
+function compare(a: ClosedDeal[], b: ClosedDeal[]) {
+  const wonA = a.filter((d) => d.won).length;
+  const wonB = b.filter((d) => d.won).length;
+  const difference = newcombeDifference(wonA, a.length, wonB, b.length);
+  return {
+    a: { deals: a.length, won: wonA, winRate: wilson(wonA, a.length) },
+    b: { deals: b.length, won: wonB, winRate: wilson(wonB, b.length) },
+    difference,
+    significant: !!difference && (difference.low > 0 || difference.high < 0),
+  };
+}
+
 function actionRow(
   k: { kind: string; label: string }, stage: string | null, stageName: string,
   population: ClosedDeal[], tally: (d: ClosedDeal) => Tally | undefined,
-): ActionRow {
+): Omit<ActionRow, 'intensity'> {
   const withIt = population.filter((d) => tally(d));
   const without = population.filter((d) => !tally(d));
-  const wonWith = withIt.filter((d) => d.won).length;
-  const wonWithout = without.filter((d) => d.won).length;
-  const difference = newcombeDifference(wonWith, withIt.length, wonWithout, without.length);
+  const c = compare(withIt, without);
   return {
     kind: k.kind, label: k.label, stage, stageName,
     population: population.length,
-    with: { deals: withIt.length, won: wonWith, winRate: wilson(wonWith, withIt.length) },
-    without: { deals: without.length, won: wonWithout, winRate: wilson(wonWithout, without.length) },
-    difference,
-    significant: !!difference && (difference.low > 0 || difference.high < 0),
+    with: c.a, without: c.b, difference: c.difference, significant: c.significant,
     smallSample: withIt.length < SMALL_SAMPLE || without.length < SMALL_SAMPLE,
     won: outcome(population.filter((d) => d.won), tally),
     lost: outcome(population.filter((d) => !d.won), tally),
   };
+}
+
+/**
+ * How often, not only whether: deals where the action happened at least as often as in the
+ * median deal (and at least twice) against the rest — what tells apart an action every deal has.
+ */
+function intensity(population: ClosedDeal[], tally: (d: ClosedDeal) => Tally | undefined): ActionRow['intensity'] {
+  const count = (d: ClosedDeal) => tally(d)?.count ?? 0;
+  const threshold = Math.max(2, Math.ceil(median(population.map(count)) ?? 0));
+  const more = population.filter((d) => count(d) >= threshold);
+  const fewer = population.filter((d) => count(d) < threshold);
+  // the same split as with/without says nothing new
+  if (!more.length || !fewer.some((d) => count(d) > 0)) return null;
+  const c = compare(more, fewer);
+  return { threshold, more: c.a, fewer: c.b, difference: c.difference, significant: c.significant };
 }
 
 function outcome(deals: ClosedDeal[], tally: (d: ClosedDeal) => Tally | undefined): ActionRow['won'] {

@@ -24,6 +24,8 @@ const ACTION_COLUMNS: Column[] = [
   col('diff', '赢率差（百分点）'), col('diffLow', '赢率差95%下限（百分点）'), col('diffHigh', '赢率差95%上限（百分点）'),
   col('significant', '差异显著', 'boolean'), col('small', '样本少', 'boolean'),
   col('wonShare', '赢单中出现比例（%）'), col('wonPerDeal', '赢单每单次数'), col('wonPos', '赢单首次出现·生命周期位置（%）'), col('wonDay', '赢单首次出现·距创建天数'),
+  col('moreAt', '次数多·门槛（次）'), col('moreDeals', '次数多·商机数'), col('moreRate', '次数多·赢率（%）'),
+  col('fewerDeals', '次数少·商机数'), col('fewerRate', '次数少·赢率（%）'), col('moreDiff', '次数多减少·赢率差（百分点）'),
   col('lostShare', '输单中出现比例（%）'), col('lostPerDeal', '输单每单次数'), col('lostPos', '输单首次出现·生命周期位置（%）'), col('lostDay', '输单首次出现·距创建天数'),
 ];
 
@@ -36,6 +38,8 @@ function actionRow(r: ActionRow): Row {
     diff: pct(r.difference?.diff), diffLow: pct(r.difference?.low), diffHigh: pct(r.difference?.high),
     significant: r.significant, small: r.smallSample,
     wonShare: pct(r.won.share), wonPerDeal: num(r.won.perDeal), wonPos: pct(r.won.medianLifePosition), wonDay: num(r.won.medianDay),
+    moreAt: r.intensity?.threshold ?? null, moreDeals: r.intensity?.more.deals ?? null, moreRate: pct(r.intensity?.more.winRate?.rate),
+    fewerDeals: r.intensity?.fewer.deals ?? null, fewerRate: pct(r.intensity?.fewer.winRate?.rate), moreDiff: pct(r.intensity?.difference?.diff),
     lostShare: pct(r.lost.share), lostPerDeal: num(r.lost.perDeal), lostPos: pct(r.lost.medianLifePosition), lostDay: num(r.lost.medianDay),
   };
 }

@@ -39,6 +39,11 @@ export const ActionRowSchema = z.object({
   significant: z.boolean(),
   smallSample: z.boolean(),
   won: Outcome, lost: Outcome,
+  /** Deals where it happened at least `threshold` times against the rest (the whole-deal rows, when counts vary). */
+  intensity: z.object({
+    threshold: z.number(), more: Side, fewer: Side,
+    difference: z.object({ diff: z.number(), low: z.number(), high: z.number() }).nullable(), significant: z.boolean(),
+  }).nullable(),
 });
 
 const Group = z.object({ id: z.number(), name: z.string(), deals: z.number(), won: z.number(), winRate: Rate.nullable() });

@@ -79,6 +79,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/dashboards', component: () => import('./pages/DashboardPage.vue'), meta: { title: '过程看板', tab: 'me', roles: ['rep', 'manager', 'director', 'admin'] } },
   { path: '/dashboards/:metric', component: () => import('./pages/DashboardMetricPage.vue'), meta: { title: '指标明细', tab: 'me', roles: ['rep', 'manager', 'director', 'admin'] } },
   { path: '/attribution', component: () => import('./pages/attribution/AttributionPage.vue'), meta: { title: '结果归因', tab: 'me', roles: MANAGERS } },
+  { path: '/scoring-model', component: () => import('./pages/attribution/ModelPage.vue'), meta: { title: '赢率模型', tab: 'me', roles: ['director', 'admin'] } },
   { path: '/obstacles', component: () => import('./pages/ObstaclesPage.vue'), meta: { title: '堵点热力图', tab: 'me', roles: ['rep', 'manager', 'director', 'admin'] } },
   { path: '/outbox', component: () => import('./pages/OutboxPage.vue'), meta: { title: '发件箱', tab: 'me' } },
   { path: '/chat', component: () => import('./pages/ChatPage.vue'), meta: { title: '聊天', tab: 'me' } },

@@ -127,4 +127,40 @@ describe('H5 attribution report (browser, 390×844)', function () {
     expect((await rep.ctx.request.get('/api/attribution')).status()).to.equal(403);
     await rep.ctx.close();
   });
+
+  it('shows directors and admins the win model beside the static baseline, with its calibration drawn', async () => {
+    const { ctx, page, errors } = await as('director.wang');
+    await page.goto('/attribution');
+    await page.locator('[data-testid="model-link"]').click();
+    await page.waitForURL(/\/scoring-model/);
+    await page.locator('[data-backtest]').waitFor();
+    const r = await (await ctx.request.get('/api/scoring/model')).json();
+    expect(r.status).to.equal('learned');
+    const b = r.model.backtest;
+    expect(await page.locator('[data-metric="auc"]').textContent()).to.equal(`AUC${b.learned.auc.toFixed(2)}${b.baseline.auc.toFixed(2)}`);
+    expect(await page.locator('[data-metric="brier"]').textContent()).to.equal(`Brier${b.learned.brier.toFixed(3)}${b.baseline.brier.toFixed(3)}`);
+    expect(await page.locator('[data-model-status]').textContent()).to.contain(`用 ${r.model.won} 个赢单、${r.model.lost} 个输单训练`);
+    expect(await page.locator('[data-backtest]').textContent()).to.contain(`${b.trainCount} 个商机训练`).and.contain(b.splitAtText);
+    expect(await page.locator('[data-bin]').count()).to.equal(b.learned.calibration.length);
+    expect(await page.locator('[data-calibration-chart] canvas').count()).to.equal(1);
+    expect(await page.locator('[data-weight]').count()).to.equal(r.model.weights.length);
+    await snap(page, 'attribution', 'model-report');
+    // training again makes a newer model the page then shows
+    await page.locator('[data-train]').click();
+    await page.waitForFunction((id) => fetch('/api/scoring/model').then((x) => x.json()).then((x) => x.model.id > id), r.model.id);
+    await page.locator('[data-train]:not([disabled])').waitFor();
+    expect(errors).to.deep.equal([]);
+    await ctx.close();
+
+    const admin = await as('admin.lin');
+    await admin.page.goto('/me');
+    await admin.page.locator('[data-testid="me-scoring-model"]').click();
+    await admin.page.locator('[data-backtest]').waitFor();
+    await admin.ctx.close();
+    const mgr = await as('mgr.li');
+    await mgr.page.goto('/me');
+    await mgr.page.locator('[data-testid="me-attribution"]').waitFor();
+    expect(await mgr.page.locator('[data-testid="me-scoring-model"]').count()).to.equal(0);
+    await mgr.ctx.close();
+  });
 });

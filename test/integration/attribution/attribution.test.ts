@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
+import { wilson as wilsonOf } from '../../../core/attribution/intervals.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { buildAttributionFixture, NOW, type AttributionFixture } from './fixture.js';
 
@@ -42,6 +43,12 @@ describe('the attribution report (GET /api/attribution)', function () {
     expect(v.won).to.deep.equal({ deals: 6, share: 5 / 6, perDeal: 1, medianLifePosition: 0.1, medianDay: 2 });
     expect(v.lost).to.deep.equal({ deals: 8, share: 2 / 8, perDeal: 2 / 8, medianLifePosition: 0.6, medianDay: 12 });
     expect(b.method.join('')).to.include('Wilson').and.include('Newcombe');
+    // how often: one deal visited twice (the median deal once, so the bar is 2) against the other 13
+    expect(v.intensity).to.deep.include({ threshold: 2, significant: false });
+    expect([v.intensity.more.deals, v.intensity.more.won, v.intensity.fewer.deals, v.intensity.fewer.won]).to.deep.equal([1, 1, 13, 5]);
+    expect(rate(v.intensity.fewer.winRate)).to.deep.equal(rate(wilsonOf(5, 13)));
+    // per-stage rows compare with and without only
+    expect(row(b, 'action:visit', 'lead_qualified').intensity).to.equal(null);
   });
 
   it('compares per stage only the deals that reached the stage, each action in the stage it happened in', async () => {
@@ -119,6 +126,7 @@ describe('the attribution report (GET /api/attribution)', function () {
     const lines = (await csv.text()).replace(/^\uFEFF/, '').split('\r\n');
     expect(lines[0]).to.match(/^动作,阶段,商机数,有该动作·商机数,有该动作·赢单数,有该动作·赢率（%）/);
     expect(lines[1]).to.match(/^客户拜访,全部阶段,14,7,5,71\.4,35\.9,91\.8,7,1,14\.3,2\.6,51\.3,57\.1,5\.8,80\.6,是,是,/);
+    expect(lines[1]).to.include(',2,1,100,13,38.5,61.5,');
     const reps = await fetch(`${api.baseUrl}/api/attribution.csv?${PERIOD}&table=reps`, { headers: { Authorization: `Bearer ${await api.tokenFor('director.wang')}` } });
     const repLines = (await reps.text()).split('\r\n');
     expect(repLines[0]).to.include('业务员,已结商机,赢单,赢率（%）').and.include('客户拜访（每单次数）');

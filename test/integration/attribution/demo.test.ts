@@ -18,6 +18,8 @@ describe('the attribution report on the demo organisation', function () {
     expect(dm.significant).to.equal(true);
     expect(dm.difference!.diff).to.be.greaterThan(0.2);
     expect(row('action:visit').won.perDeal!).to.be.greaterThan(row('action:visit').lost.perDeal! * 1.2);
+    // every deal is visited: how often tells them apart
+    expect(row('action:visit').intensity!.difference!.diff).to.be.greaterThan(0.1);
     expect(row('action:quote').difference!.diff).to.be.greaterThan(0);
     expect(r.reps.topQuartile!.repIds.length).to.equal(Math.ceil(r.reps.items.filter((x) => x.eligible).length / 4));
     expect(r.options.departments.map((d) => d.name)).to.not.include('合规部');
