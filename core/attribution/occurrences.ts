@@ -68,7 +68,8 @@ export async function loadOccurrences(db: Db, actor: Actor, period: Period, f: D
   dealsCte(sql, actor, period, f);
   // within the deal's life: an action not tied to any deal counts for the customer's deals open then
   const during = (at: string) => `${at} >= d.created_at AND ${at} <= d.closed_at`;
-  const mine = (t: string) => `(${t}.opportunity_id = d.id OR (${t}.opportunity_id IS NULL AND ${t}.customer_id = d.customer_id))`;
+  // an action on a deal is on its customer: joined by the customer's index, then kept when tied to this deal or to none
+  const mine = (t: string) => `${t}.customer_id = d.customer_id AND (${t}.opportunity_id = d.id OR ${t}.opportunity_id IS NULL)`;
   sql.with('occ', `
     SELECT d.id AS deal_id, 'action:' || a.definition_code AS kind, a.submitted_at AS at, NULL::text AS stage
       FROM d JOIN actions a ON ${mine('a')}
