@@ -9,6 +9,7 @@
  *   const r = computeAttribution({ deals, occurrences, kinds, stages });
  *   r.actions[0].with.winRate // { rate: 0.7, low: 0.3968, high: 0.8922 }
  */
+import { DAY_MS } from '../flow/time.js';
 import { median, newcombeDifference, wilson, type RateInterval } from './intervals.js';
 import type { ActionRow, AttributionReport } from './schemas.js';
 
@@ -43,7 +44,6 @@ export interface AttributionInput {
 export const MIN_REP_DEALS = 3;
 /** A comparison with fewer deals than this on either side is marked 样本少. */
 export const SMALL_SAMPLE = 10;
-const DAY_MS = 86_400_000;
 
 type Tally = { count: number; firstAt: Date };
 type Computed = Pick<AttributionReport, 'totals' | 'kinds' | 'stages' | 'actions' | 'byStage' | 'reps' | 'groups'>;

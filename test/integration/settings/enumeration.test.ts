@@ -30,6 +30,10 @@ const isInstaller = (f: string) => f.startsWith('core/seed/') || f === 'core/act
 
 /** Named numbers and defaults that are not business rules, and why. */
 const TECHNICAL: Record<string, string> = {
+  'core/attribution/intervals.ts#Z95': 'the normal quantile of a 95% interval (mathematics)',
+  'core/attribution/compute.ts#MIN_REP_DEALS': 'how the 结果归因 report ranks reps for its top quartile (a reading aid, not enforced on anyone)',
+  'core/attribution/compute.ts#SMALL_SAMPLE': 'when the 结果归因 report labels a comparison 样本少 (a reading aid, not enforced on anyone)',
+  'core/attribution/report.ts#DEFAULT_DAYS': 'the 结果归因 report\'s period when the request names none (the screen always names one)',
   'core/flow/segmenter.ts#CONTENT_CACHE_LIMIT': 'cache size',
   'core/flow/time.ts#SHANGHAI_OFFSET_MS': 'time-zone arithmetic',
   'core/flow/time.ts#DAY_MS': 'time arithmetic',
