@@ -7,6 +7,7 @@ import { Inbox } from './engine/inbox.js';
 import { DEFAULT_HANDLERS, InboundWorker } from './engine/inbound-worker.js';
 import type { BotDeps } from './engine/types.js';
 import type { BotTransport } from './transports/bot-transport.js';
+import { AibotSocketTransport } from './transports/aibot-socket.transport.js';
 import { AibotStreamTransport } from './transports/aibot-stream.transport.js';
 import { ConsoleTransport } from './transports/console.transport.js';
 import { WecomCallbackTransport } from './transports/wecom-callback.transport.js';
@@ -40,6 +41,7 @@ export interface BotPart extends Part {
  * sweeps for any it missed, and runs its own transports:
  * - WeCom callback: when WECOM_TOKEN is set; replies go through the outbox.
  * - 智能机器人 (AI bot) URL callback: when WECOM_AIBOT_TOKEN is set; replies are the stream the API serves.
+ * - 智能机器人 long connection: when WECOM_AIBOT_BOT_ID is set; this part holds the socket and streams its replies.
  * - wechaty: when WECHATY_PUPPET is set.
  * - console: in demo mode the H5 chat page (POST /api/bot/console) and `npm run chat`.
  *
@@ -61,6 +63,14 @@ export async function startBot(sys: System, deps: BotDeps = createBotDeps(sys)):
     // the API answers the platform's stream refreshes from the rows this inbox fills in
     inboxes.aibot = new Inbox(deps, new AibotStreamTransport());
     names.push('aibot');
+  }
+  if (sys.config.aibotSocket) {
+    const transport = new AibotSocketTransport(deps, sys.config.aibotSocket, { privateChatUrl: `${sys.config.publicUrl}/chat` });
+    const inbox = new Inbox(deps, transport);
+    await transport.start((env) => inbox.receive(env));
+    inboxes.aibot = inbox;
+    started.push(transport);
+    names.push('aibot-ws');
   }
   if (sys.config.WECHATY_PUPPET) {
     // loaded only when configured: wechaty and its gRPC puppet service are a third of the

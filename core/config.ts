@@ -76,6 +76,10 @@ const ConfigSchema = z
     ),
     // the name members @ in a group chat; a group message without "@<name>" is not answered
     WECOM_AIBOT_NAME: optionalString,
+    // the 智能机器人's long-connection mode (§9 B) instead of the URL callback: its Bot ID and Secret, both or neither
+    WECOM_AIBOT_BOT_ID: optionalString,
+    WECOM_AIBOT_SECRET: optionalString,
+    WECOM_AIBOT_WS_URL: z.url().default('wss://openws.work.weixin.qq.com'),
     WECOM_API_BASE: z.url().default('https://qyapi.weixin.qq.com'),
     WECOM_OAUTH_BASE: z.url().default('https://open.weixin.qq.com'),
     WECHATY_PUPPET: optionalString,
@@ -106,6 +110,15 @@ const ConfigSchema = z
       const missing = c.WECOM_AIBOT_TOKEN === undefined ? 'WECOM_AIBOT_TOKEN' : 'WECOM_AIBOT_ENCODING_AES_KEY';
       ctx.addIssue({ code: 'custom', path: [missing], message: '智能机器人的 Token 与 EncodingAESKey 须同时设置' });
     }
+    if ((c.WECOM_AIBOT_BOT_ID === undefined) !== (c.WECOM_AIBOT_SECRET === undefined)) {
+      const missing = c.WECOM_AIBOT_BOT_ID === undefined ? 'WECOM_AIBOT_BOT_ID' : 'WECOM_AIBOT_SECRET';
+      ctx.addIssue({ code: 'custom', path: [missing], message: '智能机器人长连接的 Bot ID 与 Secret 须同时设置' });
+    }
+    // one bot receives either by URL callback or by long connection (WeCom makes them exclusive);
+    // both set would answer the same rows from two places
+    if (c.WECOM_AIBOT_BOT_ID !== undefined && c.WECOM_AIBOT_TOKEN !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['WECOM_AIBOT_BOT_ID'], message: '智能机器人只能选一种接收方式：URL 回调（Token）或长连接（Bot ID），请去掉其中一组' });
+    }
     if (c.NODE_ENV === 'production' && !c.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: '生产环境必须设置' });
     }
@@ -129,12 +142,21 @@ export interface AibotConfig {
   name: string;
 }
 
+export interface AibotSocketConfig {
+  botId: string;
+  secret: string;
+  url: string;
+  name: string;
+}
+
 export interface Config extends RawConfig {
   /** No WeCom credentials: outbox instead of WeCom, console bot, dev sign-in. */
   demoMode: boolean;
   wecom: WecomConfig | null;
   /** The 智能机器人's callback keys; null: the AI bot is off. */
   aibot: AibotConfig | null;
+  /** The 智能机器人's long connection; null: not used. */
+  aibotSocket: AibotSocketConfig | null;
   sessionSecret: string;
   publicUrl: string;
 }
@@ -172,6 +194,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wecom,
     aibot: c.WECOM_AIBOT_TOKEN && c.WECOM_AIBOT_ENCODING_AES_KEY
       ? { token: c.WECOM_AIBOT_TOKEN, encodingAESKey: c.WECOM_AIBOT_ENCODING_AES_KEY, name: c.WECOM_AIBOT_NAME ?? '动作流' }
+      : null,
+    aibotSocket: c.WECOM_AIBOT_BOT_ID && c.WECOM_AIBOT_SECRET
+      ? { botId: c.WECOM_AIBOT_BOT_ID, secret: c.WECOM_AIBOT_SECRET, url: c.WECOM_AIBOT_WS_URL, name: c.WECOM_AIBOT_NAME ?? '动作流' }
       : null,
     // without SESSION_SECRET (demo mode) a process signs with a random secret of its own until
     // withPersistedSecret gives it the one kept in DATA_DIR (start-up and the CLIs do)

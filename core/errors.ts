@@ -127,6 +127,9 @@ export const ERRORS = {
   CALLBACK_XML_FORBIDDEN: { status: 400, zh: '回调内容包含不允许的 XML 声明' },
   CALLBACK_PAYLOAD_TOO_LARGE: { status: 413, zh: '回调内容过大' },
   CALLBACK_STALE: { status: 403, zh: '回调时间戳超出允许范围（前后 10 分钟），可能是重放的旧请求' },
+  AIBOT_SOCKET_DOWN: { status: 503, zh: '与企业微信智能机器人的长连接暂时断开，消息已保存，重连后处理' },
+  AIBOT_REPLY_REFUSED: { status: 502, zh: '企业微信拒绝了智能机器人的回复' },
+  AIBOT_MEDIA_INVALID: { status: 422, zh: '智能机器人消息里的图片无法下载或解密（链接只有 5 分钟有效），请重新发送' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -40,24 +40,35 @@ export function groupAnswer(privateChatUrl: string): string {
   return `你好，我是动作流助手。群聊里我不谈具体客户和个人的数据。查任务、记拜访、问进展，请单独和我聊：${privateChatUrl}`;
 }
 
+/**
+ * A group message that @-mentions the bot, recorded already answered with the general answer (a
+ * redelivery finds it); false when the bot was not mentioned — nothing is recorded or answered.
+ */
+export async function answerGroupMention(
+  deps: Pick<CoreDeps, 'pool' | 'now'>, cb: Extract<AibotCallback, { kind: 'message' }>, opts: Pick<AibotOptions, 'name' | 'privateChatUrl'>,
+): Promise<BotReply[] | null> {
+  const mention = `@${opts.name}`;
+  if (!cb.words?.includes(mention)) return null;
+  const replies: BotReply[] = [{ kind: 'text', text: groupAnswer(opts.privateChatUrl) }];
+  await recordAnswered(deps.pool, {
+    dedupeKey: aibotDedupeKey(cb.msgid), transport: 'aibot', userid: cb.userid, now: deps.now(), message: withoutMention(cb.message, mention), replies,
+  });
+  return replies;
+}
+
 export function createAibotAcceptor(deps: Pick<CoreDeps, 'pool' | 'logger' | 'now'>, opts: AibotOptions): AibotAcceptor {
   const notifier = createInboundNotifier(deps.pool, deps.logger, opts.bus ?? null);
-  const mention = `@${opts.name}`;
 
   const frame = async (streamId: string, waitMs: number): Promise<StreamFrame> => {
-    const replies = await awaitReplies(deps.pool, dedupeKeyOf(streamId), waitMs);
-    return toFrame(streamId, replies);
+    const replies = await awaitReplies(deps.pool, aibotDedupeKey(streamId), waitMs);
+    return streamFrame(streamId, replies);
   };
 
   return async (cb) => {
     if (cb.kind === 'event') return null;
     if (cb.kind === 'stream_refresh') return frame(cb.streamId, 0);
-    const record = { dedupeKey: dedupeKeyOf(cb.msgid), transport: 'aibot' as const, userid: cb.userid, now: deps.now() };
-    if (cb.chat === 'group') {
-      if (!cb.words?.includes(mention)) return null;
-      await recordAnswered(deps.pool, { ...record, message: withoutMention(cb.message, mention), replies: [{ kind: 'text', text: groupAnswer(opts.privateChatUrl) }] });
-      return frame(cb.msgid, 0);
-    }
+    if (cb.chat === 'group') return (await answerGroupMention(deps, cb, opts)) ? frame(cb.msgid, 0) : null;
+    const record = { dedupeKey: aibotDedupeKey(cb.msgid), transport: 'aibot' as const, userid: cb.userid, now: deps.now() };
     if (await recordInbound(deps.pool, { ...record, message: cb.message })) {
       notifier.notify({ transport: 'aibot', dedupeKey: record.dedupeKey, userid: cb.userid, media: false });
     }
@@ -66,11 +77,12 @@ export function createAibotAcceptor(deps: Pick<CoreDeps, 'pool' | 'logger' | 'no
 }
 
 /** The stream id is the message's msgid: a refresh names the inbox row it waits for. */
-function dedupeKeyOf(streamId: string): string {
-  return `aibot:${streamId}`;
+export function aibotDedupeKey(msgid: string): string {
+  return `aibot:${msgid}`;
 }
 
-function toFrame(id: string, replies: BotReply[] | null): StreamFrame {
+/** The stream's frame for a message's replies: finished when they are there (null: still being handled). */
+export function streamFrame(id: string, replies: BotReply[] | null): StreamFrame {
   const content = replies ? truncateBytes(replies.map((r) => r.text).join('\n\n'), STREAM_MAX_BYTES) : '';
   return { msgtype: 'stream', stream: { id, finish: replies !== null, content } };
 }

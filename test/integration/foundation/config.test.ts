@@ -38,6 +38,16 @@ describe('configuration', () => {
     expect(loadConfig({ WECOM_AIBOT_TOKEN: 'tok', WECOM_AIBOT_ENCODING_AES_KEY: key }).aibot).to.deep.equal({ token: 'tok', encodingAESKey: key, name: '动作流' });
   });
 
+  it("keeps the 智能机器人's long connection off unless its Bot ID and Secret are both set, and refuses it beside the URL callback", () => {
+    expect(loadConfig({}).aibotSocket).to.equal(null);
+    expect(problemsOf({ WECOM_AIBOT_BOT_ID: 'bot1' }).map((p) => p.split(':')[0])).to.deep.equal(['WECOM_AIBOT_SECRET']);
+    expect(loadConfig({ WECOM_AIBOT_BOT_ID: 'bot1', WECOM_AIBOT_SECRET: 's' }).aibotSocket)
+      .to.deep.equal({ botId: 'bot1', secret: 's', url: 'wss://openws.work.weixin.qq.com', name: '动作流' });
+    const both = problemsOf({ WECOM_AIBOT_BOT_ID: 'bot1', WECOM_AIBOT_SECRET: 's', WECOM_AIBOT_TOKEN: 'tok', WECOM_AIBOT_ENCODING_AES_KEY: 'a'.repeat(43) });
+    expect(both.map((p) => p.split(':')[0])).to.deep.equal(['WECOM_AIBOT_BOT_ID']);
+    expect(both[0]).to.include('只能选一种');
+  });
+
   it('rejects a DATABASE_URL that is not a postgres URL and an AES key of the wrong length', () => {
     const problems = problemsOf({ DATABASE_URL: 'mysql://x', WECOM_ENCODING_AES_KEY: 'short' });
     expect(problems.map((p) => p.split(':')[0]).sort()).to.deep.equal(['DATABASE_URL', 'WECOM_ENCODING_AES_KEY']);

@@ -128,6 +128,8 @@ const TECHNICAL: Record<string, string> = {
   'core/wecom/callback-crypto.ts#CALLBACK_WINDOW_SECONDS': "replay window, wider than WeCom's retries",
   'core/inbound/accept-aibot.ts#FIRST_FRAME_WAIT_MS': "protocol timing: the first stream frame inside WeCom's 5 s callback window",
   'core/inbound/accept-aibot.ts#STREAM_MAX_BYTES': "WeCom's limit on a stream frame's content",
+  'core/wecom/aibot-socket.ts#MAX_MISSED_PINGS': 'protocol timing: unanswered heartbeats before the long connection counts as dead (as the official SDK)',
+  'bot/transports/aibot-socket.transport.ts#STREAM_WINDOW_MS': "protocol timing: how long WeCom keeps a stream open for its answer",
   'core/heavy/heavy-runner.ts#MAX_PAUSED': 'memory guard for paused refusals',
   'core/profile/contact-touches.ts#LOOKBACK_DAYS': 'the window 对接频次 is defined over (touches in the last year), not a threshold',
   'core/profile/licence/ocr-engine.ts#READ_SIDE': "the OCR models' input size",

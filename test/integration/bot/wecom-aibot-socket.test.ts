@@ -1,0 +1,166 @@
+import { expect } from 'chai';
+import type pg from 'pg';
+import type { BotPart } from '../../../bot/main.js';
+import { warmUpSegmenter } from '../../../core/flow/segmenter.js';
+import { logger } from '../../../core/logger.js';
+import { AibotSocket } from '../../../core/wecom/aibot-socket.js';
+import { freshDatabase } from '../../support/database.js';
+import { startFakeAibotSocket, type FakeAibotSocket, type ReceivedFrame } from '../../support/fake-aibot-socket.js';
+import { botDepsFor, startBotPart } from './bot-helpers.js';
+
+/**
+ * The WeCom 智能机器人 in long-connection mode, end to end: WeCom's side is a loopback WebSocket
+ * server speaking the real frames (test/support/fake-aibot-socket.ts); the bot part is started as
+ * `npm start` starts it, with WECOM_AIBOT_BOT_ID / WECOM_AIBOT_SECRET pointing at it, over a real
+ * database. Messages go through the bot's inbox; answers come back as stream frames on the
+ * callback's req_id.
+ */
+const BOT = { botId: 'aibot-ws-1', secret: 'ws-secret-42' };
+
+let seq = 0;
+const msgid = () => `ws-msg-${Date.now()}-${seq++}`;
+
+function textBody(from: string, content: string, o: { id?: string; group?: boolean } = {}) {
+  return {
+    msgid: o.id ?? msgid(), aibotid: BOT.botId, chattype: o.group ? 'group' : 'single', ...(o.group ? { chatid: 'CHAT1' } : {}),
+    from: { userid: from }, msgtype: 'text', text: { content },
+  };
+}
+
+const finished = (frames: ReceivedFrame[], id: string) =>
+  frames.filter((f) => f.cmd === 'aibot_respond_msg' && f.body?.stream?.id === id && f.body.stream.finish === true);
+
+describe('the WeCom 智能机器人 long connection (WECOM_AIBOT_BOT_ID)', () => {
+  let pool: pg.Pool;
+  let wecom: FakeAibotSocket;
+  let bot: BotPart;
+
+  /** Delivers a message and resolves with its one finished frame. */
+  async function ask(body: ReturnType<typeof textBody>): Promise<ReceivedFrame> {
+    const reqId = wecom.deliver(body);
+    await wecom.until((r) => finished(r, body.msgid).length > 0);
+    const [frame] = finished(wecom.received, body.msgid);
+    expect(frame.headers.req_id).to.equal(reqId);
+    return frame;
+  }
+
+  const startBotOn = (fake: FakeAibotSocket) => startBotPart(pool, botDepsFor(pool, {
+    env: { WECOM_AIBOT_BOT_ID: BOT.botId, WECOM_AIBOT_SECRET: BOT.secret, WECOM_AIBOT_WS_URL: fake.url, WECOM_AIBOT_NAME: '动作流' },
+  }));
+
+  before(async () => {
+    warmUpSegmenter();
+    ({ pool } = await freshDatabase(10));
+    wecom = await startFakeAibotSocket(BOT);
+    bot = await startBotOn(wecom);
+    await wecom.until(() => wecom.subscriptions === 1);
+  });
+  after(async () => {
+    await bot.stop();
+    await wecom.close();
+  });
+
+  it('subscribes with the bot id and secret', () => {
+    const [sub] = wecom.received.filter((f) => f.cmd === 'aibot_subscribe');
+    expect(sub.body).to.deep.equal({ bot_id: BOT.botId, secret: BOT.secret });
+  });
+
+  it("answers rep.zhao's message on its req_id with a finished stream frame holding the bot's answer", async () => {
+    const m = textBody('rep.zhao', '我的任务');
+    const frame = await ask(m);
+    expect(frame.body.msgtype).to.equal('stream');
+    expect(frame.body.stream.content).to.include('没有待办');
+    const { rows } = await pool.query('SELECT transport, processed_at FROM bot_inbound WHERE dedupe_key = $1', [`aibot:${m.msgid}`]);
+    expect(rows).to.have.length(1);
+    expect(rows[0].transport).to.equal('aibot');
+  });
+
+  it('understands a voice message by its platform transcript, like typed text', async () => {
+    const m = { ...textBody('rep.zhao', ''), msgtype: 'voice', text: undefined, voice: { content: '我的任务' } };
+    const frame = await ask(m as never);
+    expect(frame.body.stream.content).to.include('没有待办');
+  });
+
+  it('answers a frame delivered twice once: the same answer, one inbox row, one visit opened', async () => {
+    const m = textBody('rep.zhao', '我在华联超市总部');
+    const actionsBefore = (await pool.query('SELECT count(*)::int AS n FROM actions')).rows[0].n as number;
+    const first = await ask(m);
+    expect(first.body.stream.content).to.include('已为你新建拜访');
+    const again = wecom.deliver(m);
+    await wecom.until((r) => finished(r, m.msgid).length === 2);
+    const second = finished(wecom.received, m.msgid)[1];
+    expect(second.headers.req_id).to.equal(again);
+    expect(second.body.stream.content).to.equal(first.body.stream.content);
+    const { rows } = await pool.query('SELECT attempts FROM bot_inbound WHERE dedupe_key = $1', [`aibot:${m.msgid}`]);
+    expect(rows).to.deep.equal([{ attempts: 1 }]);
+    const actionsAfter = (await pool.query('SELECT count(*)::int AS n FROM actions')).rows[0].n as number;
+    expect(actionsAfter).to.equal(actionsBefore + 1);
+  });
+
+  it('answers a group message only when @-mentioned, generally and with the private-chat link', async () => {
+    const quiet = textBody('rep.zhao', '我的商机', { group: true });
+    wecom.deliver(quiet);
+    const loud = await ask(textBody('rep.zhao', '@动作流 我的商机', { group: true }));
+    expect(loud.body.stream.content).to.include('单独和我聊').and.include('/chat');
+    expect(finished(wecom.received, quiet.msgid)).to.have.length(0);
+    const { rowCount } = await pool.query('SELECT 1 FROM bot_inbound WHERE dedupe_key = $1', [`aibot:${quiet.msgid}`]);
+    expect(rowCount).to.equal(0);
+  });
+
+  it('reconnects after a dropped connection and answers what was in flight and what came meanwhile, each once', async () => {
+    const inFlight = textBody('rep.zhao', '我在永辉超市上海区域公司');
+    const meanwhile = textBody('rep.zhao', '我的任务');
+    const actionsBefore = (await pool.query('SELECT count(*)::int AS n FROM actions')).rows[0].n as number;
+    const subscriptions = wecom.subscriptions;
+    // the link dies just as the answer goes out: WeCom never acknowledges it
+    wecom.dropOn = (f) => f.body?.stream?.id === inFlight.msgid && f.body.stream.finish === true;
+    wecom.deliver(inFlight);
+    await wecom.until((r) => finished(r, inFlight.msgid).length === 1);
+    const [lost] = finished(wecom.received, inFlight.msgid);
+    wecom.deliver(meanwhile);
+    await wecom.until((r) => finished(r, inFlight.msgid).length === 2 && finished(r, meanwhile.msgid).length === 1);
+    expect(wecom.subscriptions).to.equal(subscriptions + 1);
+    const [, again] = finished(wecom.received, inFlight.msgid);
+    expect(again.connection).to.be.greaterThan(lost.connection);
+    expect(again.body.stream.content).to.equal(lost.body.stream.content).and.include('已为你新建拜访');
+    expect(finished(wecom.received, meanwhile.msgid)[0].body.stream.content).to.include('待办');
+    const { rows } = await pool.query(
+      'SELECT attempts FROM bot_inbound WHERE dedupe_key = ANY($1)', [[`aibot:${inFlight.msgid}`, `aibot:${meanwhile.msgid}`]]);
+    expect(rows.map((r) => r.attempts)).to.deep.equal([1, 1]);
+    const actionsAfter = (await pool.query('SELECT count(*)::int AS n FROM actions')).rows[0].n as number;
+    expect(actionsAfter).to.equal(actionsBefore + 1);
+  });
+});
+
+describe('the 智能机器人 long connection itself (core/wecom/aibot-socket)', () => {
+  it('pings on its heartbeat, and drops and resubscribes when two pings go unanswered', async () => {
+    const wecom = await startFakeAibotSocket(BOT);
+    const socket = new AibotSocket({ url: wecom.url, ...BOT, logger, onCallback: () => undefined, heartbeatMs: 20, reconnectBaseMs: 10 });
+    try {
+      socket.open();
+      await wecom.until((r) => r.filter((f) => f.cmd === 'ping').length >= 3);
+      expect(wecom.subscriptions).to.equal(1);
+      wecom.answerPings = false;
+      await wecom.until(() => wecom.subscriptions === 2);
+      expect(wecom.received.filter((f) => f.cmd === 'aibot_subscribe' && f.connection === 2)).to.have.length(1);
+    } finally {
+      await socket.close();
+      await wecom.close();
+    }
+  });
+
+  it('is refused with a wrong secret: not subscribed, and it keeps trying with a growing delay', async () => {
+    const wecom = await startFakeAibotSocket(BOT);
+    const socket = new AibotSocket({ url: wecom.url, botId: BOT.botId, secret: 'wrong', logger, onCallback: () => undefined, reconnectBaseMs: 10 });
+    try {
+      socket.open();
+      await wecom.until((r) => r.filter((f) => f.cmd === 'aibot_subscribe').length >= 3);
+      expect(socket.ready).to.equal(false);
+      expect(wecom.subscriptions).to.equal(0);
+      await socket.reply('x', {}).then(() => expect.fail('sent while not subscribed'), (err) => expect(err.code).to.equal('AIBOT_SOCKET_DOWN'));
+    } finally {
+      await socket.close();
+      await wecom.close();
+    }
+  });
+});
