@@ -61,7 +61,7 @@ export async function startBot(sys: System, deps: BotDeps = createBotDeps(sys)):
   }
   if (sys.config.aibot) {
     // the API answers the platform's stream refreshes from the rows this inbox fills in
-    inboxes.aibot = new Inbox(deps, new AibotStreamTransport());
+    inboxes.aibot = new Inbox(deps, new AibotStreamTransport(deps));
     names.push('aibot');
   }
   if (sys.config.aibotSocket) {

@@ -27,7 +27,7 @@ import { textMessage, type OutboxMessage } from '../../core/outbox/enqueue.js';
 import { BUSY, unknownMember } from '../replies/templates.js';
 import type { BotTransport, InboundEnvelope } from '../transports/bot-transport.js';
 import { runTurn, toReplies } from './run-turn.js';
-import { prepareMedia, type PreparedMedia } from './media.js';
+import { prepareMedia, type Prepared } from './media.js';
 import type { ConversationState, PendingQuestion } from './state.js';
 import type { BotDeps, BotMessage, BotReply } from './types.js';
 
@@ -51,7 +51,7 @@ function outboxRows(userid: string, dedupeKey: string, replies: readonly BotRepl
 
 /** Runs the engine on a claimed message and finishes it (conversation, outbox, processed) in the same transaction. */
 async function handleClaimed(
-  tx: pg.PoolClient, deps: BotDeps, c: ClaimedInbound, opts: { prepared?: PreparedMedia; outbox: boolean },
+  tx: pg.PoolClient, deps: BotDeps, c: ClaimedInbound, opts: { prepared?: Prepared; outbox: boolean },
 ): Promise<BotReply[]> {
   const { dedupeKey, userid } = c.row;
   const convo = c.conversation as Conversation<ConversationState, PendingQuestion> | null;
@@ -123,7 +123,7 @@ export class Inbox {
 
   /** A message just recorded, in hand (not read back); claiming makes it a no-op when another worker has it or did it. */
   private async handleRecorded(env: InboundEnvelope): Promise<BotReply[]> {
-    let prepared: PreparedMedia | undefined;
+    let prepared: Prepared | undefined;
     try {
       prepared = await prepareMedia(this.deps, env.message);
     } catch (err) {
@@ -132,7 +132,7 @@ export class Inbox {
     return this.handleClaimedBy(env.dedupeKey, env.userid, prepared);
   }
 
-  private async handleClaimedBy(dedupeKey: string, userid: string, prepared?: PreparedMedia): Promise<BotReply[]> {
+  private async handleClaimedBy(dedupeKey: string, userid: string, prepared?: Prepared): Promise<BotReply[]> {
     try {
       const done = await handlingTransaction(this.deps.pool, async (tx) => {
         const claimed = await claimForHandling(tx, dedupeKey);
@@ -148,14 +148,20 @@ export class Inbox {
     }
   }
 
-  private async deliver(userid: string, replies: BotReply[], dedupeKey: string): Promise<void> {
+  /** `sendKey` makes each sent reply's key (the busy notice has its own); `answered` hears of the message's own key. */
+  private async deliver(userid: string, replies: BotReply[], dedupeKey: string, sendKey = dedupeKey): Promise<void> {
     if (this.transport.repliesInline) return;
+    if (this.transport.answered) {
+      await this.transport.answered({ dedupeKey, userid, replies })
+        .catch((err) => this.deps.logger.error({ err, dedupeKey }, 'bot answer not delivered'));
+      return;
+    }
     if (this.transport.transactional) {
       this.transport.flush?.();
       return;
     }
     for (const [i, r] of replies.entries()) {
-      await this.transport.send(userid, r, { dedupeKey: `bot:${dedupeKey}:${i}` })
+      await this.transport.send(userid, r, { dedupeKey: `bot:${sendKey}:${i}` })
         .catch((err) => this.deps.logger.error({ err, dedupeKey }, 'bot reply not delivered'));
     }
   }
@@ -172,7 +178,7 @@ export class Inbox {
     });
     this.deps.logger.error({ err, dedupeKey, giveUp: outcome?.gaveUp ?? false }, 'bot message failed');
     if (!outcome?.gaveUp) return [];
-    await this.deliver(outcome.userid, busy, `${dedupeKey}:busy`);
+    await this.deliver(outcome.userid, busy, dedupeKey, `${dedupeKey}:busy`);
     return busy;
   }
 }

@@ -8,6 +8,9 @@
  */
 import { insertAttachment, storeFile, updateAttachmentTags, type StoredFile } from '../../core/attachments/attachments.js';
 import { fetchWecomMedia } from '../../core/attachments/from-wecom.js';
+import type { ReceivedFile } from '../../core/attachments/receive.js';
+import type { AibotPicture } from '../../core/inbound/bot-message.js';
+import { aesKeyOf, fetchAibotPicture } from '../../core/wecom/aibot-media.js';
 import { customerPlace, customersOf } from '../../core/resources/customers.js';
 import { type OpenAction } from '../../core/actions/open-work.js';
 import { isAppError } from '../../core/errors.js';
@@ -24,19 +27,30 @@ import { guarded, say, setPending, type Turn } from './turn.js';
 import type { BotDeps, BotMessage } from './types.js';
 import { truncateChars } from '../parse/truncate.js';
 
-/** A WeCom media file fetched and stored ahead of the transaction, or why it could not be. */
+/** A file fetched and stored ahead of the transaction, or why it could not be. */
 export type PreparedMedia = { stored: StoredFile; filename: string | null } | { error: string };
+/** What a message needs fetched: one file, or each picture of a 图文混排 in its order. */
+export type Prepared = PreparedMedia | PreparedMedia[];
 
-export async function prepareMedia(deps: BotDeps, message: BotMessage): Promise<PreparedMedia | undefined> {
-  if ((message.kind !== 'image' && message.kind !== 'voice') || !message.mediaId || message.attachmentId) return undefined;
-  const kind: AttachmentKind = message.kind === 'image' ? 'photo' : 'voice';
+async function fetched(deps: BotDeps, fetch: () => Promise<{ file: ReceivedFile; filename?: string | null }>): Promise<PreparedMedia> {
   try {
-    const { file, filename } = await fetchWecomMedia(deps.wecom, { mediaId: message.mediaId, kind });
-    return { stored: await storeFile(deps.storage, file), filename };
+    const { file, filename } = await fetch();
+    return { stored: await storeFile(deps.storage, file), filename: filename ?? null };
   } catch (err) {
     if (isAppError(err)) return { error: err.message };
     throw err;
   }
+}
+
+const aibotPicture = (deps: BotDeps, p: AibotPicture) => fetchAibotPicture({ url: p.url, aesKey: aesKeyOf(p, deps.config.aibot?.encodingAESKey ?? null) });
+
+export async function prepareMedia(deps: BotDeps, message: BotMessage): Promise<Prepared | undefined> {
+  if (message.kind === 'mixed') return Promise.all(message.images.map((p) => fetched(deps, () => aibotPicture(deps, p))));
+  if ((message.kind !== 'image' && message.kind !== 'voice') || message.attachmentId) return undefined;
+  if (message.kind === 'image' && message.url) return fetched(deps, () => aibotPicture(deps, { url: message.url!, aesKey: message.aesKey }));
+  if (!message.mediaId) return undefined;
+  const kind: AttachmentKind = message.kind === 'image' ? 'photo' : 'voice';
+  return fetched(deps, () => fetchWecomMedia(deps.wecom, { mediaId: message.mediaId!, kind }));
 }
 
 /** Records the file as the member's attachment; the id, or null (and the reason said). */
@@ -56,7 +70,7 @@ export async function recordAttachment(
     return null;
   }
   const a = await guarded(t, () => insertAttachment(t.db, t.actor, prepared.stored, {
-    tags, source: 'wecom_media', wecomMediaId: message.mediaId, filename: prepared.filename,
+    tags, source: 'wecom_media', ...(message.mediaId ? { wecomMediaId: message.mediaId } : {}), filename: prepared.filename,
     ...(customerId ? { customerId } : t.convo.activeActionId ? { actionId: t.convo.activeActionId } : {}),
   }));
   if (isAppError(a)) {

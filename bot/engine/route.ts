@@ -26,7 +26,7 @@ import { routeIntent } from '../../core/understanding/intent-router.js';
 import { TALK_TRACK_INTENT } from '../../core/talk-tracks/ask.js';
 import { greet, help, notUnderstood, reportName, shortHelp, tooLong, unsupported, whichAction } from '../replies/templates.js';
 import { applyChosenContact, applySlots, createChosenContact, offerNewContact } from './apply-text.js';
-import { answerPhotoTag, handleLocation, handlePhoto, handleVoice, type PreparedMedia } from './media.js';
+import { answerPhotoTag, handleLocation, handlePhoto, handleVoice, type Prepared, type PreparedMedia } from './media.js';
 import { pickChoice, resolveSession, startVisit } from './pick-action.js';
 import { reportProgress, submitReport } from './progress.js';
 import { DEFAULT_PHOTO_TAGS, libraryWords, openSession, slotContext, type Session } from './session.js';
@@ -38,14 +38,22 @@ import { truncateChars } from '../parse/truncate.js';
 /** Longer messages are read up to here: nobody types a report longer, and parsing stays bounded. */
 export const MAX_TEXT = 1000;
 
-export async function routeMessage(t: Turn, m: BotMessage, prepared?: PreparedMedia, replayed = false): Promise<void> {
+export async function routeMessage(t: Turn, m: BotMessage, prepared?: Prepared, replayed = false): Promise<void> {
+  const one: PreparedMedia | undefined = Array.isArray(prepared) ? undefined : prepared;
   switch (m.kind) {
     case 'text': return handleText(t, m.text, replayed);
-    case 'image': return t.convo.state.expectLicence ? receiveLicencePhoto(t, m, prepared) : handlePhoto(t, m, prepared);
+    case 'image': return t.convo.state.expectLicence ? receiveLicencePhoto(t, m, one) : handlePhoto(t, m, one);
+    case 'mixed': {
+      // the pictures first: "这张是门头照" written under them then tags the one just received
+      const files = Array.isArray(prepared) ? prepared : [];
+      for (const [i, picture] of m.images.entries()) await handlePhoto(t, { kind: 'image', ...picture }, files[i]);
+      if (m.text.trim()) await handleText(t, m.text, replayed);
+      return;
+    }
     case 'voice': {
       // the 智能机器人 sends the platform's transcript and no recording: nothing to keep, the words are the message
       if (!m.mediaId && !m.attachmentId && m.recognition) return handleText(t, m.recognition, replayed);
-      const heard = await handleVoice(t, m, prepared);
+      const heard = await handleVoice(t, m, one);
       if (heard) await answerByVoice(t, heard.words, heard.session);
       return;
     }

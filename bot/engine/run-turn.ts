@@ -11,7 +11,7 @@ import type pg from 'pg';
 import type { Actor } from '../../core/auth/actor.js';
 import type { Conversation } from '../../core/inbound/inbound-repo.js';
 import { truncateBytes } from '../../core/wecom/callback-reply.js';
-import type { PreparedMedia } from './media.js';
+import type { Prepared } from './media.js';
 import { routeMessage } from './route.js';
 import { storedPending, storedState, type ConversationState, type PendingQuestion } from './state.js';
 import type { Turn } from './turn.js';
@@ -40,7 +40,7 @@ export function toReplies(lines: readonly string[]): BotReply[] {
  * changed in place and the caller saves it.
  */
 export async function runTurn(
-  tx: pg.PoolClient, deps: BotDeps, actor: Actor, convo: Conversation<ConversationState, PendingQuestion>, message: BotMessage, prepared?: PreparedMedia,
+  tx: pg.PoolClient, deps: BotDeps, actor: Actor, convo: Conversation<ConversationState, PendingQuestion>, message: BotMessage, prepared?: Prepared,
 ): Promise<BotReply[]> {
   convo.state = storedState(convo.state);
   convo.pendingQuestion = storedPending(convo.pendingQuestion);

@@ -15,15 +15,14 @@
  *   await transport.start((env) => inbox.receive(env));
  */
 import type { AibotSocketConfig } from '../../core/config.js';
-import { aibotDedupeKey, answerGroupMention, FIRST_FRAME_WAIT_MS, streamFrame } from '../../core/inbound/accept-aibot.js';
+import {
+  aibotDedupeKey, aibotInbound, answerGroupMention, FIRST_FRAME_WAIT_MS, joinReplies, recordAibotFeedback, STREAM_WINDOW_MS, streamFrame, welcomeFrame,
+} from '../../core/inbound/accept-aibot.js';
 import { toAibotCallback, type AibotCallback } from '../../core/inbound/aibot-message.js';
 import { awaitReplies } from '../../core/inbound/inbound-repo.js';
-import { AibotSocket, type AibotCallbackFrame } from '../../core/wecom/aibot-socket.js';
+import { AIBOT_CMD, AibotSocket, type AibotCallbackFrame } from '../../core/wecom/aibot-socket.js';
 import type { BotDeps, BotReply } from '../engine/types.js';
 import type { BotTransport, OnMessage, SendOptions } from './bot-transport.js';
-
-/** How long a redelivered message waits for its first handling's answer (WeCom's stream window). */
-const STREAM_WINDOW_MS = 5 * 60_000;
 
 export interface AibotSocketTransportOptions {
   /** Where the private chat with the bot is (the H5 chat page). */
@@ -62,9 +61,14 @@ export class AibotSocketTransport implements BotTransport {
     return this.socket.whenReady();
   }
 
-  async send(userid: string, reply: BotReply, opts: SendOptions = {}): Promise<void> {
-    if (opts.dedupeKey && [...this.streaming].some((k) => opts.dedupeKey!.startsWith(`bot:${k}:`))) return;
+  async send(userid: string, reply: BotReply, _opts: SendOptions = {}): Promise<void> {
     await this.socket.push(userid, { msgtype: 'markdown', markdown: { content: reply.text } });
+  }
+
+  /** A message's answer: its stream carries it, unless nobody streams it (the sweeper handled it). */
+  async answered(a: { dedupeKey: string; userid: string; replies: BotReply[] }): Promise<void> {
+    if (this.streaming.has(a.dedupeKey) || a.replies.length === 0) return;
+    await this.socket.push(a.userid, { msgtype: 'markdown', markdown: { content: joinReplies(a.replies) } });
   }
 
   async stop(): Promise<void> {
@@ -87,6 +91,7 @@ export class AibotSocketTransport implements BotTransport {
     }
     try {
       if (cb.kind === 'message') await this.message(f.reqId, cb);
+      if (cb.kind === 'event') await this.event(f.reqId, cb);
     } catch (err) {
       // the message is in the inbox (or was never recorded, and WeCom delivers it again): nothing is lost
       this.deps.logger.error({ err, reqId: f.reqId }, '智能机器人长连接回复失败');
@@ -102,13 +107,27 @@ export class AibotSocketTransport implements BotTransport {
     const dedupeKey = aibotDedupeKey(cb.msgid);
     this.streaming.add(dedupeKey);
     try {
-      const handled = this.inOrder(cb.userid, () => this.onMessage!({ dedupeKey, userid: cb.userid, message: cb.message }));
+      const { message, responseUrl } = aibotInbound(cb, this.deps.now());
+      const handled = this.inOrder(cb.userid, () => this.onMessage!({ dedupeKey, userid: cb.userid, message, responseUrl }));
       const early = await Promise.race([handled, new Promise<null>((r) => setTimeout(() => r(null), FIRST_FRAME_WAIT_MS).unref())]);
       if (early === null) await this.socket.reply(reqId, streamFrame(cb.msgid, null));
       let replies = early ?? await handled;
       // a redelivery while its first handling still runs: that handling's answer
       if (replies.length === 0) replies = (await awaitReplies(this.deps.pool, dedupeKey, STREAM_WINDOW_MS)) ?? [];
       await this.socket.reply(reqId, streamFrame(cb.msgid, replies));
+    } finally {
+      this.streaming.delete(dedupeKey);
+    }
+  }
+
+  private async event(reqId: string, cb: Extract<AibotCallback, { kind: 'event' }>): Promise<void> {
+    if (cb.event.type === 'feedback') await recordAibotFeedback(this.deps, cb);
+    if (cb.event.type !== 'enter_chat') return;
+    const { dedupeKey, message } = aibotInbound(cb, this.deps.now());
+    this.streaming.add(dedupeKey);
+    try {
+      const welcome = welcomeFrame(await this.inOrder(cb.userid, () => this.onMessage!({ dedupeKey, userid: cb.userid, message })));
+      if (welcome) await this.socket.reply(reqId, welcome, AIBOT_CMD.welcome);
     } finally {
       this.streaming.delete(dedupeKey);
     }

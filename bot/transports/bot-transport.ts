@@ -17,6 +17,8 @@ export interface InboundEnvelope {
   /** The member's WeCom userid. */
   userid: string;
   message: BotMessage;
+  /** The 智能机器人's response_url, kept with the message for a late answer. */
+  responseUrl?: string | null;
 }
 
 export type OnMessage = (envelope: InboundEnvelope) => Promise<BotReply[]>;
@@ -38,6 +40,11 @@ export interface BotTransport {
   readonly transactional: boolean;
   /** True when the caller of `onMessage` shows the replies itself (console): nothing to send. */
   readonly repliesInline?: boolean;
+  /**
+   * For a transport that answers a message as a whole (the 智能机器人's stream): called once its
+   * handling is committed, with all its replies, instead of `send` for each.
+   */
+  answered?(a: { dedupeKey: string; userid: string; replies: BotReply[] }): Promise<void>;
   start(onMessage: OnMessage): Promise<void>;
   send(userid: string, reply: BotReply, opts?: SendOptions): Promise<void>;
   /** After a commit: push out what `send` queued (the WeCom deliverer); no-op elsewhere. */

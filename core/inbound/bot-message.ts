@@ -11,13 +11,23 @@ import type { InboundMessage } from '../wecom/inbound-message.js';
 
 export type BotMessage =
   | { kind: 'text'; text: string }
-  /** A photo: a WeCom media_id to download, or an attachment the member already uploaded (H5). */
-  | { kind: 'image'; mediaId?: string; attachmentId?: number }
+  /**
+   * A photo: a WeCom media_id to download, an attachment the member already uploaded (H5), or the
+   * 智能机器人's encrypted picture (`url`, valid 5 minutes; `aesKey` in long-connection mode, else the bot's EncodingAESKey).
+   */
+  | { kind: 'image'; mediaId?: string; attachmentId?: number; url?: string; aesKey?: string }
+  /** The 智能机器人's 图文混排: its pictures (as an image's url/aesKey) and its words. */
+  | { kind: 'mixed'; text: string; images: AibotPicture[] }
   /** A voice message; `recognition` is WeCom's speech-to-text when the app has it enabled. */
   | { kind: 'voice'; mediaId?: string; attachmentId?: number; recognition?: string }
   | { kind: 'location'; lat: number; lng: number; coordSystem: CoordSystem; label?: string }
   | { kind: 'event'; event: 'enter_agent' | 'click' | 'location_report'; eventKey?: string }
   | { kind: 'unsupported'; what: string };
+
+export interface AibotPicture {
+  url: string;
+  aesKey?: string;
+}
 
 export type BotMessageKind = BotMessage['kind'];
 
@@ -26,9 +36,11 @@ export interface BotReply {
   text: string;
 }
 
-/** A WeCom file the bot downloads (media/get) before handling: only then is the message read ahead of its transaction. */
+/** A file the bot downloads (WeCom media/get, the 智能机器人's picture url) before handling: only then is the message read ahead of its transaction. */
 export function needsMedia(m: BotMessage): boolean {
-  return (m.kind === 'image' || m.kind === 'voice') && !!m.mediaId && !m.attachmentId;
+  if (m.kind === 'mixed') return m.images.length > 0;
+  if (m.kind === 'image') return (!!m.mediaId || !!m.url) && !m.attachmentId;
+  return m.kind === 'voice' && !!m.mediaId && !m.attachmentId;
 }
 
 /** The passive reply to a sender who is not an active member (answered within the callback itself). */

@@ -46,16 +46,44 @@ export interface NewInbound {
   userid: string;
   message: BotMessage;
   now: Date;
+  /** The 智能机器人's response_url: where a late answer can still go. */
+  responseUrl?: string | null;
 }
 
 /** True when the message is new; false for a retried delivery of one already recorded. One round trip. */
 export async function recordInbound(db: Db, m: NewInbound): Promise<boolean> {
   const r = await db.query({
     name: 'bot-record',
-    text: `INSERT INTO bot_inbound (dedupe_key, transport, userid, message, received_at) VALUES ($1,$2,$3,$4,$5)
+    text: `INSERT INTO bot_inbound (dedupe_key, transport, userid, message, received_at, response_url) VALUES ($1,$2,$3,$4,$5,$6)
            ON CONFLICT (dedupe_key) DO NOTHING`,
-    values: [m.dedupeKey, m.transport, m.userid, JSON.stringify(m.message), m.now],
+    values: [m.dedupeKey, m.transport, m.userid, JSON.stringify(m.message), m.now, m.responseUrl ?? null],
   });
+  return r.rowCount === 1;
+}
+
+/** When a message came and where its late answer may go (the 智能机器人's response_url); null when unknown. */
+export async function inboundReplyRoute(db: Db, dedupeKey: string): Promise<{ receivedAt: Date; responseUrl: string | null } | null> {
+  const { rows: [r] } = await db.query('SELECT received_at, response_url FROM bot_inbound WHERE dedupe_key = $1', [dedupeKey]);
+  return r ? { receivedAt: r.received_at, responseUrl: r.response_url } : null;
+}
+
+export interface AnswerFeedback {
+  eventKey: string;
+  userid: string;
+  answerKey: string;
+  rating: 'good' | 'bad' | 'withdrawn';
+  comment: string | null;
+  reasons: string[];
+  now: Date;
+}
+
+/** A member's rating of an answer (the 智能机器人's feedback_event); a redelivered event changes nothing. */
+export async function recordAnswerFeedback(db: Db, f: AnswerFeedback): Promise<boolean> {
+  const r = await db.query(
+    `INSERT INTO bot_feedback (event_key, userid, answer_key, rating, comment, reasons, received_at) VALUES ($1,$2,$3,$4,$5,$6,$7)
+     ON CONFLICT (event_key) DO NOTHING`,
+    [f.eventKey, f.userid, f.answerKey, f.rating, f.comment, f.reasons, f.now],
+  );
   return r.rowCount === 1;
 }
 

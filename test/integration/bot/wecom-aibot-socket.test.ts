@@ -4,9 +4,13 @@ import type { BotPart } from '../../../bot/main.js';
 import { warmUpSegmenter } from '../../../core/flow/segmenter.js';
 import { logger } from '../../../core/logger.js';
 import { AibotSocket } from '../../../core/wecom/aibot-socket.js';
+import { recordInbound } from '../../../core/inbound/inbound-repo.js';
+import { notifyInbound } from '../../../core/inbound/inbound-signal.js';
+import { startPictureHost, type PictureHost } from '../../support/aibot-pictures.js';
+import { cameraPhoto } from '../../support/camera-photo.js';
 import { freshDatabase } from '../../support/database.js';
 import { startFakeAibotSocket, type FakeAibotSocket, type ReceivedFrame } from '../../support/fake-aibot-socket.js';
-import { botDepsFor, startBotPart } from './bot-helpers.js';
+import { activeActionOf, botDepsFor, draftOf, startBotPart } from './bot-helpers.js';
 
 /**
  * The WeCom 智能机器人 in long-connection mode, end to end: WeCom's side is a loopback WebSocket
@@ -27,6 +31,17 @@ function textBody(from: string, content: string, o: { id?: string; group?: boole
   };
 }
 
+/** The rows `read` returns once there are some (the socket's handling is not awaited by the test). */
+async function eventually<T>(read: () => Promise<T[]>, timeoutMs = 10_000): Promise<T[]> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await read();
+    if (rows.length > 0) return rows;
+    if (Date.now() > end) throw new Error('never happened');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 const finished = (frames: ReceivedFrame[], id: string) =>
   frames.filter((f) => f.cmd === 'aibot_respond_msg' && f.body?.stream?.id === id && f.body.stream.finish === true);
 
@@ -34,6 +49,7 @@ describe('the WeCom 智能机器人 long connection (WECOM_AIBOT_BOT_ID)', () =>
   let pool: pg.Pool;
   let wecom: FakeAibotSocket;
   let bot: BotPart;
+  let pictures: PictureHost;
 
   /** Delivers a message and resolves with its one finished frame. */
   async function ask(body: ReturnType<typeof textBody>): Promise<ReceivedFrame> {
@@ -54,10 +70,12 @@ describe('the WeCom 智能机器人 long connection (WECOM_AIBOT_BOT_ID)', () =>
     wecom = await startFakeAibotSocket(BOT);
     bot = await startBotOn(wecom);
     await wecom.until(() => wecom.subscriptions === 1);
+    pictures = await startPictureHost();
   });
   after(async () => {
     await bot.stop();
     await wecom.close();
+    await pictures.close();
   });
 
   it('subscribes with the bot id and secret', () => {
@@ -95,6 +113,56 @@ describe('the WeCom 智能机器人 long connection (WECOM_AIBOT_BOT_ID)', () =>
     expect(rows).to.deep.equal([{ attempts: 1 }]);
     const actionsAfter = (await pool.query('SELECT count(*)::int AS n FROM actions')).rows[0].n as number;
     expect(actionsAfter).to.equal(actionsBefore + 1);
+  });
+
+  it("keeps a picture on the rep's open visit, decrypted with the key its frame carries", async () => {
+    await ask(textBody('rep.zhao', '我在罗森静安寺店'));
+    const actionId = (await activeActionOf(pool, 'rep.zhao'))!;
+    const jpeg = await cameraPhoto({ takenAt: new Date() });
+    const aeskey = Buffer.from('a picture key of thirty-two byte').toString('base64');
+    const m = { ...textBody('rep.zhao', ''), msgtype: 'image', text: undefined, image: { url: pictures.serve(jpeg, aeskey), aeskey } };
+    const frame = await ask(m as never);
+    expect(frame.body.stream.content).to.include('收到');
+    const draft = await draftOf(pool, actionId);
+    const { rows } = await pool.query('SELECT size FROM attachments WHERE id = ANY($1) AND action_id = $2', [draft.attachmentIds, actionId]);
+    expect(rows.map((r) => r.size)).to.include(jpeg.length);
+  });
+
+  it('greets a member who opens the chat with aibot_respond_welcome_msg, once a day', async () => {
+    const enter = () => ({ msgid: msgid(), create_time: 1700000000, aibotid: BOT.botId, from: { userid: 'rep.qian' }, msgtype: 'event', event: { eventtype: 'enter_chat' } });
+    const reqId = wecom.deliver(enter(), 'aibot_event_callback');
+    await wecom.until((r) => r.some((f) => f.headers.req_id === reqId));
+    const [welcome] = wecom.received.filter((f) => f.headers.req_id === reqId);
+    expect(welcome.cmd).to.equal('aibot_respond_welcome_msg');
+    expect(welcome.body.msgtype).to.equal('text');
+    expect(welcome.body.text.content).to.include('钱芳你好');
+    // the second time today: handled (no greeting to give), so nothing is sent
+    const second = enter();
+    wecom.deliver(second, 'aibot_event_callback');
+    await eventually(async () => (await pool.query('SELECT 1 FROM bot_inbound WHERE dedupe_key = $1 AND processed_at IS NOT NULL', [`aibot:${second.msgid}`])).rows);
+    expect(wecom.received.filter((f) => f.cmd === 'aibot_respond_welcome_msg')).to.have.length(1);
+  });
+
+  it('records a rating of an answer (feedback_event)', async () => {
+    const m = textBody('rep.zhao', '我的商机');
+    const frame = await ask(m);
+    expect(frame.body.stream.feedback).to.deep.equal({ id: m.msgid });
+    const rated = { msgid: msgid(), create_time: 1700000000, aibotid: BOT.botId, chattype: 'single', from: { userid: 'rep.zhao' }, msgtype: 'event',
+      event: { eventtype: 'feedback_event', feedback_event: { id: m.msgid, type: 1 } } };
+    wecom.deliver(rated, 'aibot_event_callback');
+    const rows = await eventually(async () => (await pool.query('SELECT rating FROM bot_feedback WHERE answer_key = $1', [`aibot:${m.msgid}`])).rows);
+    expect(rows).to.deep.equal([{ rating: 'good' }]);
+  });
+
+  it('pushes the answer of a message nobody streamed (handled by the sweeper after a crash) to the member with aibot_send_msg', async () => {
+    const dedupeKey = `aibot:swept-${msgid()}`;
+    await recordInbound(pool, { dedupeKey, transport: 'aibot', userid: 'rep.zhao', message: { kind: 'text', text: '我的任务' }, now: new Date() });
+    await notifyInbound(pool, [{ transport: 'aibot', dedupeKey, userid: 'rep.zhao', media: false }]);
+    await wecom.until((r) => r.some((f) => f.cmd === 'aibot_send_msg'));
+    const [push] = wecom.received.filter((f) => f.cmd === 'aibot_send_msg');
+    expect(push.body.chatid).to.equal('rep.zhao');
+    expect(push.body.msgtype).to.equal('markdown');
+    expect(push.body.markdown.content).to.include('待办');
   });
 
   it('answers a group message only when @-mentioned, generally and with the private-chat link', async () => {

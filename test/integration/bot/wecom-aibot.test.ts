@@ -5,8 +5,11 @@ import type { BotPart } from '../../../bot/main.js';
 import { warmUpSegmenter } from '../../../core/flow/segmenter.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
+import http from 'node:http';
+import { startPictureHost, type PictureHost } from '../../support/aibot-pictures.js';
+import { cameraPhoto } from '../../support/camera-photo.js';
 import { buildAibotCallback, buildVerifyQuery, openAibotReply } from '../../support/fake-wecom.js';
-import { botDepsFor, startBotPart } from './bot-helpers.js';
+import { activeActionOf, botDepsFor, draftOf, startBotPart } from './bot-helpers.js';
 
 /**
  * The WeCom 智能机器人 (AI bot) URL callback, end to end over HTTP: the platform (played here with
@@ -28,12 +31,32 @@ function textMessage(from: string, content: string, o: { id?: string; group?: bo
   };
 }
 
-interface StreamFrame { msgtype: 'stream'; stream: { id: string; finish: boolean; content: string } }
+interface StreamFrame { msgtype: 'stream'; stream: { id: string; finish: boolean; content: string; feedback?: { id: string } } }
+
+/** WeCom's response_url endpoint, on loopback: what was posted to it. */
+async function startResponseUrlHost() {
+  const posted: Array<{ path: string; body: any }> = [];
+  const server = http.createServer((req, res) => {
+    let data = '';
+    req.on('data', (c) => { data += c; });
+    req.on('end', () => {
+      posted.push({ path: req.url ?? '', body: JSON.parse(data) });
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"errcode":0,"errmsg":"ok"}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return { posted, url: (code: string) => `${base}/cgi-bin/aibot/response?response_code=${code}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
 
 describe('the WeCom 智能机器人 callback (GET/POST /api/wecom/aibot)', () => {
   let pool: pg.Pool;
   let api: TestApi;
   let bot: BotPart;
+  let pictures: PictureHost;
+  let responses: Awaited<ReturnType<typeof startResponseUrlHost>>;
+  /** How late the bot part's clock runs behind the callback's (a backlog). */
+  let botLagMs = 0;
 
   const post = (c: ReturnType<typeof buildAibotCallback>) =>
     fetch(`${api.baseUrl}/api/wecom/aibot?${new URLSearchParams(c.query)}`, {
@@ -68,12 +91,23 @@ describe('the WeCom 智能机器人 callback (GET/POST /api/wecom/aibot)', () =>
     warmUpSegmenter();
     ({ pool } = await freshDatabase(10));
     api = await startTestApi({ pool, env: ENV });
-    bot = await startBotPart(pool, botDepsFor(pool, { env: ENV }));
+    bot = await startBotPart(pool, botDepsFor(pool, { env: ENV, now: () => new Date(Date.now() + botLagMs) }));
+    pictures = await startPictureHost();
+    responses = await startResponseUrlHost();
   });
   after(async () => {
     await bot.stop();
     await api.close();
+    await pictures.close();
+    await responses.close();
   });
+
+  /** The finished answer to a message: its first frame, or the refreshes after it. */
+  async function answer(m: { msgid: string; from: { userid: string } }): Promise<StreamFrame> {
+    const first = await send(m);
+    return first!.stream.finish ? first! : refreshUntilFinished(m.from.userid, m.msgid);
+  }
+  const imageMessage = (from: string, url: string) => ({ ...textMessage(from, ''), msgtype: 'image', text: undefined, image: { url } });
 
   it('answers the URL verification with the decrypted echostr (receiveid empty), verbatim', async () => {
     const q = buildVerifyQuery({ ...KEYS, corpId: '', echo: '5927316602815834612' });
@@ -103,14 +137,91 @@ describe('the WeCom 智能机器人 callback (GET/POST /api/wecom/aibot)', () =>
     expect(last.stream.content).to.include('没有待办');
   });
 
-  it('reads the text of a mixed message', async () => {
+  it("keeps a picture sent in single chat on the rep's open visit report, decrypted with the bot's key", async () => {
+    const opened = await answer(textMessage('rep.zhao', '我在全家徐家汇店'));
+    expect(opened.stream.content).to.include('全家徐家汇店');
+    const actionId = (await activeActionOf(pool, 'rep.zhao'))!;
+    const jpeg = await cameraPhoto({ takenAt: new Date() });
+    const done = await answer(imageMessage('rep.zhao', pictures.serve(jpeg, `${KEYS.encodingAESKey}=`)));
+    expect(done.stream.content).to.include('收到');
+    const draft = await draftOf(pool, actionId);
+    expect(draft.attachmentIds).to.have.length(1);
+    // the bot asks what it shows, as for a photo sent any other way
+    expect(done.stream.content).to.include('门头照');
+    expect((await answer(textMessage('rep.zhao', '合影'))).stream.content).to.include('记为合影');
+    const { rows: [a] } = await pool.query('SELECT action_id, size, tags FROM attachments WHERE id = $1', [draft.attachmentIds[0]]);
+    expect(a).to.deep.equal({ action_id: actionId, size: jpeg.length, tags: ['合影'] });
+  });
+
+  it('reads a mixed message as its pictures, then its words: "这张是门头照" tags the picture above it', async () => {
+    const actionId = (await activeActionOf(pool, 'rep.zhao'))!;
+    const before = (await draftOf(pool, actionId)).attachmentIds.length as number;
+    const url = pictures.serve(await cameraPhoto({ takenAt: new Date() }), `${KEYS.encodingAESKey}=`);
     const m = {
       ...textMessage('rep.zhao', ''), msgtype: 'mixed', text: undefined,
-      mixed: { msg_item: [{ msgtype: 'text', text: { content: '我的任务' } }, { msgtype: 'image', image: { url: 'https://example.invalid/p' } }] },
+      mixed: { msg_item: [{ msgtype: 'image', image: { url } }, { msgtype: 'text', text: { content: '这张是门头照' } }] },
     };
-    const first = await send(m);
-    const last = first!.stream.finish ? first! : await refreshUntilFinished('rep.zhao', first!.stream.id);
-    expect(last.stream.content).to.include('没有待办');
+    const done = await answer(m);
+    expect(done.stream.content).to.include('门头照');
+    const ids = (await draftOf(pool, actionId)).attachmentIds as number[];
+    expect(ids).to.have.length(before + 1);
+    const { rows: [a] } = await pool.query('SELECT tags FROM attachments WHERE id = $1', [ids.at(-1)]);
+    expect(a.tags).to.deep.equal(['门头照']);
+  });
+
+  it('tells a rep with no report under way, in Chinese, how to start one when a picture arrives', async () => {
+    const done = await answer(imageMessage('rep.sun', pictures.serve(await cameraPhoto({ takenAt: new Date() }), `${KEYS.encodingAESKey}=`)));
+    expect(done.stream.content).to.include('你现在没有正在填写的报告').and.include('告诉我你在拜访哪家客户');
+  });
+
+  it('says in Chinese that a picture could not be fetched when its url has expired, and keeps nothing', async () => {
+    const before = (await pool.query('SELECT count(*)::int AS n FROM attachments')).rows[0].n as number;
+    const done = await answer(imageMessage('rep.zhao', pictures.expired()));
+    expect(done.stream.content).to.match(/收到照片，但没能从企业微信下载：.*重新发送/);
+    expect((await pool.query('SELECT count(*)::int AS n FROM attachments')).rows[0].n).to.equal(before);
+  });
+
+  it('greets a rep who opens the chat (enter_chat) once a day, with a text welcome', async () => {
+    const enter = () => ({ msgid: msgid(), create_time: 1700000000, aibotid: 'AIBOTID', from: { userid: 'mgr.li' }, msgtype: 'event', event: { eventtype: 'enter_chat' } });
+    const welcome = await send(enter()) as unknown as { msgtype: string; text: { content: string } };
+    expect(welcome.msgtype).to.equal('text');
+    expect(welcome.text.content).to.match(/你好！/);
+    expect(await send(enter())).to.equal(null);
+  });
+
+  it("records a rep's 不准确 on an answer against that answer, once", async () => {
+    const m = textMessage('rep.zhao', '我的商机');
+    const done = await answer(m);
+    expect(done.stream.feedback).to.deep.equal({ id: m.msgid });
+    const event = {
+      msgid: msgid(), create_time: 1700000000, aibotid: 'AIBOTID', chattype: 'single', from: { userid: 'rep.zhao' }, msgtype: 'event',
+      event: { eventtype: 'feedback_event', feedback_event: { id: m.msgid, type: 2, content: '少了一个商机', inaccurate_reason_list: [2] } },
+    };
+    expect(await send(event)).to.equal(null);
+    expect(await send(event)).to.equal(null);
+    const { rows } = await pool.query('SELECT userid, rating, comment, reasons FROM bot_feedback WHERE answer_key = $1', [`aibot:${m.msgid}`]);
+    expect(rows).to.deep.equal([{ userid: 'rep.zhao', rating: 'bad', comment: '少了一个商机', reasons: ['内容不完整'] }]);
+  });
+
+  it("posts an answer that is ready only after the stream's 6 minutes to the message's response_url", async () => {
+    botLagMs = 7 * 60_000;
+    try {
+      const m = { ...textMessage('rep.zhao', '我的任务'), response_url: responses.url('late-1') };
+      await answer(m);
+      await bot.drain();
+      const late = responses.posted.filter((p) => p.path.endsWith('response_code=late-1'));
+      expect(late).to.have.length(1);
+      expect(late[0].body.msgtype).to.equal('markdown');
+      expect(late[0].body.markdown.content).to.include('待办');
+      expect(late[0].body.markdown.feedback).to.deep.equal({ id: m.msgid });
+    } finally {
+      botLagMs = 0;
+    }
+    // an answer within the window goes only in the stream
+    const onTime = { ...textMessage('rep.zhao', '我的任务'), response_url: responses.url('on-time') };
+    await answer(onTime);
+    await bot.drain();
+    expect(responses.posted.filter((p) => p.path.endsWith('response_code=on-time'))).to.have.length(0);
   });
 
   it('ignores a group message that does not mention the bot, and records nothing', async () => {
