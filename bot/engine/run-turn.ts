@@ -12,6 +12,7 @@ import type { Actor } from '../../core/auth/actor.js';
 import type { Conversation } from '../../core/inbound/inbound-repo.js';
 import { truncateBytes } from '../../core/wecom/callback-reply.js';
 import type { Prepared } from './media.js';
+import { choicesFor } from './choices.js';
 import { routeMessage } from './route.js';
 import { storedPending, storedState, type ConversationState, type PendingQuestion } from './state.js';
 import type { Turn } from './turn.js';
@@ -46,5 +47,8 @@ export async function runTurn(
   convo.pendingQuestion = storedPending(convo.pendingQuestion);
   const t: Turn = { db: tx, deps, actor, now: deps.now(), convo, lines: [] };
   await routeMessage(t, message, prepared);
-  return toReplies(t.lines);
+  const replies = toReplies(t.lines);
+  const choices = choicesFor(convo.pendingQuestion);
+  if (choices && replies.length > 0) replies[replies.length - 1].choices = choices;
+  return replies;
 }

@@ -16,7 +16,7 @@
  */
 import type { AibotSocketConfig } from '../../core/config.js';
 import {
-  aibotDedupeKey, aibotInbound, answerGroupMention, FIRST_FRAME_WAIT_MS, joinReplies, recordAibotFeedback, STREAM_WINDOW_MS, streamFrame, welcomeFrame,
+  aibotInbound, answerGroupMention, answeredCard, FIRST_FRAME_WAIT_MS, joinReplies, recordAibotFeedback, STREAM_WINDOW_MS, streamFrame, welcomeFrame,
 } from '../../core/inbound/accept-aibot.js';
 import { toAibotCallback, type AibotCallback } from '../../core/inbound/aibot-message.js';
 import { awaitReplies } from '../../core/inbound/inbound-repo.js';
@@ -104,10 +104,9 @@ export class AibotSocketTransport implements BotTransport {
       if (replies) await this.socket.reply(reqId, streamFrame(cb.msgid, replies));
       return;
     }
-    const dedupeKey = aibotDedupeKey(cb.msgid);
+    const { dedupeKey, message, responseUrl } = aibotInbound(cb, this.deps.now())!;
     this.streaming.add(dedupeKey);
     try {
-      const { message, responseUrl } = aibotInbound(cb, this.deps.now());
       const handled = this.inOrder(cb.userid, () => this.onMessage!({ dedupeKey, userid: cb.userid, message, responseUrl }));
       const early = await Promise.race([handled, new Promise<null>((r) => setTimeout(() => r(null), FIRST_FRAME_WAIT_MS).unref())]);
       if (early === null) await this.socket.reply(reqId, streamFrame(cb.msgid, null));
@@ -122,14 +121,21 @@ export class AibotSocketTransport implements BotTransport {
 
   private async event(reqId: string, cb: Extract<AibotCallback, { kind: 'event' }>): Promise<void> {
     if (cb.event.type === 'feedback') await recordAibotFeedback(this.deps, cb);
-    if (cb.event.type !== 'enter_chat') return;
-    const { dedupeKey, message } = aibotInbound(cb, this.deps.now());
-    this.streaming.add(dedupeKey);
+    const row = aibotInbound(cb, this.deps.now());
+    if (!row) return;
+    const handle = () => this.inOrder(cb.userid, () => this.onMessage!({ dedupeKey: row.dedupeKey, userid: cb.userid, message: row.message, responseUrl: row.responseUrl }));
+    if (cb.event.type === 'card_button') {
+      // the card says what was chosen at once (WeCom waits 5 s for it); the answer is pushed once handled
+      await this.socket.reply(reqId, answeredCard(cb.event.key, this.opts.privateChatUrl), AIBOT_CMD.update);
+      await handle();
+      return;
+    }
+    this.streaming.add(row.dedupeKey);
     try {
-      const welcome = welcomeFrame(await this.inOrder(cb.userid, () => this.onMessage!({ dedupeKey, userid: cb.userid, message })));
+      const welcome = welcomeFrame(await handle());
       if (welcome) await this.socket.reply(reqId, welcome, AIBOT_CMD.welcome);
     } finally {
-      this.streaming.delete(dedupeKey);
+      this.streaming.delete(row.dedupeKey);
     }
   }
 

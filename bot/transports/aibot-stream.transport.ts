@@ -2,13 +2,14 @@
  * The WeCom 智能机器人 (AI bot), URL-callback mode: the API records each message in the inbox
  * (core/inbound/accept-aibot.ts) and answers the platform's stream refreshes from the row, so the
  * bot part only handles the message — the replies it stores on the row are the stream's content.
- * An answer ready only after WeCom stopped asking (STREAM_WINDOW_MS: a backlog, a restart) is
- * posted once to the message's response_url, which lives an hour; later than that it stays in the
+ * An answer ready only after WeCom stopped asking (STREAM_WINDOW_MS: a backlog, a restart), and
+ * the answer to a tap on one of the bot's buttons (which has no stream), is posted once to the
+ * message's response_url, which lives an hour; later than that it stays in the
  * inbox row (the H5 chat history shows it) and the miss is logged.
  *
  *   inboxes.aibot = new Inbox(deps, new AibotStreamTransport(deps));
  */
-import { joinReplies, STREAM_WINDOW_MS } from '../../core/inbound/accept-aibot.js';
+import { hasStream, joinReplies, STREAM_WINDOW_MS } from '../../core/inbound/accept-aibot.js';
 import { inboundReplyRoute } from '../../core/inbound/inbound-repo.js';
 import { postAibotResponse } from '../../core/wecom/aibot-response-url.js';
 import type { BotDeps, BotReply } from '../engine/types.js';
@@ -33,7 +34,8 @@ export class AibotStreamTransport implements BotTransport {
     const route = await inboundReplyRoute(this.deps.pool, a.dedupeKey);
     if (!route?.responseUrl || a.replies.length === 0) return;
     const age = this.deps.now().getTime() - route.receivedAt.getTime();
-    if (age <= STREAM_WINDOW_MS) return; // the stream's refreshes carry it
+    // the stream's refreshes carry it; a button tap has no stream
+    if (hasStream(a.dedupeKey) && age <= STREAM_WINDOW_MS) return;
     if (age > RESPONSE_URL_TTL_MS) {
       this.deps.logger.warn({ dedupeKey: a.dedupeKey, ageMs: age }, '智能机器人回答太晚，response_url 已失效，回答只保存在记录里');
       return;

@@ -11,6 +11,7 @@
  *   const accept = createAibotAcceptor(deps, { bus, name: '动作流', privateChatUrl });
  *   const frame = await accept(toAibotCallback(plain)); // null: nothing to answer (empty 200)
  */
+import { createHash } from 'node:crypto';
 import type { CoreDeps } from '../deps.js';
 import type { AibotCallback } from './aibot-message.js';
 import { truncateBytes } from '../wecom/callback-reply.js';
@@ -20,9 +21,25 @@ import { awaitReplies, recordAnswered, recordAnswerFeedback, recordInbound, type
 import { createInboundNotifier, type InboundBus } from './inbound-signal.js';
 
 export interface StreamFrame {
-  msgtype: 'stream';
+  /** With a card when the answer ends in a question with set answers: a button for each. */
+  msgtype: 'stream' | 'stream_with_template_card';
   /** feedback.id: a member's 准确/不准确 on this answer comes back with it (the message's msgid). */
   stream: { id: string; finish: boolean; content: string; feedback: { id: string } };
+  template_card?: ChoiceCard;
+}
+
+/** A button_interaction card (reference §9): each button's key is `answer:<the words it stands for>`. */
+export interface ChoiceCard {
+  card_type: 'button_interaction';
+  main_title: { title: string; desc: string };
+  button_list: Array<{ text: string; style: number; key: string }>;
+  task_id: string;
+}
+
+/** The card after a tap, in place of the buttons (a text_notice needs a card_action: the private chat). */
+export interface AnsweredCardFrame {
+  response_type: 'update_template_card';
+  template_card: { card_type: 'text_notice'; main_title: { title: string; desc: string }; card_action: { type: 1; url: string } };
 }
 
 /** The answer to enter_chat: a plain text (the only kind besides a card). */
@@ -38,7 +55,7 @@ export const STREAM_WINDOW_MS = 6 * 60_000;
 /** The stream content's limit (20480 bytes of markdown). */
 const STREAM_MAX_BYTES = 20_480;
 
-export type AibotAcceptor = (cb: AibotCallback) => Promise<StreamFrame | WelcomeFrame | null>;
+export type AibotAcceptor = (cb: AibotCallback) => Promise<StreamFrame | WelcomeFrame | AnsweredCardFrame | null>;
 
 export interface AibotOptions {
   bus?: InboundBus | null;
@@ -57,16 +74,34 @@ export function aibotDedupeKey(msgid: string): string {
   return `aibot:${msgid}`;
 }
 
+/** A button tap is answered without a stream: its answer goes to the event's response_url (or a push). */
+const CARD_KEY_PREFIX = 'aibot:card:';
+const ANSWER_KEY_PREFIX = 'answer:';
+
+/** False for a button tap's row: no stream will carry its answer. */
+export function hasStream(dedupeKey: string): boolean {
+  return !dedupeKey.startsWith(CARD_KEY_PREFIX);
+}
+
 type AibotMessageCallback = Extract<AibotCallback, { kind: 'message' }>;
 type AibotEventCallback = Extract<AibotCallback, { kind: 'event' }>;
 
-/** The inbox row of a single-chat message (or of the enter_chat the bot greets), as both modes record it. */
-export function aibotInbound(cb: AibotMessageCallback | AibotEventCallback, now: Date): NewInbound {
-  const message: BotMessage = cb.kind === 'message' ? cb.message : { kind: 'event', event: 'enter_agent' };
-  return {
-    dedupeKey: aibotDedupeKey(cb.msgid), transport: 'aibot', userid: cb.userid, now, message,
-    responseUrl: cb.kind === 'message' ? cb.responseUrl : null,
-  };
+/**
+ * The inbox row of a single-chat message, of the enter_chat the bot greets, or of a tap on one of
+ * its buttons (the words the button stands for, as if typed), as both modes record it; null for an
+ * event that is no message (a rating, a card the bot did not make).
+ */
+export function aibotInbound(cb: AibotMessageCallback | AibotEventCallback, now: Date): NewInbound | null {
+  const row = { transport: 'aibot' as const, userid: cb.userid, now };
+  if (cb.kind === 'message') return { ...row, dedupeKey: aibotDedupeKey(cb.msgid), message: cb.message, responseUrl: cb.responseUrl };
+  if (cb.event.type === 'enter_chat') return { ...row, dedupeKey: aibotDedupeKey(cb.msgid), message: { kind: 'event', event: 'enter_agent' } };
+  if (cb.event.type === 'card_button' && cb.event.key.startsWith(ANSWER_KEY_PREFIX)) {
+    return {
+      ...row, dedupeKey: `${CARD_KEY_PREFIX}${cb.msgid}`, message: { kind: 'text', text: cb.event.key.slice(ANSWER_KEY_PREFIX.length) },
+      responseUrl: cb.event.responseUrl,
+    };
+  }
+  return null;
 }
 
 /**
@@ -79,7 +114,7 @@ export async function answerGroupMention(
   const mention = `@${opts.name}`;
   if (!cb.words?.includes(mention)) return null;
   const replies: BotReply[] = [{ kind: 'text', text: groupAnswer(opts.privateChatUrl) }];
-  await recordAnswered(deps.pool, { ...aibotInbound(cb, deps.now()), message: withoutMention(cb.message, mention), replies });
+  await recordAnswered(deps.pool, { ...aibotInbound(cb, deps.now())!, message: withoutMention(cb.message, mention), replies });
   return replies;
 }
 
@@ -104,6 +139,7 @@ export function createAibotAcceptor(deps: Pick<CoreDeps, 'pool' | 'logger' | 'no
   /** Recorded and signalled to the bot part; the replies when it is done within `waitMs`. */
   const handOver = async (cb: AibotMessageCallback | AibotEventCallback, waitMs: number): Promise<BotReply[] | null> => {
     const row = aibotInbound(cb, deps.now());
+    if (!row) return null;
     if (await recordInbound(deps.pool, row)) {
       notifier.notify({ transport: 'aibot', dedupeKey: row.dedupeKey, userid: cb.userid, media: needsMedia(row.message) });
     }
@@ -114,8 +150,13 @@ export function createAibotAcceptor(deps: Pick<CoreDeps, 'pool' | 'logger' | 'no
     if (cb.kind === 'stream_refresh') return frame(cb.streamId, 0);
     if (cb.kind === 'event') {
       if (cb.event.type === 'feedback') await recordAibotFeedback(deps, cb);
-      if (cb.event.type !== 'enter_chat') return null;
-      return welcomeFrame(await handOver(cb, FIRST_FRAME_WAIT_MS));
+      if (cb.event.type === 'enter_chat') return welcomeFrame(await handOver(cb, FIRST_FRAME_WAIT_MS));
+      // the tap's answer goes to the event's response_url once handled; the card says what was chosen now
+      if (cb.event.type === 'card_button' && aibotInbound(cb, deps.now())) {
+        await handOver(cb, 0);
+        return answeredCard(cb.event.key, opts.privateChatUrl);
+      }
+      return null;
     }
     if (cb.chat === 'group') return (await answerGroupMention(deps, cb, opts)) ? frame(cb.msgid, 0) : null;
     return streamFrame(cb.msgid, await handOver(cb, FIRST_FRAME_WAIT_MS));
@@ -124,7 +165,30 @@ export function createAibotAcceptor(deps: Pick<CoreDeps, 'pool' | 'logger' | 'no
 
 /** The stream's frame for a message's replies: finished when they are there (null: still being handled). */
 export function streamFrame(id: string, replies: BotReply[] | null): StreamFrame {
-  return { msgtype: 'stream', stream: { id, finish: replies !== null, content: replies ? joinReplies(replies) : '', feedback: { id } } };
+  const stream = { id, finish: replies !== null, content: replies ? joinReplies(replies) : '', feedback: { id } };
+  const choices = replies?.at(-1)?.choices;
+  if (!choices?.length) return { msgtype: 'stream', stream };
+  return {
+    msgtype: 'stream_with_template_card', stream,
+    template_card: {
+      card_type: 'button_interaction', main_title: { title: '点一下回答', desc: '也可以直接打字回复' },
+      // style 1 is the filled button: the first answer; button texts are kept to WeCom's 10 characters (30 bytes)
+      button_list: choices.map((c, i) => ({ text: truncateBytes(c.label, 30), style: i === 0 ? 1 : 2, key: `${ANSWER_KEY_PREFIX}${c.answer}` })),
+      // task ids allow letters, digits and _-@ only, and must not repeat for the bot
+      task_id: `ask_${createHash('sha1').update(id).digest('hex').slice(0, 32)}`,
+    },
+  };
+}
+
+/** The tapped card, replaced by what was chosen. */
+export function answeredCard(eventKey: string, privateChatUrl: string): AnsweredCardFrame {
+  return {
+    response_type: 'update_template_card',
+    template_card: {
+      card_type: 'text_notice', main_title: { title: `已选择：${truncateBytes(eventKey.slice(ANSWER_KEY_PREFIX.length), 60)}`, desc: '回答见下一条消息' },
+      card_action: { type: 1, url: privateChatUrl },
+    },
+  };
 }
 
 /** The greeting as enter_chat's answer; null when there is none (greeted already today, or not ready in time). */

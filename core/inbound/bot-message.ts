@@ -34,6 +34,15 @@ export type BotMessageKind = BotMessage['kind'];
 export interface BotReply {
   kind: 'text';
   text: string;
+  /** The answers the question this reply ends with can take (a transport with buttons shows them; the words still work). */
+  choices?: BotChoice[];
+}
+
+export interface BotChoice {
+  /** What the button says. */
+  label: string;
+  /** The words that, typed, give this answer. */
+  answer: string;
 }
 
 /** A file the bot downloads (WeCom media/get, the 智能机器人's picture url) before handling: only then is the message read ahead of its transaction. */

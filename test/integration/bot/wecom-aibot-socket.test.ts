@@ -126,6 +126,18 @@ describe('the WeCom 智能机器人 long connection (WECOM_AIBOT_BOT_ID)', () =>
     const draft = await draftOf(pool, actionId);
     const { rows } = await pool.query('SELECT size FROM attachments WHERE id = ANY($1) AND action_id = $2', [draft.attachmentIds, actionId]);
     expect(rows.map((r) => r.size)).to.include(jpeg.length);
+    // what it shows is asked with buttons; a tap updates the card and the answer is pushed
+    expect(frame.body.msgtype).to.equal('stream_with_template_card');
+    const button = (frame.body.template_card.button_list as Array<{ text: string; key: string }>).find((b) => b.text === '陈列照')!;
+    const tap = {
+      msgid: msgid(), create_time: 1700000000, aibotid: BOT.botId, chattype: 'single', from: { userid: 'rep.zhao' }, msgtype: 'event',
+      event: { eventtype: 'template_card_event', template_card_event: { card_type: 'button_interaction', event_key: button.key, task_id: frame.body.template_card.task_id } },
+    };
+    const reqId = wecom.deliver(tap, 'aibot_event_callback');
+    await wecom.until((r) => r.some((f) => f.cmd === 'aibot_send_msg' && f.body.markdown.content.includes('记为陈列照')));
+    const [update] = wecom.received.filter((f) => f.headers.req_id === reqId);
+    expect(update.cmd).to.equal('aibot_respond_update_msg');
+    expect(update.body.template_card.main_title.title).to.equal('已选择：陈列照');
   });
 
   it('greets a member who opens the chat with aibot_respond_welcome_msg, once a day', async () => {
@@ -158,8 +170,9 @@ describe('the WeCom 智能机器人 long connection (WECOM_AIBOT_BOT_ID)', () =>
     const dedupeKey = `aibot:swept-${msgid()}`;
     await recordInbound(pool, { dedupeKey, transport: 'aibot', userid: 'rep.zhao', message: { kind: 'text', text: '我的任务' }, now: new Date() });
     await notifyInbound(pool, [{ transport: 'aibot', dedupeKey, userid: 'rep.zhao', media: false }]);
-    await wecom.until((r) => r.some((f) => f.cmd === 'aibot_send_msg'));
-    const [push] = wecom.received.filter((f) => f.cmd === 'aibot_send_msg');
+    const pushes = () => wecom.received.filter((f) => f.cmd === 'aibot_send_msg' && f.body.markdown.content.includes('待办'));
+    await wecom.until(() => pushes().length > 0);
+    const [push] = pushes();
     expect(push.body.chatid).to.equal('rep.zhao');
     expect(push.body.msgtype).to.equal('markdown');
     expect(push.body.markdown.content).to.include('待办');

@@ -107,6 +107,16 @@ describe('the WeCom 智能机器人 callback (GET/POST /api/wecom/aibot)', () =>
     const first = await send(m);
     return first!.stream.finish ? first! : refreshUntilFinished(m.from.userid, m.msgid);
   }
+  /** What was posted to a response_url, once something was (its answer comes after the handling's commit). */
+  async function postedTo(code: string): Promise<Array<{ path: string; body: any }>> {
+    const end = Date.now() + REFRESH_WAIT_MS;
+    for (;;) {
+      const posted = responses.posted.filter((p) => p.path.endsWith(`response_code=${code}`));
+      if (posted.length > 0) return posted;
+      if (Date.now() > end) throw new Error(`nothing was posted to response_code=${code}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
   const imageMessage = (from: string, url: string) => ({ ...textMessage(from, ''), msgtype: 'image', text: undefined, image: { url } });
 
   it('answers the URL verification with the decrypted echostr (receiveid empty), verbatim', async () => {
@@ -169,6 +179,30 @@ describe('the WeCom 智能机器人 callback (GET/POST /api/wecom/aibot)', () =>
     expect(a.tags).to.deep.equal(['门头照']);
   });
 
+  it("puts a question's answers on buttons, and a tap answers it as the words would: the card says what was chosen, the answer comes by response_url", async () => {
+    const actionId = (await activeActionOf(pool, 'rep.zhao'))!;
+    const done = await answer(imageMessage('rep.zhao', pictures.serve(await cameraPhoto({ takenAt: new Date() }), `${KEYS.encodingAESKey}=`))) as any;
+    expect(done.msgtype).to.equal('stream_with_template_card');
+    expect(done.template_card.card_type).to.equal('button_interaction');
+    expect(done.template_card.task_id).to.match(/^[A-Za-z0-9_\-@]{1,128}$/);
+    const buttons = done.template_card.button_list as Array<{ text: string; key: string }>;
+    expect(buttons.map((b) => b.text)).to.include.members(['门头照', '合影']);
+    const tap = {
+      msgid: msgid(), create_time: 1700000000, aibotid: 'AIBOTID', chattype: 'single', from: { userid: 'rep.zhao' },
+      response_url: responses.url('tap-1'), msgtype: 'event',
+      event: { eventtype: 'template_card_event', template_card_event: { card_type: 'button_interaction', event_key: buttons.find((b) => b.text === '合影')!.key, task_id: done.template_card.task_id } },
+    };
+    const updated = await send(tap) as any;
+    expect(updated.response_type).to.equal('update_template_card');
+    expect(updated.template_card.main_title.title).to.equal('已选择：合影');
+    const posted = await postedTo('tap-1');
+    expect(posted).to.have.length(1);
+    expect(posted[0].body.markdown.content).to.include('记为合影');
+    const ids = (await draftOf(pool, actionId)).attachmentIds as number[];
+    const { rows: [a] } = await pool.query('SELECT tags FROM attachments WHERE id = $1', [ids.at(-1)]);
+    expect(a.tags).to.deep.equal(['合影']);
+  });
+
   it('tells a rep with no report under way, in Chinese, how to start one when a picture arrives', async () => {
     const done = await answer(imageMessage('rep.sun', pictures.serve(await cameraPhoto({ takenAt: new Date() }), `${KEYS.encodingAESKey}=`)));
     expect(done.stream.content).to.include('你现在没有正在填写的报告').and.include('告诉我你在拜访哪家客户');
@@ -208,8 +242,7 @@ describe('the WeCom 智能机器人 callback (GET/POST /api/wecom/aibot)', () =>
     try {
       const m = { ...textMessage('rep.zhao', '我的任务'), response_url: responses.url('late-1') };
       await answer(m);
-      await bot.drain();
-      const late = responses.posted.filter((p) => p.path.endsWith('response_code=late-1'));
+      const late = await postedTo('late-1');
       expect(late).to.have.length(1);
       expect(late[0].body.msgtype).to.equal('markdown');
       expect(late[0].body.markdown.content).to.include('待办');

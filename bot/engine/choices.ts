@@ -1,0 +1,35 @@
+/**
+ * The answers a pending question can take, as buttons: what each says and the words that, typed,
+ * give that answer — so a tap and a typed reply are one path through the engine. Null for a question
+ * whose answer is free text (a reason, a time).
+ *
+ *   replies.at(-1).choices = choicesFor(convo.pendingQuestion);   // [{label:'是',answer:'是'}, …]
+ */
+import type { BotChoice } from '../../core/inbound/bot-message.js';
+import type { PendingQuestion } from './state.js';
+
+/** WeCom's button_interaction card takes at most six buttons. */
+const MAX_CHOICES = 6;
+
+const YES_NO: BotChoice[] = [{ label: '是', answer: '是' }, { label: '不是', answer: '不是' }];
+
+export function choicesFor(p: PendingQuestion | null): BotChoice[] | null {
+  if (!p) return null;
+  const list = ((): BotChoice[] | null => {
+    switch (p.kind) {
+      case 'which_action': return p.options.map((o, i) => ({ label: o.customerName, answer: String(i + 1) }));
+      case 'which_deal': return p.options.map((o, i) => ({ label: o.name, answer: String(i + 1) }));
+      case 'which_contact':
+      case 'which_change_contact':
+        return p.candidates.length === 1 ? YES_NO : p.candidates.map((c) => ({ label: c.title ? `${c.name}（${c.title}）` : c.name, answer: c.name }));
+      case 'photo_tag': return p.tags.map((tag) => ({ label: tag, answer: tag }));
+      case 'create_contact':
+      case 'confirm_submit':
+      case 'start_visit':
+      case 'daily_confirm':
+        return YES_NO;
+      case 'deal_skip_reason': return null;
+    }
+  })();
+  return list && list.length > 0 && list.length <= MAX_CHOICES ? list : null;
+}
