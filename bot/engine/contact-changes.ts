@@ -7,13 +7,25 @@
 import { recordContactChange, type ContactChange } from '../../core/profile/contact-events.js';
 import { CONTACT_EVENT_LABELS } from '../../core/flow/buying-centre.js';
 import { isAppError } from '../../core/errors.js';
+import { contactsOf } from '../../core/resources/contacts.js';
 import type { ContactChangeMention } from '../../core/understanding/contact-changes.js';
 import { isSureMatch, type ContactRef, type PersonMention } from '../../core/understanding/decision-chain.js';
 import type { Session } from './session.js';
 import { UNDO_DEPTH, type PendingChange } from './state.js';
 import { guarded, say, setPending, type Turn } from './turn.js';
 
-const describe = (p: PersonMention) => p.candidates.slice(0, 5).map((c, i) => `${i + 1}.${c.name}${c.title ? `（${c.title}）` : ''}`).join(' ');
+const listed = (candidates: readonly ContactRef[]) => candidates.slice(0, 5).map((c, i) => `${i + 1}.${c.name}${c.title ? `（${c.title}）` : ''}`).join(' ');
+const describe = (p: PersonMention) => listed(p.candidates);
+type ReportingChange = Extract<PendingChange, { kind: 'reporting_changed' }>;
+
+/** The new manager asked as a numbered choice; recorded on the answer. */
+function askBoss(t: Turn, s: Session, change: ReportingChange & { contactId: number }, name: string): void {
+  const { boss, ...rest } = change;
+  setPending(t, { kind: 'which_change_contact', actionId: s.row.id, mention: boss!.mention, candidates: boss!.candidates, change: rest });
+  say(t, `${name}现在向哪一位汇报？“${boss!.mention}”是：${listed(boss!.candidates)}（回复序号或名字）`);
+}
+
+const noBoss = (t: Turn, name: string) => say(t, `没听出${name}现在向谁汇报，请说全名，比如“${name}现在向王伟汇报”。`);
 
 /**
  * The contact a mention surely is, or null after saying why it is not recorded. When it may be one of
@@ -32,7 +44,7 @@ function sureContact(t: Turn, s: Session, p: PersonMention | null, what: string,
 }
 
 function inputFor(t: Turn, s: Session, c: ContactChangeMention): ContactChange | null {
-  const on = { occurredOn: c.occurredOn };
+  const on = { occurredOn: c.occurredOn, ...(c.occurredLabel ? { occurredLabel: c.occurredLabel } : {}) };
   switch (c.kind) {
     case 'left': {
       const id = sureContact(t, s, c.person, '离职', { kind: 'left', ...on });
@@ -48,14 +60,16 @@ function inputFor(t: Turn, s: Session, c: ContactChangeMention): ContactChange |
       return id ? { ...move(c.person!.candidates[0]), contactId: id } as ContactChange : null;
     }
     case 'reporting_changed': {
-      const id = sureContact(t, s, c.person, '换了汇报对象');
-      const boss = c.reportsTo && isSureMatch(c.reportsTo) ? c.reportsTo.candidates[0].id : null;
+      const sureBoss = c.reportsTo && isSureMatch(c.reportsTo) ? c.reportsTo.candidates[0].id : undefined;
+      const boss = !sureBoss && c.reportsTo?.candidates.length ? { mention: c.reportsTo.mention, candidates: c.reportsTo.candidates.slice(0, 5) } : undefined;
+      const pending: ReportingChange = { kind: 'reporting_changed', ...on, ...(sureBoss ? { reportsToId: sureBoss } : {}), ...(boss ? { boss } : {}) };
+      const id = sureContact(t, s, c.person, '换了汇报对象', pending);
       if (!id) return null;
-      if (!boss) {
-        say(t, `没听出${c.person!.candidates[0].name}现在向谁汇报，请说全名，比如“${c.person!.candidates[0].name}现在向王伟汇报”。`);
-        return null;
-      }
-      return { kind: 'reporting_changed', contactId: id, ...on, reportsToId: boss };
+      if (sureBoss) return { kind: 'reporting_changed', contactId: id, ...on, reportsToId: sureBoss };
+      const name = c.person!.candidates[0].name;
+      if (boss && !t.convo.pendingQuestion) askBoss(t, s, { ...pending, contactId: id }, name);
+      else noBoss(t, name);
+      return null;
     }
     case 'joined': {
       if (!c.newName) {
@@ -80,9 +94,24 @@ export async function applyContactChanges(t: Turn, s: Session, changes: readonly
   return t.lines.length > said;
 }
 
-/** The answer to 离职的“刘总”是哪一位: the change recorded for the contact picked. */
+/**
+ * The answer to 离职的“刘总”是哪一位: the change recorded for the contact picked. A reporting change
+ * takes the pick as whose it is, then (asked next, when not yet known) as the new manager.
+ */
 export async function recordPendingChange(t: Turn, s: Session, change: PendingChange, contactId: number): Promise<void> {
-  await recordChanges(t, s, [{ ...change, contactId } as ContactChange]);
+  if (change.kind !== 'reporting_changed') {
+    await recordChanges(t, s, [{ ...change, contactId } as ContactChange]);
+    return;
+  }
+  const filled = change.contactId === undefined ? { ...change, contactId } : { ...change, contactId: change.contactId, reportsToId: contactId };
+  if (filled.reportsToId === undefined) {
+    const name = (await contactsOf(t.db, s.row.customerId)).find((c) => c.id === filled.contactId)?.name ?? '这位联系人';
+    if (filled.boss) askBoss(t, s, filled, name);
+    else noBoss(t, name);
+    return;
+  }
+  const { occurredOn, occurredLabel } = filled;
+  await recordChanges(t, s, [{ kind: 'reporting_changed', contactId: filled.contactId, occurredOn, ...(occurredLabel ? { occurredLabel } : {}), reportsToId: filled.reportsToId }]);
 }
 
 async function recordChanges(t: Turn, s: Session, inputs: readonly ContactChange[]): Promise<void> {
@@ -93,7 +122,8 @@ async function recordChanges(t: Turn, s: Session, inputs: readonly ContactChange
       say(t, `没能记录${CONTACT_EVENT_LABELS[input.kind]}：${r.message}`);
       continue;
     }
-    recorded.push({ id: r.event.id, summary: r.event.summary });
+    // a date said only roughly is said back as such (约11月), not as a day
+    recorded.push({ id: r.event.id, summary: input.occurredLabel ? `${r.event.summary}（${input.occurredLabel}）` : r.event.summary });
   }
   if (recorded.length > 0) {
     const st = t.convo.state;

@@ -99,10 +99,17 @@ export type PendingQuestion =
   /** 跳过「法务审核」需要原因 — the next answer is the reason. */
   | { kind: 'deal_skip_reason'; opportunityId: number; name: string; target: NamedPosition };
 
-/** A 离职 or 调岗 waiting for its contact (the contactId is the answer). */
+/**
+ * A 离职, 调岗 or 汇报关系变化 waiting for a contact (the answer's contactId). A reporting change
+ * may wait for two: whose it is (contactId), then the new manager (reportsToId), asked from `boss`.
+ */
 export type PendingChange =
-  | { kind: 'left'; occurredOn: string }
-  | { kind: 'transferred'; occurredOn: string; department: string | null; title: string | null; note?: string };
+  | { kind: 'left'; occurredOn: string; occurredLabel?: string }
+  | { kind: 'transferred'; occurredOn: string; occurredLabel?: string; department: string | null; title: string | null; note?: string }
+  | {
+    kind: 'reporting_changed'; occurredOn: string; occurredLabel?: string; contactId?: number; reportsToId?: number;
+    boss?: { mention: string; candidates: ContactRef[] };
+  };
 
 export const UNDO_DEPTH = 10;
 

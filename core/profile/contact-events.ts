@@ -29,20 +29,22 @@ import { Id, IdParam, OperationalDate, OptionalText } from '../resources/schemas
 
 /** When it happened: not in the future, and not before the customer could plausibly have existed in our books. */
 const Note = OptionalText(500);
+/** 约11月: the date is an estimate of something said only roughly (上个月). */
+const OccurredLabel = z.string().trim().min(1).max(20).optional();
 
 export const ContactChangeSchema = z.discriminatedUnion('kind', [
   z.strictObject({
-    kind: z.literal('transferred'), contactId: Id, occurredOn: OperationalDate, note: Note,
+    kind: z.literal('transferred'), contactId: Id, occurredOn: OperationalDate, occurredLabel: OccurredLabel, note: Note,
     department: ContactFields.department, title: ContactFields.title, buyingRole: BuyingRoleSchema.nullish(),
   }),
-  z.strictObject({ kind: z.literal('left'), contactId: Id, occurredOn: OperationalDate, note: Note }),
+  z.strictObject({ kind: z.literal('left'), contactId: Id, occurredOn: OperationalDate, occurredLabel: OccurredLabel, note: Note }),
   z.strictObject({
-    kind: z.literal('joined'), customerId: Id, occurredOn: OperationalDate, note: Note,
+    kind: z.literal('joined'), customerId: Id, occurredOn: OperationalDate, occurredLabel: OccurredLabel, note: Note,
     /** The contact whose post the newcomer takes; their role passes on unless another is given. */
     replacesContactId: Id.nullish(),
     contact: z.strictObject(ContactFields),
   }),
-  z.strictObject({ kind: z.literal('reporting_changed'), contactId: Id, occurredOn: OperationalDate, note: Note, reportsToId: Id.nullable() }),
+  z.strictObject({ kind: z.literal('reporting_changed'), contactId: Id, occurredOn: OperationalDate, occurredLabel: OccurredLabel, note: Note, reportsToId: Id.nullable() }),
 ], { error: () => `变化类型只能是：${['transferred', 'left', 'joined', 'reporting_changed'].map((k) => CONTACT_EVENT_LABELS[k as ContactEventKind]).join('、')}` });
 export type ContactChange = z.infer<typeof ContactChangeSchema>;
 
@@ -54,6 +56,8 @@ export const ContactEventSchema = z.object({
   kind: z.enum(CONTACT_EVENT_KINDS),
   kindLabel: z.string(),
   occurredOn: z.string(),
+  /** Set when the date is an estimate: how it reads (约11月, 约2026年初). */
+  occurredLabel: z.string().nullable(),
   /** One Chinese line: 刘伟 调岗：采购部·采购经理 → 设备科·科长 */
   summary: z.string(),
   note: z.string().nullable(),
@@ -96,7 +100,7 @@ export function describeContactEvent(kind: ContactEventKind, name: string, befor
 function toContactEvent(r: any): ContactEvent {
   return {
     id: r.id, customerId: r.customer_id, contactId: r.contact_id, contactName: r.contact_name, kind: r.kind,
-    kindLabel: CONTACT_EVENT_LABELS[r.kind as ContactEventKind], occurredOn: r.occurred_on,
+    kindLabel: CONTACT_EVENT_LABELS[r.kind as ContactEventKind], occurredOn: r.occurred_on, occurredLabel: r.occurred_label ?? null,
     summary: describeContactEvent(r.kind, r.contact_name, r.before, r.after), note: r.note, source: r.source,
     recordedBy: r.recorded_by, recordedByName: r.recorded_by_name ?? null, recordedAt: r.recorded_at.toISOString(),
     followupId: r.followup_id,
@@ -139,7 +143,7 @@ export async function recordContactChange(
   const contact = await getContactOrThrow(db, actor, contactId);
   const replaces = input.kind === 'joined' && before ? { replacesContactId: before.id, replacesName: before.name } : {};
   const id = await insertContactEvent(db, actor, {
-    customerId, contactId, kind: input.kind, occurredOn: input.occurredOn, source, note: input.note ?? null,
+    customerId, contactId, kind: input.kind, occurredOn: input.occurredOn, occurredLabel: input.occurredLabel, source, note: input.note ?? null,
     before: before ? chainFacts(before) : {}, after: { ...chainFacts(contact), ...replaces },
   });
   await recordEvent(db, { actorId: actor.id, entityType: 'contact', entityId: contactId, type: `contact.${input.kind}`, data: { occurredOn: input.occurredOn } });

@@ -265,6 +265,8 @@ export interface NewContactEvent {
   contactId: number;
   kind: ContactEventKind;
   occurredOn: string;
+  /** How an approximate date reads (约11月); absent for a day actually said. */
+  occurredLabel?: string | null;
   before: Record<string, unknown>;
   after: Record<string, unknown>;
   note: string | null;
@@ -274,9 +276,9 @@ export interface NewContactEvent {
 /** Appends one change to the chain's history; returns its id. */
 export async function insertContactEvent(db: Db, actor: Actor, e: NewContactEvent): Promise<number> {
   const { rows: [r] } = await db.query(
-    `INSERT INTO contact_events (customer_id, contact_id, kind, occurred_on, before, after, note, source, recorded_by)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id`,
-    [e.customerId, e.contactId, e.kind, e.occurredOn, e.before, e.after, e.note, e.source ?? 'app', actor.id]);
+    `INSERT INTO contact_events (customer_id, contact_id, kind, occurred_on, before, after, note, source, recorded_by, occurred_label)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id`,
+    [e.customerId, e.contactId, e.kind, e.occurredOn, e.before, e.after, e.note, e.source ?? 'app', actor.id, e.occurredLabel ?? null]);
   return r.id;
 }
 

@@ -10,6 +10,7 @@
  */
 import { addCalendarDays, shanghaiDate } from '../flow/time.js';
 import { detectPeople, type ContactRef, type PersonMention } from './decision-chain.js';
+import { approximatePastDay } from './past-dates.js';
 import { parseZhDateTime } from './zh-datetime.js';
 
 export type ContactChangeKind = 'transferred' | 'left' | 'joined' | 'reporting_changed';
@@ -27,9 +28,11 @@ export interface ContactChangeMention {
   replaces?: PersonMention | null;
   /** The new manager (汇报关系变化). */
   reportsTo?: PersonMention | null;
-  /** Shanghai date it happened: the date said, else today; never after today. */
+  /** Shanghai date it happened: the date said (or estimated from 上个月, 年初…), else today; never after today. */
   occurredOn: string;
   dateSaid: boolean;
+  /** Set when occurredOn is an estimate: how it reads (约11月). */
+  occurredLabel?: string;
   /** The words that said it. */
   phrase: string;
 }
@@ -50,6 +53,8 @@ const PRONOUN = /^(他|她|TA|ta)/;
 const GOES_ON = /^(又|也|已经|后来|然后|现在|刚)?(调|升|退|辞|离|被|转|去了)/;
 /** "药剂科来了个新主任，姓郑": the newcomer's surname, said on its own. */
 const SURNAME_ONLY = /^(他|她)?姓([\u4e00-\u9fa5])$/;
+/** REPORTING's groups that are its own words, not a name. */
+const REPORTING_WORDS = /^(给|对象|关系|到|归|下面|名下|管)$/;
 
 const CLAUSE = /[，,。；;！!？?\n]+/;
 
@@ -69,10 +74,14 @@ function postOf(clause: string): string | undefined {
   return m?.[1];
 }
 
-function occurredOn(clause: string, now: Date): { occurredOn: string; dateSaid: boolean } {
+function occurredOn(clause: string, now: Date): { occurredOn: string; dateSaid: boolean; occurredLabel?: string } {
   const today = shanghaiDate(now);
   const d = parseZhDateTime(clause, now);
-  if (!d || !d.hasDate || d.approximate) return { occurredOn: today, dateSaid: false };
+  if (!d || !d.hasDate || d.approximate) {
+    // 上个月 / 年初: the estimate, labelled as one — not today
+    const rough = approximatePastDay(clause, today);
+    return rough ? { occurredOn: rough.day, dateSaid: true, occurredLabel: rough.label } : { occurredOn: today, dateSaid: false };
+  }
   let day = shanghaiDate(d.at);
   // dates are read forward; a change has happened: "周一离职的" said on a Wednesday is this Monday, "12月1号" this year's
   if (day > today && /月/.test(d.text) && !/下个?月/.test(d.text)) day = `${Number(day.slice(0, 4)) - 1}${day.slice(4)}`;
@@ -117,7 +126,9 @@ export function detectContactChanges(text: string, contacts: readonly ContactRef
       if (previous?.kind === 'transferred' && previous.person?.mention === subject?.mention) Object.assign(previous, destination(clause));
       else out.push({ kind: 'transferred', person: subject, ...destination(clause), phrase: moved[0], ...when });
     } else if (reporting) {
-      const boss = firstPerson(clause.slice(reporting.index), contacts);
+      // the name the pattern holds (向杨滔汇报: 杨滔) first — a sound-alike is not found with 汇报 glued to it
+      const held = reporting.slice(1).find((g) => g && /^[\u4e00-\u9fa5]{2,4}$/.test(g) && !REPORTING_WORDS.test(g));
+      const boss = (held ? firstPerson(held, contacts) : null) ?? firstPerson(clause.slice(reporting.index), contacts);
       const who = people.find((p) => p !== boss && p.index < reporting.index) ?? (PRONOUN.test(clause) ? lastPerson : null);
       // "钱的事情归刘敏管" says who is in charge of something (a role), not whom someone reports to
       const aboutAThing = !who && clause.slice(0, reporting.index).replace(/^(现在|目前|以后|已经|今后)+/, '').length > 0;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { signedInPhone, snap } from './support/browser.js';
+import { sayInChat, signedInPhone, snap } from './support/browser.js';
 import { customerNamed, startBrowserSuite, type BrowserSuite } from './support/suite.js';
 
 describe('H5 customer profile: 决策链, relationship graph and procurement steps (browser, 390×844)', function () {
@@ -10,6 +10,8 @@ describe('H5 customer profile: 决策链, relationship graph and procurement ste
     s = await startBrowserSuite();
   });
   after(() => s?.close());
+
+  const chat = sayInChat;
 
   it('lets a rep add a contact with role, attitude and 内线, record a 调岗 with its date, and read the history', async () => {
     const c = await customerNamed(s.pool, '南京鼓楼医院');
@@ -49,6 +51,30 @@ describe('H5 customer profile: 决策链, relationship graph and procurement ste
     await snap(page, 'buying-centre', 'history');
     const { rows: [moved] } = await s.pool.query('SELECT department, title FROM contacts WHERE customer_id = $1 AND name = $2', [c.id, buyer.name]);
     expect(moved).to.deep.equal({ department: '院办', title: '院长助理' });
+    expect(errors).to.deep.equal([]);
+    await ctx.close();
+  });
+
+  it("shows a departure the rep told the bot only roughly (上个月) with its approximate month, not today's date", async () => {
+    const c = await customerNamed(s.pool, '南京鼓楼医院');
+    const { rows: [leaver] } = await s.pool.query(
+      `SELECT name FROM contacts WHERE customer_id = $1 AND status <> 'left' AND title <> '院长助理' ORDER BY id LIMIT 1`, [c.id]);
+    const { ctx, page, errors } = await signedInPhone(s.browser, { baseURL: s.api.baseUrl }, 'rep.sun');
+    await page.goto('/chat');
+    await chat(page, '我在南京鼓楼医院');
+    const shanghai = new Date(Date.now() + 8 * 3_600_000);
+    const lastMonth = ((shanghai.getUTCMonth() + 11) % 12) + 1;
+    expect(await chat(page, `${leaver.name}上个月离职了`)).to.contain(`${leaver.name} 离职`).and.contain(`（约${lastMonth}月）`);
+    await page.goto(`/customers/${c.id}`);
+    const history = page.getByTestId('chain-history');
+    await history.waitFor();
+    const line = history.locator('div', { hasText: `${leaver.name} 离职` }).last();
+    await line.scrollIntoViewIfNeeded();
+    const text = (await history.textContent()) ?? '';
+    expect(text).to.contain(`约${lastMonth}月 · 孙浩（机器人）`);
+    expect(await page.getByTestId('buying-centre').textContent()).to.contain(`已离职：${leaver.name}（约${lastMonth}月）`);
+    expect(text).to.not.contain(`${shanghai.getUTCFullYear()}年${shanghai.getUTCMonth() + 1}月${shanghai.getUTCDate()}日 · 孙浩（机器人）`);
+    await snap(page, 'buying-centre', 'approximate-departure');
     expect(errors).to.deep.equal([]);
     await ctx.close();
   });

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import type { Page } from 'playwright-core';
-import { signedInPhone, snap } from './support/browser.js';
+import { sayInChat, signedInPhone, snap } from './support/browser.js';
 import { customerNamed, standingAt, startBrowserSuite, userId, type BrowserSuite } from './support/suite.js';
 
 /**
@@ -21,15 +20,7 @@ describe('日报 in the app and the chat, merged (browser, 390×844)', function 
   });
   after(() => s?.close());
 
-  const chat = async (page: Page, text: string): Promise<string> => {
-    // the page's own greeting first: counted before the page has drawn it, it would pass for the answer
-    await page.locator('[data-line="bot"]').first().waitFor();
-    const before = await page.locator('[data-line="bot"]').count();
-    await page.getByTestId('chat-input').fill(text);
-    await page.getByTestId('chat-send').click();
-    await page.waitForFunction((n) => document.querySelectorAll('[data-line="bot"]').length > n, before);
-    return (await page.locator('[data-line="bot"]').last().textContent()) ?? '';
-  };
+  const chat = sayInChat;
 
   it('starts the report in the app, finishes it in the chat, and shows one merged report with each field\'s source', async () => {
     const { ctx, page, errors } = await signedInPhone(s.browser, { baseURL: s.api.baseUrl }, 'rep.zhao');

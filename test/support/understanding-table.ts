@@ -114,7 +114,7 @@ export function readTokens(c: UtteranceCase): string[] {
   }
   for (const ch of u.changes) {
     const replaced = ch.kind === 'joined' && ch.replaces ? `<${whoToken(ch.replaces)}` : '';
-    out.push(`change=${ch.kind}:${whoToken(ch.person)}${replaced}${ch.dateSaid ? `@${ch.occurredOn}` : ''}`);
+    out.push(`change=${ch.kind}:${whoToken(ch.person)}${replaced}${ch.dateSaid ? `@${ch.occurredLabel ? '~' : ''}${ch.occurredOn}` : ''}`);
   }
   if (u.slots.correction) out.push('correction');
   for (const p of u.slots.painPoints) out.push(`pain=${p}`);

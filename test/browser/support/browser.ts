@@ -109,3 +109,14 @@ export function watchErrors(page: Page): string[] {
   page.on('pageerror', (e) => { errors.push(e.message); if (process.env.DEBUG_PAGE_ERRORS) console.log(e.stack); });
   return errors;
 }
+
+/** Types a message into the H5 chat with the bot and returns the bot's last line once it has answered. */
+export async function sayInChat(page: Page, text: string): Promise<string> {
+  // the page's own greeting first: counted before the page has drawn it, it would pass for the answer
+  await page.locator('[data-line="bot"]').first().waitFor();
+  const before = await page.locator('[data-line="bot"]').count();
+  await page.getByTestId('chat-input').fill(text);
+  await page.getByTestId('chat-send').click();
+  await page.waitForFunction((n) => document.querySelectorAll('[data-line="bot"]').length > n, before);
+  return (await page.locator('[data-line="bot"]').last().textContent()) ?? '';
+}

@@ -28,6 +28,13 @@ describe('the bot understands how reps talk', () => {
     hualian = await lookups(pool).customer('华联超市总部');
   });
 
+  /** Two of 华联's contacts, neither reporting to anyone: the first may be put under the second. */
+  async function reportingPair() {
+    const [who, boss] = await contactsOfCustomer(pool, '华联超市总部');
+    await pool.query('UPDATE contacts SET reports_to_id = NULL WHERE id = ANY($1)', [[who.id, boss.id]]);
+    return [who, boss] as const;
+  }
+
   async function checkIn(deps: ReturnType<typeof botDepsFor>): Promise<number> {
     await say(deps, 'rep.zhao', { kind: 'location', lat: hualian.lat + 0.001, lng: hualian.lng, coordSystem: 'gcj02' });
     return (await activeActionOf(pool, 'rep.zhao'))!;
@@ -177,6 +184,42 @@ describe('the bot understands how reps talk', () => {
     expect(await say(deps, 'rep.zhao', '1')).to.include('已记录联系人变动').and.include(`${contact.name} 离职`);
     const { rows: [c] } = await pool.query('SELECT status FROM contacts WHERE id = $1', [contact.id]);
     expect(c.status).to.equal('left');
+  });
+
+  it('asks with numbered choices whose reporting line changed when the name only sounds like a contact, and records it on the answer', async () => {
+    const deps = botDepsFor(pool);
+    await checkIn(deps);
+    const [who, boss] = await reportingPair();
+    const alike = soundAlike(who.name);
+    const asked = await say(deps, 'rep.zhao', `${alike}现在向${boss.name}汇报了`);
+    expect(asked).to.include(`换了汇报对象的“${alike}”是哪一位？1.${who.name}`);
+    expect(await say(deps, 'rep.zhao', '1')).to.include('已记录联系人变动').and.include(`${who.name} 汇报关系`).and.include(boss.name);
+    const { rows: [c] } = await pool.query('SELECT reports_to_id FROM contacts WHERE id = $1', [who.id]);
+    expect(Number(c.reports_to_id)).to.equal(boss.id);
+  });
+
+  it('asks which contact is the new manager when only that name is unsure, and records the change on the answer', async () => {
+    const deps = botDepsFor(pool);
+    await checkIn(deps);
+    const [who, boss] = await reportingPair();
+    const alike = soundAlike(boss.name);
+    const asked = await say(deps, 'rep.zhao', `${who.name}现在向${alike}汇报`);
+    expect(asked).to.include(`${who.name}现在向哪一位汇报？“${alike}”是：1.${boss.name}`);
+    const { rows: none } = await pool.query(`SELECT 1 FROM contact_events WHERE contact_id = $1 AND source = 'bot'`, [who.id]);
+    expect(none).to.have.length(0);
+    expect(await say(deps, 'rep.zhao', '1')).to.include(`${who.name} 汇报关系`);
+    const { rows: [c] } = await pool.query('SELECT reports_to_id FROM contacts WHERE id = $1', [who.id]);
+    expect(Number(c.reports_to_id)).to.equal(boss.id);
+  });
+
+  it('dates a change said only roughly (上个月) by its estimate, labelled approximate, not as today', async () => {
+    const deps = botDepsFor(pool, { now: () => new Date('2026-12-07T03:00:00Z') });
+    await checkIn(deps);
+    const [contact] = await contactsOfCustomer(pool, '华联超市总部');
+    expect(await say(deps, 'rep.zhao', `${contact.name}上个月离职了`)).to.include(`${contact.name} 离职`).and.include('（约11月）');
+    const { rows } = await pool.query(
+      `SELECT to_char(occurred_on, 'YYYY-MM-DD') AS day, occurred_label FROM contact_events WHERE contact_id = $1 AND source = 'bot'`, [contact.id]);
+    expect(rows).to.deep.equal([{ day: '2026-11-15', occurred_label: '约11月' }]);
   });
 
   it('records no departure for a name no contact has, and says so', async () => {
