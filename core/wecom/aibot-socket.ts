@@ -2,7 +2,8 @@
  * The 智能机器人's long connection (reference §9 B; the protocol of WeCom's WecomTeam/aibot-node-sdk):
  * one WebSocket, subscribed with the bot's id and secret, kept alive by a `ping` every 30 s (two
  * unanswered: the link is dead and is dropped), reopened after any drop with exponential backoff
- * (1 s doubling to 30 s, without end: a bot that gives up is silent until someone restarts it).
+ * (1 s doubling to 30 s, without end: a bot that gives up is silent until someone restarts it) —
+ * except when WeCom says a newer connection of the same bot replaced this one (disconnected_event).
  * Every frame is `{cmd, headers: {req_id}, body}`; WeCom answers each of ours with
  * `{headers: {req_id}, errcode, errmsg}`. Callbacks (messages, events) go to `onCallback`. A reply
  * reuses its callback's req_id, and the replies to one req_id go out one at a time, each after the
@@ -67,6 +68,11 @@ interface Pending {
 /** Unanswered pings after which the link counts as dead. */
 const MAX_MISSED_PINGS = 2;
 
+/** WeCom's notice that a newer connection of the same bot replaced this one. */
+function isReplaced(body: unknown): boolean {
+  return (body as { event?: { eventtype?: unknown } } | undefined)?.event?.eventtype === 'disconnected_event';
+}
+
 export function newReqId(prefix: string): string {
   return `${prefix}_${Date.now()}_${randomBytes(4).toString('hex')}`;
 }
@@ -99,6 +105,11 @@ export class AibotSocket {
   /** True while subscribed: callbacks arrive and replies can go out. */
   get ready(): boolean {
     return this.authenticated;
+  }
+
+  /** True once closed, or replaced by a newer connection of the bot: it will not reconnect. */
+  get stopped(): boolean {
+    return this.closing;
   }
 
   /** Resolves once subscribed (at once when already). */
@@ -181,6 +192,13 @@ export class AibotSocket {
       return;
     }
     const reqId = frame.headers.req_id;
+    if (frame.cmd === AIBOT_CMD.event && isReplaced(frame.body)) {
+      // another connection took this bot over (one per bot): reconnecting would only take it back and forth
+      this.o.logger.error('智能机器人长连接被新的连接取代（同一个机器人只能有一个连接），本连接停止；检查是否有另一个进程在用同一个 Bot ID');
+      this.closing = true;
+      this.ws?.terminate();
+      return;
+    }
     if (frame.cmd === AIBOT_CMD.message || frame.cmd === AIBOT_CMD.event) {
       this.o.onCallback({ cmd: frame.cmd, reqId, body: frame.body });
       return;

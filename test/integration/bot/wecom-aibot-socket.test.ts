@@ -230,6 +230,22 @@ describe('the 智能机器人 long connection itself (core/wecom/aibot-socket)',
     }
   });
 
+  it('stops, instead of reconnecting, when WeCom says a newer connection of the bot replaced it', async () => {
+    const wecom = await startFakeAibotSocket(BOT);
+    const socket = new AibotSocket({ url: wecom.url, ...BOT, logger, onCallback: () => undefined, reconnectBaseMs: 10 });
+    try {
+      socket.open();
+      await wecom.until(() => wecom.subscriptions === 1);
+      wecom.deliver({ msgid: 'd1', create_time: 1700000000, aibotid: BOT.botId, from: { userid: '' }, msgtype: 'event', event: { eventtype: 'disconnected_event' } }, 'aibot_event_callback');
+      await new Promise<void>((resolve) => { const t = setInterval(() => { if (socket.stopped) { clearInterval(t); resolve(); } }, 5); });
+      expect(socket.ready).to.equal(false);
+      expect(wecom.subscriptions).to.equal(1);
+    } finally {
+      await socket.close();
+      await wecom.close();
+    }
+  });
+
   it('is refused with a wrong secret: not subscribed, and it keeps trying with a growing delay', async () => {
     const wecom = await startFakeAibotSocket(BOT);
     const socket = new AibotSocket({ url: wecom.url, botId: BOT.botId, secret: 'wrong', logger, onCallback: () => undefined, reconnectBaseMs: 10 });
