@@ -29,8 +29,14 @@ export const ConsoleMessageSchema = z.discriminatedUnion('kind', [
   }),
 ]).openapi('ConsoleMessage');
 
+/** A reply; `choices` when it ends in a question with set answers (the chat shows them as buttons). */
+const ConsoleReply = z.object({
+  kind: z.literal('text'), text: z.string(),
+  choices: z.array(z.object({ label: z.string(), answer: z.string() })).optional(),
+});
+
 export const ConsoleRepliesSchema = z.object({
-  replies: z.array(z.object({ kind: z.literal('text'), text: z.string() })),
+  replies: z.array(ConsoleReply),
   /** True when this clientMessageId was answered before and the first answer is returned. */
   replayed: z.boolean(),
 }).openapi('ConsoleReplies');
@@ -41,7 +47,7 @@ export const ConsoleHistorySchema = z.object({
     /** What the member sent (text, image, voice or location). */
     message: z.record(z.string(), z.unknown()),
     /** The bot's answer; null while it is still being handled. */
-    replies: z.array(z.object({ kind: z.literal('text'), text: z.string() })).nullable(),
+    replies: z.array(ConsoleReply).nullable(),
   })),
 }).openapi('ConsoleHistory');
 

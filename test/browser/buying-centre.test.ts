@@ -79,6 +79,27 @@ describe('H5 customer profile: 决策链, relationship graph and procurement ste
     await ctx.close();
   });
 
+  it("puts the bot's yes/no question on buttons in the chat, and a tap answers it", async () => {
+    const c = await customerNamed(s.pool, '南京鼓楼医院');
+    const { ctx, page, errors } = await signedInPhone(s.browser, { baseURL: s.api.baseUrl }, 'rep.sun');
+    await page.goto('/chat');
+    await chat(page, '我在南京鼓楼医院');
+    expect(await chat(page, '钟岩是拍板的')).to.contain('要新建联系人钟岩');
+    const choices = page.getByTestId('chat-choices');
+    expect(await choices.locator('button').allTextContents()).to.deep.equal(['是', '不是']);
+    await snap(page, 'buying-centre', 'chat-choices');
+    const before = await page.locator('[data-line="bot"]').count();
+    await choices.locator('[data-choice="是"]').click();
+    await page.waitForFunction((n) => document.querySelectorAll('[data-line="bot"]').length > n, before);
+    expect(await page.locator('[data-line="me"]').last().textContent()).to.equal('是');
+    expect(await page.locator('[data-line="bot"]').last().textContent()).to.contain('钟岩');
+    expect(await page.getByTestId('chat-choices').count()).to.equal(0);
+    const { rows } = await s.pool.query(`SELECT 1 FROM contacts WHERE customer_id = $1 AND name = '钟岩'`, [c.id]);
+    expect(rows).to.have.length(1);
+    expect(errors).to.deep.equal([]);
+    await ctx.close();
+  });
+
   it('shows the measured graph with its coverage gaps, and lets a rep record the customer\'s next procurement step', async () => {
     const c = await customerNamed(s.pool, '上海市第六人民医院');
     const { ctx, page, errors } = await signedInPhone(s.browser, { baseURL: s.api.baseUrl }, 'rep.zhao');
