@@ -10,7 +10,7 @@ import { insertAttachment, storeFile, updateAttachmentTags, type StoredFile } fr
 import { fetchWecomMedia } from '../../core/attachments/from-wecom.js';
 import type { ReceivedFile } from '../../core/attachments/receive.js';
 import type { AibotPicture } from '../../core/inbound/bot-message.js';
-import { aesKeyOf, fetchAibotPicture } from '../../core/wecom/aibot-media.js';
+import { aesKeyOf, fetchAibotPicture } from '../../core/attachments/from-aibot.js';
 import { customerPlace, customersOf } from '../../core/resources/customers.js';
 import { type OpenAction } from '../../core/actions/open-work.js';
 import { isAppError } from '../../core/errors.js';

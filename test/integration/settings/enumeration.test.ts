@@ -130,7 +130,7 @@ const TECHNICAL: Record<string, string> = {
   'core/inbound/accept-aibot.ts#STREAM_MAX_BYTES': "WeCom's limit on a stream frame's content",
   'core/wecom/aibot-socket.ts#MAX_MISSED_PINGS': 'protocol timing: unanswered heartbeats before the long connection counts as dead (as the official SDK)',
   'core/inbound/accept-aibot.ts#STREAM_WINDOW_MS': "protocol timing: how long WeCom keeps asking for a stream (6 min)",
-  'core/wecom/aibot-media.ts#DOWNLOAD_TIMEOUT_MS': 'network timeout',
+  'core/attachments/from-aibot.ts#DOWNLOAD_TIMEOUT_MS': 'network timeout',
   'bot/engine/choices.ts#MAX_CHOICES': "WeCom's limit on a card's buttons",
   'core/wecom/aibot-response-url.ts#POST_TIMEOUT_MS': 'network timeout',
   'bot/transports/aibot-stream.transport.ts#RESPONSE_URL_TTL_MS': "protocol timing: a response_url lives one hour",

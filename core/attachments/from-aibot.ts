@@ -7,8 +7,8 @@
  *   const { file } = await fetchAibotPicture({ url, aesKey: aesKeyOf(picture, config.aibot) });
  */
 import { createDecipheriv } from 'node:crypto';
-import { checkFile, type ReceivedFile } from '../attachments/receive.js';
-import { ATTACHMENT_LIMITS } from '../attachments/limits.js';
+import { checkFile, type ReceivedFile } from './receive.js';
+import { ATTACHMENT_LIMITS } from './limits.js';
 import { AppError } from '../errors.js';
 
 /** How long a download may take: the url itself lives 5 minutes. */
