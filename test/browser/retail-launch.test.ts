@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { addCalendarDays, shanghaiDate } from '../../core/flow/time.js';
-import { seedRetailNetwork } from '../../core/seed/modules/retail.seed.js';
+import { seedRetailNetworkForReps } from '../support/retail-network.js';
 import { SAMPLES } from '../integration/attachments/support/sample-files.js';
 import { signedInPhone, snap } from './support/browser.js';
 import { customerNamed, startBrowserSuite, type BrowserSuite } from './support/suite.js';
@@ -17,8 +17,7 @@ describe('新品上架 in the app (browser, 390×844)', function () {
   before(async function () {
     this.timeout(300_000);
     s = await startBrowserSuite();
-    const { rows: reps } = await s.pool.query(`SELECT id FROM users WHERE role = 'rep' ORDER BY id`);
-    await seedRetailNetwork(s.pool, reps.map((r) => Number(r.id)), shanghaiDate(new Date()));
+    await seedRetailNetworkForReps(s.pool, shanghaiDate(new Date()));
   });
   after(() => s?.close());
 

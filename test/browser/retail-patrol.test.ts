@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { shanghaiDate } from '../../core/flow/time.js';
-import { seedRetailNetwork } from '../../core/seed/modules/retail.seed.js';
+import { seedRetailNetworkForReps } from '../support/retail-network.js';
 import { cameraPhoto } from '../support/camera-photo.js';
 import { signedInPhone, snap } from './support/browser.js';
 import { startBrowserSuite, type BrowserSuite } from './support/suite.js';
@@ -17,8 +17,7 @@ describe('store patrols in the app (browser, 390×844)', function () {
   before(async function () {
     this.timeout(300_000);
     s = await startBrowserSuite();
-    const { rows: reps } = await s.pool.query(`SELECT id FROM users WHERE role = 'rep' ORDER BY id`);
-    await seedRetailNetwork(s.pool, reps.map((r) => Number(r.id)), shanghaiDate(new Date()));
+    await seedRetailNetworkForReps(s.pool, shanghaiDate(new Date()));
   });
   after(() => s?.close());
 

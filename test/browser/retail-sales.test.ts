@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { addCalendarDays, shanghaiDate } from '../../core/flow/time.js';
-import { seedRetailNetwork } from '../../core/seed/modules/retail.seed.js';
+import { seedRetailNetworkForReps } from '../support/retail-network.js';
 import { signedInPhone, snap } from './support/browser.js';
 import { startBrowserSuite, type BrowserSuite } from './support/suite.js';
 
@@ -19,8 +19,7 @@ describe('sales import and data-entry accuracy in the app (browser, 390×844)', 
   before(async function () {
     this.timeout(300_000);
     s = await startBrowserSuite();
-    const { rows: reps } = await s.pool.query(`SELECT id FROM users WHERE role = 'rep' ORDER BY id`);
-    await seedRetailNetwork(s.pool, reps.map((r) => Number(r.id)), shanghaiDate(new Date()));
+    await seedRetailNetworkForReps(s.pool, shanghaiDate(new Date()));
     code = (await s.pool.query(`SELECT s.code FROM retail_clerks k JOIN users u ON u.id = k.user_id JOIN retail_stores s ON s.customer_id = k.store_id WHERE u.wecom_userid = 'clerk.1'`)).rows[0].code;
   });
   after(() => s?.close());

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type pg from 'pg';
 import { addCalendarDays, shanghaiDate } from '../../../core/flow/time.js';
-import { seedRetailNetwork } from '../../../core/seed/modules/retail.seed.js';
+import { seedRetailNetworkForReps } from '../../support/retail-network.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
 import { idemKey, lookups } from '../actions/actions-helpers.js';
@@ -20,8 +20,7 @@ describe('数据填报准确率: what clerks report against what the POS says', 
     ({ pool } = await freshDatabase());
     api = await startTestApi({ pool, now: () => clock });
     $ = lookups(pool);
-    const { rows: reps } = await pool.query(`SELECT id FROM users WHERE role = 'rep' ORDER BY id`);
-    await seedRetailNetwork(pool, reps.map((r) => Number(r.id)), today);
+    await seedRetailNetworkForReps(pool, today);
     for (const r of (await pool.query('SELECT id, sku FROM retail_products')).rows) products[r.sku] = Number(r.id);
     for (const r of (await pool.query(`SELECT s.code, u.wecom_userid FROM retail_clerks k JOIN users u ON u.id = k.user_id JOIN retail_stores s ON s.customer_id = k.store_id`)).rows) {
       codes[r.wecom_userid] = r.code;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type pg from 'pg';
 import { shanghaiDate } from '../../../core/flow/time.js';
-import { seedRetailNetwork } from '../../../core/seed/modules/retail.seed.js';
+import { seedRetailNetworkForReps } from '../../support/retail-network.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
 import { idemKey, lookups } from '../actions/actions-helpers.js';
@@ -21,8 +21,7 @@ describe('starting 新品上架 from the app: the plan with its deadlines, then 
     ({ pool } = await freshDatabase());
     api = await startTestApi({ pool, now: () => clock });
     $ = lookups(pool);
-    const { rows: reps } = await pool.query(`SELECT id FROM users WHERE role = 'rep' ORDER BY id`);
-    await seedRetailNetwork(pool, reps.map((r) => Number(r.id)), shanghaiDate(clock));
+    await seedRetailNetworkForReps(pool, shanghaiDate(clock));
     lawson = (await $.customer('罗森静安寺店')).id;
     family = (await $.customer('全家徐家汇店')).id;
     // a third store of mgr.li's region whose clerk has not joined yet

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type pg from 'pg';
 import { shanghaiDate } from '../../../core/flow/time.js';
-import { seedRetailNetwork } from '../../../core/seed/modules/retail.seed.js';
+import { seedRetailNetworkForReps } from '../../support/retail-network.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
 import { tempDataDir, upload } from '../attachments/support/http.js';
@@ -24,8 +24,7 @@ describe('新品上架: a four-step gated launch worked by the store\'s clerk', 
     data = tempDataDir();
     api = await startTestApi({ pool, now: () => clock, env: { DATA_DIR: data.dir, SESSION_TTL_HOURS: '720' } });
     $ = lookups(pool);
-    const { rows: reps } = await pool.query(`SELECT id FROM users WHERE role = 'rep' ORDER BY id`);
-    await seedRetailNetwork(pool, reps.map((r) => Number(r.id)), shanghaiDate(clock));
+    await seedRetailNetworkForReps(pool, shanghaiDate(clock));
     const lawson = (await $.customer('罗森静安寺店')).id;
     const family = (await $.customer('全家徐家汇店')).id;
     const shelf = async (id: number) => (await pool.query('SELECT code FROM retail_shelf_positions WHERE store_id = $1 ORDER BY code LIMIT 1', [id])).rows[0].code;

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type pg from 'pg';
 import { shanghaiDate } from '../../../core/flow/time.js';
 import { orderByDistance } from '../../../core/retail/patrols.js';
-import { seedRetailNetwork } from '../../../core/seed/modules/retail.seed.js';
+import { seedRetailNetworkForReps } from '../../support/retail-network.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { cameraPhoto } from '../../support/camera-photo.js';
 import { freshDatabase } from '../../support/database.js';
@@ -24,8 +24,7 @@ describe('store patrols (巡店) and one-tap stock-outs', () => {
     data = tempDataDir();
     api = await startTestApi({ pool, now: () => clock, env: { DATA_DIR: data.dir, SESSION_TTL_HOURS: '720' } });
     $ = lookups(pool);
-    const { rows: reps } = await pool.query(`SELECT id FROM users WHERE role = 'rep' ORDER BY id`);
-    await seedRetailNetwork(pool, reps.map((r) => Number(r.id)), shanghaiDate(clock));
+    await seedRetailNetworkForReps(pool, shanghaiDate(clock));
   });
   after(async () => {
     await api.close();

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type pg from 'pg';
 import { addCalendarDays, shanghaiDate } from '../../../core/flow/time.js';
-import { seedRetailNetwork } from '../../../core/seed/modules/retail.seed.js';
+import { seedRetailNetworkForReps } from '../../support/retail-network.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
 import { idemKey } from '../actions/actions-helpers.js';
@@ -31,8 +31,7 @@ describe('promotions: uplift and ROI from the imported sales, by the pre-period 
   before(async () => {
     ({ pool } = await freshDatabase());
     api = await startTestApi({ pool, now: () => clock });
-    const { rows: reps } = await pool.query(`SELECT id FROM users WHERE role = 'rep' ORDER BY id`);
-    await seedRetailNetwork(pool, reps.map((r) => Number(r.id)), today);
+    await seedRetailNetworkForReps(pool, today);
     const { rows } = await pool.query(
       `SELECT s.customer_id AS id, s.code FROM retail_stores s JOIN customers c ON c.id = s.customer_id
         WHERE c.department_id = (SELECT department_id FROM customers WHERE name = '罗森静安寺店') ORDER BY s.customer_id LIMIT 5`);
