@@ -6,6 +6,7 @@ import { startTestApi, type TestApi } from '../support/api-harness.js';
 import { freshDatabase } from '../support/database.js';
 import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
 import { cameraPhoto } from '../support/camera-photo.js';
+import { SAMPLES } from '../integration/attachments/support/sample-files.js';
 import { buildH5IfStale, launch, phone, snap } from './support/browser.js';
 import { customerNamed, standingAt, userId } from './support/suite.js';
 import type { Browser } from 'playwright-core';
@@ -83,6 +84,35 @@ describe('H5 inside WeCom (UA wxwork + JS bridge, browser)', function () {
     expect(ok, 'signature matches the page URL').to.equal(true);
     const { rows: att } = await pool.query(`SELECT source, wecom_media_id, tags FROM attachments WHERE uploaded_by = $1`, [zhao]);
     expect(att).to.deep.equal([{ source: 'wecom_media', wecom_media_id: 'media-photo-1', tags: ['门头照'] }]);
+    await ctx.close();
+  });
+
+  it('sends a document link made on the follow-up page into the chat it was opened from, else forwards it through WeCom', async () => {
+    const c = await customerNamed(pool, '上海市第六人民医院');
+    const ctx = await phone(browser, {
+      baseURL: api.baseUrl,
+      wecomBridge: { getContext: [{ entry: 'single_chat_tools' }, { entry: 'normal' }], sendChatMessage: {}, shareAppMessage: {} },
+    });
+    await ctx.addCookies([{ name: 'af_session', value: await sessionToken(pool, 'rep.zhao'), url: api.baseUrl }]);
+    const page = await ctx.newPage();
+    await page.goto(`/followup?customerId=${c.id}`);
+    await page.getByTestId('followup-open-share').click();
+    const sheet = page.locator('[data-share-sheet]');
+    await sheet.locator('input[data-upload-doc]').setInputFiles({ name: '报价单.pdf', mimeType: 'application/pdf', buffer: SAMPLES.pdf() });
+    await sheet.locator('[data-doc="报价单.pdf"]:checked').waitFor();
+    await sheet.getByTestId('make-link').click();
+    const url = await sheet.locator('[data-new-link]').inputValue();
+    await sheet.getByTestId('send-in-wecom').click();
+    await sheet.getByText('已发送到当前聊天').waitFor();
+    await snap(page, 'wecom', 'document-link-sent-to-chat');
+    await sheet.getByTestId('send-in-wecom').click();
+    await sheet.getByText('已转发').waitFor();
+    const calls: Array<{ name: string; params: any }> = await page.evaluate(() => (window as any).__bridgeCalls);
+    const sent = calls.find((x) => x.name === 'sendChatMessage')!;
+    expect(sent.params).to.deep.include({ msgtype: 'news' });
+    expect(sent.params.news).to.deep.include({ link: url, title: '《报价单.pdf》' });
+    const forwarded = calls.find((x) => x.name === 'shareAppMessage')!;
+    expect(forwarded.params).to.deep.include({ link: url, title: '《报价单.pdf》' });
     await ctx.close();
   });
 });

@@ -18,6 +18,7 @@ export const inWecom = typeof navigator !== 'undefined' && /wxwork\//i.test(navi
 const JS_API_LIST = [
   'getLocation', 'chooseImage', 'uploadImage', 'getLocalImgData', 'previewImage',
   'startRecord', 'stopRecord', 'onVoiceRecordEnd', 'uploadVoice', 'translateVoice', 'scanQRCode',
+  'getContext', 'sendChatMessage', 'shareAppMessage',
 ];
 
 let sdk: Promise<WW | null> | null = null;
@@ -45,6 +46,30 @@ export function wecomSdk(): Promise<WW | null> {
     return ww;
   })().catch(() => null);
   return sdk;
+}
+
+/** A link card sent from the app: a document link for a customer. */
+export interface LinkCard { title: string; desc: string; link: string }
+
+/** Entries of a page opened from a chat's toolbar or attachment bar: sendChatMessage reaches that chat. */
+const CHAT_ENTRIES = new Set(['single_chat_tools', 'group_chat_tools', 'chat_attachment', 'single_kf_tools']);
+
+/**
+ * WeCom only: the card goes into the chat the page was opened from (sendChatMessage,
+ * the customer's chat when the rep came from its toolbar), else to a chat the rep
+ * picks in WeCom's forward screen (shareAppMessage). Rejects outside WeCom.
+ */
+export async function sendLinkInWecom(card: LinkCard): Promise<'chat' | 'forward'> {
+  const ww = await wecomSdk();
+  if (!ww) throw new Error('只能在企业微信里发送，请复制链接');
+  const imgUrl = new URL('/favicon.svg', location.href).href;
+  const entry = await within(ww.getContext(), 5_000, '读取入口').then((c) => c.entry as string).catch(() => 'normal');
+  if (CHAT_ENTRIES.has(entry)) {
+    await within(ww.sendChatMessage({ msgtype: 'news', news: { ...card, imgUrl } }), 60_000, '发送');
+    return 'chat';
+  }
+  await within(ww.shareAppMessage({ ...card, imgUrl }), 120_000, '转发');
+  return 'forward';
 }
 
 /** A JS-SDK promise that might never settle on a broken bridge: give up after `ms`. */
