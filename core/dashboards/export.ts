@@ -8,6 +8,7 @@
  *   const xlsx = await toXlsx('事项按时完成率', columns, rows);
  */
 import { formatShanghai } from '../flow/time.js';
+import { loadExcel } from '../exceljs.js';
 import type { Column } from './records.js';
 
 export const EXPORT_MAX_ROWS = 50_000;
@@ -40,14 +41,6 @@ export function toCsv(columns: Column[], rows: Array<Record<string, Cell>>): Buf
   for (const r of rows) lines.push(columns.map((c) => csvCell(human(c, r[c.key] ?? null))).join(','));
   return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8')]);
 }
-
-/**
- * exceljs, loaded on the first XLSX export: with its zip and stream libraries it is 7.6 MB
- * of heap that every major GC of the API's process would otherwise mark, export or not.
- */
-let excel: Promise<typeof import('exceljs')> | null = null;
-// a failed load is not kept: the next export tries again
-const loadExcel = () => (excel ??= import('exceljs').then((m) => m.default ?? m, (err) => { excel = null; throw err; }));
 
 export async function toXlsx(title: string, columns: Column[], rows: Array<Record<string, Cell>>, note?: string): Promise<Buffer> {
   return toXlsxBook([{ title, columns, rows, note }]);

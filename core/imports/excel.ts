@@ -1,17 +1,13 @@
 /**
- * XLSX through exceljs: loaded on first use (with its zip and stream libraries
- * it is 7.6 MB of heap that every major GC of the API's process would
- * otherwise mark), and a sheet read as the same records a CSV gives
+ * XLSX through exceljs (loaded on first use: core/exceljs.ts), a sheet
+ * read as the same records a CSV gives
  * (core/imports/csv.ts), so an import checks both the same way.
  *
  *   for await (const { line, fields } of xlsxRecords(buffer)) …
  */
 import { Readable } from 'node:stream';
 import { AppError } from '../errors.js';
-
-let excel: Promise<typeof import('exceljs')> | null = null;
-// a failed load is not kept: the next use tries again (core/dashboards/export.ts keeps its own, to move here)
-export const loadExcel = () => (excel ??= import('exceljs').then((m) => m.default ?? m, (err) => { excel = null; throw err; }));
+import { loadExcel } from '../exceljs.js';
 
 /** An XLSX file starts as a zip archive does. */
 export const looksLikeXlsx = (b: Uint8Array) => b.length > 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
