@@ -10,6 +10,7 @@ import { insertContact } from '../../core/resources/contacts.js';
 import { isAppError } from '../../core/errors.js';
 import type { ExtractedSlots, FieldValue } from '../../core/understanding/extract-slots.js';
 import { retagLastPhoto } from './media.js';
+import { askWhoHasRole } from './role-denial.js';
 import { reportProgress } from './progress.js';
 import { saveDraft, type Session } from './session.js';
 import type { ContactUpdate } from './state.js';
@@ -95,11 +96,20 @@ export async function applySlots(t: Turn, s: Session, slots: ExtractedSlots, tex
     if (st.pendingSlot === 'voice' && slots.transcript) delete st.pendingSlot;
   }
   if (askWho) {
-    askWhichContact(t, s, slots);
+    askWhichContact(t, s.row.id, slots.person!, slots.role!);
+    return true;
+  }
+  if (slots.deniedRole) {
+    await askWhoHasRole(t, s, slots.deniedRole);
     return true;
   }
   if (offerNew) {
     offerNewContact(t, s.row.id, slots.person!, slots.role!);
+    return true;
+  }
+  const vague = slots.vagueDate;
+  if (vague && !slots.fields.some((f) => f.key === vague.key)) {
+    askForDay(t, vague);
     return true;
   }
   if (c.labels.length === 0) return false;
@@ -107,15 +117,24 @@ export async function applySlots(t: Turn, s: Session, slots: ExtractedSlots, tex
   return true;
 }
 
-function askWhichContact(t: Turn, s: Session, slots: ExtractedSlots): void {
-  const { candidates, mention } = slots.person!;
-  const role = slots.role!;
+/** "过段时间再去": no day to record, so the day is asked (and the next answer fills the field). */
+function askForDay(t: Turn, vague: NonNullable<ExtractedSlots['vagueDate']>): void {
+  const slot = `fields.${vague.key}`;
+  const question = `${vague.label}定在哪天？比如“下周三下午”或“12月20日”。`;
+  t.convo.state.pendingSlot = slot;
+  t.convo.state.pendingAsk = { slot, question };
+  say(t, `“${vague.words}”还不是具体的日子，没有记录。${question}`);
+}
+
+/** 刘总是哪一位？ — a person said with a role who could be several contacts (or only sounds like one). */
+export function askWhichContact(t: Turn, actionId: number, person: PersonMention, role: RoleMention): void {
+  const { candidates, mention } = person;
   const shown = candidates.slice(0, 5);
   setPending(t, {
-    kind: 'which_contact', actionId: s.row.id, candidates: shown, role, mention,
+    kind: 'which_contact', actionId, candidates: shown, role, mention,
   });
   const describe = (x: ContactRef) => `${x.department ?? ''}的${x.name}${x.title ? `（${x.title}）` : ''}`;
-  const { fullName, match } = slots.person!;
+  const { fullName, match } = person;
   if (shown.length === 1) {
     say(t, match === 'none' && fullName
       ? `联系人里没有“${fullName}”。是${describe(shown[0])}吗？（回复“是”或“不是”）`
@@ -127,9 +146,11 @@ function askWhichContact(t: Turn, s: Session, slots: ExtractedSlots): void {
     : `${mention}是哪一位？${shown.map((x, i) => `${i + 1}.${describe(x)}`).join(' ')}（回复序号或名字）`);
 }
 
-/** The answer to 刘总是哪一位: records the contact; the role is already in the draft. */
+/** The answer to 刘总是哪一位 (or 那决策者是哪一位): records the contact, and the role on the form's field for it. */
 export async function applyChosenContact(t: Turn, s: Session, who: ContactRef, role: RoleMention): Promise<void> {
-  const c: Change = { draft: s.draft, labels: [], contactUpdates: [] };
+  const roleField = s.vocab.fields.find((f) => f.type === 'enum' && role.label && f.options?.includes(role.label));
+  const draft = roleField ? { ...s.draft, fields: { ...(s.draft.fields ?? {}), [roleField.key]: role.label! } } : s.draft;
+  const c: Change = { draft, labels: [], contactUpdates: [] };
   withContact(c, who, role);
   if (!(await saveDraft(t, s, c.draft, c.labels.join('；'), c.contactUpdates))) return;
   say(t, `已记录：${c.labels.join('；')}。`);

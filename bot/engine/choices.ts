@@ -7,11 +7,13 @@
  */
 import type { BotChoice } from '../../core/inbound/bot-message.js';
 import type { PendingQuestion } from './state.js';
+import { ROUGH_PERIODS } from '../../core/understanding/past-dates.js';
 
 /** WeCom's button_interaction card takes at most six buttons. */
 const MAX_CHOICES = 6;
 
 const YES_NO: BotChoice[] = [{ label: '是', answer: '是' }, { label: '不是', answer: '不是' }];
+const contactChoice = (c: { name: string; title: string | null }): BotChoice => ({ label: c.title ? `${c.name}（${c.title}）` : c.name, answer: c.name });
 
 export function choicesFor(p: PendingQuestion | null): BotChoice[] | null {
   if (!p) return null;
@@ -21,7 +23,13 @@ export function choicesFor(p: PendingQuestion | null): BotChoice[] | null {
       case 'which_deal': return p.options.map((o, i) => ({ label: o.name, answer: String(i + 1) }));
       case 'which_contact':
       case 'which_change_contact':
-        return p.candidates.length === 1 ? YES_NO : p.candidates.map((c) => ({ label: c.title ? `${c.name}（${c.title}）` : c.name, answer: c.name }));
+        return p.candidates.length === 1 ? YES_NO : p.candidates.map(contactChoice);
+      case 'who_has_role':
+        return p.awaitingName ? null : [
+          ...p.candidates.map(contactChoice),
+          { label: '新建联系人', answer: '新建联系人' }, { label: '不知道', answer: '不知道' },
+        ];
+      case 'change_when': return [...ROUGH_PERIODS, '不知道'].map((label) => ({ label, answer: label }));
       case 'photo_tag': return p.tags.map((tag) => ({ label: tag, answer: tag }));
       case 'create_contact':
       case 'confirm_submit':

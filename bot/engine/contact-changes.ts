@@ -8,9 +8,13 @@ import { recordContactChange, type ContactChange } from '../../core/profile/cont
 import { CONTACT_EVENT_LABELS } from '../../core/flow/buying-centre.js';
 import { isAppError } from '../../core/errors.js';
 import { contactsOf } from '../../core/resources/contacts.js';
-import type { ContactChangeMention } from '../../core/understanding/contact-changes.js';
+import { occurredOn, type ContactChangeMention } from '../../core/understanding/contact-changes.js';
+import { ROUGH_PERIODS, roughPeriodDay } from '../../core/understanding/past-dates.js';
+import { ordinalIn } from '../../core/understanding/decision-chain.js';
+import { shanghaiDate } from '../../core/flow/time.js';
 import { isSureMatch, type ContactRef, type PersonMention } from '../../core/understanding/decision-chain.js';
-import type { Session } from './session.js';
+import type { PendingQuestion } from './state.js';
+import { openSession, type Session } from './session.js';
 import { UNDO_DEPTH, type PendingChange } from './state.js';
 import { guarded, say, setPending, type Turn } from './turn.js';
 
@@ -45,9 +49,11 @@ function sureContact(t: Turn, s: Session, p: PersonMention | null, what: string,
 
 function inputFor(t: Turn, s: Session, c: ContactChangeMention): ContactChange | null {
   const on = { occurredOn: c.occurredOn, ...(c.occurredLabel ? { occurredLabel: c.occurredLabel } : {}) };
+  // a change said with 前段时间 is asked when, once the contact is known
+  const vague = c.vagueWhen ? { vagueWhen: c.vagueWhen } : {};
   switch (c.kind) {
     case 'left': {
-      const id = sureContact(t, s, c.person, '离职', { kind: 'left', ...on });
+      const id = sureContact(t, s, c.person, '离职', { kind: 'left', ...on, ...vague });
       return id ? { kind: 'left', contactId: id, ...on } : null;
     }
     case 'transferred': {
@@ -56,13 +62,13 @@ function inputFor(t: Turn, s: Session, c: ContactChangeMention): ContactChange |
         kind: 'transferred', ...on, department: c.department ?? (c.title ? was?.department ?? null : null), title: c.title ?? null,
         ...(c.department || c.title ? {} : { note: '调岗（去向未说明）' }),
       });
-      const id = sureContact(t, s, c.person, '调岗', move(c.person?.candidates.length === 1 ? c.person.candidates[0] : undefined));
+      const id = sureContact(t, s, c.person, '调岗', { ...move(c.person?.candidates.length === 1 ? c.person.candidates[0] : undefined), ...vague });
       return id ? { ...move(c.person!.candidates[0]), contactId: id } as ContactChange : null;
     }
     case 'reporting_changed': {
       const sureBoss = c.reportsTo && isSureMatch(c.reportsTo) ? c.reportsTo.candidates[0].id : undefined;
       const boss = !sureBoss && c.reportsTo?.candidates.length ? { mention: c.reportsTo.mention, candidates: c.reportsTo.candidates.slice(0, 5) } : undefined;
-      const pending: ReportingChange = { kind: 'reporting_changed', ...on, ...(sureBoss ? { reportsToId: sureBoss } : {}), ...(boss ? { boss } : {}) };
+      const pending: ReportingChange = { kind: 'reporting_changed', ...on, ...vague, ...(sureBoss ? { reportsToId: sureBoss } : {}), ...(boss ? { boss } : {}) };
       const id = sureContact(t, s, c.person, '换了汇报对象', pending);
       if (!id) return null;
       if (sureBoss) return { kind: 'reporting_changed', contactId: id, ...on, reportsToId: sureBoss };
@@ -86,32 +92,102 @@ function inputFor(t: Turn, s: Session, c: ContactChangeMention): ContactChange |
   }
 }
 
-/** Records every change the message reports for the session's customer; true when something was said. */
+/**
+ * Records every change the message reports for the session's customer; true when something was said.
+ * One said only vaguely (前段时间离职了) is asked when first, never dated today.
+ */
 export async function applyContactChanges(t: Turn, s: Session, changes: readonly ContactChangeMention[]): Promise<boolean> {
   const said = t.lines.length;
-  const inputs = changes.map((c) => inputFor(t, s, c)).filter((x): x is ContactChange => x !== null);
-  await recordChanges(t, s, inputs);
+  const now: ContactChange[] = [];
+  const later: Array<{ input: ContactChange; subject: string; words: string }> = [];
+  for (const c of changes) {
+    const input = inputFor(t, s, c);
+    if (!input) continue;
+    const name = input.kind === 'joined' ? input.contact.name : c.person?.candidates[0]?.name ?? '';
+    if (c.vagueWhen) later.push({ input, subject: `${name}${CONTACT_EVENT_LABELS[input.kind]}`, words: c.vagueWhen });
+    else now.push(input);
+  }
+  await recordChanges(t, s, now);
+  if (later.length > 0) await askWhen(t, s, later.map((l) => l.input), later.map((l) => l.subject).join('、'), later[0].words);
   return t.lines.length > said;
+}
+
+const DONT_KNOW = '不知道';
+
+/** 黄敏离职大概是什么时候？ — as choices; when a question is already waiting, recorded as said ("前段时间"). */
+async function askWhen(t: Turn, s: Session, changes: ContactChange[], subject: string, words: string): Promise<void> {
+  if (t.convo.pendingQuestion) {
+    await recordChanges(t, s, changes.map((c) => ({ ...c, occurredLabel: unknownWhen(t, words) })));
+    return;
+  }
+  setPending(t, { kind: 'change_when', actionId: s.row.id, changes, subject, words });
+  say(t, whenQuestion(subject, words));
+}
+
+function whenQuestion(subject: string, words: string): string {
+  return `${subject}大概是什么时候？（你说的是“${words}”）${[...ROUGH_PERIODS, DONT_KNOW].map((p, i) => `${i + 1}.${p}`).join(' ')}（回复序号，或直接说日子）`;
+}
+
+/** The label of a change whose time nobody knows: the words said and the day it was learned, never a bare today. */
+function unknownWhen(t: Turn, words: string): string {
+  const today = shanghaiDate(t.now);
+  return `${words}（${Number(today.slice(5, 7))}月${Number(today.slice(8))}日得知）`;
+}
+
+type ChangeWhen = Extract<PendingQuestion, { kind: 'change_when' }>;
+
+/** The answer to 大概是什么时候: a period offered, a day said, or 不知道 (then labelled as such). */
+export async function answerChangeWhen(t: Turn, p: ChangeWhen, text: string, isCommand: boolean): Promise<boolean> {
+  const n = ordinalIn(text);
+  const today = shanghaiDate(t.now);
+  const period = n !== null && n >= 1 && n <= ROUGH_PERIODS.length ? roughPeriodDay(ROUGH_PERIODS[n - 1], today) : roughPeriodDay(text, today);
+  const day = period ? null : occurredOn(text, t.now);
+  const when = period ? { occurredOn: period.day, occurredLabel: period.label }
+    : day?.dateSaid ? { occurredOn: day.occurredOn, ...(day.occurredLabel ? { occurredLabel: day.occurredLabel } : {}) }
+      : isCommand || n === ROUGH_PERIODS.length + 1 || /不知道|不清楚|不确定|记不清|忘了/.test(text) ? { occurredOn: today, occurredLabel: unknownWhen(t, p.words) }
+        : null;
+  if (!when) {
+    say(t, `没听明白。${whenQuestion(p.subject, p.words)}`);
+    return true;
+  }
+  setPending(t, null);
+  const s = await openSession(t, p.actionId);
+  if (!s) {
+    say(t, '这份报告已经提交或关闭了，变动没有记录。');
+    return true;
+  }
+  await recordChanges(t, s, p.changes.map((c) => {
+    const { occurredLabel: _was, ...rest } = c;
+    return { ...rest, ...when } as ContactChange;
+  }));
+  // a command said instead of an answer still runs, after the change is kept
+  return !isCommand;
 }
 
 /**
  * The answer to 离职的“刘总”是哪一位: the change recorded for the contact picked. A reporting change
  * takes the pick as whose it is, then (asked next, when not yet known) as the new manager.
  */
-export async function recordPendingChange(t: Turn, s: Session, change: PendingChange, contactId: number): Promise<void> {
+export async function recordPendingChange(t: Turn, s: Session, pending: PendingChange, contactId: number): Promise<void> {
+  const { vagueWhen, ...change } = pending;
+  const record = async (input: ContactChange) => {
+    if (!vagueWhen) return recordChanges(t, s, [input]);
+    const name = input.kind === 'joined' ? input.contact.name : (await contactsOf(t.db, s.row.customerId)).find((c) => c.id === input.contactId)?.name ?? '';
+    await askWhen(t, s, [input], `${name}${CONTACT_EVENT_LABELS[input.kind]}`, vagueWhen);
+  };
   if (change.kind !== 'reporting_changed') {
-    await recordChanges(t, s, [{ ...change, contactId } as ContactChange]);
+    await record({ ...change, contactId } as ContactChange);
     return;
   }
   const filled = change.contactId === undefined ? { ...change, contactId } : { ...change, contactId: change.contactId, reportsToId: contactId };
   if (filled.reportsToId === undefined) {
     const name = (await contactsOf(t.db, s.row.customerId)).find((c) => c.id === filled.contactId)?.name ?? '这位联系人';
-    if (filled.boss) askBoss(t, s, filled, name);
+    if (filled.boss) askBoss(t, s, { ...filled, ...(vagueWhen ? { vagueWhen } : {}) }, name);
     else noBoss(t, name);
     return;
   }
-  const { occurredOn, occurredLabel } = filled;
-  await recordChanges(t, s, [{ kind: 'reporting_changed', contactId: filled.contactId, occurredOn, ...(occurredLabel ? { occurredLabel } : {}), reportsToId: filled.reportsToId }]);
+  const { occurredOn: on, occurredLabel } = filled;
+  await record({ kind: 'reporting_changed', contactId: filled.contactId, occurredOn: on, ...(occurredLabel ? { occurredLabel } : {}), reportsToId: filled.reportsToId });
 }
 
 async function recordChanges(t: Turn, s: Session, inputs: readonly ContactChange[]): Promise<void> {

@@ -20,12 +20,13 @@ import { ordinalIn, pickContact, type RoleMention } from '../../core/understandi
 import { extractSlots, hasSlots } from '../../core/understanding/extract-slots.js';
 import { understand } from '../../core/understanding/understand.js';
 import { detectContactChanges } from '../../core/understanding/contact-changes.js';
-import { applyContactChanges, recordPendingChange } from './contact-changes.js';
+import { answerChangeWhen, applyContactChanges, recordPendingChange } from './contact-changes.js';
 import { detectCommand, isNo, isNoise, isYes, type Command } from '../../core/understanding/intents.js';
 import { routeIntent } from '../../core/understanding/intent-router.js';
 import { TALK_TRACK_INTENT } from '../../core/talk-tracks/ask.js';
 import { greet, help, notUnderstood, reportName, shortHelp, tooLong, unsupported, whichAction } from '../replies/templates.js';
 import { applyChosenContact, applySlots, createChosenContact, offerNewContact } from './apply-text.js';
+import { answerWhoHasRole } from './role-denial.js';
 import { answerPhotoTag, handleLocation, handlePhoto, handleVoice, type Prepared, type PreparedMedia } from './media.js';
 import { pickChoice, resolveSession, startVisit } from './pick-action.js';
 import { reportProgress, submitReport } from './progress.js';
@@ -243,6 +244,8 @@ async function answerPending(t: Turn, text: string, cmd: Command | null): Promis
       say(t, `没听明白，${p.mention}是${p.candidates.map((c, i) => `${i + 1}.${c.name}`).join(' ')}中的哪一位？`);
       return true;
     }
+    case 'who_has_role': return answerWhoHasRole(t, p, text, cmd !== null);
+    case 'change_when': return answerChangeWhen(t, p, text, cmd !== null);
     case 'photo_tag': {
       if (await answerPhotoTag(t, text)) return true;
       if (cmd === 'skip' || /不知道|不标|随便/.test(text)) {

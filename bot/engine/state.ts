@@ -10,6 +10,7 @@ import { storedDraft } from '../../core/actions/drafts.js';
 import type { ContactRef, RoleMention } from '../../core/understanding/decision-chain.js';
 import type { BotMessage } from './types.js';
 import type { ContactUpdate } from '../../core/profile/decision-chain-notes.js';
+import type { ContactChange } from '../../core/profile/contact-events.js';
 
 export interface UndoEntry {
   actionId: number;
@@ -87,6 +88,10 @@ export type PendingQuestion =
   | { kind: 'photo_tag'; actionId: number; attachmentIds: number[]; tags: string[] }
   /** “刘总”是哪一位？ for a personnel change: the answer picks the contact, then the change is recorded. */
   | { kind: 'which_change_contact'; actionId: number; mention: string; candidates: ContactRef[]; change: PendingChange }
+  /** 拍板的不是刘伟 → 那决策者是哪一位？ the contacts offered, then 新建联系人 and 不知道; awaitingName after 新建联系人. */
+  | { kind: 'who_has_role'; actionId: number; role: RoleMention; candidates: ContactRef[]; awaitingName?: boolean }
+  /** 黄敏离职大概是什么时候？ for changes said only as 前段时间: recorded with the period (本周…更早) answered. */
+  | { kind: 'change_when'; actionId: number; changes: ContactChange[]; subject: string; words: string }
   /** 联系人里没有“钟岩”，要新建吗？ — yes creates the contact with the role said. */
   | { kind: 'create_contact'; actionId: number; name: string; title: string | null; role: RoleMention }
   /** Summary shown, 确认提交吗？ */
@@ -103,13 +108,17 @@ export type PendingQuestion =
  * A 离职, 调岗 or 汇报关系变化 waiting for a contact (the answer's contactId). A reporting change
  * may wait for two: whose it is (contactId), then the new manager (reportsToId), asked from `boss`.
  */
-export type PendingChange =
+export type PendingChange = (
   | { kind: 'left'; occurredOn: string; occurredLabel?: string }
   | { kind: 'transferred'; occurredOn: string; occurredLabel?: string; department: string | null; title: string | null; note?: string }
   | {
     kind: 'reporting_changed'; occurredOn: string; occurredLabel?: string; contactId?: number; reportsToId?: number;
     boss?: { mention: string; candidates: ContactRef[] };
-  };
+  }
+) & {
+  /** When said only as 前段时间: asked (change_when) once the contact is known. */
+  vagueWhen?: string;
+};
 
 export const UNDO_DEPTH = 10;
 
@@ -173,6 +182,8 @@ export function storedPending(raw: unknown): PendingQuestion | null {
     case 'photo_tag': return { ...q, actionId: num(q.actionId), attachmentIds: q.attachmentIds.map(num) };
     case 'confirm_submit': return { ...q, actionId: num(q.actionId) };
     case 'create_contact': return { ...q, actionId: num(q.actionId) };
+    case 'change_when': return { ...q, actionId: num(q.actionId) };
+    case 'who_has_role': return { ...q, actionId: num(q.actionId), candidates: q.candidates.map((c) => ({ ...c, id: num(c.id) })) };
     case 'which_change_contact': return { ...q, actionId: num(q.actionId), candidates: q.candidates.map((c) => ({ ...c, id: num(c.id) })) };
     case 'start_visit': return { ...q, customerId: num(q.customerId) };
     case 'daily_confirm': return q;

@@ -89,9 +89,12 @@ type AibotEventCallback = Extract<AibotCallback, { kind: 'event' }>;
 /**
  * The inbox row of a single-chat message, of the enter_chat the bot greets, or of a tap on one of
  * its buttons (the words the button stands for, as if typed), as both modes record it; null for an
- * event that is no message (a rating, a card the bot did not make).
+ * event that is no message (a rating, a card the bot did not make) and for any event from a group.
  */
 export function aibotInbound(cb: AibotMessageCallback | AibotEventCallback, now: Date): NewInbound | null {
+  // the bot's answers to an event (a welcome with the rep's open work, a tap's answer) are for one member:
+  // from a group they would be read by all, and group members are not listed to check
+  if (cb.kind === 'event' && cb.chat === 'group') return null;
   const row = { transport: 'aibot' as const, userid: cb.userid, now };
   if (cb.kind === 'message') return { ...row, dedupeKey: aibotDedupeKey(cb.msgid), message: cb.message, responseUrl: cb.responseUrl };
   if (cb.event.type === 'enter_chat') return { ...row, dedupeKey: aibotDedupeKey(cb.msgid), message: { kind: 'event', event: 'enter_agent' } };

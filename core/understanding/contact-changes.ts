@@ -10,7 +10,7 @@
  */
 import { addCalendarDays, shanghaiDate } from '../flow/time.js';
 import { detectPeople, type ContactRef, type PersonMention } from './decision-chain.js';
-import { approximatePastDay } from './past-dates.js';
+import { approximatePastDay, vaguePastWords } from './past-dates.js';
 import { parseZhDateTime } from './zh-datetime.js';
 
 export type ContactChangeKind = 'transferred' | 'left' | 'joined' | 'reporting_changed';
@@ -33,6 +33,8 @@ export interface ContactChangeMention {
   dateSaid: boolean;
   /** Set when occurredOn is an estimate: how it reads (约11月). */
   occurredLabel?: string;
+  /** Set when when was said with no estimate to make (前段时间, 最近): occurredOn is only today, to be asked. */
+  vagueWhen?: string;
   /** The words that said it. */
   phrase: string;
 }
@@ -74,13 +76,19 @@ function postOf(clause: string): string | undefined {
   return m?.[1];
 }
 
-function occurredOn(clause: string, now: Date): { occurredOn: string; dateSaid: boolean; occurredLabel?: string } {
+export interface ChangeDay { occurredOn: string; dateSaid: boolean; occurredLabel?: string; vagueWhen?: string }
+
+/** When a change happened, from the words of its clause (or of an answer to 大概什么时候). */
+export function occurredOn(clause: string, now: Date): ChangeDay {
   const today = shanghaiDate(now);
   const d = parseZhDateTime(clause, now);
   if (!d || !d.hasDate || d.approximate) {
     // 上个月 / 年初: the estimate, labelled as one — not today
     const rough = approximatePastDay(clause, today);
-    return rough ? { occurredOn: rough.day, dateSaid: true, occurredLabel: rough.label } : { occurredOn: today, dateSaid: false };
+    if (rough) return { occurredOn: rough.day, dateSaid: true, occurredLabel: rough.label };
+    // 前段时间 / 最近: no estimate to make — the caller asks
+    const vague = vaguePastWords(clause);
+    return { occurredOn: today, dateSaid: false, ...(vague ? { vagueWhen: vague } : {}) };
   }
   let day = shanghaiDate(d.at);
   // dates are read forward; a change has happened: "周一离职的" said on a Wednesday is this Monday, "12月1号" this year's

@@ -72,7 +72,8 @@ const POWER_TO_REFUSE = /^(点头|签|批|同意|放行|松口)/;
 const DENIED_AFTER = /^(的|的人)?(不是|并不是|并非)/;
 const QUESTION = /[吗么嘛？?]$|谁|哪位|哪个|是不是|能不能|会不会|有没有|可不可以/;
 
-type RoleAt = RoleMention & { index: number; denied: boolean };
+/** `denied` covers both; `negated` only a denial (不是他拍板), not a question (是刘伟拍板吗). */
+type RoleAt = RoleMention & { index: number; denied: boolean; negated: boolean };
 
 function clauseAround(text: string, index: number): { before: string; clause: string } {
   const start = Math.max(...[...'，,。；;！!？?\n'].map((c) => text.lastIndexOf(c, index - 1))) + 1;
@@ -84,10 +85,10 @@ function clauseAround(text: string, index: number): { before: string; clause: st
 /** Every role the text mentions, earliest first, each marked when it is denied or asked about. */
 function rolesIn(text: string, options: readonly string[]): RoleAt[] {
   const found: RoleAt[] = [];
-  const add = (m: Omit<RoleAt, 'denied'>) => {
+  const add = (m: Omit<RoleAt, 'denied' | 'negated'>) => {
     const { before, clause } = clauseAround(text, m.index);
-    const denied = DENIED_BEFORE.test(before) || (NOT_BEFORE.test(before) && !POWER_TO_REFUSE.test(m.phrase)) || DENIED_AFTER.test(text.slice(m.index + m.phrase.length)) || QUESTION.test(clause.replace(/[，,。；;！!\s]+$/, ''));
-    found.push({ ...m, denied });
+    const negated = DENIED_BEFORE.test(before) || (NOT_BEFORE.test(before) && !POWER_TO_REFUSE.test(m.phrase)) || DENIED_AFTER.test(text.slice(m.index + m.phrase.length));
+    found.push({ ...m, negated, denied: negated || QUESTION.test(clause.replace(/[，,。；;！!\s]+$/, '')) });
   };
   for (const r of ROLE_PHRASES) {
     for (const m of text.matchAll(new RegExp(r.phrases.source, `${r.phrases.flags.replace('g', '')}g`))) {
@@ -109,7 +110,7 @@ function rolesIn(text: string, options: readonly string[]): RoleAt[] {
 }
 
 function withAttitude(r: RoleAt, text: string): RoleMention {
-  const { index: _index, denied: _denied, ...mention } = r;
+  const { index: _index, denied: _denied, negated: _negated, ...mention } = r;
   const attitude = mention.attitude ?? detectAttitude(text);
   return attitude ? { ...mention, attitude } : mention;
 }
@@ -293,6 +294,27 @@ function speaks(clause: string, p: PersonMention, roleAt: number): boolean {
 }
 
 export type RoleStatement = ChainStatement & { role: RoleMention };
+
+export interface RoleDenial {
+  /** The role said not to be theirs. */
+  role: RoleMention;
+  /** Whom it was denied of; null for "不是他拍板" with no one named before. */
+  person: PersonMention | null;
+}
+
+/**
+ * "拍板的不是刘伟" / "不是他拍板" with nobody named instead: the role someone does not have, so the
+ * caller asks who has it. Null when the text gives the role to another ("…，是王建国") or only asks
+ * ("是刘伟拍板吗", "谁负责采购还不清楚": the rep does not know either).
+ */
+export function roleDenial(text: string, contacts: readonly ContactRef[], options: readonly string[]): RoleDenial | null {
+  if (chainStatements(text, contacts, options).some((s) => s.role)) return null;
+  const denied = rolesIn(text, options).find((r) => r.negated);
+  if (!denied) return null;
+  const { clause } = clauseAround(text, denied.index);
+  const person = detectPeople(clause, contacts).find((p) => !speaks(clause, p, -1)) ?? null;
+  return { role: withAttitude(denied, text), person };
+}
 
 /** The role statements among chainStatements. */
 export function roleStatements(text: string, contacts: readonly ContactRef[], options: readonly string[]): RoleStatement[] {

@@ -8,7 +8,7 @@
  *   const slots = extractSlots(text, { now, fields, contacts, photoTags, matchPainPoints });
  */
 import { buyingRoleFromLabel, type Attitude } from '../flow/buying-centre.js';
-import { chainStatements, detectPerson, detectRole, isSureMatch, OBSTRUCTION, ordinalIn, type ContactRef, type PersonMention, type RoleMention, type RoleStatement } from './decision-chain.js';
+import { chainStatements, detectPerson, detectRole, isSureMatch, OBSTRUCTION, ordinalIn, roleDenial, type ContactRef, type PersonMention, type RoleDenial, type RoleMention, type RoleStatement } from './decision-chain.js';
 import { detectPhotoTag, parseCorrection } from './intents.js';
 import { shanghaiDate } from '../flow/time.js';
 import { describeZhDateTime, parseZhDateTime, toShanghaiIso, type ParsedDateTime } from './zh-datetime.js';
@@ -51,6 +51,10 @@ export interface ExtractedSlots {
   attitude?: Attitude;
   /** Roles said in the same message of other contacts, each surely identified ("刘伟管采购，王院长拍板"). */
   otherRoles?: RoleStatement[];
+  /** A date field answered with no day in it ("过段时间再去"): the day is to be asked, nothing recorded. */
+  vagueDate?: { key: string; label: string; words: string };
+  /** A role said not to be someone's, nobody named instead ("拍板的不是刘伟"): who has it is to be asked. */
+  deniedRole?: RoleDenial;
   photoTag?: string;
   /** Text for the voice-memo transcript (typed follow-up or a message naming pain points). */
   transcript?: string;
@@ -62,6 +66,8 @@ const DATE_TYPES = new Set(['datetime_future', 'date']);
 // words that put a date in the future tense: the next contact, not the visit being reported
 const FUTURE_CUE = /再[打去来约见谈聊发送拜跑过]|下次|下回|再约|再去|再来|再见|再谈|再联系|回访|复访|约了|约在|约好|跟进|联系|碰头|见面|过来|过去|安排|计划|打算|预计|准备|到时|之前|前给|提交|报价/;
 const PAST_MARK = /了|过$/;
+/** A time to come with no day in it: asked, never taken as today. 过两天 / 下个月中旬 are days (zh-datetime). */
+const VAGUE_FUTURE = /过(一)?段时间|过(一)?阵(子)?|过些(日子|天|时候)|改天|改日|回头|近期|最近|这几天|这两天|近几天|有空|晚些时候|晚点|以后|之后|下次|下回/;
 
 export function isFieldSlot(slot: string | undefined, key: string): boolean {
   return slot === `fields.${key}`;
@@ -133,6 +139,7 @@ export function extractSlots(raw: string, ctx: SlotContext): ExtractedSlots {
     const f = dateFieldFor(ctx, text, isCorrection);
     if (f && acceptsDate(f, d, text, ctx, isCorrection)) fields.push(dateValue(f, d));
   }
+  const vagueDate = d ? undefined : vagueDateOf(ctx, text);
 
   const options = ctx.fields.flatMap((f) => f.options ?? []);
   // the role said of someone (刘伟调岗了，王磊是拍板的 → 王磊), else the first role the text states
@@ -144,7 +151,10 @@ export function extractSlots(raw: string, ctx: SlotContext): ExtractedSlots {
   const role = statement?.role ?? statements[0]?.role ?? (loose && (isDecisionSlot(ctx) || !OBSTRUCTION.test(loose.phrase)) ? loose : null);
   fields.push(...enumValues(ctx, text, role));
 
-  const person = (isCorrection ? detectPerson(focus, ctx.contacts) : null) ?? statement?.person ?? detectPerson(text, ctx.contacts);
+  // "不是刘伟拍板" is read as a correction that says nothing new (rest ''): the denial is in the raw words
+  const denial = role ? null : roleDenial(raw.trim(), ctx.contacts, options);
+  // the one a role is denied of is not the report's contact for it: nothing of them is recorded
+  const person = denial ? null : (isCorrection ? detectPerson(focus, ctx.contacts) : null) ?? statement?.person ?? detectPerson(text, ctx.contacts);
   const attitude = role ? undefined : said.find((s) => !s.role && s.attitude && s.person?.mention === person?.mention)?.attitude ?? undefined;
   const otherRoles = otherSureRoles(statements, statement);
   const photoTag = detectPhotoTag(text, ctx.photoTags) ?? undefined;
@@ -161,11 +171,21 @@ export function extractSlots(raw: string, ctx: SlotContext): ExtractedSlots {
     ...(role ? { role } : {}),
     ...(attitude ? { attitude } : {}),
     ...(otherRoles.length > 0 ? { otherRoles } : {}),
+    ...(denial ? { deniedRole: denial } : {}),
+    ...(vagueDate ? { vagueDate } : {}),
     ...(photoTag ? { photoTag } : {}),
     ...(transcript ? { transcript } : {}),
     painPoints,
     correction: isCorrection,
   };
+}
+
+/** "过段时间再去" while a date is asked, or said as a plan: the field and the words, for the caller to ask the day. */
+function vagueDateOf(ctx: SlotContext, text: string): ExtractedSlots['vagueDate'] {
+  const words = VAGUE_FUTURE.exec(text)?.[0];
+  const field = words ? dateFieldFor(ctx, text, false) : undefined;
+  if (!words || !field || !(isFieldSlot(ctx.pendingSlot, field.key) || FUTURE_CUE.test(text))) return undefined;
+  return { key: field.key, label: field.label, words };
 }
 
 /** Roles said of other contacts than the statement's, each surely identified, one per contact. */
@@ -185,5 +205,5 @@ function isDecisionSlot(ctx: SlotContext): boolean {
 
 /** True when the extraction found anything at all to record. */
 export function hasSlots(s: ExtractedSlots): boolean {
-  return s.fields.length > 0 || !!s.person || !!s.role || !!s.photoTag || !!s.transcript;
+  return s.fields.length > 0 || !!s.person || !!s.role || !!s.deniedRole || !!s.vagueDate || !!s.photoTag || !!s.transcript;
 }

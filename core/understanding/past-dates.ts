@@ -4,6 +4,9 @@
  * approximate (约11月中), never recorded as today. Read backwards only: these are the past.
  *
  *   approximatePastDay('刘伟上个月离职了', '2026-12-07') // { day: '2026-11-15', label: '约11月' }
+ *
+ * Words with no estimate at all (前段时间, 最近, 之前, 那阵子) are not guessed: vaguePastWords finds
+ * them so the caller asks, and roughPeriodDay reads the answer (本周/上周/本月/上个月/更早).
  */
 import { addCalendarDays, weekdayOf, type IsoDate } from '../flow/time.js';
 
@@ -78,6 +81,39 @@ export function approximatePastDay(text: string, today: IsoDate): ApproximateDay
     const hit = read(m, today);
     // a part of a month not yet reached (月底 said on the 7th) is no estimate of the past
     if (hit && hit.day <= today) return hit;
+  }
+  return null;
+}
+
+/** When, said with no estimate to make: the bot asks instead of recording today. */
+const VAGUE_PAST = /前(一)?段时间|前(一)?阵(子)?|那(一)?阵(子)?|这(一)?阵(子)?|最近|近期|近来|之前|以前|早就|早些时候|前些(天|日子|时候)|前几天|前两天|不久前|没多久|有(一)?段时间了/;
+
+/** The words that say when only vaguely ("前段时间"), or null. */
+export function vaguePastWords(text: string): string | null {
+  return VAGUE_PAST.exec(text)?.[0] ?? null;
+}
+
+/** The periods offered when the bot asks when something happened. */
+export const ROUGH_PERIODS = ['本周', '上周', '本月', '上个月', '更早'] as const;
+
+/** The estimate for an answer naming one of ROUGH_PERIODS (or its usual words), else null. */
+export function roughPeriodDay(answer: string, today: IsoDate): ApproximateDay | null {
+  const t = answer.trim();
+  // 上周五 / 这周一 are days, read by the caller
+  if (/^(就是|是|在)?(本|这|这个)(周|星期|礼拜)(?![一二三四五六日天1-7])/.test(t)) {
+    const week = weekOf(mondayBefore(today, 0));
+    return { ...week, day: week.day <= today ? week.day : today };
+  }
+  if (/^(就是|是|在)?上(个)?(周|星期|礼拜)(?![一二三四五六日天1-7])/.test(t)) return weekOf(mondayBefore(today, 1));
+  if (/^(就是|是|在)?(本|这|这个)月/.test(t)) {
+    const [y, m, d] = today.split('-').map(Number);
+    return { day: iso(y, m, Math.max(1, Math.ceil(d / 2))), label: `约${m}月` };
+  }
+  if (/^(就是|是|在)?上(个)?月/.test(t)) return inMonth(today, 1, undefined);
+  if (/^(更早|很早|早就|好久|挺久|很久|上个月之前|之前)/.test(t)) {
+    const { y, m } = monthsBack(today, 1);
+    const thisYear = y === Number(today.slice(0, 4));
+    return { day: addCalendarDays(iso(y, m, 1), -1), label: `${thisYear ? '' : `${y}年`}${m}月以前` };
   }
   return null;
 }

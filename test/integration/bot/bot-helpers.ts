@@ -74,6 +74,13 @@ export async function activeActionOf(pool: pg.Pool, userid: string): Promise<num
   return r?.active_action_id ?? null;
 }
 
+/** rep.zhao checks in at 华联超市总部's door by location (the bot starts a visit there); the visit's action id. */
+export async function checkInAtHualian(pool: pg.Pool, deps: BotDeps): Promise<number> {
+  const { rows: [c] } = await pool.query(`SELECT lat, lng FROM customers WHERE name = '华联超市总部'`);
+  await say(deps, 'rep.zhao', { kind: 'location', lat: Number(c.lat) + 0.001, lng: Number(c.lng), coordSystem: 'gcj02' });
+  return (await activeActionOf(pool, 'rep.zhao'))!;
+}
+
 /**
  * rep.zhao files everything a visit report of `customer` needs through the bot, as a rep chats it: check-in,
  * two tagged photos, the decision maker and next contact, the memo. The last message completes it.

@@ -278,6 +278,46 @@ describe('the WeCom 智能机器人 callback (GET/POST /api/wecom/aibot)', () =>
     for (const r of rows) expect(frame!.stream.content).not.to.include(r.name);
   });
 
+  it('in a group, a mention carrying report words and a picture is answered only generally: no report, contact or picture of the rep is touched', async () => {
+    const count = async () => (await pool.query(
+      `SELECT (SELECT count(*) FROM action_drafts)::int AS drafts, (SELECT count(*) FROM attachments)::int AS files,
+              (SELECT count(*) FROM actions)::int AS actions, (SELECT count(*) FROM contact_events)::int AS events`)).rows[0];
+    const before = await count();
+    const { rows: contacts } = await pool.query(
+      `SELECT ct.name FROM contacts ct JOIN customers c ON c.id = ct.customer_id JOIN users u ON u.id = c.owner_id WHERE u.wecom_userid = 'rep.zhao'`);
+    const named = contacts[0].name as string;
+    const frame = await send({
+      ...textMessage('rep.zhao', '', { group: true }), msgtype: 'mixed', text: undefined,
+      mixed: { msg_item: [
+        { msgtype: 'text', text: { content: `@动作流 我在华联超市总部，${named}是拍板的人，${named}上个月离职了，下周三再去` } },
+        { msgtype: 'image', image: { url: pictures.serve(await cameraPhoto({ takenAt: new Date() }), `${KEYS.encodingAESKey}=`) } },
+      ] },
+    });
+    expect(frame!.stream.finish).to.equal(true);
+    expect(frame!.stream.content).to.include('群聊里我不谈具体客户和个人的数据').and.include('单独和我聊');
+    expect(frame!.stream.content).to.not.include(named).and.not.include('华联');
+    expect(await count()).to.deep.equal(before);
+    // a picture alone in the group, unmentioned: not even recorded
+    const quiet = { ...imageMessage('rep.zhao', pictures.serve(await cameraPhoto({ takenAt: new Date() }), `${KEYS.encodingAESKey}=`)), chattype: 'group', chatid: 'CHAT1' };
+    expect(await send(quiet)).to.equal(null);
+    expect((await pool.query('SELECT 1 FROM bot_inbound WHERE dedupe_key = $1', [`aibot:${quiet.msgid}`])).rowCount).to.equal(0);
+  });
+
+  it('hands no group event to the bot: an enter_chat gets no welcome with the rep\'s work and a button tap is not answered', async () => {
+    const enter = { msgid: msgid(), create_time: 1700000000, aibotid: 'AIBOTID', chattype: 'group', chatid: 'CHAT1', from: { userid: 'rep.qian' }, msgtype: 'event', event: { eventtype: 'enter_chat' } };
+    expect(await send(enter)).to.equal(null);
+    const tap = {
+      msgid: msgid(), create_time: 1700000000, aibotid: 'AIBOTID', chattype: 'group', chatid: 'CHAT1', from: { userid: 'rep.zhao' },
+      response_url: responses.url('group-tap'), msgtype: 'event',
+      event: { eventtype: 'template_card_event', template_card_event: { card_type: 'button_interaction', event_key: 'answer:我的商机', task_id: 'T1' } },
+    };
+    expect(await send(tap)).to.equal(null);
+    const { rowCount } = await pool.query('SELECT 1 FROM bot_inbound WHERE dedupe_key = ANY($1)', [[`aibot:${enter.msgid}`, `aibot:card:${tap.msgid}`]]);
+    expect(rowCount).to.equal(0);
+    await bot.drain();
+    expect(responses.posted.filter((p) => p.path.endsWith('response_code=group-tap'))).to.have.length(0);
+  });
+
   it('handles a retried message once: the retry gets the same stream and the bot ran one turn', async () => {
     const m = textMessage('rep.zhao', '我在华联超市总部');
     const actionsBefore = (await pool.query('SELECT count(*)::int AS n FROM actions')).rows[0].n as number;

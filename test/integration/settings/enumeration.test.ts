@@ -132,6 +132,7 @@ const TECHNICAL: Record<string, string> = {
   'core/inbound/accept-aibot.ts#STREAM_WINDOW_MS': "protocol timing: how long WeCom keeps asking for a stream (6 min)",
   'core/attachments/from-aibot.ts#DOWNLOAD_TIMEOUT_MS': 'network timeout',
   'bot/engine/choices.ts#MAX_CHOICES': "WeCom's limit on a card's buttons",
+  'bot/engine/role-denial.ts#OFFERED': "WeCom's limit on a card's buttons (six), less 新建联系人 and 不知道",
   'core/wecom/aibot-response-url.ts#POST_TIMEOUT_MS': 'network timeout',
   'bot/transports/aibot-stream.transport.ts#RESPONSE_URL_TTL_MS': "protocol timing: a response_url lives one hour",
   'core/heavy/heavy-runner.ts#MAX_PAUSED': 'memory guard for paused refusals',

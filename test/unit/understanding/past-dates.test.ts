@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { approximatePastDay } from '../../../core/understanding/past-dates.js';
+import { approximatePastDay, roughPeriodDay, vaguePastWords } from '../../../core/understanding/past-dates.js';
 
 describe('approximate past dates (core/understanding/past-dates)', () => {
   const today = '2026-12-07'; // a Monday
@@ -31,5 +31,34 @@ describe('approximate past dates (core/understanding/past-dates)', () => {
 
   it('gives no estimate that lies ahead (月初 said on the 3rd is not yet the 5th)', () => {
     expect(approximatePastDay('月初调岗', '2026-12-03')).to.equal(null);
+  });
+});
+
+describe('vague past times and the periods asked about them (core/understanding/past-dates)', () => {
+  const today = '2026-12-09'; // a Wednesday
+
+  it('finds the words that say when with nothing to estimate from, and none in a sentence with a time or none at all', () => {
+    expect(['刘伟前段时间离职了', '他最近调走了', '之前就退休了', '那阵子走的', '前几天辞职了'].map(vaguePastWords))
+      .to.deep.equal(['前段时间', '最近', '之前', '那阵子', '前几天']);
+    expect(vaguePastWords('刘伟离职了')).to.equal(null);
+  });
+
+  const cases: Array<[string, string, string]> = [
+    ['本周', '2026-12-09', '约12月7日那周'],
+    ['上周', '2026-12-02', '约11月30日那周'],
+    ['本月', '2026-12-05', '约12月'],
+    ['上个月', '2026-11-15', '约11月'],
+    ['更早', '2026-10-31', '11月以前'],
+  ];
+  for (const [answer, day, label] of cases) {
+    it(`dates the answer ${answer} as ${day}, labelled ${label}`, () => {
+      expect(roughPeriodDay(answer, today)).to.deep.equal({ day, label });
+    });
+  }
+
+  it('keeps this week\'s estimate from lying ahead on a Monday, and leaves a day said (上周五) to the day reader', () => {
+    expect(roughPeriodDay('这周', '2026-12-07')).to.deep.equal({ day: '2026-12-07', label: '约12月7日那周' });
+    expect(roughPeriodDay('上周五', today)).to.equal(null);
+    expect(roughPeriodDay('更早', '2027-01-10')?.label).to.equal('2026年12月以前');
   });
 });
