@@ -32,6 +32,7 @@ export function choicesFor(p: PendingQuestion | null): BotChoice[] | null {
       case 'change_when': return [...ROUGH_PERIODS, '不知道'].map((label) => ({ label, answer: label }));
       case 'photo_tag': return p.tags.map((tag) => ({ label: tag, answer: tag }));
       case 'create_contact':
+      case 'unfiled_photos':
       case 'confirm_submit':
       case 'start_visit':
       case 'daily_confirm':

@@ -21,6 +21,7 @@ import type { AttachmentKind, CoordSystem } from '../../core/flow/types.js';
 import { ordinalIn } from '../../core/understanding/decision-chain.js';
 import { detectPhotoTag } from '../../core/understanding/intents.js';
 import { reportProgress } from './progress.js';
+import { keepForNextVisit } from './unfiled-photos.js';
 import { loadOpenActions, resolveSession, startVisit } from './pick-action.js';
 import { openSession, saveDraft, type Session } from './session.js';
 import { guarded, say, setPending, type Turn } from './turn.js';
@@ -91,8 +92,10 @@ const withAttachment = (s: Session, id: number) => ({ ...s.draft, attachmentIds:
 export async function handlePhoto(t: Turn, message: Extract<BotMessage, { kind: 'image' }>, prepared?: PreparedMedia): Promise<void> {
   const id = await recordAttachment(t, message, prepared, []);
   if (id === null) return;
-  const s = await resolveSession(t, { kind: 'image', attachmentId: id });
-  if (!s || s === 'asked') return;
+  const s = await resolveSession(t, { kind: 'image', attachmentId: id }, { quiet: true });
+  if (s === 'asked') return;
+  // no report open at all: kept, and offered to the next one the rep opens
+  if (!s) return keepForNextVisit(t, id);
   const tag = t.convo.state.expectPhotoTag ?? tagFromPendingSlot(t, s);
   delete t.convo.state.expectPhotoTag;
   if (tag) {

@@ -27,6 +27,7 @@ import { TALK_TRACK_INTENT } from '../../core/talk-tracks/ask.js';
 import { greet, help, notUnderstood, reportName, shortHelp, tooLong, unsupported, whichAction } from '../replies/templates.js';
 import { applyChosenContact, applySlots, createChosenContact, offerNewContact } from './apply-text.js';
 import { answerWhoHasRole } from './role-denial.js';
+import { answerWaitingPhotos } from './unfiled-photos.js';
 import { answerPhotoTag, handleLocation, handlePhoto, handleVoice, type Prepared, type PreparedMedia } from './media.js';
 import { pickChoice, resolveSession, startVisit } from './pick-action.js';
 import { reportProgress, submitReport } from './progress.js';
@@ -246,6 +247,7 @@ async function answerPending(t: Turn, text: string, cmd: Command | null): Promis
     }
     case 'who_has_role': return answerWhoHasRole(t, p, text, cmd !== null);
     case 'change_when': return answerChangeWhen(t, p, text, cmd !== null);
+    case 'unfiled_photos': return answerWaitingPhotos(t, p, text);
     case 'photo_tag': {
       if (await answerPhotoTag(t, text)) return true;
       if (cmd === 'skip' || /不知道|不标|随便/.test(text)) {

@@ -14,6 +14,7 @@ import { truncateBytes } from '../../core/wecom/callback-reply.js';
 import type { Prepared } from './media.js';
 import { choicesFor } from './choices.js';
 import { routeMessage } from './route.js';
+import { offerWaitingPhotos } from './unfiled-photos.js';
 import { storedPending, storedState, type ConversationState, type PendingQuestion } from './state.js';
 import type { Turn } from './turn.js';
 import type { BotDeps, BotMessage, BotReply } from './types.js';
@@ -47,6 +48,7 @@ export async function runTurn(
   convo.pendingQuestion = storedPending(convo.pendingQuestion);
   const t: Turn = { db: tx, deps, actor, now: deps.now(), convo, lines: [] };
   await routeMessage(t, message, prepared);
+  await offerWaitingPhotos(t);
   const replies = toReplies(t.lines);
   const choices = choicesFor(convo.pendingQuestion);
   if (choices && replies.length > 0) replies[replies.length - 1].choices = choices;

@@ -11,6 +11,7 @@ import type { ContactRef, RoleMention } from '../../core/understanding/decision-
 import type { BotMessage } from './types.js';
 import type { ContactUpdate } from '../../core/profile/decision-chain-notes.js';
 import type { ContactChange } from '../../core/profile/contact-events.js';
+import type { OfferedPhoto } from '../../core/actions/unfiled-photos.js';
 
 export interface UndoEntry {
   actionId: number;
@@ -68,6 +69,8 @@ export interface ConversationState {
   /** The photo received last, which "刚才那张是陈列照" re-tags. */
   lastPhoto?: { actionId: number; attachmentId: number; tag: string | null };
   daily?: DailyDraft;
+  /** A picture was kept with no report open: the next report opened is offered it (bot/engine/unfiled-photos.ts). */
+  unfiledPhotos?: boolean;
   /** Shanghai day of the last welcome, so entering the app greets once a day. */
   greetedDay?: string;
 }
@@ -92,6 +95,8 @@ export type PendingQuestion =
   | { kind: 'who_has_role'; actionId: number; role: RoleMention; candidates: ContactRef[]; awaitingName?: boolean }
   /** 黄敏离职大概是什么时候？ for changes said only as 前段时间: recorded with the period (本周…更早) answered. */
   | { kind: 'change_when'; actionId: number; changes: ContactChange[]; subject: string; words: string }
+  /** 刚才发的照片要用在这次拜访吗？ — pictures sent before the report was open, with their likely tags. */
+  | { kind: 'unfiled_photos'; actionId: number; photos: OfferedPhoto[] }
   /** 联系人里没有“钟岩”，要新建吗？ — yes creates the contact with the role said. */
   | { kind: 'create_contact'; actionId: number; name: string; title: string | null; role: RoleMention }
   /** Summary shown, 确认提交吗？ */
@@ -182,6 +187,7 @@ export function storedPending(raw: unknown): PendingQuestion | null {
     case 'photo_tag': return { ...q, actionId: num(q.actionId), attachmentIds: q.attachmentIds.map(num) };
     case 'confirm_submit': return { ...q, actionId: num(q.actionId) };
     case 'create_contact': return { ...q, actionId: num(q.actionId) };
+    case 'unfiled_photos': return { ...q, actionId: num(q.actionId), photos: q.photos.map((x) => ({ ...x, attachmentId: num(x.attachmentId) })) };
     case 'change_when': return { ...q, actionId: num(q.actionId) };
     case 'who_has_role': return { ...q, actionId: num(q.actionId), candidates: q.candidates.map((c) => ({ ...c, id: num(c.id) })) };
     case 'which_change_contact': return { ...q, actionId: num(q.actionId), candidates: q.candidates.map((c) => ({ ...c, id: num(c.id) })) };

@@ -71,3 +71,13 @@ function donorFor(
   const why = `${timed ? '这张拍得' : '这张加得'}${later ? '更晚' : '更早'}${when}`;
   return { tag: d.tag, photo, why };
 }
+
+/**
+ * The tags photos added now most likely carry, in the order given: the required tags no photo has yet,
+ * in the action's shooting order (门头照, then 合影); null once those are used up. What the visit page's
+ * photo button offers next, for photos that arrive without a tag (sent to the bot before the visit).
+ */
+export function nextPhotoTags(count: number, requiredTags: readonly string[], shotTags: readonly string[]): Array<string | null> {
+  const missing = requiredTags.filter((t) => !shotTags.includes(t));
+  return Array.from({ length: count }, (_, i) => missing[i] ?? null);
+}

@@ -308,9 +308,8 @@ export interface RoleDenial {
  * ("是刘伟拍板吗", "谁负责采购还不清楚": the rep does not know either).
  */
 export function roleDenial(text: string, contacts: readonly ContactRef[], options: readonly string[]): RoleDenial | null {
-  if (chainStatements(text, contacts, options).some((s) => s.role)) return null;
   const denied = rolesIn(text, options).find((r) => r.negated);
-  if (!denied) return null;
+  if (!denied || chainStatements(text, contacts, options).some((s) => s.role)) return null;
   const { clause } = clauseAround(text, denied.index);
   const person = detectPeople(clause, contacts).find((p) => !speaks(clause, p, -1)) ?? null;
   return { role: withAttitude(denied, text), person };

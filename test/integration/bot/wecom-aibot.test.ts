@@ -203,9 +203,12 @@ describe('the WeCom 智能机器人 callback (GET/POST /api/wecom/aibot)', () =>
     expect(a.tags).to.deep.equal(['合影']);
   });
 
-  it('tells a rep with no report under way, in Chinese, how to start one when a picture arrives', async () => {
+  it('keeps a picture sent with no report under way for the next visit, and tells the rep in Chinese how to start one', async () => {
     const done = await answer(imageMessage('rep.sun', pictures.serve(await cameraPhoto({ takenAt: new Date() }), `${KEYS.encodingAESKey}=`)));
-    expect(done.stream.content).to.include('你现在没有正在填写的报告').and.include('告诉我你在拜访哪家客户');
+    expect(done.stream.content).to.include('收到照片，先保存着').and.include('你现在没有正在填写的报告').and.include('告诉我你在拜访哪家客户');
+    const { rows } = await pool.query(
+      `SELECT a.kind, a.action_id, u.decided FROM unfiled_photos u JOIN attachments a ON a.id = u.attachment_id JOIN users r ON r.id = u.user_id WHERE r.wecom_userid = 'rep.sun'`);
+    expect(rows).to.deep.equal([{ kind: 'photo', action_id: null, decided: null }]);
   });
 
   it('says in Chinese that a picture could not be fetched when its url has expired, and keeps nothing', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { retagSuggestions } from '../../../core/flow/photo-retag.js';
+import { nextPhotoTags, retagSuggestions } from '../../../core/flow/photo-retag.js';
 
 const at = (hhmm: string) => new Date(`2026-12-07T${hhmm}:00+08:00`);
 const REQUIRED = ['门头照', '合影'];
@@ -63,5 +63,13 @@ describe('retagSuggestions (a photo\'s tag guessed again after capture)', () => 
     ], ['门头照', '合影', '陈列照']);
     expect(s).to.have.length(1);
     expect(s[0]).to.include({ attachmentId: 2, to: '合影' });
+  });
+});
+
+describe('nextPhotoTags: the tags photos arriving without one most likely carry', () => {
+  it('gives the required tags no photo has yet, in the shooting order, then none', () => {
+    expect(nextPhotoTags(3, REQUIRED, [])).to.deep.equal(['门头照', '合影', null]);
+    expect(nextPhotoTags(1, REQUIRED, ['门头照'])).to.deep.equal(['合影']);
+    expect(nextPhotoTags(2, REQUIRED, ['门头照', '合影', '陈列照'])).to.deep.equal([null, null]);
   });
 });

@@ -201,6 +201,15 @@ export function useVisit(actionId: number) {
     return added;
   }
 
+  /** Pictures already on the server (sent to the bot before the visit) taken into this report with their tags. */
+  function addSentPhotos(photos: Array<{ attachmentId: number; tag: string | null }>): void {
+    for (const p of photos) {
+      if (s.draft.attachments.some((a) => a.attachmentId === p.attachmentId)) continue;
+      s.draft.attachments.push({ localKey: `srv-${p.attachmentId}`, kind: 'photo', tag: p.tag ?? '其他', attachmentId: p.attachmentId, status: 'uploaded' });
+    }
+    void checkEvidence();
+  }
+
   function removeAttachment(localKey: string): void {
     s.draft.attachments = s.draft.attachments.filter((a) => a.localKey !== localKey);
     void checkEvidence();
@@ -292,5 +301,5 @@ export function useVisit(actionId: number) {
     await deleteLocalDraft(userId, actionId);
   }
 
-  return { s, load, checkEvidence, acceptSuggestions, needs, docTags, geofenceKm, photoTags, editable, submission, addAttachment, removeAttachment, retag, uploadOne, waitingUploads, submit, discardLocal, persist };
+  return { s, load, checkEvidence, acceptSuggestions, needs, docTags, geofenceKm, photoTags, editable, submission, addAttachment, addSentPhotos, removeAttachment, retag, uploadOne, waitingUploads, submit, discardLocal, persist };
 }
