@@ -27,7 +27,11 @@ async function withdraw(t: Turn, s: Session, denial: RoleDenial): Promise<boolea
   const noted = (t.convo.state.contactUpdates?.[String(s.row.id)] ?? []).find((u) => u.contactId === who.id);
   const fields = s.draft.fields ?? {};
   const inDraft = fields.decisionContactId === who.id && fields.decisionRole === roleName(denial.role);
-  if (noted?.buyingRole !== denial.role.role && !inDraft) return false;
+  if (noted?.buyingRole !== denial.role.role && !inDraft) {
+    // the customer's record is edited on its page, on purpose: a chat message does not overwrite it unasked
+    if (who.buyingRole === denial.role.role) say(t, `客户资料里${who.name}仍记为${roleName(denial.role)}，如有变化请在客户页的决策链里修改。`);
+    return false;
+  }
   const { decisionRole: _dropped, ...kept } = fields;
   const next = inDraft ? { ...s.draft, fields: kept } : s.draft;
   // undefined overwrites the noted role when saveDraft merges the notes; the stance said stays

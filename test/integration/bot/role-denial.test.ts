@@ -73,6 +73,16 @@ describe('the bot asks who has a role the rep denied of someone', () => {
     expect((await draftOf(pool, actionId)).fields).to.include({ decisionContactId: added.id, decisionRole: '决策者' });
   });
 
+  it('says that the customer\'s record still gives the denied person the role, and leaves the record to the customer page', async () => {
+    const deps = botDepsFor(pool);
+    await checkInAtHualian(pool, deps);
+    const [a] = await contactsOfCustomer(pool, '华联超市总部');
+    await pool.query(`UPDATE contacts SET buying_role = 'decider' WHERE id = $1`, [a.id]);
+    const reply = await say(deps, 'rep.zhao', `${a.name}不是拍板的`);
+    expect(reply).to.include(`客户资料里${a.name}仍记为决策者`).and.include('那决策者是哪一位？');
+    expect((await contactsOfCustomer(pool, '华联超市总部')).find((c) => c.id === a.id)!.buying_role).to.equal('decider');
+  });
+
   it('still records the one named instead when the rep says who it is (拍板的不是X，是Y) without asking', async () => {
     const deps = botDepsFor(pool);
     const actionId = await checkInAtHualian(pool, deps);
