@@ -3,8 +3,8 @@
  * 2,000 stores (groups of 5 of one chain, format and region), 50 products.
  *
  * - csv_import_ms: importing a POS export of ROWS sales rows (store × SKU ×
- *   day) from CSV through importSalesFile — read, check every row, write in
- *   batches (target: 1M rows ≤ 30 s); baseline_insert_ms: the same number of
+ *   day) from CSV through importSalesFile — read, check every row, COPY into
+ *   a staging table, one merge (target: 1M rows ≤ 30 s); baseline_insert_ms: the same number of
  *   rows written by one INSERT … SELECT generate_series into a table of the
  *   same shape and key (no foreign keys) — what merely writing them costs here;
  * - xlsx_import_ms: 100k rows from an .xlsx file (the issue's XLSX size);

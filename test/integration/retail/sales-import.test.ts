@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import type pg from 'pg';
+import { loadActiveActor } from '../../../core/auth/actor.js';
+import { withTransaction } from '../../../core/db/pool.js';
 import { addCalendarDays, shanghaiDate } from '../../../core/flow/time.js';
+import { importSalesFile } from '../../../core/retail/sales-import.js';
 import { seedRetailNetwork } from '../../../core/seed/modules/retail.seed.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
@@ -155,5 +158,26 @@ describe('sales data: POS/ERP sales by store × SKU × day, imported by file or 
     const junk = await upload('admin.lin', Buffer.from([0xff, 0xfe, 0x00, 0x81, 0xff, 0x00, 0xfe]));
     expect(junk.status).to.equal(400);
     expect(JSON.stringify(junk.body.error.details)).to.contain('文件不是 CSV 文本或 .xlsx 表格');
+  });
+
+  it('imports two files in one transaction, and keeps a store or product with imported sales from being deleted', async () => {
+    const admin = (await loadActiveActor(pool, { wecomUserid: 'admin.lin' }))!;
+    const file = (units: number) => Buffer.from(`门店编码,商品编码,日期,销量\n${lawson},SNK-NT-150,${day(9)},${units}\n${family},SNK-NT-150,${day(9)},2\n`);
+    const [a, b] = await withTransaction(pool, async (tx) => [
+      await importSalesFile(tx, admin, file(5), { fileName: 'a.csv', mode: 'all' }, clock),
+      await importSalesFile(tx, admin, file(6), { fileName: 'b.csv', mode: 'all' }, clock),
+    ]);
+    expect([a, b].map((r) => [r.inserted, r.replaced, r.unchanged])).to.deep.equal([[2, 0, 0], [0, 1, 1]]);
+    const { rows: [sold] } = await pool.query(
+      `SELECT r.store_id, r.product_id, r.units FROM retail_sales r JOIN retail_stores s ON s.customer_id = r.store_id
+        JOIN retail_products p ON p.id = r.product_id WHERE s.code = $1 AND p.sku = 'SNK-NT-150' AND r.day = $2`, [lawson, day(9)]);
+    expect(sold.units).to.equal(6);
+    let refused: any = null;
+    await pool.query('DELETE FROM retail_products WHERE id = $1', [sold.product_id]).catch((e) => { refused = e; });
+    expect(refused).to.include({ code: '23503', constraint: 'retail_sales_product_id_fkey' });
+    refused = null;
+    await pool.query('DELETE FROM retail_stores WHERE customer_id = $1', [sold.store_id]).catch((e) => { refused = e; });
+    expect(refused).to.include({ code: '23503', constraint: 'retail_sales_store_id_fkey' });
+    expect((await pool.query('SELECT count(*)::int AS n FROM retail_products WHERE id = $1', [sold.product_id])).rows[0].n).to.equal(1);
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { parseCsv } from '../../../core/imports/csv.js';
+import { csvRecords, parseCsv } from '../../../core/imports/csv.js';
 
 describe('parseCsv', () => {
   it('reads quoted fields with commas, doubled quotes and line breaks, CRLF and a BOM, keyed by the header', () => {
@@ -14,5 +14,17 @@ describe('parseCsv', () => {
     expect(() => parseCsv('日期\n2026-01-01', ['商机编号', '采购阶段'])).to.throw().with.property('details').that.deep.equals(
       [{ path: 'header', message: '缺少列：商机编号、采购阶段（第1行应为表头）' }]);
     expect(() => parseCsv('a\n"x')).to.throw().with.property('details').that.deep.equals([{ path: 'line 2', message: '第2行的引号没有闭合' }]);
+  });
+
+  it('numbers the lines of plain and quoted records alike when both are in one file, with CRLF, LF and a lone CR', () => {
+    const text = 'a,b\r\n1,2\n3,"多\r\n行"\n\n4,"x""y"\r5, 6 \n , \n7,8';
+    expect([...csvRecords(text)]).to.deep.equal([
+      { line: 1, fields: ['a', 'b'] },
+      { line: 2, fields: ['1', '2'] },
+      { line: 3, fields: ['3', '多\r\n行'] },
+      { line: 6, fields: ['4', 'x"y'] },
+      { line: 7, fields: ['5', ' 6 '] },
+      { line: 9, fields: ['7', '8'] },
+    ]);
   });
 });
