@@ -40,11 +40,11 @@ export const SHELF_SLOTS = [
 ] as const;
 
 export const CLERK_NAMES = ['陆小燕', '顾佳', '沈晓东', '许婷婷', '韩梅', '冯磊', '曹雪', '彭浩', '蒋丽', '杜鹏', '邱敏', '袁帅'];
-export const INSPECTOR_NAMES = ['范志强', '石慧'];
+export const INSPECTOR_NAMES = ['范志强', '石慧', '陶然', '贺军', '龚蕾', '严斌'];
 
 /** Listed on the demo sign-in page beside the brand's people. */
 export const DEMO_RETAIL_USERS = [
   { userid: 'clerk.1', name: CLERK_NAMES[0]!, role: 'clerk', position: '店员 · 罗森静安寺店' },
   { userid: 'clerk.2', name: CLERK_NAMES[1]!, role: 'clerk', position: '店员 · 全家徐家汇店' },
-  { userid: 'inspector.1', name: INSPECTOR_NAMES[0]!, role: 'inspector', position: '巡店督导 · 华东区' },
+  { userid: 'inspector.1', name: INSPECTOR_NAMES[0]!, role: 'inspector', position: '巡店督导 · 华东区 上海' },
 ] as const;

@@ -9,7 +9,7 @@
  */
 import sharp from 'sharp';
 import { exifOffsetMs } from '../../core/flow/exif.js';
-import { prng } from '../../core/seed/prng.js';
+import { sceneSvg } from '../../core/seed/evidence/scene.js';
 
 export interface CameraPhotoOptions {
   /** null: no capture time at all. */
@@ -26,20 +26,6 @@ export interface CameraPhotoOptions {
   scene?: number;
 }
 
-
-/** A picture with structure at every scale, like a photo of a shop front (unlike noise, it survives resizing). */
-export function sceneSvg(seed: number, width: number, height: number): Buffer {
-  const r = prng(seed);
-  const colour = () => `hsl(${Math.floor(r() * 360)},${30 + Math.floor(r() * 50)}%,${25 + Math.floor(r() * 50)}%)`;
-  const shapes = Array.from({ length: 14 }, () => {
-    const [x, y, w, h] = [r() * width, r() * height, (0.1 + r() * 0.5) * width, (0.1 + r() * 0.5) * height];
-    return r() < 0.5
-      ? `<rect x="${x - w / 2}" y="${y - h / 2}" width="${w}" height="${h}" fill="${colour()}"/>`
-      : `<ellipse cx="${x}" cy="${y}" rx="${w / 2}" ry="${h / 2}" fill="${colour()}"/>`;
-  });
-  return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">`
-    + `<rect width="100%" height="100%" fill="${colour()}"/>${shapes.join('')}</svg>`);
-}
 
 const dms = (v: number) => {
   const a = Math.abs(v);

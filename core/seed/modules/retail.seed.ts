@@ -8,7 +8,8 @@
  * lock are the ones the app enforces. The first store's clerk has bound the
  * shelf (step ① done, ② next); the second's launch is today's; older ones
  * stall on ①, already late. Then the POS sales, the clerks' own figures and
- * a promotion (retail-sales.ts).
+ * a promotion (retail-sales.ts), and the first inspector's patrols
+ * (retail-patrols.ts). Each region's inspectors are one per city.
  */
 import type pg from 'pg';
 import { loadActiveActor } from '../../auth/actor.js';
@@ -16,6 +17,7 @@ import { addCalendarDays } from '../../flow/time.js';
 import { createLaunch, submitLaunchStep } from '../../retail/launches.js';
 import { CLERK_NAMES, DEMO_CHAIN_STORES, DEMO_CHAINS, DEMO_LAUNCH_SKU, DEMO_PRODUCTS, INSPECTOR_NAMES, SHELF_SLOTS } from '../../retail/demo-retail.data.js';
 import { defineSeedModule, type SeedCounts } from '../seed-module.js';
+import { seedRetailPatrols, type RetailPatrolKnobs } from './retail-patrols.js';
 import { seedRetailSales, type RetailSalesKnobs } from './retail-sales.js';
 
 export interface RetailKnobs {
@@ -25,6 +27,8 @@ export interface RetailKnobs {
   chainStores: boolean;
   /** POS history, clerks' entries and the promotion (retail-sales.ts); days 0 writes none. */
   sales: RetailSalesKnobs;
+  /** The first inspector's patrol history (retail-patrols.ts). */
+  patrols: RetailPatrolKnobs;
 }
 
 /** The demo's extra stores of one chain in one region: customers of its reps like any store. */
@@ -38,6 +42,9 @@ async function addChainStores(pool: pg.Pool, now: Date): Promise<void> {
        ON CONFLICT (name) DO NOTHING`, [name, address, lat, lng, owner, now]);
   }
 }
+
+/** A store's city, from its address (上海市静安区… → 上海市); null when the address names none. */
+const CITY = `substring(c.address from '^[^市]{1,8}市')`;
 
 /** Stores, clerks, inspectors, catalogue and shelf positions for the reps' store customers; set-based. */
 export async function seedRetailNetwork(pool: pg.Pool, repIds: readonly number[], today: string): Promise<SeedCounts> {
@@ -57,18 +64,22 @@ export async function seedRetailNetwork(pool: pg.Pool, repIds: readonly number[]
   await pool.query(`
     INSERT INTO retail_clerks (user_id, store_id)
     SELECT u.id, s.id FROM (${ranked}) s JOIN users u ON u.wecom_userid = 'clerk.' || s.r ON CONFLICT DO NOTHING`);
-  const regions = `SELECT d.id, d.name, (SELECT m.id FROM users m WHERE m.department_id = d.id AND m.role = 'manager' AND m.active ORDER BY m.id LIMIT 1) AS manager_id,
-                          row_number() OVER (ORDER BY d.id) AS r
-                     FROM departments d WHERE EXISTS (SELECT 1 FROM retail_stores s WHERE s.region_id = d.id)`;
+  // one inspector per city of a region: a day's route that crosses cities (上海 → 南京, 270 km) is no route
+  const groups = `SELECT g.region_id, g.city, d.name AS region, row_number() OVER (ORDER BY g.region_id, g.n DESC, g.city) AS r,
+                         (SELECT m.id FROM users m WHERE m.department_id = d.id AND m.role = 'manager' AND m.active ORDER BY m.id LIMIT 1) AS manager_id
+                    FROM (SELECT s.region_id, ${CITY} AS city, count(*) AS n FROM retail_stores s JOIN customers c ON c.id = s.customer_id GROUP BY 1, 2) g
+                    JOIN departments d ON d.id = g.region_id`;
   const inspectors = await pool.query(`
     INSERT INTO users (wecom_userid, name, role, department_id, manager_id, position)
-    SELECT 'inspector.' || g.r, coalesce(($1::text[])[g.r], '督导' || g.r), 'inspector', g.id, g.manager_id, '巡店督导 · ' || g.name
-      FROM (${regions}) g ORDER BY g.r
+    SELECT 'inspector.' || g.r, coalesce(($1::text[])[g.r], '督导' || g.r), 'inspector', g.region_id, g.manager_id,
+           '巡店督导 · ' || g.region || coalesce(' ' || rtrim(g.city, '市'), '')
+      FROM (${groups}) g ORDER BY g.r
     ON CONFLICT (wecom_userid) DO NOTHING`, [INSPECTOR_NAMES]);
   await pool.query(`
     INSERT INTO retail_inspector_stores (inspector_id, store_id)
-    SELECT u.id, s.customer_id FROM (${regions}) g JOIN users u ON u.wecom_userid = 'inspector.' || g.r
-      JOIN retail_stores s ON s.region_id = g.id ON CONFLICT DO NOTHING`);
+    SELECT u.id, s.customer_id FROM (${groups}) g JOIN users u ON u.wecom_userid = 'inspector.' || g.r
+      JOIN retail_stores s ON s.region_id = g.region_id JOIN customers c ON c.id = s.customer_id AND ${CITY} IS NOT DISTINCT FROM g.city
+    ON CONFLICT DO NOTHING`);
   const products = await pool.query(`
     INSERT INTO retail_products (sku, barcode, name, category, launch_date)
     SELECT p->>'sku', p->>'barcode', p->>'name', p->>'category', $2::date - (p->>'daysAgo')::int
@@ -92,9 +103,9 @@ export const retailSeed = defineSeedModule<RetailKnobs>({
   name: 'retail',
   label: '零售门店与新品上架',
   knobs: {
-    demo: { launchStores: 10, chainStores: true, sales: { days: 56, entryDays: 14, accurateShare: 0.8 } },
+    demo: { launchStores: 10, chainStores: true, sales: { days: 56, entryDays: 14, accurateShare: 0.8 }, patrols: { inspectorLogin: 'inspector.1' } },
     // a benchmark organisation has tens of thousands of stores: its sales come from bench/retail.bench.ts
-    bench: { launchStores: 20, chainStores: false, sales: { days: 0, entryDays: 0, accurateShare: 0.8 } },
+    bench: { launchStores: 20, chainStores: false, sales: { days: 0, entryDays: 0, accurateShare: 0.8 }, patrols: { inspectorLogin: null } },
   },
   async run(ctx, k): Promise<SeedCounts> {
     const { window } = ctx;
@@ -123,6 +134,6 @@ export const retailSeed = defineSeedModule<RetailKnobs>({
       const r = await submitLaunchStep(ctx.pool, clerk, launch.id, { step: 'bind', shelfCode: s.shelf_code, barcode: s.barcode }, d);
       if (r.result.ok) bound++;
     }
-    return { ...counts, retail_launches: launches, launch_steps_bound: bound, ...await seedRetailSales(ctx, k.sales) };
+    return { ...counts, retail_launches: launches, launch_steps_bound: bound, ...await seedRetailSales(ctx, k.sales), ...await seedRetailPatrols(ctx, k.patrols) };
   },
 });

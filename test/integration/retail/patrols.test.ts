@@ -48,14 +48,20 @@ describe('store patrols (巡店) and one-tap stock-outs', () => {
     expect(ordered[3]!.legKm).to.equal(null);
   });
 
-  it('gives the inspector today\'s route of their region\'s due stores, ordered by distance', async () => {
+  it('gives the inspector today\'s route of their city\'s due stores, ordered by distance, and another city its own inspector', async () => {
     const res = await api.call('GET', '/api/retail/patrol-route?lat=31.2234&lng=121.4465', { as: 'inspector.1' });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     const names = res.body.route.map((s: any) => s.store.name);
     expect(names[0]).to.equal('罗森静安寺店');
-    expect(names).to.include('苏宁小店新街口店').and.not.include('便利蜂中关村店');
-    // 南京 is last: every Shanghai store is nearer
-    expect(names[names.length - 1]).to.equal('苏宁小店新街口店');
+    expect(names).to.include('可的便利浦东店').and.not.include('苏宁小店新街口店').and.not.include('便利蜂中关村店');
+    // a day's legs stay within 上海 (南京 was a 270 km last leg)
+    expect(Math.max(...res.body.route.map((s: any) => s.legKm ?? 0))).to.be.below(30);
+    const { rows: [nanjing] } = await pool.query(
+      `SELECT u.wecom_userid, u.position FROM retail_inspector_stores r JOIN users u ON u.id = r.inspector_id JOIN customers c ON c.id = r.store_id
+        WHERE c.name = '苏宁小店新街口店'`);
+    expect(nanjing.position).to.equal('巡店督导 · 华东区 南京');
+    const theirs = await api.call('GET', '/api/retail/patrol-route', { as: nanjing.wecom_userid });
+    expect(theirs.body.route.map((s: any) => s.store.name)).to.deep.equal(['苏宁小店新街口店']);
     expect((await api.call('GET', '/api/retail/patrol-route', { as: 'clerk.1' })).status).to.equal(403);
   });
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { loadActiveActor } from '../../../core/auth/actor.js';
 import { listLaunches } from '../../../core/retail/launches.js';
+import { listPatrols, patrolRoute } from '../../../core/retail/patrols.js';
 import { DEMO_RETAIL_USERS } from '../../../core/retail/demo-retail.data.js';
 import { demoAtFixedNow, type GeneratedDemo } from './seed-helpers.js';
 
@@ -49,5 +50,25 @@ describe('seed module: retail stores and 新品上架', function () {
     const { rows: [steps] } = await demo.pool.query(`
       SELECT count(*)::int AS n FROM action_escalation_steps e JOIN actions a ON a.id = e.action_id JOIN retail_launches l ON l.process_instance_id = a.process_instance_id`);
     expect(steps.n).to.equal(all.length * 12);
+  });
+
+  it('gives the demo inspector a patrol history through the real service (thorough ones, a 门店整改, one flagged 走过场) and a route of one city', async () => {
+    const inspector = (await loadActiveActor(demo.pool, { wecomUserid: 'inspector.1' }))!;
+    const { items } = await listPatrols(demo.pool, inspector, {});
+    expect(items.length).to.equal(4);
+    expect(items.every((p) => p.finishedAt && p.items.every((i) => i.passed !== null && i.attachmentId))).to.equal(true);
+    const flagged = items.filter((p) => p.perfunctory);
+    expect(flagged.length).to.equal(1);
+    expect(flagged[0]!.perfunctoryReasons.map((r) => r.code)).to.include.members(['PATROL_TOO_FAST', 'PATROL_PHOTO_REPEATED']);
+    // the thorough ones pass the evidence checks: their photos are their own
+    expect(items.filter((p) => !p.perfunctory).every((p) => p.perfunctoryReasons.length === 0)).to.equal(true);
+    expect(items.map((p) => p.score).sort()).to.deep.equal([100, 100, 80, 80].sort());
+    expect(items.flatMap((p) => p.fixActionIds).length).to.equal(2);
+    const { route, later } = await patrolRoute(demo.pool, inspector, null, demo.now);
+    expect(route.length).to.be.greaterThan(1);
+    expect(later.length).to.equal(3);
+    expect(route.some((s) => s.lastPatrolAt !== null)).to.equal(true);
+    expect(Math.max(...route.map((s) => s.legKm ?? 0))).to.be.below(30);
+    expect([...route, ...later].every((s) => s.store.address?.startsWith('上海市'))).to.equal(true);
   });
 });
