@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CreatePromotionSchema, PromotionSchema } from '../../core/retail/promotion-schemas.js';
-import { createPromotion, getPromotionOrThrow, listPromotions } from '../../core/retail/promotions.js';
+import { CreatePromotionSchema, EndPromotionSchema, PromotionSchema, UpdatePromotionSchema } from '../../core/retail/promotion-schemas.js';
+import { createPromotion, endPromotion, getPromotionOrThrow, listPromotions, updatePromotion } from '../../core/retail/promotions.js';
 import { IdParams } from '../../core/resources/schemas.js';
 import { defineRoute, type RouteKit } from '../route-kit.js';
 
@@ -24,5 +24,17 @@ export function registerRetailPromotionRoutes(kit: RouteKit): void {
     summary: '发起促销：门店、商品、起止日期、费用（区域主管或销售总监）',
     body: CreatePromotionSchema, response: PromotionSchema,
     handler: ({ db, actor, body, deps }) => createPromotion(db, actor, body, deps.now()),
+  });
+  defineRoute(kit, {
+    method: 'patch', path: '/api/retail/promotions/{id}', operationId: 'updatePromotion', tags,
+    summary: '修改促销：开始前可改全部；进行中可改名称、费用和结束日期（记录修改人和时间）',
+    params: IdParams, body: UpdatePromotionSchema, response: PromotionSchema,
+    handler: ({ db, actor, params, body, deps }) => updatePromotion(db, actor, params.id, body, deps.now()),
+  });
+  defineRoute(kit, {
+    method: 'post', path: '/api/retail/promotions/{id}/end', operationId: 'endPromotion', tags, idempotent: true, status: 200,
+    summary: '提前结束促销：最后一天（默认今天），记录结束人和时间',
+    params: IdParams, body: EndPromotionSchema, response: PromotionSchema,
+    handler: ({ db, actor, params, body, deps }) => endPromotion(db, actor, params.id, body, deps.now()),
   });
 }

@@ -53,6 +53,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/retail/accuracy', component: () => import('./pages/retail/EntryAccuracyPage.vue'), meta: { title: '数据填报准确率', tab: 'me', roles: ['rep', 'manager', 'director', 'admin', 'inspector'] } },
   { path: '/promotions', component: () => import('./pages/retail/PromotionsPage.vue'), meta: { title: '促销效果', tab: 'me', roles: PROMOTION_READERS } },
   { path: '/promotions/new', component: () => import('./pages/retail/PromotionNewPage.vue'), meta: { title: '发起促销', tab: 'me', roles: MANAGERS } },
+  { path: '/promotions/:id(\\d+)/edit', component: () => import('./pages/retail/PromotionNewPage.vue'), meta: { title: '修改促销', tab: 'me', roles: MANAGERS } },
   { path: '/promotions/:id(\\d+)', component: () => import('./pages/retail/PromotionPage.vue'), meta: { title: '促销效果', tab: 'me', roles: PROMOTION_READERS } },
   { path: '/patrols', component: () => import('./pages/retail/PatrolsPage.vue'), meta: { title: '巡店', tab: 'patrols', roles: RETAIL_READERS } },
   { path: '/patrols/:id(\\d+)', component: () => import('./pages/retail/PatrolPage.vue'), meta: { title: '巡店', tab: 'patrols', roles: RETAIL_READERS } },

@@ -133,4 +133,35 @@ describe('sales import and data-entry accuracy in the app (browser, 390×844)', 
     await snap(mgr.page, 'retail-sales', 'promotion');
     expect(mgr.errors).to.deep.equal([]);
   });
+
+  it('the manager raises the running promotion\'s cost and ends it early: the page says who did what and when, and offers neither after', async () => {
+    const today = shanghaiDate(new Date());
+    const { rows: [p] } = await s.pool.query(`SELECT id FROM retail_promotions WHERE name = '气泡水买二送一'`);
+    const { rows: [me] } = await s.pool.query(`SELECT name FROM users WHERE wecom_userid = 'mgr.li'`);
+    const mgr = await signedInPhone(s.browser, { baseURL: s.api.baseUrl }, 'mgr.li');
+    await mgr.page.goto(`/promotions/${p.id}`);
+    await mgr.page.locator('[data-edit-promotion]').click();
+    await mgr.page.waitForURL(/\/edit$/);
+    await mgr.page.locator('[data-locked-note]').waitFor();
+    expect(await mgr.page.locator('[data-field="startsOn"]').isDisabled()).to.equal(true);
+    await mgr.page.fill('[data-field="cost"]', '100');
+    await snap(mgr.page, 'retail-sales', 'promotion-edit');
+    await mgr.page.locator('[data-start-promotion]').click();
+    await mgr.page.waitForURL(/\/promotions\/\d+$/);
+    await mgr.page.locator('[data-history-line]').waitFor();
+    expect(await mgr.page.locator('[data-history-line]').textContent()).to.contain('费用 50元 → 100元').and.contain(me.name);
+    // 20 extra units × 5 元 ÷ 100 元
+    expect(await mgr.page.locator('[data-method-pre] [data-roi]').textContent()).to.contain('ROI 1');
+
+    await mgr.page.locator('[data-end-promotion]').click();
+    await mgr.page.fill('[data-field="lastDay"]', addCalendarDays(today, -1));
+    await mgr.page.locator('[data-confirm-end]').click();
+    await mgr.page.locator('[data-ended]').waitFor();
+    expect(await mgr.page.locator('[data-status]').textContent()).to.equal('已提前结束');
+    expect(await mgr.page.locator('[data-ended]').textContent()).to.contain(`${me.name}于`).and.contain('提前结束，最后一天');
+    expect(await mgr.page.locator('[data-history-line]').count()).to.equal(2);
+    expect(await mgr.page.locator('[data-edit-promotion], [data-end-promotion]').count()).to.equal(0);
+    await snap(mgr.page, 'retail-sales', 'promotion-ended');
+    expect(mgr.errors).to.deep.equal([]);
+  });
 });

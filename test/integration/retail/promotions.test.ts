@@ -78,6 +78,71 @@ describe('promotions: uplift and ROI from the imported sales, by the pre-period 
     expect(res.body.prePeriod).to.include({ baseline: 105, actual: 171, uplift: 66 });
   });
 
+  it('leaves out of the matched comparison a matched store running its own promotion of the same product, and names it', async () => {
+    const [gt, nuts] = await Promise.all(['BEV-GT-500', 'SNK-NT-150'].map(async (sku) => Number((await pool.query('SELECT id FROM retail_products WHERE sku = $1', [sku])).rows[0].id)));
+    const promote = (name: string, productId: number) => api.call('POST', '/api/retail/promotions', {
+      as: 'mgr.li', headers: { 'Idempotency-Key': idemKey() },
+      body: { name, storeIds: [st.C.id], productIds: [productId], startsOn: addCalendarDays(today, -3), endsOn: today, cost: 50 },
+    });
+    // another product's promotion at C does not touch this one's comparison
+    expect((await promote('坚果满减', nuts)).status).to.equal(201);
+    const before = (await api.call('GET', `/api/retail/promotions/${promotionId}`, { as: 'mgr.li' })).body;
+    expect(before.perStore.find((x: any) => x.storeId === st.A.id).controls).to.have.length(2);
+    expect(before.excludedControls).to.deep.equal([]);
+
+    expect((await promote('C店绿茶特价', gt)).status).to.equal(201);
+    const res = await api.call('GET', `/api/retail/promotions/${promotionId}`, { as: 'mgr.li' });
+    const cName = (await pool.query('SELECT name FROM customers WHERE id = $1', [st.C.id])).rows[0].name;
+    const a = res.body.perStore.find((x: any) => x.storeId === st.A.id);
+    expect(a.controls).to.have.length(1).and.not.include(cName);
+    expect(res.body.excludedControls).to.deep.equal([{ name: cName, promotion: 'C店绿茶特价' }]);
+    // A's 7 pre days at 10 scaled by B alone (140 → 132): 66; A sold 6 × 18 + 28
+    expect(res.body.matched).to.include({ baseline: 66, actual: 136, uplift: 70, stores: 1 });
+    expect(res.body.method.join('')).to.contain('自己也在做同一商品的促销，不作为匹配门店');
+  });
+
+  it('edits a running promotion\'s cost and end, ends it early, each change kept with who and when; nothing changes after it ended', async () => {
+    const mgr = (await pool.query(`SELECT name FROM users WHERE wecom_userid = 'mgr.li'`)).rows[0].name;
+    const get = async () => (await api.call('GET', `/api/retail/promotions/${promotionId}`, { as: 'mgr.li' })).body;
+    const v1 = await get();
+    expect(v1).to.include({ version: 1, mayEdit: true, plannedEndsOn: null, endedBy: null });
+    const patch = (body: unknown, as = 'mgr.li') => api.call('PATCH', `/api/retail/promotions/${promotionId}`, { as, body });
+    const edited = await patch({ version: 1, cost: 150, endsOn: addCalendarDays(today, 5) });
+    expect(edited.status, JSON.stringify(edited.body)).to.equal(200);
+    expect(edited.body).to.include({ version: 2, cost: 150, endsOn: addCalendarDays(today, 5) });
+    expect(edited.body.history).to.have.length(1);
+    expect(edited.body.history[0]).to.include({ by: mgr, at: clock.toISOString() });
+    expect(edited.body.history[0].summary).to.match(/^费用 100元 → 150元；结束日期 \d+月\d+日 → \d+月\d+日$/);
+    // the ROI follows the cost: 66 extra units × 5 元 ÷ 150
+    expect(edited.body.prePeriod.roi).to.equal(2.2);
+
+    const stale = await patch({ version: 1, name: '改名' });
+    expect(stale.status).to.equal(409);
+    expect(stale.body.error.code).to.equal('CONFLICT');
+    const stores = await patch({ version: 2, storeIds: [st.A.id] });
+    expect(stores.status).to.equal(409);
+    expect(stores.body.error.code).to.equal('PROMOTION_STARTED');
+    expect((await patch({ version: 2, cost: 1 }, 'rep.zhao')).status).to.equal(403);
+    expect((await get()).version).to.equal(2);
+
+    const end = (body: unknown) => api.call('POST', `/api/retail/promotions/${promotionId}/end`, { as: 'mgr.li', body, headers: { 'Idempotency-Key': idemKey() } });
+    const tooEarly = await end({ version: 2, lastDay: addCalendarDays(startsOn, -1) });
+    expect(tooEarly.status).to.equal(400);
+    expect(JSON.stringify(tooEarly.body)).to.contain('最后一天应在');
+    const ended = await end({ version: 2, lastDay: addCalendarDays(today, -1) });
+    expect(ended.status, JSON.stringify(ended.body)).to.equal(200);
+    expect(ended.body).to.include({
+      status: 'ended', statusLabel: '已提前结束', endsOn: addCalendarDays(today, -1), plannedEndsOn: addCalendarDays(today, 5),
+      dataThrough: addCalendarDays(today, -1), days: 6, mayEdit: false, version: 3,
+    });
+    expect(ended.body.endedBy).to.deep.equal({ name: mgr, at: clock.toISOString() });
+    expect(ended.body.history[1].summary).to.match(/^提前结束：最后一天 \d+月\d+日（原定 \d+月\d+日）$/);
+    const after = await patch({ version: 3, name: '再改' });
+    expect(after.status).to.equal(409);
+    expect(after.body.error.code).to.equal('PROMOTION_ENDED');
+    expect((await end({ version: 3 })).body.error.code).to.equal('PROMOTION_ENDED');
+  });
+
   it('refuses a period that ends before it starts and a store out of reach, and lets neither a rep nor a clerk start one', async () => {
     const product = Number((await pool.query(`SELECT id FROM retail_products WHERE sku = 'BEV-GT-500'`)).rows[0].id);
     const body = { name: '试', storeIds: [st.A.id], productIds: [product], startsOn: today, endsOn: addCalendarDays(today, -1), cost: 10 };
