@@ -13,6 +13,7 @@ import { createInvitation } from '../../core/retail/invitations.js';
 import { listProducts, listStores } from '../../core/retail/stores.js';
 import { IdParams } from '../../core/resources/schemas.js';
 import { defineRoute, HandlerResponse, type RouteKit } from '../route-kit.js';
+import { registerRetailCatalogueRoutes } from './retail-catalogue.routes.js';
 import { registerRetailPromotionRoutes } from './retail-promotions.routes.js';
 import { registerRetailSalesRoutes } from './retail-sales.routes.js';
 
@@ -30,6 +31,7 @@ export function registerRetailRoutes(kit: RouteKit): void {
   const tags = ['retail'];
   registerRetailSalesRoutes(kit);
   registerRetailPromotionRoutes(kit);
+  registerRetailCatalogueRoutes(kit);
   defineRoute(kit, {
     method: 'get', path: '/api/retail/stores', operationId: 'listStores', tags,
     summary: '门店列表（店员看本店，巡店督导看巡店路线上的门店，业务员看自己负责的，主管看本区域）',

@@ -16,7 +16,7 @@ export const StoreSchema = z.object({
   lng: z.number().nullable(),
   ownerName: z.string().nullable(),
   clerks: z.array(z.object({ id: z.number(), name: z.string() })),
-  shelfPositions: z.array(z.object({ code: z.string(), label: z.string() })),
+  shelfPositions: z.array(z.object({ id: z.number(), code: z.string(), label: z.string() })),
   openLaunches: z.number(),
 });
 export type StoreView = z.infer<typeof StoreSchema>;

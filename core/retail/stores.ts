@@ -17,7 +17,7 @@ export async function listStores(db: Db, actor: Actor): Promise<{ items: StoreVi
     `SELECT c.id, c.name, s.code, s.chain, s.format, d.name AS region_name, c.address, c.lat, c.lng, o.name AS owner_name,
             (SELECT coalesce(jsonb_agg(jsonb_build_object('id', u.id, 'name', u.name) ORDER BY u.id), '[]')
                FROM retail_clerks k JOIN users u ON u.id = k.user_id WHERE k.store_id = c.id AND u.active) AS clerks,
-            (SELECT coalesce(jsonb_agg(jsonb_build_object('code', p.code, 'label', p.label) ORDER BY p.code), '[]')
+            (SELECT coalesce(jsonb_agg(jsonb_build_object('id', p.id, 'code', p.code, 'label', p.label) ORDER BY p.id), '[]')
                FROM retail_shelf_positions p WHERE p.store_id = c.id) AS shelf_positions,
             (SELECT count(*)::int FROM retail_launches l JOIN actions a ON a.process_instance_id = l.process_instance_id
               WHERE l.store_id = c.id AND a.node_key = 'enquiries' AND a.status NOT IN ('submitted','verified','archived')) AS open_launches

@@ -49,6 +49,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/launches/new', component: () => import('./pages/retail/LaunchNewPage.vue'), meta: { title: '发起新品上架', tab: 'launches', roles: SELLERS } },
   { path: '/launches/:id(\\d+)', component: () => import('./pages/retail/LaunchPage.vue'), meta: { title: '新品上架', tab: 'launches', roles: RETAIL_READERS } },
   { path: '/stores', component: () => import('./pages/retail/StoresPage.vue'), meta: { title: '门店', tab: 'me', roles: ['rep', 'manager', 'director', 'admin', 'inspector'] } },
+  { path: '/retail/catalogue', component: () => import('./pages/retail/CataloguePage.vue'), meta: { title: '商品目录', tab: 'me', roles: ['admin', 'manager', 'director'] } },
   { path: '/retail/sales-import', component: () => import('./pages/retail/SalesImportPage.vue'), meta: { title: '销售数据导入', tab: 'me', roles: ['admin', 'manager', 'director'] } },
   { path: '/retail/accuracy', component: () => import('./pages/retail/EntryAccuracyPage.vue'), meta: { title: '数据填报准确率', tab: 'me', roles: ['rep', 'manager', 'director', 'admin', 'inspector'] } },
   { path: '/promotions', component: () => import('./pages/retail/PromotionsPage.vue'), meta: { title: '促销效果', tab: 'me', roles: PROMOTION_READERS } },
