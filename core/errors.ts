@@ -96,6 +96,7 @@ export const ERRORS = {
   BARCODE_UNKNOWN: { status: 422, zh: '商品条码不在商品目录中' },
   BARCODE_NOT_LAUNCHED: { status: 422, zh: '商品条码不是本次上架的新品' },
   INVITATION_INVALID: { status: 410, zh: '邀请链接无效或已失效' },
+  INSPECTOR_NOT_FOUND: { status: 404, zh: '巡店督导不存在或不在你的管辖范围内' },
   PATROL_NOT_FOUND: { status: 404, zh: '巡店记录不存在或不在你的权限范围内' },
   PATROL_FINISHED: { status: 409, zh: '这次巡店已经结束，不能再修改' },
   PATROL_ITEM_UNKNOWN: { status: 422, zh: '检查表里没有这一项' },

@@ -14,6 +14,7 @@ import { listProducts, listStores } from '../../core/retail/stores.js';
 import { IdParams } from '../../core/resources/schemas.js';
 import { defineRoute, HandlerResponse, type RouteKit } from '../route-kit.js';
 import { registerRetailCatalogueRoutes } from './retail-catalogue.routes.js';
+import { registerRetailPatrolPlanRoutes } from './retail-patrol-plans.routes.js';
 import { registerRetailPromotionRoutes } from './retail-promotions.routes.js';
 import { registerRetailSalesRoutes } from './retail-sales.routes.js';
 
@@ -32,6 +33,7 @@ export function registerRetailRoutes(kit: RouteKit): void {
   registerRetailSalesRoutes(kit);
   registerRetailPromotionRoutes(kit);
   registerRetailCatalogueRoutes(kit);
+  registerRetailPatrolPlanRoutes(kit);
   defineRoute(kit, {
     method: 'get', path: '/api/retail/stores', operationId: 'listStores', tags,
     summary: '门店列表（店员看本店，巡店督导看巡店路线上的门店，业务员看自己负责的，主管看本区域）',

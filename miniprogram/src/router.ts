@@ -56,6 +56,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/promotions/new', component: () => import('./pages/retail/PromotionNewPage.vue'), meta: { title: '发起促销', tab: 'me', roles: MANAGERS } },
   { path: '/promotions/:id(\\d+)/edit', component: () => import('./pages/retail/PromotionNewPage.vue'), meta: { title: '修改促销', tab: 'me', roles: MANAGERS } },
   { path: '/promotions/:id(\\d+)', component: () => import('./pages/retail/PromotionPage.vue'), meta: { title: '促销效果', tab: 'me', roles: PROMOTION_READERS } },
+  { path: '/retail/patrol-plans', component: () => import('./pages/retail/PatrolPlansPage.vue'), meta: { title: '巡店计划', tab: 'me', roles: ['manager', 'director', 'admin'] } },
   { path: '/patrols', component: () => import('./pages/retail/PatrolsPage.vue'), meta: { title: '巡店', tab: 'patrols', roles: RETAIL_READERS } },
   { path: '/patrols/:id(\\d+)', component: () => import('./pages/retail/PatrolPage.vue'), meta: { title: '巡店', tab: 'patrols', roles: RETAIL_READERS } },
   { path: '/followup', component: () => import('./pages/FollowUpPage.vue'), meta: { title: '跟进', tab: 'followup' } },

@@ -77,4 +77,35 @@ describe('store patrols in the app (browser, 390×844)', function () {
     await clerk.page.getByTestId('review').waitFor();
     expect(clerk.errors).to.deep.equal([]);
   });
+
+  it('the region\'s manager rearranges an inspector\'s plan: a store every 3 days, one taken off, one added; a frequency of 0 is refused under the plan', async () => {
+    const mgr = await signedInPhone(s.browser, { baseURL: s.api.baseUrl }, 'mgr.li');
+    await mgr.page.goto('/me');
+    await mgr.page.locator('[data-testid="me-patrols"]').click();
+    await mgr.page.locator('[data-patrol-plans]').click();
+    await mgr.page.waitForURL(/\/retail\/patrol-plans$/);
+    const inspector = Number((await s.pool.query(`SELECT id FROM users WHERE wecom_userid = 'inspector.1'`)).rows[0].id);
+    const ids = Object.fromEntries((await s.pool.query(`SELECT name, id FROM customers WHERE name IN ('罗森静安寺店', '全家徐家汇店', '苏宁小店新街口店')`)).rows.map((r) => [r.name, Number(r.id)]));
+    const plan = mgr.page.locator(`[data-plan="${inspector}"]`);
+    await plan.locator(`[data-plan-store="${ids['罗森静安寺店']}"]`).waitFor();
+
+    await plan.locator(`[data-plan-store="${ids['罗森静安寺店']}"] [data-every-days]`).fill('0');
+    await plan.locator('[data-save-plan]').click();
+    await plan.locator('[data-plan-error]').waitFor();
+    expect(await plan.locator('[data-plan-error]').textContent()).to.contain('巡店频率应在1–90天之间');
+
+    await plan.locator(`[data-plan-store="${ids['罗森静安寺店']}"] [data-every-days]`).fill('3');
+    await plan.locator(`[data-plan-store="${ids['全家徐家汇店']}"] [data-remove-store]`).click();
+    await plan.locator('[data-add-store-pick]').selectOption(String(ids['苏宁小店新街口店']));
+    await plan.locator('[data-add-store]').click();
+    await plan.locator('[data-save-plan]').click();
+    await plan.locator('[data-plan-saved]').waitFor();
+    await snap(mgr.page, 'retail-patrol', 'plans');
+    const { rows } = await s.pool.query('SELECT store_id, every_days FROM retail_inspector_stores WHERE inspector_id = $1', [inspector]);
+    const byStore = new Map(rows.map((r) => [Number(r.store_id), r.every_days]));
+    expect(byStore.get(ids['罗森静安寺店'])).to.equal(3);
+    expect(byStore.has(ids['全家徐家汇店'])).to.equal(false);
+    expect(byStore.get(ids['苏宁小店新街口店'])).to.equal(7);
+    expect(mgr.errors).to.deep.equal([]);
+  });
 });
