@@ -176,7 +176,7 @@ const TECHNICAL: Record<string, string> = {
   'jobs/evidence-backfill.job.ts#PER_RUN': 'batch size',
   'core/retail/launch-plan.ts#LAUNCH_HOUR': 'anchors the launch day only: deadlines are whole working days, due at their day\'s end',
   'core/retail/sales-import.ts#ERRORS_SHOWN': 'display: how many row errors an answer lists (the count says how many there were)',
-  'core/retail/sales-import.ts#CHUNK': 'rows per statement',
+  'core/retail/sales-import.ts#COPY_CHUNK': 'batch size: rows per string handed to COPY',
   'core/retail/sales-import.ts#OLDEST_DAYS': 'sanity: a sales day three years back is a typo in the year',
   'api/routes/retail-sales.routes.ts#SALES_FILE_LIMIT': 'request size limit (a million rows of CSV is about 40 MB)',
   'core/visit-assist/customers-at-door.ts#MAX_OFFERED': 'how many nearby customers 现场拜访 lists (the distance is the setting bot.location-match)',
