@@ -105,7 +105,8 @@ describe('every page as every role: no raw codes, English dates or dead-end tabs
         const spec = ID[idParam[1]];
         if (!spec) return null;
         const id = (await first(spec.list, role, 'id')) ?? (await any(spec.sql));
-        return id === null ? null : `/${idParam[1]}/${id}`;
+        // what follows the id (/promotions/:id/edit)
+        return id === null ? null : `/${idParam[1]}/${id}${pattern.slice(pattern.indexOf(')') + 1)}`;
       }
       const setting = /^\/settings\/([a-z-]+)\/:id$/.exec(pattern);
       if (setting) {
