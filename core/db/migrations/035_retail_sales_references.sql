@@ -6,24 +6,21 @@
 ALTER TABLE retail_sales DROP CONSTRAINT retail_sales_store_id_fkey;
 ALTER TABLE retail_sales DROP CONSTRAINT retail_sales_product_id_fkey;
 
-CREATE FUNCTION retail_sales_keep_store() RETURNS trigger LANGUAGE plpgsql AS $$
+-- TG_ARGV: the retail_sales column and the referenced key, e.g. ('store_id', 'customer_id')
+CREATE FUNCTION retail_sales_keep_referenced() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  col text := TG_ARGV[0];
+  key bigint := (to_jsonb(OLD) ->> TG_ARGV[1])::bigint;
+  sold boolean;
 BEGIN
-  IF EXISTS (SELECT 1 FROM retail_sales WHERE store_id = OLD.customer_id) THEN
-    RAISE EXCEPTION 'store % has imported sales', OLD.customer_id
-      USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'retail_sales_store_id_fkey', TABLE = 'retail_sales';
+  EXECUTE format('SELECT EXISTS (SELECT 1 FROM retail_sales WHERE %I = $1)', col) USING key INTO sold;
+  IF sold THEN
+    RAISE EXCEPTION '% % has imported sales', TG_TABLE_NAME, key
+      USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'retail_sales_' || col || '_fkey', TABLE = 'retail_sales';
   END IF;
   RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
 END $$;
 CREATE TRIGGER retail_sales_keep_store BEFORE DELETE OR UPDATE OF customer_id ON retail_stores
-  FOR EACH ROW EXECUTE FUNCTION retail_sales_keep_store();
-
-CREATE FUNCTION retail_sales_keep_product() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF EXISTS (SELECT 1 FROM retail_sales WHERE product_id = OLD.id) THEN
-    RAISE EXCEPTION 'product % has imported sales', OLD.id
-      USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'retail_sales_product_id_fkey', TABLE = 'retail_sales';
-  END IF;
-  RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
-END $$;
+  FOR EACH ROW EXECUTE FUNCTION retail_sales_keep_referenced('store_id', 'customer_id');
 CREATE TRIGGER retail_sales_keep_product BEFORE DELETE OR UPDATE OF id ON retail_products
-  FOR EACH ROW EXECUTE FUNCTION retail_sales_keep_product();
+  FOR EACH ROW EXECUTE FUNCTION retail_sales_keep_referenced('product_id', 'id');
