@@ -8,7 +8,8 @@
  */
 import type { Db } from '../db/pool.js';
 import type { PreviewResult } from '../settings/define.js';
-import { loadScoreFacts, loadScoreFactsAt, type ScoreFacts } from './facts.js';
+import { loadScoreFactsAt, type ScoreFacts } from './facts.js';
+import { loadScoreFactsNow } from './facts-now.js';
 import { fireSignals, priorScore } from './prior-model.js';
 import { SIGNAL_SLOTS, type SignalSettings } from './signals.setting.js';
 
@@ -41,7 +42,7 @@ export async function previewSignalChange(db: Db, c: { before: SignalSettings; a
   });
 
   const { rows: open } = await db.query(`SELECT id FROM opportunities WHERE status = 'open' ORDER BY id DESC LIMIT $1`, [OPEN_SAMPLE]);
-  const openFacts = await loadScoreFacts(db, open.map((r) => Number(r.id)), c.now);
+  const openFacts = await loadScoreFactsNow(db, open.map((r) => Number(r.id)), c.now);
   const moved = [...openFacts.values()].filter((f: ScoreFacts) =>
     Math.abs(priorScore(f, c.after).probability - priorScore(f, c.before).probability) >= 0.01).length;
   return {

@@ -44,6 +44,7 @@ const TECHNICAL: Record<string, string> = {
   'core/seed/install.ts#SEED_LOCK': 'advisory lock id',
   'core/scoring/scores.ts#BATCH': 'rows per statement',
   'core/scoring/scores.ts#PARALLEL': 'connections used at once',
+  'core/scoring/scores.ts#CHARTED_MOVE': 'display: the score history draws a new point when the score moved half a point (the score itself is exact)',
   'core/scoring/facts.ts#NORM_MIN_MOVES': 'statistics: fewer moves say nothing about a usual stay',
   'core/scoring/facts.ts#NORM_MAX_AGE_MS': 'cache age of a slowly moving statistic',
   'core/scoring/learned-model.ts#SHOWN_PP': 'display: effects under half a point are not listed',

@@ -1,0 +1,121 @@
+/**
+ * The facts of many open deals as they stand now, one set-based query per
+ * feature family over all of them (the deals, the customers' follow-ups of the
+ * last 30 days, skipped legal reviews, shared documents with the customer's
+ * opens, the decision maker met) — so scoring 100k deals reads each table once
+ * instead of looking each deal up. A deal that moved stage after `now` (a replay
+ * of the past under a clock set back) is read by the replay instead
+ * (loadScoreFactsAt), which follows the stage moves back.
+ *
+ *   const facts = await loadScoreFactsNow(db, ids, now);  // same answer as loadScoreFactsAt(ids at now)
+ */
+import type { Db } from '../db/pool.js';
+import { loadScoreFactsAt, ms, refreshStageNorms, toDate, toDates, type ScoreFacts } from './facts.js';
+
+interface StageInfo { name: string; index: number; count: number }
+
+export async function loadScoreFactsNow(db: Db, ids: readonly number[], now: Date): Promise<Map<number, ScoreFacts>> {
+  const out = new Map<number, ScoreFacts>();
+  if (ids.length === 0) return out;
+  await refreshStageNorms(db, now);
+  // the ids as one array literal: node-postgres would escape 10,000 numbers one by one, per query
+  const params = [`{${ids.join(',')}}`, now];
+  // one after another: on a transaction's client queries cannot overlap
+  const stages = await pipelineStages(db);
+  const norms = new Map((await db.query('SELECT stage_code, norm_days FROM stage_dwell_norms')).rows
+    .map((r) => [r.stage_code as string, r.norm_days === null ? null : Number(r.norm_days)]));
+  const base = await db.query(DEALS_SQL, params);
+  const followups = await db.query(FOLLOWUPS_30D_SQL, params);
+  const skipped = await db.query(LEGAL_SKIPPED_SQL, params);
+  const docs = await db.query(DOCUMENTS_SQL, params);
+  const met = await db.query(DECISION_MAKER_SQL, params);
+  const fu = new Map(followups.rows.map((r) => [Number(r.customer_id), { total: Number(r.total), effective: Number(r.effective) }]));
+  const legal = new Set(skipped.rows.map((r) => Number(r.opportunity_id)));
+  const metAt = new Map(met.rows.map((r) => [Number(r.customer_id), toDate(r.at_ms)]));
+  const replay: number[] = [];
+  for (const r of base.rows) {
+    const id = Number(r.id);
+    if (r.moved_later) {
+      replay.push(id);
+      continue;
+    }
+    const st = stages.get(`${r.pipeline_id}:${r.stage_code}`);
+    out.set(id, {
+      opportunityId: id, asOf: now, stageCode: r.stage_code, stageName: st?.name ?? r.stage_code,
+      stageIndex: st?.index ?? 1, stageCount: st?.count ?? stages.get(`${r.pipeline_id}:`)?.count ?? 1, stageEnteredAt: new Date(r.stage_entered_ms),
+      stageNormDays: norms.get(r.stage_code) ?? null, documents: [], decisionMakerMetAt: metAt.get(Number(r.customer_id)) ?? null,
+      legalReviewSkipped: legal.has(id), lastEffectiveFollowupAt: toDate(r.last_effective_ms), createdAt: new Date(r.created_ms),
+      followups30d: fu.get(Number(r.customer_id)) ?? { total: 0, effective: 0 },
+    });
+  }
+  for (const r of docs.rows) {
+    out.get(Number(r.opportunity_id))?.documents.push({
+      linkId: Number(r.id), filename: r.filename, tags: r.tags, sharedInStage: r.stage_code, sharedAt: new Date(r.created_ms),
+      downloads: toDates(r.downloads), opens: toDates(r.opens),
+    });
+  }
+  if (replay.length) for (const [id, f] of await loadScoreFactsAt(db, replay.map((id) => ({ id, asOf: now })))) out.set(id, f);
+  return out;
+}
+
+/** Each pipeline's stages by `pipelineId:stageKey` (and `pipelineId:` for the count alone): name, 1-based position, how many. */
+async function pipelineStages(db: Db): Promise<Map<string, StageInfo>> {
+  const { rows } = await db.query(`SELECT id, definition->'stages' AS stages FROM pipelines`);
+  const out = new Map<string, StageInfo>();
+  for (const p of rows) {
+    const list: Array<{ key: string; name?: string }> = Array.isArray(p.stages) ? p.stages : [];
+    list.forEach((s, i) => out.set(`${p.id}:${s.key}`, { name: s.name ?? s.key, index: i + 1, count: list.length }));
+    // a stage the pipeline no longer has: first place, of as many stages as the pipeline has
+    out.set(`${p.id}:`, { name: '', index: 1, count: list.length });
+  }
+  return out;
+}
+
+// the deal's own columns are its present; a move after `now` sends it to the replay
+export const DEALS_SQL = `
+  SELECT o.id, o.customer_id, o.pipeline_id, o.stage_code, ${ms('o.stage_entered_at')} AS stage_entered_ms, ${ms('o.created_at')} AS created_ms,
+         o.id IN (SELECT m.opportunity_id FROM stage_moves m WHERE m.at > $2) AS moved_later,
+         -- the customer's own clock unless it is newer than now (a clock set back): then looked up
+         ${ms(`CASE WHEN c.last_effective_followup_at IS NULL OR c.last_effective_followup_at <= $2 THEN c.last_effective_followup_at
+              ELSE (SELECT max(f.at) FROM followups f WHERE f.customer_id = o.customer_id AND f.effective AND f.at <= $2) END`)} AS last_effective_ms
+    FROM opportunities o JOIN customers c ON c.id = o.customer_id
+   WHERE o.id = ANY($1::bigint[])`;
+
+export const FOLLOWUPS_30D_SQL = `
+  SELECT f.customer_id, count(*) AS total, count(*) FILTER (WHERE f.effective) AS effective
+    FROM followups f
+   WHERE f.at <= $2 AND f.at > $2::timestamptz - interval '30 days'
+     AND f.customer_id IN (SELECT customer_id FROM opportunities WHERE id = ANY($1::bigint[]))
+   GROUP BY f.customer_id`;
+
+// the partial index stage_moves_legal_skip_idx holds just these moves
+export const LEGAL_SKIPPED_SQL = `
+  SELECT DISTINCT m.opportunity_id FROM stage_moves m
+   WHERE m.skipped @> '[{"subStageKey":"legal_review"}]'::jsonb AND m.at <= $2 AND m.opportunity_id = ANY($1::bigint[])`;
+
+export const DOCUMENTS_SQL = `
+  SELECT l.id, l.opportunity_id, l.stage_code, l.tags, ${ms('l.created_at')} AS created_ms, coalesce(a.filename, '文档' || a.id) AS filename,
+         array_agg(${ms('v.at')} ORDER BY v.at) FILTER (WHERE v.kind = 'download') AS downloads,
+         array_agg(${ms('v.at')} ORDER BY v.at) FILTER (WHERE v.kind = 'open') AS opens
+    FROM share_links l JOIN attachments a ON a.id = l.attachment_id
+    LEFT JOIN share_opens v ON v.link_id = l.id AND v.at <= $2
+   WHERE l.opportunity_id = ANY($1::bigint[]) AND l.created_at <= $2
+   GROUP BY l.id, a.id
+   ORDER BY l.id`;
+
+// as facts.ts's DECISION_MAKER_SQL, per customer (it depends on nothing else of the deal)
+export const DECISION_MAKER_SQL = `
+  WITH cust AS (SELECT DISTINCT customer_id FROM opportunities WHERE id = ANY($1::bigint[])),
+  deciders AS (SELECT k.customer_id, k.id FROM contacts k JOIN cust USING (customer_id) WHERE k.buying_role = 'decider'),
+  met AS (
+    SELECT a.customer_id, s.created_at AS at
+      FROM cust JOIN actions a USING (customer_id) JOIN submissions s ON s.action_id = a.id
+     WHERE s.outcome = 'accepted' AND s.created_at <= $2
+       AND (s.payload->'fields'->>'decisionRole' LIKE '决策%'
+            OR EXISTS (SELECT 1 FROM deciders k WHERE k.customer_id = a.customer_id AND s.payload->'fields'->>'decisionContactId' = k.id::text))
+    UNION ALL
+    SELECT f.customer_id, f.at
+      FROM cust JOIN followups f USING (customer_id)
+     WHERE f.at <= $2 AND f.channel IN ('visit', 'meeting') AND f.has_evidence
+       AND EXISTS (SELECT 1 FROM deciders k WHERE k.customer_id = f.customer_id AND f.payload->'contactIds' @> to_jsonb(k.id)))
+  SELECT customer_id, ${ms('max(at)')} AS at_ms FROM met GROUP BY customer_id`;
