@@ -5,8 +5,9 @@
  *
  * - score_all_ms: every open deal scored from scratch (facts, rules, stored with history) — target ≤ 5 s at 100k;
  *   baseline: the same deals scored one at a time, timed on a sample and extrapolated;
- * - read_p95_ms: one deal's score read through the core (scored on the read) — target ≤ 20 ms;
- * - rescore_after_event_ms: a customer's download counted, the deal re-scored in the same transaction — target ≤ 200 ms;
+ * - read_p95_ms: one deal's score read through the core (the stored score and history by key) — target ≤ 20 ms;
+ * - rescore_after_event_ms: an event on a deal written (its trigger queues the deal), then the queue scored as the
+ *   jobs process does on the NOTIFY — target ≤ 200 ms;
  * - train_ms: the organisation's model trained on its closed deals (facts replayed as of each close) — target ≤ 30 s at 50k;
  * - demo_auc_learned / demo_auc_baseline: the demo generator's organisation, its model's time-split backtest
  *   AUC beside the static-field baseline's.
@@ -17,6 +18,8 @@
 import '../core/zod-locale.js';
 import type pg from 'pg';
 import { loadActiveActor } from '../core/auth/actor.js';
+import { recordEvent } from '../core/resources/events.js';
+import { rescoreQueued } from '../core/scoring/rescore.js';
 import { getOpportunityScore, scoreAllOpenOpportunities, scoreOpportunities } from '../core/scoring/scores.js';
 import { trainOrgModel } from '../core/scoring/train.js';
 import { loadConfig } from '../core/config.js';
@@ -67,6 +70,8 @@ async function measure(pool: pg.Pool, scale: (typeof SCALES)[keyof typeof SCALES
   const t0 = performance.now();
   const { scored } = await scoreAllOpenOpportunities(pool, now);
   const scoreAll = msSince(t0);
+  // what the generator's events queued and the scoring above left (deals closed since): the queue settles before the timings
+  await rescoreQueued(pool, () => now);
 
   // the baseline: one deal per call, as a naive per-deal loop would
   const { rows: sample } = await pool.query(`SELECT id FROM opportunities WHERE status = 'open' ORDER BY random() LIMIT 200`);
@@ -74,7 +79,7 @@ async function measure(pool: pg.Pool, scale: (typeof SCALES)[keyof typeof SCALES
   for (const r of sample) await scoreOpportunities(pool, [Number(r.id)], now);
   const oneByOne = (msSince(t1) / sample.length) * scored;
 
-  // reads: the owner's score of a deal, scored on the read
+  // reads: the owner's score of a deal, as stored
   const reads: number[] = [];
   for (const r of sample.slice(0, 100)) {
     const { rows: [o] } = await pool.query('SELECT owner_id FROM opportunities WHERE id = $1', [r.id]);
@@ -85,11 +90,12 @@ async function measure(pool: pg.Pool, scale: (typeof SCALES)[keyof typeof SCALES
   }
   reads.sort((a, b) => a - b);
 
-  // an event: a customer's download recorded, then the deal re-scored (what share-visits.ts does in its transaction)
+  // an event: a deal's change written to the event log, whose trigger queues it; then the queue scored (the jobs process)
   const rescore: number[] = [];
   for (const r of sample.slice(100, 150)) {
     const t = performance.now();
-    await scoreOpportunities(pool, [Number(r.id)], new Date(now.getTime() + 60_000));
+    await recordEvent(pool, { actorId: null, entityType: 'opportunity', entityId: Number(r.id), type: 'opportunity.updated', data: { fields: ['amount'] } });
+    await rescoreQueued(pool, () => new Date(now.getTime() + 60_000));
     rescore.push(msSince(t));
   }
 

@@ -2,6 +2,7 @@ import { Agenda } from 'agenda';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import type { Part, System } from '../core/system.js';
 import { startLicenceOcr } from './licence-ocr.worker.js';
+import { startRescoring } from './rescore.worker.js';
 import { JOBS } from './registry.js';
 
 /** Its own pool when it shares a process with the API: Agenda's LISTEN and the jobs' work. */
@@ -34,9 +35,11 @@ export async function startJobs(sys: System): Promise<Part> {
     if (job.every) await agenda.every(job.every, job.name, undefined, { timezone: 'Asia/Shanghai', skipImmediate: true });
   }
   const ocr = startLicenceOcr(sys);
+  const rescoring = startRescoring(sys);
   return {
     name: 'jobs',
     stop: async () => {
+      await rescoring.stop();
       await ocr.stop();
       // let running jobs finish (bounded), then release locks so another worker can take over
       await agenda.drain(10_000).catch((err: unknown) => sys.logger.warn({ err }, 'agenda drain incomplete'));

@@ -5,7 +5,8 @@ import type { JobSpec } from './registry.js';
 /**
  * Nightly 02:30: every open deal scored again, so the ones nothing happened
  * to still age (silence, days in a stage) and lists read fresh scores.
- * Events score their own deal at once (core/scoring/scores.ts).
+ * The events that may move a score have their deals scored at once
+ * (the event log's queue, core/scoring/rescore.ts).
  */
 export const scoreOpportunitiesJob: JobSpec = {
   name: 'score-opportunities',

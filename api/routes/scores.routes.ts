@@ -20,7 +20,7 @@ const TrainReportSchema = z.union([
   }),
 ]);
 
-/** Win scores: one deal's (scored on the read, with reasons and history), the stored scores of the open deals in scope, and training. */
+/** Win scores: one deal's (as stored, with reasons and history; scored first while an event has it queued), the stored scores of the open deals in scope, and training. */
 export function registerScoreRoutes(kit: RouteKit): void {
   const tags = ['scoring'];
   defineRoute(kit, {

@@ -1,10 +1,12 @@
 /**
  * Win scores of open deals, scored from the facts of the event log and
- * stored with their history. A deal's own page reads it fresh (scored on the
- * read, so a visit report, a stage move or a customer's download shows at
- * once); lists read what was stored (scored on those events, and nightly).
+ * stored with their history. The events that may move a deal's score queue
+ * it (the event log's trigger, migration 036) and core/scoring/rescore.ts
+ * scores the queue at once; nightly every open deal is scored again, as the
+ * days pass. A read serves the stored score by key — scoring it first only
+ * when it is still queued, so a page never shows a score older than its deal.
  *
- *   await scoreOpportunities(db, [12, 13], now, { onSignals: pushTalkTracks(publicUrl) });  // after a relevant event; in batches nightly
+ *   await scoreOpportunities(db, [12, 13], now, { onSignals: pushTalkTracks(publicUrl) });  // the queue's deals; in batches nightly
  *   const s = await getOpportunityScore(db, actor, 12, now);
  */
 import { z } from 'zod';
@@ -51,10 +53,11 @@ export const OpportunityScoreSchema = z.object({
 });
 export type OpportunityScore = z.infer<typeof OpportunityScoreSchema>;
 
-// deals per round of facts queries: each query reads its table once for the whole batch
-const BATCH = 10_000;
 // batches scored at once on a pool (the database's two cores)
 const PARALLEL = 2;
+// the most deals per round of facts queries: each query reads its table once for the whole batch, so
+// the fewer rounds the better — one per lane up to this, which bounds a round's memory (~50 MB)
+const MAX_BATCH = 60_000;
 
 export interface ScoreOptions {
   /**
@@ -65,15 +68,21 @@ export interface ScoreOptions {
   onSignals?: (db: Db, fired: Array<{ opportunityId: number; signals: FiredSignal[] }>, now: Date) => Promise<void>;
 }
 
-/** Scores the open deals among `ids` as of `now`, stores each score and a history point when it moved. */
+/**
+ * Scores the open deals among `ids` as of `now`, stores each score and a history point when it moved,
+ * and takes the deals out of the rescoring queue — unless an event queued one again meanwhile.
+ */
 export async function scoreOpportunities(db: Db, ids: readonly number[], now: Date, opts: ScoreOptions = {}): Promise<Map<number, ScoreResult>> {
   const settings = await readSetting(db, signalSettings);
   const model = await loadActiveModel(db);
   const score = model ? (f: ScoreFacts) => learnedScore(model, f, settings) : (f: ScoreFacts) => priorScore(f, settings);
   const kind = model ? 'learned' : 'prior';
   const out = new Map<number, ScoreResult>();
-  const { rows } = await db.query(`SELECT id FROM opportunities WHERE id = ANY($1::bigint[]) AND status = 'open' ORDER BY id`, [`{${ids.join(',')}}`]);
+  // each queued deal's place in the queue as it stands before its facts are read
+  const { rows } = await db.query(`SELECT o.id, q.seq FROM opportunities o LEFT JOIN score_queue q ON q.opportunity_id = o.id
+    WHERE o.id = ANY($1::bigint[]) AND o.status = 'open' ORDER BY o.id`, [`{${ids.join(',')}}`]);
   const open = rows.map((r) => Number(r.id));
+  const queued = new Map(rows.filter((r) => r.seq !== null).map((r) => [Number(r.id), r.seq as string]));
   const scoreBatch = async (conn: Db, ids: number[]) => {
     const facts = await loadScoreFactsNow(conn, ids, now);
     const rows = [...facts.values()].map((f) => {
@@ -81,13 +90,14 @@ export async function scoreOpportunities(db: Db, ids: readonly number[], now: Da
       out.set(f.opportunityId, s);
       return { id: f.opportunityId, p: s.probability, base: s.base, reasons: s.reasons };
     });
-    await storeScores(conn, rows, kind, now);
+    await storeScores(conn, rows, kind, now, ids.filter((id) => queued.has(id)).map((id) => [id, queued.get(id)!]));
     if (opts.onSignals) await opts.onSignals(conn, [...facts.values()].map((f) => ({ opportunityId: f.opportunityId, signals: fireSignals(f, settings) })), now);
   };
   // once before the lanes, which would otherwise refresh stale norms side by side
   await refreshStageNorms(db, now);
-  const batches = Array.from({ length: Math.ceil(open.length / BATCH) }, (_, i) => open.slice(i * BATCH, (i + 1) * BATCH));
   // a pool scores batches side by side (the database's cores); a transaction's client one after another
+  const size = Math.max(1, Math.min(MAX_BATCH, Math.ceil(open.length / (isPool(db) ? PARALLEL : 1))));
+  const batches = Array.from({ length: Math.ceil(open.length / size) }, (_, i) => open.slice(i * size, (i + 1) * size));
   const lanes = isPool(db) ? Math.min(PARALLEL, batches.length) : 1;
   let next = 0;
   await Promise.all(Array.from({ length: lanes }, async () => {
@@ -110,7 +120,10 @@ const CHARTED_MOVE = 0.005;
  * Upserts the current scores and appends a history point for each deal whose score moved half a
  * point or more from its last point (`charted`) — or has none yet. One statement for the batch.
  */
-async function storeScores(db: Db, rows: Array<{ id: number; p: number; base: number; reasons: unknown }>, kind: 'prior' | 'learned', now: Date): Promise<void> {
+async function storeScores(
+  db: Db, rows: Array<{ id: number; p: number; base: number; reasons: unknown }>, kind: 'prior' | 'learned', now: Date,
+  dequeue: Array<[number, string]>,
+): Promise<void> {
   if (!rows.length) return;
   await db.query(`
     WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, p real, base real, reasons jsonb)),
@@ -121,11 +134,13 @@ async function storeScores(db: Db, rows: Array<{ id: number; p: number; base: nu
       INSERT INTO opportunity_scores (opportunity_id, probability, model, base, reasons, computed_at, charted)
       SELECT id, p, $3, base, reasons, $2, CASE WHEN moved THEN p ELSE charted END FROM moved
       ON CONFLICT (opportunity_id) DO UPDATE SET probability = EXCLUDED.probability, model = EXCLUDED.model, base = EXCLUDED.base,
-        reasons = EXCLUDED.reasons, computed_at = EXCLUDED.computed_at, charted = EXCLUDED.charted)
+        reasons = EXCLUDED.reasons, computed_at = EXCLUDED.computed_at, charted = EXCLUDED.charted),
+    -- the queue rows as they were read: one an event renewed since stays for the next scoring
+    done AS (DELETE FROM score_queue q USING unnest($5::bigint[], $6::bigint[]) AS d(id, seq) WHERE q.opportunity_id = d.id AND q.seq = d.seq)
     INSERT INTO opportunity_score_history (opportunity_id, at, probability, model)
     SELECT id, $2, p, $3 FROM moved WHERE moved`,
   // one JSON document: node-postgres escapes a text array's items one by one, slower than the scoring itself
-  [JSON.stringify(rows), now, kind, CHARTED_MOVE]);
+  [JSON.stringify(rows), now, kind, CHARTED_MOVE, `{${dequeue.map((d) => d[0]).join(',')}}`, `{${dequeue.map((d) => d[1]).join(',')}}`]);
 }
 
 /**
@@ -145,20 +160,30 @@ export async function closedCounts(db: Db): Promise<z.infer<typeof ScoreModelSch
   };
 }
 
-/** One deal's score, scored now (an open deal) or as last stored (a closed one), with its history. */
+/**
+ * One deal's score as stored, read by its key with its history — scored first only when it has none
+ * yet or an event has queued it since (the rescoring worker has not got to it: the page that shows a
+ * move or a report just made reads it scored).
+ */
 export async function getOpportunityScore(db: Db, actor: Actor, id: number, now: Date, opts: ScoreOptions = {}): Promise<OpportunityScore> {
   assertCan(actor, 'opportunities', 'read');
   const opp = await opportunityRowOrThrow(db, actor, id);
-  if (opp.status === 'open') await scoreOpportunities(db, [id], now, opts);
-  const [{ rows: [s] }, { rows: history }, model] = await Promise.all([
-    db.query('SELECT * FROM opportunity_scores WHERE opportunity_id = $1', [id]),
-    db.query('SELECT at, probability FROM opportunity_score_history WHERE opportunity_id = $1 ORDER BY at', [id]),
-    closedCounts(db),
-  ]);
+  const read = () => db.query(`
+    SELECT s.*, EXISTS (SELECT 1 FROM score_queue q WHERE q.opportunity_id = s.opportunity_id) AS queued,
+           (SELECT json_agg(json_build_object('at', h.at, 'probability', h.probability) ORDER BY h.at)
+              FROM opportunity_score_history h WHERE h.opportunity_id = s.opportunity_id) AS history
+      FROM opportunity_scores s WHERE s.opportunity_id = $1`, [id]);
+  const [first, model] = await Promise.all([read(), closedCounts(db)]);
+  let s = first.rows[0];
+  if (opp.status === 'open' && (!s || s.queued)) {
+    await scoreOpportunities(db, [id], now, opts);
+    ({ rows: [s] } = await read());
+  }
   if (!s) throw new AppError('NOT_FOUND', { opportunityId: id }, '这个商机已结束，没有赢率记录');
   return {
     ...toScore(s, model),
-    history: history.map((h) => ({ at: h.at.toISOString(), probability: h.probability })),
+    // the history's times arrive as JSON text
+    history: (s.history ?? []).map((h: { at: string; probability: number }) => ({ at: new Date(h.at).toISOString(), probability: h.probability })),
   };
 }
 

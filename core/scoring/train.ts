@@ -12,6 +12,7 @@
  *   const report = await trainOrgModel(pool, now);   // { status: 'learned', backtest: { learned: { auc }, baseline: { auc } } }
  */
 import type { Db } from '../db/pool.js';
+import { recordEvent } from '../resources/events.js';
 import { readSetting } from '../settings/read.js';
 import { loadScoreFactsAt } from './facts.js';
 import { FEATURES, featureVector, interceptPrior } from './features.js';
@@ -67,6 +68,8 @@ export async function trainOrgModel(db: Db, now: Date): Promise<TrainReport> {
   const { rows: [row] } = await db.query(
     `INSERT INTO scoring_models (trained_at, won, lost, features, beta, means, backtest) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
     [now, won, lost, JSON.stringify(FEATURES.map((f) => f.key)), JSON.stringify(model), JSON.stringify(means), JSON.stringify(backtest)]);
+  // every open deal is queued for rescoring under the new model (the event log's trigger)
+  await recordEvent(db, { actorId: null, entityType: 'scoring_model', entityId: Number(row.id), type: 'scoring_model.trained', at: now, data: { won, lost } });
   return { status: 'learned', modelId: Number(row.id), won, lost, backtest, ms: Math.round(performance.now() - t0) };
 }
 
