@@ -15,6 +15,7 @@ import type { Db } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import { shanghaiDate } from '../flow/time.js';
 import { parseCsv } from '../imports/csv.js';
+import { recordEvent } from '../resources/events.js';
 import { requireOpportunityRef } from '../resources/opportunities.js';
 import { Id, IdParam, Money, OperationalDate, OptionalText } from '../resources/schemas.js';
 
@@ -98,6 +99,13 @@ export async function recordProcurementEvent(
     `INSERT INTO procurement_events (opportunity_id, stage, occurred_on, amount, reference, note, source, recorded_by)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (opportunity_id, stage, occurred_on) DO NOTHING RETURNING id`,
     [input.opportunityId, input.stage, input.occurredOn, input.amount ?? null, input.reference ?? null, input.note ?? null, source, actor.id]);
+  // logged (a win score reads the procurement's progress: the log's trigger queues the deal's rescoring)
+  if (ins) {
+    await recordEvent(db, {
+      actorId: actor.id, entityType: 'opportunity', entityId: input.opportunityId, type: 'procurement.recorded', at: now,
+      data: { procurementEventId: ins.id, stage: input.stage, occurredOn: input.occurredOn, source },
+    });
+  }
   const { rows: [r] } = await db.query(`${SELECT} WHERE e.opportunity_id = $1 AND e.stage = $2 AND e.occurred_on = $3`,
     [input.opportunityId, input.stage, input.occurredOn]);
   return { event: toEvent(r), created: !!ins };

@@ -10,7 +10,7 @@
  *   const facts = await loadScoreFactsNow(db, ids, now);  // same answer as loadScoreFactsAt(ids at now)
  */
 import type { Db } from '../db/pool.js';
-import { loadScoreFactsAt, ms, refreshStageNorms, toDate, toDates, type ScoreFacts } from './facts.js';
+import { BUYING_CENTRE_OF, inputsOf, loadScoreFactsAt, ms, PROCUREMENT_STEPS, refreshStageNorms, toDate, toDates, type ScoreFacts } from './facts.js';
 
 interface StageInfo { name: string; index: number; count: number }
 
@@ -29,6 +29,9 @@ export async function loadScoreFactsNow(db: Db, ids: readonly number[], now: Dat
   const skipped = await db.query(LEGAL_SKIPPED_SQL, params);
   const docs = await db.query(DOCUMENTS_SQL, params);
   const met = await db.query(DECISION_MAKER_SQL, params);
+  const evidence = new Map((await db.query(EVIDENCE_SQL, params)).rows.map((r) => [Number(r.customer_id), r]));
+  const procurement = new Map((await db.query(PROCUREMENT_SQL, params)).rows.map((r) => [Number(r.opportunity_id), r.procurement]));
+  const centre = new Map((await db.query(BUYING_CENTRE_SQL, [params[0]])).rows.map((r) => [Number(r.customer_id), r]));
   const fu = new Map(followups.rows.map((r) => [Number(r.customer_id), { total: Number(r.total), effective: Number(r.effective) }]));
   const legal = new Set(skipped.rows.map((r) => Number(r.opportunity_id)));
   const metAt = new Map(met.rows.map((r) => [Number(r.customer_id), toDate(r.at_ms)]));
@@ -46,6 +49,10 @@ export async function loadScoreFactsNow(db: Db, ids: readonly number[], now: Dat
       stageNormDays: norms.get(r.stage_code) ?? null, documents: [], decisionMakerMetAt: metAt.get(Number(r.customer_id)) ?? null,
       legalReviewSkipped: legal.has(id), lastEffectiveFollowupAt: toDate(r.last_effective_ms), createdAt: new Date(r.created_ms),
       followups30d: fu.get(Number(r.customer_id)) ?? { total: 0, effective: 0 },
+      ...inputsOf({
+        ...(evidence.get(Number(r.customer_id)) ?? { trusted: null, doubtful: null }), procurement: procurement.get(id) ?? null,
+        ...(centre.get(Number(r.customer_id)) ?? { roles: null, attitude: null }),
+      }),
     });
   }
   for (const r of docs.rows) {
@@ -119,3 +126,20 @@ export const DECISION_MAKER_SQL = `
      WHERE f.at <= $2 AND f.channel IN ('visit', 'meeting') AND f.has_evidence
        AND EXISTS (SELECT 1 FROM deciders k WHERE k.customer_id = f.customer_id AND f.payload->'contactIds' @> to_jsonb(k.id)))
   SELECT customer_id, ${ms('max(at)')} AS at_ms FROM met GROUP BY customer_id`;
+
+// as facts.ts's INPUTS_SQL, one query per family
+export const EVIDENCE_SQL = `
+  SELECT r.customer_id,
+         count(*) FILTER (WHERE r.verdict = 'trusted' OR (r.status = 'accepted' AND r.decided_at <= $2)) AS trusted,
+         count(*) FILTER (WHERE NOT (r.verdict = 'trusted' OR (r.status = 'accepted' AND r.decided_at <= $2))) AS doubtful
+    FROM evidence_reviews r
+   WHERE r.created_at <= $2 AND r.customer_id IN (SELECT customer_id FROM opportunities WHERE id = ANY($1::bigint[]))
+   GROUP BY r.customer_id`;
+
+export const PROCUREMENT_SQL = `
+  SELECT p.opportunity_id, max(array_position(${PROCUREMENT_STEPS}, p.stage)) AS procurement
+    FROM procurement_events p
+   WHERE p.opportunity_id = ANY($1::bigint[]) AND p.occurred_on <= ($2::timestamptz AT TIME ZONE 'Asia/Shanghai')::date
+   GROUP BY p.opportunity_id`;
+
+export const BUYING_CENTRE_SQL = BUYING_CENTRE_OF('(SELECT customer_id FROM opportunities WHERE id = ANY($1::bigint[]))', true);

@@ -11,6 +11,7 @@
  * The present of many deals is read set-based by facts-now.ts.
  */
 import type { Db } from '../db/pool.js';
+import { PROCUREMENT_STAGES } from '../profile/procurement.js';
 
 export interface SharedDocumentFacts {
   linkId: number;
@@ -45,6 +46,30 @@ export interface ScoreFacts {
   createdAt: Date;
   /** Follow-ups on the customer in the 30 days before `asOf`: all, and effective ones. */
   followups30d: { total: number; effective: number };
+  /**
+   * The trust verdicts (#19) of the customer's filed visit reports: trusted (or cleared by a manager
+   * by then) and doubtful (a finding a manager did not clear).
+   */
+  visitEvidence: { trusted: number; doubtful: number };
+  /** The furthest step of the customer's own procurement for this deal (#22's 采购进度): 0 none, 1 预算申报 … 5 中标. */
+  procurementStep: number;
+  /**
+   * The buying centre (#22) as it stands now — contacts keep no history of their roles, so a replay
+   * reads today's: how many of the six roles are filled, and the deciders' least favourable attitude.
+   */
+  buyingCentre: { roles: number; deciderAttitude: 'support' | 'neutral' | 'oppose' | null };
+}
+
+/** 采购进度's steps in order, as an SQL array: a step's place in it is its number. */
+export const PROCUREMENT_STEPS = `ARRAY[${PROCUREMENT_STAGES.map((x) => `'${x}'`).join(', ')}]`;
+const ATTITUDES = ['oppose', 'neutral', 'support'] as const;
+/** The inputs #19 and #22 add, from a row of INPUTS_SQL (or facts-now's). */
+export function inputsOf(r: { trusted: string | null; doubtful: string | null; procurement: number | null; roles: string | null; attitude: number | null }) {
+  return {
+    visitEvidence: { trusted: Number(r.trusted ?? 0), doubtful: Number(r.doubtful ?? 0) },
+    procurementStep: Number(r.procurement ?? 0),
+    buyingCentre: { roles: Number(r.roles ?? 0), deciderAttitude: r.attitude === null ? null : ATTITUDES[r.attitude] },
+  };
 }
 
 /**
@@ -64,6 +89,7 @@ export async function loadScoreFactsAt(db: Db, at: ReadonlyArray<{ id: number; a
   const base = await db.query(BASE_SQL, params);
   const docs = await db.query(DOCUMENTS_SQL, params);
   const visits = await db.query(DECISION_MAKER_SQL, params);
+  const inputs = new Map((await db.query(INPUTS_SQL, params)).rows.map((r) => [Number(r.id), inputsOf(r)]));
   const out = new Map<number, ScoreFacts>();
   for (const r of base.rows) {
     out.set(Number(r.id), {
@@ -72,6 +98,7 @@ export async function loadScoreFactsAt(db: Db, at: ReadonlyArray<{ id: number; a
       stageNormDays: r.norm_days === null ? null : Number(r.norm_days), documents: [], decisionMakerMetAt: null,
       legalReviewSkipped: r.legal_skipped, lastEffectiveFollowupAt: toDate(r.last_effective_ms), createdAt: new Date(r.created_ms),
       followups30d: { total: Number(r.fu_total), effective: Number(r.fu_effective) },
+      ...inputs.get(Number(r.id))!,
     });
   }
   for (const r of docs.rows) {
@@ -172,3 +199,25 @@ const DECISION_MAKER_SQL = `
        AND EXISTS (SELECT 1 FROM contacts k WHERE k.customer_id = o.customer_id AND k.buying_role = 'decider'
                      AND f.payload->'contactIds' @> to_jsonb(k.id)))
   SELECT opportunity_id, ${ms('max(at)')} AS at_ms FROM met GROUP BY opportunity_id`;
+
+/** The buying centre of the customer(s) `customer` names: filled roles and the deciders' least favourable attitude (0 oppose … 2 support). */
+export const BUYING_CENTRE_OF = (customer: string, groupBy = false) => `
+  SELECT ${groupBy ? 'k.customer_id, ' : ''}count(DISTINCT k.buying_role) AS roles,
+         min(CASE k.attitude WHEN 'oppose' THEN 0 WHEN 'neutral' THEN 1 WHEN 'support' THEN 2 END) FILTER (WHERE k.buying_role = 'decider') AS attitude
+    FROM contacts k WHERE k.customer_id ${groupBy ? 'IN' : '='} ${customer} AND k.status = 'active' AND k.buying_role IS NOT NULL
+  ${groupBy ? 'GROUP BY k.customer_id' : ''}`;
+
+// a verdict counts as trusted when it was, or when a manager cleared it by the moment; the buying centre is today's
+const INPUTS_SQL = `
+  WITH q AS (SELECT * FROM unnest($1::bigint[], $2::timestamptz[]) AS q(id, as_of)),
+  d AS (SELECT q.id, q.as_of, o.customer_id FROM q JOIN opportunities o ON o.id = q.id)
+  SELECT d.id, ev.trusted, ev.doubtful, pr.step AS procurement, bc.roles, bc.attitude
+    FROM d
+    CROSS JOIN LATERAL (
+      SELECT count(*) FILTER (WHERE r.verdict = 'trusted' OR (r.status = 'accepted' AND r.decided_at <= d.as_of)) AS trusted,
+             count(*) FILTER (WHERE NOT (r.verdict = 'trusted' OR (r.status = 'accepted' AND r.decided_at <= d.as_of))) AS doubtful
+        FROM evidence_reviews r WHERE r.customer_id = d.customer_id AND r.created_at <= d.as_of) ev
+    CROSS JOIN LATERAL (
+      SELECT max(array_position(${PROCUREMENT_STEPS}, p.stage)) AS step
+        FROM procurement_events p WHERE p.opportunity_id = d.id AND p.occurred_on <= (d.as_of AT TIME ZONE 'Asia/Shanghai')::date) pr
+    CROSS JOIN LATERAL (${BUYING_CENTRE_OF('d.customer_id')}) bc`;

@@ -1,19 +1,24 @@
 /**
  * The learned model's features: numbers read from a deal's facts — what
  * happened in it (documents the customer read, the decision maker met, legal
- * review skipped, silence, days in the stage, follow-ups), each signal rule's
- * verdict, and the stage as a covariate — never static firmographics. Features
+ * review skipped, silence, days in the stage, follow-ups, its visits' evidence
+ * verdicts, the customer's procurement progress, the buying centre's coverage
+ * and the decider's attitude), each signal rule's verdict, and the stage as a
+ * covariate — never static firmographics. Features
  * come in factors: a reason is one factor's share of the score, in Chinese.
  *
  *   const x = featureVector(facts, settings);            // FEATURES.length numbers
  *   FACTORS.find((f) => f.key === 'documents')!.text(facts) // '客户下载分享的文档4次，打开6次'
  */
+import { BUYING_ROLES } from '../flow/buying-centre.js';
 import { DAY_MS } from '../flow/time.js';
+import { PROCUREMENT_STAGE_LABELS, PROCUREMENT_STAGES } from '../profile/procurement.js';
 import type { ScoreFacts } from './facts.js';
 import { fireSignals } from './prior-model.js';
 import type { SignalSettings } from './signals.setting.js';
 
-export type FactorKey = 'stage' | 'documents' | 'decisionMaker' | 'legalReview' | 'silence' | 'dwell' | 'followups';
+export type FactorKey = 'stage' | 'documents' | 'decisionMaker' | 'legalReview' | 'silence' | 'dwell' | 'followups'
+  | 'evidence' | 'procurement' | 'buyingCentre';
 
 export interface Feature {
   key: string;
@@ -28,6 +33,11 @@ const days = (f: ScoreFacts, since: Date) => Math.max(0, (f.asOf.getTime() - sin
 const downloads = (f: ScoreFacts) => f.documents.reduce((n, d) => n + d.downloads.length, 0);
 const opens = (f: ScoreFacts) => f.documents.reduce((n, d) => n + d.opens.length, 0);
 const silentDays = (f: ScoreFacts) => days(f, f.lastEffectiveFollowupAt ?? f.createdAt);
+const visits = (f: ScoreFacts) => f.visitEvidence.trusted + f.visitEvidence.doubtful;
+const doubtfulShare = (f: ScoreFacts) => (visits(f) ? f.visitEvidence.doubtful / visits(f) : 0);
+/** A decider who supports us counts +1, one who opposes −1; neutral or not known 0. */
+const ATTITUDE_VALUE = { support: 1, neutral: 0, oppose: -1 } as const;
+const ATTITUDE_TEXT = { support: '支持', neutral: '中立', oppose: '反对' } as const;
 const dwellRatio = (f: ScoreFacts) => (f.stageNormDays ? days(f, f.stageEnteredAt) / Math.max(1, f.stageNormDays) : 1);
 
 /** A rule's verdict as a 0/1 feature whose prior is the rule's own odds. */
@@ -56,6 +66,11 @@ export const FEATURES: readonly Feature[] = [
   measured('dwell.ratio', 'dwell', (f) => Math.min(dwellRatio(f), 6)),
   measured('followups.effective_share', 'followups', (f) => (f.followups30d.total ? f.followups30d.effective / f.followups30d.total : 0)),
   measured('followups.count', 'followups', (f) => Math.log1p(f.followups30d.total)),
+  ruleFeature('evidence.doubtful', 'evidence', (s) => s.evidenceDoubtful.odds),
+  measured('evidence.doubtful_share', 'evidence', (f) => doubtfulShare(f)),
+  measured('procurement.step', 'procurement', (f) => f.procurementStep / PROCUREMENT_STAGES.length),
+  measured('buying_centre.roles', 'buyingCentre', (f) => f.buyingCentre.roles / BUYING_ROLES.length),
+  measured('buying_centre.decider_attitude', 'buyingCentre', (f) => ATTITUDE_VALUE[f.buyingCentre.deciderAttitude ?? 'neutral']),
 ];
 
 /** The intercept's prior: the first stage's base chance, weakly held. */
@@ -85,4 +100,16 @@ export const FACTOR_TEXT: Record<Exclude<FactorKey, 'stage'>, (f: ScoreFacts) =>
     return f.stageNormDays ? `在「${f.stageName}」已停留${n}天（通常${Math.max(1, Math.round(f.stageNormDays))}天）` : `在「${f.stageName}」已停留${n}天`;
   },
   followups: (f) => `近30天有效跟进${f.followups30d.effective}/${f.followups30d.total}次`,
+  evidence: (f) => {
+    if (!visits(f)) return '还没有核验过的拜访';
+    return f.visitEvidence.doubtful ? `${visits(f)}次拜访中${f.visitEvidence.doubtful}次证据存疑` : `${visits(f)}次拜访的证据均可信`;
+  },
+  procurement: (f) => (f.procurementStep
+    ? `客户采购进度：${PROCUREMENT_STAGE_LABELS[PROCUREMENT_STAGES[f.procurementStep - 1]]}`
+    : '还没有客户采购进度的记录'),
+  buyingCentre: (f) => {
+    const { roles, deciderAttitude } = f.buyingCentre;
+    const who = roles ? `决策链已识别${roles}种角色` : '决策链还没有识别角色';
+    return deciderAttitude ? `${who}，决策者态度${ATTITUDE_TEXT[deciderAttitude]}` : who;
+  },
 };

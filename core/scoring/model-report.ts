@@ -32,6 +32,11 @@ const FEATURE_LABELS: Record<string, string> = {
   'dwell.ratio': '阶段停留 ÷ 通常停留',
   'followups.effective_share': '近30天有效跟进占比',
   'followups.count': '近30天跟进次数（按 ln(1+次数)）',
+  'rule:evidence.doubtful': '拜访证据存疑（信号规则）',
+  'evidence.doubtful_share': '拜访证据存疑的占比',
+  'procurement.step': '客户采购进度（预算申报到中标）',
+  'buying_centre.roles': '决策链已识别的角色（六种中的占比）',
+  'buying_centre.decider_attitude': '决策者态度（支持 +1，反对 −1）',
 };
 
 const Metrics = z.object({

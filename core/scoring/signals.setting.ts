@@ -11,6 +11,7 @@ import { previewSignalChange } from './signals-preview.js';
 import { customerSilentRule } from './rules/customer-silent.rule.js';
 import { decisionMakerMetRule } from './rules/decision-maker-met.rule.js';
 import { documentDownloadedRule } from './rules/document-downloaded.rule.js';
+import { evidenceDoubtfulRule } from './rules/evidence-doubtful.rule.js';
 import { followupEffectiveRatioRule } from './rules/followup-effective-ratio.rule.js';
 import { legalReviewSkippedRule } from './rules/legal-review-skipped.rule.js';
 import { stageDwellRule } from './rules/stage-dwell.rule.js';
@@ -26,6 +27,7 @@ export const SIGNAL_SLOTS = {
   customerSilent: customerSilentRule,
   stageDwell: stageDwellRule,
   followupEffectiveRatio: followupEffectiveRatioRule,
+  evidenceDoubtful: evidenceDoubtfulRule,
 } as const;
 export type SignalSlot = keyof typeof SIGNAL_SLOTS;
 
@@ -40,6 +42,9 @@ export const SignalSettingsSchema = z.strictObject({
   customerSilent: customerSilentRule.schema.extend({ enabled: Enabled }).meta({ title: customerSilentRule.label }),
   stageDwell: stageDwellRule.schema.extend({ enabled: Enabled }).meta({ title: stageDwellRule.label }),
   followupEffectiveRatio: followupEffectiveRatioRule.schema.extend({ enabled: Enabled }).meta({ title: followupEffectiveRatioRule.label }),
+  // a value stored before this rule existed gets its default (else the whole stored value would fail to parse and be dropped)
+  evidenceDoubtful: evidenceDoubtfulRule.schema.extend({ enabled: Enabled }).meta({ title: evidenceDoubtfulRule.label })
+    .default(() => ({ enabled: true, minDoubtful: 1, odds: 0.75 })),
 });
 export type SignalSettings = z.output<typeof SignalSettingsSchema>;
 
@@ -60,6 +65,7 @@ export const signalSettings = defineSetting({
     customerSilent: { enabled: true, days: 14, odds: 0.6 },
     stageDwell: { enabled: true, overNorm: 2, odds: 0.7 },
     followupEffectiveRatio: { enabled: true, minFollowups: 3, lowPercent: 50, lowOdds: 0.8, highPercent: 80, highOdds: 1.2 },
+    evidenceDoubtful: { enabled: true, minDoubtful: 1, odds: 0.75 },
   },
   scopes: { department: false, customerType: 'none' },
   editors: { organisation: ['admin'] },

@@ -8,6 +8,7 @@
 import { customerSilentRule } from './customer-silent.rule.js';
 import { decisionMakerMetRule } from './decision-maker-met.rule.js';
 import { documentDownloadedRule } from './document-downloaded.rule.js';
+import { evidenceDoubtfulRule } from './evidence-doubtful.rule.js';
 import { followupEffectiveRatioRule } from './followup-effective-ratio.rule.js';
 import { legalReviewSkippedRule } from './legal-review-skipped.rule.js';
 import type { SignalRuleDefinition } from './signal-rule.js';
@@ -20,6 +21,7 @@ export const SIGNAL_RULES = {
   'customer.silent': customerSilentRule,
   'stage.dwell': stageDwellRule,
   'followup.effective_ratio': followupEffectiveRatioRule,
+  'evidence.doubtful': evidenceDoubtfulRule,
 } as const satisfies Readonly<Record<string, SignalRuleDefinition<string, any, any>>>;
 
 export type SignalKind = keyof typeof SIGNAL_RULES;

@@ -22,6 +22,9 @@ describe('the present facts of many deals, read set-based (core/scoring/facts-no
     expect(all.some((f) => f.decisionMakerMetAt !== null)).to.equal(true);
     expect(all.some((f) => f.followups30d.total > 0)).to.equal(true);
     expect(all.some((f) => f.stageNormDays !== null)).to.equal(true);
+    expect(all.some((f) => f.visitEvidence.trusted + f.visitEvidence.doubtful > 0)).to.equal(true);
+    expect(all.some((f) => f.procurementStep > 0)).to.equal(true);
+    expect(all.some((f) => f.buyingCentre.roles > 0 && f.buyingCentre.deciderAttitude !== null)).to.equal(true);
     expect(comparable(now)).to.deep.equal(comparable(replay));
   });
 

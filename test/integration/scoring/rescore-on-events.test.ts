@@ -129,6 +129,16 @@ describe('rescoring a deal when an event happens (core/scoring/rescore.ts)', fun
     expect(await pushes()).to.have.length(1);
   });
 
+  it('queues the deal when the customer\'s procurement moves a step', async () => {
+    const res = await api.call('POST', `/api/opportunities/${deal.id}/procurement-events`, {
+      as: 'rep.zhao', body: { stage: 'budget_requested', occurredOn: new Date().toISOString().slice(0, 10) },
+    });
+    expect(res.status, JSON.stringify(res.body)).to.be.within(200, 201);
+    expect(await queued()).to.deep.equal([{ id: deal.id, event_type: 'procurement.recorded' }]);
+    await rescore();
+    expect(await queued()).to.deep.equal([]);
+  });
+
   it('queues the customer\'s deals when a manager decides on a visit\'s evidence', async () => {
     const { rows: [review] } = await pool.query(`SELECT r.submission_id::int AS id FROM evidence_reviews r JOIN submissions s ON s.id = r.submission_id
       WHERE r.customer_id = $1 AND s.outcome = 'accepted' ORDER BY r.submission_id DESC LIMIT 1`, [deal.customer_id]);

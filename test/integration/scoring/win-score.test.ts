@@ -99,7 +99,7 @@ describe('win score per open deal (core/scoring)', () => {
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     expect(res.body.summary).to.match(/^按最近 \d+ 个已结商机（结束时的情况）试算；进行中的 \d+ 个商机里，\d+ 个的先验赢率会变化 1 个百分点以上$/);
     expect(Number(/里，(\d+) 个/.exec(res.body.summary)![1])).to.be.greaterThan(0);
-    expect(res.body.lines).to.have.length(6);
+    expect(res.body.lines).to.have.length(7);
     expect(res.body.lines.find((l: string) => l.startsWith('客户沉默：'))).to.match(/触发 \d+ 个.*触发的赢单率 (\d+%|—)，未触发的 (\d+%|—)$/);
   });
 

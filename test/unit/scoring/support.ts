@@ -8,7 +8,8 @@ export function aDeal(over: Partial<ScoreFacts> = {}): ScoreFacts {
   return {
     opportunityId: 1, asOf: NOW, stageCode: 'negotiation', stageName: '商务谈判', stageIndex: 4, stageCount: 8,
     stageEnteredAt: daysAgo(5), stageNormDays: 10, documents: [], decisionMakerMetAt: null, legalReviewSkipped: false,
-    lastEffectiveFollowupAt: daysAgo(2), createdAt: daysAgo(40), followups30d: { total: 0, effective: 0 }, ...over,
+    lastEffectiveFollowupAt: daysAgo(2), createdAt: daysAgo(40), followups30d: { total: 0, effective: 0 },
+    visitEvidence: { trusted: 0, doubtful: 0 }, procurementStep: 0, buyingCentre: { roles: 0, deciderAttitude: null }, ...over,
   };
 }
 

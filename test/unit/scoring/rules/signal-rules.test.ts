@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { customerSilentRule } from '../../../../core/scoring/rules/customer-silent.rule.js';
 import { decisionMakerMetRule } from '../../../../core/scoring/rules/decision-maker-met.rule.js';
 import { documentDownloadedRule, mostWithin } from '../../../../core/scoring/rules/document-downloaded.rule.js';
+import { evidenceDoubtfulRule } from '../../../../core/scoring/rules/evidence-doubtful.rule.js';
 import { followupEffectiveRatioRule } from '../../../../core/scoring/rules/followup-effective-ratio.rule.js';
 import { legalReviewSkippedRule } from '../../../../core/scoring/rules/legal-review-skipped.rule.js';
 import { stageDwellRule } from '../../../../core/scoring/rules/stage-dwell.rule.js';
@@ -62,5 +63,13 @@ describe('the other default signal rules', () => {
     expect(followupEffectiveRatioRule.check(aDeal({ followups30d: { total: 5, effective: 4 } }), p)).to.deep.equal({ weight: Math.log(1.2), reason: '近30天有效跟进4/5次' });
     expect(followupEffectiveRatioRule.check(aDeal({ followups30d: { total: 5, effective: 3 } }), p)).to.equal(null);
     expect(followupEffectiveRatioRule.check(aDeal({ followups30d: { total: 2, effective: 0 } }), p)).to.equal(null);
+  });
+
+  it('evidence.doubtful lowers the odds when the customer\'s visits carry findings no manager cleared, and says how many', () => {
+    const p = { minDoubtful: 1, odds: 0.75 };
+    expect(evidenceDoubtfulRule.check(aDeal({ visitEvidence: { trusted: 3, doubtful: 1 } }), p))
+      .to.deep.equal({ weight: Math.log(0.75), reason: '4次拜访中1次证据存疑，主管未认可' });
+    expect(evidenceDoubtfulRule.check(aDeal({ visitEvidence: { trusted: 4, doubtful: 0 } }), p)).to.equal(null);
+    expect(evidenceDoubtfulRule.check(aDeal({ visitEvidence: { trusted: 0, doubtful: 1 } }), { ...p, minDoubtful: 2 })).to.equal(null);
   });
 });
