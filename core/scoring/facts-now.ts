@@ -51,7 +51,7 @@ export async function loadScoreFactsNow(db: Db, ids: readonly number[], now: Dat
       followups30d: fu.get(Number(r.customer_id)) ?? { total: 0, effective: 0 },
       ...inputsOf({
         ...(evidence.get(Number(r.customer_id)) ?? { trusted: null, doubtful: null }), procurement: procurement.get(id) ?? null,
-        ...(centre.get(Number(r.customer_id)) ?? { roles: null, attitude: null }),
+        ...(centre.get(Number(r.customer_id)) ?? { role_bits: null, attitude: null }),
       }),
     });
   }

@@ -11,6 +11,7 @@
  * The present of many deals is read set-based by facts-now.ts.
  */
 import type { Db } from '../db/pool.js';
+import { BUYING_ROLES } from '../flow/buying-centre.js';
 import { PROCUREMENT_STAGES } from '../profile/procurement.js';
 
 export interface SharedDocumentFacts {
@@ -64,11 +65,13 @@ export interface ScoreFacts {
 export const PROCUREMENT_STEPS = `ARRAY[${PROCUREMENT_STAGES.map((x) => `'${x}'`).join(', ')}]`;
 const ATTITUDES = ['oppose', 'neutral', 'support'] as const;
 /** The inputs #19 and #22 add, from a row of INPUTS_SQL (or facts-now's). */
-export function inputsOf(r: { trusted: string | null; doubtful: string | null; procurement: number | null; roles: string | null; attitude: number | null }) {
+export function inputsOf(r: { trusted: string | null; doubtful: string | null; procurement: number | null; role_bits: number | null; attitude: number | null }) {
+  let roles = 0;
+  for (let bits = r.role_bits ?? 0; bits; bits &= bits - 1) roles++;
   return {
     visitEvidence: { trusted: Number(r.trusted ?? 0), doubtful: Number(r.doubtful ?? 0) },
     procurementStep: Number(r.procurement ?? 0),
-    buyingCentre: { roles: Number(r.roles ?? 0), deciderAttitude: r.attitude === null ? null : ATTITUDES[r.attitude] },
+    buyingCentre: { roles, deciderAttitude: r.attitude === null ? null : ATTITUDES[r.attitude] },
   };
 }
 
@@ -200,9 +203,12 @@ const DECISION_MAKER_SQL = `
                      AND f.payload->'contactIds' @> to_jsonb(k.id)))
   SELECT opportunity_id, ${ms('max(at)')} AS at_ms FROM met GROUP BY opportunity_id`;
 
-/** The buying centre of the customer(s) `customer` names: filled roles and the deciders' least favourable attitude (0 oppose … 2 support). */
+/**
+ * The buying centre of the customer(s) `customer` names: the roles filled, as one bit per role (a
+ * count of distinct roles would sort every contact), and the deciders' least favourable attitude (0 oppose … 2 support).
+ */
 export const BUYING_CENTRE_OF = (customer: string, groupBy = false) => `
-  SELECT ${groupBy ? 'k.customer_id, ' : ''}count(DISTINCT k.buying_role) AS roles,
+  SELECT ${groupBy ? 'k.customer_id, ' : ''}bit_or(1 << array_position(ARRAY[${BUYING_ROLES.map((x) => `'${x}'`).join(', ')}], k.buying_role)) AS role_bits,
          min(CASE k.attitude WHEN 'oppose' THEN 0 WHEN 'neutral' THEN 1 WHEN 'support' THEN 2 END) FILTER (WHERE k.buying_role = 'decider') AS attitude
     FROM contacts k WHERE k.customer_id ${groupBy ? 'IN' : '='} ${customer} AND k.status = 'active' AND k.buying_role IS NOT NULL
   ${groupBy ? 'GROUP BY k.customer_id' : ''}`;
@@ -211,7 +217,7 @@ export const BUYING_CENTRE_OF = (customer: string, groupBy = false) => `
 const INPUTS_SQL = `
   WITH q AS (SELECT * FROM unnest($1::bigint[], $2::timestamptz[]) AS q(id, as_of)),
   d AS (SELECT q.id, q.as_of, o.customer_id FROM q JOIN opportunities o ON o.id = q.id)
-  SELECT d.id, ev.trusted, ev.doubtful, pr.step AS procurement, bc.roles, bc.attitude
+  SELECT d.id, ev.trusted, ev.doubtful, pr.step AS procurement, bc.role_bits, bc.attitude
     FROM d
     CROSS JOIN LATERAL (
       SELECT count(*) FILTER (WHERE r.verdict = 'trusted' OR (r.status = 'accepted' AND r.decided_at <= d.as_of)) AS trusted,
