@@ -11,10 +11,10 @@
  *
  *   const report = await trainOrgModel(pool, now);   // { status: 'learned', backtest: { learned: { auc }, baseline: { auc } } }
  */
-import type { Db } from '../db/pool.js';
+import { isPool, type Db } from '../db/pool.js';
 import { recordEvent } from '../resources/events.js';
 import { readSetting } from '../settings/read.js';
-import { loadScoreFactsAt } from './facts.js';
+import { loadScoreFactsAt, refreshStageNorms } from './facts.js';
 import { FEATURES, featureVector, interceptPrior } from './features.js';
 import { fitLogistic, predictLogistic } from './logistic.js';
 import { auc, brier, calibration, type CalibrationBin } from './metrics.js';
@@ -60,6 +60,8 @@ export async function trainOrgModel(db: Db, now: Date): Promise<TrainReport> {
   if (won < settings.learnFromEach || lost < settings.learnFromEach) {
     return { status: 'insufficient', won, lost, needWon: Math.max(0, settings.learnFromEach - won), needLost: Math.max(0, settings.learnFromEach - lost) };
   }
+  // once before the snapshots, which would otherwise refresh stale norms side by side
+  await refreshStageNorms(db, now);
   const perDeal = await features(db, deals, settings);
   const backtest = timeSplitBacktest(deals, perDeal, settings);
   const X = perDeal.flat();
@@ -96,12 +98,13 @@ async function features(db: Db, deals: readonly ClosedDeal[], settings: SignalSe
   const out: number[][][] = [];
   for (let i = 0; i < deals.length; i += FACT_BATCH) {
     const batch = deals.slice(i, i + FACT_BATCH);
+    const snapshot = (frac: number) => loadScoreFactsAt(db, batch.map((d) => ({
+      id: d.id, asOf: new Date(d.createdAt.getTime() + (d.closedAt.getTime() - 1 - d.createdAt.getTime()) * frac),
+    })));
+    // a pool reads the snapshots side by side (the database's cores); a transaction's client one after another
     const snaps = [];
-    for (const frac of SNAPSHOTS) {
-      snaps.push(await loadScoreFactsAt(db, batch.map((d) => ({
-        id: d.id, asOf: new Date(d.createdAt.getTime() + (d.closedAt.getTime() - 1 - d.createdAt.getTime()) * frac),
-      }))));
-    }
+    if (isPool(db)) snaps.push(...await Promise.all(SNAPSHOTS.map(snapshot)));
+    else for (const frac of SNAPSHOTS) snaps.push(await snapshot(frac));
     for (const d of batch) out.push(snaps.map((f) => featureVector(f.get(d.id)!, settings)));
   }
   return out;
