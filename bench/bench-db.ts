@@ -165,12 +165,12 @@ export function processesMentioning(dir: string): number[] {
  *
  *   return withTempBenchDatabase('af-bench-silence-', 4, (db) => measure(db.pool));
  */
-export async function withTempBenchDatabase<T>(prefix: string, poolSize: number, fn: (db: BenchDatabase) => Promise<T>): Promise<T> {
+export async function withTempBenchDatabase<T>(prefix: string, poolSize: number, fn: (db: BenchDatabase & { dataDir: string }) => Promise<T>): Promise<T> {
   const dataDir = makeTempDir(prefix);
   try {
     const db = await openBenchDatabase({ dataDir, port: await freePort(), fresh: true, poolSize });
     try {
-      return await fn(db);
+      return await fn({ ...db, dataDir });
     } finally {
       await db.close();
     }
