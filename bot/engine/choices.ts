@@ -38,6 +38,7 @@ export function choicesFor(p: PendingQuestion | null): BotChoice[] | null {
       case 'daily_confirm':
         return YES_NO;
       case 'deal_skip_reason': return null;
+      case 'share_document': return p.step === 'confirm' ? YES_NO : p.options.map((o, i) => ({ label: o.label, answer: String(i + 1) }));
     }
   })();
   return list && list.length > 0 && list.length <= MAX_CHOICES ? list : null;

@@ -14,6 +14,8 @@ import { myDeals } from '../commands/my-deals.command.js';
 import { myTasks } from '../commands/my-tasks.command.js';
 import { cancel, linkOrders, sameAsLast, skip, status, submit, undo, unlinkOrders } from '../commands/report.commands.js';
 import { answerTalkTrack } from '../commands/talk-track.command.js';
+import { answerShare, askToShare } from '../commands/share-document.command.js';
+import { SHARE_DOCUMENT_INTENT } from '../../core/sharing/share-request.js';
 import { todayVisits } from '../commands/today-visits.command.js';
 import { moveDeal, moveDealByText } from '../commands/stage-move.command.js';
 import { ordinalIn, pickContact, type RoleMention } from '../../core/understanding/decision-chain.js';
@@ -98,7 +100,7 @@ async function handleText(t: Turn, raw: string, replayed: boolean): Promise<void
   // intent before slots: "今天有啥任务" is the command even while 下次接触时间 is asked
   const routed = routeIntent(text, {
     now: t.now, ...(st.pendingSlot ? { pendingSlot: st.pendingSlot } : {}),
-    awaitingYesNo: p?.kind === 'confirm_submit' || p?.kind === 'start_visit' || (p?.kind === 'which_contact' && p.candidates.length === 1),
+    awaitingYesNo: p?.kind === 'confirm_submit' || p?.kind === 'start_visit' || (p?.kind === 'share_document' && p.step === 'confirm') || (p?.kind === 'which_contact' && p.candidates.length === 1),
   });
   const cmd = routed.best?.kind === 'command' ? routed.best.command! : null;
   if (!replayed && (await answerPending(t, text, cmd))) return;
@@ -113,6 +115,7 @@ async function handleText(t: Turn, raw: string, replayed: boolean): Promise<void
     return;
   }
   if (routed.best?.kind === TALK_TRACK_INTENT) return answerTalkTrack(t, text);
+  if (routed.best?.kind === SHARE_DOCUMENT_INTENT) return askToShare(t, text);
   if (isLicenceRequest(text)) return askForLicence(t, text);
   if (t.convo.state.daily && (await continueDailyReport(t, text))) return;
   if (await moveDealByText(t, text)) return;
@@ -133,6 +136,7 @@ async function answerByVoice(t: Turn, words: string, s: Session): Promise<void> 
     return;
   }
   if (routed.best?.kind === TALK_TRACK_INTENT) return answerTalkTrack(t, words);
+  if (routed.best?.kind === SHARE_DOCUMENT_INTENT) return askToShare(t, words);
   const u = understand(words, await slotContext(t, s));
   if (u.changes.length > 0) await applyContactChanges(t, s, u.changes);
   const { transcript: _kept, ...slots } = u.slots;
@@ -336,6 +340,7 @@ async function answerPending(t: Turn, text: string, cmd: Command | null): Promis
       await moveDeal(t, { id: chosen.id, customerName, name: rest.join('·') }, p.target);
       return true;
     }
+    case 'share_document': return answerShare(t, text, p, cmd);
     case 'deal_skip_reason': {
       if (cmd === 'cancel' || isNo(text)) {
         setPending(t, null);

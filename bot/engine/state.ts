@@ -107,7 +107,21 @@ export type PendingQuestion =
   /** 「华联」有两个商机，是哪一个？ — then moved to `target`. */
   | { kind: 'which_deal'; options: Array<{ id: number; name: string }>; target: NamedPosition }
   /** 跳过「法务审核」需要原因 — the next answer is the reason. */
-  | { kind: 'deal_skip_reason'; opportunityId: number; name: string; target: NamedPosition };
+  | { kind: 'deal_skip_reason'; opportunityId: number; name: string; target: NamedPosition }
+  /** 把质保条款发给王院长: which contact / document / deal (numbered options), then 是 makes the link. */
+  | {
+    kind: 'share_document'; step: 'contact' | 'document' | 'deal' | 'confirm'; plan: SharePlan;
+    options: Array<{ id: number; name: string; label: string; customerId?: number; customerName?: string }>;
+  };
+
+/** A document being shared from the chat: the words said, and each part once it is known. */
+export interface SharePlan {
+  documentText: string;
+  personText: string;
+  contact?: { id: number; name: string; customerId: number; customerName: string };
+  document?: { id: number; name: string };
+  deal?: { id: number; name: string };
+}
 
 /**
  * A 离职, 调岗 or 汇报关系变化 waiting for a contact (the answer's contactId). A reporting change
@@ -195,5 +209,6 @@ export function storedPending(raw: unknown): PendingQuestion | null {
     case 'daily_confirm': return q;
     case 'which_deal': return { ...q, options: q.options.map((o) => ({ ...o, id: num(o.id) })) };
     case 'deal_skip_reason': return { ...q, opportunityId: num(q.opportunityId) };
+    case 'share_document': return q;
   }
 }

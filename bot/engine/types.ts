@@ -12,7 +12,7 @@ import type { DailyReportPort } from './daily-report-port.js';
 export type { BotMessage, BotMessageKind, BotReply } from '../../core/inbound/bot-message.js';
 
 export interface BotDeps extends Pick<CoreDeps, 'pool' | 'logger' | 'now'> {
-  config: Pick<CoreDeps['config'], 'publicUrl' | 'aibot'>;
+  config: Pick<CoreDeps['config'], 'publicUrl' | 'aibot' | 'sessionSecret'>;
   /** The logging twin in demo mode: WeCom media cannot be downloaded there, replies stay in the outbox. */
   wecom: WecomClient;
   /** Where downloaded photos and voice go (core/attachments/storage.ts). */
