@@ -6,11 +6,12 @@
  * the win rate of deals with it against deals without it, each with its 95%
  * interval; and every rep's action mix beside the top quartile's.
  *
- *   const r = computeAttribution({ deals, occurrences, kinds, stages });
+ *   const r = computeAttribution({ deals, occurrences, kinds, stages, reading: { smallSampleDeals: 10, minRepDeals: 3 } });
  *   r.actions[0].with.winRate // { rate: 0.7, low: 0.3968, high: 0.8922 }
  */
 import { DAY_MS } from '../flow/time.js';
 import { median, newcombeDifference, wilson, type RateInterval } from './intervals.js';
+import type { AttributionReading } from './attribution.setting.js';
 import type { ActionRow, AttributionReport } from './schemas.js';
 
 export interface ClosedDeal {
@@ -38,12 +39,9 @@ export interface AttributionInput {
   kinds: Array<{ kind: string; label: string }>;
   /** The pipeline's stages in order. */
   stages: Array<{ key: string; name: string }>;
+  /** How the report is read (the setting 结果归因报告). */
+  reading: Pick<AttributionReading, 'smallSampleDeals' | 'minRepDeals'>;
 }
-
-/** A rep needs this many closed deals in the period to be ranked for the top quartile. */
-export const MIN_REP_DEALS = 3;
-/** A comparison with fewer deals than this on either side is marked 样本少. */
-export const SMALL_SAMPLE = 10;
 
 type Tally = { count: number; firstAt: Date };
 type Computed = Pick<AttributionReport, 'totals' | 'kinds' | 'stages' | 'actions' | 'byStage' | 'reps' | 'groups'>;
@@ -59,16 +57,17 @@ export function computeAttribution(input: AttributionInput): Computed {
   const kinds = input.kinds.filter((k) => present.has(k.kind));
   const deals = input.deals;
   const won = deals.filter((d) => d.won).length;
+  const { smallSampleDeals, minRepDeals } = input.reading;
 
   const actions = kinds.map((k) => {
     const tally = (d: ClosedDeal) => overall.get(d.id)?.get(k.kind);
-    return { ...actionRow(k, null, '全部阶段', deals, tally), intensity: intensity(deals, tally) };
+    return { ...actionRow(k, null, '全部阶段', deals, tally, smallSampleDeals), intensity: intensity(deals, tally) };
   });
   const byStage: ActionRow[] = [];
   for (const s of input.stages) {
     const reached = deals.filter((d) => d.stages.includes(s.key));
     for (const k of kinds) {
-      const row = { ...actionRow(k, s.key, s.name, reached, (d) => staged.get(d.id)?.get(`${k.kind}\u0000${s.key}`)), intensity: null };
+      const row = { ...actionRow(k, s.key, s.name, reached, (d) => staged.get(d.id)?.get(`${k.kind}\u0000${s.key}`), smallSampleDeals), intensity: null };
       if (row.with.deals > 0) byStage.push(row);
     }
   }
@@ -81,7 +80,7 @@ export function computeAttribution(input: AttributionInput): Computed {
     }),
     actions,
     byStage,
-    reps: repMix(deals, kinds, overall),
+    reps: repMix(deals, kinds, overall, minRepDeals),
     groups: {
       department: groupBy(deals, (d) => d.departmentId, (d) => d.departmentName),
       productLine: groupBy(deals, (d) => d.productLineId, (d) => d.productLineName),
@@ -115,7 +114,7 @@ function compare(a: ClosedDeal[], b: ClosedDeal[]) {
 
 function actionRow(
   k: { kind: string; label: string }, stage: string | null, stageName: string,
-  population: ClosedDeal[], tally: (d: ClosedDeal) => Tally | undefined,
+  population: ClosedDeal[], tally: (d: ClosedDeal) => Tally | undefined, smallSampleDeals: number,
 ): Omit<ActionRow, 'intensity'> {
   const withIt = population.filter((d) => tally(d));
   const without = population.filter((d) => !tally(d));
@@ -124,7 +123,7 @@ function actionRow(
     kind: k.kind, label: k.label, stage, stageName,
     population: population.length,
     with: c.a, without: c.b, difference: c.difference, significant: c.significant,
-    smallSample: withIt.length < SMALL_SAMPLE || without.length < SMALL_SAMPLE,
+    smallSample: withIt.length < smallSampleDeals || without.length < smallSampleDeals,
     won: outcome(population.filter((d) => d.won), tally),
     lost: outcome(population.filter((d) => !d.won), tally),
   };
@@ -164,7 +163,7 @@ function lifePosition(d: ClosedDeal, at: Date): number {
   return Math.min(1, Math.max(0, (at.getTime() - d.createdAt.getTime()) / life));
 }
 
-function repMix(deals: ClosedDeal[], kinds: Array<{ kind: string }>, overall: Map<number, Map<string, Tally>>): Computed['reps'] {
+function repMix(deals: ClosedDeal[], kinds: Array<{ kind: string }>, overall: Map<number, Map<string, Tally>>, minRepDeals: number): Computed['reps'] {
   const byRep = new Map<number, ClosedDeal[]>();
   for (const d of deals) byRep.set(d.ownerId, [...(byRep.get(d.ownerId) ?? []), d]);
   const mixOf = (ds: ClosedDeal[]) => kinds.map((k) => ({
@@ -173,7 +172,7 @@ function repMix(deals: ClosedDeal[], kinds: Array<{ kind: string }>, overall: Ma
   }));
   const reps = [...byRep.entries()].map(([id, ds]) => {
     const w = ds.filter((d) => d.won).length;
-    return { id, name: ds[0].ownerName, deals: ds.length, won: w, winRate: wilson(w, ds.length), eligible: ds.length >= MIN_REP_DEALS, ds };
+    return { id, name: ds[0].ownerName, deals: ds.length, won: w, winRate: wilson(w, ds.length), eligible: ds.length >= minRepDeals, ds };
   });
   // ranked by win rate, then by more deals (a rate on more deals is surer), then by id for a stable answer
   const ranked = reps.filter((r) => r.eligible)
@@ -183,10 +182,10 @@ function repMix(deals: ClosedDeal[], kinds: Array<{ kind: string }>, overall: Ma
   const topDeals = top.flatMap((r) => r.ds);
   const topWon = topDeals.filter((d) => d.won).length;
   return {
-    minDeals: MIN_REP_DEALS,
+    minDeals: minRepDeals,
     note: top.length
-      ? `前四分之一：已结商机不少于 ${MIN_REP_DEALS} 个的 ${ranked.length} 名业务员中，赢率最高的 ${top.length} 名；动作结构为其全部已结商机的每单平均次数`
-      : `至少需要 2 名业务员各有 ${MIN_REP_DEALS} 个以上已结商机，才能与前四分之一比较`,
+      ? `前四分之一：已结商机不少于 ${minRepDeals} 个的 ${ranked.length} 名业务员中，赢率最高的 ${top.length} 名；动作结构为其全部已结商机的每单平均次数`
+      : `至少需要 2 名业务员各有 ${minRepDeals} 个以上已结商机，才能与前四分之一比较`,
     topQuartile: top.length
       ? { repIds: top.map((r) => r.id), names: top.map((r) => r.name), deals: topDeals.length, won: topWon, winRate: wilson(topWon, topDeals.length), mix: mixOf(topDeals) }
       : null,

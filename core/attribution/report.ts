@@ -10,30 +10,30 @@ import type { Actor } from '../auth/actor.js';
 import { isPathInSubtree } from '../auth/department-subtree.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeSql } from '../auth/scope.js';
-import { makePeriod, resolvePeriod, type Period } from '../dashboards/period.js';
+import { resolvePeriod, type Period } from '../dashboards/period.js';
 import type { Db } from '../db/pool.js';
 import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
-import { addCalendarDays, chineseDay, shanghaiDate } from '../flow/time.js';
-import { computeAttribution, SMALL_SAMPLE } from './compute.js';
+import { addCalendarDays, chineseDay } from '../flow/time.js';
+import { readSetting } from '../settings/read.js';
+import { attributionReading } from './attribution.setting.js';
+import { computeAttribution } from './compute.js';
+import { lastDays } from './reading-preview.js';
 import { loadClosedDeals, loadKinds, loadOccurrences, loadStages, type DealFilters } from './occurrences.js';
 import type { AttributionQuery, AttributionReport } from './schemas.js';
 
-/** Without a period the report reads the deals closed in the last year (today included). */
-const DEFAULT_DAYS = 365;
-
-export const ATTRIBUTION_METHOD = [
+/** How the numbers were made, in the words of the report's 方法 section. */
+export const attributionMethod = (smallSampleDeals: number) => [
   '统计对象：统计期内已赢单或输单的商机，按关闭日期计入；动作按发生时商机所处阶段归入该阶段。',
   '赢率置信区间：Wilson 得分区间（95%）；“有/无该动作”的赢率差：Newcombe 混合得分区间（95%，由两个 Wilson 区间合成），区间不含 0 记为“差异显著”。',
-  `任一侧少于 ${SMALL_SAMPLE} 个商机时标为“样本少”，仅供参考。各阶段的比较只在到达该阶段的商机之间进行。`,
+  `任一侧少于 ${smallSampleDeals} 个商机时标为“样本少”，仅供参考。各阶段的比较只在到达该阶段的商机之间进行。`,
   '发生时点：动作在商机生命周期中第一次出现的位置（0% 为创建，100% 为关闭）与距创建的天数，取中位数。',
   '这是相关而非因果：赢单商机往往推进得更远、动作更多，请结合阶段行一起看。',
 ];
 
-export function attributionPeriod(q: Pick<AttributionQuery, 'month' | 'from' | 'to'>, now: Date): Period {
-  const p = q.month || q.from || q.to
-    ? resolvePeriod(q, now)
-    : makePeriod(addCalendarDays(shanghaiDate(now), 1 - DEFAULT_DAYS), addCalendarDays(shanghaiDate(now), 1));
+/** The period asked for; without one, the setting's last N days (today included). */
+export function attributionPeriod(q: Pick<AttributionQuery, 'month' | 'from' | 'to'>, now: Date, defaultDays: number): Period {
+  const p = q.month || q.from || q.to ? resolvePeriod(q, now) : lastDays(now, defaultDays);
   const last = addCalendarDays(p.to, -1);
   return { ...p, label: `${chineseDay(p.from, true)}至${chineseDay(last, p.from.slice(0, 4) !== last.slice(0, 4))}` };
 }
@@ -41,18 +41,19 @@ export function attributionPeriod(q: Pick<AttributionQuery, 'month' | 'from' | '
 export async function getAttributionReport(db: Db, actor: Actor, q: AttributionQuery, now: Date): Promise<AttributionReport> {
   // managers (their team) and the director (everyone): the people who coach reps on what wins
   assertCan(actor, 'attribution', 'read');
-  const period = attributionPeriod(q, now);
+  const reading = await readSetting(db, attributionReading);
+  const period = attributionPeriod(q, now, reading.defaultDays);
   const f: DealFilters = { ownerId: q.ownerId, departmentId: q.departmentId, productLineId: q.productLineId };
   const options = await loadOptions(db, actor);
   const filterLabel = checkFilters(f, options);
   const deals = await loadClosedDeals(db, actor, period, f);
   const occurrences = await loadOccurrences(db, actor, period, f);
-  const computed = computeAttribution({ deals, occurrences, kinds: await loadKinds(db), stages: await loadStages(db) });
+  const computed = computeAttribution({ deals, occurrences, kinds: await loadKinds(db), stages: await loadStages(db), reading });
   return {
     period: { from: period.from, to: period.to, label: period.label },
     scope: { label: actor.role === 'director' ? '全公司' : `${options.ownDepartment ?? '本部门'}及下属部门` },
     filters: { ownerId: f.ownerId ?? null, departmentId: f.departmentId ?? null, productLineId: f.productLineId ?? null, label: filterLabel },
-    method: ATTRIBUTION_METHOD,
+    method: attributionMethod(reading.smallSampleDeals),
     ...computed,
     options: { reps: options.reps, departments: options.departments, productLines: options.productLines },
   };

@@ -31,6 +31,9 @@ export interface Actor {
   managerId: number | null;
 }
 
+/** The whole company as the director reads it: what a setting's preview reads reports as. */
+export const WHOLE_COMPANY: Actor = { id: 0, wecomUserid: 'system', name: '系统', role: 'director', departmentId: null, departmentPath: null, managerId: null };
+
 const ACTOR_COLUMNS = 'u.id, u.wecom_userid, u.name, u.role, u.department_id, d.path AS department_path, u.manager_id';
 
 export async function loadActiveActor(db: Db, where: { id: number } | { wecomUserid: string }): Promise<Actor | null> {

@@ -5,7 +5,7 @@
  * previews which teams' badges change colour this month.
  */
 import { z } from 'zod';
-import type { Actor } from '../auth/actor.js';
+import { WHOLE_COMPANY } from '../auth/actor.js';
 import type { Db } from '../db/pool.js';
 import { defineSetting, type PreviewResult } from '../settings/define.js';
 import { readSetting } from '../settings/read.js';
@@ -26,7 +26,7 @@ export const ThresholdsSchema = z.strictObject(Object.fromEntries(THRESHOLD_METR
 export type Thresholds = Record<ThresholdMetric, Threshold>;
 
 // the whole company, as a director sees it: the preview compares every team
-const EVERYONE: Actor = { id: 0, wecomUserid: 'system', name: '系统', role: 'director', departmentId: null, departmentPath: null, managerId: null };
+const EVERYONE = WHOLE_COMPANY;
 
 async function previewBands(db: Db, c: { before: Thresholds; after: Thresholds; now: Date }): Promise<PreviewResult> {
   const changed = THRESHOLD_METRICS.filter((t) => JSON.stringify(c.before[t]) !== JSON.stringify(c.after[t]));

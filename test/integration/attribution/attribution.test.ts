@@ -144,4 +144,30 @@ describe('the attribution report (GET /api/attribution)', function () {
     const unknown = await fetch(`${api.baseUrl}/api/attribution.xlsx?${PERIOD}&stage=x`, { headers: { Authorization: `Bearer ${await api.tokenFor('mgr.li')}` } });
     expect(unknown.status).to.equal(400);
   });
+
+  it('reads its 样本少 bar, the deals that rank a rep and its default period from the setting 结果归因报告, which the director previews and changes', async () => {
+    const setting = (await api.call('GET', '/api/settings', { as: 'director.wang' })).body.items.find((x: any) => x.key === 'reports.attribution');
+    expect(setting).to.include({ label: '结果归因报告' });
+    const value = { smallSampleDeals: 7, minRepDeals: 5, defaultDays: 60 };
+    const preview = await api.call('POST', `/api/settings/${setting.id}/preview`, { as: 'director.wang', body: { scope: {}, value } });
+    expect(preview.status, JSON.stringify(preview.body)).to.equal(200);
+    expect(preview.body.summary).to.match(/最近 365 → 60 天/).and.match(/参与前四分之一排名的业务员 \d+ → \d+ 名/);
+    expect((await get('director.wang')).body.reps.minDeals).to.equal(3);
+    expect((await api.call('PUT', `/api/settings/${setting.id}`, { as: 'rep.zhao', body: { scope: {}, expectedVersion: 0, value } })).status).to.equal(403);
+    const put = await api.call('PUT', `/api/settings/${setting.id}`, { as: 'director.wang', body: { scope: {}, expectedVersion: 0, value, comment: '团队小，7 个商机就看' } });
+    expect(put.status, JSON.stringify(put.body)).to.equal(200);
+
+    const b = (await get('director.wang')).body;
+    // 7 deals with a visit and 7 without: no longer 样本少 at a bar of 7
+    expect(row(b, 'action:visit')).to.deep.include({ smallSample: false });
+    expect(b.method.join('')).to.include('任一侧少于 7 个商机时标为“样本少”');
+    // only 赵磊 has 5 closed deals: one ranked rep is no quartile
+    expect(b.reps.minDeals).to.equal(5);
+    expect(b.reps.topQuartile).to.equal(null);
+    expect(b.reps.note).to.include('各有 5 个以上已结商机');
+    // without a period: the last 60 days up to 3月20日
+    const unasked = (await api.call('GET', '/api/attribution', { as: 'director.wang' })).body;
+    expect(unasked.period).to.deep.include({ from: '2026-01-20', to: '2026-03-21' });
+  });
 });
+

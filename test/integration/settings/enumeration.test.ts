@@ -31,9 +31,6 @@ const isInstaller = (f: string) => f.startsWith('core/seed/') || f === 'core/act
 /** Named numbers and defaults that are not business rules, and why. */
 const TECHNICAL: Record<string, string> = {
   'core/attribution/intervals.ts#Z95': 'the normal quantile of a 95% interval (mathematics)',
-  'core/attribution/compute.ts#MIN_REP_DEALS': 'how the 结果归因 report ranks reps for its top quartile (a reading aid, not enforced on anyone)',
-  'core/attribution/compute.ts#SMALL_SAMPLE': 'when the 结果归因 report labels a comparison 样本少 (a reading aid, not enforced on anyone)',
-  'core/attribution/report.ts#DEFAULT_DAYS': 'the 结果归因 report\'s period when the request names none (the screen always names one)',
   'core/flow/segmenter.ts#CONTENT_CACHE_LIMIT': 'cache size',
   'core/flow/time.ts#SHANGHAI_OFFSET_MS': 'time-zone arithmetic',
   'core/flow/time.ts#DAY_MS': 'time arithmetic',
@@ -58,6 +55,7 @@ const TECHNICAL: Record<string, string> = {
   'core/scoring/signals-preview.ts#OPEN_SAMPLE': 'how many deals a preview reads',
   'core/talk-tracks/pack-files.ts#MAX_FILES_PER_PACK': 'display: how many files a pack lists on a phone',
   'bot/commands/talk-track.command.ts#ANSWER_CHARS': 'display: the length of a chat bubble; the rest is one tap away',
+  'bot/commands/share-document.command.ts#MAX_OPTIONS': 'display: a numbered list a chat reply stays readable with (and WeCom\'s six buttons)',
   'core/sharing/share-token.ts#SIGNATURE_CHARS': 'signature length (128 bits): part of every link address already sent',
   'core/reports/daily-reports.ts#DAILY_REPORT_LOCK': 'advisory lock id',
   'core/actions/processes.ts#DAY': 'time arithmetic',
