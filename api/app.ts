@@ -88,7 +88,8 @@ export function createApp(deps: ApiDeps): Koa {
   registerDailyReportRoutes(kit);
   registerDashboardRoutes(kit);
   registerShareLinkRoutes(kit);
-  registerSharePageRoutes(kit);
+  // in demo mode there is no WeCom to ask who opened a page
+  registerSharePageRoutes(kit, deps.config.demoMode ? null : deps.wecom);
   registerScoreRoutes(kit);
   registerRetailRoutes(kit);
   registerTalkTrackRoutes(kit);

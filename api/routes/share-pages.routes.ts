@@ -7,8 +7,11 @@ import { chineseDay, shanghaiDate } from '../../core/flow/time.js';
 import { FairUse } from '../../core/heavy/fair-use.js';
 import { heavyFairUse } from '../../core/heavy/fair-use.setting.js';
 import { readSetting } from '../../core/settings/read.js';
+import { shareOAuthState, verifyShareToken, verifyViewerToken, viewerToken, type ShareViewer } from '../../core/sharing/share-token.js';
 import { visitShareLink, type SharedDocument } from '../../core/sharing/share-visits.js';
 import { visitorOf } from '../../core/sharing/visitor.js';
+import { IN_WECOM_OR_WECHAT, viewerFromOAuth } from '../../core/sharing/wecom-viewer.js';
+import type { WecomClient } from '../../core/wecom/wecom-client.js';
 import type { RouteKit } from '../route-kit.js';
 
 /**
@@ -20,27 +23,58 @@ import type { RouteKit } from '../route-kit.js';
  * A forged or unknown token is a plain Chinese 404 page, a revoked or expired
  * one 410 — never the document. Downloads take the fair use of heavy
  * operations, counted per network prefix (a customer has no member id).
+ * Opened inside WeCom or WeChat (with WeCom configured), the page goes once
+ * through WeCom's silent OAuth to learn who opens it: a member's opens do not
+ * count, a contact whose external_userid matches is recorded as the opener;
+ * the way back carries a code, so it never goes round again, and a code whose
+ * state is not this link's names nobody.
  * Not in /openapi.json: these are pages for people outside the organisation,
  * not operations of the API.
  */
-export function registerSharePageRoutes(kit: RouteKit, storage: Storage = createStorage(kit.deps.config)): void {
+export function registerSharePageRoutes(kit: RouteKit, wecom: WecomClient | null, storage: Storage = createStorage(kit.deps.config)): void {
   const fairUse = new FairUse();
-  const deps = () => ({ secret: kit.deps.config.sessionSecret, publicUrl: kit.deps.config.publicUrl, now: kit.deps.now() });
-  const visitOf = (ctx: Context, kind: 'open' | 'download') => ({
-    token: ctx.params.token, kind, member: !!ctx.state.actor,
+  const secret = kit.deps.config.sessionSecret;
+  const deps = () => ({ secret, publicUrl: kit.deps.config.publicUrl, now: kit.deps.now() });
+  const visitOf = (ctx: Context, kind: 'open' | 'download', viewer: ShareViewer | null) => ({
+    token: ctx.params.token, kind, member: !!ctx.state.actor || (!!viewer && 'member' in viewer),
+    ...(viewer && 'contactId' in viewer ? { contactId: viewer.contactId } : {}),
     visitor: visitorOf(ctx.ip, ctx.get('User-Agent'), ctx.get('Accept-Language')),
   });
 
+  /** The WeCom authorize address for this page, when it should go there first: in WeCom/WeChat, not yet back from it. */
+  const oauthDetour = (ctx: Context): string | null => {
+    if (!wecom || ctx.state.actor || !IN_WECOM_OR_WECHAT.test(ctx.get('User-Agent'))) return null;
+    if (ctx.query.code !== undefined || ctx.query.state !== undefined) return null;
+    const id = verifyShareToken(secret, ctx.params.token);
+    if (id === null) return null;
+    return wecom.buildOAuthUrl(`${kit.deps.config.publicUrl.replace(/\/$/, '')}/s/${ctx.params.token}`, shareOAuthState(secret, id), { scope: 'snsapi_base' });
+  };
+
+  /** Who WeCom says opened the page, when it came back from OAuth with this link's state. */
+  const viewerOf = async (ctx: Context): Promise<ShareViewer | null> => {
+    const { code, state } = ctx.query;
+    const id = verifyShareToken(secret, ctx.params.token);
+    if (!wecom || id === null || typeof code !== 'string' || !code || code.length > 512 || state !== shareOAuthState(secret, id)) return null;
+    return viewerFromOAuth(kit.deps.pool, wecom, kit.deps.logger, id, code);
+  };
+
   kit.router.get('shareLinkPage', '/s/:token', async (ctx) => {
     await answerPage(ctx, async () => {
-      const { doc } = await visitShareLink(kit.deps.pool, deps(), visitOf(ctx, 'open'));
-      return documentPage(ctx.params.token, doc);
+      const detour = oauthDetour(ctx);
+      if (detour) {
+        ctx.redirect(detour);
+        return null;
+      }
+      const viewer = await viewerOf(ctx);
+      const { doc } = await visitShareLink(kit.deps.pool, deps(), visitOf(ctx, 'open', viewer));
+      return documentPage(ctx.params.token, doc, viewer && viewerToken(secret, doc.linkId, viewer));
     });
   });
 
   kit.router.get('shareLinkFile', '/s/:token/file', async (ctx) => {
     await answerPage(ctx, async () => {
-      const visit = visitOf(ctx, 'download');
+      const id = verifyShareToken(secret, ctx.params.token);
+      const visit = visitOf(ctx, 'download', id === null ? null : verifyViewerToken(secret, id, ctx.query.who));
       const release = fairUse.admit(networkKey(visit.visitor.ipPrefix), await readSetting(kit.deps.pool, heavyFairUse));
       try {
         const { doc } = await visitShareLink(kit.deps.pool, deps(), visit);
@@ -80,14 +114,16 @@ const PAGE_CSP = [
   "frame-ancestors 'none'", "base-uri 'none'",
 ].join('; ');
 
-const PRIVACY = '为了让分享人知道文档已经送达，我们记录每次打开和下载的时间、设备指纹（由浏览器信息算出的摘要，不能还原成设备）和网络地址前缀（IPv4 前 24 位、IPv6 前 48 位），不记录完整的 IP 地址，也不记录其他个人信息。';
+const PRIVACY = '为了让分享人知道文档已经送达，我们记录每次打开和下载的时间、设备指纹（由浏览器信息算出的摘要，不能还原成设备）和网络地址前缀（IPv4 前 24 位、IPv6 前 48 位），不记录完整的 IP 地址，也不记录其他个人信息。'
+  + '在企业微信或微信里打开时，会经企业微信静默授权识别你是否是分享人企业已登记的客户联系人：是则把这次打开记在该联系人名下，不保存你的微信号或其他身份信息。';
 
-function documentPage(token: string, doc: SharedDocument): string {
+function documentPage(token: string, doc: SharedDocument, viewer: string | null): string {
+  const file = `/s/${encodeURIComponent(token)}/file${viewer ? `?who=${encodeURIComponent(viewer)}` : ''}`;
   return page(doc.filename, `<div class="card">
 <h1>《${esc(doc.filename)}》</h1>
 <div class="muted">${esc(doc.sharerName)} 分享给 ${esc(doc.customerName)} · ${esc(sizeText(doc.size))}</div>
 <div class="muted">链接有效期至 ${chineseDay(shanghaiDate(doc.expiresAt), true)}</div>
-<a class="btn" href="/s/${encodeURIComponent(token)}/file" data-download>下载文档</a>
+<a class="btn" href="${esc(file)}" data-download>下载文档</a>
 </div>
 <p class="note" data-privacy>${PRIVACY}</p>`);
 }

@@ -48,6 +48,8 @@ export const ContactSchema = z.object({
   phone: z.string().nullable(),
   wechat: z.string().nullable(),
   notes: z.string().nullable(),
+  /** The contact's WeCom external id (客户联系): a share page opened in WeCom or WeChat is recognised by it. */
+  wecomExternalUserid: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -65,6 +67,7 @@ export const ContactFields = {
   phone: Phone.nullish(),
   wechat: OptionalText(100),
   notes: OptionalText(2000),
+  wecomExternalUserid: z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, '企业微信外部联系人ID格式不正确').nullish(),
 };
 
 export const CreateContactSchema = z.object({ customerId: Id, ...ContactFields }).strict();
@@ -105,6 +108,7 @@ export function toContact(r: any): Contact {
     phone: r.phone,
     wechat: r.wechat,
     notes: r.notes,
+    wecomExternalUserid: r.wecom_external_userid ?? null,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
   };
@@ -194,11 +198,11 @@ export async function insertContact(db: Db, actor: Actor, input: z.infer<typeof 
   if (input.reportsToId) await assertReportsTo(db, input.customerId, null, input.reportsToId);
   const { rows } = await db.query(
     `INSERT INTO contacts (customer_id, name, department, title, buying_role, attitude, is_coach, preferences, reports_to_id,
-                           phone, wechat, notes)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id`,
+                           phone, wechat, notes, wecom_external_userid)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING id`,
     [input.customerId, input.name, input.department ?? null, input.title ?? null, input.buyingRole ?? null,
       input.attitude ?? null, input.isCoach ?? false, input.preferences ?? null, input.reportsToId ?? null,
-      input.phone ?? null, input.wechat ?? null, input.notes ?? null],
+      input.phone ?? null, input.wechat ?? null, input.notes ?? null, input.wecomExternalUserid ?? null],
   );
   const id: number = rows[0].id;
   await recordEvent(db, {
@@ -211,7 +215,7 @@ export async function insertContact(db: Db, actor: Actor, input: z.infer<typeof 
 const COLUMNS = {
   name: 'name', department: 'department', title: 'title', buyingRole: 'buying_role', attitude: 'attitude',
   isCoach: 'is_coach', preferences: 'preferences', reportsToId: 'reports_to_id',
-  phone: 'phone', wechat: 'wechat', notes: 'notes',
+  phone: 'phone', wechat: 'wechat', notes: 'notes', wecomExternalUserid: 'wecom_external_userid',
 } as const;
 
 /** What a contact event records before and after: the facts that place someone in the chain. */

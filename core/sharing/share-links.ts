@@ -52,6 +52,8 @@ export const ShareLinkSchema = z.object({
   downloads: z.number(),
   firstOpenAt: z.string().nullable(),
   lastOpenAt: z.string().nullable(),
+  /** The customer's contacts known to have opened it: named by WeCom's OAuth on the page (viaWecom), or the contact it was sent to. */
+  openedBy: z.array(z.object({ id: z.number(), name: z.string(), viaWecom: z.boolean() })),
 });
 export type ShareLink = z.infer<typeof ShareLinkSchema>;
 
@@ -126,7 +128,8 @@ export async function revokeShareLink(db: Db, actor: Actor, deps: LinkDeps, link
 async function loadLinks(db: Db, deps: LinkDeps, where: string, values: unknown[]): Promise<ShareLink[]> {
   const { rows } = await db.query(
     `SELECT l.*, a.filename, c.name AS contact_name, u.name AS creator_name,
-            coalesce(o.opens, 0)::int AS opens, coalesce(o.downloads, 0)::int AS downloads, o.last_open_at
+            coalesce(o.opens, 0)::int AS opens, coalesce(o.downloads, 0)::int AS downloads, o.last_open_at,
+            coalesce(w.opened_by, '[]') AS opened_by
        FROM share_links l
        JOIN attachments a ON a.id = l.attachment_id
        JOIN users u ON u.id = l.created_by
@@ -134,6 +137,10 @@ async function loadLinks(db: Db, deps: LinkDeps, where: string, values: unknown[
        LEFT JOIN LATERAL (
          SELECT count(*) FILTER (WHERE kind = 'open') AS opens, count(*) FILTER (WHERE kind = 'download') AS downloads, max(at) AS last_open_at
            FROM share_opens WHERE link_id = l.id) o ON true
+       LEFT JOIN LATERAL (
+         SELECT json_agg(json_build_object('id', p.contact_id, 'name', p.name, 'viaWecom', p.via_wecom) ORDER BY p.first_at) AS opened_by
+           FROM (SELECT so.contact_id, k.name, bool_or(so.identified_by = 'wecom') AS via_wecom, min(so.at) AS first_at
+                   FROM share_opens so JOIN contacts k ON k.id = so.contact_id WHERE so.link_id = l.id GROUP BY so.contact_id, k.name) p) w ON true
       WHERE ${where} ORDER BY l.id DESC`, values);
   return rows.map((r) => ({
     id: r.id,
@@ -150,5 +157,6 @@ async function loadLinks(db: Db, deps: LinkDeps, where: string, values: unknown[
     downloads: r.downloads,
     firstOpenAt: r.first_opened_at?.toISOString() ?? null,
     lastOpenAt: r.last_open_at?.toISOString() ?? null,
+    openedBy: r.opened_by.map((p: { id: number; name: string; viaWecom: boolean }) => ({ id: Number(p.id), name: p.name, viaWecom: p.viaWecom })),
   }));
 }

@@ -29,6 +29,8 @@ export interface ShareVisit {
   visitor: Visitor;
   /** A signed-in member of the organisation (the rep checking their own link): served, not counted. */
   member: boolean;
+  /** The customer's contact WeCom's OAuth recognised (wecom-viewer.ts); else the contact the link was sent to. */
+  contactId?: number;
 }
 
 /** What the page shows and the download serves. */
@@ -76,18 +78,20 @@ async function countVisit(tx: Db, deps: LinkDeps, link: any, v: ShareVisit): Pro
                      AND last_at > $5::timestamptz - make_interval(secs => $6) ORDER BY id DESC LIMIT 1)`,
     [link.id, v.kind, v.visitor.fingerprint, v.visitor.ipPrefix, deps.now, repeatSeconds]);
   if (repeat.rowCount) return false;
+  const contactId: number | null = v.contactId ?? link.contact_id;
+  const identifiedBy = v.contactId ? 'wecom' : link.contact_id ? 'link' : null;
   await tx.query(
-    `INSERT INTO share_opens (link_id, kind, at, last_at, contact_id, fingerprint, ip_prefix) VALUES ($1, $2, $3, $3, $4, $5, $6)`,
-    [link.id, v.kind, deps.now, link.contact_id, v.visitor.fingerprint, v.visitor.ipPrefix]);
+    `INSERT INTO share_opens (link_id, kind, at, last_at, contact_id, identified_by, fingerprint, ip_prefix) VALUES ($1, $2, $3, $3, $4, $5, $6, $7)`,
+    [link.id, v.kind, deps.now, contactId, identifiedBy, v.visitor.fingerprint, v.visitor.ipPrefix]);
   await recordEvent(tx, {
     actorId: null, entityType: 'opportunity', entityId: link.opportunity_id, type: `share_link.${v.kind === 'open' ? 'opened' : 'downloaded'}`,
-    at: deps.now, data: { linkId: link.id, attachmentId: link.attachment_id, contactId: link.contact_id, tags: link.tags, stageCode: link.stage_code },
+    at: deps.now, data: { linkId: link.id, attachmentId: link.attachment_id, contactId, identifiedBy, tags: link.tags, stageCode: link.stage_code },
   });
   // the customer's reading moves the deal's win score now, not at night
   await scoreOpportunities(tx, [link.opportunity_id], deps.now, { onSignals: pushTalkTracks(deps.publicUrl) });
   if (!link.first_opened_at) {
     await tx.query('UPDATE share_links SET first_opened_at = $2 WHERE id = $1', [link.id, deps.now]);
-    const who = link.contact_name ?? link.customer_name;
+    const who = (v.contactId ? await contactName(tx, v.contactId) : null) ?? link.contact_name ?? link.customer_name;
     const what = link.filename ?? `文档${link.attachment_id}`;
     await enqueueMessage(tx, {
       dedupeKey: `share-link:${link.id}:first-open`, recipient: link.wecom_userid,
@@ -97,3 +101,6 @@ async function countVisit(tx: Db, deps: LinkDeps, link: any, v: ShareVisit): Pro
   }
   return true;
 }
+
+const contactName = async (db: Db, id: number): Promise<string | null> =>
+  (await db.query('SELECT name FROM contacts WHERE id = $1', [id])).rows[0]?.name ?? null;

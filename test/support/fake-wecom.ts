@@ -21,6 +21,9 @@ export interface FakeWecomOptions {
   tokenTtlSec?: number; now?: () => number;
 }
 
+/** Who the fake's OAuth says is on the page: a member's userid, or a non-member (an external contact when externalUserid is set). */
+export type OAuthUser = string | { openid: string; externalUserid?: string };
+
 export interface FakeDepartment { id: number; name: string; parentid: number; order?: number; department_leader?: string[] }
 export interface FakeUser {
   userid: string; name: string; department: number[]; main_department?: number; position?: string;
@@ -74,18 +77,18 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
   const deliveries = new Map<string, number[]>();
   const duplicates = new Map<string, number>();
   const responseCodes = new Map<string, { used: boolean }>();
-  const issuedCodes = new Map<string, { userid?: string; openid?: string; issuedAt: number; used: boolean }>();
+  const issuedCodes = new Map<string, { userid?: string; openid?: string; externalUserid?: string; issuedAt: number; used: boolean }>();
   const sent: SentMessage[] = [];
   const cardUpdates: { body: Json; at: number }[] = [];
   const counters = { gettokenCalls: 0, calls: {} as Record<string, number> };
-  let oauthUser: string | { openid: string } = 'wangwu';
+  let oauthUser: OAuthUser = 'wangwu';
 
   // An empty directory accepts any userid, so simple tests need no setUsers().
   const isMember = (userid: string) => users.size === 0 || users.has(userid);
   const childrenOf = (id: number): number[] =>
     [...departments.values()].filter((d) => d.parentid === id && d.id !== id).flatMap((d) => [d.id, ...childrenOf(d.id)]);
 
-  function mintOAuthCode(who: string | { openid: string }): string {
+  function mintOAuthCode(who: OAuthUser): string {
     const code = `code-${++seq}-${randomBytes(6).toString('hex')}`;
     issuedCodes.set(code, { ...(typeof who === 'string' ? { userid: who } : who), issuedAt: now(), used: false });
     return code;
@@ -164,7 +167,8 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
       // Codes are single-use and live 5 minutes (§6).
       if (!entry || entry.used || now() - entry.issuedAt > 300_000) return fail(40029, 'invalid code');
       entry.used = true;
-      return ok(entry.userid ? { userid: entry.userid } : { openid: entry.openid });
+      // a non-member: openid, and external_userid when they are a 客户联系 contact of the corp (§6)
+      return ok(entry.userid ? { userid: entry.userid } : { openid: entry.openid, ...(entry.externalUserid ? { external_userid: entry.externalUserid } : {}) });
     },
     '/cgi-bin/user/get': (q) => {
       const user = users.get(q.get('userid') ?? '');
@@ -298,7 +302,7 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
     sent, cardUpdates, issuedCodes, counters, mintOAuthCode, mintResponseCode,
     /** Every accepted media/upload, in order. */
     uploads,
-    setOAuthUser(who: string | { openid: string }) { oauthUser = who; },
+    setOAuthUser(who: OAuthUser) { oauthUser = who; },
     setUsers(depts: FakeDepartment[], members: FakeUser[]) {
       departments.clear(); users.clear();
       for (const d of depts) departments.set(d.id, d);

@@ -35,7 +35,9 @@ export const shareLinksSeed = defineSeedModule<{ share: number }>({
                    AND k.status = 'active' ORDER BY (k.buying_role = 'decider') DESC NULLS LAST, k.id LIMIT 1) AS contact_id
           FROM opportunities o JOIN users u ON u.id = o.owner_id
          WHERE o.owner_id = ANY($1::bigint[]) AND ${unit('o.id', s, 600)} < $2 AND o.created_at < $3
-           AND NOT EXISTS (SELECT 1 FROM share_links l WHERE l.opportunity_id = o.id)),
+           AND NOT EXISTS (SELECT 1 FROM share_links l WHERE l.opportunity_id = o.id)
+         -- ids drawn in deal order: without it a different plan under load numbers them differently
+         ORDER BY o.id),
       a AS (
         INSERT INTO attachments (id, sha256, kind, mime, size, filename, tags, uploaded_by, department_id, customer_id, source, created_at, updated_at)
         SELECT o.attachment_id, ($4::text[])[o.t], 'document', 'application/pdf', ($5::bigint[])[o.t], ($6::text[])[o.t] || '.pdf',
@@ -62,6 +64,13 @@ export const shareLinksSeed = defineSeedModule<{ share: number }>({
       SELECT (SELECT count(*) FROM l)::int AS links, (SELECT count(*) FROM v)::int AS opens,
              (SELECT count(*) FROM a)::int AS attachments`,
     [ctx.scope.repIds, k.share, ctx.window.now, sha, size, [...SHARED_DOCUMENT_TAGS]]);
+    // a third of the customers opened in WeCom or WeChat, where the page's OAuth named them (their 客户联系 id)
+    await ctx.pool.query(`
+      UPDATE share_opens SET identified_by = CASE WHEN link_id % 3 = 0 THEN 'wecom' ELSE 'link' END
+       WHERE contact_id IS NOT NULL AND identified_by IS NULL`);
+    await ctx.pool.query(`
+      UPDATE contacts k SET wecom_external_userid = 'wm' || substr(md5('demo-external:' || k.id), 1, 24)
+       WHERE k.wecom_external_userid IS NULL AND EXISTS (SELECT 1 FROM share_opens so WHERE so.contact_id = k.id AND so.identified_by = 'wecom')`);
     await ctx.pool.query(`
       UPDATE share_links l SET first_opened_at = f.first FROM (SELECT link_id, min(at) AS first FROM share_opens GROUP BY link_id) f
        WHERE f.link_id = l.id AND l.first_opened_at IS NULL`);
