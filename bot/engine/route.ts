@@ -16,6 +16,8 @@ import { cancel, linkOrders, sameAsLast, skip, status, submit, undo, unlinkOrder
 import { answerTalkTrack } from '../commands/talk-track.command.js';
 import { answerShare, askToShare } from '../commands/share-document.command.js';
 import { SHARE_DOCUMENT_INTENT } from '../../core/sharing/share-request.js';
+import { answerWhatWins } from '../commands/attribution.command.js';
+import { ATTRIBUTION_INTENT } from '../../core/attribution/ask.js';
 import { todayVisits } from '../commands/today-visits.command.js';
 import { moveDeal, moveDealByText } from '../commands/stage-move.command.js';
 import { ordinalIn, pickContact, type RoleMention } from '../../core/understanding/decision-chain.js';
@@ -114,13 +116,22 @@ async function handleText(t: Turn, raw: string, replayed: boolean): Promise<void
     reaskPending(t, cmd);
     return;
   }
-  if (routed.best?.kind === TALK_TRACK_INTENT) return answerTalkTrack(t, text);
-  if (routed.best?.kind === SHARE_DOCUMENT_INTENT) return askToShare(t, text);
+  if (routed.best && (await answerAsked(t, routed.best.kind, text))) return;
   if (isLicenceRequest(text)) return askForLicence(t, text);
   if (t.convo.state.daily && (await continueDailyReport(t, text))) return;
   if (await moveDealByText(t, text)) return;
   if (await reportText(t, text)) return;
   say(t, notUnderstood(text), shortHelp());
+}
+
+/** The questions other parts registered with the router (话术, 分享文档, 结果归因), each answered by its command. */
+async function answerAsked(t: Turn, kind: string, text: string): Promise<boolean> {
+  switch (kind) {
+    case TALK_TRACK_INTENT: await answerTalkTrack(t, text); return true;
+    case SHARE_DOCUMENT_INTENT: await askToShare(t, text); return true;
+    case ATTRIBUTION_INTENT: await answerWhatWins(t); return true;
+    default: return false;
+  }
 }
 
 /**
@@ -135,8 +146,7 @@ async function answerByVoice(t: Turn, words: string, s: Session): Promise<void> 
     reaskPending(t, routed.best.command);
     return;
   }
-  if (routed.best?.kind === TALK_TRACK_INTENT) return answerTalkTrack(t, words);
-  if (routed.best?.kind === SHARE_DOCUMENT_INTENT) return askToShare(t, words);
+  if (routed.best && (await answerAsked(t, routed.best.kind, words))) return;
   const u = understand(words, await slotContext(t, s));
   if (u.changes.length > 0) await applyContactChanges(t, s, u.changes);
   const { transcript: _kept, ...slots } = u.slots;

@@ -56,6 +56,7 @@ const TECHNICAL: Record<string, string> = {
   'core/talk-tracks/pack-files.ts#MAX_FILES_PER_PACK': 'display: how many files a pack lists on a phone',
   'bot/commands/talk-track.command.ts#ANSWER_CHARS': 'display: the length of a chat bubble; the rest is one tap away',
   'bot/commands/share-document.command.ts#MAX_OPTIONS': 'display: a numbered list a chat reply stays readable with (and WeCom\'s six buttons)',
+  'core/attribution/ask.ts#TOP': 'display: how many actions the chat headline names; the report has the rest',
   'core/sharing/share-token.ts#SIGNATURE_CHARS': 'signature length (128 bits): part of every link address already sent',
   'core/reports/daily-reports.ts#DAILY_REPORT_LOCK': 'advisory lock id',
   'core/actions/processes.ts#DAY': 'time arithmetic',
