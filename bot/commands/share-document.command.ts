@@ -100,7 +100,8 @@ async function advance(t: Turn, plan: SharePlan): Promise<void> {
     }
     if (named.length > 1) {
       return ask(t, 'document', plan, `“${plan.documentText}”有${named.length}份，发哪一份？`,
-        named.map((d) => ({ id: d.id, name: d.filename, label: `《${d.filename}》` })));
+        // two of the same name are told apart by when they were added
+        named.map((d) => ({ id: d.id, name: d.filename, label: `《${d.filename}》（${chineseDay(shanghaiDate(d.createdAt))}上传）` })));
     }
     plan.document = { id: named[0].id, name: named[0].filename };
   }
@@ -136,7 +137,7 @@ async function makeLink(t: Turn, plan: SharePlan): Promise<void> {
     return;
   }
   say(t, `《${link.attachment.filename}》的链接（有效期至${chineseDay(shanghaiDate(new Date(link.expiresAt)), true)}）：`, link.url,
-    `复制发给${plan.contact!.name}就行；他第一次打开时你会收到消息，打开和下载次数在商机页的“文档打开”里。`);
+    `复制发给${plan.contact!.name}就行；对方第一次打开时你会收到消息，打开和下载次数在商机页的“文档打开”里。`);
 }
 
 /** Contacts of the customers the rep has an open deal with (the ones a link can hang on), each with its customer. */
@@ -151,10 +152,10 @@ async function contactsOfOpenDeals(t: Turn) {
 }
 
 /** The customer's documents and the rep's own ones not tied to a customer: what createShareLink accepts. */
-async function documentsOf(t: Turn, customerId: number): Promise<Array<{ id: number; filename: string; tags: string[] }>> {
+async function documentsOf(t: Turn, customerId: number): Promise<Array<{ id: number; filename: string; tags: string[]; createdAt: Date }>> {
   const { rows } = await t.db.query(
-    `SELECT id, coalesce(filename, '文档' || id) AS filename, tags FROM attachments
+    `SELECT id, coalesce(filename, '文档' || id) AS filename, tags, created_at FROM attachments
       WHERE kind = 'document' AND (customer_id = $1 OR (customer_id IS NULL AND uploaded_by = $2)) ORDER BY id DESC LIMIT 100`,
     [customerId, t.actor.id]);
-  return rows.map((r) => ({ id: Number(r.id), filename: r.filename, tags: r.tags ?? [] }));
+  return rows.map((r) => ({ id: Number(r.id), filename: r.filename, tags: r.tags ?? [], createdAt: r.created_at }));
 }

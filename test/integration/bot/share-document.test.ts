@@ -87,7 +87,7 @@ describe('the bot: sending a customer a document as a tracked link', () => {
   it('asks which 报价单 when two fit, and makes the link for the one picked', async () => {
     const before = (await linksOf(hospital.dealId)).length;
     const asked = await say(deps(), 'rep.zhao', '分享报价单给高磊');
-    expect(asked).to.include('“报价单”有2份，发哪一份？').and.include('《报价单（标准版）.pdf》').and.include('《报价单（含延保）.pdf》');
+    expect(asked).to.include('“报价单”有2份，发哪一份？').and.include('《报价单（标准版）.pdf》（').and.include('《报价单（含延保）.pdf》（').and.include('上传）');
     const second = asked.includes('1. 《报价单（含延保）.pdf》') ? '报价单（标准版）.pdf' : '报价单（含延保）.pdf';
     expect(await say(deps(), 'rep.zhao', '2')).to.include(`把《${second}》分享给高磊`);
     expect(await say(deps(), 'rep.zhao', '好的')).to.match(/\/s\/\d+\./);
