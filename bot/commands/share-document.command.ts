@@ -39,16 +39,17 @@ export async function answerShare(t: Turn, text: string, p: ShareQuestion, cmd: 
   if (p.step === 'confirm') {
     setPending(t, null);
     if (isYes(text)) await makeLink(t, p.plan);
-    else if (isNo(text)) say(t, '好的，不分享了。');
+    else if (isNo(text) || cmd === 'cancel' || /算了|不发了|不用了/.test(text)) say(t, '好的，不分享了。');
     else return false;
     return true;
   }
   const i = ordinalIn(text);
   const chosen = (i !== null ? p.options[i - 1] : undefined) ?? onlyOne(p.options.filter((o) => text.trim().length >= 2 && o.label.includes(text.trim())));
   if (!chosen) {
-    if (cmd || isNo(text) || /都不是|算了|不发了/.test(text)) {
+    if (cmd || askedShare(text) || isNo(text) || /都不是|算了|不发了/.test(text)) {
       setPending(t, null);
-      if (cmd) return false;
+      // a command, or another share asked for instead: that message is answered as itself
+      if (cmd || askedShare(text)) return false;
       say(t, '好的，不分享了。');
       return true;
     }

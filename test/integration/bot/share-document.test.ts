@@ -111,6 +111,10 @@ describe('the bot: sending a customer a document as a tracked link', () => {
 
   it('says so when nobody of that name is among the customers with open deals, or the customer has no such document', async () => {
     expect(await say(deps(), 'rep.zhao', '把报价单发给钟岩')).to.include('没找到“钟岩”');
+    // asked which, the rep asks for another share instead: that one is answered
+    expect(await say(deps(), 'rep.zhao', '把技术方案发给王老师')).to.include('“王老师”是哪一位？');
+    expect(await say(deps(), 'rep.zhao', '把技术方案发给王建国')).to.include('把《技术方案.pdf》分享给王建国（上海市第六人民医院）？');
+    expect(await say(deps(), 'rep.zhao', '算了')).to.include('不分享了');
     const none = await say(deps(), 'rep.zhao', '把合同发给王建国');
     expect(none).to.include('上海市第六人民医院没有叫“合同”的文档').and.include('《延长质保条款.pdf》');
     expect(await say(deps(), 'rep.zhao', '把报价单发给客户')).to.include('发给哪位联系人？');
