@@ -6,16 +6,20 @@ import { freshDatabase } from '../../support/database.js';
 /**
  * The default permissions, written out by hand (issue #26): managers edit
  * follow-up standards and dispatch rules for their own department subtree,
+ * the director edits how the company's 结果归因 report is read (#20: the
+ * director reads it for everyone and decides how sure a comparison must be),
  * admins edit everything, everyone else reads only. The server's answers and
  * what the screens are told ('editable') must both match this table.
  */
 const MANAGER_SUBTREE = new Set(['followup.standard', 'dispatch.due-days']);
+const DIRECTOR_ORGANISATION = new Set(['reports.attribution']);
 type Where = 'organisation' | 'own' | 'other' | 'parent';
 
 function expectedStatus(role: string, key: string, where: Where, hasDepartmentScope: boolean): number {
   if (where !== 'organisation' && !hasDepartmentScope) return 422;
   if (role === 'admin') return 200;
   if (role === 'manager' && MANAGER_SUBTREE.has(key) && where === 'own') return 200;
+  if (role === 'director' && DIRECTOR_ORGANISATION.has(key) && where === 'organisation') return 200;
   return 403;
 }
 
