@@ -76,6 +76,9 @@ export const ERRORS = {
   SUPERVISOR_TODO_NOT_FOUND: { status: 404, zh: '待办不存在' },
   // retail store execution (core/retail)
   STORE_NOT_FOUND: { status: 404, zh: '门店不存在或不在你的权限范围内' },
+  SCORECARD_PERIOD_IN_FUTURE: { status: 422, zh: '这个周期还没有开始，评分卡只能查看已开始的周或月' },
+  SCORECARD_METRIC_NO_DATA: { status: 422, zh: '这项指标本期没有数据，无法据此安排改进' },
+  SCORECARD_METRIC_EXCELLENT: { status: 422, zh: '这项指标本期已是“优”，不需要安排改进' },
   PRODUCT_NOT_FOUND: { status: 422, zh: '商品不在商品目录中' },
   CLERK_NOT_IN_STORE: { status: 422, zh: '该店员不属于这家门店' },
   LAUNCH_NOT_FOUND: { status: 404, zh: '新品上架任务不存在或不在你的权限范围内' },

@@ -17,6 +17,7 @@ import { registerRetailCatalogueRoutes } from './retail-catalogue.routes.js';
 import { registerRetailPatrolPlanRoutes } from './retail-patrol-plans.routes.js';
 import { registerRetailPromotionRoutes } from './retail-promotions.routes.js';
 import { registerRetailSalesRoutes } from './retail-sales.routes.js';
+import { registerRetailScorecardRoutes } from './retail-scorecard.routes.js';
 
 const flow = (deps: CoreDeps) => ({ now: deps.now(), publicUrl: deps.config.publicUrl });
 
@@ -34,6 +35,7 @@ export function registerRetailRoutes(kit: RouteKit): void {
   registerRetailPromotionRoutes(kit);
   registerRetailCatalogueRoutes(kit);
   registerRetailPatrolPlanRoutes(kit);
+  registerRetailScorecardRoutes(kit);
   defineRoute(kit, {
     method: 'get', path: '/api/retail/stores', operationId: 'listStores', tags,
     summary: '门店列表（店员看本店，巡店督导看巡店路线上的门店，业务员看自己负责的，主管看本区域）',

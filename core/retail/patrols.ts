@@ -20,14 +20,12 @@ import { evaluateRules } from '../flow/evaluate-rules.js';
 import { haversineKm, type LatLng } from '../flow/geo.js';
 import type { GateRuleConfig } from '../flow/rules/index.js';
 import { DAY_MS, shanghaiDate } from '../flow/time.js';
-import { addWorkingDays } from '../flow/working-days.js';
 import { readSetting } from '../settings/read.js';
-import { loadActiveDefinitionOrThrow, loadWorkCalendar } from '../actions/definitions.js';
-import { insertAction, type FlowDeps } from '../actions/dispatch.js';
+import type { FlowDeps } from '../actions/dispatch.js';
 import { loadVisitFacts } from '../actions/visit-facts.js';
 import { patrolChecklist } from './patrol-checklist.setting.js';
 import { patrolRules } from './patrol-rules.setting.js';
-import { STORE_FIX_CODE } from '../flow/retail-actions.js';
+import { raiseStoreFixes } from './store-fixes.js';
 import { storeScopeSql } from './store-scope.js';
 
 /** The evidence checks a patrol photo must pass (the visit's, in review mode: a failure flags, never blocks). */
@@ -194,31 +192,9 @@ export async function finishPatrol(db: Db, actor: Actor, id: number, d: FlowDeps
   const failed = p.items.filter((i) => i.passed === false);
   const score = Math.round((100 * (p.items.length - failed.length)) / p.items.length);
   const reasons = await perfunctoryReasons(db, actor, p, d.now);
-  const fixIds = failed.length ? await raiseFixes(db, actor, p, failed, d) : [];
+  const fixIds = await raiseStoreFixes(db, actor, p.store.id, failed.map((item) => `整改：${item.label.split('：')[0]}（${item.note ?? '巡店不合格'}）`), d);
   await db.query(
     `UPDATE retail_patrols SET finished_at = $2, score = $3, perfunctory = $4, perfunctory_reasons = $5, fix_action_ids = $6 WHERE id = $1`,
     [id, d.now, score, reasons.length > 0, JSON.stringify(reasons), fixIds]);
   return getPatrolOrThrow(db, actor, id);
-}
-
-async function raiseFixes(db: Db, actor: Actor, p: PatrolView, failed: PatrolView['items'], d: FlowDeps): Promise<number[]> {
-  const { rows: [who] } = await db.query(
-    `SELECT u.id, u.department_id FROM users u
-      WHERE u.active AND u.id = coalesce((SELECT k.user_id FROM retail_clerks k JOIN users x ON x.id = k.user_id WHERE k.store_id = $1 AND x.active ORDER BY k.user_id LIMIT 1),
-                                         (SELECT owner_id FROM customers WHERE id = $1))`, [p.store.id]);
-  if (!who) throw new AppError('CLERK_NOT_IN_STORE', { storeId: p.store.id }, '这家门店没有店员或负责人，整改事项无人接收');
-  const def = await loadActiveDefinitionOrThrow(db, STORE_FIX_CODE);
-  const calendar = await loadWorkCalendar(db);
-  const { fixDueWorkingDays } = await readSetting(db, patrolRules, { departmentPath: actor.departmentPath });
-  const dueAt = addWorkingDays(d.now, fixDueWorkingDays, calendar);
-  const ids: number[] = [];
-  for (const item of failed) {
-    const { action } = await insertAction(db, {
-      def, title: `整改：${item.label.split('：')[0]}（${item.note ?? '巡店不合格'}）`, customerId: p.store.id, opportunityId: null,
-      assignee: { id: Number(who.id), departmentId: who.department_id === null ? null : Number(who.department_id) }, assignerId: actor.id,
-      requirements: [], dueAt,
-    }, calendar, d);
-    ids.push(action.id);
-  }
-  return ids;
 }

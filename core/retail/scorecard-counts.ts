@@ -1,0 +1,105 @@
+/**
+ * Counts the scorecard's twelve metrics (达标, 应计) per store and period in
+ * one statement, from the records the product keeps: stock-outs and their
+ * 缺货处理 actions, member referrals, finished patrols' checklist ticks and
+ * plans, launches' step actions and the POS sales after them, clerks' own
+ * sales figures, 门店整改 actions. Periods are a dimension of the statement,
+ * so the ranking (every store, one period) and one store's card (one store,
+ * its trend's periods) are the same query. Something not yet decided (a
+ * stock-out still inside its hours, a launch step not yet due, yesterday's
+ * entry) is not counted either way.
+ */
+import type { Db } from '../db/pool.js';
+import { Sql } from '../db/sql.js';
+import { addCalendarDays, shanghaiDate, type IsoDate } from '../flow/time.js';
+import { STORE_FIX_CODE } from '../flow/retail-actions.js';
+import { readSetting } from '../settings/read.js';
+import { accurateEntrySql } from './entry-accuracy.js';
+import { salesData } from './sales-data.setting.js';
+import { PATROL_ITEM_OF, type MetricCode } from './scorecard-metrics.js';
+import type { StoreCounts } from './scorecard-score.js';
+import type { ScorecardSettings } from './scorecard.setting.js';
+
+export interface CountPeriod { from: IsoDate; to: IsoDate }
+
+/** counts.get(storeId)[periodIndex] */
+export type CountsByStore = Map<number, StoreCounts[]>;
+
+const daysBetween = (a: IsoDate, b: IsoDate) => Math.max(0, Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000));
+const minDay = (a: IsoDate, b: IsoDate) => (a < b ? a : b);
+
+/**
+ * `stores` is an SQL predicate over `s` (retail_stores) and `c` (its customer)
+ * written with `sql`'s placeholders: a role's scope, and one store for a card.
+ */
+export async function countScorecard(db: Db, sql: Sql, stores: string, periods: readonly CountPeriod[], s: ScorecardSettings, now: Date): Promise<CountsByStore> {
+  const today = shanghaiDate(now);
+  const { tolerancePercent, toleranceUnits } = await readSetting(db, salesData);
+  const pr = periods.map((p, i) => ({
+    i, fd: p.from, td: p.to,
+    // days a plan could be kept in so far; days whose entry deadline (the end of the next day) has passed
+    elapsed: daysBetween(p.from, minDay(p.to, addCalendarDays(today, 1))),
+    decided: daysBetween(p.from, minDay(p.to, addCalendarDays(today, -1))),
+  }));
+  const nowP = sql.param(now);
+  const todayP = `${sql.param(today)}::date`;
+  const yday = `${sql.param(addCalendarDays(today, -1))}::date`;
+  const shanghai = (day: string) => `(${day})::timestamp AT TIME ZONE 'Asia/Shanghai'`;
+  sql.with('pr', `SELECT x.*, ${shanghai('x.fd')} AS fts, ${shanghai('x.td')} AS tts
+    FROM jsonb_to_recordset(${sql.param(JSON.stringify(pr))}::jsonb) AS x(i int, fd date, td date, elapsed int, decided int)`);
+  sql.with('st', `SELECT s.customer_id AS id FROM retail_stores s JOIN customers c ON c.id = s.customer_id WHERE ${stores}`);
+  const items = Object.entries(PATROL_ITEM_OF);
+  const doneAt = 'coalesce(a.submitted_at, a.verified_at)';
+  const parts: Array<[MetricCode | 'patrol_item', string]> = [
+    ['stockout_response', `SELECT o.store_id, pr.i, count(*) FILTER (WHERE ${doneAt} <= o.reported_at + make_interval(hours => ${sql.param(s.stockoutResponseHours)})), count(*)
+       FROM retail_stockouts o JOIN st ON st.id = o.store_id JOIN pr ON o.reported_at >= pr.fts AND o.reported_at < pr.tts JOIN actions a ON a.id = o.action_id
+      WHERE ${doneAt} IS NOT NULL OR o.reported_at + make_interval(hours => ${sql.param(s.stockoutResponseHours)}) <= ${nowP} GROUP BY 1, 2`],
+    ['member_referral', `SELECT r.store_id, pr.i, sum(r.joined), sum(r.recommended)
+       FROM retail_member_referrals r JOIN st ON st.id = r.store_id JOIN pr ON r.day >= pr.fd AND r.day < pr.td GROUP BY 1, 2`],
+    ['patrol_item', `SELECT p.store_id, pr.i, count(*) FILTER (WHERE (t.value->>'passed')::boolean), count(*), t.key
+       FROM retail_patrols p JOIN st ON st.id = p.store_id JOIN pr ON p.finished_at >= pr.fts AND p.finished_at < pr.tts
+       CROSS JOIN LATERAL jsonb_each(p.ticks) t
+      WHERE p.finished_at IS NOT NULL AND NOT p.perfunctory AND t.key = ANY(${sql.param(items.map(([, key]) => key))}::text[]) GROUP BY 1, 2, 5`],
+    ['launch_on_time', `SELECT l.store_id, pr.i, count(*) FILTER (WHERE g.on_time), count(*)
+       FROM retail_launches l JOIN st ON st.id = l.store_id JOIN pr ON l.launch_date >= pr.fd AND l.launch_date < pr.td
+       JOIN LATERAL (SELECT bool_and(${doneAt} IS NOT NULL AND ${doneAt} <= coalesce(a.due_at, ${doneAt})) AS on_time,
+                            bool_and(${doneAt} IS NOT NULL) OR bool_or(coalesce(${doneAt}, ${nowP}) > a.due_at) AS decided
+                       FROM actions a WHERE a.process_instance_id = l.process_instance_id) g ON g.decided GROUP BY 1, 2`],
+    ['first_week_sales', `SELECT l.store_id, pr.i, count(*) FILTER (WHERE z.sold), count(*)
+       FROM retail_launches l JOIN st ON st.id = l.store_id JOIN pr ON l.launch_date >= pr.fd AND l.launch_date < pr.td
+       CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM retail_sales r WHERE r.store_id = l.store_id AND r.product_id = l.product_id AND r.units > 0
+                                           AND r.day >= l.launch_date AND r.day < l.launch_date + ${sql.param(s.firstWeekDays)}::int) AS sold) z
+      WHERE z.sold OR l.launch_date + ${sql.param(s.firstWeekDays)}::int <= ${todayP} GROUP BY 1, 2`],
+    ['patrol_coverage', `SELECT q.store_id, q.i, least(coalesce(d.done, 0), q.due), q.due FROM (
+         SELECT r.store_id, pr.i, greatest(sum(pr.elapsed / r.every_days)::int, 0) AS due FROM retail_inspector_stores r JOIN st ON st.id = r.store_id CROSS JOIN pr GROUP BY 1, 2) q
+       LEFT JOIN (SELECT p.store_id, pr.i, count(*)::int AS done FROM retail_patrols p JOIN st ON st.id = p.store_id
+                    JOIN pr ON p.finished_at >= pr.fts AND p.finished_at < pr.tts WHERE NOT p.perfunctory GROUP BY 1, 2) d ON d.store_id = q.store_id AND d.i = q.i
+      WHERE q.due > 0`],
+    ['entry_timeliness', `SELECT st.id, pr.i, coalesce(e.days, 0), pr.decided + coalesce(e.yday, 0)
+       FROM st CROSS JOIN pr
+       LEFT JOIN (SELECT k.store_id, pr.i, count(DISTINCT k.day) AS days, max(CASE WHEN k.day = ${yday} THEN 1 ELSE 0 END) AS yday
+                    FROM retail_clerk_sales k JOIN st ON st.id = k.store_id JOIN pr ON k.day >= pr.fd AND k.day < pr.td
+                   WHERE k.day < ${todayP} AND k.reported_at < ${shanghai('k.day + 2')} GROUP BY 1, 2) e ON e.store_id = st.id AND e.i = pr.i
+      WHERE EXISTS (SELECT 1 FROM retail_clerks rc WHERE rc.store_id = st.id) AND pr.decided + coalesce(e.yday, 0) > 0`],
+    ['entry_accuracy', `SELECT k.store_id, pr.i, count(*) FILTER (WHERE ${accurateEntrySql(sql, 'k', 'r', { percent: tolerancePercent, units: toleranceUnits })}), count(*)
+       FROM retail_clerk_sales k JOIN st ON st.id = k.store_id JOIN pr ON k.day >= pr.fd AND k.day < pr.td
+       JOIN retail_sales r ON r.store_id = k.store_id AND r.product_id = k.product_id AND r.day = k.day GROUP BY 1, 2`],
+    ['fix_on_time', `SELECT a.customer_id, pr.i, count(*) FILTER (WHERE ${doneAt} <= a.due_at), count(*)
+       FROM actions a JOIN st ON st.id = a.customer_id JOIN pr ON a.due_at >= pr.fts AND a.due_at < pr.tts
+      WHERE a.definition_code = ${sql.param(STORE_FIX_CODE)} AND (${doneAt} IS NOT NULL OR a.due_at <= ${nowP}) GROUP BY 1, 2`],
+  ];
+  const union = parts.map(([code, q]) => code === 'patrol_item'
+    ? `SELECT x.*, NULL::text AS metric FROM (${q}) x`
+    : `SELECT x.*, NULL::text AS key, '${code}' AS metric FROM (${q}) x`).join('\nUNION ALL\n');
+  const { rows } = await db.query({ ...sql.unprepared(`SELECT * FROM (${union}) u`), rowMode: 'array' });
+  const metricOfItem = new Map(items.map(([code, key]) => [key, code as MetricCode]));
+  const out: CountsByStore = new Map();
+  for (const [storeId, i, num, den, key, metric] of rows as Array<[string, number, string | number, string | number, string | null, string | null]>) {
+    const code = (metric ?? metricOfItem.get(key!)) as MetricCode;
+    const id = Number(storeId);
+    let list = out.get(id);
+    if (!list) out.set(id, list = periods.map(() => ({})));
+    list[i]![code] = { num: Number(num), den: Number(den) };
+  }
+  return out;
+}
