@@ -11,6 +11,7 @@ import { obstacleHeatmapJob } from './obstacle-heatmap.job.js';
 import { overdueEscalationJob } from './overdue-escalation.job.js';
 import { remindersJob } from './reminders.job.js';
 import { scoreOpportunitiesJob } from './score-opportunities.job.js';
+import { scorecardWeeklyJob } from './scorecard-weekly.job.js';
 import { silenceCheckJob } from './silence-check.job.js';
 import { submitScheduledReportsJob } from './submit-scheduled-reports.job.js';
 import { syncOrgJob } from './sync-org.job.js';
@@ -32,4 +33,5 @@ export const JOBS: JobSpec[] = [
   syncOrgJob, silenceCheckJob, legalReviewSkipsJob, overdueEscalationJob, remindersJob, deliverOutboxJob,
   obstacleHeatmapJob, dashboardSnapshotsJob, dashboardRollupFoldJob, nudgeDraftsJob, fulfilmentCheckJob, licenceExpiryJob,
   evidenceBackfillJob, tradeTermsJob, trainWinModelJob, scoreOpportunitiesJob, submitScheduledReportsJob,
+  scorecardWeeklyJob,
 ];

@@ -25,8 +25,6 @@ export interface CountPeriod { from: IsoDate; to: IsoDate }
 /** counts.get(storeId)[periodIndex] */
 export type CountsByStore = Map<number, StoreCounts[]>;
 
-const daysBetween = (a: IsoDate, b: IsoDate) => Math.max(0, Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000));
-const minDay = (a: IsoDate, b: IsoDate) => (a < b ? a : b);
 
 /**
  * `stores` is an SQL predicate over `s` (retail_stores) and `c` (its customer)
@@ -35,18 +33,16 @@ const minDay = (a: IsoDate, b: IsoDate) => (a < b ? a : b);
 export async function countScorecard(db: Db, sql: Sql, stores: string, periods: readonly CountPeriod[], s: ScorecardSettings, now: Date): Promise<CountsByStore> {
   const today = shanghaiDate(now);
   const { tolerancePercent, toleranceUnits } = await readSetting(db, salesData);
-  const pr = periods.map((p, i) => ({
-    i, fd: p.from, td: p.to,
-    // days a plan could be kept in so far; days whose entry deadline (the end of the next day) has passed
-    elapsed: daysBetween(p.from, minDay(p.to, addCalendarDays(today, 1))),
-    decided: daysBetween(p.from, minDay(p.to, addCalendarDays(today, -1))),
-  }));
+  const pr = periods.map((p, i) => ({ i, fd: p.from, td: p.to }));
   const nowP = sql.param(now);
   const todayP = `${sql.param(today)}::date`;
   const yday = `${sql.param(addCalendarDays(today, -1))}::date`;
+  const localDay = (ts: string) => `(${ts} AT TIME ZONE 'Asia/Shanghai')::date`;
+  // days of the period a plan (or a clerk) existed so far; days whose entry deadline (the end of the next day) has passed
+  const daysFrom = (since: string, until: string) => `greatest(0, least(pr.td, ${until}) - greatest(pr.fd, ${since}))`;
   const shanghai = (day: string) => `(${day})::timestamp AT TIME ZONE 'Asia/Shanghai'`;
   sql.with('pr', `SELECT x.*, ${shanghai('x.fd')} AS fts, ${shanghai('x.td')} AS tts
-    FROM jsonb_to_recordset(${sql.param(JSON.stringify(pr))}::jsonb) AS x(i int, fd date, td date, elapsed int, decided int)`);
+    FROM jsonb_to_recordset(${sql.param(JSON.stringify(pr))}::jsonb) AS x(i int, fd date, td date)`);
   sql.with('st', `SELECT s.customer_id AS id FROM retail_stores s JOIN customers c ON c.id = s.customer_id WHERE ${stores}`);
   const items = Object.entries(PATROL_ITEM_OF);
   const doneAt = 'coalesce(a.submitted_at, a.verified_at)';
@@ -71,16 +67,17 @@ export async function countScorecard(db: Db, sql: Sql, stores: string, periods: 
                                            AND r.day >= l.launch_date AND r.day < l.launch_date + ${sql.param(s.firstWeekDays)}::int) AS sold) z
       WHERE z.sold OR l.launch_date + ${sql.param(s.firstWeekDays)}::int <= ${todayP} GROUP BY 1, 2`],
     ['patrol_coverage', `SELECT q.store_id, q.i, least(coalesce(d.done, 0), q.due), q.due FROM (
-         SELECT r.store_id, pr.i, greatest(sum(pr.elapsed / r.every_days)::int, 0) AS due FROM retail_inspector_stores r JOIN st ON st.id = r.store_id CROSS JOIN pr GROUP BY 1, 2) q
+         SELECT r.store_id, pr.i, sum(${daysFrom(localDay('r.created_at'), `${todayP} + 1`)} / r.every_days)::int AS due FROM retail_inspector_stores r JOIN st ON st.id = r.store_id CROSS JOIN pr GROUP BY 1, 2) q
        LEFT JOIN (SELECT p.store_id, pr.i, count(*)::int AS done FROM retail_patrols p JOIN st ON st.id = p.store_id
                     JOIN pr ON p.finished_at >= pr.fts AND p.finished_at < pr.tts WHERE NOT p.perfunctory GROUP BY 1, 2) d ON d.store_id = q.store_id AND d.i = q.i
       WHERE q.due > 0`],
-    ['entry_timeliness', `SELECT st.id, pr.i, coalesce(e.days, 0), pr.decided + coalesce(e.yday, 0)
-       FROM st CROSS JOIN pr
+    ['entry_timeliness', `SELECT c.id, c.i, coalesce(e.days, 0), c.decided + coalesce(e.yday, 0) FROM (
+         SELECT st.id, pr.i, ${daysFrom(localDay('min(rc.created_at)'), yday)} AS decided
+           FROM st CROSS JOIN pr JOIN retail_clerks rc ON rc.store_id = st.id GROUP BY st.id, pr.i, pr.fd, pr.td) c
        LEFT JOIN (SELECT k.store_id, pr.i, count(DISTINCT k.day) AS days, max(CASE WHEN k.day = ${yday} THEN 1 ELSE 0 END) AS yday
                     FROM retail_clerk_sales k JOIN st ON st.id = k.store_id JOIN pr ON k.day >= pr.fd AND k.day < pr.td
-                   WHERE k.day < ${todayP} AND k.reported_at < ${shanghai('k.day + 2')} GROUP BY 1, 2) e ON e.store_id = st.id AND e.i = pr.i
-      WHERE EXISTS (SELECT 1 FROM retail_clerks rc WHERE rc.store_id = st.id) AND pr.decided + coalesce(e.yday, 0) > 0`],
+                   WHERE k.day < ${todayP} AND k.reported_at < ${shanghai('k.day + 2')} GROUP BY 1, 2) e ON e.store_id = c.id AND e.i = c.i
+      WHERE c.decided + coalesce(e.yday, 0) > 0`],
     ['entry_accuracy', `SELECT k.store_id, pr.i, count(*) FILTER (WHERE ${accurateEntrySql(sql, 'k', 'r', { percent: tolerancePercent, units: toleranceUnits })}), count(*)
        FROM retail_clerk_sales k JOIN st ON st.id = k.store_id JOIN pr ON k.day >= pr.fd AND k.day < pr.td
        JOIN retail_sales r ON r.store_id = k.store_id AND r.product_id = k.product_id AND r.day = k.day GROUP BY 1, 2`],

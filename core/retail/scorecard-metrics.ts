@@ -71,12 +71,12 @@ export const METRICS: Record<MetricCode, MetricInfo> = {
   },
   patrol_coverage: {
     name: '巡店覆盖率',
-    definition: '按巡店计划（每几天巡一次）统计期内应巡次数中，实际完成且不是走过场的巡店次数所占比例（多巡不超过100%）。',
+    definition: '按巡店计划（每几天巡一次，自门店列入计划起）统计期内应巡次数中，实际完成且不是走过场的巡店次数所占比例（多巡不超过100%）。',
     source: '巡店督导的巡店计划与巡店记录',
   },
   entry_timeliness: {
     name: '数据填报及时率',
-    definition: '统计期内已过去的每一天，店员在次日结束前录入了当天销量的天数所占比例。没有店员的门店不计入。',
+    definition: '统计期内已过去的每一天（自门店有店员起），店员在次日结束前录入了当天销量的天数所占比例。没有店员的门店不计入。',
     source: '店员录入销量的时间',
   },
   entry_accuracy: {

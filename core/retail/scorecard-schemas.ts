@@ -26,6 +26,8 @@ export const RankingSchema = z.object({
   })),
 });
 
+export type ScorecardRanking = z.output<typeof RankingSchema>;
+
 export const StoreScorecardSchema = z.object({
   store: z.object({ id: z.number(), name: z.string(), chain: z.string(), format: z.string(), regionName: z.string().nullable() }),
   period: PeriodSchema,
@@ -48,6 +50,8 @@ export const ScorecardRecordsSchema = z.object({
   periodLabel: z.string(),
   records: z.array(z.object({ when: z.string(), what: z.string(), ok: z.boolean().nullable(), detail: z.string(), link: z.string().nullable() })),
 });
+
+export type ScorecardRecords = z.output<typeof ScorecardRecordsSchema>;
 
 export const ScorecardActionSchema = ScorecardQuery.extend({ metric: MetricCodeSchema });
 

@@ -114,6 +114,7 @@ describe('every page as every role: no raw codes, English dates or dead-end tabs
         return id === null ? null : `/settings/${setting[1]}/${encodeURIComponent(id)}`;
       }
       if (pattern === '/dashboards/:metric') return '/dashboards/lead_conversion';
+      if (pattern.startsWith('/scorecard/stores/:id')) return `/scorecard/stores/${await any('SELECT customer_id AS v FROM retail_stores ORDER BY customer_id LIMIT 1')}`;
       if (pattern === '/join/:token') return invitation;
       if (pattern.startsWith('/settings/talk-tracks/:id')) return `/settings/talk-tracks/${await any('SELECT id AS v FROM talk_track_packs ORDER BY id LIMIT 1')}`;
       // a filed report's evidence review (its not-found page when nothing was filed yet)

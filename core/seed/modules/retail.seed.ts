@@ -8,8 +8,9 @@
  * lock are the ones the app enforces. The first store's clerk has bound the
  * shelf (step ① done, ② next); the second's launch is today's; older ones
  * stall on ①, already late. Then the POS sales, the clerks' own figures and
- * a promotion (retail-sales.ts), and the first inspector's patrols
- * (retail-patrols.ts). Each region's inspectors are one per city.
+ * a promotion (retail-sales.ts), the first inspector's patrols
+ * (retail-patrols.ts), and what the 门店健康度评分卡 counts besides
+ * (retail-scorecard.ts). Each region's inspectors are one per city.
  */
 import type pg from 'pg';
 import { loadActiveActor } from '../../auth/actor.js';
@@ -18,6 +19,7 @@ import { createLaunch, submitLaunchStep } from '../../retail/launches.js';
 import { CLERK_NAMES, DEMO_CHAIN_STORES, DEMO_CHAINS, DEMO_LAUNCH_SKU, DEMO_PRODUCTS, INSPECTOR_NAMES, SHELF_SLOTS } from '../../retail/demo-retail.data.js';
 import { defineSeedModule, type SeedCounts } from '../seed-module.js';
 import { seedRetailPatrols, type RetailPatrolKnobs } from './retail-patrols.js';
+import { seedRetailScorecard, type RetailScorecardKnobs } from './retail-scorecard.js';
 import { seedRetailSales, type RetailSalesKnobs } from './retail-sales.js';
 
 export interface RetailKnobs {
@@ -27,6 +29,8 @@ export interface RetailKnobs {
   chainStores: boolean;
   /** POS history, clerks' entries and the promotion (retail-sales.ts); days 0 writes none. */
   sales: RetailSalesKnobs;
+  /** Patrols, stock-outs and 会员推荐 for the scorecard (retail-scorecard.ts); weeks 0 writes none. */
+  scorecard: RetailScorecardKnobs;
   /** The first inspector's patrol history (retail-patrols.ts). */
   patrols: RetailPatrolKnobs;
 }
@@ -103,9 +107,9 @@ export const retailSeed = defineSeedModule<RetailKnobs>({
   name: 'retail',
   label: '零售门店与新品上架',
   knobs: {
-    demo: { launchStores: 10, chainStores: true, sales: { days: 56, entryDays: 14, accurateShare: 0.8 }, patrols: { inspectorLogin: 'inspector.1' } },
+    demo: { launchStores: 10, chainStores: true, sales: { days: 56, entryDays: 14, accurateShare: 0.8 }, scorecard: { weeks: 6 }, patrols: { inspectorLogin: 'inspector.1' } },
     // a benchmark organisation has tens of thousands of stores: its sales come from bench/retail.bench.ts
-    bench: { launchStores: 20, chainStores: false, sales: { days: 0, entryDays: 0, accurateShare: 0.8 }, patrols: { inspectorLogin: null } },
+    bench: { launchStores: 20, chainStores: false, sales: { days: 0, entryDays: 0, accurateShare: 0.8 }, scorecard: { weeks: 0 }, patrols: { inspectorLogin: null } },
   },
   async run(ctx, k): Promise<SeedCounts> {
     const { window } = ctx;
@@ -134,6 +138,10 @@ export const retailSeed = defineSeedModule<RetailKnobs>({
       const r = await submitLaunchStep(ctx.pool, clerk, launch.id, { step: 'bind', shelfCode: s.shelf_code, barcode: s.barcode }, d);
       if (r.result.ok) bound++;
     }
-    return { ...counts, retail_launches: launches, launch_steps_bound: bound, ...await seedRetailSales(ctx, k.sales), ...await seedRetailPatrols(ctx, k.patrols) };
+    return {
+      ...counts, retail_launches: launches, launch_steps_bound: bound, ...await seedRetailSales(ctx, k.sales),
+      // the inspector's own patrols first: the scorecard's weekly rounds fill the weeks before
+      ...await seedRetailPatrols(ctx, k.patrols), ...await seedRetailScorecard(ctx, k.scorecard),
+    };
   },
 });

@@ -75,5 +75,8 @@ export type { LaunchPlanView, LaunchView, PatrolRouteView, StoreView } from '@co
 export type { SalesImportResult, SalesRowError } from '@core/retail/sales-schemas';
 export type { EntryAccuracyView } from '@core/retail/entry-accuracy';
 export type { PromotionView } from '@core/retail/promotion-schemas';
+export type { StoreScorecard } from '@core/retail/scorecard';
+export type { ScorecardRecord } from '@core/retail/scorecard-records';
+export type { ScorecardRanking, ScorecardRecords } from '@core/retail/scorecard-schemas';
 export type { PatrolPlansView } from '@core/retail/patrol-plan-schemas';
 export type { PatrolView } from '@core/retail/patrols';

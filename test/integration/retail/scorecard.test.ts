@@ -39,6 +39,9 @@ describe('门店健康度评分卡: twelve metrics per store and period, counted
     ({ pool } = await freshDatabase());
     api = await startTestApi({ pool, now: () => clock, env: { SESSION_TTL_HOURS: '720' } });
     await seedRetailNetworkForReps(pool, '2026-04-20');
+    // the clerks and the patrol plans date from before the weeks read
+    await pool.query(`UPDATE retail_clerks SET created_at = '2026-03-01T00:00:00+08:00'`);
+    await pool.query(`UPDATE retail_inspector_stores SET created_at = '2026-03-01T00:00:00+08:00'`);
     for (const r of (await pool.query('SELECT id, sku FROM retail_products')).rows) products[r.sku] = Number(r.id);
     const stores = (await pool.query(`SELECT k.store_id, s.code, u.wecom_userid FROM retail_clerks k JOIN users u ON u.id = k.user_id
       JOIN retail_stores s ON s.customer_id = k.store_id WHERE u.wecom_userid IN ('clerk.1', 'clerk.2')`)).rows;
