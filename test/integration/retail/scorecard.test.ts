@@ -145,6 +145,18 @@ describe('门店健康度评分卡: twelve metrics per store and period, counted
     expect(res.body.noDataNote).to.contain('缺货预警响应速度').and.contain('不计入总分');
   });
 
+  it('counts 数据填报及时率 from the day the store got its clerk and 巡店覆盖率 from the day it joined the plan', async () => {
+    await pool.query(`UPDATE retail_clerks SET created_at = '2026-04-25T09:00:00+08:00' WHERE store_id = $1`, [storeB]);
+    await pool.query(`UPDATE retail_inspector_stores SET created_at = '2026-04-25T09:00:00+08:00' WHERE store_id = $1`, [storeB]);
+    const res = await card('mgr.li', storeB);
+    const of = (code: string) => res.body.metrics.find((m: any) => m.code === code);
+    // 04-25 alone is past its deadline (04-26 is yesterday, not yet late); two days on the plan are not a weekly round
+    expect([of('entry_timeliness').num, of('entry_timeliness').den]).to.deep.equal([0, 1]);
+    expect(of('patrol_coverage').value).to.equal(null);
+    await pool.query(`UPDATE retail_clerks SET created_at = '2026-03-01T00:00:00+08:00' WHERE store_id = $1`, [storeB]);
+    await pool.query(`UPDATE retail_inspector_stores SET created_at = '2026-03-01T00:00:00+08:00' WHERE store_id = $1`, [storeB]);
+  });
+
   it('shows the records behind a number, each marked 达标 or not, the perfunctory patrol not counted', async () => {
     const res = await api.call('GET', `/api/retail/scorecard/stores/${storeA}/metrics/display_compliance?${WEEK}`, { as: 'mgr.li' });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
