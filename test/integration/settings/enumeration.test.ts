@@ -183,6 +183,8 @@ const TECHNICAL: Record<string, string> = {
   'core/retail/sales-import.ts#COPY_CHUNK': 'batch size: rows per string handed to COPY',
   'core/retail/sales-import.ts#OLDEST_DAYS': 'sanity: a sales day three years back is a typo in the year',
   'core/retail/scorecard-records.ts#LIMIT': 'display: how many records a drill-down lists (the card says how many were counted)',
+  'core/retail/scorecard-weekly.ts#WEAKEST_SHOWN': 'display: how many stores the weekly card names (WeCom shows at most six lines of this kind)',
+  'core/seed/modules/retail-scorecard.ts#HOUR': 'time arithmetic',
   'core/retail/scorecard.ts#TREND_PERIODS': 'display: how many earlier weeks or months the trend draws',
   'api/routes/retail-sales.routes.ts#SALES_FILE_LIMIT': 'request size limit (a million rows of CSV is about 40 MB)',
   'core/visit-assist/customers-at-door.ts#MAX_OFFERED': 'how many nearby customers 现场拜访 lists (the distance is the setting bot.location-match)',
