@@ -38,6 +38,9 @@ export async function seedRetailScorecard(ctx: SeedContext, k: RetailScorecardKn
   const { checklists } = await readSetting(ctx.pool, patrolChecklist);
   const checklist = checklists[0]!.items;
   const { rows: products } = await ctx.pool.query('SELECT id FROM retail_products ORDER BY sku');
+  // an inspector whose patrols the demo already made through the real service (retail-patrols.ts) keeps that history alone
+  const patrolled = new Set((await ctx.pool.query('SELECT DISTINCT inspector_id FROM retail_patrols')).rows.map((r) => Number(r.inspector_id)));
+  const rounds = (s: { inspector_id: string | null }) => s.inspector_id !== null && !patrolled.has(Number(s.inspector_id));
 
   const patrols: unknown[] = [];
   const referrals: unknown[] = [];
@@ -46,7 +49,7 @@ export async function seedRetailScorecard(ctx: SeedContext, k: RetailScorecardKn
   for (const [rank, s] of stores.entries()) {
     const q = storeStanding(rank);
     // the inspector's weekly round: a weak store is skipped some weeks and its checklist passes less
-    if (s.inspector_id !== null) {
+    if (rounds(s)) {
       for (let w = 0; w < k.weeks; w++) {
         const day = addCalendarDays(window.today, -(2 + (rank % 3) + 7 * w));
         if (rand() > 0.35 + q) continue;
@@ -92,7 +95,7 @@ export async function seedRetailScorecard(ctx: SeedContext, k: RetailScorecardKn
   // the plan and the clerks date from when the history begins, not from the seeding
   const ids = stores.map((s) => Number(s.id));
   await ctx.pool.query(`UPDATE retail_inspector_stores SET created_at = $2 WHERE store_id = ANY($1::bigint[])`,
-    [ids, shanghaiInstant(addCalendarDays(window.today, -7 * k.weeks), 9)]);
+    [stores.filter(rounds).map((s) => Number(s.id)), shanghaiInstant(addCalendarDays(window.today, -7 * k.weeks), 9)]);
   await ctx.pool.query(`UPDATE retail_clerks k SET created_at = least(k.created_at, (SELECT min(s.reported_at) FROM retail_clerk_sales s WHERE s.clerk_id = k.user_id))
     WHERE k.store_id = ANY($1::bigint[])`, [ids]);
   // a weak store's clerk often enters the day's sales two days late (数据填报及时率)
