@@ -78,5 +78,5 @@ export async function seedRetailPatrols(ctx: SeedContext, k: RetailPatrolKnobs):
     patrols++;
     if (done.perfunctory) flagged++;
   }
-  return { retail_patrols: patrols, retail_patrols_perfunctory: flagged };
+  return { inspector_patrols: patrols, inspector_patrols_perfunctory: flagged };
 }
