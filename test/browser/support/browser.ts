@@ -112,8 +112,9 @@ export function watchErrors(page: Page): string[] {
 
 /** Types a message into the H5 chat with the bot and returns the bot's last line once it has answered. */
 export async function sayInChat(page: Page, text: string): Promise<string> {
-  // the page's own greeting first: counted before the page has drawn it, it would pass for the answer
-  await page.locator('[data-line="bot"]').first().waitFor();
+  // the page's greeting and history first (it keeps 发送 disabled until then): counted before they are drawn,
+  // a line of the history would pass for the answer
+  await page.locator('[data-testid="chat-send"]:not([disabled])').waitFor();
   const before = await page.locator('[data-line="bot"]').count();
   await page.getByTestId('chat-input').fill(text);
   await page.getByTestId('chat-send').click();
