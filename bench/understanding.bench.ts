@@ -6,6 +6,10 @@
  * Also the time to read one message, against a baseline in the same run:
  * jieba segmenting the same text, which every report pays anyway.
  *
+ * And the learned fallback (core/understanding/learned): its training time and
+ * its 10-fold cross-validation over the public table — its accuracy on lines
+ * it did not train on, the honest estimate of how it reads unseen phrasing.
+ *
  *   npm run bench -- understanding
  *   UTTERANCES=path/to/other.tsv npm run bench -- understanding   (an unseen table in the same format)
  */
@@ -13,6 +17,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { segment, warmUpSegmenter } from '../core/flow/segmenter.js';
+import { crossValidate } from '../core/understanding/learned/cross-validation.js';
+import { warmUpLearnedReader } from '../core/understanding/learned/reader.js';
 import {
   describeFailure, parseUtteranceTable, readTokens, scoreTable, TABLE_PATH, type UtteranceCase,
 } from '../test/support/understanding-table.js';
@@ -32,6 +38,17 @@ function scoreFile(file: string): { rate: number; passed: number; total: number;
 export async function run(): Promise<BenchResult> {
   warmUpSegmenter();
   const metrics: Record<string, number | string> = {};
+  const reader = warmUpLearnedReader();
+  metrics['learned reader: training lines'] = reader.examples;
+  metrics['learned reader: training ms'] = reader.trainMs;
+  const pct = (x: number) => Math.round(x * 1000) / 10;
+  const cv = crossValidate(10);
+  printTable('learned reader — 10-fold cross-validation on the public table, by family', Object.entries(cv.byFamily)
+    .map(([f, v]) => ({ name: f, value: `${v.right}/${v.lines}`, unit: `${pct(v.right / v.lines)} %` })));
+  metrics['learned reader: cross-validated accuracy %'] = pct(cv.accuracy);
+  metrics['learned reader: acted on %'] = pct(cv.acted.share);
+  metrics['learned reader: right when acting %'] = pct(cv.acted.accuracy);
+  metrics['learned reader: asked %'] = pct(cv.asked.share);
   const files = [TABLE_PATH, ...(existsSync(HOLDOUT) ? [HOLDOUT] : []), ...(process.env.UTTERANCES ? [process.env.UTTERANCES] : [])];
   let all: UtteranceCase[] = [];
   for (const file of files) {

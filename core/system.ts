@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { warmUpSegmenter } from './flow/segmenter.js';
+import { warmUpLearnedReader } from './understanding/learned/reader.js';
 import { logger } from './logger.js';
 import { createStorage } from './attachments/storage.js';
 import { ensureDemoHistory, resetDemo } from './seed/demo-history.js';
@@ -62,6 +63,9 @@ export async function startSystem(name: string, startParts: (sys: System) => Pro
     await installDefaults(db.pool, { seedDemo: config.SEED_DEMO, now: now(), logger });
     // jieba loads its dictionary on first use (~3 s); pay it at start, not on a rep's first report
     warmUpSegmenter();
+    // the learned fallback trains on the public utterance table once (~1 s), before the first message
+    const reader = warmUpLearnedReader();
+    logger.info({ examples: reader.examples, ms: reader.trainMs }, '消息理解的学习模型已训练');
     const demo = { storage: createStorage(config), system: { config, logger } };
     if (wantsDemoHistory(config, db)) await ensureDemoHistory(db.pool, { now: now(), ...demo });
     const pool = db.pool;

@@ -101,7 +101,7 @@ async function handleText(t: Turn, raw: string, replayed: boolean): Promise<void
   const p = t.convo.pendingQuestion;
   // intent before slots: "今天有啥任务" is the command even while 下次接触时间 is asked
   const routed = routeIntent(text, {
-    now: t.now, ...(st.pendingSlot ? { pendingSlot: st.pendingSlot } : {}),
+    now: t.now, photoTags: DEFAULT_PHOTO_TAGS, ...(st.pendingSlot ? { pendingSlot: st.pendingSlot } : {}),
     awaitingYesNo: p?.kind === 'confirm_submit' || p?.kind === 'start_visit' || (p?.kind === 'share_document' && p.step === 'confirm') || (p?.kind === 'which_contact' && p.candidates.length === 1),
   });
   const cmd = routed.best?.kind === 'command' ? routed.best.command! : null;
@@ -140,7 +140,7 @@ async function answerAsked(t: Turn, kind: string, text: string): Promise<boolean
  */
 async function answerByVoice(t: Turn, words: string, s: Session): Promise<void> {
   const st = t.convo.state;
-  const routed = routeIntent(words, { now: t.now, ...(st.pendingSlot ? { pendingSlot: st.pendingSlot } : {}) });
+  const routed = routeIntent(words, { now: t.now, photoTags: DEFAULT_PHOTO_TAGS, ...(st.pendingSlot ? { pendingSlot: st.pendingSlot } : {}) });
   if (routed.best?.kind === 'command' && routed.best.command) {
     await runCommand(t, routed.best.command);
     reaskPending(t, routed.best.command);

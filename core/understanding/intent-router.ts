@@ -14,9 +14,11 @@
  */
 import { fixCommandTypos } from './command-typos.js';
 import { detectContactChanges } from './contact-changes.js';
-import { detectPeople, detectRole, type ContactRef } from './decision-chain.js';
-import { detectCommand, detectStageMove, isNo, isNoise, isYes, parseCorrection, type Command, type NamedPosition } from './intents.js';
+import { detectAttitude, detectPeople, detectRole, type ContactRef } from './decision-chain.js';
+import { detectCommand, detectPhotoTag, detectStageMove, isNo, isNoise, isYes, parseCorrection, type Command, type NamedPosition } from './intents.js';
 import { parseZhDateTime } from './zh-datetime.js';
+import type { AskedContext } from './learned/features.js';
+import { readLearned, type LearnedReading } from './learned/reader.js';
 
 /**
  * Two readings closer than this are asked about. 0.1 is the gap between a
@@ -37,6 +39,8 @@ export interface ScoredIntent {
   command?: Command;
   /** How the bot names this reading in a clarifying question: 看“我的任务”. */
   describe: string;
+  /** Set when no rule matched and the learned reader named the family ('stance:反对', 'change:left' …). */
+  learned?: string;
 }
 
 export interface IntentContext {
@@ -48,6 +52,8 @@ export interface IntentContext {
   /** A yes/no question is waiting (确认提交吗？). */
   awaitingYesNo?: boolean;
   matchPainPoints?: (text: string) => string[];
+  /** The photo tags a report asks for: a message naming one (刚才那张是陈列照) is the slots', not the learned reader's. */
+  photoTags?: readonly string[];
 }
 
 export type IntentDetector = (text: string, ctx: IntentContext) => ScoredIntent | null;
@@ -208,6 +214,8 @@ export interface RoutedIntent {
   ranked: ScoredIntent[];
   /** Set when the best two readings are too close to choose: ask this instead of acting. */
   clarify: string | null;
+  /** What the learned reader said, when the rules were silent and it was asked. */
+  learned?: LearnedReading;
 }
 
 /** Readings that go together rather than compete: a role said with a date is one report message. */
@@ -217,8 +225,64 @@ const COMPATIBLE = new Set(['role_statement|date_answer', 'contact_change|role_s
 export function routeIntent(text: string, ctx: IntentContext): RoutedIntent {
   const ranked = rankIntents(text, ctx);
   const [a, b] = ranked;
-  if (!a || a.score < INTENT_FLOOR) return { best: null, ranked, clarify: null };
+  if (!a || a.score < INTENT_FLOOR) {
+    // a stance (李明很支持我们) or a photo tag the rules read has no intent of its own: the slots carry it
+    const read = detectAttitude(text) || detectPhotoTag(text, ctx.photoTags ?? []);
+    return read ? { best: null, ranked, clarify: null } : learnedRoute(text, ctx, ranked);
+  }
   const close = b && b.score >= INTENT_FLOOR && a.score - b.score < INTENT_MARGIN && b.kind !== a.kind
     && !COMPATIBLE.has(`${a.kind}|${b.kind}`) && !COMPATIBLE.has(`${b.kind}|${a.kind}`);
   return { best: a, ranked, clarify: close ? `你是想${a.describe}，还是${b.describe}？` : null };
+}
+
+// The learned fallback ---------------------------------------------------------------------------
+
+const CHANGE_NAMES: Record<string, string> = { left: '离职', transferred: '调岗', joined: '新来的人', reporting_changed: '汇报关系变化' };
+
+/** The intent a learned family stands for, scored by the reader's probability. */
+function learnedIntent(label: string, p: number): ScoredIntent {
+  const [family, detail = ''] = label.split(':');
+  const base = { score: p, learned: label };
+  switch (family) {
+    case 'cmd': return { ...base, kind: 'command', command: detail as Command, describe: COMMAND_NAMES[detail as Command] ?? detail };
+    case 'role': return { ...base, kind: 'role_statement', describe: `记下决策链角色“${detail}”` };
+    case 'stance': return { ...base, kind: 'stance', describe: `记下对方的态度“${detail}”` };
+    case 'change': return { ...base, kind: 'contact_change', describe: `记下联系人变动（${CHANGE_NAMES[detail] ?? detail}）` };
+    case 'date': return { ...base, kind: 'date_answer', describe: '记一个时间' };
+    case 'content': return { ...base, kind: 'report_content', describe: '记到拜访纪要' };
+    case 'yes': return { ...base, kind: 'yes', describe: '确认' };
+    case 'no': return { ...base, kind: 'no', describe: '否' };
+    default: return { ...base, kind: 'noise', describe: '闲聊' };
+  }
+}
+
+/**
+ * What a learned family can act on by itself. A date or report content the rules could not read leaves nothing to
+ * record (the date parser and the pain-point library found nothing); a yes or a no answers a yes/no question only.
+ */
+function actionable(a: ScoredIntent, ctx: IntentContext): boolean {
+  if (a.kind === 'yes' || a.kind === 'no') return !!ctx.awaitingYesNo;
+  return a.kind !== 'date_answer' && a.kind !== 'report_content' && a.kind !== 'noise';
+}
+
+function askedOf(ctx: IntentContext): AskedContext {
+  if (ctx.awaitingYesNo) return 'yesno';
+  if (ctx.pendingSlot === 'fields.nextContactAt') return 'next';
+  if (ctx.pendingSlot === 'fields.decisionRole') return 'role';
+  return '-';
+}
+
+/**
+ * No rule read the message: the learned reader names its family. It acts when sure and clear of the
+ * runner-up (LEARNED_CONFIDENCE, LEARNED_MARGIN), asks a short question when it leans but is not sure —
+ * a wrong command or a wrong role costs the rep more than one question — and otherwise reads nothing.
+ */
+function learnedRoute(text: string, ctx: IntentContext, ranked: ScoredIntent[]): RoutedIntent {
+  const learned = readLearned(text, { now: ctx.now, contacts: ctx.contacts ?? [], asked: askedOf(ctx) });
+  const a = learnedIntent(learned.label, learned.p);
+  if (learned.verdict === 'none' || !actionable(a, ctx)) return { best: null, ranked, clarify: null, learned };
+  if (learned.verdict === 'act') return { best: a, ranked: [a, ...ranked], clarify: null, learned };
+  const second = learned.second ? learnedIntent(learned.second.label, learned.second.p) : null;
+  const b = second && actionable(second, ctx) ? second : null;
+  return { best: a, ranked: [a, ...ranked], clarify: b ? `你是想${a.describe}，还是${b.describe}？` : `你是想${a.describe}吗？`, learned };
 }

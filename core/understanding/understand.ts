@@ -16,6 +16,7 @@ import { BUYING_ROLE_OPTIONS } from '../flow/buying-centre.js';
 import { detectContactChanges, type ContactChangeMention } from './contact-changes.js';
 import { chainStatements, detectPeople, type ContactRef, type PersonMention, type RoleMention } from './decision-chain.js';
 import { extractSlots, type ExtractedSlots, type FieldSpec } from './extract-slots.js';
+import { fillLearned } from './learned/slots.js';
 import { routeIntent, type IntentContext, type RoutedIntent } from './intent-router.js';
 import type { NamedPosition } from './intents.js';
 import { describeZhDateTime, parseZhDateTime, toShanghaiIso } from './zh-datetime.js';
@@ -53,18 +54,24 @@ export function understand(text: string, ctx: UnderstandContext): Understanding 
   const intentCtx: IntentContext = {
     now: ctx.now, contacts, ...(ctx.positions ? { positions: ctx.positions } : {}),
     ...(ctx.pendingSlot ? { pendingSlot: ctx.pendingSlot } : {}), ...(ctx.awaitingYesNo ? { awaitingYesNo: true } : {}),
-    ...(ctx.matchPainPoints ? { matchPainPoints: ctx.matchPainPoints } : {}),
+    ...(ctx.matchPainPoints ? { matchPainPoints: ctx.matchPainPoints } : {}), ...(ctx.photoTags ? { photoTags: ctx.photoTags } : {}),
   };
   const slots = extractSlots(text, {
     now: ctx.now, contacts, fields: ctx.fields ?? DEFAULT_UNDERSTANDING_FIELDS, photoTags: ctx.photoTags ?? [],
     matchPainPoints: ctx.matchPainPoints ?? (() => []),
     ...(ctx.pendingSlot ? { pendingSlot: ctx.pendingSlot } : {}), ...(ctx.lastFilled ? { lastFilled: ctx.lastFilled } : {}),
   });
-  const changes = detectContactChanges(text, contacts, ctx.now);
+  const said = detectContactChanges(text, contacts, ctx.now);
+  const intent = routeIntent(text, intentCtx);
+  // no rule found a role, stance or change, and the learned reader is sure of one: the extractors fill its slots
+  const learned = intent.best?.learned && !intent.clarify && !slots.role && !slots.attitude && said.length === 0
+    ? fillLearned(intent.best.learned, text, { now: ctx.now, contacts, fields: ctx.fields ?? DEFAULT_UNDERSTANDING_FIELDS }, slots)
+    : { slots, changes: said };
+  const changes = learned.changes;
   // "刘伟周一离职的": the day is when the change happened, not the next contact
   const dated = changes.length > 0 && !PLAN.test(text) && !ctx.pendingSlot?.startsWith('fields.');
-  const kept = dated ? { ...slots, fields: slots.fields.filter((f) => !isDateField(ctx.fields ?? DEFAULT_UNDERSTANDING_FIELDS, f.key)) } : slots;
-  return { intent: routeIntent(text, intentCtx), slots: kept, people: detectPeople(text, contacts), changes };
+  const kept = dated ? { ...learned.slots, fields: learned.slots.fields.filter((f) => !isDateField(ctx.fields ?? DEFAULT_UNDERSTANDING_FIELDS, f.key)) } : learned.slots;
+  return { intent, slots: kept, people: detectPeople(text, contacts), changes };
 }
 
 function isDateField(fields: readonly FieldSpec[], key: string): boolean {

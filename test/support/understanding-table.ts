@@ -20,46 +20,15 @@ import { formatShanghai } from '../../core/flow/time.js';
 import { prepareObstacleDictionary, termsOf } from '../../core/obstacles/terms.js';
 import { chainStatements, isSureMatch, type ContactRef, type PersonMention } from '../../core/understanding/decision-chain.js';
 import { DEFAULT_UNDERSTANDING_FIELDS, understand, type UnderstandContext } from '../../core/understanding/understand.js';
+import { parseUtteranceTable, TABLE_CONTACTS as CONTACTS, TABLE_NOW, type TableLine } from '../../core/understanding/learned/training-set.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const TABLE_PATH = path.join(HERE, '../fixtures/understanding/utterances.tsv');
 
-/** Wednesday 2026-12-09 10:00 in Shanghai. */
-export const TABLE_NOW = new Date('2026-12-09T10:00:00+08:00');
+export { CONTACTS, TABLE_NOW };
 
-/** A county hospital's buying centre. */
-export const CONTACTS: ContactRef[] = [
-  { id: 1, name: '刘伟', department: '采购部', title: '采购经理', buyingRole: 'buyer' },
-  { id: 2, name: '张杰', department: '设备科', title: '设备科主任', buyingRole: 'influencer' },
-  { id: 3, name: '刘敏', department: '财务部', title: '财务总监', buyingRole: 'gatekeeper' },
-  { id: 4, name: '王建国', department: '院办', title: '副院长', buyingRole: 'decider' },
-  { id: 5, name: '陈静', department: '骨科', title: '护士长', buyingRole: 'user' },
-  { id: 6, name: '赵磊', department: '信息科', title: '信息科工程师', buyingRole: null },
-  { id: 7, name: '黄海涛', department: '检验科', title: '检验科主任', buyingRole: null },
-  { id: 8, name: '孙丽', department: '药剂科', title: '药剂科主任', buyingRole: null },
-  { id: 9, name: '周芳', department: '采购部', title: '采购专员', buyingRole: null },
-  { id: 10, name: '马强', department: '设备科', title: '工程师', buyingRole: null },
-  { id: 11, name: '吴秀兰', department: '院办', title: '院长秘书', buyingRole: null },
-  { id: 12, name: '李明', department: '骨科', title: '骨科主任', buyingRole: null },
-  { id: 13, name: '李娜', department: '骨科', title: '主治医生', buyingRole: null },
-];
-
-export interface UtteranceCase {
-  line: number;
-  group: string;
-  context: '-' | 'next' | 'role' | 'fixed' | 'yesno';
-  text: string;
-  expected: string[];
-}
-
-export function parseUtteranceTable(tsv: string): UtteranceCase[] {
-  return tsv.split('\n').flatMap((raw, i) => {
-    if (!raw.trim() || raw.startsWith('#')) return [];
-    const [group, context, text, expected] = raw.split('\t');
-    if (!group || !context || text === undefined || !expected) throw new Error(`utterances.tsv:${i + 1}: needs 4 tab-separated columns`);
-    return [{ line: i + 1, group, context: context as UtteranceCase['context'], text, expected: expected.trim().split(/\s+/) }];
-  });
-}
+export type UtteranceCase = TableLine;
+export { parseUtteranceTable };
 
 export function loadUtteranceTable(file = TABLE_PATH): { cases: UtteranceCase[] } {
   return { cases: parseUtteranceTable(readFileSync(file, 'utf8')) };
@@ -111,6 +80,9 @@ export function readTokens(c: UtteranceCase): string[] {
     for (const s of chainStatements(c.text, CONTACTS, []).filter((x) => !x.role && x.attitude)) {
       out.push(`stance=${whoToken(s.person)}:${ATTITUDE_LABELS[s.attitude!]}`);
     }
+    // a stance the learned reader named, its person found by contact resolution
+    const learned = u.slots.attitude && u.slots.person ? `stance=${whoToken(u.slots.person)}:${ATTITUDE_LABELS[u.slots.attitude]}` : null;
+    if (learned && !out.includes(learned)) out.push(learned);
   }
   for (const ch of u.changes) {
     const replaced = ch.kind === 'joined' && ch.replaces ? `<${whoToken(ch.replaces)}` : '';

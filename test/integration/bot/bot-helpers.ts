@@ -1,3 +1,4 @@
+import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -109,4 +110,15 @@ export async function repChatting(): Promise<{ pool: pg.Pool; zhao: number; hual
   const $ = lookups(pool);
   const clock = { at: new Date() };
   return { pool, zhao: await $.userId('rep.zhao'), hualian: await $.customer('华联超市总部'), deps: botDepsFor(pool, { now: () => clock.at }), clock };
+}
+
+// the demo's given names (core/seed/demo-org.data.ts GIVEN) each with another character of the same sound
+const SAME_SOUND: Record<string, string> = {
+  伟: '威', 芳: '方', 娜: '纳', 敏: '民', 静: '晶', 丽: '力', 强: '墙', 磊: '雷', 军: '君', 洋: '阳', 勇: '永', 艳: '燕', 杰: '洁', 娟: '鹃', 涛: '滔', 明: '鸣',
+};
+/** 张杰 → 张洁: the surname kept, the given name in other characters that sound the same. */
+export function soundAlike(name: string): string {
+  const alike = name[0] + [...name.slice(1)].map((ch) => SAME_SOUND[ch] ?? ch).join('');
+  expect(alike, `a sound-alike of ${name}`).to.not.equal(name);
+  return alike;
 }

@@ -2,18 +2,7 @@ import { expect } from 'chai';
 import type pg from 'pg';
 import { freshDatabase } from '../../support/database.js';
 import { anAttachment, lookups } from '../actions/actions-helpers.js';
-import { activeActionOf, botDepsFor, contactsOfCustomer, draftOf, say } from './bot-helpers.js';
-
-// the demo's given names (core/seed/demo-org.data.ts GIVEN) each with another character of the same sound
-const SAME_SOUND: Record<string, string> = {
-  伟: '威', 芳: '方', 娜: '纳', 敏: '民', 静: '晶', 丽: '力', 强: '墙', 磊: '雷', 军: '君', 洋: '阳', 勇: '永', 艳: '燕', 杰: '洁', 娟: '鹃', 涛: '滔', 明: '鸣',
-};
-/** 张杰 → 张洁: the surname kept, the given name in other characters that sound the same. */
-function soundAlike(name: string): string {
-  const alike = name[0] + [...name.slice(1)].map((ch) => SAME_SOUND[ch] ?? ch).join('');
-  expect(alike, `a sound-alike of ${name}`).to.not.equal(name);
-  return alike;
-}
+import { activeActionOf, botDepsFor, contactsOfCustomer, draftOf, say, soundAlike } from './bot-helpers.js';
 
 /**
  * Issue #24 in the chat: intent before slots (a command while a question is

@@ -1,0 +1,54 @@
+import { expect } from 'chai';
+import type pg from 'pg';
+import { freshDatabase } from '../../support/database.js';
+import { lookups } from '../actions/actions-helpers.js';
+import { activeActionOf, botDepsFor, contactsOfCustomer, say, soundAlike } from './bot-helpers.js';
+
+/**
+ * Issue #24's learned fallback in the chat: a message no hand-written rule reads is read by the learned
+ * reader's family, its slots filled by the same extractors (a sure name is recorded, a sound-alike asked),
+ * and a reading it is not sure of is asked about instead of recorded.
+ */
+describe('the bot reads what no rule reads through its learned reader', () => {
+  let pool: pg.Pool;
+  let hualian: { id: number; lat: number; lng: number };
+
+  beforeEach(async () => {
+    ({ pool } = await freshDatabase(8));
+    hualian = await lookups(pool).customer('华联超市总部');
+  });
+
+  async function checkIn(deps: ReturnType<typeof botDepsFor>): Promise<void> {
+    await say(deps, 'rep.zhao', { kind: 'location', lat: hualian.lat + 0.001, lng: hualian.lng, coordSystem: 'gcj02' });
+    expect(await activeActionOf(pool, 'rep.zhao')).to.be.a('number');
+  }
+
+  it('records a departure said in words no rule knows, against the contact named', async () => {
+    const deps = botDepsFor(pool);
+    await checkIn(deps);
+    const [contact] = await contactsOfCustomer(pool, '华联超市总部');
+    expect(await say(deps, 'rep.zhao', `${contact.name}已经不干这行了`)).to.include('已记录联系人变动').and.include(`${contact.name} 离职`);
+    const { rows: [c] } = await pool.query('SELECT status FROM contacts WHERE id = $1', [contact.id]);
+    expect(c.status).to.equal('left');
+  });
+
+  it('asks which contact a sound-alike name is, and records nothing before the answer', async () => {
+    const deps = botDepsFor(pool);
+    await checkIn(deps);
+    const [contact] = await contactsOfCustomer(pool, '华联超市总部');
+    const alike = soundAlike(contact.name);
+    const reply = await say(deps, 'rep.zhao', `${alike}已经不干这行了`);
+    expect(reply).to.include(`离职的“${alike}”是哪一位？1.${contact.name}`).and.not.include('已记录');
+    const { rows } = await pool.query(`SELECT 1 FROM contact_events WHERE contact_id = $1 AND source = 'bot'`, [contact.id]);
+    expect(rows).to.have.length(0);
+  });
+
+  it('asks, and records nothing, when a stance read goes against the words\' lean', async () => {
+    const deps = botDepsFor(pool);
+    await checkIn(deps);
+    const [contact] = await contactsOfCustomer(pool, '华联超市总部');
+    const reply = await say(deps, 'rep.zhao', `${contact.name}对我们的印象很差`);
+    expect(reply).to.match(/^你是想.*“支持”.*还是.*“反对”？/);
+    expect(reply).to.not.include('已记录');
+  });
+});
