@@ -25,6 +25,7 @@ import { extractSlots, hasSlots } from '../../core/understanding/extract-slots.j
 import { understand } from '../../core/understanding/understand.js';
 import { detectContactChanges } from '../../core/understanding/contact-changes.js';
 import { answerChangeWhen, applyContactChanges, recordPendingChange } from './contact-changes.js';
+import { answerWhichReading, askWhichReading } from './learned-reading.js';
 import { detectCommand, isNo, isNoise, isYes, type Command } from '../../core/understanding/intents.js';
 import { routeIntent } from '../../core/understanding/intent-router.js';
 import { TALK_TRACK_INTENT } from '../../core/talk-tracks/ask.js';
@@ -108,7 +109,7 @@ async function handleText(t: Turn, raw: string, replayed: boolean): Promise<void
   if (!replayed && (await answerPending(t, text, cmd))) return;
   if (!replayed && isNo(text) && (await holdScheduledReport(t))) return;
   if (routed.clarify && !replayed) {
-    say(t, routed.clarify);
+    if (!askWhichReading(t, text, routed)) say(t, routed.clarify);
     return;
   }
   if (cmd) {
@@ -120,7 +121,7 @@ async function handleText(t: Turn, raw: string, replayed: boolean): Promise<void
   if (isLicenceRequest(text)) return askForLicence(t, text);
   if (t.convo.state.daily && (await continueDailyReport(t, text))) return;
   if (await moveDealByText(t, text)) return;
-  if (await reportText(t, text)) return;
+  if (await reportText(t, text, routed.best?.learned)) return;
   say(t, notUnderstood(text), shortHelp());
 }
 
@@ -174,19 +175,22 @@ async function looksLikeReport(t: Turn, text: string): Promise<boolean> {
   return hasSlots(slots) || detectContactChanges(text, [], t.now).some((c) => c.person || c.newName);
 }
 
-async function reportText(t: Turn, text: string): Promise<boolean> {
+/** `reading`: the learned reader's family for words no rule reads (core/understanding/learned), sure or chosen by the rep. */
+async function reportText(t: Turn, text: string, reading?: string): Promise<boolean> {
   const hasActive = t.convo.activeActionId !== null;
   const said = t.lines.length;
   // small talk fails the probe (null, nothing said); a report with nowhere to go is told so
-  const s = await resolveSession(t, { kind: 'text', text }, { text, ...(hasActive ? {} : { probe: () => looksLikeReport(t, text) }) });
+  const probe = async () => !!reading || looksLikeReport(t, text);
+  const s = await resolveSession(t, { kind: 'text', text }, { text, ...(hasActive ? {} : { probe }) });
   if (s === 'asked') return true;
   if (!s) return t.lines.length > said;
-  let u = understand(text, await slotContext(t, s));
+  const context = async () => ({ ...(await slotContext(t, s)), ...(reading ? { reading } : {}) });
+  let u = understand(text, await context());
   let changed = false;
   if (u.changes.length > 0) {
     // personnel changes first, so a newcomer named in them ("新来的钱主任是拍板的") is a contact for the role
     changed = await applyContactChanges(t, s, u.changes);
-    u = understand(text, await slotContext(t, s));
+    u = understand(text, await context());
     // "刘伟调岗了" is about 刘伟, not a 对接人 for this report
     if (!u.slots.role) delete u.slots.person;
   }
@@ -351,6 +355,13 @@ async function answerPending(t: Turn, text: string, cmd: Command | null): Promis
       return true;
     }
     case 'share_document': return answerShare(t, text, p, cmd);
+    case 'which_reading':
+      return answerWhichReading(t, p, text, cmd, async (said, reading) => {
+        if (!reading.startsWith('cmd:')) { await reportText(t, said, reading); return; }
+        const chosen = reading.slice(4) as Command;
+        await runCommand(t, chosen);
+        reaskPending(t, chosen);
+      });
     case 'deal_skip_reason': {
       if (cmd === 'cancel' || isNo(text)) {
         setPending(t, null);

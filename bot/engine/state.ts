@@ -112,7 +112,9 @@ export type PendingQuestion =
   | {
     kind: 'share_document'; step: 'contact' | 'document' | 'deal' | 'confirm'; plan: SharePlan;
     options: Array<{ id: number; name: string; label: string; customerId?: number; customerName?: string }>;
-  };
+  }
+  /** 你是想1.记下联系人变动（离职），还是2.…？ — the learned reader's readings of `text`; the answer picks one. */
+  | { kind: 'which_reading'; text: string; readings: Array<{ label: string; describe: string }> };
 
 /** A document being shared from the chat: the words said, and each part once it is known. */
 export interface SharePlan {
@@ -210,5 +212,6 @@ export function storedPending(raw: unknown): PendingQuestion | null {
     case 'which_deal': return { ...q, options: q.options.map((o) => ({ ...o, id: num(o.id) })) };
     case 'deal_skip_reason': return { ...q, opportunityId: num(q.opportunityId) };
     case 'share_document': return q;
+    case 'which_reading': return q;
   }
 }

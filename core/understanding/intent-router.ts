@@ -216,6 +216,8 @@ export interface RoutedIntent {
   clarify: string | null;
   /** What the learned reader said, when the rules were silent and it was asked. */
   learned?: LearnedReading;
+  /** The learned readings a clarifying question offers, in the order it names them (answered 1, 2 or 是). */
+  choices?: ScoredIntent[];
 }
 
 /** Readings that go together rather than compete: a role said with a date is one report message. */
@@ -284,5 +286,6 @@ function learnedRoute(text: string, ctx: IntentContext, ranked: ScoredIntent[]):
   if (learned.verdict === 'act') return { best: a, ranked: [a, ...ranked], clarify: null, learned };
   const second = learned.second ? learnedIntent(learned.second.label, learned.second.p) : null;
   const b = second && actionable(second, ctx) ? second : null;
-  return { best: a, ranked: [a, ...ranked], clarify: b ? `你是想${a.describe}，还是${b.describe}？` : `你是想${a.describe}吗？`, learned };
+  const clarify = b ? `你是想1.${a.describe}，还是2.${b.describe}？都不是就回复“不是”。` : `你是想${a.describe}吗？`;
+  return { best: a, ranked: [a, ...ranked], clarify, learned, choices: b ? [a, b] : [a] };
 }

@@ -39,6 +39,8 @@ export interface UnderstandContext {
   pendingSlot?: string;
   lastFilled?: string;
   awaitingYesNo?: boolean;
+  /** A learned family to fill when no rule reads the message: the one the rep chose when asked ('stance:反对'). */
+  reading?: string;
 }
 
 export interface Understanding {
@@ -63,9 +65,10 @@ export function understand(text: string, ctx: UnderstandContext): Understanding 
   });
   const said = detectContactChanges(text, contacts, ctx.now);
   const intent = routeIntent(text, intentCtx);
-  // no rule found a role, stance or change, and the learned reader is sure of one: the extractors fill its slots
-  const learned = intent.best?.learned && !intent.clarify && !slots.role && !slots.attitude && said.length === 0
-    ? fillLearned(intent.best.learned, text, { now: ctx.now, contacts, fields: ctx.fields ?? DEFAULT_UNDERSTANDING_FIELDS }, slots)
+  // no rule found a role, stance or change, and the learned reader is sure of one (or the rep chose it): the extractors fill its slots
+  const reading = ctx.reading ?? (intent.clarify ? undefined : intent.best?.learned);
+  const learned = reading && !slots.role && !slots.attitude && said.length === 0
+    ? fillLearned(reading, text, { now: ctx.now, contacts, fields: ctx.fields ?? DEFAULT_UNDERSTANDING_FIELDS }, slots)
     : { slots, changes: said };
   const changes = learned.changes;
   // "刘伟周一离职的": the day is when the change happened, not the next contact

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type pg from 'pg';
 import { freshDatabase } from '../../support/database.js';
 import { lookups } from '../actions/actions-helpers.js';
-import { activeActionOf, botDepsFor, contactsOfCustomer, say, soundAlike } from './bot-helpers.js';
+import { activeActionOf, botDepsFor, contactsOfCustomer, draftOf, say, soundAlike } from './bot-helpers.js';
 
 /**
  * Issue #24's learned fallback in the chat: a message no hand-written rule reads is read by the learned
@@ -43,12 +43,22 @@ describe('the bot reads what no rule reads through its learned reader', () => {
     expect(rows).to.have.length(0);
   });
 
-  it('asks, and records nothing, when a stance read goes against the words\' lean', async () => {
+  it('asks which reading was meant when a stance read goes against the words\' lean, and records the one chosen', async () => {
     const deps = botDepsFor(pool);
     await checkIn(deps);
     const [contact] = await contactsOfCustomer(pool, '华联超市总部');
-    const reply = await say(deps, 'rep.zhao', `${contact.name}对我们的印象很差`);
-    expect(reply).to.match(/^你是想.*“支持”.*还是.*“反对”？/);
-    expect(reply).to.not.include('已记录');
+    const asked = await say(deps, 'rep.zhao', `${contact.name}对我们的印象很差`);
+    expect(asked).to.match(/^你是想1\..*“支持”，还是2\..*“反对”？/).and.not.include('已记录');
+    expect(await say(deps, 'rep.zhao', '2')).to.include(`${contact.name}`).and.include('态度：反对');
+  });
+
+  it('records nothing when the rep says none of the readings was meant', async () => {
+    const deps = botDepsFor(pool);
+    await checkIn(deps);
+    const [contact] = await contactsOfCustomer(pool, '华联超市总部');
+    expect(await say(deps, 'rep.zhao', `${contact.name}对我们的印象很差`)).to.match(/^你是想/);
+    expect(await say(deps, 'rep.zhao', '都不是')).to.include('这句先不记');
+    const draft = await draftOf(pool, (await activeActionOf(pool, 'rep.zhao'))!);
+    expect(JSON.stringify(draft)).to.not.include('反对').and.not.include('oppose');
   });
 });

@@ -73,7 +73,8 @@ describe('the learned reader', () => {
 
   it('asks instead of recording a stance that goes against the message\'s lean', () => {
     const u = understand('马强对我们的印象很差', ctx);
-    expect(u.intent.clarify).to.match(/^你是想.+还是.+“反对”？$/);
+    expect(u.intent.clarify).to.match(/^你是想1\..+“支持”，还是2\..+“反对”？/);
+    expect(u.intent.choices?.map((c) => c.learned)).to.deep.equal(['stance:支持', 'stance:反对']);
     expect(u.slots.attitude).to.equal(undefined);
   });
 
