@@ -28,6 +28,12 @@ import { readLearned, type LearnedReading } from './learned/reader.js';
 export const INTENT_MARGIN = 0.1;
 /** Below this a reading is not worth acting on, nor worth asking about. */
 export const INTENT_FLOOR = 0.5;
+/**
+ * A rule reading below this is a weak one — a date that is a small part of its message ("今天都见了谁"), a role
+ * or a change said of nobody, report content — and a sure learned reading of another family overrides it.
+ * From 0.7 up (a colloquial command, a named role or change, a date that is most of the message) the rules decide.
+ */
+export const RULES_SURE = 0.7;
 
 export type IntentKind =
   | 'command' | 'stage_move' | 'contact_change' | 'role_statement' | 'date_answer' | 'correction'
@@ -227,10 +233,13 @@ const COMPATIBLE = new Set(['role_statement|date_answer', 'contact_change|role_s
 export function routeIntent(text: string, ctx: IntentContext): RoutedIntent {
   const ranked = rankIntents(text, ctx);
   const [a, b] = ranked;
-  if (!a || a.score < INTENT_FLOOR) {
-    // a stance (李明很支持我们) or a photo tag the rules read has no intent of its own: the slots carry it
-    const read = detectAttitude(text) || detectPhotoTag(text, ctx.photoTags ?? []);
-    return read ? { best: null, ranked, clarify: null } : learnedRoute(text, ctx, ranked);
+  // a stance (李明很支持我们) or a photo tag the rules read has no intent of its own: the slots carry it
+  const slotsRead = () => !!detectAttitude(text) || !!detectPhotoTag(text, ctx.photoTags ?? []);
+  if (!a || a.score < INTENT_FLOOR) return slotsRead() ? { best: null, ranked, clarify: null } : learnedRoute(text, ctx, ranked);
+  if (a.score < RULES_SURE && !slotsRead()) {
+    // a weak rule reading gives way only to a sure learned one of another family, never to a question
+    const learned = learnedRoute(text, ctx, ranked);
+    if (learned.best && !learned.clarify && learned.best.kind !== a.kind) return learned;
   }
   const close = b && b.score >= INTENT_FLOOR && a.score - b.score < INTENT_MARGIN && b.kind !== a.kind
     && !COMPATIBLE.has(`${a.kind}|${b.kind}`) && !COMPATIBLE.has(`${b.kind}|${a.kind}`);

@@ -117,6 +117,7 @@ const TECHNICAL: Record<string, string> = {
   'core/understanding/zh-datetime.ts#DEFAULT_DATE_HOUR': 'the hour a date without a time is read as',
   'core/understanding/intent-router.ts#INTENT_MARGIN': 'parser tuning: how close two readings of one message are before the bot asks (scored on the utterance table)',
   'core/understanding/intent-router.ts#INTENT_FLOOR': 'parser tuning: the score below which a reading is ignored',
+  'core/understanding/intent-router.ts#RULES_SURE': 'parser tuning: the rule score below which a sure learned reading of another family decides',
   'core/understanding/learned/reader.ts#LEARNED_CONFIDENCE': 'parser tuning: how sure the learned reader must be to act (chosen on the public table\'s cross-validation)',
   'core/understanding/learned/reader.ts#LEARNED_MARGIN': 'parser tuning: how close two learned readings are before the bot asks',
   'core/understanding/learned/reader.ts#LEARNED_ASK_FLOOR': 'parser tuning: below it the learned reader has no opinion worth a question',

@@ -72,10 +72,13 @@ describe('the learned reader', () => {
   });
 
   it('asks instead of recording a stance that goes against the message\'s lean', () => {
-    const u = understand('马强对我们的印象很差', ctx);
-    expect(u.intent.clarify).to.match(/^你是想1\..+“支持”，还是2\..+“反对”？/);
-    expect(u.intent.choices?.map((c) => c.learned)).to.deep.equal(['stance:支持', 'stance:反对']);
-    expect(u.slots.attitude).to.equal(undefined);
+    // a model that has only seen "对我们…" said kindly reads any "对我们…" as 支持; the lean (冷淡) says otherwise
+    const taught = [['刘伟对我们很好', 'stance:支持'], ['张杰对我们挺热情', 'stance:支持'], ['周芳对我们不错', 'stance:支持'], ['孙丽反对', 'stance:反对'], ['好冷啊', 'none']]
+      .map(([text, label]) => ({ features: featuresOf(text, ctx), label }));
+    const model = trainReader(taught);
+    const cold = readWith(model, '马强对我们很冷淡', ctx);
+    expect([cold.label, cold.verdict, cold.second?.label]).to.deep.equal(['stance:支持', 'ask', 'stance:反对']);
+    expect(readWith(model, '马强对我们很热情', ctx).verdict).to.equal('act');
   });
 
   it('acts on a change no rule reads, and leaves who it is to contact resolution: a sound-alike is asked, never written', () => {
