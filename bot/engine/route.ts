@@ -105,14 +105,18 @@ async function handleText(t: Turn, raw: string, replayed: boolean): Promise<void
     now: t.now, photoTags: DEFAULT_PHOTO_TAGS, ...(st.pendingSlot ? { pendingSlot: st.pendingSlot } : {}),
     awaitingYesNo: p?.kind === 'confirm_submit' || p?.kind === 'start_visit' || (p?.kind === 'share_document' && p.step === 'confirm') || (p?.kind === 'which_contact' && p.candidates.length === 1),
   });
+  // the learned reader speaks only where no rule did, and after every reader the router does not know (below)
+  const learned = routed.best?.learned ?? (routed.choices ? routed.choices[0].learned : undefined);
   const cmd = routed.best?.kind === 'command' ? routed.best.command! : null;
-  if (!replayed && (await answerPending(t, text, cmd))) return;
+  // a yes or a no only the learned reader recognised answers the yes/no question as the plain word would
+  const answer = learned === 'yes' ? '是' : learned === 'no' ? '不是' : text;
+  if (!replayed && (await answerPending(t, answer, learned ? null : cmd))) return;
   if (!replayed && isNo(text) && (await holdScheduledReport(t))) return;
-  if (routed.clarify && !replayed) {
-    if (!askWhichReading(t, text, routed)) say(t, routed.clarify);
+  if (routed.clarify && !replayed && !learned) {
+    say(t, routed.clarify);
     return;
   }
-  if (cmd) {
+  if (cmd && !learned) {
     await runCommand(t, cmd);
     reaskPending(t, cmd);
     return;
@@ -121,7 +125,15 @@ async function handleText(t: Turn, raw: string, replayed: boolean): Promise<void
   if (isLicenceRequest(text)) return askForLicence(t, text);
   if (t.convo.state.daily && (await continueDailyReport(t, text))) return;
   if (await moveDealByText(t, text)) return;
-  if (await reportText(t, text, routed.best?.learned)) return;
+  if (learned && routed.clarify) {
+    if (!replayed && !askWhichReading(t, text, routed)) say(t, routed.clarify);
+    if (!replayed) return;
+  } else if (cmd) {
+    await runCommand(t, cmd);
+    reaskPending(t, cmd);
+    return;
+  }
+  if (await reportText(t, text, routed.clarify ? undefined : learned)) return;
   say(t, notUnderstood(text), shortHelp());
 }
 
