@@ -319,3 +319,8 @@ export function roleDenial(text: string, contacts: readonly ContactRef[], option
 export function roleStatements(text: string, contacts: readonly ContactRef[], options: readonly string[]): RoleStatement[] {
   return chainStatements(text, contacts, options).filter((s): s is RoleStatement => s.role !== null);
 }
+
+/** True when the text says anything of a role, even denied or asked ("不是他拍板", "是刘伟拍板吗"): the rules' to read. */
+export function mentionsRole(text: string): boolean {
+  return rolesIn(text, []).length > 0;
+}

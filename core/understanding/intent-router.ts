@@ -14,7 +14,7 @@
  */
 import { fixCommandTypos } from './command-typos.js';
 import { detectContactChanges } from './contact-changes.js';
-import { detectAttitude, detectPeople, detectRole, type ContactRef } from './decision-chain.js';
+import { detectAttitude, detectPeople, detectRole, mentionsRole, type ContactRef } from './decision-chain.js';
 import { detectCommand, detectPhotoTag, detectStageMove, isNo, isNoise, isYes, parseCorrection, type Command, type NamedPosition } from './intents.js';
 import { parseZhDateTime } from './zh-datetime.js';
 import type { AskedContext } from './learned/features.js';
@@ -233,8 +233,8 @@ const COMPATIBLE = new Set(['role_statement|date_answer', 'contact_change|role_s
 export function routeIntent(text: string, ctx: IntentContext): RoutedIntent {
   const ranked = rankIntents(text, ctx);
   const [a, b] = ranked;
-  // a stance (李明很支持我们) or a photo tag the rules read has no intent of its own: the slots carry it
-  const slotsRead = () => !!detectAttitude(text) || !!detectPhotoTag(text, ctx.photoTags ?? []);
+  // a stance (李明很支持我们), a role denied or asked (不是他拍板) or a photo tag: read by the rules, without an intent of its own
+  const slotsRead = () => !!detectAttitude(text) || mentionsRole(text) || !!detectPhotoTag(text, ctx.photoTags ?? []);
   if (!a || a.score < INTENT_FLOOR) return slotsRead() ? { best: null, ranked, clarify: null } : learnedRoute(text, ctx, ranked);
   if (a.score < RULES_SURE && !slotsRead()) {
     // a weak rule reading gives way only to a sure learned one of another family, never to a question
