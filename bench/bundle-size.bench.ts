@@ -4,7 +4,8 @@
  * its static imports, plus their CSS), from Vite's manifest of the current
  * build. Budget (issue "The WeCom H5 app"): the rep's visit flow ≤ 250 KB.
  * Chunks a page loads later (ECharts inside the graph, the JS-SDK inside
- * WeCom only) are reported separately as `lazy_*`.
+ * WeCom only, the barcode decoder on the first scan outside WeCom) are reported
+ * separately as `lazy_*`, with the files they fetch (the decoder's .wasm).
  *
  *   npx tsx bench/bundle-size.bench.ts
  */
@@ -19,7 +20,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'miniprogram', 'dist');
 const BUDGET_KB = 250;
 
-interface Chunk { file: string; src?: string; isEntry?: boolean; isDynamicEntry?: boolean; imports?: string[]; dynamicImports?: string[]; css?: string[] }
+interface Chunk { file: string; src?: string; isEntry?: boolean; isDynamicEntry?: boolean; imports?: string[]; dynamicImports?: string[]; css?: string[]; assets?: string[] }
 type Manifest = Record<string, Chunk>;
 
 const gzCache = new Map<string, number>();
@@ -61,6 +62,7 @@ export async function run(): Promise<BenchResult> {
   for (const [key, c] of Object.entries(m)) {
     if (!c.isDynamicEntry || pages.includes(key)) continue;
     const files = closure(m, key);
+    for (const a of c.assets ?? []) files.add(a);
     for (const f of shell) files.delete(f);
     const name = `lazy_${path.basename(c.src ?? key).replace(/\.(vue|js|ts)$/, '').replace(/[^\w]/g, '_')}_kb_gz`;
     metrics[name] = kb(sum(files));

@@ -87,6 +87,6 @@ function precompress(dir) {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) precompress(p);
-    else if (/\.(js|css|html|svg|json)$/.test(e.name) && statSync(p).size > 1024) writeFileSync(`${p}.gz`, gzipSync(readFileSync(p), { level: 9 }));
+    else if (/\.(js|css|html|svg|json|wasm)$/.test(e.name) && statSync(p).size > 1024) writeFileSync(`${p}.gz`, gzipSync(readFileSync(p), { level: 9 }));
   }
 }

@@ -7,7 +7,7 @@ import { H5_CSP } from './security-headers.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../miniprogram');
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.ico': 'image/x-icon', '.webp': 'image/webp',
+  '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.ico': 'image/x-icon', '.webp': 'image/webp', '.wasm': 'application/wasm',
 };
 
 /**

@@ -20,17 +20,22 @@ export function buildH5IfStale(): void {
 export interface LaunchOptions {
   /** A WAV file the fake microphone plays (getUserMedia needs no prompt); without it, no microphone. */
   microphoneWav?: string;
+  /** An MJPEG file the fake camera shows (getUserMedia needs no prompt); without it, no camera. */
+  cameraMjpeg?: string;
 }
 
 export async function launch(o: LaunchOptions = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
-  const mic = o.microphoneWav
-    ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${o.microphoneWav}`]
-    : [];
+  const fake = o.microphoneWav || o.cameraMjpeg ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] : [];
+  const media = [
+    ...fake,
+    ...(o.microphoneWav ? [`--use-file-for-fake-audio-capture=${o.microphoneWav}`] : []),
+    ...(o.cameraMjpeg ? [`--use-file-for-fake-video-capture=${o.cameraMjpeg}`] : []),
+  ];
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-dev-shm-usage', ...mic],
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-dev-shm-usage', ...media],
   });
 }
 
