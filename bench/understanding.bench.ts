@@ -1,8 +1,8 @@
 /**
  * How many utterances core/understanding reads right: the public table
  * (test/fixtures/understanding/utterances.tsv, target ≥ 97 %) and, when
- * present, the held-out table written without tuning against it
- * (utterances-holdout.tsv, target ≥ 95 %, the stand-in for the unseen set).
+ * present, the held-out tables written without tuning against them
+ * (utterances-holdout*.tsv, target ≥ 95 %, the stand-in for the unseen set).
  * Also the time to read one message, against a baseline in the same run:
  * jieba segmenting the same text, which every report pays anyway.
  *
@@ -13,7 +13,7 @@
  *   npm run bench -- understanding
  *   UTTERANCES=path/to/other.tsv npm run bench -- understanding   (an unseen table in the same format)
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { segment, warmUpSegmenter } from '../core/flow/segmenter.js';
@@ -24,7 +24,9 @@ import {
 } from '../test/support/understanding-table.js';
 import { msSince, printTable, type BenchResult } from './report.js';
 
-const HOLDOUT = path.join(path.dirname(TABLE_PATH), 'utterances-holdout.tsv');
+/** Every held-out table beside the public one (utterances-holdout*.tsv): written before the tuning they measure. */
+const HOLDOUTS = readdirSync(path.dirname(TABLE_PATH)).filter((f) => /^utterances-holdout.*\.tsv$/.test(f)).sort()
+  .map((f) => path.join(path.dirname(TABLE_PATH), f));
 
 function scoreFile(file: string): { rate: number; passed: number; total: number; cases: UtteranceCase[] } {
   const cases = parseUtteranceTable(readFileSync(file, 'utf8'));
@@ -49,7 +51,7 @@ export async function run(): Promise<BenchResult> {
   metrics['learned reader: acted on %'] = pct(cv.acted.share);
   metrics['learned reader: right when acting %'] = pct(cv.acted.accuracy);
   metrics['learned reader: asked %'] = pct(cv.asked.share);
-  const files = [TABLE_PATH, ...(existsSync(HOLDOUT) ? [HOLDOUT] : []), ...(process.env.UTTERANCES ? [process.env.UTTERANCES] : [])];
+  const files = [TABLE_PATH, ...HOLDOUTS, ...(process.env.UTTERANCES ? [process.env.UTTERANCES] : [])];
   let all: UtteranceCase[] = [];
   for (const file of files) {
     const r = scoreFile(file);

@@ -9,7 +9,7 @@
  */
 
 import { BUYING_ROLE_LABELS, buyingRoleFromLabel, type Attitude, type BuyingRole } from '../flow/buying-centre.js';
-import { honorificsIn, isPoliteOnly, namesIn, oneCharOff, soundsAlike, titleFits } from './names.js';
+import { honorificsIn, isPoliteOnly, namesIn, oneCharOff, soundsAlike, titleFits, titleHolds } from './names.js';
 
 export interface ContactRef {
   id: number;
@@ -40,12 +40,12 @@ const ROLE_PHRASES: Array<{ role: BuyingRole; attitude?: Attitude; isCoach?: boo
   // 很支持我们 / 挺我们 / 认可 say how someone stands (a stance); "是支持我们的(人)" says who they are: our 内线
   { role: 'influencer', attitude: 'support', isCoach: true, phrases: /内部支持者|内线|教练|coach|champion|内应|是(个|一个)?支持我们的|帮我们说话|替我们说话|自己人|(给|跟|向)我们透(了|过)?(点)?(消息|底|口风|风)|(帮|替|给)我们.{0,8}(说好话|美言|说情|推荐)|通风报信/i },
   // English and slang said beside Chinese: "boss是王院长", "KP是王建国", "王院长是老大", "decision maker"
-  { role: 'decider', phrases: /(是|就是)(我们的|他们的|真正的|最大的)?(大?boss|大?老板|老大(?!难)|kp|decision ?maker|关键人)|^(大?boss|大?老板|老大|kp|decision ?maker|关键人)(是|就是)|decision ?maker|决策者|决策人|拍板|拍(的|了)板|说了(才)?算|说的(才)?算|(说话|拍板)才(算|管用)|最终决定|最后定|定夺|一把手|签字|签批|有决定权|决定权|做决定|最终拍|大老板|老板说了|关键决策|最后批|最终审批|点头才行|他点头|她点头|能定下来|定的人|(定不定|买不买|签不签|批不批|成不成|要不要)(得|要|还得|还要)?(看|听|靠)|得看.{0,6}(意思|点头|拍板)|点头|(最终|最后)还是.{1,6}?(定|拍|签|批)/i },
+  { role: 'decider', phrases: /(是|就是)(我们的|他们的|真正的|最大的)?(大?boss|大?老板|老大(?!难)|kp|decision ?maker|关键人)|^(大?boss|大?老板|老大|kp|decision ?maker|关键人)(是|就是)|decision ?maker|决策者|决策人|拍板|拍(的|了)板|说了(才)?算|说的(才)?算|(说话|拍板)才(算|管用)|最终决定|最后定|定夺|一把手|签字|签批|有决定权|决定权|做决定|最终拍|大老板|老板说了|关键决策|最后批|最终审批|点头才行|他点头|她点头|能定下来|定的人|(定不定|买不买|签不签|批不批|成不成|要不要|上不上|进不进|换不换|用不用)(买|签|上|进|换)?(得|要|还得|还要|都|全)?(看|听|靠|凭|取决于)|得看.{0,6}(意思|点头|拍板)|点头|(最终|最后)还是.{1,6}?(定|拍|签|批)|点(个|下)头|一句话(的事|就(能|可以)?(定|拍板|搞定|决定|成|行|算))|(看|凭|听)[^，,。]{0,6}一句话|(同意|点头|拍了板|认可|开口)(了)?(就|才)(能|可以|行|算|成|好)|发话|(能|可以)?(做主|作主)|做得了主|决定(权|的权力)|拍板的?权/i },
   { role: 'initiator', phrases: /发起者|发起人|最早提|最先提|最早是.{0,6}提|先提出|提出(来)?(的)?需求|提的需求|需求是.{0,8}提|牵头|立项的|发起的|发起了|是.{0,4}发起|(牵|起)(了)?(个|的)?头|(带|挑|开)(了|的)(个)?头|(最初|最早|起初|当初|一开始)(是|就是|由)?.{0,6}(提出|提起|提议|提的|说要|想要|张罗|要买|要换)|张罗(起来)?的|(搞|推|弄|张罗)起来的|(先|最先|率先)提议|提议(买|采购|上|换|引进)/ },
-  { role: 'gatekeeper', phrases: /把关者|(一票)?否决权|一票否决|能否决|卡在|卡着|卡住|不松口|不放行|那关|这关|一关|把着|拦着|挡着|压着不批|(一直|还|都)?(压着|拖着)|卡(预算|钱|付款|审批|经费|流程)|(要|负责|来|在)?把关|不(付款|给钱|放款|批)|(审批|预算|付款|报销|合同)(都)?(要|得|必须|需要)?经过|不签字|财务把关|管(着|的是)?(钱|钱袋子|预算|经费|付款)|(预算|经费|钱|付款|财务)(的事|的事情|这块|方面)?(归|由).{0,4}?(在管|管着|负责|来管|管)|(预算|经费|钱)(是|由|归)?.{0,4}(在管|管着|负责|来管)|管财务|财务审批|付款审批|财务负责人|把财务关|审批关|守门/ },
-  { role: 'buyer', phrases: /采购者|采购负责人|负责采购|管采购|采购的负责人|采购这块|采购口|走采购流程|(采购)?合同(是|由|归)?.{0,4}?(在签|来签|负责|在管)|(采购|招标|下单|合同)(流程|手续)(是|由|归)?.{0,6}(在走|来走|在办|来办|负责|在管)|负责下单|下单的|谈价格的|负责商务|商务谈判|对接采购|采购由|管(下单|合同|招标|报价|商务|订货)|(下单|订货|招标|采购)(的事|这块)?(是|由).{0,4}?(负责|在管|来做|在做)/ },
+  { role: 'gatekeeper', phrases: /把关者|(一票)?否决权|一票否决|能否决|卡在|卡着|卡住|不松口|不放行|那关|这关|一关|把着|拦着|挡着|压着不批|(一直|还|都)?(压着|拖着)|卡(预算|钱|付款|审批|经费|流程)|(要|负责|来|在)?把关|不(付款|给钱|放款|批)|(审批|预算|付款|报销|合同)(都)?(要|得|必须|需要)?经过|不签字|财务把关|管(着|的是)?(钱|钱袋子|预算|经费|付款)|(预算|经费|钱|付款|财务)(的事|的事情|这块|方面)?(归|由).{0,4}?(在管|管着|负责|来管|管)|(预算|经费|钱)(是|由|归)?.{0,4}(在管|管着|负责|来管)|管财务|财务审批|付款审批|财务负责人|把财务关|审批关|守门|审批权|(预算|钱袋子|钱|经费|财权|审批)(都|全)?(握|攥|捏|掌握|管)?在[^，,。]{1,6}手(里|上|中)|(握|攥|捏|掌)着(预算|钱袋子|财权)|(?<!现在|改由|换成)(预算|付款|经费|财务|回款|结算|报销)(的事情?|这一?块|那一?块|那边|这边|方面)?(都)?(归|由|是)[^，,。]{1,8}?(在|来)?(管|负责|主管|分管)/ },
+  { role: 'buyer', phrases: /采购者|采购负责人|负责采购|管采购|采购的负责人|采购这块|采购口|走采购流程|(采购)?合同(是|由|归)?.{0,4}?(在签|来签|负责|在管)|(采购|招标|下单|合同)(流程|手续)(是|由|归)?.{0,6}(在走|来走|在办|来办|负责|在管)|负责下单|下单的|谈价格的|负责商务|商务谈判|对接采购|采购由|管(下单|合同|招标|报价|商务|订货)|(下单|订货|招标|采购)(的事|这块)?(是|由).{0,4}?(负责|在管|来做|在做)|(?<!现在|改由|换成)(采购|下单|订货|招标|合同|商务|谈价|议价|采购流程)(的事情?|这一?块|那一?块|那边|这边|方面|流程|工作)?(都)?(归|由|是)[^，,。]{1,8}?(在|来)?(管|负责|主管|分管|跑|办)|(分管|主管|管着)(采购|下单|招标|合同|商务)/ },
   { role: 'user', phrases: /使用者|具体操作|负责操作|使用部门|用的人|具体用|具体使用|一线使用|使用科室|用户部门|天天用|实际用|操作设备|上手用|真正用|用设备的|(天天|每天|一直|经常|平时|主要)+(都|也)?(在)?(用|操作|使用)|操作(这个|这套|这台)?(系统|设备|机器|仪器)|用得(最)?多|(?<![对想愿肯让])用我们(的)?(设备|产品)|临床(在)?用|用机器的/ },
-  { role: 'influencer', phrases: /影响者|技术把关|把技术关|技术评估|评估技术|技术上把关|技术(这块|这一块|方面|上)?的?负责人|管技术|技术论证|参数.{0,4}定|出参数|定参数|写参数|(管|负责|定|出)[^，,。]{0,6}?(技术参数|参数)|有话语权|(意见|看法|建议)(很|挺|非常|比较)?(重要|关键|管用|有分量)|说话.{0,3}有分量|有分量|提意见|影响(很大|决策|选型)|专家|(负责|管|主管|主导|在做|做|参与|牵头做|在|来)(的)?(方案|设备|产品|技术|临床)?(评估|评审|论证|选型|评标|测评|试用评价)|(评估|评审|论证|选型|评标|测评)(工作|这块|这一块)?(是|由|归)?.{0,4}(负责|在管|管|来做|说了算)/ },
+  { role: 'influencer', phrases: /影响者|技术把关|把技术关|技术评估|评估技术|技术上把关|技术(这块|这一块|方面|上)?的?负责人|管技术|技术论证|参数.{0,4}定|出参数|定参数|写参数|(管|负责|定|出)[^，,。]{0,6}?(技术参数|参数)|有话语权|(意见|看法|建议)(很|挺|非常|比较)?(重要|关键|管用|有分量)|说话.{0,3}有分量|有分量|提意见|影响(很大|决策|选型)|专家|(负责|管|主管|主导|在做|做|参与|牵头做|在|来)(的)?(方案|设备|产品|技术|临床)?(评估|评审|论证|选型|评标|测评|试用评价)|(评估|评审|论证|选型|评标|测评)(工作|这块|这一块)?(是|由|归)?.{0,4}(负责|在管|管|来做|说了算)|(?<!现在|改由|换成)(技术|参数|评估|选型|论证)(的事情?|这一?块|那一?块|那边|这边|方面)(都)?(归|由|是)[^，,。]{1,8}?(在|来)?(管|负责)/ },
 ];
 
 const ATTITUDE_PHRASES: Array<{ attitude: Attitude; phrases: RegExp }> = [
@@ -127,7 +127,7 @@ function deniedRole(text: string, options: readonly string[]): RoleMention | nul
   return first?.denied ? withAttitude(first, text) : null;
 }
 
-const TITLE_WORDS = /(采购|运营|财务|品类|设备科|设备|采购中心|药剂科|药剂|骨科|检验科|影像科|信息科|护理部|医务处|门店运营|门店|销售|市场|技术|行政|工程)(经理|主管|总监|专员|主任|副主任|负责人|科长|护士长|处长|部长)|(?:副院长|院长|总经理|副总|总监|店长|区域经理|护士长|科主任|董事长|主任|科长|处长|部长|主管|经理)/g;
+const TITLE_WORDS = /(采购|运营|财务|品类|设备科|设备|采购中心|药剂科|药剂|骨科|检验科|影像科|信息科|护理部|医务处|门店运营|门店|销售|市场|技术|行政|工程)(经理|主管|总监|专员|主任|副主任|负责人|科长|护士长|处长|部长)|(?:院长秘书|院长助理|副院长|院长|总经理|副总|总监|店长|区域经理|护士长|科主任|董事长|主任|科长|处长|部长|主管|经理)/g;
 
 export interface PersonMention {
   /** How the rep referred to them: '刘总', '刘伟', '采购经理'. */
@@ -153,9 +153,10 @@ function titleWordsIn(text: string): string[] {
   return [...text.matchAll(TITLE_WORDS)].map((m) => m[0]);
 }
 
+/** The post said is the contact's (设备科主任, 院长 of a 副院长) — not a word inside another post (院长 of a 院长秘书). */
 function matchesTitle(c: ContactRef, words: readonly string[]): boolean {
   const hay = `${c.department ?? ''}${c.title ?? ''}`;
-  return words.some((w) => hay.includes(w) || (c.title !== null && c.title.length >= 2 && w.includes(c.title)));
+  return words.some((w) => titleHolds(hay, w) || (c.title !== null && c.title.length >= 2 && w.includes(c.title)));
 }
 
 /** True when the mention may be written to its one candidate without asking. */
@@ -192,7 +193,9 @@ export function detectPeople(text: string, contacts: readonly ContactRef[]): Per
     // 采购经理刘总: the title said beside the surname narrows it further
     const narrowed = titleWords.length > 0 ? pool.filter((c) => matchesTitle(c, titleWords)) : [];
     const candidates = narrowed.length > 0 ? narrowed : pool;
-    const fits = fit.length > 0 || narrowed.length > 0;
+    // 周主管 of the one 周 on file (a 采购专员): sure, unless the post said is another contact's (张院长 when 张 is a 主任)
+    const onlyOne = sameSurname.length === 1 && !contacts.some((c) => !c.name.startsWith(h.surname) && titleFits(c.title, h.title));
+    const fits = fit.length > 0 || narrowed.length > 0 || onlyOne;
     const match: PersonMention['match'] = fits && !polite ? 'surname_title' : candidates.length > 0 ? 'surname' : 'none';
     add({ mention: h.mention, surname: h.surname, honorific: h.title, titleWords, candidates, match, index: h.index });
   }

@@ -81,9 +81,9 @@ const DROP = '(就|先)?(不要了|不写了|不交了|不报了|不提交了|�
 
 /** How reps ask for a command in their own words; the exact phrasings are detectCommand's. */
 const COLLOQUIAL: Array<[Command, RegExp]> = [
-  ['my_tasks', new RegExp(`(有|还有|剩)?(啥|什么|哪些|几个|多少|几件)(任务|待办|事儿?|活儿?|要做的|要干的|要跑的|工作)|(啥|什么|哪些)(要|需要|该|得)(做|干|跑|跟进|跟|拜访|处理|办)的|(任务|待办|活儿?)(有|还有|剩)?(啥|什么|哪些|多少|几个)|(要|该|得)(去|干|做|跑|拜访)(啥|什么|哪些|哪几家|哪|几家)|^${SHOW}?(我的)?(今天的?)?(任务|待办)(列表|清单)?$|^${SHOW}(我)?(${DAY}的?)?(任务|待办|事项)(列表|清单)?$|我的(任务|待办|活儿?)`)],
+  ['my_tasks', new RegExp(`(有|还有|剩)?(啥|什么|哪些|几个|多少|几件)(任务|待办|事儿?|活儿?|要做的|要干的|要跑的|工作|安排|日程|行程|客户要见|客户要跑)|(啥|什么|哪些)(要|需要|该|得)(做|干|跑|跟进|跟|拜访|处理|办)的|(任务|待办|活儿?|安排|日程|行程)(是|有|还有|剩)?(啥|什么|哪些|多少|几个)|(日程|行程|安排|工作)(是)?(怎么|如何)(安排|排)|(要|该|得)(去|干|做|跑|拜访|见)(啥|什么|哪些|哪几家|哪几个|哪|几家|嘛|点啥|谁)|^(去|跑)(哪几家|哪些家|哪些客户|哪儿|哪里)$|^${SHOW}?(我的)?(今天的?)?(任务|待办)(列表|清单)?$|^${SHOW}(我)?(${DAY}的?)?(任务|待办|事项)(列表|清单)?$|我的(任务|待办|活儿?)`)],
   ['my_deals', new RegExp(`${SHOW}?我的(单子|商机|项目|机会)|^${SHOW}(我)?(${DAY}的?|跟进中的?|在跟的?)?(单子|商机)(列表|清单)?$|(手上|手里|手头)(有)?的?(哪些|几个|多少|啥)?(单子|商机|项目)|(单子|商机)(有)?(哪些|几个|多少)|(有|在跟)(哪些|几个|多少|啥)(单子|商机)|(商机|单子)(列表|清单|进展)$`)],
-  ['today_visits', /(今天|今日)(都)?(拜访|跑)了?(哪些|几家|多少|啥)|(今天|今日)的?拜访(情况|记录|列表)|(今天|今日)(去|跑)了(哪些|哪几家|几家|多少家)/],
+  ['today_visits', /(今天|今日)(都)?(拜访|跑|见)了?(哪些|几家|多少|啥|几个)|(今天|今日)(都)?(干|做)了(啥|什么|哪些)|(今天|今日)的?拜访(情况|记录|列表)|(今天|今日)(去|跑)了(哪些|哪几家|几家|多少家)/],
   // a command verb and its object make a command, whatever day is named between them ("帮我生成今天的日报")
   ['daily_report', new RegExp(`(写|填|交|提交|弄|搞|出|补|生成|整理|做|汇总|发)(一?个|一下|一份|下)?(${DAY}的?)?日报|把(${DAY}的?)?日报(写|填|交|提交|弄|搞|生成)|日报(怎么写|怎么弄|怎么填|怎么交|帮我写|写一下|还没写|该交了)|^(今天的?)?日报$`)],
   ['help', /^怎么(操作|使用)$|(你|这个|机器人)?(都)?(能|会|可以)(做|干|帮我干|帮我做)(啥|什么|哪些|嘛)|^(你|机器人)(都)?(能|会|可以)(做|干)$|怎么用|有(什么|啥|哪些)功能|使用说明/],
@@ -143,6 +143,8 @@ const commandIntent: IntentDetector = (text) => {
 };
 
 const FUTURE_CUE = /下次|再约|再去|再来|再联系|回访|复访|约了|约在|约好|跟进|见面|过去|安排|计划|打算|准备|到时/;
+/** A message asking something (今天有什么安排, 明天去哪几家): its 安排 or 去 is the question's, not a plan for a day. */
+const ASKS = /啥|什么|哪些|哪几|哪儿|哪里|谁|嘛|多少|[？?]$/;
 
 const dateIntent: IntentDetector = (text, ctx) => {
   const d = parseZhDateTime(text, ctx.now);
@@ -150,7 +152,7 @@ const dateIntent: IntentDetector = (text, ctx) => {
   const surface = text.replace(/[\s，。！!？?、~～…]+/g, '');
   // how much of the message the date is: "明天下午" is all date, "今天有啥任务" a third
   const coverage = Math.min(1, d.text.length / Math.max(1, surface.length));
-  const cue = FUTURE_CUE.test(text) ? 0.15 : 0;
+  const cue = FUTURE_CUE.test(text) && !ASKS.test(text) ? 0.15 : 0;
   const asked = ctx.pendingSlot?.startsWith('fields.') ? 0.05 : 0;
   return { kind: 'date_answer', score: Math.min(0.95, 0.4 + 0.5 * coverage + cue + asked), describe: `把“${d.text}”记为时间` };
 };

@@ -17,7 +17,7 @@ export const SURNAMES = new Set([...'王李张刘陈杨黄赵吴周徐孙马朱�
 
 /** Titles said after a surname (刘总, 王主任), longest first so 副院长 wins over 院长. */
 export const HONORIFICS = ['护士长', '副院长', '副主任', '总经理', '总监', '经理', '主任', '科长', '处长', '部长', '主管', '院长', '老师',
-  '老板', '董事长', '医生', '大夫', '店长', '助理', '专员', '教授', '书记', '局长', '总', '董', '工', '姐', '哥', '师傅'];
+  '老板', '董事长', '医生', '大夫', '店长', '助理', '秘书', '专员', '教授', '书记', '局长', '总', '董', '工', '姐', '哥', '师傅'];
 
 /** Honorifics that say nothing about the post (刘姐 could hold any title). */
 const POLITE_ONLY = new Set(['老师', '姐', '哥', '师傅', '老板']);
@@ -118,7 +118,20 @@ export function oneCharOff(a: string, b: string): boolean {
   return diff === 1 && a.length >= 3;
 }
 
-/** True when a title holds the honorific: 刘总 fits 总经理 / 副总 / 总监; 王主任 fits 设备科主任. */
+/**
+ * Heads of a post that people use for one another: a 副院长 is called 院长 to his face and may be filed as either;
+ * a hospital's 科长 is its department's 主任. A title holds a head when it ends with it (院长秘书 is a secretary,
+ * not a 院长).
+ */
+const SAME_POST: ReadonlyArray<readonly string[]> = [['院长', '副院长'], ['主任', '副主任', '科长', '科主任', '副科长']];
+
+/** True when the title, as filed, ends with the post said or one people use for it. */
+export function titleHolds(title: string, post: string): boolean {
+  const posts = SAME_POST.find((g) => g.includes(post)) ?? [post];
+  return posts.some((p) => title.endsWith(p));
+}
+
+/** True when a title holds the honorific: 刘总 fits 总经理 / 副总 / 总监; 王主任 fits 设备科主任; 张科长 fits 设备科主任. */
 export function titleFits(title: string | null, honorific: string): boolean {
   if (POLITE_ONLY.has(honorific)) return true;
   if (!title) return false;
@@ -126,7 +139,7 @@ export function titleFits(title: string | null, honorific: string): boolean {
   if (honorific === '董') return /董事/.test(title);
   if (honorific === '工') return /工程师|技术/.test(title);
   if (honorific === '医生' || honorific === '大夫') return /医|主任|科/.test(title);
-  return title.includes(honorific);
+  return titleHolds(title, honorific) || (title.includes(honorific) && !SAME_POST.some((g) => g.includes(honorific)));
 }
 
 export function isPoliteOnly(honorific: string): boolean {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { crossValidate } from '../../../../core/understanding/learned/cross-validation.js';
 import { featuresOf } from '../../../../core/understanding/learned/features.js';
@@ -32,14 +32,18 @@ describe('the learned reader', () => {
     expect(labelOf(['ask'])).to.equal(null);
   });
 
-  it('learns from the public table only: its lines are the table\'s, none from the held-out table', () => {
+  it('learns from the public table only: its lines are the table\'s, none from a held-out table', () => {
     const lines = publicTrainingLines();
     const table = readFileSync(TABLE_PATH, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
     expect(lines.length).to.equal(table.length - table.filter((l) => /\task$|\task\s/.test(l)).length);
-    const holdout = readFileSync(path.join(path.dirname(TABLE_PATH), 'utterances-holdout.tsv'), 'utf8')
-      .split('\n').filter((l) => l.trim() && !l.startsWith('#')).map((l) => l.split('\t')[2]);
+    const dir = path.dirname(TABLE_PATH);
+    const heldOut = readdirSync(dir).filter((f) => f.startsWith('utterances-holdout')).flatMap((f) => readFileSync(path.join(dir, f), 'utf8')
+      .split('\n').filter((l) => l.trim() && !l.startsWith('#')).map((l) => l.split('\t')[2]));
+    expect(heldOut.length).to.be.greaterThan(200);
     const taught = new Set(lines.map((l) => l.text));
-    expect(holdout.filter((t) => taught.has(t) && !table.some((l) => l.split('\t')[2] === t))).to.deep.equal([]);
+    // the first held-out table shares a few short everyday lines with the public one, each read in both
+    const shared = ['下周二吧', '日报', '我手上有几个单子', '好的好的', '下雨了', '好嘞', '周芳不干了', '刚开完会'];
+    expect(heldOut.filter((t) => taught.has(t))).to.have.members(shared);
   });
 
   it('trains the same model twice from the same table', () => {
