@@ -26,6 +26,7 @@ import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerOrgRoutes } from './routes/org.routes.js';
 import { registerRetailRoutes } from './routes/retail.routes.js';
 import { registerSessionRoutes } from './routes/sessions.routes.js';
+import { registerUnderstandingRoutes } from './routes/understanding.routes.js';
 import { registerAttributionRoutes } from './routes/attribution.routes.js';
 import { registerScoreRoutes } from './routes/scores.routes.js';
 import { registerSettingsRoutes } from './routes/settings.routes.js';
@@ -72,6 +73,7 @@ export function createApp(deps: ApiDeps): Koa {
   registerAuthRoutes(kit, deps.wecom);
   registerOrgRoutes(kit);
   registerSessionRoutes(kit);
+  registerUnderstandingRoutes(kit);
   registerCrmRoutes(kit);
   registerAttachmentRoutes(kit, deps.wecom);
   registerConfigRoutes(kit);

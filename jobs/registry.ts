@@ -17,6 +17,7 @@ import { submitScheduledReportsJob } from './submit-scheduled-reports.job.js';
 import { syncOrgJob } from './sync-org.job.js';
 import { tradeTermsJob } from './trade-terms.job.js';
 import { trainWinModelJob } from './train-win-model.job.js';
+import { understandingRetrainJob } from './understanding-retrain.job.js';
 
 /**
  * Every scheduled job: a name, when it runs (cron in Asia/Shanghai, or an
@@ -33,5 +34,5 @@ export const JOBS: JobSpec[] = [
   syncOrgJob, silenceCheckJob, legalReviewSkipsJob, overdueEscalationJob, remindersJob, deliverOutboxJob,
   obstacleHeatmapJob, dashboardSnapshotsJob, dashboardRollupFoldJob, nudgeDraftsJob, fulfilmentCheckJob, licenceExpiryJob,
   evidenceBackfillJob, tradeTermsJob, trainWinModelJob, scoreOpportunitiesJob, submitScheduledReportsJob,
-  scorecardWeeklyJob,
+  scorecardWeeklyJob, understandingRetrainJob,
 ];

@@ -28,6 +28,7 @@ import { answerChangeWhen, applyContactChanges, recordPendingChange } from './co
 import { answerWhichReading, askWhichReading } from './learned-reading.js';
 import { detectCommand, isNo, isNoise, isYes, type Command } from '../../core/understanding/intents.js';
 import { routeIntent } from '../../core/understanding/intent-router.js';
+import { refreshOrgReader } from '../../core/understanding/learned/org-reader.js';
 import { TALK_TRACK_INTENT } from '../../core/talk-tracks/ask.js';
 import { greet, help, notUnderstood, reportName, shortHelp, tooLong, unsupported, whichAction } from '../replies/templates.js';
 import { applyChosenContact, applySlots, createChosenContact, offerNewContact } from './apply-text.js';
@@ -100,6 +101,8 @@ async function handleText(t: Turn, raw: string, replayed: boolean): Promise<void
   }
   const st = t.convo.state;
   const p = t.convo.pendingQuestion;
+  // the organisation's learned reader as its reps last taught it (answers to its questions, retraining, thresholds)
+  await refreshOrgReader(t.db, t.now);
   // intent before slots: "今天有啥任务" is the command even while 下次接触时间 is asked
   const routed = routeIntent(text, {
     now: t.now, photoTags: DEFAULT_PHOTO_TAGS, ...(st.pendingSlot ? { pendingSlot: st.pendingSlot } : {}),
@@ -153,6 +156,7 @@ async function answerAsked(t: Turn, kind: string, text: string): Promise<boolean
  */
 async function answerByVoice(t: Turn, words: string, s: Session): Promise<void> {
   const st = t.convo.state;
+  await refreshOrgReader(t.db, t.now);
   const routed = routeIntent(words, { now: t.now, photoTags: DEFAULT_PHOTO_TAGS, ...(st.pendingSlot ? { pendingSlot: st.pendingSlot } : {}) });
   if (routed.best?.kind === 'command' && routed.best.command) {
     await runCommand(t, routed.best.command);

@@ -8,6 +8,7 @@ import type { FiledDailyReport } from './daily-report-port.js';
 import type { VisitDraftInput } from '../../core/actions/action-schemas.js';
 import { storedDraft } from '../../core/actions/drafts.js';
 import type { ContactRef, RoleMention } from '../../core/understanding/decision-chain.js';
+import type { AskedContext } from '../../core/understanding/learned/features.js';
 import type { BotMessage } from './types.js';
 import type { ContactUpdate } from '../../core/profile/decision-chain-notes.js';
 import type { ContactChange } from '../../core/profile/contact-events.js';
@@ -114,7 +115,7 @@ export type PendingQuestion =
     options: Array<{ id: number; name: string; label: string; customerId?: number; customerName?: string }>;
   }
   /** 你是想1.记下联系人变动（离职），还是2.…？ — the learned reader's readings of `text`; the answer picks one. */
-  | { kind: 'which_reading'; text: string; readings: Array<{ label: string; describe: string }> };
+  | { kind: 'which_reading'; text: string; readings: Array<{ label: string; describe: string }>; asked?: AskedContext };
 
 /** A document being shared from the chat: the words said, and each part once it is known. */
 export interface SharePlan {

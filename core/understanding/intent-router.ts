@@ -18,7 +18,8 @@ import { detectAttitude, detectPeople, detectRole, mentionsRole, type ContactRef
 import { detectCommand, detectPhotoTag, detectStageMove, isNo, isNoise, isYes, parseCorrection, type Command, type NamedPosition } from './intents.js';
 import { parseZhDateTime } from './zh-datetime.js';
 import type { AskedContext } from './learned/features.js';
-import { readLearned, type LearnedReading } from './learned/reader.js';
+import { readForOrganisation } from './learned/org-reader.js';
+import type { LearnedReading } from './learned/reader.js';
 
 /**
  * Two readings closer than this are asked about. 0.1 is the gap between a
@@ -226,6 +227,8 @@ export interface RoutedIntent {
   learned?: LearnedReading;
   /** The learned readings a clarifying question offers, in the order it names them (answered 1, 2 or 是). */
   choices?: ScoredIntent[];
+  /** What was being asked when the learned reader read the words: an answer to its question is learned with it. */
+  asked?: AskedContext;
 }
 
 /** Readings that go together rather than compete: a role said with a date is one report message. */
@@ -253,7 +256,7 @@ export function routeIntent(text: string, ctx: IntentContext): RoutedIntent {
 const CHANGE_NAMES: Record<string, string> = { left: '离职', transferred: '调岗', joined: '新来的人', reporting_changed: '汇报关系变化' };
 
 /** The intent a learned family stands for, scored by the reader's probability. */
-function learnedIntent(label: string, p: number): ScoredIntent {
+export function learnedIntent(label: string, p: number): ScoredIntent {
   const [family, detail = ''] = label.split(':');
   const base = { score: p, learned: label };
   switch (family) {
@@ -287,16 +290,17 @@ function askedOf(ctx: IntentContext): AskedContext {
 
 /**
  * No rule read the message: the learned reader names its family. It acts when sure and clear of the
- * runner-up (LEARNED_CONFIDENCE, LEARNED_MARGIN), asks a short question when it leans but is not sure —
+ * runner-up (the setting 机器人理解的把握), or as the organisation's reps answered the same words before; asks a short question when it leans but is not sure —
  * a wrong command or a wrong role costs the rep more than one question — and otherwise reads nothing.
  */
 function learnedRoute(text: string, ctx: IntentContext, ranked: ScoredIntent[]): RoutedIntent {
-  const learned = readLearned(text, { now: ctx.now, contacts: ctx.contacts ?? [], asked: askedOf(ctx) });
+  const asked = askedOf(ctx);
+  const learned = readForOrganisation(text, { now: ctx.now, contacts: ctx.contacts ?? [], asked });
   const a = learnedIntent(learned.label, learned.p);
   if (learned.verdict === 'none' || !actionable(a, ctx)) return { best: null, ranked, clarify: null, learned };
   if (learned.verdict === 'act') return { best: a, ranked: [a, ...ranked], clarify: null, learned };
   const second = learned.second ? learnedIntent(learned.second.label, learned.second.p) : null;
   const b = second && actionable(second, ctx) ? second : null;
   const clarify = b ? `你是想1.${a.describe}，还是2.${b.describe}？都不是就回复“不是”。` : `你是想${a.describe}吗？`;
-  return { best: a, ranked: [a, ...ranked], clarify, learned, choices: b ? [a, b] : [a] };
+  return { best: a, ranked: [a, ...ranked], clarify, learned, choices: b ? [a, b] : [a], asked };
 }

@@ -81,6 +81,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/talk-tracks', component: () => import('./pages/talk-tracks/TalkTracksPage.vue'), meta: { title: '话术包', tab: 'me' } },
   { path: '/talk-tracks/:id(\\d+)', component: () => import('./pages/talk-tracks/TalkTrackPage.vue'), meta: { title: '话术包', tab: 'me', hideTabbar: true } },
   { path: '/settings/sessions', component: () => import('./pages/settings/SessionsPage.vue'), meta: { title: '登录与会话', tab: 'settings', roles: ['admin'] } },
+  { path: '/settings/understanding', component: () => import('./pages/settings/LearnedExamplesPage.vue'), meta: { title: '机器人学到的说法', tab: 'settings', roles: ['admin'] } },
   { path: '/dashboards', component: () => import('./pages/DashboardPage.vue'), meta: { title: '过程看板', tab: 'me', roles: ['rep', 'manager', 'director', 'admin'] } },
   { path: '/dashboards/:metric', component: () => import('./pages/DashboardMetricPage.vue'), meta: { title: '指标明细', tab: 'me', roles: ['rep', 'manager', 'director', 'admin'] } },
   { path: '/attribution', component: () => import('./pages/attribution/AttributionPage.vue'), meta: { title: '结果归因', tab: 'me', roles: MANAGERS } },

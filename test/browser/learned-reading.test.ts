@@ -3,7 +3,7 @@ import { sayInChat, signedInPhone, snap } from './support/browser.js';
 import { customerNamed, startBrowserSuite, type BrowserSuite } from './support/suite.js';
 
 /** Issue #24's learned fallback in the H5 chat: words no rule reads, read by family or asked about with buttons. */
-describe('H5 chat: what no rule reads is read by the learned reader, or asked about (browser, 390×844)', function () {
+describe('H5 chat: what no rule reads is read by the learned reader, or asked about, and learned from the answer (browser, 390×844)', function () {
   this.timeout(120_000);
   let s: BrowserSuite;
   before(async function () {
@@ -29,6 +29,35 @@ describe('H5 chat: what no rule reads is read by the learned reader, or asked ab
     await page.waitForFunction((n) => document.querySelectorAll('[data-line="bot"]').length > n, before);
     expect(await page.locator('[data-line="bot"]').last().textContent()).to.contain(`${other.name}`).and.contain('态度：反对');
     await snap(page, 'learned-reading', 'stance-chosen');
+    // the answer is learned: the same words said of another contact are recorded without asking
+    const { rows: [third] } = await s.pool.query(
+      `SELECT name FROM contacts WHERE customer_id = $1 AND status <> 'left' AND name NOT IN ($2, $3) ORDER BY id LIMIT 1`, [c.id, leaver.name, other.name]);
+    const direct = await sayInChat(page, `${third.name}对我们的印象很差`);
+    expect(direct).to.not.match(/^你是想/);
+    expect(direct).to.contain(third.name).and.contain('态度：反对');
+    expect(errors).to.deep.equal([]);
+    await ctx.close();
+  });
+
+  it('shows the admin what the bot learned, retrains it with the time and cross-validation, and removes a wrong answer', async () => {
+    const { rows: [taught] } = await s.pool.query(`SELECT id, text FROM understanding_examples WHERE removed_at IS NULL ORDER BY id LIMIT 1`);
+    expect(taught, 'the rep\'s answer in the test above').to.not.equal(undefined);
+    const { ctx, page, errors } = await signedInPhone(s.browser, { baseURL: s.api.baseUrl }, 'admin.lin');
+    await page.goto('/settings');
+    await page.getByTestId('open-learned-examples').click();
+    const card = page.locator(`[data-example="${taught.id}"]`);
+    await card.waitFor();
+    expect(await card.textContent()).to.contain(`“${taught.text}”`).and.contain('读作：记下对方的态度“反对”').and.contain('孙');
+    await page.getByTestId('retrain').click();
+    await page.getByTestId('learned-notice').filter({ hasText: '已重新训练' }).waitFor({ timeout: 90_000 });
+    expect(await page.getByTestId('training').textContent()).to.match(/10折交叉验证：准确率 \d+\.\d%/).and.contain('学到的说法 1 条');
+    await snap(page, 'learned-reading', 'admin-learned');
+    await card.getByTestId('remove').click();
+    await card.locator('.pill', { hasText: '已移除' }).waitFor();
+    expect(await card.textContent()).to.contain('林涛').and.contain('移除');
+    const { rows: [after] } = await s.pool.query(`SELECT removed_at IS NOT NULL AS removed FROM understanding_examples WHERE id = $1`, [taught.id]);
+    expect(after.removed).to.equal(true);
+    await snap(page, 'learned-reading', 'admin-removed');
     expect(errors).to.deep.equal([]);
     await ctx.close();
   });

@@ -2,12 +2,13 @@
  * How well the learned reader does on lines it did not train on: k-fold
  * cross-validation over the public table (line i is in fold i mod k), so the
  * number cannot be tuned by editing a few lines. Printed by
- * `npm run bench -- understanding`.
+ * `npm run bench -- understanding`, and by each retraining of an
+ * organisation's reader (org-reader.ts) over its examples too.
  *
  *   const cv = crossValidate(10);  // { accuracy: 0.83, confident: { share, accuracy }, … }
  */
-import { predict, type Example } from './softmax.js';
-import { publicExamples, trainReader, verdictOf } from './reader.js';
+import { predict, type Example, type Scored } from './softmax.js';
+import { DEFAULT_THRESHOLDS, publicExamples, trainReader, verdictOf, type LearnedThresholds } from './reader.js';
 
 export interface CrossValidation {
   k: number;
@@ -22,26 +23,32 @@ export interface CrossValidation {
   byFamily: Record<string, { lines: number; right: number }>;
 }
 
-export function crossValidate(k = 10, examples: ReadonlyArray<Example> = publicExamples()): CrossValidation {
+/** Each line's ranking by a model trained on the other folds, in the examples' order. */
+export function foldRankings(k: number, examples: ReadonlyArray<Example>): Scored[][] {
+  const out: Scored[][] = new Array(examples.length);
+  for (let fold = 0; fold < k; fold++) {
+    const model = trainReader(examples.filter((_, i) => i % k !== fold));
+    examples.forEach((e, i) => { if (i % k === fold) out[i] = predict(model, e.features); });
+  }
+  return out;
+}
+
+export function crossValidate(k = 10, examples: ReadonlyArray<Example> = publicExamples(), th: LearnedThresholds = DEFAULT_THRESHOLDS): CrossValidation {
   let right = 0;
   let acted = 0;
   let actedRight = 0;
   let asked = 0;
   const byFamily: CrossValidation['byFamily'] = {};
-  for (let fold = 0; fold < k; fold++) {
-    const model = trainReader(examples.filter((_, i) => i % k !== fold));
-    examples.forEach((e, i) => {
-      if (i % k !== fold) return;
-      const ranked = predict(model, e.features);
-      const ok = ranked[0].label === e.label;
-      const family = (byFamily[e.label.split(':')[0]] ??= { lines: 0, right: 0 });
-      family.lines++;
-      if (ok) { right++; family.right++; }
-      const verdict = verdictOf(ranked);
-      if (verdict === 'act') { acted++; if (ok) actedRight++; }
-      if (verdict === 'ask') asked++;
-    });
-  }
+  foldRankings(k, examples).forEach((ranked, i) => {
+    const e = examples[i];
+    const ok = ranked[0].label === e.label;
+    const family = (byFamily[e.label.split(':')[0]] ??= { lines: 0, right: 0 });
+    family.lines++;
+    if (ok) { right++; family.right++; }
+    const verdict = verdictOf(ranked, th);
+    if (verdict === 'act') { acted++; if (ok) actedRight++; }
+    if (verdict === 'ask') asked++;
+  });
   const n = examples.length;
   return {
     k, lines: n, accuracy: right / n, acted: { share: acted / n, accuracy: acted ? actedRight / acted : 0 }, asked: { share: asked / n }, byFamily,

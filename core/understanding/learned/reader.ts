@@ -19,15 +19,16 @@ import { predict, strongestFeatures, trainSoftmax, type Example, type Scored, ty
 import { publicTrainingLines, TABLE_CONTACTS, TABLE_NOW } from './training-set.js';
 
 /**
- * The reader acts on its best family only when it is at least this likely. Below it the message is asked about
- * (see LEARNED_ASK_FLOOR): on the public table's 10-fold cross-validation, readings above 0.6 were right far more
- * often than those below (npm run bench -- understanding prints both).
+ * When the reader acts, asks or stays silent: the admin setting 机器人理解的把握 (thresholds.setting.ts) —
+ * it acts on its best family from `confidence` when the runner-up is `margin` behind, asks from `askFloor`.
+ * The defaults were chosen on the public table's 10-fold cross-validation (npm run bench -- understanding).
  */
-export const LEARNED_CONFIDENCE = 0.6;
-/** Two families closer than this (in probability) read both ways: the bot asks which one was meant. */
-export const LEARNED_MARGIN = 0.2;
-/** Below this the reader has no opinion worth a question: the message is read as nothing, as before. */
-export const LEARNED_ASK_FLOOR = 0.35;
+export interface LearnedThresholds {
+  confidence: number;
+  margin: number;
+  askFloor: number;
+}
+export const DEFAULT_THRESHOLDS: LearnedThresholds = { confidence: 0.6, margin: 0.2, askFloor: 0.35 };
 
 export type LearnedVerdict = 'act' | 'ask' | 'none';
 
@@ -49,11 +50,14 @@ export interface TrainedReader {
 
 let trained: TrainedReader | null = null;
 
-/** The public table's lines as training examples, with their own moment and customer for the placeholders. */
+let publicMemo: Array<Example & { line: number }> | null = null;
+
+/** The public table's lines as training examples, with their own moment and customer for the placeholders (segmented once per process). */
 export function publicExamples(): Array<Example & { line: number }> {
-  return publicTrainingLines().map((l) => ({
+  publicMemo ??= publicTrainingLines().map((l) => ({
     line: l.line, label: l.label, features: featuresOf(l.text, { now: TABLE_NOW, contacts: TABLE_CONTACTS, asked: l.context }),
   }));
+  return publicMemo;
 }
 
 export function trainReader(examples: readonly Example[]): SoftmaxModel {
@@ -70,12 +74,12 @@ export function warmUpLearnedReader(): TrainedReader {
   return trained;
 }
 
-/** What the verdict on a ranking is, by the constants above. */
-export function verdictOf(ranked: readonly Scored[]): LearnedVerdict {
+/** What the verdict on a ranking is, by the thresholds in force. */
+export function verdictOf(ranked: readonly Scored[], th: LearnedThresholds = DEFAULT_THRESHOLDS): LearnedVerdict {
   const [a, b] = ranked;
   if (!a || a.label === 'none') return 'none';
-  if (a.p >= LEARNED_CONFIDENCE && (!b || a.p - b.p >= LEARNED_MARGIN)) return 'act';
-  return a.p >= LEARNED_ASK_FLOOR ? 'ask' : 'none';
+  if (a.p >= th.confidence && (!b || a.p - b.p >= th.margin)) return 'act';
+  return a.p >= th.askFloor ? 'ask' : 'none';
 }
 
 /** A stance read against the message's lean (features.ts): "对我们一直很冷" read as 支持 is asked, not recorded. */
@@ -84,7 +88,7 @@ const AGAINST_LEAN: Record<string, { lean: string; other: string }> = {
   'stance:反对': { lean: 'pol:pos', other: 'stance:支持' },
 };
 
-export function readWith(model: SoftmaxModel, text: string, ctx: FeatureContext): LearnedReading {
+export function readWith(model: SoftmaxModel, text: string, ctx: FeatureContext, th: LearnedThresholds = DEFAULT_THRESHOLDS): LearnedReading {
   const features = featuresOf(text, ctx);
   const ranked = predict(model, features);
   const [a, b] = ranked;
@@ -92,11 +96,12 @@ export function readWith(model: SoftmaxModel, text: string, ctx: FeatureContext)
   const against = AGAINST_LEAN[a.label];
   if (against && features.includes(against.lean)) {
     const other = ranked.find((r) => r.label === against.other)!;
-    return { label: a.label, p: a.p, second: other, verdict: a.p >= LEARNED_ASK_FLOOR ? 'ask' : 'none', why };
+    return { label: a.label, p: a.p, second: other, verdict: a.p >= th.askFloor ? 'ask' : 'none', why };
   }
-  return { label: a.label, p: a.p, second: b ?? null, verdict: verdictOf(ranked), why };
+  return { label: a.label, p: a.p, second: b ?? null, verdict: verdictOf(ranked, th), why };
 }
 
+/** The public table's reader, with the default thresholds (the organisation's is org-reader.ts readForOrganisation). */
 export function readLearned(text: string, ctx: FeatureContext): LearnedReading {
   return readWith(warmUpLearnedReader().model, text, ctx);
 }

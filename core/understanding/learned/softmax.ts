@@ -61,20 +61,23 @@ export function trainSoftmax(examples: readonly Example[], opts: TrainOptions = 
   const index = new Map(labels.map((l, i) => [l, i]));
   const model: SoftmaxModel = { labels, weights: new Map(), bias: new Float64Array(labels.length) };
   for (const e of examples) for (const f of e.features) if (!model.weights.has(f)) model.weights.set(f, new Float64Array(labels.length));
+  // each example's weight rows and label looked up once, not on every pass (same arithmetic, same order)
+  const rows = examples.map((e) => e.features.map((f) => model.weights.get(f)!));
+  const ys = examples.map((e) => index.get(e.label)!);
+  const z = new Float64Array(labels.length);
   for (let epoch = 0; epoch < epochs; epoch++) {
     const rate = rate0 / (1 + epoch / 4);
-    for (const e of examples) {
-      const p = softmax(scores(model, e.features));
-      const y = index.get(e.label)!;
+    rows.forEach((ws, i) => {
+      z.set(model.bias);
+      for (const w of ws) for (let k = 0; k < z.length; k++) z[k] += w[k];
+      const p = softmax(z);
+      const y = ys[i];
       for (let k = 0; k < labels.length; k++) {
         const g = p[k] - (k === y ? 1 : 0);
         model.bias[k] -= rate * g;
-        for (const f of e.features) {
-          const w = model.weights.get(f)!;
-          w[k] -= rate * (g + l2 * w[k]);
-        }
+        for (const w of ws) w[k] -= rate * (g + l2 * w[k]);
       }
-    }
+    });
   }
   return model;
 }

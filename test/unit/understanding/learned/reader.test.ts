@@ -4,7 +4,7 @@ import path from 'node:path';
 import { crossValidate } from '../../../../core/understanding/learned/cross-validation.js';
 import { featuresOf } from '../../../../core/understanding/learned/features.js';
 import {
-  LEARNED_ASK_FLOOR, LEARNED_CONFIDENCE, LEARNED_MARGIN, publicExamples, readWith, trainReader, verdictOf,
+  DEFAULT_THRESHOLDS, publicExamples, readWith, trainReader, verdictOf,
 } from '../../../../core/understanding/learned/reader.js';
 import { labelOf, publicTrainingLines } from '../../../../core/understanding/learned/training-set.js';
 import { understand } from '../../../../core/understanding/understand.js';
@@ -55,10 +55,10 @@ describe('the learned reader', () => {
   });
 
   it('acts only when sure and clear of the runner-up, asks when it leans, and has no opinion below the floor', () => {
-    expect(verdictOf([{ label: 'cmd:my_tasks', p: LEARNED_CONFIDENCE }, { label: 'none', p: LEARNED_CONFIDENCE - LEARNED_MARGIN }])).to.equal('act');
+    expect(verdictOf([{ label: 'cmd:my_tasks', p: DEFAULT_THRESHOLDS.confidence }, { label: 'none', p: DEFAULT_THRESHOLDS.confidence - DEFAULT_THRESHOLDS.margin }])).to.equal('act');
     expect(verdictOf([{ label: 'cmd:my_tasks', p: 0.55 }, { label: 'cmd:my_deals', p: 0.45 }])).to.equal('ask');
-    expect(verdictOf([{ label: 'cmd:my_tasks', p: LEARNED_CONFIDENCE + 0.05 }, { label: 'role:决策者', p: LEARNED_CONFIDENCE - 0.1 }])).to.equal('ask');
-    expect(verdictOf([{ label: 'cmd:my_tasks', p: LEARNED_ASK_FLOOR - 0.01 }, { label: 'none', p: 0.2 }])).to.equal('none');
+    expect(verdictOf([{ label: 'cmd:my_tasks', p: DEFAULT_THRESHOLDS.confidence + 0.05 }, { label: 'role:决策者', p: DEFAULT_THRESHOLDS.confidence - 0.1 }])).to.equal('ask');
+    expect(verdictOf([{ label: 'cmd:my_tasks', p: DEFAULT_THRESHOLDS.askFloor - 0.01 }, { label: 'none', p: 0.2 }])).to.equal('none');
     expect(verdictOf([{ label: 'none', p: 0.9 }, { label: 'cmd:my_tasks', p: 0.05 }])).to.equal('none');
   });
 

@@ -1,0 +1,79 @@
+/**
+ * What reps answered when the bot asked how to read their words — the
+ * organisation's labelled examples for its learned reader (org-reader.ts).
+ * The bot records one when a rep picks a reading (1 / 2 / 是) or says 都不是;
+ * admins list them in 设置 → 机器人学到的说法 and remove a wrong one (kept,
+ * marked removed with who and when; 恢复 brings it back).
+ *
+ *   await recordAnswer(db, { text, ctx, label: 'stance:反对', offered: [...], source: 'chosen', userId, at });
+ */
+import { z } from 'zod';
+import type { Actor } from '../../auth/actor.js';
+import { assertCan } from '../../auth/permissions.js';
+import type { Db } from '../../db/pool.js';
+import { AppError } from '../../errors.js';
+import type { FeatureContext } from './features.js';
+import { learnedIntent } from '../intent-router.js';
+import { orgReaderChanged, patternOf } from './org-reader.js';
+
+export interface AnswerExample {
+  text: string;
+  ctx: FeatureContext;
+  label: string;
+  offered: readonly string[];
+  source: 'chosen' | 'none_of_these';
+  userId: number | null;
+  at: Date;
+}
+
+export async function recordAnswer(db: Db, a: AnswerExample): Promise<void> {
+  await db.query(
+    `INSERT INTO understanding_examples (text, pattern, asked, label, offered, source, user_id, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [a.text.slice(0, 1000), patternOf(a.text, a.ctx), a.ctx.asked ?? '-', a.label, [...a.offered], a.source, a.userId, a.at]);
+  orgReaderChanged();
+}
+
+export const LearnedExampleSchema = z.object({
+  id: z.number(),
+  text: z.string(),
+  label: z.string(),
+  /** The reading in words: 记下联系人变动（离职）, 不记录（业务员说都不是）. */
+  reading: z.string(),
+  /** The readings the bot offered, in words. */
+  offered: z.array(z.string()),
+  source: z.enum(['chosen', 'none_of_these']),
+  userName: z.string().nullable(),
+  createdAt: z.string(),
+  removedAt: z.string().nullable(),
+  removedByName: z.string().nullable(),
+});
+export type LearnedExample = z.infer<typeof LearnedExampleSchema>;
+
+export function readingName(label: string): string {
+  return label === 'none' ? '不记录（业务员说都不是）' : learnedIntent(label, 1).describe;
+}
+
+/** Every example, newest first, removed ones included (marked). Admins only: the words are reps' messages. */
+export async function listExamples(db: Db, actor: Actor): Promise<LearnedExample[]> {
+  assertCan(actor, 'config', 'update');
+  const { rows } = await db.query(
+    `SELECT e.id, e.text, e.label, e.offered, e.source, u.name AS user_name, e.created_at, e.removed_at, r.name AS removed_by_name
+       FROM understanding_examples e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN users r ON r.id = e.removed_by
+      ORDER BY e.id DESC LIMIT 500`);
+  return rows.map((r) => ({
+    id: Number(r.id), text: r.text, label: r.label, reading: readingName(r.label), offered: (r.offered as string[]).map(readingName), source: r.source, userName: r.user_name,
+    createdAt: (r.created_at as Date).toISOString(), removedAt: r.removed_at ? (r.removed_at as Date).toISOString() : null, removedByName: r.removed_by_name,
+  }));
+}
+
+/** Takes an example out of training (removed) or puts it back; the row stays with who did it and when. */
+export async function setExampleRemoved(db: Db, actor: Actor, id: number, removed: boolean, now: Date): Promise<LearnedExample> {
+  assertCan(actor, 'config', 'update');
+  const { rowCount } = await db.query(
+    `UPDATE understanding_examples SET removed_at = $2, removed_by = $3, changed_at = clock_timestamp() WHERE id = $1`,
+    [id, removed ? now : null, removed ? actor.id : null]);
+  if (!rowCount) throw new AppError('NOT_FOUND', { exampleId: id }, '这条学到的说法不存在');
+  orgReaderChanged();
+  return (await listExamples(db, actor)).find((e) => e.id === id)!;
+}
