@@ -9,6 +9,7 @@ import { assertSignInAllowed, recordAuthEvent } from '../../core/sessions/sign-i
 import type { CoreDeps } from '../../core/deps.js';
 import { withTransaction } from '../../core/db/pool.js';
 import { AppError } from '../../core/errors.js';
+import { clerkByIdentity, type ClerkIdentity } from '../../core/retail/clerk-identity.js';
 import { acceptInvitation, describeInvitation } from '../../core/retail/invitations.js';
 import { isMemberIdentity, type WecomClient } from '../../core/wecom/wecom-client.js';
 import { clientInfo, SESSION_COOKIE, sessionClaim } from '../middleware/authenticate.js';
@@ -56,6 +57,26 @@ async function failedSignIn(ctx: Context, deps: CoreDeps, reason: string, err: A
   throw err;
 }
 
+/**
+ * The WeChat ids WeCom's OAuth gave a non-member on their way to a join page,
+ * kept for ten minutes in a signed httpOnly cookie until they accept the
+ * invitation (core/retail/clerk-identity.ts): never taken from the request.
+ */
+const CLERK_WECHAT_COOKIE = 'af_clerk_wechat';
+function keepClerkIdentity(ctx: Context, deps: CoreDeps, id: ClerkIdentity): void {
+  const payload = Buffer.from(JSON.stringify({ o: id.openid, e: id.externalUserid, x: deps.now().getTime() + 600_000 })).toString('base64url');
+  ctx.cookies.set(CLERK_WECHAT_COOKIE, `${payload}.${signLink(deps.config.sessionSecret, `clerk:${payload}`)}`,
+    { httpOnly: true, sameSite: 'lax', secure: isHttps(deps), maxAge: 600_000, overwrite: true });
+}
+function keptClerkIdentity(ctx: Context, deps: CoreDeps): ClerkIdentity | null {
+  const [payload, sig] = (ctx.cookies.get(CLERK_WECHAT_COOKIE) ?? '').split('.');
+  if (!payload || !sig || !verifyLink(deps.config.sessionSecret, `clerk:${payload}`, sig)) return null;
+  try {
+    const v = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    return typeof v.o === 'string' && v.x > deps.now().getTime() ? { openid: v.o, externalUserid: typeof v.e === 'string' ? v.e : null } : null;
+  } catch { return null; }
+}
+
 /** Only a same-site path may follow sign-in; anything else would be an open redirect. */
 const ReturnPath = z.string().max(500).regex(/^\/(?!\/)[^\s\\]*$/, '只能跳转到本站路径').default('/');
 
@@ -85,19 +106,32 @@ export function registerAuthRoutes(kit: RouteKit, wecom: WecomClient): void {
     method: 'get', path: '/api/auth/invitation', operationId: 'describeInvitation', tags: ['auth'],
     summary: '店员邀请链接：邀请加入的门店与有效期（无需登录）',
     query: z.object({ token: InvitationToken }).strict(),
-    response: z.object({ storeName: z.string(), expiresAt: z.string() }),
-    handler: ({ query }) => describeInvitation(deps.pool, query.token, deps.now()),
+    response: z.object({
+      storeName: z.string(), expiresAt: z.string(),
+      clerkName: z.string().nullable().describe('为已有店员重新生成的登录链接：该店员的姓名'),
+      returning: z.boolean().describe('微信识别出打开者就是用过这个链接的店员'),
+      wecomSignIn: z.boolean().describe('已配置企业微信：在企业微信/微信里打开时先经静默授权识别店员'),
+      recognised: z.boolean().describe('本次打开已经企业微信静默授权识别'),
+    }),
+    handler: async ({ ctx, query }) => {
+      const identity = keptClerkIdentity(ctx, deps);
+      const inv = await describeInvitation(deps.pool, query.token, deps.now(), identity);
+      return { ...inv, wecomSignIn: !deps.config.demoMode, recognised: !!identity };
+    },
   });
   definePublicRoute(kit, {
     method: 'post', path: '/api/auth/invitation/accept', operationId: 'acceptInvitation', tags: ['auth'],
     summary: '接受店员邀请：成为该门店的店员并登录（链接只能用一次）',
-    body: z.object({ token: InvitationToken, name: z.string().trim().min(1, '请填写姓名').max(20, '姓名不超过20字') }).strict(),
+    // the name only for a newcomer: a link re-issued for a clerk, or a returning one, signs in as who they are
+    body: z.object({ token: InvitationToken, name: z.string().trim().min(1, '请填写姓名').max(20, '姓名不超过20字').optional() }).strict(),
     response: z.object({ token: z.string(), user: MeSchema }),
     recordsAttempts: true,
     handler: async ({ ctx, body }) => {
       await assertSignInAllowed(deps.pool, ctx.ip, deps.now());
-      const actor = await withTransaction(deps.pool, (tx) => acceptInvitation(tx, body.token, { name: body.name }, deps.now()))
+      const identity = keptClerkIdentity(ctx, deps);
+      const actor = await withTransaction(deps.pool, (tx) => acceptInvitation(tx, body.token, { name: body.name, identity }, deps.now()))
         .catch((err) => failedSignIn(ctx, deps, 'invitation_invalid', err));
+      ctx.cookies.set(CLERK_WECHAT_COOKIE, null, { secure: isHttps(deps) });
       return { token: await startSession(ctx, deps, actor, 'invitation'), user: describeMe(actor, deps) };
     },
   });
@@ -140,7 +174,7 @@ export function registerAuthRoutes(kit: RouteKit, wecom: WecomClient): void {
 
   definePublicRoute(kit, {
     method: 'get', path: '/api/auth/wecom/callback', operationId: 'wecomOAuthCallback', tags: ['auth'],
-    summary: '企业微信网页授权回调：code 换 userid 并建立会话', status: 302,
+    summary: '企业微信网页授权回调：code 换身份并建立会话（成员按 userid；店员按加入时绑定的微信身份；去加入门店的人带着身份回到邀请页）', status: 302,
     query: z.object({ code: z.string().min(1).max(512), state: z.string().regex(/^[a-zA-Z0-9]{1,128}$/) }),
     response: z.any(),
     recordsAttempts: true,
@@ -157,12 +191,32 @@ export function registerAuthRoutes(kit: RouteKit, wecom: WecomClient): void {
         if ((err as { errcode?: number }).errcode === 40029) return failedSignIn(ctx, deps, 'oauth_code', new AppError('OAUTH_CODE_INVALID'));
         throw new AppError('WECOM_API_ERROR', { errcode: (err as { errcode?: number }).errcode });
       }
-      if (!isMemberIdentity(identity)) return failedSignIn(ctx, deps, 'not_member', new AppError('NOT_A_MEMBER'));
+      const back = ReturnPath.catch('/').parse(Buffer.from(ret, 'base64url').toString());
+      if (!isMemberIdentity(identity)) {
+        // not in the brand's WeCom: a store's clerk (recognised by the WeChat ids bound when they joined), or
+        // someone on their way to a join page, whose ids wait there for the invitation to be accepted
+        const wechat = { openid: identity.openid, externalUserid: identity.externalUserid ?? null };
+        ctx.cookies.set('af_oauth', null, { secure: isHttps(deps) });
+        if (back.startsWith('/join/')) {
+          keepClerkIdentity(ctx, deps, wechat);
+          ctx.redirect(back);
+          return undefined;
+        }
+        const clerk = await clerkByIdentity(deps.pool, wechat);
+        if (!clerk) {
+          await recordAuthEvent(deps.pool, { kind: 'sign_in_failed', at: deps.now(), reason: 'not_member', client: clientInfo(ctx) });
+          ctx.redirect('/clerk?unknown=1');
+          return undefined;
+        }
+        await startSession(ctx, deps, clerk, 'wecom_clerk');
+        ctx.redirect(back);
+        return undefined;
+      }
       const actor = await loadActiveActor(deps.pool, { wecomUserid: identity.userid });
       if (!actor) return failedSignIn(ctx, deps, 'not_member', new AppError('NOT_A_MEMBER', { userid: identity.userid }), identity.userid);
       await startSession(ctx, deps, actor, 'wecom');
       ctx.cookies.set('af_oauth', null, { secure: isHttps(deps) });
-      ctx.redirect(ReturnPath.catch('/').parse(Buffer.from(ret, 'base64url').toString()));
+      ctx.redirect(back);
       return undefined;
     },
   });

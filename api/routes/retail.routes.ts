@@ -9,7 +9,7 @@ import {
 } from '../../core/retail/retail-schemas.js';
 import { createLaunches, launchPlan } from '../../core/retail/launch-plan.js';
 import { reportStockout } from '../../core/retail/stockouts.js';
-import { createInvitation } from '../../core/retail/invitations.js';
+import { createInvitation, reissueInvitation } from '../../core/retail/invitations.js';
 import { listProducts, listStores } from '../../core/retail/stores.js';
 import { IdParams } from '../../core/resources/schemas.js';
 import { defineRoute, HandlerResponse, type RouteKit } from '../route-kit.js';
@@ -134,5 +134,11 @@ export function registerRetailRoutes(kit: RouteKit): void {
     summary: '为门店生成店员邀请链接（一次有效，有效期见设置）',
     params: IdParams, response: z.object({ url: z.string(), expiresAt: z.string(), storeName: z.string() }),
     handler: ({ db, actor, params, deps }) => createInvitation(db, actor, params.id, flow(deps)),
+  });
+  defineRoute(kit, {
+    method: 'post', path: '/api/retail/clerks/{id}/invitations', operationId: 'reissueClerkInvitation', tags, idempotent: true,
+    summary: '为已有店员重新生成登录链接（店员换了手机或不用微信时）：该店员此前未用的链接随即作废',
+    params: IdParams, response: z.object({ url: z.string(), expiresAt: z.string(), clerkName: z.string(), revoked: z.number() }),
+    handler: ({ db, actor, params, deps }) => reissueInvitation(db, actor, params.id, flow(deps)),
   });
 }

@@ -15,7 +15,7 @@ export const StoreSchema = z.object({
   lat: z.number().nullable(),
   lng: z.number().nullable(),
   ownerName: z.string().nullable(),
-  clerks: z.array(z.object({ id: z.number(), name: z.string() })),
+  clerks: z.array(z.object({ id: z.number(), name: z.string(), wechatBound: z.boolean() })),
   shelfPositions: z.array(z.object({ id: z.number(), code: z.string(), label: z.string() })),
   openLaunches: z.number(),
 });

@@ -15,7 +15,7 @@ export async function listStores(db: Db, actor: Actor): Promise<{ items: StoreVi
   const sql = new Sql();
   const { rows } = await db.query(sql.unprepared(
     `SELECT c.id, c.name, s.code, s.chain, s.format, d.name AS region_name, c.address, c.lat, c.lng, o.name AS owner_name,
-            (SELECT coalesce(jsonb_agg(jsonb_build_object('id', u.id, 'name', u.name) ORDER BY u.id), '[]')
+            (SELECT coalesce(jsonb_agg(jsonb_build_object('id', u.id, 'name', u.name, 'wechatBound', k.wecom_openid IS NOT NULL OR k.wecom_external_userid IS NOT NULL) ORDER BY u.id), '[]')
                FROM retail_clerks k JOIN users u ON u.id = k.user_id WHERE k.store_id = c.id AND u.active) AS clerks,
             (SELECT coalesce(jsonb_agg(jsonb_build_object('id', p.id, 'code', p.code, 'label', p.label) ORDER BY p.id), '[]')
                FROM retail_shelf_positions p WHERE p.store_id = c.id) AS shelf_positions,

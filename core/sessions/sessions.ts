@@ -20,8 +20,8 @@ import { assertCan } from '../auth/permissions.js';
 import { signSession } from '../auth/session.js';
 import { recordAuthEvent, SIGN_IN_METHOD_LABELS, type ClientInfo } from './sign-in-log.js';
 
-/** 'invitation': a store's clerk who joined through a store-bound link (core/retail/invitations.ts). */
-export type SignInMethod = 'dev' | 'wecom' | 'invitation';
+/** 'invitation': a store's clerk who joined through a store-bound link (core/retail/invitations.ts); 'wecom_clerk': a clerk WeCom's OAuth recognised by the WeChat ids bound when they joined (core/retail/clerk-identity.ts). */
+export type SignInMethod = 'dev' | 'wecom' | 'invitation' | 'wecom_clerk';
 export type RevokeReason = 'logout' | 'deactivated' | 'admin';
 
 export interface OpenedSession { token: string; sessionId: number; expiresAt: Date }

@@ -81,7 +81,7 @@ const REASON_LABELS: Record<string, string> = {
   oauth_code: '企业微信授权码无效', not_member: '不是本企业成员或未开通',
 };
 const KIND_LABELS: Record<AuthEventKind, string> = { sign_in: '登录', sign_in_failed: '登录失败', sign_out: '退出登录', revoked: '强制退出' };
-export const SIGN_IN_METHOD_LABELS: Record<string, string> = { dev: '演示账号', wecom: '企业微信', invitation: '门店邀请链接' };
+export const SIGN_IN_METHOD_LABELS: Record<string, string> = { dev: '演示账号', wecom: '企业微信', invitation: '门店邀请链接', wecom_clerk: '微信识别（店员）' };
 
 export const AuthLogEntrySchema = z.object({
   id: z.number(), at: z.string(), kind: z.enum(['sign_in', 'sign_in_failed', 'sign_out', 'revoked']), kindLabel: z.string(),

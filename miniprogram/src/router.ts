@@ -34,6 +34,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: { render: () => null } },
   { path: '/login', component: () => import('./pages/LoginPage.vue'), meta: { public: true, title: '登录' } },
   { path: '/join/:token', component: () => import('./pages/retail/JoinPage.vue'), meta: { public: true, title: '加入门店' } },
+  { path: '/clerk', component: () => import('./pages/retail/ClerkEntryPage.vue'), meta: { public: true, title: '店员登录' } },
   { path: '/session-expired', component: () => import('./pages/SessionExpiredPage.vue'), meta: { public: true, title: '登录已过期' } },
   { path: '/today', component: () => import('./pages/TodayPage.vue'), meta: { title: '今日', tab: 'today' } },
   { path: '/customers', component: () => import('./pages/CustomersPage.vue'), meta: { title: '客户', tab: 'customers', roles: CUSTOMER_READERS } },

@@ -40,6 +40,8 @@ export async function startTestApi(opts: {
   now?: () => Date;
   /** Capabilities the process would be handed (e.g. resetDemo, which only npm start's embedded demo gets). */
   deps?: Pick<CoreDeps, 'resetDemo'>;
+  /** A fixed port, for a test whose PUBLIC_URL must be this server's own address (WeCom's OAuth returns there). */
+  port?: number;
 }): Promise<TestApi> {
   // uploads of a test never land in a developer's ./data
   const ownDataDir = opts.env?.DATA_DIR === undefined;
@@ -50,7 +52,7 @@ export async function startTestApi(opts: {
   const heavy = createHeavyRunner(config, logger);
   const app = createApp({ ...core, heavy, consoleBot: createConsoleBot(createBotDeps(core)) });
   const server = http.createServer(app.callback());
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(opts.port ?? 0, '127.0.0.1', r));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const tokens = new Map<string, string>();
 

@@ -14,6 +14,8 @@ import type { CoordSystem } from '../api/types';
 type WW = typeof import('@wecom/jssdk');
 
 export const inWecom = typeof navigator !== 'undefined' && /wxwork\//i.test(navigator.userAgent);
+/** WeCom's or WeChat's browser: both can take WeCom's silent sign-in, which names a store's clerk by their WeChat. */
+export const inWechat = typeof navigator !== 'undefined' && /wxwork\/|MicroMessenger\//i.test(navigator.userAgent);
 
 const JS_API_LIST = [
   'getLocation', 'chooseImage', 'uploadImage', 'getLocalImgData', 'previewImage',

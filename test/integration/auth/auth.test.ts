@@ -102,10 +102,11 @@ describe('sign-in', () => {
       expect(again.body.error.code).to.equal('OAUTH_CODE_INVALID');
     });
 
-    it('refuses a WeChat user who is not a member of the company', async () => {
+    it('signs in no WeChat user who is neither a member nor a bound store clerk: sent to the clerk entry that says whom to ask', async () => {
       const { res } = await oauthRoundTrip({ openid: 'o_external' });
-      expect(res.status).to.equal(403);
-      expect(res.body.error.code).to.equal('NOT_A_MEMBER');
+      expect(res.status).to.equal(302);
+      expect(res.headers.get('location')).to.equal('/clerk?unknown=1');
+      expect(res.headers.getSetCookie().some((c) => /^af_session=[^;]/.test(c))).to.equal(false);
     });
 
     it('refuses a callback whose state was not issued to this browser', async () => {
