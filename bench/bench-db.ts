@@ -184,9 +184,11 @@ export async function withTempBenchDatabase<T>(prefix: string, poolSize: number,
 /**
  * CPU ms so far of the embedded server's connections to `database` and its
  * WAL writer (not vacuum or checkpoints, which run on their own schedule);
- * null off Linux.
+ * null off Linux. `exited`: also the processes the server has reaped (the
+ * postmaster's children's time) — a query's parallel workers exit with it, so
+ * their CPU is only found there (as is an autovacuum worker's: vacuum first).
  */
-export function postgresCpuMs(dataDir: string, database = 'actionflow'): number | null {
+export function postgresCpuMs(dataDir: string, database = 'actionflow', opts: { exited?: boolean } = {}): number | null {
   try {
     const procs = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
     const master = procs.find((pid) => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dataDir); } catch { return false; } });
@@ -198,6 +200,7 @@ export function postgresCpuMs(dataDir: string, database = 'actionflow'): number 
         const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
         const title = f[1] === master ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : '';
         if (title.includes(` ${database} `) || title.includes('walwriter')) ticks += Number(f[11]) + Number(f[12]);
+        if (opts.exited && pid === master) ticks += Number(f[13]) + Number(f[14]);
       } catch { /* exited meanwhile */ }
     }
     return ticks * 10; // USER_HZ = 100

@@ -48,9 +48,9 @@ export async function recordClerkSales(db: Db, actor: Actor, entry: ClerkSalesEn
   return { day: entry.day, units: entry.units, productName: p.name };
 }
 
-/** A clerk's figure `k` within the tolerance of the imported one `r` (the wider of a share and a number of units). */
-export function accurateEntrySql(sql: Sql, k: string, r: string, tolerance: { percent: number; units: number }): string {
-  return `abs(${k}.units - ${r}.units) <= greatest(${sql.param(tolerance.units)}, ${r}.units * ${sql.param(tolerance.percent)} / 100.0)`;
+/** A clerk's figure (the expression `clerk`) within the tolerance of the imported one (`pos`): the wider of a share and a number of units. */
+export function accurateEntrySql(sql: Sql, clerk: string, pos: string, tolerance: { percent: number; units: number }): string {
+  return `abs(${clerk} - ${pos}) <= greatest(${sql.param(tolerance.units)}, ${pos} * ${sql.param(tolerance.percent)} / 100.0)`;
 }
 
 export interface AccuracyCounts { reported: number; matched: number; accurate: number; rate: number | null }
@@ -77,7 +77,7 @@ export async function entryAccuracy(db: Db, actor: Actor, q: { from?: string; to
   const sql = new Sql();
   const base = `
     SELECT k.store_id, k.clerk_id, k.product_id, k.day, k.units AS reported, k.source, r.units AS imported,
-           (r.units IS NOT NULL AND ${accurateEntrySql(sql, 'k', 'r', { percent: tolerancePercent, units: toleranceUnits })}) AS accurate
+           (r.units IS NOT NULL AND ${accurateEntrySql(sql, 'k.units', 'r.units', { percent: tolerancePercent, units: toleranceUnits })}) AS accurate
       FROM retail_clerk_sales k JOIN retail_stores s ON s.customer_id = k.store_id JOIN customers c ON c.id = s.customer_id
       LEFT JOIN retail_sales r ON r.store_id = k.store_id AND r.product_id = k.product_id AND r.day = k.day
      WHERE k.day BETWEEN ${sql.param(from)} AND ${sql.param(to)} AND ${storeScopeSql(actor, sql)}`;

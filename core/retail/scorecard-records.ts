@@ -161,7 +161,7 @@ const RECORDS: Record<MetricCode, Reader> = {
     const sql = new Sql();
     const { rows } = await db.query(sql.unprepared(
       `SELECT k.day::text AS day, p.name AS product, k.units AS reported, r.units AS imported, u.name AS clerk,
-              ${accurateEntrySql(sql, 'k', 'r', { percent: tolerancePercent, units: toleranceUnits })} AS ok
+              ${accurateEntrySql(sql, 'k.units', 'r.units', { percent: tolerancePercent, units: toleranceUnits })} AS ok
          FROM retail_clerk_sales k JOIN retail_sales r ON r.store_id = k.store_id AND r.product_id = k.product_id AND r.day = k.day
          JOIN retail_products p ON p.id = k.product_id JOIN users u ON u.id = k.clerk_id
         WHERE k.store_id = ${sql.param(s.storeId)} AND k.day >= ${sql.param(s.from)} AND k.day < ${sql.param(s.to)} ORDER BY k.day DESC, p.name LIMIT ${LIMIT}`));

@@ -12,7 +12,7 @@
  */
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
-import type { Db } from '../db/pool.js';
+import { isPool, type Db } from '../db/pool.js';
 import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { OPEN_STATUSES } from '../flow/action-machine.js';
@@ -142,14 +142,16 @@ const SUGGESTION_PREFIX = (name: string) => `改进：${name}（`;
 export async function storeScorecard(db: Db, actor: Actor, storeId: number, q: PeriodQuery, now: Date): Promise<StoreScorecard> {
   assertCan(actor, 'retail', 'read');
   const period = resolveScorecardPeriod(q, now);
-  const store = await visibleStore(db, actor, storeId);
-  const settings = await readSetting(db, scorecardSettings);
+  // on a pool, read side by side (a card is a handful of small reads, and on a busy machine each round trip waits
+  // for a core); a transaction's one connection takes them in turn. A store out of reach answers 404, never its actions.
+  const [store, settings, open] = isPool(db)
+    ? await Promise.all([visibleStore(db, actor, storeId), readSetting(db, scorecardSettings), openSuggestedActions(db, storeId)])
+    : [await visibleStore(db, actor, storeId), await readSetting(db, scorecardSettings), await openSuggestedActions(db, storeId)];
   const periods = previousPeriods(period, TREND_PERIODS, shanghaiDate(now));
   const sql = new Sql();
   const counts = (await countScorecard(db, sql, `s.customer_id = ${sql.param(storeId)}`, periods, settings, now)).get(storeId) ?? periods.map(() => ({}));
   const cards = counts.map((c) => scoreStore(c, settings));
   const card = cards[cards.length - 1]!;
-  const open = await openSuggestedActions(db, storeId);
   return {
     store, period, score: card.score, band: card.band, bandLabel: band(card.band), overallBands: settings.overall,
     noDataNote: noDataNote(card),
