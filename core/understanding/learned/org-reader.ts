@@ -132,7 +132,7 @@ export function currentModel(): SoftmaxModel {
  * else by its model and thresholds.
  */
 export function readForOrganisation(text: string, ctx: FeatureContext): LearnedReading {
-  const remembered = state.memory.get(memoryKey(patternOf(text, ctx), ctx.asked ?? '-'));
+  const remembered = state.memory.size > 0 ? state.memory.get(memoryKey(patternOf(text, ctx), ctx.asked ?? '-')) : undefined;
   if (remembered) {
     return { label: remembered, p: 1, second: null, verdict: remembered === 'none' ? 'none' : 'act', why: [{ feature: '同样的说法已由业务员回答过', weight: 1 }] };
   }
