@@ -12,6 +12,7 @@ import { resolveSession } from '../engine/pick-action.js';
 import { gapsOf, openSession, saveDraft } from '../engine/session.js';
 import { undoneDraft, type UndoEntry } from '../engine/state.js';
 import { undoContactChange } from '../../core/profile/contact-events.js';
+import { recordAnswer } from '../../core/understanding/learned/org-examples.js';
 import { guarded, lifecycle, say, setPending, type Turn } from '../engine/turn.js';
 import { questionFor } from '../replies/templates.js';
 
@@ -21,6 +22,13 @@ export async function undo(t: Turn): Promise<void> {
   if (!entry) {
     say(t, '没有可以撤销的内容。');
     return;
+  }
+  // the learned reader's reading undone: those words were misread, and are not read so again
+  if (entry.learned) {
+    await recordAnswer(t.db, {
+      text: entry.learned.text, ctx: { now: t.now, contacts: [], asked: entry.learned.asked }, label: 'none', offered: [entry.learned.label],
+      source: 'undone', userId: t.actor.id, at: t.now,
+    });
   }
   if (entry.contactEventIds) return undoContactEvents(t, entry);
   const s = await openSession(t, entry.actionId);

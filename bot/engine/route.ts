@@ -27,7 +27,7 @@ import { detectContactChanges } from '../../core/understanding/contact-changes.j
 import { answerChangeWhen, applyContactChanges, recordPendingChange } from './contact-changes.js';
 import { answerWhichReading, askWhichReading } from './learned-reading.js';
 import { detectCommand, isNo, isNoise, isYes, type Command } from '../../core/understanding/intents.js';
-import { routeIntent } from '../../core/understanding/intent-router.js';
+import { askedOf, routeIntent } from '../../core/understanding/intent-router.js';
 import { refreshOrgReader } from '../../core/understanding/learned/org-reader.js';
 import { TALK_TRACK_INTENT } from '../../core/talk-tracks/ask.js';
 import { greet, help, notUnderstood, reportName, shortHelp, tooLong, unsupported, whichAction } from '../replies/templates.js';
@@ -39,7 +39,7 @@ import { pickChoice, resolveSession, startVisit } from './pick-action.js';
 import { reportProgress, submitReport } from './progress.js';
 import { DEFAULT_PHOTO_TAGS, libraryWords, openSession, slotContext, type Session } from './session.js';
 import { say, setPending, type Turn } from './turn.js';
-import type { PendingQuestion } from './state.js';
+import type { PendingQuestion, UndoEntry } from './state.js';
 import type { BotMessage } from './types.js';
 import { truncateChars } from '../parse/truncate.js';
 
@@ -203,6 +203,7 @@ async function reportText(t: Turn, text: string, reading?: string): Promise<bool
   const context = async () => ({ ...(await slotContext(t, s)), ...(reading ? { reading } : {}) });
   let u = understand(text, await context());
   let changed = false;
+  const undoBefore = new Set(t.convo.state.undo ?? []);
   if (u.changes.length > 0) {
     // personnel changes first, so a newcomer named in them ("新来的钱主任是拍板的") is a contact for the role
     changed = await applyContactChanges(t, s, u.changes);
@@ -210,7 +211,9 @@ async function reportText(t: Turn, text: string, reading?: string): Promise<bool
     // "刘伟调岗了" is about 刘伟, not a 对接人 for this report
     if (!u.slots.role) delete u.slots.person;
   }
-  if (await applySlots(t, s, u.slots, text)) return true;
+  const applied = await applySlots(t, s, u.slots, text);
+  if (reading && (applied || changed)) markLearnedUndo(t, text, reading, undoBefore);
+  if (applied) return true;
   if (changed) return true;
   // a customer named without anything else ("华联"), or a visit just started: where that report stands
   if (s.named || t.lines.length > said) {
@@ -219,6 +222,12 @@ async function reportText(t: Turn, text: string, reading?: string): Promise<bool
   }
   say(t, notUnderstood(text), `正在填写${reportName(s.row)}，回复“还差什么”看看还缺什么。`, shortHelp());
   return true;
+}
+
+/** The change just made was the learned reader's: an undo of it right after is kept as the words misread (report.commands.ts). */
+function markLearnedUndo(t: Turn, text: string, reading: string, undoBefore: ReadonlySet<UndoEntry>): void {
+  // the undo entries this message pushed: any of them undone says the reading was wrong
+  for (const e of (t.convo.state.undo ?? []).filter((x) => !undoBefore.has(x))) e.learned = { text, label: reading, asked: askedOf({ pendingSlot: t.convo.state.pendingSlot }) };
 }
 
 const HELD = '好的，先不提交，草稿都保存着。想改哪里直接说，比如“不对，是下周四”；改好了回复“提交”。';

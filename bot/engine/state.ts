@@ -34,6 +34,8 @@ export interface UndoEntry {
   contactUpdates?: ContactUpdate[];
   /** The notes on the same contacts the change added to ("刘伟拍板" before "刘伟很支持我们"), put back by the undo. */
   contactUpdatesBefore?: ContactUpdate[];
+  /** Set when the change was the learned reader's reading of `text`: undoing it teaches that the words were misread. */
+  learned?: { text: string; label: string; asked: AskedContext };
 }
 
 export type { ContactUpdate };

@@ -281,7 +281,8 @@ function actionable(a: ScoredIntent, ctx: IntentContext): boolean {
   return a.kind !== 'date_answer' && a.kind !== 'report_content' && a.kind !== 'noise';
 }
 
-function askedOf(ctx: IntentContext): AskedContext {
+/** What the bot was waiting for, as the learned reader and its examples name it. */
+export function askedOf(ctx: Pick<IntentContext, 'awaitingYesNo' | 'pendingSlot'>): AskedContext {
   if (ctx.awaitingYesNo) return 'yesno';
   if (ctx.pendingSlot === 'fields.nextContactAt') return 'next';
   if (ctx.pendingSlot === 'fields.decisionRole') return 'role';

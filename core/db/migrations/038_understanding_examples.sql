@@ -15,7 +15,8 @@ CREATE TABLE understanding_examples (
   label       text NOT NULL,
   -- the readings the bot offered, in its order
   offered     text[] NOT NULL DEFAULT '{}',
-  source      text NOT NULL CHECK (source IN ('chosen', 'none_of_these')),
+  -- chosen: a reading picked; none_of_these: 都不是; undone: 撤销 of what the reader recorded by itself
+  source      text NOT NULL CHECK (source IN ('chosen', 'none_of_these', 'undone')),
   user_id     bigint REFERENCES users(id),
   created_at  timestamptz NOT NULL,
   removed_at  timestamptz,

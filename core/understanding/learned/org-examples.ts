@@ -1,7 +1,8 @@
 /**
  * What reps answered when the bot asked how to read their words — the
  * organisation's labelled examples for its learned reader (org-reader.ts).
- * The bot records one when a rep picks a reading (1 / 2 / 是) or says 都不是;
+ * The bot records one when a rep picks a reading (1 / 2 / 是) or says 都不是, or undoes (撤销) what the
+ * learned reader recorded right after it;
  * admins list them in 设置 → 机器人学到的说法 and remove a wrong one (kept,
  * marked removed with who and when; 恢复 brings it back).
  *
@@ -21,7 +22,7 @@ export interface AnswerExample {
   ctx: FeatureContext;
   label: string;
   offered: readonly string[];
-  source: 'chosen' | 'none_of_these';
+  source: 'chosen' | 'none_of_these' | 'undone';
   userId: number | null;
   at: Date;
 }
@@ -42,7 +43,7 @@ export const LearnedExampleSchema = z.object({
   reading: z.string(),
   /** The readings the bot offered, in words. */
   offered: z.array(z.string()),
-  source: z.enum(['chosen', 'none_of_these']),
+  source: z.enum(['chosen', 'none_of_these', 'undone']),
   userName: z.string().nullable(),
   createdAt: z.string(),
   removedAt: z.string().nullable(),
@@ -50,8 +51,9 @@ export const LearnedExampleSchema = z.object({
 });
 export type LearnedExample = z.infer<typeof LearnedExampleSchema>;
 
-export function readingName(label: string): string {
-  return label === 'none' ? '不记录（业务员说都不是）' : learnedIntent(label, 1).describe;
+export function readingName(label: string, source?: string): string {
+  if (label !== 'none') return learnedIntent(label, 1).describe;
+  return source === 'undone' ? '不记录（业务员撤销了机器人的读法）' : '不记录（业务员说都不是）';
 }
 
 /** Every example, newest first, removed ones included (marked). Admins only: the words are reps' messages. */
@@ -62,7 +64,7 @@ export async function listExamples(db: Db, actor: Actor): Promise<LearnedExample
        FROM understanding_examples e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN users r ON r.id = e.removed_by
       ORDER BY e.id DESC LIMIT 500`);
   return rows.map((r) => ({
-    id: Number(r.id), text: r.text, label: r.label, reading: readingName(r.label), offered: (r.offered as string[]).map(readingName), source: r.source, userName: r.user_name,
+    id: Number(r.id), text: r.text, label: r.label, reading: readingName(r.label, r.source), offered: (r.offered as string[]).map((l) => readingName(l)), source: r.source, userName: r.user_name,
     createdAt: (r.created_at as Date).toISOString(), removedAt: r.removed_at ? (r.removed_at as Date).toISOString() : null, removedByName: r.removed_by_name,
   }));
 }

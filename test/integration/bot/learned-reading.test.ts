@@ -125,6 +125,19 @@ describe('the bot learns how its reps talk from their answers', () => {
     expect(again).to.not.include('态度');
   });
 
+  it('learns from an undo right after a reading it made by itself: the same words are not read so again', async () => {
+    const deps = await checkedIn();
+    const [first, second] = await contactsOfCustomer(pool, '华联超市总部');
+    expect(await say(deps, 'rep.zhao', `${first.name}已经不干这行了`)).to.include(`${first.name} 离职`);
+    expect(await say(deps, 'rep.zhao', '撤销')).to.include('撤销');
+    const { rows } = await pool.query(`SELECT text, label, source, offered FROM understanding_examples`);
+    expect(rows).to.deep.equal([{ text: `${first.name}已经不干这行了`, label: 'none', source: 'undone', offered: ['change:left'] }]);
+    const again = await say(deps, 'rep.zhao', `${second.name}已经不干这行了`);
+    expect(again).to.not.include('离职');
+    const { rows: left } = await pool.query(`SELECT 1 FROM contacts WHERE id = ANY($1) AND status = 'left'`, [[first.id, second.id]]);
+    expect(left).to.have.length(0);
+  });
+
   it('asks again once an admin removes the answer as wrong', async () => {
     const deps = await checkedIn();
     const [first, second] = await contactsOfCustomer(pool, '华联超市总部');
