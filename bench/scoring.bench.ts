@@ -11,17 +11,20 @@
  *   jobs process does on the NOTIFY — target ≤ 200 ms;
  * - train_ms: the organisation's model trained on its closed deals (facts replayed as of each close) — target ≤ 30 s at 50k;
  * - demo_auc_learned / demo_auc_baseline: the demo generator's organisation, its model's time-split backtest
- *   AUC beside the static-field baseline's.
+ *   AUC beside the static-field baseline's, and demo_odds_*: the odds multiplier it learned for the evidence
+ *   verdicts, procurement progress and buying centre (read as they stood at each snapshot, not today).
  *
  *   npm run bench -- scoring                          ~100k open + 50k closed deals (~150k in all)
  *   BENCH_SCALE=small npm run bench -- scoring        a smoke run
+ *   BENCH_SCALE=demo npm run bench -- scoring         the demo's model only (AUC, learned multipliers), no timing
  */
 import '../core/zod-locale.js';
 import type pg from 'pg';
-import { loadActiveActor } from '../core/auth/actor.js';
+import { loadActiveActor, WHOLE_COMPANY } from '../core/auth/actor.js';
 import { recordEvent } from '../core/resources/events.js';
 import { rescoreQueued } from '../core/scoring/rescore.js';
 import { getOpportunityScore, scoreAllOpenOpportunities, scoreOpportunities } from '../core/scoring/scores.js';
+import { getModelReport } from '../core/scoring/model-report.js';
 import { trainOrgModel } from '../core/scoring/train.js';
 import { loadConfig } from '../core/config.js';
 import { generateDemoHistory } from '../core/seed/demo-history.js';
@@ -40,6 +43,11 @@ const SCALES = {
 export async function run(): Promise<BenchResult> {
   const scaleName = (process.env.BENCH_SCALE ?? 'default') as keyof typeof SCALES;
   const scale = SCALES[scaleName] ?? SCALES.default;
+  // BENCH_SCALE=demo: only the demo organisation's model (its AUC and what it learned), no timing
+  if (process.env.BENCH_SCALE === 'demo') {
+    const demo = await demoAuc();
+    return { name: 'win scores (demo model only)', metrics: { scale: 'demo', ...demo }, ratios: { demo_auc_learned: demo.demo_auc_learned / demo.demo_auc_baseline } };
+  }
   const metrics = await withTempBenchDatabase('af-bench-scoring-', 6, (db) => measure(db.pool, scale, db.dataDir));
   const demo = await demoAuc();
   const all = { scale: scaleName, ...metrics, ...demo };
@@ -128,7 +136,13 @@ async function demoAuc() {
     await generateDemoHistory(pool, { now, storage: null, system: { config, logger: benchLogger } });
     const r = await trainOrgModel(pool, now);
     if (r.status !== 'learned') throw new Error(`the demo has too few closed deals: ${JSON.stringify(r)}`);
+    // what it learned of #19's and #22's inputs (as 赢率模型 lists them): the odds multiplier per unit of each
+    const report = await getModelReport(pool, WHOLE_COMPANY, now);
+    const learned = Object.fromEntries((report.model?.weights ?? [])
+      .filter((w) => /^(evidence|procurement|buying_centre)\./.test(w.key))
+      .map((w) => [`demo_odds_${w.key.replace(/\W/g, '_')}`, +w.odds.toFixed(2)]));
     return {
+      ...learned,
       demo_won: r.won, demo_lost: r.lost,
       demo_auc_learned: +(r.backtest.learned.auc ?? 0).toFixed(3), demo_auc_baseline: +(r.backtest.baseline.auc ?? 0).toFixed(3),
       demo_brier_learned: +(r.backtest.learned.brier ?? 0).toFixed(3), demo_brier_baseline: +(r.backtest.baseline.brier ?? 0).toFixed(3),

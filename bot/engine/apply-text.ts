@@ -6,7 +6,7 @@
 import type { VisitDraftInput } from '../../core/actions/action-schemas.js';
 import { ATTITUDE_LABELS, BUYING_ROLE_LABELS, type Attitude } from '../../core/flow/buying-centre.js';
 import { isSureMatch, type ContactRef, type PersonMention, type RoleMention } from '../../core/understanding/decision-chain.js';
-import { insertContact } from '../../core/resources/contacts.js';
+import { createContact } from '../../core/resources/contacts.js';
 import { isAppError } from '../../core/errors.js';
 import type { ExtractedSlots, FieldValue } from '../../core/understanding/extract-slots.js';
 import { retagLastPhoto } from './media.js';
@@ -167,9 +167,9 @@ export function offerNewContact(t: Turn, actionId: number, person: PersonMention
 
 /** Yes to 要新建联系人吗: the contact is created for the report's customer and recorded as the one the role is about. */
 export async function createChosenContact(t: Turn, s: Session, p: { name: string; title: string | null; role: RoleMention }): Promise<void> {
-  const created = await guarded(t, () => insertContact(t.db, t.actor, {
+  const created = await guarded(t, () => createContact(t.db, t.actor, {
     customerId: s.row.customerId, name: p.name, ...(p.title ? { title: p.title } : {}),
-  }));
+  }, { source: 'bot', now: t.now }));
   if (isAppError(created)) {
     say(t, `没能新建联系人：${created.message}`);
     return;

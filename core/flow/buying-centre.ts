@@ -67,11 +67,14 @@ export function buyingRoleFromLabel(label: string): BuyingRole | null {
 
 /**
  * What changed in the chain. The first two are recorded by edits in the app
- * (adding a contact, changing their role/attitude/内线); the other four are
- * the events a rep reports, each dated when it happened.
+ * (adding a contact, changing their role/attitude/内线); the next four are
+ * the events a rep reports, each dated when it happened; 'first_known' is what
+ * a contact written before this history (or by a generator) was when first
+ * known, so the chain can be read as it stood at any moment.
  */
-export const CONTACT_EVENT_KINDS = ['added', 'role_changed', 'transferred', 'left', 'joined', 'reporting_changed'] as const;
+export const CONTACT_EVENT_KINDS = ['added', 'role_changed', 'transferred', 'left', 'joined', 'reporting_changed', 'first_known'] as const;
 export type ContactEventKind = (typeof CONTACT_EVENT_KINDS)[number];
 export const CONTACT_EVENT_LABELS: Record<ContactEventKind, string> = {
   added: '新增联系人', role_changed: '角色/态度变化', transferred: '调岗', left: '离职', joined: '新任', reporting_changed: '汇报关系变化',
+  first_known: '最初记录',
 };

@@ -88,6 +88,7 @@ const roleText = (f: Record<string, unknown>) => [
 export function describeContactEvent(kind: ContactEventKind, name: string, before: Record<string, unknown>, after: Record<string, unknown>): string {
   switch (kind) {
     case 'added': return `新增联系人 ${name}（${place(after)}，${roleText(after)}）`;
+    case 'first_known': return `${name} 最初记录为${place(after)}，${roleText(after)}`;
     case 'role_changed': return `${name} 角色/态度：${roleText(before)} → ${roleText(after)}`;
     case 'transferred': return `${name} 调岗：${place(before)} → ${place(after)}`;
     case 'left': return `${name} 离职（原${place(before)}）`;

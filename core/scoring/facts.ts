@@ -55,8 +55,8 @@ export interface ScoreFacts {
   /** The furthest step of the customer's own procurement for this deal (#22's 采购进度): 0 none, 1 预算申报 … 5 中标. */
   procurementStep: number;
   /**
-   * The buying centre (#22) as it stands now — contacts keep no history of their roles, so a replay
-   * reads today's: how many of the six roles are filled, and the deciders' least favourable attitude.
+   * The buying centre (#22) as it stood at `asOf` (a replay reads the contacts' history, never today's
+   * roles): how many of the six roles are filled, and the deciders' least favourable attitude.
    */
   buyingCentre: { roles: number; deciderAttitude: 'support' | 'neutral' | 'oppose' | null };
 }
@@ -183,37 +183,58 @@ const DOCUMENTS_SQL = `
     FROM q JOIN share_links l ON l.opportunity_id = q.id JOIN attachments a ON a.id = l.attachment_id
    WHERE l.created_at <= q.as_of`;
 
+/**
+ * When a contact event became known: when it was recorded, or at the end of the day it is dated if that
+ * came first (a replay under a clock set back, a change said to have happened earlier).
+ */
+const KNOWN_AT = `least(e.recorded_at, ((e.occurred_on + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'))`;
+
+/**
+ * Each contact of the customer(s) `customer` names as known at the moment `asOf`: the facts after the
+ * last change recorded of those known by then (each event carries all of them), the 'first_known'
+ * start only when nothing later is — so a role added after a deal closed is not that deal's.
+ */
+export const CHAIN_AS_OF = (customer: string, asOf: string) => `
+  SELECT DISTINCT ON (e.contact_id) e.contact_id AS id, e.customer_id, e.after->>'buyingRole' AS buying_role,
+         e.after->>'attitude' AS attitude, e.after->>'status' AS status
+    FROM contact_events e
+   WHERE e.customer_id = ${customer} AND ${KNOWN_AT} <= ${asOf}
+   ORDER BY e.contact_id, (e.kind <> 'first_known') DESC, e.id DESC`;
+
 // the decision maker met in person, as checked: an accepted visit report on the deal's customer whose
-// 决策链角色 names them or whose contact is the customer's decider in the buying centre (#22), or an
-// in-person follow-up with evidence (photos, documents) that names the decider as 对接人
+// 决策链角色 names them or whose contact was the customer's decider in the buying centre (#22) at the
+// moment, or an in-person follow-up with evidence (photos, documents) that names that decider as 对接人
 const DECISION_MAKER_SQL = `
   WITH q AS (SELECT * FROM unnest($1::bigint[], $2::timestamptz[]) AS q(id, as_of)),
+  d AS (SELECT q.id, q.as_of, o.customer_id, dk.ids AS deciders
+          FROM q JOIN opportunities o ON o.id = q.id
+          CROSS JOIN LATERAL (SELECT array_agg(k.id) AS ids FROM (${CHAIN_AS_OF('o.customer_id', 'q.as_of')}) k
+                               WHERE k.buying_role = 'decider') dk),
   met AS (
-    SELECT o.id AS opportunity_id, s.created_at AS at
-      FROM q JOIN opportunities o ON o.id = q.id JOIN actions a ON a.customer_id = o.customer_id JOIN submissions s ON s.action_id = a.id
-     WHERE s.outcome = 'accepted' AND s.created_at <= q.as_of
+    SELECT d.id AS opportunity_id, s.created_at AS at
+      FROM d JOIN actions a ON a.customer_id = d.customer_id JOIN submissions s ON s.action_id = a.id
+     WHERE s.outcome = 'accepted' AND s.created_at <= d.as_of
        AND (s.payload->'fields'->>'decisionRole' LIKE '决策%'
-            OR EXISTS (SELECT 1 FROM contacts k WHERE k.customer_id = o.customer_id AND k.buying_role = 'decider'
-                         AND s.payload->'fields'->>'decisionContactId' = k.id::text))
+            OR (s.payload->'fields'->>'decisionContactId') = ANY(d.deciders::text[]))
     UNION ALL
-    SELECT o.id, f.at
-      FROM q JOIN opportunities o ON o.id = q.id JOIN followups f ON f.customer_id = o.customer_id
-     WHERE f.at <= q.as_of AND f.channel IN ('visit', 'meeting') AND f.has_evidence
-       AND EXISTS (SELECT 1 FROM contacts k WHERE k.customer_id = o.customer_id AND k.buying_role = 'decider'
-                     AND f.payload->'contactIds' @> to_jsonb(k.id)))
+    SELECT d.id, f.at
+      FROM d JOIN followups f ON f.customer_id = d.customer_id
+     WHERE f.at <= d.as_of AND f.channel IN ('visit', 'meeting') AND f.has_evidence
+       AND EXISTS (SELECT 1 FROM unnest(d.deciders) k(id) WHERE f.payload->'contactIds' @> to_jsonb(k.id)))
   SELECT opportunity_id, ${ms('max(at)')} AS at_ms FROM met GROUP BY opportunity_id`;
 
 /**
- * The buying centre of the customer(s) `customer` names: the roles filled, as one bit per role (a
- * count of distinct roles would sort every contact), and the deciders' least favourable attitude (0 oppose … 2 support).
+ * The buying centre of `rows` (contacts with customer_id, buying_role, attitude, status), per customer
+ * when `groupBy`: the roles filled as one bit per role (a count of distinct roles would sort every
+ * contact), and the deciders' least favourable attitude (0 oppose … 2 support).
  */
-export const BUYING_CENTRE_OF = (customer: string, groupBy = false) => `
+export const CENTRE_OF = (rows: string, groupBy = false) => `
   SELECT ${groupBy ? 'k.customer_id, ' : ''}bit_or(1 << array_position(ARRAY[${BUYING_ROLES.map((x) => `'${x}'`).join(', ')}], k.buying_role)) AS role_bits,
          min(CASE k.attitude WHEN 'oppose' THEN 0 WHEN 'neutral' THEN 1 WHEN 'support' THEN 2 END) FILTER (WHERE k.buying_role = 'decider') AS attitude
-    FROM contacts k WHERE k.customer_id ${groupBy ? 'IN' : '='} ${customer} AND k.status = 'active' AND k.buying_role IS NOT NULL
+    FROM (${rows}) k WHERE k.status = 'active' AND k.buying_role IS NOT NULL
   ${groupBy ? 'GROUP BY k.customer_id' : ''}`;
 
-// a verdict counts as trusted when it was, or when a manager cleared it by the moment; the buying centre is today's
+// a verdict counts as trusted when it was, or when a manager cleared it by the moment; the buying centre as it stood then
 const INPUTS_SQL = `
   WITH q AS (SELECT * FROM unnest($1::bigint[], $2::timestamptz[]) AS q(id, as_of)),
   d AS (SELECT q.id, q.as_of, o.customer_id FROM q JOIN opportunities o ON o.id = q.id)
@@ -226,4 +247,4 @@ const INPUTS_SQL = `
     CROSS JOIN LATERAL (
       SELECT max(array_position(${PROCUREMENT_STEPS}, p.stage)) AS step
         FROM procurement_events p WHERE p.opportunity_id = d.id AND p.occurred_on <= (d.as_of AT TIME ZONE 'Asia/Shanghai')::date) pr
-    CROSS JOIN LATERAL (${BUYING_CENTRE_OF('d.customer_id')}) bc`;
+    CROSS JOIN LATERAL (${CENTRE_OF(CHAIN_AS_OF('d.customer_id', 'd.as_of'))}) bc`;

@@ -37,9 +37,11 @@ export async function seedDemoOrg(client: pg.PoolClient, now: Date, logger: Logg
     if (!ins.rows[0]) continue;
     created++;
     const customerId = ins.rows[0].id as number;
-    await insertContacts(client, customerId, type, i, rand);
+    await insertContacts(client, customerId, type, i, rand, new Date(now.getTime() - 60 * DAY_MS));
     await insertOrders(client, customerId, ownerId, i, now, rand);
   }
+  // the contacts' history starts with what they were when the customer was won (core/scoring reads it as of each moment)
+  await client.query('SELECT af_record_first_known_contacts()');
   const opps = await seedDemoOpportunities(client, { now, userIds, deptIds: deptIds, rand });
   await seedDemoFulfilment(client, now, userIds);
   logger.info({ customers: created, opportunities: opps }, `演示组织已安装：客户 ${created} 个，商机 ${opps} 个`);
@@ -98,7 +100,7 @@ function profileFor(type: string, i: number): Record<string, string> {
   };
 }
 
-async function insertContacts(client: pg.PoolClient, customerId: number, type: string, i: number, rand: () => number) {
+async function insertContacts(client: pg.PoolClient, customerId: number, type: string, i: number, rand: () => number, knownSince: Date) {
   if (i % 13 === 12) return; // a customer with no contacts yet: an edge case the dashboards must handle
   const templates = type === 'hospital' ? HOSPITAL_CONTACT_TEMPLATES : CONTACT_TEMPLATES;
   const count = 2 + (i % 3);
@@ -107,10 +109,10 @@ async function insertContacts(client: pg.PoolClient, customerId: number, type: s
     const name = SURNAMES[Math.floor(rand() * SURNAMES.length)] + GIVEN[Math.floor(rand() * GIVEN.length)];
     const { rows: [r] } = await client.query(
       `INSERT INTO contacts (customer_id, name, department, title, buying_role, attitude, is_coach, preferences, reports_to_id,
-                             phone)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id`,
+                             phone, created_at, updated_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$11) RETURNING id`,
       [customerId, name, t.department, t.title, t.role, t.attitude, t.coach ?? false, t.preferences ?? null,
-        t.reportsTo === undefined ? null : ids[t.reportsTo], `138${String(10000000 + Math.floor(rand() * 89999999))}`],
+        t.reportsTo === undefined ? null : ids[t.reportsTo], `138${String(10000000 + Math.floor(rand() * 89999999))}`, knownSince],
     );
     ids.push(r.id);
   }

@@ -51,6 +51,17 @@ describe('H5 customer profile: 决策链, relationship graph and procurement ste
     await snap(page, 'buying-centre', 'history');
     const { rows: [moved] } = await s.pool.query('SELECT department, title FROM contacts WHERE customer_id = $1 AND name = $2', [c.id, buyer.name]);
     expect(moved).to.deep.equal({ department: '院办', title: '院长助理' });
+
+    // the contact's own history: what they were when first known (the demo's, dated when the customer was won), then the 调岗
+    await centre.locator(`[data-history-of="${buyer.name}"]`).click();
+    const own = centre.locator(`[data-contact-history="${buyer.name}"]`);
+    await own.locator('.history-line').nth(1).waitFor();
+    const lines = await own.locator('.history-line').allTextContents();
+    expect(lines).to.have.length(2);
+    expect(lines[0]).to.contain(`${buyer.name} 调岗：采购中心·采购专员 → 院办·院长助理`).and.match(/\d{4}年\d{1,2}月\d{1,2}日 · 孙浩/);
+    expect(lines[1]).to.contain(`${buyer.name} 最初记录为采购中心·采购专员，采购者`).and.match(/\d{4}年\d{1,2}月\d{1,2}日 · 系统/);
+    expect(lines.join('')).to.not.match(/\d{4}-\d{2}-\d{2}|first_known|buyer/);
+    await snap(page, 'buying-centre', 'contact-history');
     expect(errors).to.deep.equal([]);
     await ctx.close();
   });

@@ -92,9 +92,13 @@ describe('buying centre: roles, attitude, 内线 and contact events', () => {
     expect(again.status).to.equal(422);
     expect(again.body.error).to.include({ code: 'CONTACT_LEFT' });
     expect(again.body.error.message).to.include('已离职');
-    // newest first by when it happened, after everything dated today
-    const dated = (await historyOf()).filter((e) => e.occurredOn < today).map((e) => `${e.occurredOn} ${e.kindLabel}`);
+    // newest first by when it happened, after everything dated today; the demo's contacts as first known come last
+    const history = await historyOf();
+    const dated = history.filter((e) => e.occurredOn < today && e.kind !== 'first_known').map((e) => `${e.occurredOn} ${e.kindLabel}`);
     expect(dated).to.deep.equal([`${daysAgo(11)} 离职`, `${daysAgo(14)} 汇报关系变化`, `${daysAgo(15)} 新任`, `${daysAgo(16)} 调岗`]);
+    const firstKnown = history.filter((e) => e.kind === 'first_known');
+    expect(firstKnown.length).to.be.greaterThan(0);
+    expect(history.slice(-firstKnown.length)).to.deep.equal(firstKnown);
   });
 
   it('refuses a future date, a reporting loop, a boss from another customer and an unknown kind, changing nothing', async () => {
