@@ -38,6 +38,7 @@ import { registerTalkTrackRoutes } from './routes/talk-tracks.routes.js';
 import { registerWecomJssdkRoutes } from './routes/wecom-jssdk.routes.js';
 import { registerBotRoutes } from './routes/wecom-callback.routes.js';
 import { registerAibotRoutes } from './routes/wecom-aibot.routes.js';
+import { registerWecomContactRoutes } from './routes/wecom-contacts.routes.js';
 
 export interface ApiDeps extends CoreDeps {
   /** The logging twin in demo mode (messages stay in the outbox, sign-in is by userid). */
@@ -85,6 +86,7 @@ export function createApp(deps: ApiDeps): Koa {
   registerSupervisorTodoRoutes(kit);
   registerAlertRoutes(kit, deps.wecom);
   registerWecomJssdkRoutes(kit, deps.wecom);
+  registerWecomContactRoutes(kit, deps.wecom);
   registerBotRoutes(kit, deps);
   registerAibotRoutes(kit, deps);
   registerDailyReportRoutes(kit);

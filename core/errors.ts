@@ -49,6 +49,9 @@ export const ERRORS = {
   OAUTH_CODE_INVALID: { status: 401, zh: '企业微信授权码无效或已使用，请重新打开应用' },
   NOT_A_MEMBER: { status: 403, zh: '你不是本企业的成员或尚未开通使用权限' },
   WECOM_API_ERROR: { status: 502, zh: '企业微信接口暂时不可用，请稍后重试' },
+  WECOM_CONTACT_SYNC_FAILED: { status: 502, zh: '企业微信客户同步失败' },
+  WECOM_MATCH_DECIDED: { status: 409, zh: '这条企业微信客户已经确认过了' },
+  WECOM_ID_TAKEN: { status: 409, zh: '这个企业微信客户已对应到另一位联系人' },
   INTERNAL: { status: 500, zh: '系统繁忙，请稍后再试' },
   // fair use (issue #23): refusals that carry details.retryAfterSeconds, sent as Retry-After
   SIGN_IN_THROTTLED: { status: 429, zh: '登录失败次数过多，请稍后再试' },

@@ -15,6 +15,7 @@ import { scorecardWeeklyJob } from './scorecard-weekly.job.js';
 import { silenceCheckJob } from './silence-check.job.js';
 import { submitScheduledReportsJob } from './submit-scheduled-reports.job.js';
 import { syncOrgJob } from './sync-org.job.js';
+import { syncWecomContactsJob } from './sync-wecom-contacts.job.js';
 import { tradeTermsJob } from './trade-terms.job.js';
 import { trainWinModelJob } from './train-win-model.job.js';
 import { understandingRetrainJob } from './understanding-retrain.job.js';
@@ -31,7 +32,7 @@ export interface JobSpec {
 }
 
 export const JOBS: JobSpec[] = [
-  syncOrgJob, silenceCheckJob, legalReviewSkipsJob, overdueEscalationJob, remindersJob, deliverOutboxJob,
+  syncOrgJob, syncWecomContactsJob, silenceCheckJob, legalReviewSkipsJob, overdueEscalationJob, remindersJob, deliverOutboxJob,
   obstacleHeatmapJob, dashboardSnapshotsJob, dashboardRollupFoldJob, nudgeDraftsJob, fulfilmentCheckJob, licenceExpiryJob,
   evidenceBackfillJob, tradeTermsJob, trainWinModelJob, scoreOpportunitiesJob, submitScheduledReportsJob,
   scorecardWeeklyJob, understandingRetrainJob,

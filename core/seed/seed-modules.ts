@@ -21,9 +21,11 @@ import { scoresSeed } from './modules/scores.seed.js';
 import { shareLinksSeed } from './modules/share-links.seed.js';
 import { talkTrackReadsSeed, talkTracksSeed } from './modules/talk-tracks.seed.js';
 import { visitsSeed } from './modules/visits.seed.js';
+import { wecomContactsSeed } from './modules/wecom-contacts.seed.js';
 import type { SeedModule } from './seed-module.js';
 
 export const HISTORY_MODULES: SeedModule[] = [
   leadsSeed, opportunitiesSeed, ordersSeed, visitsSeed, dealTasksSeed, processesSeed, actionsSeed, reportsSeed, followupsSeed,
   dailyReportsSeed, buyingCentreSeed, evidenceSamplesSeed, retailSeed, detectionsSeed, shareLinksSeed, talkTracksSeed, scoresSeed, talkTrackReadsSeed,
+  wecomContactsSeed,
 ];

@@ -5,6 +5,7 @@ import { contentTypeOf, mediaUploadIssues, multipartBody, type MediaUpload, type
 import { InMemoryTokenStore, SecretCache, type FetchedSecret, type TokenStore } from './token-cache.js';
 import {
   assertValidMessage,
+  type ExternalContactPage,
   type JsApiTicketType,
   type MediaFile,
   type OAuthIdentity,
@@ -146,6 +147,14 @@ export class HttpWecomClient implements WecomClient {
     const params = { department_id: departmentId, fetch_child: 0 };
     const res = await this.json('GET', '/cgi-bin/user/list', params, undefined, wire.userListResponse, true);
     return res.userlist.map(wire.toWecomUser);
+  }
+
+  async listExternalContactsOf(userids: string[], cursor = ''): Promise<ExternalContactPage> {
+    if (userids.length === 0 || userids.length > 100) throw new WecomRequestInvalidError('external contacts', ['userid_list 需要 1–100 个成员']);
+    // a read: safe to retry after a network error
+    const res = await this.json('POST', '/cgi-bin/externalcontact/batch/get_by_user', {},
+      { userid_list: userids, cursor, limit: 100 }, wire.externalContactsByUserResponse, true);
+    return { items: wire.toExternalContacts(res), nextCursor: res.next_cursor };
   }
 
   async getJsApiTicket(type: JsApiTicketType): Promise<string> {

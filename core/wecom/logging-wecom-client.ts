@@ -14,7 +14,7 @@ import type { Logger } from '../logger.js';
 import { mediaUploadIssues } from './media-upload.js';
 import {
   assertValidMessage, WecomRequestInvalidError,
-  type JsApiTicketType, type MediaFile, type MediaUpload, type OAuthIdentity, type SendResult, type UpdateTemplateCardInput,
+  type ExternalContactPage, type JsApiTicketType, type MediaFile, type MediaUpload, type OAuthIdentity, type SendResult, type UpdateTemplateCardInput,
   type UpdateTemplateCardResult, type UploadedMedia, type WecomClient, type WecomDepartment, type WecomMessage, type WecomUser,
 } from './wecom-client.js';
 
@@ -73,6 +73,10 @@ export class LoggingWecomClient implements WecomClient {
 
   async listUsersInDepartment(_departmentId: number): Promise<WecomUser[]> {
     throw notConfigured('企业微信通讯录');
+  }
+
+  async listExternalContactsOf(_userids: string[]): Promise<ExternalContactPage> {
+    throw notConfigured('企业微信客户联系');
   }
 
   async getJsApiTicket(_type: JsApiTicketType): Promise<string> {

@@ -45,6 +45,38 @@ export interface WecomClient {
   downloadMedia(mediaId: string, opts?: { jssdk?: boolean }): Promise<MediaFile>;
   /** OAuth authorize URL for the H5 (§6). Pure; no network. */
   buildOAuthUrl(redirectUri: string, state: string, opts?: { scope?: OAuthScope }): string;
+  /**
+   * externalcontact/batch/get_by_user (客户联系): one page of the external contacts that up to 100
+   * members follow, each with the following member's remark, remark mobiles and remark company.
+   * Throws WecomApiError 48002 when the app has no 客户联系 permission.
+   *
+   *   let cursor = ''; do { const page = await wecom.listExternalContactsOf(['zhao'], cursor); cursor = page.nextCursor; } while (cursor);
+   */
+  listExternalContactsOf(userids: string[], cursor?: string): Promise<ExternalContactPage>;
+}
+
+/**
+ * One (external contact, following member) pair of 客户联系. Wire names (batch/get_by_user):
+ * external_contact{external_userid, name, type 1 WeChat / 2 WeCom user, corp_name, corp_full_name},
+ * follow_info{userid, remark, remark_mobiles[], remark_corp_name}; next_cursor '' on the last page.
+ */
+export interface ExternalContactOfMember {
+  externalUserid: string;
+  name: string;
+  /** 1 a WeChat user, 2 a WeCom user of another company (corpName is theirs). */
+  type: number;
+  corpName: string | null;
+  corpFullName: string | null;
+  followUserid: string;
+  remark: string | null;
+  remarkMobiles: string[];
+  remarkCorpName: string | null;
+}
+
+export interface ExternalContactPage {
+  items: ExternalContactOfMember[];
+  /** '' when there is no next page. */
+  nextCursor: string;
 }
 
 const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { describeZodIssues, templateCardSchema } from './template-card.schema.js';
 import type {
+  ExternalContactOfMember,
   OAuthIdentity,
   SendResult,
   UpdateTemplateCardInput,
@@ -85,6 +86,34 @@ export const departmentListResponse = z.object({
     )
     .default([]),
 });
+
+export const externalContactsByUserResponse = z.object({
+  external_contact_list: z.array(z.object({
+    external_contact: z.object({
+      external_userid: z.string().min(1),
+      name: z.string().default(''),
+      type: z.number().default(1),
+      corp_name: z.string().optional(),
+      corp_full_name: z.string().optional(),
+    }),
+    follow_info: z.object({
+      userid: z.string().min(1),
+      remark: z.string().optional(),
+      remark_mobiles: z.array(z.string()).default([]),
+      remark_corp_name: z.string().optional(),
+    }),
+  })).default([]),
+  next_cursor: z.string().default(''),
+});
+
+export function toExternalContacts(body: z.infer<typeof externalContactsByUserResponse>): ExternalContactOfMember[] {
+  const orNull = (s: string | undefined) => (s && s.trim() ? s.trim() : null);
+  return body.external_contact_list.map(({ external_contact: c, follow_info: f }) => ({
+    externalUserid: c.external_userid, name: c.name, type: c.type, corpName: orNull(c.corp_name), corpFullName: orNull(c.corp_full_name),
+    followUserid: f.userid, remark: orNull(f.remark), remarkMobiles: f.remark_mobiles.map((m) => m.trim()).filter(Boolean),
+    remarkCorpName: orNull(f.remark_corp_name),
+  }));
+}
 
 // "a|b" on the wire; "" or absent means none.
 export function splitPipe(value: string | string[] | undefined): string[] {

@@ -30,6 +30,12 @@ export interface FakeUser {
   is_leader_in_dept?: number[]; direct_leader?: string[]; status?: number;
 }
 
+/** One external contact (客户联系) as batch/get_by_user answers it, with the members who follow them. */
+export interface FakeExternalContact {
+  external_userid: string; name: string; type?: number; corp_name?: string; corp_full_name?: string;
+  follow: Array<{ userid: string; remark?: string; remark_mobiles?: string[]; remark_corp_name?: string }>;
+}
+
 /** One accepted media/upload, as the fake parsed it from the multipart body. */
 export interface UploadedMediaRecord {
   mediaId: string; type: string; filename: string; contentType: string; buffer: Buffer; at: number;
@@ -68,7 +74,7 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
   const tokens = new Map<string, number>(); // token → expiresAt
   let currentToken: string | undefined;
   let seq = 0;
-  const failures = new Map<string, { errcode: number; remaining: number }[]>();
+  const failures = new Map<string, { errcode: number; remaining: number; after: number }[]>();
   const holds = new Map<string, Promise<unknown>>();
   const departments = new Map<number, FakeDepartment>();
   const users = new Map<string, FakeUser>();
@@ -82,6 +88,7 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
   const cardUpdates: { body: Json; at: number }[] = [];
   const counters = { gettokenCalls: 0, calls: {} as Record<string, number> };
   let oauthUser: OAuthUser = 'wangwu';
+  let externalContacts: FakeExternalContact[] = [];
 
   // An empty directory accepts any userid, so simple tests need no setUsers().
   const isMember = (userid: string) => users.size === 0 || users.has(userid);
@@ -175,6 +182,24 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
       return user ? ok({ ...user, status: user.status ?? 1 }) : fail(60111, 'userid not found');
     },
     '/cgi-bin/user/list': (q) => listUsers(q, (u) => ({ ...u, status: u.status ?? 1 })),
+    // one (contact, follower) pair per item, in pages of `limit` (≤ 100) continued by an opaque cursor
+    '/cgi-bin/externalcontact/batch/get_by_user': (_q, body) => {
+      const userids = Array.isArray(body.userid_list) ? body.userid_list.map(String) : [];
+      const limit = Number(body.limit ?? 50);
+      if (userids.length === 0 || userids.length > 100) return fail(40058, 'invalid userid_list size');
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100) return fail(40058, 'invalid limit');
+      const pairs = externalContacts.flatMap((c) => c.follow.filter((f) => userids.includes(f.userid)).map((f) => ({
+        external_contact: { external_userid: c.external_userid, name: c.name, type: c.type ?? 1,
+          ...(c.corp_name ? { corp_name: c.corp_name } : {}), ...(c.corp_full_name ? { corp_full_name: c.corp_full_name } : {}) },
+        follow_info: { userid: f.userid, remark: f.remark ?? '', description: '', createtime: 1733000000, tag_id: [],
+          remark_corp_name: f.remark_corp_name ?? '', remark_mobiles: f.remark_mobiles ?? [], oper_userid: f.userid, add_way: 1 },
+      })));
+      const from = body.cursor ? Number(Buffer.from(String(body.cursor), 'base64url').toString()) : 0;
+      if (!Number.isInteger(from) || from < 0) return fail(40058, 'invalid cursor');
+      const page = pairs.slice(from, from + limit);
+      const next = from + limit < pairs.length ? Buffer.from(String(from + limit)).toString('base64url') : '';
+      return ok({ external_contact_list: page, next_cursor: next });
+    },
     '/cgi-bin/user/simplelist': (q) => listUsers(q, (u) => ({ userid: u.userid, name: u.name, department: u.department })),
     '/cgi-bin/department/list': (q) => {
       const root = q.get('id');
@@ -253,6 +278,7 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
     const queue = failures.get(path);
     const next = queue?.[0];
     if (!next) return undefined;
+    if (next.after > 0) { next.after--; return undefined; }
     if (--next.remaining <= 0) queue.shift();
     return fail(next.errcode, next.errcode === 60020 ? 'not allow to access from your ip, from ip: 127.0.0.1' : 'fake failure');
   }
@@ -303,6 +329,8 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
     /** Every accepted media/upload, in order. */
     uploads,
     setOAuthUser(who: OAuthUser) { oauthUser = who; },
+    /** The corp's 客户联系: who the members follow (batch/get_by_user answers from it). */
+    setExternalContacts(list: FakeExternalContact[]) { externalContacts = list; },
     setUsers(depts: FakeDepartment[], members: FakeUser[]) {
       departments.clear(); users.clear();
       for (const d of depts) departments.set(d.id, d);
@@ -313,9 +341,9 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
     },
     /** The media_id now answers 40007, as after its 3 days. */
     expireMedia(mediaId: string) { media.delete(mediaId); },
-    /** The next `times` calls to `path` answer `errcode` (after the 41001 check, before token validation). */
-    failNext(path: string, errcode: number, times = 1) {
-      failures.set(path, [...(failures.get(path) ?? []), { errcode, remaining: times }]);
+    /** The next `times` calls to `path` answer `errcode` (after the 41001 check, before token validation), once `after` calls have passed. */
+    failNext(path: string, errcode: number, times = 1, after = 0) {
+      failures.set(path, [...(failures.get(path) ?? []), { errcode, remaining: times, after }]);
     },
     /** Calls to `path` are answered only once `until` settles (a test decides when WeCom answers). */
     holdAnswers(path: string, until: Promise<unknown>) { holds.set(path, until); },
