@@ -1,7 +1,11 @@
 import { expect } from 'chai';
 import type pg from 'pg';
 import pino from 'pino';
+import type { System } from '../../../core/system.js';
 import { HttpWecomClient } from '../../../core/wecom/http-wecom-client.js';
+import { LoggingWecomClient } from '../../../core/wecom/logging-wecom-client.js';
+import type { WecomClient } from '../../../core/wecom/wecom-client.js';
+import { JOBS } from '../../../jobs/registry.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
 import { startFakeWecom, type FakeWecom } from '../../support/fake-wecom.js';
@@ -126,6 +130,18 @@ describe('syncing WeCom 客户联系 into contacts (core/wecom-contacts)', funct
     expect(last.body.last.summary).to.contain('同步失败').and.contain('48002');
     // a rep may not run it
     expect((await call('rep.zhao', 'POST', '/api/wecom-contacts/sync')).status).to.equal(403);
+  });
+
+  it('runs nightly as the job sync-wecom-contacts, and says it skipped in demo mode', async () => {
+    const job = JOBS.find((j) => j.name === 'sync-wecom-contacts')!;
+    expect(job.every).to.equal('20 3 * * *');
+    const sys = (wecom: WecomClient) => ({ pool, wecom, now: () => new Date(), logger: pino({ level: 'silent' }) }) as unknown as System;
+    expect(await job.run(sys(new LoggingWecomClient(pino({ level: 'silent' }))))).to.deep.equal({ skipped: '演示模式：未配置企业微信，跳过企业微信客户同步' });
+    fake.setExternalContacts([{ external_userid: 'wmJOB00001', name: '夜间新人', corp_name: '上海市第六人民医院', follow: [{ userid: 'rep.zhao' }] }]);
+    const wecom = new HttpWecomClient({ apiBase: fake.baseUrl, ...CORP, maxAttempts: 1, logger: pino({ level: 'silent' }) });
+    const r = await job.run(sys(wecom)) as { asked: number; summary: string };
+    expect(r.asked).to.equal(1);
+    expect(r.summary).to.equal('企业微信客户：1 位，新对应 0 位，待业务员确认 1 条');
   });
 
   it('lets a share page opened in WeChat recognise the contact the sync bound', async () => {
