@@ -24,17 +24,21 @@ const NEW_POSTS = [
   { department: '院办', title: '院长助理' },
 ];
 
-export const buyingCentreSeed = defineSeedModule<{ procurementShare: number; contactCustomers: number; closedRolesFoundWhileOpen: { won: number; lost: number } | null }>({
+export const buyingCentreSeed = defineSeedModule<{
+  procurementShare: number; contactCustomers: number;
+  /** Closed deals get procurement and dated role discoveries too (the demo's model learns from them; the benchmark's organisation keeps its own outcome factors). */
+  closedDeals: boolean; closedRolesFoundWhileOpen: { won: number; lost: number } | null;
+}>({
   name: 'buying-centre',
   label: '采购进展与联系人变化',
   after: ['opportunities', 'leads'],
   knobs: {
-    demo: { procurementShare: 0.6, contactCustomers: 8, closedRolesFoundWhileOpen: { won: 0.8, lost: 0.3 } },
-    bench: { procurementShare: 0.3, contactCustomers: 0, closedRolesFoundWhileOpen: null },
+    demo: { procurementShare: 0.6, contactCustomers: 8, closedDeals: true, closedRolesFoundWhileOpen: { won: 0.8, lost: 0.3 } },
+    bench: { procurementShare: 0.3, contactCustomers: 0, closedDeals: false, closedRolesFoundWhileOpen: null },
   },
   async run(ctx, k): Promise<SeedCounts> {
     const s = ctx.seed;
-    const discovered = await discoverRoles(ctx, k.closedRolesFoundWhileOpen);
+    const discovered = k.closedDeals ? await discoverRoles(ctx, k.closedRolesFoundWhileOpen) : 0;
     // contacts the generators wrote directly start their history with what they were when first known
     const { rows: [known] } = await ctx.pool.query('SELECT af_record_first_known_contacts() AS n');
     // k steps on day created + span·j/(k+1), span up to the close or today: in order, never before the deal, never after it
@@ -48,7 +52,7 @@ export const buyingCentreSeed = defineSeedModule<{ procurementShare: number; con
           FROM opportunities o JOIN pipelines p ON p.id = o.pipeline_id
           CROSS JOIN LATERAL (SELECT s.pos FROM jsonb_array_elements(p.definition->'stages') WITH ORDINALITY s(v, pos)
                                WHERE s.v->>'key' = o.stage_code) st
-         WHERE o.owner_id = ANY($1::bigint[]) AND (o.status <> 'open' OR ${unit('o.id', s, 220)} < $2)
+         WHERE o.owner_id = ANY($1::bigint[]) AND (CASE WHEN o.status = 'open' THEN ${unit('o.id', s, 220)} < $2 ELSE $5 END)
            AND NOT EXISTS (SELECT 1 FROM procurement_events e WHERE e.opportunity_id = o.id))
       INSERT INTO procurement_events (opportunity_id, stage, occurred_on, amount, reference, note, source, recorded_by, recorded_at)
       SELECT o.id, ($4::text[])[j], x.on_day,
@@ -57,7 +61,7 @@ export const buyingCentreSeed = defineSeedModule<{ procurementShare: number; con
              NULL, 'app', o.owner_id, (x.on_day + time '17:30') AT TIME ZONE 'Asia/Shanghai'
         FROM o CROSS JOIN generate_series(1, 5) j
         CROSS JOIN LATERAL (SELECT o.d0 + (((o.d1 - o.d0) * j) / (o.k + 1))::int AS on_day) x
-       WHERE j <= o.k ORDER BY o.id, j`, [ctx.scope.repIds, k.procurementShare, ctx.window.today, [...PROCUREMENT_STAGES]]);
+       WHERE j <= o.k ORDER BY o.id, j`, [ctx.scope.repIds, k.procurementShare, ctx.window.today, [...PROCUREMENT_STAGES], k.closedDeals]);
 
     const contactEvents = await changeBuyingCentres(ctx, k.contactCustomers);
     return { procurement_events: procurement, contact_events: contactEvents + discovered + Number(known.n) };
