@@ -10,7 +10,7 @@
  *   const facts = await loadScoreFactsNow(db, ids, now);  // same answer as loadScoreFactsAt(ids at now)
  */
 import type { Db } from '../db/pool.js';
-import { CENTRE_OF, inputsOf, loadScoreFactsAt, ms, PROCUREMENT_STEPS, refreshStageNorms, toDate, toDates, type ScoreFacts } from './facts.js';
+import { BUYING_CENTRE_OF, inputsOf, loadScoreFactsAt, ms, PROCUREMENT_STEPS, refreshStageNorms, toDate, toDates, type ScoreFacts } from './facts.js';
 
 interface StageInfo { name: string; index: number; count: number }
 
@@ -142,6 +142,4 @@ export const PROCUREMENT_SQL = `
    WHERE p.opportunity_id = ANY($1::bigint[]) AND p.occurred_on <= ($2::timestamptz AT TIME ZONE 'Asia/Shanghai')::date
    GROUP BY p.opportunity_id`;
 
-// the present: the contacts as they are (every change to them is also an event, which the replay reads)
-export const BUYING_CENTRE_SQL = CENTRE_OF(`SELECT customer_id, buying_role, attitude, status FROM contacts
-   WHERE customer_id IN (SELECT customer_id FROM opportunities WHERE id = ANY($1::bigint[]))`, true);
+export const BUYING_CENTRE_SQL = BUYING_CENTRE_OF('(SELECT customer_id FROM opportunities WHERE id = ANY($1::bigint[]))', true);
