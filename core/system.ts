@@ -2,6 +2,8 @@ import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { warmUpSegmenter } from './flow/segmenter.js';
 import { warmUpLearnedReader } from './understanding/learned/reader.js';
+import { obstacleTopicReading } from './understanding/topics/obstacle-topics.setting.js';
+import { topicModelFor } from './understanding/topics/topic-model.js';
 import { logger } from './logger.js';
 import { createStorage } from './attachments/storage.js';
 import { ensureDemoHistory, resetDemo } from './seed/demo-history.js';
@@ -66,6 +68,9 @@ export async function startSystem(name: string, startParts: (sys: System) => Pro
     // the learned fallback trains on the public utterance table once (~1 s), before the first message
     const reader = warmUpLearnedReader();
     logger.info({ examples: reader.examples, ms: reader.trainMs }, '消息理解的学习模型已训练');
+    // and the obstacle-topic reader on the organisation's phrasings (trained again only when an admin changes them)
+    const topics = topicModelFor((await obstacleTopicReading(db.pool)).phrasings);
+    logger.info({ examples: topics.examples, ms: topics.trainMs }, '痛点话题的学习模型已训练');
     const demo = { storage: createStorage(config), system: { config, logger } };
     if (wantsDemoHistory(config, db)) await ensureDemoHistory(db.pool, { now: now(), ...demo });
     const pool = db.pool;

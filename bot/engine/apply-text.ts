@@ -11,6 +11,7 @@ import { isAppError } from '../../core/errors.js';
 import type { ExtractedSlots, FieldValue } from '../../core/understanding/extract-slots.js';
 import { retagLastPhoto } from './media.js';
 import { askWhoHasRole } from './role-denial.js';
+import { askWhichTopic } from './topic-question.js';
 import { reportProgress } from './progress.js';
 import { saveDraft, type Session } from './session.js';
 import type { ContactUpdate } from './state.js';
@@ -54,12 +55,13 @@ function withRoleOf(c: Change, who: ContactRef, role: RoleMention): void {
   c.labels.push(`${who.name}${titleOf(who)}是${role.label ?? BUYING_ROLE_LABELS[role.role]}${role.isCoach ? '（内线）' : ''}`);
 }
 
-function withTranscript(c: Change, text: string, painPoints: string[]): void {
+function withTranscript(c: Change, text: string, painPoints: string[], learned = false): void {
   // a repeated sentence adds nothing to the memo (and would only grow what is segmented on every check)
   const already = c.draft.transcript?.split('\n').includes(text);
   const joined = already ? c.draft.transcript! : c.draft.transcript ? `${c.draft.transcript}\n${text}` : text;
   c.draft = { ...c.draft, transcript: truncateChars(joined, TRANSCRIPT_MAX) };
-  c.labels.push(painPoints.length ? `客户痛点 ${painPoints.join('、')}` : '纪要内容');
+  // a topic read from the meaning, not a word of the library, says so: 撤销 takes it back
+  c.labels.push(painPoints.length ? `客户痛点 ${painPoints.join('、')}${learned ? '（按意思归类）' : ''}` : '纪要内容');
 }
 
 /**
@@ -82,7 +84,7 @@ export async function applySlots(t: Turn, s: Session, slots: ExtractedSlots, tex
   }
   // "刘伟管采购，王院长拍板": the roles of the others named surely are noted too
   for (const other of slots.otherRoles ?? []) withRoleOf(c, other.person!.candidates[0], other.role);
-  if (slots.transcript) withTranscript(c, slots.transcript, slots.painPoints);
+  if (slots.transcript) withTranscript(c, slots.transcript, slots.painPoints, slots.painLearned);
   if (slots.photoTag && c.labels.length === 0 && !askWho) {
     if (await retagLastPhoto(t, s, text, slots.photoTag)) return true;
     st.expectPhotoTag = slots.photoTag;
@@ -112,6 +114,7 @@ export async function applySlots(t: Turn, s: Session, slots: ExtractedSlots, tex
     askForDay(t, vague);
     return true;
   }
+  if (slots.topicQuestion && c.labels.length === 0) return askWhichTopic(t, s.row.id, text, slots.topicQuestion);
   if (c.labels.length === 0) return false;
   await reportProgress(t, s);
   return true;

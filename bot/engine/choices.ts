@@ -41,6 +41,8 @@ export function choicesFor(p: PendingQuestion | null): BotChoice[] | null {
       case 'share_document': return p.step === 'confirm' ? YES_NO : p.options.map((o, i) => ({ label: o.label, answer: String(i + 1) }));
       case 'which_reading':
         return p.readings.length === 1 ? YES_NO : [...p.readings.map((r, i) => ({ label: r.describe, answer: String(i + 1) })), { label: '都不是', answer: '都不是' }];
+      case 'which_topic':
+        return p.topics.length === 1 ? YES_NO : [...p.topics.map((x, i) => ({ label: x, answer: String(i + 1) })), { label: '都不是', answer: '都不是' }];
     }
   })();
   return list && list.length > 0 && list.length <= MAX_CHOICES ? list : null;

@@ -6,7 +6,7 @@
 import { openActionsOf } from '../../core/actions/open-work.js';
 import { cancelScheduledSubmission } from '../../core/actions/scheduled-submission.js';
 import { BUYING_ROLE_OPTIONS, LEGACY_ROLE_CODES } from '../../core/flow/buying-centre.js';
-import { keywordMatcherFor } from '../../core/flow/segmenter.js';
+import { topicMatcherFor } from '../../core/flow/topic-phrasings.js';
 import { shanghaiDate } from '../../core/flow/time.js';
 import { answerDailyConfirm, continueDailyReport, startDailyReport } from '../commands/daily-report.command.js';
 import { askForLicence, isLicenceRequest, receiveLicencePhoto } from '../commands/licence.command.js';
@@ -26,6 +26,7 @@ import { understand } from '../../core/understanding/understand.js';
 import { detectContactChanges } from '../../core/understanding/contact-changes.js';
 import { answerChangeWhen, applyContactChanges, recordPendingChange } from './contact-changes.js';
 import { answerWhichReading, askWhichReading } from './learned-reading.js';
+import { answerWhichTopic } from './topic-question.js';
 import { detectCommand, isNo, isNoise, isYes, type Command } from '../../core/understanding/intents.js';
 import { askedOf, routeIntent } from '../../core/understanding/intent-router.js';
 import { refreshOrgReader } from '../../core/understanding/learned/org-reader.js';
@@ -37,7 +38,7 @@ import { answerWaitingPhotos } from './unfiled-photos.js';
 import { answerPhotoTag, handleLocation, handlePhoto, handleVoice, type Prepared, type PreparedMedia } from './media.js';
 import { pickChoice, resolveSession, startVisit } from './pick-action.js';
 import { reportProgress, submitReport } from './progress.js';
-import { DEFAULT_PHOTO_TAGS, libraryWords, openSession, slotContext, type Session } from './session.js';
+import { DEFAULT_PHOTO_TAGS, libraryWords, openSession, slotContext, topicReading, type Session } from './session.js';
 import { say, setPending, type Turn } from './turn.js';
 import type { PendingQuestion, UndoEntry } from './state.js';
 import type { BotMessage } from './types.js';
@@ -186,7 +187,7 @@ async function looksLikeReport(t: Turn, text: string): Promise<boolean> {
     now: t.now, contacts: [], photoTags: DEFAULT_PHOTO_TAGS,
     fields: [{ key: 'decisionRole', label: '决策链角色', type: 'enum', options: BUYING_ROLE_OPTIONS },
       { key: 'nextContactAt', label: '下次接触时间', type: 'datetime_future' }],
-    matchPainPoints: keywordMatcherFor(await libraryWords(t, 'pain_points')),
+    matchPainPoints: topicMatcherFor(await libraryWords(t, 'pain_points'), (await topicReading(t)).phrasings),
   });
   return hasSlots(slots) || detectContactChanges(text, [], t.now).some((c) => c.person || c.newName);
 }
@@ -380,6 +381,7 @@ async function answerPending(t: Turn, text: string, cmd: Command | null): Promis
       return true;
     }
     case 'share_document': return answerShare(t, text, p, cmd);
+    case 'which_topic': return answerWhichTopic(t, p, text, cmd !== null);
     case 'which_reading':
       return answerWhichReading(t, p, text, cmd, async (said, reading) => {
         if (!reading.startsWith('cmd:')) { await reportText(t, said, reading); return; }

@@ -19,7 +19,8 @@ import { keywordLibrary } from '../../core/config-admin/keyword-libraries.js';
 import { tradeDictionaryWords } from '../../core/understanding/trade-dictionary.setting.js';
 import { draftGaps, type DraftGap } from '../../core/actions/draft-gaps.js';
 import { isAppError } from '../../core/errors.js';
-import { keywordMatcherFor } from '../../core/flow/segmenter.js';
+import { obstacleTopicReading, topicReadersFor } from '../../core/understanding/topics/obstacle-topics.setting.js';
+import type { TopicReadingSettings } from '../../core/understanding/topics/read-topics.js';
 import type { ContactRef } from '../../core/understanding/decision-chain.js';
 import type { FieldSpec, SlotContext } from '../../core/understanding/extract-slots.js';
 import { UNDO_DEPTH, undoEntryFor, type ContactUpdate } from './state.js';
@@ -32,6 +33,8 @@ export interface Vocabulary {
   fields: FieldSpec[];
   photoTags: string[];
   painWords: string[];
+  /** How reps say each pain point, and how sure the learned topic reader must be (痛点话题的说法). */
+  topics: TopicReadingSettings;
   /** How close a check-in must be (geofence.within_km), or null when the action does not ask. */
   geofenceKm: number | null;
   /** How many of the customer's latest orders the report must link (orders.linked), or null. */
@@ -67,6 +70,11 @@ export function libraryWords(t: Turn, code: string): Promise<string[]> {
   return cached(`library:${code}`, Date.now(), () => keywordLibrary(t.db, code));
 }
 
+/** How reps say the pain points (痛点话题的说法), from the settings. */
+export function topicReading(t: Turn): Promise<TopicReadingSettings> {
+  return cached('topics', Date.now(), () => obstacleTopicReading(t.db));
+}
+
 /** The action's words, read from its definition's configuration (the rules themselves stay in core/flow). */
 function vocabularyOf(t: Turn, row: ActionRow): Promise<Vocabulary> {
   const key = `vocab:${row.definitionCode}:${row.definitionId}:${JSON.stringify(row.requirements)}`;
@@ -83,7 +91,8 @@ function vocabularyOf(t: Turn, row: ActionRow): Promise<Vocabulary> {
     const geofenceKm = fence?.kind === 'geofence.within_km' ? fence.km : null;
     const orders = rules.find((r) => r.kind === 'orders.linked');
     const ordersLatest = orders?.kind === 'orders.linked' ? orders.latest : null;
-    return { fields, photoTags: [...new Set([...tags, ...DEFAULT_PHOTO_TAGS])], painWords, geofenceKm, ordersLatest };
+    const topics = await topicReading(t);
+    return { fields, photoTags: [...new Set([...tags, ...DEFAULT_PHOTO_TAGS])], painWords, topics, geofenceKm, ordersLatest };
   });
 }
 
@@ -113,7 +122,7 @@ export async function slotContext(t: Turn, s: Session): Promise<SlotContext> {
   const st = t.convo.state;
   return {
     now: t.now, fields: s.vocab.fields, contacts, photoTags: s.vocab.photoTags,
-    matchPainPoints: keywordMatcherFor(s.vocab.painWords),
+    ...topicReadersFor(s.vocab.painWords, s.vocab.topics, { now: t.now, contacts }),
     ...(st.pendingSlot ? { pendingSlot: st.pendingSlot } : {}),
     ...(st.lastFilled ? { lastFilled: st.lastFilled } : {}),
   };

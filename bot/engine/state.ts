@@ -109,6 +109,8 @@ export type PendingQuestion =
   | { kind: 'daily_confirm' }
   /** 「华联」有两个商机，是哪一个？ — then moved to `target`. */
   | { kind: 'which_deal'; options: Array<{ id: number; name: string }>; target: NamedPosition }
+  /** 这是不是『价格偏高』的问题？ — the learned topic reader's leaning on `text`; the answer files it under one or none. */
+  | { kind: 'which_topic'; actionId: number; text: string; topics: string[] }
   /** 跳过「法务审核」需要原因 — the next answer is the reason. */
   | { kind: 'deal_skip_reason'; opportunityId: number; name: string; target: NamedPosition }
   /** 把质保条款发给王院长: which contact / document / deal (numbered options), then 是 makes the link. */
@@ -213,6 +215,7 @@ export function storedPending(raw: unknown): PendingQuestion | null {
     case 'start_visit': return { ...q, customerId: num(q.customerId) };
     case 'daily_confirm': return q;
     case 'which_deal': return { ...q, options: q.options.map((o) => ({ ...o, id: num(o.id) })) };
+    case 'which_topic': return { ...q, actionId: num(q.actionId) };
     case 'deal_skip_reason': return { ...q, opportunityId: num(q.opportunityId) };
     case 'share_document': return q;
     case 'which_reading': return q;

@@ -258,6 +258,8 @@ export const FollowUpResultSchema = z.object({
   reasons: z.array(z.string()),
   unmet: z.array(z.string()),
   pseudo: z.boolean(),
+  /** The 客户痛点 topics the 小结 names, in its words or the phrasings of 痛点话题的说法. */
+  painPoints: z.array(z.string()),
   at: z.string(),
   customer: z.object({ lastFollowupAt: z.string().nullable(), lastEffectiveFollowupAt: z.string().nullable() }),
 });

@@ -21,6 +21,7 @@ import { recordEvent } from '../resources/events.js';
 import type { FollowUpResultSchema, FollowUpStatsQuery, FollowUpStatsSchema, SubmitFollowUpInput } from './action-schemas.js';
 import { getActionRowOrThrow } from './action-repo.js';
 import { followUpStandardFor } from './followup-standard.setting.js';
+import { topicsOfText } from '../understanding/topics/topics-of-text.js';
 import { assertCustomerReference } from './dispatch.js';
 
 export interface FollowUpRecord {
@@ -118,6 +119,7 @@ export async function submitFollowUp(
     await followUpStandardFor(db, c.type, actor.departmentPath), now,
   );
   const hasEvidence = newDocuments > 0 || attachments > 0 || decisionChainUpdated;
+  const painPoints = await topicsOfText(db, input.summary, now);
   const recorded = await recordCustomerFollowUp(db, {
     customerId: input.customerId, actionId: input.actionId ?? null, userId: actor.id, departmentId: actor.departmentId,
     channel: input.channel, summary: input.summary, at: now, effective: verdict.effective, hasEvidence,
@@ -125,14 +127,14 @@ export async function submitFollowUp(
     payload: {
       actionItems: input.actionItems, newDocumentIds: input.newDocumentIds, newDocuments, attachmentIds: input.attachmentIds,
       contactIds: await ownContactIds(db, input.customerId, input.contactIds),
-      contactUpdates: input.contactUpdates, decisionChainUpdated, contactEventIds: chainEvents.map((e) => e.id),
+      contactUpdates: input.contactUpdates, decisionChainUpdated, contactEventIds: chainEvents.map((e) => e.id), painPoints,
     },
   });
   await claimContactEvents(db, chainEvents.map((e) => e.id), recorded.id);
   return {
     id: recorded.id, customerId: input.customerId, actionId: input.actionId ?? null, channel: input.channel,
     effective: verdict.effective, reasons: verdict.reasons, unmet: verdict.unmet, pseudo: !verdict.effective && !hasEvidence,
-    at: now.toISOString(),
+    painPoints, at: now.toISOString(),
     customer: {
       lastFollowupAt: recorded.lastFollowupAt?.toISOString() ?? null,
       lastEffectiveFollowupAt: recorded.lastEffectiveFollowupAt?.toISOString() ?? null,

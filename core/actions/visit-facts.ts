@@ -12,6 +12,8 @@ import { thresholdsColumn, thresholdsFromColumn } from '../evidence-reviews/thre
 import type { GateRuleConfig } from '../flow/rules/index.js';
 import type { PrerequisiteAction, ReportAttachment, VisitFacts, VisitReport } from '../flow/types.js';
 import type { VisitDraftInput } from './action-schemas.js';
+import { DEFAULT_TOPIC_PHRASINGS } from '../understanding/topics/default-phrasings.js';
+import { TOPIC_LIBRARY } from '../understanding/topics/obstacle-topics.setting.js';
 
 /** How far back orders.linked may look; rules ask for the latest few. */
 const RECENT_ORDERS = 20;
@@ -93,6 +95,7 @@ export function factsColumns(st: Sql, files: FactsAttachments, prerequisites: st
     -- the same order as suggestLinkedOrders, so the suggestions are exactly what the rule asks for
     ARRAY(SELECT o.id FROM orders o WHERE o.customer_id = c.id ORDER BY o.ordered_at DESC, o.id DESC LIMIT ${RECENT_ORDERS}) AS f_order_ids,
     (SELECT coalesce(jsonb_object_agg(k.code, k.words), '{}') FROM keyword_libraries k) AS f_libraries,
+    (SELECT coalesce(jsonb_object_agg(k.code, k.phrasings), '{}') FROM keyword_libraries k WHERE k.phrasings IS NOT NULL) AS f_phrasings,
     (SELECT coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'kind', x.kind, 'tags', x.tags, 'capturedAt', x.captured_at, 'mime', x.mime,
                                                   ${ATTACHMENT_EVIDENCE_FIELDS('x', 'ev')})
                                ORDER BY array_position(${ids}::bigint[], x.id)), '[]')
@@ -130,6 +133,8 @@ export function toVisitFacts(r: any, input: VisitDraftInput, files: FactsAttachm
     recentOrderIds: (r.f_order_ids as Array<string | number>).map(Number),
     satisfiedPrerequisites: toPrerequisites(r.f_prerequisites ?? []),
     keywordLibraries: r.f_libraries,
+    // none saved yet: the template's phrasings, as the bot reads them
+    keywordPhrasings: { [TOPIC_LIBRARY]: DEFAULT_TOPIC_PHRASINGS, ...r.f_phrasings },
     evidence: evidenceContextOf(r, { repId: files.uploadedBy, actionId, thresholds: thresholdsFromColumn(r.f_thresholds, r.f_customer_type) }),
   };
 }

@@ -145,6 +145,8 @@ export interface VisitFacts {
   satisfiedPrerequisites: PrerequisiteAction[];
   /** Keyword libraries by name, e.g. `pain_points`. */
   keywordLibraries: Record<string, string[]>;
+  /** How reps say a library's words in other words, by library and word (痛点话题的说法); absent: the words alone. */
+  keywordPhrasings?: Record<string, Record<string, string[]>>;
   /** Thresholds and the check-in history the evidence rules read; without it they use the defaults and no history. */
   evidence?: EvidenceContext;
   /** A follow-up's claims and what backs them (followup.evidence). */

@@ -21,6 +21,8 @@ import { departmentGrouping, loadDepartments } from '../dashboards/query.js';
 import type { ObstacleTopic } from './cluster.js';
 import { clusterWeekHere, type ClusterWeek } from './cluster-week.js';
 import { tradeDictionaryWords } from '../understanding/trade-dictionary.setting.js';
+import { libraryTopics, obstacleTopicReading } from '../understanding/topics/obstacle-topics.setting.js';
+import { topicMatcherFor, type TopicPhrasings } from '../flow/topic-phrasings.js';
 import { prepareObstacleDictionary, termsOf } from './terms.js';
 
 export const HEATMAP_DEFINITION =
@@ -79,6 +81,11 @@ async function libraryWords(db: Db): Promise<string[]> {
   return [...rows.flatMap((r: any) => r.words as string[]), ...(await tradeDictionaryWords(db))];
 }
 
+/** The 客户痛点 topics and how reps say them (痛点话题的说法): reports naming one in other words cluster with it. */
+async function painTopics(db: Db): Promise<{ words: string[]; phrasings: TopicPhrasings }> {
+  return { words: await libraryTopics(db), phrasings: (await obstacleTopicReading(db)).phrasings };
+}
+
 /**
  * The week's reports in scope, clustered; cached per week, scope and filter
  * while the reports are unchanged (a cheap fingerprint query decides).
@@ -91,14 +98,15 @@ async function clustered(db: Db, actor: Actor, monday: string, next: string, dep
        FROM daily_reports WHERE day >= $1::date AND day < $2::date`, [monday, next]);
   const f = fp.rows[0];
   const words = await libraryWords(db);
-  const key = [monday, scopeKey, departmentId ?? '', f.n, f.max_id, f.max_at, f.lib_at, words.length, words.join('').length].join('|');
+  const topics = await painTopics(db);
+  const key = [monday, scopeKey, departmentId ?? '', f.n, f.max_id, f.max_at, f.lib_at, words.length, words.join('').length, JSON.stringify(topics.phrasings)].join('|');
   const hit = cache.get(key);
   if (hit) return hit;
   // this thread matches a topic's keywords in its reports (topicReports) with the same words kept whole
   prepareObstacleDictionary(words);
   const reports = await loadWeekReports(db, actor, monday, next, departmentId);
-  const { topics, withObstacles } = await cluster({ words, reports: reports.map((r) => ({ id: r.id, obstacles: r.obstacles })) });
-  const value = { reports, topics, withObstacles };
+  const week = await cluster({ words, topics, reports: reports.map((r) => ({ id: r.id, obstacles: r.obstacles })) });
+  const value = { reports, topics: week.topics, withObstacles: week.withObstacles };
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   cache.set(key, value);
   return value;
@@ -184,12 +192,14 @@ export async function topicReports(
        FROM daily_reports r JOIN users u ON u.id = r.user_id LEFT JOIN departments d ON d.id = r.department_id
       WHERE r.id = ANY($1::bigint[]) ORDER BY r.day DESC, r.id DESC`, [pageIds]);
   const kw = new Set(topic.keywords);
+  const { words, phrasings } = await painTopics(db);
+  const named = topicMatcherFor(words, phrasings);
   return {
     week: w.label,
     topic: { key: topic.key, label: topic.label, keywords: topic.keywords, reports: topic.docIds.length },
     items: rows.map((r: any) => ({
       id: r.id, userId: r.user_id, userName: r.user_name, departmentId: r.department_id, departmentName: r.department_name ?? null,
-      day: r.day, obstacles: r.obstacles, matched: termsOf(r.obstacles).filter((t) => kw.has(t)),
+      day: r.day, obstacles: r.obstacles, matched: [...new Set([...termsOf(r.obstacles), ...named(r.obstacles)])].filter((t) => kw.has(t)),
     })),
     total: ids.length,
   };

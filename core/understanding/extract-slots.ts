@@ -27,10 +27,22 @@ export interface SlotContext {
   photoTags: readonly string[];
   /** The pain-point library's words found in a text (core/flow/segmenter's matcher). */
   matchPainPoints: (text: string) => string[];
+  /**
+   * The learned topic reader (core/understanding/topics), asked when no library word or phrasing occurs and the
+   * message fills nothing else: it names a topic when sure, or the one or two it leans to.
+   */
+  guessTopic?: (text: string) => TopicGuess;
   /** What the bot asked last: 'fields.nextContactAt', 'voice', 'attachments:合影' … */
   pendingSlot?: string;
   /** The slot filled last, which a correction replaces. */
   lastFilled?: string;
+}
+
+/** A learned topic reading: 'act' names the topic, 'ask' the one or two to ask about, most likely first. */
+export interface TopicGuess {
+  verdict: 'act' | 'ask' | 'none';
+  choices: string[];
+  p: number;
 }
 
 export interface FieldValue {
@@ -59,6 +71,10 @@ export interface ExtractedSlots {
   /** Text for the voice-memo transcript (typed follow-up or a message naming pain points). */
   transcript?: string;
   painPoints: string[];
+  /** The pain point was read by the learned topic reader (no library word or phrasing in the words). */
+  painLearned?: boolean;
+  /** The learned topic reader leans to these topics but is not sure: the bot may ask which. */
+  topicQuestion?: string[];
   correction: boolean;
 }
 
@@ -158,7 +174,11 @@ export function extractSlots(raw: string, ctx: SlotContext): ExtractedSlots {
   const attitude = role ? undefined : said.find((s) => !s.role && s.attitude && s.person?.mention === person?.mention)?.attitude ?? undefined;
   const otherRoles = otherSureRoles(statements, statement);
   const photoTag = detectPhotoTag(text, ctx.photoTags) ?? undefined;
-  const painPoints = ctx.matchPainPoints(text);
+  let painPoints = ctx.matchPainPoints(text);
+  // no word or phrasing of the library: the learned reader, for a message that says nothing else
+  const guess = painPoints.length === 0 && ctx.guessTopic && fields.length === 0 && !role && !denial && !photoTag
+    ? ctx.guessTopic(text) : null;
+  if (guess?.verdict === 'act') painPoints = guess.choices.slice(0, 1);
   const wantsTranscript = ctx.pendingSlot === 'voice';
   const transcript = wantsTranscript || painPoints.length > 0 ? text : undefined;
 
@@ -176,6 +196,8 @@ export function extractSlots(raw: string, ctx: SlotContext): ExtractedSlots {
     ...(photoTag ? { photoTag } : {}),
     ...(transcript ? { transcript } : {}),
     painPoints,
+    ...(guess?.verdict === 'act' ? { painLearned: true } : {}),
+    ...(guess?.verdict === 'ask' ? { topicQuestion: guess.choices } : {}),
     correction: isCorrection,
   };
 }

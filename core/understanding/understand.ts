@@ -15,7 +15,7 @@
 import { BUYING_ROLE_OPTIONS } from '../flow/buying-centre.js';
 import { detectContactChanges, type ContactChangeMention } from './contact-changes.js';
 import { chainStatements, detectPeople, type ContactRef, type PersonMention, type RoleMention } from './decision-chain.js';
-import { extractSlots, type ExtractedSlots, type FieldSpec } from './extract-slots.js';
+import { extractSlots, type ExtractedSlots, type FieldSpec, type TopicGuess } from './extract-slots.js';
 import { fillLearned } from './learned/slots.js';
 import { routeIntent, type IntentContext, type RoutedIntent } from './intent-router.js';
 import type { NamedPosition } from './intents.js';
@@ -35,6 +35,8 @@ export interface UnderstandContext {
   photoTags?: readonly string[];
   /** The pain-point library's words found in a text (core/flow/segmenter's keywordMatcherFor). */
   matchPainPoints?: (text: string) => string[];
+  /** The learned topic reader, for messages no library word or phrasing names (core/understanding/topics). */
+  guessTopic?: (text: string) => TopicGuess;
   positions?: readonly NamedPosition[];
   pendingSlot?: string;
   lastFilled?: string;
@@ -60,7 +62,7 @@ export function understand(text: string, ctx: UnderstandContext): Understanding 
   };
   const slots = extractSlots(text, {
     now: ctx.now, contacts, fields: ctx.fields ?? DEFAULT_UNDERSTANDING_FIELDS, photoTags: ctx.photoTags ?? [],
-    matchPainPoints: ctx.matchPainPoints ?? (() => []),
+    matchPainPoints: ctx.matchPainPoints ?? (() => []), ...(ctx.guessTopic ? { guessTopic: ctx.guessTopic } : {}),
     ...(ctx.pendingSlot ? { pendingSlot: ctx.pendingSlot } : {}), ...(ctx.lastFilled ? { lastFilled: ctx.lastFilled } : {}),
   });
   const said = detectContactChanges(text, contacts, ctx.now);

@@ -13,7 +13,8 @@ import { assertAssignee } from '../actions/lifecycle.js';
 import type { Actor } from '../auth/actor.js';
 import { keywordLibrary } from '../config-admin/keyword-libraries.js';
 import type { Db } from '../db/pool.js';
-import { keywordMatcherFor } from '../flow/segmenter.js';
+import { obstacleTopicReading } from '../understanding/topics/obstacle-topics.setting.js';
+import { topicMatcherFor } from '../flow/topic-phrasings.js';
 import { readSetting } from '../settings/read.js';
 import { memoSuggestions } from './memo-suggestions.setting.js';
 import { suggestVisitFields, type LastVisit, type VisitFieldSuggestions } from './suggest-fields.js';
@@ -65,7 +66,7 @@ export async function visitFieldSuggestions(db: Db, actor: Actor, actionId: numb
       id: Number(r.id), name: r.name, title: r.title, department: r.department, buyingRole: r.buying_role,
     })),
     customerName: contacts.rows[0]?.customer_name,
-    matchPainPoints: keywordMatcherFor(painWords),
+    matchPainPoints: topicMatcherFor(painWords, (await obstacleTopicReading(db)).phrasings),
     ...visits,
   });
 }

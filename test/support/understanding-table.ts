@@ -15,10 +15,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ATTITUDE_LABELS, BUYING_ROLE_LABELS } from '../../core/flow/buying-centre.js';
 import { DEFAULT_OBSTACLE_KEYWORDS, DEFAULT_PAIN_POINT_KEYWORDS } from '../../core/flow/defaults.js';
-import { keywordMatcherFor } from '../../core/flow/segmenter.js';
 import { formatShanghai } from '../../core/flow/time.js';
 import { prepareObstacleDictionary, termsOf } from '../../core/obstacles/terms.js';
 import { chainStatements, isSureMatch, type ContactRef, type PersonMention } from '../../core/understanding/decision-chain.js';
+import { DEFAULT_OBSTACLE_TOPICS, phrasingsOf } from '../../core/understanding/topics/obstacle-topics.setting.js';
+import { topicMatcherFor } from '../../core/flow/topic-phrasings.js';
+import { topicGuesserFor } from '../../core/understanding/topics/read-topics.js';
 import { DEFAULT_UNDERSTANDING_FIELDS, understand, type UnderstandContext } from '../../core/understanding/understand.js';
 import { parseUtteranceTable, TABLE_CONTACTS as CONTACTS, TABLE_NOW, type TableLine } from '../../core/understanding/learned/training-set.js';
 
@@ -38,11 +40,14 @@ export function loadUtteranceTable(file = TABLE_PATH): { cases: UtteranceCase[] 
 const DECISIVE = /^(cmd|date|role|stance|change|stage|ask|none|yes|no)\b/;
 
 let prepared = false;
-const matchPainPoints = keywordMatcherFor(DEFAULT_PAIN_POINT_KEYWORDS);
+const TOPICS = { ...DEFAULT_OBSTACLE_TOPICS, phrasings: phrasingsOf(DEFAULT_OBSTACLE_TOPICS) };
+const matchPainPoints = topicMatcherFor(DEFAULT_PAIN_POINT_KEYWORDS, TOPICS.phrasings);
+const guesser = topicGuesserFor(DEFAULT_PAIN_POINT_KEYWORDS, TOPICS);
+const guessTopic = (text: string) => guesser(text, { now: TABLE_NOW, contacts: CONTACTS });
 
 function contextOf(c: UtteranceCase): UnderstandContext {
   return {
-    now: TABLE_NOW, contacts: CONTACTS, fields: DEFAULT_UNDERSTANDING_FIELDS, photoTags: ['门头照', '合影', '陈列照'], matchPainPoints,
+    now: TABLE_NOW, contacts: CONTACTS, fields: DEFAULT_UNDERSTANDING_FIELDS, photoTags: ['门头照', '合影', '陈列照'], matchPainPoints, guessTopic,
     ...(c.context === 'next' ? { pendingSlot: 'fields.nextContactAt' } : {}),
     ...(c.context === 'role' ? { pendingSlot: 'fields.decisionRole' } : {}),
     ...(c.context === 'fixed' ? { lastFilled: 'fields.nextContactAt' } : {}),

@@ -1,10 +1,12 @@
 /**
  * 'voice.keywords.min': the voice memo's transcript must mention at least
- * `min` DISTINCT words of a keyword library (e.g. customer pain points), which
+ * `min` DISTINCT words of a keyword library (e.g. customer pain points) — by the
+ * word or by one of its phrasings (痛点话题的说法: 太贵 for 价格偏高) — which
  * is what separates a real conversation from "今天拜访了客户，一切正常".
  */
 import { z } from 'zod';
 import { keywordMatcherFor } from '../segmenter.js';
+import { topicMatcherFor } from '../topic-phrasings.js';
 import type { RuleFailure } from '../types.js';
 import { defineGateRule, failure, quoteList } from './rule-definition.js';
 
@@ -61,7 +63,9 @@ export const voiceKeywordsMinRule = defineGateRule({
         message: `纪要是手工填写的，不计为语音内容：请录一段语音纪要并使用语音转文字，讲清楚${label}。`,
       })];
     }
-    const matched = keywordMatcherFor(words)(transcript);
+    // a pain said in other words (太贵 for 价格偏高) is that pain, as the bot and the visit page read it
+    const phrasings = facts.keywordPhrasings?.[library];
+    const matched = (phrasings ? topicMatcherFor(words, phrasings) : keywordMatcherFor(words))(transcript);
     return matched.length >= min ? [] : [tooFew(matched, min, label, words)];
   },
 });

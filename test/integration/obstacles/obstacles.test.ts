@@ -116,6 +116,19 @@ describe('obstacle clustering and the weekly cross-department heatmap', () => {
     expect(r.topics.map((t) => [t.keywords, t.docIds])).to.deep.equal([[['a', 'b'], [1, 2, 4]], [['c', 'd'], [3, 4]]]);
   });
 
+  it('clusters reports that name a 客户痛点 in other words with those that use its word (痛点话题的说法)', () => {
+    const reports = [
+      { id: 1, obstacles: '客户说价格偏高' }, { id: 2, obstacles: '店长嫌我们太贵了' }, { id: 3, obstacles: '报价比预期高，老板嫌贵' },
+      { id: 4, obstacles: '货款一直拖着不付' }, { id: 5, obstacles: '回款慢，财务一直拖' },
+    ];
+    const topics = { words: ['价格偏高', '回款慢'], phrasings: { 价格偏高: ['太贵', '嫌贵'], 回款慢: ['货款…不付'] } };
+    const byWord = clusterReports(reports, { minSupport: 2, maxDocShare: 1 });
+    expect(byWord.topics.find((t) => t.keywords.includes('价格偏高'))?.docIds ?? []).to.not.deep.equal([1, 2, 3]);
+    const read = clusterReports(reports, { minSupport: 2, maxDocShare: 1 }, topics);
+    expect(read.topics.find((t) => t.keywords.includes('价格偏高'))?.docIds).to.deep.equal([1, 2, 3]);
+    expect(read.topics.find((t) => t.keywords.includes('回款慢'))?.docIds).to.deep.equal([4, 5]);
+  });
+
   it('serves the heatmap: department × topic, intensity = reports mentioning it (director, under 销售中心)', async () => {
     const h = await get('/api/obstacles/heatmap?week=2026-W12');
     expect(h).to.deep.include({ week: '2026-W12', from: '2026-03-16', to: '2026-03-23', reportCount: 21, withObstacles: 19, max: 4 });

@@ -32,6 +32,7 @@ const isInstaller = (f: string) => f.startsWith('core/seed/') || f === 'core/act
 const TECHNICAL: Record<string, string> = {
   'core/attribution/intervals.ts#Z95': 'the normal quantile of a 95% interval (mathematics)',
   'core/flow/segmenter.ts#CONTENT_CACHE_LIMIT': 'cache size',
+  'core/understanding/topics/obstacle-topics.setting.ts#SHOWN': 'display: how many moved texts the 痛点话题的说法 preview lists on a phone',
   'core/flow/time.ts#SHANGHAI_OFFSET_MS': 'time-zone arithmetic',
   'core/flow/time.ts#DAY_MS': 'time arithmetic',
   'core/flow/geo.ts#A': 'GCJ-02 ellipsoid constant',

@@ -34,6 +34,15 @@ describe('voice.keywords.min', () => {
     expect(f.details).to.deep.include({ matched: ['竞品'] });
   });
 
+  it('counts a pain said in other words by the library\'s phrasings (太贵 for 价格偏高), and not one said after a negation', () => {
+    const said = '店长嫌我们太贵，上批货款一直拖着不付。';
+    const keywordPhrasings = { pain_points: { 价格偏高: ['太贵'], 回款慢: ['货款…不付'] } };
+    expect(voiceKeywordsMinRule.check(aVisitFacts({ report: { transcript: said } }), params)[0].details).to.deep.include({ matched: [] });
+    expect(voiceKeywordsMinRule.check(aVisitFacts({ report: { transcript: said }, keywordPhrasings }), params)).to.deep.equal([]);
+    const [f] = voiceKeywordsMinRule.check(aVisitFacts({ report: { transcript: '价格倒不太贵，货款一直拖着不付。' }, keywordPhrasings }), params);
+    expect(f.details).to.deep.include({ matched: ['回款慢'] });
+  });
+
   it('asks for a voice memo when there is no transcript', () => {
     const [f] = voiceKeywordsMinRule.check(aVisitFacts({ report: { transcript: '  ' } }), params);
     expect(f).to.include({ code: 'VOICE_TRANSCRIPT_MISSING', target: 'voice' });

@@ -49,6 +49,7 @@ export interface FactsPatch {
   recentOrderIds?: number[];
   satisfiedPrerequisites?: VisitFacts['satisfiedPrerequisites'];
   keywordLibraries?: VisitFacts['keywordLibraries'];
+  keywordPhrasings?: VisitFacts['keywordPhrasings'];
   evidence?: EvidenceContext;
   followUp?: VisitFacts['followUp'];
 }
@@ -62,6 +63,7 @@ export function aVisitFacts(patch: FactsPatch = {}): VisitFacts {
     satisfiedPrerequisites: patch.satisfiedPrerequisites ?? [],
     keywordLibraries: patch.keywordLibraries ?? DEFAULT_KEYWORD_LIBRARIES,
     ...(patch.evidence ? { evidence: patch.evidence } : {}),
+    ...(patch.keywordPhrasings ? { keywordPhrasings: patch.keywordPhrasings } : {}),
     ...(patch.followUp ? { followUp: patch.followUp } : {}),
   };
 }
