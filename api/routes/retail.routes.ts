@@ -8,6 +8,8 @@ import {
   PatrolRouteSchema, PatrolSchema, ProductSchema, ReportStockoutSchema, StartPatrolSchema, StockoutSchema, StoreSchema, TickPatrolItemSchema,
 } from '../../core/retail/retail-schemas.js';
 import { createLaunches, launchPlan } from '../../core/retail/launch-plan.js';
+import { LaunchBoardQuery, LaunchBoardSchema } from '../../core/retail/launch-board.js';
+import { launchBoard } from '../../core/retail/launch-board.setting.js';
 import { reportStockout } from '../../core/retail/stockouts.js';
 import { createInvitation, reissueInvitation } from '../../core/retail/invitations.js';
 import { listProducts, listStores } from '../../core/retail/stores.js';
@@ -51,6 +53,12 @@ export function registerRetailRoutes(kit: RouteKit): void {
     method: 'get', path: '/api/retail/launches', operationId: 'listLaunches', tags, summary: '新品上架任务（未完成的在前）',
     query: ListLaunchesQuery, response: z.object({ items: z.array(LaunchSchema) }),
     handler: ({ db, actor, query, deps }) => listLaunches(db, actor, query, deps.now()),
+  });
+  defineRoute(kit, {
+    method: 'get', path: '/api/retail/launch-board', operationId: 'getLaunchBoard', tags,
+    summary: '新品上架看板：某月（默认本月，含仍未完成的）各新品按区域的门店步骤分布、按时完成率、逾期与即将逾期的步骤、升级预警',
+    query: LaunchBoardQuery, response: LaunchBoardSchema,
+    handler: ({ db, actor, query, deps }) => launchBoard(db, actor, query, deps.now()),
   });
   defineRoute(kit, {
     method: 'get', path: '/api/retail/launches/{id}', operationId: 'getLaunch', tags, summary: '一次新品上架：四个步骤、期限、每步记录',

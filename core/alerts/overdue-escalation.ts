@@ -96,9 +96,10 @@ async function escalate(
     actionId: a.id, dueAt: a.dueAt, now, calendar,
     sentStepIndexes: stored.filter((s) => s.done_at).map((s) => s.step),
   });
+  const launch = plan.due.length ? await launchOf(tx, a) : null;
   for (const step of plan.due) {
     const recipients = await stepRecipients(tx, a, step, stored.find((s) => s.step === step.index));
-    const draft = overdueEscalationRule.check({ row: { action: a, step, overdueWorkingDays: plan.overdueWorkingDays, recipients }, now }, {});
+    const draft = overdueEscalationRule.check({ row: { action: a, step, overdueWorkingDays: plan.overdueWorkingDays, recipients, launch }, now }, {});
     if (draft) await stageDrafts(tx, overdueEscalationRule.kind, [draft]);
     await tx.query(
       `INSERT INTO action_escalation_steps (action_id, step, due_at, notify, cc, recipients, escalate, done_at)
@@ -119,6 +120,17 @@ async function escalate(
     return { steps: plan.due.length, escalated: true };
   }
   return { steps: plan.due.length, escalated: false };
+}
+
+/**
+ * A 新品上架 step is worked on its launch's page, not as a lone action: the
+ * alert names the launch so the manager's card opens the store's launch.
+ */
+async function launchOf(tx: pg.PoolClient, a: ActionRow): Promise<{ id: number; productName: string } | null> {
+  if (a.processInstanceId === null) return null;
+  const { rows: [l] } = await tx.query(
+    `SELECT l.id, p.name FROM retail_launches l JOIN retail_products p ON p.id = l.product_id WHERE l.process_instance_id = $1`, [a.processInstanceId]);
+  return l ? { id: Number(l.id), productName: l.name } : null;
 }
 
 async function policyOf(tx: pg.PoolClient, a: ActionRow): Promise<EscalationPolicy> {

@@ -28,7 +28,11 @@ import type { CreateLaunchInput, LaunchView } from './retail-schemas.js';
 import { storeScopeSql } from './store-scope.js';
 import { assertPlausibleUnits, recordClerkSales } from './entry-accuracy.js';
 
-const DONE: readonly ActionStatus[] = ['submitted', 'verified', 'archived'];
+/** A step counts as done once filed with its checks passed. */
+export const LAUNCH_DONE_STATUSES: readonly ActionStatus[] = ['submitted', 'verified', 'archived'];
+
+/** Whole days a step is past its deadline, at least one. */
+export const daysLate = (dueAt: Date, now: Date): number => Math.max(1, Math.floor((now.getTime() - dueAt.getTime()) / DAY_MS));
 
 const SELECT = `l.id, l.store_id, l.product_id, l.launch_date::text AS launch_date, l.process_instance_id,
   c.name AS store_name, s.chain, p.sku, p.barcode, p.name AS product_name, p.category, p.launch_date::text AS product_launch_date,
@@ -72,8 +76,8 @@ function toView(actor: Actor, r: any, actions: any[], now: Date): LaunchView {
   for (const s of LAUNCH_STEPS) {
     const a = byKey.get(s.key);
     if (!a) continue;
-    const done = DONE.includes(a.status);
-    const late = !done && a.due_at && a.due_at < now ? Math.max(1, Math.floor((now.getTime() - a.due_at.getTime()) / DAY_MS)) : null;
+    const done = LAUNCH_DONE_STATUSES.includes(a.status);
+    const late = !done && a.due_at && a.due_at < now ? daysLate(a.due_at, now) : null;
     steps.push({
       key: s.key, no: s.no, title: s.title, actionId: Number(a.id), status: a.status, statusLabel: describeStatus(a.status),
       dueAt: a.due_at?.toISOString() ?? null, lateDays: late, done, doneAt: done ? a.done_at?.toISOString() ?? null : null,

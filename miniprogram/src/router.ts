@@ -30,6 +30,8 @@ const SELLERS: Role[] = ['rep', 'manager', 'director'];
 const PROMOTION_READERS: Role[] = ['rep', 'manager', 'director', 'admin', 'inspector'];
 /** Who reads 新品上架 (core/retail): everyone but compliance. */
 const RETAIL_READERS: Role[] = ['rep', 'manager', 'director', 'admin', 'clerk', 'inspector'];
+/** Who reads the 新品上架看板: whoever oversees stores (a clerk's own launch is on 上架). */
+const LAUNCH_BOARD_READERS: Role[] = ['rep', 'manager', 'director', 'admin', 'inspector'];
 const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: { render: () => null } },
   { path: '/login', component: () => import('./pages/LoginPage.vue'), meta: { public: true, title: '登录' } },
@@ -84,6 +86,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/settings/sessions', component: () => import('./pages/settings/SessionsPage.vue'), meta: { title: '登录与会话', tab: 'settings', roles: ['admin'] } },
   { path: '/settings/understanding', component: () => import('./pages/settings/LearnedExamplesPage.vue'), meta: { title: '机器人学到的说法', tab: 'settings', roles: ['admin'] } },
   { path: '/dashboards', component: () => import('./pages/DashboardPage.vue'), meta: { title: '过程看板', tab: 'me', roles: ['rep', 'manager', 'director', 'admin'] } },
+  { path: '/dashboards/launches', component: () => import('./pages/retail/LaunchBoardPage.vue'), meta: { title: '新品上架看板', tab: 'me', roles: LAUNCH_BOARD_READERS } },
   { path: '/dashboards/:metric', component: () => import('./pages/DashboardMetricPage.vue'), meta: { title: '指标明细', tab: 'me', roles: ['rep', 'manager', 'director', 'admin'] } },
   { path: '/attribution', component: () => import('./pages/attribution/AttributionPage.vue'), meta: { title: '结果归因', tab: 'me', roles: MANAGERS } },
   { path: '/scoring-model', component: () => import('./pages/attribution/ModelPage.vue'), meta: { title: '赢率模型', tab: 'me', roles: ['director', 'admin'] } },

@@ -25,6 +25,8 @@ export interface OverdueStepCandidate {
   step: DueEscalationStep;
   overdueWorkingDays: number;
   recipients: CandidateRecipient[];
+  /** The 新品上架 the action is a step of, if any: its page is where the step is worked. */
+  launch?: { id: number; productName: string } | null;
 }
 
 export const overdueEscalationRule = defineAlertRule({
@@ -35,6 +37,8 @@ export const overdueEscalationRule = defineAlertRule({
     const { action: a, step } = row;
     const notify = step.notify.map((r) => ROLE_LABELS[r] ?? r).join('、');
     const due = a.dueAt ? chineseDateTime(a.dueAt) : '';
+    // a launch step's own title names only the step: the card says which product's launch
+    const what = row.launch ? `${row.launch.productName} 新品上架${a.title}` : a.title;
     return {
       dedupeKey: step.dedupeKey,
       subject: { type: 'action', id: a.id },
@@ -44,8 +48,8 @@ export const overdueEscalationRule = defineAlertRule({
       severity: step.notify.some((r) => r === 'director' || r === 'compliance') ? 'critical' : 'warning',
       // the step's own threshold, so the title says which rung of the policy this is
       title: step.afterWorkingDaysOverdue === 0
-        ? `「${a.title}」已逾期`
-        : `「${a.title}」逾期${step.afterWorkingDaysOverdue}个工作日${step.escalate ? '，已升级' : ''}`,
+        ? `「${what}」已逾期`
+        : `「${what}」逾期${step.afterWorkingDaysOverdue}个工作日${step.escalate ? '，已升级' : ''}`,
       summary: `负责人：${a.assigneeName}；客户：${a.customerName}；截止：${due}；升级第${step.index + 1}步，通知${notify}`,
       data: {
         action: { id: a.id, title: a.title, definitionName: a.definitionName, status: a.status, statusLabel: describeStatus(a.status) },
@@ -54,6 +58,7 @@ export const overdueEscalationRule = defineAlertRule({
         dueAt: a.dueAt?.toISOString() ?? null, overdueWorkingDays: row.overdueWorkingDays,
         step: { index: step.index, afterWorkingDaysOverdue: step.afterWorkingDaysOverdue, notify: step.notify, cc: step.cc, escalate: step.escalate },
         why: `截止时间 ${due} 已过，未提交；升级策略第${step.index + 1}步（逾期${step.afterWorkingDaysOverdue}个工作日）通知${notify}`,
+        ...(row.launch ? { launch: { id: row.launch.id, productName: row.launch.productName, path: `/launches/${row.launch.id}` } } : {}),
       },
       recipients: row.recipients,
     };

@@ -8,14 +8,10 @@
  * photo used for two items). The stores left are today's route. Part of the
  * retail module (retail.seed.ts); the same seed, the same patrols.
  */
-import sharp from 'sharp';
-import { insertAttachment, storeFile } from '../../attachments/attachments.js';
-import { checkFile } from '../../attachments/receive.js';
-import { loadActiveActor, type Actor } from '../../auth/actor.js';
+import { loadActiveActor } from '../../auth/actor.js';
 import { addCalendarDays, shanghaiInstant } from '../../flow/time.js';
 import { finishPatrol, startPatrol, tickPatrolItem } from '../../retail/patrols.js';
-import { stampJpeg } from '../evidence/exif-jpeg.js';
-import { sceneSvg } from '../evidence/scene.js';
+import { uploadScenePhoto } from '../evidence/scene-photo.js';
 import type { SeedContext, SeedCounts } from '../seed-module.js';
 
 export interface RetailPatrolKnobs {
@@ -41,15 +37,6 @@ const PLANS: PatrolPlan[] = [
   { daysAgo: 1, minutesPerItem: 5, failed: { promotion: '促销海报未张贴' }, reusePhoto: false },
 ];
 
-const CAMERA: [string, string] = ['HUAWEI', 'Mate 60'];
-
-async function photo(ctx: SeedContext, inspector: Actor, storeId: number, seed: number, at: Date): Promise<number> {
-  const base = await sharp(sceneSvg(seed, 640, 480)).jpeg({ quality: 80 }).toBuffer();
-  const data = stampJpeg(base, { at, camera: CAMERA, uniqueId: `PATROL${storeId}:${seed}` });
-  const stored = await storeFile(ctx.storage!, checkFile(data));
-  return (await insertAttachment(ctx.pool, inspector, stored, { tags: ['巡店'], source: 'upload' })).id;
-}
-
 export async function seedRetailPatrols(ctx: SeedContext, k: RetailPatrolKnobs): Promise<SeedCounts> {
   if (!k.inspectorLogin || !ctx.storage || !ctx.system) return {};
   const inspector = await loadActiveActor(ctx.pool, { wecomUserid: k.inspectorLogin });
@@ -59,6 +46,8 @@ export async function seedRetailPatrols(ctx: SeedContext, k: RetailPatrolKnobs):
       WHERE r.inspector_id = $1 AND NOT EXISTS (SELECT 1 FROM retail_patrols p WHERE p.store_id = r.store_id)
       ORDER BY c.id LIMIT $2`, [inspector.id, PLANS.length]);
   const publicUrl = ctx.system.config.publicUrl;
+  const photo = (storeId: number, seed: number, at: Date) =>
+    uploadScenePhoto(ctx, inspector, { seed, at, uniqueId: `PATROL${storeId}:${seed}`, tags: ['巡店'] });
   let patrols = 0;
   let flagged = 0;
   for (const [n, s] of stores.entries()) {
@@ -69,7 +58,7 @@ export async function seedRetailPatrols(ctx: SeedContext, k: RetailPatrolKnobs):
     let first: number | null = null;
     for (const [i, item] of started.items.entries()) {
       at = new Date(at.getTime() + plan.minutesPerItem * 60_000);
-      const attachmentId: number = plan.reusePhoto && i === 1 && first !== null ? first : await photo(ctx, inspector, storeId, ctx.seed * 1_000 + storeId * 20 + i, at);
+      const attachmentId: number = plan.reusePhoto && i === 1 && first !== null ? first : await photo(storeId, ctx.seed * 1_000 + storeId * 20 + i, at);
       first ??= attachmentId;
       const note = plan.failed[item.key];
       await tickPatrolItem(ctx.pool, inspector, started.id, item.key, { passed: note === undefined, ...(note ? { note } : {}), attachmentId }, at);

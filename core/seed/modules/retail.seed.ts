@@ -7,10 +7,11 @@
  * real services (core/retail), so deadlines, escalation steps and the state
  * lock are the ones the app enforces. The first store's clerk has bound the
  * shelf (step ① done, ② next); the second's launch is today's; older ones
- * stall on ①, already late. Then the POS sales, the clerks' own figures and
+ * stall on ①, already late; an earlier product's launch was worked through
+ * on time, late or not at all (retail-launch-history.ts). Then the POS sales, the clerks' own figures and
  * a promotion (retail-sales.ts), the first inspector's patrols
- * (retail-patrols.ts), and what the 门店健康度评分卡 counts besides
- * (retail-scorecard.ts). Each region's inspectors are one per city.
+ * (retail-patrols.ts), what the 门店健康度评分卡 counts besides
+ * (retail-scorecard.ts) and the 门店整改 history (retail-fixes.ts). Each region's inspectors are one per city.
  */
 import type pg from 'pg';
 import { loadActiveActor } from '../../auth/actor.js';
@@ -18,6 +19,8 @@ import { addCalendarDays } from '../../flow/time.js';
 import { createLaunch, submitLaunchStep } from '../../retail/launches.js';
 import { CLERK_NAMES, DEMO_CHAIN_STORES, DEMO_CHAINS, DEMO_LAUNCH_SKU, DEMO_PRODUCTS, INSPECTOR_NAMES, SHELF_SLOTS } from '../../retail/demo-retail.data.js';
 import { defineSeedModule, type SeedCounts } from '../seed-module.js';
+import { seedRetailFixes, type RetailFixKnobs } from './retail-fixes.js';
+import { seedRetailLaunchHistory, type RetailLaunchHistoryKnobs } from './retail-launch-history.js';
 import { seedRetailPatrols, type RetailPatrolKnobs } from './retail-patrols.js';
 import { seedRetailScorecard, type RetailScorecardKnobs } from './retail-scorecard.js';
 import { seedRetailSales, type RetailSalesKnobs } from './retail-sales.js';
@@ -25,6 +28,8 @@ import { seedRetailSales, type RetailSalesKnobs } from './retail-sales.js';
 export interface RetailKnobs {
   /** Stores (lowest ids first) that get a launch of the newest product. */
   launchStores: number;
+  /** An earlier launch the stores have worked through, on time, late or stuck (retail-launch-history.ts). */
+  launchHistory: RetailLaunchHistoryKnobs;
   /** Add the demo's extra stores of one chain (DEMO_CHAIN_STORES), so its promotion has matched stores. */
   chainStores: boolean;
   /** POS history, clerks' entries and the promotion (retail-sales.ts); days 0 writes none. */
@@ -33,6 +38,8 @@ export interface RetailKnobs {
   scorecard: RetailScorecardKnobs;
   /** The first inspector's patrol history (retail-patrols.ts). */
   patrols: RetailPatrolKnobs;
+  /** 门店整改 raised from patrols and the scorecard, and how each store answered (retail-fixes.ts); weeks 0 writes none. */
+  fixes: RetailFixKnobs;
 }
 
 /** The demo's extra stores of one chain in one region: customers of its reps like any store. */
@@ -107,9 +114,9 @@ export const retailSeed = defineSeedModule<RetailKnobs>({
   name: 'retail',
   label: '零售门店与新品上架',
   knobs: {
-    demo: { launchStores: 10, chainStores: true, sales: { days: 56, entryDays: 14, accurateShare: 0.8 }, scorecard: { weeks: 6 }, patrols: { inspectorLogin: 'inspector.1' } },
+    demo: { launchStores: 10, launchHistory: { sku: 'SNK-SW-70', workingDaysAgo: 7, stores: 16 }, chainStores: true, sales: { days: 56, entryDays: 14, accurateShare: 0.8 }, scorecard: { weeks: 6 }, patrols: { inspectorLogin: 'inspector.1' }, fixes: { weeks: 6 } },
     // a benchmark organisation has tens of thousands of stores: its sales come from bench/retail.bench.ts
-    bench: { launchStores: 20, chainStores: false, sales: { days: 0, entryDays: 0, accurateShare: 0.8 }, scorecard: { weeks: 0 }, patrols: { inspectorLogin: null } },
+    bench: { launchStores: 20, launchHistory: { sku: null, workingDaysAgo: 0, stores: 0 }, chainStores: false, sales: { days: 0, entryDays: 0, accurateShare: 0.8 }, scorecard: { weeks: 0 }, patrols: { inspectorLogin: null }, fixes: { weeks: 0 } },
   },
   async run(ctx, k): Promise<SeedCounts> {
     const { window } = ctx;
@@ -139,9 +146,12 @@ export const retailSeed = defineSeedModule<RetailKnobs>({
       if (r.result.ok) bound++;
     }
     return {
-      ...counts, retail_launches: launches, launch_steps_bound: bound, ...await seedRetailSales(ctx, k.sales),
+      ...counts, retail_launches: launches, launch_steps_bound: bound, ...await seedRetailLaunchHistory(ctx, k.launchHistory),
+      ...await seedRetailSales(ctx, k.sales),
       // the inspector's own patrols first: the scorecard's weekly rounds fill the weeks before
       ...await seedRetailPatrols(ctx, k.patrols), ...await seedRetailScorecard(ctx, k.scorecard),
+      // after the patrols: their findings are what the 整改 answer
+      ...await seedRetailFixes(ctx, k.fixes),
     };
   },
 });

@@ -34,4 +34,35 @@ describe('seed module: what the demo\'s 门店健康度评分卡 counts', functi
              (SELECT count(*)::int FROM retail_stockouts) AS stockouts`);
     expect(n.answered).to.be.greaterThan(0).and.lessThan(n.stockouts);
   });
+
+  it('gives the stores a 门店整改 history from patrols and the scorecard\'s one tap: on time, late, open, one escalated', async () => {
+    const { rows: fixes } = await demo.pool.query(`
+      SELECT a.id, a.status, a.due_at, a.customer_id, COALESCE(a.verified_at, a.submitted_at) AS done_at, u.role AS assigner_role,
+             EXISTS (SELECT 1 FROM retail_patrols p WHERE a.id = ANY(p.fix_action_ids)) AS from_patrol,
+             (SELECT count(*)::int FROM submissions s WHERE s.action_id = a.id AND s.outcome = 'accepted' AND jsonb_array_length(s.payload->'attachmentIds') > 0) AS with_photo
+        FROM actions a JOIN users u ON u.id = a.assigner_id WHERE a.definition_code = 'store_fix'`);
+    const done = fixes.filter((f) => f.done_at);
+    const onTime = done.filter((f) => f.done_at <= f.due_at);
+    expect(onTime.length, 'done on time').to.be.greaterThan(3);
+    expect(done.length - onTime.length, 'done late').to.be.greaterThan(3);
+    expect(done.every((f) => f.with_photo === 1), 'each answered with its after-photo').to.equal(true);
+    expect(fixes.filter((f) => f.from_patrol).length).to.be.greaterThan(5);
+    expect(fixes.filter((f) => f.assigner_role === 'manager').length, 'from the scorecard\'s one tap').to.be.greaterThan(2);
+    expect(fixes.filter((f) => f.status === 'escalated').length, 'escalated by the overdue job').to.be.greaterThan(0);
+    // escalated by the job itself, once: one alert per action and step
+    const { rows: [alerts] } = await demo.pool.query(`
+      SELECT count(*)::int AS n, count(DISTINCT (subject_id, dedupe_key))::int AS distinct_n FROM alerts
+       WHERE rule_code = 'overdue_escalation' AND subject_id = ANY($1::bigint[])`, [fixes.map((f) => f.id)]);
+    expect(alerts.n).to.be.greaterThan(0).and.equal(alerts.distinct_n);
+    // this month's 整改及时率 is counted at the director's stores, and apart
+    const director = (await loadActiveActor(demo.pool, { wecomUserid: 'director.wang' }))!;
+    const { regions } = await rankStores(demo.pool, director, { period: 'month' }, demo.now);
+    const values = new Set<number>();
+    for (const s of regions.flatMap((r) => r.stores)) {
+      const card = await storeScorecard(demo.pool, director, s.id, { period: 'month' }, demo.now);
+      const v = card.metrics.find((m) => m.code === 'fix_on_time')!.value;
+      if (v !== null) values.add(v);
+    }
+    expect(values.size, [...values].join(',')).to.be.greaterThan(2);
+  });
 });

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { loadActiveActor } from '../../../core/auth/actor.js';
+import { launchBoard } from '../../../core/retail/launch-board.setting.js';
 import { listLaunches } from '../../../core/retail/launches.js';
 import { listPatrols, patrolRoute } from '../../../core/retail/patrols.js';
 import { DEMO_RETAIL_USERS } from '../../../core/retail/demo-retail.data.js';
@@ -50,6 +51,23 @@ describe('seed module: retail stores and 新品上架', function () {
     const { rows: [steps] } = await demo.pool.query(`
       SELECT count(*)::int AS n FROM action_escalation_steps e JOIN actions a ON a.id = e.action_id JOIN retail_launches l ON l.process_instance_id = a.process_instance_id`);
     expect(steps.n).to.equal(all.length * 12);
+  });
+
+  it('gives an earlier launch the stores worked through: on time, late and stuck, escalated by the overdue job, on the launch board', async () => {
+    const director = (await loadActiveActor(demo.pool, { wecomUserid: 'director.wang' }))!;
+    const board = await launchBoard(demo.pool, director, {}, demo.now);
+    const history = board.launches.find((l) => l.product.name === '海苔夹心脆 70g')!;
+    expect(history, board.launches.map((l) => l.product.name).join(',')).to.not.equal(undefined);
+    expect(history.total.stores).to.equal(16);
+    expect(history.total.done, 'stores done with all four').to.be.greaterThan(3).and.lessThan(16);
+    expect(history.total.atStep.some((n) => n > 0), 'stores stuck at a step').to.equal(true);
+    const { num, den } = history.total.onTime;
+    expect(num, 'steps on time').to.be.greaterThan(0);
+    expect(den - num, 'steps late or overdue').to.be.greaterThan(0);
+    expect(history.total.escalations).to.be.greaterThan(0);
+    expect(history.late.some((l) => l.escalation?.startsWith('已升级至')), 'an overdue step escalated past the clerk').to.equal(true);
+    // regions apart: not every region's rate is the same
+    expect(new Set(history.regions.map((r) => r.onTime.display)).size).to.be.greaterThan(1);
   });
 
   it('gives the demo inspector a patrol history through the real service (thorough ones, a 门店整改, one flagged 走过场) and a route of one city', async () => {

@@ -9,7 +9,8 @@ import { addCalendarDays, shanghaiDate } from '@core/flow/time';
 
 export type PeriodKind = 'week' | 'month';
 
-const monthShift = (first: string, n: number) => {
+/** The first day of the month `n` months from the one `first` begins. */
+export const monthShift = (first: string, n: number) => {
   const y = Number(first.slice(0, 4));
   const m = Number(first.slice(5, 7)) - 1 + n;
   const yy = y + Math.floor(m / 12);
