@@ -77,9 +77,10 @@ interface StepRow {
 }
 
 /**
- * The launches of the month (by launch date) and, in the current month,
- * every launch still unfinished whatever its date: the work a manager must
- * still see through.
+ * The products launched in the month (by launch date) and, in the current
+ * month, every product whose launch is still unfinished at a store whatever
+ * its date — the work a manager must still see through — each with all of its
+ * stores in reach.
  */
 export async function buildLaunchBoard(db: Db, actor: Actor, q: LaunchBoardQuery, now: Date, settings: BoardSettings): Promise<LaunchBoard> {
   assertCan(actor, 'retail', 'read');
@@ -88,12 +89,16 @@ export async function buildLaunchBoard(db: Db, actor: Actor, q: LaunchBoardQuery
   const sql = new Sql();
   const done = sql.param(LAUNCH_DONE_STATUSES);
   const { rows } = await db.query<StepRow>(sql.unprepared(`
-    WITH l AS (
+    WITH scoped AS (
       SELECT l.id, l.launch_date, l.product_id, l.process_instance_id, c.name AS store_name, s.region_id
         FROM retail_launches l JOIN retail_stores s ON s.customer_id = l.store_id JOIN customers c ON c.id = s.customer_id
        WHERE ${storeScopeSql(actor, sql)}
-         AND ((l.launch_date >= ${sql.param(period.from)}::date AND l.launch_date < ${sql.param(period.to)}::date)
-              OR (${sql.param(current)} AND EXISTS (SELECT 1 FROM actions x WHERE x.process_instance_id = l.process_instance_id AND NOT (x.status = ANY(${done})))))
+    ), l AS (
+      -- a product's launch is shown whole: every store of it, the finished ones too
+      SELECT * FROM scoped WHERE product_id IN (
+        SELECT product_id FROM scoped
+         WHERE (launch_date >= ${sql.param(period.from)}::date AND launch_date < ${sql.param(period.to)}::date)
+            OR (${sql.param(current)} AND EXISTS (SELECT 1 FROM actions x WHERE x.process_instance_id = scoped.process_instance_id AND NOT (x.status = ANY(${done})))))
     )
     SELECT l.id AS launch_id, l.store_name, l.launch_date::text AS launch_date, p.id AS product_id, p.name AS product_name, p.sku,
            l.region_id, d.name AS region_name, a.node_key, a.status, a.due_at,

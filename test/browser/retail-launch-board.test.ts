@@ -76,4 +76,16 @@ describe('新品上架看板 in the app (browser, 390×844)', function () {
     await mgr.page.waitForURL(new RegExp(`/launches/${launchIds.late}$`));
     expect(mgr.errors).to.deep.equal([]);
   });
+
+  it('a launch step\'s own action page (the clerk\'s overdue card links it) opens its launch instead', async () => {
+    const { rows: [step] } = await s.pool.query(`
+      SELECT a.id FROM actions a JOIN retail_launches l ON l.process_instance_id = a.process_instance_id
+       WHERE l.id = $1 AND a.node_key = 'bind'`, [launchIds.late]);
+    const { rows: [clerk] } = await s.pool.query('SELECT u.wecom_userid FROM actions a JOIN users u ON u.id = a.assignee_id WHERE a.id = $1', [step.id]);
+    const phone = await signedInPhone(s.browser, { baseURL: s.api.baseUrl }, clerk.wecom_userid);
+    await phone.page.goto(`/actions/${step.id}`);
+    await phone.page.waitForURL(new RegExp(`/launches/${launchIds.late}$`));
+    await phone.page.getByText('扫码绑定货架位').first().waitFor();
+    expect(phone.errors).to.deep.equal([]);
+  });
 });
