@@ -105,9 +105,18 @@ describe('新品上架看板: launches on the process dashboards, with their dea
     expect(launch.late[0].launchId).to.equal(launches.family.id);
   });
 
-  it('counts within each role\'s stores: another region\'s manager sees no launch, a past month without launches is empty', async () => {
+  it('counts within each role\'s stores: another region\'s manager sees no launch, an inspector their route, a rep their stores; a past month without launches is empty', async () => {
     expect((await board('mgr.chen')).launches).to.deep.equal([]);
     expect((await board('director.wang')).launches[0].total.stores).to.equal(2);
+    // an inspector the stores on their route, a rep the stores they own
+    const { rows: [inspector] } = await pool.query(`
+      SELECT u.wecom_userid, count(*)::int AS n FROM retail_inspector_stores r JOIN users u ON u.id = r.inspector_id
+       WHERE r.store_id = ANY($1::bigint[]) GROUP BY 1 ORDER BY 2 DESC LIMIT 1`, [[launches.lawson.store.id, launches.family.store.id]]);
+    expect((await board(inspector.wecom_userid)).launches[0].total.stores).to.equal(inspector.n);
+    const { rows: [owner] } = await pool.query('SELECT u.wecom_userid FROM customers c JOIN users u ON u.id = c.owner_id WHERE c.id = $1', [launches.lawson.store.id]);
+    const owned = await $.count('customers WHERE owner_id = (SELECT owner_id FROM customers WHERE id = $1) AND id = ANY($2::bigint[])',
+      [launches.lawson.store.id, [launches.lawson.store.id, launches.family.store.id]]);
+    expect((await board(owner.wecom_userid)).launches[0].total.stores).to.equal(owned);
     expect((await board('mgr.li', { month: '2026-05' })).launches).to.deep.equal([]);
     const bad = await api.call('GET', '/api/retail/launch-board?month=2026-13', { as: 'mgr.li' });
     expect(bad.status).to.equal(400);
@@ -139,5 +148,19 @@ describe('新品上架看板: launches on the process dashboards, with their dea
     expect(launch.late.filter((l: any) => l.state === 'due_soon').map((l: any) => [l.storeName, l.step, l.hoursLeft])).to.deep.equal([
       ['全家徐家汇店', '④上传消费者咨询记录', 38], ['罗森静安寺店', '④上传消费者咨询记录', 38],
     ]);
+  });
+
+  it('keeps an unfinished launch on the next month\'s board, whole: its finished stores beside the open ones', async () => {
+    t.set(shanghaiInstant('2026-07-01', 9)); // within the test sessions' 30 days
+    const lawson = launches.lawson;
+    const clerk = await clerkOf(lawson.store.id);
+    for (const [path, body] of [['first-day-sales', { firstDaySales: 12 }], ['enquiries', { enquiries: [{ question: '有没有大包装', count: 2 }] }]] as const) {
+      const res = await api.call('POST', `/api/retail/launches/${lawson.id}/${path}`, { as: clerk, body, headers: { 'Idempotency-Key': idemKey() } });
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    }
+    const [launch] = (await board('mgr.li')).launches;
+    expect(launch.firstDate).to.equal('2026-06-02');
+    expect(launch.total).to.deep.include({ stores: 2, done: 1 });
+    expect(launch.regions[0].storeLaunches.map((s: any) => [s.storeName, s.stateLabel])).to.deep.equal([['全家徐家汇店', '已逾期'], ['罗森静安寺店', '已完成']]);
   });
 });
