@@ -72,7 +72,8 @@ export async function seedRetailFixes(ctx: SeedContext, k: RetailFixKnobs): Prom
       fixes.push(await fixOf(ctx, actionId!, storeId, clerk, raisedAt, standing));
       fromPatrols.n++;
     }
-    // the manager's one tap on the weakest item of a past week's card
+    // the manager's one tap on the weakest item of a past week's card, at the stores that are not running well
+    if (standing >= 0.6) continue;
     const manager = s.manager_id === null ? null : await loadActiveActor(ctx.pool, { id: Number(s.manager_id) });
     if (!manager) continue;
     const raisedAt = new Date(window.now.getTime() - (3 + (rank % 4) * 4) * 24 * HOUR);
