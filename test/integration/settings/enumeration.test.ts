@@ -193,6 +193,7 @@ const TECHNICAL: Record<string, string> = {
   'core/retail/scorecard-weekly.ts#WEAKEST_SHOWN': 'display: how many stores the weekly card names (WeCom shows at most six lines of this kind)',
   'core/seed/modules/retail-scorecard.ts#HOUR': 'time arithmetic',
   'core/seed/modules/retail-fixes.ts#HOUR': 'time arithmetic',
+  'core/seed/modules/retail-launch-history.ts#MINUTE': 'time arithmetic',
   'core/seed/modules/retail-fixes.ts#PATROL_FIXES_PER_STORE': 'demo data: how many of a store\'s patrols with findings leave a 整改 behind',
   'core/retail/launch-board.ts#HOUR': 'time arithmetic',
   'core/retail/scorecard.ts#TREND_PERIODS': 'display: how many earlier weeks or months the trend draws',
