@@ -25,34 +25,39 @@ export async function loadScoreFactsNow(db: Db, ids: readonly number[], now: Dat
   const norms = new Map((await db.query('SELECT stage_code, norm_days FROM stage_dwell_norms')).rows
     .map((r) => [r.stage_code as string, r.norm_days === null ? null : Number(r.norm_days)]));
   const base = await db.query(DEALS_SQL, params);
-  const followups = await db.query(FOLLOWUPS_30D_SQL, params);
+  // the customers' families take the customers as found above: each would otherwise scan the deals again
+  const customers = [`{${[...new Set(base.rows.map((r) => String(r.customer_id)))].join(',')}}`, now];
+  const followups = await db.query(FOLLOWUPS_30D_SQL, customers);
   const skipped = await db.query(LEGAL_SKIPPED_SQL, params);
   const docs = await db.query(DOCUMENTS_SQL, params);
-  const met = await db.query(DECISION_MAKER_SQL, params);
-  const evidence = new Map((await db.query(EVIDENCE_SQL, params)).rows.map((r) => [Number(r.customer_id), r]));
+  const met = await db.query(DECISION_MAKER_SQL, customers);
+  const evidence = new Map((await db.query(EVIDENCE_SQL, customers)).rows.map((r) => [Number(r.customer_id), r]));
   const procurement = new Map((await db.query(PROCUREMENT_SQL, params)).rows.map((r) => [Number(r.opportunity_id), r.procurement]));
-  const centre = new Map((await db.query(BUYING_CENTRE_SQL, [params[0]])).rows.map((r) => [Number(r.customer_id), r]));
+  const centre = new Map((await db.query(BUYING_CENTRE_SQL, [customers[0]])).rows.map((r) => [Number(r.customer_id), r]));
   const fu = new Map(followups.rows.map((r) => [Number(r.customer_id), { total: Number(r.total), effective: Number(r.effective) }]));
   const legal = new Set(skipped.rows.map((r) => Number(r.opportunity_id)));
   const metAt = new Map(met.rows.map((r) => [Number(r.customer_id), toDate(r.at_ms)]));
   const replay: number[] = [];
+  // no spreads below: object spreads of rows this many cost the scoring more than its queries
+  const none = { trusted: null, doubtful: null, role_bits: null, attitude: null };
   for (const r of base.rows) {
     const id = Number(r.id);
     if (r.moved_later) {
       replay.push(id);
       continue;
     }
+    const customerId = Number(r.customer_id);
     const st = stages.get(`${r.pipeline_id}:${r.stage_code}`);
+    const ev = evidence.get(customerId) ?? none;
+    const bc = centre.get(customerId) ?? none;
+    const inputs = inputsOf({ trusted: ev.trusted, doubtful: ev.doubtful, procurement: procurement.get(id) ?? null, role_bits: bc.role_bits, attitude: bc.attitude });
     out.set(id, {
       opportunityId: id, asOf: now, stageCode: r.stage_code, stageName: st?.name ?? r.stage_code,
       stageIndex: st?.index ?? 1, stageCount: st?.count ?? stages.get(`${r.pipeline_id}:`)?.count ?? 1, stageEnteredAt: new Date(r.stage_entered_ms),
-      stageNormDays: norms.get(r.stage_code) ?? null, documents: [], decisionMakerMetAt: metAt.get(Number(r.customer_id)) ?? null,
+      stageNormDays: norms.get(r.stage_code) ?? null, documents: [], decisionMakerMetAt: metAt.get(customerId) ?? null,
       legalReviewSkipped: legal.has(id), lastEffectiveFollowupAt: toDate(r.last_effective_ms), createdAt: new Date(r.created_ms),
-      followups30d: fu.get(Number(r.customer_id)) ?? { total: 0, effective: 0 },
-      ...inputsOf({
-        ...(evidence.get(Number(r.customer_id)) ?? { trusted: null, doubtful: null }), procurement: procurement.get(id) ?? null,
-        ...(centre.get(Number(r.customer_id)) ?? { role_bits: null, attitude: null }),
-      }),
+      followups30d: fu.get(customerId) ?? { total: 0, effective: 0 },
+      visitEvidence: inputs.visitEvidence, procurementStep: inputs.procurementStep, buyingCentre: inputs.buyingCentre,
     });
   }
   for (const r of docs.rows) {
@@ -86,13 +91,13 @@ export const DEALS_SQL = `
          ${ms(`CASE WHEN c.last_effective_followup_at IS NULL OR c.last_effective_followup_at <= $2 THEN c.last_effective_followup_at
               ELSE (SELECT max(f.at) FROM followups f WHERE f.customer_id = o.customer_id AND f.effective AND f.at <= $2) END`)} AS last_effective_ms
     FROM opportunities o JOIN customers c ON c.id = o.customer_id
-   WHERE o.id = ANY($1::bigint[])`;
+   WHERE o.id = ANY($1::bigint[]) AND o.status = 'open'`;
 
+// $1 the customers, as the families below that depend on the customer alone
 export const FOLLOWUPS_30D_SQL = `
   SELECT f.customer_id, count(*) AS total, count(*) FILTER (WHERE f.effective) AS effective
     FROM followups f
-   WHERE f.at <= $2 AND f.at > $2::timestamptz - interval '30 days'
-     AND f.customer_id IN (SELECT customer_id FROM opportunities WHERE id = ANY($1::bigint[]))
+   WHERE f.at <= $2 AND f.at > $2::timestamptz - interval '30 days' AND f.customer_id = ANY($1::bigint[])
    GROUP BY f.customer_id`;
 
 // the partial index stage_moves_legal_skip_idx holds just these moves
@@ -100,19 +105,22 @@ export const LEGAL_SKIPPED_SQL = `
   SELECT DISTINCT m.opportunity_id FROM stage_moves m
    WHERE m.skipped @> '[{"subStageKey":"legal_review"}]'::jsonb AND m.at <= $2 AND m.opportunity_id = ANY($1::bigint[])`;
 
+// the opens gathered per link before the links' own columns join them: grouping the wide rows spilled to disk
 export const DOCUMENTS_SQL = `
+  WITH l AS (SELECT * FROM share_links WHERE opportunity_id = ANY($1::bigint[]) AND created_at <= $2),
+  v AS (
+    SELECT v.link_id,
+           array_agg(${ms('v.at')} ORDER BY v.at) FILTER (WHERE v.kind = 'download') AS downloads,
+           array_agg(${ms('v.at')} ORDER BY v.at) FILTER (WHERE v.kind = 'open') AS opens
+      FROM share_opens v WHERE v.at <= $2 AND v.link_id IN (SELECT id FROM l) GROUP BY v.link_id)
   SELECT l.id, l.opportunity_id, l.stage_code, l.tags, ${ms('l.created_at')} AS created_ms, coalesce(a.filename, '文档' || a.id) AS filename,
-         array_agg(${ms('v.at')} ORDER BY v.at) FILTER (WHERE v.kind = 'download') AS downloads,
-         array_agg(${ms('v.at')} ORDER BY v.at) FILTER (WHERE v.kind = 'open') AS opens
-    FROM share_links l JOIN attachments a ON a.id = l.attachment_id
-    LEFT JOIN share_opens v ON v.link_id = l.id AND v.at <= $2
-   WHERE l.opportunity_id = ANY($1::bigint[]) AND l.created_at <= $2
-   GROUP BY l.id, a.id
+         v.downloads, v.opens
+    FROM l JOIN attachments a ON a.id = l.attachment_id LEFT JOIN v ON v.link_id = l.id
    ORDER BY l.id`;
 
 // as facts.ts's DECISION_MAKER_SQL, per customer (it depends on nothing else of the deal)
 export const DECISION_MAKER_SQL = `
-  WITH cust AS (SELECT DISTINCT customer_id FROM opportunities WHERE id = ANY($1::bigint[])),
+  WITH cust AS (SELECT DISTINCT unnest($1::bigint[]) AS customer_id),
   deciders AS (SELECT k.customer_id, k.id FROM contacts k JOIN cust USING (customer_id) WHERE k.buying_role = 'decider'),
   met AS (
     SELECT a.customer_id, s.created_at AS at
@@ -133,7 +141,7 @@ export const EVIDENCE_SQL = `
          count(*) FILTER (WHERE r.verdict = 'trusted' OR (r.status = 'accepted' AND r.decided_at <= $2)) AS trusted,
          count(*) FILTER (WHERE NOT (r.verdict = 'trusted' OR (r.status = 'accepted' AND r.decided_at <= $2))) AS doubtful
     FROM evidence_reviews r
-   WHERE r.created_at <= $2 AND r.customer_id IN (SELECT customer_id FROM opportunities WHERE id = ANY($1::bigint[]))
+   WHERE r.created_at <= $2 AND r.customer_id = ANY($1::bigint[])
    GROUP BY r.customer_id`;
 
 export const PROCUREMENT_SQL = `
@@ -142,4 +150,4 @@ export const PROCUREMENT_SQL = `
    WHERE p.opportunity_id = ANY($1::bigint[]) AND p.occurred_on <= ($2::timestamptz AT TIME ZONE 'Asia/Shanghai')::date
    GROUP BY p.opportunity_id`;
 
-export const BUYING_CENTRE_SQL = BUYING_CENTRE_OF('(SELECT customer_id FROM opportunities WHERE id = ANY($1::bigint[]))', true);
+export const BUYING_CENTRE_SQL = BUYING_CENTRE_OF('(SELECT unnest($1::bigint[]))', true);

@@ -73,21 +73,29 @@ export interface ScoreOptions {
  * and takes the deals out of the rescoring queue — unless an event queued one again meanwhile.
  */
 export async function scoreOpportunities(db: Db, ids: readonly number[], now: Date, opts: ScoreOptions = {}): Promise<Map<number, ScoreResult>> {
+  const out = new Map<number, ScoreResult>();
+  await scoreInBatches(db, ids, now, opts, (id, s) => out.set(id, s));
+  return out;
+}
+
+/** Scores as scoreOpportunities does, telling `each` every score instead of keeping them; returns how many. */
+async function scoreInBatches(db: Db, ids: readonly number[], now: Date, opts: ScoreOptions, each?: (id: number, s: ScoreResult) => void): Promise<number> {
   const settings = await readSetting(db, signalSettings);
   const model = await loadActiveModel(db);
   const score = model ? (f: ScoreFacts) => learnedScore(model, f, settings) : (f: ScoreFacts) => priorScore(f, settings);
   const kind = model ? 'learned' : 'prior';
-  const out = new Map<number, ScoreResult>();
   // each queued deal's place in the queue as it stands before its facts are read
   const { rows } = await db.query(`SELECT o.id, q.seq FROM opportunities o LEFT JOIN score_queue q ON q.opportunity_id = o.id
     WHERE o.id = ANY($1::bigint[]) AND o.status = 'open' ORDER BY o.id`, [`{${ids.join(',')}}`]);
   const open = rows.map((r) => Number(r.id));
   const queued = new Map(rows.filter((r) => r.seq !== null).map((r) => [Number(r.id), r.seq as string]));
+  let scored = 0;
   const scoreBatch = async (conn: Db, ids: number[]) => {
     const facts = await loadScoreFactsNow(conn, ids, now);
+    scored += facts.size;
     const rows = [...facts.values()].map((f) => {
       const s = score(f);
-      out.set(f.opportunityId, s);
+      each?.(f.opportunityId, s);
       return { id: f.opportunityId, p: s.probability, base: s.base, reasons: s.reasons };
     });
     await storeScores(conn, rows, kind, now, ids.filter((id) => queued.has(id)).map((id) => [id, queued.get(id)!]));
@@ -103,14 +111,14 @@ export async function scoreOpportunities(db: Db, ids: readonly number[], now: Da
   await Promise.all(Array.from({ length: lanes }, async () => {
     while (next < batches.length) await scoreBatch(db, batches[next++]);
   }));
-  return out;
+  return scored;
 }
 
 /** Every open deal, in id order and batches (the nightly job; the demo's start). */
 export async function scoreAllOpenOpportunities(db: Db, now: Date, opts: ScoreOptions = {}): Promise<{ scored: number }> {
   const { rows } = await db.query(`SELECT id FROM opportunities WHERE status = 'open' ORDER BY id`);
-  const scored = await scoreOpportunities(db, rows.map((r) => Number(r.id)), now, opts);
-  return { scored: scored.size };
+  // the scores are stored, not kept: 100k of them held to the end cost the collector more than the scoring
+  return { scored: await scoreInBatches(db, rows.map((r) => Number(r.id)), now, opts) };
 }
 
 /** Half a point: a smaller move is not a new point of the history. */
@@ -118,29 +126,36 @@ const CHARTED_MOVE = 0.005;
 
 /**
  * Upserts the current scores and appends a history point for each deal whose score moved half a
- * point or more from its last point (`charted`) — or has none yet. One statement for the batch.
+ * point or more from its last point (`charted`) — or has none yet. The last points are read first, by
+ * key alone: joined inside the upsert, the planner estimated the score table from its statistics — empty
+ * before the first scoring — and scanned it once per deal while the other lane filled it (a minute at 100k).
  */
 async function storeScores(
   db: Db, rows: Array<{ id: number; p: number; base: number; reasons: unknown }>, kind: 'prior' | 'learned', now: Date,
   dequeue: Array<[number, string]>,
 ): Promise<void> {
   if (!rows.length) return;
+  const { rows: last } = await db.query('SELECT opportunity_id, charted FROM opportunity_scores WHERE opportunity_id = ANY($1::bigint[])',
+    [`{${rows.map((r) => r.id).join(',')}}`]);
+  const charted = new Map(last.map((r) => [Number(r.opportunity_id), r.charted as number | null]));
+  const stored = rows.map((r) => {
+    const before = charted.get(r.id) ?? null;
+    const moved = before === null || Math.abs(before - r.p) >= CHARTED_MOVE;
+    return { id: r.id, p: r.p, base: r.base, reasons: r.reasons, charted: moved ? r.p : before, moved };
+  });
   await db.query(`
-    WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, p real, base real, reasons jsonb)),
-    -- the last point by primary key: the planner takes the recordset for 100 rows and would join it by a nested loop
-    prev AS MATERIALIZED (SELECT x.*, (SELECT s.charted FROM opportunity_scores s WHERE s.opportunity_id = x.id) AS charted FROM x),
-    moved AS (SELECT *, charted IS NULL OR abs(charted - p) >= $4 AS moved FROM prev),
+    WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, p real, base real, reasons jsonb, charted real, moved boolean)),
     up AS (
       INSERT INTO opportunity_scores (opportunity_id, probability, model, base, reasons, computed_at, charted)
-      SELECT id, p, $3, base, reasons, $2, CASE WHEN moved THEN p ELSE charted END FROM moved
+      SELECT id, p, $3, base, reasons, $2, charted FROM x
       ON CONFLICT (opportunity_id) DO UPDATE SET probability = EXCLUDED.probability, model = EXCLUDED.model, base = EXCLUDED.base,
         reasons = EXCLUDED.reasons, computed_at = EXCLUDED.computed_at, charted = EXCLUDED.charted),
     -- the queue rows as they were read: one an event renewed since stays for the next scoring
-    done AS (DELETE FROM score_queue q USING unnest($5::bigint[], $6::bigint[]) AS d(id, seq) WHERE q.opportunity_id = d.id AND q.seq = d.seq)
+    done AS (DELETE FROM score_queue q USING unnest($4::bigint[], $5::bigint[]) AS d(id, seq) WHERE q.opportunity_id = d.id AND q.seq = d.seq)
     INSERT INTO opportunity_score_history (opportunity_id, at, probability, model)
-    SELECT id, $2, p, $3 FROM moved WHERE moved`,
+    SELECT id, $2, p, $3 FROM x WHERE moved`,
   // one JSON document: node-postgres escapes a text array's items one by one, slower than the scoring itself
-  [JSON.stringify(rows), now, kind, CHARTED_MOVE, `{${dequeue.map((d) => d[0]).join(',')}}`, `{${dequeue.map((d) => d[1]).join(',')}}`]);
+  [JSON.stringify(stored), now, kind, `{${dequeue.map((d) => d[0]).join(',')}}`, `{${dequeue.map((d) => d[1]).join(',')}}`]);
 }
 
 /**
