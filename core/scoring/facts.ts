@@ -234,10 +234,6 @@ export const CENTRE_OF = (rows: string, groupBy = false) => `
     FROM (${rows}) k WHERE k.status = 'active' AND k.buying_role IS NOT NULL
   ${groupBy ? 'GROUP BY k.customer_id' : ''}`;
 
-/** The present buying centre of the customer(s) `customer` names, read from the contacts themselves (facts-now.ts). */
-export const BUYING_CENTRE_OF = (customer: string, groupBy = false) => CENTRE_OF(
-  `SELECT customer_id, buying_role, attitude, status FROM contacts WHERE customer_id ${groupBy ? 'IN' : '='} ${customer}`, groupBy);
-
 // a verdict counts as trusted when it was, or when a manager cleared it by the moment; the buying centre as it stood then
 const INPUTS_SQL = `
   WITH q AS (SELECT * FROM unnest($1::bigint[], $2::timestamptz[]) AS q(id, as_of)),
