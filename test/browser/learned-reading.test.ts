@@ -50,7 +50,10 @@ describe('H5 chat: what no rule reads is read by the learned reader, or asked ab
     expect(await card.textContent()).to.contain(`“${taught.text}”`).and.contain('读作：记下对方的态度“反对”').and.contain('孙');
     await page.getByTestId('retrain').click();
     await page.getByTestId('learned-notice').filter({ hasText: '已重新训练' }).waitFor({ timeout: 90_000 });
-    expect(await page.getByTestId('training').textContent()).to.match(/10折交叉验证：准确率 \d+\.\d%/).and.contain('学到的说法 1 条');
+    // the trainings are read again after the notice: wait for the new one, not for the page's first render of them
+    const training = page.getByTestId('training').filter({ hasText: /10折交叉验证：准确率 \d+\.\d%/ }).first();
+    await training.waitFor({ timeout: 30_000 });
+    expect(await training.textContent()).to.contain('学到的说法 1 条');
     await snap(page, 'learned-reading', 'admin-learned');
     await card.getByTestId('remove').click();
     await card.locator('.pill', { hasText: '已移除' }).waitFor();
