@@ -36,9 +36,11 @@ describe('relationship graph: 对接频次 measured from follow-ups, visits and 
     const director = await contact('设备科主任');
     const nurse = await contact('护士长');
     await followUp('电话沟通预算', [director.id], new Date(now - 2 * DAY));
-    await followUp(`和${director.name}主任确认了参数`, [], new Date(now - 9 * DAY));
-    // the same day twice is one day of contact
-    await followUp(`又和${director.name}通了电话`, [], new Date(now - 9 * DAY + 3_600_000));
+    // the same day twice is one day of contact: 10:00 and 11:00 in Beijing, whatever the hour the test runs at
+    // (from now − 9 days + 1 h it crossed midnight when CI ran after 23:00 Beijing time)
+    const nineDaysAgoAtTen = Math.floor((now - 9 * DAY + 8 * 3_600_000) / DAY) * DAY - 8 * 3_600_000 + 10 * 3_600_000;
+    await followUp(`和${director.name}主任确认了参数`, [], new Date(nineDaysAgoAtTen));
+    await followUp(`又和${director.name}通了电话`, [], new Date(nineDaysAgoAtTen + 3_600_000));
     const { rows: [d] } = await pool.query(`SELECT id, version FROM action_definitions WHERE code = 'visit' AND active`);
     const { rows: [a] } = await pool.query(
       `INSERT INTO actions (definition_id, definition_code, definition_version, title, customer_id, assignee_id, assigner_id)
