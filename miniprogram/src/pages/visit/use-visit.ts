@@ -5,7 +5,8 @@
  * the network comes back); and submits through the offline queue.
  */
 import { computed, reactive, watch } from 'vue';
-import { api, ApiError, net, request } from '../../api/http';
+import { api, ApiError, net } from '../../api/http';
+import { uploadAttachment } from '../../api/upload';
 import type { ActionDetail, Attachment, Contact, Customer, DefinitionVersion, EvidenceCheck, Order, Page, RuleConfig, VisitFieldSuggestions } from '../../api/types';
 import { deleteLocalDraft, emptyDraft, loadLocalDraft, saveLocalDraft, toReportBody, type LocalAttachment, type LocalDraft } from '../../offline/drafts';
 import { enqueueSubmit, latestSubmitFor, loadQueue } from '../../offline/submit-queue';
@@ -170,10 +171,7 @@ export function useVisit(actionId: number) {
         ? await api.post<Attachment>('/api/attachments/from-wecom',
           { mediaId: a.mediaId, kind: a.kind, tags: [a.tag], customerId: cid, actionId, ...(a.kind === 'voice' ? { jssdk: true } : {}) },
           { headers: { 'Idempotency-Key': `att-${a.localKey}` } })
-        : await request<Attachment>('POST', '/api/attachments', {
-          blob: a.blob!, timeoutMs: 60_000, headers: { 'Idempotency-Key': `att-${a.localKey}` },
-          query: { kind: a.kind, tags: a.tag, customerId: cid, actionId },
-        });
+        : await uploadAttachment(a.blob!, { kind: a.kind, tags: a.tag, customerId: cid, actionId }, `att-${a.localKey}`);
       a.attachmentId = res.id;
       a.durationMs = res.durationMs;
       a.playableUrl = res.playableUrl;
