@@ -8,14 +8,13 @@ import {
   PatrolRouteSchema, PatrolSchema, ProductSchema, ReportStockoutSchema, StartPatrolSchema, StockoutSchema, StoreSchema, TickPatrolItemSchema,
 } from '../../core/retail/retail-schemas.js';
 import { createLaunches, launchPlan } from '../../core/retail/launch-plan.js';
-import { LaunchBoardQuery, LaunchBoardSchema } from '../../core/retail/launch-board.js';
-import { launchBoard } from '../../core/retail/launch-board.setting.js';
 import { reportStockout } from '../../core/retail/stockouts.js';
 import { createInvitation, reissueInvitation } from '../../core/retail/invitations.js';
 import { listProducts, listStores } from '../../core/retail/stores.js';
 import { IdParams } from '../../core/resources/schemas.js';
 import { defineRoute, HandlerResponse, type RouteKit } from '../route-kit.js';
 import { registerRetailCatalogueRoutes } from './retail-catalogue.routes.js';
+import { registerRetailLaunchBoardRoutes } from './retail-launch-board.routes.js';
 import { registerRetailPatrolPlanRoutes } from './retail-patrol-plans.routes.js';
 import { registerRetailPromotionRoutes } from './retail-promotions.routes.js';
 import { registerRetailSalesRoutes } from './retail-sales.routes.js';
@@ -54,12 +53,7 @@ export function registerRetailRoutes(kit: RouteKit): void {
     query: ListLaunchesQuery, response: z.object({ items: z.array(LaunchSchema) }),
     handler: ({ db, actor, query, deps }) => listLaunches(db, actor, query, deps.now()),
   });
-  defineRoute(kit, {
-    method: 'get', path: '/api/retail/launch-board', operationId: 'getLaunchBoard', tags,
-    summary: '新品上架看板：某月（默认本月，含仍未完成的）各新品按区域的门店步骤分布、按时完成率、逾期与即将逾期的步骤、升级预警',
-    query: LaunchBoardQuery, response: LaunchBoardSchema,
-    handler: ({ db, actor, query, deps }) => launchBoard(db, actor, query, deps.now()),
-  });
+  registerRetailLaunchBoardRoutes(kit);
   defineRoute(kit, {
     method: 'get', path: '/api/retail/launches/{id}', operationId: 'getLaunch', tags, summary: '一次新品上架：四个步骤、期限、每步记录',
     params: IdParams, response: LaunchSchema,
@@ -150,3 +144,4 @@ export function registerRetailRoutes(kit: RouteKit): void {
     handler: ({ db, actor, params, deps }) => reissueInvitation(db, actor, params.id, flow(deps)),
   });
 }
+

@@ -11,6 +11,7 @@ import { defineSetting, type PreviewResult, type SettingContext } from '../setti
 import { wholeBetween } from '../settings/fields.js';
 import { readSetting } from '../settings/read.js';
 import { buildLaunchBoard, type LaunchBoard, type LaunchBoardQuery } from './launch-board.js';
+import { boardStoresTable, listBoardStores, type BoardStoresFilter, type BoardStoresPage, type BoardStoresQuery } from './launch-board-stores.js';
 
 export const launchBoardSchema = z.strictObject({
   dueSoonHours: wholeBetween(1, 168, { title: '即将逾期提前量', unit: '小时', description: '未完成的步骤离截止不到这么多小时，看板标为“即将逾期”' }),
@@ -53,4 +54,14 @@ async function previewLaunchBoard(db: Db, c: SettingContext & { before: LaunchBo
 /** The board for the actor, judged by the setting in force. */
 export async function launchBoard(db: Db, actor: Actor, q: LaunchBoardQuery, now: Date): Promise<LaunchBoard> {
   return buildLaunchBoard(db, actor, q, now, await readSetting(db, launchBoardSettings));
+}
+
+/** A page of the board's stores, judged by the setting in force. */
+export async function launchBoardStores(db: Db, actor: Actor, q: BoardStoresQuery, now: Date): Promise<BoardStoresPage> {
+  return listBoardStores(db, actor, q, now, await readSetting(db, launchBoardSettings));
+}
+
+/** Every store of the board under the filters, as the export's table. */
+export async function launchBoardStoresTable(db: Db, actor: Actor, q: BoardStoresFilter, now: Date) {
+  return boardStoresTable(db, actor, q, now, await readSetting(db, launchBoardSettings));
 }

@@ -3,6 +3,7 @@ import { runOverdueEscalation } from '../../core/alerts/overdue-escalation.js';
 import { loadActiveActor } from '../../core/auth/actor.js';
 import { addCalendarDays, shanghaiDate } from '../../core/flow/time.js';
 import { createLaunch } from '../../core/retail/launches.js';
+import { createLaunches } from '../../core/retail/launch-plan.js';
 import { seedRetailNetworkForReps } from '../support/retail-network.js';
 import { deps } from '../integration/jobs/jobs-helpers.js';
 import { signedInPhone, snap } from './support/browser.js';
@@ -47,18 +48,72 @@ describe('新品上架看板 in the app (browser, 390×844)', function () {
     expect(await card.locator('[data-on-time]').textContent()).to.equal('按时 0%');
     expect(await card.locator('[data-overdue]').textContent()).to.equal('逾期 4 步');
     expect(await card.locator('[data-escalations]').textContent()).to.match(/^升级预警 [1-9]\d* 条$/);
-    const late = card.locator(`[data-late-launch="${launchIds.late}"]`).first();
-    expect(await late.textContent()).to.contain('全家徐家汇店 · ①扫码绑定货架位').and.contain("已升级至销售总监").and.match(/逾期\d+天/);
     await snap(mgr.page, 'retail-launch-board', 'board', { fullPage: true });
 
+    // the late stores: the list below, filtered to the product's late ones, the filter kept in the address
+    await card.locator('[data-show-late]').click();
+    await mgr.page.waitForURL(/state=late/);
+    const list = mgr.page.locator('[data-board-stores]');
+    const late = list.locator(`[data-store-launch="${launchIds.late}"]`);
+    await late.waitFor();
+    expect(await late.textContent()).to.contain('全家徐家汇店').and.contain('停在①扫码绑定货架位').and.contain('已升级至销售总监').and.match(/逾期\d+天/);
+    expect(await list.locator(`[data-store-launch="${launchIds.fresh}"]`).count(), 'a store on track is not late').to.equal(0);
+    await snap(mgr.page, 'retail-launch-board', 'late-stores');
+
     await card.locator('[data-region="华东区"]').click();
-    const fresh = card.locator(`[data-store-launch="${launchIds.fresh}"]`);
+    await mgr.page.waitForURL((u) => u.searchParams.has('regionId') && !u.searchParams.has('state'));
+    const fresh = list.locator(`[data-store-launch="${launchIds.fresh}"]`);
+    await fresh.waitFor();
     expect(await fresh.textContent()).to.contain('罗森静安寺店').and.contain('停在①扫码绑定货架位').and.contain('进行中');
     await snap(mgr.page, 'retail-launch-board', 'region-stores');
-    await late.click();
+    await list.locator(`[data-store-launch="${launchIds.late}"]`).click();
     await mgr.page.waitForURL(new RegExp(`/launches/${launchIds.late}$`));
     await mgr.page.getByText('扫码绑定货架位').first().waitFor();
     expect(mgr.errors).to.deep.equal([]);
+  });
+
+  it('the director pages through the stores with 加载更多, keeps the filters on reload and exports exactly what they show', async () => {
+    // every product launched today at every store the director sees: more stores than a page holds
+    const director = (await loadActiveActor(s.pool, { wecomUserid: 'director.wang' }))!;
+    const today = shanghaiDate(new Date());
+    const { rows: stores } = await s.pool.query(`SELECT customer_id AS id FROM retail_stores ORDER BY customer_id`);
+    const { rows: products } = await s.pool.query(`SELECT id FROM retail_products WHERE sku <> 'BEV-GT-500' ORDER BY id`);
+    for (const p of products.slice(0, 3)) {
+      await createLaunches(s.pool, director, { storeIds: stores.map((r) => Number(r.id)), productId: Number(p.id), launchDate: today }, { now: new Date(), publicUrl: s.api.baseUrl });
+    }
+    const total = Number((await s.pool.query('SELECT count(*) FROM retail_launches')).rows[0].count);
+    expect(total, 'more launches than one page of 30').to.be.greaterThan(30);
+
+    const phone = await signedInPhone(s.browser, { baseURL: s.api.baseUrl }, 'director.wang');
+    await phone.page.goto('/dashboards/launches');
+    const list = phone.page.locator('[data-board-stores]');
+    await list.locator('[data-store-total]').waitFor();
+    expect(await list.locator('[data-store-total]').textContent()).to.equal(`共 ${total} 家门店`);
+    expect(await list.locator('[data-store-launch]').count()).to.equal(30);
+    await list.locator('[data-load-more]').click();
+    await phone.page.waitForFunction((n) => document.querySelectorAll('[data-board-stores] [data-store-launch]').length === n, Math.min(total, 60));
+    const shown = await list.locator('[data-store-launch]').evaluateAll((els) => els.map((e) => e.getAttribute('data-store-launch')));
+    expect(new Set(shown).size, 'no store twice across pages').to.equal(shown.length);
+    await snap(phone.page, 'retail-launch-board', 'load-more');
+
+    // one product, the stores on track: the filters go into the address and survive a reload
+    await list.locator('[data-filter="product"]').selectOption(String(products[0].id));
+    await list.locator('[data-state-filter="on_track"]').click();
+    await phone.page.waitForURL((u) => u.searchParams.get('productId') === String(products[0].id) && u.searchParams.get('state') === 'on_track');
+    await phone.page.reload();
+    await list.locator('[data-store-total]').waitFor();
+    expect(await list.locator('[data-filter="product"]').inputValue()).to.equal(String(products[0].id));
+    expect(await list.locator('[data-store-total]').textContent()).to.equal(`共 ${stores.length} 家门店`);
+    await snap(phone.page, 'retail-launch-board', 'filtered');
+
+    // 导出 CSV is the same list: every store of it, with the Chinese headers
+    const href = await list.locator('[data-export="csv"]').getAttribute('href');
+    expect(href).to.contain(`productId=${products[0].id}`).and.contain('state=on_track');
+    const csv = await phone.page.evaluate(async (url) => (await fetch(url!)).text(), href);
+    const lines = csv.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    expect(lines[0]).to.match(/^新品,门店,区域,上架日,当前步骤,状态,/);
+    expect(lines).to.have.length(stores.length + 1);
+    expect(phone.errors).to.deep.equal([]);
   });
 
   it('the overdue card\'s page sends the manager to the store\'s launch', async () => {

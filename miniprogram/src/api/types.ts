@@ -77,6 +77,7 @@ export type { EntryAccuracyView } from '@core/retail/entry-accuracy';
 export type { PromotionView } from '@core/retail/promotion-schemas';
 export type { StoreScorecard } from '@core/retail/scorecard';
 export type { LaunchBoard } from '@core/retail/launch-board';
+export type { BoardStore, BoardStoresPage } from '@core/retail/launch-board-stores';
 export type { ScorecardRecord } from '@core/retail/scorecard-records';
 export type { ScorecardRanking, ScorecardRecords } from '@core/retail/scorecard-schemas';
 export type { PatrolPlansView } from '@core/retail/patrol-plan-schemas';

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import ExcelJS from 'exceljs';
 import type pg from 'pg';
 import { runOverdueEscalation } from '../../../core/alerts/overdue-escalation.js';
 import { shanghaiDate, shanghaiInstant } from '../../../core/flow/time.js';
@@ -22,6 +23,11 @@ describe('新品上架看板: launches on the process dashboards, with their dea
   const launches: Record<'lawson' | 'family', any> = { lawson: null, family: null };
   const board = async (as: string, query: Record<string, string> = {}) => {
     const res = await api.call('GET', `/api/retail/launch-board?${new URLSearchParams(query)}`, { as });
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    return res.body;
+  };
+  const stores = async (as: string, query: Record<string, string> = {}) => {
+    const res = await api.call('GET', `/api/retail/launch-board/stores?${new URLSearchParams(query)}`, { as });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     return res.body;
   };
@@ -93,16 +99,76 @@ describe('新品上架看板: launches on the process dashboards, with their dea
     expect(launch.total.onTime).to.deep.include({ num: 1, den: 6, display: '16.7%', status: 'red', statusLabel: '预警' });
     expect(launch.total.escalations).to.equal(await alertsOf(launches.family.id) + await alertsOf(launches.lawson.id)).and.be.greaterThan(0);
     expect(launch.regions.map((r: any) => r.name)).to.deep.equal(['华东区']);
-    expect(launch.regions[0].storeLaunches.map((s: any) => [s.storeName, s.step, s.stateLabel])).to.deep.equal([
-      ['全家徐家汇店', '①扫码绑定货架位', '已逾期'], ['罗森静安寺店', '③录入首日销量', '已逾期'],
+    expect(launch.regions[0]).to.deep.include({ name: '华东区', stores: 2, overdue: 4 });
+    // the latest first: 全家 stands at ①, its ①② four days past Wed 3 June and ③ three past Thu 4 June; 罗森 at ③, three days late
+    const list = await stores('mgr.li');
+    expect(list.total).to.equal(2);
+    expect(list.items.map((s: any) => [s.storeName, s.regionName, s.step, s.stateLabel, s.overdueSteps, s.lateDays])).to.deep.equal([
+      ['全家徐家汇店', '华东区', '①扫码绑定货架位', '已逾期', 3, 4], ['罗森静安寺店', '华东区', '③录入首日销量', '已逾期', 1, 3],
     ]);
-    // the latest first: ① and ② of 全家 four days past Wed 3 June, ③ of both three days past Thu 4 June
-    expect(launch.late.map((l: any) => [l.storeName, l.step, l.lateDays])).to.deep.equal([
-      ['全家徐家汇店', '①扫码绑定货架位', 4], ['全家徐家汇店', '②拍摄陈列全景', 4], ['全家徐家汇店', '③录入首日销量', 3], ['罗森静安寺店', '③录入首日销量', 3],
+    expect(list.items[0].owner.name).to.equal(launches.family.assignee.name);
+    expect(list.items[0].escalation).to.equal('已升级至主管');
+    expect(list.items[0].launchId).to.equal(launches.family.id);
+    expect(shanghaiDate(new Date(list.items[0].dueAt))).to.equal('2026-06-03');
+  });
+
+  it('lists the board\'s stores page by page under its filters, with the total, and refuses a bad filter in Chinese', async () => {
+    const first = await stores('mgr.li', { limit: '1' });
+    expect(first).to.deep.include({ total: 2, nextOffset: 1 });
+    expect(first.items.map((s: any) => s.storeName)).to.deep.equal(['全家徐家汇店']);
+    const second = await stores('mgr.li', { limit: '1', offset: '1' });
+    expect(second).to.deep.include({ total: 2, nextOffset: null });
+    expect(second.items.map((s: any) => s.storeName)).to.deep.equal(['罗森静安寺店']);
+    expect(await stores('mgr.li', { offset: '5' })).to.deep.include({ items: [], total: 2, nextOffset: null });
+
+    const [launch] = (await board('mgr.li')).launches;
+    const region = String(launch.regions[0].id);
+    expect((await stores('mgr.li', { productId: String(launch.product.id), regionId: region, state: 'late' })).total).to.equal(2);
+    expect((await stores('mgr.li', { regionId: '0' })).total, 'no store of this board is outside a region').to.equal(0);
+    expect((await stores('mgr.li', { state: 'on_track' })).total).to.equal(0);
+    const { rows: [other] } = await pool.query(`SELECT id FROM retail_products WHERE sku <> 'BEV-GT-500' LIMIT 1`);
+    expect((await stores('mgr.li', { productId: String(other.id) })).total).to.equal(0);
+    expect((await stores('mgr.chen')).total, 'another region\'s manager').to.equal(0);
+
+    for (const [query, message] of [['state=soon', '状态应为'], ['limit=0', '至少1条'], ['limit=500', '最多100条'], ['limit=abc', '必须是1至100的整数'], ['month=2026-13', '月份格式应为 YYYY-MM']]) {
+      const bad = await api.call('GET', `/api/retail/launch-board/stores?${query}`, { as: 'mgr.li' });
+      expect(bad.status, query).to.equal(400);
+      expect(JSON.stringify(bad.body), query).to.contain(message);
+    }
+  });
+
+  it('exports exactly the stores the filters show, every page, as CSV and Excel with Chinese headers and Beijing times, within the viewer\'s stores', async () => {
+    const headers = ['新品', '门店', '区域', '上架日', '当前步骤', '状态', '逾期步骤数', '最早逾期或将到期的截止时间', '逾期天数', '距截止小时数', '负责人', '升级情况'];
+    const get = async (as: string, file: string) => fetch(`${api.baseUrl}/api/retail/launch-board/${file}`, { headers: { Authorization: `Bearer ${await api.tokenFor(as)}` } });
+    const csv = await get('mgr.li', 'stores.csv?month=2026-06&state=late');
+    expect(csv.status).to.equal(200);
+    expect(decodeURIComponent(csv.headers.get('content-disposition')!)).to.include('新品上架看板_2026年6月.csv');
+    const lines = (await csv.text()).replace(/^\uFEFF/, '').trimEnd().split('\r\n').map((l) => l.split(','));
+    expect(lines[0]).to.deep.equal(headers);
+    expect(lines.slice(1).map((l) => l.slice(0, 7))).to.deep.equal([
+      ['山野绿茶无糖 500ml', '全家徐家汇店', '华东区', '2026-06-02', '①扫码绑定货架位', '已逾期', '3'],
+      ['山野绿茶无糖 500ml', '罗森静安寺店', '华东区', '2026-06-02', '③录入首日销量', '已逾期', '1'],
     ]);
-    expect(launch.late[0].owner.name).to.equal(launches.family.assignee.name);
-    expect(launch.late[0].escalation).to.equal('已升级至主管');
-    expect(launch.late[0].launchId).to.equal(launches.family.id);
+    // Wed 3 June's end in Beijing, not UTC's afternoon
+    expect(lines[1]![7]).to.match(/^2026-06-03 23:59/);
+    expect(lines[1]!.slice(8)).to.deep.equal(['4', '', launches.family.assignee.name, '已升级至主管']);
+
+    const none = await get('mgr.li', 'stores.csv?month=2026-06&state=done');
+    expect((await none.text()).replace(/^\uFEFF/, '').trimEnd().split('\r\n')).to.have.length(1);
+    const elsewhere = await get('mgr.chen', 'stores.csv?month=2026-06');
+    expect((await elsewhere.text()).replace(/^\uFEFF/, '').trimEnd().split('\r\n'), 'another region\'s manager gets the headers only').to.have.length(1);
+
+    const xlsx = await get('mgr.li', 'stores.xlsx?month=2026-06');
+    expect(xlsx.status).to.equal(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as any);
+    const sheet = wb.getWorksheet('新品上架门店明细')!;
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).to.deep.equal(headers);
+    expect(sheet.rowCount).to.equal(3);
+    expect(sheet.getRow(2).getCell(2).value).to.equal('全家徐家汇店');
+
+    const bad = await get('mgr.li', 'stores.xlsx?state=soon');
+    expect(bad.status).to.equal(400);
   });
 
   it('counts within each role\'s stores: another region\'s manager sees no launch, an inspector their route, a rep their stores; a past month without launches is empty', async () => {
@@ -145,8 +211,8 @@ describe('新品上架看板: launches on the process dashboards, with their dea
     const [launch] = (await board('mgr.li')).launches;
     expect(launch.total.dueSoon).to.equal(2);
     expect(launch.total.onTime.statusLabel).to.equal('健康');
-    expect(launch.late.filter((l: any) => l.state === 'due_soon').map((l: any) => [l.storeName, l.step, l.hoursLeft])).to.deep.equal([
-      ['全家徐家汇店', '④上传消费者咨询记录', 38], ['罗森静安寺店', '④上传消费者咨询记录', 38],
+    expect((await stores('mgr.li', { state: 'late' })).items.map((s: any) => [s.storeName, s.hoursLeft])).to.deep.equal([
+      ['全家徐家汇店', 38], ['罗森静安寺店', 38],
     ]);
   });
 
@@ -161,6 +227,7 @@ describe('新品上架看板: launches on the process dashboards, with their dea
     const [launch] = (await board('mgr.li')).launches;
     expect(launch.firstDate).to.equal('2026-06-02');
     expect(launch.total).to.deep.include({ stores: 2, done: 1 });
-    expect(launch.regions[0].storeLaunches.map((s: any) => [s.storeName, s.stateLabel])).to.deep.equal([['全家徐家汇店', '已逾期'], ['罗森静安寺店', '已完成']]);
+    expect((await stores('mgr.li')).items.map((s: any) => [s.storeName, s.step, s.stateLabel])).to.deep.equal([['全家徐家汇店', '①扫码绑定货架位', '已逾期'], ['罗森静安寺店', null, '已完成']]);
+    expect((await stores('mgr.li', { state: 'done' })).items.map((s: any) => s.storeName)).to.deep.equal(['罗森静安寺店']);
   });
 });

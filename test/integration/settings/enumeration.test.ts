@@ -196,6 +196,7 @@ const TECHNICAL: Record<string, string> = {
   'core/seed/modules/retail-launch-history.ts#MINUTE': 'time arithmetic',
   'core/seed/modules/retail-fixes.ts#PATROL_FIXES_PER_STORE': 'demo data: how many of a store\'s patrols with findings leave a 整改 behind',
   'core/retail/launch-board.ts#HOUR': 'time arithmetic',
+  'core/retail/launch-board-stores.ts#PAGE': 'display: how many stores the 新品上架看板 lists before 加载更多 (the export has them all)',
   'core/retail/scorecard.ts#TREND_PERIODS': 'display: how many earlier weeks or months the trend draws',
   'api/routes/retail-sales.routes.ts#SALES_FILE_LIMIT': 'request size limit (a million rows of CSV is about 40 MB)',
   'core/visit-assist/customers-at-door.ts#MAX_OFFERED': 'how many nearby customers 现场拜访 lists (the distance is the setting bot.location-match)',
