@@ -163,24 +163,7 @@ async function importPos(pool: pg.Pool, director: Actor, start: string, now: Dat
 /** 100 regions of 100 stores, each with a clerk and a place on an inspector's weekly round; a month of everything counted. */
 export async function generate(pool: pg.Pool, start: string): Promise<void> {
   const q = (sql: string, params: unknown[] = []) => pool.query(sql, params);
-  await q(`INSERT INTO departments (name, path) SELECT '区域' || g, '/' FROM generate_series(1, $1) g`, [STORES / 100]);
-  await q(`UPDATE departments SET path = '/' || id || '/'`);
-  await q(`INSERT INTO users (wecom_userid, name, role, department_id) VALUES
-      ('bench.director', '压测总监', 'director', NULL), ('bench.rep', '压测业务员', 'rep', (SELECT min(id) FROM departments))`);
-  await q(`INSERT INTO users (wecom_userid, name, role, department_id)
-      SELECT 'bench.inspector.' || d.id, '督导' || d.id, 'inspector', d.id FROM departments d`);
-  await q(`INSERT INTO customers (name, type, owner_id, department_id)
-      SELECT '门店' || g, 'store', (SELECT id FROM users WHERE wecom_userid = 'bench.rep'), (SELECT id FROM departments ORDER BY id OFFSET (g - 1) / 100 LIMIT 1)
-        FROM generate_series(1, $1) g`, [STORES]);
-  await q(`INSERT INTO retail_stores (customer_id, code, chain, format, region_id)
-      SELECT c.id, 'MD' || lpad(c.id::text, 6, '0'), '连锁' || (c.id % 10), '便利店', c.department_id FROM customers c WHERE c.type = 'store'`);
-  await q(`INSERT INTO users (wecom_userid, name, role, department_id) SELECT 'bench.clerk.' || s.customer_id, '店员', 'clerk', s.region_id FROM retail_stores s`);
-  await q(`INSERT INTO retail_clerks (user_id, store_id, created_at) SELECT u.id, s.customer_id, $1::date - 60
-      FROM retail_stores s JOIN users u ON u.wecom_userid = 'bench.clerk.' || s.customer_id`, [start]);
-  await q(`INSERT INTO retail_inspector_stores (inspector_id, store_id, every_days, created_at) SELECT u.id, s.customer_id, 7, $1::date - 60
-      FROM retail_stores s JOIN users u ON u.wecom_userid = 'bench.inspector.' || s.region_id`, [start]);
-  await q(`INSERT INTO retail_products (sku, barcode, name, category, launch_date)
-      SELECT 'SKU-' || g, (6900000000000 + g)::text, '商品' || g, '饮料', $2::date FROM generate_series(1, $1) g`, [PRODUCTS, start]);
+  await generateStoreNetwork(pool, start, PRODUCTS);
   await q(`INSERT INTO retail_sales_batches (id, source, rows_total, rows_imported, rows_skipped, imported_by, imported_at)
       VALUES ('bench', 'api', 0, 0, 0, (SELECT id FROM users WHERE wecom_userid = 'bench.director'), now())`);
   // POS and clerks' entries: every store × product × day; a clerk's figure off now and then, entered that evening or two days late
@@ -228,4 +211,30 @@ export async function generate(pool: pg.Pool, start: string): Promise<void> {
              (l.launch_date + n)::timestamptz, (l.launch_date + n)::timestamptz - CASE WHEN n = 4 AND l.store_id % 6 = 0 THEN interval '-1 day' ELSE interval '2 hours' END,
              $1::date, $1::date
         FROM retail_launches l JOIN retail_clerks k ON k.store_id = l.store_id CROSS JOIN generate_series(1, 4) n`, [start, step.id, step.version, step.code]);
+}
+
+/**
+ * The chain alone: 100 regions of 100 stores (STORES), each with its clerk and a place on its region inspector's weekly
+ * round, a director and a rep, and `products` products launched on `start`.
+ */
+export async function generateStoreNetwork(pool: pg.Pool, start: string, products: number): Promise<void> {
+  const q = (sql: string, params: unknown[] = []) => pool.query(sql, params);
+  await q(`INSERT INTO departments (name, path) SELECT '区域' || g, '/' FROM generate_series(1, $1) g`, [STORES / 100]);
+  await q(`UPDATE departments SET path = '/' || id || '/'`);
+  await q(`INSERT INTO users (wecom_userid, name, role, department_id) VALUES
+      ('bench.director', '压测总监', 'director', NULL), ('bench.rep', '压测业务员', 'rep', (SELECT min(id) FROM departments))`);
+  await q(`INSERT INTO users (wecom_userid, name, role, department_id)
+      SELECT 'bench.inspector.' || d.id, '督导' || d.id, 'inspector', d.id FROM departments d`);
+  await q(`INSERT INTO customers (name, type, owner_id, department_id)
+      SELECT '门店' || g, 'store', (SELECT id FROM users WHERE wecom_userid = 'bench.rep'), (SELECT id FROM departments ORDER BY id OFFSET (g - 1) / 100 LIMIT 1)
+        FROM generate_series(1, $1) g`, [STORES]);
+  await q(`INSERT INTO retail_stores (customer_id, code, chain, format, region_id)
+      SELECT c.id, 'MD' || lpad(c.id::text, 6, '0'), '连锁' || (c.id % 10), '便利店', c.department_id FROM customers c WHERE c.type = 'store'`);
+  await q(`INSERT INTO users (wecom_userid, name, role, department_id) SELECT 'bench.clerk.' || s.customer_id, '店员', 'clerk', s.region_id FROM retail_stores s`);
+  await q(`INSERT INTO retail_clerks (user_id, store_id, created_at) SELECT u.id, s.customer_id, $1::date - 60
+      FROM retail_stores s JOIN users u ON u.wecom_userid = 'bench.clerk.' || s.customer_id`, [start]);
+  await q(`INSERT INTO retail_inspector_stores (inspector_id, store_id, every_days, created_at) SELECT u.id, s.customer_id, 7, $1::date - 60
+      FROM retail_stores s JOIN users u ON u.wecom_userid = 'bench.inspector.' || s.region_id`, [start]);
+  await q(`INSERT INTO retail_products (sku, barcode, name, category, launch_date)
+      SELECT 'SKU-' || g, (6900000000000 + g)::text, '商品' || g, '饮料', $2::date FROM generate_series(1, $1) g`, [products, start]);
 }
