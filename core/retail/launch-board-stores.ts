@@ -116,30 +116,27 @@ async function readBoardStores(db: Db, actor: Actor, q: BoardStoresFilter, now: 
         FROM per_launch l`);
   const wanted = q.state === 'late' ? `state IN ('overdue', 'due_soon')` : q.state ? `state = ${sql.param(q.state)}` : 'TRUE';
   const keys = sql.param(LAUNCH_STEPS.map((s) => s.key));
-  // the page first: its clerk and escalation are looked up for its rows only
+  // the page first, sorted by ids: its names, clerk and escalation are looked up for its rows only
   sql.with('page', `
-      SELECT l.*, p.name AS product_name, d.name AS region_name, count(*) OVER ()::int AS total
-        FROM judged l JOIN retail_products p ON p.id = l.product_id LEFT JOIN departments d ON d.id = l.region_id
-       WHERE ${wanted}
-       ORDER BY ${listOrder('p.name', 'd.name')}
-       LIMIT ${sql.param(limit)} OFFSET ${sql.param(offset)}`);
+      SELECT l.*, count(*) OVER ()::int AS total FROM judged l WHERE ${wanted}
+       ORDER BY ${LIST_ORDER} LIMIT ${sql.param(limit)} OFFSET ${sql.param(offset)}`);
   const { rows } = await db.query<StoreRow>(sql.unprepared(`
-    SELECT l.launch_id, l.product_name, l.store_name, l.region_name, l.launch_date::text AS launch_date,
+    SELECT l.launch_id, p.name AS product_name, l.store_name, d.name AS region_name, l.launch_date::text AS launch_date,
            l.next_no, l.state, l.overdue, l.first_overdue_at, l.first_due_soon_at, l.total,
            o.assignee_id AS owner_id, u.name AS owner_name,
            (SELECT e.notify FROM actions a JOIN action_escalation_steps e ON e.action_id = a.id AND e.done_at IS NOT NULL
              WHERE a.process_instance_id = l.process_instance_id ORDER BY e.step DESC, e.done_at DESC LIMIT 1) AS reached
-      FROM page l
+      FROM page l JOIN retail_products p ON p.id = l.product_id LEFT JOIN departments d ON d.id = l.region_id
       -- the clerk of the step it stands at (of its last step once all four are done)
       LEFT JOIN actions o ON o.process_instance_id = l.process_instance_id AND o.node_key = (${keys}::text[])[COALESCE(l.next_no, ${LAUNCH_STEPS.length})]
       LEFT JOIN users u ON u.id = o.assignee_id
-     ORDER BY ${listOrder('l.product_name', 'l.region_name')}`));
+     ORDER BY ${LIST_ORDER}`));
   return { period, rows };
 }
 
 /** Overdue first, the latest of them first, then due soon, on track, done; then by product, region and store. */
-const listOrder = (product: string, region: string) => `array_position(ARRAY['overdue', 'due_soon', 'on_track', 'done'], l.state),
-  l.first_overdue_at, l.first_due_soon_at, ${product}, ${region} NULLS LAST, l.store_name, l.launch_id`;
+const LIST_ORDER = `array_position(ARRAY['overdue', 'due_soon', 'on_track', 'done'], l.state), l.first_overdue_at, l.first_due_soon_at,
+  l.product_id, l.region_id NULLS LAST, l.store_name, l.launch_id`;
 
 /** A page past the end still says how many there are. */
 async function countOnly(db: Db, actor: Actor, q: BoardStoresFilter, now: Date, settings: BoardSettings): Promise<number> {

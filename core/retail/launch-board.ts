@@ -94,12 +94,13 @@ export function withBoardLaunches(sql: Sql, actor: Actor, q: LaunchBoardQuery, n
       SELECT subject_id AS action_id, count(*)::int AS n FROM alerts
        WHERE rule_code = 'overdue_escalation' AND subject_type = 'action' GROUP BY subject_id`);
   sql.with('steps', `
-      SELECT b.id AS launch_id, array_position(${sql.param(LAUNCH_STEPS.map((s) => s.key))}::text[], a.node_key) AS no, a.due_at,
+      SELECT b.id AS launch_id, b.process_instance_id, b.product_id, b.region_id, b.store_name, b.launch_date,
+             array_position(${sql.param(LAUNCH_STEPS.map((s) => s.key))}::text[], a.node_key) AS no, a.due_at,
              CASE WHEN a.status = ANY(${done}) THEN COALESCE(a.verified_at, a.submitted_at, a.archived_at) END AS done_at,
              COALESCE(e.n, 0) AS alerts
         FROM board b JOIN actions a ON a.process_instance_id = b.process_instance_id LEFT JOIN escalated e ON e.action_id = a.id`);
   sql.with('per_launch', `
-      SELECT b.id AS launch_id, b.process_instance_id, b.product_id, b.region_id, b.store_name, b.launch_date,
+      SELECT t.launch_id, t.process_instance_id, t.product_id, t.region_id, t.store_name, t.launch_date,
              min(t.no) FILTER (WHERE t.done_at IS NULL) AS next_no,
              count(*) FILTER (WHERE t.done_at IS NOT NULL AND (t.due_at IS NULL OR t.done_at <= t.due_at))::int AS on_time,
              count(*) FILTER (WHERE t.done_at IS NOT NULL OR t.due_at < ${at})::int AS decided,
@@ -108,8 +109,8 @@ export function withBoardLaunches(sql: Sql, actor: Actor, q: LaunchBoardQuery, n
              min(t.due_at) FILTER (WHERE t.done_at IS NULL AND t.due_at < ${at}) AS first_overdue_at,
              min(t.due_at) FILTER (WHERE t.done_at IS NULL AND t.due_at >= ${at} AND t.due_at <= ${soon}) AS first_due_soon_at,
              sum(t.alerts)::int AS alerts
-        FROM board b JOIN steps t ON t.launch_id = b.id
-       GROUP BY b.id, b.process_instance_id, b.product_id, b.region_id, b.store_name, b.launch_date`);
+        FROM steps t
+       GROUP BY t.launch_id, t.process_instance_id, t.product_id, t.region_id, t.store_name, t.launch_date`);
   return period;
 }
 
