@@ -28,6 +28,7 @@ import { BUSY, unknownMember } from '../replies/templates.js';
 import type { BotTransport, InboundEnvelope } from '../transports/bot-transport.js';
 import { runTurn, toReplies } from './run-turn.js';
 import { prepareMedia, type Prepared } from './media.js';
+import { UNDERSTANDING_SETTINGS } from './session.js';
 import type { ConversationState, PendingQuestion } from './state.js';
 import type { BotDeps, BotMessage, BotReply } from './types.js';
 
@@ -56,7 +57,7 @@ async function handleClaimed(
   const { dedupeKey, userid } = c.row;
   const convo = c.conversation as Conversation<ConversationState, PendingQuestion> | null;
   const replies = c.actor && convo
-    ? await runTurn(tx, deps, c.actor, convo, c.row.message as BotMessage, opts.prepared)
+    ? await runTurn(tx, deps, c.actor, convo, c.row.message as BotMessage, { prepared: opts.prepared, settingsStamp: c.settingsStamp })
     : toReplies([unknownMember()]);
   await finishHandling(tx, {
     dedupeKey, replies, conversation: convo, outbox: opts.outbox ? outboxRows(userid, dedupeKey, replies) : [], now: deps.now(),
@@ -109,7 +110,7 @@ export class Inbox {
    */
   async receiveWithin(tx: pg.PoolClient, env: InboundEnvelope): Promise<{ replies: BotReply[]; replayed: boolean }> {
     const fresh = await recordInbound(tx, { ...env, transport: this.transport.name, now: this.deps.now() });
-    const claimed = fresh ? await claimForHandling(tx, env.dedupeKey) : null;
+    const claimed = fresh ? await claimForHandling(tx, env.dedupeKey, UNDERSTANDING_SETTINGS) : null;
     if (!claimed) {
       const row = await findInbound(tx, env.dedupeKey);
       return { replies: (row?.replies as BotReply[] | null) ?? [], replayed: true };
@@ -135,7 +136,7 @@ export class Inbox {
   private async handleClaimedBy(dedupeKey: string, userid: string, prepared?: Prepared): Promise<BotReply[]> {
     try {
       const done = await handlingTransaction(this.deps.pool, async (tx) => {
-        const claimed = await claimForHandling(tx, dedupeKey);
+        const claimed = await claimForHandling(tx, dedupeKey, UNDERSTANDING_SETTINGS);
         if (!claimed) return null;
         const replies = await handleClaimed(tx, this.deps, claimed, { prepared, outbox: this.transport.transactional });
         return { userid: claimed.row.userid, replies };

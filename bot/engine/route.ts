@@ -6,7 +6,6 @@
 import { openActionsOf } from '../../core/actions/open-work.js';
 import { cancelScheduledSubmission } from '../../core/actions/scheduled-submission.js';
 import { BUYING_ROLE_OPTIONS, LEGACY_ROLE_CODES } from '../../core/flow/buying-centre.js';
-import { topicMatcherFor } from '../../core/flow/topic-phrasings.js';
 import { shanghaiDate } from '../../core/flow/time.js';
 import { answerDailyConfirm, continueDailyReport, startDailyReport } from '../commands/daily-report.command.js';
 import { askForLicence, isLicenceRequest, receiveLicencePhoto } from '../commands/licence.command.js';
@@ -38,7 +37,7 @@ import { answerWaitingPhotos } from './unfiled-photos.js';
 import { answerPhotoTag, handleLocation, handlePhoto, handleVoice, type Prepared, type PreparedMedia } from './media.js';
 import { pickChoice, resolveSession, startVisit } from './pick-action.js';
 import { reportProgress, submitReport } from './progress.js';
-import { DEFAULT_PHOTO_TAGS, libraryWords, openSession, slotContext, topicReading, type Session } from './session.js';
+import { DEFAULT_PHOTO_TAGS, openSession, painPointMatcher, slotContext, type Session } from './session.js';
 import { say, setPending, type Turn } from './turn.js';
 import type { PendingQuestion, UndoEntry } from './state.js';
 import type { BotMessage } from './types.js';
@@ -103,7 +102,7 @@ async function handleText(t: Turn, raw: string, replayed: boolean): Promise<void
   const st = t.convo.state;
   const p = t.convo.pendingQuestion;
   // the organisation's learned reader as its reps last taught it (answers to its questions, retraining, thresholds)
-  await refreshOrgReader(t.db, t.now);
+  await refreshOrgReader(t.db, t.now, t.settingsStamp);
   // intent before slots: "今天有啥任务" is the command even while 下次接触时间 is asked
   const routed = routeIntent(text, {
     now: t.now, photoTags: DEFAULT_PHOTO_TAGS, ...(st.pendingSlot ? { pendingSlot: st.pendingSlot } : {}),
@@ -157,7 +156,7 @@ async function answerAsked(t: Turn, kind: string, text: string): Promise<boolean
  */
 async function answerByVoice(t: Turn, words: string, s: Session): Promise<void> {
   const st = t.convo.state;
-  await refreshOrgReader(t.db, t.now);
+  await refreshOrgReader(t.db, t.now, t.settingsStamp);
   const routed = routeIntent(words, { now: t.now, photoTags: DEFAULT_PHOTO_TAGS, ...(st.pendingSlot ? { pendingSlot: st.pendingSlot } : {}) });
   if (routed.best?.kind === 'command' && routed.best.command) {
     await runCommand(t, routed.best.command);
@@ -187,7 +186,7 @@ async function looksLikeReport(t: Turn, text: string): Promise<boolean> {
     now: t.now, contacts: [], photoTags: DEFAULT_PHOTO_TAGS,
     fields: [{ key: 'decisionRole', label: '决策链角色', type: 'enum', options: BUYING_ROLE_OPTIONS },
       { key: 'nextContactAt', label: '下次接触时间', type: 'datetime_future' }],
-    matchPainPoints: topicMatcherFor(await libraryWords(t, 'pain_points'), (await topicReading(t)).phrasings),
+    matchPainPoints: await painPointMatcher(t),
   });
   return hasSlots(slots) || detectContactChanges(text, [], t.now).some((c) => c.person || c.newName);
 }

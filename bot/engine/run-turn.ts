@@ -42,12 +42,13 @@ export function toReplies(lines: readonly string[]): BotReply[] {
  * changed in place and the caller saves it.
  */
 export async function runTurn(
-  tx: pg.PoolClient, deps: BotDeps, actor: Actor, convo: Conversation<ConversationState, PendingQuestion>, message: BotMessage, prepared?: Prepared,
+  tx: pg.PoolClient, deps: BotDeps, actor: Actor, convo: Conversation<ConversationState, PendingQuestion>, message: BotMessage,
+  o: { prepared?: Prepared; settingsStamp?: string } = {},
 ): Promise<BotReply[]> {
   convo.state = storedState(convo.state);
   convo.pendingQuestion = storedPending(convo.pendingQuestion);
-  const t: Turn = { db: tx, deps, actor, now: deps.now(), convo, lines: [] };
-  await routeMessage(t, message, prepared);
+  const t: Turn = { db: tx, deps, actor, now: deps.now(), convo, lines: [], ...(o.settingsStamp ? { settingsStamp: o.settingsStamp } : {}) };
+  await routeMessage(t, message, o.prepared);
   await offerWaitingPhotos(t);
   const replies = toReplies(t.lines);
   const choices = choicesFor(convo.pendingQuestion);

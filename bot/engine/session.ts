@@ -16,10 +16,14 @@ import { contactsOf } from '../../core/resources/contacts.js';
 import { suggestLinkedOrders } from '../../core/resources/orders.js';
 import { draftOf } from '../../core/actions/open-work.js';
 import { keywordLibrary } from '../../core/config-admin/keyword-libraries.js';
-import { tradeDictionaryWords } from '../../core/understanding/trade-dictionary.setting.js';
+import { tradeDictionary, tradeDictionaryWords } from '../../core/understanding/trade-dictionary.setting.js';
 import { draftGaps, type DraftGap } from '../../core/actions/draft-gaps.js';
 import { isAppError } from '../../core/errors.js';
-import { obstacleTopicReading, topicReadersFor } from '../../core/understanding/topics/obstacle-topics.setting.js';
+import { obstacleTopicReading, obstacleTopics, topicReadersFor, type TopicReaders } from '../../core/understanding/topics/obstacle-topics.setting.js';
+import { keywordLibrary as keywordLibrarySetting } from '../../core/config-admin/keyword-library.setting.js';
+import { topicMatcherFor, type TopicMatcher } from '../../core/flow/topic-phrasings.js';
+import { settingsStamp } from '../../core/settings/stamp.js';
+import { learnedReaderThresholds } from '../../core/understanding/learned/thresholds.setting.js';
 import type { TopicReadingSettings } from '../../core/understanding/topics/read-topics.js';
 import type { ContactRef } from '../../core/understanding/decision-chain.js';
 import type { FieldSpec, SlotContext } from '../../core/understanding/extract-slots.js';
@@ -33,8 +37,8 @@ export interface Vocabulary {
   fields: FieldSpec[];
   photoTags: string[];
   painWords: string[];
-  /** How reps say each pain point, and how sure the learned topic reader must be (痛点话题的说法). */
-  topics: TopicReadingSettings;
+  /** The pain points a text names, by word, phrasing (痛点话题的说法) or the learned topic reader. */
+  topics: TopicReaders;
   /** How close a check-in must be (geofence.within_km), or null when the action does not ask. */
   geofenceKm: number | null;
   /** How many of the customer's latest orders the report must link (orders.linked), or null. */
@@ -49,36 +53,54 @@ export interface Session {
   named?: boolean;
 }
 
-// Definitions and keyword libraries change when an admin edits them, rarely; their words may lag
-// that long. Whether a draft passes is always evaluated fresh by the action engine. Loads run on
-// the turn's own connection: a turn holding one and waiting for another could exhaust the pool.
-const VOCABULARY_TTL_MS = 30_000;
-const cache = new Map<string, { until: number; value: Promise<unknown> }>();
+/**
+ * The settings messages are understood with — the vocabulary's, and 机器人理解的把握 (the learned reader's,
+ * org-reader.ts): a new version of any of them is read on the next message.
+ */
+export const UNDERSTANDING_SETTINGS: readonly string[] = [keywordLibrarySetting.key, obstacleTopics.key, tradeDictionary.key, learnedReaderThresholds.key];
 
-function cached<T>(key: string, now: number, load: () => Promise<T>): Promise<T> {
+// What is built from those settings (library words, compiled phrasings, the vocabulary) is kept until one
+// of them has a new version; definitions are kept by id (an edited definition is a new id). Whether a draft
+// passes is always evaluated fresh by the action engine. Loads run on the turn's own connection: a turn
+// holding one and waiting for another could exhaust the pool.
+const cache = new Map<string, { stamp: string; value: Promise<unknown> }>();
+
+/** The stamp of the vocabulary's settings for this turn: read with the claim of the message (inbox.ts), else here. */
+async function vocabularyStamp(t: Turn): Promise<string> {
+  t.settingsStamp ??= await settingsStamp(t.db, UNDERSTANDING_SETTINGS);
+  return t.settingsStamp;
+}
+
+async function cached<T>(t: Turn, key: string, load: () => Promise<T>): Promise<T> {
+  const stamp = await vocabularyStamp(t);
   const hit = cache.get(key);
-  if (hit && hit.until > now) return hit.value as Promise<T>;
+  if (hit && hit.stamp === stamp) return hit.value as Promise<T>;
   if (cache.size > 1000) cache.clear();
-  const value = load();
-  cache.set(key, { until: now + VOCABULARY_TTL_MS, value });
-  value.catch(() => cache.delete(key));
-  return value;
+  const entry = { stamp, value: load() };
+  cache.set(key, entry);
+  entry.value.catch(() => { if (cache.get(key) === entry) cache.delete(key); });
+  return entry.value;
 }
 
 /** A keyword library's words (e.g. pain_points), from the configuration. */
 export function libraryWords(t: Turn, code: string): Promise<string[]> {
-  return cached(`library:${code}`, Date.now(), () => keywordLibrary(t.db, code));
+  return cached(t, `library:${code}`, () => keywordLibrary(t.db, code));
 }
 
 /** How reps say the pain points (痛点话题的说法), from the settings. */
-export function topicReading(t: Turn): Promise<TopicReadingSettings> {
-  return cached('topics', Date.now(), () => obstacleTopicReading(t.db));
+function topicReading(t: Turn): Promise<TopicReadingSettings> {
+  return cached(t, 'topics', () => obstacleTopicReading(t.db));
+}
+
+/** The pain points a text names by the library's words or their phrasings, before knowing which report it is for. */
+export function painPointMatcher(t: Turn): Promise<TopicMatcher> {
+  return cached(t, 'pain-point-matcher', async () => topicMatcherFor(await libraryWords(t, 'pain_points'), (await topicReading(t)).phrasings));
 }
 
 /** The action's words, read from its definition's configuration (the rules themselves stay in core/flow). */
 function vocabularyOf(t: Turn, row: ActionRow): Promise<Vocabulary> {
   const key = `vocab:${row.definitionCode}:${row.definitionId}:${JSON.stringify(row.requirements)}`;
-  return cached(key, Date.now(), async () => {
+  return cached(t, key, async () => {
     const rules = rulesForAction(await loadDefinitionForAction(t.db, row), row.requirements);
     const fields = rules.flatMap((r) => (r.kind === 'fields.required' ? r.fields.map((f) => ({ ...f })) : []));
     const tags = rules.flatMap((r) => (r.kind === 'attachments.min' && r.attachmentKind !== 'voice' && r.attachmentKind !== 'document'
@@ -91,7 +113,7 @@ function vocabularyOf(t: Turn, row: ActionRow): Promise<Vocabulary> {
     const geofenceKm = fence?.kind === 'geofence.within_km' ? fence.km : null;
     const orders = rules.find((r) => r.kind === 'orders.linked');
     const ordersLatest = orders?.kind === 'orders.linked' ? orders.latest : null;
-    const topics = await topicReading(t);
+    const topics = topicReadersFor(painWords, await topicReading(t));
     return { fields, photoTags: [...new Set([...tags, ...DEFAULT_PHOTO_TAGS])], painWords, topics, geofenceKm, ordersLatest };
   });
 }
@@ -122,7 +144,8 @@ export async function slotContext(t: Turn, s: Session): Promise<SlotContext> {
   const st = t.convo.state;
   return {
     now: t.now, fields: s.vocab.fields, contacts, photoTags: s.vocab.photoTags,
-    ...topicReadersFor(s.vocab.painWords, s.vocab.topics, { now: t.now, contacts }),
+    matchPainPoints: s.vocab.topics.matchPainPoints,
+    guessTopic: (text) => s.vocab.topics.guessTopic(text, { now: t.now, contacts }),
     ...(st.pendingSlot ? { pendingSlot: st.pendingSlot } : {}),
     ...(st.lastFilled ? { lastFilled: st.lastFilled } : {}),
   };

@@ -25,6 +25,8 @@ export interface Turn {
    * this turn is used after it.
    */
   prefetched?: Prefetched;
+  /** The stamp of the settings the bot's vocabulary is built from (session.ts), read with the claim of the message. */
+  settingsStamp?: string;
 }
 
 export interface Prefetched {

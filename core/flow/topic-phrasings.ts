@@ -42,21 +42,37 @@ export interface PhrasingReading { topics: string[]; negated: string[] }
 export type TopicReader = (text: string) => PhrasingReading;
 export type TopicMatcher = (text: string) => string[];
 
-const cache = new Map<string, TopicReader>();
+const NO_PHRASINGS: TopicPhrasings = Object.freeze({});
+const byContent = new Map<string, TopicReader>();
+/** The same settings objects asked again (the bot keeps its reading per settings version): no key to compute. */
+const byIdentity = new WeakMap<TopicPhrasings, WeakMap<readonly string[], TopicReader>>();
 
 /**
- * Reads a text for the library's words and the topics' phrasings. Cached by content: the bot builds one per
- * message from the settings it read.
+ * Reads a text for the library's words and the topics' phrasings. Cached by the objects given, else by
+ * their content (a reading parsed again from the database each time).
  */
-export function topicReaderFor(words: readonly string[], phrasings: TopicPhrasings = {}): TopicReader {
+export function topicReaderFor(words: readonly string[], phrasings: TopicPhrasings = NO_PHRASINGS): TopicReader {
+  let forPhrasings = byIdentity.get(phrasings);
+  const known = forPhrasings?.get(words);
+  if (known) return known;
   const key = `${words.join('\u0001')}\u0002${JSON.stringify(phrasings)}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
+  let reader = byContent.get(key);
+  if (!reader) {
+    reader = lastTextKept(compileReader(words, phrasings));
+    if (byContent.size > 64) byContent.clear();
+    byContent.set(key, reader);
+  }
+  if (!forPhrasings) byIdentity.set(phrasings, forPhrasings = new WeakMap());
+  forPhrasings.set(words, reader);
+  return reader;
+}
+
+function compileReader(words: readonly string[], phrasings: TopicPhrasings): TopicReader {
   const inLibrary = new Set(words);
   const compiled = Object.entries(phrasings).filter(([topic]) => inLibrary.has(topic))
     .flatMap(([topic, ps]) => ps.map((p) => compile(topic, p)).filter((c): c is Compiled => c !== null));
   const byWord = keywordMatcherFor(words);
-  const reader: TopicReader = (text) => {
+  return (text) => {
     const lower = text.toLowerCase();
     const found = new Set<string>();
     const negated = new Set<string>();
@@ -78,9 +94,15 @@ export function topicReaderFor(words: readonly string[], phrasings: TopicPhrasin
     }
     return { topics: words.filter((w) => found.has(w)), negated: words.filter((w) => negated.has(w) && !found.has(w)) };
   };
-  if (cache.size > 64) cache.clear();
-  cache.set(key, reader);
-  return reader;
+}
+
+/** One message is read several times over (its slots, its intent, the learned reader's negations): read once. */
+function lastTextKept(read: TopicReader): TopicReader {
+  let last: { text: string; reading: PhrasingReading } | null = null;
+  return (text) => {
+    if (last?.text !== text) last = { text, reading: read(text) };
+    return { topics: [...last.reading.topics], negated: [...last.reading.negated] };
+  };
 }
 
 /** The topics a text names by word or phrasing (not after a negation), in library order. */

@@ -16,6 +16,7 @@ import type { Actor } from '../auth/actor.js';
 import type { Db } from '../db/pool.js';
 import { Sql } from '../db/sql.js';
 import { enqueueMessagesCte, type OutboxMessage } from '../outbox/enqueue.js';
+import { settingsStampSql } from '../settings/stamp.js';
 import type { BotMessage, BotReply } from './bot-message.js';
 
 export type InboundTransport = 'wecom' | 'wechaty' | 'console' | 'aibot';
@@ -109,6 +110,8 @@ export interface ClaimedInbound {
   actor: Actor | null;
   /** The conversation row as stored; null with no actor. */
   conversation: Conversation<unknown, unknown> | null;
+  /** The stamp of the settings the handler reads (core/settings/stamp.ts), read in the same round trip. */
+  settingsStamp: string;
 }
 
 /**
@@ -117,8 +120,9 @@ export interface ClaimedInbound {
  * conversation, creating it on first contact. Null when the message is done
  * or another worker has it. The inbound row is locked first, then the
  * conversation: a member's messages wait for each other, not for anyone else's.
+ * `settings`: the keys of the settings the handling builds on, whose stamp comes along.
  */
-export async function claimForHandling(db: Db, dedupeKey: string): Promise<ClaimedInbound | null> {
+export async function claimForHandling(db: Db, dedupeKey: string, settings: readonly string[]): Promise<ClaimedInbound | null> {
   const { rows: [r] } = await db.query({
     name: 'bot-claim',
     text: `WITH m AS (
@@ -132,9 +136,10 @@ export async function claimForHandling(db: Db, dedupeKey: string): Promise<Claim
        RETURNING user_id, state, active_action_id, pending_question, updated_at, version
      )
      SELECT ${INBOUND_COLUMNS}, to_jsonb(a) AS actor, c.user_id AS c_user_id, c.state AS c_state, c.active_action_id AS c_active_action_id,
-            c.pending_question AS c_pending_question, c.updated_at AS c_updated_at, c.version AS c_version
+            c.pending_question AS c_pending_question, c.updated_at AS c_updated_at, c.version AS c_version,
+            ${settingsStampSql('$2')} AS settings_stamp
        FROM m LEFT JOIN a ON true LEFT JOIN c ON true`,
-    values: [dedupeKey],
+    values: [dedupeKey, settings],
   });
   if (!r) return null;
   const a = r.actor as any;
@@ -149,6 +154,7 @@ export async function claimForHandling(db: Db, dedupeKey: string): Promise<Claim
       userId: r.c_user_id, state: r.c_state, activeActionId: r.c_active_action_id, pendingQuestion: r.c_pending_question,
       updatedAt: r.c_updated_at, version: r.c_version,
     },
+    settingsStamp: r.settings_stamp,
   };
 }
 

@@ -47,6 +47,7 @@ const checked = new WeakMap<object, number>();
 /** Bumped by every change made in this process, so the next refresh reads it whatever the clock says. */
 let generation = 0;
 const seen = new WeakMap<object, number>();
+const stampSeen = new WeakMap<object, string>();
 
 /** The words as remembered: the placeholder pattern without spacing or punctuation, and what was being asked. */
 export function memoryKey(pattern: string, asked: AskedContext): string {
@@ -91,12 +92,18 @@ function memoryOf(examples: readonly ActiveExample[]): Map<string, string> {
   return new Map(examples.map((e) => [memoryKey(e.pattern, e.asked), e.label]));
 }
 
-/** Brings this process's copy up to date with the database when it may have changed. */
-export async function refreshOrgReader(db: Db, now = new Date()): Promise<void> {
+/**
+ * Brings this process's copy up to date with the database when it may have changed. `settingsStamp`: the
+ * stamp of settings that include 机器人理解的把握 (core/settings/stamp.ts), when the caller read one — a
+ * new one is a change made anywhere, read at once.
+ */
+export async function refreshOrgReader(db: Db, now = new Date(), settingsStamp?: string): Promise<void> {
   const last = checked.get(db) ?? 0;
-  if (seen.get(db) === generation && Date.now() - last < REFRESH_MS) return;
+  const settingsSame = settingsStamp === undefined || settingsStamp === stampSeen.get(db);
+  if (seen.get(db) === generation && Date.now() - last < REFRESH_MS && settingsSame) return;
   checked.set(db, Date.now());
   seen.set(db, generation);
+  if (settingsStamp !== undefined) stampSeen.set(db, settingsStamp);
   const stamp = await stampOf(db);
   if (stamp === state.stamp) return;
   // one after another: the bot reads on its turn's one connection

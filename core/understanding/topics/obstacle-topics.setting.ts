@@ -15,9 +15,7 @@ import { defineSetting, type Issue, type PreviewResult, type SettingContext } fr
 import { readSetting } from '../../settings/read.js';
 import { DEFAULT_TOPIC_PHRASINGS } from './default-phrasings.js';
 import { topicMatcherFor, type TopicPhrasings } from '../../flow/topic-phrasings.js';
-import type { TopicGuess } from '../extract-slots.js';
-import type { FeatureContext } from '../learned/features.js';
-import { topicGuesserFor, type TopicReadingSettings } from './read-topics.js';
+import { topicGuesserFor, type TopicGuesser, type TopicReadingSettings } from './read-topics.js';
 
 /** The library whose words are the topics. */
 export const TOPIC_LIBRARY = 'pain_points';
@@ -82,15 +80,15 @@ export async function obstacleTopicReading(db: Db): Promise<TopicReadingSettings
   return { phrasings: phrasingsOf(v), confidence: v.confidence, margin: v.margin };
 }
 
-/**
- * What the understanding needs to read topics for one customer's messages: the words and phrasings matcher,
- * and the learned reader for the rest (UnderstandContext's matchPainPoints and guessTopic).
- */
-export function topicReadersFor(words: readonly string[], s: TopicReadingSettings, ctx: FeatureContext): {
-  matchPainPoints: (text: string) => string[]; guessTopic: (text: string) => TopicGuess;
-} {
-  const guess = topicGuesserFor(words, s);
-  return { matchPainPoints: topicMatcherFor(words, s.phrasings), guessTopic: (text) => guess(text, ctx) };
+/** What the understanding needs to read topics (UnderstandContext's matchPainPoints, and guessTopic given the message's context). */
+export interface TopicReaders {
+  matchPainPoints: (text: string) => string[];
+  guessTopic: TopicGuesser;
+}
+
+/** The words and phrasings matcher, and the learned reader for the rest: built once per reading of the settings. */
+export function topicReadersFor(words: readonly string[], s: TopicReadingSettings): TopicReaders {
+  return { matchPainPoints: topicMatcherFor(words, s.phrasings), guessTopic: topicGuesserFor(words, s) };
 }
 
 const SHOWN = 20;

@@ -12,6 +12,7 @@
 import type { TopicGuess } from '../extract-slots.js';
 import type { FeatureContext } from '../learned/features.js';
 import { topicReaderFor, type TopicPhrasings } from '../../flow/topic-phrasings.js';
+import type { SoftmaxModel } from '../learned/softmax.js';
 import { NO_TOPIC, rankTopics, topicModelFor } from './topic-model.js';
 
 export interface TopicReadingSettings {
@@ -29,8 +30,10 @@ export type TopicGuesser = (text: string, ctx: FeatureContext) => TopicGuess;
 export function topicGuesserFor(words: readonly string[], settings: TopicReadingSettings): TopicGuesser {
   const inLibrary = new Set(words);
   const phrased = topicReaderFor(words, settings.phrasings);
+  // trained on the first message that needs it, not when the settings are read
+  let model: SoftmaxModel | null = null;
   return (text, ctx) => {
-    const { model } = topicModelFor(settings.phrasings);
+    model ??= topicModelFor(settings.phrasings).model;
     // a topic whose phrasing the words negate (货不够卖, 不贵) is not what they say, however alike they look
     const negated = new Set(phrased(text).negated);
     const ranked = rankTopics(model, text, ctx).filter((r) => !negated.has(r.label));

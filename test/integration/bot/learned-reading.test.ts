@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import type pg from 'pg';
 import { loadActiveActor } from '../../../core/auth/actor.js';
 import { listExamples, setExampleRemoved } from '../../../core/understanding/learned/org-examples.js';
+import { startTestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
+import { settingsClient } from '../settings/support/settings-client.js';
 import { lookups } from '../actions/actions-helpers.js';
 import { activeActionOf, botDepsFor, contactsOfCustomer, draftOf, say, soundAlike } from './bot-helpers.js';
 
@@ -32,6 +34,24 @@ describe('the bot reads what no rule reads through its learned reader', () => {
     expect(await say(deps, 'rep.zhao', `${contact.name}已经不干这行了`)).to.include('已记录联系人变动').and.include(`${contact.name} 离职`);
     const { rows: [c] } = await pool.query('SELECT status FROM contacts WHERE id = $1', [contact.id]);
     expect(c.status).to.equal('left');
+  });
+
+  it('reads with the sureness an admin sets from the very next message on', async () => {
+    const deps = botDepsFor(pool);
+    await checkIn(deps);
+    const [first, second] = await contactsOfCustomer(pool, '华联超市总部');
+    expect(await say(deps, 'rep.zhao', `${first.name}已经不干这行了`)).to.include('已记录联系人变动');
+    const api = await startTestApi({ pool });
+    try {
+      const saved = await settingsClient(api).save('admin.lin', 'understanding.learned-reader', { confidencePct: 99, marginPct: 20, askFloorPct: 35 });
+      expect(saved.status, JSON.stringify(saved.body)).to.equal(200);
+    } finally {
+      await api.close();
+    }
+    // no longer sure enough to record by itself: it asks
+    const asked = await say(deps, 'rep.zhao', `${second.name}已经不干这行了`);
+    expect(asked).to.include('你是想记下联系人变动（离职）吗？');
+    expect(asked).to.not.include('已记录');
   });
 
   it('asks which contact a sound-alike name is, and records nothing before the answer', async () => {

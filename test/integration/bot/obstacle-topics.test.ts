@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import type pg from 'pg';
+import { startTestApi } from '../../support/api-harness.js';
 import { freshDatabase } from '../../support/database.js';
 import { lookups } from '../actions/actions-helpers.js';
+import { settingsClient } from '../settings/support/settings-client.js';
 import { activeActionOf, botDepsFor, draftOf, say } from './bot-helpers.js';
 
 /**
@@ -61,5 +63,26 @@ describe('the bot files obstacles said in other words under their topic', () => 
     const reply = await say(deps, 'rep.zhao', '都不是');
     expect(reply).to.include('已记录：纪要内容。').and.not.include('已记录：客户痛点');
     expect((await draftOf(pool, actionId)).transcript).to.equal('货卖得一般');
+  });
+
+  it('reads a phrasing and a pain word an admin adds from the very next message on', async () => {
+    const { deps } = await checkedIn();
+    const api = await startTestApi({ pool });
+    try {
+      const settings = settingsClient(api);
+      // words no phrasing, word or reading of the bot names
+      expect(await say(deps, 'rep.zhao', '店长又提蓝鲸家')).to.include('我没太看懂');
+      const topics = await settings.value('admin.lin', 'keywords.topic-phrasings');
+      topics.topics.find((t: { topic: string }) => t.topic === '竞品').phrasings.push('蓝鲸家');
+      expect((await settings.save('admin.lin', 'keywords.topic-phrasings', topics)).status).to.equal(200);
+      expect(await say(deps, 'rep.zhao', '店长又提蓝鲸家')).to.include('已记录：客户痛点 竞品。');
+
+      expect(await say(deps, 'rep.zhao', '店长又提白熊家')).to.include('我没太看懂');
+      const library = await settings.value('admin.lin', 'keywords.library:pain_points');
+      expect((await settings.save('admin.lin', 'keywords.library:pain_points', { ...library, words: [...library.words, '白熊家'] })).status).to.equal(200);
+      expect(await say(deps, 'rep.zhao', '店长又提白熊家')).to.include('已记录：客户痛点 白熊家');
+    } finally {
+      await api.close();
+    }
   });
 });

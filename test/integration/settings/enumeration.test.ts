@@ -112,7 +112,6 @@ const TECHNICAL: Record<string, string> = {
   'core/alerts/rule-settings.ts#AFTER_QUIET_MS': "WeCom's advice not to send on the hour",
   'bot/engine/run-turn.ts#REPLY_MAX_BYTES': "WeCom's limit",
   'bot/engine/route.ts#MAX_TEXT': 'input size guard',
-  'bot/engine/session.ts#VOCABULARY_TTL_MS': 'cache lifetime',
   'bot/engine/inbox.ts#MAX_ATTEMPTS': 'message retries',
   'bot/engine/state.ts#UNDO_DEPTH': 'conversation memory',
   'bot/engine/apply-text.ts#TRANSCRIPT_MAX': 'input size guard',

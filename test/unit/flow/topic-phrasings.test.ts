@@ -36,4 +36,19 @@ describe('obstacle topics by word and phrasing', () => {
     expect(m('客户说价格偏高，账期太长')).to.deep.equal(['账期', '价格偏高']);
     expect(m('报账期间财务很忙')).to.deep.equal([]);
   });
+
+  it('builds one reader per words and phrasings, whether asked with the same objects or equal copies', () => {
+    const read = topicReaderFor(words, phrasings);
+    expect(topicReaderFor(words, phrasings)).to.equal(read);
+    expect(topicReaderFor([...words], JSON.parse(JSON.stringify(phrasings)))).to.equal(read);
+    expect(topicReaderFor(words, { ...phrasings, 缺货: ['断货'] })).to.not.equal(read);
+  });
+
+  it('reads a text read just before the same way, whatever its caller did with the first reading', () => {
+    const read = topicReaderFor(words, phrasings);
+    const first = read('客户嫌贵，还没货');
+    first.topics.push('入库');
+    first.negated.push('回款慢');
+    expect(read('客户嫌贵，还没货')).to.deep.equal({ topics: ['价格偏高', '缺货'], negated: [] });
+  });
 });
