@@ -44,26 +44,28 @@ export type TopicMatcher = (text: string) => string[];
 
 const NO_PHRASINGS: TopicPhrasings = Object.freeze({});
 const byContent = new Map<string, TopicReader>();
-/** The same settings objects asked again (the bot keeps its reading per settings version): no key to compute. */
-const byIdentity = new WeakMap<TopicPhrasings, WeakMap<readonly string[], TopicReader>>();
+/** By the phrasings object, then the words: the bot keeps one reading of the settings per version, a report's facts read the words afresh. */
+const byPhrasings = new WeakMap<TopicPhrasings, Map<string, TopicReader>>();
 
 /**
- * Reads a text for the library's words and the topics' phrasings. Cached by the objects given, else by
- * their content (a reading parsed again from the database each time).
+ * Reads a text for the library's words and the topics' phrasings. Cached by the phrasings object and the
+ * words, else by their content (phrasings parsed again from the database each time).
  */
 export function topicReaderFor(words: readonly string[], phrasings: TopicPhrasings = NO_PHRASINGS): TopicReader {
-  let forPhrasings = byIdentity.get(phrasings);
-  const known = forPhrasings?.get(words);
+  const wordsKey = words.join('\u0001');
+  let forPhrasings = byPhrasings.get(phrasings);
+  const known = forPhrasings?.get(wordsKey);
   if (known) return known;
-  const key = `${words.join('\u0001')}\u0002${JSON.stringify(phrasings)}`;
+  const key = `${wordsKey}\u0002${JSON.stringify(phrasings)}`;
   let reader = byContent.get(key);
   if (!reader) {
     reader = lastTextKept(compileReader(words, phrasings));
     if (byContent.size > 64) byContent.clear();
     byContent.set(key, reader);
   }
-  if (!forPhrasings) byIdentity.set(phrasings, forPhrasings = new WeakMap());
-  forPhrasings.set(words, reader);
+  if (!forPhrasings) byPhrasings.set(phrasings, forPhrasings = new Map());
+  if (forPhrasings.size > 64) forPhrasings.clear();
+  forPhrasings.set(wordsKey, reader);
   return reader;
 }
 
