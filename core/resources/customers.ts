@@ -92,7 +92,8 @@ export function toCustomer(r: any): Customer {
   };
 }
 
-const customerScope = (actor: Actor, sql: Sql) =>
+/** The customers `c` the actor may see, as SQL. */
+export const customerScope = (actor: Actor, sql: Sql) =>
   scopeSql(actor, { ownerCol: 'c.owner_id', deptCol: 'c.department_id' }, sql);
 
 export async function listCustomers(

@@ -6,7 +6,7 @@ import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { addCalendarDays, shanghaiInstant } from '../flow/time.js';
 import { requireCustomerRef, viaCustomerScope } from './contacts.js';
-import { getCustomerOrThrow } from './customers.js';
+import { customerScope } from './customers.js';
 import { recordEvent } from './events.js';
 import { requireOpportunityRef } from './opportunities.js';
 import { PageQuerySchema, runList, type Page } from './pagination.js';
@@ -158,8 +158,17 @@ export async function updateOrder(db: Db, actor: Actor, id: number, input: z.inf
 /** The customer's latest N orders, newest first: what a visit report must link (orders.linked). */
 export async function suggestLinkedOrders(db: Db, actor: Actor, customerId: number, limit: number): Promise<{ items: Order[] }> {
   assertCan(actor, 'orders', 'read');
-  await getCustomerOrThrow(db, actor, customerId);
-  const { rows } = await db.query(
-    `SELECT ${SELECT} FROM ${FROM} WHERE o.customer_id = $1 ORDER BY o.ordered_at DESC, o.id DESC LIMIT $2`, [customerId, limit]);
-  return { items: rows.map(toOrder) };
+  assertCan(actor, 'customers', 'read');
+  // the customer as the actor may see it and its orders in one statement (the bot asks at every save of a
+  // report whose customer has none yet): no row at all when the customer is not theirs to see
+  const sql = new Sql();
+  const { rows } = await db.query(sql.unprepared(
+    `SELECT o.*, c.name AS customer_name, u.name AS owner_name
+       FROM customers c
+       LEFT JOIN LATERAL (SELECT * FROM orders x WHERE x.customer_id = c.id ORDER BY x.ordered_at DESC, x.id DESC LIMIT ${sql.param(limit)}) o ON true
+       LEFT JOIN users u ON u.id = o.owner_id
+      WHERE c.id = ${sql.param(customerId)} AND ${customerScope(actor, sql)}
+      ORDER BY o.ordered_at DESC, o.id DESC`));
+  if (rows.length === 0) throw new AppError('CUSTOMER_NOT_FOUND', { id: customerId });
+  return { items: rows.filter((r) => r.id !== null).map(toOrder) };
 }

@@ -119,6 +119,12 @@ describe('orders API', () => {
     const other = await api.call('GET', `/api/customers/${await customerId('物美超市北京总部')}/recent-orders`, { as: 'rep.zhao' });
     expect(other.status).to.equal(404);
     expect((await api.call('GET', `/api/customers/${cid}/recent-orders?limit=0`, { as: 'rep.zhao' })).status).to.equal(400);
+    // a customer of theirs with no order yet: nothing to suggest, not a missing customer
+    const fresh = await one(
+      `INSERT INTO customers (name, type, owner_id, department_id) SELECT '新开发的客户', 'store', id, department_id FROM users WHERE wecom_userid = 'rep.zhao' RETURNING id`);
+    const none = await api.call('GET', `/api/customers/${fresh.id}/recent-orders?limit=3`, { as: 'rep.zhao' });
+    expect(none.status).to.equal(200);
+    expect(none.body.items).to.deep.equal([]);
   });
 
   it('creates once per Idempotency-Key, also when five retries race', async () => {
