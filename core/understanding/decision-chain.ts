@@ -29,6 +29,8 @@ export interface RoleMention {
   isCoach?: boolean;
   /** The words that said it. */
   phrase: string;
+  /** Said of nobody, the words are no role ("疫情对销量影响很大", "系统在操作中"). */
+  needsPerson?: boolean;
 }
 
 /**
@@ -36,7 +38,7 @@ export interface RoleMention {
  * (负责技术评估, 管预算, 具体用设备), by obstruction (卡在…那里, 不松口, 要过…那关) and by origin (最早提, 牵头).
  * An inside champion is an influencer who supports us (内线).
  */
-const ROLE_PHRASES: Array<{ role: BuyingRole; attitude?: Attitude; isCoach?: boolean; phrases: RegExp }> = [
+const ROLE_PHRASES: Array<{ role: BuyingRole; attitude?: Attitude; isCoach?: boolean; needsPerson?: boolean; phrases: RegExp }> = [
   // 很支持我们 / 挺我们 / 认可 say how someone stands (a stance); "是支持我们的(人)" says who they are: our 内线
   { role: 'influencer', attitude: 'support', isCoach: true, phrases: /内部支持者|内线|教练|coach|champion|内应|是(个|一个)?支持我们的|帮我们说话|替我们说话|自己人|(给|跟|向)我们透(了|过)?(点)?(消息|底|口风|风)|(帮|替|给)我们.{0,8}(说好话|美言|说情|推荐)|通风报信/i },
   // English and slang said beside Chinese: "boss是王院长", "KP是王建国", "王院长是老大", "decision maker"
@@ -44,11 +46,17 @@ const ROLE_PHRASES: Array<{ role: BuyingRole; attitude?: Attitude; isCoach?: boo
   { role: 'initiator', phrases: /发起者|发起人|最早提|最先提|最早是.{0,6}提|先提出|提出(来)?(的)?需求|提的需求|需求是.{0,8}提|牵头|立项的|发起的|发起了|是.{0,4}发起|(牵|起)(了)?(个|的)?头|(带|挑|开)(了|的)(个)?头|(最初|最早|起初|当初|一开始)(是|就是|由)?.{0,6}(提出|提起|提议|提的|说要|想要|张罗|要买|要换)|张罗(起来)?的|(搞|推|弄|张罗)起来的|(先|最先|率先)提议|提议(买|采购|上|换|引进)/ },
   { role: 'gatekeeper', phrases: /把关者|(一票)?否决权|一票否决|能否决|卡在|卡着|卡住|不松口|不放行|那关|这关|一关|把着|拦着|挡着|压着不批|(一直|还|都)?(压着|拖着)|卡(预算|钱|付款|审批|经费|流程)|(要|负责|来|在)?把关|不(付款|给钱|放款|批)|(审批|预算|付款|报销|合同)(都)?(要|得|必须|需要)?经过|不签字|财务把关|管(着|的是)?(钱|钱袋子|预算|经费|付款)|(预算|经费|钱|付款|财务)(的事|的事情|这块|方面)?(归|由).{0,4}?(在管|管着|负责|来管|管)|(预算|经费|钱)(是|由|归)?.{0,4}(在管|管着|负责|来管)|管财务|财务审批|付款审批|财务负责人|把财务关|审批关|守门|审批权|(预算|钱袋子|钱|经费|财权|审批)(都|全)?(握|攥|捏|掌握|管)?在[^，,。]{1,6}手(里|上|中)|(握|攥|捏|掌)着(预算|钱袋子|财权)|(?<!现在|改由|换成)(预算|付款|经费|财务|回款|结算|报销)(的事情?|这一?块|那一?块|那边|这边|方面)?(都)?(归|由|是)[^，,。]{1,8}?(在|来)?(管|负责|主管|分管)/ },
   { role: 'buyer', phrases: /采购者|采购负责人|负责采购|管采购|采购的负责人|采购这块|采购口|走采购流程|(采购)?合同(是|由|归)?.{0,4}?(在签|来签|负责|在管)|(采购|招标|下单|合同)(流程|手续)(是|由|归)?.{0,6}(在走|来走|在办|来办|负责|在管)|负责下单|下单的|谈价格的|负责商务|商务谈判|对接采购|采购由|管(下单|合同|招标|报价|商务|订货)|(下单|订货|招标|采购)(的事|这块)?(是|由).{0,4}?(负责|在管|来做|在做)|(?<!现在|改由|换成)(采购|下单|订货|招标|合同|商务|谈价|议价|采购流程)(的事情?|这一?块|那一?块|那边|这边|方面|流程|工作)?(都)?(归|由|是)[^，,。]{1,8}?(在|来)?(管|负责|主管|分管|跑|办)|(分管|主管|管着)(采购|下单|招标|合同|商务)/ },
+  // by what they do day to day, no authority word: 设备主要是李娜在操作, 平时都是孙丽在用 (not 在用竞品: that is a stance)
+  { role: 'user', needsPerson: true, phrases: /(主要|平时|日常|一般|基本上?|通常|大多|多半|天天|每天)(都)?(是|由|靠)[^，,。]{1,6}?(在)?(操作|使用|用|上机)(?![^，,。]{0,4}(竞品|别家|对手|友商|别的))|上手(操作|用|使用)|(?<![不没])在(操作|上机)|上机操作|用(的|得)最(多|勤)|(日常|整天)(都)?(在)?(用|操作|使用)/ },
   { role: 'user', phrases: /使用者|具体操作|负责操作|使用部门|用的人|具体用|具体使用|一线使用|使用科室|用户部门|天天用|实际用|操作设备|上手用|真正用|用设备的|(天天|每天|一直|经常|平时|主要)+(都|也)?(在)?(用|操作|使用)|操作(这个|这套|这台)?(系统|设备|机器|仪器)|用得(最)?多|(?<![对想愿肯让])用我们(的)?(设备|产品)|临床(在)?用|用机器的/ },
+  // by how much they weigh: 对方案有很大影响力, 对结果影响很大, 话很有分量 — said of a person (needsPerson)
+  { role: 'influencer', needsPerson: true, phrases: /影响力|(有|起)(着)?(很大|不小|挺大|较大|重大|决定性|关键|重要|相当大)(的)?(影响|作用)|影响(很大|不小|挺大|比较大|非常大|特别大|蛮大)|(话|意见|看法|建议)[^，,。]{0,6}(分量|管用|好使|算数)|(?<=(看重|重视|听)[^，,。]{0,4})(意见|看法|建议)|(意见|看法|建议)[^，,。]{0,6}(看重|重视)/ },
   { role: 'influencer', phrases: /影响者|技术把关|把技术关|技术评估|评估技术|技术上把关|技术(这块|这一块|方面|上)?的?负责人|管技术|技术论证|参数.{0,4}定|出参数|定参数|写参数|(管|负责|定|出)[^，,。]{0,6}?(技术参数|参数)|有话语权|(意见|看法|建议)(很|挺|非常|比较)?(重要|关键|管用|有分量)|说话.{0,3}有分量|有分量|提意见|影响(很大|决策|选型)|专家|(负责|管|主管|主导|在做|做|参与|牵头做|在|来)(的)?(方案|设备|产品|技术|临床)?(评估|评审|论证|选型|评标|测评|试用评价)|(评估|评审|论证|选型|评标|测评)(工作|这块|这一块)?(是|由|归)?.{0,4}(负责|在管|管|来做|说了算)|(?<!现在|改由|换成)(技术|参数|评估|选型|论证)(的事情?|这一?块|那一?块|那边|这边|方面)(都)?(归|由|是)[^，,。]{1,8}?(在|来)?(管|负责)/ },
 ];
 
 const ATTITUDE_PHRASES: Array<{ attitude: Attitude; phrases: RegExp }> = [
+  // a complaint about a topic is their stance (对价格很有意见, 嫌交期太长, 对售后不满意); the topic is the pain point
+  { attitude: 'oppose', phrases: /(?<![没无])有意见|意见(很|挺|非常|特别|比较)?大|(?<!不)嫌|抱怨|吐槽|有怨言|不(太|怎么|是很|大|很)?满意|不满/ },
   { attitude: 'oppose', phrases: /冷淡|冷冰冰|爱答不理|不搭理|不理睬|(跟|和|与)(竞品|别家|对手|友商).{0,4}(关系|走得)(好|近|很好|不错|铁)|没(什么|啥)?好感|抗拒|反感|对(竞品|别家|对手|友商).{0,4}(印象|评价)?(更好|更高|更满意|不错|很好|挺好)|更(喜欢|看好|认可)(竞品|别家|对手|友商)|不(太|怎么|是很|大|很)?(买账|待见|认同|认可|支持|同意|待见|满意|配合|看好|感兴趣|积极|上心|support)|negative|against|没(什么|啥|多大|太大)?兴趣|兴趣不大|不感冒|反对|不支持|抵触|不认可|排斥|不同意|不赞成|倾向(于)?(竞品|别家|对手|其他家|友商)|向着竞品|偏向(竞品|别家|对手)|用惯了竞品|不待见|看不上|不喜欢我们|对我们有意见|唱反调|不买账/i },
   { attitude: 'neutral', phrases: /观望|中立|没表态|不表态|无所谓|态度一般|不置可否|两边都不得罪|还在看|没什么倾向|态度不明|看情况|犹豫|拿不定|没想好|模棱两可|态度暧昧|不冷不热|不明朗|都(可以|行|一样)|没(有|什么)?态度|态度(未定|还没定)|(再|还要|还得)(考虑|想想|研究)/ },
   { attitude: 'support', phrases: /印象(不错|很好|挺好)|评价(不错|很好|挺高)|对我们.{0,4}(不错|挺好|很好|客气|热情)|支持|认可|看好|倾向(于)?我们|力挺|很满意|挺满意|挺我们|站我们|帮我们|向着我们|对我们(很|挺)?(好|友好)|(很|挺|比较|非常|特别|蛮|还算|相当)(配合|认同|热情|积极)|认同|愿意推|站在我们|support|positive|好感|觉得(我们|咱们)?的?(产品|方案|设备|东西|服务)?(不错|挺好|很好|好用|可以)|感兴趣|有兴趣|兴趣(很|挺|比较)?(大|浓)|有意向|意向(很|挺|比较)?(强|明确|大)|(很|挺|比较|非常|特别)(积极|热情|上心|期待)/i },
@@ -95,7 +103,7 @@ function rolesIn(text: string, options: readonly string[]): RoleAt[] {
       const label = BUYING_ROLE_LABELS[r.role];
       add({
         label: options.includes(label) ? label : null, role: r.role, phrase: m[0], index: m.index,
-        ...(r.attitude ? { attitude: r.attitude } : {}), ...(r.isCoach ? { isCoach: true } : {}),
+        ...(r.attitude ? { attitude: r.attitude } : {}), ...(r.isCoach ? { isCoach: true } : {}), ...(r.needsPerson ? { needsPerson: true } : {}),
       });
     }
   }
@@ -127,7 +135,7 @@ function deniedRole(text: string, options: readonly string[]): RoleMention | nul
   return first?.denied ? withAttitude(first, text) : null;
 }
 
-const TITLE_WORDS = /(采购|运营|财务|品类|设备科|设备|采购中心|药剂科|药剂|骨科|检验科|影像科|信息科|护理部|医务处|门店运营|门店|销售|市场|技术|行政|工程)(经理|主管|总监|专员|主任|副主任|负责人|科长|护士长|处长|部长)|(?:院长秘书|院长助理|副院长|院长|总经理|副总|总监|店长|区域经理|护士长|科主任|董事长|主任|科长|处长|部长|主管|经理)/g;
+const TITLE_WORDS = /(采购|运营|财务|品类|设备科|设备|采购中心|药剂科|药剂|骨科|检验科|影像科|信息科|护理部|医务处|门店运营|门店|销售|市场|技术|行政|工程)(经理|主管|总监|专员|主任|副主任|负责人|科长|护士长|处长|部长)|(?:院长秘书|院长助理|副院长|院长|书记|副书记|总经理|副总|总监|店长|区域经理|护士长|科主任|董事长|主任|科长|处长|部长|主管|经理)/g;
 
 export interface PersonMention {
   /** How the rep referred to them: '刘总', '刘伟', '采购经理'. */
@@ -196,7 +204,9 @@ export function detectPeople(text: string, contacts: readonly ContactRef[]): Per
     // 周主管 of the one 周 on file (a 采购专员): sure, unless the post said is another contact's (张院长 when 张 is a 主任)
     const onlyOne = sameSurname.length === 1 && !contacts.some((c) => !c.name.startsWith(h.surname) && titleFits(c.title, h.title));
     const fits = fit.length > 0 || narrowed.length > 0 || onlyOne;
-    const match: PersonMention['match'] = fits && !polite ? 'surname_title' : candidates.length > 0 ? 'surname' : 'none';
+    // 老王 / 陈姐 / 孙老师 say no post: the one contact of that surname, else asked
+    const sure = polite ? sameSurname.length === 1 : fits;
+    const match: PersonMention['match'] = sure ? 'surname_title' : candidates.length > 0 ? 'surname' : 'none';
     add({ mention: h.mention, surname: h.surname, honorific: h.title, titleWords, candidates, match, index: h.index });
   }
   for (const n of namesIn(text)) {
@@ -252,6 +262,10 @@ export interface ChainStatement {
 const CLAUSES = /[，,。；;！!？?\n]+/;
 /** Obstruction says who blocks; without a person ("卡在药事会") it is an obstacle, not a role. */
 export const OBSTRUCTION = /卡在|卡着|卡住|卡(预算|钱|付款|审批|经费|流程)|不松口|不放行|那关|这关|一关|把着|拦着|挡着|压着|拖着|不(付款|给钱|放款|批)|经过|不签字/;
+/** True when the role words say nothing without a person they are said of: an obstruction, a weight, a daily use. */
+export function needsPerson(role: RoleMention): boolean {
+  return !!role.needsPerson || OBSTRUCTION.test(role.phrase);
+}
 
 /**
  * Every role or attitude the text states of someone, clause by clause
@@ -261,11 +275,15 @@ export function chainStatements(text: string, contacts: readonly ContactRef[], o
   const out: ChainStatement[] = [];
   let last: PersonMention | null = null;
   let denied: RoleMention | null = null;
+  let unowned: RoleMention | null = null;
   for (const clause of text.split(CLAUSES).map((c) => c.trim()).filter(Boolean)) {
     const people = detectPeople(clause, contacts);
-    // "拍板的不是刘伟，是王建国" / "不是张杰拍板，而是王院长": the denied role belongs to the one named next
-    const role = detectRole(clause, options) ?? (denied && INSTEAD.test(clause) && people.length > 0 ? denied : null);
+    // "拍板的不是刘伟，是王建国" / "不是张杰拍板，而是王院长": the denied role belongs to the one named next;
+    // "设备主要是护士在用，陈护士长带头": a use said of a group belongs to the one named next
+    const role: RoleMention | null = detectRole(clause, options) ?? (denied && INSTEAD.test(clause) && people.length > 0 ? denied : null)
+      ?? (unowned && people.length > 0 ? unowned : null);
     denied = deniedRole(clause, options);
+    unowned = null;
     const attitude = role?.attitude ?? detectAttitude(clause);
     const pronoun = /(?<!其)[他她](?!们)/.test(clause) ? last : null;
     if (role) {
@@ -275,7 +293,8 @@ export function chainStatements(text: string, contacts: readonly ContactRef[], o
       const pool = subjects.length > 0 ? subjects : people;
       const before = pool.filter((p) => p.index < at);
       const person = before[before.length - 1] ?? pool.find((p) => p.index > at) ?? pronoun;
-      if (person || !OBSTRUCTION.test(role.phrase)) out.push({ role, attitude, person });
+      if (person || !needsPerson(role)) out.push({ role, attitude, person });
+      else unowned = role;
     } else if (attitude && (people[0] ?? pronoun)) {
       const person = people.find((p) => !speaks(clause, p, -1)) ?? people[0] ?? pronoun;
       // one stance per person: "用惯了竞品，对我们有意见" says it twice
@@ -325,5 +344,5 @@ export function roleStatements(text: string, contacts: readonly ContactRef[], op
 
 /** True when the text says anything of a role, even denied or asked ("不是他拍板", "是刘伟拍板吗"): the rules' to read. */
 export function mentionsRole(text: string): boolean {
-  return rolesIn(text, []).length > 0;
+  return rolesIn(text, []).some((r) => !r.needsPerson);
 }

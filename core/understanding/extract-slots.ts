@@ -8,7 +8,7 @@
  *   const slots = extractSlots(text, { now, fields, contacts, photoTags, matchPainPoints });
  */
 import { buyingRoleFromLabel, type Attitude } from '../flow/buying-centre.js';
-import { chainStatements, detectPerson, detectRole, isSureMatch, OBSTRUCTION, ordinalIn, roleDenial, type ContactRef, type PersonMention, type RoleDenial, type RoleMention, type RoleStatement } from './decision-chain.js';
+import { chainStatements, detectPerson, detectRole, isSureMatch, needsPerson, ordinalIn, roleDenial, type ContactRef, type PersonMention, type RoleDenial, type RoleMention, type RoleStatement } from './decision-chain.js';
 import { detectPhotoTag, parseCorrection } from './intents.js';
 import { shanghaiDate } from '../flow/time.js';
 import { describeZhDateTime, parseZhDateTime, toShanghaiIso, type ParsedDateTime } from './zh-datetime.js';
@@ -164,7 +164,7 @@ export function extractSlots(raw: string, ctx: SlotContext): ExtractedSlots {
   const statement = statements.find((r) => r.person) ?? null;
   // a role said of nobody counts when asked for, or unless it is an obstruction (卡在药事会 is an obstacle)
   const loose = detectRole(text, options);
-  const role = statement?.role ?? statements[0]?.role ?? (loose && (isDecisionSlot(ctx) || !OBSTRUCTION.test(loose.phrase)) ? loose : null);
+  const role = statement?.role ?? statements[0]?.role ?? (loose && (isDecisionSlot(ctx) || !needsPerson(loose)) ? loose : null);
   fields.push(...enumValues(ctx, text, role));
 
   // "不是刘伟拍板" is read as a correction that says nothing new (rest ''): the denial is in the raw words
@@ -179,6 +179,8 @@ export function extractSlots(raw: string, ctx: SlotContext): ExtractedSlots {
   const guess = painPoints.length === 0 && ctx.guessTopic && fields.length === 0 && !role && !denial && !photoTag
     ? ctx.guessTopic(text) : null;
   if (guess?.verdict === 'act') painPoints = guess.choices.slice(0, 1);
+  // "刘敏对价格很有意见" states her stance; a topic the reader only leans to is not asked over it
+  const topicQuestion = guess?.verdict === 'ask' && !attitude ? guess.choices : undefined;
   const wantsTranscript = ctx.pendingSlot === 'voice';
   const transcript = wantsTranscript || painPoints.length > 0 ? text : undefined;
 
@@ -197,7 +199,7 @@ export function extractSlots(raw: string, ctx: SlotContext): ExtractedSlots {
     ...(transcript ? { transcript } : {}),
     painPoints,
     ...(guess?.verdict === 'act' ? { painLearned: true } : {}),
-    ...(guess?.verdict === 'ask' ? { topicQuestion: guess.choices } : {}),
+    ...(topicQuestion ? { topicQuestion } : {}),
     correction: isCorrection,
   };
 }

@@ -143,6 +143,16 @@ const commandIntent: IntentDetector = (text) => {
   return found ? { kind: 'command', command: found.command, score: found.score, describe: COMMAND_NAMES[found.command] } : null;
 };
 
+/** Declining to answer: 不想说, 保密, 不方便透露, 回头再说 — said of "this question" or while one is pending, it skips it. */
+const DECLINE = /^(这题|这道题|这一题|这个问题|这问题|这个|这项|这一项|那个)?(我)?(就|先|暂时|暂且|还是)?(不答|不回答|不想答|不想回答|不便回答|不方便回答|不说|不想说|不能说|不便说|不方便说|没法说|不好说|不透露|不便透露|不方便透露|不能透露|保密|要保密|不告诉你|不想讲|不好讲)(了)?$|^(回头|稍后|晚点|以后|后面|等会儿?|改天|下次|有空)(再)?(说|讲|答|回答|告诉你|聊)$/;
+const THIS_QUESTION = /^(这题|这道题|这一题|这个问题|这问题)/;
+
+const declineIntent: IntentDetector = (text, ctx) => {
+  const t = commandSurface(text);
+  if (!DECLINE.test(t) || !(ctx.pendingSlot || THIS_QUESTION.test(t))) return null;
+  return { kind: 'command', command: 'skip', score: 0.9, describe: COMMAND_NAMES.skip };
+};
+
 const FUTURE_CUE = /下次|再约|再去|再来|再联系|回访|复访|约了|约在|约好|跟进|见面|过去|安排|计划|打算|准备|到时/;
 /** A message asking something (今天有什么安排, 明天去哪几家): its 安排 or 去 is the question's, not a plan for a day. */
 const ASKS = /啥|什么|哪些|哪几|哪儿|哪里|谁|嘛|多少|[？?]$/;
@@ -162,6 +172,7 @@ const roleIntent: IntentDetector = (text, ctx) => {
   const role = detectRole(text, []);
   if (!role) return null;
   const named = detectPeople(text, ctx.contacts ?? []).length > 0 || /[他她]/.test(text);
+  if (!named && role.needsPerson) return null;
   return { kind: 'role_statement', score: named ? 0.85 : 0.65, describe: `记下决策链角色` };
 };
 
@@ -205,7 +216,7 @@ const noiseIntent: IntentDetector = (text, ctx) => {
 };
 
 const DETECTORS: IntentDetector[] = [
-  noiseIntent, commandIntent, yesNoIntent, correctionIntent, stageIntent, changeIntent, roleIntent, dateIntent, contentIntent,
+  noiseIntent, commandIntent, declineIntent, yesNoIntent, correctionIntent, stageIntent, changeIntent, roleIntent, dateIntent, contentIntent,
 ];
 
 /** Adds an intent (talk-track questions, daily-report edits …); it competes with the others on its score. */

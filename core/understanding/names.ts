@@ -20,7 +20,7 @@ export const HONORIFICS = ['护士长', '副院长', '副主任', '总经理', '
   '老板', '董事长', '医生', '大夫', '店长', '助理', '秘书', '专员', '教授', '书记', '局长', '总', '董', '工', '姐', '哥', '师傅'];
 
 /** Honorifics that say nothing about the post (刘姐 could hold any title). */
-const POLITE_ONLY = new Set(['老师', '姐', '哥', '师傅', '老板']);
+const POLITE_ONLY = new Set(['老师', '姐', '哥', '师傅', '老板', '老', '小']);
 
 /** Words that begin with a surname character but are not people. */
 const NOT_NAMES = new Set(`马上 高兴 高价 高端 常规 常用 方面 方案 方便 方向 于是 安排 安装 万一 文件 文档 金额 程序 任务 周末 周一 周二 周三 周四 周五
@@ -46,7 +46,7 @@ export interface NameInText {
 
 const HAN = /[\u4e00-\u9fa5]/;
 /** What may come right before a name inside a sentence: a verb or particle, or the end of a title (采购经理张伟). */
-const BEFORE_NAME = /[得要需靠看是的叫和跟与同找给问替了成来位人说让被由向归对把在那这管理任长监员总师生士科部室办处有个及过到见约请拜访等经于听讲露诉映示后前才就都边、，,。；;：:\s]/;
+const BEFORE_NAME = /[得要需靠看是的叫和跟与同找给问替了成来位人说让被由向归对把在那这管理任长监员总师生士科部室办处记书授计有个及过到见约请拜访等经于听讲露诉映示后前才就都边、，,。；;：:\s]/;
 /** Second characters that make a surname character a word, not a name: 任了, 高的. */
 const NOT_GIVEN = /[了的是在着过吗呢吧啊也都就不没很还又再才和与跟对把被让给向从到说要会能可这那个些么们上下里外前后中]/;
 
@@ -99,6 +99,27 @@ export function honorificsIn(text: string): HonorificInText[] {
     if (title === '工' && /^程/.test(text.slice(i + 2))) continue;
     out.push({ surname: text[i], title, mention: text[i] + title, index: i });
     i += title.length;
+  }
+  return [...out, ...familiarIn(text)].sort((a, b) => a.index - b.index);
+}
+
+/** 老/小 + a surname character that is a word of its own (小于 5, 赚点小钱), not a person. */
+const NOT_FAMILIAR = new Set(['小米', '小康', '小费', '小于', '老于', '小单', '小钱', '老成', '小白', '老白', '小金', '小方', '老方']);
+
+/**
+ * 老王, 小周: a surname said the familiar way, as a polite title before it. Not when the characters belong to a word:
+ * 小于 / 小钱 themselves, 老黄历 / 小金库 / 小王子 (the surname character starts one), 养老金 / 大小王 (the 老 or 小 ends one).
+ */
+function familiarIn(text: string): HonorificInText[] {
+  const out: HonorificInText[] = [];
+  for (const m of text.matchAll(/[老小]/g)) {
+    const i = m.index;
+    const surname = text[i + 1] ?? '';
+    if (!SURNAMES.has(surname) || NOT_FAMILIAR.has(text.slice(i, i + 2))) continue;
+    if (HAN.test(text[i + 2] ?? '') && isDictionaryWord(text.slice(i + 1, i + 3))) continue;
+    if (i > 0 && HAN.test(text[i - 1]) && isDictionaryWord(text.slice(i - 1, i + 1))) continue;
+    if (HONORIFICS.some((h) => text.startsWith(h, i + 2))) continue;
+    out.push({ surname, title: m[0], mention: text.slice(i, i + 2), index: i });
   }
   return out;
 }

@@ -20,7 +20,7 @@ describe('H5 chat: what no rule reads is read by the learned reader, or asked ab
     await page.goto('/chat');
     await sayInChat(page, '我在南京鼓楼医院');
     expect(await sayInChat(page, `${leaver.name}已经不干这行了`)).to.contain('已记录联系人变动').and.contain(`${leaver.name} 离职`);
-    expect(await sayInChat(page, `${other.name}对我们的印象很差`)).to.match(/^你是想1\..*“(支持|反对)”，还是2\..*“(支持|反对)”？/);
+    expect(await sayInChat(page, `${other.name}对我们印象深刻`)).to.match(/^你是想1\..*“(支持|反对)”，还是2\..*“(支持|反对)”？/);
     const choices = page.getByTestId('chat-choices');
     expect((await choices.locator('button').allTextContents()).sort()).to.deep.equal(['记下对方的态度“反对”', '记下对方的态度“支持”', '都不是'].sort());
     await snap(page, 'learned-reading', 'which-reading');
@@ -32,7 +32,7 @@ describe('H5 chat: what no rule reads is read by the learned reader, or asked ab
     // the answer is learned: the same words said of another contact are recorded without asking
     const { rows: [third] } = await s.pool.query(
       `SELECT name FROM contacts WHERE customer_id = $1 AND status <> 'left' AND name NOT IN ($2, $3) ORDER BY id LIMIT 1`, [c.id, leaver.name, other.name]);
-    const direct = await sayInChat(page, `${third.name}对我们的印象很差`);
+    const direct = await sayInChat(page, `${third.name}对我们印象深刻`);
     expect(direct).to.not.match(/^你是想/);
     expect(direct).to.contain(third.name).and.contain('态度：反对');
     expect(errors).to.deep.equal([]);

@@ -65,11 +65,11 @@ describe('the bot reads what no rule reads through its learned reader', () => {
     expect(rows).to.have.length(0);
   });
 
-  it('asks which reading was meant when a stance read goes against the words\' lean, and records the one chosen', async () => {
+  it('asks which reading was meant when the words lean both ways (印象深刻: good or bad), and records the one chosen', async () => {
     const deps = botDepsFor(pool);
     await checkIn(deps);
     const [contact] = await contactsOfCustomer(pool, '华联超市总部');
-    const asked = await say(deps, 'rep.zhao', `${contact.name}对我们的印象很差`);
+    const asked = await say(deps, 'rep.zhao', `${contact.name}对我们印象深刻`);
     expect(asked).to.not.include('已记录');
     // which stance comes first is the model's call; the one answered is the one recorded
     const [, second] = /^你是想1\.记下对方的态度“(?:支持|反对)”，还是2\.记下对方的态度“(支持|反对)”？/.exec(asked) ?? [];
@@ -81,7 +81,7 @@ describe('the bot reads what no rule reads through its learned reader', () => {
     const deps = botDepsFor(pool);
     await checkIn(deps);
     const [contact] = await contactsOfCustomer(pool, '华联超市总部');
-    expect(await say(deps, 'rep.zhao', `${contact.name}对我们的印象很差`)).to.match(/^你是想/);
+    expect(await say(deps, 'rep.zhao', `${contact.name}对我们印象深刻`)).to.match(/^你是想/);
     expect(await say(deps, 'rep.zhao', '都不是')).to.include('这句先不记');
     const draft = await draftOf(pool, (await activeActionOf(pool, 'rep.zhao'))!);
     expect(JSON.stringify(draft)).to.not.include('反对').and.not.include('oppose');
@@ -107,13 +107,13 @@ describe('the bot reads what no rule reads through its learned reader', () => {
       const deps = botDepsFor(pool);
       await checkIn(deps);
       const [first, second] = await contactsOfCustomer(pool, '华联超市总部');
-      await answerOppose(deps, `${first.name}对我们的印象很差`);
+      await answerOppose(deps, `${first.name}对我们印象深刻`);
       const { rows: [kept] } = await pool.query(
         `SELECT e.text, e.label, e.source, e.asked, e.offered, u.wecom_userid FROM understanding_examples e JOIN users u ON u.id = e.user_id`);
       // the report was asking for 决策链角色 when the words came: they are learned as said then
-      expect(kept).to.deep.include({ text: `${first.name}对我们的印象很差`, label: 'stance:反对', source: 'chosen', asked: 'role', wecom_userid: 'rep.zhao' });
+      expect(kept).to.deep.include({ text: `${first.name}对我们印象深刻`, label: 'stance:反对', source: 'chosen', asked: 'role', wecom_userid: 'rep.zhao' });
       expect(kept.offered).to.have.members(['stance:反对', 'stance:支持']);
-      const direct = await say(deps, 'rep.zhao', `${second.name}对我们的印象很差`);
+      const direct = await say(deps, 'rep.zhao', `${second.name}对我们印象深刻`);
       expect(direct).to.not.match(/^你是想/);
       expect(direct).to.include(`${second.name}`).and.include('态度：反对');
     });
@@ -122,11 +122,11 @@ describe('the bot reads what no rule reads through its learned reader', () => {
       const deps = botDepsFor(pool);
       await checkIn(deps);
       const [contact] = await contactsOfCustomer(pool, '华联超市总部');
-      expect(await say(deps, 'rep.zhao', `${contact.name}对我们的印象很差`)).to.match(/^你是想/);
+      expect(await say(deps, 'rep.zhao', `${contact.name}对我们印象深刻`)).to.match(/^你是想/);
       expect(await say(deps, 'rep.zhao', '都不是')).to.include('这句先不记');
       const { rows } = await pool.query(`SELECT label, source FROM understanding_examples`);
       expect(rows).to.deep.equal([{ label: 'none', source: 'none_of_these' }]);
-      const again = await say(deps, 'rep.zhao', `${contact.name}对我们的印象很差`);
+      const again = await say(deps, 'rep.zhao', `${contact.name}对我们印象深刻`);
       expect(again).to.not.match(/^你是想/);
       expect(again).to.not.include('态度');
     });
@@ -149,14 +149,14 @@ describe('the bot reads what no rule reads through its learned reader', () => {
       const deps = botDepsFor(pool);
       await checkIn(deps);
       const [first, second] = await contactsOfCustomer(pool, '华联超市总部');
-      await answerOppose(deps, `${first.name}对我们的印象很差`);
+      await answerOppose(deps, `${first.name}对我们印象深刻`);
       const { rows: [{ id }] } = await pool.query(`SELECT id FROM users WHERE role = 'admin' AND active ORDER BY id LIMIT 1`);
       const admin = (await loadActiveActor(pool, { id: Number(id) }))!;
       const [example] = await listExamples(pool, admin);
       const removed = await setExampleRemoved(pool, admin, example.id, true, new Date());
       expect(removed.removedAt).to.be.a('string');
       expect(removed.removedByName).to.be.a('string');
-      expect(await say(deps, 'rep.zhao', `${second.name}对我们的印象很差`)).to.match(/^你是想/);
+      expect(await say(deps, 'rep.zhao', `${second.name}对我们印象深刻`)).to.match(/^你是想/);
     });
   });
 });

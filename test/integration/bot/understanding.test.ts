@@ -161,6 +161,38 @@ describe('the bot understands how reps talk', () => {
     expect((await contactsOfCustomer(pool, '华联超市总部')).map((c) => c.name)).to.not.include(stranger);
   });
 
+  it('reads a daily use, a weight and a stance naming a topic without asking, and 老X as the one contact of that surname', async () => {
+    const deps = botDepsFor(pool);
+    await checkIn(deps);
+    const [a, b] = await contactsOfCustomer(pool, '华联超市总部');
+    const used = await say(deps, 'rep.zhao', `设备主要是${a.name}在操作`);
+    expect(used).to.include(`${a.name}`).and.include('是使用者').and.not.include('你是想');
+    const weighs = await say(deps, 'rep.zhao', `${b.name}对方案有很大影响力`);
+    expect(weighs).to.include(`${b.name}`).and.include('是影响者').and.not.include('你是想');
+    const stance = await say(deps, 'rep.zhao', `${b.name}对价格很有意见`);
+    expect(stance).to.include('的态度：反对').and.not.include('这是不是');
+
+    // 华联 has two of one surname: 老X is asked about by name; a third contact of a surname of its own is taken at once
+    const asked = await say(deps, 'rep.zhao', `老${a.name[0]}说了算`);
+    expect(asked).to.include(`老${a.name[0]}是`).and.include(a.name).and.include(`还是`).and.include(b.name);
+    expect(await say(deps, 'rep.zhao', '2')).to.include(`${b.name}`).and.include('是决策者');
+    const third = ['钟岩', '韦航', '邱实', '骆川'].find((n) => n[0] !== a.name[0])!;
+    await pool.query('INSERT INTO contacts (customer_id, name, title) VALUES ($1, $2, $3)', [hualian.id, third, '店长']);
+    const sure = await say(deps, 'rep.zhao', `老${third[0]}说了算`);
+    expect(sure).to.include(`${third}`).and.include('是决策者').and.not.include('？\n');
+  });
+
+  it('creates a new person named with a title inside a role sentence, with that title and role', async () => {
+    const deps = botDepsFor(pool);
+    await checkIn(deps);
+    const contacts = await contactsOfCustomer(pool, '华联超市总部');
+    const stranger = ['钟岩', '韦航', '邱实', '骆川'].find((n) => !contacts.some((c) => c.name[0] === n[0]))!;
+    const reply = await say(deps, 'rep.zhao', `拍板的是新来的书记${stranger}`);
+    expect(reply).to.include(`${stranger} 新任书记`).and.include(`${stranger}·书记是决策者`);
+    const added = (await contactsOfCustomer(pool, '华联超市总部')).find((c) => c.name === stranger)!;
+    expect(added.title).to.equal('书记');
+  });
+
   it('asks with numbered choices who left when the name only sounds like a contact, and records it on the answer', async () => {
     const deps = botDepsFor(pool);
     await checkIn(deps);
