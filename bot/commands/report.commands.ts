@@ -16,7 +16,11 @@ import { recordAnswer } from '../../core/understanding/learned/org-examples.js';
 import { guarded, lifecycle, say, setPending, type Turn } from '../engine/turn.js';
 import { questionFor } from '../replies/templates.js';
 
-export async function undo(t: Turn): Promise<void> {
+/**
+ * Takes back the last change. `correcting`: a correction of the learned reader's reading takes it back to apply
+ * the corrected one (learned-reading.ts), which it teaches itself and after which it reports progress.
+ */
+export async function undo(t: Turn, o: { correcting?: boolean } = {}): Promise<void> {
   const st = t.convo.state;
   const entry = st.undo?.pop();
   if (!entry) {
@@ -24,7 +28,7 @@ export async function undo(t: Turn): Promise<void> {
     return;
   }
   // the learned reader's reading undone: those words were misread, and are not read so again
-  if (entry.learned) {
+  if (entry.learned && !o.correcting) {
     await recordAnswer(t.db, {
       text: entry.learned.text, ctx: { now: t.now, contacts: [], asked: entry.learned.asked }, label: 'none', offered: [entry.learned.label],
       source: 'undone', userId: t.actor.id, at: t.now,
@@ -55,7 +59,7 @@ export async function undo(t: Turn): Promise<void> {
   setPending(t, null);
   t.convo.activeActionId = entry.actionId;
   say(t, `已撤销：${entry.label}。`);
-  await reportProgress(t, s);
+  if (!o.correcting) await reportProgress(t, s);
 }
 
 export async function skip(t: Turn): Promise<void> {
@@ -70,7 +74,18 @@ export async function skip(t: Turn): Promise<void> {
   }
   const required = here.filter((g) => g.severity === 'error');
   if (required.length > 0) {
-    say(t, `「${gapNames(required)}」是必填项，不能跳过。`, questionFor(required[0], s.vocab.fields));
+    const key = String(s.row.id);
+    const postponed = t.convo.state.postponed?.[key] ?? [];
+    const others = (await gapsOf(t, s)).filter((g) => g.severity === 'error' && g.target !== slot && !postponed.includes(g.target));
+    // nothing else to fill first: the report needs this answer now
+    if (others.length === 0) {
+      say(t, `「${gapNames(required)}」是必填项，不能跳过，提交前需要填上。`, questionFor(required[0], s.vocab.fields));
+      return;
+    }
+    t.convo.state.postponed = { ...t.convo.state.postponed, [key]: [...new Set([...postponed, slot!])] };
+    delete t.convo.state.pendingSlot;
+    say(t, `好的，「${gapNames(required)}」先跳过；这是必填项，其他的填完我再问你。`);
+    await reportProgress(t, s);
     return;
   }
   const key = String(s.row.id);

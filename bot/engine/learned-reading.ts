@@ -11,7 +11,9 @@
 import { ordinalIn } from '../../core/understanding/decision-chain.js';
 import type { RoutedIntent } from '../../core/understanding/intent-router.js';
 import { isNo, isYes, type Command } from '../../core/understanding/intents.js';
-import { recordAnswer } from '../../core/understanding/learned/org-examples.js';
+import { correctedReading } from '../../core/understanding/learned/corrected-reading.js';
+import { readingName, recordAnswer, recordCorrection } from '../../core/understanding/learned/org-examples.js';
+import { undo } from '../commands/report.commands.js';
 import type { PendingQuestion } from './state.js';
 import { say, setPending, type Turn } from './turn.js';
 
@@ -51,4 +53,23 @@ export async function answerWhichReading(
     return true;
   }
   return false;
+}
+
+/**
+ * "不对，她是反对的" right after a reading the learned reader made by itself: the wrong reading is taken back, the
+ * corrected one applied to the words first said, and the words kept as the organisation's example of it (the
+ * earlier examples of the same phrasing read otherwise are removed). False when the last change was not the
+ * learned reader's, or the correction names no reading of its families (不对，是下周四 corrects a date).
+ */
+export async function correctLearnedReading(t: Turn, text: string, apply: (text: string, reading: string) => Promise<void>): Promise<boolean> {
+  const last = t.convo.state.undo?.at(-1)?.learned;
+  const reading = last ? correctedReading(text) : null;
+  if (!last || !reading || reading === last.label) return false;
+  await undo(t, { correcting: true });
+  await recordCorrection(t.db, {
+    text: last.text, ctx: { now: t.now, contacts: [], asked: last.asked }, label: reading, offered: [last.label], userId: t.actor.id, at: t.now,
+  });
+  say(t, `记住了：“${last.text}”以后${readingName(reading).replace(/^记下/, '记为')}。`);
+  await apply(last.text, reading);
+  return true;
 }

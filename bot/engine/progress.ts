@@ -56,7 +56,9 @@ export async function reportProgress(t: Turn, s: Session, opts: ProgressOptions 
   if (errors.length > 0) {
     const lead = opts.visitLead && s.row.definitionCode === 'visit' ? `你今天拜访了${s.row.customerName}` : reportName(s.row);
     say(t, `${lead}，还差：${gapNames(errors)}。`);
-    await ask(t, s, errors);
+    // what the rep would not answer yet is asked once the others are done
+    const later = new Set(t.convo.state.postponed?.[String(s.row.id)] ?? []);
+    await ask(t, s, [...errors.filter((g) => !later.has(g.target)), ...errors.filter((g) => later.has(g.target))]);
     return;
   }
   if (warnings.length > 0) {

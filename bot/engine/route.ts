@@ -24,7 +24,7 @@ import { extractSlots, hasSlots } from '../../core/understanding/extract-slots.j
 import { understand } from '../../core/understanding/understand.js';
 import { detectContactChanges } from '../../core/understanding/contact-changes.js';
 import { answerChangeWhen, applyContactChanges, recordPendingChange } from './contact-changes.js';
-import { answerWhichReading, askWhichReading } from './learned-reading.js';
+import { answerWhichReading, askWhichReading, correctLearnedReading } from './learned-reading.js';
 import { answerWhichTopic } from './topic-question.js';
 import { detectCommand, isNo, isNoise, isYes, type Command } from '../../core/understanding/intents.js';
 import { askedOf, routeIntent } from '../../core/understanding/intent-router.js';
@@ -114,6 +114,8 @@ async function handleText(t: Turn, raw: string, replayed: boolean): Promise<void
   // a yes or a no only the learned reader recognised answers the yes/no question as the plain word would
   const answer = learned === 'yes' ? '是' : learned === 'no' ? '不是' : text;
   if (!replayed && (await answerPending(t, answer, learned ? null : cmd))) return;
+  // "不对，她是反对的" right after the learned reader's own reading: taught, not only mended
+  if (!replayed && routed.best?.kind === 'correction' && (await correctLearnedReading(t, text, applyReading(t)))) return;
   if (!replayed && isNo(text) && (await holdScheduledReport(t))) return;
   if (routed.clarify && !replayed && !learned) {
     say(t, routed.clarify);
@@ -222,6 +224,16 @@ async function reportText(t: Turn, text: string, reading?: string): Promise<bool
   }
   say(t, notUnderstood(text), `正在填写${reportName(s.row)}，回复“还差什么”看看还缺什么。`, shortHelp());
   return true;
+}
+
+/** Applies a learned family the rep chose or corrected to, to the words first said. */
+function applyReading(t: Turn): (said: string, reading: string) => Promise<void> {
+  return async (said, reading) => {
+    if (!reading.startsWith('cmd:')) { await reportText(t, said, reading); return; }
+    const chosen = reading.slice(4) as Command;
+    await runCommand(t, chosen);
+    reaskPending(t, chosen);
+  };
 }
 
 /** The change just made was the learned reader's: an undo of it right after is kept as the words misread (report.commands.ts). */
@@ -382,12 +394,7 @@ async function answerPending(t: Turn, text: string, cmd: Command | null): Promis
     case 'share_document': return answerShare(t, text, p, cmd);
     case 'which_topic': return answerWhichTopic(t, p, text, cmd !== null);
     case 'which_reading':
-      return answerWhichReading(t, p, text, cmd, async (said, reading) => {
-        if (!reading.startsWith('cmd:')) { await reportText(t, said, reading); return; }
-        const chosen = reading.slice(4) as Command;
-        await runCommand(t, chosen);
-        reaskPending(t, chosen);
-      });
+      return answerWhichReading(t, p, text, cmd, applyReading(t));
     case 'deal_skip_reason': {
       if (cmd === 'cancel' || isNo(text)) {
         setPending(t, null);

@@ -205,6 +205,7 @@ export function closeSession(t: Turn, actionId: number): void {
   const st = t.convo.state;
   st.undo = (st.undo ?? []).filter((u) => u.actionId !== actionId);
   if (st.skipped) delete st.skipped[String(actionId)];
+  if (st.postponed) delete st.postponed[String(actionId)];
   if (st.contactUpdates) delete st.contactUpdates[String(actionId)];
   delete st.pendingSlot;
   delete st.lastFilled;

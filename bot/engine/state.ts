@@ -63,6 +63,8 @@ export interface ConversationState {
   undo?: UndoEntry[];
   /** Warning targets the rep chose to skip, per action id. */
   skipped?: Record<string, string[]>;
+  /** Required targets the rep would not answer yet (跳过, 不想说), per action id: asked after the others. */
+  postponed?: Record<string, string[]>;
   /** Decision-chain facts applied to the customer's contacts once the report is filed, per action id. */
   contactUpdates?: Record<string, ContactUpdate[]>;
   /** The customer whose licence photo the rep said comes next ("华联的营业执照"). */

@@ -35,19 +35,27 @@ describe('H5 chat: what no rule reads is read by the learned reader, or asked ab
     const direct = await sayInChat(page, `${third.name}对我们印象深刻`);
     expect(direct).to.not.match(/^你是想/);
     expect(direct).to.contain(third.name).and.contain('态度：反对');
+    // a correction right after a learned reading is learned too: the answer before it is no longer applied
+    const corrected = await sayInChat(page, '不对，是支持');
+    expect(corrected).to.contain('已撤销').and.contain('记住了').and.contain(`${third.name}`).and.contain('态度：支持');
+    await snap(page, 'learned-reading', 'corrected');
     expect(errors).to.deep.equal([]);
     await ctx.close();
   });
 
   it('shows the admin what the bot learned, retrains it with the time and cross-validation, and removes a wrong answer', async () => {
     const { rows: [taught] } = await s.pool.query(`SELECT id, text FROM understanding_examples WHERE removed_at IS NULL ORDER BY id LIMIT 1`);
-    expect(taught, 'the rep\'s answer in the test above').to.not.equal(undefined);
+    expect(taught, 'the rep\'s correction in the test above').to.not.equal(undefined);
     const { ctx, page, errors } = await signedInPhone(s.browser, { baseURL: s.api.baseUrl }, 'admin.lin');
     await page.goto('/settings');
     await page.getByTestId('open-learned-examples').click();
     const card = page.locator(`[data-example="${taught.id}"]`);
     await card.waitFor();
-    expect(await card.textContent()).to.contain(`“${taught.text}”`).and.contain('读作：记下对方的态度“反对”').and.contain('孙');
+    expect(await card.textContent()).to.contain(`“${taught.text}”`).and.contain('读作：记下对方的态度“支持”（业务员更正了机器人的读法）')
+      .and.contain('机器人原来的读法：记下对方的态度“反对”').and.contain('孙');
+    // the answer the correction overrode is listed as removed by the rep who corrected it
+    const { rows: [overridden] } = await s.pool.query(`SELECT id FROM understanding_examples WHERE removed_at IS NOT NULL ORDER BY id LIMIT 1`);
+    expect(await page.locator(`[data-example="${overridden.id}"]`).textContent()).to.contain('已移除').and.contain('读作：记下对方的态度“反对”');
     await page.getByTestId('retrain').click();
     await page.getByTestId('learned-notice').filter({ hasText: '已重新训练' }).waitFor({ timeout: 90_000 });
     // the trainings are read again after the notice: wait for the new one, not for the page's first render of them

@@ -1,8 +1,8 @@
 /**
  * What reps answered when the bot asked how to read their words — the
  * organisation's labelled examples for its learned reader (org-reader.ts).
- * The bot records one when a rep picks a reading (1 / 2 / 是) or says 都不是, or undoes (撤销) what the
- * learned reader recorded right after it;
+ * The bot records one when a rep picks a reading (1 / 2 / 是) or says 都不是, undoes (撤销) what the
+ * learned reader recorded right after it, or corrects it ("不对，她是反对的": recordCorrection);
  * admins list them in 设置 → 机器人学到的说法 and remove a wrong one (kept,
  * marked removed with who and when; 恢复 brings it back).
  *
@@ -22,7 +22,7 @@ export interface AnswerExample {
   ctx: FeatureContext;
   label: string;
   offered: readonly string[];
-  source: 'chosen' | 'none_of_these' | 'undone';
+  source: 'chosen' | 'none_of_these' | 'undone' | 'corrected';
   userId: number | null;
   at: Date;
 }
@@ -35,6 +35,20 @@ export async function recordAnswer(db: Db, a: AnswerExample): Promise<void> {
   orgReaderChanged();
 }
 
+/**
+ * The rep corrected the learned reader's own reading right after it: the words are kept as read the corrected way,
+ * and the organisation's earlier examples of the same phrasing read otherwise are removed by that rep (kept,
+ * restorable), so neither the memory nor the next retraining reads it the wrong way again.
+ */
+export async function recordCorrection(db: Db, a: Omit<AnswerExample, 'source'>): Promise<void> {
+  const pattern = patternOf(a.text, a.ctx);
+  await db.query(
+    `UPDATE understanding_examples SET removed_at = $4, removed_by = $5, changed_at = clock_timestamp()
+      WHERE pattern = $1 AND asked = $2 AND label <> $3 AND removed_at IS NULL`,
+    [pattern, a.ctx.asked ?? '-', a.label, a.at, a.userId]);
+  await recordAnswer(db, { ...a, source: 'corrected' });
+}
+
 export const LearnedExampleSchema = z.object({
   id: z.number(),
   text: z.string(),
@@ -43,7 +57,7 @@ export const LearnedExampleSchema = z.object({
   reading: z.string(),
   /** The readings the bot offered, in words. */
   offered: z.array(z.string()),
-  source: z.enum(['chosen', 'none_of_these', 'undone']),
+  source: z.enum(['chosen', 'none_of_these', 'undone', 'corrected']),
   userName: z.string().nullable(),
   createdAt: z.string(),
   removedAt: z.string().nullable(),
@@ -52,7 +66,7 @@ export const LearnedExampleSchema = z.object({
 export type LearnedExample = z.infer<typeof LearnedExampleSchema>;
 
 export function readingName(label: string, source?: string): string {
-  if (label !== 'none') return learnedIntent(label, 1).describe;
+  if (label !== 'none') return `${learnedIntent(label, 1).describe}${source === 'corrected' ? '（业务员更正了机器人的读法）' : ''}`;
   return source === 'undone' ? '不记录（业务员撤销了机器人的读法）' : '不记录（业务员说都不是）';
 }
 

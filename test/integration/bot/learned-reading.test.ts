@@ -158,5 +158,50 @@ describe('the bot reads what no rule reads through its learned reader', () => {
       expect(removed.removedByName).to.be.a('string');
       expect(await say(deps, 'rep.zhao', `${second.name}对我们印象深刻`)).to.match(/^你是想/);
     });
+
+    it('learns from a correction right after its own reading: the wrong one is taken back, the corrected one recorded and kept', async () => {
+      const deps = botDepsFor(pool);
+      await checkIn(deps);
+      const [first, second] = await contactsOfCustomer(pool, '华联超市总部');
+      // 很糟 is no word of the rules; the public table's reader takes it for 支持 by itself
+      const misread = await say(deps, 'rep.zhao', `${first.name}对我们的印象很糟`);
+      expect(misread).to.include('态度：支持').and.not.match(/^你是想/);
+      const corrected = await say(deps, 'rep.zhao', '不对，是反对');
+      expect(corrected).to.include('已撤销').and.include(`${first.name}`).and.include('态度：反对').and.include('记住了');
+      const { rows } = await pool.query(`SELECT text, label, source, offered FROM understanding_examples WHERE removed_at IS NULL`);
+      expect(rows).to.deep.equal([{ text: `${first.name}对我们的印象很糟`, label: 'stance:反对', source: 'corrected', offered: ['stance:支持'] }]);
+      const noted = await pool.query(
+        `SELECT b.state->'contactUpdates' AS updates FROM bot_conversations b JOIN users u ON u.id = b.user_id WHERE u.wecom_userid = 'rep.zhao'`);
+      expect(JSON.stringify(noted.rows[0].updates)).to.include('oppose').and.not.include('support');
+      // the same phrasing about another contact is now read the corrected way, without asking
+      expect(await say(deps, 'rep.zhao', `${second.name}对我们的印象很糟`)).to.include(`${second.name}`).and.include('态度：反对');
+    });
+
+    it('stops applying an answer a correction overrides: the earlier example of the phrasing is removed by the rep', async () => {
+      const deps = botDepsFor(pool);
+      await checkIn(deps);
+      const [first, second] = await contactsOfCustomer(pool, '华联超市总部');
+      await answerOppose(deps, `${first.name}对我们印象深刻`);
+      expect(await say(deps, 'rep.zhao', `${second.name}对我们印象深刻`)).to.include('态度：反对');
+      expect(await say(deps, 'rep.zhao', '不是反对，是支持')).to.include('态度：支持').and.include('记住了');
+      const { rows } = await pool.query(
+        `SELECT e.label, e.source, e.removed_at IS NOT NULL AS removed, r.wecom_userid AS removed_by FROM understanding_examples e
+           LEFT JOIN users r ON r.id = e.removed_by ORDER BY e.id`);
+      expect(rows).to.deep.equal([
+        { label: 'stance:反对', source: 'chosen', removed: true, removed_by: 'rep.zhao' },
+        { label: 'stance:支持', source: 'corrected', removed: false, removed_by: null },
+      ]);
+      expect(await say(deps, 'rep.zhao', `${first.name}对我们印象深刻`)).to.include('态度：支持').and.not.include('反对');
+    });
+
+    it('leaves a correction of something the rules read to the rules: nothing is learned', async () => {
+      const deps = botDepsFor(pool);
+      await checkIn(deps);
+      const [first] = await contactsOfCustomer(pool, '华联超市总部');
+      expect(await say(deps, 'rep.zhao', `${first.name}很支持我们`)).to.include('态度：支持');
+      await say(deps, 'rep.zhao', '不对，是反对');
+      const { rows } = await pool.query('SELECT 1 FROM understanding_examples');
+      expect(rows).to.have.length(0);
+    });
   });
 });

@@ -182,6 +182,24 @@ describe('the bot understands how reps talk', () => {
     expect(sure).to.include(`${third}`).and.include('是决策者').and.not.include('？\n');
   });
 
+  it('takes 这题不答 as 跳过: a required question is put off, said so, and asked again once the others are answered', async () => {
+    const deps = botDepsFor(pool);
+    await checkIn(deps);
+    const zhao = await lookups(pool).userId('rep.zhao');
+    const ROLE_QUESTION = '在决策链里是什么角色';
+    const putOff = await say(deps, 'rep.zhao', '这题不答');
+    expect(putOff).to.include('「决策链角色」先跳过').and.include('其他的填完我再问你').and.include('下次什么时候再联系').and.not.include(ROLE_QUESTION);
+    expect(await say(deps, 'rep.zhao', '下周三下午')).to.include('已记录').and.not.include(ROLE_QUESTION);
+    await say(deps, 'rep.zhao', '下面发门头照');
+    await say(deps, 'rep.zhao', { kind: 'image', attachmentId: await anAttachment(pool, { uploadedBy: zhao, kind: 'photo', capturedAt: new Date(Date.now() - 600_000) }) });
+    await say(deps, 'rep.zhao', '下面发合影');
+    await say(deps, 'rep.zhao', { kind: 'image', attachmentId: await anAttachment(pool, { uploadedBy: zhao, kind: 'photo', capturedAt: new Date(Date.now() - 600_000) }) });
+    const last = await say(deps, 'rep.zhao', { kind: 'voice', attachmentId: await anAttachment(pool, { uploadedBy: zhao, kind: 'voice' }), recognition: '客户嫌价格偏高，账期也长' });
+    // the others filled: the flow needs the answer now, and 不想说 no longer puts it off
+    expect(last).to.include(ROLE_QUESTION);
+    expect(await say(deps, 'rep.zhao', '不想说')).to.include('必填项，不能跳过').and.include(ROLE_QUESTION);
+  });
+
   it('creates a new person named with a title inside a role sentence, with that title and role', async () => {
     const deps = botDepsFor(pool);
     await checkIn(deps);
