@@ -46,6 +46,9 @@ describe('roles said by what someone does or weighs', () => {
     expect(roleOf('马强对结果影响很大')).to.deep.equal(['马强:influencer']);
     // whose opinion weighs: 李明's, not the 院长 who values it
     expect(roleOf('王院长很看重李明的意见')).to.deep.equal(['李明:influencer']);
+    // a new name right before 每天/天天 is a name (护士长宋佳天天用), and a given name starting with 天 stays whole
+    expect(roleOf('新来的护士长宋佳天天用')).to.deep.equal(['宋佳:user']);
+    expect(detectPeople('王天明是拍板的', CONTACTS)[0].fullName).to.equal('王天明');
   });
 
   it('reads no role from weight or use said of nobody, and gives a use said of a group to the one named next', () => {
@@ -85,7 +88,7 @@ describe('declining to answer', () => {
   };
 
   it('skips the pending question when the rep will not or not yet answer it', () => {
-    for (const t of ['这题不答', '不想说', '保密', '这个不方便透露', '回头再说吧', '暂时不说了', '这个我不想回答']) {
+    for (const t of ['这题不答', '不想说', '保密', '这个不方便透露', '回头再说吧', '暂时不说了', '这个我不想回答', '这个不能讲', '人家要求保密']) {
       expect(command(t, 'fields.nextContactAt'), t).to.equal('skip');
       expect(command(t, 'fields.decisionRole'), t).to.equal('skip');
     }
