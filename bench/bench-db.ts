@@ -208,3 +208,21 @@ export function postgresCpuMs(dataDir: string, database = 'actionflow', opts: { 
     return null;
   }
 }
+
+/**
+ * `fn`'s wall time and the CPU it took in node and in the bench database at
+ * `dataDir` (postgresCpuMs with the exited processes: vacuum first, or an
+ * autovacuum worker's time counts as `fn`'s).
+ *
+ *   const imported = await timedWithCpu(db.dataDir, () => importSalesFile(pool, admin, csv, opts, now));
+ */
+export async function timedWithCpu<T>(dataDir: string, fn: () => Promise<T>): Promise<{ result: T; ms: number; nodeCpuMs: number; pgCpuMs: number | null }> {
+  const pg0 = postgresCpuMs(dataDir, BENCH_DEFAULTS.database, { exited: true });
+  const cpu0 = process.cpuUsage();
+  const t = performance.now();
+  const result = await fn();
+  const ms = performance.now() - t;
+  const cpu = process.cpuUsage(cpu0);
+  const pg1 = postgresCpuMs(dataDir, BENCH_DEFAULTS.database, { exited: true });
+  return { result, ms, nodeCpuMs: Math.round((cpu.user + cpu.system) / 1000), pgCpuMs: pg0 === null || pg1 === null ? null : pg1 - pg0 };
+}

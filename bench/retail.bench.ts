@@ -34,7 +34,7 @@ import { addCalendarDays, shanghaiDate } from '../core/flow/time.js';
 import { createPromotion, getPromotionOrThrow } from '../core/retail/promotions.js';
 import { entryDaysDrift } from '../core/retail/entry-days.js';
 import { importSalesFile } from '../core/retail/sales-import.js';
-import { BENCH_DEFAULTS, postgresCpuMs, withTempBenchDatabase } from './bench-db.js';
+import { timedWithCpu, withTempBenchDatabase } from './bench-db.js';
 import { median, msSince, type BenchResult } from './report.js';
 
 const SCALES = { small: { csvRows: 100_000 }, default: { csvRows: 1_000_000 } } as const;
@@ -81,13 +81,17 @@ async function measure(pool: pg.Pool, dataDir: string, csvRows: number): Promise
   };
   const { csv, n } = posExport((s, p, d) => (s * 7 + p * 3 + d) % 23);
   console.error(`  CSV: ${n.toLocaleString('en-US')} rows, ${(csv.length / 1e6).toFixed(1)} MB over ${days} days`);
-  const fresh = await timed(pool, dataDir, () => withTransaction(pool, (tx) => importSalesFile(tx, admin, csv, { fileName: 'bench.csv', mode: 'all' }, now)));
+  // vacuumed before each import, as autovacuum would have been: not counted as the import's CPU
+  await pool.query('VACUUM ANALYZE');
+  const fresh = await timedWithCpu(dataDir, () => withTransaction(pool, (tx) => importSalesFile(tx, admin, csv, { fileName: 'bench.csv', mode: 'all' }, now)));
   const imported = fresh.result;
   const csvMs = fresh.ms;
 
   await enterClerkFigures(pool, today, days);
   const restatement = posExport((s, p, d) => (s * 7 + p * 3 + d) % 23 + 1 + (s + d) % 3);
-  const restate = await timed(pool, dataDir, () => withTransaction(pool, (tx) => importSalesFile(tx, admin, restatement.csv, { fileName: 'bench-restated.csv', mode: 'all' }, now)));
+  await pool.query('VACUUM ANALYZE');
+  const enteredDays = Number((await pool.query('SELECT count(*) AS n FROM retail_entry_days')).rows[0].n);
+  const restate = await timedWithCpu(dataDir, () => withTransaction(pool, (tx) => importSalesFile(tx, admin, restatement.csv, { fileName: 'bench-restated.csv', mode: 'all' }, now)));
   if (restate.result.replaced !== n) throw new Error(`the restatement replaced ${restate.result.replaced} of ${n} rows`);
   const drift = (await entryDaysDrift(pool)).length;
 
@@ -146,7 +150,7 @@ async function measure(pool: pg.Pool, dataDir: string, csvRows: number): Promise
       csv_rows_per_s: Math.round(imported.rowsImported / (csvMs / 1000)),
       csv_node_cpu_ms: fresh.nodeCpuMs, csv_pg_cpu_ms: fresh.pgCpuMs ?? 'n/a',
       csv_restate_ms: Math.round(restate.ms), csv_restate_node_cpu_ms: restate.nodeCpuMs, csv_restate_pg_cpu_ms: restate.pgCpuMs ?? 'n/a',
-      entered_days: restate.enteredDays, rollup_drift_rows: drift,
+      entered_days: enteredDays, rollup_drift_rows: drift,
       baseline_insert_ms: Math.round(baselineMs),
       xlsx_rows: xImported.rowsImported, xlsx_import_ms: Math.round(xlsxMs),
       promotion_stores: view.stores.length, promotion_matched_stores: view.matched?.stores ?? 0,
@@ -159,21 +163,6 @@ async function measure(pool: pg.Pool, dataDir: string, csvRows: number): Promise
       csv_import_ms: csvMs / Math.max(1, baselineMs), csv_restate_ms: restate.ms / Math.max(1, baselineMs), promotion_read_p50_ms: median(reads) / Math.max(0.1, median(sums)),
     },
   };
-}
-
-/** `fn`'s wall time and the CPU it took in node and in the bench database (its connections and exited workers). */
-async function timed<T>(pool: pg.Pool, dataDir: string, fn: () => Promise<T>) {
-  // vacuumed first, as autovacuum would have: not counted as the import's CPU
-  await pool.query('VACUUM ANALYZE');
-  const enteredDays = Number((await pool.query('SELECT count(*) AS n FROM retail_entry_days')).rows[0].n);
-  const pg0 = postgresCpuMs(dataDir, BENCH_DEFAULTS.database, { exited: true });
-  const cpu0 = process.cpuUsage();
-  const t = performance.now();
-  const result = await fn();
-  const ms = msSince(t);
-  const cpu = process.cpuUsage(cpu0);
-  const pg1 = postgresCpuMs(dataDir, BENCH_DEFAULTS.database, { exited: true });
-  return { result, ms, nodeCpuMs: Math.round((cpu.user + cpu.system) / 1000), pgCpuMs: pg0 === null || pg1 === null ? null : pg1 - pg0, enteredDays };
 }
 
 /**

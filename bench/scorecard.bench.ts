@@ -20,6 +20,7 @@
  *   rollup of entries against the POS (retail_entry_days) is recounted for
  *   250,000 store-days (target ≤ 30,000 ms); baseline_insert_ms: the same
  *   number of rows by one INSERT … SELECT into a bare copy of retail_sales;
+ *   pos_import_node/pg_cpu_ms: the CPU the import took in node and in the database;
  *   rollup_drift_rows: rows of the rollup that differ from the entries
  *   recounted from scratch afterwards (0 when exact);
  * - load_1m_start/end: the machine's load average around the run.
@@ -35,7 +36,7 @@ import { LAUNCH_ACTION_DEFINITIONS } from '../core/flow/launch-steps.js';
 import { entryDaysDrift } from '../core/retail/entry-days.js';
 import { importSalesFile } from '../core/retail/sales-import.js';
 import { rankStores, storeScorecard } from '../core/retail/scorecard.js';
-import { BENCH_DEFAULTS, postgresCpuMs, withTempBenchDatabase } from './bench-db.js';
+import { BENCH_DEFAULTS, postgresCpuMs, timedWithCpu, withTempBenchDatabase } from './bench-db.js';
 import { median, msSince, type BenchResult } from './report.js';
 
 const STORES = 10_000;
@@ -103,7 +104,7 @@ async function measure(pool: pg.Pool, dataDir: string): Promise<BenchResult> {
   }
   const sorted = [...cards].sort((a, b) => a - b);
   const p95 = sorted[Math.ceil(sorted.length * 0.95) - 1]!;
-  const imported = await importPos(pool, director, start, now);
+  const imported = await importPos(pool, dataDir, director, start, now);
   const round = (x: number) => Math.round(x * 10) / 10;
   return {
     name: '门店健康度评分卡',
@@ -112,7 +113,8 @@ async function measure(pool: pg.Pool, dataDir: string): Promise<BenchResult> {
       ranking_ms: Math.round(median(rankings)), baseline_count_ms: Math.round(median(counts)),
       ranking_node_cpu_ms: Math.round((nodeCpu.user + nodeCpu.system) / 1000 / 3), ranking_pg_cpu_ms: pgCpu === null ? 'n/a' : Math.round(pgCpu / 3),
       card_p50_ms: round(median(cards)), card_p95_ms: round(p95), baseline_card_count_ms: round(median(cardCounts)),
-      pos_import_rows: imported.rows, pos_import_ms: Math.round(imported.ms), baseline_insert_ms: Math.round(imported.baselineMs),
+      pos_import_rows: imported.rows, pos_import_ms: Math.round(imported.ms),
+      pos_import_node_cpu_ms: imported.nodeCpuMs, pos_import_pg_cpu_ms: imported.pgCpuMs ?? 'n/a', baseline_insert_ms: Math.round(imported.baselineMs),
       rollup_drift_rows: imported.drift,
       load_1m_start: round(loadStart), load_1m_end: round(os.loadavg()[0]!),
       target: 'ranking of 10,000 stores × 12 metrics ≤ 2000 ms; one card p95 ≤ 50 ms; 1M POS rows ≤ 30000 ms',
@@ -128,7 +130,7 @@ async function measure(pool: pg.Pool, dataDir: string): Promise<BenchResult> {
  * The month's POS restated by a CSV export of 1M rows over the clerks' entries, then the same number of rows by a
  * bare INSERT; and how many rows of the rollup differ from the entries recounted from scratch afterwards.
  */
-async function importPos(pool: pg.Pool, director: Actor, start: string, now: Date): Promise<{ rows: number; ms: number; baselineMs: number; drift: number }> {
+async function importPos(pool: pg.Pool, dataDir: string, director: Actor, start: string, now: Date) {
   const { rows: stores } = await pool.query('SELECT code FROM retail_stores ORDER BY customer_id');
   const { rows: products } = await pool.query('SELECT id, sku FROM retail_products ORDER BY id');
   let csv = '门店编码,商品编码,日期,销量\n';
@@ -147,9 +149,7 @@ async function importPos(pool: pg.Pool, director: Actor, start: string, now: Dat
   }
   chunks.push(Buffer.from(csv));
   const file = Buffer.concat(chunks);
-  const t = performance.now();
-  const r = await importSalesFile(pool, director, file, { fileName: 'bench-pos.csv', mode: 'all' }, now);
-  const ms = msSince(t);
+  const { result: r, ms, nodeCpuMs, pgCpuMs } = await timedWithCpu(dataDir, () => importSalesFile(pool, director, file, { fileName: 'bench-pos.csv', mode: 'all' }, now));
   if (r.rowsImported !== n) throw new Error(`imported ${r.rowsImported} of ${n} rows`);
   await pool.query('CREATE TABLE bench_sales_baseline (LIKE retail_sales INCLUDING ALL)');
   const tb = performance.now();
@@ -157,7 +157,7 @@ async function importPos(pool: pg.Pool, director: Actor, start: string, now: Dat
     SELECT 1 + i % $2, 1 + (i / $2) % $4, $3::date + i / ($2 * $4), i % 17, NULL, 'baseline' FROM generate_series(0, $1 - 1) i`, [n, STORES, start, PRODUCTS]);
   const baselineMs = msSince(tb);
   const drift = (await entryDaysDrift(pool)).length;
-  return { rows: n, ms, baselineMs, drift };
+  return { rows: n, ms, nodeCpuMs, pgCpuMs, baselineMs, drift };
 }
 
 /** 100 regions of 100 stores, each with a clerk and a place on an inspector's weekly round; a month of everything counted. */
