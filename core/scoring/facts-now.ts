@@ -9,38 +9,57 @@
  *
  *   const facts = await loadScoreFactsNow(db, ids, now);  // same answer as loadScoreFactsAt(ids at now)
  */
-import type { Db } from '../db/pool.js';
+import type pg from 'pg';
+import { isPool, type Db } from '../db/pool.js';
 import { CENTRE_OF, inputsOf, loadScoreFactsAt, ms, PROCUREMENT_STEPS, refreshStageNorms, toDate, toDates, type ScoreFacts } from './facts.js';
 
 interface StageInfo { name: string; index: number; count: number }
 
 export async function loadScoreFactsNow(db: Db, ids: readonly number[], now: Date): Promise<Map<number, ScoreFacts>> {
-  const out = new Map<number, ScoreFacts>();
-  if (ids.length === 0) return out;
-  await refreshStageNorms(db, now);
+  if (ids.length) await refreshStageNorms(db, now);
+  return factsFromRows(db, await readFactRows(db, ids, now), now);
+}
+
+/** What the facts of a batch of deals are built from: each query's rows (null for no deals). */
+export type FactRows = Record<'stages' | 'norms' | 'deals' | 'legal' | 'docs' | 'procurement' | 'followups' | 'met' | 'evidence' | 'centre', pg.QueryResult> | null;
+
+/**
+ * The queries' rows alone — the database's share of the work, which a scoring in batches runs for the
+ * next batch while node builds and scores this one (core/scoring/scores.ts). The stage norms are read as
+ * they are: the caller refreshes them first, once.
+ */
+export async function readFactRows(db: Db, ids: readonly number[], now: Date): Promise<FactRows> {
+  if (ids.length === 0) return null;
   // the ids as one array literal: node-postgres would escape 10,000 numbers one by one, per query
   const params = [`{${ids.join(',')}}`, now];
-  // one after another: on a transaction's client queries cannot overlap
-  const stages = await pipelineStages(db);
-  const norms = new Map((await db.query('SELECT stage_code, norm_days FROM stage_dwell_norms')).rows
-    .map((r) => [r.stage_code as string, r.norm_days === null ? null : Number(r.norm_days)]));
-  const base = await db.query(DEALS_SQL, params);
+  const [stages, norms, deals, legal, docs, procurement] = await queryAll(db, [
+    [PIPELINE_STAGES_SQL, []], ['SELECT stage_code, norm_days FROM stage_dwell_norms', []],
+    [DEALS_SQL, params], [LEGAL_SKIPPED_SQL, params], [DOCUMENTS_SQL, params], [PROCUREMENT_SQL, params],
+  ]);
   // the customers' families take the customers as found above: each would otherwise scan the deals again
-  const customers = [`{${[...new Set(base.rows.map((r) => String(r.customer_id)))].join(',')}}`, now];
-  const followups = await db.query(FOLLOWUPS_30D_SQL, customers);
-  const skipped = await db.query(LEGAL_SKIPPED_SQL, params);
-  const docs = await db.query(DOCUMENTS_SQL, params);
-  const met = await db.query(DECISION_MAKER_SQL, customers);
-  const evidence = new Map((await db.query(EVIDENCE_SQL, customers)).rows.map((r) => [Number(r.customer_id), r]));
-  const procurement = new Map((await db.query(PROCUREMENT_SQL, params)).rows.map((r) => [Number(r.opportunity_id), r.procurement]));
-  const centre = new Map((await db.query(BUYING_CENTRE_SQL, [customers[0]])).rows.map((r) => [Number(r.customer_id), r]));
-  const fu = new Map(followups.rows.map((r) => [Number(r.customer_id), { total: Number(r.total), effective: Number(r.effective) }]));
-  const legal = new Set(skipped.rows.map((r) => Number(r.opportunity_id)));
-  const metAt = new Map(met.rows.map((r) => [Number(r.customer_id), toDate(r.at_ms)]));
+  const customers = [`{${[...new Set(deals.rows.map((r) => String(r.customer_id)))].join(',')}}`, now];
+  const [followups, met, evidence, centre] = await queryAll(db, [
+    [FOLLOWUPS_30D_SQL, customers], [DECISION_MAKER_SQL, customers], [EVIDENCE_SQL, customers], [BUYING_CENTRE_SQL, [customers[0]]],
+  ]);
+  return { stages, norms, deals, legal, docs, procurement, followups, met, evidence, centre };
+}
+
+/** The facts of each deal from its batch's rows; a deal that moved stage after `now` is replayed. */
+export async function factsFromRows(db: Db, rows: FactRows, now: Date): Promise<Map<number, ScoreFacts>> {
+  const out = new Map<number, ScoreFacts>();
+  if (!rows) return out;
+  const stages = pipelineStages(rows.stages.rows);
+  const norms = new Map(rows.norms.rows.map((r) => [r.stage_code as string, r.norm_days === null ? null : Number(r.norm_days)]));
+  const evidence = new Map(rows.evidence.rows.map((r) => [Number(r.customer_id), r]));
+  const procurement = new Map(rows.procurement.rows.map((r) => [Number(r.opportunity_id), r.procurement]));
+  const centre = new Map(rows.centre.rows.map((r) => [Number(r.customer_id), r]));
+  const fu = new Map(rows.followups.rows.map((r) => [Number(r.customer_id), { total: Number(r.total), effective: Number(r.effective) }]));
+  const legal = new Set(rows.legal.rows.map((r) => Number(r.opportunity_id)));
+  const metAt = new Map(rows.met.rows.map((r) => [Number(r.customer_id), toDate(r.at_ms)]));
   const replay: number[] = [];
   // no spreads below: object spreads of rows this many cost the scoring more than its queries
   const none = { trusted: null, doubtful: null, role_bits: null, attitude: null };
-  for (const r of base.rows) {
+  for (const r of rows.deals.rows) {
     const id = Number(r.id);
     if (r.moved_later) {
       replay.push(id);
@@ -60,7 +79,7 @@ export async function loadScoreFactsNow(db: Db, ids: readonly number[], now: Dat
       visitEvidence: inputs.visitEvidence, procurementStep: inputs.procurementStep, buyingCentre: inputs.buyingCentre,
     });
   }
-  for (const r of docs.rows) {
+  for (const r of rows.docs.rows) {
     out.get(Number(r.opportunity_id))?.documents.push({
       linkId: Number(r.id), filename: r.filename, tags: r.tags, sharedInStage: r.stage_code, sharedAt: new Date(r.created_ms),
       downloads: toDates(r.downloads), opens: toDates(r.opens),
@@ -70,9 +89,22 @@ export async function loadScoreFactsNow(db: Db, ids: readonly number[], now: Dat
   return out;
 }
 
+/**
+ * On a pool the queries run side by side, each on its own connection (the database's cores, and the
+ * reading of one batch overlaps the scoring of the one before: core/scoring/scores.ts); a
+ * transaction's client takes them one after another.
+ */
+async function queryAll(db: Db, queries: Array<[string, unknown[]]>): Promise<pg.QueryResult[]> {
+  if (isPool(db)) return Promise.all(queries.map(([sql, params]) => db.query(sql, params)));
+  const out: pg.QueryResult[] = [];
+  for (const [sql, params] of queries) out.push(await db.query(sql, params));
+  return out;
+}
+
+const PIPELINE_STAGES_SQL = `SELECT id, definition->'stages' AS stages FROM pipelines`;
+
 /** Each pipeline's stages by `pipelineId:stageKey` (and `pipelineId:` for the count alone): name, 1-based position, how many. */
-async function pipelineStages(db: Db): Promise<Map<string, StageInfo>> {
-  const { rows } = await db.query(`SELECT id, definition->'stages' AS stages FROM pipelines`);
+function pipelineStages(rows: Array<{ id: unknown; stages: unknown }>): Map<string, StageInfo> {
   const out = new Map<string, StageInfo>();
   for (const p of rows) {
     const list: Array<{ key: string; name?: string }> = Array.isArray(p.stages) ? p.stages : [];

@@ -43,8 +43,9 @@ export function stageBase(s: Pick<SignalSettings, 'firstStagePercent' | 'lastSta
 export function fireSignals(facts: ScoreFacts, settings: SignalSettings): FiredSignal[] {
   const out: FiredSignal[] = [];
   for (const slot of Object.keys(SIGNAL_SLOTS) as SignalSlot[]) {
-    const { enabled, ...params } = settings[slot];
-    if (!enabled) continue;
+    // the slot's settings as they are, `enabled` and all: a rest copy per slot and deal cost a scoring of 100k deals ~0.2 s
+    const params = settings[slot];
+    if (!params.enabled) continue;
     const rule = SIGNAL_SLOTS[slot];
     const signal = (rule.check as (f: ScoreFacts, p: unknown) => Signal | null)(facts, params);
     if (signal) out.push({ kind: rule.kind, ...signal });

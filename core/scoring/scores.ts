@@ -9,6 +9,7 @@
  *   await scoreOpportunities(db, [12, 13], now, { onSignals: pushTalkTracks(publicUrl) });  // the queue's deals; in batches nightly
  *   const s = await getOpportunityScore(db, actor, 12, now);
  */
+import { setImmediate } from 'node:timers/promises';
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
@@ -18,7 +19,7 @@ import { AppError } from '../errors.js';
 import { opportunityRowOrThrow, opportunityScope } from '../resources/opportunities.js';
 import { readSetting } from '../settings/read.js';
 import { refreshStageNorms, type ScoreFacts } from './facts.js';
-import { loadScoreFactsNow } from './facts-now.js';
+import { factsFromRows, readFactRows } from './facts-now.js';
 import { learnedScore } from './learned-model.js';
 import { fireSignals, priorScore, type FiredSignal, type ScoreResult } from './prior-model.js';
 import { signalSettings } from './signals.setting.js';
@@ -53,11 +54,18 @@ export const OpportunityScoreSchema = z.object({
 });
 export type OpportunityScore = z.infer<typeof OpportunityScoreSchema>;
 
-// batches scored at once on a pool (the database's two cores)
-const PARALLEL = 2;
-// the most deals per round of facts queries: each query reads its table once for the whole batch, so
-// the fewer rounds the better — one per lane up to this, which bounds a round's memory (~50 MB)
+// a pool scores in a pipeline of this many batches: each batch's facts are read while the one before is
+// scored in node and the one before that is stored, so node's work overlaps the database's; more batches
+// overlap more but read the tables more often (each query reads its table once per batch)
+const PIPELINE_BATCHES = 4;
+// fewer deals than this per batch and the rounds of queries cost more than the overlap gains
+const MIN_PIPELINED_BATCH = 5_000;
+// the most deals per round of facts queries, which bounds a round's memory (~50 MB)
 const MAX_BATCH = 60_000;
+// batch stores under way at once on a pool
+const STORED_SIDE_BY_SIDE = 2;
+// deals scored between two turns of the event loop, in which the next batch's reads arrive and go on
+const SCORED_PER_TURN = 2_000;
 
 export interface ScoreOptions {
   /**
@@ -66,6 +74,8 @@ export interface ScoreOptions {
    * without it (the benchmark) signals only move the score.
    */
   onSignals?: (db: Db, fired: Array<{ opportunityId: number; signals: FiredSignal[] }>, now: Date) => Promise<void>;
+  /** Deals per batch on a pool (by default a quarter of them, 5,000 to 60,000): a small organisation's scoring overlaps batches too. */
+  batchSize?: number;
 }
 
 /**
@@ -79,47 +89,75 @@ export async function scoreOpportunities(db: Db, ids: readonly number[], now: Da
 }
 
 /** Scores as scoreOpportunities does, telling `each` every score instead of keeping them; returns how many. */
-async function scoreInBatches(db: Db, ids: readonly number[], now: Date, opts: ScoreOptions, each?: (id: number, s: ScoreResult) => void): Promise<number> {
+async function scoreInBatches(db: Db, ids: readonly number[] | 'all open', now: Date, opts: ScoreOptions, each?: (id: number, s: ScoreResult) => void): Promise<number> {
   const settings = await readSetting(db, signalSettings);
   const model = await loadActiveModel(db);
   const score = model ? (f: ScoreFacts) => learnedScore(model, f, settings) : (f: ScoreFacts) => priorScore(f, settings);
   const kind = model ? 'learned' : 'prior';
   // each queued deal's place in the queue as it stands before its facts are read
   const { rows } = await db.query(`SELECT o.id, q.seq FROM opportunities o LEFT JOIN score_queue q ON q.opportunity_id = o.id
-    WHERE o.id = ANY($1::bigint[]) AND o.status = 'open' ORDER BY o.id`, [`{${ids.join(',')}}`]);
+    WHERE ${ids === 'all open' ? '' : 'o.id = ANY($1::bigint[]) AND '}o.status = 'open' ORDER BY o.id`, ids === 'all open' ? [] : [`{${ids.join(',')}}`]);
   const open = rows.map((r) => Number(r.id));
   const queued = new Map(rows.filter((r) => r.seq !== null).map((r) => [Number(r.id), r.seq as string]));
-  let scored = 0;
-  const scoreBatch = async (conn: Db, ids: number[]) => {
-    const facts = await loadScoreFactsNow(conn, ids, now);
-    scored += facts.size;
-    const rows = [...facts.values()].map((f) => {
+  const scoreFacts = async (facts: Map<number, ScoreFacts>) => {
+    const rows: StoredScore[] = [];
+    for (const f of facts.values()) {
       const s = score(f);
       each?.(f.opportunityId, s);
-      return { id: f.opportunityId, p: s.probability, base: s.base, reasons: s.reasons };
-    });
-    await storeScores(conn, rows, kind, now, ids.filter((id) => queued.has(id)).map((id) => [id, queued.get(id)!]));
-    if (opts.onSignals) await opts.onSignals(conn, [...facts.values()].map((f) => ({ opportunityId: f.opportunityId, signals: fireSignals(f, settings) })), now);
+      rows.push({ id: f.opportunityId, p: s.probability, base: s.base, reasons: s.reasons });
+      if (rows.length % SCORED_PER_TURN === 0) await setImmediate();
+    }
+    return rows;
   };
-  // once before the lanes, which would otherwise refresh stale norms side by side
+  const store = async (ids: number[], facts: Map<number, ScoreFacts>, rows: StoredScore[]) => {
+    await storeScores(db, rows, kind, now, ids.filter((id) => queued.has(id)).map((id) => [id, queued.get(id)!]));
+    if (opts.onSignals) await opts.onSignals(db, [...facts.values()].map((f) => ({ opportunityId: f.opportunityId, signals: fireSignals(f, settings) })), now);
+  };
+  // once before the batches, which would otherwise refresh stale norms side by side
   await refreshStageNorms(db, now);
-  // a pool scores batches side by side (the database's cores); a transaction's client one after another
-  const size = Math.max(1, Math.min(MAX_BATCH, Math.ceil(open.length / (isPool(db) ? PARALLEL : 1))));
+  const pooled = isPool(db);
+  const size = Math.max(1, Math.min(MAX_BATCH, pooled ? opts.batchSize ?? Math.max(MIN_PIPELINED_BATCH, Math.ceil(open.length / PIPELINE_BATCHES)) : open.length));
   const batches = Array.from({ length: Math.ceil(open.length / size) }, (_, i) => open.slice(i * size, (i + 1) * size));
-  const lanes = isPool(db) ? Math.min(PARALLEL, batches.length) : 1;
-  let next = 0;
-  await Promise.all(Array.from({ length: lanes }, async () => {
-    while (next < batches.length) await scoreBatch(db, batches[next++]);
-  }));
+  // a transaction's client reads, scores and stores one batch after another; a pool overlaps them
+  let scored = 0;
+  let reading = readFactRows(db, batches[0] ?? [], now);
+  const storing: Array<Promise<void>> = [];
+  for (let i = 0; i < batches.length; i++) {
+    const read = await reading;
+    // the database reads the next batch while node builds and scores this one
+    if (pooled && i + 1 < batches.length) reading = awaitedLater(readFactRows(db, batches[i + 1], now));
+    const facts = await factsFromRows(db, read, now);
+    scored += facts.size;
+    const rows = await scoreFacts(facts);
+    // two batches stored side by side at most (each store is one statement, on one of the database's
+    // cores), so that the rows of at most four batches are held at once
+    if (storing.length === STORED_SIDE_BY_SIDE) await storing.shift();
+    storing.push(awaitedLater(store(batches[i], facts, rows)));
+    if (!pooled) {
+      await storing.shift();
+      if (i + 1 < batches.length) reading = readFactRows(db, batches[i + 1], now);
+    }
+  }
+  await Promise.all(storing);
   return scored;
+}
+
+/**
+ * The promise itself, marked as handled: it is awaited later (its error thrown there), but a rejection
+ * while the pipeline works on another batch would otherwise be reported as unhandled and end the process.
+ */
+function awaitedLater<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
 }
 
 /** Every open deal, in id order and batches (the nightly job; the demo's start). */
 export async function scoreAllOpenOpportunities(db: Db, now: Date, opts: ScoreOptions = {}): Promise<{ scored: number }> {
-  const { rows } = await db.query(`SELECT id FROM opportunities WHERE status = 'open' ORDER BY id`);
   // the scores are stored, not kept: 100k of them held to the end cost the collector more than the scoring
-  return { scored: await scoreInBatches(db, rows.map((r) => Number(r.id)), now, opts) };
+  return { scored: await scoreInBatches(db, 'all open', now, opts) };
 }
+
+interface StoredScore { id: number; p: number; base: number; reasons: unknown }
 
 /** Half a point: a smaller move is not a new point of the history. */
 const CHARTED_MOVE = 0.005;
@@ -130,32 +168,33 @@ const CHARTED_MOVE = 0.005;
  * key alone: joined inside the upsert, the planner estimated the score table from its statistics — empty
  * before the first scoring — and scanned it once per deal while the other lane filled it (a minute at 100k).
  */
-async function storeScores(
-  db: Db, rows: Array<{ id: number; p: number; base: number; reasons: unknown }>, kind: 'prior' | 'learned', now: Date,
-  dequeue: Array<[number, string]>,
-): Promise<void> {
+async function storeScores(db: Db, rows: StoredScore[], kind: 'prior' | 'learned', now: Date, dequeue: Array<[number, string]>): Promise<void> {
   if (!rows.length) return;
-  const { rows: last } = await db.query('SELECT opportunity_id, charted FROM opportunity_scores WHERE opportunity_id = ANY($1::bigint[])',
-    [`{${rows.map((r) => r.id).join(',')}}`]);
+  const ids = `{${rows.map((r) => r.id).join(',')}}`;
+  const { rows: last } = await db.query('SELECT opportunity_id, charted FROM opportunity_scores WHERE opportunity_id = ANY($1::bigint[])', [ids]);
   const charted = new Map(last.map((r) => [Number(r.opportunity_id), r.charted as number | null]));
-  const stored = rows.map((r) => {
+  const moved = rows.map((r) => {
     const before = charted.get(r.id) ?? null;
-    const moved = before === null || Math.abs(before - r.p) >= CHARTED_MOVE;
-    return { id: r.id, p: r.p, base: r.base, reasons: r.reasons, charted: moved ? r.p : before, moved };
+    return before === null || Math.abs(before - r.p) >= CHARTED_MOVE;
   });
+  // columns as array literals and the reasons as one JSON array, zipped by ROWS FROM: a JSON document of
+  // whole rows made the database build every row as jsonb before taking it apart (half the write's time)
   await db.query(`
-    WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, p real, base real, reasons jsonb, charted real, moved boolean)),
+    WITH x AS (SELECT * FROM ROWS FROM (unnest($1::bigint[]), unnest($2::real[]), unnest($3::real[]), unnest($4::real[]), unnest($5::boolean[]),
+                                       json_array_elements($6::json)) AS x(id, p, base, charted, moved, reasons)),
     up AS (
       INSERT INTO opportunity_scores (opportunity_id, probability, model, base, reasons, computed_at, charted)
-      SELECT id, p, $3, base, reasons, $2, charted FROM x
+      SELECT id, p, $8, base, reasons::jsonb, $7, charted FROM x
       ON CONFLICT (opportunity_id) DO UPDATE SET probability = EXCLUDED.probability, model = EXCLUDED.model, base = EXCLUDED.base,
         reasons = EXCLUDED.reasons, computed_at = EXCLUDED.computed_at, charted = EXCLUDED.charted),
     -- the queue rows as they were read: one an event renewed since stays for the next scoring
-    done AS (DELETE FROM score_queue q USING unnest($4::bigint[], $5::bigint[]) AS d(id, seq) WHERE q.opportunity_id = d.id AND q.seq = d.seq)
+    done AS (DELETE FROM score_queue q USING unnest($9::bigint[], $10::bigint[]) AS d(id, seq) WHERE q.opportunity_id = d.id AND q.seq = d.seq)
     INSERT INTO opportunity_score_history (opportunity_id, at, probability, model)
-    SELECT id, $2, p, $3 FROM x WHERE moved`,
-  // one JSON document: node-postgres escapes a text array's items one by one, slower than the scoring itself
-  [JSON.stringify(stored), now, kind, `{${dequeue.map((d) => d[0]).join(',')}}`, `{${dequeue.map((d) => d[1]).join(',')}}`]);
+    SELECT id, $7, p, $8 FROM x WHERE moved`,
+  // array literals built here: node-postgres escapes an array's items one by one, slower than the scoring itself
+  [ids, `{${rows.map((r) => r.p).join(',')}}`, `{${rows.map((r) => r.base).join(',')}}`, `{${rows.map((r, i) => (moved[i] ? r.p : charted.get(r.id))).join(',')}}`,
+    `{${moved.map((m) => (m ? 't' : 'f')).join(',')}}`, JSON.stringify(rows.map((r) => r.reasons)),
+    now, kind, `{${dequeue.map((d) => d[0]).join(',')}}`, `{${dequeue.map((d) => d[1]).join(',')}}`]);
 }
 
 /**

@@ -35,6 +35,7 @@ export const documentDownloadedRule = defineSignalRule({
   label: '客户反复下载文档',
   schema: DocumentDownloadedParams,
   check: (f: Pick<ScoreFacts, 'documents'>, p) => {
+    if (!f.documents.length) return null;
     const hits = f.documents
       .filter((d) => d.tags.includes(p.tag) && (!p.stage || d.sharedInStage === p.stage))
       .map((d) => ({ d, n: mostWithin(d.downloads, p.withinDays) }))
