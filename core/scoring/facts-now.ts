@@ -150,21 +150,24 @@ export const DOCUMENTS_SQL = `
     FROM l JOIN attachments a ON a.id = l.attachment_id LEFT JOIN v ON v.link_id = l.id
    ORDER BY l.id`;
 
-// as facts.ts's DECISION_MAKER_SQL, per customer (it depends on nothing else of the deal)
+// as facts.ts's DECISION_MAKER_SQL, per customer (it depends on nothing else of the deal); the customer's
+// deciders are looked up for the accepted reports and evidenced visits alone — gathering the deciders of
+// every customer first read the whole contacts table per batch, most often for no report at all
 export const DECISION_MAKER_SQL = `
   WITH cust AS (SELECT DISTINCT unnest($1::bigint[]) AS customer_id),
-  deciders AS (SELECT k.customer_id, k.id FROM contacts k JOIN cust USING (customer_id) WHERE k.buying_role = 'decider'),
   met AS (
     SELECT a.customer_id, s.created_at AS at
       FROM cust JOIN actions a USING (customer_id) JOIN submissions s ON s.action_id = a.id
      WHERE s.outcome = 'accepted' AND s.created_at <= $2
        AND (s.payload->'fields'->>'decisionRole' LIKE '决策%'
-            OR EXISTS (SELECT 1 FROM deciders k WHERE k.customer_id = a.customer_id AND s.payload->'fields'->>'decisionContactId' = k.id::text))
+            OR EXISTS (SELECT 1 FROM contacts k WHERE k.customer_id = a.customer_id AND k.buying_role = 'decider'
+                          AND s.payload->'fields'->>'decisionContactId' = k.id::text))
     UNION ALL
     SELECT f.customer_id, f.at
       FROM cust JOIN followups f USING (customer_id)
      WHERE f.at <= $2 AND f.channel IN ('visit', 'meeting') AND f.has_evidence
-       AND EXISTS (SELECT 1 FROM deciders k WHERE k.customer_id = f.customer_id AND f.payload->'contactIds' @> to_jsonb(k.id)))
+       AND EXISTS (SELECT 1 FROM contacts k WHERE k.customer_id = f.customer_id AND k.buying_role = 'decider'
+                     AND f.payload->'contactIds' @> to_jsonb(k.id)))
   SELECT customer_id, ${ms('max(at)')} AS at_ms FROM met GROUP BY customer_id`;
 
 // as facts.ts's INPUTS_SQL, one query per family
