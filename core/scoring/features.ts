@@ -14,7 +14,7 @@ import { BUYING_ROLES } from '../flow/buying-centre.js';
 import { DAY_MS } from '../flow/time.js';
 import { PROCUREMENT_STAGE_LABELS, PROCUREMENT_STAGES } from '../profile/procurement.js';
 import type { ScoreFacts } from './facts.js';
-import { fireSignals } from './prior-model.js';
+import { fireSignals, type FiredSignal } from './prior-model.js';
 import type { SignalSettings } from './signals.setting.js';
 
 export type FactorKey = 'stage' | 'documents' | 'decisionMaker' | 'legalReview' | 'silence' | 'dwell' | 'followups'
@@ -76,8 +76,8 @@ export const FEATURES: readonly Feature[] = [
 /** The intercept's prior: the first stage's base chance, weakly held. */
 export const interceptPrior = (s: SignalSettings) => ({ mean: logit(s.firstStagePercent / 100), strength: 0.01 });
 
-export function featureVector(f: ScoreFacts, s: SignalSettings): number[] {
-  const fired = new Set(fireSignals(f, s).map((x) => x.kind));
+export function featureVector(f: ScoreFacts, s: SignalSettings, signals: readonly FiredSignal[] = fireSignals(f, s)): number[] {
+  const fired = new Set(signals.map((x) => x.kind));
   return FEATURES.map((feat) => feat.value(f, fired));
 }
 

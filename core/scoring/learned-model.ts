@@ -9,7 +9,7 @@
 import type { ScoreFacts } from './facts.js';
 import { FACTOR_TEXT, FEATURES, featureVector, type FactorKey } from './features.js';
 import { linearPredictor } from './logistic.js';
-import { ppText, type Reason, type ScoreResult } from './prior-model.js';
+import { ppText, type FiredSignal, type Reason, type ScoreResult } from './prior-model.js';
 import type { SignalSettings } from './signals.setting.js';
 
 export interface LearnedModel {
@@ -25,8 +25,9 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 /** Effects under half a point are not worth a line. */
 const SHOWN_PP = 0.5;
 
-export function learnedScore(model: LearnedModel, facts: ScoreFacts, settings: SignalSettings): ScoreResult {
-  const x = featureVector(facts, settings);
+/** `fired`: the deal's signals when the caller has them already (the nightly scoring pushes them too). */
+export function learnedScore(model: LearnedModel, facts: ScoreFacts, settings: SignalSettings, fired?: readonly FiredSignal[]): ScoreResult {
+  const x = featureVector(facts, settings, fired);
   const z = linearPredictor(model.beta, x);
   const probability = sigmoid(z);
   const share = new Map<FactorKey, number>();

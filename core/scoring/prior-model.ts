@@ -65,8 +65,9 @@ export function combine(base: number, signals: readonly FiredSignal[]): ScoreRes
   return { probability, base, reasons };
 }
 
-export function priorScore(facts: ScoreFacts, settings: SignalSettings): ScoreResult {
-  return combine(stageBase(settings, facts.stageIndex, facts.stageCount), fireSignals(facts, settings));
+/** `fired`: the deal's signals when the caller has them already (the nightly scoring pushes them too). */
+export function priorScore(facts: ScoreFacts, settings: SignalSettings, fired = fireSignals(facts, settings)): ScoreResult {
+  return combine(stageBase(settings, facts.stageIndex, facts.stageCount), fired);
 }
 
 /** '+9 个百分点', '-3 个百分点', '+不到1个百分点'. */

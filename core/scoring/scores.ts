@@ -92,26 +92,33 @@ export async function scoreOpportunities(db: Db, ids: readonly number[], now: Da
 async function scoreInBatches(db: Db, ids: readonly number[] | 'all open', now: Date, opts: ScoreOptions, each?: (id: number, s: ScoreResult) => void): Promise<number> {
   const settings = await readSetting(db, signalSettings);
   const model = await loadActiveModel(db);
-  const score = model ? (f: ScoreFacts) => learnedScore(model, f, settings) : (f: ScoreFacts) => priorScore(f, settings);
+  const score = model
+    ? (f: ScoreFacts, fired?: FiredSignal[]) => learnedScore(model, f, settings, fired)
+    : (f: ScoreFacts, fired?: FiredSignal[]) => priorScore(f, settings, fired);
   const kind = model ? 'learned' : 'prior';
   // each queued deal's place in the queue as it stands before its facts are read
   const { rows } = await db.query(`SELECT o.id, q.seq FROM opportunities o LEFT JOIN score_queue q ON q.opportunity_id = o.id
     WHERE ${ids === 'all open' ? '' : 'o.id = ANY($1::bigint[]) AND '}o.status = 'open' ORDER BY o.id`, ids === 'all open' ? [] : [`{${ids.join(',')}}`]);
   const open = rows.map((r) => Number(r.id));
   const queued = new Map(rows.filter((r) => r.seq !== null).map((r) => [Number(r.id), r.seq as string]));
+  // the signals are fired once per deal, for its score and for onSignals alike
+  type Fired = Array<{ opportunityId: number; signals: FiredSignal[] }>;
   const scoreFacts = async (facts: Map<number, ScoreFacts>) => {
     const rows: StoredScore[] = [];
+    const fired: Fired = [];
     for (const f of facts.values()) {
-      const s = score(f);
+      const signals = opts.onSignals ? fireSignals(f, settings) : undefined;
+      if (signals) fired.push({ opportunityId: f.opportunityId, signals });
+      const s = score(f, signals);
       each?.(f.opportunityId, s);
       rows.push({ id: f.opportunityId, p: s.probability, base: s.base, reasons: s.reasons });
       if (rows.length % SCORED_PER_TURN === 0) await setImmediate();
     }
-    return rows;
+    return { rows, fired };
   };
-  const store = async (ids: number[], facts: Map<number, ScoreFacts>, rows: StoredScore[]) => {
+  const store = async (ids: number[], { rows, fired }: { rows: StoredScore[]; fired: Fired }) => {
     await storeScores(db, rows, kind, now, ids.filter((id) => queued.has(id)).map((id) => [id, queued.get(id)!]));
-    if (opts.onSignals) await opts.onSignals(db, [...facts.values()].map((f) => ({ opportunityId: f.opportunityId, signals: fireSignals(f, settings) })), now);
+    if (opts.onSignals) await opts.onSignals(db, fired, now);
   };
   // once before the batches, which would otherwise refresh stale norms side by side
   await refreshStageNorms(db, now);
@@ -128,11 +135,11 @@ async function scoreInBatches(db: Db, ids: readonly number[] | 'all open', now: 
     if (pooled && i + 1 < batches.length) reading = awaitedLater(readFactRows(db, batches[i + 1], now));
     const facts = await factsFromRows(db, read, now);
     scored += facts.size;
-    const rows = await scoreFacts(facts);
+    const scores = await scoreFacts(facts);
     // two batches stored side by side at most (each store is one statement, on one of the database's
     // cores), so that the rows of at most four batches are held at once
     if (storing.length === STORED_SIDE_BY_SIDE) await storing.shift();
-    storing.push(awaitedLater(store(batches[i], facts, rows)));
+    storing.push(awaitedLater(store(batches[i], scores)));
     if (!pooled) {
       await storing.shift();
       if (i + 1 < batches.length) reading = readFactRows(db, batches[i + 1], now);
