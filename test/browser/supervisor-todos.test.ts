@@ -132,11 +132,15 @@ describe('H5 supervisor to-dos (browser, 390×844)', function () {
     const { ctx, page, errors } = await as('mgr.li');
     await page.goto('/todos');
     await page.locator('[data-todo-id]').first().waitFor();
-    await page.locator('[data-kind-filter="submission_rejected"]').click();
-    await page.waitForURL(/kind=submission_rejected/);
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-todo-kind]')].every((e) => e.getAttribute('data-todo-kind') === 'submission_rejected'));
     const expected = (await s.pool.query(
       `SELECT count(*)::int AS n FROM supervisor_todos WHERE kind = 'submission_rejected' AND done_at IS NULL`)).rows[0].n;
+    await page.locator('[data-kind-filter="submission_rejected"]').click();
+    await page.waitForURL(/kind=submission_rejected/);
+    // an empty list passes "every item is a rejection" while the filtered page loads: wait for the rows themselves
+    await page.waitForFunction(() => {
+      const kinds = [...document.querySelectorAll('[data-todo-kind]')].map((e) => e.getAttribute('data-todo-kind'));
+      return kinds.length > 0 && kinds.every((k) => k === 'submission_rejected');
+    });
     expect(await page.locator('[data-todo-kind]').count()).to.equal(expected);
     await snap(page, 'todos', 'filtered-rejected');
 
