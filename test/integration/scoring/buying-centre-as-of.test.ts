@@ -6,6 +6,7 @@ import { freshDatabase } from '../../support/database.js';
 import { startTestApi, type TestApi } from '../../support/api-harness.js';
 import { cameraPhoto } from '../../browser/support/suite.js';
 import { tempDataDir, upload } from '../attachments/support/http.js';
+import { shanghaiDate } from '../../../core/flow/time.js';
 
 /**
  * Training replays each closed deal as it stood (core/scoring/facts.ts): the buying centre is read
@@ -55,7 +56,7 @@ describe('the buying centre as it stood at a moment (scoring replays, training)'
     const customer = ok(await api.call('POST', '/api/customers', { as: 'rep.zhao', body: { name: '人员变动的超市', type: 'ka' } }), 'customer');
     const buyer = ok(await api.call('POST', '/api/contacts', { as: 'rep.zhao', body: { customerId: customer.id, name: '周经理', buyingRole: 'buyer' } }), 'buyer');
     const deal = ok(await api.call('POST', '/api/opportunities', { as: 'rep.zhao', body: { name: '人员变动·货架', customerId: customer.id, amount: 20_000 } }), 'deal');
-    ok(await api.call('POST', '/api/contact-events', { as: 'rep.zhao', body: { kind: 'left', contactId: buyer.id, occurredOn: new Date().toISOString().slice(0, 10) } }), 'left');
+    ok(await api.call('POST', '/api/contact-events', { as: 'rep.zhao', body: { kind: 'left', contactId: buyer.id, occurredOn: shanghaiDate(new Date()) } }), 'left');
     const { rows: [e] } = await pool.query(`SELECT recorded_at FROM contact_events WHERE contact_id = $1 AND kind = 'left'`, [buyer.id]);
     const before = (await loadScoreFactsAt(pool, [{ id: deal.id, asOf: new Date(e.recorded_at.getTime() - 1) }])).get(deal.id)!;
     const after = (await loadScoreFactsAt(pool, [{ id: deal.id, asOf: new Date() }])).get(deal.id)!;
