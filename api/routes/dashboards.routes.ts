@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EXPORT_MAX_ROWS, attachmentHeader } from '../../core/dashboards/export.js';
+import { EXPORT_MAX_ROWS } from '../../core/dashboards/export.js';
 import { METRICS } from '../../core/dashboards/metrics.js';
 import { WeekQuery } from '../../core/dashboards/period.js';
 import { exportMetricRecords, listMetricRecords } from '../../core/dashboards/records.js';
@@ -12,7 +12,7 @@ import { DashboardSettingsSchema } from '../../core/dashboards/settings.js';
 import type { ClusterWeek } from '../../core/obstacles/cluster-week.js';
 import { listTopics, obstacleHeatmap, topicReports } from '../../core/obstacles/heatmap.js';
 import { IdParam } from '../../core/resources/schemas.js';
-import { defineFileRoute } from '../file-route.js';
+import { defineFileRoute, defineTableExportRoutes } from '../file-route.js';
 import { defineRoute, type RouteKit } from '../route-kit.js';
 import { registerHeatmapImageRoutes } from './heatmap-image.routes.js';
 
@@ -54,31 +54,22 @@ function registerDashboardJson(kit: RouteKit): void {
 }
 
 function registerExports(kit: RouteKit): void {
-  for (const format of ['csv', 'xlsx'] as const) {
-    const type = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-    defineFileRoute(kit, {
-      path: `/api/dashboards/{metric}/records.${format}`,
-      operationId: format === 'csv' ? 'exportDashboardRecordsCsv' : 'exportDashboardRecordsXlsx',
-      tags: ['dashboards'],
-      summary: format === 'csv'
-        ? `导出指标明细为 CSV（UTF-8 带 BOM，Excel 可直接打开；中文表头；最多 ${EXPORT_MAX_ROWS} 行）`
-        : `导出指标明细为 Excel（xlsx；中文表头；最多 ${EXPORT_MAX_ROWS} 行）`,
-      params: MetricParams, query: ExportQuery, contentType: type, heavy: true,
-      handler: async (ctx, { actor, params, query, render }) => {
-        const r = await exportMetricRecords(kit.deps.pool, actor, params.metric, query, kit.deps.now(), EXPORT_MAX_ROWS);
-        const name = `${METRICS[params.metric].name.replace(/→/g, '-')}明细_${r.period.from}_${r.period.to}.${format}`;
-        ctx.set('Content-Disposition', attachmentHeader(name));
-        ctx.set('Cache-Control', 'private, no-cache');
-        if (r.truncated) ctx.set('X-Export-Truncated', String(EXPORT_MAX_ROWS));
-        ctx.type = type;
-        const table = {
-          title: METRICS[params.metric].name, columns: r.columns, rows: r.rows,
-          ...(r.truncated ? { note: `仅导出前 ${EXPORT_MAX_ROWS} 行` } : {}),
-        };
-        ctx.body = await render(format === 'csv' ? 'dashboards.records.csv' : 'dashboards.records.xlsx', table);
-      },
-    });
-  }
+  defineTableExportRoutes(kit, {
+    path: (format) => `/api/dashboards/{metric}/records.${format}`,
+    operationId: { csv: 'exportDashboardRecordsCsv', xlsx: 'exportDashboardRecordsXlsx' },
+    tags: ['dashboards'],
+    summary: (format) => format === 'csv'
+      ? `导出指标明细为 CSV（UTF-8 带 BOM，Excel 可直接打开；中文表头；最多 ${EXPORT_MAX_ROWS} 行）`
+      : `导出指标明细为 Excel（xlsx；中文表头；最多 ${EXPORT_MAX_ROWS} 行）`,
+    params: MetricParams, query: ExportQuery, heavy: true,
+    load: async ({ actor, params, query }) => {
+      const r = await exportMetricRecords(kit.deps.pool, actor, params.metric, query, kit.deps.now(), EXPORT_MAX_ROWS);
+      return {
+        filename: `${METRICS[params.metric].name.replace(/→/g, '-')}明细_${r.period.from}_${r.period.to}`,
+        title: METRICS[params.metric].name, columns: r.columns, rows: r.rows, truncatedAt: r.truncated ? EXPORT_MAX_ROWS : null,
+      };
+    },
+  });
 }
 
 const HeatmapQuery = z.object({ week: WeekQuery.optional(), departmentId: IdParam.optional() }).strict();
