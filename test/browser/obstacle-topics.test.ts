@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { phone, signIn, snap, watchErrors } from './support/browser.js';
+import { signedInPhone, snap } from './support/browser.js';
 import { customerNamed, startBrowserSuite, type BrowserSuite } from './support/suite.js';
 
 /**
@@ -17,10 +17,7 @@ describe('obstacle topics said in other words (browser, 390×844)', function () 
   after(() => s?.close());
 
   it('lets an admin add a phrasing to a topic, previewed as where it goes, and a rep\'s follow-up shows the topics its 小结 names', async () => {
-    const admin = await phone(s.browser, { baseURL: s.api.baseUrl });
-    await signIn(admin, 'admin.lin');
-    const page = await admin.newPage();
-    const errors = watchErrors(page);
+    const { ctx: admin, page, errors } = await signedInPhone(s.browser, { baseURL: s.api.baseUrl }, 'admin.lin');
     await page.goto('/settings');
     await page.locator('[data-setting="keywords.topic-phrasings"]').click();
     const price = page.locator('[data-field="topics.0.phrasings"]');
@@ -39,10 +36,7 @@ describe('obstacle topics said in other words (browser, 390×844)', function () 
     await admin.close();
 
     const c = await customerNamed(s.pool, '上海嘉禾食品经销有限公司');
-    const rep = await phone(s.browser, { baseURL: s.api.baseUrl });
-    await signIn(rep, 'rep.zhao');
-    const p2 = await rep.newPage();
-    const errors2 = watchErrors(p2);
+    const { ctx: rep, page: p2, errors: errors2 } = await signedInPhone(s.browser, { baseURL: s.api.baseUrl }, 'rep.zhao');
     await p2.goto(`/followup?customerId=${c.id}`);
     await p2.fill('[data-input="summary"]', '老板说这价吃不消；上批货款还拖着没结');
     await p2.getByTestId('submit-followup').click();
