@@ -124,5 +124,7 @@ export async function planWork(ctx: SeedContext, planner: (q: Sql) => string): P
                 WHEN d.story = 'mgr_rejected' THEN ${wt('d.done_idx + 3', 0, 1, 2)} END,
            CASE WHEN d.story = 'mgr_rejected' THEN ${wt('d.done_idx + 1', 0, 1, 3)} END,
            CASE WHEN d.story = 'mgr_rejected' THEN ${wt('d.done_idx + 2', 0, 1, 4)} END
-      FROM d, p`).text, q.values);
+      FROM d, p
+     -- ids drawn in key order: in the plan's order, statistics autovacuum gathered (or a reset kept) would renumber the work
+     ORDER BY d.key`).text, q.values);
 }

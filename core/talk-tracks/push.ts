@@ -99,7 +99,8 @@ export const pushDedupeKey = (packId: number, opportunityId: number) => `talk-tr
 
 /** Records and sends each new (deal, pack) push; a pair pushed before sends nothing. Returns how many were new. */
 export async function pushPacks(db: Db, fired: readonly FiredOnDeal[], packs: readonly PushablePack[], o: { publicUrl: string; now: Date }): Promise<number> {
-  const wanted = packsToPush(fired, packs);
+  // in deal order, whatever order the scoring read its deals in: the pushes and cards are numbered the same every time
+  const wanted = packsToPush(fired, packs).sort((a, b) => a.opportunityId - b.opportunityId || a.packId - b.packId);
   if (!wanted.length) return 0;
   const { rows: deals } = await db.query(`
     SELECT o.id, o.name, o.owner_id, o.stage_code, u.wecom_userid, c.name AS customer_name, c.type AS customer_type

@@ -55,6 +55,8 @@ export const evidenceSamplesSeed = defineSeedModule<{ managerLogin: string | nul
     const deps = { now, publicUrl: ctx.system.config.publicUrl };
     let honestStorefront: Buffer | null = null;
     const memosUsed = new Set<number>();
+    // likewise a 合影 no earlier sample used: the same picture at another customer would rightly be PHOTO_REUSED
+    const meetingsUsed = new Set<string>();
     // the pool's memos as the upload hears them: only those as long as the organisation asks for make an honest report
     const thresholds = await loadEvidenceThresholds(ctx.pool, {});
     const longMemos = new Set<number>();
@@ -95,7 +97,7 @@ export const evidenceSamplesSeed = defineSeedModule<{ managerLogin: string | nul
       for (const a of built.attachments) {
         const kind = `${a.kind}:${a.tags.join(',')}`;
         seen.set(kind, (seen.get(kind) ?? 0) + 1);
-        let data = a.kind === 'voice' ? pool.voice(memo).data : evidenceFile(pool, work, a, pick, true, built, `${kind}:${seen.get(kind)}`).data;
+        let data = a.kind === 'voice' ? pool.voice(memo).data : evidenceFile(pool, work, a, pick, true, built, `${kind}:${seen.get(kind)}`, meetingsUsed).data;
         const storefront = a.kind === 'photo' && a.source === 'storefront';
         if (storefront && sample === 'honest') honestStorefront = data;
         if (storefront && sample === 'forwarded_colleague_photo' && honestStorefront) {

@@ -223,16 +223,20 @@ function prerequisitesAt(rows: any[], w: Work, at: Date): PrerequisiteAction[] {
     .map(({ r, status }) => ({ actionId: Number(r.id), definitionCode: r.def_code, status }));
 }
 
-/** The file a planned attachment is: a pool file, photos stamped with the EXIF a phone at the check-in writes. */
+/**
+ * The file a planned attachment is: a pool file, photos stamped with the EXIF a phone at the check-in writes.
+ * `meetingsTaken` (pool files' sha256): 合影 pictures other reports have used, passed over and the one chosen added.
+ */
 export function evidenceFile(pool: EvidencePool, w: Pick<Work, 'id' | 'customer_id' | 'c_name' | 'c_type' | 'assignee_id'>, a: BuiltReport['attachments'][number], pick: (s: number) => number, stamp: boolean,
-  built: BuiltReport, shot: string): PoolFile {
+  built: BuiltReport, shot: string, meetingsTaken?: Set<string>): PoolFile {
   if (a.kind === 'voice') {
     // the memo the builder transcribed: the same pick among the same list
     const list = VOICES_BY_TYPE[w.c_type] ?? [0];
     return pool.voice(list[Math.floor(pick(60) * list.length)]);
   }
   if (a.kind === 'document') return pool.document(a.tags[0] ?? '会议纪要');
-  const base = a.source === 'meeting' ? pool.meeting(w.customer_id + Math.floor(pick(80) * 3)) : pool.storefront(w.c_name, w.c_type as never, w.customer_id);
+  const base = a.source === 'meeting' ? meetingPhoto(pool, w.customer_id + Math.floor(pick(80) * 3), meetingsTaken)
+    : pool.storefront(w.c_name, w.c_type as never, w.customer_id);
   if (!stamp || !a.capturedAt) return base;
   const where = built.checkIn
     ? (built.checkIn.coordSystem === 'gcj02' ? gcj02ToWgs84(built.checkIn.lat, built.checkIn.lng) : built.checkIn)
@@ -243,6 +247,18 @@ export function evidenceFile(pool: EvidencePool, w: Pick<Work, 'id' | 'customer_
   });
   const wall = shanghaiWall(a.capturedAt).toISOString().replace(/[-:T]/g, '').slice(0, 15);
   return { data, sha256: sha(data), filename: `IMG_${wall.slice(0, 8)}_${wall.slice(8, 14)}.jpg` };
+}
+
+/** The pool's `n`th 合影, or the next one none of `taken` is (the `n`th when every one is). */
+function meetingPhoto(pool: EvidencePool, n: number, taken?: Set<string>): PoolFile {
+  const first = pool.meeting(n);
+  let f = first;
+  for (let i = 1; taken?.has(f.sha256); i++) {
+    f = pool.meeting(n + i);
+    if (f.sha256 === first.sha256) break;
+  }
+  taken?.add(f.sha256);
+  return f;
 }
 
 function sha(data: Buffer): string {

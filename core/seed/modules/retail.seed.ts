@@ -64,6 +64,7 @@ export async function seedRetailNetwork(pool: pg.Pool, repIds: readonly number[]
     SELECT c.id, 'MD' || lpad(c.id::text, 6, '0'), coalesce((SELECT p FROM unnest($2::text[]) p WHERE c.name LIKE p || '%' ORDER BY length(p) DESC LIMIT 1), '社区便利'),
            CASE WHEN c.name LIKE '%社区店' THEN '社区店' ELSE '便利店' END, c.department_id
       FROM customers c WHERE c.type = 'store' AND c.status = 'active' AND c.owner_id = ANY($1::bigint[])
+     ORDER BY c.id
     ON CONFLICT DO NOTHING`, [repIds, DEMO_CHAINS]);
   const ranked = `SELECT s.customer_id AS id, c.name, c.department_id, o.manager_id, row_number() OVER (ORDER BY s.customer_id) AS r
                     FROM retail_stores s JOIN customers c ON c.id = s.customer_id JOIN users o ON o.id = c.owner_id`;
@@ -74,7 +75,7 @@ export async function seedRetailNetwork(pool: pg.Pool, repIds: readonly number[]
     ON CONFLICT (wecom_userid) DO NOTHING`, [CLERK_NAMES]);
   await pool.query(`
     INSERT INTO retail_clerks (user_id, store_id)
-    SELECT u.id, s.id FROM (${ranked}) s JOIN users u ON u.wecom_userid = 'clerk.' || s.r ON CONFLICT DO NOTHING`);
+    SELECT u.id, s.id FROM (${ranked}) s JOIN users u ON u.wecom_userid = 'clerk.' || s.r ORDER BY s.r ON CONFLICT DO NOTHING`);
   // one inspector per city of a region: a day's route that crosses cities (上海 → 南京, 270 km) is no route
   const groups = `SELECT g.region_id, g.city, d.name AS region, row_number() OVER (ORDER BY g.region_id, g.n DESC, g.city) AS r,
                          (SELECT m.id FROM users m WHERE m.department_id = d.id AND m.role = 'manager' AND m.active ORDER BY m.id LIMIT 1) AS manager_id
@@ -90,15 +91,18 @@ export async function seedRetailNetwork(pool: pg.Pool, repIds: readonly number[]
     INSERT INTO retail_inspector_stores (inspector_id, store_id)
     SELECT u.id, s.customer_id FROM (${groups}) g JOIN users u ON u.wecom_userid = 'inspector.' || g.r
       JOIN retail_stores s ON s.region_id = g.region_id JOIN customers c ON c.id = s.customer_id AND ${CITY} IS NOT DISTINCT FROM g.city
+     ORDER BY g.r, s.customer_id
     ON CONFLICT DO NOTHING`);
   const products = await pool.query(`
     INSERT INTO retail_products (sku, barcode, name, category, launch_date)
     SELECT p->>'sku', p->>'barcode', p->>'name', p->>'category', $2::date - (p->>'daysAgo')::int
-      FROM jsonb_array_elements($1::jsonb) p ON CONFLICT DO NOTHING`, [JSON.stringify(DEMO_PRODUCTS), today]);
+      FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY x(p, i) ORDER BY x.i ON CONFLICT DO NOTHING`, [JSON.stringify(DEMO_PRODUCTS), today]);
+  // every INSERT … SELECT here in a stated order: ids follow it, not whichever plan the table statistics of the day pick
   const positions = await pool.query(`
     INSERT INTO retail_shelf_positions (store_id, code, label)
-    SELECT s.customer_id, 'SH' || lpad(s.customer_id::text, 6, '0') || '-' || (x->>'suffix'), x->>'label'
-      FROM retail_stores s CROSS JOIN jsonb_array_elements($1::jsonb) x ON CONFLICT DO NOTHING`, [JSON.stringify(SHELF_SLOTS)]);
+    SELECT s.customer_id, 'SH' || lpad(s.customer_id::text, 6, '0') || '-' || (x.slot->>'suffix'), x.slot->>'label'
+      FROM retail_stores s CROSS JOIN jsonb_array_elements($1::jsonb) WITH ORDINALITY x(slot, i)
+     ORDER BY s.customer_id, x.i ON CONFLICT DO NOTHING`, [JSON.stringify(SHELF_SLOTS)]);
   return {
     retail_stores: stores.rowCount ?? 0, clerks: clerks.rowCount ?? 0, inspectors: inspectors.rowCount ?? 0,
     retail_products: products.rowCount ?? 0, retail_shelf_positions: positions.rowCount ?? 0,

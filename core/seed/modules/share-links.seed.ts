@@ -60,6 +60,7 @@ export const shareLinksSeed = defineSeedModule<{ share: number }>({
           CROSS JOIN LATERAL (SELECT kd.kind, o.at + (least(o.closed_at, $3::timestamptz, o.at + interval '14 days') - o.at)
                    * ${unit(`o.link_id * 16 + j * 2 + (kd.kind = 'download')::int`, s, 606)} AS at) x
          WHERE EXISTS (SELECT 1 FROM l WHERE l.id = o.link_id)
+         ORDER BY o.link_id, kd.kind DESC, j
         RETURNING link_id, at)
       SELECT (SELECT count(*) FROM l)::int AS links, (SELECT count(*) FROM v)::int AS opens,
              (SELECT count(*) FROM a)::int AS attachments`,

@@ -126,11 +126,13 @@ export const talkTrackReadsSeed = defineSeedModule<{ enabled: boolean }>({
         INSERT INTO talk_track_opens (pack_id, user_id, opportunity_id, via, at)
         SELECT s.pack_id, s.user_id, s.opportunity_id, 'card', least($2::timestamptz, s.pushed_at + interval '1 hour' * (1 + ${pick('s.id', s, 701, 5)}))
           FROM talk_track_pushes s WHERE ${unit('s.id', s, 700)} < 0.8 OR s.opportunity_id = ANY($1::bigint[])
+         ORDER BY s.id
         RETURNING pack_id, user_id, opportunity_id, at),
       helped AS (
         INSERT INTO talk_track_helped (pack_id, user_id, opportunity_id, at)
         SELECT pack_id, user_id, opportunity_id, least($2::timestamptz, at + interval '2 days') FROM opened
          WHERE ${unit('pack_id * 100003 + opportunity_id', s, 702)} < 0.5 AND NOT opportunity_id = ANY($1::bigint[])
+         ORDER BY at, pack_id, opportunity_id
         RETURNING 1),
       -- reps reading packs in the app during the last two weeks
       browsed AS (
@@ -138,10 +140,12 @@ export const talkTrackReadsSeed = defineSeedModule<{ enabled: boolean }>({
         SELECT p.id, u.id, 'app', $2::timestamptz - interval '1 minute' * (30 + ${pick('p.id * 31 + u.id', s, 703, 20000)})
           FROM talk_track_packs p CROSS JOIN users u
          WHERE u.id = ANY($3::bigint[]) AND ${unit('p.id * 31 + u.id', s, 704)} < 0.4
+         ORDER BY p.id, u.id
         RETURNING pack_id, user_id, at),
       liked AS (
         INSERT INTO talk_track_helped (pack_id, user_id, at)
         SELECT pack_id, user_id, at + interval '10 minutes' FROM browsed WHERE ${unit('pack_id * 31 + user_id', s, 705)} < 0.5
+         ORDER BY pack_id, user_id
         ON CONFLICT DO NOTHING RETURNING 1)
       SELECT (SELECT count(*) FROM opened)::int + (SELECT count(*) FROM browsed)::int AS opens,
              (SELECT count(*) FROM helped)::int + (SELECT count(*) FROM liked)::int AS helped`, [deals, now, ctx.scope.repIds]);
@@ -179,7 +183,8 @@ async function fireWarrantyRule(ctx: Parameters<typeof talkTrackReadsSeed.run>[0
       INSERT INTO share_opens (link_id, kind, at, last_at, fingerprint, ip_prefix)
       SELECT o.link_id, x.kind, $2::timestamptz - x.ago, $2::timestamptz - x.ago, substr(md5(o.link_id || x.kind || x.ago::text), 1, 16), '183.62.17.0/24'
         FROM o CROSS JOIN (VALUES ('open', interval '50 hours'), ('download', interval '49 hours'), ('download', interval '20 hours'), ('download', interval '3 hours')) x(kind, ago)
-       WHERE EXISTS (SELECT 1 FROM l WHERE l.id = o.link_id) RETURNING 1)
+       WHERE EXISTS (SELECT 1 FROM l WHERE l.id = o.link_id)
+       ORDER BY o.link_id, x.ago DESC RETURNING 1)
     SELECT o.id FROM o WHERE (SELECT count(*) FROM v) > 0 ORDER BY o.id`,
   [ctx.scope.repIds, ctx.window.now, doc.sha256, doc.data.length]);
   return rows.map((r) => Number(r.id));
