@@ -60,8 +60,23 @@ export function databaseUser(): { uid: number; gid: number } | null {
   }
 }
 
+/**
+ * Asks the system itself, as that user (ACLs and supplementary groups count).
+ * A shell that could not be started at all (EAGAIN under load, a signal) says
+ * nothing about the directory: then the permission bits decide, rather than
+ * refusing to start with a wrong line about "/".
+ */
 function canEnter(dir: string, user: { uid: number; gid: number }): boolean {
-  return spawnSync('/bin/sh', ['-c', 'cd "$1"', 'sh', dir], { uid: user.uid, gid: user.gid, stdio: 'ignore' }).status === 0;
+  const asked = spawnSync('/bin/sh', ['-c', 'cd "$1"', 'sh', dir], { uid: user.uid, gid: user.gid, stdio: 'ignore' });
+  if (asked.error === undefined && asked.status !== null) return asked.status === 0;
+  const st = statSync(dir);
+  return modeLetsEnter(st, user);
+}
+
+/** The search bit that applies to `user`: owner's, else group's, else others'. */
+export function modeLetsEnter(st: { mode: number; uid: number; gid: number }, user: { uid: number; gid: number }): boolean {
+  const bit = st.uid === user.uid ? 0o100 : st.gid === user.gid ? 0o010 : 0o001;
+  return (st.mode & bit) !== 0;
 }
 
 /**
