@@ -144,8 +144,9 @@ export function askWhichContact(t: Turn, actionId: number, person: PersonMention
       : `你说的${mention}是${describe(shown[0])}吗？（回复“是”或“不是”）`);
     return;
   }
+  // numbered from two on: 1 / 第二个 / the name answers either way
   say(t, shown.length === 2
-    ? `${mention}是${describe(shown[0])}还是${describe(shown[1])}？`
+    ? `${mention}是1.${describe(shown[0])}还是2.${describe(shown[1])}？（回复序号或名字）`
     : `${mention}是哪一位？${shown.map((x, i) => `${i + 1}.${describe(x)}`).join(' ')}（回复序号或名字）`);
 }
 

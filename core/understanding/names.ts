@@ -37,7 +37,7 @@ const NOT_NAMES = new Set(`马上 高兴 高价 高端 常规 常用 方面 方�
 明天 今天 后天 下周 上周 这周 本周 下个 上个 一个 两个 一直 已经 还没 没有 不是 就是 可能 应该 需要 希望 金属 温和 安静 程度 关口 关于`.split(/\s+/));
 
 /** What may follow a name: the verb or particle of the sentence it is the subject or object of. */
-const AFTER_NAME = /^(?:天天|每天|平时|经常|主要|一直|日常|上周|上个|上月|昨天|前天|今天|本周|这周|上午|下午|早上|刚才|是|说|的|那|这|在|也|还|都|就|和|跟|对|负|管|调|离|退|接|换|顶|替|继|补|代|取|已|刚|去|升|被|从|现|目|不|很|挺|比|最|要|卡|当|做|来|走|辞|之|手|把|一|了|，|,|。|、|；|;|！|!|？|\?|\s|$|（|\()/;
+const AFTER_NAME = /^(?:拍|签|审|先|牵头|具体|下周|下个|下月|到岗|上任|天天|每天|平时|经常|主要|一直|日常|上周|上个|上月|昨天|前天|今天|本周|这周|上午|下午|早上|刚才|是|说|的|那|这|在|也|还|都|就|和|跟|对|负|管|调|离|退|接|换|顶|替|继|补|代|取|已|刚|去|升|被|从|现|目|不|很|挺|比|最|要|卡|当|做|来|走|辞|之|手|把|一|了|，|,|。|、|；|;|！|!|？|\?|\s|$|（|\()/;
 
 export interface NameInText {
   name: string;
@@ -49,6 +49,9 @@ const HAN = /[\u4e00-\u9fa5]/;
 const BEFORE_NAME = /[得要需靠看是的叫和跟与同找给问替了成来位人说让被由向归对把在那这管理任长监员总师生士科部室办处记书授计有个及过到见约请拜访等经于听讲露诉映示后前才就都边、，,。；;：:\s]/;
 /** Second characters that make a surname character a word, not a name: 任了, 高的. */
 const NOT_GIVEN = /[了的是在着过吗呢吧啊也都就不没很还又再才和与跟对把被让给向从到说要会能可这那个些么们上下里外前后中]/;
+
+/** A newcomer's post said just before: 新来的副院长, 刚调来的骨科主任, 新上任的采购经理. */
+const NEWCOMER_POST = new RegExp(`(新来|刚来|新上任|刚上任|新调来|刚调来|新任|新到)的?[^，,。；;]{0,8}(${HONORIFICS.filter((h) => h.length > 1 && !POLITE_ONLY.has(h)).join('|')}|工程师|负责人)$`);
 
 /**
  * Full names a text states: a known surname and one or two characters, ended
@@ -63,6 +66,7 @@ export function namesIn(text: string): NameInText[] {
     if (NOT_GIVEN.test(text[i + 1] ?? '')) continue;
     // 主任钱进: the 任 ends a title, the name starts after it
     if (HONORIFICS.some((h) => h.length > 1 && i - h.length + 1 >= 0 && text.slice(i - h.length + 1, i + 1) === h)) continue;
+    const before = out.length;
     for (const len of [2, 3]) {
       const name = text.slice(i, i + len);
       if (name.length < len || ![...name].every((c) => HAN.test(c))) break;
@@ -74,6 +78,12 @@ export function namesIn(text: string): NameInText[] {
         i += len - 1;
         break;
       }
+    }
+    // 新来的副院长郑涛…: right after a newcomer's post comes a name, whatever verb follows it
+    const name = text.slice(i, i + 2);
+    if (out.length === before && NEWCOMER_POST.test(text.slice(0, i)) && HAN.test(name[1] ?? '') && !NOT_NAMES.has(name)) {
+      out.push({ name, index: i });
+      i += 1;
     }
   }
   return out;

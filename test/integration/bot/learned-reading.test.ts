@@ -40,7 +40,7 @@ describe('the bot reads what no rule reads through its learned reader', () => {
     const deps = botDepsFor(pool);
     await checkIn(deps);
     const [first, second] = await contactsOfCustomer(pool, '华联超市总部');
-    expect(await say(deps, 'rep.zhao', `${first.name}已经不干这行了`)).to.include('已记录联系人变动');
+    expect(await say(deps, 'rep.zhao', `${first.name}已经转行了`)).to.include('已记录联系人变动');
     const api = await startTestApi({ pool });
     try {
       const saved = await settingsClient(api).save('admin.lin', 'understanding.learned-reader', { confidencePct: 99, marginPct: 20, askFloorPct: 35 });
@@ -49,8 +49,9 @@ describe('the bot reads what no rule reads through its learned reader', () => {
       await api.close();
     }
     // no longer sure enough to record by itself: it asks
-    const asked = await say(deps, 'rep.zhao', `${second.name}已经不干这行了`);
-    expect(asked).to.include('你是想记下联系人变动（离职）吗？');
+    const asked = await say(deps, 'rep.zhao', `${second.name}已经转行了`);
+    // asked, 离职 first (with the runner-up offered beside it when the reader has one)
+    expect(asked).to.match(/^你是想(1\.)?记下联系人变动（离职）/);
     expect(asked).to.not.include('已记录');
   });
 

