@@ -51,7 +51,7 @@ const BEFORE_NAME = /[得要需靠看是的叫和跟与同找给问替了成来�
 const NOT_GIVEN = /[了的是在着过吗呢吧啊也都就不没很还又再才和与跟对把被让给向从到说要会能可这那个些么们上下里外前后中]/;
 
 /** A newcomer's post said just before: 新来的副院长, 刚调来的骨科主任, 新上任的采购经理. */
-const NEWCOMER_POST = new RegExp(`(新来|刚来|新上任|刚上任|新调来|刚调来|新任|新到)的?[^，,。；;]{0,8}(${HONORIFICS.filter((h) => h.length > 1 && !POLITE_ONLY.has(h)).join('|')}|工程师|负责人)$`);
+const NEWCOMER_POST = new RegExp(`(新来|刚来|新上任|刚上任|新调来|刚调来|新任|新到|新换|刚换)的?[^，,。；;]{0,8}(${HONORIFICS.filter((h) => h.length > 1 && !POLITE_ONLY.has(h)).join('|')}|工程师|负责人)$`);
 
 /**
  * Full names a text states: a known surname and one or two characters, ended
