@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
@@ -22,6 +22,10 @@ export interface GeneratedDemo {
   result: DemoHistoryResult;
 }
 
+// every generation writes ~16 MB of evidence files: left behind, one day of runs kept 13 GB of them and the disk filled under the queue
+const dataDirs: string[] = [];
+process.on('exit', () => { for (const d of dataDirs) rmSync(d, { recursive: true, force: true }); });
+
 /** A new database with the template and the demo organisation installed as of `now`, then its history generated. */
 export async function generateDemo(now: Date, seed?: number): Promise<GeneratedDemo> {
   const { url } = await emptyDatabase();
@@ -29,6 +33,7 @@ export async function generateDemo(now: Date, seed?: number): Promise<GeneratedD
   await migrate(pool, logger);
   await installDefaults(pool, { seedDemo: true, now, logger });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'af-demo-'));
+  dataDirs.push(dataDir);
   const storage = new LocalDiskStorage(path.join(dataDir, 'files'));
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SESSION_SECRET: 'seed-secret-0123456789abcdef' });
   const result = await generateDemoHistory(pool, { now, seed, storage, system: { config, logger } });
