@@ -22,6 +22,8 @@ describe('a gate said as a condition or a prior review', () => {
     // 谁也/谁都 is no question: 刘敏不批谁也没办法 states the gate
     expect(said('刘敏不批谁也没办法')).to.deep.equal(['刘敏:gatekeeper']);
     expect(said('吴秀兰不安排就见不到院长')).to.deep.equal(['吴秀兰:gatekeeper']);
+    expect(said('招标这块刘敏不点头就没法往下走')).to.deep.equal(['刘敏:gatekeeper']);
+    expect(said('刘敏那边没签字钱就出不来')).to.deep.equal(['刘敏:gatekeeper']);
   });
 
   it('reads a review everything must pass first as 把关者, and keeps the reviewed topic as a pain point', () => {
