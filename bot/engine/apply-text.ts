@@ -123,9 +123,13 @@ export async function applySlots(t: Turn, s: Session, slots: ExtractedSlots, tex
 /** "过段时间再去": no day to record, so the day is asked (and the next answer fills the field). */
 function askForDay(t: Turn, vague: NonNullable<ExtractedSlots['vagueDate']>): void {
   const slot = `fields.${vague.key}`;
-  const question = `${vague.label}定在哪天？比如“下周三下午”或“12月20日”。`;
+  const choices = vague.choices ?? [];
+  // 这两天 / 节后: the days it may mean are offered by number, never picked for the rep
+  const question = choices.length
+    ? `${vague.label}定在哪天？${choices.map((c, i) => `${i + 1}.${c.words}（${c.display}）`).join(' ')}，或者直接说哪天。`
+    : `${vague.label}定在哪天？比如“下周三下午”或“12月20日”。`;
   t.convo.state.pendingSlot = slot;
-  t.convo.state.pendingAsk = { slot, question };
+  t.convo.state.pendingAsk = { slot, question, ...(choices.length ? { choices: choices.map((c) => c.words) } : {}) };
   say(t, `“${vague.words}”还不是具体的日子，没有记录。${question}`);
 }
 

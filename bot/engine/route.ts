@@ -101,18 +101,22 @@ async function handleText(t: Turn, raw: string, replayed: boolean): Promise<void
   }
   const st = t.convo.state;
   const p = t.convo.pendingQuestion;
+  // "2" to 定在哪天？1.明天 2.后天: the day numbered is read as if said
+  if (!p) text = chosenDay(st, text) ?? text;
   // the organisation's learned reader as its reps last taught it (answers to its questions, retraining, thresholds)
   await refreshOrgReader(t.db, t.now, t.settingsStamp);
   // intent before slots: "今天有啥任务" is the command even while 下次接触时间 is asked
+  const awaitingYesNo = asksYesNo(p);
   const routed = routeIntent(text, {
-    now: t.now, photoTags: DEFAULT_PHOTO_TAGS, ...(st.pendingSlot ? { pendingSlot: st.pendingSlot } : {}),
-    awaitingYesNo: p?.kind === 'confirm_submit' || p?.kind === 'start_visit' || (p?.kind === 'share_document' && p.step === 'confirm') || (p?.kind === 'which_contact' && p.candidates.length === 1),
+    now: t.now, photoTags: DEFAULT_PHOTO_TAGS, ...(st.pendingSlot ? { pendingSlot: st.pendingSlot } : {}), awaitingYesNo,
   });
   // the learned reader speaks only where no rule did, and after every reader the router does not know (below)
   const learned = routed.best?.learned ?? (routed.choices ? routed.choices[0].learned : undefined);
   const cmd = routed.best?.kind === 'command' ? routed.best.command! : null;
-  // a yes or a no only the learned reader recognised answers the yes/no question as the plain word would
-  const answer = learned === 'yes' ? '是' : learned === 'no' ? '不是' : text;
+  // a yes or a no said in other words (算了吧 to 提交吗: the question is put off, the draft stays), or one only the
+  // learned reader recognised, answers the yes/no question as the plain word would
+  const said = awaitingYesNo && (routed.best?.kind === 'yes' || routed.best?.kind === 'no') ? routed.best.kind : learned;
+  const answer = said === 'yes' ? '是' : said === 'no' ? '不是' : text;
   if (!replayed && (await answerPending(t, answer, learned ? null : cmd))) return;
   // "不对，她是反对的" right after the learned reader's own reading: taught, not only mended
   if (!replayed && routed.best?.kind === 'correction' && (await correctLearnedReading(t, text, applyReading(t)))) return;
@@ -171,6 +175,14 @@ async function answerByVoice(t: Turn, words: string, s: Session): Promise<void> 
   const { transcript: _kept, ...slots } = u.slots;
   if (u.changes.length > 0 && !slots.role) delete slots.person;
   if (!(await applySlots(t, s, slots, words))) await reportProgress(t, s);
+}
+
+/** The words of the day a rep picked by number from the days a loose time may mean (apply-text's askForDay). */
+function chosenDay(st: Turn['convo']['state'], text: string): string | null {
+  const ask = st.pendingAsk;
+  if (!ask?.choices || ask.slot !== st.pendingSlot) return null;
+  const i = ordinalIn(text);
+  return i !== null && i >= 1 && i <= ask.choices.length ? ask.choices[i - 1] : null;
 }
 
 /** Commands that only show something: the question they interrupted is asked again after them. */
@@ -260,6 +272,16 @@ function pendingRole(p: WhichContact & { contactRole?: string; roleLabel?: strin
   const legacy = LEGACY_ROLE_CODES[p.contactRole ?? ''];
   return { label: p.roleLabel ?? null, role: legacy?.role ?? 'influencer', phrase: p.mention,
     ...(legacy?.attitude ? { attitude: legacy.attitude } : {}), ...(legacy?.isCoach ? { isCoach: true } : {}) };
+}
+
+/** The questions answered 是 or 不是 (确认提交吗？ 要新建这个联系人吗？ 是王建国吗？). */
+function asksYesNo(p: PendingQuestion | null | undefined): boolean {
+  switch (p?.kind) {
+    case 'confirm_submit': case 'start_visit': case 'create_contact': case 'daily_confirm': return true;
+    case 'share_document': return p.step === 'confirm';
+    case 'which_contact': return p.candidates.length === 1;
+    default: return false;
+  }
 }
 
 async function answerPending(t: Turn, text: string, cmd: Command | null): Promise<boolean> {

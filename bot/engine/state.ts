@@ -56,7 +56,7 @@ export interface ConversationState {
   /** The slot the bot asked about last: a failure target such as 'fields.nextContactAt', 'voice', 'attachments:合影'. */
   pendingSlot?: string;
   /** The question asked for pendingSlot, asked again after a command answered in between ("今天有啥任务"). */
-  pendingAsk?: { slot: string; question: string };
+  pendingAsk?: { slot: string; question: string; choices?: string[] };
   /** The slot filled last, which a correction ("不对，是下周四") replaces. */
   lastFilled?: string;
   /** Newest last; at most UNDO_DEPTH. */

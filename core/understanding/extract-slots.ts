@@ -45,6 +45,14 @@ export interface TopicGuess {
   p: number;
 }
 
+/** A day a vague time may mean, offered as a numbered choice: 这两天 → 明天 / 后天. */
+export interface DayChoice {
+  /** The words that say it (answered by number, read as if said). */
+  words: string;
+  /** '12月10日（周四）' */
+  display: string;
+}
+
 export interface FieldValue {
   key: string;
   label: string;
@@ -64,7 +72,7 @@ export interface ExtractedSlots {
   /** Roles said in the same message of other contacts, each surely identified ("刘伟管采购，王院长拍板"). */
   otherRoles?: RoleStatement[];
   /** A date field answered with no day in it ("过段时间再去"): the day is to be asked, nothing recorded. */
-  vagueDate?: { key: string; label: string; words: string };
+  vagueDate?: { key: string; label: string; words: string; choices?: DayChoice[] };
   /** A role said not to be someone's, nobody named instead ("拍板的不是刘伟"): who has it is to be asked. */
   deniedRole?: RoleDenial;
   photoTag?: string;
@@ -83,7 +91,7 @@ const DATE_TYPES = new Set(['datetime_future', 'date']);
 const FUTURE_CUE = /再[打去来约见谈聊发送拜跑过]|下次|下回|再约|再去|再来|再见|再谈|再联系|回访|复访|约了|约在|约好|跟进|联系|碰头|见面|过来|过去|安排|计划|打算|预计|准备|到时|之前|前给|提交|报价/;
 const PAST_MARK = /了|过$/;
 /** A time to come with no day in it: asked, never taken as today. 过两天 / 下个月中旬 are days (zh-datetime). */
-const VAGUE_FUTURE = /过(一)?段时间|过(一)?阵(子)?|过些(日子|天|时候)|改天|改日|回头|近期|最近|这几天|这两天|近几天|有空|晚些时候|晚点|以后|之后|下次|下回/;
+const VAGUE_FUTURE = /(过完|过了)?(春节|国庆|五一|中秋|端午)?(?<![\d几两多一二三四五六七八九十去今明前])(节|年)(后|前|以后|之后|过后)|过完(节|年)|过了(节|年)|过(一)?段时间|过(一)?阵(子)?|过些(日子|天|时候)|改天|改日|回头|近期|最近|这几天|这两天|近几天|有空|晚些时候|晚点|以后|之后|下次|下回/;
 
 export function isFieldSlot(slot: string | undefined, key: string): boolean {
   return slot === `fields.${key}`;
@@ -208,8 +216,25 @@ export function extractSlots(raw: string, ctx: SlotContext): ExtractedSlots {
 function vagueDateOf(ctx: SlotContext, text: string): ExtractedSlots['vagueDate'] {
   const words = VAGUE_FUTURE.exec(text)?.[0];
   const field = words ? dateFieldFor(ctx, text, false) : undefined;
-  if (!words || !field || !(isFieldSlot(ctx.pendingSlot, field.key) || FUTURE_CUE.test(text))) return undefined;
-  return { key: field.key, label: field.label, words };
+  // the loose words are no plan by themselves: 下次招标要等明年 is about the tender, 节后再去 is a visit
+  if (!words || !field || !(isFieldSlot(ctx.pendingSlot, field.key) || FUTURE_CUE.test(text.replace(words, '')))) return undefined;
+  const choices = dayChoices(words, ctx.now);
+  return { key: field.key, label: field.label, words, ...(choices.length ? { choices } : {}) };
+}
+
+/** The days a span said loosely may mean (这两天, 节后): offered to choose from, never picked. */
+const SPAN_CHOICES: Array<[RegExp, string[]]> = [
+  [/这两天|近两天|这一两天/, ['明天', '后天']],
+  [/这几天|近几天/, ['明天', '后天', '大后天']],
+  [/^(过完|过了)?节(后|以后|之后|过后)$|^过(完|了)节$/, ['元旦后']],
+];
+
+function dayChoices(words: string, now: Date): DayChoice[] {
+  const said = SPAN_CHOICES.find(([re]) => re.test(words))?.[1] ?? [];
+  return said.flatMap((w) => {
+    const d = parseZhDateTime(w, now);
+    return d ? [{ words: w, display: describeZhDateTime(d.at).replace(/\s?\d{2}:\d{2}$/, '') }] : [];
+  });
 }
 
 /** Roles said of other contacts than the statement's, each surely identified, one per contact. */

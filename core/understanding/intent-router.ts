@@ -15,7 +15,7 @@
 import { fixCommandTypos } from './command-typos.js';
 import { detectContactChanges } from './contact-changes.js';
 import { detectAttitude, detectPeople, detectRole, mentionsRole, type ContactRef } from './decision-chain.js';
-import { detectCommand, detectPhotoTag, detectStageMove, isNo, isNoise, isYes, parseCorrection, type Command, type NamedPosition } from './intents.js';
+import { answersNo, detectCommand, detectPhotoTag, detectStageMove, isNo, isNoise, isYes, parseCorrection, type Command, type NamedPosition } from './intents.js';
 import { parseZhDateTime } from './zh-datetime.js';
 import type { AskedContext } from './learned/features.js';
 import { readForOrganisation } from './learned/org-reader.js';
@@ -71,7 +71,7 @@ const COMMAND_NAMES: Record<Command, string> = {
 };
 
 /** Asking to see something, and the days a list may be asked for ("看看明天的待办"). */
-const SHOW = '(看看|看下|看一下|查查|查一下|查看|列一下|列列|列出|打开|显示|给我看看|调出)';
+const SHOW = '(看看|看下|看一下|看一眼|看眼|查查|查下|查一下|查看|列一下|列列|列出|打开|显示|给我看看|调出|瞅瞅|瞅一眼|瞅一下|瞅下|瞧瞧|瞧一眼|瞧一下|瞄一眼|瞄瞄)';
 const DAY = '(今天|今日|明天|后天|昨天|本周|这周|下周|这个月|本月)';
 /** What a rep just said: 刚才那条, 上一条, 刚刚发的, 刚才说的. */
 const RECENT = '(把)?((刚才|刚刚|上一?条|上一步|前一条|最后一条)(说|发|记|写|录)?的?(那一?条|这一?条|那句|消息|内容)?|(那|这)一?条)';
@@ -82,12 +82,16 @@ const DROP = '(就|先)?(不要了|不写了|不交了|不报了|不提交了|�
 
 /** How reps ask for a command in their own words; the exact phrasings are detectCommand's. */
 const COLLOQUIAL: Array<[Command, RegExp]> = [
-  ['my_tasks', new RegExp(`(有|还有|剩)?(啥|什么|哪些|几个|多少|几件)(任务|待办|事儿?|活儿?|要做的|要干的|要跑的|工作|安排|日程|行程|客户要见|客户要跑)|(啥|什么|哪些)(要|需要|该|得)(做|干|跑|跟进|跟|拜访|处理|办)的|(任务|待办|活儿?|安排|日程|行程)(是|有|还有|剩)?(啥|什么|哪些|多少|几个)|(日程|行程|安排|工作)(是)?(怎么|如何)(安排|排)|(要|该|得)(去|干|做|跑|拜访|见)(啥|什么|哪些|哪几家|哪几个|哪|几家|嘛|点啥|谁)|^(去|跑)(哪几家|哪些家|哪些客户|哪儿|哪里)$|^${SHOW}?(我的)?(今天的?)?(任务|待办)(列表|清单)?$|^${SHOW}(我)?(${DAY}的?)?(任务|待办|事项)(列表|清单)?$|我的(任务|待办|活儿?)`)],
+  // deals counted or not followed up ("还有多少单没跟", "手头还有几单"): the deals, before 还有多少… reads as the work
+  ['my_deals', /(多少|几)(个)?(单|单子|商机|项目)(还)?(没|没有|要|需要|得|该)(跟|跟进|推|动|联系)|(手上|手头|手里)(还)?(有)?(几|多少)(个)?单/],
+  // the day's work with no object ("今天干啥", "我手上还有啥"): asking what to do, not saying when
+  ['my_tasks', /^(今天|今儿个?|今日|明天|明儿|这周|本周|下午|上午)?(我)?(都)?(要|该|得|还)?(干|做|忙|跑|弄)(点)?(啥|什么|嘛|哪些|哪儿|哪)$|^(我)?(手上|手头|手里)(还)?(有|剩)?(啥|什么|哪些)(活儿?|事儿?|任务)?$/],
+  ['my_tasks', new RegExp(`(有|还有|剩)?(啥|什么|哪些|几个|多少|几件)(任务|待办|事儿?|活儿?|要做的|要干的|要跑的|工作|安排|日程|行程|客户要见|客户要跑)|(啥|什么|哪些)(要|需要|该|得)(做|干|跑|跟进|跟|拜访|处理|办)的|(任务|待办|活儿?|安排|日程|行程)(是|有|还有|剩)?(啥|什么|哪些|多少|几个)|(日程|行程|安排|工作)(是)?(怎么|如何)(安排|排)|(要|该|得)(去|干|做|跑|拜访|见)(啥|什么|哪些|哪几家|哪几个|哪|几家|嘛|点啥|谁)|^(去|跑)(哪几家|哪些家|哪些客户|哪儿|哪里)$|^${SHOW}?(我的)?((今天|今日)的?)?(任务|待办)(列表|清单)?$|^${SHOW}(我)?(${DAY}的?)?(任务|待办|事项)(列表|清单)?$|我的(任务|待办|活儿?)`)],
   ['my_deals', new RegExp(`${SHOW}?我的(单子|商机|项目|机会)|^${SHOW}(我)?(${DAY}的?|跟进中的?|在跟的?)?(单子|商机)(列表|清单)?$|(手上|手里|手头)(有)?的?(哪些|几个|多少|啥)?(单子|商机|项目)|(单子|商机)(有)?(哪些|几个|多少)|(有|在跟)(哪些|几个|多少|啥)(单子|商机)|(商机|单子)(列表|清单|进展)$`)],
-  ['today_visits', /(今天|今日)(都)?(拜访|跑|见)了?(哪些|几家|多少|啥|几个)|(今天|今日)(都)?(干|做)了(啥|什么|哪些)|(今天|今日)的?拜访(情况|记录|列表)|(今天|今日)(去|跑)了(哪些|哪几家|几家|多少家)/],
+  ['today_visits', /(今天|今日)(都)?(拜访|跑|见)了?(哪些|几家|多少|啥|几个|谁)|(今天|今日)(都)?(干|做)了(啥|什么|哪些)|(今天|今日)的?拜访(情况|记录|列表)|(今天|今日)(去|跑)了(哪些|哪几家|几家|多少家)/],
   // a command verb and its object make a command, whatever day is named between them ("帮我生成今天的日报")
-  ['daily_report', new RegExp(`(写|填|交|提交|弄|搞|出|补|生成|整理|做|汇总|发)(一?个|一下|一份|下)?(${DAY}的?)?日报|把(${DAY}的?)?日报(写|填|交|提交|弄|搞|生成)|日报(怎么写|怎么弄|怎么填|怎么交|帮我写|写一下|还没写|该交了)|^(今天的?)?日报$`)],
-  ['help', /^怎么(操作|使用)$|(你|这个|机器人)?(都)?(能|会|可以)(做|干|帮我干|帮我做)(啥|什么|哪些|嘛)|^(你|机器人)(都)?(能|会|可以)(做|干)$|怎么用|有(什么|啥|哪些)功能|使用说明/],
+  ['daily_report', new RegExp(`(写|填|交|提交|弄|搞|出|补|生成|整理|整|做|汇总|发)(一?个|一下|一份|下)?(${DAY}的?)?日报|把(${DAY}的?)?日报(写|填|交|提交|弄|搞|生成)|日报(怎么写|怎么弄|怎么填|怎么交|帮我写|写一下|还没写|该交了)|^(今天的?)?日报$`)],
+  ['help', /^(怎么|咋)(操作|使用|用|弄)$|(你|这个|机器人)?(都)?(能|会|可以)(做|干|帮我干|帮我做)(啥|什么|哪些|嘛)|^(你|机器人)(都)?(能|会|可以)(做|干)$|怎么用|有(什么|啥|哪些)功能|使用说明/],
   ['status', /(还差|还缺|缺了?|差了?)(点|些)?(啥|什么|哪些|几样|几项)|还有(什么|啥|哪些)(没填|没写|没交|没拍|要填|要补)|(报告|这份)(还)?(差|缺)(什么|啥)/],
   ['undo', new RegExp(`^${RECENT}${UNDO_VERB}(掉)?$|^${UNDO_VERB}(掉)?${RECENT}$|^撤(回|销|掉)?$`)],
   ['skip', /^(这个|这项|这一项|这里|这块|这条|那个)?(就)?(先|暂时|暂且|可以)?(不填|跳过|略过|空着|留空|放着|不用填)(了)?$|^(回头|稍后|晚点|以后|后面|等会儿?)(再)?(填|补)$|^(不想|不用|不必|没法|没办法)(填|写)(这个|这项|这一项)?(了)?$|^(先)?(跳过|略过)(这个|这项|这一项|这一步)$/],
@@ -146,10 +150,22 @@ const commandIntent: IntentDetector = (text) => {
 /** Declining to answer: 不想说, 保密, 不方便透露, 回头再说 — said of "this question" or while one is pending, it skips it. */
 const DECLINE_VERB = '(不想|不能|不便|不方便|没法|不好|不)(说|讲|答|回答|透露|告诉你)|(要|得|需要)?保密';
 const DECLINE = new RegExp(`^(这题|这道题|这一题|这个问题|这问题|这个|这项|这一项|那个)?(我|客户|对方|他们|人家)?(要求|说|让我)?(就|先|暂时|暂且|还是)?(${DECLINE_VERB})(了)?$|^(回头|稍后|晚点|以后|后面|等会儿?|改天|下次|有空)(再)?(说|讲|答|回答|告诉你|聊)$`);
+/**
+ * Not knowing the answer yet: 不知道, 这个不清楚, 没问, 忘了问, 还没定, 下次问了再补 — not an answer, so the question is
+ * put off like 跳过 (a required one asked again later). Only while a question is pending: 不知道他们怎么想的 is content.
+ */
+const UNKNOWN = new RegExp([
+  '^(这个|这项|这一项|那个|这)?(我|客户|对方|他|她|他们|人家)?(也|都|暂时|现在)?(还)?(不太|不大|不是很|不|没|没有)(知道|清楚|晓得|确定|了解|问|问过|问到|问呢|说|说过|提|讲|定|定下来|确认)(呢|了)?$',
+  '^(我)?(忘了|忘记|没来得及|来不及|没顾上|还没|没)(问|问了|问他|问她|问客户|打听|了解)$',
+  '^(等|下次|下回|回头|改天)?(我)?(问了|问清楚|问到|确认了|搞清楚|打听清楚|了解了)(以后|之后)?(再)(补|填|说|告诉你|回复)$',
+  '^(待定|未定|不详|不明|还在定|还没定|没定|没想好|还没想好)$',
+].join('|'));
+
 const THIS_QUESTION = /^(这题|这道题|这一题|这个问题|这问题)/;
 
 const declineIntent: IntentDetector = (text, ctx) => {
   const t = commandSurface(text);
+  if (UNKNOWN.test(t) && ctx.pendingSlot) return { kind: 'command', command: 'skip', score: 0.9, describe: COMMAND_NAMES.skip };
   if (!DECLINE.test(t) || !(ctx.pendingSlot || THIS_QUESTION.test(t))) return null;
   return { kind: 'command', command: 'skip', score: 0.9, describe: COMMAND_NAMES.skip };
 };
@@ -204,7 +220,7 @@ const contentIntent: IntentDetector = (text, ctx) => {
 const yesNoIntent: IntentDetector = (text, ctx) => {
   const score = ctx.awaitingYesNo ? 0.97 : 0.45;
   if (isYes(text)) return { kind: 'yes', score, describe: '确认' };
-  if (isNo(text)) return { kind: 'no', score, describe: '否' };
+  if (ctx.awaitingYesNo ? answersNo(text) : isNo(text)) return { kind: 'no', score, describe: '否' };
   return null;
 };
 
@@ -313,7 +329,8 @@ function learnedRoute(text: string, ctx: IntentContext, ranked: ScoredIntent[]):
   if (learned.verdict === 'none' || !actionable(a, ctx)) return { best: null, ranked, clarify: null, learned };
   if (learned.verdict === 'act') return { best: a, ranked: [a, ...ranked], clarify: null, learned };
   const second = learned.second ? learnedIntent(learned.second.label, learned.second.p) : null;
-  const b = second && actionable(second, ctx) ? second : null;
+  // 跳过 is never the other reading offered: "都不是" already leaves the question as it was
+  const b = second && actionable(second, ctx) && second.command !== 'skip' ? second : null;
   const clarify = b ? `你是想1.${a.describe}，还是2.${b.describe}？都不是就回复“不是”。` : `你是想${a.describe}吗？`;
   return { best: a, ranked: [a, ...ranked], clarify, learned, choices: b ? [a, b] : [a], asked };
 }

@@ -13,7 +13,7 @@ export type Command =
 
 const COMMANDS: Array<[Command, RegExp]> = [
   ['help', /^(帮助|help|\?|？|菜单|功能|你能做什么|能做什么|怎么用|使用说明|你会什么|h)$/i],
-  ['my_tasks', /^(我的)?(任务|事项|待办)(列表)?$|^(查看|看看)?我的(任务|事项|待办)$/],
+  ['my_tasks', /^(我的)?(任务|事项|待办)(列表)?$|^(今日|今天的)(任务|待办)$|^(查看|看看)?我的(任务|事项|待办)$/],
   ['my_deals', /^(我的)?(商机|单子)(列表)?$|^(查看|看看)?我的(商机|单子)$/],
   ['today_visits', /^(今日|今天)(的)?拜访(情况|记录)?$|^今天拜访了哪些$/],
   ['daily_report', /^(写|填|交|提交)?(今天的|今日)?日报$|^写日报$/],
@@ -45,10 +45,16 @@ export function detectCommand(text: string): Command | null {
   return null;
 }
 
-const YES = /^(是|是的|对|对的|确认|确认提交|确认无误|无误|确定|好|好的|可以|行|没问题|提交|ok|okay|yes|y|嗯|嗯嗯|👌|👍|没错|交吧|交|提交吧|就这样|就这样吧|可以提交|发吧|(可以|能|行|好)(提交|交|发)|没(啥|什么)?问题|没毛病|妥了?)$/i;
+const YES = /^(是|是的|对|对的|确认|确认提交|确认无误|无误|确定|好|好的|可以|行|没问题|提交|ok|okay|yes|y|嗯|嗯嗯|👌|👍|没错|交吧|交|提交吧|就这样|就这样吧|可以提交|发吧|(可以|能|行|好)(提交|交|发)|没(啥|什么)?问题|没毛病|妥了?|好嘞|好咧|好滴|好哒|好勒|得嘞|中|成|阔以|可以哒|(那|那就|就)(交|发|提交)|(交|发)了?)$/i;
 const NO = /^(不|不是|否|不用|不要|先不|先不要|先别|不要了|暂时不|别提交|先不提交|等等|等一下|no|n|不对|不提交|再改改|还要改|不行|不可以|别急|不急|稍等)$/i;
 /** "先别提交", "暂时不要交", "等一下再提交", "我再改改": holding the submission back. */
 const HOLD = /^(先不|先别|先不要|暂时不|暂时别|等等|等一下|等下|稍等|等会儿?)$|^(先|暂时|暂且|还|现在)?(别|不要|不|不用|不能|别急着|不急着)(急着)?(提交|交|发)(了)?$|^(等等|等一下|等会儿?|稍等)(再)?(提交|交|发)?$|^(我)?(再|还要|还得|要)(改改|改一下|改下|改|看看|检查一下|核对一下|想想)$|^(我)?(要|想|还要|得)改.{1,6}$/;
+
+/**
+ * Putting a yes/no question off without a no word: 算了吧, 先不了, 再想想, 回头吧. Only an answer to the question
+ * asked (确认提交吗？ → the draft stays); said with nothing asked, 算了 keeps its own meaning (取消).
+ */
+const NOT_NOW = /^(还是|那|那就|那还是)?(算了|先不了|先别了?|不用了|不急|再说|等等再说|等会儿?再说|回头再说|回头|以后再说|改天|改天再说|下次|下次吧|过会儿?|(我)?(再|还要|还得)(想想|考虑考虑|考虑一下|琢磨琢磨|看一下))$/;
 
 const bare = (text: string) => text.trim().replace(/[\s，。！!？?、~～…]+$/g, '');
 /** "对的，提交" / "好的 交吧": an answer said in several short parts. */
@@ -60,6 +66,14 @@ export function isYes(text: string): boolean {
   if (YES.test(t) || YES.test(commandText(text)) || YES.test(t.replace(/的$/, '')) || YES.test(t.replace(/^(嗯+|好的?|对的?)(?=.)/, ''))) return true;
   const p = parts(text);
   return p.length > 1 && p.every((x) => YES.test(x));
+}
+
+/** A no to the yes/no question pending: a no word, or putting it off (算了吧, 再想想) — the question's, not the draft's. */
+export function answersNo(text: string): boolean {
+  if (isNo(text)) return true;
+  // "算了，先不交": putting off first, then any other no; 了 is part of 算了, only the particles go
+  const p = text.split(/[\s，,。！!、~～…]+/).map((x) => x.replace(/^(嗯+|哦+|呃+)/, '').replace(/(吧|呢|啊|呀|哈)+$/, '')).filter(Boolean);
+  return p.length > 0 && NOT_NOW.test(p[0]) && p.every((x) => NOT_NOW.test(x) || isNo(x));
 }
 
 export function isNo(text: string): boolean {

@@ -92,6 +92,18 @@ const DATE_RULES: Array<[RegExp, DateRule]> = [
     const { y, m: mo } = addMonths(today, m[1] === '下' ? 1 : 0);
     return { day: isoDay(y, mo, { 上旬: 5, 中旬: 15, 中: 15, 下旬: 25 }[m[2] as '中']!)!, approximate: true };
   }],
+  // 下旬 said alone: this month's, or next month's once it is past
+  [/(?<![月个])(上旬|中旬|下旬)/g, (m, today) => {
+    const day = { 上旬: 5, 中旬: 15, 下旬: 25 }[m[1] as '中旬']!;
+    const { y, m: mo } = addMonths(today, Number(today.slice(8)) > day ? 1 : 0);
+    return { day: isoDay(y, mo, day)!, approximate: true };
+  }],
+  // 元旦后: the first working day after New Year's Day (a weekend after it is still the holiday)
+  [/元旦(节)?(假期)?(后|之后|以后|过后|过完)|过完元旦|过了元旦/g, (_m, today) => {
+    const jan2 = `${Number(today.slice(0, 4)) + (today.slice(5) === '01-01' ? 0 : 1)}-01-02` as IsoDate;
+    const wd = weekdayOf(jan2);
+    return { day: addCalendarDays(jan2, wd === 6 ? 2 : wd === 0 ? 1 : 0), approximate: true };
+  }],
   [/(下|本|这)?个?月初/g, (m, today) => {
     const { y, m: mo } = addMonths(today, m[1] === '本' || m[1] === '这' ? 0 : 1);
     return { day: isoDay(y, mo, 1)!, approximate: true };

@@ -93,6 +93,8 @@ export function readTokens(c: UtteranceCase): string[] {
     const replaced = ch.kind === 'joined' && ch.replaces ? `<${whoToken(ch.replaces)}` : '';
     out.push(`change=${ch.kind}:${whoToken(ch.person)}${replaced}${ch.dateSaid ? `@${ch.occurredLabel ? '~' : ''}${ch.occurredOn}` : ''}`);
   }
+  // a time said loosely (这两天, 节后): the day is asked, with the days it may mean
+  if (u.slots.vagueDate && !next) out.push('ask');
   if (u.slots.correction) out.push('correction');
   for (const p of u.slots.painPoints) out.push(`pain=${p}`);
   for (const t of termsOf(c.text)) out.push(`term=${t}`);

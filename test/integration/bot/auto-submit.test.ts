@@ -60,6 +60,23 @@ describe('the bot: a completed report is filed by itself after the undo window',
     expect(await toRep(), 'filed in the chat, not by the job').to.deep.equal([]);
   });
 
+  it('takes 算了吧 to the summary as 先不提交: the report is not filed by itself, the draft stays and the bot says so', async () => {
+    const { actionId } = await fillReport();
+    const held = await say(deps, 'rep.zhao', '算了吧');
+    expect(held).to.include('先不提交，草稿都保存着').and.not.include('先停下');
+    expect(await runJob(new Date(clock.at.getTime() + 10 * MINUTE))).to.deep.equal([]);
+    expect(await statusOf(actionId)).to.equal('in_progress');
+    expect((await pool.query('SELECT 1 FROM action_drafts WHERE action_id = $1', [actionId])).rowCount, 'the draft kept').to.equal(1);
+    // nothing asked any more: 算了 is the rep stopping the report, as before (取消), not a no to a question
+    expect(await say(deps, 'rep.zhao', '算了')).to.include('好的，先停下');
+  });
+
+  it('files the report on a yes said in other words (好嘞，交吧)', async () => {
+    const { actionId } = await fillReport();
+    expect(await say(deps, 'rep.zhao', '好嘞，交吧')).to.include('✅ 已提交华联超市总部的拜访报告');
+    expect(await statusOf(actionId)).to.equal('submitted');
+  });
+
   it('files what the rep corrected in the window, not what the first summary showed', async () => {
     const { actionId } = await fillReport();
     const corrected = await say(deps, 'rep.zhao', '不对，是下周四');

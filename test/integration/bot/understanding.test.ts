@@ -200,6 +200,43 @@ describe('the bot understands how reps talk', () => {
     expect(await say(deps, 'rep.zhao', '不想说')).to.include('必填项，不能跳过').and.include(ROLE_QUESTION);
   });
 
+  it('runs a command said with a dialect verb or with no object while 下次接触时间 is asked, and asks the question again', async () => {
+    const deps = botDepsFor(pool);
+    const actionId = await checkIn(deps);
+    const [contact] = await contactsOfCustomer(pool, '华联超市总部');
+    expect(await say(deps, 'rep.zhao', `${contact.name}是拍板的人`)).to.include('下次什么时候再联系');
+    for (const said of ['瞅瞅我的待办', '今天干啥']) {
+      const reply = await say(deps, 'rep.zhao', said);
+      expect(reply, said).to.match(/你有\d+个待办/).and.include('接着刚才的报告：下次什么时候再联系');
+    }
+    expect(await say(deps, 'rep.zhao', '还有多少单没跟？')).to.include('商机').and.include('接着刚才的报告');
+    expect((await draftOf(pool, actionId)).fields?.nextContactAt, 'no day taken from 今天').to.equal(undefined);
+  });
+
+  it('takes 忘了问 / 还没定 to a pending question as putting it off (a required one said so), recording nothing for it', async () => {
+    const deps = botDepsFor(pool);
+    const actionId = await checkIn(deps);
+    const putOff = await say(deps, 'rep.zhao', '忘了问');
+    expect(putOff).to.include('「决策链角色」先跳过').and.include('下次什么时候再联系');
+    expect((await draftOf(pool, actionId)).fields?.decisionRole, 'nothing recorded as the role').to.equal(undefined);
+    // 不知道 to the next (suggested) question skips it as well, and nothing is taken as a day
+    expect(await say(deps, 'rep.zhao', '还没定')).to.not.include('已记录');
+    expect((await draftOf(pool, actionId)).fields?.nextContactAt).to.equal(undefined);
+  });
+
+  it('asks which day 这两天 means with the days numbered, records none meanwhile, and takes the one answered by number', async () => {
+    // Wednesday 9 December 2026, 11:00 in Shanghai: 这两天 is 明天 (Thursday 10th) or 后天 (Friday 11th)
+    const deps = botDepsFor(pool, { now: () => new Date('2026-12-09T03:00:00Z') });
+    const actionId = await checkIn(deps);
+    const [contact] = await contactsOfCustomer(pool, '华联超市总部');
+    await say(deps, 'rep.zhao', `${contact.name}是拍板的人`);
+    const asked = await say(deps, 'rep.zhao', '这两天再去一趟');
+    expect(asked).to.include('“这两天”还不是具体的日子').and.include('1.明天（12月10日（周四））').and.include('2.后天（12月11日（周五））');
+    expect((await draftOf(pool, actionId)).fields?.nextContactAt).to.equal(undefined);
+    expect(await say(deps, 'rep.zhao', '2')).to.include('已记录').and.include('12月11日（周五）');
+    expect((await draftOf(pool, actionId)).fields?.nextContactAt).to.match(/^2026-12-11T10:00/);
+  });
+
   it('creates a new person named with a title inside a role sentence, with that title and role', async () => {
     const deps = botDepsFor(pool);
     await checkIn(deps);
