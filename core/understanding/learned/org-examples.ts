@@ -15,7 +15,7 @@ import type { Db } from '../../db/pool.js';
 import { AppError } from '../../errors.js';
 import type { FeatureContext } from './features.js';
 import { learnedIntent } from '../intent-router.js';
-import { orgReaderChanged, patternOf } from './org-reader.js';
+import { orgReaderChanged, patternOf, TOPIC_LABEL } from './org-reader.js';
 
 export interface AnswerExample {
   text: string;
@@ -49,6 +49,17 @@ export async function recordCorrection(db: Db, a: Omit<AnswerExample, 'source'>)
   await recordAnswer(db, { ...a, source: 'corrected' });
 }
 
+/**
+ * The rep's answer to the topic reader's question (这是不是『价格偏高』的问题？): the words are kept with the topic
+ * answered ('topic:价格偏高', or 'topic:none' for 不是/都不是), so the same phrasing is read so next time (rememberedTopic).
+ */
+export async function recordTopicAnswer(db: Db, a: { text: string; topic: string | null; offered: readonly string[]; userId: number | null; at: Date }): Promise<void> {
+  await recordAnswer(db, {
+    text: a.text, ctx: { now: a.at, contacts: [], asked: '-' }, label: `${TOPIC_LABEL}${a.topic ?? 'none'}`,
+    offered: a.offered.map((x) => `${TOPIC_LABEL}${x}`), source: a.topic ? 'chosen' : 'none_of_these', userId: a.userId, at: a.at,
+  });
+}
+
 export const LearnedExampleSchema = z.object({
   id: z.number(),
   text: z.string(),
@@ -66,6 +77,10 @@ export const LearnedExampleSchema = z.object({
 export type LearnedExample = z.infer<typeof LearnedExampleSchema>;
 
 export function readingName(label: string, source?: string): string {
+  if (label.startsWith(TOPIC_LABEL)) {
+    const topic = label.slice(TOPIC_LABEL.length);
+    return topic === 'none' ? '不记到客户痛点（业务员说都不是）' : `记到客户痛点『${topic}』`;
+  }
   if (label !== 'none') return `${learnedIntent(label, 1).describe}${source === 'corrected' ? '（业务员更正了机器人的读法）' : ''}`;
   return source === 'undone' ? '不记录（业务员撤销了机器人的读法）' : '不记录（业务员说都不是）';
 }

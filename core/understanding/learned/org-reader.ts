@@ -36,13 +36,15 @@ export const EXAMPLE_WEIGHT = 3;
 interface OrgState {
   stamp: string;
   memory: Map<string, string>;
+  /** The reps' answers to 这是不是『…』的问题: the words → the topic, or 'none' (都不是). */
+  topics: Map<string, string>;
   thresholds: LearnedThresholds;
   /** Retrained model and the training it came from; null until the first retraining (the public model reads). */
   model: SoftmaxModel | null;
   training: number;
 }
 
-let state: OrgState = { stamp: '', memory: new Map(), thresholds: DEFAULT_THRESHOLDS, model: null, training: 0 };
+let state: OrgState = { stamp: '', memory: new Map(), topics: new Map(), thresholds: DEFAULT_THRESHOLDS, model: null, training: 0 };
 const checked = new WeakMap<object, number>();
 /** Bumped by every change made in this process, so the next refresh reads it whatever the clock says. */
 let generation = 0;
@@ -74,9 +76,14 @@ async function stampOf(db: Db): Promise<string> {
 
 interface ActiveExample { pattern: string; asked: AskedContext; label: string }
 
-async function activeExamples(db: Db): Promise<ActiveExample[]> {
+/** An answer to the topic reader's question: kept beside the reading examples, never a family the reader learns. */
+export const TOPIC_LABEL = 'topic:';
+
+/** The active examples: the reading families the reader learns, and the topic answers remembered beside them. */
+async function activeExamples(db: Db): Promise<{ readings: ActiveExample[]; topics: ActiveExample[] }> {
   const { rows } = await db.query('SELECT pattern, asked, label FROM understanding_examples WHERE removed_at IS NULL ORDER BY id');
-  return rows as ActiveExample[];
+  const all = rows as ActiveExample[];
+  return { readings: all.filter((e) => !e.label.startsWith(TOPIC_LABEL)), topics: all.filter((e) => e.label.startsWith(TOPIC_LABEL)) };
 }
 
 /** Training examples from the organisation's answers, each counted EXAMPLE_WEIGHT times. */
@@ -107,13 +114,13 @@ export async function refreshOrgReader(db: Db, now = new Date(), settingsStamp?:
   const stamp = await stampOf(db);
   if (stamp === state.stamp) return;
   // one after another: the bot reads on its turn's one connection
-  const examples = await activeExamples(db);
+  const { readings: examples, topics } = await activeExamples(db);
   const thresholds = await readSetting(db, learnedReaderThresholds);
   const { rows: [run] } = await db.query('SELECT id FROM understanding_trainings ORDER BY id DESC LIMIT 1');
   const training = run ? Number(run.id) : 0;
   // another process retrained: the same examples give the same model here (training is deterministic)
   const model = training === 0 ? null : training === state.training && state.model ? state.model : trainWith(examples, now);
-  state = { stamp, memory: memoryOf(examples), thresholds: asFractions(thresholds), model, training };
+  state = { stamp, memory: memoryOf(examples), topics: memoryOf(topics), thresholds: asFractions(thresholds), model, training };
 }
 
 function trainWith(examples: readonly ActiveExample[], now: Date): SoftmaxModel {
@@ -146,6 +153,15 @@ export function readForOrganisation(text: string, ctx: FeatureContext): LearnedR
   return readWith(currentModel(), text, ctx, state.thresholds);
 }
 
+/**
+ * The topic a rep gave these words when the topic reader asked (这是不是『价格偏高』的问题？ 是): the same phrasing is
+ * filed under it without asking again, and 都不是 is remembered as no topic. Undefined when never answered.
+ */
+export function rememberedTopic(text: string, ctx: FeatureContext): string | null | undefined {
+  const label = state.topics.size > 0 ? state.topics.get(memoryKey(patternOf(text, ctx), '-')) : undefined;
+  return label === undefined ? undefined : label === `${TOPIC_LABEL}none` ? null : label.slice(TOPIC_LABEL.length);
+}
+
 export interface TrainingRun {
   id: number;
   trainedAt: string;
@@ -166,7 +182,7 @@ export interface TrainingRun {
  * records the run and makes it the model of this process (others pick it up on their next refresh).
  */
 export async function retrainOrgReader(db: Db, o: { now: Date; trigger: TrainingRun['trigger']; by?: number | null }): Promise<TrainingRun> {
-  const examples = await activeExamples(db);
+  const { readings: examples } = await activeExamples(db);
   const publicLines = publicExamples();
   const t0 = performance.now();
   const all = [...publicLines, ...asTraining(examples, o.now)];

@@ -65,6 +65,46 @@ describe('the bot files obstacles said in other words under their topic', () => 
     expect((await draftOf(pool, actionId)).transcript).to.equal('货卖得一般');
   });
 
+  async function learned(): Promise<Array<{ text: string; label: string; source: string; reading: string }>> {
+    const api = await startTestApi({ pool });
+    try {
+      const r = await api.call('GET', '/api/understanding/examples', { as: 'admin.lin' });
+      expect(r.status).to.equal(200);
+      return r.body.items.map((e: { text: string; label: string; source: string; reading: string }) => ({ text: e.text, label: e.label, source: e.source, reading: e.reading }));
+    } finally {
+      await api.close();
+    }
+  }
+
+  it('keeps the topic a rep confirms as an example admins see, and files the same words under it next time without asking', async () => {
+    const { deps, actionId } = await checkedIn();
+    const [, first] = /^这是不是『(.+?)』的问题？/.exec(await say(deps, 'rep.zhao', '货卖得一般')) ?? [];
+    expect(first).to.be.a('string');
+    await say(deps, 'rep.zhao', '1');
+    expect(await learned()).to.deep.equal([{ text: '货卖得一般', label: `topic:${first}`, source: 'chosen', reading: `记到客户痛点『${first}』` }]);
+    expect(await say(deps, 'rep.zhao', '撤销')).to.include('已撤销');
+
+    const again = await say(deps, 'rep.zhao', '货卖得一般');
+    expect(again).to.include(`已记录：客户痛点 ${first}`).and.not.include('这是不是');
+    expect((await draftOf(pool, actionId)).transcript).to.equal('货卖得一般');
+  });
+
+  it('files the words under a topic the rep names instead of the one offered (不是，是账期的问题), and keeps that as the example', async () => {
+    const { deps } = await checkedIn();
+    expect(await say(deps, 'rep.zhao', '货卖得一般')).to.match(/^这是不是『.+?』的问题？/);
+    expect(await say(deps, 'rep.zhao', '不是，是账期的问题')).to.include('已记录：客户痛点 账期');
+    expect(await learned()).to.deep.equal([{ text: '货卖得一般', label: 'topic:账期', source: 'chosen', reading: '记到客户痛点『账期』' }]);
+  });
+
+  it('remembers 都不是 as no topic: the same words are not asked about again', async () => {
+    const { deps } = await checkedIn();
+    expect(await say(deps, 'rep.zhao', '货卖得一般')).to.match(/^这是不是『.+?』的问题？/);
+    await say(deps, 'rep.zhao', '都不是');
+    expect(await learned()).to.deep.equal([{ text: '货卖得一般', label: 'topic:none', source: 'none_of_these', reading: '不记到客户痛点（业务员说都不是）' }]);
+    const again = await say(deps, 'rep.zhao', '货卖得一般');
+    expect(again, 'not asked again').to.not.include('这是不是').and.not.include('已记录：客户痛点');
+  });
+
   it('reads a phrasing and a pain word an admin adds from the very next message on', async () => {
     const { deps } = await checkedIn();
     const api = await startTestApi({ pool });
