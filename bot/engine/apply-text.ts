@@ -126,7 +126,7 @@ function askForDay(t: Turn, vague: NonNullable<ExtractedSlots['vagueDate']>): vo
   const choices = vague.choices ?? [];
   // 这两天 / 节后: the days it may mean are offered by number, never picked for the rep
   const question = choices.length
-    ? `${vague.label}定在哪天？${choices.map((c, i) => `${i + 1}.${c.words}（${c.display}）`).join(' ')}，或者直接说哪天。`
+    ? `${vague.label}定在哪天？${choices.map((c, i) => `${i + 1}.${c.words}（${c.display.replace(/（(.+?)）/, ' $1')}）`).join(' ')}，或者直接说哪天。`
     : `${vague.label}定在哪天？比如“下周三下午”或“12月20日”。`;
   t.convo.state.pendingSlot = slot;
   t.convo.state.pendingAsk = { slot, question, ...(choices.length ? { choices: choices.map((c) => c.words) } : {}) };

@@ -51,7 +51,7 @@ export async function runTurn(
   await routeMessage(t, message, o.prepared);
   await offerWaitingPhotos(t);
   const replies = toReplies(t.lines);
-  const choices = choicesFor(convo.pendingQuestion);
+  const choices = choicesFor(convo.pendingQuestion, convo.state);
   if (choices && replies.length > 0) replies[replies.length - 1].choices = choices;
   return replies;
 }

@@ -212,12 +212,21 @@ export function extractSlots(raw: string, ctx: SlotContext): ExtractedSlots {
   };
 }
 
+/**
+ * The loose words of a time to come with no day in it (过段时间, 这两天, 节后), when they answer a date asked or
+ * are said as a plan; null otherwise. The loose words are no plan by themselves: 下次招标要等明年 is about the
+ * tender, 节后再去 is a visit.
+ */
+export function looseTimeIn(text: string, dateAsked: boolean): string | null {
+  const words = VAGUE_FUTURE.exec(text)?.[0];
+  return words && (dateAsked || FUTURE_CUE.test(text.replace(words, ''))) ? words : null;
+}
+
 /** "过段时间再去" while a date is asked, or said as a plan: the field and the words, for the caller to ask the day. */
 function vagueDateOf(ctx: SlotContext, text: string): ExtractedSlots['vagueDate'] {
-  const words = VAGUE_FUTURE.exec(text)?.[0];
-  const field = words ? dateFieldFor(ctx, text, false) : undefined;
-  // the loose words are no plan by themselves: 下次招标要等明年 is about the tender, 节后再去 is a visit
-  if (!words || !field || !(isFieldSlot(ctx.pendingSlot, field.key) || FUTURE_CUE.test(text.replace(words, '')))) return undefined;
+  const field = dateFieldFor(ctx, text, false);
+  const words = field ? looseTimeIn(text, isFieldSlot(ctx.pendingSlot, field.key)) : null;
+  if (!words || !field) return undefined;
   const choices = dayChoices(words, ctx.now);
   return { key: field.key, label: field.label, words, ...(choices.length ? { choices } : {}) };
 }

@@ -16,6 +16,7 @@ import { fixCommandTypos } from './command-typos.js';
 import { detectContactChanges } from './contact-changes.js';
 import { detectAttitude, detectPeople, detectRole, mentionsRole, type ContactRef } from './decision-chain.js';
 import { answersNo, detectCommand, detectPhotoTag, detectStageMove, isNo, isNoise, isYes, parseCorrection, type Command, type NamedPosition } from './intents.js';
+import { looseTimeIn } from './extract-slots.js';
 import { parseZhDateTime } from './zh-datetime.js';
 import type { AskedContext } from './learned/features.js';
 import { readForOrganisation } from './learned/org-reader.js';
@@ -185,6 +186,13 @@ const dateIntent: IntentDetector = (text, ctx) => {
   return { kind: 'date_answer', score: Math.min(0.95, 0.4 + 0.5 * coverage + cue + asked), describe: `把“${d.text}”记为时间` };
 };
 
+/** 这两天再去一趟: a time to come with no day yet — the slots ask which day (never the learned reader's guess). */
+const looseDateIntent: IntentDetector = (text, ctx) => {
+  if (parseZhDateTime(text, ctx.now)) return null;
+  const words = looseTimeIn(text, !!ctx.pendingSlot?.startsWith('fields.') && ctx.pendingSlot !== 'fields.decisionRole');
+  return words ? { kind: 'date_answer', score: 0.75, describe: `问清“${words}”是哪天` } : null;
+};
+
 const roleIntent: IntentDetector = (text, ctx) => {
   const role = detectRole(text, []);
   if (!role) return null;
@@ -233,7 +241,7 @@ const noiseIntent: IntentDetector = (text, ctx) => {
 };
 
 const DETECTORS: IntentDetector[] = [
-  noiseIntent, commandIntent, declineIntent, yesNoIntent, correctionIntent, stageIntent, changeIntent, roleIntent, dateIntent, contentIntent,
+  noiseIntent, commandIntent, declineIntent, yesNoIntent, correctionIntent, stageIntent, changeIntent, roleIntent, dateIntent, looseDateIntent, contentIntent,
 ];
 
 /** Adds an intent (talk-track questions, daily-report edits …); it competes with the others on its score. */

@@ -231,7 +231,7 @@ describe('the bot understands how reps talk', () => {
     const [contact] = await contactsOfCustomer(pool, '华联超市总部');
     await say(deps, 'rep.zhao', `${contact.name}是拍板的人`);
     const asked = await say(deps, 'rep.zhao', '这两天再去一趟');
-    expect(asked).to.include('“这两天”还不是具体的日子').and.include('1.明天（12月10日（周四））').and.include('2.后天（12月11日（周五））');
+    expect(asked).to.include('“这两天”还不是具体的日子').and.include('1.明天（12月10日 周四）').and.include('2.后天（12月11日 周五）');
     expect((await draftOf(pool, actionId)).fields?.nextContactAt).to.equal(undefined);
     expect(await say(deps, 'rep.zhao', '2')).to.include('已记录').and.include('12月11日（周五）');
     expect((await draftOf(pool, actionId)).fields?.nextContactAt).to.match(/^2026-12-11T10:00/);
