@@ -137,8 +137,6 @@ function unknownWhen(t: Turn, words: string): string {
 type ChangeWhen = Extract<PendingQuestion, { kind: 'change_when' }>;
 
 /** The answer to 大概是什么时候: a period offered, a day said, or 不知道 (then labelled as such). */
-const UNKNOWN_WHEN = /不知道|不清楚|不确定|记不清|忘了/;
-
 export async function answerChangeWhen(t: Turn, p: ChangeWhen, text: string, isCommand: boolean): Promise<boolean> {
   const n = ordinalIn(text);
   const today = shanghaiDate(t.now);
@@ -146,7 +144,7 @@ export async function answerChangeWhen(t: Turn, p: ChangeWhen, text: string, isC
   const day = period ? null : occurredOn(text, t.now);
   const when = period ? { occurredOn: period.day, occurredLabel: period.label }
     : day?.dateSaid ? { occurredOn: day.occurredOn, ...(day.occurredLabel ? { occurredLabel: day.occurredLabel } : {}) }
-      : isCommand || n === ROUGH_PERIODS.length + 1 || UNKNOWN_WHEN.test(text) ? { occurredOn: today, occurredLabel: unknownWhen(t, p.words) }
+      : isCommand || n === ROUGH_PERIODS.length + 1 || /不知道|不清楚|不确定|记不清|忘了/.test(text) ? { occurredOn: today, occurredLabel: unknownWhen(t, p.words) }
         : null;
   if (!when) {
     say(t, `没听明白。${whenQuestion(p.subject, p.words)}`);
@@ -162,8 +160,8 @@ export async function answerChangeWhen(t: Turn, p: ChangeWhen, text: string, isC
     const { occurredLabel: _was, ...rest } = c;
     return { ...rest, ...when } as ContactChange;
   }));
-  // a command said instead of an answer still runs, after the change is kept; 不知道 is this question's answer, never a 跳过
-  return !isCommand || UNKNOWN_WHEN.test(text);
+  // a command said instead of an answer still runs, after the change is kept
+  return !isCommand;
 }
 
 /**

@@ -27,7 +27,7 @@ import { answerChangeWhen, applyContactChanges, recordPendingChange } from './co
 import { answerWhichReading, askWhichReading, correctLearnedReading } from './learned-reading.js';
 import { answerWhichTopic } from './topic-question.js';
 import { detectCommand, isNo, isNoise, isYes, type Command } from '../../core/understanding/intents.js';
-import { askedOf, routeIntent } from '../../core/understanding/intent-router.js';
+import { askedOf, isNotKnowing, routeIntent } from '../../core/understanding/intent-router.js';
 import { refreshOrgReader } from '../../core/understanding/learned/org-reader.js';
 import { TALK_TRACK_INTENT } from '../../core/talk-tracks/ask.js';
 import { greet, help, notUnderstood, reportName, shortHelp, tooLong, unsupported, whichAction } from '../replies/templates.js';
@@ -117,7 +117,8 @@ async function handleText(t: Turn, raw: string, replayed: boolean): Promise<void
   // learned reader recognised, answers the yes/no question as the plain word would
   const said = awaitingYesNo && (routed.best?.kind === 'yes' || routed.best?.kind === 'no') ? routed.best.kind : learned;
   const answer = said === 'yes' ? '是' : said === 'no' ? '不是' : text;
-  if (!replayed && (await answerPending(t, answer, learned ? null : cmd))) return;
+  // 不知道 to a question of the bot's own (是哪一位？ 大概什么时候？) is that question's answer to handle, not 跳过 of the report's
+  if (!replayed && (await answerPending(t, answer, learned || (p && isNotKnowing(text)) ? null : cmd))) return;
   // "不对，她是反对的" right after the learned reader's own reading: taught, not only mended
   if (!replayed && routed.best?.kind === 'correction' && (await correctLearnedReading(t, text, applyReading(t)))) return;
   if (!replayed && isNo(text) && (await holdScheduledReport(t))) return;

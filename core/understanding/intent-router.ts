@@ -162,6 +162,11 @@ const UNKNOWN = new RegExp([
   '^(待定|未定|不详|不明|还在定|还没定|没定|没想好|还没想好)$',
 ].join('|'));
 
+/** 不知道 / 没问 / 还没定: not knowing the answer (UNKNOWN), which a question of the bot's own may take as its answer. */
+export function isNotKnowing(text: string): boolean {
+  return UNKNOWN.test(commandSurface(text));
+}
+
 const THIS_QUESTION = /^(这题|这道题|这一题|这个问题|这问题)/;
 
 const declineIntent: IntentDetector = (text, ctx) => {

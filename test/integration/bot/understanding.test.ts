@@ -102,6 +102,19 @@ describe('the bot understands how reps talk', () => {
     expect((await draftOf(pool, actionId)).fields.decisionContactId).to.equal(contact.id);
   });
 
+  it('keeps its own question on 不知道 (是哪一位？), never taking it as 跳过 of the report\'s question', async () => {
+    const deps = botDepsFor(pool);
+    const actionId = await checkIn(deps);
+    const [contact] = await contactsOfCustomer(pool, '华联超市总部');
+    const alike = soundAlike(contact.name);
+    expect(await say(deps, 'rep.zhao', `${alike}是拍板的人`)).to.include(`你说的${alike}是`);
+    const kept = await say(deps, 'rep.zhao', '不知道');
+    expect(kept, 'asked again').to.include(contact.name);
+    expect(kept).to.not.include('先跳过');
+    expect(await say(deps, 'rep.zhao', '是')).to.include('已记录').and.include(contact.name);
+    expect((await draftOf(pool, actionId)).fields.decisionContactId).to.equal(contact.id);
+  });
+
   it('notes the roles of two contacts said in one message and a stance said of one, and 撤销 takes back only the stance', async () => {
     const deps = botDepsFor(pool);
     const actionId = await checkIn(deps);
