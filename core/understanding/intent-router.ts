@@ -193,9 +193,9 @@ const dateIntent: IntentDetector = (text, ctx) => {
 
 /** 这两天再去一趟: a time to come with no day yet — the slots ask which day (never the learned reader's guess). */
 const looseDateIntent: IntentDetector = (text, ctx) => {
-  if (parseZhDateTime(text, ctx.now)) return null;
   const words = looseTimeIn(text, !!ctx.pendingSlot?.startsWith('fields.') && ctx.pendingSlot !== 'fields.decisionRole');
-  return words ? { kind: 'date_answer', score: 0.75, describe: `问清“${words}”是哪天` } : null;
+  // a day said beside the loose words (下礼拜找个时间，暂定周二) is dateIntent's; parsed only when loose words are there
+  return words && !parseZhDateTime(text, ctx.now) ? { kind: 'date_answer', score: 0.75, describe: `问清“${words}”是哪天` } : null;
 };
 
 const roleIntent: IntentDetector = (text, ctx) => {
