@@ -283,9 +283,11 @@ export function routeIntent(text: string, ctx: IntentContext): RoutedIntent {
   const slotsRead = () => !!detectAttitude(text) || mentionsRole(text) || !!detectPhotoTag(text, ctx.photoTags ?? []);
   if (!a || a.score < INTENT_FLOOR) return slotsRead() ? { best: null, ranked, clarify: null } : learnedRoute(text, ctx, ranked);
   if (a.score < RULES_SURE && !slotsRead()) {
-    // a weak rule reading gives way only to a sure learned one of another family, never to a question
+    // a weak rule reading gives way only to a sure learned one of another family, never to a question — and a customer's
+    // pain point (友商在抢这个单子) never to a learned command: the rules know every command's words, the reader only its neighbours
     const learned = learnedRoute(text, ctx, ranked);
-    if (learned.best && !learned.clarify && learned.best.kind !== a.kind) return learned;
+    const painToCommand = a.kind === 'report_content' && learned.best?.kind === 'command';
+    if (learned.best && !learned.clarify && learned.best.kind !== a.kind && !painToCommand) return learned;
   }
   const close = b && b.score >= INTENT_FLOOR && a.score - b.score < INTENT_MARGIN && b.kind !== a.kind
     && !COMPATIBLE.has(`${a.kind}|${b.kind}`) && !COMPATIBLE.has(`${b.kind}|${a.kind}`);
