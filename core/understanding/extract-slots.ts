@@ -11,7 +11,7 @@ import { buyingRoleFromLabel, type Attitude } from '../flow/buying-centre.js';
 import { chainStatements, detectPerson, detectRole, isSureMatch, needsPerson, ordinalIn, roleDenial, type ContactRef, type PersonMention, type RoleDenial, type RoleMention, type RoleStatement } from './decision-chain.js';
 import { detectPhotoTag, parseCorrection } from './intents.js';
 import { shanghaiDate } from '../flow/time.js';
-import { describeZhDateTime, parseZhDateTime, toShanghaiIso, type ParsedDateTime } from './zh-datetime.js';
+import { describeZhDateTime, describeZhDay, parseZhDateTime, toShanghaiIso, type ParsedDateTime } from './zh-datetime.js';
 
 export interface FieldSpec {
   key: string;
@@ -119,7 +119,7 @@ function acceptsDate(field: FieldSpec, d: ParsedDateTime, text: string, ctx: Slo
 }
 
 function dateValue(field: FieldSpec, d: ParsedDateTime): FieldValue {
-  const display = field.type === 'date' ? describeZhDateTime(d.at).replace(/\s?\d{2}:\d{2}$/, '') : describeZhDateTime(d.at);
+  const display = field.type === 'date' ? describeZhDay(d.at) : describeZhDateTime(d.at);
   const value = field.type === 'date' ? toShanghaiIso(d.at).slice(0, 10) : toShanghaiIso(d.at);
   return { key: field.key, label: field.label, value, display, ...(d.approximate ? { approximate: true } : {}) };
 }
@@ -242,7 +242,7 @@ function dayChoices(words: string, now: Date): DayChoice[] {
   const said = SPAN_CHOICES.find(([re]) => re.test(words))?.[1] ?? [];
   return said.flatMap((w) => {
     const d = parseZhDateTime(w, now);
-    return d ? [{ words: w, display: describeZhDateTime(d.at).replace(/\s?\d{2}:\d{2}$/, '') }] : [];
+    return d ? [{ words: w, display: describeZhDay(d.at) }] : [];
   });
 }
 

@@ -244,9 +244,14 @@ const WEEKDAY_NAMES = ['周日', '周一', '周二', '周三', '周四', '周五
 
 /** '12月2日（周三）15:00' — how the bot reads a time back to the rep. */
 export function describeZhDateTime(at: Date): string {
+  return `${describeZhDay(at)}${shanghaiClock(at)}`;
+}
+
+/** '12月2日（周三）': the day alone, for a date field and the days a loose time may mean. */
+export function describeZhDay(at: Date): string {
   const day = shanghaiDate(at);
   const [, mo, d] = day.split('-').map(Number);
-  return `${mo}月${d}日（${WEEKDAY_NAMES[weekdayOf(day)]}）${shanghaiClock(at)}`;
+  return `${mo}月${d}日（${WEEKDAY_NAMES[weekdayOf(day)]}）`;
 }
 
 /** '2026-12-02T15:00:00+08:00': stored in drafts, readable, and parsed by core/flow's parseBusinessDateTime. */
