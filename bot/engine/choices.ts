@@ -6,7 +6,7 @@
  *   replies.at(-1).choices = choicesFor(convo.pendingQuestion);   // [{label:'是',answer:'是'}, …]
  */
 import type { BotChoice } from '../../core/inbound/bot-message.js';
-import type { ConversationState, PendingQuestion } from './state.js';
+import { offeredDays, type ConversationState, type PendingQuestion } from './state.js';
 import { ROUGH_PERIODS } from '../../core/understanding/past-dates.js';
 
 /** WeCom's button_interaction card takes at most six buttons. */
@@ -17,8 +17,8 @@ const contactChoice = (c: { name: string; title: string | null }): BotChoice => 
 
 export function choicesFor(p: PendingQuestion | null, st?: ConversationState): BotChoice[] | null {
   // 下次接触时间定在哪天？1.明天 2.后天 (a loose 这两天): the days offered, each tapped as if said
-  const days = st?.pendingAsk?.slot === st?.pendingSlot ? st?.pendingAsk?.choices : undefined;
-  if (!p) return days?.length ? days.map((d) => ({ label: d, answer: d })) : null;
+  const days = offeredDays(st);
+  if (!p) return days.length ? days.map((d) => ({ label: d, answer: d })) : null;
   const list = ((): BotChoice[] | null => {
     switch (p.kind) {
       case 'which_action': return p.options.map((o, i) => ({ label: o.customerName, answer: String(i + 1) }));

@@ -39,7 +39,7 @@ import { pickChoice, resolveSession, startVisit } from './pick-action.js';
 import { reportProgress, submitReport } from './progress.js';
 import { DEFAULT_PHOTO_TAGS, openSession, painPointMatcher, slotContext, type Session } from './session.js';
 import { say, setPending, type Turn } from './turn.js';
-import type { PendingQuestion, UndoEntry } from './state.js';
+import { offeredDays, type PendingQuestion, type UndoEntry } from './state.js';
 import type { BotMessage } from './types.js';
 import { truncateChars } from '../parse/truncate.js';
 
@@ -180,10 +180,9 @@ async function answerByVoice(t: Turn, words: string, s: Session): Promise<void> 
 
 /** The words of the day a rep picked by number from the days a loose time may mean (apply-text's askForDay). */
 function chosenDay(st: Turn['convo']['state'], text: string): string | null {
-  const ask = st.pendingAsk;
-  if (!ask?.choices || ask.slot !== st.pendingSlot) return null;
+  const days = offeredDays(st);
   const i = ordinalIn(text);
-  return i !== null && i >= 1 && i <= ask.choices.length ? ask.choices[i - 1] : null;
+  return i !== null && i >= 1 && i <= days.length ? days[i - 1] : null;
 }
 
 /** Commands that only show something: the question they interrupted is asked again after them. */

@@ -80,6 +80,11 @@ export interface ConversationState {
   greetedDay?: string;
 }
 
+/** The days offered for the question still pending (下次接触时间定在哪天？1.明天 2.后天), answered by number or a tap. */
+export function offeredDays(st: ConversationState | undefined): string[] {
+  return st?.pendingAsk && st.pendingAsk.slot === st.pendingSlot ? st.pendingAsk.choices ?? [] : [];
+}
+
 export interface ActionChoice {
   actionId: number;
   customerName: string;
